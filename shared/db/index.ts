@@ -1,0 +1,84 @@
+// The database door: MONGODB_URI when set, otherwise the embedded engine; mongoose connection
+// with retries on start; indexes created explicitly; clean shutdown.
+import mongoose from 'mongoose';
+import type { Config } from '../config/index.js';
+import { getLogger, redactUri } from '../log/index.js';
+import { startEmbedded, type EmbeddedDb } from './embedded.js';
+
+export { startEmbedded, EmbeddedDbError, engineAvailable, DEFAULT_ENGINE_BIN } from './embedded.js';
+export type { EmbeddedDb, EngineProcess } from './embedded.js';
+
+const log = getLogger('db');
+
+export interface Database {
+  /** mongodb:// URI (without database name) that other processes may use. */
+  uri: string;
+  name: string;
+  embedded?: EmbeddedDb;
+  connection: mongoose.Connection;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Attempts to connect before giving up (start-up retry). */
+  attempts?: number;
+}
+
+export const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+/** Connect mongoose's default connection to uri/name, retrying with backoff. */
+export async function connectMongoose(uri: string, name: string, attempts = 10): Promise<mongoose.Connection> {
+  mongoose.set('strictQuery', true);
+  let lastErr: unknown;
+  for (let i = 1; i <= attempts; i++) {
+    try {
+      await mongoose.connect(uri, {
+        dbName: name,
+        autoIndex: false, // indexes are created by ensureIndexes(), once, after connect
+        serverSelectionTimeoutMS: 5000,
+        heartbeatFrequencyMS: 2000,
+        maxPoolSize: 20,
+      });
+      return mongoose.connection;
+    } catch (err) {
+      lastErr = err;
+      const wait = Math.min(5000, 200 * 2 ** (i - 1)) * (0.75 + Math.random() / 2);
+      log.warn({ attempt: i, attempts, err: (err as Error).message }, 'database connection failed; retrying');
+      await sleep(wait);
+    }
+  }
+  throw lastErr;
+}
+
+export async function openDatabase(config: Config, opts: OpenOptions = {}): Promise<Database> {
+  let embedded: EmbeddedDb | undefined;
+  let uri = config.db.uri;
+  if (!uri) {
+    embedded = await startEmbedded({ dataDir: config.db.dataDir, engineBin: config.db.engineBin });
+    uri = embedded.uri;
+  }
+  try {
+    const connection = await connectMongoose(uri, config.db.name, opts.attempts);
+    log.info({ db: config.db.name, at: embedded ? `embedded (${embedded.dataDir})` : redactUri(uri) }, 'database connected');
+    return {
+      uri,
+      name: config.db.name,
+      embedded,
+      connection,
+      async close() {
+        await mongoose.disconnect().catch(() => undefined);
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
+
+/** Create every registered model's indexes (the embedded engine then adds its GIN twins). */
+export async function ensureIndexes(): Promise<void> {
+  for (const model of Object.values(mongoose.models)) {
+    await model.createIndexes();
+  }
+}

@@ -1,0 +1,5 @@
+// Registers every Mongoose model, so indexes can be created once at start (ensureIndexes) and
+// tests see the real unique constraints. Each domain adds its model module here.
+import './suppliers/model.js';
+import './managers/model.js';
+import './threads/model.js';

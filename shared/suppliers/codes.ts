@@ -1,0 +1,62 @@
+// Supplier codes (PRODUCT.md "Suppliers"): trade-fair contacts get the fair's letter plus the
+// card's sequence (`A01`, `D12`) — never I or O, they read as 1 and 0; others a plain sequence
+// (`001`); once a supplier has orders a country + company abbreviation is added (`D12 AUGI`).
+import { ValidationError } from '../errors/index.js';
+import { Counter } from './model.js';
+
+export const FAIR_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ'; // no I, no O
+
+export function assertFairLetter(letter: string): string {
+  const l = letter.toUpperCase();
+  if (l.length !== 1 || !FAIR_LETTERS.includes(l)) {
+    throw new ValidationError(`trade-fair letter must be one of ${FAIR_LETTERS} (I and O are never used)`, { letter });
+  }
+  return l;
+}
+
+export const formatFairCode = (letter: string, seq: number) => `${assertFairLetter(letter)}${String(seq).padStart(2, '0')}`;
+export const formatPlainCode = (seq: number) => String(seq).padStart(3, '0');
+
+/** A code as typed by a manager: case-insensitive, the abbreviation part optional. */
+export function normaliseCode(input: string): string {
+  return input.trim().split(/\s+/)[0]!.toUpperCase();
+}
+
+export function isValidCode(code: string): boolean {
+  return /^[A-HJ-NP-Z]\d{2,3}$/.test(code) || /^\d{3,4}$/.test(code);
+}
+
+/** Country (2 letters) + company abbreviation (2–6 letters), e.g. `AU` + `GI` → `AUGI`. */
+export function formatTag(country: string, abbr: string): string {
+  const c = country.trim().toUpperCase();
+  const a = abbr.trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(c)) throw new ValidationError('country must be two letters', { country });
+  if (!/^[A-Z0-9]{2,6}$/.test(a)) throw new ValidationError('abbreviation must be 2–6 letters or digits', { abbr });
+  return c + a;
+}
+
+/** Next number of a sequence, atomically (one $inc upsert; safe under concurrency). */
+export async function nextSeq(name: string): Promise<number> {
+  const doc = await Counter.findOneAndUpdate({ _id: name }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>();
+  return doc!.seq;
+}
+
+/** Allocate a new code: `fairLetter` given → the fair scheme, otherwise the plain sequence. */
+export async function allocateCode(fairLetter?: string): Promise<string> {
+  if (fairLetter) {
+    const letter = assertFairLetter(fairLetter);
+    return formatFairCode(letter, await nextSeq(`fair:${letter}`));
+  }
+  return formatPlainCode(await nextSeq('plain'));
+}
+
+/**
+ * Which of two codes survives a merge of duplicates: the earliest. Codes carry no date, so the
+ * supplier's creation time decides, then the code itself for a stable answer.
+ */
+export function earliest<T extends { code: string; createdAt?: Date | null }>(a: T, b: T): T {
+  const ta = a.createdAt?.getTime() ?? Infinity;
+  const tb = b.createdAt?.getTime() ?? Infinity;
+  if (ta !== tb) return ta < tb ? a : b;
+  return a.code <= b.code ? a : b;
+}

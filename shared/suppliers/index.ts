@@ -1,0 +1,44 @@
+// The suppliers domain: codes, creation, lookup. Its only door.
+import { isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
+import { Supplier, type Segment, type SupplierDoc } from './model.js';
+import { allocateCode, normaliseCode } from './codes.js';
+
+export * from './codes.js';
+export { Supplier, SEGMENTS, type Segment, type SupplierDoc } from './model.js';
+
+export interface NewSupplier {
+  name: string;
+  nameEn?: string;
+  fairLetter?: string;
+  phones?: string[];
+  wechatIds?: string[];
+  region?: string;
+  province?: string;
+  segment?: Segment;
+  managerId?: string;
+}
+
+export async function createSupplier(input: NewSupplier): Promise<SupplierDoc> {
+  if (!input.name?.trim()) throw new ValidationError('supplier name is required');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const code = await allocateCode(input.fairLetter);
+    try {
+      const doc = await Supplier.create({ ...input, code, name: input.name.trim() });
+      return doc.toObject() as SupplierDoc;
+    } catch (err) {
+      // A code taken by hand (import) collides with the counter: take the next one.
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  throw new ValidationError('could not allocate a unique supplier code');
+}
+
+export async function findSupplierByCode(code: string): Promise<SupplierDoc | null> {
+  return Supplier.findOne({ code: normaliseCode(code) }).lean<SupplierDoc>();
+}
+
+export async function getSupplierByCode(code: string): Promise<SupplierDoc> {
+  const s = await findSupplierByCode(code);
+  if (!s) throw new NotFoundError(`no supplier with code ${normaliseCode(code)}`);
+  return s;
+}

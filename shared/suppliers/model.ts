@@ -1,0 +1,50 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+export const SEGMENTS = ['strategic', 'new', 'problem'] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+const supplierSchema = new Schema(
+  {
+    // Short stable code managers type in commands: `A01` (trade-fair letter + card sequence),
+    // `001` (plain sequence). Unique.
+    code: { type: String, required: true },
+    // Country + company abbreviation, added once the supplier has orders: `D12 AUGI`.
+    tag: { type: String },
+    name: { type: String, required: true }, // company name as written by the supplier (often Chinese)
+    nameEn: { type: String },
+    phones: { type: [String], default: [] },
+    wechatIds: { type: [String], default: [] },
+    region: { type: String },
+    province: { type: String },
+    categories: { type: [String], default: [] },
+    certifications: { type: [String], default: [] },
+    capacity: { type: String },
+    load: { type: String },
+    paymentTerms: { type: String },
+    language: { type: String, default: 'zh' },
+    timezone: { type: String, default: 'Asia/Shanghai' },
+    segment: { type: String, enum: SEGMENTS, default: 'new' },
+    managerId: { type: Schema.Types.ObjectId },
+    backupManagerId: { type: Schema.Types.ObjectId },
+    // Duplicate handling: a possible duplicate is flagged for a person to decide, never merged
+    // silently; after a merge the later supplier points to the survivor (earliest code wins).
+    possibleDuplicateOf: { type: [Schema.Types.ObjectId], default: [] },
+    mergedInto: { type: Schema.Types.ObjectId },
+  },
+  { timestamps: true },
+);
+// Serves: lookup by code in commands and API (`/po`, `/orders D12`); the uniqueness of codes.
+supplierSchema.index({ code: 1 }, { unique: true });
+// Serves: duplicate check of a new contact by phone / WeChat id.
+supplierSchema.index({ phones: 1 });
+supplierSchema.index({ wechatIds: 1 });
+// Serves: "my suppliers" lists per responsible manager.
+supplierSchema.index({ managerId: 1 });
+
+export type SupplierDoc = InferSchemaType<typeof supplierSchema> & { _id: mongoose.Types.ObjectId };
+export const Supplier = mongoose.model('Supplier', supplierSchema);
+
+// Sequences for code schemes: one document per counter (`fair:A`, `plain`), advanced with an
+// atomic $inc upsert.
+const counterSchema = new Schema({ _id: { type: String }, seq: { type: Number, default: 0 } }, { versionKey: false });
+export const Counter = mongoose.model('Counter', counterSchema);

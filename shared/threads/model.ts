@@ -1,0 +1,123 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+export const MESSAGE_TYPES = ['text', 'image', 'file', 'voice', 'video', 'link', 'miniprogram', 'emoticon', 'contact', 'location', 'other'] as const;
+export const LANGS = ['zh', 'en', 'ru', 'other'] as const;
+export type Lang = (typeof LANGS)[number];
+export const TRANSLATION_STATUSES = ['pending', 'done', 'skipped', 'failed'] as const;
+
+// A contact is a person on the supplier side, with a WeChat identity.
+const contactSchema = new Schema(
+  {
+    wechatId: { type: String, required: true }, // puppet contact id
+    name: { type: String, required: true },
+    alias: { type: String },
+    phone: { type: String },
+    company: { type: String },
+    supplierId: { type: Schema.Types.ObjectId },
+    role: { type: String }, // sales, 跟单员, QC, logistics …
+    language: { type: String, default: 'zh' },
+    timezone: { type: String, default: 'Asia/Shanghai' },
+  },
+  { timestamps: true },
+);
+// Serves: resolve the sender of every inbound message; one contact per WeChat identity.
+contactSchema.index({ wechatId: 1 }, { unique: true });
+// Serves: contacts of a supplier (supplier card, notices).
+contactSchema.index({ supplierId: 1 });
+// Serves: duplicate check by phone.
+contactSchema.index({ phone: 1 }, { sparse: true });
+
+// A thread is one WeChat conversation: a 1:1 chat with a contact or a group room.
+const threadSchema = new Schema(
+  {
+    key: { type: String, required: true }, // `dm:<contact wechat id>` or `room:<room id>`
+    kind: { type: String, enum: ['dm', 'room'], required: true },
+    roomId: { type: String },
+    contactWechatId: { type: String },
+    topic: { type: String },
+    supplierId: { type: Schema.Types.ObjectId },
+    lastMessageAt: { type: Date },
+    messageCount: { type: Number, default: 0 },
+    // Target languages of this thread's translations; empty = the configured manager languages.
+    targetLangs: { type: [String], default: [] },
+  },
+  { timestamps: true },
+);
+// Serves: find-or-create of the thread of every inbound message (upsert by key).
+threadSchema.index({ key: 1 }, { unique: true });
+// Serves: threads of a supplier (console inbox filter, `/thread CODE`).
+threadSchema.index({ supplierId: 1, lastMessageAt: -1 });
+
+const translationSchema = new Schema(
+  {
+    text: { type: String, required: true },
+    source: { type: String, enum: ['machine', 'memory', 'phrasebook', 'correction'], required: true },
+    provider: { type: String },
+    at: { type: Date, default: () => new Date() },
+    by: { type: Schema.Types.ObjectId }, // manager who corrected
+  },
+  { _id: false },
+);
+
+const messageSchema = new Schema(
+  {
+    threadId: { type: Schema.Types.ObjectId, required: true },
+    supplierId: { type: Schema.Types.ObjectId },
+    // The puppet's message id; unique, so a redelivered event is one record.
+    puppetId: { type: String, required: true },
+    // Second guard for puppets that redeliver with a new id: hash of chat + sender + text + time bucket.
+    dedupeKey: { type: String, required: true },
+    direction: { type: String, enum: ['in', 'out'], required: true },
+    senderWechatId: { type: String },
+    senderName: { type: String },
+    senderKind: { type: String, enum: ['supplier', 'manager', 'bot', 'unknown'], default: 'unknown' },
+    type: { type: String, enum: MESSAGE_TYPES, default: 'text' },
+    text: { type: String, default: '' },
+    media: {
+      type: new Schema(
+        {
+          name: String,
+          mimeType: String,
+          size: Number,
+          durationSec: Number,
+          url: String,
+          title: String,
+          description: String,
+          appId: String,
+          width: Number,
+          height: Number,
+          storedPath: String,
+        },
+        { _id: false },
+      ),
+    },
+    ts: { type: Date, required: true }, // when WeChat says it was sent
+    receivedAt: { type: Date, default: () => new Date() },
+    lang: { type: String, enum: LANGS },
+    // Filled by translation: translations.en / .ru / .zh.
+    translations: { type: Map, of: translationSchema, default: {} },
+    translationStatus: { type: String, enum: TRANSLATION_STATUSES, default: 'pending' },
+    translationAttempts: { type: Number, default: 0 },
+    translationError: { type: String },
+    flaggedBad: { type: Boolean, default: false },
+    // For manager commands: executed / refused (offline backlog), so a replay does not run twice.
+    commandStatus: { type: String },
+  },
+  { timestamps: false },
+);
+// Serves: exactly-once storage of each WeChat message.
+messageSchema.index({ puppetId: 1 }, { unique: true });
+// Serves: the second exactly-once guard (redelivery with a new id).
+messageSchema.index({ dedupeKey: 1 }, { unique: true });
+// Serves: thread pages, newest first (`find({threadId}).sort({ts:-1}).limit(50)`).
+messageSchema.index({ threadId: 1, ts: -1 });
+// Serves: the translation backlog job (`find({translationStatus:'pending'})`).
+messageSchema.index({ translationStatus: 1, ts: 1 });
+
+export type ContactDoc = InferSchemaType<typeof contactSchema> & { _id: mongoose.Types.ObjectId };
+export type ThreadDoc = InferSchemaType<typeof threadSchema> & { _id: mongoose.Types.ObjectId };
+export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: mongoose.Types.ObjectId };
+
+export const Contact = mongoose.model('Contact', contactSchema);
+export const Thread = mongoose.model('Thread', threadSchema);
+export const Message = mongoose.model('Message', messageSchema);
