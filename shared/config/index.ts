@@ -131,3 +131,12 @@ export function logLevelFromEnv(): Env['LOG_LEVEL'] {
 
 /** Whether stdout is a terminal (pretty logs, interactive sandbox prompt). */
 export const isTTY = (): boolean => Boolean(process.stdout.isTTY) && process.env.CI !== 'true';
+
+/** Load `.env` from the working directory when present (existing variables win). */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}

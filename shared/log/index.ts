@@ -9,7 +9,7 @@ const REDACT = [
   'password', '*.password', 'secret', '*.secret', 'secretKey', '*.secretKey', 'apiKey', '*.apiKey',
   'token', '*.token', 'session_key', '*.session_key', 'sessionKey', '*.sessionKey', 'authorization',
   '*.authorization', 'headers.authorization', 'headers.cookie', 'req.headers.authorization',
-  'req.headers.cookie', 'uri', '*.uri', 'pgUrl', '*.pgUrl',
+  'req.headers.cookie', 'pgUrl', '*.pgUrl',
 ];
 
 export const rootLogger: Logger = pino({

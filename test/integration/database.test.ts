@@ -115,6 +115,18 @@ describe('database: the real MongoDB-wire server', () => {
       expect(defs.some((d) => d.includes("'code'")), defs.join('\n')).to.equal(true);
       expect(defs.some((d) => d.includes("'_id'")), defs.join('\n')).to.equal(true);
       expect(defs.some((d) => d.includes("'phones'")), defs.join('\n')).to.equal(true);
+      // A compound index {threadId, ts}: the GIN twin is on its FIRST key (JSONB reorders keys,
+      // so the engine must read FerretDB's own key order).
+      const m = await client.query(`SELECT _jsonb->>'table' AS t FROM "${name}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'messages'`);
+      let mdefs: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        const r = await client.query(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2`, [name, m.rows[0]?.t]);
+        mdefs = r.rows.map((x) => x.indexdef as string).filter((d) => /USING gin/.test(d));
+        if (mdefs.some((d) => d.includes("'threadId'"))) break;
+        await new Promise((ok) => setTimeout(ok, 200));
+      }
+      expect(mdefs.some((d) => d.includes("'threadId'")), mdefs.join('\n')).to.equal(true);
+      expect(mdefs.some((d) => /'ts'/.test(d)), 'no GIN twin on a second key').to.equal(false);
     } finally {
       await client.end();
     }

@@ -16,7 +16,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha1"
 	"encoding/binary"
@@ -315,13 +314,48 @@ func keepGinIndexes(ctx context.Context, pgURL string, every time.Duration, logg
 	}
 }
 
-type metaIndex struct {
-	Key json.RawMessage `json:"key"`
+// collMeta is a collection's entry in FerretDB's _ferretdb_database_metadata. PostgreSQL's
+// JSONB does not keep key order, so the order of an index's keys is read from FerretDB's own
+// schema ("$s" … "$k"), stored beside the values.
+type collMeta struct {
+	Table   string `json:"table"`
+	Indexes []struct {
+		Key map[string]any `json:"key"`
+	} `json:"indexes"`
+	Schema struct {
+		P struct {
+			Indexes struct {
+				I []struct {
+					S struct {
+						P struct {
+							Key struct {
+								S struct {
+									K []string `json:"$k"`
+								} `json:"$s"`
+							} `json:"key"`
+						} `json:"p"`
+					} `json:"$s"`
+				} `json:"i"`
+			} `json:"indexes"`
+		} `json:"p"`
+	} `json:"$s"`
 }
 
-type collMeta struct {
-	Table   string      `json:"table"`
-	Indexes []metaIndex `json:"indexes"`
+// firstKeys returns the first key of every index of the collection.
+func (m *collMeta) firstKeys() []string {
+	var out []string
+	for i, ix := range m.Indexes {
+		if order := m.Schema.P.Indexes.I; i < len(order) && len(order[i].S.P.Key.S.K) > 0 {
+			out = append(out, order[i].S.P.Key.S.K[0])
+			continue
+		}
+		if len(ix.Key) == 1 {
+			for k := range ix.Key {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 func syncGin(ctx context.Context, conn *pgx.Conn, logger *slog.Logger) error {
@@ -357,10 +391,8 @@ func syncGin(ctx context.Context, conn *pgx.Conn, logger *slog.Logger) error {
 				continue
 			}
 			fields := map[string]bool{"_id": true}
-			for _, ix := range m.Indexes {
-				if f := firstKey(ix.Key); f != "" && f != "$s" {
-					fields[f] = true
-				}
+			for _, f := range m.firstKeys() {
+				fields[f] = true
 			}
 			for field := range fields {
 				name := ginIndexName(m.Table, field)
@@ -379,30 +411,6 @@ func syncGin(ctx context.Context, conn *pgx.Conn, logger *slog.Logger) error {
 		}
 	}
 	return nil
-}
-
-// firstKey returns the first key of an index key document, in the order stored (a Go map
-// would lose it, so the JSON is read token by token).
-func firstKey(raw json.RawMessage) string {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return ""
-	}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return ""
-		}
-		k, _ := t.(string)
-		if k != "$s" {
-			return k
-		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return ""
-		}
-	}
-	return ""
 }
 
 // jsonbPath renders the expression FerretDB filters on: _jsonb->'a' for a top-level field,
