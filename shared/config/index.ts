@@ -49,20 +49,23 @@ const schema = z
     WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
 
     SANDBOX: bool.optional(),
-  })
-  .superRefine((c, ctx) => {
-    const need = (key: keyof typeof c, why: string) => {
-      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: `required ${why}` });
-    };
-    for (const p of [c.TRANSLATION_PROVIDER, c.TRANSLATION_FALLBACK]) {
-      if (p === 'tmt') {
-        need('TENCENT_SECRET_ID', 'when TMT translates');
-        need('TENCENT_SECRET_KEY', 'when TMT translates');
-      }
-      if (p === 'openai') need('OPENAI_API_KEY', 'when OpenAI translates');
-    }
-    if (c.NODE_ENV === 'production') need('SESSION_SECRET', 'in production');
   });
+
+/** Rules across keys; checked on the raw values so they are listed with every other problem. */
+function crossChecks(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const need = (key: string, why: string) => {
+    if (!env[key]) problems.push(`${key}: required ${why}`);
+  };
+  const providers = new Set([env.TRANSLATION_PROVIDER, env.TRANSLATION_FALLBACK]);
+  if (providers.has('tmt')) {
+    need('TENCENT_SECRET_ID', 'when TMT translates');
+    need('TENCENT_SECRET_KEY', 'when TMT translates');
+  }
+  if (providers.has('openai')) need('OPENAI_API_KEY', 'when OpenAI translates');
+  if (env.NODE_ENV === 'production') need('SESSION_SECRET', 'in production');
+  return problems;
+}
 
 export type Env = z.infer<typeof schema>;
 
@@ -93,9 +96,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Empty strings count as unset, as in most .env files.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? '(root)')}: ${i.message}`)),
+    ...crossChecks(cleaned as Record<string, string>),
+  ];
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const sandbox = e.SANDBOX ?? !e.WECHATY_PUPPET_SERVICE_TOKEN;
   return {
