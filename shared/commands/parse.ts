@@ -1,0 +1,166 @@
+// Manager commands typed in WeChat: `/po 2026-001`, also with the full-width slash `／` that
+// Chinese keyboards produce. Parsing is pure: a command or a usage error, never a throw.
+import { MILESTONE_NAMES, type MilestoneName } from './milestones.js';
+
+export type Command =
+  | { name: 'help'; topic?: string }
+  | { name: 'orders'; code?: string }
+  | { name: 'po'; po: string }
+  | { name: 'done'; po: string; milestone: MilestoneName; date?: string }
+  | { name: 'plan'; po: string; milestone: MilestoneName; date: string }
+  | { name: 'customs'; po: string; action: 'hold' | 'clear'; days?: number; reason?: string }
+  | { name: 'reply'; code: string; text: string }
+  | { name: 'thread'; code: string; n: number }
+  | { name: 'overdue' }
+  | { name: 'bind'; code: string }
+  | { name: 'assign'; code: string; manager: string }
+  | { name: 'segment'; code: string; segment: 'strategic' | 'new' | 'problem' }
+  | { name: 'tr'; text: string };
+
+export type CommandName = Command['name'];
+
+export const USAGE: Record<CommandName, string> = {
+  help: '/help [command]',
+  orders: '/orders [supplier code]',
+  po: '/po <po number>',
+  done: `/done <po> <milestone> [YYYY-MM-DD]`,
+  plan: '/plan <po> <milestone> <YYYY-MM-DD>',
+  customs: '/customs <po> hold|clear [days] [reason]',
+  reply: '/reply <supplier code> <text>',
+  thread: '/thread <supplier code> [n]',
+  overdue: '/overdue',
+  bind: '/bind <supplier code>',
+  assign: '/assign <supplier code> <manager>',
+  segment: '/segment <supplier code> strategic|new|problem',
+  tr: '/tr <text>',
+};
+
+export type ParseResult =
+  | { ok: true; command: Command }
+  | { ok: false; name?: CommandName; error: string; usage?: string }
+  | { ok: false; notCommand: true };
+
+const PREFIX = /^\s*[/／]/;
+
+export function isCommandText(text: string): boolean {
+  return PREFIX.test(text) && /^\s*[/／]\s*[A-Za-z]/.test(text);
+}
+
+/** Accepts `2026-11-24`, `2026/11/24`, `2026.11.24`, `11-24` (this year, relative to `today`). */
+export function parseDate(s: string, today: Date): string | undefined {
+  let y: number, m: number, d: number;
+  let match = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s);
+  if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{1,2})[-/.](\d{1,2})$/.exec(s))) [y, m, d] = [today.getUTCFullYear(), Number(match[1]), Number(match[2])];
+  else return undefined;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return undefined;
+  if (y < 2000 || y > 2100) return undefined;
+  return dt.toISOString().slice(0, 10);
+}
+
+const MILESTONE_ALIASES: Record<string, MilestoneName> = {
+  ...Object.fromEntries(MILESTONE_NAMES.map((m) => [m, m])),
+  confirm: 'confirmed',
+  material: 'materials',
+  start: 'production_start',
+  production: 'production_start',
+  made: 'production_done',
+  finished: 'production_done',
+  qc: 'inspection',
+  ship: 'shipped',
+  shipment: 'shipped',
+  customs: 'customs_cleared',
+  cleared: 'customs_cleared',
+  deliver: 'delivered',
+};
+
+export function parseMilestone(s: string): MilestoneName | undefined {
+  return MILESTONE_ALIASES[s.toLowerCase().replace(/-/g, '_')];
+}
+
+export function parseCommand(text: string, today = new Date()): ParseResult {
+  if (!isCommandText(text)) return { ok: false, notCommand: true };
+  const body = text.replace(PREFIX, '').trim();
+  const [rawName = '', ...args] = body.split(/\s+/);
+  const name = rawName.toLowerCase() as CommandName;
+  if (!(name in USAGE)) return { ok: false, error: `unknown command /${rawName}`, usage: USAGE.help };
+  const fail = (error: string): ParseResult => ({ ok: false, name, error, usage: USAGE[name] });
+  const rest = (from: number) => body.split(/\s+/).slice(from + 1).join(' ');
+  // The text of /reply and /tr keeps its spacing.
+  const restRaw = (skipWords: number) => body.replace(new RegExp(`^(\\S+\\s+){${skipWords}}`), '').trim();
+
+  switch (name) {
+    case 'help':
+      return { ok: true, command: { name, topic: args[0]?.toLowerCase() } };
+    case 'overdue':
+      return { ok: true, command: { name } };
+    case 'orders':
+      return { ok: true, command: { name, code: args[0]?.toUpperCase() } };
+    case 'po':
+      return args[0] ? { ok: true, command: { name, po: args[0] } } : fail('which PO?');
+    case 'done': {
+      const [po, ms, date] = args;
+      if (!po || !ms) return fail('PO and milestone are required');
+      const milestone = parseMilestone(ms);
+      if (!milestone) return fail(`unknown milestone "${ms}"; one of ${MILESTONE_NAMES.join(', ')}`);
+      let iso: string | undefined;
+      if (date) {
+        iso = parseDate(date, today);
+        if (!iso) return fail(`"${date}" is not a date (YYYY-MM-DD)`);
+      }
+      return { ok: true, command: { name, po, milestone, date: iso } };
+    }
+    case 'plan': {
+      const [po, ms, date] = args;
+      if (!po || !ms || !date) return fail('PO, milestone and date are required');
+      const milestone = parseMilestone(ms);
+      if (!milestone) return fail(`unknown milestone "${ms}"; one of ${MILESTONE_NAMES.join(', ')}`);
+      const iso = parseDate(date, today);
+      if (!iso) return fail(`"${date}" is not a date (YYYY-MM-DD)`);
+      return { ok: true, command: { name, po, milestone, date: iso } };
+    }
+    case 'customs': {
+      const [po, action, maybeDays] = args;
+      if (!po || (action !== 'hold' && action !== 'clear')) return fail('PO and hold|clear are required');
+      let days: number | undefined;
+      let reasonFrom = 2;
+      if (maybeDays !== undefined && /^\d{1,3}$/.test(maybeDays)) {
+        days = Number(maybeDays);
+        reasonFrom = 3;
+      }
+      const reason = rest(reasonFrom) || undefined;
+      return { ok: true, command: { name, po, action, days, reason } };
+    }
+    case 'reply': {
+      const code = args[0];
+      const t = restRaw(2);
+      if (!code || !args[1]) return fail('supplier code and text are required');
+      return { ok: true, command: { name, code: code.toUpperCase(), text: t } };
+    }
+    case 'thread': {
+      const [code, n] = args;
+      if (!code) return fail('supplier code is required');
+      const count = n === undefined ? 10 : Number(n);
+      if (!Number.isInteger(count) || count < 1 || count > 50) return fail('n must be a number from 1 to 50');
+      return { ok: true, command: { name, code: code.toUpperCase(), n: count } };
+    }
+    case 'bind':
+      return args[0] ? { ok: true, command: { name, code: args[0].toUpperCase() } } : fail('supplier code is required');
+    case 'assign': {
+      const [code, ...manager] = args;
+      if (!code || manager.length === 0) return fail('supplier code and manager are required');
+      return { ok: true, command: { name, code: code.toUpperCase(), manager: manager.join(' ') } };
+    }
+    case 'segment': {
+      const [code, seg] = args;
+      if (!code || (seg !== 'strategic' && seg !== 'new' && seg !== 'problem')) return fail('supplier code and strategic|new|problem are required');
+      return { ok: true, command: { name, code: code.toUpperCase(), segment: seg } };
+    }
+    case 'tr': {
+      const t = restRaw(1);
+      if (!args[0]) return fail('text is required');
+      return { ok: true, command: { name, text: t } };
+    }
+  }
+}
