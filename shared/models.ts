@@ -3,3 +3,4 @@
 import './suppliers/model.js';
 import './managers/model.js';
 import './threads/model.js';
+import './health/model.js';

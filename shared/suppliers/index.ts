@@ -2,6 +2,7 @@
 import { isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
 import { Supplier, type Segment, type SupplierDoc } from './model.js';
 import { allocateCode, normaliseCode } from './codes.js';
+import { normalisePhone } from './duplicates.js';
 
 export * from './codes.js';
 export { Supplier, SEGMENTS, type Segment, type SupplierDoc } from './model.js';
@@ -23,7 +24,7 @@ export async function createSupplier(input: NewSupplier): Promise<SupplierDoc> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const code = await allocateCode(input.fairLetter);
     try {
-      const doc = await Supplier.create({ ...input, code, name: input.name.trim() });
+      const doc = await Supplier.create({ ...input, phones: (input.phones ?? []).map(normalisePhone), code, name: input.name.trim() });
       return doc.toObject() as SupplierDoc;
     } catch (err) {
       // A code taken by hand (import) collides with the counter: take the next one.
@@ -42,3 +43,4 @@ export async function getSupplierByCode(code: string): Promise<SupplierDoc> {
   if (!s) throw new NotFoundError(`no supplier with code ${normaliseCode(code)}`);
   return s;
 }
+export { checkDuplicates, mergeSuppliers, normalisePhone, type ContactFacts, type DuplicateCheck } from './duplicates.js';

@@ -1,0 +1,241 @@
+// The WeChat adapter: Wechaty with the puppet from config. Turns each Wechaty message into a
+// plain InboundMessage for the mirror, records bot health, and implements the Messenger port.
+// Every listener is wrapped: nothing throws into Wechaty.
+import { WechatyBuilder, types, type Wechaty } from 'wechaty';
+import type { Message as WechatyMessage } from 'wechaty';
+import type * as PUPPET from 'wechaty-puppet';
+import type { Config } from '../shared/config/index.js';
+import { getLogger } from '../shared/log/index.js';
+import { raiseAlert, recordBotEvent, type BotEventType } from '../shared/health/index.js';
+import type { ChatKey, Messenger, SendResult } from '../shared/messenger.js';
+import { isCommandText } from '../shared/commands/parse.js';
+import { createBufferedMirror, createMirror, type InboundMessage, type IngestResult, type Mirror, type MessageType } from '../shared/threads/index.js';
+
+const log = getLogger('bot');
+
+export interface CommandContext {
+  message: IngestResult['message'];
+  inbound: InboundMessage;
+  /** Where a reply goes: the chat the command came from. */
+  chatKey: ChatKey;
+}
+
+export interface BotOptions {
+  config: Config;
+  /** A puppet instance (sandbox mock, tests); otherwise built from config. */
+  puppet?: PUPPET.impls.PuppetInterface;
+  mirror?: Mirror;
+  /** Manager commands (`/…`), called once per stored command message. */
+  onCommand?: (ctx: CommandContext) => Promise<void>;
+  clock?: () => Date;
+}
+
+export interface Bot {
+  wechaty: Wechaty;
+  messenger: Messenger;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves once the bot is logged in and ready (tests, sandbox). */
+  ready(): Promise<void>;
+  /** Messages waiting for the database (buffered while it is down). */
+  pending(): number;
+}
+
+const TYPE_OF: Partial<Record<number, MessageType>> = {
+  [types.Message.Text]: 'text',
+  [types.Message.Image]: 'image',
+  [types.Message.Attachment]: 'file',
+  [types.Message.Audio]: 'voice',
+  [types.Message.Video]: 'video',
+  [types.Message.Url]: 'link',
+  [types.Message.MiniProgram]: 'miniprogram',
+  [types.Message.Emoticon]: 'emoticon',
+  [types.Message.Contact]: 'contact',
+  [types.Message.Location]: 'location',
+};
+
+async function puppetFromConfig(config: Config): Promise<PUPPET.impls.PuppetInterface> {
+  const { PuppetService } = await import('wechaty-puppet-service');
+  return new PuppetService({ token: config.bot.puppetToken, endpoint: config.bot.puppetEndpoint }) as unknown as PUPPET.impls.PuppetInterface;
+}
+
+/** Media metadata worth keeping (names, sizes, link cards); the bytes stay in WeChat. */
+async function mediaOf(msg: WechatyMessage, type: MessageType): Promise<InboundMessage['media']> {
+  try {
+    switch (type) {
+      case 'image':
+      case 'file':
+      case 'voice':
+      case 'video':
+      case 'emoticon': {
+        const box = await msg.toFileBox();
+        return { name: box.name, mimeType: box.mediaType, size: box.size >= 0 ? box.size : undefined };
+      }
+      case 'link': {
+        const link = await msg.toUrlLink();
+        return { url: link.url(), title: link.title(), description: link.description() ?? undefined };
+      }
+      case 'miniprogram': {
+        const mp = await msg.toMiniProgram();
+        return { appId: mp.appid() ?? undefined, title: mp.title() ?? undefined, description: mp.description() ?? undefined };
+      }
+      default:
+        return undefined;
+    }
+  } catch (err) {
+    log.warn({ err: (err as Error).message, type }, 'media metadata unavailable');
+    return { description: 'metadata unavailable' };
+  }
+}
+
+export async function toInbound(msg: WechatyMessage): Promise<InboundMessage> {
+  const talker = msg.talker();
+  const room = msg.room();
+  const listener = msg.listener();
+  const type = TYPE_OF[msg.type()] ?? 'other';
+  const self = msg.self();
+  let chat: InboundMessage['chat'];
+  if (room) {
+    chat = { kind: 'room', id: room.id, topic: await room.topic().catch(() => undefined) };
+  } else {
+    // A 1:1 thread is keyed by the other person: the talker, or the listener for our own messages.
+    const other = self ? listener ?? talker : talker;
+    chat = { kind: 'dm', id: other.id };
+  }
+  return {
+    puppetId: msg.id,
+    chat,
+    sender: { wechatId: talker.id, name: talker.name(), alias: (await talker.alias().catch(() => undefined)) ?? undefined },
+    self,
+    type,
+    text: type === 'text' ? msg.text() : '',
+    media: await mediaOf(msg, type),
+    ts: msg.date(),
+  };
+}
+
+export function createBot(opts: BotOptions): Bot {
+  const { config } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  const mirror = createBufferedMirror(opts.mirror ?? createMirror());
+  let puppet = opts.puppet;
+  let wechaty!: Wechaty;
+  let loggedIn = false;
+  let isReady = false;
+  let readyWaiters: (() => void)[] = [];
+  const seen = new Set<string>(); // message ids handled by this process (listener-twice guard)
+
+  // Events are written one after another, so their order on record is the order they happened.
+  let events: Promise<void> = Promise.resolve();
+  const event = (type: BotEventType, extra: { user?: string; detail?: string } = {}) => {
+    const at = clock();
+    events = events.then(() =>
+      recordBotEvent(config.bot.name, type, at, extra).catch((err) => log.warn({ err: (err as Error).message, type }, 'bot event not recorded')),
+    );
+    return events;
+  };
+
+  /** Nothing escapes a listener into Wechaty. */
+  const safe =
+    <A extends unknown[]>(name: string, fn: (...args: A) => Promise<void> | void) =>
+    (...args: A) => {
+      Promise.resolve()
+        .then(() => fn(...args))
+        .catch((err) => log.error({ err, listener: name }, 'listener failed'));
+    };
+
+  async function onMessage(msg: WechatyMessage) {
+    if (seen.has(msg.id)) return; // same event delivered twice to this process
+    seen.add(msg.id);
+    if (seen.size > 50_000) seen.delete(seen.values().next().value!);
+    const inbound = await toInbound(msg);
+    const result = await mirror.accept(inbound);
+    if (!result) return;
+    if (result.created && opts.onCommand && !inbound.self && inbound.type === 'text' && isCommandText(inbound.text) && result.message.senderKind === 'manager') {
+      const chatKey = `${inbound.chat.kind}:${inbound.chat.id}`;
+      await opts.onCommand({ message: result.message, inbound, chatKey });
+    }
+  }
+
+  function build() {
+    wechaty = WechatyBuilder.build({ name: config.bot.name, puppet: puppet as never });
+    // Registered once per Wechaty instance; a puppet restart keeps them (and `seen` + the
+    // unique indexes make a second delivery harmless anyway).
+    wechaty
+      .on('scan', safe('scan', (qrcode: string, status: number) => {
+        log.info({ status }, `scan to log in: ${qrcode}`);
+        void event('scan');
+      }))
+      .on('login', safe('login', async (user) => {
+        loggedIn = true;
+        log.info({ user: user.name() }, 'logged in');
+        await event('login', { user: user.name() });
+      }))
+      .on('ready', safe('ready', async () => {
+        await event('ready');
+        isReady = true;
+        readyWaiters.forEach((w) => w());
+        readyWaiters = [];
+      }))
+      .on('logout', safe('logout', async (user) => {
+        loggedIn = false;
+        isReady = false;
+        log.warn({ user: user?.name?.() }, 'logged out');
+        const at = clock();
+        await event('logout', { user: user?.name?.() });
+        await raiseAlert(`bot_logout:${config.bot.name}:${at.toISOString().slice(0, 16)}`, 'bot_logout', `WeChat bot ${config.bot.name} logged out at ${at.toISOString()}`, at);
+      }))
+      .on('error', safe('error', async (err: Error) => {
+        log.error({ err }, 'wechaty error');
+        await event('error', { detail: String(err?.message ?? err).slice(0, 500) });
+      }))
+      .on('message', safe('message', onMessage));
+  }
+
+  const messenger: Messenger = {
+    isReady: () => loggedIn && isReady,
+    async sendText(to: ChatKey, text: string): Promise<SendResult> {
+      if (!loggedIn || !isReady) throw new Error('bot is not logged in and ready');
+      const [kind, ...rest] = to.split(':');
+      const id = rest.join(':');
+      if (kind === 'room') {
+        const room = await wechaty.Room.find({ id });
+        if (!room) throw new Error(`room ${id} not found`);
+        const sent = await room.say(text);
+        return { puppetId: (sent as WechatyMessage | undefined)?.id };
+      }
+      if (kind === 'dm') {
+        const contact = await wechaty.Contact.find({ id });
+        if (!contact) throw new Error(`contact ${id} not found`);
+        const sent = await contact.say(text);
+        return { puppetId: (sent as WechatyMessage | undefined)?.id };
+      }
+      throw new Error(`bad chat key ${to}`);
+    },
+  };
+
+  return {
+    get wechaty() {
+      return wechaty;
+    },
+    messenger,
+    async start() {
+      puppet ??= await puppetFromConfig(config);
+      build();
+      await event('start');
+      await wechaty.start();
+    },
+    async stop() {
+      isReady = false;
+      loggedIn = false;
+      await mirror.close();
+      await Promise.race([wechaty?.stop(), new Promise((ok) => setTimeout(ok, 10_000).unref())]).catch(() => undefined);
+      await event('stop');
+    },
+    ready() {
+      if (isReady && loggedIn) return Promise.resolve();
+      return new Promise((ok) => readyWaiters.push(ok));
+    },
+    pending: () => mirror.pending(),
+  };
+}

@@ -1,0 +1,111 @@
+// The sandbox: a simulated WeChat (wechaty-puppet-mock) with a few demo suppliers writing in
+// Chinese and a demo manager, used when no puppet service token is configured. It runs on its
+// own database (gendan-sandbox) so nothing mixes with real data.
+import { createInterface } from 'node:readline';
+import { PuppetMock, mock } from 'wechaty-puppet-mock';
+import { getLogger } from '../shared/log/index.js';
+import { Manager } from '../shared/managers/model.js';
+
+const log = getLogger('sandbox');
+
+export const SANDBOX_DB_NAME = 'gendan-sandbox';
+
+export const SANDBOX_BANNER = [
+  '╔════════════════════════════════════════════════════════════════════╗',
+  '║  SANDBOX — simulated WeChat (no WECHATY_PUPPET_SERVICE_TOKEN set).   ║',
+  '║  Demo suppliers write in Chinese; data goes to "gendan-sandbox".     ║',
+  '║  Set WECHATY_PUPPET_SERVICE_TOKEN to connect a real WeChat account.  ║',
+  '╚════════════════════════════════════════════════════════════════════╝',
+].join('\n');
+
+export interface Sandbox {
+  puppet: PuppetMock;
+  mocker: mock.Mocker;
+  bot: mock.ContactMock;
+  manager: mock.ContactMock;
+  suppliers: mock.ContactMock[];
+  room: mock.RoomMock;
+  /** Log the bot account in (after the Wechaty instance started). */
+  login(): void;
+  /** Say something as a supplier (index), the manager ('m'), in the room when `inRoom`. */
+  say(who: number | 'm', text: string, inRoom?: boolean): void;
+}
+
+export function createSandbox(): Sandbox {
+  const mocker = new mock.Mocker();
+  const puppet = new PuppetMock({ mocker });
+  const bot = mocker.createContact({ id: 'gendan-bot', name: 'Gendan 跟单' });
+  const manager = mocker.createContact({ id: 'mgr-anna', name: 'Anna (buyer)' });
+  const suppliers = [
+    mocker.createContact({ id: 'sup-wang', name: '王经理', phone: ['13805740001'] }),
+    mocker.createContact({ id: 'sup-li', name: '李小姐', phone: ['13957900002'] }),
+    mocker.createContact({ id: 'sup-chen', name: '陈工 QC' }),
+  ];
+  const room = mocker.createRoom({
+    id: 'demo-augi@chatroom',
+    topic: '奥吉电器 × Gendan 订单群',
+    memberIdList: [bot.id, manager.id, suppliers[0]!.id, suppliers[2]!.id],
+  });
+  return {
+    puppet,
+    mocker,
+    bot,
+    manager,
+    suppliers,
+    room,
+    login() {
+      mocker.login(bot);
+      // A real puppet says `ready` once contacts and rooms are loaded; the mock never does.
+      setImmediate(() => puppet.emit('ready', { data: 'sandbox' }));
+    },
+    say(who, text, inRoom = false) {
+      const speaker = who === 'm' ? manager : suppliers[who];
+      if (!speaker) throw new Error(`no demo supplier ${who}`);
+      speaker.say(text).to(inRoom ? room : bot);
+    },
+  };
+}
+
+/** The demo manager is registered so that `/help` works in the sandbox. */
+export async function registerSandboxManager(sb: Sandbox): Promise<void> {
+  await Manager.updateOne(
+    { wechatId: sb.manager.id },
+    { $setOnInsert: { name: 'Anna', wechatId: sb.manager.id, language: 'en', role: 'admin' } },
+    { upsert: true },
+  );
+}
+
+/** A few demo messages, so a fresh sandbox has something to show. */
+export function playDemo(sb: Sandbox): void {
+  const lines: [number | 'm', string, boolean][] = [
+    [0, '您好，PO-2026-001 的大货已经开始生产了，预计12月5日完成。', false],
+    [1, '请问这批货的交期可以提前吗？我们的原材料已经到了。', false],
+    [2, '验货报告明天发给您，抽检 AQL 2.5 合格。', true],
+  ];
+  lines.forEach(([who, text, inRoom], i) => setTimeout(() => sb.say(who, text, inRoom), 500 * (i + 1)).unref());
+}
+
+/**
+ * On a terminal: type as a supplier or the manager.
+ *   `1 你好` — supplier 1 (王经理) writes to the bot; `r1 …` — in the room; `m /help` — the manager.
+ */
+export function startPrompt(sb: Sandbox): () => void {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'sandbox> ' });
+  console.log('Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager.');
+  rl.prompt();
+  rl.on('line', (line) => {
+    const m = /^\s*(r?)([123m])\s+(.+)$/.exec(line);
+    if (!m) {
+      console.log('usage: 1 你好 | r1 你好 | m /help');
+    } else {
+      const who = m[2] === 'm' ? 'm' : Number(m[2]) - 1;
+      try {
+        sb.say(who, m[3]!, m[1] === 'r');
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'sandbox say failed');
+      }
+    }
+    rl.prompt();
+  });
+  return () => rl.close();
+}

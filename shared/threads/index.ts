@@ -1,0 +1,338 @@
+// The mirror: every WeChat message stored exactly once in its thread, linked to its supplier.
+// Input is plain (the bot adapter turns a Wechaty message into it); no Wechaty types here.
+import { createHash } from 'node:crypto';
+import type { Types } from 'mongoose';
+import { isDuplicateKey, ValidationError } from '../errors/index.js';
+import { getLogger } from '../log/index.js';
+import { Manager } from '../managers/model.js';
+import { checkDuplicates, createSupplier, normalisePhone, Supplier } from '../suppliers/index.js';
+import { Contact, Message, Thread, MESSAGE_TYPES, type MessageDoc, type ThreadDoc } from './model.js';
+
+export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
+
+const log = getLogger('mirror');
+
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+export interface InboundMessage {
+  puppetId: string;
+  chat: { kind: 'dm' | 'room'; id: string; topic?: string };
+  sender: { wechatId: string; name: string; alias?: string; phone?: string; company?: string };
+  /** Sent by the bot's own account (from WeChat on the phone, or by Gendan). */
+  self: boolean;
+  type: MessageType;
+  text: string;
+  media?: Record<string, string | number | undefined>;
+  ts: Date;
+}
+
+export interface IngestResult {
+  message: MessageDoc;
+  created: boolean;
+}
+
+/**
+ * Redelivery guard for puppets that replay a message under a new id: chat + sender + type +
+ * content + WeChat's timestamp floored to DEDUPE_BUCKET_MS. WeChat's own timestamp survives a
+ * redelivery, so the bucket only has to absorb a puppet that reports seconds differently; it is
+ * kept short (5 s) because a person may well send the same "好的" twice a minute apart, and
+ * that second message must not be lost.
+ */
+export const DEDUPE_BUCKET_MS = 5_000;
+
+export function dedupeKey(m: Pick<InboundMessage, 'chat' | 'sender' | 'type' | 'text' | 'media' | 'ts'>): string {
+  const content = m.text || JSON.stringify([m.media?.name, m.media?.size, m.media?.url, m.media?.title]);
+  const bucket = Math.floor(m.ts.getTime() / DEDUPE_BUCKET_MS);
+  return createHash('sha256').update(`${m.chat.kind}:${m.chat.id}\n${m.sender.wechatId}\n${m.type}\n${content}\n${bucket}`).digest('base64url');
+}
+
+export const threadKey = (chat: InboundMessage['chat']) => `${chat.kind}:${chat.id}`;
+
+function validate(m: InboundMessage): void {
+  const problems: string[] = [];
+  if (!m.puppetId) problems.push('puppetId');
+  if (!m.chat?.id || (m.chat.kind !== 'dm' && m.chat.kind !== 'room')) problems.push('chat');
+  if (!m.sender?.wechatId) problems.push('sender.wechatId');
+  if (!(MESSAGE_TYPES as readonly string[]).includes(m.type)) problems.push('type');
+  if (!(m.ts instanceof Date) || Number.isNaN(m.ts.getTime())) problems.push('ts');
+  if (problems.length) throw new ValidationError(`inbound message invalid: ${problems.join(', ')}`, { puppetId: m.puppetId });
+}
+
+/**
+ * Small read-through caches for the hot path: contacts, threads and managers change rarely and
+ * every message needs them. Entries expire so changes made elsewhere (a manager registered,
+ * a supplier merged) are seen within CACHE_TTL_MS.
+ */
+const CACHE_TTL_MS = 10_000;
+class TtlCache<V> {
+  private map = new Map<string, { v: V; until: number }>();
+  constructor(private max = 5000) {}
+  get(k: string): V | undefined {
+    const e = this.map.get(k);
+    if (!e || e.until < Date.now()) return undefined;
+    return e.v;
+  }
+  set(k: string, v: V) {
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+    this.map.set(k, { v, until: Date.now() + CACHE_TTL_MS });
+  }
+  clear() {
+    this.map.clear();
+  }
+}
+
+export type SenderKind = 'supplier' | 'manager' | 'bot' | 'unknown';
+
+export interface Mirror {
+  /** Store one message exactly once (throws on a database failure: the caller buffers). */
+  ingest(m: InboundMessage): Promise<IngestResult>;
+  /** Forget cached contacts/threads/managers (tests, admin changes). */
+  clearCaches(): void;
+}
+
+export interface MirrorOptions {
+  /** Called after a NEW message is stored (never for a replay); must not block storing. */
+  onStored?: (message: MessageDoc, thread: ThreadDoc) => void | Promise<void>;
+  /** Fair letter for suppliers created from new contacts (default: plain numbering). */
+  fairLetter?: string;
+}
+
+export function createMirror(opts: MirrorOptions = {}): Mirror {
+  const managers = new TtlCache<boolean>();
+  const contacts = new TtlCache<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null }>();
+  const threads = new TtlCache<ThreadDoc>();
+
+  async function isManager(wechatId: string): Promise<boolean> {
+    const hit = managers.get(wechatId);
+    if (hit !== undefined) return hit;
+    const yes = (await Manager.exists({ wechatId, active: { $ne: false } })) !== null;
+    managers.set(wechatId, yes);
+    return yes;
+  }
+
+  /** The supplier-side contact, created on first sight with a supplier (or a duplicate flag). */
+  async function ensureContact(m: InboundMessage, roomSupplierId?: Types.ObjectId | null) {
+    const hit = contacts.get(m.sender.wechatId);
+    if (hit && (hit.supplierId || !roomSupplierId)) return hit;
+    const phone = m.sender.phone ? normalisePhone(m.sender.phone) : undefined;
+    const contact = await Contact.findOneAndUpdate(
+      { wechatId: m.sender.wechatId },
+      {
+        $setOnInsert: { wechatId: m.sender.wechatId, phone, company: m.sender.company },
+        $set: { name: m.sender.name || m.sender.wechatId, ...(m.sender.alias ? { alias: m.sender.alias } : {}) },
+      },
+      { upsert: true, returnDocument: 'after' },
+    ).lean<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null; name: string }>();
+    if (!contact!.supplierId) {
+      contact!.supplierId = await linkSupplier(m, contact!._id, roomSupplierId);
+    }
+    const entry = { _id: contact!._id, supplierId: contact!.supplierId };
+    contacts.set(m.sender.wechatId, entry);
+    return entry;
+  }
+
+  async function linkSupplier(m: InboundMessage, contactId: Types.ObjectId, roomSupplierId?: Types.ObjectId | null) {
+    let supplierId: Types.ObjectId;
+    if (roomSupplierId) {
+      supplierId = roomSupplierId; // a new member of a supplier's room belongs to that supplier
+    } else {
+      const check = await checkDuplicates({ wechatId: m.sender.wechatId, name: m.sender.name, phone: m.sender.phone, company: m.sender.company });
+      if (check.same) {
+        supplierId = check.same._id;
+      } else {
+        const created = await createSupplier({
+          name: m.sender.company || m.sender.name || m.sender.wechatId,
+          fairLetter: opts.fairLetter,
+          phones: m.sender.phone ? [m.sender.phone] : [],
+          wechatIds: [m.sender.wechatId],
+        });
+        if (check.possible.length) {
+          await Supplier.updateOne({ _id: created._id }, { $addToSet: { possibleDuplicateOf: { $each: check.possible.map((s) => s._id) } } });
+          log.warn({ supplier: created.code, possible: check.possible.map((s) => s.code), reasons: check.reasons }, 'possible duplicate supplier flagged');
+        }
+        supplierId = created._id;
+      }
+    }
+    // Guarded: a concurrent first message may have linked it already; the first link wins.
+    await Contact.updateOne({ _id: contactId, supplierId: null }, { $set: { supplierId } });
+    const c = await Contact.findOne({ _id: contactId }, { supplierId: 1 }).lean<{ supplierId: Types.ObjectId }>();
+    return c!.supplierId;
+  }
+
+  async function ensureThread(m: InboundMessage): Promise<ThreadDoc> {
+    const key = threadKey(m.chat);
+    const hit = threads.get(key);
+    if (hit && hit.supplierId) return hit;
+    const t = await Thread.findOneAndUpdate(
+      { key },
+      {
+        $setOnInsert: {
+          key,
+          kind: m.chat.kind,
+          ...(m.chat.kind === 'room' ? { roomId: m.chat.id } : { contactWechatId: m.chat.id }),
+        },
+        ...(m.chat.topic ? { $set: { topic: m.chat.topic } } : {}),
+      },
+      { upsert: true, returnDocument: 'after' },
+    ).lean<ThreadDoc>();
+    threads.set(key, t!);
+    return t!;
+  }
+
+  async function setThreadSupplier(thread: ThreadDoc, supplierId: Types.ObjectId) {
+    await Thread.updateOne({ _id: thread._id, supplierId: null }, { $set: { supplierId } });
+    const t = await Thread.findOne({ _id: thread._id }).lean<ThreadDoc>();
+    threads.set(t!.key, t!);
+    return t!;
+  }
+
+  async function ingest(m: InboundMessage): Promise<IngestResult> {
+    validate(m);
+    // Replay of the same puppet id: answer from the record, touch nothing.
+    const existing = await Message.findOne({ puppetId: m.puppetId }).lean<MessageDoc>();
+    if (existing) return { message: existing, created: false };
+
+    let thread = await ensureThread(m);
+    let senderKind: SenderKind;
+    if (m.self) senderKind = 'bot';
+    else if (await isManager(m.sender.wechatId)) senderKind = 'manager';
+    else senderKind = 'supplier';
+
+    if (senderKind === 'supplier') {
+      const contact = await ensureContact(m, m.chat.kind === 'room' ? thread.supplierId : undefined);
+      if (!thread.supplierId && contact.supplierId) thread = await setThreadSupplier(thread, contact.supplierId);
+    } else if (m.chat.kind === 'dm' && !thread.supplierId && senderKind === 'bot') {
+      // The bot writing first to a contact: link the thread once that contact is known.
+      const c = await Contact.findOne({ wechatId: m.chat.id }, { supplierId: 1 }).lean<{ supplierId?: Types.ObjectId }>();
+      if (c?.supplierId) thread = await setThreadSupplier(thread, c.supplierId);
+    }
+
+    const doc = {
+      threadId: thread._id,
+      supplierId: thread.supplierId ?? undefined,
+      puppetId: m.puppetId,
+      dedupeKey: dedupeKey(m),
+      direction: (m.self ? 'out' : 'in') as 'out' | 'in',
+      senderWechatId: m.sender.wechatId,
+      senderName: m.sender.name,
+      senderKind,
+      type: m.type,
+      text: m.text ?? '',
+      media: m.media,
+      ts: m.ts,
+      receivedAt: new Date(),
+      translations: {},
+      translationStatus: 'pending' as const,
+    };
+    let message: MessageDoc;
+    try {
+      const created = await Message.create(doc);
+      message = created.toObject() as MessageDoc;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Same id stored concurrently, or a redelivery under a new id: one record.
+      const prior = await Message.findOne({ puppetId: m.puppetId }).lean<MessageDoc>() ?? (await Message.findOne({ dedupeKey: doc.dedupeKey }).lean<MessageDoc>());
+      if (!prior) throw err;
+      return { message: prior, created: false };
+    }
+    await Thread.updateOne({ _id: thread._id }, { $inc: { messageCount: 1 }, $max: { lastMessageAt: m.ts } });
+    if (opts.onStored) {
+      Promise.resolve()
+        .then(() => opts.onStored!(message, thread))
+        .catch((err) => log.error({ err, messageId: String(message._id) }, 'onStored hook failed'));
+    }
+    return { message, created: true };
+  }
+
+  return {
+    ingest,
+    clearCaches() {
+      managers.clear();
+      contacts.clear();
+      threads.clear();
+    },
+  };
+}
+
+export interface BufferedMirror {
+  /** Store, or buffer and retry while the database is down. Resolves when stored. */
+  accept(m: InboundMessage): Promise<IngestResult | undefined>;
+  pending(): number;
+  /** Messages refused because the buffer was full (each logged as an error). */
+  dropped(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * In front of the mirror: when the database is briefly down, messages wait in a bounded
+ * in-memory buffer and are retried in order with backoff; nothing is acknowledged that was not
+ * stored. A full buffer is a visible error (logged, counted), never silent.
+ */
+export function createBufferedMirror(mirror: Mirror, opts: { max?: number; retryMs?: number; maxRetryMs?: number } = {}): BufferedMirror {
+  const max = opts.max ?? 10_000;
+  const base = opts.retryMs ?? 200;
+  const cap = opts.maxRetryMs ?? 10_000;
+  const queue: { m: InboundMessage; done: (r: IngestResult | undefined) => void }[] = [];
+  let draining = false;
+  let droppedCount = 0;
+  let closed = false;
+
+  const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+  async function drain() {
+    if (draining) return;
+    draining = true;
+    let attempt = 0;
+    while (queue.length && !closed) {
+      const head = queue[0]!;
+      try {
+        const r = await mirror.ingest(head.m);
+        queue.shift();
+        attempt = 0;
+        head.done(r);
+      } catch (err) {
+        if (err instanceof ValidationError) {
+          queue.shift();
+          log.error({ err: err.message, puppetId: head.m.puppetId }, 'message refused as invalid');
+          head.done(undefined);
+          continue;
+        }
+        attempt++;
+        const wait = Math.min(cap, base * 2 ** Math.min(attempt, 10)) * (0.75 + Math.random() / 2);
+        log.warn({ err: (err as Error).message, pending: queue.length, attempt }, 'storing a message failed; retrying');
+        await sleep(wait);
+      }
+    }
+    draining = false;
+  }
+
+  return {
+    async accept(m) {
+      if (queue.length === 0 && !draining) {
+        try {
+          return await mirror.ingest(m);
+        } catch (err) {
+          if (err instanceof ValidationError) {
+            log.error({ err: err.message, puppetId: m.puppetId }, 'message refused as invalid');
+            return undefined;
+          }
+          log.warn({ err: (err as Error).message, puppetId: m.puppetId }, 'storing failed; buffering');
+        }
+      }
+      if (queue.length >= max) {
+        droppedCount++;
+        log.error({ puppetId: m.puppetId, pending: queue.length }, 'mirror buffer full: message NOT stored');
+        throw new Error('mirror buffer full');
+      }
+      return new Promise((done) => {
+        queue.push({ m, done });
+        void drain();
+      });
+    },
+    pending: () => queue.length,
+    dropped: () => droppedCount,
+    async close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { ValidationError } from '../../shared/errors/index.js';
+import {
+  Supplier, allocateCode, assertFairLetter, checkDuplicates, createSupplier, earliest, formatTag, isValidCode, mergeSuppliers, normaliseCode,
+} from '../../shared/suppliers/index.js';
+import { Contact, Thread } from '../../shared/threads/index.js';
+
+describe('suppliers: codes', () => {
+  it('numbers trade-fair cards per letter and never uses I or O', async () => {
+    expect(await allocateCode('a')).to.equal('A01');
+    expect(await allocateCode('A')).to.equal('A02');
+    expect(await allocateCode('D')).to.equal('D01');
+    expect(() => assertFairLetter('I')).to.throw(ValidationError, /I and O/);
+    expect(() => assertFairLetter('o')).to.throw(ValidationError);
+    expect(isValidCode('I01')).to.equal(false);
+    expect(isValidCode('O12')).to.equal(false);
+    expect(isValidCode('D12')).to.equal(true);
+  });
+
+  it('numbers other suppliers 001, 002, …', async () => {
+    const a = await createSupplier({ name: '宁波工厂' });
+    const b = await createSupplier({ name: '义乌工厂' });
+    expect([a.code, b.code]).to.deep.equal(['001', '002']);
+  });
+
+  it('reads a typed code case-insensitively, with or without the abbreviation', () => {
+    expect(normaliseCode(' d12 augi ')).to.equal('D12');
+    expect(formatTag('au', 'gi')).to.equal('AUGI');
+    expect(() => formatTag('AUS', 'GI')).to.throw(ValidationError);
+  });
+
+  it('skips a code taken by hand instead of failing', async () => {
+    await Supplier.create({ code: 'B01', name: 'imported' });
+    const s = await createSupplier({ name: 'new one', fairLetter: 'B' });
+    expect(s.code).to.equal('B02');
+  });
+});
+
+describe('suppliers: duplicates and merge', () => {
+  it('links a known WeChat id, flags a phone or name + company match as possible', async () => {
+    const a = await createSupplier({ name: '奥吉电器', wechatIds: ['wx-wang'], phones: ['+86 138-0574-0001'] });
+    expect((await checkDuplicates({ wechatId: 'wx-wang', name: '王' })).same?.code).to.equal(a.code);
+
+    const byPhone = await checkDuplicates({ wechatId: 'wx-new', name: '王经理', phone: '13805740001' });
+    expect(byPhone.same).to.equal(undefined);
+    expect(byPhone.possible.map((s) => s.code)).to.deep.equal([a.code]);
+
+    await Contact.create({ wechatId: 'wx-li', name: '李娜', company: '奥吉电器有限公司', supplierId: a._id });
+    const byName = await checkDuplicates({ wechatId: 'wx-li2', name: '李娜', company: ' 奥吉电器有限公司 ' });
+    expect(byName.possible.map((s) => s.code)).to.deep.equal([a.code]);
+
+    expect((await checkDuplicates({ wechatId: 'wx-other', name: '张三', phone: '13900000000' })).possible).to.deep.equal([]);
+  });
+
+  it('merges two suppliers keeping the earliest code, moving contacts and threads', async () => {
+    const early = await createSupplier({ name: 'Early', fairLetter: 'D' });
+    await new Promise((ok) => setTimeout(ok, 5));
+    const late = await createSupplier({ name: 'Late', phones: ['13900000001'] });
+    await Contact.create({ wechatId: 'c1', name: 'c1', supplierId: late._id });
+    await Thread.create({ key: 'dm:c1', kind: 'dm', supplierId: late._id });
+    const kept = await mergeSuppliers(late._id, early._id);
+    expect(kept.code).to.equal(early.code);
+    expect(kept.phones).to.include('13900000001');
+    expect(String((await Supplier.findOne({ _id: late._id }).lean())!.mergedInto)).to.equal(String(early._id));
+    expect(String((await Contact.findOne({ wechatId: 'c1' }).lean())!.supplierId)).to.equal(String(early._id));
+    expect(String((await Thread.findOne({ key: 'dm:c1' }).lean())!.supplierId)).to.equal(String(early._id));
+    // Idempotent.
+    expect((await mergeSuppliers(late._id, early._id)).code).to.equal(early.code);
+    expect(earliest({ code: 'B', createdAt: new Date(1) }, { code: 'A', createdAt: new Date(2) }).code).to.equal('B');
+  });
+});

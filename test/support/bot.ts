@@ -1,0 +1,41 @@
+// A Gendan bot over wechaty-puppet-mock against the real database, for tests.
+import { loadConfig } from '../../shared/config/index.js';
+import { createBot, type Bot, type BotOptions } from '../../bot/index.js';
+import { createSandbox, type Sandbox } from '../../bot/sandbox.js';
+import { createMirror, Message, type Mirror } from '../../shared/threads/index.js';
+
+export interface TestBot {
+  bot: Bot;
+  sb: Sandbox;
+  mirror: Mirror;
+  stop(): Promise<void>;
+}
+
+export const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what}: no result within ${ms} ms`)), ms).unref())]);
+
+export async function startTestBot(opts: Partial<BotOptions> = {}): Promise<TestBot> {
+  const sb = createSandbox();
+  const mirror = opts.mirror ?? createMirror();
+  const bot = createBot({ config: loadConfig({ BOT_NAME: 'test-bot' }), puppet: sb.puppet as never, mirror, ...opts });
+  await withTimeout(bot.start(), 10_000, 'bot start');
+  sb.login();
+  await withTimeout(bot.ready(), 10_000, 'bot ready');
+  return {
+    bot,
+    sb,
+    mirror,
+    stop: () => withTimeout(bot.stop(), 15_000, 'bot stop'),
+  };
+}
+
+/** Wait until `n` messages match `filter` (polls the real DB; bounded). */
+export async function waitForMessages(filter: Record<string, unknown>, n: number, ms = 10_000): Promise<number> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const count = await Message.countDocuments(filter);
+    if (count >= n) return count;
+    if (Date.now() > until) throw new Error(`expected ${n} messages matching ${JSON.stringify(filter)}, found ${count}`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+}
