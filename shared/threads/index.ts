@@ -64,6 +64,7 @@ function validate(m: InboundMessage): void {
  * a supplier merged) are seen within CACHE_TTL_MS.
  */
 const CACHE_TTL_MS = 10_000;
+const FLUSH_MS = 200;
 class TtlCache<V> {
   private map = new Map<string, { v: V; until: number }>();
   constructor(private max = 5000) {}
@@ -86,6 +87,8 @@ export type SenderKind = 'supplier' | 'manager' | 'bot' | 'unknown';
 export interface Mirror {
   /** Store one message exactly once (throws on a database failure: the caller buffers). */
   ingest(m: InboundMessage): Promise<IngestResult>;
+  /** Write the coalesced thread counters now. */
+  flush(): Promise<void>;
   /** Forget cached contacts/threads/managers (tests, admin changes). */
   clearCaches(): void;
 }
@@ -186,12 +189,41 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     return t!;
   }
 
+  // Thread counters (messageCount, lastMessageAt) are coalesced: one update per thread per
+  // FLUSH_MS instead of one per message, which halves the writes of the hot path. They are
+  // derived figures (recountable from messages); flush() runs on close.
+  const counts = new Map<string, { id: Types.ObjectId; n: number; last: Date }>();
+  let flushTimer: NodeJS.Timeout | undefined;
+  function countInThread(id: Types.ObjectId, ts: Date) {
+    const k = String(id);
+    const c = counts.get(k);
+    if (c) {
+      c.n++;
+      if (ts > c.last) c.last = ts;
+    } else counts.set(k, { id, n: 1, last: ts });
+    flushTimer ??= setTimeout(() => void flush().catch((err) => log.warn({ err: (err as Error).message }, 'thread counters not flushed')), FLUSH_MS);
+  }
+  async function flush() {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const batch = [...counts.values()];
+    counts.clear();
+    try {
+      await Promise.all(batch.map((c) => Thread.updateOne({ _id: c.id }, { $inc: { messageCount: c.n }, $max: { lastMessageAt: c.last } })));
+    } catch (err) {
+      for (const c of batch) {
+        const k = String(c.id);
+        const cur = counts.get(k);
+        if (cur) cur.n += c.n;
+        else counts.set(k, c);
+      }
+      throw err;
+    }
+  }
+
   async function ingest(m: InboundMessage): Promise<IngestResult> {
     validate(m);
-    // Replay of the same puppet id: answer from the record, touch nothing.
-    const existing = await Message.findOne({ puppetId: m.puppetId }).lean<MessageDoc>();
-    if (existing) return { message: existing, created: false };
-
+    // No read before the write: the unique indexes decide, and a replay costs one failed insert.
     let thread = await ensureThread(m);
     let senderKind: SenderKind;
     if (m.self) senderKind = 'bot';
@@ -235,7 +267,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       if (!prior) throw err;
       return { message: prior, created: false };
     }
-    await Thread.updateOne({ _id: thread._id }, { $inc: { messageCount: 1 }, $max: { lastMessageAt: m.ts } });
+    countInThread(thread._id, m.ts);
     if (opts.onStored) {
       Promise.resolve()
         .then(() => opts.onStored!(message, thread))
@@ -246,6 +278,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
 
   return {
     ingest,
+    flush,
     clearCaches() {
       managers.clear();
       contacts.clear();
@@ -333,6 +366,7 @@ export function createBufferedMirror(mirror: Mirror, opts: { max?: number; retry
     dropped: () => droppedCount,
     async close() {
       closed = true;
+      await mirror.flush().catch((err) => log.warn({ err: (err as Error).message }, 'thread counters not flushed'));
     },
   };
 }

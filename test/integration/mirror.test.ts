@@ -25,6 +25,7 @@ describe('mirror: supplier chats stored exactly once', function () {
     expect(msg!.text).to.equal('您好，PO-2026-001 的大货已经开始生产了');
     expect(msg!.senderKind).to.equal('supplier');
     expect(msg!.translationStatus).to.equal('pending');
+    await t.mirror.flush();
     const thread = await Thread.findOne({ _id: msg!.threadId }).lean();
     expect(thread!.key).to.equal('dm:sup-wang');
     const contact = await Contact.findOne({ wechatId: 'sup-wang' }).lean();
@@ -86,6 +87,7 @@ describe('mirror: supplier chats stored exactly once', function () {
     t.sb.puppet.emit('message', { messageId: first!.puppetId });
     await new Promise((ok) => setTimeout(ok, 500));
     expect(await Message.countDocuments({})).to.equal(1);
+    await t.mirror.flush();
     expect((await Thread.findOne({}).lean())!.messageCount).to.equal(1);
   });
 
