@@ -4,3 +4,4 @@ import './suppliers/model.js';
 import './managers/model.js';
 import './threads/model.js';
 import './health/model.js';
+import './translation/model.js';
