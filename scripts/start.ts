@@ -9,6 +9,7 @@ import { isTTY } from '../shared/config/index.js';
 import { createBot } from '../bot/index.js';
 import { createSandbox, playDemo, registerSandboxManager, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
 import { createMirror } from '../shared/threads/index.js';
+import { createTranslationService } from '../shared/translation/index.js';
 
 const log = getLogger('start');
 const ALL_ROLES = ['db', 'server', 'bot', 'scheduler'] as const;
@@ -86,8 +87,15 @@ async function main() {
   }
 
   if (roles.has('bot')) {
+    // Translation runs beside the mirror: storing never waits for it; a backlog job picks up
+    // whatever a provider outage left pending.
+    const translation = createTranslationService({ config });
+    const seeded = await translation.seedPhrasebook();
+    if (seeded) log.info({ entries: seeded }, 'phrasebook loaded into translation memory');
+    const stopBacklog = translation.startBacklog(60_000);
+    running.push({ name: 'translation', stop: async () => (stopBacklog(), translation.stop()) });
     const sandbox = config.bot.sandbox ? createSandbox() : undefined;
-    const mirror = createMirror();
+    const mirror = createMirror({ onStored: (m, t) => translation.onMessageStored(m, t) });
     const bot = createBot({ config, puppet: sandbox?.puppet as never, mirror });
     await bot.start();
     running.push({ name: 'bot', stop: () => bot.stop() });
