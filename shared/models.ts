@@ -5,3 +5,5 @@ import './managers/model.js';
 import './threads/model.js';
 import './health/model.js';
 import './translation/model.js';
+import './orders/model.js';
+import './auth/index.js';

@@ -25,6 +25,8 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     CONSOLE_ORIGIN: z.string().url().optional(),
+    UPLOAD_DIR: z.string().min(1).optional(),
+    MAX_UPLOAD_MB: z.coerce.number().positive().max(50).default(8),
 
     WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
     WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
@@ -73,7 +75,7 @@ export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
   db: { uri?: string; name: string; dataDir: string; engineBin?: string };
-  server: { host: string; port: number; sessionSecret?: string; consoleOrigin?: string };
+  server: { host: string; port: number; sessionSecret?: string; consoleOrigin?: string; uploadDir: string; maxUploadBytes: number };
   bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean };
   translation: {
     provider: Env['TRANSLATION_PROVIDER'];
@@ -107,7 +109,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     db: { uri: e.MONGODB_URI, name: e.DB_NAME, dataDir: e.DATA_DIR, engineBin: e.ENGINE_BIN },
-    server: { host: e.HOST, port: e.PORT, sessionSecret: e.SESSION_SECRET, consoleOrigin: e.CONSOLE_ORIGIN },
+    server: {
+      host: e.HOST,
+      port: e.PORT,
+      sessionSecret: e.SESSION_SECRET,
+      consoleOrigin: e.CONSOLE_ORIGIN,
+      uploadDir: e.UPLOAD_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/uploads`,
+      maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    },
     bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox },
     translation: {
       provider: e.TRANSLATION_PROVIDER,

@@ -1,0 +1,55 @@
+// The OpenAPI document, with request bodies generated from the same zod schemas that validate.
+import { z } from 'zod';
+import { customsBody, milestoneBody } from './routes/mp.js';
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+const json = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s) } } });
+const ok = { '200': { description: 'OK' } };
+const errors = { '400': { $ref: '#/components/responses/Error' }, '401': { $ref: '#/components/responses/Error' }, '404': { $ref: '#/components/responses/Error' } };
+const idem = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 8, maxLength: 128 } };
+
+export function openApiDocument() {
+  const supplier = [{ supplierToken: [] }];
+  const manager = [{ managerToken: [] }];
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Gendan API', version: '0.1.0', description: 'Supplier (mini-program) and manager endpoints of Gendan.' },
+    components: {
+      securitySchemes: {
+        supplierToken: { type: 'http', scheme: 'bearer', description: 'from POST /api/mp/login or /api/mp/bind' },
+        managerToken: { type: 'http', scheme: 'bearer', description: 'manager token (scripts/issue-token.ts)' },
+      },
+      responses: {
+        Error: {
+          description: 'Error envelope',
+          content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} }, required: ['code', 'message'] } } } } },
+        },
+      },
+    },
+    paths: {
+      '/healthz': { get: { summary: 'Database and bot state', responses: ok } },
+      '/api/mp/login': { post: { summary: 'wx.login code → session token', requestBody: json(z.object({ code: z.string() })), responses: { ...ok, ...errors, '429': { $ref: '#/components/responses/Error' }, '503': { $ref: '#/components/responses/Error' } } } },
+      '/api/mp/bind': { post: { summary: 'Redeem a binding code', security: supplier, requestBody: json(z.object({ code: z.string() })), responses: { ...ok, ...errors, '409': { $ref: '#/components/responses/Error' } } } },
+      '/api/mp/orders': { get: { summary: 'My open orders (50 a page)', security: supplier, parameters: [{ name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } }], responses: { ...ok, ...errors } } },
+      '/api/mp/orders/{id}': { get: { summary: 'Order detail', security: supplier, responses: { ...ok, ...errors } } },
+      '/api/mp/orders/{id}/milestones/{milestone}': { post: { summary: 'Update a milestone', security: supplier, parameters: [idem], requestBody: json(milestoneBody), responses: { ...ok, ...errors, '409': { $ref: '#/components/responses/Error' } } } },
+      '/api/mp/orders/{id}/milestones/{milestone}/photos': { post: { summary: 'Upload a photo (multipart field "photo": JPEG, PNG or WebP)', security: supplier, responses: { '201': { description: 'Created' }, ...errors, '413': { $ref: '#/components/responses/Error' } } } },
+      '/api/mp/orders/{id}/customs': { post: { summary: 'Report a customs issue', security: supplier, parameters: [idem], requestBody: json(customsBody), responses: { ...ok, ...errors } } },
+      '/api/suppliers': { get: { summary: 'Suppliers', security: manager, responses: ok } },
+      '/api/suppliers/{code}': { get: { summary: 'Supplier card', security: manager, responses: { ...ok, ...errors } } },
+      '/api/suppliers/{code}/binding-codes': { post: { summary: 'Issue a mini-program binding code', security: manager, responses: { '201': { description: 'Created' }, ...errors } } },
+      '/api/threads': { get: { summary: 'Threads, latest first', security: manager, responses: ok } },
+      '/api/threads/{id}/messages': { get: { summary: 'Messages with translations', security: manager, responses: { ...ok, ...errors } } },
+      '/api/orders': { get: { summary: 'Orders', security: manager, responses: ok }, post: { summary: 'Create an order', security: manager, responses: { '201': { description: 'Created' }, ...errors } } },
+      '/api/orders/overdue': { get: { summary: 'Overdue orders', security: manager, responses: ok } },
+      '/api/orders/{id}': {
+        get: { summary: 'Order', security: manager, responses: { ...ok, ...errors } },
+        patch: { summary: 'Change an order', security: manager, responses: { ...ok, ...errors } },
+        delete: { summary: 'Close an order', security: manager, responses: { ...ok, ...errors } },
+      },
+      '/api/orders/{id}/history': { get: { summary: 'Change history', security: manager, responses: { ...ok, ...errors } } },
+      '/api/orders/{id}/milestones/{milestone}': { post: { summary: 'Change a milestone', security: manager, parameters: [idem], requestBody: json(milestoneBody), responses: { ...ok, ...errors } } },
+      '/api/orders/{id}/customs': { post: { summary: 'Record a customs delay', security: manager, parameters: [idem], requestBody: json(customsBody), responses: { ...ok, ...errors } } },
+    },
+  };
+}

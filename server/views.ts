@@ -1,0 +1,48 @@
+// What the API shows of domain objects: plain JSON, dates as ISO days where they are days.
+import { MILESTONES, daysLate, isOverdue, type OrderDoc } from '../shared/orders/index.js';
+
+const day = (d?: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : null);
+
+export function orderSummary(o: OrderDoc, now: Date) {
+  const overdue = isOverdue(o, now);
+  return {
+    id: String(o._id),
+    number: o.number,
+    supplierCode: o.supplierCode,
+    status: o.status,
+    next: o.next ? { milestone: o.next.milestone, planned: day(o.next.planned) } : null,
+    overdue,
+    daysLate: overdue && o.next?.planned ? daysLate(o.next.planned, now) : 0,
+    customs: o.customs?.status ?? 'none',
+  };
+}
+
+export function orderDetail(o: OrderDoc, now: Date) {
+  return {
+    ...orderSummary(o, now),
+    managerId: o.managerId ? String(o.managerId) : null,
+    incoterms: o.incoterms ?? null,
+    currency: o.currency,
+    lines: (o.lines ?? []).map((l) => ({ item: l.item, sku: l.sku ?? null, qty: l.qty, unit: l.unit ?? 'pcs', unitPrice: l.unitPrice, currency: l.currency })),
+    milestones: MILESTONES.map((name) => {
+      const m = o.milestones?.[name];
+      return {
+        name,
+        planned: day(m?.planned),
+        actual: day(m?.actual),
+        status: m?.status ?? 'pending',
+        reason: m?.reason ?? null,
+        note: m?.note ?? null,
+        replanned: m?.replanned ?? 0,
+        photos: (m?.photos ?? []).map((p) => ({ id: p.id, name: p.name, size: p.size })),
+      };
+    }),
+    customsDetail: {
+      status: o.customs?.status ?? 'none',
+      reason: o.customs?.reason ?? null,
+      expectedDate: day(o.customs?.expectedDate),
+    },
+    version: o.version,
+    updatedAt: o.updatedAt,
+  };
+}

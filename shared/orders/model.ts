@@ -1,0 +1,173 @@
+import mongoose, { Schema, type Types } from 'mongoose';
+
+// The milestone chain of PRODUCT.md, in order.
+export const MILESTONES = [
+  'confirmed',
+  'materials',
+  'production_start',
+  'production_done',
+  'inspection',
+  'shipped',
+  'customs_cleared',
+  'delivered',
+] as const;
+export type MilestoneName = (typeof MILESTONES)[number];
+
+export const CURRENCIES = ['CNY', 'USD', 'EUR', 'RUB', 'HKD', 'GBP'] as const;
+export const INCOTERMS = ['EXW', 'FCA', 'FAS', 'FOB', 'CFR', 'CIF', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP'] as const;
+
+const photoSchema = new Schema({ id: String, name: String, mimeType: String, size: Number, at: Date }, { _id: false });
+
+// One milestone. Milestones are keyed BY NAME (`milestones.materials.actual`): FerretDB v1
+// silently ignores positional `$` updates, so no array of milestones.
+const milestoneSchema = new Schema(
+  {
+    planned: { type: Date },
+    actual: { type: Date },
+    status: { type: String, enum: ['pending', 'done'], default: 'pending' },
+    reason: { type: String }, // why the planned date moved
+    note: { type: String },
+    replanned: { type: Number, default: 0 },
+    updatedBy: { type: String }, // `supplier:<openid>` or `manager:<id>`
+    updatedAt: { type: Date },
+    photos: { type: [photoSchema], default: [] },
+  },
+  { _id: false },
+);
+
+const lineSchema = new Schema(
+  {
+    item: { type: String, required: true },
+    sku: { type: String },
+    qty: { type: Number, required: true },
+    unit: { type: String, default: 'pcs' },
+    // Money as an exact decimal string ("12.50"), never a float.
+    unitPrice: { type: String, required: true },
+    currency: { type: String, enum: CURRENCIES, required: true },
+  },
+  { _id: false },
+);
+
+const orderSchema = new Schema(
+  {
+    number: { type: String, required: true }, // PO number, e.g. PO-2026-001
+    supplierId: { type: Schema.Types.ObjectId, required: true },
+    supplierCode: { type: String, required: true },
+    managerId: { type: Schema.Types.ObjectId },
+    incoterms: { type: String, enum: INCOTERMS },
+    currency: { type: String, enum: CURRENCIES, default: 'USD' },
+    lines: { type: [lineSchema], default: [] },
+    milestones: {
+      type: new Schema(Object.fromEntries(MILESTONES.map((m) => [m, { type: milestoneSchema, default: () => ({}) }])), { _id: false }),
+      default: () => ({}),
+    },
+    status: { type: String, enum: ['open', 'closed'], default: 'open' },
+    customs: {
+      type: new Schema(
+        { status: { type: String, enum: ['none', 'held', 'cleared'], default: 'none' }, reason: String, expectedDate: Date, updatedAt: Date, updatedBy: String },
+        { _id: false },
+      ),
+      default: () => ({ status: 'none' }),
+    },
+    // Denormalised for the scheduler: the first milestone not done, its planned date and that
+    // date's day ('YYYY-MM-DD', UTC) — so scans are equality queries on a day, never a range.
+    next: {
+      type: new Schema({ milestone: String, planned: Date, dueDay: String }, { _id: false }),
+    },
+    // Optimistic concurrency: every write is guarded by the version it read.
+    version: { type: Number, default: 0 },
+  },
+  { timestamps: true },
+);
+// Serves: `/po <no>`, order lookup by number; one order per number.
+orderSchema.index({ number: 1 }, { unique: true });
+// Serves: a supplier's open orders (mini-program list, `/orders CODE`).
+orderSchema.index({ supplierId: 1, status: 1 });
+// Serves: the scheduler's overdue scan (`find({'next.dueDay': day})`).
+orderSchema.index({ 'next.dueDay': 1 });
+// Serves: a manager's orders (console, overdue list per manager).
+orderSchema.index({ managerId: 1, status: 1 });
+
+// Change history, append-only: who changed what, when, why.
+const orderEventSchema = new Schema(
+  {
+    orderId: { type: Schema.Types.ObjectId, required: true },
+    at: { type: Date, required: true },
+    by: { type: String, required: true },
+    kind: { type: String, required: true }, // created, milestone, customs, updated, closed, photo
+    milestone: { type: String },
+    before: { type: Schema.Types.Mixed },
+    after: { type: Schema.Types.Mixed },
+    reason: { type: String },
+  },
+  { versionKey: false },
+);
+// Serves: an order's history, newest first.
+orderEventSchema.index({ orderId: 1, at: -1 });
+
+// Idempotency keys of writes: a replayed request returns the first answer, writes nothing.
+const idempotencySchema = new Schema(
+  {
+    key: { type: String, required: true }, // `<actor>:<client key>`
+    orderId: { type: Schema.Types.ObjectId },
+    at: { type: Date, required: true },
+    done: { type: Boolean, default: false },
+  },
+  { versionKey: false },
+);
+// Serves: the claim of a key (unique insert); cleanup is a job, not a TTL index.
+idempotencySchema.index({ key: 1 }, { unique: true });
+
+export interface PhotoDoc {
+  id: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  at: Date;
+}
+export interface MilestoneDoc {
+  planned?: Date | null;
+  actual?: Date | null;
+  status: 'pending' | 'done';
+  reason?: string;
+  note?: string;
+  replanned?: number;
+  updatedBy?: string;
+  updatedAt?: Date;
+  photos: PhotoDoc[];
+}
+export interface OrderLine {
+  item: string;
+  sku?: string;
+  qty: number;
+  unit?: string;
+  unitPrice: string;
+  currency: string;
+}
+export interface CustomsDoc {
+  status: 'none' | 'held' | 'cleared';
+  reason?: string;
+  expectedDate?: Date | null;
+  updatedAt?: Date;
+  updatedBy?: string;
+}
+export interface OrderDoc {
+  _id: Types.ObjectId;
+  number: string;
+  supplierId: Types.ObjectId;
+  supplierCode: string;
+  managerId?: Types.ObjectId | null;
+  incoterms?: string;
+  currency: string;
+  lines: OrderLine[];
+  milestones: Record<MilestoneName, MilestoneDoc>;
+  status: 'open' | 'closed';
+  customs: CustomsDoc;
+  next?: { milestone: MilestoneName; planned?: Date | null; dueDay?: string | null } | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+export const Order = mongoose.model('Order', orderSchema);
+export const OrderEvent = mongoose.model('OrderEvent', orderEventSchema);
+export const IdempotencyKey = mongoose.model('IdempotencyKey', idempotencySchema);
