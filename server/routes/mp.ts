@@ -126,24 +126,28 @@ export function mpRoutes(config: Config, wechatAuth: WechatAuth, clock: () => Da
     ctx.body = { order: orderDetail(res.order, clock()), changed: res.changed };
   });
 
-  const uploads = join(config.server.uploadDir, 'tmp');
   r.post(
     '/orders/:id/milestones/:milestone/photos',
     requireSupplier(config),
     async (ctx, next) => {
-      // Check access before accepting bytes.
+      // Check access before accepting bytes; each request spools into a directory of its own
+      // that is removed afterwards, whatever happened (a refused or cut-off upload leaves nothing).
       const p = params(ctx, milestoneParams);
       await getOrder(p.id, { supplierId: ctx.state.principal!.supplierId });
-      mkdirSync(uploads, { recursive: true });
-      await next();
+      const spool = join(config.server.uploadDir, 'tmp', randomUUID());
+      mkdirSync(spool, { recursive: true });
+      try {
+        await koaBody({
+          multipart: true,
+          json: false,
+          urlencoded: false,
+          text: false,
+          formidable: { uploadDir: spool, maxFileSize: config.server.maxUploadBytes, maxFiles: 1, maxFields: 5, allowEmptyFiles: false, keepExtensions: false },
+        })(ctx, next);
+      } finally {
+        rmSync(spool, { recursive: true, force: true });
+      }
     },
-    koaBody({
-      multipart: true,
-      json: false,
-      urlencoded: false,
-      text: false,
-      formidable: { uploadDir: uploads, maxFileSize: config.server.maxUploadBytes, maxFiles: 1, allowEmptyFiles: false, keepExtensions: false },
-    }),
     async (ctx) => {
       const p = params(ctx, milestoneParams);
       const files = (ctx.request as unknown as { files?: Record<string, { filepath: string; originalFilename?: string; size: number } | { filepath: string }[]> }).files ?? {};
@@ -158,9 +162,9 @@ export function mpRoutes(config: Config, wechatAuth: WechatAuth, clock: () => Da
       const id = randomUUID();
       const dir = join(config.server.uploadDir, 'photos');
       mkdirSync(dir, { recursive: true });
-      renameSync(file.filepath, join(dir, id));
       const principal = ctx.state.principal!;
       if (!principal.supplierId) throw new ForbiddenError('not bound to a supplier');
+      renameSync(file.filepath, join(dir, id));
       const order = await addMilestonePhoto(
         p.id,
         p.milestone,
@@ -168,7 +172,10 @@ export function mpRoutes(config: Config, wechatAuth: WechatAuth, clock: () => Da
         `supplier:${principal.openid}`,
         { supplierId: principal.supplierId },
         clock(),
-      );
+      ).catch((err) => {
+        rmSync(join(dir, id), { force: true }); // not recorded: not kept
+        throw err;
+      });
       ctx.status = 201;
       ctx.body = { photo: { id, mimeType: type, size: file.size }, order: orderDetail(order, clock()) };
     },

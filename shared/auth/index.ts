@@ -44,7 +44,7 @@ const bindingCodeSchema = new Schema(
 // Serves: redeeming a code (`findOneAndUpdate({code, usedAt: null})`); codes are unique.
 bindingCodeSchema.index({ code: 1 }, { unique: true });
 
-const attemptSchema = new Schema({ key: { type: String, required: true }, n: { type: Number, default: 0 } }, { versionKey: false });
+const attemptSchema = new Schema({ key: { type: String, required: true }, n: { type: Number, default: 0 }, at: { type: Date } }, { versionKey: false });
 // Serves: counting binding attempts per openid per hour (`$inc` upsert by key).
 attemptSchema.index({ key: 1 }, { unique: true });
 
@@ -228,7 +228,7 @@ export async function issueBindingCode(supplierCode: string, issuedBy: string, o
 /** Redeem a binding code for this openid: consumed once, atomically; attempts limited. */
 export async function bindOpenid(config: Config, openid: string, rawCode: string, now = new Date()): Promise<LoginResult> {
   const hour = now.toISOString().slice(0, 13);
-  const attempts = await BindAttempt.findOneAndUpdate({ key: `${openid}:${hour}` }, { $inc: { n: 1 } }, { upsert: true, returnDocument: 'after' }).lean<{ n: number }>();
+  const attempts = await BindAttempt.findOneAndUpdate({ key: `${openid}:${hour}` }, { $inc: { n: 1 }, $setOnInsert: { at: now } }, { upsert: true, returnDocument: 'after' }).lean<{ n: number }>();
   if (attempts!.n > BIND_ATTEMPTS_PER_HOUR) throw new RateLimitedError('too many binding attempts; try again in an hour', 3600_000);
   const code = rawCode.trim().toUpperCase().replace(/[\s-]/g, '');
   if (!/^[A-Z0-9]{6,12}$/.test(code)) throw new ValidationError('a binding code has 8 letters and digits', { field: 'code' });
@@ -260,4 +260,11 @@ export async function managerToken(config: Config, managerId: string): Promise<s
   const m = await Manager.findOne({ _id: managerId }).lean<{ _id: Types.ObjectId; role: string }>();
   if (!m) throw new NotFoundError('manager not found');
   return signToken(config, { role: m.role === 'admin' ? 'admin' : 'manager', managerId: String(m._id), ver: 1 });
+}
+
+/** Housekeeping for a daily job (no TTL indexes on FerretDB): old attempt counters, dead codes. */
+export async function pruneAuthRecords(now = new Date()): Promise<{ attempts: number; codes: number }> {
+  const a = await BindAttempt.deleteMany({ at: { $lt: new Date(now.getTime() - 2 * 3600_000) } });
+  const c = await BindingCode.deleteMany({ expiresAt: { $lt: new Date(now.getTime() - 30 * 86_400_000) } });
+  return { attempts: a.deletedCount ?? 0, codes: c.deletedCount ?? 0 };
 }

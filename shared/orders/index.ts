@@ -2,6 +2,7 @@
 // out; idempotent writes (client keys + version guards); full change history.
 import { Types } from 'mongoose';
 import { ConflictError, isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
+import { Manager } from '../managers/model.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
 import { IdempotencyKey, MILESTONES, Order, OrderEvent, type MilestoneDoc, type MilestoneName, type OrderDoc } from './model.js';
 
@@ -73,9 +74,16 @@ export async function findOrderByNumber(number: string, scope: Scope = {}): Prom
   return o;
 }
 
+async function assertManager(id: string): Promise<void> {
+  if (!Types.ObjectId.isValid(id) || !(await Manager.exists({ _id: new Types.ObjectId(id) }))) {
+    throw new ValidationError('no such manager', { field: 'managerId' });
+  }
+}
+
 export async function createOrder(input: NewOrder, by: string, now = new Date()): Promise<OrderDoc> {
   const supplier = await Supplier.findOne({ code: normaliseCode(input.supplierCode) }).lean<SupplierDoc>();
   if (!supplier) throw new ValidationError(`no supplier with code ${input.supplierCode}`, { field: 'supplierCode' });
+  if (input.managerId) await assertManager(input.managerId);
   const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned?.[m], photos: [], replanned: 0 }]));
   try {
     const doc = await Order.create({
@@ -129,24 +137,82 @@ export async function listOrders(filter: { supplierCode?: string; managerId?: st
 
 /** Open orders whose next milestone is overdue at `now` (optionally one manager's). */
 export async function listOverdue(now: Date, filter: { managerId?: string } = {}): Promise<OrderDoc[]> {
-  const q: Record<string, unknown> = { status: 'open' };
-  if (filter.managerId) q.managerId = new Types.ObjectId(filter.managerId);
+  // Equality first (a manager's orders, or open ones), the date range is applied after it.
+  const q: Record<string, unknown> = filter.managerId ? { managerId: new Types.ObjectId(filter.managerId), status: 'open' } : { status: 'open' };
+  q['next.planned'] = { $lt: new Date(`${dayOf(now)}T00:00:00Z`) };
   const open = await Order.find(q, { number: 1, supplierCode: 1, supplierId: 1, managerId: 1, next: 1, status: 1, customs: 1 }).lean<OrderDoc[]>();
   return open.filter((o) => isOverdue(o, now)).sort((a, b) => a.next!.planned!.getTime() - b.next!.planned!.getTime());
 }
 
-/** Claim a client idempotency key; false means the request was seen already (a replay). */
-async function claimKey(key: string | undefined, actor: string, orderId: Types.ObjectId, now: Date): Promise<boolean> {
-  if (!key) return true;
+/** Every open order overdue at `now` (the brief's `overdue(now)`). */
+export const overdue = (now: Date) => listOverdue(now);
+
+/** Open orders whose next milestone falls due on `day` ('YYYY-MM-DD', UTC): the scheduler's scan. */
+export async function ordersDueOn(day: string): Promise<OrderDoc[]> {
+  return Order.find({ 'next.dueDay': day, status: 'open' }).lean<OrderDoc[]>();
+}
+
+/** Forget idempotency keys older than `before` (no TTL indexes on FerretDB: a job calls this). */
+export async function pruneIdempotencyKeys(before: Date): Promise<number> {
+  const r = await IdempotencyKey.deleteMany({ at: { $lt: before } });
+  return r.deletedCount ?? 0;
+}
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+/** A key whose first request has not finished after this long is taken as abandoned (crash). */
+const KEY_STALE_MS = 60_000;
+const KEY_WAIT_MS = 5_000;
+
+/**
+ * Run a write once per client idempotency key. The key is claimed by a unique insert; a replay
+ * waits for the first request to finish and answers with the order as it is then (changed:
+ * false). A key reused for a different request is a conflict. A failed write releases the key;
+ * a key left behind by a crashed process is taken over after KEY_STALE_MS.
+ */
+async function onceByKey(
+  key: string | undefined,
+  actor: string,
+  orderId: Types.ObjectId,
+  fingerprint: string,
+  now: Date,
+  write: () => Promise<WriteResult>,
+): Promise<WriteResult> {
+  if (!key) return write();
+  const k = `${actor}:${key}`;
+  const started = Date.now();
+  for (;;) {
+    try {
+      await IdempotencyKey.create({ key: k, orderId, fingerprint, at: now });
+      break; // ours
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const seen = await IdempotencyKey.findOne({ key: k }).lean<{ orderId?: Types.ObjectId; fingerprint?: string; at: Date; done?: boolean }>();
+    if (!seen) continue; // released by a failed first attempt: claim again
+    if (String(seen.orderId) !== String(orderId) || (seen.fingerprint && seen.fingerprint !== fingerprint)) {
+      throw new ConflictError('this Idempotency-Key was used for a different request', { field: 'Idempotency-Key' });
+    }
+    if (seen.done) return { order: await getOrder(orderId), changed: false };
+    if (now.getTime() - new Date(seen.at).getTime() > KEY_STALE_MS) {
+      // Abandoned: only one taker wins the guarded delete, the others find it claimed again.
+      await IdempotencyKey.deleteOne({ key: k, done: false, at: seen.at });
+      continue;
+    }
+    if (Date.now() - started > KEY_WAIT_MS) throw new ConflictError('a request with this Idempotency-Key is still in progress; retry later');
+    await sleep(25);
+  }
   try {
-    await IdempotencyKey.create({ key: `${actor}:${key}`, orderId, at: now });
-    return true;
+    const res = await write();
+    await IdempotencyKey.updateOne({ key: k }, { $set: { done: true } });
+    return res;
   } catch (err) {
-    if (isDuplicateKey(err)) return false;
+    await IdempotencyKey.deleteOne({ key: k });
     throw err;
   }
 }
-const releaseKey = (key: string | undefined, actor: string) => (key ? IdempotencyKey.deleteOne({ key: `${actor}:${key}` }) : Promise.resolve());
+
+const fingerprintOf = (x: Record<string, unknown>) =>
+  JSON.stringify(Object.entries(x).filter(([k, v]) => v !== undefined && !['by', 'idempotencyKey', 'scope', 'now'].includes(k)).sort(([a], [b]) => a.localeCompare(b)));
 
 export interface MilestoneUpdate {
   orderId: string | Types.ObjectId;
@@ -198,9 +264,8 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
   if (u.actual && dayOf(u.actual) > dayOf(now)) throw new ValidationError('the actual date cannot be in the future', { field: 'actual' });
   const first = await getOrder(u.orderId, u.scope);
   if (first.status !== 'open') throw new ConflictError('the order is closed');
-  if (!(await claimKey(u.idempotencyKey, u.by, first._id, now))) return { order: await getOrder(first._id), changed: false };
-  try {
-    return await guardedChange(
+  return onceByKey(u.idempotencyKey, u.by, first._id, fingerprintOf({ ...u, orderId: String(first._id) }), now, () =>
+    guardedChange(
       first._id,
       u.scope,
       (o) => {
@@ -236,11 +301,8 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
       },
       u.by,
       now,
-    );
-  } catch (err) {
-    await releaseKey(u.idempotencyKey, u.by);
-    throw err;
-  }
+    ),
+  );
 }
 
 const pick = (m: Record<string, unknown> | Milestone) => {
@@ -265,9 +327,8 @@ export async function reportCustoms(u: CustomsUpdate): Promise<WriteResult> {
   const first = await getOrder(u.orderId, u.scope);
   if (first.milestones?.shipped?.status !== 'done') throw new ConflictError('customs can be reported only for a shipped order', { field: 'status' });
   if (u.status === 'held' && !u.reason?.trim()) throw new ValidationError('a reason is required for a customs hold', { field: 'reason' });
-  if (!(await claimKey(u.idempotencyKey, u.by, first._id, now))) return { order: await getOrder(first._id), changed: false };
-  try {
-    return await guardedChange(
+  return onceByKey(u.idempotencyKey, u.by, first._id, fingerprintOf({ ...u, orderId: String(first._id) }), now, () =>
+    guardedChange(
       first._id,
       u.scope,
       (o) => {
@@ -278,12 +339,11 @@ export async function reportCustoms(u: CustomsUpdate): Promise<WriteResult> {
       },
       u.by,
       now,
-    );
-  } catch (err) {
-    await releaseKey(u.idempotencyKey, u.by);
-    throw err;
-  }
+    ),
+  );
 }
+
+export const MAX_PHOTOS = 30;
 
 export async function addMilestonePhoto(
   orderId: string | Types.ObjectId,
@@ -293,7 +353,9 @@ export async function addMilestonePhoto(
   scope: Scope = {},
   now = new Date(),
 ): Promise<OrderDoc> {
+  if (!MILESTONES.includes(milestone)) throw new ValidationError(`unknown milestone ${milestone}`, { field: 'milestone' });
   const order = await getOrder(orderId, scope);
+  if ((order.milestones?.[milestone]?.photos?.length ?? 0) >= MAX_PHOTOS) throw new ConflictError(`a milestone keeps at most ${MAX_PHOTOS} photos`, { field: 'photo' });
   const res = await Order.updateOne(scoped(order._id, scope), { $push: { [`milestones.${milestone}.photos`]: { ...photo, at: now } }, $inc: { version: 1 } });
   if (res.matchedCount !== 1) throw new NotFoundError('order not found');
   await OrderEvent.create({ orderId: order._id, at: now, by, kind: 'photo', milestone, after: { id: photo.id, name: photo.name } });
@@ -309,6 +371,7 @@ export interface OrderPatch {
 }
 
 export async function updateOrder(id: string, patch: OrderPatch, by: string, now = new Date()): Promise<WriteResult> {
+  if (patch.managerId) await assertManager(patch.managerId);
   return guardedChange(
     id,
     undefined,

@@ -110,8 +110,9 @@ const idempotencySchema = new Schema(
   {
     key: { type: String, required: true }, // `<actor>:<client key>`
     orderId: { type: Schema.Types.ObjectId },
+    fingerprint: { type: String }, // the request's fields: a reused key with other fields is refused
     at: { type: Date, required: true },
-    done: { type: Boolean, default: false },
+    done: { type: Boolean, default: false }, // the first request finished (replays answer then)
   },
   { versionKey: false },
 );
