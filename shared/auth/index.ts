@@ -6,11 +6,12 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import mongoose, { Schema, Types } from 'mongoose';
 import type { Config } from '../config/index.js';
 import { ConflictError, isDuplicateKey, NotFoundError, RateLimitedError, UnauthorizedError, UnavailableError, ValidationError } from '../errors/index.js';
-import { getLogger } from '../log/index.js';
+import { getLogger, type Logger } from '../log/index.js';
 import { Manager } from '../managers/model.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
 
 const log = getLogger('auth');
+const defaultLog = log;
 
 // ---- models -------------------------------------------------------------------------------------
 
@@ -145,9 +146,10 @@ export interface WechatAuth {
 }
 
 /** The real adapter: HTTP to `${WECHAT_API_BASE}/sns/jscode2session`, timeout + bounded retry on -1. */
-export function createWechatAuth(config: Config, opts: { timeoutMs?: number; retries?: number } = {}): WechatAuth {
+export function createWechatAuth(config: Config, opts: { timeoutMs?: number; retries?: number; logger?: Logger } = {}): WechatAuth {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const retries = opts.retries ?? 2;
+  const log = opts.logger ?? defaultLog;
   return {
     async codeToSession(code) {
       if (!config.wechat.appId || !config.wechat.secret) throw new UnavailableError('mini-program login is not configured (WECHAT_APPID, WECHAT_SECRET)');

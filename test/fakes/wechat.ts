@@ -8,10 +8,12 @@ export interface WechatFake extends FakeServer {
   calls: number;
   /** Answer -1 (busy) this many more times. */
   busyNext: number;
+  /** Accept and never answer this many more requests (the adapter's timeout must end them). */
+  hangNext: number;
 }
 
 export async function startWechatFake(appid = 'wx-test-app', secret = 'wx-test-secret'): Promise<WechatFake> {
-  const fake = { codes: new Map<string, string>(), calls: 0, busyNext: 0 };
+  const fake = { codes: new Map<string, string>(), calls: 0, busyNext: 0, hangNext: 0 };
   const server = await listen((req, _body, res) => {
     fake.calls++;
     const url = new URL(req.url ?? '/', 'http://x');
@@ -21,6 +23,10 @@ export async function startWechatFake(appid = 'wx-test-app', secret = 'wx-test-s
       return json(res, 200, { errcode: 40013, errmsg: 'invalid appid' });
     }
     const code = q.get('js_code') ?? '';
+    if (fake.hangNext > 0) {
+      fake.hangNext--;
+      return; // closed by the client's timeout or by close()
+    }
     if (fake.busyNext > 0) {
       fake.busyNext--;
       return json(res, 200, { errcode: -1, errmsg: 'system error' });
@@ -30,7 +36,7 @@ export async function startWechatFake(appid = 'wx-test-app', secret = 'wx-test-s
     const openid = fake.codes.get(code);
     if (!openid) return json(res, 200, { errcode: 40029, errmsg: `invalid code, rid: ${code}` });
     fake.codes.delete(code); // a code is good once, as in WeChat
-    json(res, 200, { openid, session_key: `SECRET-SESSION-KEY-${openid}` });
+    json(res, 200, { openid, session_key: `SECRET-SESSION-KEY-${openid}`, ...(code.startsWith('union-') ? { unionid: `union-of-${openid}` } : {}) });
   });
   return Object.assign(fake, server) as WechatFake;
 }
