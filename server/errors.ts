@@ -34,6 +34,11 @@ export async function errorMiddleware(ctx: Context, next: Next) {
     if (ctx.status === 404 && ctx.body === undefined) {
       ctx.status = 404;
       ctx.body = { error: { code: 'not_found', message: 'no such route' } };
+    } else if ((ctx.status === 405 || ctx.status === 501) && (ctx.body === undefined || typeof ctx.body === 'string')) {
+      // Set by the router's allowedMethods(): same envelope, the Allow header stays.
+      const status = ctx.status;
+      ctx.body = { error: { code: status === 405 ? 'method_not_allowed' : 'not_implemented', message: status === 405 ? `allowed: ${ctx.response.get('Allow') || 'none'}` : 'method not implemented' } };
+      ctx.status = status;
     }
   } catch (err) {
     const e = err as { status?: number; statusCode?: number; httpCode?: number; expose?: boolean; message?: string; type?: string };
