@@ -1,5 +1,6 @@
 // The OpenAPI document, with request bodies generated from the same zod schemas that validate.
 import { z } from 'zod';
+import { newOrder, orderPatch } from './routes/manager.js';
 import { customsBody, milestoneBody } from './routes/mp.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -40,11 +41,14 @@ export function openApiDocument() {
       '/api/suppliers/{code}/binding-codes': { post: { summary: 'Issue a mini-program binding code', security: manager, responses: { '201': { description: 'Created' }, ...errors } } },
       '/api/threads': { get: { summary: 'Threads, latest first', security: manager, responses: ok } },
       '/api/threads/{id}/messages': { get: { summary: 'Messages with translations', security: manager, responses: { ...ok, ...errors } } },
-      '/api/orders': { get: { summary: 'Orders', security: manager, responses: ok }, post: { summary: 'Create an order', security: manager, responses: { '201': { description: 'Created' }, ...errors } } },
+      '/api/orders': {
+        get: { summary: 'Orders', security: manager, responses: ok },
+        post: { summary: 'Create an order', security: manager, requestBody: json(newOrder), responses: { '201': { description: 'Created' }, ...errors, '409': { $ref: '#/components/responses/Error' } } },
+      },
       '/api/orders/overdue': { get: { summary: 'Overdue orders', security: manager, responses: ok } },
       '/api/orders/{id}': {
         get: { summary: 'Order', security: manager, responses: { ...ok, ...errors } },
-        patch: { summary: 'Change an order', security: manager, responses: { ...ok, ...errors } },
+        patch: { summary: 'Change an order', security: manager, requestBody: json(orderPatch), responses: { ...ok, ...errors } },
         delete: { summary: 'Close an order', security: manager, responses: { ...ok, ...errors } },
       },
       '/api/orders/{id}/history': { get: { summary: 'Change history', security: manager, responses: { ...ok, ...errors } } },

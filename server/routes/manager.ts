@@ -30,7 +30,7 @@ const lineSchema = z
   })
   .strict();
 
-const newOrder = z
+export const newOrder = z
   .object({
     number: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{1,39}$/, 'letters, digits and - _ . / only'),
     supplierCode: code,
@@ -42,7 +42,7 @@ const newOrder = z
   })
   .strict();
 
-const orderPatch = z
+export const orderPatch = z
   .object({
     managerId: objectId.optional(),
     incoterms: z.enum(INCOTERMS).optional(),

@@ -123,5 +123,8 @@ describe('API over HTTP: the OpenAPI document', function () {
     expect(missing).to.deep.equal([]);
     const res = await request(createApp({ config }).callback()).get('/openapi.json').expect(200);
     expect(res.body.openapi).to.match(/^3\./);
+    const create = res.body.paths['/api/orders'].post.requestBody.content['application/json'].schema;
+    expect(create.properties).to.include.keys('number', 'supplierCode', 'lines', 'planned');
+    expect(create.additionalProperties).to.equal(false); // .strict() shows in the document
   });
 });
