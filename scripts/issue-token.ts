@@ -17,10 +17,17 @@ if (!config.server.sessionSecret) {
   process.exit(2);
 }
 const db = await openDatabase(config);
+let code = 0;
 try {
   await Manager.updateOne({ name }, { $setOnInsert: { name, role: role === 'admin' ? 'admin' : 'manager' } }, { upsert: true });
   const m = await Manager.findOne({ name }).lean();
   console.log(await managerToken(config, String(m!._id)));
+} catch (err) {
+  console.error((err as Error).message);
+  code = 1;
 } finally {
   await db.close();
 }
+// Exit explicitly, as scripts/start.ts does: the embedded PostgreSQL package's own exit hook
+// throws when the event loop simply runs dry after we stopped it ourselves.
+process.exit(code);
