@@ -3,8 +3,13 @@ import { MILESTONES, daysLate, isOverdue, type OrderDoc } from '../shared/orders
 
 const day = (d?: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : null);
 
-export function orderSummary(o: OrderDoc, now: Date) {
-  const overdue = isOverdue(o, now);
+type SummaryInput = Pick<OrderDoc, '_id' | 'number' | 'supplierCode' | 'status'> & {
+  next?: { milestone: string; planned?: Date | null } | null;
+  customs?: { status: string } | null;
+};
+
+export function orderSummary(o: SummaryInput, now: Date) {
+  const overdue = isOverdue(o as Pick<OrderDoc, 'next' | 'status'>, now);
   return {
     id: String(o._id),
     number: o.number,

@@ -4,9 +4,9 @@ import { Types } from 'mongoose';
 import { ConflictError, isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
 import { Manager } from '../managers/model.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
-import { IdempotencyKey, MILESTONES, Order, OrderEvent, type MilestoneDoc, type MilestoneName, type OrderDoc } from './model.js';
+import { IdempotencyKey, MILESTONES, Order, OrderEvent, OrderIndex, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
 
-export { MILESTONES, CURRENCIES, INCOTERMS, Order, OrderEvent, IdempotencyKey, type MilestoneName, type OrderDoc, type MilestoneDoc, type OrderLine } from './model.js';
+export { MILESTONES, CURRENCIES, INCOTERMS, Order, OrderEvent, OrderIndex, IdempotencyKey, type MilestoneName, type OrderDoc, type MilestoneDoc, type OrderLine } from './model.js';
 
 export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -98,7 +98,9 @@ export async function createOrder(input: NewOrder, by: string, now = new Date())
       next: computeNext(milestones as never),
     });
     await OrderEvent.create({ orderId: doc._id, at: now, by, kind: 'created', after: { number: doc.number } });
-    return doc.toObject() as unknown as OrderDoc;
+    const created = doc.toObject() as unknown as OrderDoc;
+    await syncOrderIndex(created);
+    return created;
   } catch (err) {
     if (isDuplicateKey(err)) throw new ConflictError(`order ${input.number} exists already`, { field: 'number' });
     throw err;
@@ -112,14 +114,80 @@ export interface Page<T> {
   hasMore: boolean;
 }
 
-/** A supplier's open orders, newest planned first page of `size`. */
-export async function listOrdersForSupplier(supplierId: Types.ObjectId | string, page = 1, size = 50): Promise<Page<OrderDoc>> {
-  const items = await Order.find({ supplierId: new Types.ObjectId(String(supplierId)), status: 'open' })
-    .sort({ number: 1 })
-    .skip((page - 1) * size)
-    .limit(size + 1)
-    .lean<OrderDoc[]>();
-  return { items: items.slice(0, size), page, size, hasMore: items.length > size };
+// ---- the supplier's order list (read model) --------------------------------------------------
+
+const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, nm: o.next?.milestone ?? null, np: o.next?.planned ?? null, c: o.customs?.status ?? 'none' });
+
+type IndexDoc = { supplierId: Types.ObjectId; data: string; rev: number };
+
+/** Bring the order's entry in the supplier's read model up to this version (never back). */
+export async function syncOrderIndex(o: OrderDoc): Promise<void> {
+  const id = String(o._id);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const idx = await OrderIndex.findOne({ supplierId: o.supplierId }).lean<IndexDoc>();
+    if (!idx) {
+      await rebuildOrderIndex(o.supplierId);
+      return; // built from the orders themselves, this one included
+    }
+    const entries = JSON.parse(idx.data) as Record<string, OrderIndexEntry>;
+    const cur = entries[id];
+    if (cur && cur.v >= o.version) return;
+    if (o.status === 'open') entries[id] = entryOf(o);
+    else if (cur) delete entries[id];
+    else return;
+    const res = await OrderIndex.updateOne({ supplierId: o.supplierId, rev: idx.rev }, { $set: { data: JSON.stringify(entries), rev: idx.rev + 1 } });
+    if (res.modifiedCount === 1) return;
+  }
+  throw new ConflictError('order list busy; try again');
+}
+
+/** Rebuild a supplier's read model from its orders (first use, reconciliation). */
+export async function rebuildOrderIndex(supplierId: Types.ObjectId | string): Promise<void> {
+  const sid = new Types.ObjectId(String(supplierId));
+  const open = await Order.find({ supplierId: sid, status: 'open' }, { number: 1, version: 1, next: 1, customs: 1 }).lean<OrderDoc[]>();
+  const data = JSON.stringify(Object.fromEntries(open.map((o) => [String(o._id), entryOf(o)])));
+  try {
+    await OrderIndex.updateOne({ supplierId: sid }, { $set: { data }, $inc: { rev: 1 } }, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+  }
+}
+
+export interface OrderListItem {
+  _id: Types.ObjectId;
+  number: string;
+  supplierCode: string;
+  status: 'open';
+  version: number;
+  next: { milestone: MilestoneName; planned?: Date | null } | null;
+  customs: { status: string };
+}
+
+/** A supplier's open orders by number, a page of `size`, from the read model. */
+export async function listOrdersForSupplier(supplierId: Types.ObjectId | string, page = 1, size = 50, supplierCode?: string): Promise<Page<OrderListItem>> {
+  const sid = new Types.ObjectId(String(supplierId));
+  let idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
+  if (!idx) {
+    await rebuildOrderIndex(sid);
+    idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
+  }
+  const code = supplierCode ?? (await Supplier.findOne({ _id: sid }, { code: 1 }).lean<{ code: string }>())?.code ?? '';
+  const all = Object.entries(JSON.parse(idx?.data ?? '{}') as Record<string, OrderIndexEntry>).sort(([, a], [, b]) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+  const slice = all.slice((page - 1) * size, page * size);
+  return {
+    items: slice.map(([id, e]) => ({
+      _id: new Types.ObjectId(id),
+      number: e.n,
+      supplierCode: code,
+      status: 'open',
+      version: e.v,
+      next: e.nm ? { milestone: e.nm as MilestoneName, planned: e.np ? new Date(e.np) : null } : null,
+      customs: { status: e.c },
+    })),
+    page,
+    size,
+    hasMore: all.length > page * size,
+  };
 }
 
 export async function listOrders(filter: { supplierCode?: string; managerId?: string; status?: 'open' | 'closed' }, page = 1, size = 50): Promise<Page<OrderDoc>> {
@@ -251,7 +319,9 @@ async function guardedChange(
     const res = await Order.updateOne({ _id: order._id, version: order.version }, { $set: { ...c.set, updatedAt: now }, $inc: { version: 1 } });
     if (res.modifiedCount === 1) {
       await OrderEvent.create({ orderId: order._id, at: now, by, ...c.event });
-      return { order: await getOrder(order._id), changed: true };
+      const fresh = await getOrder(order._id);
+      await syncOrderIndex(fresh);
+      return { order: fresh, changed: true };
     }
   }
   throw new ConflictError('the order is being changed by someone else; try again');

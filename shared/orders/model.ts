@@ -119,6 +119,33 @@ const idempotencySchema = new Schema(
 // Serves: the claim of a key (unique insert); cleanup is a job, not a TTL index.
 idempotencySchema.index({ key: 1 }, { unique: true });
 
+// Read model of a supplier's open orders: one document per supplier, entries keyed by order id
+// (in one JSON string). The mini-program list reads one document instead of sorting a
+// thousand orders in the engine. Kept in step on every order write (newer version wins);
+// rebuilt from the orders when missing.
+const orderIndexSchema = new Schema(
+  {
+    supplierId: { type: Schema.Types.ObjectId, required: true },
+    // JSON of { [orderId]: OrderIndexEntry }, one string: the engine (FerretDB v1) decodes a
+    // document with a thousand keys field by field (~40 ms); one string costs next to nothing.
+    data: { type: String, default: '{}' },
+    rev: { type: Number, default: 0 }, // optimistic concurrency of read-modify-write
+  },
+  { versionKey: false },
+);
+// Serves: the supplier's order list (`findOne({supplierId})`).
+orderIndexSchema.index({ supplierId: 1 }, { unique: true });
+export const OrderIndex = mongoose.model('OrderIndex', orderIndexSchema);
+
+/** One entry of the read model. */
+export interface OrderIndexEntry {
+  n: string; // number
+  v: number; // order version
+  nm?: string | null; // next milestone
+  np?: Date | null; // next planned
+  c: string; // customs status
+}
+
 export interface PhotoDoc {
   id: string;
   name: string;

@@ -144,6 +144,9 @@ describe('API: suppliers see and change only their own orders', function () {
     expect(raw!.milestones.materials.planned!.toISOString().slice(0, 10)).to.equal('2026-12-01');
     expect(raw!.milestones.confirmed.status).to.equal('done');
     expect(raw!.next!.dueDay).to.equal('2026-12-01');
+    // The supplier's list (a read model) follows the writes.
+    const list = await agent.get('/api/mp/orders').set('Authorization', `Bearer ${s.token}`).expect(200);
+    expect(list.body.items[0]).to.deep.include({ overdue: false, next: { milestone: 'materials', planned: '2026-12-01' } });
   });
 
   it('writes once for concurrent identical updates and for a replayed idempotency key', async () => {
