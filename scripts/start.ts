@@ -10,6 +10,7 @@ import { createBot } from '../bot/index.js';
 import { createSandbox, playDemo, registerSandboxManager, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
 import { createMirror } from '../shared/threads/index.js';
 import { createTranslationService } from '../shared/translation/index.js';
+import { startServer } from '../server/index.js';
 
 const log = getLogger('start');
 const ALL_ROLES = ['db', 'server', 'bot', 'scheduler'] as const;
@@ -84,6 +85,12 @@ async function main() {
     if (roles.size === 1 && roles.has('db')) {
       console.log(`MONGODB_URI=${db.uri}  (database ${db.name}; other roles may use it)`);
     }
+  }
+
+  if (roles.has('server')) {
+    const http = await startServer(config);
+    running.push({ name: 'server', stop: () => http.close() });
+    console.log(`Gendan API on ${http.url} (health: ${http.url}/healthz, OpenAPI: ${http.url}/openapi.json)`);
   }
 
   if (roles.has('bot')) {
