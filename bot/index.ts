@@ -26,7 +26,7 @@ export interface BotOptions {
   puppet?: PUPPET.impls.PuppetInterface;
   mirror?: Mirror;
   /** Manager commands (`/…`), called once per stored command message. */
-  onCommand?: (ctx: CommandContext) => Promise<void>;
+  onCommand?: (ctx: CommandContext) => Promise<unknown>;
   clock?: () => Date;
 }
 

@@ -6,7 +6,8 @@ import { getLogger } from '../shared/log/index.js';
 import { EmbeddedDbError, ensureIndexes, openDatabase, type Database } from '../shared/db/index.js';
 import '../shared/models.js';
 import { isTTY } from '../shared/config/index.js';
-import { createBot } from '../bot/index.js';
+import { createBot, type Bot } from '../bot/index.js';
+import { commandListener } from '../bot/commands.js';
 import { createSandbox, playDemo, registerSandboxManager, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
 import { createMirror } from '../shared/threads/index.js';
 import { createTranslationService } from '../shared/translation/index.js';
@@ -103,7 +104,9 @@ async function main() {
     running.push({ name: 'translation', stop: async () => (stopBacklog(), translation.stop()) });
     const sandbox = config.bot.sandbox ? createSandbox() : undefined;
     const mirror = createMirror({ onStored: (m, t) => translation.onMessageStored(m, t) });
-    const bot = createBot({ config, puppet: sandbox?.puppet as never, mirror });
+    let bot: Bot | undefined;
+    const onCommand = commandListener({ translation, messenger: () => bot!.messenger });
+    bot = createBot({ config, puppet: sandbox?.puppet as never, mirror, onCommand });
     await bot.start();
     running.push({ name: 'bot', stop: () => bot.stop() });
     if (sandbox) {

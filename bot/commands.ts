@@ -1,0 +1,23 @@
+// Connects manager commands to the bot: a stored command message goes to the handler, and its
+// reply goes back into the chat the command came from.
+import type { CommandDeps, CommandOutcome } from '../shared/commands/index.js';
+import { createCommandHandler } from '../shared/commands/index.js';
+import { getLogger } from '../shared/log/index.js';
+import type { Messenger } from '../shared/messenger.js';
+import type { CommandContext } from './index.js';
+
+const log = getLogger('bot.commands');
+
+export function commandListener(deps: Omit<CommandDeps, 'sendToChat'> & { messenger: () => Messenger }) {
+  const handle = createCommandHandler({ ...deps, sendToChat: async (key, text) => void (await deps.messenger().sendText(key, text)) });
+  return async (ctx: CommandContext): Promise<CommandOutcome> => {
+    const out = await handle({ message: ctx.message });
+    if (out.reply) {
+      await deps
+        .messenger()
+        .sendText(ctx.chatKey, out.reply)
+        .catch((err) => log.error({ err: (err as Error).message, chat: ctx.chatKey }, 'command reply not sent'));
+    }
+    return out;
+  };
+}

@@ -1,0 +1,220 @@
+// Manager commands inside WeChat. The bot hands over a stored command message; this runs it
+// once (claimed on the message record), refuses stale backlog commands, and returns the reply
+// in the manager's language. Supplier-facing sends go through `sendToChat`.
+import { Types } from 'mongoose';
+import { issueBindingCode } from '../auth/index.js';
+import { AppError } from '../errors/index.js';
+import { getLogger } from '../log/index.js';
+import { Manager, type ManagerDoc } from '../managers/model.js';
+import {
+  MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc,
+} from '../orders/index.js';
+import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
+import { Message, Thread, type MessageDoc, type ThreadDoc } from '../threads/index.js';
+import type { TranslationService } from '../translation/index.js';
+import { bindingCodeForSupplier, t, type ManagerLang } from './i18n.js';
+import { USAGE, parseCommand, type Command } from './parse.js';
+
+export { parseCommand, isCommandText, USAGE, type Command } from './parse.js';
+
+const log = getLogger('commands');
+
+/** Commands older than this when they reach us (offline backlog) are not executed. */
+export const MAX_COMMAND_AGE_MS = 5 * 60_000;
+
+export interface CommandDeps {
+  translation: Pick<TranslationService, 'translateText'>;
+  /** Send a text into a chat (a supplier's thread); the bot's messenger or the outbox. */
+  sendToChat: (chatKey: string, text: string) => Promise<void>;
+  clock?: () => Date;
+  maxAgeMs?: number;
+}
+
+export interface CommandInput {
+  message: Pick<MessageDoc, '_id' | 'text' | 'ts' | 'senderWechatId'>;
+}
+
+export type CommandOutcome = { status: 'done' | 'failed' | 'refused'; reply: string } | { status: 'stale' | 'duplicate'; reply?: undefined };
+
+const fmtDay = (d?: Date | null) => (d ? dayOf(new Date(d)) : '—');
+
+export function createCommandHandler(deps: CommandDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  const maxAge = deps.maxAgeMs ?? MAX_COMMAND_AGE_MS;
+
+  async function supplierOrThrow(code: string): Promise<SupplierDoc> {
+    const s = await Supplier.findOne({ code: normaliseCode(code) }).lean<SupplierDoc>();
+    if (!s) throw new ReplyError('noSupplier', { code: normaliseCode(code) });
+    return s;
+  }
+  async function orderOrThrow(po: string): Promise<OrderDoc> {
+    const o = await findOrderByNumber(po);
+    if (!o) throw new ReplyError('noPo', { po });
+    return o;
+  }
+  async function latestThread(supplierId: Types.ObjectId): Promise<ThreadDoc | null> {
+    return Thread.findOne({ supplierId }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>();
+  }
+
+  function orderLine(lang: ManagerLang, o: Pick<OrderDoc, 'number' | 'supplierCode' | 'next' | 'status'>, now: Date) {
+    const late = isOverdue(o, now) && o.next?.planned ? t(lang, 'late', { days: daysLate(o.next.planned, now) }) : '';
+    return t(lang, 'orderLine', { po: o.number, code: o.supplierCode, milestone: o.next?.milestone ?? '—', planned: fmtDay(o.next?.planned), late });
+  }
+
+  async function run(cmd: Command, m: ManagerDoc, lang: ManagerLang, messageId: string): Promise<string> {
+    const now = clock();
+    const by = `manager:${m._id}`;
+    switch (cmd.name) {
+      case 'help': {
+        const names = cmd.topic && cmd.topic in USAGE ? [cmd.topic as keyof typeof USAGE] : (Object.keys(USAGE) as (keyof typeof USAGE)[]);
+        return t(lang, 'help', { list: names.map((n) => USAGE[n]).join('\n'), milestones: MILESTONES.join(', ') });
+      }
+      case 'orders': {
+        const res = cmd.code ? await listOrders({ supplierCode: (await supplierOrThrow(cmd.code)).code }) : await listOrders({ managerId: String(m._id) });
+        if (!res.items.length) return t(lang, 'noOrders');
+        return t(lang, 'orders', { who: cmd.code ? ` ${normaliseCode(cmd.code)}` : '', count: res.items.length + (res.hasMore ? '+' : ''), list: res.items.map((o) => orderLine(lang, o, now)).join('\n') });
+      }
+      case 'po': {
+        const o = await orderOrThrow(cmd.po);
+        const milestones = MILESTONES.map((name) => {
+          const x = o.milestones?.[name];
+          const mark = x?.status === 'done' ? '✅' : x?.planned && fmtDay(x.planned) < dayOf(now) ? '⏰' : '·';
+          return `${mark} ${name}: ${fmtDay(x?.planned)}${x?.actual ? ` → ${fmtDay(x.actual)}` : ''}`;
+        }).join('\n');
+        const c = o.customs;
+        return t(lang, 'po', { po: o.number, code: o.supplierCode, status: o.status, milestones, customs: c?.status === 'held' ? `held (${c.reason ?? ''}) ${fmtDay(c.expectedDate)}` : (c?.status ?? 'none') });
+      }
+      case 'done': {
+        const o = await orderOrThrow(cmd.po);
+        const res = await updateMilestone({ orderId: o._id, milestone: cmd.milestone, done: true, actual: cmd.date ? new Date(`${cmd.date}T00:00:00Z`) : undefined, by, idempotencyKey: `cmd-${messageId}`, now });
+        if (!res.changed) return t(lang, 'unchanged', { po: o.number, milestone: cmd.milestone });
+        return t(lang, 'done', { po: o.number, milestone: cmd.milestone, date: fmtDay(res.order.milestones[cmd.milestone].actual) });
+      }
+      case 'plan': {
+        const o = await orderOrThrow(cmd.po);
+        const res = await updateMilestone({ orderId: o._id, milestone: cmd.milestone, planned: new Date(`${cmd.date}T00:00:00Z`), reason: `replanned by ${m.name} (/plan)`, by, idempotencyKey: `cmd-${messageId}`, now });
+        if (!res.changed) return t(lang, 'unchanged', { po: o.number, milestone: cmd.milestone });
+        return t(lang, 'planned', { po: o.number, milestone: cmd.milestone, date: cmd.date });
+      }
+      case 'customs': {
+        const o = await orderOrThrow(cmd.po);
+        const expected = cmd.days !== undefined ? new Date(Date.parse(`${dayOf(now)}T00:00:00Z`) + cmd.days * 86_400_000) : undefined;
+        const reason = cmd.reason ?? (cmd.action === 'hold' ? 'customs inspection hold (海关查验)' : undefined);
+        await reportCustoms({ orderId: o._id, status: cmd.action === 'hold' ? 'held' : 'cleared', reason, expectedDate: expected, by, idempotencyKey: `cmd-${messageId}`, now });
+        return t(lang, 'customs', { po: o.number, status: cmd.action === 'hold' ? 'held' : 'cleared', until: expected ? t(lang, 'customsUntil', { date: fmtDay(expected) }) : '' });
+      }
+      case 'reply': {
+        const s = await supplierOrThrow(cmd.code);
+        const thread = await latestThread(s._id);
+        if (!thread) return t(lang, 'noThread', { code: s.code });
+        let zh: string;
+        try {
+          zh = (await deps.translation.translateText(cmd.text, 'zh')).text;
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, '/reply: translation failed');
+          return t(lang, 'unavailable');
+        }
+        await deps.sendToChat(thread.key, zh);
+        return t(lang, 'replied', { code: s.code, zh });
+      }
+      case 'thread': {
+        const s = await supplierOrThrow(cmd.code);
+        const thread = await latestThread(s._id);
+        if (!thread) return t(lang, 'noThread', { code: s.code });
+        const msgs = (await Message.find({ threadId: thread._id }).sort({ ts: -1 }).limit(cmd.n).lean<MessageDoc[]>()).reverse();
+        const list = msgs
+          .map((x) => {
+            const tr = (x.translations as unknown as Record<string, { text: string }> | undefined)?.[lang]?.text;
+            const when = new Date(x.ts).toISOString().slice(5, 16).replace('T', ' ');
+            const body = x.type === 'text' ? x.text : `[${x.type}${x.media?.name ? ` ${x.media.name}` : ''}]`;
+            return `[${when}] ${x.senderName ?? '?'}: ${body}${tr && tr !== x.text ? `\n   → ${tr}` : ''}`;
+          })
+          .join('\n');
+        return t(lang, 'thread', { n: msgs.length, code: s.code, list });
+      }
+      case 'overdue': {
+        const items = await listOverdue(now, { managerId: String(m._id) });
+        if (!items.length) return t(lang, 'noOverdue');
+        return t(lang, 'overdue', { count: items.length, list: items.slice(0, 30).map((o) => orderLine(lang, o, now)).join('\n') });
+      }
+      case 'bind': {
+        const s = await supplierOrThrow(cmd.code);
+        const issued = await issueBindingCode(s.code, by, { now });
+        const until = fmtDay(issued.expiresAt);
+        const thread = await latestThread(s._id);
+        if (!thread) return t(lang, 'boundNoChat', { code: s.code, bindCode: issued.code, until });
+        await deps.sendToChat(thread.key, bindingCodeForSupplier(issued.code, until));
+        return t(lang, 'bound', { code: s.code, bindCode: issued.code, until });
+      }
+      case 'assign': {
+        const s = await supplierOrThrow(cmd.code);
+        const target = await Manager.findOne({ name: new RegExp(`^${cmd.manager.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i'), active: { $ne: false } }).lean<ManagerDoc>();
+        if (!target) return t(lang, 'noManager', { manager: cmd.manager });
+        await Supplier.updateOne({ _id: s._id }, { $set: { managerId: target._id } });
+        return t(lang, 'assigned', { code: s.code, manager: target.name });
+      }
+      case 'segment': {
+        const s = await supplierOrThrow(cmd.code);
+        await Supplier.updateOne({ _id: s._id }, { $set: { segment: cmd.segment } });
+        return t(lang, 'segmented', { code: s.code, segment: cmd.segment });
+      }
+      case 'tr': {
+        try {
+          const from = (await deps.translation.translateText(cmd.text, 'zh')).from;
+          const to = from === 'zh' ? lang : 'zh';
+          return t(lang, 'tr', { text: (await deps.translation.translateText(cmd.text, to, from)).text });
+        } catch (err) {
+          if (err instanceof AppError) return t(lang, 'error', { message: err.message });
+          throw err;
+        }
+      }
+    }
+  }
+
+  return async function handle(input: CommandInput): Promise<CommandOutcome> {
+    const { message } = input;
+    const now = clock();
+    // Exactly once per stored message, whichever process or replay gets here first.
+    const claim = await Message.updateOne({ _id: message._id, commandStatus: null }, { $set: { commandStatus: 'running' } });
+    if (claim.modifiedCount !== 1) return { status: 'duplicate' };
+    const finish = (status: string) => Message.updateOne({ _id: message._id }, { $set: { commandStatus: status } });
+
+    if (now.getTime() - new Date(message.ts).getTime() > maxAge) {
+      await finish('stale');
+      log.info({ messageId: String(message._id), ts: message.ts }, 'command from the offline backlog not executed');
+      return { status: 'stale' };
+    }
+    const m = message.senderWechatId ? await Manager.findOne({ wechatId: message.senderWechatId, active: { $ne: false } }).lean<ManagerDoc>() : null;
+    if (!m) {
+      await finish('refused');
+      return { status: 'refused', reply: t('en', 'notManager') };
+    }
+    const lang: ManagerLang = m.language === 'ru' ? 'ru' : 'en';
+    const parsed = parseCommand(message.text, now);
+    if (!parsed.ok) {
+      await finish('failed');
+      if ('notCommand' in parsed) return { status: 'failed', reply: t(lang, 'unknown') };
+      return { status: 'failed', reply: `${t(lang, 'error', { message: parsed.error })}\n${t(lang, 'usage', { usage: parsed.usage ?? USAGE.help })}` };
+    }
+    try {
+      const reply = await run(parsed.command, m, lang, String(message._id));
+      await finish('done');
+      return { status: 'done', reply };
+    } catch (err) {
+      await finish('failed');
+      if (err instanceof ReplyError) return { status: 'failed', reply: t(lang, err.key, err.vars) };
+      if (err instanceof AppError) return { status: 'failed', reply: t(lang, 'error', { message: err.message }) };
+      log.error({ err, messageId: String(message._id) }, 'command failed');
+      return { status: 'failed', reply: t(lang, 'error', { message: 'internal error' }) };
+    }
+  };
+}
+
+class ReplyError extends Error {
+  constructor(
+    readonly key: Parameters<typeof t>[1],
+    readonly vars: Record<string, string | number>,
+  ) {
+    super(key);
+  }
+}
