@@ -1,7 +1,7 @@
 // The suppliers domain: codes, creation, lookup. Its only door.
 import { isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
 import { Supplier, type Segment, type SupplierDoc } from './model.js';
-import { allocateCode, normaliseCode } from './codes.js';
+import { allocateCode, formatTag, normaliseCode } from './codes.js';
 import { normalisePhone } from './duplicates.js';
 
 export * from './codes.js';
@@ -44,3 +44,19 @@ export async function getSupplierByCode(code: string): Promise<SupplierDoc> {
   return s;
 }
 export { checkDuplicates, mergeSuppliers, normalisePhone, type ContactFacts, type DuplicateCheck } from './duplicates.js';
+
+/**
+ * Add the country + company abbreviation to a supplier's code once it has orders
+ * (`D12` → `D12 AUGI`). The short code stays what commands match on.
+ */
+export async function setSupplierTag(code: string, country: string, abbr: string): Promise<SupplierDoc> {
+  const s = await getSupplierByCode(code);
+  const { Order } = await import('../orders/model.js');
+  if (!(await Order.exists({ supplierId: s._id }))) throw new ValidationError(`${s.code} has no orders yet: the abbreviation is added once orders exist`);
+  const tag = formatTag(country, abbr);
+  await Supplier.updateOne({ _id: s._id }, { $set: { tag } });
+  return { ...s, tag };
+}
+
+/** The code as shown to people: `D12 AUGI` once tagged, else `D12`. */
+export const displayCode = (s: Pick<SupplierDoc, 'code' | 'tag'>) => (s.tag ? `${s.code} ${s.tag}` : s.code);

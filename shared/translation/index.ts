@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import { NotFoundError, UnavailableError, ValidationError } from '../errors/index.js';
 import { raiseAlert } from '../health/index.js';
 import { getLogger } from '../log/index.js';
+import { Manager } from '../managers/model.js';
 import { Message, Thread, type Lang, type MessageDoc, type ThreadDoc } from '../threads/model.js';
 import { detectLang } from './detect.js';
 import { TranslationMemory } from './model.js';
@@ -276,13 +277,24 @@ export function createTranslationService(opts: TranslationServiceOptions): Trans
   }
 
   // ---- messages ----------------------------------------------------------------------------
+  // Languages of the managers in use (cached briefly), on top of MANAGER_LANGS: adding a
+  // Russian-speaking manager makes supplier messages arrive in Russian too.
+  let inUse: { at: number; langs: TargetLang[] } | undefined;
+  async function managerLangs(): Promise<TargetLang[]> {
+    if (inUse && Date.now() - inUse.at < 30_000) return inUse.langs;
+    const found = (await Manager.distinct('language', { active: { $ne: false } })) as string[];
+    const langs = [...new Set([...config.translation.managerLangs, ...found.filter((l): l is TargetLang => l === 'en' || l === 'ru')])];
+    inUse = { at: Date.now(), langs };
+    return langs;
+  }
+
   async function targetsOf(msg: MessageDoc, lang: Lang, thread?: ThreadDoc | null): Promise<TargetLang[]> {
     const fromManagerSide = msg.direction === 'out' || msg.senderKind === 'manager' || msg.senderKind === 'bot';
     let langs: TargetLang[];
     if (fromManagerSide) langs = ['zh'];
     else {
       const t = thread ?? (await Thread.findOne({ _id: msg.threadId }, { targetLangs: 1 }).lean<ThreadDoc>());
-      langs = (t?.targetLangs?.length ? t.targetLangs : config.translation.managerLangs) as TargetLang[];
+      langs = (t?.targetLangs?.length ? t.targetLangs : await managerLangs()) as TargetLang[];
     }
     return langs.filter((l) => l !== lang);
   }

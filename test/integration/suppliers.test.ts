@@ -69,3 +69,18 @@ describe('suppliers: duplicates and merge', () => {
     expect(earliest({ code: 'B', createdAt: new Date(1) }, { code: 'A', createdAt: new Date(2) }).code).to.equal('B');
   });
 });
+
+describe('suppliers: country + abbreviation once orders exist', () => {
+  it('refuses before the first order, then shows D12 AUGI and still matches D12', async () => {
+    const { setSupplierTag, displayCode, findSupplierByCode } = await import('../../shared/suppliers/index.js');
+    const { makeOrder } = await import('../support/api.js');
+    await Supplier.create({ code: 'D12', name: '奥吉' });
+    let err: unknown;
+    await setSupplierTag('d12', 'AU', 'GI').catch((e) => (err = e));
+    expect(String(err)).to.match(/no orders yet/);
+    await makeOrder('D12');
+    const tagged = await setSupplierTag('d12', 'au', 'gi');
+    expect(displayCode(tagged)).to.equal('D12 AUGI');
+    expect((await findSupplierByCode('D12 AUGI'))!.tag).to.equal('AUGI');
+  });
+});

@@ -232,6 +232,18 @@ describe('translation: without a provider, and through OpenAI', function () {
     }
   });
 
+  it('translates into the languages of the managers in use', async () => {
+    const tmt = await startTmtFake();
+    const { Manager } = await import('../../shared/managers/model.js');
+    await Manager.create({ name: 'Boris', language: 'ru' });
+    const svc = createTranslationService({ config: tmtConfig(tmt, { MANAGER_LANGS: 'en' }), batchWindowMs: 10 });
+    const [m] = await store(svc, ['报关资料明天发']);
+    await svc.flush();
+    expect(Object.keys((await Message.findOne({ _id: m!._id }).lean())!.translations as object).sort()).to.deep.equal(['en', 'ru']);
+    await svc.stop();
+    await tmt.close();
+  });
+
   it('uses the thread\'s own target languages when set', async () => {
     const tmt = await startTmtFake();
     const svc = createTranslationService({ config: tmtConfig(tmt), batchWindowMs: 10 });
