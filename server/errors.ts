@@ -25,7 +25,7 @@ export function zodDetails(err: ZodError) {
 
 function isDbDown(err: unknown): boolean {
   const name = (err as { name?: string })?.name ?? '';
-  return /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongoNetworkTimeoutError/.test(name);
+  return /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongoNetworkTimeoutError|MongoClientClosedError|MongoPoolClearedError/.test(name);
 }
 
 export async function errorMiddleware(ctx: Context, next: Next) {

@@ -9,6 +9,7 @@ import { IdempotencyKey, MILESTONES, Order, OrderEvent, OrderIndex, type Milesto
 export { MILESTONES, CURRENCIES, INCOTERMS, Order, OrderEvent, OrderIndex, IdempotencyKey, type MilestoneName, type OrderDoc, type MilestoneDoc, type OrderLine } from './model.js';
 
 export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 export interface Scope {
   /** A supplier sees and changes only its own orders. */
@@ -120,14 +121,40 @@ const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, 
 
 type IndexDoc = { supplierId: Types.ObjectId; data: string; rev: number };
 
+const snapshotOf = async (sid: Types.ObjectId) =>
+  JSON.stringify(
+    Object.fromEntries(
+      (await Order.find({ supplierId: sid, status: 'open' }, { number: 1, version: 1, next: 1, customs: 1 }).lean<OrderDoc[]>()).map((o) => [String(o._id), entryOf(o)]),
+    ),
+  );
+
+/** First build of a supplier's read model; false when another writer built it first. */
+async function createIndex(sid: Types.ObjectId): Promise<boolean> {
+  try {
+    await OrderIndex.create({ supplierId: sid, data: await snapshotOf(sid), rev: 1 });
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+// The read model is one document per supplier, so writers to one supplier's orders contend
+// on it: retries are many and jittered (a burst of N writers needs about N rounds).
+const INDEX_ATTEMPTS = 60;
+const backoff = (attempt: number) => sleep(Math.random() * Math.min(50, 2 + attempt * 2));
+
 /** Bring the order's entry in the supplier's read model up to this version (never back). */
 export async function syncOrderIndex(o: OrderDoc): Promise<void> {
   const id = String(o._id);
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const idx = await OrderIndex.findOne({ supplierId: o.supplierId }).lean<IndexDoc>();
+  const sid = new Types.ObjectId(String(o.supplierId));
+  for (let attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
+    const idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
     if (!idx) {
-      await rebuildOrderIndex(o.supplierId);
-      return; // built from the orders themselves, this one included
+      // Built from the orders themselves, this one included; if another writer built it
+      // first, go round and merge into theirs.
+      if (await createIndex(sid)) return;
+      continue;
     }
     const entries = JSON.parse(idx.data) as Record<string, OrderIndexEntry>;
     const cur = entries[id];
@@ -135,22 +162,31 @@ export async function syncOrderIndex(o: OrderDoc): Promise<void> {
     if (o.status === 'open') entries[id] = entryOf(o);
     else if (cur) delete entries[id];
     else return;
-    const res = await OrderIndex.updateOne({ supplierId: o.supplierId, rev: idx.rev }, { $set: { data: JSON.stringify(entries), rev: idx.rev + 1 } });
+    const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { data: JSON.stringify(entries), rev: idx.rev + 1 } });
     if (res.modifiedCount === 1) return;
+    await backoff(attempt);
   }
   throw new ConflictError('order list busy; try again');
 }
 
-/** Rebuild a supplier's read model from its orders (first use, reconciliation). */
+// Reconciliation (first use, or after a crash between an order write and its sync). The rev is
+// read BEFORE the orders and the write is guarded by it: a sync landing in between sends us
+// round with a fresh snapshot; an order written after our snapshot is synced after us (newer
+// version wins). So a rebuild never puts an old entry back.
 export async function rebuildOrderIndex(supplierId: Types.ObjectId | string): Promise<void> {
   const sid = new Types.ObjectId(String(supplierId));
-  const open = await Order.find({ supplierId: sid, status: 'open' }, { number: 1, version: 1, next: 1, customs: 1 }).lean<OrderDoc[]>();
-  const data = JSON.stringify(Object.fromEntries(open.map((o) => [String(o._id), entryOf(o)])));
-  try {
-    await OrderIndex.updateOne({ supplierId: sid }, { $set: { data }, $inc: { rev: 1 } }, { upsert: true });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
+  for (let attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
+    const idx = await OrderIndex.findOne({ supplierId: sid }, { rev: 1 }).lean<{ rev: number }>();
+    if (!idx) {
+      if (await createIndex(sid)) return;
+      continue;
+    }
+    const data = await snapshotOf(sid);
+    const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { data, rev: idx.rev + 1 } });
+    if (res.modifiedCount === 1) return;
+    await backoff(attempt);
   }
+  throw new ConflictError('order list busy; try again');
 }
 
 export interface OrderListItem {
@@ -226,7 +262,6 @@ export async function pruneIdempotencyKeys(before: Date): Promise<number> {
   return r.deletedCount ?? 0;
 }
 
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 /** A key whose first request has not finished after this long is taken as abandoned (crash). */
 const KEY_STALE_MS = 60_000;
 const KEY_WAIT_MS = 5_000;

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { Manager } from '../../shared/managers/model.js';
 import {
   IdempotencyKey, Order, OrderEvent, addMilestonePhoto, createOrder, getOrder, listOrdersForSupplier, listOverdue, orderHistory, ordersDueOn, overdue,
-  pruneIdempotencyKeys, reportCustoms, updateMilestone, updateOrder,
+  pruneIdempotencyKeys, rebuildOrderIndex, reportCustoms, updateMilestone, updateOrder,
 } from '../../shared/orders/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
@@ -58,6 +58,44 @@ describe('orders: create and read', function () {
     expect(new Set(numbers).size).to.equal(53);
     expect(numbers).not.to.include('PO-OTHER');
     expect(numbers).not.to.include('PO-P-CLOSED');
+  });
+});
+
+describe('orders: the supplier\'s list follows every write', function () {
+  this.timeout(30_000);
+
+  it('orders created at once for a new supplier all appear (no lost entry in the read model)', async () => {
+    const s = await createSupplier({ name: '新厂' });
+    await Promise.all(Array.from({ length: 12 }, (_, i) => createOrder({ number: `PO-N-${String(i).padStart(2, '0')}`, supplierCode: s.code }, 'm', NOW)));
+    const page = await listOrdersForSupplier(s._id, 1);
+    expect(page.items.map((o) => o.number)).to.deep.equal(Array.from({ length: 12 }, (_, i) => `PO-N-${String(i).padStart(2, '0')}`));
+  });
+
+  it('a rebuild racing with writes never leaves an entry behind', async () => {
+    const s = await createSupplier({ name: '重建厂' });
+    const o = await makeOrder(s.code, { number: 'PO-R-1' });
+    const ms = ['confirmed', 'materials', 'production_start', 'production_done', 'inspection', 'shipped'] as const;
+    for (const m of ms) {
+      await Promise.all([
+        rebuildOrderIndex(s._id),
+        updateMilestone({ orderId: String(o._id), milestone: m, done: true, by: 'x', now: NOW }),
+        rebuildOrderIndex(s._id),
+        rebuildOrderIndex(s._id),
+      ]);
+      const [item] = (await listOrdersForSupplier(s._id, 1)).items;
+      expect(item!.next?.milestone, `after ${m}`).to.equal((await getOrder(String(o._id))).next?.milestone);
+    }
+  });
+
+  it('concurrent writes to many orders of one supplier: every entry is current', async () => {
+    const s = await createSupplier({ name: '忙厂' });
+    const orders = [];
+    for (let i = 0; i < 8; i++) orders.push(await makeOrder(s.code, { number: `PO-C-${i}` }));
+    await Promise.all(orders.map((o) => updateMilestone({ orderId: String(o._id), milestone: 'confirmed', done: true, by: 'x', now: NOW })));
+    const page = await listOrdersForSupplier(s._id, 1);
+    expect(page.items.map((o) => o.next?.milestone)).to.deep.equal(Array(8).fill('materials'));
+    await Promise.all(orders.slice(0, 3).map((o) => updateOrder(String(o._id), { status: 'closed' }, 'm', NOW)));
+    expect((await listOrdersForSupplier(s._id, 1)).items.map((o) => o.number)).to.deep.equal(['PO-C-3', 'PO-C-4', 'PO-C-5', 'PO-C-6', 'PO-C-7']);
   });
 });
 
