@@ -4,9 +4,9 @@ import { Types } from 'mongoose';
 import { ConflictError, isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
 import { Manager } from '../managers/model.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
-import { IdempotencyKey, MILESTONES, Order, OrderEvent, OrderIndex, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
+import { IdempotencyKey, MILESTONES, Order, OrderEvent, OrderIndex, OrderIndexHead, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
 
-export { MILESTONES, CURRENCIES, INCOTERMS, Order, OrderEvent, OrderIndex, IdempotencyKey, type MilestoneName, type OrderDoc, type MilestoneDoc, type OrderLine } from './model.js';
+export { MILESTONES, CURRENCIES, INCOTERMS, Order, OrderEvent, OrderIndex, OrderIndexHead, IdempotencyKey, type MilestoneName, type OrderDoc, type MilestoneDoc, type OrderLine } from './model.js';
 
 export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
@@ -132,10 +132,23 @@ const snapshotOf = async (sid: Types.ObjectId) =>
 async function createIndex(sid: Types.ObjectId): Promise<boolean> {
   try {
     await OrderIndex.create({ supplierId: sid, data: await snapshotOf(sid), rev: 1 });
+    await raiseHead(sid, 1);
     return true;
   } catch (err) {
     if (isDuplicateKey(err)) return false;
     throw err;
+  }
+}
+
+/** Publish a new revision of the supplier's list (never lowers it). */
+async function raiseHead(sid: Types.ObjectId, rev: number): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await OrderIndexHead.updateOne({ supplierId: sid }, { $max: { rev } }, { upsert: true });
+      return;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err; // two first upserts: the second goes round as an update
+    }
   }
 }
 
@@ -163,7 +176,7 @@ export async function syncOrderIndex(o: OrderDoc): Promise<void> {
     else if (cur) delete entries[id];
     else return;
     const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { data: JSON.stringify(entries), rev: idx.rev + 1 } });
-    if (res.modifiedCount === 1) return;
+    if (res.modifiedCount === 1) return raiseHead(sid, idx.rev + 1);
     await backoff(attempt);
   }
   throw new ConflictError('order list busy; try again');
@@ -183,7 +196,7 @@ export async function rebuildOrderIndex(supplierId: Types.ObjectId | string): Pr
     }
     const data = await snapshotOf(sid);
     const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { data, rev: idx.rev + 1 } });
-    if (res.modifiedCount === 1) return;
+    if (res.modifiedCount === 1) return raiseHead(sid, idx.rev + 1);
     await backoff(attempt);
   }
   throw new ConflictError('order list busy; try again');
@@ -199,22 +212,45 @@ export interface OrderListItem {
   customs: { status: string };
 }
 
-/** A supplier's open orders by number, a page of `size`, from the read model. */
-export async function listOrdersForSupplier(supplierId: Types.ObjectId | string, page = 1, size = 50, supplierCode?: string): Promise<Page<OrderListItem>> {
-  const sid = new Types.ObjectId(String(supplierId));
+// Parsed and sorted lists by supplier, valid while the head's rev is unchanged. Every list read
+// checks the head (one tiny document), so a write in any process is seen by the next read.
+// MAX_AGE bounds what a crash between the list write and the head raise could leave stale.
+const listCache = new Map<string, { rev: number; at: number; code: string; sorted: [string, OrderIndexEntry][] }>();
+const LIST_CACHE_MAX_AGE_MS = 30_000;
+const LIST_CACHE_SUPPLIERS = 2_000;
+
+export function clearOrderListCache(): void {
+  listCache.clear();
+}
+
+async function supplierList(sid: Types.ObjectId) {
+  const key = String(sid);
+  const head = await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean<{ rev: number }>();
+  const hit = listCache.get(key);
+  if (hit && head && hit.rev === head.rev && Date.now() - hit.at < LIST_CACHE_MAX_AGE_MS) return hit;
   let idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
   if (!idx) {
     await rebuildOrderIndex(sid);
     idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
   }
-  const code = supplierCode ?? (await Supplier.findOne({ _id: sid }, { code: 1 }).lean<{ code: string }>())?.code ?? '';
-  const all = Object.entries(JSON.parse(idx?.data ?? '{}') as Record<string, OrderIndexEntry>).sort(([, a], [, b]) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
-  const slice = all.slice((page - 1) * size, page * size);
+  const code = (await Supplier.findOne({ _id: sid }, { code: 1 }).lean<{ code: string }>())?.code ?? '';
+  const sorted = Object.entries(JSON.parse(idx?.data ?? '{}') as Record<string, OrderIndexEntry>).sort(([, a], [, b]) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+  const entry = { rev: idx?.rev ?? 0, at: Date.now(), code, sorted };
+  if (head && head.rev < entry.rev) await raiseHead(sid, entry.rev); // a raise lost to a crash
+  if (listCache.size >= LIST_CACHE_SUPPLIERS) listCache.clear();
+  listCache.set(key, entry);
+  return entry;
+}
+
+/** A supplier's open orders by number, a page of `size`, from the read model. */
+export async function listOrdersForSupplier(supplierId: Types.ObjectId | string, page = 1, size = 50): Promise<Page<OrderListItem>> {
+  const list = await supplierList(new Types.ObjectId(String(supplierId)));
+  const slice = list.sorted.slice((page - 1) * size, page * size);
   return {
     items: slice.map(([id, e]) => ({
       _id: new Types.ObjectId(id),
       number: e.n,
-      supplierCode: code,
+      supplierCode: list.code,
       status: 'open',
       version: e.v,
       next: e.nm ? { milestone: e.nm as MilestoneName, planned: e.np ? new Date(e.np) : null } : null,
@@ -222,7 +258,7 @@ export async function listOrdersForSupplier(supplierId: Types.ObjectId | string,
     })),
     page,
     size,
-    hasMore: all.length > page * size,
+    hasMore: list.sorted.length > page * size,
   };
 }
 

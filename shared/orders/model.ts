@@ -137,6 +137,17 @@ const orderIndexSchema = new Schema(
 orderIndexSchema.index({ supplierId: 1 }, { unique: true });
 export const OrderIndex = mongoose.model('OrderIndex', orderIndexSchema);
 
+// The read model's revision alone, in a tiny document: a server process keeps the parsed list
+// in memory and checks only this per request (a response cache that every write invalidates,
+// in every process). Raised with `$max` after each write of OrderIndex, so it never goes back.
+const orderIndexHeadSchema = new Schema(
+  { supplierId: { type: Schema.Types.ObjectId, required: true }, rev: { type: Number, default: 0 } },
+  { versionKey: false },
+);
+// Serves: the per-request freshness check of the supplier's cached list (`findOne({supplierId})`).
+orderIndexHeadSchema.index({ supplierId: 1 }, { unique: true });
+export const OrderIndexHead = mongoose.model('OrderIndexHead', orderIndexHeadSchema);
+
 /** One entry of the read model. */
 export interface OrderIndexEntry {
   n: string; // number

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { Manager } from '../../shared/managers/model.js';
 import {
-  IdempotencyKey, Order, OrderEvent, addMilestonePhoto, createOrder, getOrder, listOrdersForSupplier, listOverdue, orderHistory, ordersDueOn, overdue,
+  IdempotencyKey, Order, OrderEvent, OrderIndex, OrderIndexHead, addMilestonePhoto, createOrder, getOrder, listOrdersForSupplier, listOverdue, orderHistory, ordersDueOn, overdue,
   pruneIdempotencyKeys, rebuildOrderIndex, reportCustoms, updateMilestone, updateOrder,
 } from '../../shared/orders/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
@@ -85,6 +85,21 @@ describe('orders: the supplier\'s list follows every write', function () {
       const [item] = (await listOrdersForSupplier(s._id, 1)).items;
       expect(item!.next?.milestone, `after ${m}`).to.equal((await getOrder(String(o._id))).next?.milestone);
     }
+  });
+
+  it('the in-memory list is dropped when another process publishes a new revision', async () => {
+    const s = await createSupplier({ name: '缓存厂' });
+    await makeOrder(s.code, { number: 'PO-K-1' });
+    expect((await listOrdersForSupplier(s._id, 1)).items.map((o) => o.number)).to.deep.equal(['PO-K-1']);
+    // Another server process writes the list and raises the head: straight through the driver.
+    const idx = (await OrderIndex.findOne({ supplierId: s._id }).lean())!;
+    const data = JSON.parse(idx.data) as Record<string, { n: string }>;
+    for (const e of Object.values(data)) e.n = 'PO-K-1-RENAMED';
+    await OrderIndex.updateOne({ supplierId: s._id }, { $set: { data: JSON.stringify(data), rev: idx.rev + 1 } });
+    // Not yet published: this process may keep serving what it has.
+    expect((await listOrdersForSupplier(s._id, 1)).items[0]!.number).to.equal('PO-K-1');
+    await OrderIndexHead.updateOne({ supplierId: s._id }, { $max: { rev: idx.rev + 1 } });
+    expect((await listOrdersForSupplier(s._id, 1)).items[0]!.number).to.equal('PO-K-1-RENAMED');
   });
 
   it('concurrent writes to many orders of one supplier: every entry is current', async () => {
