@@ -27,7 +27,7 @@ export interface AppOptions {
 export function createApp(opts: AppOptions): Koa<AppState> {
   const { config } = opts;
   const clock = opts.clock ?? (() => new Date());
-  const app = new Koa<AppState>({ proxy: false });
+  const app = new Koa<AppState>({ proxy: config.server.trustProxy });
   app.silent = true; // errors are logged by errorMiddleware
 
   app.use(async (ctx, next) => {

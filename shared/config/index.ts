@@ -27,6 +27,7 @@ const schema = z
     CONSOLE_ORIGIN: z.string().url().optional(),
     UPLOAD_DIR: z.string().min(1).optional(),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(50).default(8),
+    TRUST_PROXY: bool.default(false),
 
     WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
     WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
@@ -75,7 +76,7 @@ export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
   db: { uri?: string; name: string; dataDir: string; engineBin?: string };
-  server: { host: string; port: number; sessionSecret?: string; consoleOrigin?: string; uploadDir: string; maxUploadBytes: number };
+  server: { host: string; port: number; sessionSecret?: string; consoleOrigin?: string; uploadDir: string; maxUploadBytes: number; trustProxy: boolean };
   bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean };
   translation: {
     provider: Env['TRANSLATION_PROVIDER'];
@@ -116,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       consoleOrigin: e.CONSOLE_ORIGIN,
       uploadDir: e.UPLOAD_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/uploads`,
       maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+      trustProxy: e.TRUST_PROXY,
     },
     bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox },
     translation: {

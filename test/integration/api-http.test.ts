@@ -8,6 +8,7 @@ import { openApiDocument } from '../../server/openapi.js';
 import { managerRoutes } from '../../server/routes/manager.js';
 import { mpRoutes } from '../../server/routes/mp.js';
 import type { WechatAuth } from '../../shared/auth/index.js';
+import { UnauthorizedError } from '../../shared/errors/index.js';
 import { startWechatFake, type WechatFake } from '../fakes/wechat.js';
 import { makeManager, makeSupplierSession, testConfig } from '../support/api.js';
 
@@ -101,6 +102,31 @@ describe('API over HTTP: login rate limit', function () {
     const r = await agent.post('/api/mp/login').send({ code: 'bad-x' }).expect(429);
     expect(r.headers['retry-after']).to.equal('60');
     expect(wx.calls).to.equal(calls);
+  });
+});
+
+describe('API over HTTP: client address behind a proxy', function () {
+  this.timeout(20_000);
+  const wechatAuth: WechatAuth = { codeToSession: async () => { throw new UnauthorizedError('invalid code'); } };
+  const burst = async (agent: ReturnType<typeof request>, n: number, ip: (i: number) => string) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i++) statuses.push((await agent.post('/api/mp/login').set('X-Forwarded-For', ip(i)).send({ code: 'c' })).status);
+    return statuses;
+  };
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY: a spoofed header does not escape the login limit', async () => {
+    const agent = request(createApp({ config: testConfig(), wechatAuth }).callback());
+    const statuses = await burst(agent, 22, (i) => `10.0.0.${i}`);
+    expect(statuses.slice(0, 20).every((x) => x === 401)).to.equal(true);
+    expect(statuses.filter((x) => x === 429)).to.have.length(2);
+  });
+
+  it('with TRUST_PROXY each forwarded client has its own limit', async () => {
+    const agent = request(createApp({ config: testConfig({ TRUST_PROXY: 'true' }), wechatAuth }).callback());
+    const statuses = await burst(agent, 22, (i) => `10.0.0.${i}`);
+    expect(statuses.filter((x) => x === 429)).to.have.length(0);
+    const same = await burst(agent, 21, () => '10.9.9.9');
+    expect(same.at(-1)).to.equal(429);
   });
 });
 
