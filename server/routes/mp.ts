@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { bindOpenid, miniProgramLogin, type WechatAuth } from '../../shared/auth/index.js';
 import type { Config } from '../../shared/config/index.js';
 import { ForbiddenError, RateLimitedError, ValidationError } from '../../shared/errors/index.js';
-import { addMilestonePhoto, getOrder, listOrdersForSupplier, MILESTONES, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
+import { addMilestonePhoto, dayOf, getOrder, listOrdersForSupplier, MILESTONES, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
 import { requireSupplier, type AppState } from '../auth.js';
 import { body, idempotencyKey, isoDate, objectId, page, params, query, text } from '../validation.js';
 import { orderDetail, orderSummary } from '../views.js';
@@ -83,11 +83,23 @@ export function mpRoutes(config: Config, wechatAuth: WechatAuth, clock: () => Da
     ctx.body = await bindOpenid(config, ctx.state.principal!.openid, code, clock());
   });
 
+  // Rendered pages by supplier, list revision, page and day (overdue and days late change with
+  // the day only): a new revision after any write means a new key, so nothing stale is served.
+  const pages = new Map<string, string>();
   r.get('/orders', requireSupplier(config), async (ctx) => {
     const q = query(ctx, z.object({ page }).strict());
     const now = clock();
-    const res = await listOrdersForSupplier(ctx.state.principal!.supplierId!, q.page, 50);
-    ctx.body = { items: res.items.map((o) => orderSummary(o, now)), page: res.page, hasMore: res.hasMore };
+    const supplierId = ctx.state.principal!.supplierId!;
+    const res = await listOrdersForSupplier(supplierId, q.page, 50);
+    const key = `${supplierId}:${res.rev}:${q.page}:${dayOf(now)}`;
+    let body = pages.get(key);
+    if (body === undefined) {
+      body = JSON.stringify({ items: res.items.map((o) => orderSummary(o, now)), page: res.page, hasMore: res.hasMore });
+      if (pages.size >= 5_000) pages.clear();
+      pages.set(key, body);
+    }
+    ctx.type = 'application/json';
+    ctx.body = body;
   });
 
   r.get('/orders/:id', requireSupplier(config), async (ctx) => {

@@ -82,13 +82,23 @@ export async function signToken(config: Config, p: Principal, ttl = p.role === '
 
 /** Verify signature, expiry and that the token is not revoked. Throws UnauthorizedError. */
 export async function verifyToken(config: Config, token: string): Promise<Principal> {
-  let payload: Record<string, unknown>;
-  try {
-    ({ payload } = await jwtVerify(token, secretOf(config), { issuer: ISSUER, algorithms: ['HS256'] }));
-  } catch (err) {
-    throw new UnauthorizedError(err instanceof joseErrors.JWTExpired ? 'token expired' : 'invalid token');
+  // A token whose signature was checked lately is not checked again (same bytes, same secret,
+  // same answer) until it expires or a minute passes; revocation is checked every time below.
+  const key = `${config.server.sessionSecret ?? ''}\u0000${token}`;
+  let payload = verifiedTokens.get(key);
+  if (!payload || payload.until <= Date.now()) {
+    let verified: Record<string, unknown>;
+    try {
+      ({ payload: verified } = await jwtVerify(token, secretOf(config), { issuer: ISSUER, algorithms: ['HS256'] }));
+    } catch (err) {
+      verifiedTokens.delete(key);
+      throw new UnauthorizedError(err instanceof joseErrors.JWTExpired ? 'token expired' : 'invalid token');
+    }
+    payload = { claims: verified, until: Math.min(Date.now() + 60_000, typeof verified.exp === 'number' ? verified.exp * 1000 : Infinity) };
+    if (verifiedTokens.size >= 20_000) verifiedTokens.clear();
+    verifiedTokens.set(key, payload);
   }
-  const p = payload as unknown as Principal;
+  const p = payload.claims as unknown as Principal;
   if (p.role === 'supplier') {
     if (p.supplierId) {
       const b = await cachedBinding(p.openid);
@@ -103,6 +113,8 @@ export async function verifyToken(config: Config, token: string): Promise<Princi
   }
   throw new UnauthorizedError('invalid token');
 }
+
+const verifiedTokens = new Map<string, { claims: Record<string, unknown>; until: number }>();
 
 // A short cache: every API request checks revocation; a revoke takes effect within CACHE_MS.
 const CACHE_MS = 3000;
@@ -124,6 +136,7 @@ async function cachedManager(id: string) {
   return v;
 }
 export function clearAuthCaches() {
+  verifiedTokens.clear();
   bindingCache.clear();
   managerCache.clear();
 }

@@ -131,8 +131,11 @@ const snapshotOf = async (sid: Types.ObjectId) =>
 /** First build of a supplier's read model; false when another writer built it first. */
 async function createIndex(sid: Types.ObjectId): Promise<boolean> {
   try {
-    await OrderIndex.create({ supplierId: sid, data: await snapshotOf(sid), rev: 1 });
-    await raiseHead(sid, 1);
+    // Revisions only grow, even when the list is rebuilt from nothing: caches are keyed by them.
+    const head = await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean<{ rev: number }>();
+    const rev = (head?.rev ?? 0) + 1;
+    await OrderIndex.create({ supplierId: sid, data: await snapshotOf(sid), rev });
+    await raiseHead(sid, rev);
     return true;
   } catch (err) {
     if (isDuplicateKey(err)) return false;
@@ -243,7 +246,7 @@ async function supplierList(sid: Types.ObjectId) {
 }
 
 /** A supplier's open orders by number, a page of `size`, from the read model. */
-export async function listOrdersForSupplier(supplierId: Types.ObjectId | string, page = 1, size = 50): Promise<Page<OrderListItem>> {
+export async function listOrdersForSupplier(supplierId: Types.ObjectId | string, page = 1, size = 50): Promise<Page<OrderListItem> & { rev: number }> {
   const list = await supplierList(new Types.ObjectId(String(supplierId)));
   const slice = list.sorted.slice((page - 1) * size, page * size);
   return {
@@ -259,6 +262,7 @@ export async function listOrdersForSupplier(supplierId: Types.ObjectId | string,
     page,
     size,
     hasMore: list.sorted.length > page * size,
+    rev: list.rev, // the list's revision: what a rendered page may be cached under
   };
 }
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { Manager } from '../../shared/managers/model.js';
 import {
   IdempotencyKey, Order, OrderEvent, OrderIndex, OrderIndexHead, addMilestonePhoto, createOrder, getOrder, listOrdersForSupplier, listOverdue, orderHistory, ordersDueOn, overdue,
-  pruneIdempotencyKeys, rebuildOrderIndex, reportCustoms, updateMilestone, updateOrder,
+  clearOrderListCache, pruneIdempotencyKeys, rebuildOrderIndex, reportCustoms, updateMilestone, updateOrder,
 } from '../../shared/orders/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
@@ -100,6 +100,18 @@ describe('orders: the supplier\'s list follows every write', function () {
     expect((await listOrdersForSupplier(s._id, 1)).items[0]!.number).to.equal('PO-K-1');
     await OrderIndexHead.updateOne({ supplierId: s._id }, { $max: { rev: idx.rev + 1 } });
     expect((await listOrdersForSupplier(s._id, 1)).items[0]!.number).to.equal('PO-K-1-RENAMED');
+  });
+
+  it('a list rebuilt from nothing gets a newer revision than any before it', async () => {
+    const s = await createSupplier({ name: '重来厂' });
+    const o = await makeOrder(s.code, { number: 'PO-Z-1' });
+    const before = await listOrdersForSupplier(s._id, 1);
+    await OrderIndex.deleteOne({ supplierId: s._id });
+    await Order.updateOne({ _id: o._id }, { $set: { number: 'PO-Z-1B' } });
+    clearOrderListCache(); // a fresh process
+    const after = await listOrdersForSupplier(s._id, 1);
+    expect(after.rev).to.be.greaterThan(before.rev);
+    expect(after.items[0]!.number).to.equal('PO-Z-1B');
   });
 
   it('concurrent writes to many orders of one supplier: every entry is current', async () => {
