@@ -2,11 +2,14 @@
 // out; idempotent writes (client keys + version guards); full change history.
 import { Types } from 'mongoose';
 import { ConflictError, isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
+import { getLogger } from '../log/index.js';
 import { Manager } from '../managers/model.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
 import { IdempotencyKey, MILESTONES, Order, OrderEvent, OrderIndex, OrderIndexHead, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
 
 export { MILESTONES, CURRENCIES, INCOTERMS, Order, OrderEvent, OrderIndex, OrderIndexHead, IdempotencyKey, type MilestoneName, type OrderDoc, type MilestoneDoc, type OrderLine } from './model.js';
+
+const log = getLogger('orders');
 
 export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
@@ -100,7 +103,7 @@ export async function createOrder(input: NewOrder, by: string, now = new Date())
     });
     await OrderEvent.create({ orderId: doc._id, at: now, by, kind: 'created', after: { number: doc.number } });
     const created = doc.toObject() as unknown as OrderDoc;
-    await syncOrderIndex(created);
+    await syncAfterWrite(created);
     return created;
   } catch (err) {
     if (isDuplicateKey(err)) throw new ConflictError(`order ${input.number} exists already`, { field: 'number' });
@@ -183,6 +186,25 @@ export async function syncOrderIndex(o: OrderDoc): Promise<void> {
     await backoff(attempt);
   }
   throw new ConflictError('order list busy; try again');
+}
+
+/**
+ * After an order write: the order is stored, so the request succeeds even if its list entry
+ * cannot be written now (a burst, the database gone); reconcileOrderIndexes() repairs it.
+ */
+async function syncAfterWrite(o: OrderDoc): Promise<void> {
+  try {
+    await syncOrderIndex(o);
+  } catch (err) {
+    log.warn({ orderId: String(o._id), supplierId: String(o.supplierId), err: (err as Error).message }, 'order list entry not updated; reconciliation will');
+  }
+}
+
+/** Rebuild every supplier's order list from the orders (a periodic job; repairs crash gaps). */
+export async function reconcileOrderIndexes(): Promise<number> {
+  const ids = await OrderIndex.find({}, { supplierId: 1 }).lean<{ supplierId: Types.ObjectId }[]>();
+  for (const { supplierId } of ids) await rebuildOrderIndex(supplierId);
+  return ids.length;
 }
 
 // Reconciliation (first use, or after a crash between an order write and its sync). The rev is
@@ -395,7 +417,7 @@ async function guardedChange(
     if (res.modifiedCount === 1) {
       await OrderEvent.create({ orderId: order._id, at: now, by, ...c.event });
       const fresh = await getOrder(order._id);
-      await syncOrderIndex(fresh);
+      await syncAfterWrite(fresh);
       return { order: fresh, changed: true };
     }
   }

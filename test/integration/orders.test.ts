@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { Manager } from '../../shared/managers/model.js';
 import {
   IdempotencyKey, Order, OrderEvent, OrderIndex, OrderIndexHead, addMilestonePhoto, createOrder, getOrder, listOrdersForSupplier, listOverdue, orderHistory, ordersDueOn, overdue,
-  clearOrderListCache, pruneIdempotencyKeys, rebuildOrderIndex, reportCustoms, updateMilestone, updateOrder,
+  clearOrderListCache, pruneIdempotencyKeys, rebuildOrderIndex, reconcileOrderIndexes, reportCustoms, updateMilestone, updateOrder,
 } from '../../shared/orders/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
@@ -112,6 +112,17 @@ describe('orders: the supplier\'s list follows every write', function () {
     const after = await listOrdersForSupplier(s._id, 1);
     expect(after.rev).to.be.greaterThan(before.rev);
     expect(after.items[0]!.number).to.equal('PO-Z-1B');
+  });
+
+  it('reconciliation repairs an entry a crash left behind, and the cached list follows', async () => {
+    const s = await createSupplier({ name: '修复厂' });
+    const o = await makeOrder(s.code, { number: 'PO-G-1' });
+    expect((await listOrdersForSupplier(s._id, 1)).items[0]!.next?.milestone).to.equal('confirmed');
+    // The order written, the process gone before its list entry was: straight through the driver.
+    await Order.updateOne({ _id: o._id }, { $set: { 'milestones.confirmed.status': 'done', next: { milestone: 'materials', dueDay: '2026-11-08' } }, $inc: { version: 1 } });
+    expect((await listOrdersForSupplier(s._id, 1)).items[0]!.next?.milestone).to.equal('confirmed');
+    expect(await reconcileOrderIndexes()).to.equal(1);
+    expect((await listOrdersForSupplier(s._id, 1)).items[0]!.next?.milestone).to.equal('materials');
   });
 
   it('concurrent writes to many orders of one supplier: every entry is current', async () => {
