@@ -34,7 +34,7 @@ export function openApiDocument() {
       '/api/mp/orders': { get: { summary: 'My open orders (50 a page)', security: supplier, parameters: [{ name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } }], responses: { ...ok, ...errors } } },
       '/api/mp/orders/{id}': { get: { summary: 'Order detail', security: supplier, responses: { ...ok, ...errors } } },
       '/api/mp/orders/{id}/milestones/{milestone}': { post: { summary: 'Update a milestone', security: supplier, parameters: [idem], requestBody: json(milestoneBody), responses: { ...ok, ...errors, '409': { $ref: '#/components/responses/Error' } } } },
-      '/api/mp/orders/{id}/milestones/{milestone}/photos': { post: { summary: 'Upload a photo (multipart field "photo": JPEG, PNG or WebP)', security: supplier, responses: { '201': { description: 'Created' }, ...errors, '413': { $ref: '#/components/responses/Error' } } } },
+      '/api/mp/orders/{id}/milestones/{milestone}/photos': { post: { summary: 'Upload a photo (multipart field "photo": JPEG, PNG or WebP)', security: supplier, parameters: [idem], responses: { '201': { description: 'Created' }, ...errors, '413': { $ref: '#/components/responses/Error' } } } },
       '/api/mp/orders/{id}/customs': { post: { summary: 'Report a customs issue', security: supplier, parameters: [idem], requestBody: json(customsBody), responses: { ...ok, ...errors } } },
       '/api/suppliers': { get: { summary: 'Suppliers', security: manager, responses: ok } },
       '/api/suppliers/{code}': { get: { summary: 'Supplier card', security: manager, responses: { ...ok, ...errors } } },

@@ -145,6 +145,7 @@ export function mpRoutes(config: Config, wechatAuth: WechatAuth, clock: () => Da
       // Check access before accepting bytes; each request spools into a directory of its own
       // that is removed afterwards, whatever happened (a refused or cut-off upload leaves nothing).
       const p = params(ctx, milestoneParams);
+      idempotencyKey(ctx); // a malformed key is refused before the upload is read
       await getOrder(p.id, { supplierId: ctx.state.principal!.supplierId });
       const spool = join(config.server.uploadDir, 'tmp', randomUUID());
       mkdirSync(spool, { recursive: true });
@@ -162,6 +163,7 @@ export function mpRoutes(config: Config, wechatAuth: WechatAuth, clock: () => Da
     },
     async (ctx) => {
       const p = params(ctx, milestoneParams);
+      const key = idempotencyKey(ctx);
       const files = (ctx.request as unknown as { files?: Record<string, { filepath: string; originalFilename?: string; size: number } | { filepath: string }[]> }).files ?? {};
       const f = files.photo;
       const file = Array.isArray(f) ? undefined : f;
@@ -177,19 +179,27 @@ export function mpRoutes(config: Config, wechatAuth: WechatAuth, clock: () => Da
       const principal = ctx.state.principal!;
       if (!principal.supplierId) throw new ForbiddenError('not bound to a supplier');
       renameSync(file.filepath, join(dir, id));
-      const order = await addMilestonePhoto(
+      const res = await addMilestonePhoto(
         p.id,
         p.milestone,
         { id, name: (file.originalFilename ?? 'photo').slice(0, 200), mimeType: type, size: file.size },
         `supplier:${principal.openid}`,
         { supplierId: principal.supplierId },
         clock(),
+        key,
       ).catch((err) => {
         rmSync(join(dir, id), { force: true }); // not recorded: not kept
         throw err;
       });
+      if (!res.changed) {
+        // A re-sent upload: the first one is kept, this copy is not.
+        rmSync(join(dir, id), { force: true });
+        ctx.status = 200;
+        ctx.body = { photo: null, changed: false, order: orderDetail(res.order, clock()) };
+        return;
+      }
       ctx.status = 201;
-      ctx.body = { photo: { id, mimeType: type, size: file.size }, order: orderDetail(order, clock()) };
+      ctx.body = { photo: { id, mimeType: type, size: file.size }, changed: true, order: orderDetail(res.order, clock()) };
     },
   );
 

@@ -519,14 +519,19 @@ export async function addMilestonePhoto(
   by: string,
   scope: Scope = {},
   now = new Date(),
-): Promise<OrderDoc> {
+  idempotencyKey?: string,
+): Promise<WriteResult> {
   if (!MILESTONES.includes(milestone)) throw new ValidationError(`unknown milestone ${milestone}`, { field: 'milestone' });
   const order = await getOrder(orderId, scope);
-  if ((order.milestones?.[milestone]?.photos?.length ?? 0) >= MAX_PHOTOS) throw new ConflictError(`a milestone keeps at most ${MAX_PHOTOS} photos`, { field: 'photo' });
-  const res = await Order.updateOne(scoped(order._id, scope), { $push: { [`milestones.${milestone}.photos`]: { ...photo, at: now } }, $inc: { version: 1 } });
-  if (res.matchedCount !== 1) throw new NotFoundError('order not found');
-  await OrderEvent.create({ orderId: order._id, at: now, by, kind: 'photo', milestone, after: { id: photo.id, name: photo.name } });
-  return getOrder(order._id);
+  // A re-sent upload (same key, same milestone and bytes count) adds nothing: changed false.
+  return onceByKey(idempotencyKey, by, order._id, fingerprintOf({ milestone, size: photo.size, mimeType: photo.mimeType, name: photo.name }), now, async () => {
+    const cur = await getOrder(order._id, scope);
+    if ((cur.milestones?.[milestone]?.photos?.length ?? 0) >= MAX_PHOTOS) throw new ConflictError(`a milestone keeps at most ${MAX_PHOTOS} photos`, { field: 'photo' });
+    const res = await Order.updateOne(scoped(order._id, scope), { $push: { [`milestones.${milestone}.photos`]: { ...photo, at: now } }, $inc: { version: 1 } });
+    if (res.matchedCount !== 1) throw new NotFoundError('order not found');
+    await OrderEvent.create({ orderId: order._id, at: now, by, kind: 'photo', milestone, after: { id: photo.id, name: photo.name } });
+    return { order: await getOrder(order._id), changed: true };
+  });
 }
 
 export interface OrderPatch {

@@ -1,4 +1,7 @@
 // The Koa API through supertest on app.callback(), real database, a local jscode2session fake.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { BindingCode, MpBinding, clearAuthCaches, revokeSupplierTokens } from '../../shared/auth/index.js';
@@ -189,6 +192,28 @@ describe('API: suppliers see and change only their own orders', function () {
     const big = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(9 * 1024 * 1024)]);
     const tooBig = await agent.post(`/api/mp/orders/${o._id}/milestones/production_start/photos`).set('Authorization', `Bearer ${s.token}`).attach('photo', big, { filename: 'big.jpg', contentType: 'image/jpeg' });
     expect(tooBig.status).to.equal(413);
+  });
+
+  it('a re-sent photo upload with the same Idempotency-Key is stored once', async () => {
+    // An uploads directory of its own: file counts are exact.
+    const config = testConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'gendan-photos-')) });
+    const agent = request(createApp({ config, clock: () => NOW }).callback());
+    const s = await makeSupplierSession(config);
+    const o = await makeOrder(s.supplier.code);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(500, 1)]);
+    const send = () =>
+      agent.post(`/api/mp/orders/${o._id}/milestones/inspection/photos`).set('Authorization', `Bearer ${s.token}`).set('Idempotency-Key', 'photo-key-0001').attach('photo', png, { filename: 'qc.png', contentType: 'image/png' });
+    const dir = join(config.server.uploadDir, 'photos');
+    const count = () => (existsSync(dir) ? readdirSync(dir).length : 0);
+    const before = count();
+    const first = await send().expect(201);
+    const again = await send().expect(200);
+    expect(again.body.changed).to.equal(false);
+    expect(again.body.order.milestones[4].photos).to.have.length(1);
+    expect(existsSync(join(dir, first.body.photo.id))).to.equal(true);
+    expect(count()).to.equal(before + 1); // the re-sent copy was not kept
+    expect(await OrderEvent.countDocuments({ orderId: o._id, kind: 'photo' })).to.equal(1);
+    rmSync(join(config.server.uploadDir, '..'), { recursive: true, force: true });
   });
 
   it('refuses forged, expired and revoked tokens with 401', async () => {
