@@ -1,3 +1,16 @@
+// Purchase orders. Fields (see the schemas below):
+//   number (unique) · supplierId + supplierCode (denormalised) · managerId · incoterms · currency
+//   lines[] {item, sku, qty, unit, unitPrice (decimal string), currency}
+//   milestones.<name> {planned, actual, status pending|done, reason, note, replanned, updatedBy,
+//     updatedAt, photos[]} for each name of MILESTONES — keyed by name, never an array
+//   customs {status none|held|cleared, reason, expectedDate, updatedAt, updatedBy}
+//   status open|closed · version (every write is `updateOne({_id, version})` + `$inc`)
+//   next {milestone, planned, dueDay 'YYYY-MM-DD'}: the first milestone not done, kept by every
+//     milestone write. Scheduler scans are equalities: `{'next.dueDay': day, status: 'open'}`
+//     (ordersDueOn) for "became overdue / due on day X"; the daily reminder walks the days it
+//     owes (or uses listOverdue(now), which filters `next.planned < today` after `status`).
+// Change history is its own append-only collection (OrderEvent); write idempotency keys another
+// (IdempotencyKey, unique); the mini-program list a read model (OrderIndex + OrderIndexHead).
 import mongoose, { Schema, type Types } from 'mongoose';
 
 // The milestone chain of PRODUCT.md, in order.
