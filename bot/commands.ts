@@ -3,13 +3,22 @@
 import type { CommandDeps, CommandOutcome } from '../shared/commands/index.js';
 import { createCommandHandler } from '../shared/commands/index.js';
 import { getLogger } from '../shared/log/index.js';
+import { enqueueNotice } from '../shared/notices/index.js';
 import type { Messenger } from '../shared/messenger.js';
 import type { CommandContext } from './index.js';
 
 const log = getLogger('bot.commands');
 
 export function commandListener(deps: Omit<CommandDeps, 'sendToChat'> & { messenger: () => Messenger }) {
-  const handle = createCommandHandler({ ...deps, sendToChat: async (key, text) => void (await deps.messenger().sendText(key, text)) });
+  const clock = deps.clock ?? (() => new Date());
+  // Texts for suppliers go through the outbox (paced, retried, visible); the reply to the
+  // manager goes straight back into the chat the command came from.
+  const handle = createCommandHandler({
+    ...deps,
+    sendToChat: async (to, text, key) => {
+      await enqueueNotice({ key, kind: 'message', to, recipient: { kind: 'supplier', timezone: 'Asia/Shanghai' }, text }, clock());
+    },
+  });
   return async (ctx: CommandContext): Promise<CommandOutcome> => {
     const out = await handle({ message: ctx.message });
     if (out.reply) {

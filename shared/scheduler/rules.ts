@@ -1,0 +1,145 @@
+// The notice rules (PRODUCT.md "Notices"), as functions of an injected `now`: each scan is
+// idempotent (notice keys carry the event and the day) and starts every query with an equality.
+import { Types } from 'mongoose';
+import { dmKey } from '../messenger.js';
+import { Alert } from '../health/index.js';
+import { getLogger } from '../log/index.js';
+import { Manager, type ManagerDoc } from '../managers/model.js';
+import {
+  alertForManager, customsForManager, enqueueNotice, getScanState, overdueForManager, overdueForSupplier, OverdueWatch, preShipmentForSupplier, setScanState,
+} from '../notices/index.js';
+import { Order, OrderEvent, dayOf, daysLate, isOverdue, ordersDueOn, type OrderDoc } from '../orders/index.js';
+import { Supplier, type SupplierDoc } from '../suppliers/index.js';
+import { Thread, type ThreadDoc } from '../threads/index.js';
+
+const log = getLogger('scheduler.rules');
+const DAY = 86_400_000;
+/** Days behind yesterday that every overdue scan looks at again (late edits, new old orders). */
+export const RESCAN_DAYS = 30;
+
+const addDays = (day: string, n: number) => dayOf(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY));
+
+async function supplierChat(supplierId: Types.ObjectId): Promise<ThreadDoc | null> {
+  return Thread.findOne({ supplierId }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>();
+}
+
+async function managerOf(o: Pick<OrderDoc, 'managerId' | 'supplierId'>): Promise<ManagerDoc | null> {
+  let id = o.managerId;
+  if (!id) id = (await Supplier.findOne({ _id: o.supplierId }, { managerId: 1 }).lean<SupplierDoc>())?.managerId ?? null;
+  if (!id) return null;
+  return Manager.findOne({ _id: id, active: { $ne: false } }).lean<ManagerDoc>();
+}
+
+/** Enqueue the overdue notices of one order for `day` (supplier chat in Chinese + manager). */
+async function overdueNotices(o: OrderDoc, now: Date): Promise<number> {
+  const ms = o.next!.milestone;
+  const planned = dayOf(o.next!.planned!);
+  const facts = { po: o.number, code: o.supplierCode, milestone: ms, planned, daysLate: daysLate(o.next!.planned!, now) };
+  const base = `overdue:${o._id}:${ms}:${dayOf(now)}`;
+  let n = 0;
+  const chat = await supplierChat(o.supplierId);
+  if (chat) {
+    const s = await Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>();
+    if (await enqueueNotice({ key: `${base}:supplier`, kind: 'overdue', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: overdueForSupplier(facts), orderId: o._id }, now)) n++;
+  }
+  const m = await managerOf(o);
+  if (m?.wechatId) {
+    const lang = m.language === 'ru' ? 'ru' : 'en';
+    if (await enqueueNotice({ key: `${base}:manager:${m._id}`, kind: 'overdue', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: overdueForManager(facts, lang), orderId: o._id }, now)) n++;
+  }
+  return n;
+}
+
+export interface ScanResult {
+  daysScanned: number;
+  watched: number;
+  enqueued: number;
+}
+
+/**
+ * Overdue: orders whose next milestone's planned day has passed. New ones are found by an
+ * equality on each recent due day; the daily reminders then walk only the watched (overdue)
+ * orders, so the cost follows the overdue count, not the number of open orders.
+ */
+export async function scanOverdue(now: Date): Promise<ScanResult> {
+  const today = dayOf(now);
+  const yesterday = addDays(today, -1);
+  const last = await getScanState('overdue');
+  let from = addDays(today, -RESCAN_DAYS);
+  if (last && last < from) from = addDays(last, 1);
+  if (!last) from = addDays(today, -90);
+  let days = 0;
+  for (let d = from; d <= yesterday; d = addDays(d, 1)) {
+    days++;
+    for (const o of await ordersDueOn(d)) {
+      if (!isOverdue(o, now)) continue;
+      await OverdueWatch.updateOne({ orderId: o._id }, { $set: { milestone: o.next!.milestone, since: d } }, { upsert: true }).catch((err) => {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      });
+    }
+  }
+  let enqueued = 0;
+  const watches = await OverdueWatch.find({}).lean<{ _id: Types.ObjectId; orderId: Types.ObjectId; milestone: string }[]>();
+  for (const w of watches) {
+    const o = await Order.findOne({ _id: w.orderId }).lean<OrderDoc>();
+    if (!o || !isOverdue(o, now)) {
+      await OverdueWatch.deleteOne({ _id: w._id }); // updated, done or closed: reminders stop
+      continue;
+    }
+    if (o.next!.milestone !== w.milestone) await OverdueWatch.updateOne({ _id: w._id }, { $set: { milestone: o.next!.milestone, since: dayOf(o.next!.planned!) } });
+    enqueued += await overdueNotices(o, now);
+  }
+  await setScanState('overdue', yesterday, now);
+  return { daysScanned: days, watched: watches.length, enqueued };
+}
+
+/** Seven days before the planned shipment: ask the supplier to confirm readiness. */
+export async function scanPreShipment(now: Date): Promise<number> {
+  const day = dayOf(new Date(now.getTime() + 7 * DAY));
+  // Planned dates are calendar days stored at 00:00 UTC: an equality on that instant.
+  const orders = await Order.find({ 'milestones.shipped.planned': new Date(`${day}T00:00:00Z`), status: 'open' }).lean<OrderDoc[]>();
+  let n = 0;
+  for (const o of orders) {
+    if (o.milestones.shipped.status === 'done') continue;
+    const chat = await supplierChat(o.supplierId);
+    if (!chat) continue;
+    const s = await Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>();
+    if (await enqueueNotice({ key: `pre_shipment:${o._id}:${day}`, kind: 'pre_shipment', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day }), orderId: o._id }, now)) n++;
+  }
+  return n;
+}
+
+/** A customs delay recorded or changed: the responsible manager at once (one notice per change). */
+export async function scanCustoms(now: Date, limit = 100): Promise<number> {
+  const events = await OrderEvent.find({ kind: 'customs' }).sort({ at: -1 }).limit(limit).lean<{ _id: Types.ObjectId; orderId: Types.ObjectId; after?: { status?: string; reason?: string; expectedDate?: Date } }[]>();
+  let n = 0;
+  for (const e of events) {
+    const o = await Order.findOne({ _id: e.orderId }).lean<OrderDoc>();
+    if (!o) continue;
+    const m = await managerOf(o);
+    if (!m?.wechatId) continue;
+    const lang = m.language === 'ru' ? 'ru' : 'en';
+    const text = customsForManager({ po: o.number, code: o.supplierCode, status: e.after?.status ?? 'held', reason: e.after?.reason, expected: e.after?.expectedDate ? dayOf(new Date(e.after.expectedDate)) : undefined }, lang);
+    if (await enqueueNotice({ key: `customs:${e._id}:${m._id}`, kind: 'customs', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text, orderId: o._id }, now)) n++;
+  }
+  return n;
+}
+
+/** Open alerts (bot logged out, translation quota gone) to every active manager on WeChat. */
+export async function scanAlerts(now: Date): Promise<number> {
+  const alerts = await Alert.find({ status: 'open' }).limit(50).lean<{ _id: Types.ObjectId; text: string }[]>();
+  if (!alerts.length) return 0;
+  const managers = await Manager.find({ active: { $ne: false } }).lean<ManagerDoc[]>();
+  let n = 0;
+  for (const a of alerts) {
+    for (const m of managers) {
+      if (!m.wechatId) continue;
+      const lang = m.language === 'ru' ? 'ru' : 'en';
+      // Delivered when the bot is back (the console and /healthz show it meanwhile).
+      if (await enqueueNotice({ key: `alert:${a._id}:${m._id}`, kind: 'alert', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: alertForManager(a.text, lang) }, now)) n++;
+    }
+    await Alert.updateOne({ _id: a._id, status: 'open' }, { $set: { status: 'delivered' } });
+  }
+  log.info({ alerts: alerts.length, notices: n }, 'alerts queued for managers');
+  return n;
+}

@@ -1,0 +1,233 @@
+// Notices and the scheduler: real database, injected clock (no sleeps for time), a fake
+// Messenger for pacing arithmetic, and the real bot over wechaty-puppet-mock end to end.
+import { expect } from 'chai';
+import { Manager } from '../../shared/managers/model.js';
+import type { Messenger } from '../../shared/messenger.js';
+import {
+  Notice, OverdueWatch, createDeliveryWorker, deliverableFrom, enqueueNotice, isChinesePublicHoliday, listNotices, retryNotice,
+} from '../../shared/notices/index.js';
+import { Order, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
+import { createScheduler, JOBS, scanCustoms, scanOverdue, scanPreShipment } from '../../shared/scheduler/index.js';
+import { Message } from '../../shared/threads/index.js';
+import { makeOrder, plannedChain } from '../support/api.js';
+import { startTestBot, waitForMessages } from '../support/bot.js';
+import { createSupplier } from '../../shared/suppliers/index.js';
+import { Thread } from '../../shared/threads/index.js';
+
+/** A messenger that records sends; `ready` and failures are switchable. */
+function fakeMessenger() {
+  const sent: { to: string; text: string; at: number }[] = [];
+  const m = {
+    ready: true,
+    failNext: 0,
+    now: 0,
+    sent,
+    isReady: () => m.ready,
+    async sendText(to: string, text: string) {
+      if (m.failNext > 0) {
+        m.failNext--;
+        throw new Error('操作过于频繁');
+      }
+      sent.push({ to, text, at: m.now });
+      return {};
+    },
+  };
+  return m as typeof m & Messenger;
+}
+
+const at = (iso: string) => new Date(iso);
+const note = (i: number, to = 'room:r1@chatroom') => ({ key: `test:${i}`, kind: 'message' as const, to, recipient: { kind: 'manager' as const, timezone: 'UTC' }, text: `notice ${i}` });
+
+describe('notices: outbox', function () {
+  this.timeout(30_000);
+
+  it('one notice per key, however often it is enqueued', async () => {
+    const now = at('2026-11-24T10:00:00Z');
+    const results = await Promise.all(Array.from({ length: 10 }, () => enqueueNotice(note(1), now)));
+    expect(results.filter(Boolean)).to.have.length(1);
+    expect(await Notice.countDocuments({})).to.equal(1);
+  });
+
+  it('waits out the recipient\'s night and, for supplier reminders, Chinese public holidays', () => {
+    // 23:30 in Shanghai → 08:00 next morning there.
+    expect(deliverableFrom(at('2026-11-24T15:30:00Z'), 'Asia/Shanghai', { respectHolidays: false }).toISOString()).to.equal('2026-11-25T00:00:00.000Z');
+    // 10:00 in Moscow is fine at once.
+    expect(deliverableFrom(at('2026-11-24T07:00:00Z'), 'Europe/Moscow', { respectHolidays: false }).toISOString()).to.equal('2026-11-24T07:00:00.000Z');
+    // National Day week: a supplier reminder waits until the first day after it.
+    expect(isChinesePublicHoliday('2026-10-01')).to.equal(true);
+    expect(isChinesePublicHoliday('2026-11-28')).to.equal(false); // a Saturday is no holiday
+    const after = deliverableFrom(at('2026-10-01T03:00:00Z'), 'Asia/Shanghai', { respectHolidays: true });
+    expect(isChinesePublicHoliday(after.toISOString().slice(0, 10))).to.equal(false);
+    expect(after > at('2026-10-05T00:00:00Z')).to.equal(true);
+  });
+
+  it('paces 200 notices: at most 1/s per chat and 40/min per account, none lost', async () => {
+    const m = fakeMessenger();
+    const start = at('2026-11-24T10:00:00Z').getTime();
+    for (let i = 0; i < 200; i++) await enqueueNotice(note(i, i % 2 ? 'room:a@chatroom' : 'dm:b'), new Date(start));
+    const w = createDeliveryWorker({ messenger: m });
+    for (let t = start; t <= start + 6 * 60_000 && m.sent.length < 200; t += 500) {
+      m.now = t;
+      await w.tick(new Date(t));
+    }
+    expect(m.sent).to.have.length(200);
+    for (const chat of ['room:a@chatroom', 'dm:b']) {
+      const times = m.sent.filter((s) => s.to === chat).map((s) => s.at);
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).to.be.at.least(1000);
+    }
+    for (const s of m.sent) expect(m.sent.filter((x) => x.at > s.at - 60_000 && x.at <= s.at).length).to.be.at.most(40);
+    expect(new Set(m.sent.map((s) => s.text)).size).to.equal(200);
+  });
+
+  it('sends nothing while the bot is offline, then each notice once after login', async () => {
+    const m = fakeMessenger();
+    m.ready = false;
+    const now = at('2026-11-24T10:00:00Z');
+    await enqueueNotice(note(1), now);
+    const w = createDeliveryWorker({ messenger: m });
+    expect(await w.tick(now)).to.equal(0);
+    expect((await Notice.findOne({}).lean())!.status).to.equal('queued');
+    m.ready = true;
+    expect(await w.tick(new Date(now.getTime() + 1000))).to.equal(1);
+    expect(await w.tick(new Date(now.getTime() + 5000))).to.equal(0);
+    expect(m.sent).to.have.length(1);
+  });
+
+  it('two workers delivering at once send each notice once', async () => {
+    const m = fakeMessenger();
+    const now = at('2026-11-24T10:00:00Z');
+    for (let i = 0; i < 20; i++) await enqueueNotice(note(i, `dm:c${i}`), now);
+    const a = createDeliveryWorker({ messenger: m });
+    const b = createDeliveryWorker({ messenger: m });
+    await Promise.all([a.tick(now), b.tick(now), a.tick(new Date(now.getTime() + 1)), b.tick(new Date(now.getTime() + 1))]);
+    expect(m.sent).to.have.length(20);
+    expect(new Set(m.sent.map((s) => s.text)).size).to.equal(20);
+  });
+
+  it('never resends a notice whose worker died mid-send: it is marked failed and can be retried', async () => {
+    const m = fakeMessenger();
+    const now = at('2026-11-24T10:00:00Z');
+    await enqueueNotice(note(1), now);
+    // A worker claimed it and died before recording the result.
+    await Notice.updateOne({}, { $set: { status: 'sending', owner: 'dead-worker', sendingSince: now } });
+    const w = createDeliveryWorker({ messenger: m, leaseMs: 60_000 });
+    await w.tick(new Date(now.getTime() + 30_000)); // lease not over: left alone
+    expect((await Notice.findOne({}).lean())!.status).to.equal('sending');
+    await w.tick(new Date(now.getTime() + 120_000));
+    const n = await Notice.findOne({}).lean();
+    expect(n!.status).to.equal('failed');
+    expect(n!.lastError).to.match(/interrupted/);
+    expect(m.sent).to.have.length(0);
+    await retryNotice(String(n!._id), new Date(now.getTime() + 130_000));
+    await w.tick(new Date(now.getTime() + 131_000));
+    expect(m.sent).to.have.length(1);
+  });
+
+  it('retries a failed send with backoff, then marks it failed and visible', async () => {
+    const m = fakeMessenger();
+    m.failNext = 100;
+    const now = at('2026-11-24T10:00:00Z');
+    await enqueueNotice(note(1), now);
+    const w = createDeliveryWorker({ messenger: m, maxAttempts: 3, baseBackoffMs: 1000 });
+    for (let t = now.getTime(); t < now.getTime() + 60_000; t += 500) await w.tick(new Date(t));
+    const failed = await listNotices('failed');
+    expect(failed).to.have.length(1);
+    expect(failed[0]!.attempts).to.equal(3);
+    expect(failed[0]!.lastError).to.equal('操作过于频繁');
+  });
+});
+
+describe('scheduler: rules with an injected clock', function () {
+  this.timeout(30_000);
+
+  async function orderWithChats() {
+    const mgr = await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en', timezone: 'Europe/Moscow' });
+    const s = await createSupplier({ name: '奥吉电器', wechatIds: ['sup-wang'] });
+    await Thread.create({ key: 'dm:sup-wang', kind: 'dm', contactWechatId: 'sup-wang', supplierId: s._id, lastMessageAt: new Date() });
+    const o = await makeOrder(s.code, { number: 'PO-OD-1', managerId: String(mgr._id), planned: plannedChain(at('2026-11-20T00:00:00Z')) });
+    return { mgr, s, o };
+  }
+
+  it('overdue: notices at once, once a day, and no more once updated', async () => {
+    const { o } = await orderWithChats();
+    const day1 = at('2026-11-24T02:00:00Z');
+    const r1 = await scanOverdue(day1);
+    expect(r1.enqueued).to.equal(2);
+    const texts = (await Notice.find({}).lean()).map((n) => n.text);
+    expect(texts.find((t) => t.startsWith('【Gendan 提醒】'))).to.include('PO-OD-1').and.include('已逾期 4 天').and.include('2026-11-20');
+    expect(texts).to.include(`⏰ PO-OD-1 (${o.supplierCode}): confirmed planned 2026-11-20 is 4 day(s) late.`);
+    expect((await scanOverdue(at('2026-11-24T09:00:00Z'))).enqueued).to.equal(0); // same day
+    expect((await scanOverdue(at('2026-11-25T02:00:00Z'))).enqueued).to.equal(2); // next day
+    await updateMilestone({ orderId: o._id, milestone: 'confirmed', done: true, by: 'test', now: at('2026-11-25T05:00:00Z') });
+    await Order.updateOne({ _id: o._id }, { $set: { 'milestones.materials.planned': at('2026-12-20T00:00:00Z'), 'next.planned': at('2026-12-20T00:00:00Z'), 'next.dueDay': '2026-12-20' } });
+    expect((await scanOverdue(at('2026-11-26T02:00:00Z'))).enqueued).to.equal(0);
+    expect(await OverdueWatch.countDocuments({})).to.equal(0);
+  });
+
+  it('pre-shipment: asks the supplier a week before the planned shipment', async () => {
+    const { o } = await orderWithChats();
+    const shipped = o.milestones.shipped.planned!;
+    const weekBefore = new Date(shipped.getTime() - 7 * 86_400_000 + 3 * 3600_000);
+    expect(await scanPreShipment(weekBefore)).to.equal(1);
+    expect(await scanPreShipment(weekBefore)).to.equal(0);
+    expect((await Notice.findOne({ kind: 'pre_shipment' }).lean())!.text).to.include('请确认货物是否能按时准备好');
+  });
+
+  it('customs: the responsible manager hears of each change once', async () => {
+    const { o } = await orderWithChats();
+    await Order.updateOne({ _id: o._id }, { $set: { 'milestones.shipped.status': 'done' } });
+    const now = at('2026-11-24T08:00:00Z');
+    await reportCustoms({ orderId: o._id, status: 'held', reason: '海关查验', expectedDate: at('2026-12-01T00:00:00Z'), by: 'test', now });
+    expect(await scanCustoms(now)).to.equal(1);
+    expect(await scanCustoms(now)).to.equal(0);
+    expect((await Notice.findOne({ kind: 'customs' }).lean())!.text).to.equal(`🛃 PO-OD-1 (${o.supplierCode}): customs held: 海关查验, expected 2026-12-01.`);
+  });
+
+  it('two Agenda instances running the scan give one set of notices', async function () {
+    this.timeout(40_000);
+    await orderWithChats();
+    const clock = () => at('2026-11-24T02:00:00Z');
+    const a = await createScheduler({ clock, processEvery: 200, name: 'a' });
+    const b = await createScheduler({ clock, processEvery: 200, name: 'b' });
+    try {
+      await Promise.all([a.agenda.start(), b.agenda.start()]);
+      await Promise.all([a.agenda.now(JOBS.overdue), b.agenda.now(JOBS.overdue)]);
+      for (let i = 0; i < 100 && (await Notice.countDocuments({})) < 2; i++) await new Promise((ok) => setTimeout(ok, 100));
+      await new Promise((ok) => setTimeout(ok, 800));
+      expect(await Notice.countDocuments({})).to.equal(2);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});
+
+describe('notices: end to end through the mock puppet', function () {
+  this.timeout(30_000);
+
+  it('an overdue order reaches the supplier chat in Chinese and the manager in English, once', async () => {
+    const t = await startTestBot();
+    try {
+      await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en', timezone: 'UTC' });
+      t.sb.say(0, '您好'); // the supplier's chat exists
+      await waitForMessages({ senderKind: 'supplier' }, 1);
+      const thread = await Thread.findOne({}).lean();
+      const mgr = await Manager.findOne({}).lean();
+      const { Supplier } = await import('../../shared/suppliers/index.js');
+      const s = await Supplier.findOne({ _id: thread!.supplierId }).lean();
+      await makeOrder(s!.code, { number: 'PO-E2E', managerId: String(mgr!._id) });
+      const now = at('2026-11-24T09:00:00Z'); // 17:00 in Shanghai, 09:00 for the manager
+      await scanOverdue(now);
+      const w = createDeliveryWorker({ messenger: t.bot.messenger });
+      await w.tick(now);
+      await waitForMessages({ direction: 'out' }, 2);
+      const out = await Message.find({ direction: 'out' }).lean();
+      const toSupplier = out.find((m) => String(m.threadId) === String(thread!._id));
+      expect(toSupplier!.text).to.match(/^【Gendan 提醒】订单 PO-E2E/);
+      expect(out.some((m) => m.text.startsWith('⏰ PO-E2E'))).to.equal(true);
+      await w.tick(new Date(now.getTime() + 5000));
+      expect(await Message.countDocuments({ direction: 'out' })).to.equal(2);
+    } finally {
+      await t.stop();
+    }
+  });
+});
