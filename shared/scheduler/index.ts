@@ -6,6 +6,8 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import mongoose from 'mongoose';
 import { getLogger } from '../log/index.js';
 import type { DeliveryWorker } from '../notices/index.js';
+import { pruneAuthRecords } from '../auth/index.js';
+import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js';
 import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment } from './rules.js';
 
 export * from './rules.js';
@@ -17,6 +19,7 @@ export const JOBS = {
   preShipment: 'pre-shipment-scan',
   customs: 'customs-scan',
   alerts: 'alerts-scan',
+  upkeep: 'nightly-upkeep',
 } as const;
 
 export interface SchedulerOptions {
@@ -59,6 +62,16 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
   job(JOBS.preShipment, () => scanPreShipment(clock()));
   job(JOBS.customs, () => scanCustoms(clock()));
   job(JOBS.alerts, () => scanAlerts(clock()));
+  // No TTL indexes on the embedded engine: old keys and codes are removed by a job, and the
+  // suppliers' order lists are reconciled with the orders.
+  job(JOBS.upkeep, async () => {
+    const now = clock();
+    return {
+      keys: await pruneIdempotencyKeys(new Date(now.getTime() - 7 * 86_400_000)),
+      auth: await pruneAuthRecords(now),
+      orderLists: await reconcileOrderIndexes(),
+    };
+  });
 
   return {
     agenda,
@@ -68,6 +81,7 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
       await agenda.every('1 hour', JOBS.preShipment);
       await agenda.every('1 minute', JOBS.customs);
       await agenda.every('1 minute', JOBS.alerts);
+      await agenda.every('1 day', JOBS.upkeep);
       // Delivery runs in the bot process only, on its own 1 s tick: pacing needs seconds,
       // and Agenda polls every few.
       opts.delivery?.start(1000);

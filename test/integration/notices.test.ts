@@ -231,3 +231,22 @@ describe('notices: end to end through the mock puppet', function () {
     }
   });
 });
+
+describe('scheduler: nightly upkeep', function () {
+  this.timeout(30_000);
+  it('runs as an Agenda job and removes old idempotency keys', async () => {
+    const { IdempotencyKey } = await import('../../shared/orders/index.js');
+    const now = at('2026-11-24T02:00:00Z');
+    await IdempotencyKey.create({ key: 'old:1', at: at('2026-11-01T00:00:00Z') });
+    await IdempotencyKey.create({ key: 'new:1', at: now });
+    const s = await createScheduler({ clock: () => now, processEvery: 200, name: 'upkeep' });
+    try {
+      await s.agenda.start();
+      await s.agenda.now(JOBS.upkeep);
+      for (let i = 0; i < 100 && (await IdempotencyKey.countDocuments({ key: 'old:1' })) > 0; i++) await new Promise((ok) => setTimeout(ok, 100));
+      expect(await IdempotencyKey.countDocuments({})).to.equal(1);
+    } finally {
+      await s.stop();
+    }
+  });
+});
