@@ -7,6 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'warn';
 
+// Ctrl-C or kill: exit normally, so the embedded database's exit handler stops PostgreSQL.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+
 const here = dirname(fileURLToPath(import.meta.url));
 const all = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))

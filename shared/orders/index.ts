@@ -100,6 +100,7 @@ export async function createOrder(input: NewOrder, by: string, now = new Date())
       lines: input.lines ?? [],
       milestones,
       next: computeNext(milestones as never),
+      dueDay: computeNext(milestones as never)?.dueDay ?? null,
     });
     await OrderEvent.create({ orderId: doc._id, at: now, by, kind: 'created', after: { number: doc.number } });
     const created = doc.toObject() as unknown as OrderDoc;
@@ -315,7 +316,9 @@ export const overdue = (now: Date) => listOverdue(now);
 
 /** Open orders whose next milestone falls due on `day` ('YYYY-MM-DD', UTC): the scheduler's scan. */
 export async function ordersDueOn(day: string): Promise<OrderDoc[]> {
-  return Order.find({ 'next.dueDay': day, status: 'open' }).lean<OrderDoc[]>();
+  // A top-level field: FerretDB v1 pushes only top-level equality down to PostgreSQL (a dotted
+  // `next.dueDay` was filtered in the engine after reading every open order — measured).
+  return Order.find({ dueDay: day, status: 'open' }).lean<OrderDoc[]>();
 }
 
 /** Forget idempotency keys older than `before` (no TTL indexes on FerretDB: a job calls this). */
@@ -462,7 +465,7 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
         next.updatedAt = now;
         const milestones = { ...o.milestones, [u.milestone]: next };
         return {
-          set: { [`milestones.${u.milestone}`]: next, next: computeNext(milestones as never) ?? null },
+          set: { [`milestones.${u.milestone}`]: next, next: computeNext(milestones as never) ?? null, dueDay: computeNext(milestones as never)?.dueDay ?? null },
           event: { kind: 'milestone', milestone: u.milestone, before: pick(cur), after: pick(next), reason: u.reason },
         };
       },

@@ -6,7 +6,7 @@
 //   customs {status none|held|cleared, reason, expectedDate, updatedAt, updatedBy}
 //   status open|closed · version (every write is `updateOne({_id, version})` + `$inc`)
 //   next {milestone, planned, dueDay 'YYYY-MM-DD'}: the first milestone not done, kept by every
-//     milestone write. Scheduler scans are equalities: `{'next.dueDay': day, status: 'open'}`
+//     milestone write. Scheduler scans are equalities: `{dueDay: day, status: 'open'}`
 //     (ordersDueOn) for "became overdue / due on day X"; the daily reminder walks the days it
 //     owes (or uses listOverdue(now), which filters `next.planned < today` after `status`).
 // Change history is its own append-only collection (OrderEvent); write idempotency keys another
@@ -84,6 +84,9 @@ const orderSchema = new Schema(
     },
     // Denormalised for the scheduler: the first milestone not done, its planned date and that
     // date's day ('YYYY-MM-DD', UTC) — so scans are equality queries on a day, never a range.
+    // Top-level copy of next.dueDay: the scheduler's equality (FerretDB pushes down only
+    // top-level equality, not a dotted path).
+    dueDay: { type: String },
     next: {
       type: new Schema({ milestone: String, planned: Date, dueDay: String }, { _id: false }),
     },
@@ -96,8 +99,8 @@ const orderSchema = new Schema(
 orderSchema.index({ number: 1 }, { unique: true });
 // Serves: a supplier's open orders (mini-program list, `/orders CODE`).
 orderSchema.index({ supplierId: 1, status: 1 });
-// Serves: the scheduler's overdue scan (`find({'next.dueDay': day})`).
-orderSchema.index({ 'next.dueDay': 1 });
+// Serves: the scheduler's overdue scan (`find({dueDay: day, status: 'open'})`).
+orderSchema.index({ dueDay: 1 });
 // Serves: a manager's orders (console, overdue list per manager).
 orderSchema.index({ managerId: 1, status: 1 });
 
@@ -216,6 +219,7 @@ export interface OrderDoc {
   status: 'open' | 'closed';
   customs: CustomsDoc;
   next?: { milestone: MilestoneName; planned?: Date | null; dueDay?: string | null } | null;
+  dueDay?: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;

@@ -159,7 +159,7 @@ describe('scheduler: rules with an injected clock', function () {
     expect((await scanOverdue(at('2026-11-24T09:00:00Z'))).enqueued).to.equal(0); // same day
     expect((await scanOverdue(at('2026-11-25T02:00:00Z'))).enqueued).to.equal(2); // next day
     await updateMilestone({ orderId: o._id, milestone: 'confirmed', done: true, by: 'test', now: at('2026-11-25T05:00:00Z') });
-    await Order.updateOne({ _id: o._id }, { $set: { 'milestones.materials.planned': at('2026-12-20T00:00:00Z'), 'next.planned': at('2026-12-20T00:00:00Z'), 'next.dueDay': '2026-12-20' } });
+    await Order.updateOne({ _id: o._id }, { $set: { 'milestones.materials.planned': at('2026-12-20T00:00:00Z'), 'next.planned': at('2026-12-20T00:00:00Z'), 'next.dueDay': '2026-12-20', dueDay: '2026-12-20' } });
     expect((await scanOverdue(at('2026-11-26T02:00:00Z'))).enqueued).to.equal(0);
     expect(await OverdueWatch.countDocuments({})).to.equal(0);
   });
