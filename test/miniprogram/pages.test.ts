@@ -1,0 +1,143 @@
+// Mini-program pages rendered with miniprogram-simulate (jsdom globals set up and torn down
+// inside this suite only: they break other suites, e.g. the openai SDK, if left global). The
+// pages' own code calls the real server through a stubbed wx that does real HTTP.
+import { expect } from 'chai';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from '../../server/app.js';
+import { clearAuthCaches, issueBindingCode, MpBinding } from '../../shared/auth/index.js';
+import { Order } from '../../shared/orders/index.js';
+import { createSupplier } from '../../shared/suppliers/index.js';
+import { startWechatFake, type WechatFake } from '../fakes/wechat.js';
+import { makeOrder, testConfig } from '../support/api.js';
+import { stubWx, type StubWx } from './wx.js';
+
+const require = createRequire(import.meta.url);
+const source = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'miniprogram');
+let root = '';
+
+/** What WeChat DevTools does with its TypeScript plugin: each page's TS becomes CommonJS JS. */
+async function compilePages(): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), 'gendan-mp-'));
+  cpSync(source, out, { recursive: true, filter: (f) => !f.endsWith('.ts') });
+  for (const name of readdirSync(join(source, 'pages'))) {
+    await build({ entryPoints: [join(source, 'pages', name, 'index.ts')], outfile: join(out, 'pages', name, 'index.js'), bundle: true, format: 'cjs', platform: 'neutral', target: 'es2020', logLevel: 'silent' });
+  }
+  return out;
+}
+type Comp = { instance: Record<string, (...a: unknown[]) => unknown> & { data: Record<string, unknown> }; querySelectorAll(s: string): { dom: { textContent: string }; dispatchEvent(e: string): void }[]; querySelector(s: string): { dom: { textContent: string }; dispatchEvent(e: string): void } | undefined; attach(el: unknown): void; dom: { textContent: string } };
+
+const until = async (cond: () => boolean | Promise<boolean>, what: string) => {
+  for (let i = 0; i < 200; i++) {
+    if (await cond()) return;
+    await new Promise((ok) => setTimeout(ok, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+describe('mini-program pages (miniprogram-simulate)', function () {
+  this.timeout(30_000);
+  let cleanupDom: () => void;
+  let simulate: { load(p: string, o?: unknown): string; render(id: string, props?: unknown): Comp };
+  let wxFake: WechatFake;
+  let server: Server;
+  let base: string;
+  let wx: StubWx;
+  let n = 0;
+
+  before(async () => {
+    root = await compilePages();
+    const globalJsdom = (await import('global-jsdom')).default;
+    cleanupDom = globalJsdom('<!doctype html><html><body></body></html>');
+    simulate = require('miniprogram-simulate');
+  });
+  after(() => {
+    delete (globalThis as { wx?: unknown }).wx;
+    cleanupDom();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    wxFake = await startWechatFake();
+    server = createApp({ config: testConfig({ WECHAT_APPID: 'wx-test-app', WECHAT_SECRET: 'wx-test-secret', WECHAT_API_BASE: wxFake.url }) }).listen(0, '127.0.0.1');
+    await new Promise((ok) => server.once('listening', ok));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    clearAuthCaches();
+    wx = stubWx(() => {
+      const code = `page-code-${++n}`;
+      wxFake.codes.set(code, 'openid-page');
+      return code;
+    });
+    wx.storage.set('gendan.server', base);
+    (globalThis as { wx?: unknown }).wx = wx;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((ok) => server.close(ok));
+    await wxFake.close();
+  });
+
+  function page(name: string): Comp {
+    const id = simulate.load(join(root, 'pages', name, 'index'), { compiler: 'simulate', rootPath: root });
+    const comp = simulate.render(id);
+    comp.attach((globalThis as unknown as { document: { createElement(t: string): unknown } }).document.createElement('parent-wrapper'));
+    return comp;
+  }
+
+  it('login page: binds with the code from the manager, then goes to my orders', async () => {
+    const s = await createSupplier({ name: '宁波奥吉电器' });
+    const { code } = await issueBindingCode(s.code, 'manager:test');
+    const p = page('login');
+    await p.instance.onLoad({ code });
+    expect(p.instance.data.code).to.equal(code);
+    expect(p.dom.textContent).to.include('绑定供应商'); // Chinese by default
+    await p.instance.bind();
+    expect(wx.navigations).to.include('redirect:/pages/orders/index');
+    expect(await MpBinding.countDocuments({ openid: 'openid-page', supplierId: s._id })).to.equal(1);
+  });
+
+  it('orders page: shows my orders with the next milestone and an overdue badge; English on request', async () => {
+    const s = await createSupplier({ name: '义乌工厂' });
+    await makeOrder(s.code, { number: 'PO-PAGE-1' });
+    await MpBinding.create({ openid: 'openid-page', supplierId: s._id, at: new Date() });
+    const p = page('orders');
+    p.instance.onLoad();
+    await until(() => (p.instance.data.items as unknown[]).length === 1, 'orders to render');
+    const text = p.dom.textContent;
+    expect(text).to.include('PO-PAGE-1');
+    expect(text).to.include('已逾期');
+    expect(text).to.include('订单确认');
+    p.instance.toggleLang();
+    await until(() => p.dom.textContent.includes('Order confirmed'), 'English milestone names');
+    expect(p.dom.textContent).to.include('Overdue');
+    const first = (p.instance.data.items as { id: string }[])[0]!;
+    p.instance.open({ currentTarget: { dataset: { id: first.id } } });
+    expect(wx.navigations.at(-1)).to.match(/^\/pages\/order\/index\?id=[0-9a-f]{24}$/);
+  });
+
+  it('orders page: not bound yet → sent to the binding page', async () => {
+    const p = page('orders');
+    p.instance.onLoad();
+    await until(() => wx.navigations.includes('redirect:/pages/login/index'), 'redirect');
+  });
+
+  it('milestone page: marking done saves once even when the user taps save twice', async () => {
+    const s = await createSupplier({ name: '东莞工厂' });
+    const o = await makeOrder(s.code, { number: 'PO-PAGE-2' });
+    await MpBinding.create({ openid: 'openid-page', supplierId: s._id, at: new Date() });
+    const p = page('milestone');
+    p.instance.onLoad({ id: String(o._id), name: 'confirmed' });
+    p.instance.toggleDone();
+    await Promise.all([p.instance.save(), p.instance.save()]);
+    await until(() => wx.navigations.includes('back'), 'navigate back');
+    const saved = await Order.findOne({ _id: o._id }).lean();
+    expect(saved!.milestones.confirmed.status).to.equal('done');
+    expect(saved!.version).to.equal(1);
+  });
+});
