@@ -94,7 +94,10 @@ describe('mini-program pages (miniprogram-simulate)', function () {
     const s = await createSupplier({ name: '宁波奥吉电器' });
     const { code } = await issueBindingCode(s.code, 'manager:test');
     const p = page('login');
-    await p.instance.onLoad({ code });
+    await p.instance.onLoad({});
+    // Scanning the manager's QR image fills the code in.
+    wx.scanCode = (o: { success(r: { result: string }): void }) => o.success({ result: `https://gendan.example/bind?code=${code}` });
+    p.instance.scan();
     expect(p.instance.data.code).to.equal(code);
     expect(p.dom.textContent).to.include('绑定供应商'); // Chinese by default
     await p.instance.bind();

@@ -14,6 +14,15 @@ Component({
         toastError(err);
       }
     },
+    /** Scan the QR image a manager sent: it carries the binding code (or a link with ?code=). */
+    scan() {
+      (wxApi() as unknown as { scanCode(o: { success(r: { result: string }): void }): void }).scanCode({
+        success: (r) => {
+          const m = /(?:[?&]code=)?([A-Za-z0-9]{6,12})\s*$/.exec(r.result.trim());
+          if (m) this.setData({ code: m[1]!, error: '' });
+        },
+      });
+    },
     onInput(e: { detail: { value: string } }) {
       this.setData({ code: e.detail.value, error: '' });
     },
