@@ -7,11 +7,10 @@ import chineseDays from 'chinese-days';
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
-import type { Types } from 'mongoose';
 import { isDuplicateKey, NotFoundError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import type { Messenger } from '../messenger.js';
-import { Notice, OverdueWatch, ScanState, type NoticeDoc, type NoticeKind } from './model.js';
+import { Notice, ScanState, type NoticeDoc } from './model.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -59,14 +58,7 @@ export function deliverableFrom(at: Date, tz: string, opts: { respectHolidays: b
   return t.toDate();
 }
 
-export interface NewNotice {
-  key: string;
-  kind: NoticeKind;
-  to: string;
-  recipient: { kind: 'supplier' | 'manager'; id?: string; timezone?: string };
-  text: string;
-  orderId?: Types.ObjectId;
-}
+export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 'text' | 'orderId'>;
 
 /** Add a notice unless one with the same key exists. Returns true when it was new. */
 export async function enqueueNotice(n: NewNotice, now: Date): Promise<boolean> {

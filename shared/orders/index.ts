@@ -5,7 +5,7 @@ import { ConflictError, isDuplicateKey, NotFoundError, ValidationError } from '.
 import { getLogger } from '../log/index.js';
 import { Manager } from '../managers/model.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
-import { IdempotencyKey, MILESTONES, Order, OrderEvent, OrderIndex, OrderIndexHead, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
+import { IdempotencyKey, MILESTONES, Order, OrderEvent, OrderIndex, OrderIndexHead, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderLine, type OrderIndexEntry } from './model.js';
 
 export { MILESTONES, CURRENCIES, INCOTERMS, Order, OrderEvent, OrderIndex, OrderIndexHead, IdempotencyKey, type MilestoneName, type OrderDoc, type MilestoneDoc, type OrderLine } from './model.js';
 
@@ -19,14 +19,7 @@ export interface Scope {
   supplierId?: Types.ObjectId | string;
 }
 
-export interface OrderLineInput {
-  item: string;
-  sku?: string;
-  qty: number;
-  unit?: string;
-  unitPrice: string;
-  currency: string;
-}
+export type OrderLineInput = OrderLine;
 
 export interface NewOrder {
   number: string;
