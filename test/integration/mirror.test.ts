@@ -188,3 +188,30 @@ describe('mirror: the database briefly down', function () {
     await buffered.close();
   });
 });
+
+describe('mirror: the real database engine restarts mid-stream', function () {
+  this.timeout(60_000);
+
+  it('stores every message sent while the engine was down, once', async function () {
+    const { testDb } = await import('../support/db.js');
+    const { embedded } = testDb();
+    if (!embedded) return this.skip();
+    const t = await startTestBot();
+    try {
+      for (let i = 0; i < 5; i++) t.sb.say(1, `重启前 ${i}`);
+      await waitForMessages({}, 5);
+      const restart = embedded.restartEngine();
+      for (let i = 0; i < 10; i++) {
+        t.sb.say(1, `重启中 ${i}`);
+        await new Promise((ok) => setTimeout(ok, 30));
+      }
+      await restart;
+      for (let i = 0; i < 5; i++) t.sb.say(1, `重启后 ${i}`);
+      await waitForMessages({}, 20, 30_000);
+      expect(await Message.countDocuments({})).to.equal(20);
+      expect(t.bot.pending()).to.equal(0);
+    } finally {
+      await t.stop();
+    }
+  });
+});
