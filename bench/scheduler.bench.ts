@@ -11,7 +11,8 @@ import { Notice, OverdueWatch, ScanState, createDeliveryWorker, enqueueNotice } 
 import { MILESTONES, Order, computeNext } from '../shared/orders/index.js';
 import { scanOverdue } from '../shared/scheduler/index.js';
 import { Supplier } from '../shared/suppliers/index.js';
-import { createMirror } from '../shared/threads/index.js';
+import { createMirror, Thread } from '../shared/threads/index.js';
+import { Manager } from '../shared/managers/model.js';
 import { round, rssMb, startBenchDb, type Figures } from './support.js';
 
 const DAY = 86_400_000;
@@ -54,7 +55,11 @@ async function timeScan(): Promise<{ ms: number; watched: number; enqueued: numb
 export default async function run(): Promise<Figures> {
   const db = await startBenchDb();
   try {
-    const suppliers = await Promise.all(Array.from({ length: 20 }, (_, i) => Supplier.create({ code: `S${String(i).padStart(2, '0')}`, name: `工厂${i}` })));
+    // Every supplier has a chat and a responsible manager on WeChat, so the scan enqueues real
+    // notices (supplier in Chinese + manager) for each overdue order.
+    const mgr = await Manager.create({ name: 'Anna', wechatId: 'bench-mgr', language: 'en', timezone: 'UTC' });
+    const suppliers = await Promise.all(Array.from({ length: 20 }, (_, i) => Supplier.create({ code: `S${String(i).padStart(2, '0')}`, name: `工厂${i}`, managerId: mgr._id })));
+    await Thread.insertMany(suppliers.map((s, i) => ({ key: `room:bench-${i}@chatroom`, kind: 'room', roomId: `bench-${i}@chatroom`, supplierId: s._id, lastMessageAt: new Date() })));
     const ids = suppliers.map((s) => s._id as mongoose.Types.ObjectId);
     let t = performance.now();
     await addOrders(0, 10_000, ids);

@@ -30,19 +30,31 @@ async function managerOf(o: Pick<OrderDoc, 'managerId' | 'supplierId'>): Promise
   return Manager.findOne({ _id: id, active: { $ne: false } }).lean<ManagerDoc>();
 }
 
+/** Lookups that repeat across the orders of one scan (a supplier's chat, a manager). */
+type Memo = Map<string, Promise<unknown>>;
+function memo<T>(m: Memo | undefined, key: string, load: () => Promise<T>): Promise<T> {
+  if (!m) return load();
+  let p = m.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = load();
+    m.set(key, p);
+  }
+  return p;
+}
+
 /** Enqueue the overdue notices of one order for `day` (supplier chat in Chinese + manager). */
-async function overdueNotices(o: OrderDoc, now: Date): Promise<number> {
+async function overdueNotices(o: OrderDoc, now: Date, m0?: Memo): Promise<number> {
   const ms = o.next!.milestone;
   const planned = dayOf(o.next!.planned!);
   const facts = { po: o.number, code: o.supplierCode, milestone: ms, planned, daysLate: daysLate(o.next!.planned!, now) };
   const base = `overdue:${o._id}:${ms}:${dayOf(now)}`;
   let n = 0;
-  const chat = await supplierChat(o.supplierId);
+  const chat = await memo(m0, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
   if (chat) {
-    const s = await Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>();
+    const s = await memo(m0, `tz:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>());
     if (await enqueueNotice({ key: `${base}:supplier`, kind: 'overdue', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: overdueForSupplier(facts), orderId: o._id }, now)) n++;
   }
-  const m = await managerOf(o);
+  const m = await memo(m0, `mgr:${o.managerId ?? ''}:${o.supplierId}`, () => managerOf(o));
   if (m?.wechatId) {
     const lang = m.language === 'ru' ? 'ru' : 'en';
     if (await enqueueNotice({ key: `${base}:manager:${m._id}`, kind: 'overdue', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: overdueForManager(facts, lang), orderId: o._id }, now)) n++;
@@ -79,6 +91,7 @@ export async function scanOverdue(now: Date): Promise<ScanResult> {
     }
   }
   let enqueued = 0;
+  const lookups: Memo = new Map();
   const watches = await OverdueWatch.find({}).lean<{ _id: Types.ObjectId; orderId: Types.ObjectId; milestone: string }[]>();
   for (const w of watches) {
     const o = await Order.findOne({ _id: w.orderId }).lean<OrderDoc>();
@@ -87,7 +100,7 @@ export async function scanOverdue(now: Date): Promise<ScanResult> {
       continue;
     }
     if (o.next!.milestone !== w.milestone) await OverdueWatch.updateOne({ _id: w._id }, { $set: { milestone: o.next!.milestone, since: dayOf(o.next!.planned!) } });
-    enqueued += await overdueNotices(o, now);
+    enqueued += await overdueNotices(o, now, lookups);
   }
   await setScanState('overdue', yesterday, now);
   return { daysScanned: days, watched: watches.length, enqueued };
