@@ -175,6 +175,14 @@ function stopStalePostgres(pgDir: string): void {
   }
   const cmd = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
   if (!cmd.includes('postgres')) return;
+  // Still owned by a live Gendan process (its parent is alive): not ours to stop.
+  const ppid = Number(/^\d+ \(.*\) \S (\d+)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1]);
+  if (ppid > 1 && existsSync(`/proc/${ppid}`)) {
+    throw new EmbeddedDbError(
+      `The database in ${dirname(pgDir)} is in use by another process (PostgreSQL pid ${pid}, parent ${ppid}). ` +
+        'Run all roles in one process (npm start), or start the database once (npm run start:db) and give the others its MONGODB_URI.',
+    );
+  }
   log.warn({ pid }, 'stopping a PostgreSQL left running by an earlier run');
   try {
     process.kill(pid, 'SIGQUIT');
