@@ -36,7 +36,7 @@ function memo<T>(m: Memo | undefined, key: string, load: () => Promise<T>): Prom
   if (!m) return load();
   let p = m.get(key) as Promise<T> | undefined;
   if (!p) {
-    p = load();
+    p = Promise.resolve(load()); // a mongoose query is a thenable that runs on every await
     m.set(key, p);
   }
   return p;

@@ -164,6 +164,14 @@ describe('scheduler: rules with an injected clock', function () {
     expect(await OverdueWatch.countDocuments({})).to.equal(0);
   });
 
+  it('overdue: several late orders of one supplier each get their notices', async () => {
+    const { s, mgr } = await orderWithChats();
+    await makeOrder(s.code, { number: 'PO-OD-2', managerId: String(mgr._id), planned: plannedChain(at('2026-11-18T00:00:00Z')) });
+    const r = await scanOverdue(at('2026-11-24T02:00:00Z'));
+    expect(r.enqueued).to.equal(4);
+    expect((await Notice.find({ kind: 'overdue' }).lean()).map((n) => n.text).filter((t) => t.startsWith('⏰')).sort()).to.have.length(2);
+  });
+
   it('pre-shipment: asks the supplier a week before the planned shipment', async () => {
     const { o } = await orderWithChats();
     const shipped = o.milestones.shipped.planned!;
