@@ -2,7 +2,7 @@
 // (FerretDB v1 with a one-request-at-a-time front, shared/db/engine). See README "Database".
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -358,14 +358,4 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
       log.info({ dataDir }, 'embedded database stopped');
     },
   };
-}
-
-/** Whether this machine can run the embedded engine (for a clear message before trying). */
-export function engineAvailable(bin = DEFAULT_ENGINE_BIN): boolean {
-  try {
-    accessSync(bin, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

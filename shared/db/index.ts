@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import { getLogger, redactUri } from '../log/index.js';
 import { startEmbedded, type EmbeddedDb } from './embedded.js';
 
-export { startEmbedded, EmbeddedDbError, engineAvailable, DEFAULT_ENGINE_BIN } from './embedded.js';
+export { startEmbedded, EmbeddedDbError, DEFAULT_ENGINE_BIN } from './embedded.js';
 export type { EmbeddedDb, EngineProcess } from './embedded.js';
 
 const log = getLogger('db');
@@ -24,7 +24,7 @@ export interface OpenOptions {
   attempts?: number;
 }
 
-export const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 /** Connect mongoose's default connection to uri/name, retrying with backoff. */
 export async function connectMongoose(uri: string, name: string, attempts = 10): Promise<mongoose.Connection> {

@@ -15,7 +15,6 @@ import { createDeliveryWorker } from '../../shared/notices/index.js';
 import { makeOrder } from '../support/api.js';
 import { startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
 
-const NOW = new Date('2026-11-24T09:00:00Z');
 
 describe('commands: managers drive Gendan from WeChat', function () {
   this.timeout(30_000);

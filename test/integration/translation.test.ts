@@ -7,7 +7,7 @@ import {
   createOpenAiProvider, createTmtProvider, createTranslationService, TranslationMemory, type TranslationService,
 } from '../../shared/translation/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
-import { startOpenAiFake, type OpenAiFake } from '../fakes/openai.js';
+import { startOpenAiFake } from '../fakes/openai.js';
 
 let seq = 0;
 const inbound = (text: string, over: Partial<InboundMessage> = {}): InboundMessage => ({
