@@ -1,181 +1,280 @@
 // Notices: an outbox of texts for WeChat chats. Enqueued once per event and day (unique key),
 // delivered by the bot process only, paced per chat and per account, deferred past quiet hours
 // and (for supplier reminders) Chinese public holidays, retried with backoff, then failed and
-// visible. A worker killed mid-send never causes a second send: see sweepInterrupted().
+// visible.
+//
+// Once-only delivery (RELIABILITY 5–7, 20). WeChat has no idempotency key, so after a crash
+// between "claimed" and "recorded as sent" nobody can ask WeChat whether the text went out.
+// We choose AT MOST ONCE, and recover what is knowable:
+//   1. a claim is a guarded update (queued -> sending, owner, claim number) PLUS a unique insert
+//      of the send key `<notice id>:<claim>` into NoticeSend before the messenger is called —
+//      two workers (two bot processes, an Agenda job run twice, a front-less engine) can never
+//      both send the same claim;
+//   2. a claim left 'sending' past its lease (the worker died or the send timed out) is checked
+//      against the mirror: the bot records its own outgoing messages, so a matching outgoing
+//      message in that chat since the claim means it WAS delivered -> 'sent' (confirmedBy
+//      'mirror'); otherwise it is marked 'failed' with the reason, never resent automatically,
+//      and shown in the console (listFailedNotices / retryNotice) for a person to decide.
 import { randomUUID } from 'node:crypto';
-import chineseDays from 'chinese-days';
-import dayjs from 'dayjs';
-import timezone from 'dayjs/plugin/timezone.js';
-import utc from 'dayjs/plugin/utc.js';
+import type { Types } from 'mongoose';
 import { isDuplicateKey, NotFoundError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import type { Messenger } from '../messenger.js';
-import { Notice, ScanState, type NoticeDoc } from './model.js';
+import { Message, Thread } from '../threads/model.js';
+import { deliverableFrom, respectsHolidays, safeZone } from './calendar.js';
+import { Notice, NoticeSend, ScanState, type NoticeDoc, type NoticeStatus } from './model.js';
+import { backoffMs, createPacer, DEFAULT_PACING, type Pacing } from './pacing.js';
 
-dayjs.extend(utc);
-dayjs.extend(timezone);
-
-export { Notice, OverdueWatch, ScanState, NOTICE_KINDS, type NoticeDoc, type NoticeKind } from './model.js';
+export {
+  Notice, NoticeSend, OverdueWatch, ScanState, NOTICE_KINDS, NOTICE_STATUSES, type NoticeDoc, type NoticeKind, type NoticeStatus, type NoticeSendDoc,
+} from './model.js';
 export * from './texts.js';
+export * from './calendar.js';
+export * from './pacing.js';
 
 const log = getLogger('notices');
 
-export const QUIET_FROM_HOUR = 22;
-export const QUIET_UNTIL_HOUR = 8;
+const defaultZone = (kind: 'supplier' | 'manager') => (kind === 'supplier' ? 'Asia/Shanghai' : 'UTC');
 
-/** A Chinese public holiday (not a plain weekend: factories often work Saturdays). */
-export function isChinesePublicHoliday(day: string): boolean {
-  try {
-    const d = chineseDays.getDayDetail(day);
-    return !d.work && d.name.includes(',');
-  } catch {
-    return false; // outside the library's years: no holiday known
-  }
-}
+export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 'text' | 'orderId' | 'topic'>;
 
 /**
- * The earliest moment at or after `at` when this notice may be sent: not in the recipient's
- * night (22:00–08:00 local) and, for supplier reminders, not on a Chinese public holiday.
+ * Add a notice unless one with the same key exists (upsert by key, `$setOnInsert`). Returns true
+ * when it was new. A new notice with a `topic` (and `orderId`) cancels older queued notices of
+ * that topic: after days offline or a holiday week, a supplier gets today's reminder, not eight.
  */
-export function deliverableFrom(at: Date, tz: string, opts: { respectHolidays: boolean }): Date {
-  let t = dayjs(at).tz(tz);
-  for (let i = 0; i < 60; i++) {
-    const h = t.hour();
-    if (h >= QUIET_FROM_HOUR) {
-      t = t.add(1, 'day').hour(QUIET_UNTIL_HOUR).minute(0).second(0).millisecond(0);
-      continue;
-    }
-    if (h < QUIET_UNTIL_HOUR) {
-      t = t.hour(QUIET_UNTIL_HOUR).minute(0).second(0).millisecond(0);
-      continue;
-    }
-    if (opts.respectHolidays && isChinesePublicHoliday(t.format('YYYY-MM-DD'))) {
-      t = t.add(1, 'day').hour(9).minute(0).second(0).millisecond(0);
-      continue;
-    }
-    return t.toDate();
-  }
-  return t.toDate();
-}
-
-export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 'text' | 'orderId'>;
-
-/** Add a notice unless one with the same key exists. Returns true when it was new. */
 export async function enqueueNotice(n: NewNotice, now: Date): Promise<boolean> {
-  const tz = n.recipient.timezone ?? (n.recipient.kind === 'supplier' ? 'Asia/Shanghai' : 'UTC');
+  const tz = safeZone(n.recipient.timezone, defaultZone(n.recipient.kind));
   // A message a person asked to send (a /reply) goes now; generated notices wait for the day.
-  const notBefore = n.kind === 'message' ? now : deliverableFrom(now, tz, { respectHolidays: n.recipient.kind === 'supplier' });
+  const notBefore = n.kind === 'message' ? now : deliverableFrom(now, tz, { respectHolidays: respectsHolidays(n.kind, n.recipient) });
+  let created: boolean;
   try {
     const r = await Notice.updateOne(
       { key: n.key },
-      { $setOnInsert: { ...n, recipient: { ...n.recipient, timezone: tz }, status: 'queued', attempts: 0, notBefore, createdAt: now } },
+      { $setOnInsert: { ...n, recipient: { ...n.recipient, timezone: tz }, status: 'queued', attempts: 0, claims: 0, notBefore, createdAt: now } },
       { upsert: true },
     );
-    return r.upsertedCount === 1;
+    created = r.upsertedCount === 1;
   } catch (err) {
     if (isDuplicateKey(err)) return false; // the same event enqueued concurrently
     throw err;
   }
+  if (created && n.topic && n.orderId) {
+    await cancelQueuedNotices(n.orderId, (o) => o.topic === n.topic && o.key !== n.key && o.createdAt <= now, 'superseded by a newer reminder');
+  }
+  return created;
 }
 
-export async function listNotices(status: 'queued' | 'sending' | 'sent' | 'failed', limit = 100): Promise<NoticeDoc[]> {
+/**
+ * Cancel an order's queued notices that `match` (e.g. overdue reminders once the milestone was
+ * updated). Claimed or sent ones are left alone. Returns how many were cancelled.
+ */
+export async function cancelQueuedNotices(orderId: Types.ObjectId, match: (n: NoticeDoc) => boolean, reason: string): Promise<number> {
+  const queued = await Notice.find({ orderId, status: 'queued' }).lean<NoticeDoc[]>();
+  let n = 0;
+  for (const q of queued.filter(match)) {
+    const r = await Notice.updateOne({ _id: q._id, status: 'queued' }, { $set: { status: 'cancelled', lastError: reason } });
+    n += r.modifiedCount;
+  }
+  return n;
+}
+
+export async function listNotices(status: NoticeStatus, limit = 100): Promise<NoticeDoc[]> {
   return Notice.find({ status }).sort({ notBefore: -1 }).limit(limit).lean<NoticeDoc[]>();
 }
 
-/** Put a failed notice back in the queue (console's retry button). */
+/** Notices that failed for good (after retries, or interrupted mid-send): for the console. */
+export const listFailedNotices = (limit = 100) => listNotices('failed', limit);
+
+/** Put a failed notice back in the queue (the console's retry button: a person decided). */
 export async function retryNotice(id: string, now: Date): Promise<void> {
-  const r = await Notice.updateOne({ _id: id, status: 'failed' }, { $set: { status: 'queued', attempts: 0, notBefore: now }, $unset: { lastError: 1, owner: 1 } });
+  const r = await Notice.updateOne({ _id: id, status: 'failed' }, { $set: { status: 'queued', attempts: 0, notBefore: now }, $unset: { lastError: 1, owner: 1, sendingSince: 1 } });
   if (r.matchedCount !== 1) throw new NotFoundError('no failed notice with that id');
 }
 
-export interface Pacing {
-  /** Minimum gap between two sends into the same chat. */
-  perChatMs: number;
-  /** Sends per rolling minute for the whole account. */
-  perAccountPerMin: number;
-  /** The account window (default one minute; benchmarks use a shorter one). */
-  windowMs?: number;
+/** Remove finished notices and send records older than `before` (no TTL indexes: a job calls this). */
+export async function pruneNotices(before: Date): Promise<{ notices: number; sends: number }> {
+  let notices = 0;
+  for (const status of ['sent', 'cancelled'] as const) {
+    notices += (await Notice.deleteMany({ status, createdAt: { $lt: before } })).deletedCount ?? 0;
+  }
+  const sends = (await NoticeSend.deleteMany({ at: { $lt: before } })).deletedCount ?? 0;
+  return { notices, sends };
 }
 
 export interface DeliveryOptions {
   messenger: Messenger;
+  /** The clock of the start() loop (tests call tick(now) with their own time instead). */
+  clock?: () => Date;
   pacing?: Pacing;
   maxAttempts?: number;
   baseBackoffMs?: number;
-  /** A claim older than this is an interrupted send (the worker died). */
+  /** A claim older than this is an interrupted send (the worker died or the send hung). */
   leaseMs?: number;
+  /** A send that has not answered after this long is left to the lease (outcome unknown). */
+  sendTimeoutMs?: number;
+  /** Notices read per tick. */
+  batch?: number;
 }
 
 export interface DeliveryWorker {
   /** Deliver what may be sent at `now`; returns how many were sent. Never throws. */
   tick(now: Date): Promise<number>;
-  /** Run tick() every `everyMs` on the real clock until stopped. */
-  start(everyMs?: number): void;
+  /** When the last tick said there may be work again (ms since epoch). */
+  nextWakeAt(): number;
+  /** Deliver on the real clock until stopped: wakes when pacing allows, polls every `idleMs`. */
+  start(idleMs?: number): void;
   stop(): Promise<void>;
 }
 
+class SendTimeout extends Error {}
+
 export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
-  const pacing = opts.pacing ?? { perChatMs: 1000, perAccountPerMin: 40 };
+  const pacing = opts.pacing ?? DEFAULT_PACING;
+  const clock = opts.clock ?? (() => new Date());
   const maxAttempts = opts.maxAttempts ?? 5;
   const base = opts.baseBackoffMs ?? 30_000;
   const leaseMs = opts.leaseMs ?? 120_000;
+  const sendTimeoutMs = opts.sendTimeoutMs ?? 30_000;
+  const batch = opts.batch ?? 200;
+  const windowMs = pacing.windowMs ?? 60_000;
   const owner = randomUUID();
-  const lastPerChat = new Map<string, number>();
-  const sentAt: number[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  const pacer = createPacer(pacing);
+  let seeded = false;
+  let wakeAt = 0;
+  let idle = 1000;
   let running: Promise<number> | undefined;
+  let loop: Promise<void> | undefined;
+  let stopped = true;
+  let wakeUp: (() => void) | undefined;
 
-  /**
-   * A notice left 'sending' by a worker that died: it may or may not have reached WeChat, and
-   * WeChat has no idempotency key, so it is NOT resent automatically (that could send twice).
-   * It is marked failed with the reason, visible in the console with a retry button.
-   */
+  /** A restarted worker continues the account's pacing from the sends of the last window. */
+  async function seed(t: number) {
+    const recent = await NoticeSend.find({ at: { $gte: new Date(t - windowMs), $lte: new Date(t) } }).lean<{ to: string; at: Date }[]>();
+    for (const s of recent.sort((a, b) => a.at.getTime() - b.at.getTime())) pacer.record(s.to, s.at.getTime());
+    seeded = true;
+  }
+
+  /** The bot records what it sends: an outgoing message with this text in this chat since the claim. */
+  async function mirroredSince(n: NoticeDoc): Promise<Date | undefined> {
+    const thread = await Thread.findOne({ key: n.to }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+    if (!thread || !n.sendingSince) return undefined;
+    const since = new Date(n.sendingSince.getTime() - 60_000); // clocks of puppet and host differ
+    const out = await Message.find({ threadId: thread._id, ts: { $gte: since } }, { direction: 1, text: 1, ts: 1 })
+      .sort({ ts: 1 })
+      .limit(500)
+      .lean<{ direction: string; text?: string; ts: Date }[]>();
+    return out.find((m) => m.direction === 'out' && m.text?.trim() === n.text.trim())?.ts;
+  }
+
   async function sweepInterrupted(now: Date) {
     const stuck = await Notice.find({ status: 'sending' }).lean<NoticeDoc[]>();
     for (const n of stuck) {
-      if (n.sendingSince && now.getTime() - n.sendingSince.getTime() > leaseMs) {
-        await Notice.updateOne(
-          { _id: n._id, status: 'sending', owner: n.owner },
-          { $set: { status: 'failed', lastError: 'interrupted while sending: it may have been delivered; not resent automatically' } },
-        );
+      if (!n.sendingSince || now.getTime() - n.sendingSince.getTime() <= leaseMs) continue;
+      const seen = await mirroredSince(n);
+      const guard = { _id: n._id, status: 'sending' as const, sendKey: n.sendKey };
+      if (seen) {
+        await Notice.updateOne(guard, { $set: { status: 'sent', sentAt: seen, confirmedBy: 'mirror' } });
+        log.warn({ noticeId: String(n._id) }, 'interrupted send found delivered in the mirror');
+      } else {
+        await Notice.updateOne(guard, { $set: { status: 'failed', lastError: 'interrupted while sending: it may have been delivered; not resent automatically' } });
         log.warn({ noticeId: String(n._id) }, 'notice interrupted mid-send marked failed');
       }
     }
   }
 
-  async function once(now: Date): Promise<number> {
-    if (!opts.messenger.isReady()) return 0; // nothing before login + ready; the queue waits
-    await sweepInterrupted(now);
-    const t = now.getTime();
-    const windowMs = pacing.windowMs ?? 60_000;
-    while (sentAt.length && sentAt[0]! <= t - windowMs) sentAt.shift();
-    const due = (await Notice.find({ status: 'queued' }).sort({ notBefore: 1, createdAt: 1 }).limit(200).lean<NoticeDoc[]>()).filter((n) => n.notBefore.getTime() <= t);
-    let sent = 0;
-    for (const n of due) {
-      if (sentAt.length >= pacing.perAccountPerMin) break;
-      const last = lastPerChat.get(n.to);
-      if (last !== undefined && t - last < pacing.perChatMs) continue;
-      const claim = await Notice.updateOne({ _id: n._id, status: 'queued' }, { $set: { status: 'sending', owner, sendingSince: now } });
-      if (claim.modifiedCount !== 1) continue; // another worker has it
-      lastPerChat.set(n.to, t);
-      sentAt.push(t);
+  /** A write after a successful send must not be lost to a blip: a few tries, else the lease decides. */
+  async function record(filter: object, update: object) {
+    for (let i = 0; ; i++) {
       try {
-        await opts.messenger.sendText(n.to, n.text);
-        await Notice.updateOne({ _id: n._id, owner }, { $set: { status: 'sent', sentAt: now }, $inc: { attempts: 1 } });
-        sent++;
+        return await Notice.updateOne(filter, update);
       } catch (err) {
-        const attempts = n.attempts + 1;
-        const msg = (err as Error).message.slice(0, 300);
-        if (attempts >= maxAttempts) {
-          await Notice.updateOne({ _id: n._id, owner }, { $set: { status: 'failed', lastError: msg, attempts } });
-          log.error({ noticeId: String(n._id), err: msg }, 'notice failed for good');
-        } else {
-          const wait = base * 2 ** (attempts - 1) * (0.75 + Math.random() / 2);
-          await Notice.updateOne({ _id: n._id, owner }, { $set: { status: 'queued', lastError: msg, attempts, notBefore: new Date(t + wait) } });
-          log.warn({ noticeId: String(n._id), err: msg, attempts }, 'notice send failed; will retry');
-        }
+        if (i >= 3) throw err;
+        await new Promise((ok) => setTimeout(ok, 200 * (i + 1)));
       }
     }
+  }
+
+  async function once(now: Date): Promise<number> {
+    const t = now.getTime();
+    wakeAt = t + idle;
+    if (!opts.messenger.isReady()) return 0; // nothing before login + ready; the queue waits
+    if (!seeded) await seed(t);
+    await sweepInterrupted(now);
+    const queued = await Notice.find({ status: 'queued' }).sort({ notBefore: 1, createdAt: 1 }).limit(batch).lean<NoticeDoc[]>();
+    let sent = 0;
+    for (const n of queued) {
+      if (n.notBefore.getTime() > t) {
+        wakeAt = Math.min(wakeAt, n.notBefore.getTime());
+        break; // sorted: nothing after it is due
+      }
+      // Quiet hours and holidays again at send time: the bot may come back at 23:00.
+      if (n.kind !== 'message') {
+        const from = deliverableFrom(now, safeZone(n.recipient.timezone, defaultZone(n.recipient.kind)), { respectHolidays: respectsHolidays(n.kind, n.recipient) });
+        if (from.getTime() > t) {
+          await Notice.updateOne({ _id: n._id, status: 'queued' }, { $set: { notBefore: from } });
+          continue;
+        }
+      }
+      if (!opts.messenger.isReady()) break;
+      const accountAt = pacer.accountFreeAt(t);
+      if (accountAt > t) {
+        wakeAt = Math.min(wakeAt, accountAt);
+        break;
+      }
+      const chatAt = pacer.chatFreeAt(n.to, t);
+      if (chatAt > t) {
+        wakeAt = Math.min(wakeAt, chatAt);
+        continue; // later notices of other chats may go now
+      }
+      const claim = n.claims + 1;
+      const sendKey = `${n._id}:${claim}`;
+      const c = await Notice.updateOne({ _id: n._id, status: 'queued', claims: n.claims }, { $set: { status: 'sending', owner, sendingSince: now, sendKey, claims: claim } });
+      if (c.modifiedCount !== 1) continue; // another worker has it
+      try {
+        await NoticeSend.create({ sendKey, noticeId: n._id, to: n.to, owner, at: now });
+      } catch (err) {
+        if (isDuplicateKey(err)) continue; // the same claim won twice: the other worker sends
+        // Not sent, and we know it: give the claim back.
+        await Notice.updateOne({ _id: n._id, status: 'sending', sendKey }, { $set: { status: 'queued' } }).catch(() => undefined);
+        throw err;
+      }
+      pacer.record(n.to, t);
+      const mine = { _id: n._id, status: 'sending' as const, sendKey };
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const r = await Promise.race([
+          opts.messenger.sendText(n.to, n.text),
+          new Promise<never>((_, fail) => {
+            timer = setTimeout(() => fail(new SendTimeout(`no answer from WeChat within ${sendTimeoutMs} ms`)), sendTimeoutMs);
+          }),
+        ]);
+        await record(mine, { $set: { status: 'sent', sentAt: now, confirmedBy: 'messenger', ...(r?.puppetId ? { puppetId: r.puppetId } : {}) }, $inc: { attempts: 1 } });
+        sent++;
+      } catch (err) {
+        const msg = (err as Error).message.slice(0, 300);
+        if (err instanceof SendTimeout) {
+          // Outcome unknown: left 'sending'; after the lease the mirror tells whether it went out.
+          log.warn({ noticeId: String(n._id), err: msg }, 'send timed out; the lease decides');
+        } else if (!opts.messenger.isReady()) {
+          // Logged out under us: not the notice's fault, no attempt counted; it waits for login.
+          await record(mine, { $set: { status: 'queued', lastError: msg } });
+          break;
+        } else {
+          const attempts = n.attempts + 1;
+          if (attempts >= maxAttempts) {
+            await record(mine, { $set: { status: 'failed', lastError: msg, attempts } });
+            log.error({ noticeId: String(n._id), err: msg }, 'notice failed for good');
+          } else {
+            await record(mine, { $set: { status: 'queued', lastError: msg, attempts, notBefore: new Date(t + backoffMs(attempts, base)) } });
+            log.warn({ noticeId: String(n._id), err: msg, attempts }, 'notice send failed; will retry');
+          }
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    if (queued.length) wakeAt = Math.min(wakeAt, Math.max(t + 1, pacer.accountFreeAt(t)));
     return sent;
   }
 
@@ -194,12 +293,28 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
 
   return {
     tick,
-    start(everyMs = 1000) {
-      timer ??= setInterval(() => void tick(new Date()), everyMs);
+    nextWakeAt: () => wakeAt,
+    start(idleMs = 1000) {
+      if (loop) return;
+      idle = idleMs;
+      stopped = false;
+      loop = (async () => {
+        while (!stopped) {
+          await tick(clock());
+          const wait = Math.min(idle, Math.max(10, wakeAt - clock().getTime()));
+          await new Promise<void>((ok) => {
+            const timer = setTimeout(ok, wait);
+            wakeUp = () => (clearTimeout(timer), ok());
+          });
+        }
+      })();
     },
     async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      stopped = true;
+      wakeUp?.();
+      // A send in flight is bounded by sendTimeoutMs; the loop ends after it.
+      await loop;
+      loop = undefined;
       while (running) await running.catch(() => 0);
     },
   };
@@ -212,4 +327,3 @@ export async function getScanState(id: string): Promise<string | undefined> {
 export async function setScanState(id: string, day: string, now: Date): Promise<void> {
   await ScanState.updateOne({ _id: id }, { $set: { day, at: now } }, { upsert: true });
 }
-

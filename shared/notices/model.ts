@@ -2,7 +2,8 @@ import mongoose, { Schema, type Types } from 'mongoose';
 
 export const NOTICE_KINDS = ['overdue', 'pre_shipment', 'customs', 'alert', 'message'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
-export type NoticeStatus = 'queued' | 'sending' | 'sent' | 'failed';
+export const NOTICE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
 // The outbox: one document per notice, unique per event and day, so an event never makes two
 // notices however often a scan or an Agenda job runs. Only the bot process delivers.
@@ -17,12 +18,19 @@ const noticeSchema = new Schema(
     },
     text: { type: String, required: true },
     orderId: { type: Schema.Types.ObjectId },
-    status: { type: String, enum: ['queued', 'sending', 'sent', 'failed'], default: 'queued' },
-    attempts: { type: Number, default: 0 },
+    // What a newer notice replaces (the daily reminder of one milestone to one recipient): a
+    // reminder still queued when the next day's one arrives is cancelled, not sent late.
+    topic: { type: String },
+    status: { type: String, enum: NOTICE_STATUSES, default: 'queued' },
+    attempts: { type: Number, default: 0 }, // failed sends (reset by a manual retry)
+    claims: { type: Number, default: 0 }, // claims ever made; never reset: part of the send key
+    sendKey: { type: String }, // `<notice id>:<claim>` of the current claim (see NoticeSend)
+    puppetId: { type: String }, // the puppet's id of the sent message, when reported
+    confirmedBy: { type: String }, // 'messenger' or 'mirror' (an interrupted send found delivered)
     notBefore: { type: Date, required: true }, // quiet hours, holidays and backoff move it later
     owner: { type: String }, // the worker that claimed it
     sendingSince: { type: Date },
-    lastError: { type: String },
+    lastError: { type: String }, // why it failed or was cancelled
     sentAt: { type: Date },
     createdAt: { type: Date, required: true },
   },
@@ -33,6 +41,8 @@ noticeSchema.index({ key: 1 }, { unique: true });
 // Serves: the delivery worker (`find({status:'queued'})`), the stale-claim sweep
 // (`find({status:'sending'})`) and the failed list (`find({status:'failed'})`).
 noticeSchema.index({ status: 1, notBefore: 1 });
+// Serves: superseding / cancelling an order's queued reminders (`find({orderId, status})`).
+noticeSchema.index({ orderId: 1, status: 1 }, { sparse: true });
 
 export interface NoticeDoc {
   _id: Types.ObjectId;
@@ -42,8 +52,13 @@ export interface NoticeDoc {
   recipient: { kind: 'supplier' | 'manager'; id?: string; timezone?: string };
   text: string;
   orderId?: Types.ObjectId;
+  topic?: string;
   status: NoticeStatus;
   attempts: number;
+  claims: number;
+  sendKey?: string;
+  puppetId?: string;
+  confirmedBy?: 'messenger' | 'mirror';
   notBefore: Date;
   owner?: string;
   sendingSince?: Date;
@@ -53,6 +68,35 @@ export interface NoticeDoc {
 }
 
 export const Notice = mongoose.model('Notice', noticeSchema);
+
+// One document per send attempt, inserted BEFORE the messenger is called. The unique insert is
+// the real once-only guarantee: it is exact on MongoDB and on the embedded engine even without
+// its one-request front (DATABASE.md: guarded updates gave 303 wins for 300 there, unique
+// inserts 300 of 300). Two workers that both believe they claimed a notice cannot both send.
+// Also the account's send log: a restarted worker reads the last minute from it (pacing).
+const noticeSendSchema = new Schema(
+  {
+    sendKey: { type: String, required: true }, // `<notice id>:<claim>`
+    noticeId: { type: Schema.Types.ObjectId, required: true },
+    to: { type: String, required: true },
+    owner: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+// Serves: the once-only claim of a send (unique insert).
+noticeSendSchema.index({ sendKey: 1 }, { unique: true });
+// Serves: the account's sends of the last minute at worker start (`find({at:{$gte}})`) and pruning.
+noticeSendSchema.index({ at: 1 });
+export interface NoticeSendDoc {
+  _id: Types.ObjectId;
+  sendKey: string;
+  noticeId: Types.ObjectId;
+  to: string;
+  owner: string;
+  at: Date;
+}
+export const NoticeSend = mongoose.model('NoticeSend', noticeSendSchema);
 
 // Small state of the scans (last day scanned, last customs event seen), one document each.
 const scanStateSchema = new Schema({ _id: { type: String }, day: String, at: Date }, { versionKey: false });

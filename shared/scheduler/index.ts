@@ -5,7 +5,7 @@ import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import mongoose from 'mongoose';
 import { getLogger } from '../log/index.js';
-import type { DeliveryWorker } from '../notices/index.js';
+import { pruneNotices, type DeliveryWorker } from '../notices/index.js';
 import { pruneAuthRecords } from '../auth/index.js';
 import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js';
 import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment } from './rules.js';
@@ -22,8 +22,25 @@ export const JOBS = {
   upkeep: 'nightly-upkeep',
 } as const;
 
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+/** How often each periodic job runs (Agenda interval strings). */
+export const JOB_INTERVALS: Record<JobName, string> = {
+  [JOBS.overdue]: '15 minutes',
+  [JOBS.preShipment]: '1 hour',
+  [JOBS.customs]: '1 minute',
+  [JOBS.alerts]: '1 minute',
+  [JOBS.upkeep]: '1 day',
+};
+
 export interface SchedulerOptions {
+  /** A connected mongoose connection (default: the global one). Agenda uses its driver db. */
+  connection?: mongoose.Connection;
   clock?: () => Date;
+  /** Periodic jobs this process schedules (default all); every process can still run them all. */
+  jobs?: JobName[];
+  /** Bound on agenda.stop() (it once hung a test run). */
+  stopTimeoutMs?: number;
   /** Only the bot process delivers notices: give it the delivery worker. */
   delivery?: DeliveryWorker;
   /** How often Agenda looks for due jobs (ms; a number, not a string — DATABASE.md). */
@@ -38,8 +55,9 @@ export interface Scheduler {
 }
 
 export async function createScheduler(opts: SchedulerOptions = {}): Promise<Scheduler> {
-  const db = mongoose.connection.db;
-  if (!db || mongoose.connection.readyState !== 1) throw new Error('connect the database before creating the scheduler');
+  const conn = opts.connection ?? mongoose.connection;
+  const db = conn.db;
+  if (!db || conn.readyState !== 1) throw new Error('connect the database before creating the scheduler');
   const clock = opts.clock ?? (() => new Date());
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: db as never, collection: 'agendaJobs' }),
@@ -70,6 +88,7 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
       keys: await pruneIdempotencyKeys(new Date(now.getTime() - 7 * 86_400_000)),
       auth: await pruneAuthRecords(now),
       orderLists: await reconcileOrderIndexes(),
+      notices: await pruneNotices(new Date(now.getTime() - 90 * 86_400_000)),
     };
   });
 
@@ -77,19 +96,16 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
     agenda,
     async start() {
       await agenda.start();
-      await agenda.every('15 minutes', JOBS.overdue);
-      await agenda.every('1 hour', JOBS.preShipment);
-      await agenda.every('1 minute', JOBS.customs);
-      await agenda.every('1 minute', JOBS.alerts);
-      await agenda.every('1 day', JOBS.upkeep);
-      // Delivery runs in the bot process only, on its own 1 s tick: pacing needs seconds,
-      // and Agenda polls every few.
+      for (const name of opts.jobs ?? (Object.values(JOBS) as JobName[])) await agenda.every(JOB_INTERVALS[name], name);
+      // Delivering the outbox is not an Agenda job: it runs in the bot process only (it holds
+      // the WeChat login), on its own loop that wakes when pacing allows a send — pacing needs
+      // sub-second timing and Agenda polls every few seconds. It idles 1 s between polls.
       opts.delivery?.start(1000);
     },
     async stop() {
       await opts.delivery?.stop();
       // agenda.stop() once hung a test run here: bounded.
-      await Promise.race([agenda.stop(), new Promise((ok) => setTimeout(ok, 10_000).unref())]).catch(() => undefined);
+      await Promise.race([agenda.stop(), new Promise((ok) => setTimeout(ok, opts.stopTimeoutMs ?? 10_000).unref())]).catch(() => undefined);
     },
   };
 }

@@ -6,7 +6,7 @@ import { Alert } from '../health/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import {
-  alertForManager, customsForManager, enqueueNotice, getScanState, overdueForManager, overdueForSupplier, OverdueWatch, preShipmentForSupplier, setScanState,
+  ScanState as ScanStateModel, alertForManager, cancelQueuedNotices, customsForManager, enqueueNotice, getScanState, overdueForManager, overdueForSupplier, OverdueWatch, preShipmentForSupplier, setScanState,
 } from '../notices/index.js';
 import { Order, OrderEvent, dayOf, daysLate, isOverdue, ordersDueOn, type OrderDoc } from '../orders/index.js';
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
@@ -52,12 +52,12 @@ async function overdueNotices(o: OrderDoc, now: Date, m0?: Memo): Promise<number
   const chat = await memo(m0, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
   if (chat) {
     const s = await memo(m0, `tz:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>());
-    if (await enqueueNotice({ key: `${base}:supplier`, kind: 'overdue', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: overdueForSupplier(facts), orderId: o._id }, now)) n++;
+    if (await enqueueNotice({ key: `${base}:supplier`, topic: `overdue:${o._id}:${ms}:supplier`, kind: 'overdue', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: overdueForSupplier(facts), orderId: o._id }, now)) n++;
   }
   const m = await memo(m0, `mgr:${o.managerId ?? ''}:${o.supplierId}`, () => managerOf(o));
   if (m?.wechatId) {
     const lang = m.language === 'ru' ? 'ru' : 'en';
-    if (await enqueueNotice({ key: `${base}:manager:${m._id}`, kind: 'overdue', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: overdueForManager(facts, lang), orderId: o._id }, now)) n++;
+    if (await enqueueNotice({ key: `${base}:manager:${m._id}`, topic: `overdue:${o._id}:${ms}:manager:${m._id}`, kind: 'overdue', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: overdueForManager(facts, lang), orderId: o._id }, now)) n++;
   }
   return n;
 }
@@ -96,10 +96,16 @@ export async function scanOverdue(now: Date): Promise<ScanResult> {
   for (const w of watches) {
     const o = await Order.findOne({ _id: w.orderId }).lean<OrderDoc>();
     if (!o || !isOverdue(o, now)) {
-      await OverdueWatch.deleteOne({ _id: w._id }); // updated, done or closed: reminders stop
+      // Updated, done or closed: reminders stop, and those still waiting (quiet hours, bot
+      // offline) are not sent.
+      await cancelQueuedNotices(w.orderId, (n) => n.kind === 'overdue', 'the order was updated');
+      await OverdueWatch.deleteOne({ _id: w._id });
       continue;
     }
-    if (o.next!.milestone !== w.milestone) await OverdueWatch.updateOne({ _id: w._id }, { $set: { milestone: o.next!.milestone, since: dayOf(o.next!.planned!) } });
+    if (o.next!.milestone !== w.milestone) {
+      await cancelQueuedNotices(w.orderId, (n) => n.kind === 'overdue' && !n.topic?.startsWith(`overdue:${o._id}:${o.next!.milestone}:`), 'the milestone was updated');
+      await OverdueWatch.updateOne({ _id: w._id }, { $set: { milestone: o.next!.milestone, since: dayOf(o.next!.planned!) } });
+    }
     enqueued += await overdueNotices(o, now, lookups);
   }
   await setScanState('overdue', yesterday, now);
@@ -122,19 +128,44 @@ export async function scanPreShipment(now: Date): Promise<number> {
   return n;
 }
 
-/** A customs delay recorded or changed: the responsible manager at once (one notice per change). */
-export async function scanCustoms(now: Date, limit = 100): Promise<number> {
-  const events = await OrderEvent.find({ kind: 'customs' }).sort({ at: -1 }).limit(limit).lean<{ _id: Types.ObjectId; orderId: Types.ObjectId; after?: { status?: string; reason?: string; expectedDate?: Date } }[]>();
+type CustomsEvent = { _id: Types.ObjectId; orderId: Types.ObjectId; kind: string; at: Date; after?: { status?: string; reason?: string; expectedDate?: Date } };
+
+/** The manager's notice of one customs event (key per event and manager: both paths below agree). */
+async function customsNotice(e: CustomsEvent, now: Date): Promise<number> {
+  const o = await Order.findOne({ _id: e.orderId }).lean<OrderDoc>();
+  if (!o) return 0;
+  const m = await managerOf(o);
+  if (!m?.wechatId) return 0;
+  const lang = m.language === 'ru' ? 'ru' : 'en';
+  const text = customsForManager({ po: o.number, code: o.supplierCode, status: e.after?.status ?? 'held', reason: e.after?.reason, expected: e.after?.expectedDate ? dayOf(new Date(e.after.expectedDate)) : undefined }, lang);
+  return (await enqueueNotice({ key: `customs:${e._id}:${m._id}`, kind: 'customs', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text, orderId: o._id }, now)) ? 1 : 0;
+}
+
+/**
+ * Event-driven: call right after a customs delay was recorded or changed (reportCustoms) so the
+ * manager hears at once. Enqueues the notice of the order's latest customs event; the periodic
+ * scanCustoms is the safety net and makes the same key, so calling both is harmless.
+ */
+export async function onCustomsChanged(orderId: Types.ObjectId | string, now: Date): Promise<number> {
+  const events = await OrderEvent.find({ orderId: new Types.ObjectId(String(orderId)) }).sort({ at: -1 }).limit(20).lean<CustomsEvent[]>();
+  const e = events.find((x) => x.kind === 'customs');
+  return e ? customsNotice(e, now) : 0;
+}
+
+/** Customs events looked at again behind the last scan (clock skew between processes, slow writes). */
+export const CUSTOMS_OVERLAP_MS = 60 * 60_000;
+
+/**
+ * A customs delay recorded or changed: the responsible manager (one notice per change). Reads
+ * the customs events since the last scan (with an overlap), so its work follows the changes.
+ */
+export async function scanCustoms(now: Date, limit = 500): Promise<number> {
+  const last = (await ScanStateModel.findOne({ _id: 'customs' }).lean<{ at?: Date }>())?.at;
+  const since = new Date((last ?? new Date(now.getTime() - 7 * DAY)).getTime() - CUSTOMS_OVERLAP_MS);
+  const events = await OrderEvent.find({ kind: 'customs', at: { $gte: since } }).sort({ at: -1 }).limit(limit).lean<CustomsEvent[]>();
   let n = 0;
-  for (const e of events) {
-    const o = await Order.findOne({ _id: e.orderId }).lean<OrderDoc>();
-    if (!o) continue;
-    const m = await managerOf(o);
-    if (!m?.wechatId) continue;
-    const lang = m.language === 'ru' ? 'ru' : 'en';
-    const text = customsForManager({ po: o.number, code: o.supplierCode, status: e.after?.status ?? 'held', reason: e.after?.reason, expected: e.after?.expectedDate ? dayOf(new Date(e.after.expectedDate)) : undefined }, lang);
-    if (await enqueueNotice({ key: `customs:${e._id}:${m._id}`, kind: 'customs', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text, orderId: o._id }, now)) n++;
-  }
+  for (const e of events) n += await customsNotice(e, now);
+  await ScanStateModel.updateOne({ _id: 'customs' }, { $set: { at: now } }, { upsert: true });
   return n;
 }
 

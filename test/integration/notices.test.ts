@@ -1,16 +1,27 @@
 // Notices and the scheduler: real database, injected clock (no sleeps for time), a fake
 // Messenger for pacing arithmetic, and the real bot over wechaty-puppet-mock end to end.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
+import { Types } from 'mongoose';
+import { testDb } from '../support/db.js';
+import { createBot } from '../../bot/index.js';
+import { createSandbox } from '../../bot/sandbox.js';
+import { loadConfig } from '../../shared/config/index.js';
+import { createMirror } from '../../shared/threads/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import type { Messenger } from '../../shared/messenger.js';
 import {
-  Notice, OverdueWatch, createDeliveryWorker, deliverableFrom, enqueueNotice, isChinesePublicHoliday, listNotices, retryNotice,
+  Notice, NoticeSend, OverdueWatch, createDeliveryWorker, deliverableFrom, enqueueNotice, isChinesePublicHoliday, listFailedNotices, listNotices, retryNotice,
 } from '../../shared/notices/index.js';
 import { Order, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
 import { createScheduler, JOBS, scanCustoms, scanOverdue, scanPreShipment } from '../../shared/scheduler/index.js';
 import { Message } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
-import { startTestBot, waitForMessages } from '../support/bot.js';
+import { startTestBot, waitForMessages, withTimeout } from '../support/bot.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { Thread } from '../../shared/threads/index.js';
 
@@ -99,7 +110,9 @@ describe('notices: outbox', function () {
     for (let i = 0; i < 20; i++) await enqueueNotice(note(i, `dm:c${i}`), now);
     const a = createDeliveryWorker({ messenger: m });
     const b = createDeliveryWorker({ messenger: m });
-    await Promise.all([a.tick(now), b.tick(now), a.tick(new Date(now.getTime() + 1)), b.tick(new Date(now.getTime() + 1))]);
+    for (let t = now.getTime(); t < now.getTime() + 60_000 && m.sent.length < 20; t += 500) {
+      await Promise.all([a.tick(new Date(t)), b.tick(new Date(t)), a.tick(new Date(t)), b.tick(new Date(t))]);
+    }
     expect(m.sent).to.have.length(20);
     expect(new Set(m.sent.map((s) => s.text)).size).to.equal(20);
   });
@@ -134,6 +147,133 @@ describe('notices: outbox', function () {
     expect(failed).to.have.length(1);
     expect(failed[0]!.attempts).to.equal(3);
     expect(failed[0]!.lastError).to.equal('操作过于频繁');
+  });
+
+  it('a claim won twice (e.g. an engine without its one-request front) is sent once: the send key is unique', async () => {
+    const m = fakeMessenger();
+    const now = at('2026-11-24T10:00:00Z');
+    await enqueueNotice(note(1), now);
+    const n = (await Notice.findOne({}).lean())!;
+    // Another worker already holds claim 1 of this notice and is sending it.
+    await NoticeSend.create({ sendKey: `${n._id}:1`, noticeId: n._id, to: n.to, owner: 'other', at: now });
+    const w = createDeliveryWorker({ messenger: m });
+    expect(await w.tick(now)).to.equal(0);
+    expect(m.sent).to.have.length(0);
+    expect(await NoticeSend.countDocuments({})).to.equal(1);
+  });
+
+  it('an interrupted send that the mirror shows delivered is marked sent, not failed, and not resent', async () => {
+    const m = fakeMessenger();
+    const now = at('2026-11-24T10:00:00Z');
+    await enqueueNotice(note(1, 'dm:sup-li'), now);
+    const n = (await Notice.findOne({}).lean())!;
+    await Notice.updateOne({ _id: n._id }, { $set: { status: 'sending', owner: 'dead-worker', sendingSince: now, sendKey: `${n._id}:1`, claims: 1 } });
+    // The bot had recorded its own outgoing message before the worker died.
+    const thread = await Thread.create({ key: 'dm:sup-li', kind: 'dm', contactWechatId: 'sup-li', lastMessageAt: now });
+    await Message.create({ threadId: thread._id, puppetId: 'p-1', dedupeKey: 'd-1', direction: 'out', type: 'text', text: n.text, ts: new Date(now.getTime() + 800) });
+    const w = createDeliveryWorker({ messenger: m, leaseMs: 60_000 });
+    await w.tick(new Date(now.getTime() + 120_000));
+    const after = (await Notice.findOne({}).lean())!;
+    expect(after.status).to.equal('sent');
+    expect(after.confirmedBy).to.equal('mirror');
+    expect(m.sent).to.have.length(0);
+  });
+
+  it('a worker process killed mid-send: the notice is sent once, then shown as failed (never resent)', async function () {
+    this.timeout(60_000);
+    const now = at('2026-11-24T10:00:00Z');
+    await enqueueNotice(note(1, 'dm:sup-kill'), now);
+    const dir = mkdtempSync(join(tmpdir(), 'gendan-kill-'));
+    const file = join(dir, 'sent.txt');
+    const url = (p: string) => pathToFileURL(resolve(p)).href;
+    const db = testDb();
+    const code = `
+      const { appendFileSync } = await import('node:fs');
+      const { connectMongoose } = await import(${JSON.stringify(url('shared/db/index.ts'))});
+      await import(${JSON.stringify(url('shared/models.ts'))});
+      const { createDeliveryWorker } = await import(${JSON.stringify(url('shared/notices/index.ts'))});
+      await connectMongoose(${JSON.stringify(db.uri)}, ${JSON.stringify(db.name)}, 5);
+      const w = createDeliveryWorker({ messenger: { isReady: () => true, sendText: (to, text) => { appendFileSync(${JSON.stringify(file)}, text + '\\n'); return new Promise(() => {}); } } });
+      await w.tick(new Date(${now.getTime()}));
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: process.cwd(), stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const exited = new Promise((ok) => child.once('exit', ok));
+    try {
+      for (let i = 0; i < 400 && !(existsSync(file) && readFileSync(file, 'utf8').length); i++) await new Promise((ok) => setTimeout(ok, 50));
+      expect(readFileSync(file, 'utf8').trim().split('\n')).to.have.length(1); // it reached WeChat
+      child.kill('SIGKILL');
+      await exited;
+      expect((await Notice.findOne({}).lean())!.status).to.equal('sending');
+      const m = fakeMessenger();
+      const w = createDeliveryWorker({ messenger: m, leaseMs: 60_000 });
+      await w.tick(new Date(now.getTime() + 10_000)); // within the lease: left alone
+      await w.tick(new Date(now.getTime() + 120_000)); // after: nothing in the mirror -> failed
+      await w.tick(new Date(now.getTime() + 130_000));
+      expect(m.sent).to.have.length(0);
+      const failed = await listFailedNotices();
+      expect(failed).to.have.length(1);
+      expect(failed[0]!.lastError).to.match(/interrupted/);
+      expect(readFileSync(file, 'utf8').trim().split('\n')).to.have.length(1);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('re-checks quiet hours at send time: the bot back at 23:00 waits until 08:00', async () => {
+    const m = fakeMessenger();
+    m.ready = false;
+    const day = at('2026-11-24T10:00:00Z');
+    await enqueueNotice({ ...note(1), kind: 'overdue' }, day); // manager in UTC, due at once
+    const w = createDeliveryWorker({ messenger: m });
+    await w.tick(day);
+    m.ready = true;
+    expect(await w.tick(at('2026-11-24T23:00:00Z'))).to.equal(0);
+    expect((await Notice.findOne({}).lean())!.notBefore.toISOString()).to.equal('2026-11-25T08:00:00.000Z');
+    expect(await w.tick(at('2026-11-25T08:00:01Z'))).to.equal(1);
+  });
+
+  it('a newer daily reminder replaces the one still queued (one text after days offline)', async () => {
+    const m = fakeMessenger();
+    m.ready = false;
+    const orderId = new Types.ObjectId();
+    const r = (day: string) => ({ ...note(0), key: `overdue:x:${day}`, topic: 'overdue:x:materials:supplier', kind: 'overdue' as const, orderId, text: `late on ${day}` });
+    await enqueueNotice(r('2026-11-24'), at('2026-11-24T01:00:00Z'));
+    await enqueueNotice(r('2026-11-25'), at('2026-11-25T01:00:00Z'));
+    await enqueueNotice(r('2026-11-26'), at('2026-11-26T01:00:00Z'));
+    m.ready = true;
+    const w = createDeliveryWorker({ messenger: m });
+    await w.tick(at('2026-11-26T10:00:00Z'));
+    await w.tick(at('2026-11-26T10:01:00Z'));
+    expect(m.sent.map((x) => x.text)).to.deep.equal(['late on 2026-11-26']);
+    expect(await Notice.countDocuments({ status: 'cancelled' })).to.equal(2);
+  });
+
+  it('logged out under a send: back in the queue, no attempt counted, sent after login', async () => {
+    const m = fakeMessenger();
+    const now = at('2026-11-24T10:00:00Z');
+    await enqueueNotice(note(1), now);
+    m.sendText = async () => {
+      m.ready = false;
+      throw new Error('bot is not logged in and ready');
+    };
+    const w = createDeliveryWorker({ messenger: m });
+    await w.tick(now);
+    const n = (await Notice.findOne({}).lean())!;
+    expect(n.status).to.equal('queued');
+    expect(n.attempts).to.equal(0);
+  });
+
+  it('a restarted worker keeps the account\'s pace from the send log', async () => {
+    const m = fakeMessenger();
+    const now = at('2026-11-24T10:00:00Z');
+    // 40 sends in the last 30 s by the worker before the restart.
+    await NoticeSend.insertMany(Array.from({ length: 40 }, (_, i) => ({ sendKey: `old:${i}`, noticeId: new Types.ObjectId(), to: `dm:o${i}`, owner: 'old', at: new Date(now.getTime() - 30_000 + i * 500) })));
+    await enqueueNotice(note(1), now);
+    const w = createDeliveryWorker({ messenger: m });
+    expect(await w.tick(now)).to.equal(0);
+    expect(await w.tick(new Date(now.getTime() + 29_000))).to.equal(0); // the oldest leaves the window at +30 s
+    expect(await w.tick(new Date(now.getTime() + 30_000))).to.equal(1);
   });
 });
 
@@ -236,6 +376,35 @@ describe('notices: end to end through the mock puppet', function () {
       expect(await Message.countDocuments({ direction: 'out' })).to.equal(2);
     } finally {
       await t.stop();
+    }
+  });
+});
+
+describe('notices: the real bot offline, then logged in', function () {
+  this.timeout(40_000);
+
+  it('a notice waits while the bot is not logged in and is sent once after login', async () => {
+    const sb = createSandbox();
+    const bot = createBot({ config: loadConfig({ BOT_NAME: 'test-bot-offline' }), puppet: sb.puppet as never, mirror: createMirror() });
+    await withTimeout(bot.start(), 10_000, 'bot start');
+    try {
+      const c = sb.mocker.createContact({ id: 'sup-offline', name: '李经理' });
+      const now = at('2026-11-24T09:00:00Z');
+      await enqueueNotice({ key: 'offline:1', kind: 'overdue', to: `dm:${c.id}`, recipient: { kind: 'supplier', timezone: 'Asia/Shanghai' }, text: '【Gendan 提醒】订单 PO-OFF 已逾期 2 天' }, now);
+      const w = createDeliveryWorker({ messenger: bot.messenger });
+      expect(bot.messenger.isReady()).to.equal(false);
+      expect(await w.tick(now)).to.equal(0);
+      expect((await Notice.findOne({}).lean())!.status).to.equal('queued');
+      sb.login();
+      await withTimeout(bot.ready(), 10_000, 'bot ready');
+      expect(await w.tick(new Date(now.getTime() + 1000))).to.equal(1);
+      await waitForMessages({ direction: 'out' }, 1);
+      expect(await w.tick(new Date(now.getTime() + 5000))).to.equal(0);
+      expect(await Message.countDocuments({ direction: 'out' })).to.equal(1);
+      const n = (await Notice.findOne({}).lean())!;
+      expect(n.status).to.equal('sent');
+    } finally {
+      await withTimeout(bot.stop(), 15_000, 'bot stop');
     }
   });
 });
