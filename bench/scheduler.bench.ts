@@ -1,8 +1,9 @@
 // `npm run bench -- scheduler`:
 // 1. The overdue scan with 1,000 overdue orders among 10,000 and then among 100,000 open orders
 //    (800k milestones): the ratio shows whether cost follows the overdue count (target <= 2).
-// 2. 1,000 notices delivered through the real bot (wechaty-puppet-mock) at a configured rate:
-//    delivered rate ÷ configured rate (target >= 0.95).
+// 2. 1,000 notices delivered through the real bot (wechaty-puppet-mock) by the worker's own
+//    loop at a configured account rate (25/s; production is 40/min): delivered rate ÷ configured
+//    rate (target >= 0.95), the rate measured from the first to the last send.
 import mongoose from 'mongoose';
 import { loadConfig } from '../shared/config/index.js';
 import { createBot } from '../bot/index.js';
@@ -78,6 +79,10 @@ export default async function run(): Promise<Figures> {
       await c.end();
     }
     const at100k = await timeScan();
+    // The same scan again later that day (it runs every 15 minutes): nothing new to enqueue.
+    const t2 = performance.now();
+    const again = await scanOverdue(new Date(NOW.getTime() + 15 * 60_000));
+    const rerunMs = performance.now() - t2;
 
     // Delivery at a configured rate through the real bot.
     await Notice.deleteMany({});
@@ -91,18 +96,27 @@ export default async function run(): Promise<Figures> {
     for (let i = 0; i < 1000; i++) {
       await enqueueNotice({ key: `bench:${i}`, kind: 'message', to: `dm:${chats[i % 100]!.id}`, recipient: { kind: 'manager', timezone: 'UTC' }, text: `通知 ${i}` }, new Date());
     }
-    const worker = createDeliveryWorker({ messenger: bot.messenger, pacing: { perChatMs: 1000, perAccountPerMin: ratePerS, windowMs: 1000 } });
+    // The worker's own loop on the real clock (as in the bot process): it wakes when pacing
+    // allows the next send. Sends are timed where they reach the bot (no polling of the
+    // database meanwhile); rate = sends after the first ÷ time from the first to the last.
+    const times: number[] = [];
+    const counted = {
+      isReady: () => bot.messenger.isReady(),
+      async sendText(to: string, text: string) {
+        const r = await bot.messenger.sendText(to, text);
+        times.push(performance.now());
+        return r;
+      },
+    };
+    const worker = createDeliveryWorker({ messenger: counted, pacing: { perChatMs: 1000, perAccountPerMin: ratePerS * 60 } });
     const t0 = performance.now();
-    let sent = 0;
-    while (sent < 1000 && performance.now() - t0 < 120_000) {
-      sent += await worker.tick(new Date());
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
+    worker.start(1000);
+    while (times.length < 1000 && performance.now() - t0 < 120_000) await new Promise((ok) => setTimeout(ok, 100));
+    await worker.stop();
     const seconds = (performance.now() - t0) / 1000;
     await bot.stop();
     const delivered = await Notice.countDocuments({ status: 'sent' });
-    // The first window may fill at once; the steady rate is what the pacing allows after it.
-    const achieved = (delivered - ratePerS) / Math.max(seconds - 1, 0.001);
+    const achieved = (times.length - 1) / Math.max((times[times.length - 1]! - times[0]!) / 1000, 0.001);
     return {
       open_orders_small: 10_000,
       open_orders_large: LARGE,
@@ -111,6 +125,8 @@ export default async function run(): Promise<Figures> {
       scan_ms_100k: round(at100k.ms, 0),
       scan_ratio_100k_to_10k: round(at100k.ms / at10k.ms),
       scan_notices_enqueued: at100k.enqueued,
+      scan_rerun_ms_100k: round(rerunMs, 0),
+      scan_rerun_enqueued: again.enqueued,
       notices_delivered: delivered,
       delivery_s: round(seconds, 1),
       configured_per_s: ratePerS,

@@ -40,8 +40,8 @@ export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 't
 
 /**
  * Add a notice unless one with the same key exists (upsert by key, `$setOnInsert`). Returns true
- * when it was new. A new notice with a `topic` (and `orderId`) cancels older queued notices of
- * that topic: after days offline or a holiday week, a supplier gets today's reminder, not eight.
+ * when it was new. Of several due notices with one `topic`, the worker sends only the newest:
+ * after days offline or a holiday week, a supplier gets today's reminder, not eight.
  */
 export async function enqueueNotice(n: NewNotice, now: Date): Promise<boolean> {
   const tz = safeZone(n.recipient.timezone, defaultZone(n.recipient.kind));
@@ -58,9 +58,6 @@ export async function enqueueNotice(n: NewNotice, now: Date): Promise<boolean> {
   } catch (err) {
     if (isDuplicateKey(err)) return false; // the same event enqueued concurrently
     throw err;
-  }
-  if (created && n.topic && n.orderId) {
-    await cancelQueuedNotices(n.orderId, (o) => o.topic === n.topic && o.key !== n.key && o.createdAt <= now, 'superseded by a newer reminder');
   }
   return created;
 }
@@ -195,87 +192,133 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
     }
   }
 
+  // The due batch is read once per `idle` and worked through across ticks: at tens of sends a
+  // second, re-reading 200 notices per send would cost more than the sends. A cached notice
+  // another worker took meanwhile just fails its guarded claim.
+  let cache: NoticeDoc[] = [];
+  let cachedAt = -Infinity;
+  let sweptAt = -Infinity;
+
+  /** Of due notices sharing a topic, all but the newest are cancelled (returns the survivors). */
+  async function supersede(due: NoticeDoc[]): Promise<NoticeDoc[]> {
+    const newest = new Map<string, NoticeDoc>();
+    for (const n of due) {
+      if (!n.topic) continue;
+      const cur = newest.get(n.topic);
+      if (!cur || n.createdAt > cur.createdAt) newest.set(n.topic, n);
+    }
+    const keep: NoticeDoc[] = [];
+    for (const n of due) {
+      if (n.topic && newest.get(n.topic) !== n) {
+        await Notice.updateOne({ _id: n._id, status: 'queued' }, { $set: { status: 'cancelled', lastError: 'superseded by a newer reminder' } });
+      } else keep.push(n);
+    }
+    return keep;
+  }
+
   async function once(now: Date): Promise<number> {
     const t = now.getTime();
     wakeAt = t + idle;
     if (!opts.messenger.isReady()) return 0; // nothing before login + ready; the queue waits
     if (!seeded) await seed(t);
-    await sweepInterrupted(now);
-    const queued = await Notice.find({ status: 'queued' }).sort({ notBefore: 1, createdAt: 1 }).limit(batch).lean<NoticeDoc[]>();
+    if (t - sweptAt >= idle || t < sweptAt) {
+      await sweepInterrupted(now);
+      sweptAt = t;
+    }
+    if (!cache.length || t - cachedAt >= idle || t < cachedAt) {
+      const queued = await Notice.find({ status: 'queued' }).sort({ notBefore: 1, createdAt: 1 }).limit(batch).lean<NoticeDoc[]>();
+      const later = queued.find((n) => n.notBefore.getTime() > t);
+      cache = await supersede(queued.filter((n) => n.notBefore.getTime() <= t));
+      cachedAt = t;
+      if (later) wakeAt = Math.min(wakeAt, later.notBefore.getTime());
+    }
     let sent = 0;
-    for (const n of queued) {
-      if (n.notBefore.getTime() > t) {
-        wakeAt = Math.min(wakeAt, n.notBefore.getTime());
-        break; // sorted: nothing after it is due
+    const done = new Set<NoticeDoc>(); // leaves the cache: sent, taken elsewhere, deferred, failed
+    try {
+      for (const n of cache) {
+        const r = await deliverOne(n, now, done);
+        if (r === 'stop') break;
+        if (r === 'sent') sent++;
       }
-      // Quiet hours and holidays again at send time: the bot may come back at 23:00.
-      if (n.kind !== 'message') {
-        const from = deliverableFrom(now, safeZone(n.recipient.timezone, defaultZone(n.recipient.kind)), { respectHolidays: respectsHolidays(n.kind, n.recipient) });
-        if (from.getTime() > t) {
-          await Notice.updateOne({ _id: n._id, status: 'queued' }, { $set: { notBefore: from } });
-          continue;
-        }
-      }
-      if (!opts.messenger.isReady()) break;
-      const accountAt = pacer.accountFreeAt(t);
-      if (accountAt > t) {
-        wakeAt = Math.min(wakeAt, accountAt);
-        break;
-      }
-      const chatAt = pacer.chatFreeAt(n.to, t);
-      if (chatAt > t) {
-        wakeAt = Math.min(wakeAt, chatAt);
-        continue; // later notices of other chats may go now
-      }
-      const claim = n.claims + 1;
-      const sendKey = `${n._id}:${claim}`;
-      const c = await Notice.updateOne({ _id: n._id, status: 'queued', claims: n.claims }, { $set: { status: 'sending', owner, sendingSince: now, sendKey, claims: claim } });
-      if (c.modifiedCount !== 1) continue; // another worker has it
-      try {
-        await NoticeSend.create({ sendKey, noticeId: n._id, to: n.to, owner, at: now });
-      } catch (err) {
-        if (isDuplicateKey(err)) continue; // the same claim won twice: the other worker sends
-        // Not sent, and we know it: give the claim back.
-        await Notice.updateOne({ _id: n._id, status: 'sending', sendKey }, { $set: { status: 'queued' } }).catch(() => undefined);
-        throw err;
-      }
-      pacer.record(n.to, t);
-      const mine = { _id: n._id, status: 'sending' as const, sendKey };
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const r = await Promise.race([
-          opts.messenger.sendText(n.to, n.text),
-          new Promise<never>((_, fail) => {
-            timer = setTimeout(() => fail(new SendTimeout(`no answer from WeChat within ${sendTimeoutMs} ms`)), sendTimeoutMs);
-          }),
-        ]);
-        await record(mine, { $set: { status: 'sent', sentAt: now, confirmedBy: 'messenger', ...(r?.puppetId ? { puppetId: r.puppetId } : {}) }, $inc: { attempts: 1 } });
-        sent++;
-      } catch (err) {
-        const msg = (err as Error).message.slice(0, 300);
-        if (err instanceof SendTimeout) {
-          // Outcome unknown: left 'sending'; after the lease the mirror tells whether it went out.
-          log.warn({ noticeId: String(n._id), err: msg }, 'send timed out; the lease decides');
-        } else if (!opts.messenger.isReady()) {
-          // Logged out under us: not the notice's fault, no attempt counted; it waits for login.
-          await record(mine, { $set: { status: 'queued', lastError: msg } });
-          break;
-        } else {
-          const attempts = n.attempts + 1;
-          if (attempts >= maxAttempts) {
-            await record(mine, { $set: { status: 'failed', lastError: msg, attempts } });
-            log.error({ noticeId: String(n._id), err: msg }, 'notice failed for good');
-          } else {
-            await record(mine, { $set: { status: 'queued', lastError: msg, attempts, notBefore: new Date(t + backoffMs(attempts, base)) } });
-            log.warn({ noticeId: String(n._id), err: msg, attempts }, 'notice send failed; will retry');
-          }
-        }
-      } finally {
-        clearTimeout(timer);
+    } finally {
+      cache = cache.filter((n) => !done.has(n));
+    }
+    if (cache.length) wakeAt = Math.min(wakeAt, Math.max(t + 1, pacer.accountFreeAt(t)));
+    return sent;
+  }
+
+  /** Try one cached notice: 'sent', 'next' (go on with the others) or 'stop' (this tick is over). */
+  async function deliverOne(n: NoticeDoc, now: Date, done: Set<NoticeDoc>): Promise<'sent' | 'next' | 'stop'> {
+    const t = now.getTime();
+    // Quiet hours and holidays again at send time: the bot may come back at 23:00.
+    if (n.kind !== 'message') {
+      const from = deliverableFrom(now, safeZone(n.recipient.timezone, defaultZone(n.recipient.kind)), { respectHolidays: respectsHolidays(n.kind, n.recipient) });
+      if (from.getTime() > t) {
+        await Notice.updateOne({ _id: n._id, status: 'queued' }, { $set: { notBefore: from } });
+        done.add(n);
+        return 'next';
       }
     }
-    if (queued.length) wakeAt = Math.min(wakeAt, Math.max(t + 1, pacer.accountFreeAt(t)));
-    return sent;
+    if (!opts.messenger.isReady()) return 'stop';
+    const accountAt = pacer.accountFreeAt(t);
+    if (accountAt > t) {
+      wakeAt = Math.min(wakeAt, accountAt);
+      return 'stop';
+    }
+    const chatAt = pacer.chatFreeAt(n.to, t);
+    if (chatAt > t) {
+      wakeAt = Math.min(wakeAt, chatAt);
+      return 'next'; // later notices of other chats may go now
+    }
+    done.add(n); // whatever happens below, this cached copy is spent
+    const claim = n.claims + 1;
+    const sendKey = `${n._id}:${claim}`;
+    const c = await Notice.updateOne({ _id: n._id, status: 'queued', claims: n.claims }, { $set: { status: 'sending', owner, sendingSince: now, sendKey, claims: claim } });
+    if (c.modifiedCount !== 1) return 'next'; // another worker has it
+    try {
+      await NoticeSend.create({ sendKey, noticeId: n._id, to: n.to, owner, at: now });
+    } catch (err) {
+      if (isDuplicateKey(err)) return 'next'; // the same claim won twice: the other worker sends
+      // Not sent, and we know it: give the claim back.
+      await Notice.updateOne({ _id: n._id, status: 'sending', sendKey }, { $set: { status: 'queued' } }).catch(() => undefined);
+      throw err;
+    }
+    pacer.record(n.to, t);
+    const mine = { _id: n._id, status: 'sending' as const, sendKey };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const r = await Promise.race([
+        opts.messenger.sendText(n.to, n.text),
+        new Promise<never>((_, fail) => {
+          timer = setTimeout(() => fail(new SendTimeout(`no answer from WeChat within ${sendTimeoutMs} ms`)), sendTimeoutMs);
+        }),
+      ]);
+      await record(mine, { $set: { status: 'sent', sentAt: now, confirmedBy: 'messenger', ...(r?.puppetId ? { puppetId: r.puppetId } : {}) }, $inc: { attempts: 1 } });
+      return 'sent';
+    } catch (err) {
+      const msg = (err as Error).message.slice(0, 300);
+      if (err instanceof SendTimeout) {
+        // Outcome unknown: left 'sending'; after the lease the mirror tells whether it went out.
+        log.warn({ noticeId: String(n._id), err: msg }, 'send timed out; the lease decides');
+        return 'next';
+      }
+      if (!opts.messenger.isReady()) {
+        // Logged out under us: not the notice's fault, no attempt counted; it waits for login.
+        await record(mine, { $set: { status: 'queued', lastError: msg } });
+        return 'stop';
+      }
+      const attempts = n.attempts + 1;
+      if (attempts >= maxAttempts) {
+        await record(mine, { $set: { status: 'failed', lastError: msg, attempts } });
+        log.error({ noticeId: String(n._id), err: msg }, 'notice failed for good');
+      } else {
+        await record(mine, { $set: { status: 'queued', lastError: msg, attempts, notBefore: new Date(t + backoffMs(attempts, base)) } });
+        log.warn({ noticeId: String(n._id), err: msg, attempts }, 'notice send failed; will retry');
+      }
+      return 'next';
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async function tick(now: Date): Promise<number> {

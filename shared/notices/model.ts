@@ -109,6 +109,7 @@ const overdueWatchSchema = new Schema(
     orderId: { type: Schema.Types.ObjectId, required: true },
     milestone: { type: String, required: true },
     since: { type: String, required: true }, // planned day
+    notified: { type: String }, // the day its reminders were last enqueued (reruns skip the upserts)
   },
   { versionKey: false },
 );

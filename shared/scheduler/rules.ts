@@ -92,7 +92,7 @@ export async function scanOverdue(now: Date): Promise<ScanResult> {
   }
   let enqueued = 0;
   const lookups: Memo = new Map();
-  const watches = await OverdueWatch.find({}).lean<{ _id: Types.ObjectId; orderId: Types.ObjectId; milestone: string }[]>();
+  const watches = await OverdueWatch.find({}).lean<{ _id: Types.ObjectId; orderId: Types.ObjectId; milestone: string; notified?: string }[]>();
   for (const w of watches) {
     const o = await Order.findOne({ _id: w.orderId }).lean<OrderDoc>();
     if (!o || !isOverdue(o, now)) {
@@ -104,9 +104,10 @@ export async function scanOverdue(now: Date): Promise<ScanResult> {
     }
     if (o.next!.milestone !== w.milestone) {
       await cancelQueuedNotices(w.orderId, (n) => n.kind === 'overdue' && !n.topic?.startsWith(`overdue:${o._id}:${o.next!.milestone}:`), 'the milestone was updated');
-      await OverdueWatch.updateOne({ _id: w._id }, { $set: { milestone: o.next!.milestone, since: dayOf(o.next!.planned!) } });
-    }
+      await OverdueWatch.updateOne({ _id: w._id }, { $set: { milestone: o.next!.milestone, since: dayOf(o.next!.planned!) }, $unset: { notified: 1 } });
+    } else if (w.notified === today) continue; // today's reminders exist: the scan runs every 15 min
     enqueued += await overdueNotices(o, now, lookups);
+    await OverdueWatch.updateOne({ _id: w._id }, { $set: { notified: today } });
   }
   await setScanState('overdue', yesterday, now);
   return { daysScanned: days, watched: watches.length, enqueued };
