@@ -24,13 +24,6 @@ describe('commands: managers drive Gendan from WeChat', function () {
   let clockNow: Date;
   let delivery: ReturnType<typeof createDeliveryWorker>;
 
-  /** The text the bot sent last into a chat (mirrored as an outbound message). */
-  async function lastOut(chatId: string, after = 0): Promise<string> {
-    await waitForMessages({ direction: 'out', senderKind: 'bot' }, after + 1);
-    const m = await Message.find({ direction: 'out' }).sort({ receivedAt: -1 }).limit(1).lean();
-    void chatId;
-    return m[0]!.text;
-  }
   async function command(text: string, inRoom = false): Promise<CommandOutcome> {
     const before = outcomes.length;
     t.sb.say('m', text, inRoom);
@@ -76,7 +69,7 @@ describe('commands: managers drive Gendan from WeChat', function () {
     expect(po.status).to.equal('done');
     expect(po.reply).to.match(/^PO-2026-001 · supplier 001 · open/);
     expect(po.reply).to.include('⏰ confirmed: 2026-11-01');
-    expect(await lastOut('mgr-anna')).to.equal(po.reply); // the reply reached the chat
+    await waitForMessages({ direction: 'out', text: po.reply }, 1); // the reply reached the chat
   });
 
   it('marks a milestone done and re-plans one; the order changes once per command', async () => {
