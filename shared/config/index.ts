@@ -32,6 +32,8 @@ const schema = z
     WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
     WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
     BOT_NAME: z.string().default('gendan'),
+    NOTICE_PER_CHAT_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+    NOTICE_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(40),
 
     TRANSLATION_PROVIDER: z.enum(['none', 'tmt', 'openai']).default('none'),
     TRANSLATION_FALLBACK: z.enum(['none', 'tmt', 'openai']).default('none'),
@@ -78,6 +80,8 @@ export interface Config {
   db: { uri?: string; name: string; dataDir: string; engineBin?: string };
   server: { host: string; port: number; sessionSecret?: string; consoleOrigin?: string; uploadDir: string; maxUploadBytes: number; trustProxy: boolean };
   bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean };
+  /** Outbox pacing of the bot's WeChat account (shared/notices). */
+  notices: { perChatMs: number; perAccountPerMin: number };
   translation: {
     provider: Env['TRANSLATION_PROVIDER'];
     fallback: Env['TRANSLATION_FALLBACK'];
@@ -120,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: e.TRUST_PROXY,
     },
     bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox },
+    notices: { perChatMs: e.NOTICE_PER_CHAT_MS, perAccountPerMin: e.NOTICE_PER_MINUTE },
     translation: {
       provider: e.TRANSLATION_PROVIDER,
       fallback: e.TRANSLATION_FALLBACK,
