@@ -41,9 +41,9 @@ export const overdueForManager = (f: OverdueFacts, lang: Lang) =>
     ? `⏰ ${f.po} (${f.code}): этап «${MILESTONE_RU[f.milestone] ?? f.milestone}», план ${f.planned}, просрочка ${f.daysLate} дн.`
     : `⏰ ${f.po} (${f.code}): ${msEn(f.milestone)} planned ${f.planned} is ${f.daysLate} day(s) late.`;
 
-export const preShipmentForSupplier = (f: { po: string; code: string; planned: string }) =>
-  `【Gendan 提醒】订单 ${f.po}（${f.code}）计划于 ${f.planned} 出货，还有 7 天。请确认货物是否能按时准备好。\n` +
-  `${f.po} (${f.code}) ships on ${f.planned}, in 7 days: please confirm readiness.`;
+export const preShipmentForSupplier = (f: { po: string; code: string; planned: string; daysLeft?: number }) =>
+  `【Gendan 提醒】订单 ${f.po}（${f.code}）计划于 ${f.planned} 出货，还有 ${f.daysLeft ?? 7} 天。请确认货物是否能按时准备好。\n` +
+  `${f.po} (${f.code}) ships on ${f.planned}, in ${f.daysLeft ?? 7} day(s): please confirm readiness.`;
 
 export const customsForManager = (f: { po: string; code: string; status: string; reason?: string; expected?: string }, lang: Lang) =>
   lang === 'ru'

@@ -113,19 +113,38 @@ export async function scanOverdue(now: Date): Promise<ScanResult> {
   return { daysScanned: days, watched: watches.length, enqueued };
 }
 
-/** Seven days before the planned shipment: ask the supplier to confirm readiness. */
+/** Days before the planned shipment when the supplier is asked to confirm readiness. */
+export const PRE_SHIPMENT_DAYS = 7;
+
+/**
+ * Seven days before the planned shipment: ask the supplier to confirm readiness. Hourly runs
+ * query only a shipment day not covered yet (one query a day); days a stopped scheduler missed
+ * are caught up (the reminder then says how many days are left).
+ * Note: the shipped milestone's planned date is a dotted field; on the embedded engine that
+ * query is filtered in FerretDB over the open orders (see the bench) — a top-level
+ * `shipDay` on the order, like `dueDay`, would make it an index-backed equality.
+ */
 export async function scanPreShipment(now: Date): Promise<number> {
-  const day = dayOf(new Date(now.getTime() + 7 * DAY));
-  // Planned dates are calendar days stored at 00:00 UTC: an equality on that instant.
-  const orders = await Order.find({ 'milestones.shipped.planned': new Date(`${day}T00:00:00Z`), status: 'open' }).lean<OrderDoc[]>();
+  const today = dayOf(now);
+  const target = addDays(today, PRE_SHIPMENT_DAYS);
+  const last = await getScanState('pre_shipment');
+  let from = last ? addDays(last, 1) : target;
+  if (from <= today) from = addDays(today, 1); // a shipment day already past needs no reminder
   let n = 0;
-  for (const o of orders) {
-    if (o.milestones.shipped.status === 'done') continue;
-    const chat = await supplierChat(o.supplierId);
-    if (!chat) continue;
-    const s = await Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>();
-    if (await enqueueNotice({ key: `pre_shipment:${o._id}:${day}`, kind: 'pre_shipment', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day }), orderId: o._id }, now)) n++;
+  const lookups: Memo = new Map();
+  for (let day = from; day <= target; day = addDays(day, 1)) {
+    // Planned dates are calendar days stored at 00:00 UTC: an equality on that instant.
+    const orders = await Order.find({ 'milestones.shipped.planned': new Date(`${day}T00:00:00Z`), status: 'open' }).lean<OrderDoc[]>();
+    const daysLeft = daysLate(now, new Date(`${day}T00:00:00Z`));
+    for (const o of orders) {
+      if (o.milestones.shipped.status === 'done') continue;
+      const chat = await memo(lookups, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
+      if (!chat) continue;
+      const s = await memo(lookups, `tz:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>());
+      if (await enqueueNotice({ key: `pre_shipment:${o._id}:${day}`, kind: 'pre_shipment', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day, daysLeft }), orderId: o._id }, now)) n++;
+    }
   }
+  if (!last || last < target) await setScanState('pre_shipment', target, now);
   return n;
 }
 

@@ -220,6 +220,42 @@ describe('notices: outbox', function () {
     }
   });
 
+  it('six worker processes on their own connections deliver 300 notices: each exactly once', async function () {
+    this.timeout(90_000);
+    const now = at('2026-11-24T10:00:00Z');
+    for (let i = 0; i < 300; i++) await enqueueNotice(note(i, `dm:six${i % 30}`), now);
+    const dir = mkdtempSync(join(tmpdir(), 'gendan-six-'));
+    const url = (p: string) => pathToFileURL(resolve(p)).href;
+    const db = testDb();
+    const code = (file: string) => `
+      const { appendFileSync } = await import('node:fs');
+      const { connectMongoose } = await import(${JSON.stringify(url('shared/db/index.ts'))});
+      await import(${JSON.stringify(url('shared/models.ts'))});
+      const { createDeliveryWorker, Notice } = await import(${JSON.stringify(url('shared/notices/index.ts'))});
+      await connectMongoose(${JSON.stringify(db.uri)}, ${JSON.stringify(db.name)}, 5);
+      const w = createDeliveryWorker({ pacing: { perChatMs: 0, perAccountPerMin: 100000 }, messenger: { isReady: () => true, sendText: async (to, text) => { appendFileSync(${JSON.stringify(file)}, text + '\\n'); return {}; } } });
+      for (let i = 0; i < 400; i++) {
+        await w.tick(new Date(${now.getTime()} + i * 1000));
+        if ((await Notice.countDocuments({ status: { $in: ['queued', 'sending'] } })) === 0) break;
+      }
+      process.exit(0);
+    `;
+    const files = Array.from({ length: 6 }, (_, i) => join(dir, `w${i}.txt`));
+    const children = files.map((f) => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code(f)], { cwd: process.cwd(), stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'silent' } }));
+    try {
+      await withTimeout(Promise.all(children.map((c) => new Promise((ok) => c.once('exit', ok)))), 80_000, 'six workers');
+      const lines = files.flatMap((f) => (existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').filter(Boolean) : []));
+      expect(lines).to.have.length(300);
+      expect(new Set(lines).size).to.equal(300);
+      expect(files.filter((f) => existsSync(f)).length).to.be.above(1); // they really competed
+      expect(await Notice.countDocuments({ status: 'sent' })).to.equal(300);
+      expect(await NoticeSend.countDocuments({})).to.equal(300);
+    } finally {
+      for (const c of children) c.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('re-checks quiet hours at send time: the bot back at 23:00 waits until 08:00', async () => {
     const m = fakeMessenger();
     m.ready = false;

@@ -6,7 +6,7 @@ import { Manager } from '../../shared/managers/model.js';
 import type { Messenger } from '../../shared/messenger.js';
 import { Notice, createDeliveryWorker, type DeliveryWorker } from '../../shared/notices/index.js';
 import { Order, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
-import { createScheduler, JOBS, onCustomsChanged, scanCustoms, scanOverdue, type Scheduler } from '../../shared/scheduler/index.js';
+import { createScheduler, JOBS, onCustomsChanged, scanCustoms, scanOverdue, scanPreShipment, type Scheduler } from '../../shared/scheduler/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { Thread } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
@@ -107,6 +107,20 @@ describe('scheduler: rules', function () {
     await reportCustoms({ orderId: o._id, status: 'held', reason: '海关查验', expectedDate: at('2026-12-08T00:00:00Z'), by: 'test', now: later });
     expect(await scanCustoms(later)).to.equal(1);
     expect(await onCustomsChanged(o._id, later)).to.equal(0);
+  });
+
+  it('pre-shipment: one query per new shipment day; days a stopped scheduler missed are caught up', async () => {
+    const { o } = await lateOrder();
+    const ship = o.milestones.shipped.planned!; // 2026-11-20 + 5 weeks
+    const day = (d: number) => new Date(ship.getTime() + d * 86_400_000 + 3 * 3600_000);
+    expect(await scanPreShipment(day(-10))).to.equal(0); // 10 days before: not yet
+    // The scheduler was down from 10 days before until 5 days before the shipment.
+    expect(await scanPreShipment(day(-5))).to.equal(1);
+    expect(await scanPreShipment(day(-5))).to.equal(0);
+    expect(await scanPreShipment(day(-4))).to.equal(0);
+    const n = (await Notice.findOne({ kind: 'pre_shipment' }).lean())!;
+    expect(n.to).to.equal('dm:sup-zhao');
+    expect(n.text).to.include('还有 5 天').and.include(ship.toISOString().slice(0, 10));
   });
 
   it('reminders still waiting are cancelled once the supplier updates the milestone', async () => {
