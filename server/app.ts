@@ -9,10 +9,14 @@ import { koaBody } from 'koa-body';
 import type { Config } from '../shared/config/index.js';
 import { createWechatAuth, type WechatAuth } from '../shared/auth/index.js';
 import { dbHealthy, getBotHealth } from '../shared/health/index.js';
+import { createLiveHub, type LiveHub } from '../shared/live/index.js';
 import { getLogger } from '../shared/log/index.js';
+import { createTranslationService, type TranslationService } from '../shared/translation/index.js';
 import type { AppState } from './auth.js';
 import { errorMiddleware } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { consoleRoutes } from './console/api.js';
+import { consoleStatic } from './console/static.js';
 import { managerRoutes } from './routes/manager.js';
 import { mpRoutes } from './routes/mp.js';
 
@@ -22,6 +26,10 @@ export interface AppOptions {
   config: Config;
   wechatAuth?: WechatAuth;
   clock?: () => Date;
+  /** For console replies, previews and corrections; default: one built from config. */
+  translation?: TranslationService;
+  /** Live updates of the console; default: a hub polling the database. */
+  live?: LiveHub;
 }
 
 export function createApp(opts: AppOptions): Koa<AppState> {
@@ -46,6 +54,7 @@ export function createApp(opts: AppOptions): Koa<AppState> {
     const c = cors({ origin: (ctx) => (ctx.get('Origin') === origin ? origin : ''), credentials: true });
     app.use(async (ctx, next) => (ctx.path.startsWith('/api/') && !ctx.path.startsWith('/api/mp/') ? c(ctx, next) : next()));
   }
+  app.use(consoleStatic());
   app.use(koaBody({ jsonLimit: '1mb', json: true, urlencoded: false, text: false, multipart: false, jsonStrict: true }));
 
   const base = new Router<AppState>();
@@ -60,7 +69,9 @@ export function createApp(opts: AppOptions): Koa<AppState> {
   });
 
   const wechatAuth = opts.wechatAuth ?? createWechatAuth(config);
-  for (const r of [base, mpRoutes(config, wechatAuth, clock), managerRoutes(config, clock)]) {
+  const translation = opts.translation ?? createTranslationService({ config });
+  const live = opts.live ?? createLiveHub();
+  for (const r of [base, consoleRoutes({ config, clock, translation, live }), mpRoutes(config, wechatAuth, clock), managerRoutes(config, clock)]) {
     app.use(r.routes());
     app.use(r.allowedMethods());
   }

@@ -8,3 +8,5 @@ import './translation/model.js';
 import './orders/model.js';
 import './auth/index.js';
 import './notices/model.js';
+import './managers/accounts.js';
+import './inbox/index.js';

@@ -12,11 +12,21 @@ const managerSchema = new Schema(
     timezone: { type: String, default: 'Europe/Moscow' },
     role: { type: String, enum: ['admin', 'manager', 'head'], default: 'manager' },
     active: { type: Boolean, default: true },
+    // Web console sign-in (shared/managers/accounts.ts). `login` is lower-cased.
+    login: { type: String },
+    passwordHash: { type: String },
+    // A manager sees the threads and orders of the suppliers they are responsible for, or all
+    // of them when allowed; admins always see all.
+    seesAll: { type: Boolean, default: false },
+    failedLogins: { type: Number, default: 0 },
+    lockedUntil: { type: Date },
   },
   { timestamps: true },
 );
 // Serves: "is this sender a manager?" on every inbound message and command.
 managerSchema.index({ wechatId: 1 }, { unique: true, sparse: true });
+// Serves: console sign-in by login name; one account per login.
+managerSchema.index({ login: 1 }, { unique: true, sparse: true });
 
 export type ManagerDoc = InferSchemaType<typeof managerSchema> & { _id: mongoose.Types.ObjectId };
 export const Manager = mongoose.model('Manager', managerSchema);

@@ -20,6 +20,7 @@ import type { Types } from 'mongoose';
 import { isDuplicateKey, NotFoundError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import type { Messenger } from '../messenger.js';
+import { touchThread } from '../live/index.js';
 import { Message, Thread } from '../threads/model.js';
 import { deliverableFrom, respectsHolidays, safeZone } from './calendar.js';
 import { Notice, NoticeSend, ScanState, type NoticeDoc, type NoticeStatus } from './model.js';
@@ -36,7 +37,7 @@ const log = getLogger('notices');
 
 const defaultZone = (kind: 'supplier' | 'manager') => (kind === 'supplier' ? 'Asia/Shanghai' : 'UTC');
 
-export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 'text' | 'orderId' | 'topic'>;
+export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 'text' | 'orderId' | 'topic'> & Partial<Pick<NoticeDoc, 'original' | 'by'>>;
 
 /**
  * Add a notice unless one with the same key exists (upsert by key, `$setOnInsert`). Returns true
@@ -181,6 +182,12 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
   }
 
   /** A write after a successful send must not be lost to a blip: a few tries, else the lease decides. */
+  /** Record a send's outcome and mark the chat's thread changed (the console shows it live). */
+  async function recordAndTouch(to: string, filter: object, update: object) {
+    const r = await record(filter, update);
+    await touchThread({ key: to }).catch(() => undefined);
+    return r;
+  }
   async function record(filter: object, update: object) {
     for (let i = 0; ; i++) {
       try {
@@ -293,7 +300,7 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
           timer = setTimeout(() => fail(new SendTimeout(`no answer from WeChat within ${sendTimeoutMs} ms`)), sendTimeoutMs);
         }),
       ]);
-      await record(mine, { $set: { status: 'sent', sentAt: now, confirmedBy: 'messenger', ...(r?.puppetId ? { puppetId: r.puppetId } : {}) }, $inc: { attempts: 1 } });
+      await recordAndTouch(n.to, mine, { $set: { status: 'sent', sentAt: now, confirmedBy: 'messenger', ...(r?.puppetId ? { puppetId: r.puppetId } : {}) }, $inc: { attempts: 1 } });
       return 'sent';
     } catch (err) {
       const msg = (err as Error).message.slice(0, 300);
@@ -304,15 +311,15 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
       }
       if (!opts.messenger.isReady()) {
         // Logged out under us: not the notice's fault, no attempt counted; it waits for login.
-        await record(mine, { $set: { status: 'queued', lastError: msg } });
+        await recordAndTouch(n.to, mine, { $set: { status: 'queued', lastError: msg } });
         return 'stop';
       }
       const attempts = n.attempts + 1;
       if (attempts >= maxAttempts) {
-        await record(mine, { $set: { status: 'failed', lastError: msg, attempts } });
+        await recordAndTouch(n.to, mine, { $set: { status: 'failed', lastError: msg, attempts } });
         log.error({ noticeId: String(n._id), err: msg }, 'notice failed for good');
       } else {
-        await record(mine, { $set: { status: 'queued', lastError: msg, attempts, notBefore: new Date(t + backoffMs(attempts, base)) } });
+        await recordAndTouch(n.to, mine, { $set: { status: 'queued', lastError: msg, attempts, notBefore: new Date(t + backoffMs(attempts, base)) } });
         log.warn({ noticeId: String(n._id), err: msg, attempts }, 'notice send failed; will retry');
       }
       return 'next';

@@ -33,6 +33,9 @@ const noticeSchema = new Schema(
     lastError: { type: String }, // why it failed or was cancelled
     sentAt: { type: Date },
     createdAt: { type: Date, required: true },
+    // A reply typed in the web console: what the manager wrote, in their language, and who.
+    original: { type: new Schema({ text: String, lang: String }, { _id: false }) },
+    by: { type: Schema.Types.ObjectId },
   },
   { versionKey: false },
 );
@@ -43,6 +46,8 @@ noticeSchema.index({ key: 1 }, { unique: true });
 noticeSchema.index({ status: 1, notBefore: 1 });
 // Serves: superseding / cancelling an order's queued reminders (`find({orderId, status})`).
 noticeSchema.index({ orderId: 1, status: 1 }, { sparse: true });
+// Serves: a chat's outbox in the console's thread view (`find({to}).sort({createdAt:-1})`).
+noticeSchema.index({ to: 1, createdAt: -1 });
 
 export interface NoticeDoc {
   _id: Types.ObjectId;
@@ -65,6 +70,8 @@ export interface NoticeDoc {
   lastError?: string;
   sentAt?: Date;
   createdAt: Date;
+  original?: { text: string; lang: string };
+  by?: Types.ObjectId;
 }
 
 export const Notice = mongoose.model('Notice', noticeSchema);

@@ -7,6 +7,7 @@ import { getLogger } from '../log/index.js';
 import { Manager } from '../managers/model.js';
 import { checkDuplicates, createSupplier, normalisePhone, Supplier } from '../suppliers/index.js';
 import { Contact, Message, Thread, MESSAGE_TYPES, type MessageDoc, type ThreadDoc } from './model.js';
+import { pulseSet } from '../live/index.js';
 
 export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
 
@@ -192,15 +193,17 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   // Thread counters (messageCount, lastMessageAt) are coalesced: one update per thread per
   // FLUSH_MS instead of one per message, which halves the writes of the hot path. They are
   // derived figures (recountable from messages); flush() runs on close.
-  const counts = new Map<string, { id: Types.ObjectId; n: number; last: Date }>();
+  const counts = new Map<string, { id: Types.ObjectId; n: number; last: Date; lastIn?: Date; lastOut?: Date }>();
   let flushTimer: NodeJS.Timeout | undefined;
-  function countInThread(id: Types.ObjectId, ts: Date) {
+  function countInThread(id: Types.ObjectId, ts: Date, direction: 'in' | 'out') {
     const k = String(id);
-    const c = counts.get(k);
+    let c = counts.get(k);
     if (c) {
       c.n++;
       if (ts > c.last) c.last = ts;
-    } else counts.set(k, { id, n: 1, last: ts });
+    } else counts.set(k, (c = { id, n: 1, last: ts }));
+    const side = direction === 'in' ? 'lastIn' : 'lastOut';
+    if (!c[side] || ts > c[side]) c[side] = ts;
     flushTimer ??= setTimeout(() => void flush().catch((err) => log.warn({ err: (err as Error).message }, 'thread counters not flushed')), FLUSH_MS);
   }
   async function flush() {
@@ -209,7 +212,15 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     const batch = [...counts.values()];
     counts.clear();
     try {
-      await Promise.all(batch.map((c) => Thread.updateOne({ _id: c.id }, { $inc: { messageCount: c.n }, $max: { lastMessageAt: c.last } })));
+      const now = new Date();
+      await Promise.all(
+        batch.map((c) =>
+          Thread.updateOne(
+            { _id: c.id },
+            { $inc: { messageCount: c.n }, $max: { lastMessageAt: c.last, ...(c.lastIn ? { lastInAt: c.lastIn } : {}), ...(c.lastOut ? { lastOutAt: c.lastOut } : {}) }, $set: pulseSet(now) },
+          ),
+        ),
+      );
     } catch (err) {
       for (const c of batch) {
         const k = String(c.id);
@@ -267,7 +278,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       if (!prior) throw err;
       return { message: prior, created: false };
     }
-    countInThread(thread._id, m.ts);
+    countInThread(thread._id, m.ts, doc.direction);
     if (opts.onStored) {
       Promise.resolve()
         .then(() => opts.onStored!(message, thread))

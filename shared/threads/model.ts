@@ -37,7 +37,13 @@ const threadSchema = new Schema(
     topic: { type: String },
     supplierId: { type: Schema.Types.ObjectId },
     lastMessageAt: { type: Date },
+    // Last message from the supplier side / from our side: "needs reply" in the console inbox.
+    lastInAt: { type: Date },
+    lastOutAt: { type: Date },
     messageCount: { type: Number, default: 0 },
+    // Live updates (shared/live): the UTC minute and time of the last visible change.
+    pulse: { type: String },
+    touchedAt: { type: Date },
     // Target languages of this thread's translations; empty = the configured manager languages.
     targetLangs: { type: [String], default: [] },
   },
@@ -47,6 +53,8 @@ const threadSchema = new Schema(
 threadSchema.index({ key: 1 }, { unique: true });
 // Serves: threads of a supplier (console inbox filter, `/thread CODE`).
 threadSchema.index({ supplierId: 1, lastMessageAt: -1 });
+// Serves: the console's live poll (`find({pulse: <this minute>})`).
+threadSchema.index({ pulse: 1 }, { sparse: true });
 
 const translationSchema = new Schema(
   {

@@ -14,6 +14,7 @@ import { MANAGER_PHRASES, PHRASEBOOK } from './phrasebook.js';
 import { ProviderError, providerFromConfig, type ProviderLang, type TranslationProvider } from './providers.js';
 import { nothingToTranslate, placeholder, protect, restore, segments } from './terms.js';
 
+import { touchThread } from '../live/index.js';
 export { detectLang } from './detect.js';
 export { protect, restore } from './terms.js';
 export { TranslationMemory } from './model.js';
@@ -357,6 +358,9 @@ export function createTranslationService(opts: TranslationServiceOptions): Trans
         );
       }
     }
+    // The console shows translations live: mark the threads changed (best effort).
+    const threadIds = new Set(list.map((x) => String(x.msg.threadId)));
+    await Promise.all([...threadIds].map((id) => touchThread({ _id: id }, clock()).catch(() => undefined)));
     return done;
   }
 
@@ -429,6 +433,7 @@ export function createTranslationService(opts: TranslationServiceOptions): Trans
         { _id: msg._id },
         { $set: { [`translations.${lang}`]: { text, source: 'correction', by, at: clock() }, flaggedBad: false } },
       );
+      await touchThread({ _id: msg.threadId }, clock()).catch(() => undefined);
       if (!from || from === 'other' || from === lang) return;
       const m = protect(msg.text);
       const maskedCorrection = maskLike(text, m.terms);

@@ -1,0 +1,248 @@
+// The managers' inbox behind the web console: threads a manager may see (own suppliers, or all
+// when allowed), unread counts per manager, filters, search, thread pages and replies that go
+// out through the notices outbox (paced, retried, status visible).
+import { randomUUID } from 'node:crypto';
+import mongoose, { Schema, Types } from 'mongoose';
+import { AppError, ForbiddenError, NotFoundError, UnavailableError } from '../errors/index.js';
+import { touchThread } from '../live/index.js';
+import type { ConsoleUser } from '../managers/accounts.js';
+import { Manager, type ManagerDoc } from '../managers/model.js';
+import { enqueueNotice, Notice, type NoticeDoc } from '../notices/index.js';
+import { listOverdue } from '../orders/index.js';
+import { SEGMENTS, Supplier, type SupplierDoc } from '../suppliers/index.js';
+import { Contact, Message, Thread, type ContactDoc, type MessageDoc, type ThreadDoc } from '../threads/index.js';
+import type { TranslationService } from '../translation/index.js';
+
+// What a manager has read of a thread: the thread's message count when they last looked.
+const readSchema = new Schema(
+  {
+    managerId: { type: Schema.Types.ObjectId, required: true },
+    threadId: { type: Schema.Types.ObjectId, required: true },
+    count: { type: Number, default: 0 },
+    at: { type: Date },
+  },
+  { versionKey: false },
+);
+// Serves: one marker per manager and thread (upsert), and a manager's markers for the inbox
+// (`find({managerId})`).
+readSchema.index({ managerId: 1, threadId: 1 }, { unique: true });
+export const ThreadRead = mongoose.model('ThreadRead', readSchema);
+
+/** Supplier ids the user may see; undefined = all. Equality on `managerId`. */
+export async function visibleSupplierIds(user: ConsoleUser): Promise<Set<string> | undefined> {
+  if (user.seesAll) return undefined;
+  const own = await Supplier.find({ managerId: new Types.ObjectId(user.id) }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  return new Set(own.map((s) => String(s._id)));
+}
+
+const intersect = (a: Set<string> | undefined, b: Set<string>) => (a ? new Set([...b].filter((x) => a.has(x))) : b);
+
+export interface InboxFilter {
+  mine?: boolean;
+  segment?: (typeof SEGMENTS)[number];
+  overdue?: boolean;
+  needsReply?: boolean;
+  page?: number;
+}
+
+export interface InboxItem {
+  id: string;
+  key: string;
+  kind: string;
+  title: string;
+  supplier: { id: string; code: string; name: string; segment: string } | null;
+  lastMessageAt: Date | null;
+  messageCount: number;
+  unread: number;
+  needsReply: boolean;
+}
+
+const PAGE = 50;
+
+export async function listInbox(user: ConsoleUser, f: InboxFilter, now: Date): Promise<{ items: InboxItem[]; page: number; hasMore: boolean }> {
+  let ids = await visibleSupplierIds(user);
+  if (f.mine) {
+    const own = await Supplier.find({ managerId: new Types.ObjectId(user.id) }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+    ids = intersect(ids, new Set(own.map((s) => String(s._id))));
+  }
+  if (f.segment) {
+    const seg = await Supplier.find({ segment: f.segment }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+    ids = intersect(ids, new Set(seg.map((s) => String(s._id))));
+  }
+  if (f.overdue) {
+    const late = await listOverdue(now);
+    ids = intersect(ids, new Set(late.map((o) => String(o.supplierId))));
+  }
+  // Threads are one per chat (thousands, not millions): filtered and sorted over that set.
+  const filter = ids ? { supplierId: { $in: [...ids].map((i) => new Types.ObjectId(i)) } } : {};
+  let threads = await Thread.find(filter, { key: 1, kind: 1, topic: 1, supplierId: 1, lastMessageAt: 1, lastInAt: 1, lastOutAt: 1, messageCount: 1, contactWechatId: 1 })
+    .sort({ lastMessageAt: -1 })
+    .lean<ThreadDoc[]>();
+  const needs = (t: ThreadDoc) => Boolean(t.lastInAt && (!t.lastOutAt || t.lastInAt > t.lastOutAt));
+  if (f.needsReply) threads = threads.filter(needs);
+  const page = f.page ?? 1;
+  const slice = threads.slice((page - 1) * PAGE, page * PAGE);
+  const supplierIds = [...new Set(slice.map((t) => t.supplierId && String(t.supplierId)).filter(Boolean))] as string[];
+  const [suppliers, reads, contacts] = await Promise.all([
+    supplierIds.length ? Supplier.find({ _id: { $in: supplierIds } }, { code: 1, name: 1, segment: 1 }).lean<SupplierDoc[]>() : [],
+    ThreadRead.find({ managerId: new Types.ObjectId(user.id) }, { threadId: 1, count: 1 }).lean<{ threadId: Types.ObjectId; count: number }[]>(),
+    Promise.all(slice.filter((t) => t.kind === 'dm' && !t.topic && t.contactWechatId).map((t) => Contact.findOne({ wechatId: t.contactWechatId }, { name: 1, wechatId: 1 }).lean<ContactDoc>())),
+  ]);
+  const sById = new Map(suppliers.map((s) => [String(s._id), s]));
+  const readBy = new Map(reads.map((r) => [String(r.threadId), r.count]));
+  const nameBy = new Map(contacts.filter(Boolean).map((c) => [c!.wechatId, c!.name]));
+  return {
+    items: slice.map((t) => {
+      const s = t.supplierId ? sById.get(String(t.supplierId)) : undefined;
+      return {
+        id: String(t._id),
+        key: t.key,
+        kind: t.kind,
+        title: t.topic ?? (t.contactWechatId ? nameBy.get(t.contactWechatId) : undefined) ?? t.key,
+        supplier: s ? { id: String(s._id), code: s.code, name: s.name, segment: s.segment } : null,
+        lastMessageAt: t.lastMessageAt ?? null,
+        messageCount: t.messageCount ?? 0,
+        unread: Math.max(0, (t.messageCount ?? 0) - (readBy.get(String(t._id)) ?? 0)),
+        needsReply: needs(t),
+      };
+    }),
+    page,
+    hasMore: threads.length > page * PAGE,
+  };
+}
+
+/** A thread the user may open, else 404 (not 403: do not confirm it exists). */
+export async function threadFor(user: ConsoleUser, threadId: string): Promise<ThreadDoc> {
+  const t = await Thread.findOne({ _id: threadId }).lean<ThreadDoc>();
+  if (!t) throw new NotFoundError('no such thread');
+  if (!user.seesAll) {
+    const mine = t.supplierId && (await Supplier.exists({ _id: t.supplierId, managerId: new Types.ObjectId(user.id) }));
+    if (!mine) throw new NotFoundError('no such thread');
+  }
+  return t;
+}
+
+export async function markRead(user: ConsoleUser, t: ThreadDoc, now: Date): Promise<void> {
+  await ThreadRead.updateOne(
+    { managerId: new Types.ObjectId(user.id), threadId: t._id },
+    { $max: { count: t.messageCount ?? 0 }, $set: { at: now } },
+    { upsert: true },
+  ).catch((err) => {
+    if ((err as { code?: number }).code !== 11000) throw err; // two tabs at once: one marker
+  });
+}
+
+/** Newest first, `limit` messages older than `before`; or, with `after`, the ones newer (oldest first). */
+export async function threadMessages(threadId: Types.ObjectId, opts: { before?: Date; after?: Date; limit?: number }): Promise<MessageDoc[]> {
+  const limit = opts.limit ?? PAGE;
+  if (opts.after) return Message.find({ threadId, ts: { $gt: opts.after } }).sort({ ts: 1 }).limit(200).lean<MessageDoc[]>();
+  const q: Record<string, unknown> = { threadId };
+  if (opts.before) q.ts = { $lt: opts.before };
+  return Message.find(q).sort({ ts: -1 }).limit(limit).lean<MessageDoc[]>();
+}
+
+/** Replies typed in the console for this chat, newest first (their delivery status). */
+export async function threadOutbox(t: Pick<ThreadDoc, 'key'>, limit = 50): Promise<NoticeDoc[]> {
+  return Notice.find({ to: t.key, kind: 'message' }).sort({ createdAt: -1 }).limit(limit).lean<NoticeDoc[]>();
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Search over original and translated text. Not a hot path: a regex over the messages the user
+ * may see (on the embedded engine that is a scan; MongoDB would use a text index past a small
+ * team), newest first, at most 50.
+ */
+export async function searchMessages(user: ConsoleUser, q: string): Promise<{ message: MessageDoc; thread: ThreadDoc | null }[]> {
+  const ids = await visibleSupplierIds(user);
+  const re = { $regex: escapeRegex(q), $options: 'i' };
+  const filter: Record<string, unknown> = { $or: [{ text: re }, { 'translations.en.text': re }, { 'translations.ru.text': re }, { 'translations.zh.text': re }] };
+  if (ids) filter.supplierId = { $in: [...ids].map((i) => new Types.ObjectId(i)) };
+  const found = await Message.find(filter).sort({ ts: -1 }).limit(50).lean<MessageDoc[]>();
+  const threadIds = [...new Set(found.map((m) => String(m.threadId)))];
+  const threads = threadIds.length ? await Thread.find({ _id: { $in: threadIds } }).lean<ThreadDoc[]>() : [];
+  const byId = new Map(threads.map((t) => [String(t._id), t]));
+  return found.map((message) => ({ message, thread: byId.get(String(message.threadId)) ?? null }));
+}
+
+/** The manager's text in Chinese; a provider failure is a clear 503, never a 500. */
+export async function toChinese(translation: Pick<TranslationService, 'translateText'>, text: string): Promise<string> {
+  try {
+    return (await translation.translateText(text, 'zh')).text;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new UnavailableError(`translation is unavailable right now (${(err as Error).message}); nothing was sent — try again, or type the Chinese yourself`);
+  }
+}
+
+export interface ReplyInput {
+  text: string;
+  /** The Chinese the manager saw in the preview; translated here when absent. */
+  zh?: string;
+  idempotencyKey?: string;
+}
+
+/**
+ * Queue a reply for the chat through the outbox (the bot delivers it, paced, with retries and a
+ * visible status). Idempotent by key: a double click or a retried request queues one text.
+ * A translation failure refuses the reply (502) and queues nothing: the text stays in the box.
+ */
+export async function queueReply(user: ConsoleUser, t: ThreadDoc, input: ReplyInput, translation: Pick<TranslationService, 'translateText' | 'detect'>, now: Date): Promise<NoticeDoc> {
+  if (!t.supplierId && !user.seesAll) throw new ForbiddenError('this chat is not linked to a supplier');
+  let zh = input.zh?.trim();
+  if (!zh) {
+    // Typed in Chinese already: sent as written. Otherwise translated; a provider failure is a
+    // clear 503/502 and nothing is queued.
+    zh = translation.detect(input.text) === 'zh' ? input.text : await toChinese(translation, input.text);
+  }
+  const key = `console:${user.id}:${input.idempotencyKey ?? randomUUID()}`;
+  const contact = t.contactWechatId ? await Contact.findOne({ wechatId: t.contactWechatId }, { timezone: 1 }).lean<ContactDoc>() : null;
+  await enqueueNotice(
+    {
+      key,
+      kind: 'message',
+      to: t.key,
+      recipient: { kind: 'supplier', id: t.supplierId ? String(t.supplierId) : undefined, timezone: contact?.timezone ?? 'Asia/Shanghai' },
+      text: zh,
+      original: { text: input.text, lang: user.language },
+      by: new Types.ObjectId(user.id),
+    },
+    now,
+  );
+  await touchThread({ _id: t._id }, now).catch(() => undefined);
+  return (await Notice.findOne({ key }).lean<NoticeDoc>())!;
+}
+
+export interface SupplierCard {
+  id: string;
+  code: string;
+  tag: string | null;
+  name: string;
+  nameEn: string | null;
+  segment: string;
+  timezone: string;
+  manager: { id: string; name: string } | null;
+  contacts: { id: string; name: string; role: string | null; timezone: string; language: string }[];
+  lastContactAt: Date | null;
+}
+
+export async function supplierCard(user: ConsoleUser, s: SupplierDoc): Promise<SupplierCard> {
+  if (!user.seesAll && String(s.managerId ?? '') !== user.id) throw new NotFoundError(`no supplier with code ${s.code}`);
+  const [contacts, manager, latest] = await Promise.all([
+    Contact.find({ supplierId: s._id }).lean<ContactDoc[]>(),
+    s.managerId ? Manager.findOne({ _id: s.managerId }, { name: 1 }).lean<ManagerDoc>() : null,
+    Thread.find({ supplierId: s._id }, { lastMessageAt: 1 }).sort({ lastMessageAt: -1 }).limit(1).lean<ThreadDoc[]>(),
+  ]);
+  return {
+    id: String(s._id),
+    code: s.code,
+    tag: s.tag ?? null,
+    name: s.name,
+    nameEn: s.nameEn ?? null,
+    segment: s.segment,
+    timezone: s.timezone,
+    manager: manager ? { id: String(manager._id), name: manager.name } : null,
+    contacts: contacts.map((c) => ({ id: String(c._id), name: c.name, role: c.role ?? null, timezone: c.timezone ?? s.timezone, language: c.language ?? 'zh' })),
+    lastContactAt: latest[0]?.lastMessageAt ?? null,
+  };
+}

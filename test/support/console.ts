@@ -1,0 +1,84 @@
+// Everything the web console talks to, for API and browser tests and the console bench: the
+// real server on a free port (with its live hub), the real bot over wechaty-puppet-mock, the
+// translation service against the TMT fake, and a delivery worker on the real clock.
+import supertest from 'supertest';
+import type { Config } from '../../shared/config/index.js';
+import { createLiveHub } from '../../shared/live/index.js';
+import { createAccount, type ConsoleUser } from '../../shared/managers/accounts.js';
+import { createDeliveryWorker, type DeliveryWorker } from '../../shared/notices/index.js';
+import { createMirror, Thread, type ThreadDoc } from '../../shared/threads/index.js';
+import { createTranslationService, type TranslationService } from '../../shared/translation/index.js';
+import { startServer } from '../../server/index.js';
+import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
+import { testConfig } from './api.js';
+import { startTestBot, waitForMessages, withTimeout, type TestBot } from './bot.js';
+
+export interface ConsoleRig {
+  config: Config;
+  url: string;
+  tmt: TmtFake;
+  bot: TestBot;
+  translation: TranslationService;
+  delivery: DeliveryWorker;
+  admin: ConsoleUser & { password: string };
+  stop(): Promise<void>;
+}
+
+export const ADMIN = { login: 'admin', password: 'admin-password-1', name: 'Alice Admin' };
+
+export async function startConsoleRig(opts: { livePollMs?: number; delivery?: boolean } = {}): Promise<ConsoleRig> {
+  const tmt = await startTmtFake({ rps: 1000 });
+  const config = testConfig({
+    TRANSLATION_PROVIDER: 'tmt',
+    TENCENT_SECRET_ID: tmt.secretId,
+    TENCENT_SECRET_KEY: tmt.secretKey,
+    TMT_ENDPOINT: tmt.endpoint,
+    TMT_PROTOCOL: 'http://',
+    TMT_RPS: '100',
+    MANAGER_LANGS: 'en',
+    PORT: '0',
+  });
+  const translation = createTranslationService({ config, batchWindowMs: 20 });
+  const mirror = createMirror({ onStored: (m, t) => translation.onMessageStored(m, t) });
+  const bot = await startTestBot({ mirror });
+  const http = await startServer(config, { translation, live: createLiveHub({ pollMs: opts.livePollMs ?? 100 }) });
+  const delivery = createDeliveryWorker({ messenger: bot.bot.messenger, pacing: { perChatMs: 0, perAccountPerMin: 10_000 } });
+  if (opts.delivery !== false) delivery.start(100);
+  const admin = { ...(await createAccount({ ...ADMIN, role: 'admin', language: 'en' })), password: ADMIN.password };
+  return {
+    config,
+    url: http.url,
+    tmt,
+    bot,
+    translation,
+    delivery,
+    admin,
+    async stop() {
+      await withTimeout(delivery.stop(), 5000, 'delivery stop').catch(() => undefined);
+      await http.close();
+      await translation.stop();
+      await bot.stop();
+      await tmt.close();
+    },
+  };
+}
+
+/** A supplier writes to the bot (demo supplier `who` of the sandbox); resolves with its thread. */
+export async function supplierSays(rig: ConsoleRig, who: number, text: string): Promise<ThreadDoc> {
+  const before = await waitForMessages({ text }, 0);
+  rig.bot.sb.say(who, text);
+  await waitForMessages({ text }, before + 1);
+  await rig.bot.mirror.flush();
+  const { Message } = await import('../../shared/threads/index.js');
+  const m = (await Message.findOne({ text }).lean())!;
+  return (await Thread.findOne({ _id: m.threadId }).lean<ThreadDoc>())!;
+}
+
+/** A supertest agent signed in to the console; sends the CSRF header on every request. */
+export async function signedInAgent(url: string, login = ADMIN.login, password = ADMIN.password) {
+  const agent = supertest.agent(url);
+  const res = await agent.post('/api/console/session').send({ login, password });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const csrf = res.body.csrf as string;
+  return { agent, csrf, user: res.body.user as ConsoleUser };
+}
