@@ -14,6 +14,9 @@ import { createTranslationService } from '../shared/translation/index.js';
 import { startServer } from '../server/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../shared/notices/index.js';
 import { createScheduler } from '../shared/scheduler/index.js';
+import { ensureAdmin, listAccounts } from '../shared/managers/accounts.js';
+
+const SANDBOX_ADMIN = { login: 'admin', password: 'sandbox-admin' };
 
 const log = getLogger('start');
 const ALL_ROLES = ['db', 'server', 'bot', 'scheduler'] as const;
@@ -33,6 +36,25 @@ function parseRoles(): Set<Role> {
     process.exit(2);
   }
   return new Set(list as Role[]);
+}
+
+/**
+ * The console's first admin: from CONSOLE_ADMIN_PASSWORD, or in the sandbox (its own database)
+ * a known demo login. Otherwise a hint when nobody can sign in yet. Passwords are never logged.
+ */
+async function ensureConsoleAdmin(config: Config) {
+  if (config.console.adminPassword) {
+    await ensureAdmin(config.console.adminLogin, config.console.adminPassword);
+    return;
+  }
+  if (config.bot.sandbox) {
+    await ensureAdmin(SANDBOX_ADMIN.login, SANDBOX_ADMIN.password);
+    console.log(`Sandbox console sign-in: ${SANDBOX_ADMIN.login} / ${SANDBOX_ADMIN.password} (sandbox database only)`);
+    return;
+  }
+  if ((await listAccounts()).length === 0) {
+    log.warn('nobody can sign in to the web console yet: set CONSOLE_ADMIN_PASSWORD (and CONSOLE_ADMIN_LOGIN) and restart');
+  }
 }
 
 async function main() {
@@ -90,25 +112,33 @@ async function main() {
     }
   }
 
+  // One translation service for the bot (messages) and the server (console replies, previews).
+  let translation: ReturnType<typeof createTranslationService> | undefined;
+  if (roles.has('server') || roles.has('bot')) {
+    translation = createTranslationService({ config });
+    running.push({ name: 'translation', stop: () => translation!.stop() });
+  }
+
   if (roles.has('server')) {
-    const http = await startServer(config);
+    await ensureConsoleAdmin(config);
+    const http = await startServer(config, { translation });
     running.push({ name: 'server', stop: () => http.close() });
-    console.log(`Gendan API on ${http.url} (health: ${http.url}/healthz, OpenAPI: ${http.url}/openapi.json)`);
+    console.log(`Gendan console on ${http.url}/console/ · API health ${http.url}/healthz · OpenAPI ${http.url}/openapi.json`);
   }
 
   let botRef: Bot | undefined;
   if (roles.has('bot')) {
     // Translation runs beside the mirror: storing never waits for it; a backlog job picks up
     // whatever a provider outage left pending.
-    const translation = createTranslationService({ config });
-    const seeded = await translation.seedPhrasebook();
+    const tr = translation!;
+    const seeded = await tr.seedPhrasebook();
     if (seeded) log.info({ entries: seeded }, 'phrasebook loaded into translation memory');
-    const stopBacklog = translation.startBacklog(60_000);
-    running.push({ name: 'translation', stop: async () => (stopBacklog(), translation.stop()) });
+    const stopBacklog = tr.startBacklog(60_000);
+    running.push({ name: 'translation backlog', stop: async () => stopBacklog() });
     const sandbox = config.bot.sandbox ? createSandbox() : undefined;
-    const mirror = createMirror({ onStored: (m, t) => translation.onMessageStored(m, t) });
+    const mirror = createMirror({ onStored: (m, t) => tr.onMessageStored(m, t) });
     let bot: Bot | undefined;
-    const onCommand = commandListener({ translation, messenger: () => bot!.messenger });
+    const onCommand = commandListener({ translation: tr, messenger: () => bot!.messenger });
     bot = createBot({ config, puppet: sandbox?.puppet as never, mirror, onCommand });
     botRef = bot;
     await bot.start();

@@ -47,7 +47,8 @@ export function createApp(opts: AppOptions): Koa<AppState> {
     log.debug({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - t) }, 'request');
   });
   app.use(errorMiddleware);
-  app.use(helmet());
+  // No upgrade-insecure-requests: a console on plain http inside an office network must load.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (config.server.consoleOrigin) {
     const origin = config.server.consoleOrigin;
     // CORS only for the web console's origin, and only on the manager API.

@@ -25,6 +25,9 @@ const schema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     CONSOLE_ORIGIN: z.string().url().optional(),
+    // The first web console admin, created at start when that login does not exist yet.
+    CONSOLE_ADMIN_LOGIN: z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/, '3–64 letters, digits, . _ @ -').default('admin'),
+    CONSOLE_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').max(256).optional(),
     UPLOAD_DIR: z.string().min(1).optional(),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(50).default(8),
     TRUST_PROXY: bool.default(false),
@@ -79,6 +82,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   db: { uri?: string; name: string; dataDir: string; engineBin?: string };
   server: { host: string; port: number; sessionSecret?: string; consoleOrigin?: string; uploadDir: string; maxUploadBytes: number; trustProxy: boolean };
+  /** The web console's first admin (shared/managers/accounts.ts ensureAdmin). */
+  console: { adminLogin: string; adminPassword?: string };
   bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean };
   /** Outbox pacing of the bot's WeChat account (shared/notices). */
   notices: { perChatMs: number; perAccountPerMin: number };
@@ -123,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
       trustProxy: e.TRUST_PROXY,
     },
+    console: { adminLogin: e.CONSOLE_ADMIN_LOGIN, adminPassword: e.CONSOLE_ADMIN_PASSWORD },
     bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox },
     notices: { perChatMs: e.NOTICE_PER_CHAT_MS, perAccountPerMin: e.NOTICE_PER_MINUTE },
     translation: {
