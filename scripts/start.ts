@@ -9,7 +9,7 @@ import { isTTY } from '../shared/config/index.js';
 import { createBot, type Bot } from '../bot/index.js';
 import { commandListener } from '../bot/commands.js';
 import { createSandbox, playDemo, registerSandboxManager, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
-import { createMirror } from '../shared/threads/index.js';
+import { backfillThreadDays, createMirror } from '../shared/threads/index.js';
 import { createTranslationService } from '../shared/translation/index.js';
 import { startServer } from '../server/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../shared/notices/index.js';
@@ -105,6 +105,7 @@ async function main() {
   }
   running.push({ name: 'database', stop: () => db.close() });
   await ensureIndexes();
+  await backfillThreadDays();
   if (db.embedded) {
     log.info({ dataDir: db.embedded.dataDir, uri: db.uri }, `embedded database serving; data lives in ${db.embedded.dataDir}`);
     if (roles.size === 1 && roles.has('db')) {

@@ -180,7 +180,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router<AppState> {
     const q = query(ctx, z.object({ before: z.iso.datetime().optional(), after: z.iso.datetime().optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }).strict());
     const t = await threadFor(user(ctx), p.id);
     const [items, outbox] = await Promise.all([
-      threadMessages(t._id, { before: q.before ? new Date(q.before) : undefined, after: q.after ? new Date(q.after) : undefined, limit: q.limit }),
+      threadMessages(t, { before: q.before ? new Date(q.before) : undefined, after: q.after ? new Date(q.after) : undefined, limit: q.limit }),
       threadOutbox(t),
     ]);
     const byPuppet = new Map(outbox.filter((n) => n.puppetId).map((n) => [n.puppetId!, n]));

@@ -6,10 +6,10 @@ import { isDuplicateKey, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager } from '../managers/model.js';
 import { checkDuplicates, createSupplier, normalisePhone, Supplier } from '../suppliers/index.js';
-import { Contact, Message, Thread, MESSAGE_TYPES, type MessageDoc, type ThreadDoc } from './model.js';
+import { Contact, Message, Thread, MESSAGE_TYPES, threadDay, type MessageDoc, type ThreadDoc } from './model.js';
 import { pulseSet } from '../live/index.js';
 
-export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
+export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, threadDay, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
 
 const log = getLogger('mirror');
 
@@ -193,7 +193,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   // Thread counters (messageCount, lastMessageAt) are coalesced: one update per thread per
   // FLUSH_MS instead of one per message, which halves the writes of the hot path. They are
   // derived figures (recountable from messages); flush() runs on close.
-  const counts = new Map<string, { id: Types.ObjectId; n: number; last: Date; lastIn?: Date; lastOut?: Date }>();
+  const counts = new Map<string, { id: Types.ObjectId; n: number; last: Date; lastIn?: Date; lastOut?: Date; days: Set<string> }>();
   let flushTimer: NodeJS.Timeout | undefined;
   function countInThread(id: Types.ObjectId, ts: Date, direction: 'in' | 'out') {
     const k = String(id);
@@ -201,7 +201,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     if (c) {
       c.n++;
       if (ts > c.last) c.last = ts;
-    } else counts.set(k, (c = { id, n: 1, last: ts }));
+    } else counts.set(k, (c = { id, n: 1, last: ts, days: new Set() }));
+    c.days.add(ts.toISOString().slice(0, 10));
     const side = direction === 'in' ? 'lastIn' : 'lastOut';
     if (!c[side] || ts > c[side]) c[side] = ts;
     flushTimer ??= setTimeout(() => void flush().catch((err) => log.warn({ err: (err as Error).message }, 'thread counters not flushed')), FLUSH_MS);
@@ -217,7 +218,12 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
         batch.map((c) =>
           Thread.updateOne(
             { _id: c.id },
-            { $inc: { messageCount: c.n }, $max: { lastMessageAt: c.last, ...(c.lastIn ? { lastInAt: c.lastIn } : {}), ...(c.lastOut ? { lastOutAt: c.lastOut } : {}) }, $set: pulseSet(now) },
+            {
+              $inc: { messageCount: c.n },
+              $max: { lastMessageAt: c.last, ...(c.lastIn ? { lastInAt: c.lastIn } : {}), ...(c.lastOut ? { lastOutAt: c.lastOut } : {}) },
+              $addToSet: { days: { $each: [...c.days] } },
+              $set: pulseSet(now),
+            },
           ),
         ),
       );
@@ -225,8 +231,10 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       for (const c of batch) {
         const k = String(c.id);
         const cur = counts.get(k);
-        if (cur) cur.n += c.n;
-        else counts.set(k, c);
+        if (cur) {
+          cur.n += c.n;
+          for (const d of c.days) cur.days.add(d);
+        } else counts.set(k, c);
       }
       throw err;
     }
@@ -252,6 +260,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
 
     const doc = {
       threadId: thread._id,
+      td: threadDay(thread._id, m.ts),
       supplierId: thread.supplierId ?? undefined,
       puppetId: m.puppetId,
       dedupeKey: dedupeKey(m),
@@ -380,4 +389,31 @@ export function createBufferedMirror(mirror: Mirror, opts: { max?: number; retry
       await mirror.flush().catch((err) => log.warn({ err: (err as Error).message }, 'thread counters not flushed'));
     },
   };
+}
+
+/**
+ * Messages stored before `Message.td` existed get it, and their threads their `days`. Runs once
+ * per database (recorded in ScanState), at start; idempotent if interrupted. Returns how many
+ * messages were updated.
+ */
+export async function backfillThreadDays(): Promise<number> {
+  const { ScanState } = await import('../notices/model.js');
+  const done = await ScanState.findOne({ _id: 'backfill:message-td' }).lean();
+  if (done) return 0;
+  let n = 0;
+  const threads = await Thread.find({}, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+  for (const t of threads) {
+    const missing = await Message.find({ threadId: t._id, td: null }, { ts: 1 }).lean<{ ts: Date }[]>();
+    if (!missing.length) continue;
+    const days = [...new Set(missing.map((m) => m.ts.toISOString().slice(0, 10)))];
+    for (const day of days) {
+      const from = new Date(`${day}T00:00:00Z`);
+      const r = await Message.updateMany({ threadId: t._id, ts: { $gte: from, $lt: new Date(from.getTime() + 86_400_000) }, td: null }, { $set: { td: threadDay(t._id, from) } });
+      n += r.modifiedCount;
+    }
+    await Thread.updateOne({ _id: t._id }, { $addToSet: { days: { $each: days } } });
+  }
+  await ScanState.updateOne({ _id: 'backfill:message-td' }, { $set: { at: new Date() } }, { upsert: true });
+  if (n) log.info({ messages: n }, 'thread-day keys added to older messages');
+  return n;
 }

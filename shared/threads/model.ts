@@ -2,6 +2,8 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
 export const MESSAGE_TYPES = ['text', 'image', 'file', 'voice', 'video', 'link', 'miniprogram', 'emoticon', 'contact', 'location', 'other'] as const;
 export const LANGS = ['zh', 'en', 'ru', 'other'] as const;
+/** The thread-day key of a message (Message.td). */
+export const threadDay = (threadId: { toString(): string }, ts: Date) => `${String(threadId)}|${ts.toISOString().slice(0, 10)}`;
 export type Lang = (typeof LANGS)[number];
 export const TRANSLATION_STATUSES = ['pending', 'done', 'skipped', 'failed'] as const;
 
@@ -44,6 +46,8 @@ const threadSchema = new Schema(
     // Live updates (shared/live): the UTC minute and time of the last visible change.
     pulse: { type: String },
     touchedAt: { type: Date },
+    // The UTC days that have messages (YYYY-MM-DD), for thread pages by day (see Message.td).
+    days: { type: [String], default: [] },
     // Target languages of this thread's translations; empty = the configured manager languages.
     targetLangs: { type: [String], default: [] },
   },
@@ -70,6 +74,10 @@ const translationSchema = new Schema(
 const messageSchema = new Schema(
   {
     threadId: { type: Schema.Types.ObjectId, required: true },
+    // Thread and UTC day, `<threadId>|YYYY-MM-DD`: a thread page reads a day's messages by one
+    // equality. The embedded engine sorts in Go whatever the equality returns, so `{threadId}`
+    // alone would sort every message of a 5,000-message thread for each page.
+    td: { type: String },
     supplierId: { type: Schema.Types.ObjectId },
     // The puppet's message id; unique, so a redelivered event is one record.
     puppetId: { type: String, required: true },
@@ -119,6 +127,8 @@ messageSchema.index({ puppetId: 1 }, { unique: true });
 messageSchema.index({ dedupeKey: 1 }, { unique: true });
 // Serves: thread pages, newest first (`find({threadId}).sort({ts:-1}).limit(50)`).
 messageSchema.index({ threadId: 1, ts: -1 });
+// Serves: thread pages, a day at a time (`find({td})`, see shared/inbox threadMessages).
+messageSchema.index({ td: 1 }, { sparse: true });
 // Serves: the translation backlog job (`find({translationStatus:'pending'})`).
 messageSchema.index({ translationStatus: 1, ts: 1 });
 

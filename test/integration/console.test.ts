@@ -389,3 +389,42 @@ describe('console: the built single-page app', () => {
     expect((await agent.get('/elsewhere')).status).to.equal(404);
   });
 });
+
+describe('console: thread pages a day at a time', () => {
+  it('pages through a thread over several days exactly like one sorted query, and older messages are backfilled once', async () => {
+    const { createMirror } = await import('../../shared/threads/index.js');
+    const { backfillThreadDays } = await import('../../shared/threads/index.js');
+    const { threadMessages } = await import('../../shared/inbox/index.js');
+    const mirror = createMirror();
+    const base = Date.UTC(2026, 10, 20, 22, 0, 0);
+    // 40 messages over 4 days (crossing UTC midnights), stored out of order.
+    const order = Array.from({ length: 40 }, (_, i) => i).sort((a, b) => ((a * 17) % 40) - ((b * 17) % 40));
+    for (const i of order) {
+      await mirror.ingest({ puppetId: `d${i}`, chat: { kind: 'dm', id: 'sup-days' }, sender: { wechatId: 'sup-days', name: '赵' }, self: false, type: 'text', text: `消息${i}`, ts: new Date(base + i * 2.5 * 3600_000) });
+    }
+    await mirror.flush();
+    const t = (await Thread.findOne({ key: 'dm:sup-days' }).lean())!;
+    expect(t.days).to.have.length(5);
+    const all = await Message.find({ threadId: t._id }).sort({ ts: -1 }).lean();
+    const paged: string[] = [];
+    let before: Date | undefined;
+    for (;;) {
+      const page = await threadMessages(t, { before, limit: 7 });
+      if (!page.length) break;
+      paged.push(...page.map((m) => m.text));
+      before = page[page.length - 1]!.ts;
+    }
+    expect(paged).to.deep.equal(all.map((m) => m.text));
+    const after = await threadMessages(t, { after: all[5]!.ts });
+    expect(after.map((m) => m.text)).to.deep.equal(all.slice(0, 5).reverse().map((m) => m.text));
+
+    // Messages from before the thread-day key: backfilled once, then paged the same way.
+    await Message.updateMany({ threadId: t._id }, { $unset: { td: 1 } });
+    await Thread.updateOne({ _id: t._id }, { $set: { days: [] } });
+    expect(await backfillThreadDays()).to.equal(40);
+    expect(await backfillThreadDays()).to.equal(0);
+    const t2 = (await Thread.findOne({ _id: t._id }).lean())!;
+    expect([...t2.days].sort()).to.deep.equal([...t.days].sort());
+    expect((await threadMessages(t2, { limit: 40 })).map((m) => m.text)).to.deep.equal(all.map((m) => m.text));
+  });
+});
