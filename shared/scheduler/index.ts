@@ -7,6 +7,7 @@ import mongoose from 'mongoose';
 import { getLogger } from '../log/index.js';
 import { pruneNotices, type DeliveryWorker } from '../notices/index.js';
 import { pruneAuthRecords } from '../auth/index.js';
+import { pruneSessions } from '../managers/accounts.js';
 import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js';
 import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment } from './rules.js';
 
@@ -89,6 +90,7 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
       auth: await pruneAuthRecords(now),
       orderLists: await reconcileOrderIndexes(),
       notices: await pruneNotices(new Date(now.getTime() - 90 * 86_400_000)),
+      consoleSessions: await pruneSessions(now),
     };
   });
 

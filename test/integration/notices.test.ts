@@ -447,9 +447,13 @@ describe('notices: the real bot offline, then logged in', function () {
 
 describe('scheduler: nightly upkeep', function () {
   this.timeout(30_000);
-  it('runs as an Agenda job and removes old idempotency keys', async () => {
+  it('runs as an Agenda job and removes old idempotency keys and expired console sessions', async () => {
     const { IdempotencyKey } = await import('../../shared/orders/index.js');
+    const { ConsoleSession } = await import('../../shared/managers/accounts.js');
     const now = at('2026-11-24T02:00:00Z');
+    const mgr = new Types.ObjectId();
+    await ConsoleSession.create({ tokenHash: 'expired', managerId: mgr, csrf: 'x', createdAt: at('2026-11-20T00:00:00Z'), expiresAt: at('2026-11-23T00:00:00Z') });
+    await ConsoleSession.create({ tokenHash: 'live', managerId: mgr, csrf: 'y', createdAt: now, expiresAt: at('2026-11-24T12:00:00Z') });
     await IdempotencyKey.create({ key: 'old:1', at: at('2026-11-01T00:00:00Z') });
     await IdempotencyKey.create({ key: 'new:1', at: now });
     const s = await createScheduler({ clock: () => now, processEvery: 200, name: 'upkeep' });
@@ -458,6 +462,8 @@ describe('scheduler: nightly upkeep', function () {
       await s.agenda.now(JOBS.upkeep);
       for (let i = 0; i < 100 && (await IdempotencyKey.countDocuments({ key: 'old:1' })) > 0; i++) await new Promise((ok) => setTimeout(ok, 100));
       expect(await IdempotencyKey.countDocuments({})).to.equal(1);
+      for (let i = 0; i < 50 && (await ConsoleSession.countDocuments({ tokenHash: 'expired' })) > 0; i++) await new Promise((ok) => setTimeout(ok, 100));
+      expect((await ConsoleSession.find({}).lean()).map((x) => x.tokenHash)).to.deep.equal(['live']);
     } finally {
       await s.stop();
     }
