@@ -15,6 +15,7 @@ import { startServer } from '../server/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../shared/notices/index.js';
 import { createScheduler } from '../shared/scheduler/index.js';
 import { ensureAdmin, listAccounts } from '../shared/managers/accounts.js';
+import { configurePerformance, DEFAULT_SETTINGS, parseWorkHours } from '../shared/performance/index.js';
 
 const SANDBOX_ADMIN = { login: 'admin', password: 'sandbox-admin' };
 
@@ -106,6 +107,13 @@ async function main() {
   running.push({ name: 'database', stop: () => db.close() });
   await ensureIndexes();
   await backfillThreadDays();
+  configurePerformance({
+    weights: { ...DEFAULT_SETTINGS.weights, ...config.performance.weights },
+    supplierHours: parseWorkHours(config.performance.supplierWorkHours),
+    managerHours: parseWorkHours(config.performance.managerWorkHours),
+    escalateAfterMin: config.performance.escalateAfterMin,
+    resolveWithinDays: config.performance.resolveWithinDays,
+  });
   if (db.embedded) {
     log.info({ dataDir: db.embedded.dataDir, uri: db.uri }, `embedded database serving; data lives in ${db.embedded.dataDir}`);
     if (roles.size === 1 && roles.has('db')) {

@@ -18,6 +18,7 @@ import { openApiDocument } from './openapi.js';
 import { consoleRoutes } from './console/api.js';
 import { consoleStatic } from './console/static.js';
 import { managerRoutes } from './routes/manager.js';
+import { performanceRoutes } from './routes/performance.js';
 import { mpRoutes } from './routes/mp.js';
 
 const log = getLogger('http');
@@ -72,7 +73,7 @@ export function createApp(opts: AppOptions): Koa<AppState> {
   const wechatAuth = opts.wechatAuth ?? createWechatAuth(config);
   const translation = opts.translation ?? createTranslationService({ config });
   const live = opts.live ?? createLiveHub();
-  for (const r of [base, consoleRoutes({ config, clock, translation, live }), mpRoutes(config, wechatAuth, clock), managerRoutes(config, clock)]) {
+  for (const r of [base, consoleRoutes({ config, clock, translation, live }), mpRoutes(config, wechatAuth, clock), performanceRoutes(config, clock), managerRoutes(config, clock)]) {
     app.use(r.routes());
     app.use(r.allowedMethods());
   }

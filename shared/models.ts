@@ -10,3 +10,4 @@ import './auth/index.js';
 import './notices/model.js';
 import './managers/accounts.js';
 import './inbox/index.js';
+import './performance/index.js';

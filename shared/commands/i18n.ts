@@ -31,6 +31,8 @@ const en = {
   noSupplier: 'No supplier {code}.',
   tr: '{text}',
   unavailable: 'Translation is unavailable right now: not sent.',
+  kpi: '{code} {name} · {period}: class {cls} (score {score}{trend})\nOn time {onTime} of {done} milestones · avg {late} d late · {replanned} re-planned\nReplies: median {median}, p90 {p90} (working time, {replies} replies)\nOrders {orders} · customs delays {customs} · claims {claims}\n{reasons}',
+  kpiNoData: 'no data',
 };
 
 const ru: typeof en = {
@@ -63,6 +65,8 @@ const ru: typeof en = {
   noSupplier: 'Поставщика {code} нет.',
   tr: '{text}',
   unavailable: 'Перевод сейчас недоступен: не отправлено.',
+  kpi: '{code} {name} · {period}: класс {cls} (балл {score}{trend})\nВ срок {onTime} из {done} этапов · опоздание в среднем {late} дн. · переносов {replanned}\nОтветы: медиана {median}, p90 {p90} (рабочее время, ответов {replies})\nЗаказов {orders} · задержек на таможне {customs} · претензий {claims}\n{reasons}',
+  kpiNoData: 'нет данных',
 };
 
 export type Key = keyof typeof en;

@@ -9,6 +9,7 @@ import { Manager, type ManagerDoc } from '../managers/model.js';
 import {
   MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc,
 } from '../orders/index.js';
+import { periodOf, setSegment, supplierScorecard } from '../performance/index.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
 import { Message, Thread, type MessageDoc, type ThreadDoc } from '../threads/index.js';
 import type { TranslationService } from '../translation/index.js';
@@ -155,8 +156,34 @@ export function createCommandHandler(deps: CommandDeps) {
       }
       case 'segment': {
         const s = await supplierOrThrow(cmd.code);
-        await Supplier.updateOne({ _id: s._id }, { $set: { segment: cmd.segment } });
+        await setSegment(s._id, cmd.segment, by, 'set by /segment', now);
         return t(lang, 'segmented', { code: s.code, segment: cmd.segment });
+      }
+      case 'kpi': {
+        const s = await supplierOrThrow(cmd.code);
+        const sc = await supplierScorecard(s._id, cmd.period ?? periodOf(now));
+        const k = sc.kpis;
+        const none = t(lang, 'kpiNoData');
+        const dur = (min: number | null) => (min === null ? none : min >= 60 ? `${Math.round(min / 6) / 10} h` : `${Math.round(min)} min`);
+        return t(lang, 'kpi', {
+          code: s.code,
+          name: s.name,
+          period: sc.period,
+          cls: sc.class ?? '—',
+          score: sc.score ?? none,
+          trend: sc.trend === null ? '' : `, ${sc.trend >= 0 ? '+' : ''}${sc.trend} vs ${sc.previous.period}`,
+          onTime: k.onTimeRate === null ? none : `${Math.round(k.onTimeRate * 100)}%`,
+          done: k.milestonesDone,
+          late: k.avgDaysLate ?? 0,
+          replanned: k.replanned,
+          median: dur(k.replyMedianMin),
+          p90: dur(k.replyP90Min),
+          replies: k.replies,
+          orders: k.orders,
+          customs: k.customsDelays,
+          claims: k.claims,
+          reasons: sc.reasons.map((r) => `• ${r}`).join('\n'),
+        });
       }
       case 'tr': {
         try {

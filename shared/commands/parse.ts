@@ -15,6 +15,7 @@ export type Command =
   | { name: 'bind'; code: string }
   | { name: 'assign'; code: string; manager: string }
   | { name: 'segment'; code: string; segment: 'strategic' | 'new' | 'problem' }
+  | { name: 'kpi'; code: string; period?: string }
   | { name: 'tr'; text: string };
 
 export type CommandName = Command['name'];
@@ -32,6 +33,7 @@ export const USAGE: Record<CommandName, string> = {
   bind: '/bind <supplier code>',
   assign: '/assign <supplier code> <manager>',
   segment: '/segment <supplier code> strategic|new|problem',
+  kpi: '/kpi <supplier code> [YYYY-MM]',
   tr: '/tr <text>',
 };
 
@@ -156,6 +158,12 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
       const [code, seg] = args;
       if (!code || (seg !== 'strategic' && seg !== 'new' && seg !== 'problem')) return fail('supplier code and strategic|new|problem are required');
       return { ok: true, command: { name, code: code.toUpperCase(), segment: seg } };
+    }
+    case 'kpi': {
+      const [code, period] = args;
+      if (!code) return fail('supplier code is required');
+      if (period !== undefined && !/^20\d\d-(0[1-9]|1[0-2])$/.test(period)) return fail(`"${period}" is not a month (YYYY-MM)`);
+      return { ok: true, command: { name, code: code.toUpperCase(), period } };
     }
     case 'tr': {
       const t = restRaw(1);

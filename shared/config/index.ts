@@ -57,6 +57,26 @@ const schema = z
     WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
 
     SANDBOX: bool.optional(),
+    // Supplier performance (shared/performance)
+    KPI_WEIGHTS: z
+      .string()
+      .default('delivery:0.5,responsiveness:0.3,quality:0.2')
+      .transform((s, ctx) => {
+        const w: Record<string, number> = {};
+        for (const part of s.split(',')) {
+          const [k, v] = part.split(':').map((x) => x.trim());
+          if (!k || !['delivery', 'responsiveness', 'quality'].includes(k) || v === undefined || !(Number(v) >= 0)) {
+            ctx.addIssue({ code: 'custom', message: 'like delivery:0.5,responsiveness:0.3,quality:0.2' });
+            return z.NEVER;
+          }
+          w[k] = Number(v);
+        }
+        return w as { delivery?: number; responsiveness?: number; quality?: number };
+      }),
+    SUPPLIER_WORK_HOURS: z.string().regex(/^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/, 'like 09:00-18:00').default('09:00-18:00'),
+    MANAGER_WORK_HOURS: z.string().regex(/^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/, 'like 09:00-18:00').default('09:00-18:00'),
+    ESCALATE_AFTER_MIN: z.coerce.number().int().min(5).max(10_080).default(120),
+    RESOLVE_WITHIN_DAYS: z.coerce.number().int().min(0).max(90).default(3),
   });
 
 /** Rules across keys; checked on the raw values so they are listed with every other problem. */
@@ -82,6 +102,13 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   db: { uri?: string; name: string; dataDir: string; engineBin?: string };
   server: { host: string; port: number; sessionSecret?: string; consoleOrigin?: string; uploadDir: string; maxUploadBytes: number; trustProxy: boolean };
+  performance: {
+    weights: { delivery?: number; responsiveness?: number; quality?: number };
+    supplierWorkHours: string;
+    managerWorkHours: string;
+    escalateAfterMin: number;
+    resolveWithinDays: number;
+  };
   /** The web console's first admin (shared/managers/accounts.ts ensureAdmin). */
   console: { adminLogin: string; adminPassword?: string };
   bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean };
@@ -127,6 +154,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uploadDir: e.UPLOAD_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/uploads`,
       maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
       trustProxy: e.TRUST_PROXY,
+    },
+    performance: {
+      weights: e.KPI_WEIGHTS,
+      supplierWorkHours: e.SUPPLIER_WORK_HOURS,
+      managerWorkHours: e.MANAGER_WORK_HOURS,
+      escalateAfterMin: e.ESCALATE_AFTER_MIN,
+      resolveWithinDays: e.RESOLVE_WITHIN_DAYS,
     },
     console: { adminLogin: e.CONSOLE_ADMIN_LOGIN, adminPassword: e.CONSOLE_ADMIN_PASSWORD },
     bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox },

@@ -77,6 +77,15 @@ async function assertManager(id: string): Promise<void> {
   }
 }
 
+/**
+ * Called after every order write with the order before (null when created) and after: the
+ * supplier KPIs (shared/performance) register here. A hook's failure never fails the write.
+ */
+export const orderWriteHooks: ((before: OrderDoc | null, after: OrderDoc, now: Date) => Promise<void>)[] = [];
+async function afterWrite(before: OrderDoc | null, after: OrderDoc, now: Date): Promise<void> {
+  for (const h of orderWriteHooks) await h(before, after, now).catch((err) => log.warn({ err: (err as Error).message }, 'order write hook failed'));
+}
+
 export async function createOrder(input: NewOrder, by: string, now = new Date()): Promise<OrderDoc> {
   const supplier = await Supplier.findOne({ code: normaliseCode(input.supplierCode) }).lean<SupplierDoc>();
   if (!supplier) throw new ValidationError(`no supplier with code ${input.supplierCode}`, { field: 'supplierCode' });
@@ -98,6 +107,7 @@ export async function createOrder(input: NewOrder, by: string, now = new Date())
     await OrderEvent.create({ orderId: doc._id, at: now, by, kind: 'created', after: { number: doc.number } });
     const created = doc.toObject() as unknown as OrderDoc;
     await syncAfterWrite(created);
+    await afterWrite(null, created, now);
     return created;
   } catch (err) {
     if (isDuplicateKey(err)) throw new ConflictError(`order ${input.number} exists already`, { field: 'number' });
@@ -414,6 +424,7 @@ async function guardedChange(
       await OrderEvent.create({ orderId: order._id, at: now, by, ...c.event });
       const fresh = await getOrder(order._id);
       await syncAfterWrite(fresh);
+      await afterWrite(order, fresh, now);
       return { order: fresh, changed: true };
     }
   }
@@ -496,7 +507,9 @@ export async function reportCustoms(u: CustomsUpdate): Promise<WriteResult> {
       u.scope,
       (o) => {
         const cur = o.customs ?? { status: 'none' };
-        const next = { status: u.status, reason: u.reason, expectedDate: u.expectedDate, updatedAt: now, updatedBy: u.by };
+        // heldAt: when customs first held it (a customs delay, counted in the supplier's KPIs).
+        const heldAt = (cur as { heldAt?: Date }).heldAt ?? (u.status === 'held' ? now : undefined);
+        const next = { status: u.status, reason: u.reason, expectedDate: u.expectedDate, updatedAt: now, updatedBy: u.by, ...(heldAt ? { heldAt } : {}) };
         if (cur.status === next.status && cur.reason === next.reason && String(cur.expectedDate ?? '') === String(next.expectedDate ?? '')) return undefined;
         return { set: { customs: next }, event: { kind: 'customs', before: cur, after: next, reason: u.reason } };
       },

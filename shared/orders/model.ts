@@ -77,7 +77,7 @@ const orderSchema = new Schema(
     status: { type: String, enum: ['open', 'closed'], default: 'open' },
     customs: {
       type: new Schema(
-        { status: { type: String, enum: ['none', 'held', 'cleared'], default: 'none' }, reason: String, expectedDate: Date, updatedAt: Date, updatedBy: String },
+        { status: { type: String, enum: ['none', 'held', 'cleared'], default: 'none' }, reason: String, expectedDate: Date, updatedAt: Date, updatedBy: String, heldAt: Date },
         { _id: false },
       ),
       default: () => ({ status: 'none' }),

@@ -9,6 +9,8 @@ import { pruneNotices, type DeliveryWorker } from '../notices/index.js';
 import { pruneAuthRecords } from '../auth/index.js';
 import { pruneSessions } from '../managers/accounts.js';
 import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js';
+import { proposeSegments, reconcileKpis } from '../performance/index.js';
+import { escalateUnanswered } from '../performance/routing.js';
 import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment } from './rules.js';
 
 export * from './rules.js';
@@ -21,6 +23,8 @@ export const JOBS = {
   customs: 'customs-scan',
   alerts: 'alerts-scan',
   upkeep: 'nightly-upkeep',
+  escalate: 'unanswered-escalation',
+  kpi: 'nightly-kpi',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -32,6 +36,8 @@ export const JOB_INTERVALS: Record<JobName, string> = {
   [JOBS.customs]: '1 minute',
   [JOBS.alerts]: '1 minute',
   [JOBS.upkeep]: '1 day',
+  [JOBS.escalate]: '5 minutes',
+  [JOBS.kpi]: '1 day',
 };
 
 export interface SchedulerOptions {
@@ -92,6 +98,16 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
       notices: await pruneNotices(new Date(now.getTime() - 90 * 86_400_000)),
       consoleSessions: await pruneSessions(now),
     };
+  });
+
+  job(JOBS.escalate, () => escalateUnanswered(clock()));
+  // KPIs are kept current by increments; once a night they are recomputed from the data (repairs
+  // anything a crash or a failed increment left), then segment proposals are made.
+  job(JOBS.kpi, async () => {
+    const now = clock();
+    const t = Date.now();
+    const r = await reconcileKpis({ now });
+    return { ...r, ms: Date.now() - t, proposals: await proposeSegments(now) };
   });
 
   return {

@@ -50,14 +50,23 @@ async function overdueNotices(o: OrderDoc, now: Date, m0?: Memo): Promise<number
   const base = `overdue:${o._id}:${ms}:${dayOf(now)}`;
   let n = 0;
   const chat = await memo(m0, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
+  const s = await memo(m0, `tz:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1, segment: 1 }).lean<SupplierDoc>());
   if (chat) {
-    const s = await memo(m0, `tz:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>());
     if (await enqueueNotice({ key: `${base}:supplier`, topic: `overdue:${o._id}:${ms}:supplier`, kind: 'overdue', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: overdueForSupplier(facts), orderId: o._id }, now)) n++;
   }
   const m = await memo(m0, `mgr:${o.managerId ?? ''}:${o.supplierId}`, () => managerOf(o));
   if (m?.wechatId) {
     const lang = m.language === 'ru' ? 'ru' : 'en';
     if (await enqueueNotice({ key: `${base}:manager:${m._id}`, topic: `overdue:${o._id}:${ms}:manager:${m._id}`, kind: 'overdue', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: overdueForManager(facts, lang), orderId: o._id }, now)) n++;
+  }
+  // A strategic supplier's slip also goes to the head of purchasing.
+  if (s?.segment === 'strategic') {
+    const heads = await memo(m0, 'heads', () => Manager.find({ role: 'head', active: { $ne: false } }).lean<ManagerDoc[]>());
+    for (const h of heads) {
+      if (!h.wechatId || String(h._id) === String(m?._id)) continue;
+      const lang = h.language === 'ru' ? 'ru' : 'en';
+      if (await enqueueNotice({ key: `${base}:head:${h._id}`, topic: `overdue:${o._id}:${ms}:head:${h._id}`, kind: 'overdue', to: dmKey(h.wechatId), recipient: { kind: 'manager', id: String(h._id), timezone: h.timezone }, text: overdueForManager(facts, lang), orderId: o._id }, now)) n++;
+    }
   }
   return n;
 }

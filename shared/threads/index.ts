@@ -8,6 +8,9 @@ import { Manager } from '../managers/model.js';
 import { checkDuplicates, createSupplier, normalisePhone, Supplier } from '../suppliers/index.js';
 import { Contact, Message, Thread, MESSAGE_TYPES, threadDay, type MessageDoc, type ThreadDoc } from './model.js';
 import { pulseSet } from '../live/index.js';
+import { recordResponses, sideOf, step, type AwaitState, type ResponseSample, type Side } from '../performance/index.js';
+
+const awaitSet = (st?: AwaitState) => (st?.awaiting ? { awaiting: st.awaiting, awaitingSince: st.since } : {});
 
 export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, threadDay, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
 
@@ -193,18 +196,25 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   // Thread counters (messageCount, lastMessageAt) are coalesced: one update per thread per
   // FLUSH_MS instead of one per message, which halves the writes of the hot path. They are
   // derived figures (recountable from messages); flush() runs on close.
-  const counts = new Map<string, { id: Types.ObjectId; n: number; last: Date; lastIn?: Date; lastOut?: Date; days: Set<string> }>();
+  type Pending = { id: Types.ObjectId; supplierId?: string; n: number; last: Date; lastIn?: Date; lastOut?: Date; days: Set<string>; said: { side: Side; ts: Date }[]; init: AwaitState };
+  const counts = new Map<string, Pending>();
+  // Who owes an answer per thread (response times, escalation): this process's view, seeded
+  // from the stored thread, written with the counters.
+  const awaitState = new Map<string, AwaitState>();
   let flushTimer: NodeJS.Timeout | undefined;
-  function countInThread(id: Types.ObjectId, ts: Date, direction: 'in' | 'out') {
+  function countInThread(thread: ThreadDoc, ts: Date, direction: 'in' | 'out', side: Side | undefined) {
+    const id = thread._id;
     const k = String(id);
     let c = counts.get(k);
     if (c) {
       c.n++;
       if (ts > c.last) c.last = ts;
-    } else counts.set(k, (c = { id, n: 1, last: ts, days: new Set() }));
+    } else counts.set(k, (c = { id, n: 1, last: ts, days: new Set(), said: [], init: { awaiting: thread.awaiting as Side | undefined, since: thread.awaitingSince } }));
+    if (thread.supplierId) c.supplierId = String(thread.supplierId);
+    if (side) c.said.push({ side, ts });
     c.days.add(ts.toISOString().slice(0, 10));
-    const side = direction === 'in' ? 'lastIn' : 'lastOut';
-    if (!c[side] || ts > c[side]) c[side] = ts;
+    const last = direction === 'in' ? 'lastIn' : 'lastOut';
+    if (!c[last] || ts > c[last]) c[last] = ts;
     flushTimer ??= setTimeout(() => void flush().catch((err) => log.warn({ err: (err as Error).message }, 'thread counters not flushed')), FLUSH_MS);
   }
   async function flush() {
@@ -212,6 +222,25 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     flushTimer = undefined;
     const batch = [...counts.values()];
     counts.clear();
+    // Replay what each thread said in this batch through the response machine.
+    const samples: { supplierId: string; sample: ResponseSample }[] = [];
+    const states = new Map<string, AwaitState>();
+    for (const c of batch) {
+      const k = String(c.id);
+      let st = awaitState.get(k) ?? c.init;
+      for (const e of c.said.sort((a, b) => a.ts.getTime() - b.ts.getTime())) {
+        const r = step(st, e.side, e.ts);
+        st = r.state;
+        if (r.sample && c.supplierId) samples.push({ supplierId: c.supplierId, sample: r.sample });
+      }
+      states.set(k, st);
+      if (awaitState.size > 20_000) awaitState.clear();
+      awaitState.set(k, st);
+      c.said = []; // consumed: a retry of this batch's counters must not replay them
+    }
+    if (samples.length) {
+      await recordResponses(samples).catch((err) => log.warn({ err: (err as Error).message }, 'response times not recorded; the nightly reconcile repairs them'));
+    }
     try {
       const now = new Date();
       await Promise.all(
@@ -222,7 +251,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
               $inc: { messageCount: c.n },
               $max: { lastMessageAt: c.last, ...(c.lastIn ? { lastInAt: c.lastIn } : {}), ...(c.lastOut ? { lastOutAt: c.lastOut } : {}) },
               $addToSet: { days: { $each: [...c.days] } },
-              $set: pulseSet(now),
+              $set: { ...pulseSet(now), ...awaitSet(states.get(String(c.id))) },
             },
           ),
         ),
@@ -287,7 +316,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       if (!prior) throw err;
       return { message: prior, created: false };
     }
-    countInThread(thread._id, m.ts, doc.direction);
+    countInThread(thread, m.ts, doc.direction, sideOf(doc));
     if (opts.onStored) {
       Promise.resolve()
         .then(() => opts.onStored!(message, thread))

@@ -46,6 +46,10 @@ const threadSchema = new Schema(
     // Live updates (shared/live): the UTC minute and time of the last visible change.
     pulse: { type: String },
     touchedAt: { type: Date },
+    // Who owes an answer and since when (shared/performance): 'manager' = a supplier message
+    // waits for our reply (escalation reads these), 'supplier' = we wait for theirs.
+    awaiting: { type: String, enum: ['supplier', 'manager'] },
+    awaitingSince: { type: Date },
     // The UTC days that have messages (YYYY-MM-DD), for thread pages by day (see Message.td).
     days: { type: [String], default: [] },
     // Target languages of this thread's translations; empty = the configured manager languages.
@@ -57,6 +61,8 @@ const threadSchema = new Schema(
 threadSchema.index({ key: 1 }, { unique: true });
 // Serves: threads of a supplier (console inbox filter, `/thread CODE`).
 threadSchema.index({ supplierId: 1, lastMessageAt: -1 });
+// Serves: the escalation of unanswered supplier messages (`find({awaiting:'manager'})`).
+threadSchema.index({ awaiting: 1 }, { sparse: true });
 // Serves: the console's live poll (`find({pulse: <this minute>})`).
 threadSchema.index({ pulse: 1 }, { sparse: true });
 
