@@ -1,6 +1,7 @@
 // The WeChat adapter: Wechaty with the puppet from config. Turns each Wechaty message into a
 // plain InboundMessage for the mirror, records bot health, and implements the Messenger port.
 // Every listener is wrapped: nothing throws into Wechaty.
+import { FileBox } from 'file-box';
 import { WechatyBuilder, types, type Wechaty } from 'wechaty';
 import type { Message as WechatyMessage } from 'wechaty';
 import type * as PUPPET from 'wechaty-puppet';
@@ -194,26 +195,31 @@ export function createBot(opts: BotOptions): Bot {
       .on('message', safe('message', onMessage));
   }
 
+  async function sayTo(to: ChatKey, what: string | FileBox): Promise<SendResult> {
+    if (!loggedIn || !isReady) throw new Error('bot is not logged in and ready');
+    const [kind, ...rest] = to.split(':');
+    const id = rest.join(':');
+    if (kind === 'room') {
+      const room = await wechaty.Room.find({ id });
+      if (!room) throw new Error(`room ${id} not found`);
+      const sent = await room.say(what as string);
+      return { puppetId: (sent as WechatyMessage | undefined)?.id };
+    }
+    if (kind === 'dm') {
+      const contact = await wechaty.Contact.find({ id });
+      if (!contact) throw new Error(`contact ${id} not found`);
+      const sent = await contact.say(what as string);
+      return { puppetId: (sent as WechatyMessage | undefined)?.id };
+    }
+    throw new Error(`bad chat key ${to}`);
+  }
+
   const messenger: Messenger = {
     isReady: () => loggedIn && isReady,
-    async sendText(to: ChatKey, text: string): Promise<SendResult> {
-      if (!loggedIn || !isReady) throw new Error('bot is not logged in and ready');
-      const [kind, ...rest] = to.split(':');
-      const id = rest.join(':');
-      if (kind === 'room') {
-        const room = await wechaty.Room.find({ id });
-        if (!room) throw new Error(`room ${id} not found`);
-        const sent = await room.say(text);
-        return { puppetId: (sent as WechatyMessage | undefined)?.id };
-      }
-      if (kind === 'dm') {
-        const contact = await wechaty.Contact.find({ id });
-        if (!contact) throw new Error(`contact ${id} not found`);
-        const sent = await contact.say(text);
-        return { puppetId: (sent as WechatyMessage | undefined)?.id };
-      }
-      throw new Error(`bad chat key ${to}`);
-    },
+    sendText: (to, text) => sayTo(to, text),
+    // Reports go out as files (FileBox), through the same outbox and pacing as texts. Base64:
+    // the puppet (service or mock) serialises the box, which a buffer-backed one cannot do.
+    sendFile: (to, file) => sayTo(to, FileBox.fromBase64(file.data.toString('base64'), file.name)),
   };
 
   return {

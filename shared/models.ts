@@ -11,3 +11,5 @@ import './notices/model.js';
 import './managers/accounts.js';
 import './inbox/index.js';
 import './performance/index.js';
+import './money/index.js';
+import './prices/index.js';

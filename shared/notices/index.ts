@@ -23,11 +23,11 @@ import type { Messenger } from '../messenger.js';
 import { touchThread } from '../live/index.js';
 import { Message, Thread } from '../threads/model.js';
 import { deliverableFrom, respectsHolidays, safeZone } from './calendar.js';
-import { Notice, NoticeSend, ScanState, type NoticeDoc, type NoticeStatus } from './model.js';
+import { Notice, NoticeFile, NoticeSend, ScanState, type NoticeDoc, type NoticeStatus } from './model.js';
 import { backoffMs, createPacer, DEFAULT_PACING, type Pacing } from './pacing.js';
 
 export {
-  Notice, NoticeSend, OverdueWatch, ScanState, NOTICE_KINDS, NOTICE_STATUSES, type NoticeDoc, type NoticeKind, type NoticeStatus, type NoticeSendDoc,
+  Notice, NoticeFile, NoticeSend, OverdueWatch, ScanState, NOTICE_KINDS, NOTICE_STATUSES, type NoticeDoc, type NoticeKind, type NoticeStatus, type NoticeSendDoc,
 } from './model.js';
 export * from './texts.js';
 export * from './calendar.js';
@@ -37,7 +37,7 @@ const log = getLogger('notices');
 
 const defaultZone = (kind: 'supplier' | 'manager') => (kind === 'supplier' ? 'Asia/Shanghai' : 'UTC');
 
-export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 'text' | 'orderId' | 'topic'> & Partial<Pick<NoticeDoc, 'original' | 'by'>>;
+export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 'text' | 'orderId' | 'topic'> & Partial<Pick<NoticeDoc, 'original' | 'by' | 'fileId'>>;
 
 /**
  * Add a notice unless one with the same key exists (upsert by key, `$setOnInsert`). Returns true
@@ -97,6 +97,7 @@ export async function pruneNotices(before: Date): Promise<{ notices: number; sen
     notices += (await Notice.deleteMany({ status, createdAt: { $lt: before } })).deletedCount ?? 0;
   }
   const sends = (await NoticeSend.deleteMany({ at: { $lt: before } })).deletedCount ?? 0;
+  await NoticeFile.deleteMany({ createdAt: { $lt: before } });
   return { notices, sends };
 }
 
@@ -182,6 +183,14 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
   }
 
   /** A write after a successful send must not be lost to a blip: a few tries, else the lease decides. */
+  async function sendFileOf(n: NoticeDoc) {
+    if (!opts.messenger.sendFile) throw new Error('this messenger cannot send files');
+    const f = await NoticeFile.findOne({ _id: n.fileId }).lean<{ name: string; data: Buffer | { buffer: Buffer } }>();
+    if (!f) throw new Error('the file of this notice is gone');
+    const data = Buffer.isBuffer(f.data) ? f.data : Buffer.from((f.data as { buffer: Buffer }).buffer);
+    return opts.messenger.sendFile(n.to, { name: f.name, data });
+  }
+
   /** Record a send's outcome and mark the chat's thread changed (the console shows it live). */
   async function recordAndTouch(to: string, filter: object, update: object) {
     const r = await record(filter, update);
@@ -295,7 +304,7 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
     let timer: NodeJS.Timeout | undefined;
     try {
       const r = await Promise.race([
-        opts.messenger.sendText(n.to, n.text),
+        n.fileId ? sendFileOf(n) : opts.messenger.sendText(n.to, n.text),
         new Promise<never>((_, fail) => {
           timer = setTimeout(() => fail(new SendTimeout(`no answer from WeChat within ${sendTimeoutMs} ms`)), sendTimeoutMs);
         }),

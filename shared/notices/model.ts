@@ -35,6 +35,8 @@ const noticeSchema = new Schema(
     createdAt: { type: Date, required: true },
     // A reply typed in the web console: what the manager wrote, in their language, and who.
     original: { type: new Schema({ text: String, lang: String }, { _id: false }) },
+    // A file to send instead of the text (a report; shared/reports ReportFile); text = its caption.
+    fileId: { type: Schema.Types.ObjectId },
     by: { type: Schema.Types.ObjectId },
   },
   { versionKey: false },
@@ -72,9 +74,15 @@ export interface NoticeDoc {
   createdAt: Date;
   original?: { text: string; lang: string };
   by?: Types.ObjectId;
+  fileId?: Types.ObjectId;
 }
 
 export const Notice = mongoose.model('Notice', noticeSchema);
+
+// Files sent through the outbox (weekly reports): stored here so any bot process can deliver
+// them; removed with their notices.
+const noticeFileSchema = new Schema({ name: { type: String, required: true }, data: { type: Buffer, required: true }, createdAt: { type: Date, required: true } }, { versionKey: false });
+export const NoticeFile = mongoose.model('NoticeFile', noticeFileSchema);
 
 // One document per send attempt, inserted BEFORE the messenger is called. The unique insert is
 // the real once-only guarantee: it is exact on MongoDB and on the embedded engine even without

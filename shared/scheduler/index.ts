@@ -11,6 +11,7 @@ import { pruneSessions } from '../managers/accounts.js';
 import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js';
 import { proposeSegments, reconcileKpis } from '../performance/index.js';
 import { escalateUnanswered } from '../performance/routing.js';
+import { sendWeeklyReports } from '../reports/weekly.js';
 import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment } from './rules.js';
 
 export * from './rules.js';
@@ -25,6 +26,7 @@ export const JOBS = {
   upkeep: 'nightly-upkeep',
   escalate: 'unanswered-escalation',
   kpi: 'nightly-kpi',
+  weeklyReports: 'weekly-reports',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -38,6 +40,7 @@ export const JOB_INTERVALS: Record<JobName, string> = {
   [JOBS.upkeep]: '1 day',
   [JOBS.escalate]: '5 minutes',
   [JOBS.kpi]: '1 day',
+  [JOBS.weeklyReports]: '1 hour',
 };
 
 export interface SchedulerOptions {
@@ -101,6 +104,8 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
   });
 
   job(JOBS.escalate, () => escalateUnanswered(clock()));
+  // Last week's report to each manager, once (the job runs hourly; keys make it once).
+  job(JOBS.weeklyReports, () => sendWeeklyReports(clock()));
   // KPIs are kept current by increments; once a night they are recomputed from the data (repairs
   // anything a crash or a failed increment left), then segment proposals are made.
   job(JOBS.kpi, async () => {

@@ -1,0 +1,186 @@
+// Price history: every PO line's unit price per item (SKU, else the normalised name) per
+// supplier over time, kept in step with the orders (orders write hook); changes since the
+// previous order and since a year ago; an alert to the order's manager when a price jumps
+// beyond PRICE_JUMP_PCT; suppliers compared for one item in one currency.
+import mongoose, { Schema, Types } from 'mongoose';
+import { getLogger } from '../log/index.js';
+import { Manager, type ManagerDoc } from '../managers/model.js';
+import { dmKey } from '../messenger.js';
+import { convert, Decimal, fmt } from '../money/index.js';
+import { enqueueNotice } from '../notices/index.js';
+import { orderWriteHooks, type OrderDoc } from '../orders/index.js';
+
+const log = getLogger('prices');
+
+const pointSchema = new Schema(
+  {
+    orderId: { type: Schema.Types.ObjectId, required: true },
+    line: { type: Number, required: true },
+    orderNumber: { type: String, required: true },
+    supplierId: { type: Schema.Types.ObjectId, required: true },
+    supplierCode: { type: String, required: true },
+    managerId: { type: Schema.Types.ObjectId },
+    itemKey: { type: String, required: true },
+    item: { type: String, required: true },
+    sku: { type: String },
+    day: { type: String, required: true }, // the order's date
+    qty: { type: Number, required: true },
+    unitPrice: { type: String, required: true },
+    currency: { type: String, required: true },
+    // Set when this price jumped against the supplier's previous one for the item.
+    jumpPct: { type: String },
+  },
+  { versionKey: false },
+);
+// Serves: one point per order line (upsert), and replacing an order's points.
+pointSchema.index({ orderId: 1, line: 1 }, { unique: true });
+// Serves: an item's history and the supplier comparison (`find({itemKey})`).
+pointSchema.index({ itemKey: 1 });
+// Serves: a supplier's price points (reports).
+pointSchema.index({ supplierId: 1 });
+export const PricePoint = mongoose.model('PricePoint', pointSchema);
+
+export interface PricePointDoc {
+  _id: Types.ObjectId;
+  orderId: Types.ObjectId;
+  line: number;
+  orderNumber: string;
+  supplierId: Types.ObjectId;
+  supplierCode: string;
+  managerId?: Types.ObjectId;
+  itemKey: string;
+  item: string;
+  sku?: string;
+  day: string;
+  qty: number;
+  unitPrice: string;
+  currency: string;
+  jumpPct?: string;
+}
+
+/** SKU when there is one, else the name folded (NFKC, case, spaces, punctuation). */
+export function itemKeyOf(l: { item: string; sku?: string | null }): string {
+  if (l.sku?.trim()) return `sku:${l.sku.trim().toUpperCase()}`;
+  return `name:${l.item.normalize('NFKC').toLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim()}`;
+}
+
+let jumpPct = new Decimal(10);
+export function configurePrices(opts: { jumpPct: number }) {
+  jumpPct = new Decimal(opts.jumpPct);
+}
+
+/** Keep an order's price points equal to its lines; alert on jumps of new lines. */
+export async function syncPricePoints(o: OrderDoc, isNew: boolean, now = new Date()): Promise<number> {
+  const day = (o as unknown as { createdAt?: Date }).createdAt ? new Date((o as unknown as { createdAt: Date }).createdAt).toISOString().slice(0, 10) : now.toISOString().slice(0, 10);
+  const lines = o.lines ?? [];
+  let alerts = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const itemKey = itemKeyOf(l);
+    const prev = await previousPoint(itemKey, o.supplierId, day, o._id);
+    let jump: string | undefined;
+    if (prev && prev.currency === l.currency) {
+      const change = new Decimal(l.unitPrice).minus(prev.unitPrice).div(prev.unitPrice).times(100);
+      if (change.gt(jumpPct)) jump = change.toDecimalPlaces(1).toString();
+    }
+    const set = { orderNumber: o.number, supplierId: o.supplierId, supplierCode: o.supplierCode, managerId: o.managerId, itemKey, item: l.item, sku: l.sku, day, qty: l.qty, unitPrice: l.unitPrice, currency: l.currency };
+    const r = await PricePoint.updateOne(
+      { orderId: o._id, line: i },
+      jump ? { $set: { ...set, jumpPct: jump } } : { $set: set, $unset: { jumpPct: 1 } },
+      { upsert: true },
+    ).catch(async (err) => {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      return { upsertedCount: 0 };
+    });
+    if (jump && (isNew || r.upsertedCount)) alerts += await alertJump(o, l, prev!, jump, now);
+  }
+  await PricePoint.deleteMany({ orderId: o._id, line: { $gte: lines.length } });
+  return alerts;
+}
+
+async function previousPoint(itemKey: string, supplierId: Types.ObjectId, day: string, orderId: Types.ObjectId): Promise<PricePointDoc | undefined> {
+  const all = await PricePoint.find({ itemKey }).lean<PricePointDoc[]>();
+  return all
+    .filter((p) => String(p.supplierId) === String(supplierId) && String(p.orderId) !== String(orderId) && p.day <= day)
+    .sort((a, b) => a.day.localeCompare(b.day) || String(a._id).localeCompare(String(b._id)))
+    .pop();
+}
+
+async function alertJump(o: OrderDoc, l: { item: string; unitPrice: string; currency: string }, prev: PricePointDoc, pct: string, now: Date): Promise<number> {
+  if (!o.managerId) return 0;
+  const m = await Manager.findOne({ _id: o.managerId, active: { $ne: false } }).lean<ManagerDoc>();
+  if (!m?.wechatId) return 0;
+  const text =
+    m.language === 'ru'
+      ? `📈 ${o.supplierCode} · ${o.number}: цена «${l.item}» ${l.unitPrice} ${l.currency}, было ${prev.unitPrice} в ${prev.orderNumber} (+${pct}%)`
+      : `📈 ${o.supplierCode} · ${o.number}: “${l.item}” at ${l.unitPrice} ${l.currency}, was ${prev.unitPrice} in ${prev.orderNumber} (+${pct}%)`;
+  const ok = await enqueueNotice({ key: `price-jump:${o._id}:${itemKeyOf(l)}`, kind: 'alert', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text, orderId: o._id }, now);
+  return ok ? 1 : 0;
+}
+
+export interface PriceHistoryRow {
+  day: string;
+  supplierCode: string;
+  orderNumber: string;
+  unitPrice: string;
+  currency: string;
+  qty: number;
+  changeVsPrevious: string | null; // percent, same supplier and currency
+  changeVsYearAgo: string | null;
+  jump: boolean;
+}
+
+const pctChange = (a: string, b: string) => new Decimal(a).minus(b).div(b).times(100).toDecimalPlaces(1).toString();
+
+/** An item's prices over time (optionally of one supplier), oldest first, with changes. */
+export async function priceHistory(itemKey: string, supplierCode?: string): Promise<PriceHistoryRow[]> {
+  const all = (await PricePoint.find({ itemKey }).lean<PricePointDoc[]>())
+    .filter((p) => !supplierCode || p.supplierCode === supplierCode)
+    .sort((a, b) => a.day.localeCompare(b.day) || String(a._id).localeCompare(String(b._id)));
+  return all.map((p, i) => {
+    const before = all.slice(0, i).filter((q) => q.supplierCode === p.supplierCode && q.currency === p.currency);
+    const prev = before[before.length - 1];
+    const yearAgoDay = new Date(Date.parse(`${p.day}T00:00:00Z`) - 365 * 86_400_000).toISOString().slice(0, 10);
+    const yearAgo = before.filter((q) => q.day <= yearAgoDay).pop();
+    return {
+      day: p.day,
+      supplierCode: p.supplierCode,
+      orderNumber: p.orderNumber,
+      unitPrice: p.unitPrice,
+      currency: p.currency,
+      qty: p.qty,
+      changeVsPrevious: prev ? pctChange(p.unitPrice, prev.unitPrice) : null,
+      changeVsYearAgo: yearAgo ? pctChange(p.unitPrice, yearAgo.unitPrice) : null,
+      jump: Boolean(p.jumpPct),
+    };
+  });
+}
+
+/** Each supplier's latest price for the item, converted to `currency` at that order's date. */
+export async function compareSuppliers(itemKey: string, currency: string) {
+  const all = await PricePoint.find({ itemKey }).lean<PricePointDoc[]>();
+  const latest = new Map<string, PricePointDoc>();
+  for (const p of all.sort((a, b) => a.day.localeCompare(b.day))) latest.set(p.supplierCode, p);
+  const rows = [];
+  for (const p of latest.values()) {
+    let converted: string | null = null;
+    let rateDay: string | null = null;
+    try {
+      const c = await convert(p.unitPrice, p.currency, currency, p.day);
+      converted = fmt(c.amount);
+      rateDay = c.rate.day;
+    } catch {
+      /* no rate: shown unconverted */
+    }
+    rows.push({ supplierCode: p.supplierCode, day: p.day, unitPrice: p.unitPrice, currency: p.currency, converted, rateDay, orderNumber: p.orderNumber });
+  }
+  return rows.sort((a, b) => (a.converted && b.converted ? new Decimal(a.converted).cmp(b.converted) : a.converted ? -1 : 1));
+}
+
+// Order writes keep the points in step (registered when shared/models.ts loads this module).
+if (!orderWriteHooks.includes(onOrder)) orderWriteHooks.push(onOrder);
+async function onOrder(before: OrderDoc | null, after: OrderDoc, now: Date) {
+  if (before && JSON.stringify(before.lines ?? []) === JSON.stringify(after.lines ?? [])) return;
+  const n = await syncPricePoints(after, !before, now);
+  if (n) log.info({ order: after.number, alerts: n }, 'price jump alerts');
+}

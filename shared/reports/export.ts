@@ -1,0 +1,246 @@
+// Report exports, each written to a file while the orders stream by:
+//   CSV  — the order rows, UTF-8 with a BOM so Excel opens Chinese correctly (csv-stringify);
+//   XLSX — exceljs streaming writer: Summary, Orders, Suppliers, Overdue, Customs, Managers,
+//          Prices; typed cells (numbers, dates), frozen header rows, column widths;
+//   PDF  — pdfkit with an embedded CJK font (Noto Sans CJK from Debian's fonts-noto-cjk, or
+//          PDF_CJK_FONT), the summary and the tables (order rows stay in CSV/XLSX).
+import { createWriteStream, existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import ExcelJS from 'exceljs';
+import PDFDocument from 'pdfkit';
+import { UnavailableError } from '../errors/index.js';
+import { buildReport, type OrderRow, type ReportData, type ReportRequest } from './index.js';
+
+export const REPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const CJK_FONT_CANDIDATES = [
+  process.env.PDF_CJK_FONT,
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+  '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc',
+  '/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf',
+].filter(Boolean) as string[];
+
+export function cjkFont(): { path: string; family?: string } {
+  const path = CJK_FONT_CANDIDATES.find((p) => existsSync(p));
+  if (!path) throw new UnavailableError('no CJK font for PDF reports: install Debian\'s fonts-noto-cjk (apt-get install fonts-noto-cjk) or set PDF_CJK_FONT to a .ttf/.otf/.ttc file');
+  return { path, family: path.endsWith('.ttc') ? 'NotoSansCJKsc-Regular' : undefined };
+}
+
+const ORDER_COLUMNS: { key: keyof OrderRow; header: string; width: number }[] = [
+  { key: 'po', header: 'PO', width: 18 },
+  { key: 'supplierCode', header: 'Supplier', width: 10 },
+  { key: 'supplierName', header: 'Supplier name', width: 28 },
+  { key: 'manager', header: 'Manager', width: 16 },
+  { key: 'created', header: 'Ordered', width: 12 },
+  { key: 'status', header: 'Status', width: 8 },
+  { key: 'currency', header: 'Currency', width: 9 },
+  { key: 'value', header: 'Value', width: 14 },
+  { key: 'converted', header: 'Converted', width: 14 },
+  { key: 'rateDay', header: 'Rate of', width: 12 },
+  { key: 'nextMilestone', header: 'Next milestone', width: 18 },
+  { key: 'nextPlanned', header: 'Planned', width: 12 },
+  { key: 'overdue', header: 'Overdue', width: 9 },
+  { key: 'daysLate', header: 'Days late', width: 10 },
+];
+
+export async function writeCsv(req: ReportRequest, path: string): Promise<ReportData> {
+  const out = createWriteStream(path);
+  out.write('\uFEFF');
+  const csv = stringify({ header: true, columns: ORDER_COLUMNS.map((c) => ({ key: c.key, header: c.header })), cast: { boolean: (b) => (b ? 'yes' : 'no') } });
+  csv.pipe(out);
+  const data = await buildReport(req, async (row) => {
+    if (!csv.write({ ...row, converted: row.converted ?? '', rateDay: row.rateDay ?? '', nextMilestone: row.nextMilestone ?? '', nextPlanned: row.nextPlanned ?? '' })) await once(csv, 'drain');
+  });
+  csv.end();
+  await finished(out);
+  return data;
+}
+
+const num = (s: string | null) => (s === null ? null : Number(s));
+const date = (s: string | null) => (s ? new Date(`${s}T00:00:00Z`) : null);
+
+export async function writeXlsx(req: ReportRequest, path: string): Promise<ReportData> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+  wb.creator = 'Gendan';
+  const sheet = (name: string, cols: { header: string; key: string; width: number; numFmt?: string }[]) => {
+    const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = cols.map((c) => ({ header: c.header, key: c.key, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+    ws.getRow(1).font = { bold: true };
+    return ws;
+  };
+  const summary = sheet('Summary', [
+    { header: 'Figure', key: 'k', width: 34 },
+    { header: 'Value', key: 'v', width: 60 },
+  ]);
+  const money = '#,##0.00##';
+  const ordersWs = sheet(
+    'Orders',
+    ORDER_COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width, numFmt: c.key === 'value' || c.key === 'converted' ? money : c.key === 'created' || c.key === 'rateDay' || c.key === 'nextPlanned' ? 'yyyy-mm-dd' : undefined })),
+  );
+  const data = await buildReport(req, (row) => {
+    ordersWs
+      .addRow({ ...row, value: num(row.value), converted: num(row.converted), created: date(row.created), rateDay: date(row.rateDay), nextPlanned: date(row.nextPlanned), overdue: row.overdue ? 'yes' : 'no' })
+      .commit();
+  });
+  await ordersWs.commit();
+
+  const rows: [string, string | number][] = [
+    ['Report', data.title],
+    ['Period', `${data.from} – ${data.to} (end exclusive)`],
+    ['Orders', data.orders],
+    ...Object.entries(data.valueByCurrency).map(([c, v]) => [`Value in ${c}`, Number(v)] as [string, number]),
+    [`Total in ${data.currency}`, Number(data.converted)],
+    ...Object.entries(data.unconverted).map(([c, v]) => [`Not converted (${c}, no rate)`, Number(v)] as [string, number]),
+    ['Exchange rates', data.rateNote],
+    ['Milestones done', data.milestones.done],
+    ['On time', data.milestones.onTimeRate === null ? '—' : data.milestones.onTimeRate],
+    ['Average days late', data.milestones.avgDaysLate ?? '—'],
+    ['Overdue now', data.overdue.length],
+    ['Customs delays', data.customs.length],
+    ['Claims', data.claims ? data.claims.count : 'claims module not installed'],
+    ['Generated', data.generatedAt],
+  ];
+  for (const [k, v] of rows) {
+    const r = summary.addRow({ k, v });
+    if (k === 'On time' && typeof v === 'number') r.getCell('v').numFmt = '0.0%';
+    r.commit();
+  }
+  await summary.commit();
+
+  const table = async (name: string, cols: { header: string; key: string; width: number; numFmt?: string }[], items: Record<string, unknown>[]) => {
+    const ws = sheet(name, cols);
+    for (const it of items) ws.addRow(it).commit();
+    await ws.commit();
+  };
+  await table(
+    'Suppliers',
+    [
+      { header: 'Code', key: 'code', width: 8 },
+      { header: 'Name', key: 'name', width: 28 },
+      { header: 'Orders', key: 'orders', width: 8 },
+      { header: `Value (${data.currency})`, key: 'value', width: 16, numFmt: money },
+      { header: 'On time', key: 'onTimeRate', width: 9, numFmt: '0%' },
+      { header: 'Score', key: 'score', width: 8 },
+      { header: 'Class', key: 'class', width: 7 },
+      { header: 'Why', key: 'reasons', width: 60 },
+    ],
+    data.suppliers.map((s) => ({ ...s, value: Number(s.value) })),
+  );
+  await table(
+    'Overdue',
+    [
+      { header: 'PO', key: 'po', width: 18 },
+      { header: 'Supplier', key: 'supplierCode', width: 10 },
+      { header: 'Milestone', key: 'milestone', width: 18 },
+      { header: 'Planned', key: 'planned', width: 12, numFmt: 'yyyy-mm-dd' },
+      { header: 'Days late', key: 'daysLate', width: 10 },
+      { header: 'Manager', key: 'manager', width: 16 },
+    ],
+    data.overdue.map((o) => ({ ...o, planned: date(o.planned) })),
+  );
+  await table(
+    'Customs',
+    [
+      { header: 'PO', key: 'po', width: 18 },
+      { header: 'Supplier', key: 'supplierCode', width: 10 },
+      { header: 'Held', key: 'heldAt', width: 12, numFmt: 'yyyy-mm-dd' },
+      { header: 'Status', key: 'status', width: 10 },
+      { header: 'Reason', key: 'reason', width: 40 },
+    ],
+    data.customs.map((c) => ({ ...c, heldAt: date(c.heldAt) })),
+  );
+  await table(
+    'Managers',
+    [
+      { header: 'Rank', key: 'rank', width: 6 },
+      { header: 'Manager', key: 'name', width: 20 },
+      { header: 'Overdue open', key: 'overdueOpen', width: 13 },
+      { header: 'Resolved in time', key: 'resolvedInTime', width: 16 },
+      { header: 'Resolved late', key: 'resolved', width: 13 },
+      { header: 'Median reply (min)', key: 'replyMedianMin', width: 18 },
+      { header: 'Orders', key: 'orders', width: 8 },
+    ],
+    data.managers as unknown as Record<string, unknown>[],
+  );
+  await table(
+    'Prices',
+    [
+      { header: 'Item', key: 'item', width: 28 },
+      { header: 'Supplier', key: 'supplierCode', width: 10 },
+      { header: 'PO', key: 'po', width: 18 },
+      { header: 'Ordered', key: 'day', width: 12, numFmt: 'yyyy-mm-dd' },
+      { header: 'Unit price', key: 'unitPrice', width: 12, numFmt: money },
+      { header: 'Currency', key: 'currency', width: 9 },
+      { header: 'Previous', key: 'previous', width: 12, numFmt: money },
+      { header: 'Change %', key: 'change', width: 10 },
+    ],
+    data.prices.map((p) => ({ ...p, day: date(p.day), unitPrice: Number(p.unitPrice), previous: Number(p.previous), change: Number(p.change) })),
+  );
+  await wb.commit();
+  return data;
+}
+
+export async function writePdf(req: ReportRequest, path: string): Promise<ReportData> {
+  const font = cjkFont();
+  const data = await buildReport(req);
+  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: data.title, Author: 'Gendan' } });
+  const out = createWriteStream(path);
+  doc.pipe(out);
+  doc.registerFont('cjk', font.path, font.family as string);
+  doc.font('cjk');
+  doc.fontSize(16).text(data.title);
+  doc.fontSize(9).fillColor('#555').text(`${data.from} – ${data.to} · generated ${data.generatedAt.slice(0, 16).replace('T', ' ')} UTC`).fillColor('black');
+  doc.moveDown(0.5);
+  const table = (title: string, header: string[], rows: (string | number | null)[][], widths?: (number | string)[]) => {
+    doc.moveDown(0.6);
+    doc.fontSize(12).text(title);
+    doc.moveDown(0.2);
+    doc.fontSize(8);
+    if (!rows.length) {
+      doc.fillColor('#777').text('none').fillColor('black');
+      return;
+    }
+    doc.table({
+      ...(widths ? { columnStyles: widths } : {}),
+      rowStyles: (i) => (i === 0 ? { backgroundColor: '#eeeeee' } : undefined),
+      data: [header, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '—' : String(c))))],
+    });
+  };
+  const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+  table('Summary', ['Figure', 'Value'], [
+    ['Orders', data.orders],
+    ...Object.entries(data.valueByCurrency).map(([c, v]) => [`Value in ${c}`, v]),
+    [`Total in ${data.currency}`, data.converted],
+    ...Object.entries(data.unconverted).map(([c, v]) => [`Not converted (${c})`, v]),
+    ['Milestones done / on time', `${data.milestones.done} / ${pct(data.milestones.onTimeRate)}`],
+    ['Average days late', data.milestones.avgDaysLate],
+    ['Overdue now', data.overdue.length],
+    ['Customs delays', data.customs.length],
+    ['Claims', data.claims ? `${data.claims.count} ${Object.entries(data.claims.byCurrency).map(([c, v]) => `${v} ${c}`).join(', ')}` : '—'],
+  ], [160, '*']);
+  doc.fontSize(7).fillColor('#555').text(data.rateNote).fillColor('black');
+  table('Suppliers', ['Code', 'Name', 'Orders', `Value ${data.currency}`, 'On time', 'Class', 'Why'], data.suppliers.map((s) => [s.code, s.name, s.orders, s.value, pct(s.onTimeRate), s.class ?? '—', s.reasons]), [35, 110, 35, 60, 40, 30, '*']);
+  table('Overdue now', ['PO', 'Supplier', 'Milestone', 'Planned', 'Days late', 'Manager'], data.overdue.slice(0, 500).map((o) => [o.po, o.supplierCode, o.milestone, o.planned, o.daysLate, o.manager]));
+  if (data.overdue.length > 500) doc.fontSize(7).text(`… and ${data.overdue.length - 500} more (see the XLSX export)`);
+  table('Customs delays', ['PO', 'Supplier', 'Held', 'Status', 'Reason'], data.customs.map((c) => [c.po, c.supplierCode, c.heldAt, c.status, c.reason]));
+  table('Managers', ['Rank', 'Manager', 'Overdue open', 'Resolved in time', 'Median reply (min)'], data.managers.map((m) => [m.rank, m.name, m.overdueOpen, `${m.resolvedInTime}/${m.resolved}`, m.replyMedianMin]));
+  table('Price changes', ['Item', 'Supplier', 'PO', 'Date', 'Price', 'Previous', 'Change %'], data.prices.slice(0, 300).map((p) => [p.item, p.supplierCode, p.po, p.day, `${p.unitPrice} ${p.currency}`, p.previous, p.change]));
+  doc.end();
+  await finished(out);
+  return data;
+}
+
+export async function writeReport(format: ReportFormat, req: ReportRequest, path: string): Promise<ReportData> {
+  if (format === 'csv') return writeCsv(req, path);
+  if (format === 'xlsx') return writeXlsx(req, path);
+  return writePdf(req, path);
+}
+
+export const CONTENT_TYPES: Record<ReportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+};
