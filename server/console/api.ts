@@ -183,8 +183,20 @@ export function consoleRoutes(deps: ConsoleDeps): Router<AppState> {
       threadMessages(t, { before: q.before ? new Date(q.before) : undefined, after: q.after ? new Date(q.after) : undefined, limit: q.limit }),
       threadOutbox(t),
     ]);
+    // A console reply shows once: as the mirrored message (with what the manager typed beside
+    // it) once the bot has sent it, matched by the puppet's id or, when the puppet gives none,
+    // by its text; until then as an outbox item with its status.
     const byPuppet = new Map(outbox.filter((n) => n.puppetId).map((n) => [n.puppetId!, n]));
-    ctx.body = { items: items.map((m) => messageView(m, byPuppet)), outbox: outbox.filter((n) => n.status !== 'sent' || !n.puppetId).map(outboxView) };
+    const byText = new Map(outbox.filter((n) => n.status === 'sent' && !n.puppetId).map((n) => [n.text.trim(), n]));
+    const shown = new Set<string>();
+    const lookup = new Map<string, NoticeDoc>();
+    for (const m of items) {
+      const n = (m.puppetId && byPuppet.get(m.puppetId)) || (m.direction === 'out' ? byText.get((m.text ?? '').trim()) : undefined);
+      if (!n || shown.has(String(n._id))) continue;
+      shown.add(String(n._id));
+      lookup.set(m.puppetId, n);
+    }
+    ctx.body = { items: items.map((m) => messageView(m, lookup)), outbox: outbox.filter((n) => !shown.has(String(n._id)) && !(n.status === 'sent' && n.puppetId)).map(outboxView) };
   });
 
   r.post('/threads/:id/read', auth, async (ctx) => {

@@ -8,6 +8,6 @@ export default defineConfig({
   root: here('.'),
   base: '/console/',
   plugins: [react()],
-  build: { outDir: here('../dist'), emptyOutDir: true, chunkSizeWarningLimit: 2000 },
+  build: { outDir: here('../dist'), emptyOutDir: true, chunkSizeWarningLimit: 2000, minify: process.env.GENDAN_DEBUG_BUILD ? false : 'oxc' },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
 });

@@ -1,0 +1,116 @@
+// The console's HTTP client: same-origin JSON with the session cookie, the CSRF header on every
+// state-changing request, and errors in the server's envelope turned into ApiError.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: { field: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+let csrf = '';
+export const setCsrf = (token: string) => {
+  csrf = token;
+};
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  const method = init.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
+  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: { field: string; message: string }[] } };
+  if (!res.ok) throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? res.statusText, data.error?.details);
+  return data as T;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  login: string;
+  role: 'admin' | 'manager';
+  language: 'en' | 'ru';
+  timezone: string;
+  seesAll: boolean;
+}
+
+export interface InboxItem {
+  id: string;
+  key: string;
+  kind: string;
+  title: string;
+  supplier: { id: string; code: string; name: string; segment: string } | null;
+  lastMessageAt: string | null;
+  messageCount: number;
+  unread: number;
+  needsReply: boolean;
+}
+
+export interface Msg {
+  id: string;
+  direction: 'in' | 'out';
+  senderName: string | null;
+  senderKind: string;
+  type: string;
+  text: string;
+  lang: string | null;
+  media: { name: string | null; mimeType: string | null; size: number | null; durationSec: number | null; url: string | null; title: string | null; width: number | null; height: number | null } | null;
+  ts: string;
+  translations: Record<string, { text: string; source: string }>;
+  translationStatus: string;
+  flaggedBad: boolean;
+  original: { text: string; lang: string } | null;
+}
+
+export interface OutboxItem {
+  id: string;
+  to: string;
+  kind: string;
+  text: string;
+  original: { text: string; lang: string } | null;
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface ThreadInfo {
+  id: string;
+  key: string;
+  kind: string;
+  title: string;
+  messageCount: number;
+  supplier: { id: string; code: string; name: string; segment: string; timezone: string } | null;
+  contact: { name: string; role: string | null; timezone: string } | null;
+  timezone: string;
+}
+
+export interface OrderSummary {
+  id: string;
+  number: string;
+  supplierCode: string;
+  status: string;
+  next: { milestone: string; planned: string | null } | null;
+  overdue: boolean;
+  daysLate: number;
+  customs: string;
+}
+
+export interface OrderDetail extends OrderSummary {
+  milestones: { name: string; planned: string | null; actual: string | null; status: string; reason: string | null; replanned: number }[];
+  version: number;
+}
+
+/** Local time of a zone, e.g. "14:05". */
+export function localTime(tz: string, at: Date | string = new Date()): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(at));
+  } catch {
+    return '—';
+  }
+}

@@ -1,0 +1,59 @@
+// UI strings in English, Russian and Chinese (i18next). The default is the manager's language.
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+
+const en = {
+  signIn: 'Sign in', login: 'Login', password: 'Password', signOut: 'Sign out', wrong: 'Sign-in failed',
+  inbox: 'Inbox', orders: 'Orders', notices: 'Notices', admin: 'Managers', performance: 'Performance',
+  mine: 'My suppliers', segment: 'Segment', any: 'Any', overdue: 'Has overdue', needsReply: 'Needs reply', search: 'Search messages…',
+  noThreads: 'No conversations', unread: 'unread', localTime: 'Local time', original: 'Original', translation: 'Translation',
+  pendingTranslation: 'translating…', failedTranslation: 'not translated', correct: 'Correct', flag: 'Flag bad', flagged: 'flagged', save: 'Save', cancel: 'Cancel',
+  replyPlaceholder: 'Write in your language…', chinesePreview: 'Chinese that will be sent', send: 'Send', sending: 'Sending…',
+  status_queued: 'queued', status_sending: 'sending', status_sent: 'sent', status_failed: 'failed', status_cancelled: 'cancelled',
+  supplier: 'Supplier', contacts: 'Contacts', manager: 'Responsible manager', openOrders: 'Open orders', lastContact: 'Last contact', bindingCode: 'Binding code', issueCode: 'Issue binding code', validUntil: 'valid until',
+  chooseSupplier: 'Choose a supplier', milestone: 'Milestone', planned: 'Planned', actual: 'Actual', reason: 'Reason', edit: 'Edit', daysLate: '{{n}} d late',
+  retry: 'Retry', failed: 'Failed', queued: 'Queued', sent: 'Sent', createManager: 'Create manager', name: 'Name', role: 'Role', language: 'Language', seesAll: 'Sees all suppliers', created: 'Created',
+  scorecard: 'Scorecard', score: 'Score', class: 'Class', onTime: 'On time', replyMedian: 'Median reply', ranking: 'Manager ranking', loadMore: 'Older messages', live: 'live',
+};
+type Dict = typeof en;
+const ru: Dict = {
+  signIn: 'Войти', login: 'Логин', password: 'Пароль', signOut: 'Выйти', wrong: 'Не удалось войти',
+  inbox: 'Входящие', orders: 'Заказы', notices: 'Уведомления', admin: 'Менеджеры', performance: 'Показатели',
+  mine: 'Мои поставщики', segment: 'Сегмент', any: 'Любой', overdue: 'Есть просрочка', needsReply: 'Ждут ответа', search: 'Поиск по сообщениям…',
+  noThreads: 'Переписок нет', unread: 'непрочитано', localTime: 'Местное время', original: 'Оригинал', translation: 'Перевод',
+  pendingTranslation: 'переводится…', failedTranslation: 'не переведено', correct: 'Исправить', flag: 'Плохой перевод', flagged: 'отмечено', save: 'Сохранить', cancel: 'Отмена',
+  replyPlaceholder: 'Пишите на своём языке…', chinesePreview: 'Будет отправлено по-китайски', send: 'Отправить', sending: 'Отправка…',
+  status_queued: 'в очереди', status_sending: 'отправляется', status_sent: 'отправлено', status_failed: 'ошибка', status_cancelled: 'отменено',
+  supplier: 'Поставщик', contacts: 'Контакты', manager: 'Ответственный', openOrders: 'Открытые заказы', lastContact: 'Последний контакт', bindingCode: 'Код привязки', issueCode: 'Выдать код привязки', validUntil: 'действует до',
+  chooseSupplier: 'Выберите поставщика', milestone: 'Этап', planned: 'План', actual: 'Факт', reason: 'Причина', edit: 'Изменить', daysLate: 'опоздание {{n}} дн.',
+  retry: 'Повторить', failed: 'Ошибки', queued: 'В очереди', sent: 'Отправлено', createManager: 'Создать менеджера', name: 'Имя', role: 'Роль', language: 'Язык', seesAll: 'Видит всех поставщиков', created: 'Создан',
+  scorecard: 'Оценка', score: 'Балл', class: 'Класс', onTime: 'В срок', replyMedian: 'Медиана ответа', ranking: 'Рейтинг менеджеров', loadMore: 'Раньше', live: 'онлайн',
+};
+const zh: Dict = {
+  signIn: '登录', login: '账号', password: '密码', signOut: '退出', wrong: '登录失败',
+  inbox: '消息', orders: '订单', notices: '通知', admin: '管理员', performance: '供应商绩效',
+  mine: '我的供应商', segment: '分类', any: '全部', overdue: '有逾期', needsReply: '待回复', search: '搜索消息…',
+  noThreads: '没有会话', unread: '未读', localTime: '当地时间', original: '原文', translation: '译文',
+  pendingTranslation: '翻译中…', failedTranslation: '未翻译', correct: '修改译文', flag: '标记错误', flagged: '已标记', save: '保存', cancel: '取消',
+  replyPlaceholder: '用您的语言输入…', chinesePreview: '将发送的中文', send: '发送', sending: '发送中…',
+  status_queued: '排队中', status_sending: '发送中', status_sent: '已发送', status_failed: '失败', status_cancelled: '已取消',
+  supplier: '供应商', contacts: '联系人', manager: '负责人', openOrders: '进行中的订单', lastContact: '最近联系', bindingCode: '绑定码', issueCode: '生成绑定码', validUntil: '有效期至',
+  chooseSupplier: '选择供应商', milestone: '节点', planned: '计划', actual: '实际', reason: '原因', edit: '修改', daysLate: '逾期 {{n}} 天',
+  retry: '重试', failed: '失败', queued: '排队', sent: '已发送', createManager: '新建账号', name: '姓名', role: '角色', language: '语言', seesAll: '可见全部供应商', created: '已创建',
+  scorecard: '评分卡', score: '分数', class: '等级', onTime: '准时率', replyMedian: '回复中位数', ranking: '经理排名', loadMore: '更早的消息', live: '实时',
+};
+
+void i18n.use(initReactI18next).init({
+  resources: { en: { translation: en }, ru: { translation: ru }, zh: { translation: zh } },
+  lng: localStorage.getItem('gendan.lang') ?? 'en',
+  fallbackLng: 'en',
+  interpolation: { escapeValue: false },
+});
+
+export function setLanguage(lng: string) {
+  localStorage.setItem('gendan.lang', lng);
+  void i18n.changeLanguage(lng);
+  document.documentElement.lang = lng === 'zh' ? 'zh-CN' : lng;
+}
+
+export default i18n;

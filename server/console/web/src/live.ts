@@ -1,0 +1,21 @@
+// Live updates: one EventSource per tab on /api/console/events; a changed thread refreshes the
+// inbox and, if open, that thread's messages. The browser reconnects by itself.
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+
+export function useLive(): boolean {
+  const qc = useQueryClient();
+  const [connected, setConnected] = useState(false);
+  useEffect(() => {
+    const es = new EventSource('/api/console/events');
+    es.onopen = () => setConnected(true);
+    es.onerror = () => setConnected(false);
+    es.addEventListener('thread', (e) => {
+      const { threadId } = JSON.parse((e as MessageEvent<string>).data) as { threadId: string };
+      void qc.invalidateQueries({ queryKey: ['inbox'] });
+      void qc.invalidateQueries({ queryKey: ['messages', threadId] });
+    });
+    return () => es.close();
+  }, [qc]);
+  return connected;
+}

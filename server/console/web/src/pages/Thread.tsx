@@ -1,0 +1,182 @@
+import { Anchor, Badge, Button, Card, Grid, Group, Image, Loader, Stack, Text, Textarea, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocation } from 'wouter';
+import { api, ApiError, localTime, type Msg, type OutboxItem, type ThreadInfo, type User } from '../api';
+
+const STATUS_COLOR: Record<string, string> = { queued: 'gray', sending: 'blue', sent: 'green', failed: 'red', cancelled: 'dark' };
+
+function Media({ m }: { m: Msg }) {
+  if (!m.media && m.type === 'text') return null;
+  const md = m.media;
+  if (m.type === 'image' && md?.url) return <Image src={md.url} maw={220} radius="sm" alt={md.name ?? 'image'} />;
+  if (m.type === 'voice') return <Badge variant="light">🎤 {md?.durationSec ?? '?'} s</Badge>;
+  if (m.type === 'file' || m.type === 'video' || m.type === 'image') return <Badge variant="light">📎 {md?.name ?? m.type}{md?.size ? ` · ${Math.round(md.size / 1024)} KB` : ''}</Badge>;
+  if (m.type === 'link' && md?.url) return <Anchor href={md.url} target="_blank" size="sm">{md.title ?? md.url}</Anchor>;
+  return <Badge variant="outline">{m.type}</Badge>;
+}
+
+function Message({ m, lang, tz }: { m: Msg; lang: string; tz: string }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const tr = m.translations[lang];
+  const [draft, setDraft] = useState(tr?.text ?? '');
+  const correct = useMutation({
+    mutationFn: () => api(`/api/console/messages/${m.id}/translations/${lang}`, { method: 'PUT', body: { text: draft } }),
+    onSuccess: () => {
+      setEditing(false);
+      void qc.invalidateQueries({ queryKey: ['messages'] });
+    },
+  });
+  const flag = useMutation({ mutationFn: () => api(`/api/console/messages/${m.id}/flag`, { method: 'POST', body: { lang } }), onSuccess: () => void qc.invalidateQueries({ queryKey: ['messages'] }) });
+  const mine = m.direction === 'out';
+  const other = mine ? m.original?.text : tr?.text;
+  return (
+    <Card withBorder padding="xs" bg={mine ? 'blue.0' : undefined} data-testid="message" data-direction={m.direction}>
+      <Group justify="space-between" mb={4}>
+        <Group gap={6}>
+          <Text size="xs" fw={600}>{m.senderName ?? (mine ? 'Gendan' : '?')}</Text>
+          {mine && <Badge size="xs" color="green" data-testid="message-status">{t('status_sent')}</Badge>}
+        </Group>
+        <Text size="xs" c="dimmed">{localTime(tz, m.ts)} ({tz.split('/').pop()}) · {new Date(m.ts).toLocaleDateString()}</Text>
+      </Group>
+      <Grid gap="xs">
+        <Grid.Col span={6}>
+          <Text size="xs" c="dimmed">{t('original')}</Text>
+          <Text size="sm" lang={m.lang === 'zh' ? 'zh-CN' : undefined} data-testid="original">{m.text}</Text>
+          <Media m={m} />
+        </Grid.Col>
+        <Grid.Col span={6}>
+          <Text size="xs" c="dimmed">{t('translation')}{tr?.source === 'correction' ? ' ✓' : ''}{m.flaggedBad ? ` · ${t('flagged')}` : ''}</Text>
+          {editing ? (
+            <Stack gap={4}>
+              <Textarea autosize minRows={1} value={draft} onChange={(e) => setDraft(e.currentTarget.value)} data-testid="correction" />
+              <Group gap={4}>
+                <Button size="compact-xs" onClick={() => correct.mutate()} loading={correct.isPending} data-testid="save-correction">{t('save')}</Button>
+                <Button size="compact-xs" variant="subtle" onClick={() => setEditing(false)}>{t('cancel')}</Button>
+              </Group>
+            </Stack>
+          ) : (
+            <Text size="sm" data-testid="translation">{other ?? (m.translationStatus === 'pending' ? t('pendingTranslation') : m.type === 'text' ? t('failedTranslation') : '')}</Text>
+          )}
+          {!mine && m.type === 'text' && !editing && (
+            <Group gap={4} mt={4}>
+              <Button size="compact-xs" variant="light" onClick={() => { setDraft(tr?.text ?? ''); setEditing(true); }} data-testid="correct">{t('correct')}</Button>
+              {tr && !m.flaggedBad && <Button size="compact-xs" variant="subtle" color="red" onClick={() => flag.mutate()} data-testid="flag">{t('flag')}</Button>}
+            </Group>
+          )}
+        </Grid.Col>
+      </Grid>
+    </Card>
+  );
+}
+
+function ReplyBox({ threadId, onSent }: { threadId: string; onSent: () => void }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const [zh, setZh] = useState('');
+  const [edited, setEdited] = useState(false);
+  const [error, setError] = useState<string>();
+  const [debounced] = useDebouncedValue(text.trim(), 400);
+  useEffect(() => {
+    if (!debounced || edited) return;
+    let gone = false;
+    api<{ zh: string }>(`/api/console/threads/${threadId}/preview`, { method: 'POST', body: { text: debounced } })
+      .then((r) => !gone && (setZh(r.zh), setError(undefined)))
+      .catch((e) => !gone && setError(e instanceof ApiError ? e.message : String(e)));
+    return () => {
+      gone = true;
+    };
+  }, [debounced, threadId, edited]);
+  const send = useMutation({
+    mutationFn: () => api<OutboxItem>(`/api/console/threads/${threadId}/replies`, { method: 'POST', body: { text: text.trim(), ...(zh.trim() ? { zh: zh.trim() } : {}) }, headers: { 'Idempotency-Key': crypto.randomUUID() } }),
+    onSuccess: () => {
+      setText('');
+      setZh('');
+      setEdited(false);
+      onSent();
+    },
+    onError: (e) => setError(e instanceof ApiError ? e.message : String(e)),
+  });
+  return (
+    <Card withBorder>
+      <Stack gap="xs">
+        <Textarea placeholder={t('replyPlaceholder')} autosize minRows={2} value={text} onChange={(e) => { setText(e.currentTarget.value); setEdited(false); }} data-testid="reply" />
+        <Textarea label={t('chinesePreview')} autosize minRows={1} value={zh} lang="zh-CN" onChange={(e) => { setZh(e.currentTarget.value); setEdited(true); }} data-testid="reply-zh" />
+        {error && <Text c="red" size="sm" data-testid="reply-error">{error}</Text>}
+        <Group justify="flex-end">
+          <Button onClick={() => send.mutate()} disabled={!text.trim() || !zh.trim()} loading={send.isPending} data-testid="send">{t('send')}</Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
+export function Thread({ id, user }: { id: string; user: User }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [, navigate] = useLocation();
+  const info = useQuery({ queryKey: ['thread', id], queryFn: () => api<ThreadInfo>(`/api/console/threads/${id}`) });
+  const msgs = useInfiniteQuery({
+    queryKey: ['messages', id],
+    initialPageParam: '',
+    queryFn: ({ pageParam }) => api<{ items: Msg[]; outbox: OutboxItem[] }>(`/api/console/threads/${id}/messages?limit=50${pageParam ? `&before=${encodeURIComponent(pageParam)}` : ''}`),
+    getNextPageParam: (last) => (last.items.length === 50 ? last.items[last.items.length - 1]!.ts : undefined),
+  });
+  const count = msgs.data?.pages[0]?.items.length ?? 0;
+  const newest = msgs.data?.pages[0]?.items[0]?.id;
+  useEffect(() => {
+    if (!count) return;
+    void api(`/api/console/threads/${id}/read`, { method: 'POST' }).then(() => qc.invalidateQueries({ queryKey: ['inbox'] }));
+  }, [id, newest, count, qc]);
+  const bottom = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // Braces: Chromium's scrollIntoView now returns a promise, which an effect must not return.
+    bottom.current?.scrollIntoView({ block: 'end' });
+  }, [newest]);
+  if (info.isLoading || msgs.isLoading) return <Loader />;
+  if (info.error) return <Text c="red">{(info.error as Error).message}</Text>;
+  const th = info.data!;
+  const items = (msgs.data?.pages ?? []).flatMap((p) => p.items).slice().reverse();
+  const outbox = (msgs.data?.pages[0]?.outbox ?? []).slice().reverse();
+  const lang = user.language;
+  return (
+    <Grid>
+      <Grid.Col span={{ base: 12, md: 9 }}>
+        <Stack gap="xs">
+          <Group justify="space-between">
+            <Title order={4} data-testid="thread-title">{th.title}</Title>
+            <Text size="sm" c="dimmed" data-testid="contact-time">{t('localTime')}: {localTime(th.timezone)} ({th.timezone})</Text>
+          </Group>
+          {msgs.hasNextPage && <Button variant="subtle" size="xs" onClick={() => msgs.fetchNextPage()} loading={msgs.isFetchingNextPage}>{t('loadMore')}</Button>}
+          {items.map((m) => <Message key={m.id} m={m} lang={lang} tz={th.timezone} />)}
+          {outbox.map((o) => (
+            <Card key={o.id} withBorder padding="xs" bg="blue.0" data-testid="outbox-item">
+              <Group justify="space-between">
+                <Text size="sm">{o.original?.text} → <span lang="zh-CN">{o.text}</span></Text>
+                <Badge color={STATUS_COLOR[o.status]} data-testid="outbox-status">{t(`status_${o.status}`)}</Badge>
+              </Group>
+              {o.lastError && <Text size="xs" c="red">{o.lastError}</Text>}
+            </Card>
+          ))}
+          <div ref={bottom} />
+          <ReplyBox threadId={id} onSent={() => void qc.invalidateQueries({ queryKey: ['messages', id] })} />
+        </Stack>
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, md: 3 }}>
+        {th.supplier && (
+          <Card withBorder data-testid="supplier-summary">
+            <Text fw={700}>{th.supplier.code} · {th.supplier.name}</Text>
+            <Text size="sm">{t('segment')}: {th.supplier.segment}</Text>
+            {th.contact && <Text size="sm">{th.contact.name}{th.contact.role ? ` (${th.contact.role})` : ''}</Text>}
+            <Text size="sm">{t('localTime')}: {localTime(th.timezone)}</Text>
+            <Button mt="sm" size="xs" variant="light" onClick={() => navigate(`/suppliers/${th.supplier!.code}`)}>{t('supplier')}</Button>
+          </Card>
+        )}
+      </Grid.Col>
+    </Grid>
+  );
+}
