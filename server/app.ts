@@ -20,6 +20,7 @@ import { consoleStatic } from './console/static.js';
 import { managerRoutes } from './routes/manager.js';
 import { performanceRoutes } from './routes/performance.js';
 import { reportRoutes } from './routes/reports.js';
+import { claimRoutes } from './routes/claims.js';
 import { mpRoutes } from './routes/mp.js';
 
 const log = getLogger('http');
@@ -74,7 +75,7 @@ export function createApp(opts: AppOptions): Koa<AppState> {
   const wechatAuth = opts.wechatAuth ?? createWechatAuth(config);
   const translation = opts.translation ?? createTranslationService({ config });
   const live = opts.live ?? createLiveHub();
-  for (const r of [base, consoleRoutes({ config, clock, translation, live }), mpRoutes(config, wechatAuth, clock), performanceRoutes(config, clock), reportRoutes(config, clock), managerRoutes(config, clock)]) {
+  for (const r of [base, consoleRoutes({ config, clock, translation, live }), ...claimRoutes(config, translation, clock), mpRoutes(config, wechatAuth, clock), performanceRoutes(config, clock), reportRoutes(config, clock), managerRoutes(config, clock)]) {
     app.use(r.routes());
     app.use(r.allowedMethods());
   }

@@ -13,3 +13,4 @@ import './inbox/index.js';
 import './performance/index.js';
 import './money/index.js';
 import './prices/index.js';
+import './claims/model.js';

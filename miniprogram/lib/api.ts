@@ -51,6 +51,22 @@ export interface OrderDetail extends OrderSummary {
   customsDetail: { status: string; reason: string | null; expectedDate: string | null };
 }
 
+export interface ClaimView {
+  id: string;
+  number: string;
+  orderNumber: string;
+  type: string;
+  qty: number;
+  amount: string | null;
+  currency: string | null;
+  description: string;
+  answerDue: string | null;
+  status: string;
+  supplierPhotos: { id: string; name: string }[];
+  answer: { text: string | null; decision: 'accept' | 'dispute' } | null;
+  settlement: { kind: string; amount?: string; currency?: string } | null;
+}
+
 export function createApi(wx: WxLike, baseUrl: string) {
   function send<T>(method: string, path: string, data?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
     return new Promise((ok, fail) => {
@@ -111,6 +127,9 @@ export function createApi(wx: WxLike, baseUrl: string) {
       call<{ order: OrderDetail; changed: boolean }>('POST', `/api/mp/orders/${encodeURIComponent(id)}/milestones/${milestone}`, body, { 'Idempotency-Key': key }),
     reportCustoms: (id: string, body: { status: 'held' | 'cleared'; reason?: string; expectedDate?: string }, key: string) =>
       call<{ order: OrderDetail; changed: boolean }>('POST', `/api/mp/orders/${encodeURIComponent(id)}/customs`, body, { 'Idempotency-Key': key }),
+    claims: () => call<{ items: ClaimView[] }>('GET', '/api/mp/claims'),
+    claim: (id: string) => call<ClaimView>('GET', `/api/mp/claims/${encodeURIComponent(id)}`),
+    answerClaim: (id: string, body: { decision: 'accept' | 'dispute'; text?: string; photoIds?: string[] }) => call<ClaimView>('POST', `/api/mp/claims/${encodeURIComponent(id)}/answer`, body),
     uploadPhoto(id: string, milestone: string, filePath: string, key: string): Promise<{ photo: { id: string } }> {
       return new Promise((ok, fail) => {
         wx.uploadFile({

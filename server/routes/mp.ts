@@ -45,7 +45,7 @@ const IMAGE_TYPES: [string, (b: Buffer) => boolean][] = [
 ];
 
 /** The file's own bytes decide its type, not what the client declared. */
-function sniff(path: string): string | undefined {
+export function sniff(path: string): string | undefined {
   const fd = openSync(path, 'r');
   const head = Buffer.alloc(12);
   try {

@@ -33,6 +33,9 @@ const en = {
   unavailable: 'Translation is unavailable right now: not sent.',
   kpi: '{code} {name} · {period}: class {cls} (score {score}{trend})\nOn time {onTime} of {done} milestones · avg {late} d late · {replanned} re-planned\nReplies: median {median}, p90 {p90} (working time, {replies} replies)\nOrders {orders} · customs delays {customs} · claims {claims}\n{reasons}',
   kpiNoData: 'no data',
+  claimed: 'Claim {number} filed ({type}, {qty} pcs){sent}.',
+  claimSent: ' and sent to {code} in Chinese',
+  claimNoChat: '; {code} has no chat yet: it shows in their mini-program',
 };
 
 const ru: typeof en = {
@@ -67,6 +70,9 @@ const ru: typeof en = {
   unavailable: 'Перевод сейчас недоступен: не отправлено.',
   kpi: '{code} {name} · {period}: класс {cls} (балл {score}{trend})\nВ срок {onTime} из {done} этапов · опоздание в среднем {late} дн. · переносов {replanned}\nОтветы: медиана {median}, p90 {p90} (рабочее время, ответов {replies})\nЗаказов {orders} · задержек на таможне {customs} · претензий {claims}\n{reasons}',
   kpiNoData: 'нет данных',
+  claimed: 'Претензия {number} заведена ({type}, {qty} шт.){sent}.',
+  claimSent: ' и отправлена {code} на китайском',
+  claimNoChat: '; чата с {code} ещё нет: претензия видна в их мини-программе',
 };
 
 export type Key = keyof typeof en;

@@ -9,6 +9,7 @@ import { Manager, type ManagerDoc } from '../managers/model.js';
 import {
   MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc,
 } from '../orders/index.js';
+import { fileClaim } from '../claims/index.js';
 import { periodOf, setSegment, supplierScorecard } from '../performance/index.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
 import { Message, Thread, type MessageDoc, type ThreadDoc } from '../threads/index.js';
@@ -24,7 +25,7 @@ const log = getLogger('commands');
 export const MAX_COMMAND_AGE_MS = 5 * 60_000;
 
 export interface CommandDeps {
-  translation: Pick<TranslationService, 'translateText'>;
+  translation: Pick<TranslationService, 'translateText'> & Partial<Pick<TranslationService, 'detect'>>;
   /** Send a text into a chat (a supplier's thread), once per `key`: through the outbox. */
   sendToChat: (chatKey: string, text: string, key: string) => Promise<void>;
   clock?: () => Date;
@@ -158,6 +159,12 @@ export function createCommandHandler(deps: CommandDeps) {
         const s = await supplierOrThrow(cmd.code);
         await setSegment(s._id, cmd.segment, by, 'set by /segment', now);
         return t(lang, 'segmented', { code: s.code, segment: cmd.segment });
+      }
+      case 'claim': {
+        const o = await orderOrThrow(cmd.po);
+        const c = await fileClaim({ orderId: String(o._id), type: cmd.type, qty: cmd.qty, description: cmd.text }, { id: String(m._id) }, deps.translation.detect ? (deps.translation as Pick<TranslationService, 'translateText' | 'detect'>) : undefined, now);
+        const chat = await latestThread(o.supplierId);
+        return t(lang, 'claimed', { number: c.number, type: cmd.type, qty: cmd.qty, sent: chat ? t(lang, 'claimSent', { code: o.supplierCode }) : t(lang, 'claimNoChat', { code: o.supplierCode }) });
       }
       case 'kpi': {
         const s = await supplierOrThrow(cmd.code);

@@ -16,6 +16,7 @@ export type Command =
   | { name: 'assign'; code: string; manager: string }
   | { name: 'segment'; code: string; segment: 'strategic' | 'new' | 'problem' }
   | { name: 'kpi'; code: string; period?: string }
+  | { name: 'claim'; po: string; type: 'defect' | 'shortage' | 'wrong_item' | 'transit_damage' | 'late_delivery'; qty: number; text: string }
   | { name: 'tr'; text: string };
 
 export type CommandName = Command['name'];
@@ -34,6 +35,7 @@ export const USAGE: Record<CommandName, string> = {
   assign: '/assign <supplier code> <manager>',
   segment: '/segment <supplier code> strategic|new|problem',
   kpi: '/kpi <supplier code> [YYYY-MM]',
+  claim: '/claim <po> defect|shortage|wrong|damage|late <qty> <text>',
   tr: '/tr <text>',
 };
 
@@ -75,6 +77,19 @@ const MILESTONE_ALIASES: Record<string, MilestoneName> = {
   customs: 'customs_cleared',
   cleared: 'customs_cleared',
   deliver: 'delivered',
+};
+
+const CLAIM_TYPE_ALIASES: Record<string, 'defect' | 'shortage' | 'wrong_item' | 'transit_damage' | 'late_delivery'> = {
+  defect: 'defect',
+  quality: 'defect',
+  shortage: 'shortage',
+  short: 'shortage',
+  wrong: 'wrong_item',
+  wrong_item: 'wrong_item',
+  damage: 'transit_damage',
+  transit_damage: 'transit_damage',
+  late: 'late_delivery',
+  late_delivery: 'late_delivery',
 };
 
 export function parseMilestone(s: string): MilestoneName | undefined {
@@ -158,6 +173,17 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
       const [code, seg] = args;
       if (!code || (seg !== 'strategic' && seg !== 'new' && seg !== 'problem')) return fail('supplier code and strategic|new|problem are required');
       return { ok: true, command: { name, code: code.toUpperCase(), segment: seg } };
+    }
+    case 'claim': {
+      const [po, rawType, rawQty] = args;
+      if (!po || !rawType || !rawQty) return fail('PO, type, quantity and text are required');
+      const type = CLAIM_TYPE_ALIASES[rawType.toLowerCase()];
+      if (!type) return fail(`unknown claim type "${rawType}"; one of defect, shortage, wrong, damage, late`);
+      const qty = Number(rawQty);
+      if (!Number.isInteger(qty) || qty <= 0) return fail(`"${rawQty}" is not a quantity`);
+      const t = restRaw(4);
+      if (!args[3]) return fail('describe the problem after the quantity');
+      return { ok: true, command: { name, po, type, qty, text: t } };
     }
     case 'kpi': {
       const [code, period] = args;

@@ -7,7 +7,7 @@
 // of the order (`orderContribution`); a write applies contribution(after) − contribution(before)
 // as $inc. Response times come from one state machine (`ResponseMachine`) that the mirror feeds
 // message by message and the reconcile replays over a supplier's messages.
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { MILESTONES, Order, listOverdue, orderWriteHooks, type OrderDoc } from '../orders/index.js';
@@ -246,6 +246,38 @@ async function sampleTarget(supplierId: string, s: ResponseSample): Promise<{ ke
   return { key: `m:${who.managerId}:${p}`, minutes: workingMinutes(s.since, s.at, who.managerTz, settings.managerHours, false) };
 }
 
+// Reply-time samples from the mirror are buffered and written every few seconds, grouped per
+// supplier (or manager) and month: one $push for many messages, so the KPI work per mirrored
+// message stays a fraction of the message's own insert. They are derived data: a crash loses
+// at most the buffer, which the nightly reconcile restores.
+export const RESPONSE_FLUSH_MS = 5_000;
+const pending: { supplierId: string; sample: ResponseSample }[] = [];
+let pendingTimer: NodeJS.Timeout | undefined;
+let flushing: Promise<void> | undefined;
+
+export function queueResponses(samples: { supplierId: string; sample: ResponseSample }[]): void {
+  if (!samples.length) return;
+  pending.push(...samples);
+  if (pending.length >= 20_000) void flushResponses();
+  else if (!pendingTimer) {
+    pendingTimer = setTimeout(() => void flushResponses(), RESPONSE_FLUSH_MS);
+    pendingTimer.unref();
+  }
+}
+
+/** Write the buffered reply times now (the timer, mirror.flush(), shutdown, tests). */
+export async function flushResponses(): Promise<void> {
+  clearTimeout(pendingTimer);
+  pendingTimer = undefined;
+  while (flushing) await flushing;
+  if (!pending.length) return;
+  const batch = pending.splice(0);
+  flushing = recordResponses(batch)
+    .catch((err) => log.warn({ err: (err as Error).message, samples: batch.length }, 'reply times not recorded; the nightly reconcile restores them'))
+    .finally(() => (flushing = undefined));
+  await flushing;
+}
+
 /** Store response samples ($push, grouped by supplier/manager and month). */
 export async function recordResponses(samples: { supplierId: string; sample: ResponseSample }[], now = new Date()): Promise<void> {
   const grouped = new Map<string, number[]>();
@@ -277,7 +309,10 @@ async function recomputeSupplier(supplierId: Types.ObjectId, claimsOf?: (supplie
   };
   const orders = await Order.find({ supplierId }).lean<OrderDoc[]>();
   for (const o of orders) merge(orderContribution(o as OrderLike));
-  for (const cl of claimsOf ? await claimsOf(supplierId) : []) merge(claimContribution(cl));
+  // Claims (shared/claims) when that module is loaded: by supplier, one equality.
+  const Claim = mongoose.models.Claim;
+  const claims = claimsOf ? await claimsOf(supplierId) : Claim ? ((await Claim.find({ supplierId }).lean()) as unknown as ClaimLike[]) : [];
+  for (const cl of claims) merge(claimContribution(cl));
   // By thread, like the mirror: a thread's messages from before it was linked to the supplier
   // (the bot wrote first) still start a wait.
   const threads = await Thread.find({ supplierId }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();

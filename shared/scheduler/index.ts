@@ -12,6 +12,7 @@ import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js'
 import { proposeSegments, reconcileKpis } from '../performance/index.js';
 import { escalateUnanswered } from '../performance/routing.js';
 import { sendWeeklyReports } from '../reports/weekly.js';
+import { scanClaimReminders } from '../claims/index.js';
 import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment } from './rules.js';
 
 export * from './rules.js';
@@ -27,6 +28,7 @@ export const JOBS = {
   escalate: 'unanswered-escalation',
   kpi: 'nightly-kpi',
   weeklyReports: 'weekly-reports',
+  claimReminders: 'claim-reminders',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -41,6 +43,7 @@ export const JOB_INTERVALS: Record<JobName, string> = {
   [JOBS.escalate]: '5 minutes',
   [JOBS.kpi]: '1 day',
   [JOBS.weeklyReports]: '1 hour',
+  [JOBS.claimReminders]: '1 hour',
 };
 
 export interface SchedulerOptions {
@@ -106,6 +109,7 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
   job(JOBS.escalate, () => escalateUnanswered(clock()));
   // Last week's report to each manager, once (the job runs hourly; keys make it once).
   job(JOBS.weeklyReports, () => sendWeeklyReports(clock()));
+  job(JOBS.claimReminders, () => scanClaimReminders(clock()));
   // KPIs are kept current by increments; once a night they are recomputed from the data (repairs
   // anything a crash or a failed increment left), then segment proposals are made.
   job(JOBS.kpi, async () => {

@@ -8,7 +8,7 @@ import { Manager } from '../managers/model.js';
 import { checkDuplicates, createSupplier, normalisePhone, Supplier } from '../suppliers/index.js';
 import { Contact, Message, Thread, MESSAGE_TYPES, threadDay, type MessageDoc, type ThreadDoc } from './model.js';
 import { pulseSet } from '../live/index.js';
-import { recordResponses, sideOf, step, type AwaitState, type ResponseSample, type Side } from '../performance/index.js';
+import { flushResponses, queueResponses, sideOf, step, type AwaitState, type ResponseSample, type Side } from '../performance/index.js';
 
 const awaitSet = (st?: AwaitState) => (st?.awaiting ? { awaiting: st.awaiting, awaitingSince: st.since } : {});
 
@@ -215,9 +215,14 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     c.days.add(ts.toISOString().slice(0, 10));
     const last = direction === 'in' ? 'lastIn' : 'lastOut';
     if (!c[last] || ts > c[last]) c[last] = ts;
-    flushTimer ??= setTimeout(() => void flush().catch((err) => log.warn({ err: (err as Error).message }, 'thread counters not flushed')), FLUSH_MS);
+    flushTimer ??= setTimeout(() => void flushCounters().catch((err) => log.warn({ err: (err as Error).message }, 'thread counters not flushed')), FLUSH_MS);
   }
+  /** Counters now, and the buffered reply times (tests, shutdown). */
   async function flush() {
+    await flushCounters();
+    await flushResponses();
+  }
+  async function flushCounters() {
     clearTimeout(flushTimer);
     flushTimer = undefined;
     const batch = [...counts.values()];
@@ -238,9 +243,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       awaitState.set(k, st);
       c.said = []; // consumed: a retry of this batch's counters must not replay them
     }
-    if (samples.length) {
-      await recordResponses(samples).catch((err) => log.warn({ err: (err as Error).message }, 'response times not recorded; the nightly reconcile repairs them'));
-    }
+    queueResponses(samples);
     try {
       const now = new Date();
       await Promise.all(

@@ -143,4 +143,45 @@ describe('mini-program pages (miniprogram-simulate)', function () {
     expect(saved!.milestones.confirmed.status).to.equal('done');
     expect(saved!.version).to.equal(1);
   });
+
+  it('claims: the supplier sees its claim in Chinese, disputes it with a reason, and the claim moves once', async () => {
+    const s = await createSupplier({ name: '佛山灯具厂' });
+    const other = await createSupplier({ name: '别家工厂' });
+    const o = await makeOrder(s.code, { number: 'PO-CLAIM-MP' });
+    const o2 = await makeOrder(other.code, { number: 'PO-CLAIM-OTHER' });
+    await MpBinding.create({ openid: 'openid-page', supplierId: s._id, at: new Date() });
+    const { fileClaim, Claim } = await import('../../shared/claims/index.js');
+    const mgr = { id: '5f0000000000000000000001' };
+    const c = await fileClaim({ orderId: String(o._id), type: 'defect', qty: 12, amount: '36.00', currency: 'USD', description: '外壳有划痕' }, mgr, undefined);
+    const foreign = await fileClaim({ orderId: String(o2._id), type: 'shortage', qty: 3, description: '少了三箱' }, mgr, undefined);
+    const list = page('claims');
+    list.instance.onLoad();
+    await until(() => (list.instance.data.items as unknown[]).length === 1, 'claims to render');
+    expect(list.dom.textContent).to.include(c.number).and.include('质量缺陷').and.include('待回复');
+    expect(list.dom.textContent).not.to.include(foreign.number);
+    list.instance.open({ currentTarget: { dataset: { id: String(c._id) } } });
+    expect(wx.navigations.at(-1)).to.equal(`/pages/claim/index?id=${c._id}`);
+
+    const p = page('claim');
+    p.instance.onLoad({ id: String(c._id) });
+    await until(() => Boolean(p.instance.data.claim), 'claim to render');
+    expect(p.dom.textContent).to.include('外壳有划痕').and.include('36.00 USD');
+    p.instance.choose({ currentTarget: { dataset: { decision: 'dispute' } } });
+    await p.instance.submit();
+    expect(p.instance.data.error).to.match(/say why you dispute/);
+    expect((await Claim.findOne({ _id: c._id }).lean())!.status).to.equal('sent');
+    p.instance.setText({ detail: { value: '划痕是运输造成的，不是生产问题' } });
+    await Promise.all([p.instance.submit(), p.instance.submit()]);
+    await until(() => (p.instance.data.claim as { status: string } | null)?.status === 'supplier_answered', 'answered');
+    const saved = (await Claim.findOne({ _id: c._id }).lean())!;
+    expect(saved.status).to.equal('supplier_answered');
+    expect(saved.answer).to.include({ decision: 'dispute', text: '划痕是运输造成的，不是生产问题' });
+    expect(saved.history.map((h) => h.to)).to.deep.equal(['sent', 'supplier_answered']);
+
+    // Another supplier's claim: not found for this user.
+    const q = page('claim');
+    q.instance.onLoad({ id: String(foreign._id) });
+    await until(() => Boolean(q.instance.data.error), 'error shown');
+    expect(q.instance.data.error).to.match(/no such claim/);
+  });
 });

@@ -38,6 +38,9 @@ Component({
     open(e: { currentTarget: { dataset: { id: string } } }) {
       wxApi().navigateTo({ url: `/pages/order/index?id=${e.currentTarget.dataset.id}` });
     },
+    openClaims() {
+      wxApi().navigateTo({ url: '/pages/claims/index' });
+    },
     toggleLang() {
       wxApi().setStorageSync('gendan.lang', lang() === 'en' ? 'zh' : 'en');
       void this.load(1);

@@ -1,0 +1,105 @@
+import mongoose, { Schema, type Types } from 'mongoose';
+
+export const CLAIM_TYPES = ['defect', 'shortage', 'wrong_item', 'transit_damage', 'late_delivery'] as const;
+export type ClaimType = (typeof CLAIM_TYPES)[number];
+export const CLAIM_STATUSES = ['draft', 'sent', 'supplier_answered', 'agreed', 'disputed', 'settled', 'rejected', 'closed'] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+export const SETTLEMENT_KINDS = ['credit_note', 'replacement', 'rework', 'discount_next_order', 'refund'] as const;
+export type SettlementKind = (typeof SETTLEMENT_KINDS)[number];
+
+const fileSchema = new Schema({ id: String, name: String, mimeType: String, size: Number, at: Date, by: String }, { _id: false });
+
+const claimSchema = new Schema(
+  {
+    number: { type: String, required: true }, // CL-<PO>-<n>
+    orderId: { type: Schema.Types.ObjectId, required: true },
+    orderNumber: { type: String, required: true },
+    supplierId: { type: Schema.Types.ObjectId, required: true },
+    supplierCode: { type: String, required: true },
+    managerId: { type: Schema.Types.ObjectId },
+    line: { type: Number }, // index of the PO line, when the claim is about one
+    item: { type: String },
+    type: { type: String, enum: CLAIM_TYPES, required: true },
+    qty: { type: Number, required: true },
+    amount: { type: String }, // decimal string, with currency
+    currency: { type: String },
+    description: { type: String, required: true },
+    descriptionLang: { type: String },
+    // The description in Chinese for the supplier (translated like messages); kept pending when
+    // translation is down: the claim is filed anyway and the notice carries the original.
+    descriptionZh: { type: String },
+    translationStatus: { type: String, enum: ['done', 'skipped', 'failed'], default: 'skipped' },
+    photos: { type: [fileSchema], default: [] },
+    // Photos the supplier uploaded for the answer (mini-program), attached when answering.
+    supplierPhotos: { type: [fileSchema], default: [] },
+    answerDue: { type: Date },
+    status: { type: String, enum: CLAIM_STATUSES, default: 'draft' },
+    version: { type: Number, default: 0 },
+    history: {
+      type: [new Schema({ from: String, to: String, by: String, at: Date, reason: String }, { _id: false })],
+      default: [],
+    },
+    answer: {
+      type: new Schema({ text: String, decision: { type: String, enum: ['accept', 'dispute'] }, photos: { type: [fileSchema], default: [] }, at: Date, by: String }, { _id: false }),
+    },
+    settlement: {
+      type: new Schema({ kind: { type: String, enum: SETTLEMENT_KINDS }, amount: String, currency: String, note: String }, { _id: false }),
+    },
+    sentAt: { type: Date },
+    settledAt: { type: Date },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+// Serves: one claim per number (and its lookup).
+claimSchema.index({ number: 1 }, { unique: true });
+// Serves: a supplier's claims (mini-program, supplier card, KPIs): `find({supplierId})`.
+claimSchema.index({ supplierId: 1, status: 1 });
+// Serves: the reminder scan (`find({status:'sent'})`) and lists by status.
+claimSchema.index({ status: 1 });
+// Serves: an order's claims.
+claimSchema.index({ orderId: 1 });
+
+export interface ClaimFile {
+  id: string;
+  name: string;
+  mimeType?: string;
+  size?: number;
+  at?: Date;
+  by?: string;
+}
+
+export interface ClaimDoc {
+  _id: Types.ObjectId;
+  number: string;
+  orderId: Types.ObjectId;
+  orderNumber: string;
+  supplierId: Types.ObjectId;
+  supplierCode: string;
+  managerId?: Types.ObjectId;
+  line?: number;
+  item?: string;
+  type: ClaimType;
+  qty: number;
+  amount?: string;
+  currency?: string;
+  description: string;
+  descriptionLang?: string;
+  descriptionZh?: string;
+  translationStatus: 'done' | 'skipped' | 'failed';
+  photos: ClaimFile[];
+  supplierPhotos: ClaimFile[];
+  answerDue?: Date;
+  status: ClaimStatus;
+  version: number;
+  history: { from: string; to: string; by: string; at: Date; reason?: string }[];
+  answer?: { text?: string; decision: 'accept' | 'dispute'; photos: ClaimFile[]; at: Date; by: string };
+  settlement?: { kind: SettlementKind; amount?: string; currency?: string; note?: string };
+  sentAt?: Date;
+  settledAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const Claim = mongoose.model('Claim', claimSchema);
