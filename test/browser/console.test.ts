@@ -136,4 +136,29 @@ describe('web console in a browser', function () {
     await page.getByText('production_start').first().waitFor();
     expect(await page.getByText(/d late/).count()).to.be.greaterThan(0);
   });
+
+  it('files a claim from the console: listed as sent, the supplier notice is queued in Chinese; a report downloads', async () => {
+    const thread = await supplierSays(rig, 0, '你好');
+    const { Supplier } = await import('../../shared/suppliers/index.js');
+    const s = (await Supplier.findOne({ _id: thread.supplierId }).lean())!;
+    const { makeOrder } = await import('../support/api.js');
+    await makeOrder(s.code, { number: 'PO-UI-CL' });
+    await signIn();
+    await page.getByTestId('nav-claims').click();
+    await page.getByTestId('claim-po').fill('PO-UI-CL');
+    await page.getByTestId('claim-description').fill('Twelve units arrived with cracked housings');
+    await page.getByTestId('file-claim').click();
+    await page.getByTestId('claim-row').filter({ hasText: 'CL-PO-UI-CL-1' }).waitFor();
+    expect(await page.getByTestId('claim-row').first().getByTestId('claim-status').textContent()).to.equal('sent');
+    const { Notice } = await import('../../shared/notices/index.js');
+    const n = await until('claim notice', () => Notice.findOne({ kind: 'claim' }).lean());
+    expect(n.to).to.equal(thread.key);
+    expect(n.text).to.match(/^【Gendan 索赔】CL-PO-UI-CL-1/).and.include('〔zh〕Twelve units arrived with cracked housings');
+    await page.getByTestId('nav-reports').click();
+    const href = await page.getByTestId('report-xlsx').getAttribute('href');
+    const res = await page.request.get(`${rig.url}${href}`);
+    expect(res.status()).to.equal(200);
+    expect(res.headers()['content-type']).to.match(/spreadsheetml/);
+    expect((await res.body()).subarray(0, 2).toString()).to.equal('PK');
+  });
 });

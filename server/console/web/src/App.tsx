@@ -7,6 +7,9 @@ import { api, setCsrf, type User } from './api';
 import { setLanguage } from './i18n';
 import { useLive } from './live';
 import { Admin } from './pages/Admin';
+import { Claims } from './pages/Claims';
+import { Performance } from './pages/Performance';
+import { Reports } from './pages/Reports';
 import { Inbox } from './pages/Inbox';
 import { Login } from './pages/Login';
 import { Notices } from './pages/Notices';
@@ -52,6 +55,9 @@ function Shell({ user }: { user: User }) {
   const links = [
     { to: '/', label: t('inbox'), match: (l: string) => l === '/' || l.startsWith('/threads') },
     { to: '/orders', label: t('orders'), match: (l: string) => l.startsWith('/orders') || l.startsWith('/suppliers') },
+    { to: '/claims', label: t('claims'), match: (l: string) => l.startsWith('/claims') },
+    { to: '/performance', label: t('performance'), match: (l: string) => l.startsWith('/performance') },
+    { to: '/reports', label: t('reports'), match: (l: string) => l.startsWith('/reports') },
     { to: '/notices', label: t('notices'), match: (l: string) => l.startsWith('/notices') },
     ...(user.role === 'admin' ? [{ to: '/admin', label: t('admin'), match: (l: string) => l.startsWith('/admin') }] : []),
   ];
@@ -81,6 +87,9 @@ function Shell({ user }: { user: User }) {
           <Route path="/threads/:id">{(p) => <Thread id={p.id} user={user} />}</Route>
           <Route path="/orders" component={Orders} />
           <Route path="/suppliers/:code">{(p) => <SupplierCard code={p.code} />}</Route>
+          <Route path="/claims" component={Claims} />
+          <Route path="/performance" component={Performance} />
+          <Route path="/reports">{() => <Reports user={user} />}</Route>
           <Route path="/notices" component={Notices} />
           <Route path="/admin" component={Admin} />
           <Route><Redirect to="/" /></Route>

@@ -13,6 +13,8 @@ const en = {
   supplier: 'Supplier', contacts: 'Contacts', manager: 'Responsible manager', openOrders: 'Open orders', lastContact: 'Last contact', bindingCode: 'Binding code', issueCode: 'Issue binding code', validUntil: 'valid until',
   chooseSupplier: 'Choose a supplier', milestone: 'Milestone', planned: 'Planned', actual: 'Actual', reason: 'Reason', edit: 'Edit', daysLate: '{{n}} d late',
   retry: 'Retry', failed: 'Failed', queued: 'Queued', sent: 'Sent', createManager: 'Create manager', name: 'Name', role: 'Role', language: 'Language', seesAll: 'Sees all suppliers', created: 'Created',
+  claims: 'Claims', fileClaim: 'File a claim', claimType: 'Type', qty: 'Qty', amount: 'Amount', description: 'Description', status: 'Status', claimMove: 'Move to…',
+  proposals: 'Segment proposals', accept: 'Accept', reject: 'Reject', reports: 'Reports', period: 'Period', date: 'Date', from: 'From', to: 'To (exclusive)', currency: 'Currency', rates: 'Exchange rates', import: 'Import',
   scorecard: 'Scorecard', score: 'Score', class: 'Class', onTime: 'On time', replyMedian: 'Median reply', ranking: 'Manager ranking', loadMore: 'Older messages', live: 'live',
 };
 type Dict = typeof en;
@@ -27,6 +29,8 @@ const ru: Dict = {
   supplier: 'Поставщик', contacts: 'Контакты', manager: 'Ответственный', openOrders: 'Открытые заказы', lastContact: 'Последний контакт', bindingCode: 'Код привязки', issueCode: 'Выдать код привязки', validUntil: 'действует до',
   chooseSupplier: 'Выберите поставщика', milestone: 'Этап', planned: 'План', actual: 'Факт', reason: 'Причина', edit: 'Изменить', daysLate: 'опоздание {{n}} дн.',
   retry: 'Повторить', failed: 'Ошибки', queued: 'В очереди', sent: 'Отправлено', createManager: 'Создать менеджера', name: 'Имя', role: 'Роль', language: 'Язык', seesAll: 'Видит всех поставщиков', created: 'Создан',
+  claims: 'Претензии', fileClaim: 'Завести претензию', claimType: 'Тип', qty: 'Кол-во', amount: 'Сумма', description: 'Описание', status: 'Статус', claimMove: 'Перевести в…',
+  proposals: 'Предложения сегментов', accept: 'Принять', reject: 'Отклонить', reports: 'Отчёты', period: 'Период', date: 'Дата', from: 'С', to: 'По (не включая)', currency: 'Валюта', rates: 'Курсы валют', import: 'Импорт',
   scorecard: 'Оценка', score: 'Балл', class: 'Класс', onTime: 'В срок', replyMedian: 'Медиана ответа', ranking: 'Рейтинг менеджеров', loadMore: 'Раньше', live: 'онлайн',
 };
 const zh: Dict = {
@@ -40,6 +44,8 @@ const zh: Dict = {
   supplier: '供应商', contacts: '联系人', manager: '负责人', openOrders: '进行中的订单', lastContact: '最近联系', bindingCode: '绑定码', issueCode: '生成绑定码', validUntil: '有效期至',
   chooseSupplier: '选择供应商', milestone: '节点', planned: '计划', actual: '实际', reason: '原因', edit: '修改', daysLate: '逾期 {{n}} 天',
   retry: '重试', failed: '失败', queued: '排队', sent: '已发送', createManager: '新建账号', name: '姓名', role: '角色', language: '语言', seesAll: '可见全部供应商', created: '已创建',
+  claims: '索赔', fileClaim: '新建索赔', claimType: '类型', qty: '数量', amount: '金额', description: '说明', status: '状态', claimMove: '变更为…',
+  proposals: '分类建议', accept: '接受', reject: '拒绝', reports: '报表', period: '周期', date: '日期', from: '从', to: '至（不含）', currency: '币种', rates: '汇率', import: '导入',
   scorecard: '评分卡', score: '分数', class: '等级', onTime: '准时率', replyMedian: '回复中位数', ranking: '经理排名', loadMore: '更早的消息', live: '实时',
 };
 
