@@ -16,6 +16,8 @@ import { createDeliveryWorker, type DeliveryWorker } from '../shared/notices/ind
 import { createScheduler } from '../shared/scheduler/index.js';
 import { ensureAdmin, listAccounts } from '../shared/managers/accounts.js';
 import { configurePerformance, DEFAULT_SETTINGS, parseWorkHours } from '../shared/performance/index.js';
+import { configurePrices } from '../shared/prices/index.js';
+import { configureReports } from '../shared/reports/export.js';
 
 const SANDBOX_ADMIN = { login: 'admin', password: 'sandbox-admin' };
 
@@ -114,6 +116,8 @@ async function main() {
     escalateAfterMin: config.performance.escalateAfterMin,
     resolveWithinDays: config.performance.resolveWithinDays,
   });
+  configurePrices({ jumpPct: config.performance.priceJumpPct });
+  configureReports({ pdfCjkFont: config.reports.pdfCjkFont });
   if (db.embedded) {
     log.info({ dataDir: db.embedded.dataDir, uri: db.uri }, `embedded database serving; data lives in ${db.embedded.dataDir}`);
     if (roles.size === 1 && roles.has('db')) {

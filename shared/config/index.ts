@@ -77,6 +77,10 @@ const schema = z
     MANAGER_WORK_HOURS: z.string().regex(/^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/, 'like 09:00-18:00').default('09:00-18:00'),
     ESCALATE_AFTER_MIN: z.coerce.number().int().min(5).max(10_080).default(120),
     RESOLVE_WITHIN_DAYS: z.coerce.number().int().min(0).max(90).default(3),
+    // Price history: alert the manager when a line's unit price rises more than this (percent)
+    PRICE_JUMP_PCT: z.coerce.number().min(0).max(1000).default(10),
+    // CJK font embedded in PDF reports (default: Debian's fonts-noto-cjk)
+    PDF_CJK_FONT: z.string().optional(),
   });
 
 /** Rules across keys; checked on the raw values so they are listed with every other problem. */
@@ -108,7 +112,9 @@ export interface Config {
     managerWorkHours: string;
     escalateAfterMin: number;
     resolveWithinDays: number;
+    priceJumpPct: number;
   };
+  reports: { pdfCjkFont?: string };
   /** The web console's first admin (shared/managers/accounts.ts ensureAdmin). */
   console: { adminLogin: string; adminPassword?: string };
   bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean };
@@ -161,7 +167,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       managerWorkHours: e.MANAGER_WORK_HOURS,
       escalateAfterMin: e.ESCALATE_AFTER_MIN,
       resolveWithinDays: e.RESOLVE_WITHIN_DAYS,
+      priceJumpPct: e.PRICE_JUMP_PCT,
     },
+    reports: { pdfCjkFont: e.PDF_CJK_FONT },
     console: { adminLogin: e.CONSOLE_ADMIN_LOGIN, adminPassword: e.CONSOLE_ADMIN_PASSWORD },
     bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox },
     notices: { perChatMs: e.NOTICE_PER_CHAT_MS, perAccountPerMin: e.NOTICE_PER_MINUTE },

@@ -16,15 +16,21 @@ import { buildReport, type OrderRow, type ReportData, type ReportRequest } from 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export const CJK_FONT_CANDIDATES = [
-  process.env.PDF_CJK_FONT,
+let configuredFont: string | undefined;
+/** PDF_CJK_FONT from the configuration (scripts/start.ts). */
+export function configureReports(opts: { pdfCjkFont?: string }) {
+  configuredFont = opts.pdfCjkFont;
+}
+
+const CJK_FONT_CANDIDATES = () => [
+  configuredFont,
   '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
   '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc',
   '/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf',
 ].filter(Boolean) as string[];
 
 export function cjkFont(): { path: string; family?: string } {
-  const path = CJK_FONT_CANDIDATES.find((p) => existsSync(p));
+  const path = CJK_FONT_CANDIDATES().find((p) => existsSync(p));
   if (!path) throw new UnavailableError('no CJK font for PDF reports: install Debian\'s fonts-noto-cjk (apt-get install fonts-noto-cjk) or set PDF_CJK_FONT to a .ttf/.otf/.ttc file');
   return { path, family: path.endsWith('.ttc') ? 'NotoSansCJKsc-Regular' : undefined };
 }
