@@ -6,20 +6,10 @@ import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { Message } from '../../shared/threads/index.js';
-import { waitForMessages, withTimeout } from '../support/bot.js';
+import { waitForMessages, withTimeout, until } from '../support/bot.js';
 import { ADMIN, startConsoleRig, supplierSays, type ConsoleRig } from '../support/console.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-}
 
 describe('web console in a browser', function () {
   this.timeout(120_000);

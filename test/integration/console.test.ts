@@ -11,18 +11,8 @@ import { Supplier } from '../../shared/suppliers/index.js';
 import { Message, Thread } from '../../shared/threads/index.js';
 import { TranslationMemory } from '../../shared/translation/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
-import { waitForMessages, withTimeout } from '../support/bot.js';
+import { waitForMessages, withTimeout, until } from '../support/bot.js';
 import { ADMIN, signedInAgent, startConsoleRig, supplierSays, type ConsoleRig } from '../support/console.js';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
-}
 
 /** Opens the SSE stream with a session cookie; collects `thread` events. */
 async function openEvents(url: string, cookie: string) {

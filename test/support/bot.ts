@@ -29,6 +29,17 @@ export async function startTestBot(opts: Partial<BotOptions> = {}): Promise<Test
   };
 }
 
+/** Poll `fn` until it gives something truthy (bounded); the value is returned. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+}
+
 /** Wait until `n` messages match `filter` (polls the real DB; bounded). */
 export async function waitForMessages(filter: Record<string, unknown>, n: number, ms = 10_000): Promise<number> {
   const until = Date.now() + ms;
