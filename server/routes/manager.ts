@@ -109,6 +109,32 @@ export function managerRoutes(config: Config, clock: () => Date): Router<AppStat
     };
   });
 
+  // A contact's time zone (shown wherever the contact appears; a person may work elsewhere than
+  // the factory) and role.
+  r.put('/contacts/:id', async (ctx) => {
+    const p = params(ctx, z.object({ id: objectId }).strict());
+    const b = body(
+      ctx,
+      z
+        .object({
+          timezone: z.string().max(64).refine((tz) => {
+            try {
+              new Intl.DateTimeFormat('en', { timeZone: tz });
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'an IANA time zone such as Asia/Shanghai').optional(),
+          role: z.string().trim().max(64).optional(),
+        })
+        .strict(),
+    );
+    const r2 = await Contact.updateOne({ _id: p.id }, { $set: b });
+    if (r2.matchedCount !== 1) throw new NotFoundError('no such contact');
+    const c = (await Contact.findOne({ _id: p.id }).lean())!;
+    ctx.body = { id: String(c._id), name: c.name, role: c.role ?? null, timezone: c.timezone, language: c.language };
+  });
+
   r.post('/suppliers/:code/binding-codes', async (ctx) => {
     const p = params(ctx, z.object({ code }).strict());
     const b = body(ctx, z.object({ contactId: objectId.optional() }).strict());
@@ -144,6 +170,12 @@ export function managerRoutes(config: Config, clock: () => Date): Router<AppStat
 
   r.get('/orders', async (ctx) => {
     const q = query(ctx, z.object({ supplier: code.optional(), status: z.enum(['open', 'closed']).optional(), mine: z.enum(['true', 'false']).optional(), page }).strict());
+    // A console manager who does not see all suppliers: only their suppliers' orders.
+    const user = ctx.state.console;
+    if (user && !user.seesAll) {
+      if (!q.supplier) q.mine = 'true';
+      else if (!(await Supplier.exists({ code: normaliseCode(q.supplier), managerId: new Types.ObjectId(user.id) }))) throw new NotFoundError(`no supplier with code ${q.supplier}`);
+    }
     const res = await listOrders({ supplierCode: q.supplier, status: q.status, managerId: q.mine === 'true' ? ctx.state.manager!.managerId : undefined }, q.page);
     const now = clock();
     ctx.body = { items: res.items.map((o) => orderSummary(o, now)), page: res.page, hasMore: res.hasMore };

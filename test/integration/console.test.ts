@@ -324,6 +324,29 @@ describe('console API', function () {
       expect(Buffer.from(b.body.qr.split(',')[1], 'base64').subarray(1, 4).toString()).to.equal('PNG');
     });
 
+    it('a contact\'s time zone can be set (shown on the card); a manager who sees only own suppliers gets only their orders', async () => {
+      const t0 = await supplierSays(rig, 0, '你好');
+      const t1 = await supplierSays(rig, 1, '在吗');
+      const s0 = (await Supplier.findOne({ _id: t0.supplierId }).lean())!;
+      const s1 = (await Supplier.findOne({ _id: t1.supplierId }).lean())!;
+      const boris = await createAccount({ login: 'boris', name: 'Boris', password: 'boris-password-1' });
+      await Supplier.updateOne({ _id: s0._id }, { $set: { managerId: new Types.ObjectId(boris.id) } });
+      await makeOrder(s0.code, { number: 'PO-SCOPE-0', managerId: boris.id });
+      await makeOrder(s1.code, { number: 'PO-SCOPE-1' });
+      const { agent, csrf } = await signedInAgent(rig.url, 'boris', 'boris-password-1');
+      expect((await agent.get(`/api/orders?supplier=${s1.code}`)).status).to.equal(404);
+      const mine = await agent.get('/api/orders');
+      expect(mine.body.items.map((o: { number: string }) => o.number)).to.deep.equal(['PO-SCOPE-0']);
+      const card = await agent.get(`/api/console/suppliers/${s0.code}`);
+      const contactId = card.body.contacts[0].id;
+      const bad = await agent.put(`/api/contacts/${contactId}`).set('X-CSRF-Token', csrf).send({ timezone: 'Mars/Olympus' });
+      expect(bad.status).to.equal(400);
+      const ok = await agent.put(`/api/contacts/${contactId}`).set('X-CSRF-Token', csrf).send({ timezone: 'Asia/Ho_Chi_Minh', role: 'QC' });
+      expect(ok.body).to.include({ timezone: 'Asia/Ho_Chi_Minh', role: 'QC' });
+      expect((await agent.get(`/api/console/suppliers/${s0.code}`)).body.contacts[0]).to.include({ timezone: 'Asia/Ho_Chi_Minh', role: 'QC' });
+      expect((await agent.get(`/api/console/threads/${t0._id}`)).body.timezone).to.equal('Asia/Ho_Chi_Minh');
+    });
+
     it('lists failed notices and retries one', async () => {
       const { agent, csrf } = await signedInAgent(rig.url);
       const n = await Notice.create({ key: 'k1', kind: 'overdue', to: 'dm:nobody', recipient: { kind: 'supplier', timezone: 'Asia/Shanghai' }, text: '提醒', status: 'failed', lastError: 'WeChat said no', notBefore: new Date(), createdAt: new Date() });
