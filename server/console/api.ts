@@ -17,7 +17,7 @@ import {
 } from '../../shared/inbox/index.js';
 import type { LiveHub, ThreadChange } from '../../shared/live/index.js';
 import { getLogger } from '../../shared/log/index.js';
-import { createAccount, listAccounts, signIn, signOut, SESSION_IDLE_MS, type ConsoleUser } from '../../shared/managers/accounts.js';
+import { createAccount, listAccounts, sessionOf, signIn, signOut, SESSION_IDLE_MS, type ConsoleUser } from '../../shared/managers/accounts.js';
 import { MANAGER_LANGS } from '../../shared/managers/model.js';
 import { Notice, NOTICE_STATUSES, retryNotice, type NoticeDoc } from '../../shared/notices/index.js';
 import { listOrders } from '../../shared/orders/index.js';
@@ -104,7 +104,6 @@ export function consoleRoutes(deps: ConsoleDeps): Router<AppState> {
 
   r.get('/session', async (ctx) => {
     const token = ctx.cookies.get(SESSION_COOKIE);
-    const { sessionOf } = await import('../../shared/managers/accounts.js');
     const s = token ? await sessionOf(token, clock()) : undefined;
     if (!s) {
       ctx.status = 401;
