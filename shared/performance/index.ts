@@ -618,14 +618,15 @@ export interface ManagerRow {
  * Managers of a month, ranked: fewest overdue milestones open now, then most overdue ones
  * resolved in time, then fastest median reply.
  */
-export async function managerRanking(period: string, now = new Date()): Promise<ManagerRow[]> {
-  const [docs, managers, overdue] = await Promise.all([
-    ManagerKpi.find({ period }).lean<ManagerKpiDoc[]>(),
-    Manager.find({ active: { $ne: false } }, { name: 1, role: 1 }).lean<ManagerDoc[]>(),
-    listOverdue(now),
-  ]);
-  const open = new Map<string, number>();
-  for (const o of overdue) if (o.managerId) open.set(String(o.managerId), (open.get(String(o.managerId)) ?? 0) + 1);
+export async function managerRanking(period: string, now = new Date(), overdueByManager?: Map<string, number>): Promise<ManagerRow[]> {
+  const [docs, managers] = await Promise.all([ManagerKpi.find({ period }).lean<ManagerKpiDoc[]>(), Manager.find({ active: { $ne: false } }, { name: 1, role: 1 }).lean<ManagerDoc[]>()]);
+  // Overdue milestones open now per manager: given by a caller that has read the orders already
+  // (a report), else counted here.
+  let open = overdueByManager;
+  if (!open) {
+    open = new Map<string, number>();
+    for (const o of await listOverdue(now)) if (o.managerId) open.set(String(o.managerId), (open.get(String(o.managerId)) ?? 0) + 1);
+  }
   const rows = managers.map((m) => {
     const d = docs.find((x) => String(x.managerId) === String(m._id));
     const rt = [...(d?.rt ?? [])].sort((a, b) => a - b);
@@ -634,7 +635,7 @@ export async function managerRanking(period: string, now = new Date()): Promise<
       name: m.name,
       replies: rt.length,
       replyMedianMin: quantile(rt, 0.5),
-      overdueOpen: open.get(String(m._id)) ?? 0,
+      overdueOpen: open!.get(String(m._id)) ?? 0,
       resolved: d?.resolved ?? 0,
       resolvedInTime: d?.resolvedInTime ?? 0,
       orders: d?.orders ?? 0,

@@ -109,6 +109,7 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
   let lateDays = 0;
   let late = 0;
   const overdue: ReportData['overdue'] = [];
+  const overdueByManager = new Map<string, number>();
   const customs: ReportData['customs'] = [];
 
   const filter = req.managerId ? { managerId: new Types.ObjectId(req.managerId) } : {};
@@ -173,6 +174,7 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
     }
     const c = o.customs as { status?: string; heldAt?: Date; reason?: string } | undefined;
     if (c?.heldAt && inRange(c.heldAt)) customs.push({ po: o.number, supplierCode: o.supplierCode, heldAt: new Date(c.heldAt).toISOString().slice(0, 10), status: c.status ?? '', reason: c.reason ?? '' });
+    if (isOverdue(o, req.now) && o.managerId) overdueByManager.set(String(o.managerId), (overdueByManager.get(String(o.managerId)) ?? 0) + 1);
     if (isOverdue(o, req.now) && overdue.length < 5000) {
       overdue.push({ po: o.number, supplierCode: o.supplierCode, milestone: o.next!.milestone, planned: new Date(o.next!.planned!).toISOString().slice(0, 10), daysLate: Math.floor((req.now.getTime() - new Date(o.next!.planned!).getTime()) / DAY), manager });
     }
@@ -207,7 +209,8 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
     })
     .sort((a, b) => a.code.localeCompare(b.code));
 
-  const ranking = await managerRanking(month, req.now);
+  // With a manager filter the pass saw only that manager's orders: count the others' too.
+  const ranking = await managerRanking(month, req.now, req.managerId ? undefined : overdueByManager);
 
   // Price changes: lines ordered in the period at a price other than the supplier's previous one.
   const prices: ReportData['prices'] = [];
