@@ -78,6 +78,9 @@ export async function listInbox(user: ConsoleUser, f: InboxFilter, now: Date): P
   let threads = await Thread.find(filter, { key: 1, kind: 1, topic: 1, supplierId: 1, lastMessageAt: 1, lastInAt: 1, lastOutAt: 1, messageCount: 1, contactWechatId: 1 })
     .sort({ lastMessageAt: -1 })
     .lean<ThreadDoc[]>();
+  // The bot's own chats with managers (command replies, alerts) are not supplier conversations.
+  const managerIds = new Set((await Manager.find({ wechatId: { $exists: true } }, { wechatId: 1 }).lean<ManagerDoc[]>()).map((m) => m.wechatId));
+  threads = threads.filter((t) => t.supplierId || !(t.kind === 'dm' && t.contactWechatId && managerIds.has(t.contactWechatId)));
   const needs = (t: ThreadDoc) => Boolean(t.lastInAt && (!t.lastOutAt || t.lastInAt > t.lastOutAt));
   if (f.needsReply) threads = threads.filter(needs);
   const page = f.page ?? 1;

@@ -134,6 +134,9 @@ describe('console API', function () {
       const t0 = await supplierSays(rig, 0, '你好，样品已经寄出');
       const t1 = await supplierSays(rig, 1, '请确认付款');
       await until('translations', async () => (await Message.countDocuments({ translationStatus: 'done' })) === 2);
+      // The bot's chat with a manager (command replies) is not a supplier conversation.
+      await Manager.create({ name: 'Anna', wechatId: 'mgr-inbox' });
+      await Thread.create({ key: 'dm:mgr-inbox', kind: 'dm', contactWechatId: 'mgr-inbox', lastMessageAt: new Date(Date.now() + 60_000), messageCount: 3 });
       const { agent, csrf } = await signedInAgent(rig.url);
       const inbox = await agent.get('/api/console/inbox');
       expect(inbox.status).to.equal(200);
