@@ -1,5 +1,6 @@
 // What the API shows of domain objects: plain JSON, dates as ISO days where they are days.
 import { MILESTONES, daysLate, isOverdue, type OrderDoc } from '../shared/orders/index.js';
+import type { MessageDoc } from '../shared/threads/index.js';
 
 const day = (d?: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : null);
 
@@ -49,5 +50,32 @@ export function orderDetail(o: OrderDoc, now: Date) {
     },
     version: o.version,
     updatedAt: o.updatedAt,
+  };
+}
+
+type Tr = { text: string; source: string };
+
+/**
+ * A message as the APIs show it: original, translations by language, media without internal
+ * paths; `original` is what a manager typed when the message is a console reply.
+ */
+export function messageView(m: MessageDoc, original?: { text: string; lang: string } | null) {
+  const raw = (m.translations ?? {}) as unknown as Record<string, Tr> | Map<string, Tr>;
+  const entries = raw instanceof Map ? [...raw.entries()] : Object.entries(raw);
+  const md = m.media;
+  return {
+    id: String(m._id),
+    direction: m.direction,
+    senderName: m.senderName ?? null,
+    senderKind: m.senderKind,
+    type: m.type,
+    text: m.text,
+    lang: m.lang ?? null,
+    media: md ? { name: md.name ?? null, mimeType: md.mimeType ?? null, size: md.size ?? null, durationSec: md.durationSec ?? null, url: md.url ?? null, title: md.title ?? null, width: md.width ?? null, height: md.height ?? null } : null,
+    ts: m.ts,
+    translations: Object.fromEntries(entries.map(([k, v]) => [k, { text: v.text, source: v.source }])),
+    translationStatus: m.translationStatus,
+    flaggedBad: m.flaggedBad ?? false,
+    original: original ?? null,
   };
 }

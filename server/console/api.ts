@@ -26,7 +26,7 @@ import { Contact, Message, type ContactDoc, type MessageDoc } from '../../shared
 import type { TranslationService } from '../../shared/translation/index.js';
 import { CSRF_HEADER, consoleSession, requireManager, SESSION_COOKIE, type AppState } from '../auth.js';
 import { body, idempotencyKey, objectId, params, query, text } from '../validation.js';
-import { orderSummary } from '../views.js';
+import { messageView, orderSummary } from '../views.js';
 
 const log = getLogger('console');
 const code = z.string().trim().regex(/^[A-Za-z0-9]{2,6}$/, 'a supplier code such as D12 or 001');
@@ -37,30 +37,6 @@ export interface ConsoleDeps {
   clock: () => Date;
   translation: Pick<TranslationService, 'translateText' | 'detect' | 'correct' | 'flagBad'>;
   live: LiveHub;
-}
-
-type Tr = { text: string; source: string; by?: unknown };
-
-export function messageView(m: MessageDoc, outbox: Map<string, NoticeDoc>) {
-  const raw = (m.translations ?? {}) as unknown as Record<string, Tr> | Map<string, Tr>;
-  const entries = raw instanceof Map ? [...raw.entries()] : Object.entries(raw);
-  const sentFrom = m.puppetId ? outbox.get(m.puppetId) : undefined;
-  return {
-    id: String(m._id),
-    direction: m.direction,
-    senderName: m.senderName ?? null,
-    senderKind: m.senderKind,
-    type: m.type,
-    text: m.text,
-    lang: m.lang ?? null,
-    media: m.media ? { name: m.media.name ?? null, mimeType: m.media.mimeType ?? null, size: m.media.size ?? null, durationSec: m.media.durationSec ?? null, url: m.media.url ?? null, title: m.media.title ?? null, width: m.media.width ?? null, height: m.media.height ?? null } : null,
-    ts: m.ts,
-    translations: Object.fromEntries(entries.map(([k, v]) => [k, { text: v.text, source: v.source }])),
-    translationStatus: m.translationStatus,
-    flaggedBad: m.flaggedBad ?? false,
-    // A reply typed in the console: what the manager wrote.
-    original: sentFrom?.original ?? null,
-  };
 }
 
 export const outboxView = (n: NoticeDoc) => ({
@@ -152,7 +128,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router<AppState> {
   r.get('/search', auth, async (ctx) => {
     const q = query(ctx, z.object({ q: z.string().trim().min(2, 'at least 2 characters').max(100) }).strict());
     const found = await searchMessages(user(ctx), q.q);
-    ctx.body = { items: found.map((f) => ({ message: messageView(f.message, new Map()), thread: f.thread ? { id: String(f.thread._id), title: f.thread.topic ?? f.thread.key } : null })) };
+    ctx.body = { items: found.map((f) => ({ message: messageView(f.message), thread: f.thread ? { id: String(f.thread._id), title: f.thread.topic ?? f.thread.key } : null })) };
   });
 
   r.get('/threads/:id', auth, async (ctx) => {
@@ -195,7 +171,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router<AppState> {
       shown.add(String(n._id));
       lookup.set(m.puppetId, n);
     }
-    ctx.body = { items: items.map((m) => messageView(m, lookup)), outbox: outbox.filter((n) => !shown.has(String(n._id)) && !(n.status === 'sent' && n.puppetId)).map(outboxView) };
+    ctx.body = { items: items.map((m) => messageView(m, lookup.get(m.puppetId)?.original)), outbox: outbox.filter((n) => !shown.has(String(n._id)) && !(n.status === 'sent' && n.puppetId)).map(outboxView) };
   });
 
   r.post('/threads/:id/read', auth, async (ctx) => {

@@ -13,7 +13,7 @@ import { SEGMENTS, Supplier, normaliseCode, type SupplierDoc } from '../../share
 import { Contact, Message, Thread, type MessageDoc, type ThreadDoc } from '../../shared/threads/index.js';
 import { requireManager, type AppState } from '../auth.js';
 import { body, idempotencyKey, isoDate, objectId, page, params, query, text } from '../validation.js';
-import { orderDetail, orderSummary } from '../views.js';
+import { messageView, orderDetail, orderSummary } from '../views.js';
 import { customsBody, milestoneBody } from './mp.js';
 
 const code = z.string().trim().regex(/^[A-Za-z0-9]{2,6}$/, 'a supplier code such as D12 or 001');
@@ -66,24 +66,6 @@ function supplierView(s: SupplierDoc) {
     timezone: s.timezone,
     managerId: s.managerId ? String(s.managerId) : null,
     possibleDuplicateOf: (s.possibleDuplicateOf ?? []).map(String),
-  };
-}
-
-function messageView(m: MessageDoc) {
-  const tr = (m.translations ?? {}) as unknown as Record<string, { text: string; source: string; provider?: string }>;
-  return {
-    id: String(m._id),
-    direction: m.direction,
-    senderName: m.senderName ?? null,
-    senderKind: m.senderKind,
-    type: m.type,
-    text: m.text,
-    media: m.media ?? null,
-    ts: m.ts,
-    lang: m.lang ?? null,
-    translations: Object.fromEntries(Object.entries(tr).map(([k, v]) => [k, { text: v.text, source: v.source }])),
-    translationStatus: m.translationStatus,
-    flaggedBad: m.flaggedBad ?? false,
   };
 }
 
@@ -165,7 +147,7 @@ export function managerRoutes(config: Config, clock: () => Date): Router<AppStat
     const filter: Record<string, unknown> = { threadId: new Types.ObjectId(p.id) };
     if (q.before) filter.ts = { $lt: new Date(q.before) };
     const items = await Message.find(filter).sort({ ts: -1 }).limit(q.limit).lean<MessageDoc[]>();
-    ctx.body = { items: items.map(messageView) };
+    ctx.body = { items: items.map((m) => messageView(m)) };
   });
 
   r.get('/orders', async (ctx) => {
