@@ -266,6 +266,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
         if (cur) {
           cur.n += c.n;
           for (const d of c.days) cur.days.add(d);
+          if (c.last > cur.last) cur.last = c.last;
+          for (const f of ['lastIn', 'lastOut'] as const) if (c[f] && (!cur[f] || c[f]! > cur[f]!)) cur[f] = c[f];
         } else counts.set(k, c);
       }
       throw err;
