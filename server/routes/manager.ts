@@ -7,7 +7,7 @@ import { issueBindingCode } from '../../shared/auth/index.js';
 import type { Config } from '../../shared/config/index.js';
 import { NotFoundError } from '../../shared/errors/index.js';
 import {
-  CURRENCIES, INCOTERMS, MILESTONES, createOrder, getOrder, listOrders, listOverdue, orderHistory, reportCustoms, updateMilestone, updateOrder,
+  CURRENCIES, INCOTERMS, MILESTONES, Order, createOrder, getOrder, listOrders, listOverdue, orderHistory, reportCustoms, updateMilestone, updateOrder,
 } from '../../shared/orders/index.js';
 import { SEGMENTS, Supplier, normaliseCode, type SupplierDoc } from '../../shared/suppliers/index.js';
 import { Contact, Message, Thread, type MessageDoc, type ThreadDoc } from '../../shared/threads/index.js';
@@ -72,6 +72,17 @@ function supplierView(s: SupplierDoc) {
 export function managerRoutes(config: Config, clock: () => Date): Router<AppState> {
   const r = new Router<AppState>({ prefix: '/api' });
   r.use(requireManager(config));
+  // A console manager who does not see all suppliers reaches only their suppliers' orders by id
+  // (read, change, history, milestones, customs); others are "not found".
+  r.use('/orders/:id', async (ctx, next) => {
+    const user = ctx.state.console;
+    const id = (ctx as unknown as { params?: { id?: string } }).params?.id;
+    if (user && !user.seesAll && id && /^[0-9a-f]{24}$/i.test(id)) {
+      const o = await Order.findOne({ _id: id }, { supplierId: 1 }).lean<{ supplierId: Types.ObjectId }>();
+      if (!o || !(await Supplier.exists({ _id: o.supplierId, managerId: new Types.ObjectId(user.id) }))) throw new NotFoundError('order not found');
+    }
+    await next();
+  });
 
   r.get('/suppliers', async (ctx) => {
     const q = query(ctx, z.object({ segment: z.enum(SEGMENTS).optional(), page }).strict());

@@ -340,6 +340,15 @@ describe('console API', function () {
       expect((await agent.get(`/api/orders?supplier=${s1.code}`)).status).to.equal(404);
       const mine = await agent.get('/api/orders');
       expect(mine.body.items.map((o: { number: string }) => o.number)).to.deep.equal(['PO-SCOPE-0']);
+      const { Order } = await import('../../shared/orders/index.js');
+      const other = (await Order.findOne({ number: 'PO-SCOPE-1' }).lean())!;
+      const own = (await Order.findOne({ number: 'PO-SCOPE-0' }).lean())!;
+      expect((await agent.get(`/api/orders/${other._id}`)).status).to.equal(404);
+      const sneaky = await agent.post(`/api/orders/${other._id}/milestones/confirmed`).set('X-CSRF-Token', csrf).send({ done: true });
+      expect(sneaky.status).to.equal(404);
+      expect((await Order.findOne({ _id: other._id }).lean())!.version).to.equal(other.version);
+      expect((await agent.get(`/api/orders/${own._id}`)).status).to.equal(200);
+      expect((await agent.get('/api/orders/overdue')).status).to.equal(200);
       const card = await agent.get(`/api/console/suppliers/${s0.code}`);
       const contactId = card.body.contacts[0].id;
       const bad = await agent.put(`/api/contacts/${contactId}`).set('X-CSRF-Token', csrf).send({ timezone: 'Mars/Olympus' });
