@@ -6,8 +6,13 @@ export const CLAIM_STATUSES = ['draft', 'sent', 'supplier_answered', 'agreed', '
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 export const SETTLEMENT_KINDS = ['credit_note', 'replacement', 'rework', 'discount_next_order', 'refund'] as const;
 export type SettlementKind = (typeof SETTLEMENT_KINDS)[number];
+/** skipped: already Chinese, or nothing to translate. */
+export const TRANSLATION_STATUSES = ['pending', 'done', 'skipped', 'failed'] as const;
+export type ClaimTranslationStatus = (typeof TRANSLATION_STATUSES)[number];
 
-const fileSchema = new Schema({ id: String, name: String, mimeType: String, size: Number, at: Date, by: String }, { _id: false });
+// A photo or file: uploaded (id = the stored file's name under the upload dir) or linked (url).
+// `key` is the uploader's idempotency key: a re-sent upload is stored once.
+const fileSchema = new Schema({ id: String, name: String, url: String, mimeType: String, size: Number, at: Date, by: String, key: String }, { _id: false });
 
 const claimSchema = new Schema(
   {
@@ -25,10 +30,12 @@ const claimSchema = new Schema(
     currency: { type: String },
     description: { type: String, required: true },
     descriptionLang: { type: String },
-    // The description in Chinese for the supplier (translated like messages); kept pending when
-    // translation is down: the claim is filed anyway and the notice carries the original.
+    // The description in Chinese for the supplier (translated like messages). The claim is stored
+    // before it is translated ('pending'); when translation fails it stays filed ('failed'), the
+    // notice carries the original, and the next look at the claim tries again (translationTriedAt).
     descriptionZh: { type: String },
-    translationStatus: { type: String, enum: ['done', 'skipped', 'failed'], default: 'skipped' },
+    translationStatus: { type: String, enum: TRANSLATION_STATUSES, default: 'skipped' },
+    translationTriedAt: { type: Date },
     photos: { type: [fileSchema], default: [] },
     // Photos the supplier uploaded for the answer (mini-program), attached when answering.
     supplierPhotos: { type: [fileSchema], default: [] },
@@ -64,6 +71,8 @@ claimSchema.index({ orderId: 1 });
 export interface ClaimFile {
   id: string;
   name: string;
+  url?: string;
+  key?: string;
   mimeType?: string;
   size?: number;
   at?: Date;
@@ -87,7 +96,8 @@ export interface ClaimDoc {
   description: string;
   descriptionLang?: string;
   descriptionZh?: string;
-  translationStatus: 'done' | 'skipped' | 'failed';
+  translationStatus: ClaimTranslationStatus;
+  translationTriedAt?: Date;
   photos: ClaimFile[];
   supplierPhotos: ClaimFile[];
   answerDue?: Date;

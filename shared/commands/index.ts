@@ -162,7 +162,7 @@ export function createCommandHandler(deps: CommandDeps) {
       }
       case 'claim': {
         const o = await orderOrThrow(cmd.po);
-        const c = await fileClaim({ orderId: String(o._id), type: cmd.type, qty: cmd.qty, description: cmd.text }, { id: String(m._id) }, deps.translation.detect ? (deps.translation as Pick<TranslationService, 'translateText' | 'detect'>) : undefined, now);
+        const c = await fileClaim({ orderId: String(o._id), type: cmd.type, qty: cmd.qty, description: cmd.text }, { id: String(m._id), language: lang }, deps.translation, now);
         const chat = await latestThread(o.supplierId);
         return t(lang, 'claimed', { number: c.number, type: cmd.type, qty: cmd.qty, sent: chat ? t(lang, 'claimSent', { code: o.supplierCode }) : t(lang, 'claimNoChat', { code: o.supplierCode }) });
       }

@@ -1,0 +1,46 @@
+// What the supplier reads about a claim, in Chinese (the chat notice, the daily reminder), and
+// the names the bot's replies and the mini-program use for types and settlement kinds. PO
+// numbers, codes, quantities, amounts and dates go through untouched.
+import type { ClaimDoc, ClaimType, SettlementKind } from './model.js';
+
+export const CLAIM_TYPE_ZH: Record<ClaimType, string> = {
+  defect: '质量缺陷',
+  shortage: '数量短缺',
+  wrong_item: '错发货品',
+  transit_damage: '运输损坏',
+  late_delivery: '延迟交货',
+};
+
+export const SETTLEMENT_ZH: Record<SettlementKind, string> = {
+  credit_note: '贷记单',
+  replacement: '补发/换货',
+  rework: '返工/维修',
+  discount_next_order: '下单折扣',
+  refund: '退款',
+};
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+export type ClaimNoticeFacts = Pick<ClaimDoc, 'number' | 'orderNumber' | 'supplierCode' | 'type' | 'qty' | 'amount' | 'currency' | 'description' | 'descriptionZh' | 'answerDue'> & { item?: string };
+
+/** The notice a supplier chat gets when a claim is sent (or sent again after an answer). */
+export function claimTextForSupplier(c: ClaimNoticeFacts): string {
+  const item = c.item ? `「${c.item}」` : '';
+  const money = c.amount && c.currency ? `，索赔金额 ${c.amount} ${c.currency}` : '';
+  const due = c.answerDue ? `请于 ${day(c.answerDue)} 前` : '请尽快';
+  return (
+    `【Gendan 索赔】${c.number}：订单 ${c.orderNumber}（${c.supplierCode}）${item}${CLAIM_TYPE_ZH[c.type]}，数量 ${c.qty}${money}。\n` +
+    // Untranslated (provider down or none configured): the buyer's own words, never nothing.
+    `说明：${c.descriptionZh ?? c.description}\n` +
+    `${due}在小程序“索赔”页回复（接受或提出异议，可附照片）。`
+  );
+}
+
+/** The daily reminder while the supplier has not answered. */
+export const claimReminderText = (c: Pick<ClaimDoc, 'number' | 'orderNumber' | 'answerDue'>, now: Date) =>
+  `【Gendan 提醒】索赔 ${c.number}（订单 ${c.orderNumber}）尚未回复` +
+  `${c.answerDue && day(c.answerDue) < day(now) ? `，已超过回复期限 ${day(c.answerDue)}` : ''}。请在小程序“索赔”页回复。`;
+
+/** A sent claim the buyer withdrew (filed by mistake): the supplier need not answer it. */
+export const claimWithdrawnText = (c: Pick<ClaimDoc, 'number' | 'orderNumber'>) =>
+  `【Gendan 索赔】${c.number}（订单 ${c.orderNumber}）已由买方撤回，无需回复。`;
