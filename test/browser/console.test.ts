@@ -48,8 +48,143 @@ describe('web console in a browser', function () {
 
   it('a wrong password shows the error and no inbox', async () => {
     await signIn('not-the-password');
-    await expect(await page.getByTestId('login-error').textContent()).to.match(/wrong login or password/);
+    expect(await page.getByTestId('login-error').textContent()).to.match(/wrong login or password/i);
+    expect(await page.getByTestId('login-error').getAttribute('data-kind')).to.equal('wrong');
     expect(await page.getByTestId('inbox').count()).to.equal(0);
+  });
+
+  it('five wrong passwords lock the account: the page says so, and the right password is refused until then', async () => {
+    await page.goto(`${rig.url}/console/`);
+    await page.getByTestId('login').fill(ADMIN.login);
+    for (let i = 1; i <= 5; i++) {
+      await page.getByTestId('password').fill(`wrong-${i}`);
+      await page.getByTestId('sign-in').click();
+      await until(`answer ${i}`, async () => (await page.getByTestId('login-error').count()) && !(await page.getByTestId('sign-in').isDisabled()) && (await page.getByTestId('sign-in').getAttribute('data-loading')) === null);
+      expect(await page.getByTestId('login-error').getAttribute('data-kind'), `attempt ${i}`).to.equal('wrong');
+    }
+    await page.getByTestId('password').fill(ADMIN.password);
+    await page.getByTestId('sign-in').click();
+    await until('locked shown', async () => (await page.getByTestId('login-error').getAttribute('data-kind')) === 'locked');
+    expect(await page.getByTestId('login-error').textContent()).to.match(/Account locked.*Try again after \d{1,2}:\d{2}/);
+    expect(await page.getByTestId('inbox').count()).to.equal(0);
+  });
+
+  it('the admin creates a Russian-speaking manager; the console opens in Russian for them, switches to Chinese and remembers it per user', async () => {
+    await signIn();
+    await page.getByTestId('inbox').waitFor();
+    expect(await page.getByTestId('nav-inbox').textContent()).to.equal('Inbox');
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId('new-login').fill('ivan');
+    await page.getByTestId('new-name').fill('Иван Петров');
+    await page.getByTestId('new-password').fill('short');
+    await page.getByTestId('new-language').click();
+    await page.getByRole('option', { name: 'Русский' }).click();
+    await page.getByTestId('create-manager').click();
+    expect(await page.getByTestId('create-error').textContent()).to.match(/10 characters/);
+    await page.getByTestId('new-password').fill('ivan-password-1');
+    await page.getByTestId('create-manager').click();
+    await page.getByTestId('manager-row').filter({ hasText: 'ivan' }).waitFor();
+    expect(await page.getByTestId('manager-row').filter({ hasText: 'ivan' }).textContent()).to.include('Иван Петров').and.include('ru');
+    await page.getByTestId('sign-out').click();
+
+    await page.getByTestId('login').fill('ivan');
+    await page.getByTestId('password').fill('ivan-password-1');
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('inbox').waitFor();
+    expect(await page.getByTestId('nav-inbox').textContent()).to.equal('Входящие');
+    expect(await page.getByTestId('nav-admin').count(), 'a manager has no admin page').to.equal(0);
+    await page.getByTestId('lang-switch').getByText('中文').click();
+    await until('chinese UI', async () => (await page.getByTestId('nav-inbox').textContent()) === '消息');
+    expect(await page.locator('html').getAttribute('lang')).to.equal('zh-CN');
+    await page.reload();
+    await page.getByTestId('inbox').waitFor();
+    expect(await page.getByTestId('nav-inbox').textContent(), 'remembered after reload').to.equal('消息');
+    await page.getByTestId('sign-out').click();
+    await signIn();
+    await page.getByTestId('inbox').waitFor();
+    expect(await page.getByTestId('nav-inbox').textContent(), "the admin's own language, not ivan's choice").to.equal('Inbox');
+  });
+
+  it('search finds original and translated text and marks the hit; the segment filter narrows the inbox', async () => {
+    const t0 = await supplierSays(rig, 0, '你好，样品已经寄出了');
+    const t1 = await supplierSays(rig, 1, '请确认付款时间');
+    await until('translated', async () => (await Message.countDocuments({ translationStatus: 'done' })) === 2);
+    await signIn();
+    await page.getByTestId('inbox-row').first().waitFor();
+    await page.getByTestId('search').fill('样品');
+    await page.getByTestId('search-hit').first().waitFor();
+    expect(await page.getByTestId('search-hit').count()).to.equal(1);
+    expect(await page.getByTestId('search-hit').locator('mark').first().textContent()).to.equal('样品');
+    await page.getByTestId('search').fill('en〕请确认');
+    await until('translated-text hit', async () => ((await page.getByTestId('search-hit').count()) === 1 && (await page.getByTestId('search-hit').textContent())!.includes('请确认付款时间')) || undefined);
+    await page.getByTestId('search-hit').click();
+    await until('opened from the hit', async () => page.url().endsWith(`/threads/${t1._id}`));
+    await page.getByTestId('thread-title').waitFor();
+
+    const { Supplier } = await import('../../shared/suppliers/index.js');
+    await Supplier.updateOne({ _id: t0.supplierId }, { $set: { segment: 'strategic' } });
+    await page.getByTestId('nav-inbox').click();
+    await page.getByTestId('inbox-row').first().waitFor();
+    expect(await page.getByTestId('inbox-row').count()).to.equal(2);
+    await page.getByTestId('filter-segment').click();
+    await page.getByRole('option', { name: 'strategic' }).click();
+    await until('filtered', async () => (await page.getByTestId('inbox-row').count()) === 1);
+    expect(await page.getByTestId('inbox-row').getAttribute('data-thread')).to.equal(String(t0._id));
+  });
+
+  it('a failed reply shows failed live with its error; Retry queues it again and it is delivered', async () => {
+    await rig.delivery.stop();
+    const thread = await supplierSays(rig, 0, '什么时候付款？');
+    await signIn();
+    await page.getByTestId('inbox-row').first().click();
+    await page.getByTestId('thread-title').waitFor();
+    await page.getByTestId('reply').fill('Payment goes out today');
+    await until('chinese preview', async () => (await page.getByTestId('reply-zh').inputValue()) === '〔zh〕Payment goes out today');
+    await page.getByTestId('send').click();
+    const item = page.getByTestId('outbox-item').filter({ hasText: '〔zh〕Payment goes out today' });
+    await item.waitFor();
+    expect(await item.getAttribute('data-status')).to.equal('queued');
+    const { Notice } = await import('../../shared/notices/index.js');
+    const { touchThread } = await import('../../shared/live/index.js');
+    const n = await until('queued notice', () => Notice.findOne({ text: '〔zh〕Payment goes out today' }).lean());
+    await Notice.updateOne({ _id: n._id }, { $set: { status: 'failed', attempts: 5, lastError: 'puppet offline (test)' } });
+    await touchThread({ key: thread.key });
+    await until('failed, live', async () => (await item.getAttribute('data-status')) === 'failed');
+    expect(await item.getByTestId('outbox-error').textContent()).to.equal('puppet offline (test)');
+    expect(await item.getByTestId('outbox-status').textContent()).to.equal('failed');
+    await item.getByTestId('outbox-retry').click();
+    await until('queued again', async () => (await item.getAttribute('data-status')) === 'queued');
+    expect((await Notice.findOne({ _id: n._id }).lean())!.status).to.equal('queued');
+    rig.delivery.start(100);
+    await waitForMessages({ direction: 'out', text: '〔zh〕Payment goes out today', threadId: thread._id }, 1, 15_000);
+    const sent = page.getByTestId('message').filter({ has: page.getByTestId('original').filter({ hasText: '〔zh〕Payment goes out today' }) });
+    await sent.waitFor();
+    expect(await sent.getByTestId('translation').textContent()).to.equal('Payment goes out today');
+    expect(await page.getByTestId('outbox-item').count()).to.equal(0);
+  });
+
+  it('media previews: image facts, file name and size, voice seconds; the contact local time per message', async () => {
+    const thread = await supplierSays(rig, 0, '请看附件');
+    const sb = rig.bot.sb;
+    const who = sb.suppliers[0]!;
+    const base = { chat: { kind: 'dm' as const, id: who.id }, sender: { wechatId: who.id, name: who.payload!.name }, self: false, text: '' };
+    const at = new Date();
+    await rig.bot.mirror.ingest({ ...base, puppetId: 'ui-img', type: 'image', media: { name: 'sample.jpg', size: 204_800, width: 800, height: 600 }, ts: new Date(at.getTime() + 1) });
+    await rig.bot.mirror.ingest({ ...base, puppetId: 'ui-file', type: 'file', media: { name: '报价单.xlsx', size: 1_572_864 }, ts: new Date(at.getTime() + 2) });
+    await rig.bot.mirror.ingest({ ...base, puppetId: 'ui-voice', type: 'voice', media: { durationSec: 7 }, ts: new Date(at.getTime() + 3) });
+    await rig.bot.mirror.flush();
+    expect(await Message.countDocuments({ threadId: thread._id })).to.equal(4);
+    await signIn();
+    await page.getByTestId('inbox-row').first().click();
+    await page.getByTestId('thread-title').waitFor();
+    await until('media shown', async () => (await page.getByTestId('media').count()) === 3);
+    const media = await page.getByTestId('media').allTextContents();
+    expect(media[0]).to.include('sample.jpg').and.include('200 KB').and.include('800×600');
+    expect(media[1]).to.include('报价单.xlsx').and.include('1.5 MB');
+    expect(media[2]).to.include('7 s');
+    const shanghai = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }).format(at);
+    expect(await page.getByTestId('message-time').last().textContent()).to.include(`${shanghai} Shanghai`);
+    expect(await page.getByTestId('contact-time').textContent()).to.include('Asia/Shanghai');
   });
 
   it('sign in → thread with translation → correct it → reply in English, the supplier gets Chinese, status sent → a new message arrives live', async () => {

@@ -1,10 +1,9 @@
 import { AppShell, Badge, Button, Center, Group, Loader, NavLink, SegmentedControl, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import { api, setCsrf, type User } from './api';
-import { setLanguage } from './i18n';
+import { applyUserLanguage, setLanguage } from './i18n';
 import { useLive } from './live';
 import { Admin } from './pages/Admin';
 import { Claims } from './pages/Claims';
@@ -24,6 +23,7 @@ export function App() {
       try {
         const s = await api<{ user: User; csrf: string }>('/api/console/session');
         setCsrf(s.csrf);
+        applyUserLanguage(s.user.login, s.user.language);
         return s.user;
       } catch {
         return null;
@@ -44,9 +44,6 @@ function Shell({ user }: { user: User }) {
   const qc = useQueryClient();
   const [location, navigate] = useLocation();
   const live = useLive();
-  useEffect(() => {
-    if (!localStorage.getItem('gendan.lang')) setLanguage(user.language);
-  }, [user.language]);
   const signOut = async () => {
     await api('/api/console/session', { method: 'DELETE' }).catch(() => undefined);
     qc.setQueryData(['session'], null);
@@ -70,7 +67,7 @@ function Shell({ user }: { user: User }) {
             <Badge color={live ? 'green' : 'gray'} variant="dot" data-testid="live-badge">{t('live')}</Badge>
           </Group>
           <Group gap="sm">
-            <SegmentedControl size="xs" value={i18n.language} onChange={setLanguage} data={[{ value: 'en', label: 'EN' }, { value: 'ru', label: 'RU' }, { value: 'zh', label: '中文' }]} />
+            <SegmentedControl size="xs" data-testid="lang-switch" value={i18n.language} onChange={(v) => setLanguage(v, user.login)} data={[{ value: 'en', label: 'EN' }, { value: 'ru', label: 'RU' }, { value: 'zh', label: '中文' }]} />
             <Text size="sm" data-testid="user-name">{user.name}</Text>
             <Button size="xs" variant="subtle" onClick={signOut} data-testid="sign-out">{t('signOut')}</Button>
           </Group>
@@ -83,7 +80,7 @@ function Shell({ user }: { user: User }) {
       </AppShell.Navbar>
       <AppShell.Main>
         <Switch>
-          <Route path="/" component={Inbox} />
+          <Route path="/">{() => <Inbox user={user} />}</Route>
           <Route path="/threads/:id">{(p) => <Thread id={p.id} user={user} />}</Route>
           <Route path="/orders" component={Orders} />
           <Route path="/suppliers/:code">{(p) => <SupplierCard code={p.code} />}</Route>

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: { field: string; message: string }[],
+    /** From Retry-After, on 429 answers. */
+    readonly retryAfterSec?: number,
   ) {
     super(message);
   }
@@ -24,7 +26,10 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const res = await fetch(path, { method, headers, credentials: 'same-origin', body: init.body === undefined ? undefined : JSON.stringify(init.body) });
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: { field: string; message: string }[] } };
-  if (!res.ok) throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? res.statusText, data.error?.details);
+  if (!res.ok) {
+    const retry = Number(res.headers.get('Retry-After'));
+    throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? res.statusText, data.error?.details, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  }
   return data as T;
 }
 

@@ -16,6 +16,9 @@ const en = {
   claims: 'Claims', fileClaim: 'File a claim', claimType: 'Type', qty: 'Qty', amount: 'Amount', description: 'Description', status: 'Status', claimMove: 'Move to…',
   proposals: 'Segment proposals', accept: 'Accept', reject: 'Reject', reports: 'Reports', period: 'Period', date: 'Date', from: 'From', to: 'To (exclusive)', currency: 'Currency', rates: 'Exchange rates', import: 'Import',
   scorecard: 'Scorecard', score: 'Score', class: 'Class', onTime: 'On time', replyMedian: 'Median reply', ranking: 'Manager ranking', loadMore: 'Older messages', live: 'live',
+  locked: 'Account locked', lockedUntil: 'Too many failed sign-ins. Try again after {{time}}.', tooMany: 'Too many attempts from this computer. Try again in {{s}} s.', wrongPassword: 'Wrong login or password.',
+  youWrote: 'You wrote', sentChinese: 'Sent in Chinese', yourTime: 'your time', searchHits: '{{count}} hits', noHits: 'Nothing found', moreThreads: 'More conversations', newer: 'Newer',
+  sending_: 'Sending', cancelled: 'Cancelled', attempts: 'attempts: {{n}}', all: 'All',
 };
 type Dict = typeof en;
 const ru: Dict = {
@@ -32,6 +35,9 @@ const ru: Dict = {
   claims: 'Претензии', fileClaim: 'Завести претензию', claimType: 'Тип', qty: 'Кол-во', amount: 'Сумма', description: 'Описание', status: 'Статус', claimMove: 'Перевести в…',
   proposals: 'Предложения сегментов', accept: 'Принять', reject: 'Отклонить', reports: 'Отчёты', period: 'Период', date: 'Дата', from: 'С', to: 'По (не включая)', currency: 'Валюта', rates: 'Курсы валют', import: 'Импорт',
   scorecard: 'Оценка', score: 'Балл', class: 'Класс', onTime: 'В срок', replyMedian: 'Медиана ответа', ranking: 'Рейтинг менеджеров', loadMore: 'Раньше', live: 'онлайн',
+  locked: 'Учётная запись заблокирована', lockedUntil: 'Слишком много неудачных попыток входа. Повторите после {{time}}.', tooMany: 'Слишком много попыток с этого компьютера. Повторите через {{s}} с.', wrongPassword: 'Неверный логин или пароль.',
+  youWrote: 'Вы написали', sentChinese: 'Отправлено по-китайски', yourTime: 'ваше время', searchHits: 'Найдено: {{count}}', noHits: 'Ничего не найдено', moreThreads: 'Ещё переписки', newer: 'Новее',
+  sending_: 'Отправляются', cancelled: 'Отменённые', attempts: 'попыток: {{n}}', all: 'Все',
 };
 const zh: Dict = {
   signIn: '登录', login: '账号', password: '密码', signOut: '退出', wrong: '登录失败',
@@ -47,19 +53,45 @@ const zh: Dict = {
   claims: '索赔', fileClaim: '新建索赔', claimType: '类型', qty: '数量', amount: '金额', description: '说明', status: '状态', claimMove: '变更为…',
   proposals: '分类建议', accept: '接受', reject: '拒绝', reports: '报表', period: '周期', date: '日期', from: '从', to: '至（不含）', currency: '币种', rates: '汇率', import: '导入',
   scorecard: '评分卡', score: '分数', class: '等级', onTime: '准时率', replyMedian: '回复中位数', ranking: '经理排名', loadMore: '更早的消息', live: '实时',
+  locked: '账号已锁定', lockedUntil: '登录失败次数过多，请在 {{time}} 之后再试。', tooMany: '此电脑尝试次数过多，请 {{s}} 秒后再试。', wrongPassword: '账号或密码错误。',
+  youWrote: '您的原文', sentChinese: '发送的中文', yourTime: '您的时间', searchHits: '{{count}} 条结果', noHits: '没有找到', moreThreads: '更多会话', newer: '更新的',
+  sending_: '发送中', cancelled: '已取消', attempts: '尝试 {{n}} 次', all: '全部',
 };
+
+const LANGS = ['en', 'ru', 'zh'] as const;
+export type UiLang = (typeof LANGS)[number];
+const isLang = (v: string | null | undefined): v is UiLang => Boolean(v && (LANGS as readonly string[]).includes(v));
+const htmlLang = (lng: string) => (lng === 'zh' ? 'zh-CN' : lng);
+
+// Before sign-in: the last language used in this browser, else the browser's own.
+const browser = navigator.language.slice(0, 2).toLowerCase();
+const initial: UiLang = [localStorage.getItem('gendan.lang'), browser].find(isLang) ?? 'en';
+document.documentElement.lang = htmlLang(initial);
 
 void i18n.use(initReactI18next).init({
   resources: { en: { translation: en }, ru: { translation: ru }, zh: { translation: zh } },
-  lng: localStorage.getItem('gendan.lang') ?? 'en',
+  lng: initial,
   fallbackLng: 'en',
   interpolation: { escapeValue: false },
 });
 
-export function setLanguage(lng: string) {
+function apply(lng: UiLang) {
+  document.documentElement.lang = htmlLang(lng);
   localStorage.setItem('gendan.lang', lng);
-  void i18n.changeLanguage(lng);
-  document.documentElement.lang = lng === 'zh' ? 'zh-CN' : lng;
+  if (i18n.language !== lng) void i18n.changeLanguage(lng);
+}
+
+/** After sign-in: this user's own choice in this browser, else the manager's language. */
+export function applyUserLanguage(login: string, fallback: string) {
+  const chosen = localStorage.getItem(`gendan.lang.${login}`);
+  apply(isLang(chosen) ? chosen : isLang(fallback) ? fallback : 'en');
+}
+
+/** The language switch: remembered per user in this browser. */
+export function setLanguage(lng: string, login?: string) {
+  if (!isLang(lng)) return;
+  if (login) localStorage.setItem(`gendan.lang.${login}`, lng);
+  apply(lng);
 }
 
 export default i18n;

@@ -1,5 +1,5 @@
 // Live updates: one EventSource per tab on /api/console/events; a changed thread refreshes the
-// inbox and, if open, that thread's messages. The browser reconnects by itself.
+// inbox, that thread's messages if open, and the notices list. The browser reconnects by itself.
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 
@@ -14,6 +14,8 @@ export function useLive(): boolean {
       const { threadId } = JSON.parse((e as MessageEvent<string>).data) as { threadId: string };
       void qc.invalidateQueries({ queryKey: ['inbox'] });
       void qc.invalidateQueries({ queryKey: ['messages', threadId] });
+      // Delivery outcomes mark the chat's thread changed too: the notices list may have moved.
+      void qc.invalidateQueries({ queryKey: ['notices'] });
     });
     return () => es.close();
   }, [qc]);

@@ -24,22 +24,22 @@ export function Admin() {
       <Card withBorder w={420}>
         <Title order={5} mb="sm">{t('createManager')}</Title>
         <Stack gap="xs">
-          <TextInput label={t('login')} value={form.login} onChange={(e) => setForm({ ...form, login: e.currentTarget.value })} />
-          <TextInput label={t('name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} />
-          <PasswordInput label={t('password')} value={form.password} onChange={(e) => setForm({ ...form, password: e.currentTarget.value })} />
+          <TextInput label={t('login')} data-testid="new-login" value={form.login} onChange={(e) => setForm({ ...form, login: e.currentTarget.value })} />
+          <TextInput label={t('name')} data-testid="new-name" value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} />
+          <PasswordInput label={t('password')} data-testid="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.currentTarget.value })} />
           <Group grow>
-            <Select label={t('role')} value={form.role} onChange={(v) => setForm({ ...form, role: v ?? 'manager' })} data={['manager', 'admin']} />
-            <Select label={t('language')} value={form.language} onChange={(v) => setForm({ ...form, language: v ?? 'en' })} data={['en', 'ru']} />
+            <Select label={t('role')} data-testid="new-role" value={form.role} onChange={(v) => setForm({ ...form, role: v ?? 'manager' })} data={['manager', 'admin']} />
+            <Select label={t('language')} data-testid="new-language" value={form.language} onChange={(v) => setForm({ ...form, language: v ?? 'en' })} data={[{ value: 'en', label: 'English' }, { value: 'ru', label: 'Русский' }]} />
           </Group>
-          <Checkbox label={t('seesAll')} checked={form.seesAll} onChange={(e) => setForm({ ...form, seesAll: e.currentTarget.checked })} />
-          {error && <Text c="red" size="sm">{error}</Text>}
-          <Button onClick={() => create.mutate()} loading={create.isPending}>{t('createManager')}</Button>
+          <Checkbox label={t('seesAll')} data-testid="new-sees-all" checked={form.seesAll} onChange={(e) => setForm({ ...form, seesAll: e.currentTarget.checked })} />
+          {error && <Text c="red" size="sm" data-testid="create-error">{error}</Text>}
+          <Button onClick={() => create.mutate()} loading={create.isPending} data-testid="create-manager">{t('createManager')}</Button>
         </Stack>
       </Card>
-      <Table>
+      <Table data-testid="managers">
         <Table.Tbody>
           {(list.data?.items ?? []).map((m) => (
-            <Table.Tr key={m.id}>
+            <Table.Tr key={m.id} data-testid="manager-row">
               <Table.Td>{m.login}</Table.Td>
               <Table.Td>{m.name}</Table.Td>
               <Table.Td>{m.role}</Table.Td>

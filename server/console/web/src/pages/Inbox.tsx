@@ -1,15 +1,62 @@
-import { Badge, Card, Checkbox, Group, Loader, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Checkbox, Group, Highlight, Loader, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
-import { api, type InboxItem, type Msg } from '../api';
+import { api, type InboxItem, type Msg, type User } from '../api';
 
-const when = (s: string | null) => (s ? new Date(s).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : '');
+const when = (s: string | null | Date) => (s ? new Date(s).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : '');
+const SEGMENTS = ['strategic', 'new', 'problem'];
 
-export function Inbox() {
-  const { t, i18n } = useTranslation();
+interface Hit {
+  message: Msg;
+  thread: { id: string; title: string } | null;
+}
+
+/** Search hits: the original and the reader's translation, the query marked in both. */
+function SearchResults({ query, lang }: { query: string; lang: string }) {
+  const { t } = useTranslation();
+  const [, navigate] = useLocation();
+  const search = useQuery({
+    queryKey: ['search', query],
+    queryFn: () => api<{ items: Hit[] }>(`/api/console/search?q=${encodeURIComponent(query)}`),
+  });
+  const items = search.data?.items ?? [];
+  return (
+    <Card withBorder data-testid="search-results">
+      {search.isLoading ? (
+        <Loader size="sm" />
+      ) : (
+        <Stack gap={6}>
+          <Text size="xs" c="dimmed">{items.length ? t('searchHits', { count: items.length }) : t('noHits')}</Text>
+          {items.map((h) => {
+            const tr = h.message.translations[lang]?.text ?? h.message.original?.text;
+            return (
+              <Group
+                key={h.message.id}
+                gap="xs"
+                wrap="nowrap"
+                align="flex-start"
+                style={{ cursor: h.thread ? 'pointer' : undefined }}
+                onClick={() => h.thread && navigate(`/threads/${h.thread.id}`)}
+                data-testid="search-hit"
+              >
+                <Text size="sm" fw={700} miw={120}>{h.thread?.title ?? '—'}</Text>
+                <Highlight size="sm" highlight={query} lang={h.message.lang === 'zh' ? 'zh-CN' : undefined} style={{ flex: 1 }}>{h.message.text}</Highlight>
+                {tr && <Highlight size="sm" c="dimmed" highlight={query} style={{ flex: 1 }}>{tr}</Highlight>}
+                <Text size="xs" c="dimmed" miw={110}>{when(h.message.ts)}</Text>
+              </Group>
+            );
+          })}
+        </Stack>
+      )}
+    </Card>
+  );
+}
+
+export function Inbox({ user }: { user: User }) {
+  const { t } = useTranslation();
   const [, navigate] = useLocation();
   const [mine, setMine] = useState(false);
   const [overdue, setOverdue] = useState(false);
@@ -18,49 +65,46 @@ export function Inbox() {
   const [q, setQ] = useState('');
   const [query] = useDebouncedValue(q.trim(), 300);
   const params = new URLSearchParams({ ...(mine ? { mine: 'true' } : {}), ...(overdue ? { overdue: 'true' } : {}), ...(needsReply ? { needsReply: 'true' } : {}), ...(segment ? { segment } : {}) });
-  const inbox = useQuery({ queryKey: ['inbox', params.toString()], queryFn: () => api<{ items: InboxItem[] }>(`/api/console/inbox?${params}`) });
-  const search = useQuery({
-    queryKey: ['search', query],
-    enabled: query.length >= 2,
-    queryFn: () => api<{ items: { message: Msg; thread: { id: string; title: string } | null }[] }>(`/api/console/search?q=${encodeURIComponent(query)}`),
+  const inbox = useInfiniteQuery({
+    queryKey: ['inbox', params.toString()],
+    initialPageParam: 1,
+    queryFn: ({ pageParam }) => api<{ items: InboxItem[]; page: number; hasMore: boolean }>(`/api/console/inbox?${params}${params.size ? '&' : ''}page=${pageParam}`),
+    getNextPageParam: (last) => (last.hasMore ? last.page + 1 : undefined),
   });
-  const lang = i18n.language === 'zh' ? 'en' : i18n.language;
+  const rows = (inbox.data?.pages ?? []).flatMap((p) => p.items);
   return (
     <Stack>
       <Group>
         <TextInput placeholder={t('search')} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={280} data-testid="search" />
-        <Checkbox label={t('mine')} checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} />
+        <Checkbox label={t('mine')} checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} data-testid="filter-mine" />
         <Checkbox label={t('overdue')} checked={overdue} onChange={(e) => setOverdue(e.currentTarget.checked)} data-testid="filter-overdue" />
-        <Checkbox label={t('needsReply')} checked={needsReply} onChange={(e) => setNeedsReply(e.currentTarget.checked)} />
-        <Select placeholder={t('segment')} clearable value={segment} onChange={setSegment} data={['strategic', 'new', 'problem']} w={140} />
+        <Checkbox label={t('needsReply')} checked={needsReply} onChange={(e) => setNeedsReply(e.currentTarget.checked)} data-testid="filter-needs-reply" />
+        <Select placeholder={t('segment')} clearable value={segment} onChange={setSegment} data={SEGMENTS} w={140} data-testid="filter-segment" />
       </Group>
-      {query.length >= 2 && (
-        <Card withBorder data-testid="search-results">
-          {search.isLoading ? <Loader size="sm" /> : (search.data?.items ?? []).map((h) => (
-            <Text key={h.message.id} size="sm" style={{ cursor: 'pointer' }} onClick={() => h.thread && navigate(`/threads/${h.thread.id}`)}>
-              <b>{h.thread?.title}</b> · {h.message.text} {h.message.translations[lang] ? `→ ${h.message.translations[lang]!.text}` : ''}
-            </Text>
-          ))}
-        </Card>
-      )}
-      {inbox.isLoading ? <Loader /> : (
+      {query.length >= 2 && <SearchResults query={query} lang={user.language} />}
+      {inbox.isLoading ? (
+        <Loader />
+      ) : (
         <Table highlightOnHover data-testid="inbox">
           <Table.Tbody>
-            {(inbox.data?.items ?? []).map((it) => (
-              <Table.Tr key={it.id} onClick={() => navigate(`/threads/${it.id}`)} style={{ cursor: 'pointer' }} data-testid="inbox-row">
+            {rows.map((it) => (
+              <Table.Tr key={it.id} onClick={() => navigate(`/threads/${it.id}`)} style={{ cursor: 'pointer' }} data-testid="inbox-row" data-thread={it.id}>
                 <Table.Td w={90}>{it.supplier ? <Badge variant="light">{it.supplier.code}</Badge> : null}</Table.Td>
                 <Table.Td>
                   <Text fw={it.unread ? 700 : 400}>{it.title}</Text>
                   {it.supplier && <Text size="xs" c="dimmed">{it.supplier.name} · {it.supplier.segment}</Text>}
                 </Table.Td>
-                <Table.Td w={150}>{it.needsReply && <Badge color="orange" variant="outline">{t('needsReply')}</Badge>}</Table.Td>
-                <Table.Td w={90}>{it.unread > 0 && <Badge color="red" data-testid="unread">{it.unread}</Badge>}</Table.Td>
+                <Table.Td w={170}>{it.needsReply && <Badge color="orange" variant="outline" style={{ overflow: 'visible' }} data-testid="needs-reply">{t('needsReply')}</Badge>}</Table.Td>
+                <Table.Td w={70}>{it.unread > 0 && <Badge color="red" title={t('unread')} data-testid="unread">{it.unread}</Badge>}</Table.Td>
                 <Table.Td w={160}><Text size="sm" c="dimmed">{when(it.lastMessageAt)}</Text></Table.Td>
               </Table.Tr>
             ))}
-            {!inbox.data?.items.length && <Table.Tr><Table.Td><Text c="dimmed">{t('noThreads')}</Text></Table.Td></Table.Tr>}
+            {!rows.length && <Table.Tr><Table.Td><Text c="dimmed">{t('noThreads')}</Text></Table.Td></Table.Tr>}
           </Table.Tbody>
         </Table>
+      )}
+      {inbox.hasNextPage && (
+        <Button variant="subtle" onClick={() => inbox.fetchNextPage()} loading={inbox.isFetchingNextPage} data-testid="more-threads">{t('moreThreads')}</Button>
       )}
     </Stack>
   );

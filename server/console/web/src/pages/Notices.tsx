@@ -9,21 +9,22 @@ export function Notices() {
   const qc = useQueryClient();
   const [status, setStatus] = useState('failed');
   const list = useQuery({ queryKey: ['notices', status], queryFn: () => api<{ items: OutboxItem[] }>(`/api/console/notices?status=${status}`) });
-  const retry = useMutation({ mutationFn: (id: string) => api(`/api/console/notices/${id}/retry`, { method: 'POST' }), onSuccess: () => void qc.invalidateQueries({ queryKey: ['notices'] }) });
+  const retry = useMutation({ mutationFn: (id: string) => api(`/api/console/notices/${id}/retry`, { method: 'POST' }), onSettled: () => void qc.invalidateQueries({ queryKey: ['notices'] }) });
   return (
     <Stack>
-      <SegmentedControl value={status} onChange={setStatus} data={[{ value: 'failed', label: t('failed') }, { value: 'queued', label: t('queued') }, { value: 'sent', label: t('sent') }]} w={320} />
+      <SegmentedControl value={status} onChange={setStatus} data={[{ value: 'failed', label: t('failed') }, { value: 'queued', label: t('queued') }, { value: 'sending', label: t('sending_') }, { value: 'sent', label: t('sent') }, { value: 'cancelled', label: t('cancelled') }]} w={520} data-testid="notice-status" />
       <Table data-testid="notices">
         <Table.Tbody>
           {(list.data?.items ?? []).map((n) => (
-            <Table.Tr key={n.id}>
+            <Table.Tr key={n.id} data-testid="notice-row" data-status={n.status}>
               <Table.Td><Badge variant="light">{n.kind}</Badge></Table.Td>
               <Table.Td><Text size="sm">{n.to}</Text></Table.Td>
               <Table.Td><Text size="sm" lang="zh-CN">{n.text}</Text>{n.lastError && <Text size="xs" c="red">{n.lastError}</Text>}</Table.Td>
-              <Table.Td><Text size="xs" c="dimmed">{new Date(n.createdAt).toLocaleString()}</Text></Table.Td>
+              <Table.Td><Text size="xs" c="dimmed">{new Date(n.sentAt ?? n.createdAt).toLocaleString()}</Text>{n.attempts > 0 && <Text size="xs" c="dimmed">{t('attempts', { n: n.attempts })}</Text>}</Table.Td>
               <Table.Td>{n.status === 'failed' && <Button size="xs" onClick={() => retry.mutate(n.id)} data-testid="retry">{t('retry')}</Button>}</Table.Td>
             </Table.Tr>
           ))}
+          {list.data && !list.data.items.length && <Table.Tr><Table.Td><Text c="dimmed">—</Text></Table.Td></Table.Tr>}
         </Table.Tbody>
       </Table>
     </Stack>

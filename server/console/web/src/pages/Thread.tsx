@@ -8,14 +8,22 @@ import { api, ApiError, localTime, type Msg, type OutboxItem, type ThreadInfo, t
 
 const STATUS_COLOR: Record<string, string> = { queued: 'gray', sending: 'blue', sent: 'green', failed: 'red', cancelled: 'dark' };
 
+const size = (n: number | null) => (n == null ? '' : n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${Math.round(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+
+/** Media previews: image thumbnail (or its name, size and dimensions), file name and size, voice length. */
 function Media({ m }: { m: Msg }) {
   if (!m.media && m.type === 'text') return null;
   const md = m.media;
-  if (m.type === 'image' && md?.url) return <Image src={md.url} maw={220} radius="sm" alt={md.name ?? 'image'} />;
-  if (m.type === 'voice') return <Badge variant="light">🎤 {md?.durationSec ?? '?'} s</Badge>;
-  if (m.type === 'file' || m.type === 'video' || m.type === 'image') return <Badge variant="light">📎 {md?.name ?? m.type}{md?.size ? ` · ${Math.round(md.size / 1024)} KB` : ''}</Badge>;
-  if (m.type === 'link' && md?.url) return <Anchor href={md.url} target="_blank" size="sm">{md.title ?? md.url}</Anchor>;
-  return <Badge variant="outline">{m.type}</Badge>;
+  const facts = (...xs: (string | null | undefined | false)[]) => xs.filter(Boolean).join(' · ');
+  let body: React.ReactNode;
+  if (m.type === 'image' && md?.url) body = <Image src={md.url} maw={220} mah={220} fit="contain" radius="sm" alt={md.name ?? 'image'} data-testid="media-image" />;
+  else if (m.type === 'image') body = <Badge variant="light" tt="none">🖼 {facts(md?.name ?? 'image', size(md?.size ?? null), md?.width && md.height ? `${md.width}×${md.height}` : null)}</Badge>;
+  else if (m.type === 'voice') body = <Badge variant="light" tt="none">🎤 {md?.durationSec != null ? `${Math.round(md.durationSec)} s` : '?'}</Badge>;
+  else if (m.type === 'video') body = <Badge variant="light" tt="none">🎬 {facts(md?.name ?? 'video', md?.durationSec != null ? `${Math.round(md.durationSec)} s` : null, size(md?.size ?? null))}</Badge>;
+  else if (m.type === 'file') body = <Badge variant="light" tt="none">📎 {facts(md?.name ?? 'file', size(md?.size ?? null))}</Badge>;
+  else if (m.type === 'link' && md?.url) body = <Anchor href={md.url} target="_blank" rel="noreferrer" size="sm">🔗 {md.title ?? md.url}</Anchor>;
+  else body = <Badge variant="outline" tt="none">{facts(m.type, md?.name)}</Badge>;
+  return <div data-testid="media" data-type={m.type}>{body}</div>;
 }
 
 function Message({ m, lang, tz }: { m: Msg; lang: string; tz: string }) {
@@ -33,7 +41,8 @@ function Message({ m, lang, tz }: { m: Msg; lang: string; tz: string }) {
   });
   const flag = useMutation({ mutationFn: () => api(`/api/console/messages/${m.id}/flag`, { method: 'POST', body: { lang } }), onSuccess: () => void qc.invalidateQueries({ queryKey: ['messages'] }) });
   const mine = m.direction === 'out';
-  const other = mine ? m.original?.text : tr?.text;
+  // Ours: what the manager typed (console replies) beside the Chinese that went out.
+  const other = mine ? (m.original?.text ?? tr?.text) : tr?.text;
   return (
     <Card withBorder padding="xs" bg={mine ? 'blue.0' : undefined} data-testid="message" data-direction={m.direction}>
       <Group justify="space-between" mb={4}>
@@ -41,16 +50,18 @@ function Message({ m, lang, tz }: { m: Msg; lang: string; tz: string }) {
           <Text size="xs" fw={600}>{m.senderName ?? (mine ? 'Gendan' : '?')}</Text>
           {mine && <Badge size="xs" color="green" data-testid="message-status">{t('status_sent')}</Badge>}
         </Group>
-        <Text size="xs" c="dimmed">{localTime(tz, m.ts)} ({tz.split('/').pop()}) · {new Date(m.ts).toLocaleDateString()}</Text>
+        <Text size="xs" c="dimmed" data-testid="message-time" title={new Date(m.ts).toLocaleString()}>
+          {localTime(tz, m.ts)} {tz.split('/').pop()?.replace('_', ' ')} · {t('yourTime')} {new Date(m.ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} · {new Date(m.ts).toLocaleDateString()}
+        </Text>
       </Group>
       <Grid gap="xs">
         <Grid.Col span={6}>
-          <Text size="xs" c="dimmed">{t('original')}</Text>
+          <Text size="xs" c="dimmed">{mine ? t('sentChinese') : t('original')}</Text>
           <Text size="sm" lang={m.lang === 'zh' ? 'zh-CN' : undefined} data-testid="original">{m.text}</Text>
           <Media m={m} />
         </Grid.Col>
         <Grid.Col span={6}>
-          <Text size="xs" c="dimmed">{t('translation')}{tr?.source === 'correction' ? ' ✓' : ''}{m.flaggedBad ? ` · ${t('flagged')}` : ''}</Text>
+          <Text size="xs" c="dimmed">{mine && m.original ? t('youWrote') : t('translation')}{tr?.source === 'correction' ? ' ✓' : ''}{m.flaggedBad ? ` · ${t('flagged')}` : ''}</Text>
           {editing ? (
             <Stack gap={4}>
               <Textarea autosize minRows={1} value={draft} onChange={(e) => setDraft(e.currentTarget.value)} data-testid="correction" />
@@ -115,6 +126,38 @@ function ReplyBox({ threadId, onSent }: { threadId: string; onSent: () => void }
   );
 }
 
+/** A reply not yet seen in the chat: its status live, the error and a retry when it failed. */
+function OutboxCard({ o, threadId }: { o: OutboxItem; threadId: string }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const retry = useMutation({
+    mutationFn: () => api(`/api/console/notices/${o.id}/retry`, { method: 'POST' }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: ['messages', threadId] }),
+  });
+  return (
+    <Card withBorder padding="xs" bg="blue.0" data-testid="outbox-item" data-status={o.status}>
+      <Group justify="space-between" wrap="nowrap">
+        <Grid gap="xs" style={{ flex: 1 }}>
+          <Grid.Col span={6}>
+            <Text size="xs" c="dimmed">{t('sentChinese')}</Text>
+            <Text size="sm" lang="zh-CN">{o.text}</Text>
+          </Grid.Col>
+          <Grid.Col span={6}>
+            <Text size="xs" c="dimmed">{t('youWrote')}</Text>
+            <Text size="sm">{o.original?.text ?? ''}</Text>
+          </Grid.Col>
+        </Grid>
+        <Stack gap={4} align="flex-end">
+          <Badge color={STATUS_COLOR[o.status]} data-testid="outbox-status">{t(`status_${o.status}`)}</Badge>
+          {o.attempts > 1 && <Text size="xs" c="dimmed">{t('attempts', { n: o.attempts })}</Text>}
+          {o.status === 'failed' && <Button size="compact-xs" color="red" variant="light" onClick={() => retry.mutate()} loading={retry.isPending} data-testid="outbox-retry">{t('retry')}</Button>}
+        </Stack>
+      </Group>
+      {o.lastError && <Text size="xs" c="red" data-testid="outbox-error">{o.lastError}</Text>}
+    </Card>
+  );
+}
+
 export function Thread({ id, user }: { id: string; user: User }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -153,15 +196,7 @@ export function Thread({ id, user }: { id: string; user: User }) {
           </Group>
           {msgs.hasNextPage && <Button variant="subtle" size="xs" onClick={() => msgs.fetchNextPage()} loading={msgs.isFetchingNextPage}>{t('loadMore')}</Button>}
           {items.map((m) => <Message key={m.id} m={m} lang={lang} tz={th.timezone} />)}
-          {outbox.map((o) => (
-            <Card key={o.id} withBorder padding="xs" bg="blue.0" data-testid="outbox-item">
-              <Group justify="space-between">
-                <Text size="sm">{o.original?.text} → <span lang="zh-CN">{o.text}</span></Text>
-                <Badge color={STATUS_COLOR[o.status]} data-testid="outbox-status">{t(`status_${o.status}`)}</Badge>
-              </Group>
-              {o.lastError && <Text size="xs" c="red">{o.lastError}</Text>}
-            </Card>
-          ))}
+          {outbox.map((o) => <OutboxCard key={o.id} o={o} threadId={id} />)}
           <div ref={bottom} />
           <ReplyBox threadId={id} onSent={() => void qc.invalidateQueries({ queryKey: ['messages', id] })} />
         </Stack>
