@@ -55,16 +55,22 @@ export interface ClaimView {
   id: string;
   number: string;
   orderNumber: string;
+  line: number | null;
+  item: string | null;
   type: string;
   qty: number;
   amount: string | null;
   currency: string | null;
+  /** In Chinese when the buyer's text could be translated. */
   description: string;
   answerDue: string | null;
   status: string;
+  /** The buyer's photos (uploaded ones by id; linked ones carry their url). */
+  photos: { id: string; name: string; url?: string }[];
   supplierPhotos: { id: string; name: string }[];
-  answer: { text: string | null; decision: 'accept' | 'dispute' } | null;
-  settlement: { kind: string; amount?: string; currency?: string } | null;
+  answer: { text: string | null; decision: 'accept' | 'dispute'; photos: { id: string; name: string }[] } | null;
+  settlement: { kind: string; amount?: string; currency?: string; note?: string } | null;
+  history: { from: string; to: string; by: 'buyer' | 'supplier'; at: string; reason: string | null }[];
 }
 
 export function createApi(wx: WxLike, baseUrl: string) {
@@ -113,6 +119,30 @@ export function createApi(wx: WxLike, baseUrl: string) {
     }
   }
 
+  function upload<T>(path: string, filePath: string, key: string): Promise<T> {
+    return new Promise((ok, fail) => {
+      wx.uploadFile({
+        url: baseUrl + path,
+        filePath,
+        name: 'photo',
+        header: { ...bearer(), 'Idempotency-Key': key },
+        timeout: 60_000,
+        success: (r) => {
+          const body = (() => {
+            try {
+              return JSON.parse(r.data);
+            } catch {
+              return {};
+            }
+          })();
+          if (r.statusCode >= 400) fail(fromBody(r.statusCode, body));
+          else ok(body as T);
+        },
+        fail: (e) => fail(new ApiError(0, 'network', e.errMsg || 'network error')),
+      });
+    });
+  }
+
   return {
     login,
     async bind(code: string) {
@@ -130,29 +160,11 @@ export function createApi(wx: WxLike, baseUrl: string) {
     claims: () => call<{ items: ClaimView[] }>('GET', '/api/mp/claims'),
     claim: (id: string) => call<ClaimView>('GET', `/api/mp/claims/${encodeURIComponent(id)}`),
     answerClaim: (id: string, body: { decision: 'accept' | 'dispute'; text?: string; photoIds?: string[] }) => call<ClaimView>('POST', `/api/mp/claims/${encodeURIComponent(id)}/answer`, body),
-    uploadPhoto(id: string, milestone: string, filePath: string, key: string): Promise<{ photo: { id: string } }> {
-      return new Promise((ok, fail) => {
-        wx.uploadFile({
-          url: `${baseUrl}/api/mp/orders/${encodeURIComponent(id)}/milestones/${milestone}/photos`,
-          filePath,
-          name: 'photo',
-          header: { ...bearer(), 'Idempotency-Key': key },
-          timeout: 60_000,
-          success: (r) => {
-            const body = (() => {
-              try {
-                return JSON.parse(r.data);
-              } catch {
-                return {};
-              }
-            })();
-            if (r.statusCode >= 400) fail(fromBody(r.statusCode, body));
-            else ok(body);
-          },
-          fail: (e) => fail(new ApiError(0, 'network', e.errMsg || 'network error')),
-        });
-      });
-    },
+    uploadPhoto: (id: string, milestone: string, filePath: string, key: string) =>
+      upload<{ photo: { id: string } }>(`/api/mp/orders/${encodeURIComponent(id)}/milestones/${milestone}/photos`, filePath, key),
+    /** A photo for the answer to a claim; the same key again stores it once. */
+    uploadClaimPhoto: (id: string, filePath: string, key: string) =>
+      upload<{ photo: { id: string; name: string }; added: boolean }>(`/api/mp/claims/${encodeURIComponent(id)}/photos`, filePath, key),
   };
 }
 
