@@ -254,12 +254,39 @@ describe('web console in a browser', function () {
     const { BindingCode } = await import('../../shared/auth/index.js');
     const code = (await BindingCode.findOne({}).lean())!.code;
     expect(await page.getByTestId('binding-code').textContent()).to.include(code);
+    expect(await page.getByTestId('open-order').filter({ hasText: 'PO-UI-1' }).getAttribute('data-overdue')).to.equal('true');
+    await page.getByTestId('to-orders').click();
+    await page.getByTestId('order-row').filter({ hasText: 'PO-UI-1' }).waitFor();
+    expect(await page.getByTestId('supplier-select').inputValue()).to.match(new RegExp(`^${s.code} · `));
+    await page.getByTestId('nav-inbox').click();
     await page.getByTestId('nav-orders').click();
     await page.getByTestId('supplier-select').click();
     await page.getByRole('option', { name: new RegExp(`^${s.code}`) }).click();
-    await page.getByText('PO-UI-1').click();
-    await page.getByText('production_start').first().waitFor();
+    const row = page.getByTestId('order-row').filter({ hasText: 'PO-UI-1' });
+    expect(await row.getAttribute('data-overdue')).to.equal('true');
+    await row.click();
+    const ms = page.getByTestId('milestone').and(page.locator('[data-milestone="production_start"]'));
+    await ms.waitFor();
+    expect(await ms.textContent()).to.include('Production start');
+    expect(await ms.getAttribute('data-late'), 'planned a month ago, not done: overdue').to.equal('true');
+    expect(await page.locator('[data-testid="milestone"][data-late="false"][data-milestone="delivered"]').count()).to.equal(1);
     expect(await page.getByText(/d late/).count()).to.be.greaterThan(0);
+
+    // Move the planned date: refused without a reason, kept with one.
+    const later = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    await ms.getByTestId('ms-edit').click();
+    await page.getByTestId('ms-planned').fill(later);
+    await page.getByTestId('ms-save').click();
+    expect(await page.getByTestId('ms-error').textContent()).to.match(/reason is required/);
+    await page.getByTestId('ms-reason').fill('factory power cut');
+    await page.getByTestId('ms-save').click();
+    await until('replanned on screen', async () => ((await ms.getByTestId('ms-dates').textContent())!.includes(`Planned: ${later}`) ? true : undefined));
+    expect(await ms.getByTestId('ms-dates').textContent()).to.include('factory power cut');
+    expect(await ms.getAttribute('data-late')).to.equal('false');
+    const { Order } = await import('../../shared/orders/index.js');
+    const stored = (await Order.findOne({ number: 'PO-UI-1' }).lean())! as unknown as { milestones: Record<string, { planned: Date; reason: string }> };
+    expect(stored.milestones.production_start!.planned.toISOString().slice(0, 10)).to.equal(later);
+    expect(stored.milestones.production_start!.reason).to.equal('factory power cut');
   });
 
   it('files a claim from the console: listed as sent, the supplier notice is queued in Chinese; a report downloads', async () => {

@@ -2,7 +2,9 @@ import { Badge, Button, Card, Grid, Group, Image, Loader, Stack, Table, Text, Ti
 import { LineChart } from '@mantine/charts';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useLocation } from 'wouter';
 import { api, localTime, type OrderSummary } from '../api';
+import { useNow } from '../clock';
 
 interface Card_ {
   code: string;
@@ -24,6 +26,8 @@ interface Scorecard {
 
 export function SupplierCard({ code }: { code: string }) {
   const { t } = useTranslation();
+  const [, navigate] = useLocation();
+  const now = useNow();
   const card = useQuery({ queryKey: ['supplier', code], queryFn: () => api<Card_>(`/api/console/suppliers/${code}`) });
   const history = useQuery({ queryKey: ['scorecards', code], queryFn: () => api<{ items: Scorecard[] }>(`/api/suppliers/${code}/scorecards?months=6`) });
   const bind = useMutation({ mutationFn: () => api<{ code: string; expiresAt: string; qr: string }>(`/api/console/suppliers/${code}/binding-code`, { method: 'POST', body: {} }) });
@@ -38,24 +42,28 @@ export function SupplierCard({ code }: { code: string }) {
             <Title order={4}>{c.code} · {c.name}</Title>
             <Text size="sm">{t('segment')}: <Badge variant="light">{c.segment}</Badge></Text>
             <Text size="sm">{t('manager')}: {c.manager?.name ?? '—'}</Text>
-            <Text size="sm">{t('localTime')}: {localTime(c.timezone)} ({c.timezone})</Text>
+            <Text size="sm" data-testid="supplier-local-time">{t('localTime')}: {localTime(c.timezone, now)} ({c.timezone})</Text>
             <Text size="sm">{t('lastContact')}: {c.lastContactAt ? new Date(c.lastContactAt).toLocaleString() : '—'}</Text>
             <Text fw={600} mt="sm">{t('contacts')}</Text>
-            {c.contacts.map((p) => <Text key={p.id} size="sm">{p.name}{p.role ? ` (${p.role})` : ''} · {localTime(p.timezone)}</Text>)}
+            {c.contacts.map((p) => <Text key={p.id} size="sm" data-testid="contact">{p.name}{p.role ? ` (${p.role})` : ''} · {localTime(p.timezone, now)} ({p.timezone})</Text>)}
           </Card>
           <Card withBorder>
-            <Text fw={600}>{t('openOrders')}</Text>
+            <Group justify="space-between">
+              <Text fw={600}>{t('openOrders')}</Text>
+              <Button size="xs" variant="light" onClick={() => navigate(`/orders?supplier=${encodeURIComponent(c.code)}`)} data-testid="to-orders">{t('orders')}</Button>
+            </Group>
             <Table>
               <Table.Tbody>
                 {c.openOrders.map((o) => (
-                  <Table.Tr key={o.id} bg={o.overdue ? 'red.0' : undefined}>
+                  <Table.Tr key={o.id} bg={o.overdue ? 'red.0' : undefined} data-testid="open-order" data-overdue={o.overdue ? 'true' : 'false'}>
                     <Table.Td>{o.number}</Table.Td>
-                    <Table.Td>{o.next ? `${o.next.milestone} · ${o.next.planned ?? '—'}` : '—'}</Table.Td>
+                    <Table.Td>{o.next ? `${t(`ms_${o.next.milestone}`)} · ${o.next.planned ?? '—'}` : '—'}</Table.Td>
                     <Table.Td>{o.overdue && <Badge color="red">{t('daysLate', { n: o.daysLate })}</Badge>}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
+            {!c.openOrders.length && <Text size="sm" c="dimmed">{t('noOrders')}</Text>}
           </Card>
         </Stack>
       </Grid.Col>

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api, ApiError, localTime, type Msg, type OutboxItem, type ThreadInfo, type User } from '../api';
+import { useNow } from '../clock';
 
 const STATUS_COLOR: Record<string, string> = { queued: 'gray', sending: 'blue', sent: 'green', failed: 'red', cancelled: 'dark' };
 
@@ -162,6 +163,7 @@ export function Thread({ id, user }: { id: string; user: User }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [, navigate] = useLocation();
+  const now = useNow();
   const info = useQuery({ queryKey: ['thread', id], queryFn: () => api<ThreadInfo>(`/api/console/threads/${id}`) });
   const msgs = useInfiniteQuery({
     queryKey: ['messages', id],
@@ -192,7 +194,7 @@ export function Thread({ id, user }: { id: string; user: User }) {
         <Stack gap="xs">
           <Group justify="space-between">
             <Title order={4} data-testid="thread-title">{th.title}</Title>
-            <Text size="sm" c="dimmed" data-testid="contact-time">{t('localTime')}: {localTime(th.timezone)} ({th.timezone})</Text>
+            <Text size="sm" c="dimmed" data-testid="contact-time">{t('localTime')}: {localTime(th.timezone, now)} ({th.timezone})</Text>
           </Group>
           {msgs.hasNextPage && <Button variant="subtle" size="xs" onClick={() => msgs.fetchNextPage()} loading={msgs.isFetchingNextPage}>{t('loadMore')}</Button>}
           {items.map((m) => <Message key={m.id} m={m} lang={lang} tz={th.timezone} />)}
@@ -207,7 +209,7 @@ export function Thread({ id, user }: { id: string; user: User }) {
             <Text fw={700}>{th.supplier.code} · {th.supplier.name}</Text>
             <Text size="sm">{t('segment')}: {th.supplier.segment}</Text>
             {th.contact && <Text size="sm">{th.contact.name}{th.contact.role ? ` (${th.contact.role})` : ''}</Text>}
-            <Text size="sm">{t('localTime')}: {localTime(th.timezone)}</Text>
+            <Text size="sm">{t('localTime')}: {localTime(th.timezone, now)}</Text>
             <Button mt="sm" size="xs" variant="light" onClick={() => navigate(`/suppliers/${th.supplier!.code}`)}>{t('supplier')}</Button>
           </Card>
         )}
