@@ -260,7 +260,12 @@ export async function moveClaim(id: string, to: ClaimStatus, actor: Actor, opts:
   if (NEEDS_REASON(c.status, to) && !opts.reason?.trim()) {
     throw new ValidationError(`a reason is required to move a claim from ${c.status} to ${to}`, [{ field: 'reason', message: 'required' }]);
   }
-  if (to === 'sent') set.sentAt = now;
+  if (to === 'sent') {
+    // Sent now (from a draft, or asked again after an answer): the supplier gets the same time
+    // to answer as when it was filed, counted from now.
+    set.sentAt = now;
+    if (c.answerDue) set.answerDue = new Date(now.getTime() + Math.max(DAY, c.answerDue.getTime() - (c.sentAt ?? c.createdAt).getTime()));
+  }
   const reason = opts.reason?.trim() || (opts.answer ? `${opts.answer.decision}${opts.answer.text?.trim() ? `: ${opts.answer.text.trim()}` : ''}` : undefined);
   const entry = { from: c.status, to, by: actorTag(actor), at: now, reason };
   const after = await Claim.findOneAndUpdate(

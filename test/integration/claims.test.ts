@@ -93,7 +93,10 @@ describe('claims: the transition table', function () {
         expect(saved.settledAt).to.be.instanceOf(Date);
       }
       if (to === 'supplier_answered') expect(saved.answer).to.include({ decision: 'accept', by: `supplier:${supplier.openid}` });
-      if (to === 'sent') expect(saved.sentAt!.getTime()).to.be.greaterThan(before.sentAt!.getTime() - 1);
+      if (to === 'sent') {
+        expect(saved.sentAt!.getTime()).to.be.at.least(before.sentAt!.getTime());
+        expect(saved.answerDue!.getTime() - saved.sentAt!.getTime()).to.equal(5 * DAY); // the full time to answer, from now
+      }
     }
   });
 
