@@ -163,6 +163,34 @@ describe('web console in a browser', function () {
     expect(await page.getByTestId('outbox-item').count()).to.equal(0);
   });
 
+  it('the reply box never sends the preview of an older draft; an edited Chinese text is what goes out; flag bad', async () => {
+    const thread = await supplierSays(rig, 0, '样品什么时候到？');
+    await until('translated', async () => (await Message.countDocuments({ translationStatus: 'done' })) === 1);
+    await signIn();
+    await page.getByTestId('inbox-row').first().click();
+    await page.getByTestId('thread-title').waitFor();
+    await page.getByTestId('reply').fill('Next week');
+    await until('first preview', async () => (await page.getByTestId('reply-zh').inputValue()) === '〔zh〕Next week');
+    expect(await page.getByTestId('send').isEnabled()).to.equal(true);
+    await page.getByTestId('reply').fill('Next Monday');
+    expect(await page.getByTestId('send').isDisabled(), 'the shown Chinese is of the older draft').to.equal(true);
+    await until('second preview', async () => (await page.getByTestId('reply-zh').inputValue()) === '〔zh〕Next Monday');
+    await until('enabled again', async () => page.getByTestId('send').isEnabled());
+    await page.getByTestId('reply-zh').fill('下周一到');
+    await page.getByTestId('send').click();
+    await waitForMessages({ direction: 'out', text: '下周一到', threadId: thread._id }, 1, 15_000);
+    expect(await Message.countDocuments({ direction: 'out', text: /〔zh〕/ })).to.equal(0);
+    const sent = page.getByTestId('message').filter({ has: page.getByTestId('original').filter({ hasText: '下周一到' }) });
+    await sent.waitFor();
+    expect(await sent.getByTestId('translation').textContent()).to.equal('Next Monday');
+
+    const card = page.getByTestId('message').filter({ has: page.getByTestId('original').filter({ hasText: '样品什么时候到？' }) });
+    await card.getByTestId('flag').click();
+    await until('flagged on screen', async () => ((await card.textContent())!.includes('flagged') ? true : undefined));
+    expect(await card.getByTestId('flag').count()).to.equal(0);
+    expect((await Message.findOne({ text: '样品什么时候到？' }).lean())!.flaggedBad).to.equal(true);
+  });
+
   it('media previews: image facts, file name and size, voice seconds; the contact local time per message', async () => {
     const thread = await supplierSays(rig, 0, '请看附件');
     const sb = rig.bot.sb;
@@ -233,7 +261,12 @@ describe('web console in a browser', function () {
     await page.getByTestId('original').filter({ hasText: '明天发货，请注意查收' }).waitFor({ timeout: 10_000 });
     expect(page.url()).to.equal(url);
     await until('its translation, live', async () => ((await page.getByTestId('translation').allTextContents()).includes('〔en〕明天发货，请注意查收') ? true : undefined));
-    if (process.env.SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/thread.png', fullPage: false });
+    if (process.env.SCREENSHOTS) {
+      // A draft with its Chinese preview, as a manager sees it before pressing Send.
+      await page.getByTestId('reply').fill('Thank you, we will check the parcel');
+      await until('draft preview', async () => (await page.getByTestId('reply-zh').inputValue()) === '〔zh〕Thank you, we will check the parcel');
+      await page.screenshot({ path: 'docs/screenshots/thread.png', fullPage: false });
+    }
   });
 
   it('the supplier card issues a binding code with its QR image; the orders board shows the timeline', async () => {

@@ -20,7 +20,7 @@ const en = {
   youWrote: 'You wrote', sentChinese: 'Sent in Chinese', yourTime: 'your time', searchHits: '{{count}} hits', noHits: 'Nothing found', moreThreads: 'More conversations', newer: 'Newer',
   done: 'Done', reasonRequired: 'Required when moving a planned date', replanned: 'moved {{n}}×', customs: 'customs', noOrders: 'No open orders',
   ms_confirmed: 'Confirmed', ms_materials: 'Materials', ms_production_start: 'Production start', ms_production_done: 'Production done', ms_inspection: 'Inspection', ms_shipped: 'Shipped', ms_customs_cleared: 'Customs cleared', ms_delivered: 'Delivered',
-  sending_: 'Sending', cancelled: 'Cancelled', attempts: 'attempts: {{n}}', all: 'All',
+  editedByYou: 'edited by you', sending_: 'Sending', cancelled: 'Cancelled', attempts: 'attempts: {{n}}', all: 'All',
 };
 type Dict = typeof en;
 const ru: Dict = {
@@ -41,7 +41,7 @@ const ru: Dict = {
   youWrote: 'Вы написали', sentChinese: 'Отправлено по-китайски', yourTime: 'ваше время', searchHits: 'Найдено: {{count}}', noHits: 'Ничего не найдено', moreThreads: 'Ещё переписки', newer: 'Новее',
   done: 'Выполнено', reasonRequired: 'Обязательно при переносе плановой даты', replanned: 'перенесено {{n}}×', customs: 'таможня', noOrders: 'Открытых заказов нет',
   ms_confirmed: 'Подтверждён', ms_materials: 'Материалы', ms_production_start: 'Начало производства', ms_production_done: 'Производство завершено', ms_inspection: 'Инспекция', ms_shipped: 'Отгружен', ms_customs_cleared: 'Растаможен', ms_delivered: 'Доставлен',
-  sending_: 'Отправляются', cancelled: 'Отменённые', attempts: 'попыток: {{n}}', all: 'Все',
+  editedByYou: 'исправлено вами', sending_: 'Отправляются', cancelled: 'Отменённые', attempts: 'попыток: {{n}}', all: 'Все',
 };
 const zh: Dict = {
   signIn: '登录', login: '账号', password: '密码', signOut: '退出', wrong: '登录失败',
@@ -61,7 +61,7 @@ const zh: Dict = {
   youWrote: '您的原文', sentChinese: '发送的中文', yourTime: '您的时间', searchHits: '{{count}} 条结果', noHits: '没有找到', moreThreads: '更多会话', newer: '更新的',
   done: '已完成', reasonRequired: '修改计划日期时必填', replanned: '已改期 {{n}} 次', customs: '清关', noOrders: '没有进行中的订单',
   ms_confirmed: '确认', ms_materials: '备料', ms_production_start: '开始生产', ms_production_done: '生产完成', ms_inspection: '验货', ms_shipped: '发货', ms_customs_cleared: '清关完成', ms_delivered: '送达',
-  sending_: '发送中', cancelled: '已取消', attempts: '尝试 {{n}} 次', all: '全部',
+  editedByYou: '已手动修改', sending_: '发送中', cancelled: '已取消', attempts: '尝试 {{n}} 次', all: '全部',
 };
 
 const LANGS = ['en', 'ru', 'zh'] as const;

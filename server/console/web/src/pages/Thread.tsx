@@ -86,10 +86,16 @@ function Message({ m, lang, tz }: { m: Msg; lang: string; tz: string }) {
   );
 }
 
+/**
+ * The reply box: the manager writes in their language; the Chinese that will be sent is previewed
+ * (debounced) and may be edited. Send waits until the preview matches the text as it is now, so a
+ * quick click after typing can never send the Chinese of an older draft. Ctrl/⌘+Enter sends.
+ */
 function ReplyBox({ threadId, onSent }: { threadId: string; onSent: () => void }) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [zh, setZh] = useState('');
+  const [zhFor, setZhFor] = useState<string>();
   const [edited, setEdited] = useState(false);
   const [error, setError] = useState<string>();
   const [debounced] = useDebouncedValue(text.trim(), 400);
@@ -97,30 +103,76 @@ function ReplyBox({ threadId, onSent }: { threadId: string; onSent: () => void }
     if (!debounced || edited) return;
     let gone = false;
     api<{ zh: string }>(`/api/console/threads/${threadId}/preview`, { method: 'POST', body: { text: debounced } })
-      .then((r) => !gone && (setZh(r.zh), setError(undefined)))
+      .then((r) => {
+        if (gone) return;
+        setZh(r.zh);
+        setZhFor(debounced);
+        setError(undefined);
+      })
       .catch((e) => !gone && setError(e instanceof ApiError ? e.message : String(e)));
     return () => {
       gone = true;
     };
   }, [debounced, threadId, edited]);
+  const current = text.trim();
+  const fresh = edited || (current !== '' && zhFor === current);
   const send = useMutation({
-    mutationFn: () => api<OutboxItem>(`/api/console/threads/${threadId}/replies`, { method: 'POST', body: { text: text.trim(), ...(zh.trim() ? { zh: zh.trim() } : {}) }, headers: { 'Idempotency-Key': crypto.randomUUID() } }),
+    mutationFn: () => api<OutboxItem>(`/api/console/threads/${threadId}/replies`, { method: 'POST', body: { text: current, zh: zh.trim() }, headers: { 'Idempotency-Key': crypto.randomUUID() } }),
     onSuccess: () => {
       setText('');
       setZh('');
+      setZhFor(undefined);
       setEdited(false);
+      setError(undefined);
       onSent();
     },
     onError: (e) => setError(e instanceof ApiError ? e.message : String(e)),
   });
+  const canSend = Boolean(current && zh.trim() && fresh && !send.isPending);
+  const onKey = (e: React.KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && canSend) {
+      e.preventDefault();
+      send.mutate();
+    }
+  };
   return (
-    <Card withBorder>
+    <Card withBorder data-testid="reply-box">
       <Stack gap="xs">
-        <Textarea placeholder={t('replyPlaceholder')} autosize minRows={2} value={text} onChange={(e) => { setText(e.currentTarget.value); setEdited(false); }} data-testid="reply" />
-        <Textarea label={t('chinesePreview')} autosize minRows={1} value={zh} lang="zh-CN" onChange={(e) => { setZh(e.currentTarget.value); setEdited(true); }} data-testid="reply-zh" />
+        <Textarea
+          placeholder={t('replyPlaceholder')}
+          autosize
+          minRows={2}
+          value={text}
+          onKeyDown={onKey}
+          onChange={(e) => {
+            setText(e.currentTarget.value);
+            setEdited(false);
+          }}
+          data-testid="reply"
+        />
+        <Textarea
+          label={
+            <Group gap={6}>
+              {t('chinesePreview')}
+              {current && !fresh && !error && <Loader size={12} data-testid="preview-pending" />}
+              {edited && <Badge size="xs" variant="light">{t('editedByYou')}</Badge>}
+            </Group>
+          }
+          autosize
+          minRows={1}
+          value={zh}
+          lang="zh-CN"
+          onKeyDown={onKey}
+          onChange={(e) => {
+            setZh(e.currentTarget.value);
+            setEdited(true);
+          }}
+          data-testid="reply-zh"
+        />
         {error && <Text c="red" size="sm" data-testid="reply-error">{error}</Text>}
-        <Group justify="flex-end">
-          <Button onClick={() => send.mutate()} disabled={!text.trim() || !zh.trim()} loading={send.isPending} data-testid="send">{t('send')}</Button>
+        <Group justify="space-between">
+          <Text size="xs" c="dimmed">Ctrl+Enter</Text>
+          <Button onClick={() => send.mutate()} disabled={!canSend} loading={send.isPending} data-testid="send">{t('send')}</Button>
         </Group>
       </Stack>
     </Card>
