@@ -8,20 +8,16 @@ import helmet from 'koa-helmet';
 import { koaBody } from 'koa-body';
 import type { Config } from '../shared/config/index.js';
 import { createWechatAuth, type WechatAuth } from '../shared/auth/index.js';
-import { dbHealthy, getBotHealth } from '../shared/health/index.js';
 import { createLiveHub, type LiveHub } from '../shared/live/index.js';
 import { getLogger } from '../shared/log/index.js';
 import { createTranslationService, type TranslationService } from '../shared/translation/index.js';
-import type { AppState } from './auth.js';
-import { errorMiddleware } from './errors.js';
-import { openApiDocument } from './openapi.js';
-import { consoleRoutes } from './console/api.js';
 import { consoleStatic } from './console/static.js';
-import { managerRoutes } from './routes/manager.js';
-import { performanceRoutes } from './routes/performance.js';
-import { reportRoutes } from './routes/reports.js';
-import { claimRoutes } from './routes/claims.js';
-import { mpRoutes } from './routes/mp.js';
+import { errorMiddleware } from './errors.js';
+import { accessCheck, type AppState } from './http/access.js';
+import { apiDocs } from './http/docs.js';
+import { buildOpenApi } from './http/openapi.js';
+import { handlerOf, inputCheck, type AnyRoute, type HandlerOptions, type RouteDeps } from './http/route.js';
+import { routeTable } from './routes/index.js';
 
 const log = getLogger('http');
 
@@ -33,11 +29,38 @@ export interface AppOptions {
   translation?: TranslationService;
   /** Live updates of the console; default: a hub polling the database. */
   live?: LiveHub;
+  /** Check every JSON response against the route table (default: in tests). */
+  checkResponses?: boolean;
+}
+
+/** Methods the router knows: any other on a known path is 405 with Allow, never 501. */
+const KNOWN_METHODS = ['HEAD', 'OPTIONS', 'GET', 'PUT', 'PATCH', 'POST', 'DELETE', 'TRACE', 'CONNECT'];
+
+/** The route table of an app built from these options (for the OpenAPI document and tests). */
+export function appRoutes(opts: AppOptions): AnyRoute[] {
+  return routeTable(depsOf(opts), () => undefined);
+}
+
+function depsOf(opts: AppOptions): RouteDeps {
+  const { config } = opts;
+  return {
+    config,
+    clock: opts.clock ?? (() => new Date()),
+    wechatAuth: opts.wechatAuth ?? createWechatAuth(config),
+    translation: opts.translation ?? createTranslationService({ config }),
+    live: opts.live ?? createLiveHub(),
+  };
+}
+
+/** Mount a route table on a router: access check, inputs, the route's own middleware, handler. */
+export function mountRoutes(router: Router<AppState>, config: Config, routes: AnyRoute[], opts: HandlerOptions): void {
+  for (const r of routes) {
+    router[r.method](r.path, accessCheck(config, r.access), inputCheck(r), ...(r.before ?? []), handlerOf(r, opts));
+  }
 }
 
 export function createApp(opts: AppOptions): Koa<AppState> {
   const { config } = opts;
-  const clock = opts.clock ?? (() => new Date());
   const app = new Koa<AppState>({ proxy: config.server.trustProxy });
   app.silent = true; // errors are logged by errorMiddleware
 
@@ -59,25 +82,21 @@ export function createApp(opts: AppOptions): Koa<AppState> {
     app.use(async (ctx, next) => (ctx.path.startsWith('/api/') && !ctx.path.startsWith('/api/mp/') ? c(ctx, next) : next()));
   }
   app.use(consoleStatic());
+  app.use(apiDocs());
   app.use(koaBody({ jsonLimit: '1mb', json: true, urlencoded: false, text: false, multipart: false, jsonStrict: true }));
 
-  const base = new Router<AppState>();
-  base.get('/healthz', async (ctx) => {
-    const db = await dbHealthy();
-    const bot = db ? await getBotHealth(config.bot.name).catch(() => undefined) : undefined;
-    ctx.status = db ? 200 : 503;
-    ctx.body = { status: db ? 'ok' : 'degraded', db: db ? 'up' : 'down', bot: bot ?? { state: 'unknown' } };
+  let doc: unknown;
+  const routes = routeTable(depsOf(opts), () => (doc ??= buildOpenApi(routes)));
+  const router = new Router<AppState>({ methods: KNOWN_METHODS });
+  const checkResponses = opts.checkResponses ?? config.env === 'test';
+  mountRoutes(router, config, routes, {
+    checkResponses,
+    onResponseMismatch: (r, status, issues) => {
+      log.error({ route: `${r.method.toUpperCase()} ${r.path}`, status, issues }, 'response does not match the route table');
+      throw new Error(`response of ${r.method.toUpperCase()} ${r.path} (${status}) does not match its declaration: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+    },
   });
-  base.get('/openapi.json', (ctx) => {
-    ctx.body = openApiDocument();
-  });
-
-  const wechatAuth = opts.wechatAuth ?? createWechatAuth(config);
-  const translation = opts.translation ?? createTranslationService({ config });
-  const live = opts.live ?? createLiveHub();
-  for (const r of [base, consoleRoutes({ config, clock, translation, live }), ...claimRoutes(config, translation, clock), mpRoutes(config, wechatAuth, clock), performanceRoutes(config, clock), reportRoutes(config, clock), managerRoutes(config, clock)]) {
-    app.use(r.routes());
-    app.use(r.allowedMethods());
-  }
+  app.use(router.routes());
+  app.use(router.allowedMethods());
   return app;
 }

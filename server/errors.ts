@@ -68,7 +68,7 @@ export async function errorMiddleware(ctx: Context, next: Next) {
       const errorId = randomUUID();
       log.error({ err, errorId, requestId: ctx.state.requestId, path: ctx.path }, 'unhandled error');
       ctx.status = 500;
-      ctx.body = { error: { code: 'internal', message: 'internal error', details: { errorId } } };
+      ctx.body = { error: { code: 'internal', message: 'internal error', errorId } };
     }
   }
 }

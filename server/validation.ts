@@ -1,9 +1,6 @@
-// Input schemas (zod, strict: unknown keys and operator-shaped values are refused before any
-// query is built) and helpers to parse params, query and body.
-import type { Context } from 'koa';
+// Input schema pieces shared by the route table (zod, strict objects: unknown keys and
+// operator-shaped values are refused before any query is built).
 import { z } from 'zod';
-import { ValidationError } from '../shared/errors/index.js';
-import { zodDetails } from './errors.js';
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'must be a 24-character hex id');
 
@@ -25,23 +22,26 @@ export const isoDate = z
     return d;
   });
 
+/** A calendar day kept as its string (reports, rates). */
+export const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100;
+  }, 'not a real date between 2000 and 2100');
+
 export const text = (max: number) => z.string().trim().min(1).max(max);
 export const page = z.coerce.number().int().min(1).max(10_000).default(1);
+export const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) throw new ValidationError('invalid input', zodDetails(r.error));
-  return r.data;
-}
+/** A supplier code as people type it: `D12`, `001`, or tagged `D12 AUGI`. */
+export const supplierCode = z.string().trim().regex(/^[A-Za-z0-9]{2,6}( [A-Za-z0-9]{2,8})?$/, 'a supplier code such as D12, 001 or D12 AUGI');
+export const money = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'a decimal amount such as 12.50');
+export const month = z.string().regex(/^20\d\d-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
 
-export const body = <T extends z.ZodType>(ctx: Context, schema: T) => parse(schema, (ctx.request as { body?: unknown }).body);
-export const query = <T extends z.ZodType>(ctx: Context, schema: T) => parse(schema, ctx.query);
-export const params = <T extends z.ZodType>(ctx: Context, schema: T) => parse(schema, (ctx as unknown as { params: unknown }).params);
+export const idParams = z.object({ id: objectId }).strict();
+export const codeParams = z.object({ code: supplierCode }).strict();
 
-/** Idempotency-Key header: optional, 8–128 safe characters. */
-export function idempotencyKey(ctx: Context): string | undefined {
-  const k = ctx.get('Idempotency-Key');
-  if (!k) return undefined;
-  if (!/^[\w.:-]{8,128}$/.test(k)) throw new ValidationError('invalid Idempotency-Key', [{ field: 'Idempotency-Key', message: '8–128 letters, digits, _ . : -' }]);
-  return k;
-}
+/** The Idempotency-Key header: optional, 8–128 safe characters; a re-sent request with the same key does nothing twice. */
+export const idempotencyHeaders = z.object({ 'idempotency-key': z.string().regex(/^[\w.:-]{8,128}$/, '8–128 letters, digits, _ . : -').optional() });

@@ -1,6 +1,10 @@
 // What the API shows of domain objects: plain JSON, dates as ISO days where they are days.
+import type { ClaimDoc, ClaimFile } from '../shared/claims/index.js';
+import type { NoticeDoc } from '../shared/notices/index.js';
 import { MILESTONES, daysLate, isOverdue, type OrderDoc } from '../shared/orders/index.js';
-import type { MessageDoc } from '../shared/threads/index.js';
+import type { SupplierDoc } from '../shared/suppliers/index.js';
+import type { ContactDoc, MessageDoc, ThreadDoc } from '../shared/threads/index.js';
+import type { ClaimView, ContactView, MessageView, OrderDetail, OrderSummary, OutboxView, SupplierView, ThreadView } from './contract.js';
 
 const day = (d?: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : null);
 
@@ -9,7 +13,7 @@ type SummaryInput = Pick<OrderDoc, '_id' | 'number' | 'supplierCode' | 'status'>
   customs?: { status: string } | null;
 };
 
-export function orderSummary(o: SummaryInput, now: Date) {
+export function orderSummary(o: SummaryInput, now: Date): OrderSummary {
   const overdue = isOverdue(o as Pick<OrderDoc, 'next' | 'status'>, now);
   return {
     id: String(o._id),
@@ -23,7 +27,7 @@ export function orderSummary(o: SummaryInput, now: Date) {
   };
 }
 
-export function orderDetail(o: OrderDoc, now: Date) {
+export function orderDetail(o: OrderDoc, now: Date): OrderDetail {
   return {
     ...orderSummary(o, now),
     managerId: o.managerId ? String(o.managerId) : null,
@@ -59,7 +63,7 @@ type Tr = { text: string; source: string };
  * A message as the APIs show it: original, translations by language, media without internal
  * paths; `original` is what a manager typed when the message is a console reply.
  */
-export function messageView(m: MessageDoc, original?: { text: string; lang: string } | null) {
+export function messageView(m: MessageDoc, original?: { text: string; lang: string } | null): MessageView {
   const raw = (m.translations ?? {}) as unknown as Record<string, Tr> | Map<string, Tr>;
   const entries = raw instanceof Map ? [...raw.entries()] : Object.entries(raw);
   const md = m.media;
@@ -77,5 +81,77 @@ export function messageView(m: MessageDoc, original?: { text: string; lang: stri
     translationStatus: m.translationStatus,
     flaggedBad: m.flaggedBad ?? false,
     original: original ?? null,
+  };
+}
+
+export function supplierView(s: SupplierDoc): SupplierView {
+  return {
+    id: String(s._id),
+    code: s.code,
+    tag: s.tag ?? null,
+    name: s.name,
+    nameEn: s.nameEn ?? null,
+    segment: s.segment,
+    region: s.region ?? null,
+    province: s.province ?? null,
+    timezone: s.timezone,
+    managerId: s.managerId ? String(s.managerId) : null,
+    possibleDuplicateOf: (s.possibleDuplicateOf ?? []).map(String),
+  };
+}
+
+export const contactView = (c: ContactDoc): ContactView => ({ id: String(c._id), name: c.name, role: c.role ?? null, language: c.language, timezone: c.timezone });
+
+export const threadView = (t: ThreadDoc): ThreadView => ({
+  id: String(t._id),
+  key: t.key,
+  kind: t.kind,
+  topic: t.topic ?? null,
+  supplierId: t.supplierId ? String(t.supplierId) : null,
+  lastMessageAt: t.lastMessageAt ?? null,
+  messageCount: t.messageCount,
+});
+
+export const outboxView = (n: NoticeDoc): OutboxView => ({
+  id: String(n._id),
+  to: n.to,
+  kind: n.kind,
+  text: n.text,
+  original: n.original ?? null,
+  status: n.status,
+  attempts: n.attempts,
+  lastError: n.lastError ?? null,
+  createdAt: n.createdAt,
+  notBefore: n.notBefore,
+  sentAt: n.sentAt ?? null,
+});
+
+const fileView = (p: ClaimFile) => ({ id: p.id, name: p.name, ...(p.url ? { url: p.url } : {}) });
+
+/** A claim for a manager, or for the supplier (Chinese description, no internal fields, who moved it as "buyer" or "supplier"). */
+export function claimView(c: ClaimDoc, forSupplier = false): ClaimView {
+  return {
+    id: String(c._id),
+    number: c.number,
+    orderId: String(c.orderId),
+    orderNumber: c.orderNumber,
+    supplierCode: c.supplierCode,
+    line: c.line === undefined || c.line === null ? null : c.line + 1, // 1-based, as people count lines
+    item: c.item ?? null,
+    type: c.type,
+    qty: c.qty,
+    amount: c.amount ?? null,
+    currency: c.currency ?? null,
+    description: forSupplier ? (c.descriptionZh ?? c.description) : c.description,
+    ...(forSupplier ? {} : { descriptionZh: c.descriptionZh ?? null, translationStatus: c.translationStatus, managerId: c.managerId ? String(c.managerId) : null }),
+    photos: c.photos.map(fileView),
+    supplierPhotos: (c.supplierPhotos ?? []).map(fileView),
+    answerDue: day(c.answerDue),
+    status: c.status,
+    version: c.version,
+    answer: c.answer ? { text: c.answer.text ?? null, decision: c.answer.decision, photos: c.answer.photos.map(fileView), at: c.answer.at } : null,
+    settlement: c.settlement ? { kind: c.settlement.kind, ...(c.settlement.amount ? { amount: c.settlement.amount, currency: c.settlement.currency } : {}), ...(c.settlement.note ? { note: c.settlement.note } : {}) } : null,
+    history: c.history.map((h) => ({ from: h.from, to: h.to, by: forSupplier ? (h.by.startsWith('supplier:') ? 'supplier' : 'buyer') : h.by, at: h.at, reason: h.reason ?? null })),
+    createdAt: c.createdAt,
   };
 }

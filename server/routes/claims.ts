@@ -4,121 +4,75 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Router from '@koa/router';
-import type { Context, Next } from 'koa';
-import { koaBody } from 'koa-body';
-import { Types } from 'mongoose';
+import type { Context } from 'koa';
 import { z } from 'zod';
+import { assertVisible, type Viewer } from '../../shared/access/index.js';
 import {
-  CLAIM_STATUSES, CLAIM_TYPES, SETTLEMENT_KINDS, addClaimPhoto, answerClaim, fileClaim, getClaim, getClaimPhoto, listClaims, moveClaim, retryClaimTranslation,
-  type Actor, type ClaimDoc, type ClaimFile, type ClaimTranslation,
+  CLAIM_STATUSES, CLAIM_TYPES, SETTLEMENT_KINDS, actorOf, addClaimPhoto, answerClaim, claimFor, claimPhotoFor, claimsFor, fileClaim, moveClaim, retryClaimTranslation,
 } from '../../shared/claims/index.js';
-import type { Config } from '../../shared/config/index.js';
-import { NotFoundError, ValidationError } from '../../shared/errors/index.js';
-import { CURRENCIES } from '../../shared/orders/index.js';
-import { Supplier, normaliseCode } from '../../shared/suppliers/index.js';
-import { requireManager, requireSupplier, type AppState } from '../auth.js';
-import { body, idempotencyKey, objectId, params, query, text } from '../validation.js';
-import { sniff } from './mp.js';
+import { NotFoundError } from '../../shared/errors/index.js';
+import { CURRENCIES, findOrderByNumber, orderFor } from '../../shared/orders/index.js';
+import { supplierFor } from '../../shared/suppliers/index.js';
+import * as c from '../contract.js';
+import { managerOf, Reply, route, supplierOf, type AnyRoute, type RouteDeps } from '../http/route.js';
+import { idempotencyHeaders, idParams, money, objectId, supplierCode, text } from '../validation.js';
+import { claimView } from '../views.js';
+import { imageUpload, uploadedImage } from './mp.js';
 
-const money = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'a decimal amount such as 120.50');
-const day = (d?: Date) => (d ? d.toISOString().slice(0, 10) : null);
-const idParams = z.object({ id: objectId }).strict();
 const photoParams = z.object({ id: objectId, photoId: z.string().uuid() }).strict();
-const fileView = (p: ClaimFile) => ({ id: p.id, name: p.name, ...(p.url ? { url: p.url } : {}) });
+const photoResult = z.object({ photo: z.object({ id: z.string(), name: z.string().nullish(), url: z.string().optional() }), added: z.boolean() });
 
-export function claimView(c: ClaimDoc, forSupplier = false) {
-  return {
-    id: String(c._id),
-    number: c.number,
-    orderId: String(c.orderId),
-    orderNumber: c.orderNumber,
-    supplierCode: c.supplierCode,
-    line: c.line === undefined || c.line === null ? null : c.line + 1, // 1-based, as people count lines
-    item: c.item ?? null,
-    type: c.type,
-    qty: c.qty,
-    amount: c.amount ?? null,
-    currency: c.currency ?? null,
-    description: forSupplier ? (c.descriptionZh ?? c.description) : c.description,
-    ...(forSupplier ? {} : { descriptionZh: c.descriptionZh ?? null, translationStatus: c.translationStatus, managerId: c.managerId ? String(c.managerId) : null }),
-    photos: c.photos.map(fileView),
-    supplierPhotos: (c.supplierPhotos ?? []).map(fileView),
-    answerDue: day(c.answerDue),
-    status: c.status,
-    version: c.version,
-    answer: c.answer ? { text: c.answer.text ?? null, decision: c.answer.decision, photos: c.answer.photos.map(fileView), at: c.answer.at } : null,
-    settlement: c.settlement ? { kind: c.settlement.kind, ...(c.settlement.amount ? { amount: c.settlement.amount, currency: c.settlement.currency } : {}), ...(c.settlement.note ? { note: c.settlement.note } : {}) } : null,
-    history: c.history.map((h) => ({ from: h.from, to: h.to, by: forSupplier ? (h.by.startsWith('supplier:') ? 'supplier' : 'buyer') : h.by, at: h.at, reason: h.reason ?? null })),
-    createdAt: c.createdAt,
-  };
-}
-
-/**
- * Multipart upload of one image (field "photo") for a claim the caller may see: access is
- * checked before any byte is read; each request spools into its own directory, removed after.
- */
-function photoUpload(config: Config, clock: () => Date, actorOf: (ctx: Context) => Actor) {
+export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute[] {
   const dir = join(config.server.uploadDir, 'claims');
+
+  /** Upload one photo to a claim the caller may see. */
+  const upload = (path: string, access: 'manager' | 'supplier') =>
+    route({
+      method: 'post', path, tag: 'claims', access, summary: 'Upload a photo to a claim (JPEG, PNG or WebP)',
+      params: idParams,
+      headers: idempotencyHeaders,
+      upload: { field: 'photo', description: 'one JPEG, PNG or WebP image' },
+      before: [imageUpload(config, async (ctx: Context) => void (await claimFor(ctx.state.viewer, ctx.state.input.params.id)))],
+      responses: { 201: { description: 'Stored', schema: photoResult }, 200: { description: 'A re-sent upload (same Idempotency-Key): the first copy is kept', schema: photoResult } },
+      errors: [409],
+      handle: async (req, ctx) => {
+        const img = uploadedImage(ctx);
+        const id = randomUUID();
+        mkdirSync(dir, { recursive: true });
+        renameSync(img.filepath, join(dir, id));
+        const res = await addClaimPhoto(req.params.id, actorOf(req.viewer as Viewer), { id, name: img.name, mimeType: img.type, size: img.size, key: req.headers['idempotency-key'] }, clock()).catch((err) => {
+          rmSync(join(dir, id), { force: true }); // not recorded: not kept
+          throw err;
+        });
+        if (!res.added) rmSync(join(dir, id), { force: true });
+        return new Reply(res.added ? 201 : 200, { photo: { id: res.photo.id, name: res.photo.name, ...(res.photo.url ? { url: res.photo.url } : {}) }, added: res.added });
+      },
+    });
+
+  /** The bytes of an uploaded photo (a linked one is a redirect to its URL). */
+  const download = (path: string, access: 'manager' | 'supplier') =>
+    route({
+      method: 'get', path, tag: 'claims', access, summary: 'A photo of a claim',
+      params: photoParams,
+      responses: { 200: { description: 'The image', contentTypes: ['image/jpeg', 'image/png', 'image/webp'] }, 302: { description: 'A linked photo: its URL' } },
+      handle: async (req, ctx) => {
+        const f = await claimPhotoFor(req.viewer as Viewer, req.params.id, req.params.photoId);
+        if (f.url) {
+          ctx.redirect(f.url);
+          return new Reply(302);
+        }
+        const file = join(dir, f.id);
+        if (!existsSync(file)) throw new NotFoundError('the photo file is gone');
+        ctx.type = f.mimeType ?? 'application/octet-stream';
+        ctx.set('Cache-Control', 'private, max-age=86400');
+        return new Reply(200, createReadStream(file));
+      },
+    });
+
   return [
-    async (ctx: Context, next: Next) => {
-      const p = params(ctx, idParams);
-      idempotencyKey(ctx); // a malformed key is refused before the upload is read
-      await getClaim(p.id, actorOf(ctx));
-      const spool = join(config.server.uploadDir, 'tmp', randomUUID());
-      mkdirSync(spool, { recursive: true });
-      try {
-        await koaBody({ multipart: true, json: false, urlencoded: false, text: false, formidable: { uploadDir: spool, maxFileSize: config.server.maxUploadBytes, maxFiles: 1, maxFields: 5, allowEmptyFiles: false } })(ctx, next);
-      } finally {
-        rmSync(spool, { recursive: true, force: true });
-      }
-    },
-    async (ctx: Context) => {
-      const p = params(ctx, idParams);
-      const key = idempotencyKey(ctx);
-      const files = (ctx.request as unknown as { files?: Record<string, { filepath: string; originalFilename?: string; size: number } | unknown[]> }).files ?? {};
-      const file = files.photo;
-      if (!file || Array.isArray(file)) throw new ValidationError('send one image in the field "photo"', [{ field: 'photo', message: 'required' }]);
-      const type = sniff(file.filepath);
-      if (!type) throw new ValidationError('only JPEG, PNG or WebP images are accepted', [{ field: 'photo', message: 'not an image' }]);
-      const id = randomUUID();
-      mkdirSync(dir, { recursive: true });
-      renameSync(file.filepath, join(dir, id));
-      const res = await addClaimPhoto(p.id, actorOf(ctx), { id, name: (file.originalFilename ?? 'photo').slice(0, 200), mimeType: type, size: file.size, key }, clock()).catch((err) => {
-        rmSync(join(dir, id), { force: true }); // not recorded: not kept
-        throw err;
-      });
-      if (!res.added) rmSync(join(dir, id), { force: true }); // a re-sent upload: the first copy is kept
-      ctx.status = res.added ? 201 : 200;
-      ctx.body = { photo: fileView(res.photo), added: res.added };
-    },
-  ];
-}
-
-/** The bytes of an uploaded photo (a linked one is a redirect to its URL). */
-function photoDownload(config: Config, actorOf: (ctx: Context) => Actor | undefined) {
-  return async (ctx: Context) => {
-    const p = params(ctx, photoParams);
-    const f = await getClaimPhoto(p.id, p.photoId, actorOf(ctx));
-    if (f.url) return ctx.redirect(f.url);
-    const path = join(config.server.uploadDir, 'claims', f.id);
-    if (!existsSync(path)) throw new NotFoundError('the photo file is gone');
-    ctx.type = f.mimeType ?? 'application/octet-stream';
-    ctx.set('Cache-Control', 'private, max-age=86400');
-    ctx.body = createReadStream(path);
-  };
-}
-
-export function claimRoutes(config: Config, translation: ClaimTranslation | undefined, clock: () => Date): Router<AppState>[] {
-  // ---- manager ----
-  const m = new Router<AppState>({ prefix: '/api/claims' });
-  m.use(requireManager(config));
-  const manager = (ctx: { state: AppState }): Actor => ({ kind: 'manager', id: ctx.state.manager!.managerId });
-
-  m.post('/', async (ctx) => {
-    const b = body(
-      ctx,
-      z
+    route({
+      method: 'post', path: '/api/claims', tag: 'claims', access: 'manager', summary: 'File a claim (sent to the supplier in Chinese unless send: false)',
+      body: z
         .object({
           orderNumber: z.string().trim().min(2).max(40).optional(),
           orderId: objectId.optional(),
@@ -134,72 +88,80 @@ export function claimRoutes(config: Config, translation: ClaimTranslation | unde
         })
         .strict()
         .refine((x) => x.orderNumber || x.orderId, { message: 'orderNumber or orderId is required', path: ['orderNumber'] }),
-    );
-    const c = await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1 }, { id: ctx.state.manager!.managerId }, translation, clock());
-    ctx.status = 201;
-    ctx.body = claimView(c);
-  });
-
-  m.get('/', async (ctx) => {
-    const q = query(ctx, z.object({ supplier: z.string().regex(/^[A-Za-z0-9]{2,6}$/).optional(), status: z.enum(CLAIM_STATUSES).optional(), order: objectId.optional() }).strict());
-    let supplierId: string | undefined;
-    if (q.supplier) {
-      const s = await Supplier.findOne({ code: normaliseCode(q.supplier) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
-      if (!s) {
-        ctx.body = { items: [] };
-        return;
-      }
-      supplierId = String(s._id);
-    }
-    ctx.body = { items: (await listClaims({ supplierId, status: q.status, orderId: q.order })).map((c) => claimView(c)) };
-  });
-
-  m.get('/:id', async (ctx) => {
-    const p = params(ctx, idParams);
-    ctx.body = claimView(await retryClaimTranslation(await getClaim(p.id), translation, clock()));
-  });
-
-  m.post('/:id/transitions', async (ctx) => {
-    const p = params(ctx, idParams);
-    const b = body(
-      ctx,
-      z
+      responses: { 201: { description: 'The claim', schema: c.claimView } },
+      errors: [404, 409],
+      handle: async (req) => {
+        const v = managerOf(req);
+        const b = req.body;
+        // The order must be one the manager may see (an unknown one is the domain's 404).
+        const o = b.orderId ? await orderFor(v, b.orderId) : await findOrderByNumber(b.orderNumber!);
+        if (o) await assertVisible(v, o, `no order ${b.orderNumber ?? b.orderId}`);
+        return claimView(await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1 }, { id: v.id, language: v.language === 'ru' ? 'ru' : 'en' }, translation, clock()));
+      },
+    }),
+    route({
+      method: 'get', path: '/api/claims', tag: 'claims', access: 'manager', summary: 'Claims of the suppliers I may see (?supplier, ?status, ?order)',
+      query: z.object({ supplier: supplierCode.optional(), status: z.enum(CLAIM_STATUSES).optional(), order: objectId.optional() }).strict(),
+      responses: { 200: { description: 'Claims, newest first', schema: c.list(c.claimView) } },
+      handle: async (req) => {
+        const v = managerOf(req);
+        const s = req.query.supplier ? await supplierFor(v, req.query.supplier).catch(() => null) : undefined;
+        if (s === null) return { items: [] };
+        return { items: (await claimsFor(v, { supplierId: s ? String(s._id) : undefined, status: req.query.status, orderId: req.query.order })).map((x) => claimView(x)) };
+      },
+    }),
+    route({
+      method: 'get', path: '/api/claims/:id', tag: 'claims', access: 'manager', summary: 'A claim',
+      params: idParams,
+      responses: { 200: { description: 'The claim', schema: c.claimView } },
+      handle: async (req) => claimView(await retryClaimTranslation(await claimFor(managerOf(req), req.params.id), translation, clock())),
+    }),
+    route({
+      method: 'post', path: '/api/claims/:id/transitions', tag: 'claims', access: 'manager', summary: 'Move a claim (shared/claims TRANSITIONS)',
+      params: idParams,
+      body: z
         .object({
           to: z.enum(CLAIM_STATUSES),
           reason: text(1000).optional(),
           settlement: z.object({ kind: z.enum(SETTLEMENT_KINDS), amount: money.optional(), currency: z.enum(CURRENCIES).optional(), note: z.string().trim().max(1000).optional() }).strict().optional(),
         })
         .strict(),
-    );
-    ctx.body = claimView(await moveClaim(p.id, b.to, manager(ctx), { reason: b.reason, settlement: b.settlement }, clock()));
-  });
+      responses: { 200: { description: 'The claim', schema: c.claimView } },
+      errors: [409],
+      handle: async (req) => {
+        const v = managerOf(req);
+        await claimFor(v, req.params.id);
+        return claimView(await moveClaim(req.params.id, req.body.to, actorOf(v), { reason: req.body.reason, settlement: req.body.settlement }, clock()));
+      },
+    }),
+    upload('/api/claims/:id/photos', 'manager'),
+    download('/api/claims/:id/photos/:photoId', 'manager'),
 
-  m.post('/:id/photos', ...photoUpload(config, clock, manager));
-  m.get('/:id/photos/:photoId', photoDownload(config, () => undefined));
-
-  // ---- supplier (mini-program) ----
-  const s = new Router<AppState>({ prefix: '/api/mp/claims' });
-  s.use(requireSupplier(config));
-  const supplier = (ctx: { state: AppState }): Extract<Actor, { kind: 'supplier' }> => ({ kind: 'supplier', supplierId: ctx.state.principal!.supplierId!, openid: ctx.state.principal!.openid });
-
-  s.get('/', async (ctx) => {
-    ctx.body = { items: (await listClaims({ supplierId: ctx.state.principal!.supplierId, forSupplier: true })).map((c) => claimView(c, true)) };
-  });
-
-  s.get('/:id', async (ctx) => {
-    const p = params(ctx, idParams);
-    // The supplier reads Chinese: a translation that failed at filing is tried again now.
-    ctx.body = claimView(await retryClaimTranslation(await getClaim(p.id, supplier(ctx)), translation, clock()), true);
-  });
-
-  s.post('/:id/photos', ...photoUpload(config, clock, supplier));
-  s.get('/:id/photos/:photoId', photoDownload(config, supplier));
-
-  s.post('/:id/answer', async (ctx) => {
-    const p = params(ctx, idParams);
-    const b = body(ctx, z.object({ decision: z.enum(['accept', 'dispute']), text: z.string().trim().max(4000).optional(), photoIds: z.array(z.string().uuid()).max(10).optional() }).strict());
-    ctx.body = claimView(await answerClaim(p.id, supplier(ctx), b, clock()), true);
-  });
-
-  return [m, s];
+    // ---- supplier (mini-program) ----
+    route({
+      method: 'get', path: '/api/mp/claims', tag: 'claims', access: 'supplier', summary: 'My claims (never drafts)',
+      responses: { 200: { description: 'Claims, newest first', schema: c.list(c.claimView) } },
+      handle: async (req) => ({ items: (await claimsFor(supplierOf(req), {})).map((x) => claimView(x, true)) }),
+    }),
+    route({
+      method: 'get', path: '/api/mp/claims/:id', tag: 'claims', access: 'supplier', summary: 'A claim of mine',
+      params: idParams,
+      responses: { 200: { description: 'The claim (description in Chinese)', schema: c.claimView } },
+      // The supplier reads Chinese: a translation that failed at filing is tried again now.
+      handle: async (req) => claimView(await retryClaimTranslation(await claimFor(supplierOf(req), req.params.id), translation, clock()), true),
+    }),
+    upload('/api/mp/claims/:id/photos', 'supplier'),
+    download('/api/mp/claims/:id/photos/:photoId', 'supplier'),
+    route({
+      method: 'post', path: '/api/mp/claims/:id/answer', tag: 'claims', access: 'supplier', summary: 'Accept or dispute a claim',
+      params: idParams,
+      body: z.object({ decision: z.enum(['accept', 'dispute']), text: z.string().trim().max(4000).optional(), photoIds: z.array(z.string().uuid()).max(10).optional() }).strict(),
+      responses: { 200: { description: 'The claim', schema: c.claimView } },
+      errors: [409],
+      handle: async (req) => {
+        const v = supplierOf(req);
+        return claimView(await answerClaim(req.params.id, { kind: 'supplier', supplierId: v.supplierId, openid: v.openid }, req.body, clock()), true);
+      },
+    }),
+  ];
 }

@@ -1,23 +1,16 @@
-// Manager API (manager token): suppliers, threads with translations, orders, milestones,
-// customs, overdue list, binding codes for the mini-program.
-import Router from '@koa/router';
-import { Types } from 'mongoose';
+// Manager API (bearer token or console cookie): suppliers, contacts, threads with
+// translations, orders, milestones, customs, overdue list, binding codes for the mini-program.
+// Every record is reached through shared/access (a manager sees their suppliers' records).
 import { z } from 'zod';
 import { issueBindingCode } from '../../shared/auth/index.js';
-import type { Config } from '../../shared/config/index.js';
-import { NotFoundError } from '../../shared/errors/index.js';
-import {
-  CURRENCIES, INCOTERMS, MILESTONES, Order, createOrder, getOrder, listOrders, listOverdue, orderHistory, reportCustoms, updateMilestone, updateOrder,
-} from '../../shared/orders/index.js';
-import { SEGMENTS, Supplier, normaliseCode, type SupplierDoc } from '../../shared/suppliers/index.js';
-import { Contact, Message, Thread, type MessageDoc, type ThreadDoc } from '../../shared/threads/index.js';
-import { requireManager, type AppState } from '../auth.js';
-import { body, idempotencyKey, isoDate, objectId, page, params, query, text } from '../validation.js';
-import { messageView, orderDetail, orderSummary } from '../views.js';
-import { customsBody, milestoneBody } from './mp.js';
-
-const code = z.string().trim().regex(/^[A-Za-z0-9]{2,6}$/, 'a supplier code such as D12 or 001');
-const money = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'a decimal amount such as 12.50');
+import { CURRENCIES, INCOTERMS, MILESTONES, createOrder, orderFor, orderHistory, ordersFor, overdueFor, reportCustoms, updateMilestone, updateOrder } from '../../shared/orders/index.js';
+import { SEGMENTS, listSuppliers, supplierContacts, supplierFor } from '../../shared/suppliers/index.js';
+import { threadFor, threadMessages } from '../../shared/inbox/index.js';
+import { listThreads, updateContact } from '../../shared/threads/index.js';
+import * as c from '../contract.js';
+import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.js';
+import { codeParams, idempotencyHeaders, idParams, isoDate, money, objectId, page, supplierCode, text } from '../validation.js';
+import { contactView, messageView, orderDetail, orderSummary, supplierView, threadView } from '../views.js';
 
 const lineSchema = z
   .object({
@@ -33,7 +26,7 @@ const lineSchema = z
 export const newOrder = z
   .object({
     number: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{1,39}$/, 'letters, digits and - _ . / only'),
-    supplierCode: code,
+    supplierCode,
     managerId: objectId.optional(),
     incoterms: z.enum(INCOTERMS).optional(),
     currency: z.enum(CURRENCIES).optional(),
@@ -52,179 +45,202 @@ export const orderPatch = z
   })
   .strict();
 
+export const milestoneBody = z
+  .object({
+    done: z.boolean().optional(),
+    actual: isoDate.optional(),
+    planned: isoDate.optional(),
+    reason: text(500).optional(),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .strict()
+  .refine((b) => b.done !== undefined || b.actual || b.planned || b.note !== undefined, { message: 'nothing to update' });
 
-function supplierView(s: SupplierDoc) {
-  return {
-    id: String(s._id),
-    code: s.code,
-    tag: s.tag ?? null,
-    name: s.name,
-    nameEn: s.nameEn ?? null,
-    segment: s.segment,
-    region: s.region ?? null,
-    province: s.province ?? null,
-    timezone: s.timezone,
-    managerId: s.managerId ? String(s.managerId) : null,
-    possibleDuplicateOf: (s.possibleDuplicateOf ?? []).map(String),
-  };
+export const customsBody = z
+  .object({
+    status: z.enum(['held', 'cleared']),
+    reason: text(500).optional(),
+    expectedDate: isoDate.optional(),
+  })
+  .strict();
+
+const timezone = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'an IANA time zone such as Asia/Shanghai');
+
+const by = (req: { viewer: unknown }) => `manager:${managerOf(req).id}`;
+const milestoneParams = z.object({ id: objectId, milestone: z.enum(MILESTONES) }).strict();
+
+export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
+  const tag = 'manager';
+  return [
+    route({
+      method: 'get', path: '/api/suppliers', tag, access: 'manager', summary: 'Suppliers I may see (100 a page)',
+      query: z.object({ segment: z.enum(SEGMENTS).optional(), page }).strict(),
+      responses: { 200: { description: 'A page of suppliers', schema: c.page(c.supplierView) } },
+      handle: async (req) => {
+        const res = await listSuppliers(managerOf(req), req.query);
+        return { ...res, items: res.items.map(supplierView) };
+      },
+    }),
+    route({
+      method: 'get', path: '/api/suppliers/:code', tag, access: 'manager', summary: 'A supplier with its contacts',
+      params: codeParams,
+      responses: { 200: { description: 'The supplier', schema: c.supplierView.extend({ contacts: z.array(c.contactView) }) } },
+      handle: async (req) => {
+        const s = await supplierFor(managerOf(req), req.params.code);
+        return { ...supplierView(s), contacts: (await supplierContacts(s._id)).map(contactView) };
+      },
+    }),
+    route({
+      method: 'put', path: '/api/contacts/:id', tag, access: 'manager', summary: "Set a contact's time zone and role",
+      params: idParams,
+      body: z.object({ timezone: timezone.optional(), role: z.string().trim().max(64).optional() }).strict(),
+      responses: { 200: { description: 'The contact', schema: c.contactView } },
+      handle: async (req) => contactView(await updateContact(managerOf(req), req.params.id, req.body)),
+    }),
+    route({
+      method: 'post', path: '/api/suppliers/:code/binding-codes', tag, access: 'manager', summary: 'Issue a mini-program binding code',
+      params: codeParams,
+      body: z.object({ contactId: objectId.optional() }).strict(),
+      responses: { 201: { description: 'The code', schema: c.bindingCode } },
+      handle: async (req) => {
+        const s = await supplierFor(managerOf(req), req.params.code);
+        return issueBindingCode(s.code, by(req), { contactId: req.body.contactId, now: clock() });
+      },
+    }),
+    route({
+      method: 'get', path: '/api/threads', tag, access: 'manager', summary: 'Threads I may see, latest first (50 a page)',
+      query: z.object({ supplier: supplierCode.optional(), page }).strict(),
+      responses: { 200: { description: 'A page of threads', schema: c.page(c.threadView) } },
+      errors: [404],
+      handle: async (req) => {
+        const v = managerOf(req);
+        const s = req.query.supplier ? await supplierFor(v, req.query.supplier) : undefined;
+        const res = await listThreads(v, { supplierId: s?._id, page: req.query.page });
+        return { ...res, items: res.items.map(threadView) };
+      },
+    }),
+    route({
+      method: 'get', path: '/api/threads/:id/messages', tag, access: 'manager', summary: 'Messages with translations, newest first',
+      params: idParams,
+      query: z.object({ before: z.iso.datetime().optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }).strict(),
+      responses: { 200: { description: 'Messages', schema: c.list(c.messageView) } },
+      handle: async (req) => {
+        const t = await threadFor(managerOf(req), req.params.id);
+        const items = await threadMessages(t, { before: req.query.before ? new Date(req.query.before) : undefined, limit: req.query.limit });
+        return { items: items.map((m) => messageView(m)) };
+      },
+    }),
+    route({
+      method: 'get', path: '/api/orders', tag, access: 'manager', summary: 'Orders (of one supplier, mine, or all I may see)',
+      query: z.object({ supplier: supplierCode.optional(), status: z.enum(['open', 'closed']).optional(), mine: z.enum(['true', 'false']).optional(), page }).strict(),
+      responses: { 200: { description: 'A page of orders', schema: c.page(c.orderSummary) } },
+      errors: [404],
+      handle: async (req) => {
+        const q = req.query;
+        const res = await ordersFor(managerOf(req), { supplierCode: q.supplier, status: q.status, mine: q.mine === 'true' }, q.page);
+        const now = clock();
+        return { items: res.items.map((o) => orderSummary(o, now)), page: res.page, hasMore: res.hasMore };
+      },
+    }),
+    route({
+      method: 'get', path: '/api/orders/overdue', tag, access: 'manager', summary: 'Overdue orders',
+      query: z.object({ mine: z.enum(['true', 'false']).optional() }).strict(),
+      responses: { 200: { description: 'Overdue orders', schema: c.list(c.orderSummary) } },
+      handle: async (req) => {
+        const now = clock();
+        return { items: (await overdueFor(managerOf(req), now, req.query.mine === 'true')).map((o) => orderSummary(o, now)) };
+      },
+    }),
+    route({
+      method: 'post', path: '/api/orders', tag, access: 'manager', summary: 'Create an order',
+      body: newOrder,
+      responses: { 201: { description: 'The order', schema: c.orderDetail } },
+      errors: [404, 409],
+      handle: async (req) => {
+        await supplierFor(managerOf(req), req.body.supplierCode);
+        return orderDetail(await createOrder(req.body as Parameters<typeof createOrder>[0], by(req), clock()), clock());
+      },
+    }),
+    route({
+      method: 'get', path: '/api/orders/:id', tag, access: 'manager', summary: 'An order',
+      params: idParams,
+      responses: { 200: { description: 'The order', schema: c.orderDetail } },
+      handle: async (req) => orderDetail(await orderFor(managerOf(req), req.params.id), clock()),
+    }),
+    route({
+      method: 'patch', path: '/api/orders/:id', tag, access: 'manager', summary: 'Change an order',
+      params: idParams,
+      body: orderPatch,
+      responses: { 200: { description: 'The order and whether it changed', schema: c.orderWrite } },
+      errors: [409],
+      handle: async (req) => {
+        await orderFor(managerOf(req), req.params.id);
+        const res = await updateOrder(req.params.id, req.body, by(req), clock());
+        return { order: orderDetail(res.order, clock()), changed: res.changed };
+      },
+    }),
+    route({
+      method: 'delete', path: '/api/orders/:id', tag, access: 'manager', summary: 'Close an order',
+      params: idParams,
+      responses: { 200: { description: 'The order and whether it changed', schema: c.orderWrite } },
+      errors: [409],
+      handle: async (req) => {
+        await orderFor(managerOf(req), req.params.id);
+        const res = await updateOrder(req.params.id, { status: 'closed' }, by(req), clock());
+        return { order: orderDetail(res.order, clock()), changed: res.changed };
+      },
+    }),
+    route({
+      method: 'get', path: '/api/orders/:id/history', tag, access: 'manager', summary: 'Change history of an order',
+      params: idParams,
+      responses: {
+        200: {
+          description: 'Changes, oldest first',
+          schema: c.list(z.object({ at: z.union([z.string(), z.date()]), by: z.string(), kind: z.string(), milestone: z.string().nullable(), before: z.unknown(), after: z.unknown(), reason: z.string().nullable() })),
+        },
+      },
+      handle: async (req) => {
+        await orderFor(managerOf(req), req.params.id);
+        const events = await orderHistory(req.params.id);
+        return { items: events.map((e) => ({ at: e.at, by: e.by, kind: e.kind, milestone: e.milestone ?? null, before: e.before ?? null, after: e.after ?? null, reason: e.reason ?? null })) };
+      },
+    }),
+    route({
+      method: 'post', path: '/api/orders/:id/milestones/:milestone', tag, access: 'manager', summary: 'Change a milestone',
+      params: milestoneParams,
+      headers: idempotencyHeaders,
+      body: milestoneBody,
+      responses: { 200: { description: 'The order and whether it changed', schema: c.orderWrite } },
+      errors: [409],
+      handle: async (req) => {
+        await orderFor(managerOf(req), req.params.id);
+        const res = await updateMilestone({ orderId: req.params.id, milestone: req.params.milestone, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], now: clock() });
+        return { order: orderDetail(res.order, clock()), changed: res.changed };
+      },
+    }),
+    route({
+      method: 'post', path: '/api/orders/:id/customs', tag, access: 'manager', summary: 'Record a customs hold or clearance',
+      params: idParams,
+      headers: idempotencyHeaders,
+      body: customsBody,
+      responses: { 200: { description: 'The order and whether it changed', schema: c.orderWrite } },
+      errors: [409],
+      handle: async (req) => {
+        await orderFor(managerOf(req), req.params.id);
+        const res = await reportCustoms({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], now: clock() });
+        return { order: orderDetail(res.order, clock()), changed: res.changed };
+      },
+    }),
+  ];
 }
 
-export function managerRoutes(config: Config, clock: () => Date): Router<AppState> {
-  const r = new Router<AppState>({ prefix: '/api' });
-  r.use(requireManager(config));
-  // A console manager who does not see all suppliers reaches only their suppliers' orders by id
-  // (read, change, history, milestones, customs); others are "not found".
-  r.use('/orders/:id', async (ctx, next) => {
-    const user = ctx.state.console;
-    const id = (ctx as unknown as { params?: { id?: string } }).params?.id;
-    if (user && !user.seesAll && id && /^[0-9a-f]{24}$/i.test(id)) {
-      const o = await Order.findOne({ _id: id }, { supplierId: 1 }).lean<{ supplierId: Types.ObjectId }>();
-      if (!o || !(await Supplier.exists({ _id: o.supplierId, managerId: new Types.ObjectId(user.id) }))) throw new NotFoundError('order not found');
-    }
-    await next();
-  });
-
-  r.get('/suppliers', async (ctx) => {
-    const q = query(ctx, z.object({ segment: z.enum(SEGMENTS).optional(), page }).strict());
-    const filter = q.segment ? { segment: q.segment } : {};
-    const items = await Supplier.find({ ...filter, mergedInto: { $exists: false } }).sort({ code: 1 }).skip((q.page - 1) * 100).limit(101).lean<SupplierDoc[]>();
-    ctx.body = { items: items.slice(0, 100).map(supplierView), page: q.page, hasMore: items.length > 100 };
-  });
-
-  r.get('/suppliers/:code', async (ctx) => {
-    const p = params(ctx, z.object({ code }).strict());
-    const s = await Supplier.findOne({ code: normaliseCode(p.code) }).lean<SupplierDoc>();
-    if (!s) throw new NotFoundError(`no supplier with code ${p.code}`);
-    const contacts = await Contact.find({ supplierId: s._id }).lean();
-    ctx.body = {
-      ...supplierView(s),
-      contacts: contacts.map((c) => ({ id: String(c._id), name: c.name, role: c.role ?? null, language: c.language, timezone: c.timezone })),
-    };
-  });
-
-  // A contact's time zone (shown wherever the contact appears; a person may work elsewhere than
-  // the factory) and role.
-  r.put('/contacts/:id', async (ctx) => {
-    const p = params(ctx, z.object({ id: objectId }).strict());
-    const b = body(
-      ctx,
-      z
-        .object({
-          timezone: z.string().max(64).refine((tz) => {
-            try {
-              new Intl.DateTimeFormat('en', { timeZone: tz });
-              return true;
-            } catch {
-              return false;
-            }
-          }, 'an IANA time zone such as Asia/Shanghai').optional(),
-          role: z.string().trim().max(64).optional(),
-        })
-        .strict(),
-    );
-    const r2 = await Contact.updateOne({ _id: p.id }, { $set: b });
-    if (r2.matchedCount !== 1) throw new NotFoundError('no such contact');
-    const c = (await Contact.findOne({ _id: p.id }).lean())!;
-    ctx.body = { id: String(c._id), name: c.name, role: c.role ?? null, timezone: c.timezone, language: c.language };
-  });
-
-  r.post('/suppliers/:code/binding-codes', async (ctx) => {
-    const p = params(ctx, z.object({ code }).strict());
-    const b = body(ctx, z.object({ contactId: objectId.optional() }).strict());
-    const issued = await issueBindingCode(p.code, `manager:${ctx.state.manager!.managerId}`, { contactId: b.contactId, now: clock() });
-    ctx.status = 201;
-    ctx.body = issued;
-  });
-
-  r.get('/threads', async (ctx) => {
-    const q = query(ctx, z.object({ supplier: code.optional(), page }).strict());
-    let filter: Record<string, unknown> = {};
-    if (q.supplier) {
-      const s = await Supplier.findOne({ code: normaliseCode(q.supplier) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
-      if (!s) throw new NotFoundError(`no supplier with code ${q.supplier}`);
-      filter = { supplierId: s._id };
-    }
-    const items = await Thread.find(filter).sort({ lastMessageAt: -1 }).skip((q.page - 1) * 50).limit(51).lean<ThreadDoc[]>();
-    ctx.body = {
-      items: items.slice(0, 50).map((t) => ({ id: String(t._id), key: t.key, kind: t.kind, topic: t.topic ?? null, supplierId: t.supplierId ? String(t.supplierId) : null, lastMessageAt: t.lastMessageAt ?? null, messageCount: t.messageCount })),
-      page: q.page,
-      hasMore: items.length > 50,
-    };
-  });
-
-  r.get('/threads/:id/messages', async (ctx) => {
-    const p = params(ctx, z.object({ id: objectId }).strict());
-    const q = query(ctx, z.object({ before: z.iso.datetime().optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }).strict());
-    const filter: Record<string, unknown> = { threadId: new Types.ObjectId(p.id) };
-    if (q.before) filter.ts = { $lt: new Date(q.before) };
-    const items = await Message.find(filter).sort({ ts: -1 }).limit(q.limit).lean<MessageDoc[]>();
-    ctx.body = { items: items.map((m) => messageView(m)) };
-  });
-
-  r.get('/orders', async (ctx) => {
-    const q = query(ctx, z.object({ supplier: code.optional(), status: z.enum(['open', 'closed']).optional(), mine: z.enum(['true', 'false']).optional(), page }).strict());
-    // A console manager who does not see all suppliers: only their suppliers' orders.
-    const user = ctx.state.console;
-    if (user && !user.seesAll) {
-      if (!q.supplier) q.mine = 'true';
-      else if (!(await Supplier.exists({ code: normaliseCode(q.supplier), managerId: new Types.ObjectId(user.id) }))) throw new NotFoundError(`no supplier with code ${q.supplier}`);
-    }
-    const res = await listOrders({ supplierCode: q.supplier, status: q.status, managerId: q.mine === 'true' ? ctx.state.manager!.managerId : undefined }, q.page);
-    const now = clock();
-    ctx.body = { items: res.items.map((o) => orderSummary(o, now)), page: res.page, hasMore: res.hasMore };
-  });
-
-  r.get('/orders/overdue', async (ctx) => {
-    const q = query(ctx, z.object({ mine: z.enum(['true', 'false']).optional() }).strict());
-    const now = clock();
-    const items = await listOverdue(now, { managerId: q.mine === 'true' ? ctx.state.manager!.managerId : undefined });
-    ctx.body = { items: items.map((o) => orderSummary(o, now)) };
-  });
-
-  r.post('/orders', async (ctx) => {
-    const b = body(ctx, newOrder);
-    const o = await createOrder(b as Parameters<typeof createOrder>[0], `manager:${ctx.state.manager!.managerId}`, clock());
-    ctx.status = 201;
-    ctx.body = orderDetail(o, clock());
-  });
-
-  r.get('/orders/:id', async (ctx) => {
-    const p = params(ctx, z.object({ id: objectId }).strict());
-    ctx.body = orderDetail(await getOrder(p.id), clock());
-  });
-
-  r.patch('/orders/:id', async (ctx) => {
-    const p = params(ctx, z.object({ id: objectId }).strict());
-    const b = body(ctx, orderPatch);
-    const res = await updateOrder(p.id, b, `manager:${ctx.state.manager!.managerId}`, clock());
-    ctx.body = { order: orderDetail(res.order, clock()), changed: res.changed };
-  });
-
-  r.delete('/orders/:id', async (ctx) => {
-    const p = params(ctx, z.object({ id: objectId }).strict());
-    const res = await updateOrder(p.id, { status: 'closed' }, `manager:${ctx.state.manager!.managerId}`, clock());
-    ctx.body = { order: orderDetail(res.order, clock()), changed: res.changed };
-  });
-
-  r.get('/orders/:id/history', async (ctx) => {
-    const p = params(ctx, z.object({ id: objectId }).strict());
-    const events = await orderHistory(p.id);
-    ctx.body = { items: events.map((e) => ({ at: e.at, by: e.by, kind: e.kind, milestone: e.milestone ?? null, before: e.before ?? null, after: e.after ?? null, reason: e.reason ?? null })) };
-  });
-
-  r.post('/orders/:id/milestones/:milestone', async (ctx) => {
-    const p = params(ctx, z.object({ id: objectId, milestone: z.enum(MILESTONES) }).strict());
-    const b = body(ctx, milestoneBody);
-    const res = await updateMilestone({ orderId: p.id, milestone: p.milestone, ...b, by: `manager:${ctx.state.manager!.managerId}`, idempotencyKey: idempotencyKey(ctx), now: clock() });
-    ctx.body = { order: orderDetail(res.order, clock()), changed: res.changed };
-  });
-
-  r.post('/orders/:id/customs', async (ctx) => {
-    const p = params(ctx, z.object({ id: objectId }).strict());
-    const b = body(ctx, customsBody);
-    const res = await reportCustoms({ orderId: p.id, ...b, by: `manager:${ctx.state.manager!.managerId}`, idempotencyKey: idempotencyKey(ctx), now: clock() });
-    ctx.body = { order: orderDetail(res.order, clock()), changed: res.changed };
-  });
-
-  return r;
-}

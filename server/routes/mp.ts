@@ -1,42 +1,23 @@
 // Mini-program API: suppliers see and update their own orders. Every route is scoped to the
-// caller's supplier; another supplier's order is "not found".
+// caller's supplier (shared/access); another supplier's order is "not found".
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, openSync, readSync, closeSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Router from '@koa/router';
 import { koaBody } from 'koa-body';
 import type { Context, Next } from 'koa';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import { bindOpenid, miniProgramLogin, type WechatAuth } from '../../shared/auth/index.js';
+import { bindOpenid, miniProgramLogin } from '../../shared/auth/index.js';
 import type { Config } from '../../shared/config/index.js';
-import { ForbiddenError, RateLimitedError, ValidationError } from '../../shared/errors/index.js';
-import { addMilestonePhoto, dayOf, getOrder, listOrdersForSupplier, MILESTONES, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
-import { requireSupplier, type AppState } from '../auth.js';
-import { body, idempotencyKey, isoDate, objectId, page, params, query, text } from '../validation.js';
+import { RateLimitedError, ValidationError } from '../../shared/errors/index.js';
+import { addMilestonePhoto, dayOf, listOrdersForSupplier, MILESTONES, orderFor, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
+import * as c from '../contract.js';
+import { Reply, route, supplierOf, type AnyRoute, type RouteDeps } from '../http/route.js';
+import { idempotencyHeaders, idParams, objectId, page } from '../validation.js';
 import { orderDetail, orderSummary } from '../views.js';
+import { customsBody, milestoneBody } from './manager.js';
 
 const milestoneParams = z.object({ id: objectId, milestone: z.enum(MILESTONES) }).strict();
-const idParams = z.object({ id: objectId }).strict();
-
-export const milestoneBody = z
-  .object({
-    done: z.boolean().optional(),
-    actual: isoDate.optional(),
-    planned: isoDate.optional(),
-    reason: text(500).optional(),
-    note: z.string().trim().max(1000).optional(),
-  })
-  .strict()
-  .refine((b) => b.done !== undefined || b.actual || b.planned || b.note !== undefined, { message: 'nothing to update' });
-
-export const customsBody = z
-  .object({
-    status: z.enum(['held', 'cleared']),
-    reason: text(500).optional(),
-    expectedDate: isoDate.optional(),
-  })
-  .strict();
 
 const IMAGE_TYPES: [string, (b: Buffer) => boolean][] = [
   ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
@@ -56,152 +37,162 @@ export function sniff(path: string): string | undefined {
   return IMAGE_TYPES.find(([, test]) => test(head))?.[0];
 }
 
-export function mpRoutes(config: Config, wechatAuth: WechatAuth, clock: () => Date): Router<AppState> {
-  const r = new Router<AppState>({ prefix: '/api/mp' });
-  // Per client address; binding attempts are also limited per WeChat user (shared/auth).
-  const limiter = (points: number, what: string) => {
-    const l = new RateLimiterMemory({ points, duration: 60 });
-    return async (ctx: Context, next: Next) => {
-      try {
-        await l.consume(ctx.ip);
-      } catch {
-        throw new RateLimitedError(`too many ${what} attempts; wait a minute`, 60_000);
-      }
-      await next();
-    };
+/** Per client address (binding attempts are also limited per WeChat user in shared/auth). */
+export function limiter(points: number, what: string) {
+  const l = new RateLimiterMemory({ points, duration: 60 });
+  return async (ctx: Context, next: Next) => {
+    try {
+      await l.consume(ctx.ip);
+    } catch {
+      throw new RateLimitedError(`too many ${what} attempts; wait a minute`, 60_000);
+    }
+    await next();
   };
-  const limitLogin = limiter(20, 'login');
-  const limitBind = limiter(30, 'binding');
+}
 
-  r.post('/login', limitLogin, async (ctx) => {
-    const { code } = body(ctx, z.object({ code: z.string().min(1).max(128) }).strict());
-    ctx.body = await miniProgramLogin(config, wechatAuth, code);
-  });
+/**
+ * Receive one image (multipart field "photo") into a spool directory of its own, removed
+ * afterwards whatever happened; run only after the route's access check and `check`
+ * (so nothing is read for a caller who may not upload here).
+ */
+export function imageUpload(config: Config, check: (ctx: Context) => Promise<void>) {
+  return async (ctx: Context, next: Next) => {
+    await check(ctx);
+    const spool = join(config.server.uploadDir, 'tmp', randomUUID());
+    mkdirSync(spool, { recursive: true });
+    try {
+      await koaBody({
+        multipart: true,
+        json: false,
+        urlencoded: false,
+        text: false,
+        formidable: { uploadDir: spool, maxFileSize: config.server.maxUploadBytes, maxFiles: 1, maxFields: 5, allowEmptyFiles: false, keepExtensions: false },
+      })(ctx, next);
+    } finally {
+      rmSync(spool, { recursive: true, force: true });
+    }
+  };
+}
 
-  r.post('/bind', limitBind, requireSupplier(config, { bound: false }), async (ctx) => {
-    const { code } = body(ctx, z.object({ code: z.string().min(1).max(32) }).strict());
-    ctx.body = await bindOpenid(config, ctx.state.principal!.openid, code, clock());
-  });
+/** The uploaded image: its temporary path, name, size and sniffed type; a clear 400 otherwise. */
+export function uploadedImage(ctx: Context): { filepath: string; name: string; size: number; type: string } {
+  const files = (ctx.request as unknown as { files?: Record<string, { filepath: string; originalFilename?: string; size: number } | unknown[]> }).files ?? {};
+  const file = files.photo;
+  if (!file || Array.isArray(file)) throw new ValidationError('send one image in the field "photo"', [{ field: 'photo', message: 'required' }]);
+  const type = sniff(file.filepath);
+  if (!type) {
+    rmSync(file.filepath, { force: true });
+    throw new ValidationError('only JPEG, PNG or WebP images are accepted', [{ field: 'photo', message: 'not an image' }]);
+  }
+  return { filepath: file.filepath, name: (file.originalFilename ?? 'photo').slice(0, 200), size: file.size, type };
+}
 
+export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
+  const tag = 'mini-program';
   // Rendered pages by supplier, list revision, page and day (overdue and days late change with
   // the day only): a new revision after any write means a new key, so nothing stale is served.
   const pages = new Map<string, string>();
-  r.get('/orders', requireSupplier(config), async (ctx) => {
-    const q = query(ctx, z.object({ page }).strict());
-    const now = clock();
-    const supplierId = ctx.state.principal!.supplierId!;
-    const res = await listOrdersForSupplier(supplierId, q.page, 50);
-    const key = `${supplierId}:${res.rev}:${q.page}:${dayOf(now)}`;
-    let body = pages.get(key);
-    if (body === undefined) {
-      body = JSON.stringify({ items: res.items.map((o) => orderSummary(o, now)), page: res.page, hasMore: res.hasMore });
-      if (pages.size >= 5_000) pages.clear();
-      pages.set(key, body);
-    }
-    ctx.type = 'application/json';
-    ctx.body = body;
-  });
-
-  r.get('/orders/:id', requireSupplier(config), async (ctx) => {
-    const { id } = params(ctx, idParams);
-    ctx.body = orderDetail(await getOrder(id, { supplierId: ctx.state.principal!.supplierId }), clock());
-  });
-
-  r.post('/orders/:id/milestones/:milestone', requireSupplier(config), async (ctx) => {
-    const p = params(ctx, milestoneParams);
-    const b = body(ctx, milestoneBody);
-    const principal = ctx.state.principal!;
-    const res = await updateMilestone({
-      orderId: p.id,
-      milestone: p.milestone,
-      ...b,
-      by: `supplier:${principal.openid}`,
-      idempotencyKey: idempotencyKey(ctx),
-      scope: { supplierId: principal.supplierId },
-      now: clock(),
-    });
-    ctx.body = { order: orderDetail(res.order, clock()), changed: res.changed };
-  });
-
-  r.post('/orders/:id/customs', requireSupplier(config), async (ctx) => {
-    const p = params(ctx, idParams);
-    const b = body(ctx, customsBody);
-    const principal = ctx.state.principal!;
-    const res = await reportCustoms({
-      orderId: p.id,
-      ...b,
-      by: `supplier:${principal.openid}`,
-      idempotencyKey: idempotencyKey(ctx),
-      scope: { supplierId: principal.supplierId },
-      now: clock(),
-    });
-    ctx.body = { order: orderDetail(res.order, clock()), changed: res.changed };
-  });
-
-  r.post(
-    '/orders/:id/milestones/:milestone/photos',
-    requireSupplier(config),
-    async (ctx, next) => {
-      // Check access before accepting bytes; each request spools into a directory of its own
-      // that is removed afterwards, whatever happened (a refused or cut-off upload leaves nothing).
-      const p = params(ctx, milestoneParams);
-      idempotencyKey(ctx); // a malformed key is refused before the upload is read
-      await getOrder(p.id, { supplierId: ctx.state.principal!.supplierId });
-      const spool = join(config.server.uploadDir, 'tmp', randomUUID());
-      mkdirSync(spool, { recursive: true });
-      try {
-        await koaBody({
-          multipart: true,
-          json: false,
-          urlencoded: false,
-          text: false,
-          formidable: { uploadDir: spool, maxFileSize: config.server.maxUploadBytes, maxFiles: 1, maxFields: 5, allowEmptyFiles: false, keepExtensions: false },
-        })(ctx, next);
-      } finally {
-        rmSync(spool, { recursive: true, force: true });
-      }
-    },
-    async (ctx) => {
-      const p = params(ctx, milestoneParams);
-      const key = idempotencyKey(ctx);
-      const files = (ctx.request as unknown as { files?: Record<string, { filepath: string; originalFilename?: string; size: number } | { filepath: string }[]> }).files ?? {};
-      const f = files.photo;
-      const file = Array.isArray(f) ? undefined : f;
-      if (!file) throw new ValidationError('send one image in the field "photo"', [{ field: 'photo', message: 'required' }]);
-      const type = sniff(file.filepath);
-      if (!type) {
-        rmSync(file.filepath, { force: true });
-        throw new ValidationError('only JPEG, PNG or WebP images are accepted', [{ field: 'photo', message: 'not an image' }]);
-      }
-      const id = randomUUID();
-      const dir = join(config.server.uploadDir, 'photos');
-      mkdirSync(dir, { recursive: true });
-      const principal = ctx.state.principal!;
-      if (!principal.supplierId) throw new ForbiddenError('not bound to a supplier');
-      renameSync(file.filepath, join(dir, id));
-      const res = await addMilestonePhoto(
-        p.id,
-        p.milestone,
-        { id, name: (file.originalFilename ?? 'photo').slice(0, 200), mimeType: type, size: file.size },
-        `supplier:${principal.openid}`,
-        { supplierId: principal.supplierId },
-        clock(),
-        key,
-      ).catch((err) => {
-        rmSync(join(dir, id), { force: true }); // not recorded: not kept
-        throw err;
-      });
-      if (!res.changed) {
-        // A re-sent upload: the first one is kept, this copy is not.
-        rmSync(join(dir, id), { force: true });
-        ctx.status = 200;
-        ctx.body = { photo: null, changed: false, order: orderDetail(res.order, clock()) };
-        return;
-      }
-      ctx.status = 201;
-      ctx.body = { photo: { id, mimeType: type, size: file.size }, changed: true, order: orderDetail(res.order, clock()) };
-    },
-  );
-
-  return r;
+  const by = (req: { principal?: { openid: string } }) => `supplier:${req.principal!.openid}`;
+  return [
+    route({
+      method: 'post', path: '/api/mp/login', tag, access: 'public', summary: 'wx.login code → session token',
+      body: z.object({ code: z.string().min(1).max(128) }).strict(),
+      before: [limiter(20, 'login')],
+      responses: { 200: { description: 'A token; bound tells whether the WeChat user is bound to a supplier', schema: z.object({ token: z.string(), bound: z.boolean() }).loose() } },
+      errors: [401, 429, 502],
+      handle: async (req) => miniProgramLogin(config, wechatAuth, req.body.code),
+    }),
+    route({
+      method: 'post', path: '/api/mp/bind', tag, access: 'supplierLogin', summary: 'Redeem a binding code a manager issued',
+      body: z.object({ code: z.string().min(1).max(32) }).strict(),
+      before: [limiter(30, 'binding')],
+      responses: { 200: { description: 'A token bound to the supplier', schema: z.object({ token: z.string() }).loose() } },
+      errors: [404, 409, 429],
+      handle: async (req) => bindOpenid(config, req.principal!.openid, req.body.code, clock()),
+    }),
+    route({
+      method: 'get', path: '/api/mp/orders', tag, access: 'supplier', summary: 'My open orders (50 a page)',
+      query: z.object({ page }).strict(),
+      responses: { 200: { description: 'A page of orders', schema: c.page(c.orderSummary) } },
+      handle: async (req, ctx) => {
+        const now = clock();
+        const { supplierId } = supplierOf(req);
+        const res = await listOrdersForSupplier(supplierId, req.query.page, 50);
+        const key = `${supplierId}:${res.rev}:${req.query.page}:${dayOf(now)}`;
+        let body = pages.get(key);
+        if (body === undefined) {
+          body = JSON.stringify({ items: res.items.map((o) => orderSummary(o, now)), page: res.page, hasMore: res.hasMore });
+          if (pages.size >= 5_000) pages.clear();
+          pages.set(key, body);
+        }
+        ctx.type = 'application/json';
+        return new Reply(200, body);
+      },
+    }),
+    route({
+      method: 'get', path: '/api/mp/orders/:id', tag, access: 'supplier', summary: 'Order detail',
+      params: idParams,
+      responses: { 200: { description: 'The order', schema: c.orderDetail } },
+      handle: async (req) => orderDetail(await orderFor(supplierOf(req), req.params.id), clock()),
+    }),
+    route({
+      method: 'post', path: '/api/mp/orders/:id/milestones/:milestone', tag, access: 'supplier', summary: 'Update a milestone',
+      params: milestoneParams,
+      headers: idempotencyHeaders,
+      body: milestoneBody,
+      responses: { 200: { description: 'The order and whether it changed', schema: c.orderWrite } },
+      errors: [409],
+      handle: async (req) => {
+        const v = supplierOf(req);
+        const res = await updateMilestone({ orderId: req.params.id, milestone: req.params.milestone, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], scope: { supplierId: v.supplierId }, now: clock() });
+        return { order: orderDetail(res.order, clock()), changed: res.changed };
+      },
+    }),
+    route({
+      method: 'post', path: '/api/mp/orders/:id/customs', tag, access: 'supplier', summary: 'Report a customs issue',
+      params: idParams,
+      headers: idempotencyHeaders,
+      body: customsBody,
+      responses: { 200: { description: 'The order and whether it changed', schema: c.orderWrite } },
+      errors: [409],
+      handle: async (req) => {
+        const v = supplierOf(req);
+        const res = await reportCustoms({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], scope: { supplierId: v.supplierId }, now: clock() });
+        return { order: orderDetail(res.order, clock()), changed: res.changed };
+      },
+    }),
+    route({
+      method: 'post', path: '/api/mp/orders/:id/milestones/:milestone/photos', tag, access: 'supplier', summary: 'Upload a photo (JPEG, PNG or WebP)',
+      params: milestoneParams,
+      headers: idempotencyHeaders,
+      upload: { field: 'photo', description: 'one JPEG, PNG or WebP image' },
+      before: [
+        imageUpload(config, async (ctx) => {
+          await orderFor(ctx.state.viewer, ctx.state.input.params.id);
+        }),
+      ],
+      responses: {
+        201: { description: 'Stored', schema: z.object({ photo: z.object({ id: z.string(), mimeType: z.string(), size: z.number() }), changed: z.literal(true), order: c.orderDetail }) },
+        200: { description: 'A re-sent upload (same Idempotency-Key): nothing stored twice', schema: z.object({ photo: z.null(), changed: z.literal(false), order: c.orderDetail }) },
+      },
+      errors: [409],
+      handle: async (req, ctx) => {
+        const v = supplierOf(req);
+        const img = uploadedImage(ctx);
+        const id = randomUUID();
+        const dir = join(config.server.uploadDir, 'photos');
+        mkdirSync(dir, { recursive: true });
+        renameSync(img.filepath, join(dir, id));
+        const res = await addMilestonePhoto(req.params.id, req.params.milestone, { id, name: img.name, mimeType: img.type, size: img.size }, by(req), { supplierId: v.supplierId }, clock(), req.headers['idempotency-key']).catch((err) => {
+          rmSync(join(dir, id), { force: true }); // not recorded: not kept
+          throw err;
+        });
+        if (!res.changed) {
+          rmSync(join(dir, id), { force: true }); // a re-sent upload: the first one is kept
+          return new Reply(200, { photo: null, changed: false, order: orderDetail(res.order, clock()) });
+        }
+        return new Reply(201, { photo: { id, mimeType: img.type, size: img.size }, changed: true, order: orderDetail(res.order, clock()) });
+      },
+    }),
+  ];
 }

@@ -1,107 +1,118 @@
 // Reports, exchange rates and price history in the manager API (bearer token or console
 // cookie). Report files are written to a temporary file first, so a failure is a clean error
-// response, then streamed and removed.
+// response, then streamed and removed. A manager who does not see all gets their own report.
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Router from '@koa/router';
 import { z } from 'zod';
-import type { Config } from '../../shared/config/index.js';
 import { ValidationError } from '../../shared/errors/index.js';
 import { CURRENCIES, importRatesCsv, listRates, setRate } from '../../shared/money/index.js';
 import { compareSuppliers, itemKeyOf, priceHistory } from '../../shared/prices/index.js';
 import { buildReport, periodRange, PERIOD_KINDS } from '../../shared/reports/index.js';
 import { CONTENT_TYPES, REPORT_FORMATS, writeReport } from '../../shared/reports/export.js';
-import { requireManager, type AppState } from '../auth.js';
-import { body, objectId, query, text } from '../validation.js';
+import { normaliseCode } from '../../shared/suppliers/index.js';
+import * as c from '../contract.js';
+import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
+import { isoDay, objectId, supplierCode, text } from '../validation.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, 'not a real date');
+const itemQuery = { item: text(200).optional(), sku: text(64).optional() };
 
-export function reportRoutes(config: Config, clock: () => Date): Router<AppState> {
-  const r = new Router<AppState>({ prefix: '/api' });
-  r.use(requireManager(config));
-  const admin = requireManager(config, { admin: true });
-
-  // GET /api/reports?period=month&date=2026-11-01&currency=USD&format=xlsx
-  // period=custom needs from and to (to exclusive). format=json answers the summary.
-  r.get('/reports', async (ctx) => {
-    const q = query(
-      ctx,
-      z
+export function reportRoutes({ clock }: RouteDeps): AnyRoute[] {
+  const tag = 'reports';
+  return [
+    // GET /api/reports?period=month&date=2026-11-01&currency=USD&format=xlsx
+    route({
+      method: 'get', path: '/api/reports', tag, access: 'manager', summary: 'A period report (JSON summary, or an XLSX, PDF or CSV file)',
+      query: z
         .object({
           period: z.enum(PERIOD_KINDS).default('month'),
-          date: day.optional(),
-          from: day.optional(),
-          to: day.optional(),
+          date: isoDay.optional(),
+          from: isoDay.optional(),
+          to: isoDay.optional().meta({ description: 'exclusive' }),
           currency: z.enum(CURRENCIES).default('USD'),
           format: z.enum([...REPORT_FORMATS, 'json']).default('json'),
           manager: objectId.optional(),
         })
         .strict(),
-    );
-    const now = clock();
-    let range: { from: string; to: string; label: string };
-    if (q.period === 'custom') {
-      if (!q.from || !q.to) throw new ValidationError('a custom period needs from and to', [{ field: q.from ? 'to' : 'from', message: 'required for period=custom' }]);
-      if (Date.parse(q.to) - Date.parse(q.from) > 400 * 86_400_000) throw new ValidationError('a custom period is at most 400 days', [{ field: 'to', message: 'too far from from' }]);
-      range = { from: q.from, to: q.to, label: `${q.from} – ${q.to}` };
-    } else range = periodRange(q.period, q.date ?? now.toISOString().slice(0, 10));
-    const req = { ...range, currency: q.currency, managerId: q.manager, now };
-    if (q.format === 'json') {
-      ctx.body = await buildReport(req);
-      return;
-    }
-    const dir = mkdtempSync(join(tmpdir(), 'gendan-report-'));
-    const path = join(dir, `report.${q.format}`);
-    try {
-      await writeReport(q.format, req, path);
-    } catch (err) {
-      rmSync(dir, { recursive: true, force: true });
-      throw err;
-    }
-    const stream = createReadStream(path);
-    stream.once('close', () => rmSync(dir, { recursive: true, force: true }));
-    ctx.set('Content-Type', CONTENT_TYPES[q.format]);
-    ctx.set('Content-Disposition', `attachment; filename="gendan-${range.from}-${range.to}.${q.format}"`);
-    ctx.body = stream;
-  });
-
-  r.get('/rates', async (ctx) => {
-    const q = query(ctx, z.object({ from: z.enum(CURRENCIES).optional(), to: z.enum(CURRENCIES).optional() }).strict());
-    const items = await listRates(q.from && q.to ? `${q.from}/${q.to}` : undefined);
-    ctx.body = { items: items.map((i) => ({ pair: i.pair, day: i.day, rate: i.rate, source: i.source })) };
-  });
-
-  r.put('/rates', admin, async (ctx) => {
-    const b = body(ctx, z.object({ day, from: z.enum(CURRENCIES), to: z.enum(CURRENCIES), rate: z.string().regex(/^\d{1,9}(\.\d{1,10})?$/, 'a positive decimal such as 7.1234') }).strict());
-    await setRate(b.day, b.from, b.to, b.rate, `manager:${ctx.state.manager!.managerId}`);
-    ctx.status = 204;
-  });
-
-  // { csv: "date,from,to,rate\n2026-11-01,USD,CNY,7.12\n…" }
-  r.post('/rates/import', admin, async (ctx) => {
-    const b = body(ctx, z.object({ csv: z.string().min(1).max(2_000_000), name: z.string().max(100).optional() }).strict());
-    const n = await importRatesCsv(b.csv, `manager:${ctx.state.manager!.managerId}`, `import:${b.name ?? 'csv'}`);
-    ctx.body = { imported: n };
-  });
-
-  // GET /api/prices?item=Motor 220V | sku=M-220 [&supplier=A01]
-  r.get('/prices', async (ctx) => {
-    const q = query(ctx, z.object({ item: text(200).optional(), sku: text(64).optional(), supplier: z.string().regex(/^[A-Za-z0-9]{2,6}$/).optional() }).strict());
-    if (!q.item && !q.sku) throw new ValidationError('item or sku is required', [{ field: 'item', message: 'required' }]);
-    const key = itemKeyOf({ item: q.item ?? '', sku: q.sku });
-    ctx.body = { itemKey: key, items: await priceHistory(key, q.supplier?.toUpperCase()) };
-  });
-
-  r.get('/prices/compare', async (ctx) => {
-    const q = query(ctx, z.object({ item: text(200).optional(), sku: text(64).optional(), currency: z.enum(CURRENCIES).default('USD') }).strict());
-    if (!q.item && !q.sku) throw new ValidationError('item or sku is required', [{ field: 'item', message: 'required' }]);
-    const key = itemKeyOf({ item: q.item ?? '', sku: q.sku });
-    ctx.body = { itemKey: key, currency: q.currency, items: await compareSuppliers(key, q.currency) };
-  });
-
-  return r;
+      responses: { 200: { description: 'The report', schema: z.record(z.string(), z.unknown()), contentTypes: Object.values(CONTENT_TYPES) } },
+      handle: async (req, ctx) => {
+        const q = req.query;
+        const v = managerOf(req);
+        const now = clock();
+        let range: { from: string; to: string; label: string };
+        if (q.period === 'custom') {
+          if (!q.from || !q.to) throw new ValidationError('a custom period needs from and to', [{ field: q.from ? 'to' : 'from', message: 'required for period=custom' }]);
+          if (Date.parse(q.to) <= Date.parse(q.from)) throw new ValidationError('to must be after from', [{ field: 'to', message: 'after from' }]);
+          if (Date.parse(q.to) - Date.parse(q.from) > 400 * 86_400_000) throw new ValidationError('a custom period is at most 400 days', [{ field: 'to', message: 'too far from from' }]);
+          range = { from: q.from, to: q.to, label: `${q.from} – ${q.to}` };
+        } else range = periodRange(q.period, q.date ?? now.toISOString().slice(0, 10));
+        // Someone who does not see every supplier reports on their own orders only.
+        const managerId = v.seesAll ? q.manager : v.id;
+        const r = { ...range, currency: q.currency, managerId, now };
+        if (q.format === 'json') return buildReport(r);
+        const dir = mkdtempSync(join(tmpdir(), 'gendan-report-'));
+        const path = join(dir, `report.${q.format}`);
+        try {
+          await writeReport(q.format, r, path);
+        } catch (err) {
+          rmSync(dir, { recursive: true, force: true });
+          throw err;
+        }
+        const stream = createReadStream(path);
+        stream.once('close', () => rmSync(dir, { recursive: true, force: true }));
+        ctx.set('Content-Type', CONTENT_TYPES[q.format]);
+        ctx.set('Content-Disposition', `attachment; filename="gendan-${range.from}-${range.to}.${q.format}"`);
+        return new Reply(200, stream);
+      },
+    }),
+    route({
+      method: 'get', path: '/api/rates', tag, access: 'manager', summary: 'Exchange rates by day',
+      query: z.object({ from: z.enum(CURRENCIES).optional(), to: z.enum(CURRENCIES).optional() }).strict(),
+      responses: { 200: { description: 'Rates', schema: c.list(z.object({ pair: z.string(), day: z.string(), rate: z.string(), source: z.string().nullish() })) } },
+      handle: async (req) => {
+        const q = req.query;
+        const items = await listRates(q.from && q.to ? `${q.from}/${q.to}` : undefined);
+        return { items: items.map((i) => ({ pair: i.pair, day: i.day, rate: i.rate, source: i.source })) };
+      },
+    }),
+    route({
+      method: 'put', path: '/api/rates', tag, access: 'admin', summary: 'Set the rate of a day',
+      body: z.object({ day: isoDay, from: z.enum(CURRENCIES), to: z.enum(CURRENCIES), rate: z.string().regex(/^\d{1,9}(\.\d{1,10})?$/, 'a positive decimal such as 7.1234') }).strict(),
+      responses: { 204: { description: 'Stored' } },
+      handle: async (req) => {
+        await setRate(req.body.day, req.body.from, req.body.to, req.body.rate, `manager:${managerOf(req).id}`);
+        return undefined;
+      },
+    }),
+    // { csv: "date,from,to,rate\n2026-11-01,USD,CNY,7.12\n…" }
+    route({
+      method: 'post', path: '/api/rates/import', tag, access: 'admin', summary: 'Import rates from CSV (date,from,to,rate), all or nothing',
+      body: z.object({ csv: z.string().min(1).max(2_000_000), name: z.string().max(100).optional() }).strict(),
+      responses: { 200: { description: 'How many were imported', schema: z.object({ imported: z.number() }) } },
+      handle: async (req) => ({ imported: await importRatesCsv(req.body.csv, `manager:${managerOf(req).id}`, `import:${req.body.name ?? 'csv'}`) }),
+    }),
+    // GET /api/prices?item=Motor 220V | sku=M-220 [&supplier=A01]
+    route({
+      method: 'get', path: '/api/prices', tag, access: 'manager', summary: 'Price history of an item (by name or SKU)',
+      query: z.object({ ...itemQuery, supplier: supplierCode.optional() }).strict(),
+      responses: { 200: { description: 'Price points', schema: z.object({ itemKey: z.string(), items: z.array(z.record(z.string(), z.unknown())) }) } },
+      handle: async (req) => {
+        const q = req.query;
+        if (!q.item && !q.sku) throw new ValidationError('item or sku is required', [{ field: 'item', message: 'required' }]);
+        const key = itemKeyOf({ item: q.item ?? '', sku: q.sku });
+        return { itemKey: key, items: await priceHistory(key, q.supplier ? normaliseCode(q.supplier) : undefined) };
+      },
+    }),
+    route({
+      method: 'get', path: '/api/prices/compare', tag, access: 'manager', summary: 'Suppliers compared on an item in one currency',
+      query: z.object({ ...itemQuery, currency: z.enum(CURRENCIES).default('USD') }).strict(),
+      responses: { 200: { description: 'Suppliers', schema: z.object({ itemKey: z.string(), currency: z.string(), items: z.array(z.record(z.string(), z.unknown())) }) } },
+      handle: async (req) => {
+        const q = req.query;
+        if (!q.item && !q.sku) throw new ValidationError('item or sku is required', [{ field: 'item', message: 'required' }]);
+        const key = itemKeyOf({ item: q.item ?? '', sku: q.sku });
+        return { itemKey: key, currency: q.currency, items: await compareSuppliers(key, q.currency) };
+      },
+    }),
+  ];
 }

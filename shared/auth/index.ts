@@ -7,7 +7,7 @@ import mongoose, { Schema, Types } from 'mongoose';
 import type { Config } from '../config/index.js';
 import { ConflictError, isDuplicateKey, NotFoundError, RateLimitedError, UnauthorizedError, UnavailableError, ValidationError } from '../errors/index.js';
 import { getLogger, type Logger } from '../log/index.js';
-import { Manager } from '../managers/model.js';
+import { Manager, type ManagerDoc } from '../managers/model.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
 
 const log = getLogger('auth');
@@ -127,11 +127,12 @@ async function cachedBinding(openid: string) {
   bindingCache.set(openid, { at: Date.now(), v });
   return v;
 }
-const managerCache = new Map<string, { at: number; v: { active?: boolean } | null }>();
-async function cachedManager(id: string) {
+const managerCache = new Map<string, { at: number; v: Pick<ManagerDoc, '_id' | 'active' | 'role' | 'seesAll' | 'language'> | null }>();
+/** What a manager token's checks need (active) and what its viewer needs (role, scope, language); cached CACHE_MS. */
+export async function cachedManager(id: string) {
   const hit = managerCache.get(id);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.v;
-  const v = Types.ObjectId.isValid(id) ? await Manager.findOne({ _id: id }, { active: 1 }).lean<{ active?: boolean }>() : null;
+  const v = Types.ObjectId.isValid(id) ? await Manager.findOne({ _id: id }, { active: 1, role: 1, seesAll: 1, language: 1 }).lean<Pick<ManagerDoc, '_id' | 'active' | 'role' | 'seesAll' | 'language'>>() : null;
   managerCache.set(id, { at: Date.now(), v });
   return v;
 }
@@ -206,7 +207,7 @@ export interface LoginResult {
 }
 
 export async function miniProgramLogin(config: Config, auth: WechatAuth, code: string): Promise<LoginResult> {
-  if (!/^[\w-]{1,128}$/.test(code)) throw new ValidationError('invalid login code', { field: 'code' });
+  if (!/^[\w-]{1,128}$/.test(code)) throw new ValidationError('invalid login code', [{ field: 'code', message: 'invalid login code' }]);
   const { openid } = await auth.codeToSession(code);
   const b = await MpBinding.findOne({ openid, revoked: { $ne: true } }).lean<{ supplierId: Types.ObjectId; tokenVersion: number }>();
   if (!b) return { token: await signToken(config, { role: 'supplier', openid, ver: 0 }, '1h'), bound: false };
@@ -246,7 +247,7 @@ export async function bindOpenid(config: Config, openid: string, rawCode: string
   const attempts = await BindAttempt.findOneAndUpdate({ key: `${openid}:${hour}` }, { $inc: { n: 1 }, $setOnInsert: { at: now } }, { upsert: true, returnDocument: 'after' }).lean<{ n: number }>();
   if (attempts!.n > BIND_ATTEMPTS_PER_HOUR) throw new RateLimitedError('too many binding attempts; try again in an hour', 3600_000);
   const code = rawCode.trim().toUpperCase().replace(/[\s-]/g, '');
-  if (!/^[A-Z0-9]{6,12}$/.test(code)) throw new ValidationError('a binding code has 8 letters and digits', { field: 'code' });
+  if (!/^[A-Z0-9]{6,12}$/.test(code)) throw new ValidationError('a binding code has 8 letters and digits', [{ field: 'code', message: 'a binding code has 8 letters and digits' }]);
   if (await MpBinding.exists({ openid, revoked: { $ne: true } })) throw new ConflictError('this WeChat user is bound already');
   // One atomic claim: of concurrent redeemers exactly one gets the document back.
   const claimed = await BindingCode.findOneAndUpdate(

@@ -21,6 +21,7 @@ import { claimReminderText, claimTextForSupplier, claimWithdrawnText } from './t
 
 export * from './model.js';
 export * from './texts.js';
+export * from './visible.js';
 
 const log = getLogger('claims');
 const DAY = 86_400_000;
@@ -242,7 +243,7 @@ export interface MoveOptions {
 export async function moveClaim(id: string, to: ClaimStatus, actor: Actor, opts: MoveOptions = {}, now = new Date()): Promise<ClaimDoc> {
   const c = await getClaim(id, actor);
   const who = TRANSITIONS[c.status]?.[to];
-  if (!who) throw new ConflictError(`a claim cannot go from ${c.status} to ${to}`, { from: c.status, to, allowed: Object.keys(TRANSITIONS[c.status] ?? {}) });
+  if (!who) throw new ConflictError(`a claim cannot go from ${c.status} to ${to}`, [{ field: 'to', message: `allowed from ${c.status}: ${Object.keys(TRANSITIONS[c.status] ?? {}).join(', ') || 'none'}` }]);
   if (who !== actor.kind) throw new ForbiddenError(`only the ${who} moves a claim from ${c.status} to ${to}`);
   const set: Record<string, unknown> = { status: to, updatedAt: now };
   if (to === 'settled') {
@@ -273,7 +274,7 @@ export async function moveClaim(id: string, to: ClaimStatus, actor: Actor, opts:
     { $set: set, $inc: { version: 1 }, $push: { history: entry } },
     { returnDocument: 'after' },
   ).lean<ClaimDoc>();
-  if (!after) throw new ConflictError('the claim was changed by someone else meanwhile; reload it', { from: c.status, to });
+  if (!after) throw new ConflictError('the claim was changed by someone else meanwhile; reload it', [{ field: 'to', message: `the claim is no longer ${c.status}` }]);
   await onClaimWritten(c, after, now);
   if (c.status === 'sent') {
     // Answered or withdrawn: a reminder still waiting for the supplier's morning must not go.

@@ -9,11 +9,17 @@ export type ErrorCode =
   | 'rate_limited'
   | 'unavailable';
 
+/** One problem with one input field: the only shape `details` ever has (API and bot alike). */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown,
+    readonly details?: FieldIssue[],
   ) {
     super(message);
     this.name = new.target.name;
@@ -21,27 +27,27 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(message: string, details?: unknown) {
+  constructor(message: string, details?: FieldIssue[]) {
     super('validation_failed', message, details);
   }
 }
 export class NotFoundError extends AppError {
-  constructor(message = 'not found', details?: unknown) {
+  constructor(message = 'not found', details?: FieldIssue[]) {
     super('not_found', message, details);
   }
 }
 export class ForbiddenError extends AppError {
-  constructor(message = 'forbidden', details?: unknown) {
+  constructor(message = 'forbidden', details?: FieldIssue[]) {
     super('forbidden', message, details);
   }
 }
 export class UnauthorizedError extends AppError {
-  constructor(message = 'unauthorized', details?: unknown) {
+  constructor(message = 'unauthorized', details?: FieldIssue[]) {
     super('unauthorized', message, details);
   }
 }
 export class ConflictError extends AppError {
-  constructor(message: string, details?: unknown) {
+  constructor(message: string, details?: FieldIssue[]) {
     super('conflict', message, details);
   }
 }
@@ -49,7 +55,7 @@ export class UpstreamError extends AppError {
   constructor(
     message: string,
     readonly retryable = true,
-    details?: unknown,
+    details?: FieldIssue[],
   ) {
     super('upstream_failed', message, details);
   }
@@ -63,7 +69,7 @@ export class RateLimitedError extends AppError {
   }
 }
 export class UnavailableError extends AppError {
-  constructor(message = 'service unavailable', details?: unknown) {
+  constructor(message = 'service unavailable', details?: FieldIssue[]) {
     super('unavailable', message, details);
   }
 }

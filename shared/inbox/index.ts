@@ -3,9 +3,9 @@
 // out through the notices outbox (paced, retried, status visible).
 import { randomUUID } from 'node:crypto';
 import mongoose, { Schema, Types } from 'mongoose';
-import { AppError, ForbiddenError, NotFoundError, UnavailableError } from '../errors/index.js';
+import { AppError, ForbiddenError, UnavailableError } from '../errors/index.js';
 import { touchThread } from '../live/index.js';
-import type { ConsoleUser } from '../managers/accounts.js';
+import { assertVisible, visibleSupplierIds, type ManagerViewer } from '../access/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { enqueueNotice, Notice, type NoticeDoc } from '../notices/index.js';
 import { listOverdue } from '../orders/index.js';
@@ -27,13 +27,6 @@ const readSchema = new Schema(
 // (`find({managerId})`).
 readSchema.index({ managerId: 1, threadId: 1 }, { unique: true });
 export const ThreadRead = mongoose.model('ThreadRead', readSchema);
-
-/** Supplier ids the user may see; undefined = all. Equality on `managerId`. */
-export async function visibleSupplierIds(user: ConsoleUser): Promise<Set<string> | undefined> {
-  if (user.seesAll) return undefined;
-  const own = await Supplier.find({ managerId: new Types.ObjectId(user.id) }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
-  return new Set(own.map((s) => String(s._id)));
-}
 
 const intersect = (a: Set<string> | undefined, b: Set<string>) => (a ? new Set([...b].filter((x) => a.has(x))) : b);
 
@@ -59,7 +52,7 @@ export interface InboxItem {
 
 const PAGE = 50;
 
-export async function listInbox(user: ConsoleUser, f: InboxFilter, now: Date): Promise<{ items: InboxItem[]; page: number; hasMore: boolean }> {
+export async function listInbox(user: ManagerViewer, f: InboxFilter, now: Date): Promise<{ items: InboxItem[]; page: number; hasMore: boolean }> {
   let ids = await visibleSupplierIds(user);
   if (f.mine) {
     const own = await Supplier.find({ managerId: new Types.ObjectId(user.id) }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
@@ -115,17 +108,12 @@ export async function listInbox(user: ConsoleUser, f: InboxFilter, now: Date): P
 }
 
 /** A thread the user may open, else 404 (not 403: do not confirm it exists). */
-export async function threadFor(user: ConsoleUser, threadId: string): Promise<ThreadDoc> {
-  const t = await Thread.findOne({ _id: threadId }).lean<ThreadDoc>();
-  if (!t) throw new NotFoundError('no such thread');
-  if (!user.seesAll) {
-    const mine = t.supplierId && (await Supplier.exists({ _id: t.supplierId, managerId: new Types.ObjectId(user.id) }));
-    if (!mine) throw new NotFoundError('no such thread');
-  }
-  return t;
+export async function threadFor(user: ManagerViewer, threadId: string): Promise<ThreadDoc> {
+  const t = Types.ObjectId.isValid(threadId) ? await Thread.findOne({ _id: new Types.ObjectId(threadId) }).lean<ThreadDoc>() : null;
+  return assertVisible(user, t, 'no such thread');
 }
 
-export async function markRead(user: ConsoleUser, t: ThreadDoc, now: Date): Promise<void> {
+export async function markRead(user: ManagerViewer, t: ThreadDoc, now: Date): Promise<void> {
   await ThreadRead.updateOne(
     { managerId: new Types.ObjectId(user.id), threadId: t._id },
     { $max: { count: t.messageCount ?? 0 }, $set: { at: now } },
@@ -183,7 +171,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * may see (on the embedded engine that is a scan; MongoDB would use a text index past a small
  * team), newest first, at most 50.
  */
-export async function searchMessages(user: ConsoleUser, q: string): Promise<{ message: MessageDoc; thread: ThreadDoc | null }[]> {
+export async function searchMessages(user: ManagerViewer, q: string): Promise<{ message: MessageDoc; thread: ThreadDoc | null }[]> {
   const ids = await visibleSupplierIds(user);
   const re = { $regex: escapeRegex(q), $options: 'i' };
   const filter: Record<string, unknown> = { $or: [{ text: re }, { 'translations.en.text': re }, { 'translations.ru.text': re }, { 'translations.zh.text': re }] };
@@ -217,7 +205,7 @@ export interface ReplyInput {
  * visible status). Idempotent by key: a double click or a retried request queues one text.
  * A translation failure refuses the reply (502) and queues nothing: the text stays in the box.
  */
-export async function queueReply(user: ConsoleUser, t: ThreadDoc, input: ReplyInput, translation: Pick<TranslationService, 'translateText' | 'detect'>, now: Date): Promise<NoticeDoc> {
+export async function queueReply(user: ManagerViewer, t: ThreadDoc, input: ReplyInput, translation: Pick<TranslationService, 'translateText' | 'detect'>, now: Date): Promise<NoticeDoc> {
   if (!t.supplierId && !user.seesAll) throw new ForbiddenError('this chat is not linked to a supplier');
   let zh = input.zh?.trim();
   if (!zh) {
@@ -256,8 +244,8 @@ export interface SupplierCard {
   lastContactAt: Date | null;
 }
 
-export async function supplierCard(user: ConsoleUser, s: SupplierDoc): Promise<SupplierCard> {
-  if (!user.seesAll && String(s.managerId ?? '') !== user.id) throw new NotFoundError(`no supplier with code ${s.code}`);
+export async function supplierCard(user: ManagerViewer, s: SupplierDoc): Promise<SupplierCard> {
+  await assertVisible(user, { supplierId: s._id }, `no supplier with code ${s.code}`);
   const [contacts, manager, latest] = await Promise.all([
     Contact.find({ supplierId: s._id }).lean<ContactDoc[]>(),
     s.managerId ? Manager.findOne({ _id: s.managerId }, { name: 1 }).lean<ManagerDoc>() : null,
@@ -276,3 +264,4 @@ export async function supplierCard(user: ConsoleUser, s: SupplierDoc): Promise<S
     lastContactAt: latest[0]?.lastMessageAt ?? null,
   };
 }
+export * from './page.js';

@@ -7,6 +7,7 @@ import { hash, verify } from '@node-rs/argon2';
 import mongoose, { Schema, Types } from 'mongoose';
 import { ConflictError, isDuplicateKey, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
+import { seesAllSuppliers } from '../access/index.js';
 import { Manager, type ManagerDoc, type ManagerLang } from './model.js';
 
 const log = getLogger('accounts');
@@ -34,7 +35,7 @@ sessionSchema.index({ tokenHash: 1 }, { unique: true });
 sessionSchema.index({ managerId: 1 });
 export const ConsoleSession = mongoose.model('ConsoleSession', sessionSchema);
 
-export type ConsoleRole = 'admin' | 'manager';
+export type ConsoleRole = 'admin' | 'head' | 'manager';
 export interface ConsoleUser {
   id: string;
   name: string;
@@ -49,10 +50,10 @@ export const toConsoleUser = (m: ManagerDoc): ConsoleUser => ({
   id: String(m._id),
   name: m.name,
   login: m.login ?? '',
-  role: m.role === 'admin' ? 'admin' : 'manager',
+  role: m.role === 'admin' || m.role === 'head' ? m.role : 'manager',
   language: (m.language ?? 'en') as ManagerLang,
   timezone: m.timezone ?? 'UTC',
-  seesAll: m.role === 'admin' || Boolean(m.seesAll),
+  seesAll: seesAllSuppliers(m),
 });
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

@@ -32,6 +32,7 @@ export {
 export * from './texts.js';
 export * from './calendar.js';
 export * from './pacing.js';
+export * from './visible.js';
 
 const log = getLogger('notices');
 

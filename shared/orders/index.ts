@@ -7,6 +7,7 @@ import { Manager } from '../managers/model.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
 import { IdempotencyKey, MILESTONES, Order, OrderEvent, OrderIndex, OrderIndexHead, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderLine, type OrderIndexEntry } from './model.js';
 
+export * from './visible.js';
 export { MILESTONES, CURRENCIES, INCOTERMS, Order, OrderEvent, OrderIndex, OrderIndexHead, IdempotencyKey, type MilestoneName, type OrderDoc, type MilestoneDoc, type OrderLine } from './model.js';
 
 const log = getLogger('orders');
@@ -73,7 +74,7 @@ export async function findOrderByNumber(number: string, scope: Scope = {}): Prom
 
 async function assertManager(id: string): Promise<void> {
   if (!Types.ObjectId.isValid(id) || !(await Manager.exists({ _id: new Types.ObjectId(id) }))) {
-    throw new ValidationError('no such manager', { field: 'managerId' });
+    throw new ValidationError('no such manager', [{ field: 'managerId', message: 'no such manager' }]);
   }
 }
 
@@ -88,7 +89,7 @@ async function afterWrite(before: OrderDoc | null, after: OrderDoc, now: Date): 
 
 export async function createOrder(input: NewOrder, by: string, now = new Date()): Promise<OrderDoc> {
   const supplier = await Supplier.findOne({ code: normaliseCode(input.supplierCode) }).lean<SupplierDoc>();
-  if (!supplier) throw new ValidationError(`no supplier with code ${input.supplierCode}`, { field: 'supplierCode' });
+  if (!supplier) throw new ValidationError(`no supplier with code ${input.supplierCode}`, [{ field: 'supplierCode', message: `no supplier with code ${input.supplierCode}` }]);
   if (input.managerId) await assertManager(input.managerId);
   const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned?.[m], photos: [], replanned: 0 }]));
   try {
@@ -110,7 +111,7 @@ export async function createOrder(input: NewOrder, by: string, now = new Date())
     await afterWrite(null, created, now);
     return created;
   } catch (err) {
-    if (isDuplicateKey(err)) throw new ConflictError(`order ${input.number} exists already`, { field: 'number' });
+    if (isDuplicateKey(err)) throw new ConflictError(`order ${input.number} exists already`, [{ field: 'number', message: `order ${input.number} exists already` }]);
     throw err;
   }
 }
@@ -361,7 +362,7 @@ async function onceByKey(
     const seen = await IdempotencyKey.findOne({ key: k }).lean<{ orderId?: Types.ObjectId; fingerprint?: string; at: Date; done?: boolean }>();
     if (!seen) continue; // released by a failed first attempt: claim again
     if (String(seen.orderId) !== String(orderId) || (seen.fingerprint && seen.fingerprint !== fingerprint)) {
-      throw new ConflictError('this Idempotency-Key was used for a different request', { field: 'Idempotency-Key' });
+      throw new ConflictError('this Idempotency-Key was used for a different request', [{ field: 'Idempotency-Key', message: 'this Idempotency-Key was used for a different request' }]);
     }
     if (seen.done) return { order: await getOrder(orderId), changed: false };
     if (now.getTime() - new Date(seen.at).getTime() > KEY_STALE_MS) {
@@ -433,9 +434,9 @@ async function guardedChange(
 
 export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> {
   const now = u.now ?? new Date();
-  if (!MILESTONES.includes(u.milestone)) throw new ValidationError(`unknown milestone ${u.milestone}`, { field: 'milestone' });
-  if (u.done === undefined && !u.actual && !u.planned && u.note === undefined) throw new ValidationError('nothing to update', { field: 'body' });
-  if (u.actual && dayOf(u.actual) > dayOf(now)) throw new ValidationError('the actual date cannot be in the future', { field: 'actual' });
+  if (!MILESTONES.includes(u.milestone)) throw new ValidationError(`unknown milestone ${u.milestone}`, [{ field: 'milestone', message: `unknown milestone ${u.milestone}` }]);
+  if (u.done === undefined && !u.actual && !u.planned && u.note === undefined) throw new ValidationError('nothing to update', [{ field: 'body', message: 'nothing to update' }]);
+  if (u.actual && dayOf(u.actual) > dayOf(now)) throw new ValidationError('the actual date cannot be in the future', [{ field: 'actual', message: 'the actual date cannot be in the future' }]);
   const first = await getOrder(u.orderId, u.scope);
   if (first.status !== 'open') throw new ConflictError('the order is closed');
   return onceByKey(u.idempotencyKey, u.by, first._id, fingerprintOf({ ...u, orderId: String(first._id) }), now, () =>
@@ -453,7 +454,7 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
           next.actual = undefined;
         } else if (u.actual) next.actual = u.actual;
         if (u.planned && (!cur.planned || dayOf(cur.planned) !== dayOf(u.planned))) {
-          if (cur.planned && !u.reason?.trim()) throw new ValidationError('a reason is required to move a planned date', { field: 'reason' });
+          if (cur.planned && !u.reason?.trim()) throw new ValidationError('a reason is required to move a planned date', [{ field: 'reason', message: 'a reason is required to move a planned date' }]);
           next.planned = u.planned;
           next.reason = u.reason;
           if (cur.planned) next.replanned = (cur.replanned ?? 0) + 1;
@@ -499,8 +500,8 @@ export interface CustomsUpdate {
 export async function reportCustoms(u: CustomsUpdate): Promise<WriteResult> {
   const now = u.now ?? new Date();
   const first = await getOrder(u.orderId, u.scope);
-  if (first.milestones?.shipped?.status !== 'done') throw new ConflictError('customs can be reported only for a shipped order', { field: 'status' });
-  if (u.status === 'held' && !u.reason?.trim()) throw new ValidationError('a reason is required for a customs hold', { field: 'reason' });
+  if (first.milestones?.shipped?.status !== 'done') throw new ConflictError('customs can be reported only for a shipped order', [{ field: 'status', message: 'customs can be reported only for a shipped order' }]);
+  if (u.status === 'held' && !u.reason?.trim()) throw new ValidationError('a reason is required for a customs hold', [{ field: 'reason', message: 'a reason is required for a customs hold' }]);
   return onceByKey(u.idempotencyKey, u.by, first._id, fingerprintOf({ ...u, orderId: String(first._id) }), now, () =>
     guardedChange(
       first._id,
@@ -530,12 +531,12 @@ export async function addMilestonePhoto(
   now = new Date(),
   idempotencyKey?: string,
 ): Promise<WriteResult> {
-  if (!MILESTONES.includes(milestone)) throw new ValidationError(`unknown milestone ${milestone}`, { field: 'milestone' });
+  if (!MILESTONES.includes(milestone)) throw new ValidationError(`unknown milestone ${milestone}`, [{ field: 'milestone', message: `unknown milestone ${milestone}` }]);
   const order = await getOrder(orderId, scope);
   // A re-sent upload (same key, same milestone and bytes count) adds nothing: changed false.
   return onceByKey(idempotencyKey, by, order._id, fingerprintOf({ milestone, size: photo.size, mimeType: photo.mimeType, name: photo.name }), now, async () => {
     const cur = await getOrder(order._id, scope);
-    if ((cur.milestones?.[milestone]?.photos?.length ?? 0) >= MAX_PHOTOS) throw new ConflictError(`a milestone keeps at most ${MAX_PHOTOS} photos`, { field: 'photo' });
+    if ((cur.milestones?.[milestone]?.photos?.length ?? 0) >= MAX_PHOTOS) throw new ConflictError(`a milestone keeps at most ${MAX_PHOTOS} photos`, [{ field: 'photo', message: `a milestone keeps at most ${MAX_PHOTOS} photos` }]);
     const res = await Order.updateOne(scoped(order._id, scope), { $push: { [`milestones.${milestone}.photos`]: { ...photo, at: now } }, $inc: { version: 1 } });
     if (res.matchedCount !== 1) throw new NotFoundError('order not found');
     await OrderEvent.create({ orderId: order._id, at: now, by, kind: 'photo', milestone, after: { id: photo.id, name: photo.name } });

@@ -18,6 +18,7 @@ import { ManagerKpi, SegmentChange, SegmentProposal, SupplierKpi, type ManagerKp
 
 export { ManagerKpi, SupplierKpi, SegmentChange, SegmentProposal, type SupplierKpiDoc, type ManagerKpiDoc } from './model.js';
 export * from './hours.js';
+export * from './queries.js';
 
 const log = getLogger('performance');
 

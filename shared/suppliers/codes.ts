@@ -9,7 +9,7 @@ export const FAIR_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ'; // no I, no O
 export function assertFairLetter(letter: string): string {
   const l = letter.toUpperCase();
   if (l.length !== 1 || !FAIR_LETTERS.includes(l)) {
-    throw new ValidationError(`trade-fair letter must be one of ${FAIR_LETTERS} (I and O are never used)`, { letter });
+    throw new ValidationError(`trade-fair letter must be one of ${FAIR_LETTERS} (I and O are never used)`, [{ field: 'letter', message: `${letter} is not a fair letter` }]);
   }
   return l;
 }
@@ -30,8 +30,8 @@ export function isValidCode(code: string): boolean {
 export function formatTag(country: string, abbr: string): string {
   const c = country.trim().toUpperCase();
   const a = abbr.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(c)) throw new ValidationError('country must be two letters', { country });
-  if (!/^[A-Z0-9]{2,6}$/.test(a)) throw new ValidationError('abbreviation must be 2–6 letters or digits', { abbr });
+  if (!/^[A-Z]{2}$/.test(c)) throw new ValidationError('country must be two letters', [{ field: 'country', message: 'two letters such as DE' }]);
+  if (!/^[A-Z0-9]{2,6}$/.test(a)) throw new ValidationError('abbreviation must be 2–6 letters or digits', [{ field: 'abbr', message: '2–6 letters or digits' }]);
   return c + a;
 }
 

@@ -5,6 +5,7 @@ import { allocateCode, formatTag, normaliseCode } from './codes.js';
 import { normalisePhone } from './duplicates.js';
 
 export * from './codes.js';
+export * from './directory.js';
 export { Supplier, SEGMENTS, type Segment, type SupplierDoc } from './model.js';
 
 export interface NewSupplier {

@@ -12,6 +12,7 @@ import { flushResponses, queueResponses, sideOf, step, type AwaitState, type Res
 
 const awaitSet = (st?: AwaitState) => (st?.awaiting ? { awaiting: st.awaiting, awaitingSince: st.since } : {});
 
+export * from './queries.js';
 export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, threadDay, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
 
 const log = getLogger('mirror');
@@ -59,7 +60,7 @@ function validate(m: InboundMessage): void {
   if (!m.sender?.wechatId) problems.push('sender.wechatId');
   if (!(MESSAGE_TYPES as readonly string[]).includes(m.type)) problems.push('type');
   if (!(m.ts instanceof Date) || Number.isNaN(m.ts.getTime())) problems.push('ts');
-  if (problems.length) throw new ValidationError(`inbound message invalid: ${problems.join(', ')}`, { puppetId: m.puppetId });
+  if (problems.length) throw new ValidationError(`inbound message invalid: ${problems.join(', ')}`, problems.map((p) => ({ field: p, message: `invalid (puppet message ${m.puppetId})` })));
 }
 
 /**

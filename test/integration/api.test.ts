@@ -135,7 +135,7 @@ describe('API: suppliers see and change only their own orders', function () {
     expect(r1.body.order.milestones[0]).to.deep.include({ status: 'done', actual: '2026-11-02' });
     expect(r1.body.order.next).to.deep.equal({ milestone: 'materials', planned: '2026-11-08' });
     const noReason = await agent.post(`/api/mp/orders/${o._id}/milestones/materials`).set('Authorization', `Bearer ${s.token}`).send({ planned: '2026-12-01' }).expect(400);
-    expect(noReason.body.error.details).to.deep.equal({ field: 'reason' });
+    expect(noReason.body.error.details).to.deep.equal([{ field: 'reason', message: 'a reason is required to move a planned date' }]);
     const r2 = await agent.post(`/api/mp/orders/${o._id}/milestones/materials`).set('Authorization', `Bearer ${s.token}`).send({ planned: '2026-12-01', reason: '原材料缺货' }).expect(200);
     expect(r2.body.order.milestones[1]).to.deep.include({ planned: '2026-12-01', reason: '原材料缺货', replanned: 1 });
     expect(r2.body.order.overdue).to.equal(false);

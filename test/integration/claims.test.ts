@@ -117,7 +117,7 @@ describe('claims: the transition table', function () {
           } else if (!who) {
             expect(err, what).to.be.instanceOf(ConflictError);
             expect(err!.message).to.equal(`a claim cannot go from ${from} to ${to}`);
-            expect((err!.details as { allowed: string[] }).allowed).to.have.members(Object.keys(TRANSITIONS[from]));
+            expect(err!.details).to.deep.equal([{ field: 'to', message: `allowed from ${from}: ${Object.keys(TRANSITIONS[from]).join(', ') || 'none'}` }]);
           } else {
             expect(err, what).to.be.instanceOf(ForbiddenError);
             expect(err!.message).to.equal(`only the ${who} moves a claim from ${from} to ${to}`);
@@ -380,7 +380,7 @@ describe('claims: API scoping, photos and validation', function () {
     const wrong = await agent.post(`/api/claims/${filed.body.id}/transitions`).set(auth).send({ to: 'settled' });
     expect(wrong.status).to.equal(409);
     expect(wrong.body.error.message).to.equal('a claim cannot go from supplier_answered to settled');
-    expect(wrong.body.error.details.allowed).to.have.members(['agreed', 'disputed', 'sent']);
+    expect(wrong.body.error.details).to.deep.equal([{ field: 'to', message: 'allowed from supplier_answered: agreed, disputed, sent' }]);
     expect((await agent.post(`/api/claims/${filed.body.id}/transitions`).set(auth).send({ to: 'disputed' })).status).to.equal(400); // no reason
     expect((await agent.post(`/api/claims/${filed.body.id}/transitions`).set(auth).send({ to: 'agreed' })).body.status).to.equal('agreed');
     const settled = await agent.post(`/api/claims/${filed.body.id}/transitions`).set(auth).send({ to: 'settled', settlement: { kind: 'replacement', note: '下批补发' } });

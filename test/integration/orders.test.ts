@@ -12,7 +12,7 @@ import { makeOrder, plannedChain } from '../support/api.js';
 const NOW = new Date('2026-11-24T09:00:00Z');
 const day = (s: string) => new Date(`${s}T00:00:00Z`);
 
-async function rejects(p: Promise<unknown>): Promise<{ code: string; message: string; details?: unknown }> {
+async function rejects(p: Promise<unknown>): Promise<{ code: string; message: string; details?: { field: string; message: string }[] }> {
   try {
     await p;
   } catch (err) {
@@ -29,7 +29,7 @@ describe('orders: create and read', function () {
     expect(o.next).to.deep.include({ milestone: 'confirmed', dueDay: '2026-11-30' });
     expect((await rejects(createOrder({ number: 'PO-1', supplierCode: s.code }, 'm'))).code).to.equal('conflict');
     expect((await rejects(createOrder({ number: 'PO-2', supplierCode: 'Z99' }, 'm'))).code).to.equal('validation_failed');
-    expect((await rejects(createOrder({ number: 'PO-3', supplierCode: s.code, managerId: '0'.repeat(24) }, 'm'))).details).to.deep.equal({ field: 'managerId' });
+    expect((await rejects(createOrder({ number: 'PO-3', supplierCode: s.code, managerId: '0'.repeat(24) }, 'm'))).details?.map((d) => d.field)).to.deep.equal(['managerId']);
     expect((await rejects(createOrder({ number: 'PO-4', supplierCode: s.code, managerId: 'nope' }, 'm'))).code).to.equal('validation_failed');
     expect(await Order.countDocuments({})).to.equal(1);
     expect((await orderHistory(String(o._id))).map((e) => e.kind)).to.deep.equal(['created']);
@@ -178,7 +178,7 @@ describe('orders: milestone updates write once', function () {
     expect(results.filter((r) => r.changed)).to.have.length(1);
     expect(results.every((r) => r.order.version === 1)).to.equal(true); // replays answer after the write
     const reused = await rejects(send('另一次'));
-    expect([reused.code, reused.details]).to.deep.equal(['conflict', { field: 'Idempotency-Key' }]);
+    expect([reused.code, reused.details?.map((d) => d.field)]).to.deep.equal(['conflict', ['Idempotency-Key']]);
     // The same key from another caller is another key.
     const theirs = await updateMilestone({ orderId: String(o._id), milestone: 'materials', note: '别人', by: 'supplier:other', idempotencyKey: 'key-00000001', now: NOW });
     expect(theirs.changed).to.equal(true);
@@ -189,7 +189,7 @@ describe('orders: milestone updates write once', function () {
     const s = await createSupplier({ name: '失败厂' });
     const o = await makeOrder(s.code);
     const noReason = await rejects(updateMilestone({ orderId: String(o._id), milestone: 'materials', planned: day('2026-12-20'), by: 'x', idempotencyKey: 'key-fail-0001', now: NOW }));
-    expect(noReason.details).to.deep.equal({ field: 'reason' });
+    expect(noReason.details?.map((d) => d.field)).to.deep.equal(['reason']);
     expect(await IdempotencyKey.countDocuments({})).to.equal(0);
     const fixed = await updateMilestone({ orderId: String(o._id), milestone: 'materials', planned: day('2026-12-20'), reason: '缺料', by: 'x', idempotencyKey: 'key-fail-0001', now: NOW });
     expect(fixed.changed).to.equal(true);
@@ -205,7 +205,7 @@ describe('orders: milestone updates write once', function () {
   it('refuses a future actual date, a closed order, an unknown milestone', async () => {
     const s = await createSupplier({ name: '规则厂' });
     const o = await makeOrder(s.code);
-    expect((await rejects(updateMilestone({ orderId: String(o._id), milestone: 'confirmed', done: true, actual: day('2026-11-25'), by: 'x', now: NOW }))).details).to.deep.equal({ field: 'actual' });
+    expect((await rejects(updateMilestone({ orderId: String(o._id), milestone: 'confirmed', done: true, actual: day('2026-11-25'), by: 'x', now: NOW }))).details?.map((d) => d.field)).to.deep.equal(['actual']);
     expect((await rejects(updateMilestone({ orderId: String(o._id), milestone: 'painting' as never, done: true, by: 'x', now: NOW }))).code).to.equal('validation_failed');
     await updateOrder(String(o._id), { status: 'closed' }, 'm', NOW);
     expect((await rejects(updateMilestone({ orderId: String(o._id), milestone: 'confirmed', done: true, by: 'x', now: NOW }))).code).to.equal('conflict');
@@ -247,7 +247,7 @@ describe('orders: overdue scans, customs, photos, history', function () {
     const o = await makeOrder(s.code);
     expect((await rejects(reportCustoms({ orderId: String(o._id), status: 'held', reason: '查验', by: 'x', now: NOW }))).code).to.equal('conflict');
     await updateMilestone({ orderId: String(o._id), milestone: 'shipped', done: true, by: 'x', now: NOW });
-    expect((await rejects(reportCustoms({ orderId: String(o._id), status: 'held', by: 'x', now: NOW }))).details).to.deep.equal({ field: 'reason' });
+    expect((await rejects(reportCustoms({ orderId: String(o._id), status: 'held', by: 'x', now: NOW }))).details?.map((d) => d.field)).to.deep.equal(['reason']);
     const held = { orderId: String(o._id), status: 'held' as const, reason: '海关查验', expectedDate: day('2026-12-05'), by: 'x', now: NOW };
     const [r1, r2] = await Promise.all([reportCustoms(held), reportCustoms(held)]);
     expect([r1.changed, r2.changed].sort()).to.deep.equal([false, true]);

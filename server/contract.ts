@@ -1,0 +1,212 @@
+// The response shapes of the API, written once: the route table declares them (OpenAPI, response
+// checks in tests), server/views.ts returns them (a drift is a type error), and the console
+// (server/console/web/src/api.ts) and the mini-program (miniprogram/lib/api.ts) import the types.
+import { z } from 'zod';
+
+const id = z.string().meta({ description: '24-character hex id' });
+const day = z.string().nullable().meta({ description: 'a calendar day YYYY-MM-DD' });
+const when = z.union([z.string(), z.date()]).meta({ description: 'ISO date-time' });
+
+export const orderSummary = z
+  .object({
+    id,
+    number: z.string(),
+    supplierCode: z.string(),
+    status: z.string(),
+    next: z.object({ milestone: z.string(), planned: day }).nullable(),
+    overdue: z.boolean(),
+    daysLate: z.number(),
+    customs: z.string(),
+  })
+  .meta({ id: 'OrderSummary' });
+
+export const milestoneView = z.object({
+  name: z.string(),
+  planned: day,
+  actual: day,
+  status: z.string(),
+  reason: z.string().nullable(),
+  note: z.string().nullable(),
+  replanned: z.number(),
+  photos: z.array(z.object({ id: z.string(), name: z.string().nullish(), size: z.number().nullish() })),
+});
+
+export const orderDetail = orderSummary
+  .extend({
+    managerId: id.nullable(),
+    incoterms: z.string().nullable(),
+    currency: z.string().nullish(),
+    lines: z.array(z.object({ item: z.string(), sku: z.string().nullable(), qty: z.number(), unit: z.string(), unitPrice: z.string(), currency: z.string() })),
+    milestones: z.array(milestoneView),
+    customsDetail: z.object({ status: z.string(), reason: z.string().nullable(), expectedDate: day }),
+    version: z.number().nullish(),
+    updatedAt: when.nullish(),
+  })
+  .meta({ id: 'OrderDetail' });
+
+export const orderWrite = z.object({ order: orderDetail, changed: z.boolean() }).meta({ id: 'OrderWrite' });
+
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), page: z.number(), hasMore: z.boolean() });
+export const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+export const messageView = z
+  .object({
+    id,
+    direction: z.string(),
+    senderName: z.string().nullable(),
+    senderKind: z.string().nullish(),
+    type: z.string(),
+    text: z.string().nullish(),
+    lang: z.string().nullable(),
+    media: z
+      .object({
+        name: z.string().nullable(),
+        mimeType: z.string().nullable(),
+        size: z.number().nullable(),
+        durationSec: z.number().nullable(),
+        url: z.string().nullable(),
+        title: z.string().nullable(),
+        width: z.number().nullable(),
+        height: z.number().nullable(),
+      })
+      .nullable(),
+    ts: when,
+    translations: z.record(z.string(), z.object({ text: z.string(), source: z.string().nullish() })),
+    translationStatus: z.string().nullish(),
+    flaggedBad: z.boolean(),
+    original: z.object({ text: z.string(), lang: z.string() }).nullable(),
+  })
+  .meta({ id: 'Message' });
+
+export const supplierView = z
+  .object({
+    id,
+    code: z.string(),
+    tag: z.string().nullable(),
+    name: z.string(),
+    nameEn: z.string().nullable(),
+    segment: z.string(),
+    region: z.string().nullable(),
+    province: z.string().nullable(),
+    timezone: z.string().nullish(),
+    managerId: id.nullable(),
+    possibleDuplicateOf: z.array(id),
+  })
+  .meta({ id: 'Supplier' });
+
+export const contactView = z
+  .object({ id, name: z.string(), role: z.string().nullable(), language: z.string().nullish(), timezone: z.string().nullish() })
+  .meta({ id: 'Contact' });
+
+export const threadView = z
+  .object({ id, key: z.string(), kind: z.string(), topic: z.string().nullable(), supplierId: id.nullable(), lastMessageAt: when.nullable(), messageCount: z.number().nullish() })
+  .meta({ id: 'Thread' });
+
+export const outboxView = z
+  .object({
+    id,
+    to: z.string(),
+    kind: z.string(),
+    text: z.string(),
+    original: z.object({ text: z.string(), lang: z.string().nullish() }).nullable(),
+    status: z.string(),
+    attempts: z.number().nullish(),
+    lastError: z.string().nullable(),
+    createdAt: when.nullish(),
+    notBefore: when.nullish(),
+    sentAt: when.nullable(),
+  })
+  .meta({ id: 'OutboxItem' });
+
+const fileView = z.object({ id: z.string(), name: z.string().nullish(), url: z.string().optional() });
+
+export const claimView = z
+  .object({
+    id,
+    number: z.string(),
+    orderId: id,
+    orderNumber: z.string(),
+    supplierCode: z.string(),
+    line: z.number().nullable(),
+    item: z.string().nullable(),
+    type: z.string(),
+    qty: z.number(),
+    amount: z.string().nullable(),
+    currency: z.string().nullable(),
+    description: z.string(),
+    descriptionZh: z.string().nullable().optional(),
+    translationStatus: z.string().optional(),
+    managerId: id.nullable().optional(),
+    photos: z.array(fileView),
+    supplierPhotos: z.array(fileView),
+    answerDue: day,
+    status: z.string(),
+    version: z.number().nullish(),
+    answer: z.object({ text: z.string().nullable(), decision: z.string(), photos: z.array(fileView), at: when.nullish() }).nullable(),
+    settlement: z.object({ kind: z.string(), amount: z.string().optional(), currency: z.string().nullish(), note: z.string().optional() }).nullable(),
+    history: z.array(z.object({ from: z.string().nullish(), to: z.string(), by: z.string(), at: when, reason: z.string().nullable() })),
+    createdAt: when.nullish(),
+  })
+  .meta({ id: 'Claim' });
+
+export const consoleUser = z
+  .object({ id, name: z.string(), login: z.string(), role: z.enum(['admin', 'head', 'manager']), language: z.string(), timezone: z.string(), seesAll: z.boolean() })
+  .meta({ id: 'ConsoleUser' });
+
+export const inboxItem = z
+  .object({
+    id,
+    key: z.string(),
+    kind: z.string(),
+    title: z.string(),
+    supplier: z.object({ id, code: z.string(), name: z.string(), segment: z.string() }).nullable(),
+    lastMessageAt: when.nullable(),
+    messageCount: z.number(),
+    unread: z.number(),
+    needsReply: z.boolean(),
+  })
+  .meta({ id: 'InboxItem' });
+
+export const supplierCard = z
+  .object({
+    id,
+    code: z.string(),
+    tag: z.string().nullable(),
+    name: z.string(),
+    nameEn: z.string().nullable(),
+    segment: z.string(),
+    timezone: z.string(),
+    manager: z.object({ id, name: z.string() }).nullable(),
+    contacts: z.array(z.object({ id, name: z.string(), role: z.string().nullable(), timezone: z.string(), language: z.string() })),
+    lastContactAt: when.nullable(),
+    openOrders: z.array(orderSummary),
+  })
+  .meta({ id: 'SupplierCard' });
+
+export const scorecard = z
+  .object({
+    supplierId: z.string().optional(),
+    period: z.string(),
+    score: z.number().nullable(),
+    class: z.string().nullable(),
+    trend: z.number().nullable(),
+    reasons: z.array(z.string()),
+    kpis: z.record(z.string(), z.unknown()),
+  })
+  .loose()
+  .meta({ id: 'Scorecard' });
+
+export const bindingCode = z.object({ code: z.string(), expiresAt: when }).loose().meta({ id: 'BindingCode' });
+
+export type OrderSummary = z.infer<typeof orderSummary>;
+export type OrderDetail = z.infer<typeof orderDetail>;
+export type MessageView = z.infer<typeof messageView>;
+export type SupplierView = z.infer<typeof supplierView>;
+export type ContactView = z.infer<typeof contactView>;
+export type ThreadView = z.infer<typeof threadView>;
+export type OutboxView = z.infer<typeof outboxView>;
+export type ClaimView = z.infer<typeof claimView>;
+export type ConsoleUserView = z.infer<typeof consoleUser>;
+export type InboxItemView = z.infer<typeof inboxItem>;
+export type SupplierCardView = z.infer<typeof supplierCard>;
+export type ScorecardView = z.infer<typeof scorecard>;

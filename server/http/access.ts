@@ -1,0 +1,78 @@
+// The access check a route's `access` declares: who the caller is (mini-program bearer token,
+// manager bearer token, or the web console's session cookie with its CSRF header on writes) and
+// whether that kind of caller may call the route. What the caller may *see* is shared/access.
+import type { Context, Middleware, Next } from 'koa';
+import { managerViewer, type ManagerViewer } from '../../shared/access/index.js';
+import { cachedManager, verifyToken, type Principal } from '../../shared/auth/index.js';
+import type { Config } from '../../shared/config/index.js';
+import { ForbiddenError, UnauthorizedError } from '../../shared/errors/index.js';
+import { sessionOf, type ConsoleUser } from '../../shared/managers/accounts.js';
+import type { Access } from './route.js';
+
+export const SESSION_COOKIE = 'gendan_sid';
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+export interface AppState {
+  requestId: string;
+  viewer?: ManagerViewer | { kind: 'supplier'; supplierId: string; openid: string };
+  principal?: Extract<Principal, { role: 'supplier' }>;
+  /** Set when the manager came through the console (cookie session). */
+  console?: ConsoleUser;
+}
+
+function bearer(ctx: Context): string {
+  const h = ctx.get('Authorization');
+  const m = /^Bearer ([\w.-]{10,4096})$/.exec(h);
+  if (!m) throw new UnauthorizedError('missing or malformed Authorization header');
+  return m[1]!;
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The console session of a request (cookie), CSRF-checked on state-changing methods. */
+export async function consoleSession(ctx: Context): Promise<ConsoleUser | undefined> {
+  const token = ctx.cookies.get(SESSION_COOKIE);
+  if (!token) return undefined;
+  const s = await sessionOf(token);
+  if (!s) return undefined;
+  if (!SAFE.has(ctx.method) && ctx.get(CSRF_HEADER) !== s.csrf) throw new ForbiddenError('missing or wrong CSRF token: reload the console');
+  return s.user;
+}
+
+async function managerOf(config: Config, ctx: Context): Promise<ManagerViewer> {
+  if (!ctx.get('Authorization')) {
+    const user = await consoleSession(ctx);
+    if (!user) throw new UnauthorizedError('sign in first');
+    ctx.state.console = user;
+    return { kind: 'manager', id: user.id, role: user.role, seesAll: user.seesAll, language: user.language, via: 'console' };
+  }
+  const p = await verifyToken(config, bearer(ctx));
+  if (p.role !== 'manager' && p.role !== 'admin') throw new ForbiddenError('manager token required');
+  const m = await cachedManager(p.managerId);
+  if (!m) throw new UnauthorizedError('token revoked');
+  return managerViewer(m, 'token');
+}
+
+/** The middleware that enforces one kind of access and puts the caller in `ctx.state`. */
+export function accessCheck(config: Config, access: Access): Middleware {
+  if (access === 'public') return (_ctx, next) => next();
+  if (access === 'supplier' || access === 'supplierLogin') {
+    return async (ctx: Context, next: Next) => {
+      const p = await verifyToken(config, bearer(ctx));
+      if (p.role !== 'supplier') throw new ForbiddenError('supplier token required');
+      ctx.state.principal = p;
+      if (access === 'supplier') {
+        if (!p.supplierId) throw new ForbiddenError('bind this WeChat user to a supplier first');
+        ctx.state.viewer = { kind: 'supplier', supplierId: p.supplierId, openid: p.openid };
+      }
+      await next();
+    };
+  }
+  return async (ctx: Context, next: Next) => {
+    const v = await managerOf(config, ctx);
+    if (access === 'admin' && v.role !== 'admin') throw new ForbiddenError('admin only');
+    if (access === 'head' && v.role !== 'admin' && v.role !== 'head') throw new ForbiddenError('head of purchasing or admin only');
+    ctx.state.viewer = v;
+    await next();
+  };
+}

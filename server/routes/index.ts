@@ -1,0 +1,35 @@
+// The route table: every HTTP route of the API, each declared once (server/http/route.ts).
+import { z } from 'zod';
+import { dbHealthy, getBotHealth } from '../../shared/health/index.js';
+import { consoleRoutes } from '../console/api.js';
+import { Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
+import { claimRoutes } from './claims.js';
+import { managerRoutes } from './manager.js';
+import { mpRoutes } from './mp.js';
+import { performanceRoutes } from './performance.js';
+import { reportRoutes } from './reports.js';
+
+export function baseRoutes({ config }: RouteDeps, openApi: () => unknown): AnyRoute[] {
+  const health = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['up', 'down']), bot: z.object({ state: z.string() }).loose() });
+  return [
+    route({
+      method: 'get', path: '/healthz', tag: 'health', access: 'public', summary: 'Database and bot state',
+      responses: { 200: { description: 'Healthy', schema: health }, 503: { description: 'The database is down', schema: health } },
+      handle: async () => {
+        const db = await dbHealthy();
+        const bot = db ? await getBotHealth(config.bot.name).catch(() => undefined) : undefined;
+        return new Reply(db ? 200 : 503, { status: db ? 'ok' : 'degraded', db: db ? 'up' : 'down', bot: bot ?? { state: 'unknown' } });
+      },
+    }),
+    route({
+      method: 'get', path: '/openapi.json', tag: 'health', access: 'public', summary: 'This document',
+      responses: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },
+      handle: async () => openApi(),
+    }),
+  ];
+}
+
+/** Every route of the app, in the order they are matched. */
+export function routeTable(deps: RouteDeps, openApi: () => unknown): AnyRoute[] {
+  return [...baseRoutes(deps, openApi), ...consoleRoutes(deps), ...claimRoutes(deps), ...mpRoutes(deps), ...performanceRoutes(deps), ...reportRoutes(deps), ...managerRoutes(deps)];
+}

@@ -1,0 +1,23 @@
+// The outbox as a manager sees it in the console: notices to suppliers they may see, and their
+// own; everything for those who see all.
+import { Types } from 'mongoose';
+import { visibleSupplierIds, type ManagerViewer } from '../access/index.js';
+import { NotFoundError } from '../errors/index.js';
+import { Notice, type NoticeDoc, type NoticeStatus } from './model.js';
+
+function visibleTo(v: ManagerViewer, supplierIds: Set<string> | undefined) {
+  return (n: NoticeDoc) =>
+    !supplierIds || (n.recipient?.kind === 'supplier' ? Boolean(n.recipient.id && supplierIds.has(n.recipient.id)) : n.recipient?.id === v.id);
+}
+
+export async function noticesFor(v: ManagerViewer, status: NoticeStatus, limit = 200): Promise<NoticeDoc[]> {
+  const ids = await visibleSupplierIds(v);
+  const items = await Notice.find({ status }).sort({ createdAt: -1 }).limit(ids ? limit * 5 : limit).lean<NoticeDoc[]>();
+  return items.filter(visibleTo(v, ids)).slice(0, limit);
+}
+
+export async function noticeFor(v: ManagerViewer, id: string): Promise<NoticeDoc> {
+  const n = Types.ObjectId.isValid(id) ? await Notice.findOne({ _id: new Types.ObjectId(id) }).lean<NoticeDoc>() : null;
+  if (!n || !visibleTo(v, await visibleSupplierIds(v))(n)) throw new NotFoundError('no such notice');
+  return n;
+}

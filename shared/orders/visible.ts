@@ -1,0 +1,33 @@
+// Orders as a viewer may reach them (shared/access): by id, listed, overdue.
+import { assertVisible, canSeeSupplier, visibleSupplierIds, type Viewer } from '../access/index.js';
+import { NotFoundError } from '../errors/index.js';
+import { normaliseCode } from '../suppliers/codes.js';
+import { Supplier, type SupplierDoc } from '../suppliers/model.js';
+import type { OrderDoc } from './model.js';
+import { getOrder, listOrders, listOverdue, type Page } from './index.js';
+
+/** The order, when the viewer may see its supplier; otherwise "not found". */
+export async function orderFor(v: Viewer, id: string): Promise<OrderDoc> {
+  const o = await getOrder(id, v.kind === 'supplier' ? { supplierId: v.supplierId } : {});
+  if (v.kind === 'manager' && String(o.managerId ?? '') === v.id) return o; // their own order
+  return assertVisible(v, o, 'order not found');
+}
+
+/**
+ * Orders of one supplier (when visible), or, without a supplier, those the viewer sees: all for
+ * "sees all" (or only their own with `mine`), their own orders otherwise.
+ */
+export async function ordersFor(v: Viewer & { kind: 'manager' }, f: { supplierCode?: string; status?: 'open' | 'closed'; mine?: boolean }, page = 1): Promise<Page<OrderDoc>> {
+  let mine = f.mine;
+  if (f.supplierCode) {
+    const s = await Supplier.findOne({ code: normaliseCode(f.supplierCode) }, { _id: 1 }).lean<SupplierDoc>();
+    if (!s || !(await canSeeSupplier(v, s._id))) throw new NotFoundError(`no supplier with code ${normaliseCode(f.supplierCode)}`);
+  } else if (!v.seesAll) mine = true;
+  return listOrders({ supplierCode: f.supplierCode ? normaliseCode(f.supplierCode) : undefined, status: f.status, managerId: mine ? v.id : undefined }, page);
+}
+
+export async function overdueFor(v: Viewer & { kind: 'manager' }, now: Date, mine?: boolean): Promise<OrderDoc[]> {
+  const items = await listOverdue(now, { managerId: mine ? v.id : undefined });
+  const visible = await visibleSupplierIds(v);
+  return visible ? items.filter((o) => visible.has(String(o.supplierId)) || String(o.managerId ?? '') === v.id) : items;
+}

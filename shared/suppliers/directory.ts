@@ -1,0 +1,73 @@
+// Suppliers as callers find them: by code (plain, tagged "D12 AUGI"), listed for a viewer,
+// their contacts, and who is responsible for them (one rule for the console, the API and
+// the `/assign` command).
+import { Types } from 'mongoose';
+import { assertVisible, supplierFilter, type Viewer } from '../access/index.js';
+import { NotFoundError, ValidationError } from '../errors/index.js';
+import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Contact, type ContactDoc } from '../threads/model.js';
+import { normaliseCode } from './codes.js';
+import { Supplier, type Segment, type SupplierDoc } from './model.js';
+
+/** The supplier a code names, when the viewer may see it; otherwise "not found". */
+export async function supplierFor(v: Viewer, code: string): Promise<SupplierDoc> {
+  const s = await Supplier.findOne({ code: normaliseCode(code) }).lean<SupplierDoc>();
+  return assertVisible(v, s ? { ...s, supplierId: s._id } : null, `no supplier with code ${normaliseCode(code)}`);
+}
+
+/** Suppliers the viewer may see, by code, 100 a page (merged ones left out). */
+export async function listSuppliers(v: Viewer, f: { segment?: Segment; page?: number }, size = 100): Promise<{ items: SupplierDoc[]; page: number; hasMore: boolean }> {
+  const page = f.page ?? 1;
+  const scope = await supplierFilter(v, '_id');
+  const items = await Supplier.find({ ...scope, ...(f.segment ? { segment: f.segment } : {}), mergedInto: { $exists: false } })
+    .sort({ code: 1 })
+    .skip((page - 1) * size)
+    .limit(size + 1)
+    .lean<SupplierDoc[]>();
+  return { items: items.slice(0, size), page, hasMore: items.length > size };
+}
+
+export async function supplierContacts(supplierId: Types.ObjectId | string): Promise<ContactDoc[]> {
+  return Contact.find({ supplierId: new Types.ObjectId(String(supplierId)) }).lean<ContactDoc[]>();
+}
+
+/** The active manager whose name is given (case-insensitive), for `/assign <code> <name>`. */
+export async function findActiveManagerByName(name: string): Promise<ManagerDoc | null> {
+  const re = new RegExp(`^${name.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i');
+  return Manager.findOne({ name: re, active: { $ne: false } }).lean<ManagerDoc>();
+}
+
+export interface Routing {
+  /** Responsible manager; null removes. */
+  managerId?: string | null;
+  /** Backup (gets escalations); null removes. */
+  backupManagerId?: string | null;
+}
+
+/**
+ * Set who is responsible for a supplier (and who backs them up): both must be active managers,
+ * and the backup another person than the responsible one.
+ */
+export async function setRouting(supplierId: Types.ObjectId | string, r: Routing): Promise<{ managerId: string | null; backupManagerId: string | null }> {
+  const id = new Types.ObjectId(String(supplierId));
+  for (const k of ['managerId', 'backupManagerId'] as const) {
+    const m = r[k];
+    if (m && !(Types.ObjectId.isValid(m) && (await Manager.exists({ _id: new Types.ObjectId(m), active: { $ne: false } })))) throw new ValidationError(`no active manager ${m}`, [{ field: k, message: 'unknown or inactive manager' }]);
+  }
+  const current = await Supplier.findOne({ _id: id }, { managerId: 1, backupManagerId: 1 }).lean<SupplierDoc>();
+  if (!current) throw new NotFoundError('no such supplier');
+  const next = {
+    managerId: r.managerId === undefined ? (current.managerId ? String(current.managerId) : null) : r.managerId,
+    backupManagerId: r.backupManagerId === undefined ? (current.backupManagerId ? String(current.backupManagerId) : null) : r.backupManagerId,
+  };
+  if (next.managerId && next.managerId === next.backupManagerId) throw new ValidationError('the backup must be another manager', [{ field: 'backupManagerId', message: 'same as the responsible manager' }]);
+  const set: Record<string, Types.ObjectId> = {};
+  const unset: Record<string, 1> = {};
+  for (const k of ['managerId', 'backupManagerId'] as const) {
+    if (r[k] === undefined) continue;
+    if (r[k] === null) unset[k] = 1;
+    else set[k] = new Types.ObjectId(r[k]!);
+  }
+  if (Object.keys(set).length || Object.keys(unset).length) await Supplier.updateOne({ _id: id }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+  return next;
+}
