@@ -5,6 +5,7 @@ import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { visibleSupplierIds } from '../../shared/access/index.js';
 import { ValidationError } from '../../shared/errors/index.js';
 import { CURRENCIES, importRatesCsv, listRates, setRate } from '../../shared/money/index.js';
 import { compareSuppliers, itemKeyOf, priceHistory } from '../../shared/prices/index.js';
@@ -100,7 +101,7 @@ export function reportRoutes({ clock }: RouteDeps): AnyRoute[] {
         const q = req.query;
         if (!q.item && !q.sku) throw new ValidationError('item or sku is required', [{ field: 'item', message: 'required' }]);
         const key = itemKeyOf({ item: q.item ?? '', sku: q.sku });
-        return { itemKey: key, items: await priceHistory(key, q.supplier ? normaliseCode(q.supplier) : undefined) };
+        return { itemKey: key, items: await priceHistory(key, q.supplier ? normaliseCode(q.supplier) : undefined, await visibleSupplierIds(managerOf(req))) };
       },
     }),
     route({
@@ -111,7 +112,7 @@ export function reportRoutes({ clock }: RouteDeps): AnyRoute[] {
         const q = req.query;
         if (!q.item && !q.sku) throw new ValidationError('item or sku is required', [{ field: 'item', message: 'required' }]);
         const key = itemKeyOf({ item: q.item ?? '', sku: q.sku });
-        return { itemKey: key, currency: q.currency, items: await compareSuppliers(key, q.currency) };
+        return { itemKey: key, currency: q.currency, items: await compareSuppliers(key, q.currency, await visibleSupplierIds(managerOf(req))) };
       },
     }),
   ];

@@ -133,9 +133,10 @@ export interface PriceHistoryRow {
 const pctChange = (a: string, b: string) => new Decimal(a).minus(b).div(b).times(100).toDecimalPlaces(1).toString();
 
 /** An item's prices over time (optionally of one supplier), oldest first, with changes. */
-export async function priceHistory(itemKey: string, supplierCode?: string): Promise<PriceHistoryRow[]> {
+/** `visible`: the supplier ids the reader may see (shared/access); undefined = all. */
+export async function priceHistory(itemKey: string, supplierCode?: string, visible?: Set<string>): Promise<PriceHistoryRow[]> {
   const all = (await PricePoint.find({ itemKey }).lean<PricePointDoc[]>())
-    .filter((p) => !supplierCode || p.supplierCode === supplierCode)
+    .filter((p) => (!supplierCode || p.supplierCode === supplierCode) && (!visible || visible.has(String(p.supplierId))))
     .sort((a, b) => a.day.localeCompare(b.day) || String(a._id).localeCompare(String(b._id)));
   return all.map((p, i) => {
     const before = all.slice(0, i).filter((q) => q.supplierCode === p.supplierCode && q.currency === p.currency);
@@ -157,8 +158,8 @@ export async function priceHistory(itemKey: string, supplierCode?: string): Prom
 }
 
 /** Each supplier's latest price for the item, converted to `currency` at that order's date. */
-export async function compareSuppliers(itemKey: string, currency: string) {
-  const all = await PricePoint.find({ itemKey }).lean<PricePointDoc[]>();
+export async function compareSuppliers(itemKey: string, currency: string, visible?: Set<string>) {
+  const all = (await PricePoint.find({ itemKey }).lean<PricePointDoc[]>()).filter((p) => !visible || visible.has(String(p.supplierId)));
   const latest = new Map<string, PricePointDoc>();
   for (const p of all.sort((a, b) => a.day.localeCompare(b.day))) latest.set(p.supplierCode, p);
   const rows = [];
