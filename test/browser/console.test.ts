@@ -222,6 +222,12 @@ describe('web console in a browser', function () {
     await page.getByTestId('inbox-row').first().waitFor();
     expect(await page.getByTestId('inbox-row').count()).to.equal(2);
     expect(await page.getByTestId('unread').count()).to.equal(2);
+    // The Chinese on screen comes from the console's own web font (no system CJK font needed).
+    const cjkFaces = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === 'Noto Sans SC Variable' && f.status === 'loaded').length;
+    });
+    expect(cjkFaces, 'Noto Sans SC faces loaded').to.be.greaterThan(0);
     if (process.env.SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/inbox.png' });
 
     await page.getByTestId('inbox-row').last().click(); // the older thread: supplier 0
