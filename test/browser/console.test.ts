@@ -99,6 +99,9 @@ describe('web console in a browser', function () {
     await page.getByTestId('inbox').waitFor();
     expect(await page.getByTestId('nav-inbox').textContent(), 'remembered after reload').to.equal('消息');
     await page.getByTestId('sign-out').click();
+    // Signed out for real before navigating: a reload that cancels the sign-out request would
+    // keep ivan's session and show his inbox instead of the sign-in form (seen under load).
+    await page.getByTestId('login').waitFor();
     await signIn();
     await page.getByTestId('inbox').waitFor();
     expect(await page.getByTestId('nav-inbox').textContent(), "the admin's own language, not ivan's choice").to.equal('Inbox');
