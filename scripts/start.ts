@@ -117,7 +117,8 @@ async function main() {
     resolveWithinDays: config.performance.resolveWithinDays,
   });
   configurePrices({ jumpPct: config.performance.priceJumpPct });
-  configureReports({ pdfCjkFont: config.reports.pdfCjkFont });
+  const pdfFontProblem = configureReports({ pdfCjkFont: config.reports.pdfCjkFont });
+  if (pdfFontProblem) log.warn(pdfFontProblem);
   if (db.embedded) {
     log.info({ dataDir: db.embedded.dataDir, uri: db.uri }, `embedded database serving; data lives in ${db.embedded.dataDir}`);
     if (roles.size === 1 && roles.has('db')) {

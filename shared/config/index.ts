@@ -79,7 +79,7 @@ const schema = z
     RESOLVE_WITHIN_DAYS: z.coerce.number().int().min(0).max(90).default(3),
     // Price history: alert the manager when a line's unit price rises more than this (percent)
     PRICE_JUMP_PCT: z.coerce.number().min(0).max(1000).default(10),
-    // CJK font embedded in PDF reports (default: Debian's fonts-noto-cjk)
+    // CJK font embedded in PDF reports (default: Noto Sans SC from the npm package @embedpdf/fonts-sc)
     PDF_CJK_FONT: z.string().optional(),
   });
 

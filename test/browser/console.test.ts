@@ -1,15 +1,14 @@
-// The web console in a real browser (playwright-core driving Debian's chromium) against the real
-// server, bot (mock puppet), translation fake and database: sign in, read a thread with its
-// translation, correct it, reply (the mock puppet receives the Chinese), see the status turn
-// sent, and a new supplier message appear live. SCREENSHOTS=1 writes docs/screenshots/*.png.
-import { existsSync } from 'node:fs';
+// The web console in a real browser (playwright-core driving the npm Chromium of
+// test/support/chromium.ts, or CHROMIUM_PATH's) against the real server, bot (mock puppet),
+// translation fake and database: sign in, read a thread with its translation, correct it, reply
+// (the mock puppet receives the Chinese), see the status turn sent, and a new supplier message
+// appear live. SCREENSHOTS=1 writes docs/screenshots/*.png.
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Message } from '../../shared/threads/index.js';
 import { waitForMessages, withTimeout, until } from '../support/bot.js';
+import { launchChromium } from '../support/chromium.js';
 import { ADMIN, startConsoleRig, supplierSays, type ConsoleRig } from '../support/console.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('web console in a browser', function () {
   this.timeout(120_000);
@@ -19,8 +18,8 @@ describe('web console in a browser', function () {
   let pageErrors: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
-    browser = await withTimeout(chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] }), 30_000, 'chromium launch');
+    this.timeout(180_000); // the first run unpacks the npm Chromium (a few seconds)
+    browser = await withTimeout(launchChromium(), 150_000, 'chromium launch');
   });
   after(async () => {
     await withTimeout(browser?.close() ?? Promise.resolve(), 15_000, 'chromium close').catch(() => undefined);
@@ -100,6 +99,9 @@ describe('web console in a browser', function () {
     await page.getByTestId('inbox').waitFor();
     expect(await page.getByTestId('nav-inbox').textContent(), 'remembered after reload').to.equal('消息');
     await page.getByTestId('sign-out').click();
+    // Signed out for real before navigating: a reload that cancels the sign-out request would
+    // keep ivan's session and show his inbox instead of the sign-in form (seen under load).
+    await page.getByTestId('login').waitFor();
     await signIn();
     await page.getByTestId('inbox').waitFor();
     expect(await page.getByTestId('nav-inbox').textContent(), "the admin's own language, not ivan's choice").to.equal('Inbox');
@@ -223,6 +225,12 @@ describe('web console in a browser', function () {
     await page.getByTestId('inbox-row').first().waitFor();
     expect(await page.getByTestId('inbox-row').count()).to.equal(2);
     expect(await page.getByTestId('unread').count()).to.equal(2);
+    // The Chinese on screen comes from the console's own web font (no system CJK font needed).
+    const cjkFaces = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === 'Noto Sans SC Variable' && f.status === 'loaded').length;
+    });
+    expect(cjkFaces, 'Noto Sans SC faces loaded').to.be.greaterThan(0);
     if (process.env.SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/inbox.png' });
 
     await page.getByTestId('inbox-row').last().click(); // the older thread: supplier 0

@@ -1,9 +1,8 @@
 // Currencies, price history and reports on the real database: rates applied per order date,
 // exact decimal sums, price history with the jump alert, every export opened back (CSV parsed,
-// XLSX read with exceljs, PDF text extracted with pdftotext), the weekly report sent once per
+// XLSX read with exceljs, PDF text extracted with pdfjs-dist), the weekly report sent once per
 // manager as a file through the bot.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -17,12 +16,14 @@ import { createDeliveryWorker, Notice, NoticeFile } from '../../shared/notices/i
 import { createOrder, Order, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
 import { compareSuppliers, itemKeyOf, priceHistory, PricePoint, syncPricePoints } from '../../shared/prices/index.js';
 import { buildReport, periodRange } from '../../shared/reports/index.js';
-import { writeCsv, writePdf, writeXlsx } from '../../shared/reports/export.js';
+import { configureReports, writeCsv, writePdf, writeXlsx } from '../../shared/reports/export.js';
+import { UnavailableError } from '../../shared/errors/index.js';
 import { sendWeeklyReports } from '../../shared/reports/weekly.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { Message } from '../../shared/threads/index.js';
 import { makeManager, plannedChain, testConfig } from '../support/api.js';
 import { startTestBot, waitForMessages } from '../support/bot.js';
+import { pdfText } from '../support/pdf.js';
 
 const today = () => new Date().toISOString().slice(0, 10);
 const shift = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -192,16 +193,42 @@ describe('reports: content and exports', function () {
     expect(figures.Orders).to.equal(3);
   });
 
-  it('PDF: Chinese supplier names come back out of pdftotext', async () => {
+  it('PDF: Chinese supplier names come back out of the PDF (bundled Noto Sans SC)', async () => {
     await seed();
     const path = join(dir, 'r.pdf');
     await writePdf(req(), path);
     expect(readFileSync(path).subarray(0, 5).toString()).to.equal('%PDF-');
-    const text = execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
+    const text = await pdfText(path);
     expect(text).to.include('东莞五金制品有限公司');
     expect(text).to.include('义乌小商品');
     expect(text).to.include('海关查验');
     expect(text).to.include('1000.50');
+  });
+
+  it('PDF: a missing or bad PDF_CJK_FONT is a 503 naming the variable, no file written', async () => {
+    await seed();
+    const notAFont = join(dir, 'not-a-font.otf');
+    writeFileSync(notAFont, 'plain text, not a font');
+    const config = testConfig();
+    const { token } = await makeManager(config, { name: 'Boss', role: 'admin' });
+    const agent = supertest(createApp({ config }).callback());
+    try {
+      for (const [font, why] of [[join(dir, 'missing.ttc'), /no such file/], [notAFont, /not a TrueType\/OpenType font/]] as const) {
+        configureReports({ pdfCjkFont: font });
+        const err = await writePdf(req(), join(dir, 'bad.pdf')).then(() => null, (e: Error) => e);
+        expect(err).to.be.instanceOf(UnavailableError);
+        expect(err!.message).to.include(`PDF_CJK_FONT=${font}`).and.match(why).and.match(/set PDF_CJK_FONT to a \.ttf\/\.otf\/\.ttc file/);
+        expect(existsSync(join(dir, 'bad.pdf'))).to.equal(false);
+        const res = await agent.get('/api/reports?format=pdf').set('Authorization', `Bearer ${token}`);
+        expect(res.status).to.equal(503);
+        expect(res.body.error.code).to.equal('unavailable');
+        expect(res.body.error.message).to.include('PDF_CJK_FONT');
+      }
+    } finally {
+      configureReports({});
+    }
+    await writePdf(req(), join(dir, 'good.pdf'));
+    expect(await pdfText(join(dir, 'good.pdf'))).to.include('东莞五金制品有限公司');
   });
 
   it('through the API: formats, a custom period, validation, rates import for admins only', async () => {
