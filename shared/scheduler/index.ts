@@ -56,7 +56,7 @@ export interface SchedulerOptions {
   stopTimeoutMs?: number;
   /** Only the bot process delivers notices: give it the delivery worker. */
   delivery?: DeliveryWorker;
-  /** How often Agenda looks for due jobs (ms; a number, not a string — DATABASE.md). */
+  /** How often Agenda looks for due jobs (ms; a number, not a string — docs/database.md). */
   processEvery?: number;
   name?: string;
 }
