@@ -13,8 +13,12 @@ export interface ReactionDeps {
   translation?: Pick<TranslationService, 'onMessageStored'>;
 }
 
-/** Register every reaction on `events`; returns the function that removes them again. */
+/**
+ * Register every reaction on `events`; returns the function that removes them again. Wiring a
+ * bus twice would count every KPI twice, so it throws instead.
+ */
 export function wireReactions(events: Events, deps: ReactionDeps = {}): () => void {
+  if (events.listeners('order.written').includes('performance.onOrderWritten')) throw new Error('reactions are wired on this bus already');
   const off = [
     // Supplier and manager KPIs follow orders and claims as they are written …
     events.on('order.written', kpis.onOrderWritten, 'performance.onOrderWritten'),

@@ -2,7 +2,7 @@
 // composition root wired them, never because a module was imported; a failing listener never
 // breaks a write; the mirror tells what it stored on the bus it is given.
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
@@ -11,6 +11,7 @@ import { createOrder, updateMilestone } from '../../shared/orders/index.js';
 import { SupplierKpi } from '../../shared/performance/index.js';
 import { PricePoint } from '../../shared/prices/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
+import { wireReactions } from '../../shared/reactions.js';
 import { createMirror, type InboundMessage } from '../../shared/threads/index.js';
 import { testDb } from '../support/db.js';
 
@@ -31,7 +32,7 @@ function everyModule(): string[] {
     }
   };
   walk('shared');
-  return [...out.sort(), 'server/index.ts', 'bot/index.ts'];
+  return [...out.sort(), ...['server/index.ts', 'bot/index.ts'].filter((p) => existsSync(p))];
 }
 
 /**
@@ -88,6 +89,13 @@ describe('domain events: reactions are wired in the composition root', function 
     expect(events.listeners('claim.written')).to.deep.equal(['performance.onClaimWritten']);
     expect(events.listeners('replies.timed')).to.deep.equal(['performance.onRepliesTimed']);
     expect(events.listeners('mirror.flushed')).to.deep.equal(['performance.onMirrorFlushed']);
+    // Wiring twice would count every KPI twice: refused.
+    expect(() => wireReactions(events)).to.throw(/wired on this bus already/);
+    const bus = createEvents();
+    const unwire = wireReactions(bus, { translation: { onMessageStored: () => undefined } });
+    expect(bus.listeners('message.stored')).to.deep.equal(['translation.onMessageStored']);
+    unwire();
+    expect(bus.listenerCount()).to.equal(0);
   });
 
   it('a failing listener is logged and skipped: the write stands and the other listeners still run', async () => {
