@@ -11,13 +11,13 @@ export interface Scope {
   supplierId?: Types.ObjectId | string;
 }
 
-
 export interface Page<T> {
   items: T[];
   page: number;
   size: number;
   hasMore: boolean;
 }
+
 export function scoped(id: string | Types.ObjectId, scope: Scope = {}) {
   if (!Types.ObjectId.isValid(id)) throw new NotFoundError('order not found');
   return { _id: new Types.ObjectId(String(id)), ...(scope.supplierId ? { supplierId: new Types.ObjectId(String(scope.supplierId)) } : {}) };
@@ -67,6 +67,8 @@ export async function ordersDueOn(day: string): Promise<OrderDoc[]> {
   // `next.dueDay` was filtered in the engine after reading every open order — measured).
   return Order.find({ dueDay: day, status: 'open' }).lean<OrderDoc[]>();
 }
+
+/** An order's change history, newest first (the last 200). */
 export async function orderHistory(id: string, scope: Scope = {}) {
   const order = await getOrder(id, scope);
   return OrderEvent.find({ orderId: order._id }).sort({ at: -1, _id: -1 }).limit(200).lean();

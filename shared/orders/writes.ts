@@ -25,6 +25,7 @@ export interface NewOrder {
   lines?: OrderLineInput[];
   planned?: Partial<Record<MilestoneName, Date>>;
 }
+
 async function assertManager(id: string): Promise<void> {
   if (!Types.ObjectId.isValid(id) || !(await Manager.exists({ _id: new Types.ObjectId(id) }))) {
     throw new ValidationError('no such manager', { field: 'managerId' });

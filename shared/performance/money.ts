@@ -1,4 +1,5 @@
 // Exact money arithmetic for KPI counters: amounts are kept as integers in 1/10,000 units.
+
 export const MONEY_SCALE = 10_000n;
 /** '12.5' → 125000n (1/10,000 units). Exact; throws on a malformed amount. */
 export function toUnits(amount: string): bigint {

@@ -8,11 +8,13 @@ import { Message, Thread, type Lang, type MessageDoc, type ThreadDoc } from '../
 import { detectLang } from './detect.js';
 import type { Engine, Unit, UnitResult } from './engine.js';
 import type { ProviderLang, TranslationProvider } from './providers.js';
-import type { TargetLang } from './service.js';
+
+type TargetLang = ProviderLang;
 
 export function createMessageTranslator(opts: { config: Config; engine: Engine; providers: TranslationProvider[]; clock: () => Date }) {
   const { config, providers, clock } = opts;
   const { translateUnits, usable } = opts.engine;
+
   // Languages of the managers in use (cached briefly), on top of MANAGER_LANGS: adding a
   // Russian-speaking manager makes supplier messages arrive in Russian too.
   let inUse: { at: number; langs: TargetLang[] } | undefined;
