@@ -5,7 +5,7 @@
 import type { ClaimDoc } from '../claims/model.js';
 import { getLogger } from '../log/index.js';
 import type { OrderDoc } from '../orders/model.js';
-import type { ResponseSample, Side } from '../threads/awaiting.js';
+import type { ResponseSample, Side } from '../threads/index.js';
 import type { MessageDoc, ThreadDoc } from '../threads/model.js';
 
 const log = getLogger('events');

@@ -11,9 +11,10 @@ export { DEFAULT_SETTINGS, configurePerformance, performanceSettings, type Perfo
 export { MONEY_SCALE, fromUnits, toUnits } from './money.js';
 export { claimContribution, onClaimWritten, onOrderWritten, orderContribution, type ClaimLike } from './kpis.js';
 // The reply-time machine lives with the threads (it is thread state); re-exported for callers here.
-export { sideOf, step, type AwaitState, type ResponseSample, type Side } from '../threads/awaiting.js';
+export { sideOf, step, type AwaitState, type ResponseSample, type Side } from '../threads/index.js';
 export { RESPONSE_FLUSH_MS, flushResponses, onMirrorFlushed, onRepliesTimed, queueResponses, recordResponses } from './responses.js';
 export { reconcileKpis } from './reconcile.js';
 export { THRESHOLDS, scorecardOf, supplierScorecard, type Scorecard } from './scorecard.js';
 export { decideProposal, proposeSegments, setSegment } from './segments.js';
 export { managerRanking, type ManagerRow } from './benchmarking.js';
+export { escalateUnanswered, unansweredText } from './routing.js';

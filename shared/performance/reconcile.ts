@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { Claim } from '../claims/model.js';
 import { Order, type OrderDoc } from '../orders/model.js';
 import { Supplier } from '../suppliers/model.js';
-import { sideOf, step, type AwaitState } from '../threads/awaiting.js';
+import { sideOf, step, type AwaitState } from '../threads/index.js';
 import { Message, Thread, type MessageDoc } from '../threads/model.js';
 import { claimContribution, orderContribution, type ClaimLike, type Contribution, type Counters, type OrderLike } from './kpis.js';
 import { ManagerKpi, SupplierKpi } from './model.js';

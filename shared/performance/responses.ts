@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { Supplier, type SupplierDoc } from '../suppliers/model.js';
-import type { ResponseSample } from '../threads/awaiting.js';
+import type { ResponseSample } from '../threads/index.js';
 import { periodOf, workingMinutes } from './hours.js';
 import { upsertInc } from './kpis.js';
 import { ManagerKpi, SupplierKpi } from './model.js';
