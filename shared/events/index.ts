@@ -1,7 +1,7 @@
 // Domain events: what happened, told to whoever the composition root wired to listen. The
 // domain that writes emits; reactions (KPIs, price history, translation) are listeners
 // registered by `wireReactions` (shared/reactions.ts) — never by importing a module. This file
-// imports types only, so every domain may depend on it without a cycle.
+// imports the logger and types only, so every domain may depend on it without a cycle.
 import type { ClaimDoc } from '../claims/model.js';
 import { getLogger } from '../log/index.js';
 import type { OrderDoc } from '../orders/model.js';
