@@ -21,7 +21,7 @@ async function load(coll: import('mongodb').Collection, from: number, to: number
 }
 
 async function vacuum(pgUrl: string | undefined) {
-  // GIN pending lists and stale statistics after a bulk load (DATABASE.md): what a nightly job does.
+  // GIN pending lists and stale statistics after a bulk load (docs/database.md): what a nightly job does.
   if (!pgUrl) return;
   const c = new pg.Client({ connectionString: pgUrl });
   await c.connect();

@@ -5,6 +5,8 @@ import mongoose from 'mongoose';
 import { loadConfig } from '../shared/config/index.js';
 import { createBot } from '../bot/index.js';
 import { createSandbox } from '../bot/sandbox.js';
+import { createEvents } from '../shared/events/index.js';
+import { wireReactions } from '../shared/reactions.js';
 import { createMirror } from '../shared/threads/index.js';
 import { pool, round, rssMb, startBenchDb, type Figures } from './support.js';
 
@@ -26,12 +28,14 @@ export default async function run(): Promise<Figures> {
     const sb = createSandbox();
     let stored = 0;
     let wake: (() => void) | undefined;
-    const mirror = createMirror({
-      onStored: () => {
-        stored++;
-        wake?.();
-      },
+    // The process's reactions (reply-time KPIs), plus a counter of stored messages.
+    const bus = createEvents();
+    wireReactions(bus);
+    bus.on('message.stored', () => {
+      stored++;
+      wake?.();
     });
+    const mirror = createMirror({ events: bus });
     const bot = createBot({ config: loadConfig({ BOT_NAME: 'bench-bot', LOG_LEVEL: 'warn' }), puppet: sb.puppet as never, mirror });
     await bot.start();
     sb.login();

@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { connectMongoose, ensureIndexes, startEmbedded, type EmbeddedDb } from '../shared/db/index.js';
 import '../shared/models.js';
+import { events } from '../shared/events/index.js';
+import { wireReactions } from '../shared/reactions.js';
+
+// Benchmarks measure the process as it runs: with its reactions (KPIs, price history) wired.
+wireReactions(events);
 
 export interface BenchDb {
   uri: string;

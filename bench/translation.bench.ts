@@ -3,6 +3,8 @@
 // (target >= 10), characters billed vs unique characters (target <= 1.05), and provider calls
 // for 1,000 repeats of known text (target 0).
 import { loadConfig } from '../shared/config/index.js';
+import { createEvents } from '../shared/events/index.js';
+import { wireReactions } from '../shared/reactions.js';
 import { createMirror, Message, type InboundMessage } from '../shared/threads/index.js';
 import { createTranslationService, protect } from '../shared/translation/index.js';
 import { startTmtFake } from '../test/fakes/tmt.js';
@@ -32,7 +34,9 @@ export default async function run(): Promise<Figures> {
       MANAGER_LANGS: 'en',
     });
     const svc = createTranslationService({ config });
-    const mirror = createMirror({ onStored: (m, t) => svc.onMessageStored(m, t) });
+    const bus = createEvents();
+    wireReactions(bus, { translation: svc });
+    const mirror = createMirror({ events: bus });
     const msg = (i: number, t: string): InboundMessage => ({
       puppetId: `b${i}-${t.length}-${Math.random()}`,
       chat: { kind: 'dm', id: `c${i % 50}` },

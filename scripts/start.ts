@@ -5,6 +5,8 @@ import { ConfigError, loadConfig, loadDotEnv, type Config } from '../shared/conf
 import { getLogger } from '../shared/log/index.js';
 import { EmbeddedDbError, ensureIndexes, openDatabase, type Database } from '../shared/db/index.js';
 import '../shared/models.js';
+import { events } from '../shared/events/index.js';
+import { wireReactions } from '../shared/reactions.js';
 import { isTTY } from '../shared/config/index.js';
 import { createBot, type Bot } from '../bot/index.js';
 import { commandListener } from '../bot/commands.js';
@@ -132,6 +134,9 @@ async function main() {
     translation = createTranslationService({ config });
     running.push({ name: 'translation', stop: () => translation!.stop() });
   }
+  // Every reaction (KPIs, price history, translation of stored messages) is wired here, once,
+  // before any role can write.
+  wireReactions(events, { translation });
 
   if (roles.has('server')) {
     await ensureConsoleAdmin(config);
@@ -150,7 +155,7 @@ async function main() {
     const stopBacklog = tr.startBacklog(60_000);
     running.push({ name: 'translation backlog', stop: async () => stopBacklog() });
     const sandbox = config.bot.sandbox ? createSandbox() : undefined;
-    const mirror = createMirror({ onStored: (m, t) => tr.onMessageStored(m, t) });
+    const mirror = createMirror({ events });
     let bot: Bot | undefined;
     const onCommand = commandListener({ translation: tr, messenger: () => bot!.messenger });
     bot = createBot({ config, puppet: sandbox?.puppet as never, mirror, onCommand });

@@ -11,6 +11,10 @@ before(async function () {
   this.timeout(120_000);
   await startTestDb();
   await import('../shared/models.js'); // register every model, so indexes exist before tests
+  // Like the composition root: the reactions on the process's bus (KPIs, price history).
+  const { events } = await import('../shared/events/index.js');
+  const { wireReactions } = await import('../shared/reactions.js');
+  wireReactions(events);
   await ensureIndexes();
 });
 

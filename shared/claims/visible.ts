@@ -2,7 +2,9 @@
 // supplier its own (never a draft).
 import { Types } from 'mongoose';
 import { assertVisible, supplierFilter, type Viewer } from '../access/index.js';
-import { getClaim, getClaimPhoto, listClaims, type Actor } from './index.js';
+import { getClaimPhoto } from './photos.js';
+import { getClaim, listClaims } from './reading.js';
+import type { Actor } from './rules.js';
 import type { ClaimDoc, ClaimFile, ClaimStatus } from './model.js';
 
 export const actorOf = (v: Viewer): Actor => (v.kind === 'supplier' ? { kind: 'supplier', supplierId: v.supplierId, openid: v.openid } : { kind: 'manager', id: v.id });

@@ -3,7 +3,7 @@
 // and (for supplier reminders) Chinese public holidays, retried with backoff, then failed and
 // visible.
 //
-// Once-only delivery (RELIABILITY 5–7, 20). WeChat has no idempotency key, so after a crash
+// Once-only delivery (docs/reliability.md 5–7, 20). WeChat has no idempotency key, so after a crash
 // between "claimed" and "recorded as sent" nobody can ask WeChat whether the text went out.
 // We choose AT MOST ONCE, and recover what is knowable:
 //   1. a claim is a guarded update (queued -> sending, owner, claim number) PLUS a unique insert

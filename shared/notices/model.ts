@@ -86,7 +86,7 @@ export const NoticeFile = mongoose.model('NoticeFile', noticeFileSchema);
 
 // One document per send attempt, inserted BEFORE the messenger is called. The unique insert is
 // the real once-only guarantee: it is exact on MongoDB and on the embedded engine even without
-// its one-request front (DATABASE.md: guarded updates gave 303 wins for 300 there, unique
+// its one-request front (docs/database.md: guarded updates gave 303 wins for 300 there, unique
 // inserts 300 of 300). Two workers that both believe they claimed a notice cannot both send.
 // Also the account's send log: a restarted worker reads the last minute from it (pacing).
 const noticeSendSchema = new Schema(

@@ -13,7 +13,7 @@
 // (IdempotencyKey, unique); the mini-program list a read model (OrderIndex + OrderIndexHead).
 import mongoose, { Schema, type Types } from 'mongoose';
 
-// The milestone chain of PRODUCT.md, in order.
+// The milestone chain of docs/product-rules.md ("Orders and milestones"), in order.
 export const MILESTONES = [
   'confirmed',
   'materials',

@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors/index.js';
 import { normaliseCode } from '../suppliers/codes.js';
 import { Supplier, type SupplierDoc } from '../suppliers/model.js';
 import type { OrderDoc } from './model.js';
-import { getOrder, listOrders, listOverdue, type Page } from './index.js';
+import { getOrder, listOrders, listOverdue, type Page } from './queries.js';
 
 /** The order, when the viewer may see its supplier; otherwise "not found". */
 export async function orderFor(v: Viewer, id: string): Promise<OrderDoc> {

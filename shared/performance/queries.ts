@@ -5,7 +5,7 @@ import { assertVisible, visibleSupplierIds, type Viewer } from '../access/index.
 import { NotFoundError } from '../errors/index.js';
 import { periodOf, previousPeriod } from './hours.js';
 import { SegmentChange, SegmentProposal, SupplierKpi, type SupplierKpiDoc } from './model.js';
-import { scorecardOf, type Scorecard } from './index.js';
+import { scorecardOf, type Scorecard } from './scorecard.js';
 
 /** Scorecards of the `months` months up to `until` (default: this month), oldest first. One query. */
 export async function scorecardHistory(supplierId: Types.ObjectId | string, months: number, until: string): Promise<Scorecard[]> {

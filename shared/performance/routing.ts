@@ -9,7 +9,7 @@ import { dmKey } from '../messenger.js';
 import { enqueueNotice } from '../notices/index.js';
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
 import { Message, Thread, threadDay, type MessageDoc, type ThreadDoc } from '../threads/model.js';
-import { performanceSettings } from './index.js';
+import { performanceSettings } from './settings.js';
 
 const log = getLogger('routing');
 

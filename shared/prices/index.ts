@@ -1,62 +1,20 @@
 // Price history: every PO line's unit price per item (SKU, else the normalised name) per
-// supplier over time, kept in step with the orders (orders write hook); changes since the
-// previous order and since a year ago; an alert to the order's manager when a price jumps
-// beyond PRICE_JUMP_PCT; suppliers compared for one item in one currency.
-import mongoose, { Schema, Types } from 'mongoose';
+// supplier over time, kept in step with the orders (the `order.written` listener at the end,
+// wired by shared/reactions.ts); changes since the previous order and since a year ago; an
+// alert to the order's manager when a price jumps beyond PRICE_JUMP_PCT; suppliers compared
+// for one item in one currency. The domain's only door (see CONTEXT.md).
+import type { Types } from 'mongoose';
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import { convert, Decimal, fmt } from '../money/index.js';
 import { enqueueNotice } from '../notices/index.js';
-import { orderWriteHooks, type OrderDoc } from '../orders/index.js';
+import type { OrderDoc } from '../orders/model.js';
+import { PricePoint, type PricePointDoc } from './model.js';
+
+export { PricePoint, type PricePointDoc } from './model.js';
 
 const log = getLogger('prices');
-
-const pointSchema = new Schema(
-  {
-    orderId: { type: Schema.Types.ObjectId, required: true },
-    line: { type: Number, required: true },
-    orderNumber: { type: String, required: true },
-    supplierId: { type: Schema.Types.ObjectId, required: true },
-    supplierCode: { type: String, required: true },
-    managerId: { type: Schema.Types.ObjectId },
-    itemKey: { type: String, required: true },
-    item: { type: String, required: true },
-    sku: { type: String },
-    day: { type: String, required: true }, // the order's date
-    qty: { type: Number, required: true },
-    unitPrice: { type: String, required: true },
-    currency: { type: String, required: true },
-    // Set when this price jumped against the supplier's previous one for the item.
-    jumpPct: { type: String },
-  },
-  { versionKey: false },
-);
-// Serves: one point per order line (upsert), and replacing an order's points.
-pointSchema.index({ orderId: 1, line: 1 }, { unique: true });
-// Serves: an item's history and the supplier comparison (`find({itemKey})`).
-pointSchema.index({ itemKey: 1 });
-// Serves: a supplier's price points (reports).
-pointSchema.index({ supplierId: 1 });
-export const PricePoint = mongoose.model('PricePoint', pointSchema);
-
-export interface PricePointDoc {
-  _id: Types.ObjectId;
-  orderId: Types.ObjectId;
-  line: number;
-  orderNumber: string;
-  supplierId: Types.ObjectId;
-  supplierCode: string;
-  managerId?: Types.ObjectId;
-  itemKey: string;
-  item: string;
-  sku?: string;
-  day: string;
-  qty: number;
-  unitPrice: string;
-  currency: string;
-  jumpPct?: string;
-}
 
 /** SKU when there is one, else the name folded (NFKC, case, spaces, punctuation). */
 export function itemKeyOf(l: { item: string; sku?: string | null }): string {
@@ -178,9 +136,8 @@ export async function compareSuppliers(itemKey: string, currency: string, visibl
   return rows.sort((a, b) => (a.converted && b.converted ? new Decimal(a.converted).cmp(b.converted) : a.converted ? -1 : 1));
 }
 
-// Order writes keep the points in step (registered when shared/models.ts loads this module).
-if (!orderWriteHooks.includes(onOrder)) orderWriteHooks.push(onOrder);
-async function onOrder(before: OrderDoc | null, after: OrderDoc, now: Date) {
+/** The `order.written` listener: keep the order's price points equal to its lines. */
+export async function onOrderWritten({ before, after, now }: { before: OrderDoc | null; after: OrderDoc; now: Date }): Promise<void> {
   if (before && JSON.stringify(before.lines ?? []) === JSON.stringify(after.lines ?? [])) return;
   const n = await syncPricePoints(after, !before, now);
   if (n) log.info({ order: after.number, alerts: n }, 'price jump alerts');

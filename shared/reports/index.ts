@@ -4,7 +4,8 @@
 // (a cursor; order rows stream straight into the export), so a report over 100k orders stays in
 // bounded memory. Exports: CSV (UTF-8 with BOM), XLSX (exceljs streaming writer), PDF (pdfkit
 // with an embedded CJK font).
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
+import { Claim } from '../claims/model.js';
 import { ValidationError } from '../errors/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { convert, Decimal, fmt, type Currency } from '../money/index.js';
@@ -181,20 +182,16 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
   }
   overdue.sort((a, b) => b.daysLate - a.daysLate);
 
-  // Claims (shared/claims), when that module is present: filed in the period.
-  let claims: ReportData['claims'] = null;
-  const Claim = mongoose.models.Claim;
-  if (Claim) {
-    const byCurrency = new Map<string, Decimal>();
-    let count = 0;
-    for await (const cl of Claim.find({}).lean().cursor() as AsyncIterable<{ createdAt?: Date; supplierId?: Types.ObjectId; managerId?: Types.ObjectId; amount?: string; currency?: string; status?: string }>) {
-      if (!inRange(cl.createdAt) || cl.status === 'draft') continue;
-      if (req.managerId && String(cl.managerId ?? suppliers.get(String(cl.supplierId))?.managerId ?? '') !== req.managerId) continue;
-      count++;
-      if (cl.amount && cl.currency) byCurrency.set(cl.currency, (byCurrency.get(cl.currency) ?? new Decimal(0)).plus(cl.amount));
-    }
-    claims = { count, byCurrency: Object.fromEntries([...byCurrency].map(([k, v]) => [k, fmt(v)])) };
+  // Claims filed in the period.
+  const byCurrency = new Map<string, Decimal>();
+  let claimCount = 0;
+  for await (const cl of Claim.find({}).lean().cursor() as AsyncIterable<{ createdAt?: Date; supplierId?: Types.ObjectId; managerId?: Types.ObjectId; amount?: string; currency?: string; status?: string }>) {
+    if (!inRange(cl.createdAt) || cl.status === 'draft') continue;
+    if (req.managerId && String(cl.managerId ?? suppliers.get(String(cl.supplierId))?.managerId ?? '') !== req.managerId) continue;
+    claimCount++;
+    if (cl.amount && cl.currency) byCurrency.set(cl.currency, (byCurrency.get(cl.currency) ?? new Decimal(0)).plus(cl.amount));
   }
+  const claims: ReportData['claims'] = { count: claimCount, byCurrency: Object.fromEntries([...byCurrency].map(([k, v]) => [k, fmt(v)])) };
 
   // Scorecards of the month the period ends in, for the suppliers with orders in it.
   const month = periodOf(new Date(toT - DAY));

@@ -9,8 +9,7 @@ import { pruneNotices, type DeliveryWorker } from '../notices/index.js';
 import { pruneAuthRecords } from '../auth/index.js';
 import { pruneSessions } from '../managers/accounts.js';
 import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js';
-import { proposeSegments, reconcileKpis } from '../performance/index.js';
-import { escalateUnanswered } from '../performance/routing.js';
+import { escalateUnanswered, proposeSegments, reconcileKpis } from '../performance/index.js';
 import { sendWeeklyReports } from '../reports/weekly.js';
 import { scanClaimReminders } from '../claims/index.js';
 import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment } from './rules.js';
@@ -56,7 +55,7 @@ export interface SchedulerOptions {
   stopTimeoutMs?: number;
   /** Only the bot process delivers notices: give it the delivery worker. */
   delivery?: DeliveryWorker;
-  /** How often Agenda looks for due jobs (ms; a number, not a string — DATABASE.md). */
+  /** How often Agenda looks for due jobs (ms; a number, not a string — docs/database.md). */
   processEvery?: number;
   name?: string;
 }

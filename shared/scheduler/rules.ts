@@ -1,4 +1,4 @@
-// The notice rules (PRODUCT.md "Notices"), as functions of an injected `now`: each scan is
+// The notice rules (docs/product-rules.md "Notices"), as functions of an injected `now`: each scan is
 // idempotent (notice keys carry the event and the day) and starts every query with an equality.
 import { Types } from 'mongoose';
 import { dmKey } from '../messenger.js';

@@ -1,4 +1,4 @@
-// Supplier codes (PRODUCT.md "Suppliers"): trade-fair contacts get the fair's letter plus the
+// Supplier codes (docs/product-rules.md "Suppliers"): trade-fair contacts get the fair's letter plus the
 // card's sequence (`A01`, `D12`) — never I or O, they read as 1 and 0; others a plain sequence
 // (`001`); once a supplier has orders a country + company abbreviation is added (`D12 AUGI`).
 import { ValidationError } from '../errors/index.js';

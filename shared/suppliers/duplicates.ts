@@ -1,4 +1,4 @@
-// Duplicate handling for new contacts (PRODUCT.md "Suppliers"): a new contact is checked
+// Duplicate handling for new contacts (docs/product-rules.md "Suppliers"): a new contact is checked
 // against known suppliers by WeChat id, phone and name + company before a supplier is created.
 // A WeChat id listed on a supplier is the same identity (linked); a phone or a name + company
 // match is only a *possible* duplicate: flagged for a person to decide, never merged silently.

@@ -1,5 +1,6 @@
 // The suppliers domain: codes, creation, lookup. Its only door.
 import { isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
+import { Order } from '../orders/model.js';
 import { Supplier, type Segment, type SupplierDoc } from './model.js';
 import { allocateCode, formatTag, normaliseCode } from './codes.js';
 import { normalisePhone } from './duplicates.js';
@@ -52,7 +53,6 @@ export { checkDuplicates, mergeSuppliers, normalisePhone, type ContactFacts, typ
  */
 export async function setSupplierTag(code: string, country: string, abbr: string): Promise<SupplierDoc> {
   const s = await getSupplierByCode(code);
-  const { Order } = await import('../orders/model.js');
   if (!(await Order.exists({ supplierId: s._id }))) throw new ValidationError(`${s.code} has no orders yet: the abbreviation is added once orders exist`);
   const tag = formatTag(country, abbr);
   await Supplier.updateOne({ _id: s._id }, { $set: { tag } });

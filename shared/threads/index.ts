@@ -8,12 +8,15 @@ import { Manager } from '../managers/model.js';
 import { checkDuplicates, createSupplier, normalisePhone, Supplier } from '../suppliers/index.js';
 import { Contact, Message, Thread, MESSAGE_TYPES, threadDay, type MessageDoc, type ThreadDoc } from './model.js';
 import { pulseSet } from '../live/index.js';
-import { flushResponses, queueResponses, sideOf, step, type AwaitState, type ResponseSample, type Side } from '../performance/index.js';
+import { events as defaultEvents, type Events, type TimedReply } from '../events/index.js';
+import { ScanState } from '../notices/model.js';
+import { sideOf, step, type AwaitState, type Side } from './awaiting.js';
 
 const awaitSet = (st?: AwaitState) => (st?.awaiting ? { awaiting: st.awaiting, awaitingSince: st.since } : {});
 
 export * from './queries.js';
 export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, threadDay, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
+export { sideOf, step, type AwaitState, type ResponseSample, type Side } from './awaiting.js';
 
 const log = getLogger('mirror');
 
@@ -99,13 +102,18 @@ export interface Mirror {
 }
 
 export interface MirrorOptions {
-  /** Called after a NEW message is stored (never for a replay); must not block storing. */
-  onStored?: (message: MessageDoc, thread: ThreadDoc) => void | Promise<void>;
+  /**
+   * Where the mirror tells what it stored: `message.stored` for each NEW message (never for a
+   * replay; never waited for), `replies.timed` with each counters flush, `mirror.flushed` on
+   * flush(). Default: the process's bus (shared/events), wired by the composition root.
+   */
+  events?: Events;
   /** Fair letter for suppliers created from new contacts (default: plain numbering). */
   fairLetter?: string;
 }
 
 export function createMirror(opts: MirrorOptions = {}): Mirror {
+  const events = opts.events ?? defaultEvents;
   const managers = new TtlCache<boolean>();
   const contacts = new TtlCache<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null }>();
   const threads = new TtlCache<ThreadDoc>();
@@ -218,10 +226,10 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     if (!c[last] || ts > c[last]) c[last] = ts;
     flushTimer ??= setTimeout(() => void flushCounters().catch((err) => log.warn({ err: (err as Error).message }, 'thread counters not flushed')), FLUSH_MS);
   }
-  /** Counters now, and the buffered reply times (tests, shutdown). */
+  /** Counters now, then whatever listeners buffered from them (reply times): tests, shutdown. */
   async function flush() {
     await flushCounters();
-    await flushResponses();
+    await events.emit('mirror.flushed', { now: new Date() });
   }
   async function flushCounters() {
     clearTimeout(flushTimer);
@@ -229,7 +237,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     const batch = [...counts.values()];
     counts.clear();
     // Replay what each thread said in this batch through the response machine.
-    const samples: { supplierId: string; sample: ResponseSample }[] = [];
+    const samples: TimedReply[] = [];
     const states = new Map<string, AwaitState>();
     for (const c of batch) {
       const k = String(c.id);
@@ -244,7 +252,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       awaitState.set(k, st);
       c.said = []; // consumed: a retry of this batch's counters must not replay them
     }
-    queueResponses(samples);
+    if (samples.length) await events.emit('replies.timed', { samples, now: new Date() });
     try {
       const now = new Date();
       await Promise.all(
@@ -322,12 +330,10 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       if (!prior) throw err;
       return { message: prior, created: false };
     }
-    countInThread(thread, m.ts, doc.direction, sideOf(doc));
-    if (opts.onStored) {
-      Promise.resolve()
-        .then(() => opts.onStored!(message, thread))
-        .catch((err) => log.error({ err, messageId: String(message._id) }, 'onStored hook failed'));
-    }
+    const side = sideOf(doc);
+    countInThread(thread, m.ts, doc.direction, side);
+    // Not awaited: storing never waits for its listeners (the bus logs each one's failure).
+    void events.emit('message.stored', { message, thread, side });
     return { message, created: true };
   }
 
@@ -432,7 +438,6 @@ export function createBufferedMirror(mirror: Mirror, opts: { max?: number; retry
  * messages were updated.
  */
 export async function backfillThreadDays(): Promise<number> {
-  const { ScanState } = await import('../notices/model.js');
   const done = await ScanState.findOne({ _id: 'backfill:message-td' }).lean();
   if (done) return 0;
   let n = 0;

@@ -93,7 +93,7 @@ export function createTmtProvider(cfg: Config['translation']['tmt'], opts: { tim
         chars += texts.reduce((n, t) => n + t.length, 0);
         try {
           // The newest SDK no longer has a TextTranslateBatch method; the generic request is
-          // signed and sent the same way (PROVIDERS.md, tried 2026-11-24).
+          // signed and sent the same way (docs/providers.md, tried 2026-11-24).
           const res = (await (client as unknown as { request(a: string, p: unknown): Promise<{ TargetTextList?: string[] }> }).request('TextTranslateBatch', {
             Source: from,
             Target: to,

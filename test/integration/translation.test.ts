@@ -1,7 +1,9 @@
 // Translation through the real SDKs against local fakes of TMT and OpenAI, on the real database.
 import { expect } from 'chai';
 import { loadConfig } from '../../shared/config/index.js';
+import { createEvents } from '../../shared/events/index.js';
 import { Alert } from '../../shared/health/index.js';
+import { wireReactions } from '../../shared/reactions.js';
 import { createMirror, Message, Thread, type InboundMessage } from '../../shared/threads/index.js';
 import {
   createOpenAiProvider, createTmtProvider, createTranslationService, TranslationMemory, type TranslationService,
@@ -33,8 +35,15 @@ function tmtConfig(fake: TmtFake, extra: Record<string, string> = {}) {
   });
 }
 
+/** A bus on which stored messages go to `svc` (as the composition root wires it). */
+function translating(svc: TranslationService) {
+  const bus = createEvents();
+  wireReactions(bus, { translation: svc });
+  return bus;
+}
+
 async function store(svc: TranslationService, texts: (string | InboundMessage)[]) {
-  const mirror = createMirror({ onStored: (m, t) => svc.onMessageStored(m, t) });
+  const mirror = createMirror({ events: translating(svc) });
   const out = [];
   for (const t of texts) out.push((await mirror.ingest(typeof t === 'string' ? inbound(t) : t)).message);
   await mirror.flush();
@@ -251,7 +260,7 @@ describe('translation: without a provider, and through OpenAI', function () {
     await svc.flush();
     expect(Object.keys((await Message.findOne({ _id: m!._id }).lean())!.translations as object).sort()).to.deep.equal(['en', 'ru']);
     await Thread.updateOne({ key: 'dm:sup-zhang' }, { $set: { targetLangs: ['ru'] } });
-    const mirror = createMirror({ onStored: (x) => svc.onMessageStored(x) });
+    const mirror = createMirror({ events: translating(svc) });
     const { message } = await mirror.ingest(inbound('样品后天寄出'));
     await svc.flush();
     expect(Object.keys((await Message.findOne({ _id: message._id }).lean())!.translations as object)).to.deep.equal(['ru']);

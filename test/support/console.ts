@@ -3,7 +3,9 @@
 // translation service against the TMT fake, and a delivery worker on the real clock.
 import supertest from 'supertest';
 import type { Config } from '../../shared/config/index.js';
+import { createEvents } from '../../shared/events/index.js';
 import { createLiveHub } from '../../shared/live/index.js';
+import { wireReactions } from '../../shared/reactions.js';
 import { createAccount, type ConsoleUser } from '../../shared/managers/accounts.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../../shared/notices/index.js';
 import { createMirror, Thread, type ThreadDoc } from '../../shared/threads/index.js';
@@ -39,7 +41,10 @@ export async function startConsoleRig(opts: { livePollMs?: number; delivery?: bo
     PORT: '0',
   });
   const translation = createTranslationService({ config, batchWindowMs: 20 });
-  const mirror = createMirror({ onStored: (m, t) => translation.onMessageStored(m, t) });
+  // A bus of the rig's own: the process's reactions plus this rig's translation service.
+  const bus = createEvents();
+  wireReactions(bus, { translation });
+  const mirror = createMirror({ events: bus });
   const bot = await startTestBot({ mirror });
   const http = await startServer(config, { translation, live: createLiveHub({ pollMs: opts.livePollMs ?? 100 }) });
   const delivery = createDeliveryWorker({ messenger: bot.bot.messenger, pacing: { perChatMs: 0, perAccountPerMin: 10_000 } });

@@ -4,7 +4,7 @@
 // Why the front: FerretDB v1 runs findAndModify and update as a query followed by a
 // separate write (FerretDB issue #3040), so concurrent claims of the same document all
 // "win". Measured here (2026-11-24): 6 workers claiming 300 documents made 1,243 claims;
-// behind the front, 300 claims and 0 duplicates. See ../../../README.md and DATABASE.md.
+// behind the front, 300 claims and 0 duplicates. See ../../../README.md and ../../../docs/database.md.
 //
 // Why the GIN indexes: FerretDB turns {field: value} into `_jsonb->'field' @> value`, which
 // the btree indexes it creates cannot serve. For every index FerretDB records, the engine

@@ -1,0 +1,29 @@
+// Telling the supplier's chat about a claim (in Chinese, through the outbox).
+import type { Types } from 'mongoose';
+import { getLogger } from '../log/index.js';
+import { enqueueNotice } from '../notices/index.js';
+import { Supplier, type SupplierDoc } from '../suppliers/index.js';
+import { Thread, type ThreadDoc } from '../threads/model.js';
+import type { ClaimDoc } from './model.js';
+import { claimTextForSupplier } from './texts.js';
+
+const log = getLogger('claims');
+
+export async function supplierChat(supplierId: Types.ObjectId): Promise<ThreadDoc | null> {
+  return Thread.findOne({ supplierId }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>();
+}
+
+export async function supplierRecipient(c: ClaimDoc) {
+  const s = await Supplier.findOne({ _id: c.supplierId }, { timezone: 1 }).lean<SupplierDoc>();
+  return { kind: 'supplier' as const, id: String(c.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' };
+}
+
+/** Tell the supplier's chat (in Chinese, through the outbox): once per claim and version. */
+export async function notifySupplier(c: ClaimDoc, now: Date, text = claimTextForSupplier(c)): Promise<boolean> {
+  const chat = await supplierChat(c.supplierId);
+  if (!chat) {
+    log.warn({ claim: c.number }, 'claim sent but the supplier has no chat yet; it shows in the mini-program');
+    return false;
+  }
+  return enqueueNotice({ key: `claim:${c._id}:${c.status}:${c.version}`, kind: 'claim', to: chat.key, recipient: await supplierRecipient(c), text, orderId: c.orderId }, now);
+}

@@ -1,0 +1,180 @@
+// The supplier's order list (read model): one document per supplier holding its open orders'
+// entries, kept in step after every write, rebuilt by reconciliation, read through a cache
+// checked against a tiny head document.
+import { Types } from 'mongoose';
+import { ConflictError, isDuplicateKey } from '../errors/index.js';
+import { getLogger } from '../log/index.js';
+import { Supplier } from '../suppliers/index.js';
+import { Order, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
+import type { Page } from './queries.js';
+
+const log = getLogger('orders');
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, nm: o.next?.milestone ?? null, np: o.next?.planned ?? null, c: o.customs?.status ?? 'none' });
+
+type IndexDoc = { supplierId: Types.ObjectId; data: string; rev: number };
+
+const snapshotOf = async (sid: Types.ObjectId) =>
+  JSON.stringify(
+    Object.fromEntries(
+      (await Order.find({ supplierId: sid, status: 'open' }, { number: 1, version: 1, next: 1, customs: 1 }).lean<OrderDoc[]>()).map((o) => [String(o._id), entryOf(o)]),
+    ),
+  );
+
+/** First build of a supplier's read model; false when another writer built it first. */
+async function createIndex(sid: Types.ObjectId): Promise<boolean> {
+  try {
+    // Revisions only grow, even when the list is rebuilt from nothing: caches are keyed by them.
+    const head = await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean<{ rev: number }>();
+    const rev = (head?.rev ?? 0) + 1;
+    await OrderIndex.create({ supplierId: sid, data: await snapshotOf(sid), rev });
+    await raiseHead(sid, rev);
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+/** Publish a new revision of the supplier's list (never lowers it). */
+async function raiseHead(sid: Types.ObjectId, rev: number): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await OrderIndexHead.updateOne({ supplierId: sid }, { $max: { rev } }, { upsert: true });
+      return;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err; // two first upserts: the second goes round as an update
+    }
+  }
+}
+
+// The read model is one document per supplier, so writers to one supplier's orders contend
+// on it: retries are many and jittered (a burst of N writers needs about N rounds).
+const INDEX_ATTEMPTS = 60;
+const backoff = (attempt: number) => sleep(Math.random() * Math.min(50, 2 + attempt * 2));
+
+/** Bring the order's entry in the supplier's read model up to this version (never back). */
+export async function syncOrderIndex(o: OrderDoc): Promise<void> {
+  const id = String(o._id);
+  const sid = new Types.ObjectId(String(o.supplierId));
+  for (let attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
+    const idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
+    if (!idx) {
+      // Built from the orders themselves, this one included; if another writer built it
+      // first, go round and merge into theirs.
+      if (await createIndex(sid)) return;
+      continue;
+    }
+    const entries = JSON.parse(idx.data) as Record<string, OrderIndexEntry>;
+    const cur = entries[id];
+    if (cur && cur.v >= o.version) return;
+    if (o.status === 'open') entries[id] = entryOf(o);
+    else if (cur) delete entries[id];
+    else return;
+    const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { data: JSON.stringify(entries), rev: idx.rev + 1 } });
+    if (res.modifiedCount === 1) return raiseHead(sid, idx.rev + 1);
+    await backoff(attempt);
+  }
+  throw new ConflictError('order list busy; try again');
+}
+
+/**
+ * After an order write: the order is stored, so the request succeeds even if its list entry
+ * cannot be written now (a burst, the database gone); reconcileOrderIndexes() repairs it.
+ */
+export async function syncAfterWrite(o: OrderDoc): Promise<void> {
+  try {
+    await syncOrderIndex(o);
+  } catch (err) {
+    log.warn({ orderId: String(o._id), supplierId: String(o.supplierId), err: (err as Error).message }, 'order list entry not updated; reconciliation will');
+  }
+}
+
+/** Rebuild every supplier's order list from the orders (a periodic job; repairs crash gaps). */
+export async function reconcileOrderIndexes(): Promise<number> {
+  const ids = await OrderIndex.find({}, { supplierId: 1 }).lean<{ supplierId: Types.ObjectId }[]>();
+  for (const { supplierId } of ids) await rebuildOrderIndex(supplierId);
+  return ids.length;
+}
+
+// Reconciliation (first use, or after a crash between an order write and its sync). The rev is
+// read BEFORE the orders and the write is guarded by it: a sync landing in between sends us
+// round with a fresh snapshot; an order written after our snapshot is synced after us (newer
+// version wins). So a rebuild never puts an old entry back.
+export async function rebuildOrderIndex(supplierId: Types.ObjectId | string): Promise<void> {
+  const sid = new Types.ObjectId(String(supplierId));
+  for (let attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
+    const idx = await OrderIndex.findOne({ supplierId: sid }, { rev: 1 }).lean<{ rev: number }>();
+    if (!idx) {
+      if (await createIndex(sid)) return;
+      continue;
+    }
+    const data = await snapshotOf(sid);
+    const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { data, rev: idx.rev + 1 } });
+    if (res.modifiedCount === 1) return raiseHead(sid, idx.rev + 1);
+    await backoff(attempt);
+  }
+  throw new ConflictError('order list busy; try again');
+}
+
+export interface OrderListItem {
+  _id: Types.ObjectId;
+  number: string;
+  supplierCode: string;
+  status: 'open';
+  version: number;
+  next: { milestone: MilestoneName; planned?: Date | null } | null;
+  customs: { status: string };
+}
+
+// Parsed and sorted lists by supplier, valid while the head's rev is unchanged. Every list read
+// checks the head (one tiny document), so a write in any process is seen by the next read.
+// MAX_AGE bounds what a crash between the list write and the head raise could leave stale.
+const listCache = new Map<string, { rev: number; at: number; code: string; sorted: [string, OrderIndexEntry][] }>();
+const LIST_CACHE_MAX_AGE_MS = 30_000;
+const LIST_CACHE_SUPPLIERS = 2_000;
+
+export function clearOrderListCache(): void {
+  listCache.clear();
+}
+
+async function supplierList(sid: Types.ObjectId) {
+  const key = String(sid);
+  const head = await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean<{ rev: number }>();
+  const hit = listCache.get(key);
+  if (hit && head && hit.rev === head.rev && Date.now() - hit.at < LIST_CACHE_MAX_AGE_MS) return hit;
+  let idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
+  if (!idx) {
+    await rebuildOrderIndex(sid);
+    idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
+  }
+  const code = (await Supplier.findOne({ _id: sid }, { code: 1 }).lean<{ code: string }>())?.code ?? '';
+  const sorted = Object.entries(JSON.parse(idx?.data ?? '{}') as Record<string, OrderIndexEntry>).sort(([, a], [, b]) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+  const entry = { rev: idx?.rev ?? 0, at: Date.now(), code, sorted };
+  if (head && head.rev < entry.rev) await raiseHead(sid, entry.rev); // a raise lost to a crash
+  if (listCache.size >= LIST_CACHE_SUPPLIERS) listCache.clear();
+  listCache.set(key, entry);
+  return entry;
+}
+
+/** A supplier's open orders by number, a page of `size`, from the read model. */
+export async function listOrdersForSupplier(supplierId: Types.ObjectId | string, page = 1, size = 50): Promise<Page<OrderListItem> & { rev: number }> {
+  const list = await supplierList(new Types.ObjectId(String(supplierId)));
+  const slice = list.sorted.slice((page - 1) * size, page * size);
+  return {
+    items: slice.map(([id, e]) => ({
+      _id: new Types.ObjectId(id),
+      number: e.n,
+      supplierCode: list.code,
+      status: 'open',
+      version: e.v,
+      next: e.nm ? { milestone: e.nm as MilestoneName, planned: e.np ? new Date(e.np) : null } : null,
+      customs: { status: e.c },
+    })),
+    page,
+    size,
+    hasMore: list.sorted.length > page * size,
+    rev: list.rev, // the list's revision: what a rendered page may be cached under
+  };
+}

@@ -1,0 +1,250 @@
+// Writing orders: create, milestones, customs, photos, patches. Each write is guarded by the
+// order's version, recorded in its history, synced into the supplier's list, and told as
+// `order.written` on the process's bus (shared/events) — the KPIs and price history listen there.
+import { Types } from 'mongoose';
+import { ConflictError, isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
+import { events } from '../events/index.js';
+import { Manager } from '../managers/model.js';
+import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
+import { fingerprintOf, onceByKey } from './idempotency.js';
+import { syncAfterWrite } from './list.js';
+import { MILESTONES, Order, OrderEvent, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderLine } from './model.js';
+import { getOrder, scoped, type Scope } from './queries.js';
+import { computeNext, dayOf } from './rules.js';
+
+type Milestone = MilestoneDoc;
+
+export type OrderLineInput = OrderLine;
+
+export interface NewOrder {
+  number: string;
+  supplierCode: string;
+  managerId?: string;
+  incoterms?: string;
+  currency?: string;
+  lines?: OrderLineInput[];
+  planned?: Partial<Record<MilestoneName, Date>>;
+}
+
+async function assertManager(id: string): Promise<void> {
+  if (!Types.ObjectId.isValid(id) || !(await Manager.exists({ _id: new Types.ObjectId(id) }))) {
+    throw new ValidationError('no such manager', [{ field: 'managerId', message: 'no such manager' }]);
+  }
+}
+
+/** Tell the listeners (KPIs, price history); a failing listener is logged, never fails the write. */
+const written = (before: OrderDoc | null, after: OrderDoc, now: Date) => events.emit('order.written', { before, after, now });
+
+export async function createOrder(input: NewOrder, by: string, now = new Date()): Promise<OrderDoc> {
+  const supplier = await Supplier.findOne({ code: normaliseCode(input.supplierCode) }).lean<SupplierDoc>();
+  if (!supplier) throw new ValidationError(`no supplier with code ${input.supplierCode}`, [{ field: 'supplierCode', message: `no supplier with code ${input.supplierCode}` }]);
+  if (input.managerId) await assertManager(input.managerId);
+  const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned?.[m], photos: [], replanned: 0 }]));
+  try {
+    const doc = await Order.create({
+      number: input.number.trim(),
+      supplierId: supplier._id,
+      supplierCode: supplier.code,
+      managerId: input.managerId ? new Types.ObjectId(input.managerId) : supplier.managerId,
+      incoterms: input.incoterms,
+      currency: input.currency ?? input.lines?.[0]?.currency ?? 'USD',
+      lines: input.lines ?? [],
+      milestones,
+      next: computeNext(milestones as never),
+      dueDay: computeNext(milestones as never)?.dueDay ?? null,
+    });
+    await OrderEvent.create({ orderId: doc._id, at: now, by, kind: 'created', after: { number: doc.number } });
+    const created = doc.toObject() as unknown as OrderDoc;
+    await syncAfterWrite(created);
+    await written(null, created, now);
+    return created;
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new ConflictError(`order ${input.number} exists already`, [{ field: 'number', message: `order ${input.number} exists already` }]);
+    throw err;
+  }
+}
+
+export interface MilestoneUpdate {
+  orderId: string | Types.ObjectId;
+  milestone: MilestoneName;
+  /** Mark done (actual date defaults to today) or not done. */
+  done?: boolean;
+  actual?: Date;
+  /** A new planned (expected) date; moving an existing date needs a reason. */
+  planned?: Date;
+  reason?: string;
+  note?: string;
+  by: string;
+  idempotencyKey?: string;
+  scope?: Scope;
+  now?: Date;
+}
+
+export interface WriteResult {
+  order: OrderDoc;
+  /** false when nothing was written: a replayed key, or the order already in that state. */
+  changed: boolean;
+}
+
+/** Read, change, write guarded by version; retried on a concurrent write (bounded). */
+async function guardedChange(
+  orderId: string | Types.ObjectId,
+  scope: Scope | undefined,
+  change: (o: OrderDoc) => { set: Record<string, unknown>; event: Record<string, unknown> } | undefined,
+  by: string,
+  now: Date,
+): Promise<WriteResult> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const order = await getOrder(orderId, scope);
+    const c = change(order);
+    if (!c) return { order, changed: false };
+    const res = await Order.updateOne({ _id: order._id, version: order.version }, { $set: { ...c.set, updatedAt: now }, $inc: { version: 1 } });
+    if (res.modifiedCount === 1) {
+      await OrderEvent.create({ orderId: order._id, at: now, by, ...c.event });
+      const fresh = await getOrder(order._id);
+      await syncAfterWrite(fresh);
+      await written(order, fresh, now);
+      return { order: fresh, changed: true };
+    }
+  }
+  throw new ConflictError('the order is being changed by someone else; try again');
+}
+
+export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> {
+  const now = u.now ?? new Date();
+  if (!MILESTONES.includes(u.milestone)) throw new ValidationError(`unknown milestone ${u.milestone}`, [{ field: 'milestone', message: `unknown milestone ${u.milestone}` }]);
+  if (u.done === undefined && !u.actual && !u.planned && u.note === undefined) throw new ValidationError('nothing to update', [{ field: 'body', message: 'nothing to update' }]);
+  if (u.actual && dayOf(u.actual) > dayOf(now)) throw new ValidationError('the actual date cannot be in the future', [{ field: 'actual', message: 'the actual date cannot be in the future' }]);
+  const first = await getOrder(u.orderId, u.scope);
+  if (first.status !== 'open') throw new ConflictError('the order is closed');
+  return onceByKey(u.idempotencyKey, u.by, first._id, fingerprintOf({ ...u, orderId: String(first._id) }), now, () =>
+    guardedChange(
+      first._id,
+      u.scope,
+      (o) => {
+        const cur = (o.milestones?.[u.milestone] ?? {}) as Milestone;
+        const next = { ...cur } as Record<string, unknown>;
+        if (u.done === true) {
+          next.status = 'done';
+          next.actual = u.actual ?? cur.actual ?? new Date(`${dayOf(now)}T00:00:00Z`);
+        } else if (u.done === false) {
+          next.status = 'pending';
+          next.actual = undefined;
+        } else if (u.actual) next.actual = u.actual;
+        if (u.planned && (!cur.planned || dayOf(cur.planned) !== dayOf(u.planned))) {
+          if (cur.planned && !u.reason?.trim()) throw new ValidationError('a reason is required to move a planned date', [{ field: 'reason', message: 'a reason is required to move a planned date' }]);
+          next.planned = u.planned;
+          next.reason = u.reason;
+          if (cur.planned) next.replanned = (cur.replanned ?? 0) + 1;
+        }
+        if (u.note !== undefined) next.note = u.note;
+        const same =
+          next.status === cur.status &&
+          String(next.actual ?? '') === String(cur.actual ?? '') &&
+          String(next.planned ?? '') === String(cur.planned ?? '') &&
+          next.note === cur.note;
+        if (same) return undefined; // already so: a concurrent identical update, no second write
+        next.updatedBy = u.by;
+        next.updatedAt = now;
+        const milestones = { ...o.milestones, [u.milestone]: next };
+        return {
+          set: { [`milestones.${u.milestone}`]: next, next: computeNext(milestones as never) ?? null, dueDay: computeNext(milestones as never)?.dueDay ?? null },
+          event: { kind: 'milestone', milestone: u.milestone, before: pick(cur), after: pick(next), reason: u.reason },
+        };
+      },
+      u.by,
+      now,
+    ),
+  );
+}
+
+const pick = (m: Record<string, unknown> | Milestone) => {
+  const x = m as Record<string, unknown>;
+  return { status: x.status, planned: x.planned, actual: x.actual, note: x.note };
+};
+
+export interface CustomsUpdate {
+  orderId: string | Types.ObjectId;
+  status: 'held' | 'cleared';
+  reason?: string;
+  expectedDate?: Date;
+  by: string;
+  idempotencyKey?: string;
+  scope?: Scope;
+  now?: Date;
+}
+
+/** Record or change a customs delay (or its clearance) against a shipped order. */
+export async function reportCustoms(u: CustomsUpdate): Promise<WriteResult> {
+  const now = u.now ?? new Date();
+  const first = await getOrder(u.orderId, u.scope);
+  if (first.milestones?.shipped?.status !== 'done') throw new ConflictError('customs can be reported only for a shipped order', [{ field: 'status', message: 'customs can be reported only for a shipped order' }]);
+  if (u.status === 'held' && !u.reason?.trim()) throw new ValidationError('a reason is required for a customs hold', [{ field: 'reason', message: 'a reason is required for a customs hold' }]);
+  return onceByKey(u.idempotencyKey, u.by, first._id, fingerprintOf({ ...u, orderId: String(first._id) }), now, () =>
+    guardedChange(
+      first._id,
+      u.scope,
+      (o) => {
+        const cur = o.customs ?? { status: 'none' };
+        // heldAt: when customs first held it (a customs delay, counted in the supplier's KPIs).
+        const heldAt = (cur as { heldAt?: Date }).heldAt ?? (u.status === 'held' ? now : undefined);
+        const next = { status: u.status, reason: u.reason, expectedDate: u.expectedDate, updatedAt: now, updatedBy: u.by, ...(heldAt ? { heldAt } : {}) };
+        if (cur.status === next.status && cur.reason === next.reason && String(cur.expectedDate ?? '') === String(next.expectedDate ?? '')) return undefined;
+        return { set: { customs: next }, event: { kind: 'customs', before: cur, after: next, reason: u.reason } };
+      },
+      u.by,
+      now,
+    ),
+  );
+}
+
+export const MAX_PHOTOS = 30;
+
+export async function addMilestonePhoto(
+  orderId: string | Types.ObjectId,
+  milestone: MilestoneName,
+  photo: { id: string; name: string; mimeType: string; size: number },
+  by: string,
+  scope: Scope = {},
+  now = new Date(),
+  idempotencyKey?: string,
+): Promise<WriteResult> {
+  if (!MILESTONES.includes(milestone)) throw new ValidationError(`unknown milestone ${milestone}`, [{ field: 'milestone', message: `unknown milestone ${milestone}` }]);
+  const order = await getOrder(orderId, scope);
+  // A re-sent upload (same key, same milestone and bytes count) adds nothing: changed false.
+  return onceByKey(idempotencyKey, by, order._id, fingerprintOf({ milestone, size: photo.size, mimeType: photo.mimeType, name: photo.name }), now, async () => {
+    const cur = await getOrder(order._id, scope);
+    if ((cur.milestones?.[milestone]?.photos?.length ?? 0) >= MAX_PHOTOS) throw new ConflictError(`a milestone keeps at most ${MAX_PHOTOS} photos`, [{ field: 'photo', message: `a milestone keeps at most ${MAX_PHOTOS} photos` }]);
+    const res = await Order.updateOne(scoped(order._id, scope), { $push: { [`milestones.${milestone}.photos`]: { ...photo, at: now } }, $inc: { version: 1 } });
+    if (res.matchedCount !== 1) throw new NotFoundError('order not found');
+    await OrderEvent.create({ orderId: order._id, at: now, by, kind: 'photo', milestone, after: { id: photo.id, name: photo.name } });
+    const fresh = await getOrder(order._id);
+    await written(cur, fresh, now);
+    return { order: fresh, changed: true };
+  });
+}
+
+export interface OrderPatch {
+  managerId?: string;
+  incoterms?: string;
+  currency?: string;
+  lines?: OrderLineInput[];
+  status?: 'open' | 'closed';
+}
+
+export async function updateOrder(id: string, patch: OrderPatch, by: string, now = new Date()): Promise<WriteResult> {
+  if (patch.managerId) await assertManager(patch.managerId);
+  return guardedChange(
+    id,
+    undefined,
+    (o) => {
+      const set: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(patch)) if (v !== undefined) set[k] = k === 'managerId' ? new Types.ObjectId(v as string) : v;
+      if (!Object.keys(set).length) return undefined;
+      const before = Object.fromEntries(Object.keys(set).map((k) => [k, (o as unknown as Record<string, unknown>)[k]]));
+      return { set, event: { kind: patch.status === 'closed' ? 'closed' : 'updated', before, after: set } };
+    },
+    by,
+    now,
+  );
+}

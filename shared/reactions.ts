@@ -1,0 +1,35 @@
+// What the process does when something happens: every reaction of one domain to another's
+// writes, in one list. Called once by the composition root (scripts/start.ts) and by the test
+// hooks (test/hooks.ts); a process that does not call it keeps no KPIs and no price history —
+// test/integration/events.test.ts proves both that it is needed and that imports alone wire
+// nothing.
+import type { Events } from './events/index.js';
+import * as kpis from './performance/index.js';
+import * as prices from './prices/index.js';
+import type { TranslationService } from './translation/index.js';
+
+export interface ReactionDeps {
+  /** Translate every message the mirror stores (processes with a translation service). */
+  translation?: Pick<TranslationService, 'onMessageStored'>;
+}
+
+/**
+ * Register every reaction on `events`; returns the function that removes them again. Wiring a
+ * bus twice would count every KPI twice, so it throws instead.
+ */
+export function wireReactions(events: Events, deps: ReactionDeps = {}): () => void {
+  if (events.listeners('order.written').includes('performance.onOrderWritten')) throw new Error('reactions are wired on this bus already');
+  const off = [
+    // Supplier and manager KPIs follow orders and claims as they are written …
+    events.on('order.written', kpis.onOrderWritten, 'performance.onOrderWritten'),
+    events.on('claim.written', kpis.onClaimWritten, 'performance.onClaimWritten'),
+    // … and reply times as the mirror measures them.
+    events.on('replies.timed', kpis.onRepliesTimed, 'performance.onRepliesTimed'),
+    events.on('mirror.flushed', kpis.onMirrorFlushed, 'performance.onMirrorFlushed'),
+    // Price history follows the order lines (alerts on jumps).
+    events.on('order.written', prices.onOrderWritten, 'prices.onOrderWritten'),
+  ];
+  const translation = deps.translation;
+  if (translation) off.push(events.on('message.stored', ({ message, thread }) => translation.onMessageStored(message, thread), 'translation.onMessageStored'));
+  return () => off.forEach((remove) => remove());
+}
