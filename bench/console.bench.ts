@@ -18,6 +18,7 @@ import { createMirror, Message, Thread, threadDay, type ThreadDoc } from '../sha
 import { threadMessages, threadOutbox } from '../shared/inbox/index.js';
 import { startServer } from '../server/index.js';
 import { percentile, pool, round, rssMb, startBenchDb, type Figures } from './support.js';
+import { DEFAULT_SETTINGS } from '../shared/performance/index.js';
 
 const TOTAL = 100_000;
 const BIG = 5_000;
@@ -103,7 +104,7 @@ export default async function run(): Promise<Figures> {
 
     // Live: the real bot over the mock puppet, the real server's SSE stream, the browser's refetch.
     const sb = createSandbox();
-    const mirror = createMirror();
+    const mirror = createMirror({ performance: DEFAULT_SETTINGS });
     const bot = createBot({ config: loadConfig({ BOT_NAME: 'bench-console', LOG_LEVEL: 'warn' }), puppet: sb.puppet as never, mirror });
     await bot.start();
     sb.login();

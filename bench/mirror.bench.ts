@@ -7,6 +7,7 @@ import { createBot } from '../bot/index.js';
 import { createSandbox } from '../bot/sandbox.js';
 import { createMirror } from '../shared/threads/index.js';
 import { pool, round, rssMb, startBenchDb, type Figures } from './support.js';
+import { DEFAULT_SETTINGS } from '../shared/performance/index.js';
 
 const TOTAL = 10_000;
 const WINDOW = 32; // messages in flight, as a busy account delivers them
@@ -26,7 +27,7 @@ export default async function run(): Promise<Figures> {
     const sb = createSandbox();
     let stored = 0;
     let wake: (() => void) | undefined;
-    const mirror = createMirror({
+    const mirror = createMirror({ performance: DEFAULT_SETTINGS,
       onStored: () => {
         stored++;
         wake?.();

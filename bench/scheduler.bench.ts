@@ -15,6 +15,7 @@ import { Supplier } from '../shared/suppliers/index.js';
 import { createMirror, Thread } from '../shared/threads/index.js';
 import { Manager } from '../shared/managers/model.js';
 import { round, rssMb, startBenchDb, type Figures } from './support.js';
+import { DEFAULT_SETTINGS } from '../shared/performance/index.js';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-11-24T04:00:00Z');
@@ -87,7 +88,7 @@ export default async function run(): Promise<Figures> {
     // Delivery at a configured rate through the real bot.
     await Notice.deleteMany({});
     const sb = createSandbox();
-    const bot = createBot({ config: loadConfig({ BOT_NAME: 'bench-sched', LOG_LEVEL: 'warn' }), puppet: sb.puppet as never, mirror: createMirror() });
+    const bot = createBot({ config: loadConfig({ BOT_NAME: 'bench-sched', LOG_LEVEL: 'warn' }), puppet: sb.puppet as never, mirror: createMirror({ performance: DEFAULT_SETTINGS }) });
     await bot.start();
     sb.login();
     await bot.ready();

@@ -7,6 +7,7 @@ import { createMirror, Message, type InboundMessage } from '../shared/threads/in
 import { createTranslationService, protect } from '../shared/translation/index.js';
 import { startTmtFake } from '../test/fakes/tmt.js';
 import { pool, round, rssMb, startBenchDb, type Figures } from './support.js';
+import { DEFAULT_SETTINGS } from '../shared/performance/index.js';
 
 const N = 1000;
 const PRODUCTS = ['电机', '插头', '外壳', '纸箱', '线材', '面板', '螺丝', '包装袋'];
@@ -32,7 +33,7 @@ export default async function run(): Promise<Figures> {
       MANAGER_LANGS: 'en',
     });
     const svc = createTranslationService({ config });
-    const mirror = createMirror({ onStored: (m, t) => svc.onMessageStored(m, t) });
+    const mirror = createMirror({ performance: DEFAULT_SETTINGS, onStored: (m, t) => svc.onMessageStored(m, t) });
     const msg = (i: number, t: string): InboundMessage => ({
       puppetId: `b${i}-${t.length}-${Math.random()}`,
       chat: { kind: 'dm', id: `c${i % 50}` },

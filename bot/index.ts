@@ -118,7 +118,7 @@ export async function toInbound(msg: WechatyMessage): Promise<InboundMessage> {
 export function createBot(opts: BotOptions): Bot {
   const { config } = opts;
   const clock = opts.clock ?? (() => new Date());
-  const mirror = createBufferedMirror(opts.mirror ?? createMirror());
+  const mirror = createBufferedMirror(opts.mirror ?? createMirror({ performance: config.performance }));
   let puppet = opts.puppet;
   let wechaty!: Wechaty;
   let loggedIn = false;

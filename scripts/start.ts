@@ -15,9 +15,9 @@ import { startServer } from '../server/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../shared/notices/index.js';
 import { createScheduler } from '../shared/scheduler/index.js';
 import { ensureAdmin, listAccounts } from '../shared/managers/accounts.js';
-import { configurePerformance, DEFAULT_SETTINGS, parseWorkHours } from '../shared/performance/index.js';
-import { configurePrices } from '../shared/prices/index.js';
-import { configureReports } from '../shared/reports/export.js';
+import { orderWriteHooks } from '../shared/orders/index.js';
+import { kpiOrderHook } from '../shared/performance/index.js';
+import { priceOrderHook } from '../shared/prices/index.js';
 
 const SANDBOX_ADMIN = { login: 'admin', password: 'sandbox-admin' };
 
@@ -109,15 +109,8 @@ async function main() {
   running.push({ name: 'database', stop: () => db.close() });
   await ensureIndexes();
   await backfillThreadDays();
-  configurePerformance({
-    weights: { ...DEFAULT_SETTINGS.weights, ...config.performance.weights },
-    supplierHours: parseWorkHours(config.performance.supplierWorkHours),
-    managerHours: parseWorkHours(config.performance.managerWorkHours),
-    escalateAfterMin: config.performance.escalateAfterMin,
-    resolveWithinDays: config.performance.resolveWithinDays,
-  });
-  configurePrices({ jumpPct: config.performance.priceJumpPct });
-  configureReports({ pdfCjkFont: config.reports.pdfCjkFont });
+  // Order writes feed the KPIs and the price history, with the configured settings.
+  orderWriteHooks.push(kpiOrderHook(config.performance), priceOrderHook(config.prices));
   if (db.embedded) {
     log.info({ dataDir: db.embedded.dataDir, uri: db.uri }, `embedded database serving; data lives in ${db.embedded.dataDir}`);
     if (roles.size === 1 && roles.has('db')) {
@@ -149,9 +142,9 @@ async function main() {
     const stopBacklog = tr.startBacklog(60_000);
     running.push({ name: 'translation backlog', stop: async () => stopBacklog() });
     const sandbox = config.bot.sandbox ? createSandbox() : undefined;
-    const mirror = createMirror({ onStored: (m, t) => tr.onMessageStored(m, t) });
+    const mirror = createMirror({ performance: config.performance, onStored: (m, t) => tr.onMessageStored(m, t) });
     let bot: Bot | undefined;
-    const onCommand = commandListener({ translation: tr, messenger: () => bot!.messenger });
+    const onCommand = commandListener({ translation: tr, weights: config.performance.weights, messenger: () => bot!.messenger });
     bot = createBot({ config, puppet: sandbox?.puppet as never, mirror, onCommand });
     botRef = bot;
     await bot.start();
@@ -171,9 +164,9 @@ async function main() {
 
   // Notices: the bot process delivers the outbox (paced, retried); the scheduler fills it.
   let delivery: DeliveryWorker | undefined;
-  if (botRef) delivery = createDeliveryWorker({ messenger: botRef.messenger });
+  if (botRef) delivery = createDeliveryWorker({ messenger: botRef.messenger, pacing: config.notices });
   if (roles.has('scheduler')) {
-    const scheduler = await createScheduler({ delivery });
+    const scheduler = await createScheduler({ settings: config, delivery });
     await scheduler.start();
     running.push({ name: 'scheduler', stop: () => scheduler.stop() });
   } else if (delivery) {

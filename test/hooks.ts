@@ -1,7 +1,14 @@
 // Root hooks (loaded first through .mocharc "file", as ESM like every spec, so modules are
 // shared): the real database starts once per run, every test starts from empty collections,
-// and everything is stopped at the end (bounded, so a run always ends).
+// and everything is stopped at the end (bounded, so a run always ends). Like the composition
+// root (scripts/start.ts), they wire order writes to the KPIs and the price history, with the
+// configuration's defaults; every in-process cache is emptied before each test.
 import './support/env.js';
+import { resetCaches } from '../shared/cache/index.js';
+import { loadConfig } from '../shared/config/index.js';
+import { orderWriteHooks } from '../shared/orders/index.js';
+import { kpiOrderHook } from '../shared/performance/index.js';
+import { priceOrderHook } from '../shared/prices/index.js';
 import { cleanDb, ensureIndexes, startTestDb, stopTestDb } from './support/db.js';
 
 const bounded = <T>(p: Promise<T>, ms: number, what: string) =>
@@ -12,9 +19,12 @@ before(async function () {
   await startTestDb();
   await import('../shared/models.js'); // register every model, so indexes exist before tests
   await ensureIndexes();
+  const defaults = loadConfig({});
+  orderWriteHooks.push(kpiOrderHook(defaults.performance), priceOrderHook(defaults.prices));
 });
 
 beforeEach(async () => {
+  resetCaches();
   await cleanDb();
 });
 

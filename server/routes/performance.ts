@@ -34,7 +34,7 @@ export function performanceRoutes(config: Config, clock: () => Date): Router<App
     const s = await supplierByCode(p.code);
     const docs = await SupplierKpi.find({ supplierId: s._id }).lean<SupplierKpiDoc[]>();
     const now = clock();
-    ctx.body = { code: s.code, name: s.name, segment: s.segment, timezone: s.timezone, localTime: localTime(s.timezone, now), ...scorecardOf(String(s._id), q.period ?? periodOf(now), docs) };
+    ctx.body = { code: s.code, name: s.name, segment: s.segment, timezone: s.timezone, localTime: localTime(s.timezone, now), ...scorecardOf(String(s._id), q.period ?? periodOf(now), docs, config.performance.weights) };
   });
 
   // Scorecards of the last N months, oldest first (the console's charts).
@@ -45,7 +45,7 @@ export function performanceRoutes(config: Config, clock: () => Date): Router<App
     const docs = await SupplierKpi.find({ supplierId: s._id }).lean<SupplierKpiDoc[]>();
     const periods: string[] = [];
     for (let x = q.until ?? periodOf(clock()); periods.length < q.months; x = previousPeriod(x)) periods.unshift(x);
-    ctx.body = { code: s.code, items: periods.map((pp) => scorecardOf(String(s._id), pp, docs)) };
+    ctx.body = { code: s.code, items: periods.map((pp) => scorecardOf(String(s._id), pp, docs, config.performance.weights)) };
   });
 
   r.put('/suppliers/:code/segment', async (ctx) => {

@@ -49,7 +49,7 @@ export function reportRoutes(config: Config, clock: () => Date): Router<AppState
       if (Date.parse(q.to) - Date.parse(q.from) > 400 * 86_400_000) throw new ValidationError('a custom period is at most 400 days', [{ field: 'to', message: 'too far from from' }]);
       range = { from: q.from, to: q.to, label: `${q.from} – ${q.to}` };
     } else range = periodRange(q.period, q.date ?? now.toISOString().slice(0, 10));
-    const req = { ...range, currency: q.currency, managerId: q.manager, now };
+    const req = { ...range, currency: q.currency, managerId: q.manager, now, weights: config.performance.weights, pdfCjkFont: config.reports.pdfCjkFont };
     if (q.format === 'json') {
       ctx.body = await buildReport(req);
       return;

@@ -4,6 +4,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import mongoose, { Schema, Types } from 'mongoose';
+import { createCache } from '../cache/index.js';
 import type { Config } from '../config/index.js';
 import { ConflictError, isDuplicateKey, NotFoundError, RateLimitedError, UnauthorizedError, UnavailableError, ValidationError } from '../errors/index.js';
 import { getLogger, type Logger } from '../log/index.js';
@@ -86,7 +87,7 @@ export async function verifyToken(config: Config, token: string): Promise<Princi
   // same answer) until it expires or a minute passes; revocation is checked every time below.
   const key = `${config.server.sessionSecret ?? ''}\u0000${token}`;
   let payload = verifiedTokens.get(key);
-  if (!payload || payload.until <= Date.now()) {
+  if (!payload) {
     let verified: Record<string, unknown>;
     try {
       ({ payload: verified } = await jwtVerify(token, secretOf(config), { issuer: ISSUER, algorithms: ['HS256'] }));
@@ -94,9 +95,9 @@ export async function verifyToken(config: Config, token: string): Promise<Princi
       verifiedTokens.delete(key);
       throw new UnauthorizedError(err instanceof joseErrors.JWTExpired ? 'token expired' : 'invalid token');
     }
-    payload = { claims: verified, until: Math.min(Date.now() + 60_000, typeof verified.exp === 'number' ? verified.exp * 1000 : Infinity) };
-    if (verifiedTokens.size >= 20_000) verifiedTokens.clear();
-    verifiedTokens.set(key, payload);
+    payload = { claims: verified };
+    const untilExpiry = typeof verified.exp === 'number' ? verified.exp * 1000 - Date.now() : Infinity;
+    verifiedTokens.set(key, payload, { ttl: Math.max(1, Math.min(60_000, untilExpiry)) });
   }
   const p = payload.claims as unknown as Principal;
   if (p.role === 'supplier') {
@@ -114,25 +115,26 @@ export async function verifyToken(config: Config, token: string): Promise<Princi
   throw new UnauthorizedError('invalid token');
 }
 
-const verifiedTokens = new Map<string, { claims: Record<string, unknown>; until: number }>();
+// Verified token claims, until the token's expiry and at most a minute.
+const verifiedTokens = createCache<string, { claims: Record<string, unknown> }>('auth.verifiedTokens', { max: 20_000, ttl: 60_000 });
 
 // A short cache: every API request checks revocation; a revoke takes effect within CACHE_MS.
+// Lookups that found nothing are cached too (`{ v: null }`).
 const CACHE_MS = 3000;
-const bindingCache = new Map<string, { at: number; v: { supplierId: Types.ObjectId; tokenVersion: number; revoked: boolean } | null }>();
+const bindingCache = createCache<string, { v: { supplierId: Types.ObjectId; tokenVersion: number; revoked: boolean } | null }>('auth.bindings', { max: 10_000, ttl: CACHE_MS });
 async function cachedBinding(openid: string) {
   const hit = bindingCache.get(openid);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.v;
+  if (hit) return hit.v;
   const v = await MpBinding.findOne({ openid }, { supplierId: 1, tokenVersion: 1, revoked: 1 }).lean<{ supplierId: Types.ObjectId; tokenVersion: number; revoked: boolean }>();
-  if (bindingCache.size > 10_000) bindingCache.clear();
-  bindingCache.set(openid, { at: Date.now(), v });
+  bindingCache.set(openid, { v });
   return v;
 }
-const managerCache = new Map<string, { at: number; v: { active?: boolean } | null }>();
+const managerCache = createCache<string, { v: { active?: boolean } | null }>('auth.managers', { max: 10_000, ttl: CACHE_MS });
 async function cachedManager(id: string) {
   const hit = managerCache.get(id);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.v;
+  if (hit) return hit.v;
   const v = Types.ObjectId.isValid(id) ? await Manager.findOne({ _id: id }, { active: 1 }).lean<{ active?: boolean }>() : null;
-  managerCache.set(id, { at: Date.now(), v });
+  managerCache.set(id, { v });
   return v;
 }
 export function clearAuthCaches() {

@@ -8,12 +8,14 @@
 // as $inc. Response times come from one state machine (`ResponseMachine`) that the mirror feeds
 // message by message and the reconcile replays over a supplier's messages.
 import mongoose, { Types } from 'mongoose';
+import { createCache } from '../cache/index.js';
+import { loadConfig, type Config } from '../config/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
-import { MILESTONES, Order, listOverdue, orderWriteHooks, type OrderDoc } from '../orders/index.js';
+import { MILESTONES, Order, listOverdue, type OrderDoc } from '../orders/index.js';
 import { SEGMENTS, Supplier, type Segment, type SupplierDoc } from '../suppliers/index.js';
 import { Message, Thread, type MessageDoc } from '../threads/model.js';
-import { DEFAULT_WORK_HOURS, periodOf, previousPeriod, workingMinutes, type WorkHours } from './hours.js';
+import { periodOf, previousPeriod, workingMinutes } from './hours.js';
 import { ManagerKpi, SegmentChange, SegmentProposal, SupplierKpi, type ManagerKpiDoc, type SupplierKpiDoc } from './model.js';
 
 export { ManagerKpi, SupplierKpi, SegmentChange, SegmentProposal, type SupplierKpiDoc, type ManagerKpiDoc } from './model.js';
@@ -21,30 +23,16 @@ export * from './hours.js';
 
 const log = getLogger('performance');
 
-export interface PerformanceSettings {
-  weights: { delivery: number; responsiveness: number; quality: number };
-  supplierHours: WorkHours;
-  managerHours: WorkHours;
-  /** An overdue milestone done within this many days of its plan counts as resolved in time. */
-  resolveWithinDays: number;
-  /** Unanswered supplier messages go to the responsible manager after this long, to the backup or head after twice that. */
-  escalateAfterMin: number;
-}
+/**
+ * KPI weights, working hours, escalation and resolution limits: `config.performance`, passed in
+ * by the composition root (scripts/start.ts) to whatever needs them; tests pass their own.
+ */
+export type PerformanceSettings = Config['performance'];
+export type KpiWeights = PerformanceSettings['weights'];
+type ReplyHours = Pick<PerformanceSettings, 'supplierHours' | 'managerHours'>;
 
-export const DEFAULT_SETTINGS: PerformanceSettings = {
-  weights: { delivery: 0.5, responsiveness: 0.3, quality: 0.2 },
-  supplierHours: DEFAULT_WORK_HOURS,
-  managerHours: DEFAULT_WORK_HOURS,
-  resolveWithinDays: 3,
-  escalateAfterMin: 120,
-};
-
-let settings: PerformanceSettings = DEFAULT_SETTINGS;
-/** Set once at start from the configuration (tests set their own). */
-export function configurePerformance(s: Partial<PerformanceSettings>): void {
-  settings = { ...DEFAULT_SETTINGS, ...s, weights: { ...DEFAULT_SETTINGS.weights, ...s.weights } };
-}
-export const performanceSettings = () => settings;
+/** The configuration's defaults (an empty environment), for tests and benches. */
+export const DEFAULT_SETTINGS: PerformanceSettings = loadConfig({}).performance;
 
 // ---- money ---------------------------------------------------------------------------------
 
@@ -82,7 +70,7 @@ const daysBetween = (a: Date, b: Date) => Math.round((Date.UTC(b.getUTCFullYear(
 type OrderLike = Pick<OrderDoc, 'supplierId' | 'managerId' | 'lines' | 'milestones'> & { createdAt?: Date; customs?: { status?: string; heldAt?: Date | null } | null };
 
 /** What one order adds to the KPIs of its supplier and manager, by month. */
-export function orderContribution(o: OrderLike | null | undefined, within = settings.resolveWithinDays): Contribution {
+export function orderContribution(o: OrderLike | null | undefined, within: number): Contribution {
   const c: Contribution = new Map();
   if (!o) return c;
   const s = `s:${o.supplierId}`;
@@ -169,9 +157,10 @@ async function upsertInc(Model: typeof SupplierKpi | typeof ManagerKpi, filter: 
 }
 
 /** Called after every order write (shared/orders hook). Never fails the write: the nightly reconcile repairs. */
-export async function onOrderWritten(before: OrderLike | null, after: OrderLike | null, now = new Date()): Promise<void> {
+export async function onOrderWritten(settings: Pick<PerformanceSettings, 'resolveWithinDays'>, before: OrderLike | null, after: OrderLike | null, now = new Date()): Promise<void> {
+  const within = settings.resolveWithinDays;
   try {
-    await applyContribution(diff(orderContribution(before), orderContribution(after)), now);
+    await applyContribution(diff(orderContribution(before, within), orderContribution(after, within)), now);
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'KPI increment failed; the nightly reconcile repairs it');
   }
@@ -223,21 +212,21 @@ interface Who {
   managerId?: string;
   managerTz: string;
 }
-const whoCache = new Map<string, { v: Who; until: number }>();
+// Who answers for a supplier, for 30 s (reply-time samples come in bursts per supplier).
+const whoCache = createCache<string, Who>('performance.who', { max: 5000, ttl: 30_000 });
 async function whoOf(supplierId: string): Promise<Who | undefined> {
   const hit = whoCache.get(supplierId);
-  if (hit && hit.until > Date.now()) return hit.v;
+  if (hit) return hit;
   const s = await Supplier.findOne({ _id: supplierId }, { timezone: 1, managerId: 1 }).lean<SupplierDoc>();
   if (!s) return undefined;
   const m = s.managerId ? await Manager.findOne({ _id: s.managerId }, { timezone: 1 }).lean<ManagerDoc>() : null;
   const v = { supplierTz: s.timezone ?? 'Asia/Shanghai', managerId: s.managerId ? String(s.managerId) : undefined, managerTz: m?.timezone ?? 'UTC' };
-  if (whoCache.size > 5000) whoCache.clear();
-  whoCache.set(supplierId, { v, until: Date.now() + 30_000 });
+  whoCache.set(supplierId, v);
   return v;
 }
 
 /** Minutes of a sample in the answering side's working time; and where it is counted. */
-async function sampleTarget(supplierId: string, s: ResponseSample): Promise<{ key: string; minutes: number } | undefined> {
+async function sampleTarget(supplierId: string, s: ResponseSample, settings: ReplyHours): Promise<{ key: string; minutes: number } | undefined> {
   const who = await whoOf(supplierId);
   if (!who) return undefined;
   const p = periodOf(s.at);
@@ -251,13 +240,14 @@ async function sampleTarget(supplierId: string, s: ResponseSample): Promise<{ ke
 // message stays a fraction of the message's own insert. They are derived data: a crash loses
 // at most the buffer, which the nightly reconcile restores.
 export const RESPONSE_FLUSH_MS = 5_000;
-const pending: { supplierId: string; sample: ResponseSample }[] = [];
+const pending: { supplierId: string; sample: ResponseSample; settings: ReplyHours }[] = [];
 let pendingTimer: NodeJS.Timeout | undefined;
 let flushing: Promise<void> | undefined;
 
-export function queueResponses(samples: { supplierId: string; sample: ResponseSample }[]): void {
+/** Buffer reply-time samples; their minutes are counted in `settings`' working hours. */
+export function queueResponses(samples: { supplierId: string; sample: ResponseSample }[], settings: ReplyHours): void {
   if (!samples.length) return;
-  pending.push(...samples);
+  pending.push(...samples.map((x) => ({ ...x, settings })));
   if (pending.length >= 20_000) void flushResponses();
   else if (!pendingTimer) {
     pendingTimer = setTimeout(() => void flushResponses(), RESPONSE_FLUSH_MS);
@@ -272,7 +262,12 @@ export async function flushResponses(): Promise<void> {
   while (flushing) await flushing;
   if (!pending.length) return;
   const batch = pending.splice(0);
-  flushing = recordResponses(batch)
+  // One write pass per settings object (in practice one: the composition root's).
+  const bySettings = new Map<ReplyHours, typeof batch>();
+  for (const x of batch) bySettings.set(x.settings, [...(bySettings.get(x.settings) ?? []), x]);
+  flushing = (async () => {
+    for (const [settings, samples] of bySettings) await recordResponses(samples, settings);
+  })()
     .catch((err) => log.warn({ err: (err as Error).message, samples: batch.length }, 'reply times not recorded; the nightly reconcile restores them'))
     .finally(() => (flushing = undefined));
   await flushing;
@@ -280,19 +275,15 @@ export async function flushResponses(): Promise<void> {
 
 /** Load who answers for many suppliers at once (two queries, not two per supplier). */
 async function loadWho(supplierIds: string[]): Promise<void> {
-  const missing = [...new Set(supplierIds)].filter((id) => {
-    const hit = whoCache.get(id);
-    return !hit || hit.until <= Date.now();
-  });
+  const missing = [...new Set(supplierIds)].filter((id) => !whoCache.has(id));
   if (!missing.length) return;
   const suppliers = await Supplier.find({ _id: { $in: missing.map((id) => new Types.ObjectId(id)) } }, { timezone: 1, managerId: 1 }).lean<SupplierDoc[]>();
   const mids = [...new Set(suppliers.map((s) => s.managerId && String(s.managerId)).filter(Boolean))] as string[];
   const managers = mids.length ? await Manager.find({ _id: { $in: mids.map((id) => new Types.ObjectId(id)) } }, { timezone: 1 }).lean<ManagerDoc[]>() : [];
   const tz = new Map(managers.map((m) => [String(m._id), m.timezone ?? 'UTC']));
-  if (whoCache.size > 5000) whoCache.clear();
   for (const s of suppliers) {
     const managerId = s.managerId ? String(s.managerId) : undefined;
-    whoCache.set(String(s._id), { v: { supplierTz: s.timezone ?? 'Asia/Shanghai', managerId, managerTz: (managerId && tz.get(managerId)) || 'UTC' }, until: Date.now() + 30_000 });
+    whoCache.set(String(s._id), { supplierTz: s.timezone ?? 'Asia/Shanghai', managerId, managerTz: (managerId && tz.get(managerId)) || 'UTC' });
   }
 }
 
@@ -301,11 +292,11 @@ async function loadWho(supplierIds: string[]): Promise<void> {
  * one bulk command: on the embedded engine a 500-upsert bulk update took ~30 s as a single
  * request (measured), holding its one-request front so long that the driver's monitor timed out.
  */
-export async function recordResponses(samples: { supplierId: string; sample: ResponseSample }[], now = new Date()): Promise<void> {
+export async function recordResponses(samples: { supplierId: string; sample: ResponseSample }[], settings: ReplyHours, now = new Date()): Promise<void> {
   await loadWho(samples.map((s) => s.supplierId));
   const grouped = new Map<string, number[]>();
   for (const { supplierId, sample } of samples) {
-    const t = await sampleTarget(supplierId, sample);
+    const t = await sampleTarget(supplierId, sample, settings);
     if (!t) continue;
     grouped.set(t.key, [...(grouped.get(t.key) ?? []), t.minutes]);
   }
@@ -321,7 +312,7 @@ export async function recordResponses(samples: { supplierId: string; sample: Res
 type Totals = Map<string, Counters & { rt?: number[] }>;
 
 /** The KPI documents of one supplier (and its share of managers' figures), from the data. */
-async function recomputeSupplier(supplierId: Types.ObjectId, claimsOf?: (supplierId: Types.ObjectId) => Promise<ClaimLike[]>): Promise<Totals> {
+async function recomputeSupplier(supplierId: Types.ObjectId, settings: PerformanceSettings, claimsOf?: (supplierId: Types.ObjectId) => Promise<ClaimLike[]>): Promise<Totals> {
   const totals: Totals = new Map();
   const merge = (c: Contribution) => {
     for (const [k, v] of c) {
@@ -331,7 +322,7 @@ async function recomputeSupplier(supplierId: Types.ObjectId, claimsOf?: (supplie
     }
   };
   const orders = await Order.find({ supplierId }).lean<OrderDoc[]>();
-  for (const o of orders) merge(orderContribution(o as OrderLike));
+  for (const o of orders) merge(orderContribution(o as OrderLike, settings.resolveWithinDays));
   // Claims (shared/claims) when that module is loaded: by supplier, one equality.
   const Claim = mongoose.models.Claim;
   const claims = claimsOf ? await claimsOf(supplierId) : Claim ? ((await Claim.find({ supplierId }).lean()) as unknown as ClaimLike[]) : [];
@@ -354,7 +345,7 @@ async function recomputeSupplier(supplierId: Types.ObjectId, claimsOf?: (supplie
     const r = step(state, side, m.ts);
     state = r.state;
     if (!r.sample) continue;
-    const t = await sampleTarget(String(supplierId), r.sample);
+    const t = await sampleTarget(String(supplierId), r.sample, settings);
     if (!t) continue;
     const x = totals.get(t.key) ?? {};
     (x.rt ??= []).push(t.minutes);
@@ -377,13 +368,13 @@ function docOf(kind: 's' | 'm', c: Counters & { rt?: number[] }) {
  * Recompute every supplier's KPIs from orders, claims and messages, and overwrite the stored
  * ones (the nightly job). Managers' figures are summed over their suppliers. Returns counts.
  */
-export async function reconcileKpis(opts: { claimsOf?: (supplierId: Types.ObjectId) => Promise<ClaimLike[]>; now?: Date } = {}): Promise<{ suppliers: number; documents: number }> {
+export async function reconcileKpis(opts: { settings: PerformanceSettings; claimsOf?: (supplierId: Types.ObjectId) => Promise<ClaimLike[]>; now?: Date }): Promise<{ suppliers: number; documents: number }> {
   const now = opts.now ?? new Date();
   const suppliers = await Supplier.find({}, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
   const managers: Totals = new Map();
   let documents = 0;
   for (const s of suppliers) {
-    const totals = await recomputeSupplier(s._id, opts.claimsOf);
+    const totals = await recomputeSupplier(s._id, opts.settings, opts.claimsOf);
     const keep = new Set<string>();
     for (const [key, c] of totals) {
       const [kind, id, period] = key.split(':') as ['s' | 'm', string, string];
@@ -450,7 +441,7 @@ export interface Scorecard {
 
 const EMPTY: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'> = { orders: 0, value: {}, msDone: 0, msOnTime: 0, msLate: 0, msDaysLate: 0, msReplanned: 0, customsDelayed: 0, claims: 0, claimValue: {}, claimsSettled: 0, settleDays: 0, rt: [] };
 
-function score(k: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'>) {
+function score(k: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'>, weights: KpiWeights) {
   const rt = [...(k.rt ?? [])].sort((a, b) => a - b);
   const med = quantile(rt, 0.5);
   const delivery = k.msDone ? k.msOnTime / k.msDone : null;
@@ -459,9 +450,9 @@ function score(k: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'>) {
   const claimRate = k.orders ? k.claims / k.orders : null;
   const quality = claimRate === null ? (k.claims ? 0 : null) : Math.max(0, 1 - claimRate * 5);
   const parts = [
-    [delivery, settings.weights.delivery],
-    [responsiveness, settings.weights.responsiveness],
-    [quality, settings.weights.quality],
+    [delivery, weights.delivery],
+    [responsiveness, weights.responsiveness],
+    [quality, weights.quality],
   ] as const;
   const used = parts.filter(([v, w]) => v !== null && w > 0);
   const total = used.reduce((a, [, w]) => a + w, 0);
@@ -470,12 +461,12 @@ function score(k: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'>) {
   return { rt, med, delivery, responsiveness, quality, claimRate, score: s, cls: cls as Scorecard['class'] };
 }
 
-export function scorecardOf(supplierId: string, period: string, docs: SupplierKpiDoc[]): Scorecard {
+export function scorecardOf(supplierId: string, period: string, docs: SupplierKpiDoc[], weights: KpiWeights): Scorecard {
   const cur = docs.find((d) => d.period === period) ?? { ...EMPTY };
   const prevPeriod = previousPeriod(period);
   const prev = docs.find((d) => d.period === prevPeriod);
-  const a = score(cur);
-  const b = prev ? score(prev) : undefined;
+  const a = score(cur, weights);
+  const b = prev ? score(prev, weights) : undefined;
   const reasons: string[] = [];
   if (a.delivery !== null && a.delivery < THRESHOLDS.onTime) reasons.push(`on-time ${pct(a.delivery)} < ${pct(THRESHOLDS.onTime)}`);
   if (a.med !== null && a.med / 60 > THRESHOLDS.medianReplyHours) reasons.push(`median reply ${hours(a.med)} > ${THRESHOLDS.medianReplyHours} h (working time)`);
@@ -513,9 +504,9 @@ export function scorecardOf(supplierId: string, period: string, docs: SupplierKp
 }
 
 /** One supplier's scorecard for a month (default: this month). One equality query. */
-export async function supplierScorecard(supplierId: Types.ObjectId | string, period = periodOf(new Date())): Promise<Scorecard> {
+export async function supplierScorecard(supplierId: Types.ObjectId | string, period: string, weights: KpiWeights): Promise<Scorecard> {
   const docs = await SupplierKpi.find({ supplierId: new Types.ObjectId(String(supplierId)) }).lean<SupplierKpiDoc[]>();
-  return scorecardOf(String(supplierId), period, docs);
+  return scorecardOf(String(supplierId), period, docs, weights);
 }
 
 // ---- segments ------------------------------------------------------------------------------
@@ -537,7 +528,7 @@ export async function setSegment(supplierId: Types.ObjectId | string, to: Segmen
  * first order less than 90 days ago → new; class D two months running → problem; class A three
  * months running with orders each month → strategic.
  */
-export async function proposeSegments(now = new Date()): Promise<number> {
+export async function proposeSegments(weights: KpiWeights, now = new Date()): Promise<number> {
   const suppliers = await Supplier.find({ mergedInto: { $exists: false } }, { code: 1, segment: 1 }).lean<SupplierDoc[]>();
   const p0 = periodOf(now);
   const p1 = previousPeriod(p0);
@@ -546,7 +537,7 @@ export async function proposeSegments(now = new Date()): Promise<number> {
   for (const s of suppliers) {
     const docs = await SupplierKpi.find({ supplierId: s._id }).lean<SupplierKpiDoc[]>();
     const first = await Order.findOne({ supplierId: s._id }, { createdAt: 1 }).sort({ createdAt: 1 }).lean<{ createdAt: Date }>();
-    const classOf = (p: string) => scorecardOf(String(s._id), p, docs);
+    const classOf = (p: string) => scorecardOf(String(s._id), p, docs, weights);
     let proposed: Segment | undefined;
     let reason = '';
     const c0 = classOf(p0);
@@ -637,8 +628,10 @@ export async function managerRanking(period: string, now = new Date(), overdueBy
   return rows;
 }
 
-// Order writes feed the KPIs (registered once, when this module is loaded by shared/models.ts).
-if (!orderWriteHooks.includes(onOrderHook)) orderWriteHooks.push(onOrderHook);
-function onOrderHook(before: OrderDoc | null, after: OrderDoc, now: Date) {
-  return onOrderWritten(before as OrderLike | null, after as OrderLike, now);
+/**
+ * Order writes feed the KPIs: the hook for `orderWriteHooks`, registered by the composition root
+ * (scripts/start.ts; test/hooks.ts) with the configured settings.
+ */
+export function kpiOrderHook(settings: Pick<PerformanceSettings, 'resolveWithinDays'>) {
+  return (before: OrderDoc | null, after: OrderDoc, now: Date) => onOrderWritten(settings, before as OrderLike | null, after as OrderLike, now);
 }

@@ -8,7 +8,7 @@ import { Manager, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import { convert, Decimal, fmt } from '../money/index.js';
 import { enqueueNotice } from '../notices/index.js';
-import { orderWriteHooks, type OrderDoc } from '../orders/index.js';
+import type { OrderDoc } from '../orders/index.js';
 
 const log = getLogger('prices');
 
@@ -64,13 +64,14 @@ export function itemKeyOf(l: { item: string; sku?: string | null }): string {
   return `name:${l.item.normalize('NFKC').toLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim()}`;
 }
 
-let jumpPct = new Decimal(10);
-export function configurePrices(opts: { jumpPct: number }) {
-  jumpPct = new Decimal(opts.jumpPct);
+/** Price settings (config.prices): alert when a unit price rises more than `jumpPct` percent. */
+export interface PriceSettings {
+  jumpPct: number;
 }
 
 /** Keep an order's price points equal to its lines; alert on jumps of new lines. */
-export async function syncPricePoints(o: OrderDoc, isNew: boolean, now = new Date()): Promise<number> {
+export async function syncPricePoints(o: OrderDoc, isNew: boolean, settings: PriceSettings, now = new Date()): Promise<number> {
+  const jumpPct = new Decimal(settings.jumpPct);
   const day = (o as unknown as { createdAt?: Date }).createdAt ? new Date((o as unknown as { createdAt: Date }).createdAt).toISOString().slice(0, 10) : now.toISOString().slice(0, 10);
   const lines = o.lines ?? [];
   let alerts = 0;
@@ -177,10 +178,14 @@ export async function compareSuppliers(itemKey: string, currency: string) {
   return rows.sort((a, b) => (a.converted && b.converted ? new Decimal(a.converted).cmp(b.converted) : a.converted ? -1 : 1));
 }
 
-// Order writes keep the points in step (registered when shared/models.ts loads this module).
-if (!orderWriteHooks.includes(onOrder)) orderWriteHooks.push(onOrder);
-async function onOrder(before: OrderDoc | null, after: OrderDoc, now: Date) {
-  if (before && JSON.stringify(before.lines ?? []) === JSON.stringify(after.lines ?? [])) return;
-  const n = await syncPricePoints(after, !before, now);
-  if (n) log.info({ order: after.number, alerts: n }, 'price jump alerts');
+/**
+ * Order writes keep the points in step: the hook for `orderWriteHooks`, registered by the
+ * composition root (scripts/start.ts; test/hooks.ts) with the configured settings.
+ */
+export function priceOrderHook(settings: PriceSettings) {
+  return async (before: OrderDoc | null, after: OrderDoc, now: Date) => {
+    if (before && JSON.stringify(before.lines ?? []) === JSON.stringify(after.lines ?? [])) return;
+    const n = await syncPricePoints(after, !before, settings, now);
+    if (n) log.info({ order: after.number, alerts: n }, 'price jump alerts');
+  };
 }

@@ -16,21 +16,16 @@ import { buildReport, type OrderRow, type ReportData, type ReportRequest } from 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-let configuredFont: string | undefined;
-/** PDF_CJK_FONT from the configuration (scripts/start.ts). */
-export function configureReports(opts: { pdfCjkFont?: string }) {
-  configuredFont = opts.pdfCjkFont;
-}
-
-const CJK_FONT_CANDIDATES = () => [
+const CJK_FONT_CANDIDATES = (configuredFont?: string) => [
   configuredFont,
   '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
   '/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc',
   '/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf',
 ].filter(Boolean) as string[];
 
-export function cjkFont(): { path: string; family?: string } {
-  const path = CJK_FONT_CANDIDATES().find((p) => existsSync(p));
+/** The PDF font: `configured` (PDF_CJK_FONT) when it exists, else Debian's Noto CJK. */
+export function cjkFont(configured?: string): { path: string; family?: string } {
+  const path = CJK_FONT_CANDIDATES(configured).find((p) => existsSync(p));
   if (!path) throw new UnavailableError('no CJK font for PDF reports: install Debian\'s fonts-noto-cjk (apt-get install fonts-noto-cjk) or set PDF_CJK_FONT to a .ttf/.otf/.ttc file');
   return { path, family: path.endsWith('.ttc') ? 'NotoSansCJKsc-Regular' : undefined };
 }
@@ -190,7 +185,7 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
 }
 
 export async function writePdf(req: ReportRequest, path: string): Promise<ReportData> {
-  const font = cjkFont();
+  const font = cjkFont(req.pdfCjkFont);
   const data = await buildReport(req);
   const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: data.title, Author: 'Gendan' } });
   const out = createWriteStream(path);

@@ -5,6 +5,7 @@ import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import mongoose from 'mongoose';
 import { getLogger } from '../log/index.js';
+import type { Config } from '../config/index.js';
 import { pruneNotices, type DeliveryWorker } from '../notices/index.js';
 import { pruneAuthRecords } from '../auth/index.js';
 import { pruneSessions } from '../managers/accounts.js';
@@ -47,6 +48,8 @@ export const JOB_INTERVALS: Record<JobName, string> = {
 };
 
 export interface SchedulerOptions {
+  /** Settings of the jobs (KPIs, escalation, report scorecards): the configuration's. */
+  settings: Pick<Config, 'performance'>;
   /** A connected mongoose connection (default: the global one). Agenda uses its driver db. */
   connection?: mongoose.Connection;
   clock?: () => Date;
@@ -67,7 +70,8 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-export async function createScheduler(opts: SchedulerOptions = {}): Promise<Scheduler> {
+export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler> {
+  const { performance } = opts.settings;
   const conn = opts.connection ?? mongoose.connection;
   const db = conn.db;
   if (!db || conn.readyState !== 1) throw new Error('connect the database before creating the scheduler');
@@ -106,17 +110,17 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
     };
   });
 
-  job(JOBS.escalate, () => escalateUnanswered(clock()));
+  job(JOBS.escalate, () => escalateUnanswered(clock(), performance.escalateAfterMin));
   // Last week's report to each manager, once (the job runs hourly; keys make it once).
-  job(JOBS.weeklyReports, () => sendWeeklyReports(clock()));
+  job(JOBS.weeklyReports, () => sendWeeklyReports(clock(), performance.weights));
   job(JOBS.claimReminders, () => scanClaimReminders(clock()));
   // KPIs are kept current by increments; once a night they are recomputed from the data (repairs
   // anything a crash or a failed increment left), then segment proposals are made.
   job(JOBS.kpi, async () => {
     const now = clock();
     const t = Date.now();
-    const r = await reconcileKpis({ now });
-    return { ...r, ms: Date.now() - t, proposals: await proposeSegments(now) };
+    const r = await reconcileKpis({ settings: performance, now });
+    return { ...r, ms: Date.now() - t, proposals: await proposeSegments(performance.weights, now) };
   });
 
   return {

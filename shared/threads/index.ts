@@ -2,13 +2,14 @@
 // Input is plain (the bot adapter turns a Wechaty message into it); no Wechaty types here.
 import { createHash } from 'node:crypto';
 import type { Types } from 'mongoose';
+import { createCache } from '../cache/index.js';
 import { isDuplicateKey, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager } from '../managers/model.js';
 import { checkDuplicates, createSupplier, normalisePhone, Supplier } from '../suppliers/index.js';
 import { Contact, Message, Thread, MESSAGE_TYPES, threadDay, type MessageDoc, type ThreadDoc } from './model.js';
 import { pulseSet } from '../live/index.js';
-import { flushResponses, queueResponses, sideOf, step, type AwaitState, type ResponseSample, type Side } from '../performance/index.js';
+import { flushResponses, queueResponses, sideOf, step, type AwaitState, type PerformanceSettings, type ResponseSample, type Side } from '../performance/index.js';
 
 const awaitSet = (st?: AwaitState) => (st?.awaiting ? { awaiting: st.awaiting, awaitingSince: st.since } : {});
 
@@ -69,22 +70,7 @@ function validate(m: InboundMessage): void {
  */
 const CACHE_TTL_MS = 10_000;
 const FLUSH_MS = 200;
-class TtlCache<V> {
-  private map = new Map<string, { v: V; until: number }>();
-  constructor(private max = 5000) {}
-  get(k: string): V | undefined {
-    const e = this.map.get(k);
-    if (!e || e.until < Date.now()) return undefined;
-    return e.v;
-  }
-  set(k: string, v: V) {
-    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
-    this.map.set(k, { v, until: Date.now() + CACHE_TTL_MS });
-  }
-  clear() {
-    this.map.clear();
-  }
-}
+const hotCache = <V extends NonNullable<unknown>>(name: string) => createCache<string, V>(`mirror.${name}`, { max: 5000, ttl: CACHE_TTL_MS });
 
 export type SenderKind = 'supplier' | 'manager' | 'bot' | 'unknown';
 
@@ -98,16 +84,18 @@ export interface Mirror {
 }
 
 export interface MirrorOptions {
+  /** Working hours reply times are counted in (config.performance). */
+  performance: Pick<PerformanceSettings, 'supplierHours' | 'managerHours'>;
   /** Called after a NEW message is stored (never for a replay); must not block storing. */
   onStored?: (message: MessageDoc, thread: ThreadDoc) => void | Promise<void>;
   /** Fair letter for suppliers created from new contacts (default: plain numbering). */
   fairLetter?: string;
 }
 
-export function createMirror(opts: MirrorOptions = {}): Mirror {
-  const managers = new TtlCache<boolean>();
-  const contacts = new TtlCache<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null }>();
-  const threads = new TtlCache<ThreadDoc>();
+export function createMirror(opts: MirrorOptions): Mirror {
+  const managers = hotCache<boolean>('managers');
+  const contacts = hotCache<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null }>('contacts');
+  const threads = hotCache<ThreadDoc>('threads');
 
   async function isManager(wechatId: string): Promise<boolean> {
     const hit = managers.get(wechatId);
@@ -200,7 +188,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   const counts = new Map<string, Pending>();
   // Who owes an answer per thread (response times, escalation): this process's view, seeded
   // from the stored thread, written with the counters.
-  const awaitState = new Map<string, AwaitState>();
+  // (Bounded: a thread evicted here is seeded from its stored state again.)
+  const awaitState = createCache<string, AwaitState>('mirror.awaitState', { max: 20_000 });
   let flushTimer: NodeJS.Timeout | undefined;
   function countInThread(thread: ThreadDoc, ts: Date, direction: 'in' | 'out', side: Side | undefined) {
     const id = thread._id;
@@ -239,11 +228,10 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
         if (r.sample && c.supplierId) samples.push({ supplierId: c.supplierId, sample: r.sample });
       }
       states.set(k, st);
-      if (awaitState.size > 20_000) awaitState.clear();
       awaitState.set(k, st);
       c.said = []; // consumed: a retry of this batch's counters must not replay them
     }
-    queueResponses(samples);
+    queueResponses(samples, opts.performance);
     try {
       const now = new Date();
       await Promise.all(

@@ -14,6 +14,7 @@ import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
 import { createDeliveryWorker } from '../../shared/notices/index.js';
 import { makeOrder } from '../support/api.js';
 import { startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 
 
 describe('commands: managers drive Gendan from WeChat', function () {
@@ -39,8 +40,8 @@ describe('commands: managers drive Gendan from WeChat', function () {
     const translation = createTranslationService({ config, batchWindowMs: 10 });
     outcomes = [];
     let bot: TestBot['bot'] | undefined;
-    const listener = commandListener({ translation, messenger: () => bot!.messenger, clock: () => clockNow });
-    t = await startTestBot({ mirror: createMirror(), onCommand: async (ctx) => outcomes.push(await listener(ctx)) });
+    const listener = commandListener({ weights: DEFAULT_SETTINGS.weights, translation, messenger: () => bot!.messenger, clock: () => clockNow });
+    t = await startTestBot({ mirror: createMirror({ performance: DEFAULT_SETTINGS }), onCommand: async (ctx) => outcomes.push(await listener(ctx)) });
     bot = t.bot;
     delivery = createDeliveryWorker({ messenger: t.bot.messenger });
     delivery.start(100);
@@ -159,7 +160,7 @@ describe('commands: managers drive Gendan from WeChat', function () {
     // The same message handed over again: claimed already, nothing runs.
     clockNow = new Date();
     const msg = await Message.findOne({ text: '/done PO-OLD confirmed' }).lean();
-    const listener = commandListener({ translation: { translateText: async () => { throw new Error('unused'); } }, messenger: () => t.bot.messenger });
+    const listener = commandListener({ weights: DEFAULT_SETTINGS.weights, translation: { translateText: async () => { throw new Error('unused'); } }, messenger: () => t.bot.messenger });
     const again = await listener({ message: msg! as never, inbound: {} as never, chatKey: 'dm:mgr-anna' });
     expect(again.status).to.equal('duplicate');
   });

@@ -13,6 +13,7 @@ import { TranslationMemory } from '../../shared/translation/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { waitForMessages, withTimeout, until } from '../support/bot.js';
 import { ADMIN, signedInAgent, startConsoleRig, supplierSays, type ConsoleRig } from '../support/console.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 
 /** Opens the SSE stream with a session cookie; collects `thread` events. */
 async function openEvents(url: string, cookie: string) {
@@ -420,7 +421,7 @@ describe('console: thread pages a day at a time', () => {
     const { createMirror } = await import('../../shared/threads/index.js');
     const { backfillThreadDays } = await import('../../shared/threads/index.js');
     const { threadMessages } = await import('../../shared/inbox/index.js');
-    const mirror = createMirror();
+    const mirror = createMirror({ performance: DEFAULT_SETTINGS });
     const base = Date.UTC(2026, 10, 20, 22, 0, 0);
     // 40 messages over 4 days (crossing UTC midnights), stored out of order.
     const order = Array.from({ length: 40 }, (_, i) => i).sort((a, b) => ((a * 17) % 40) - ((b * 17) % 40));

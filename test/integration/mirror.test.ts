@@ -6,6 +6,7 @@ import { Supplier } from '../../shared/suppliers/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import { BotEvent, Alert, getBotHealth } from '../../shared/health/index.js';
 import { startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 
 describe('mirror: supplier chats stored exactly once', function () {
   this.timeout(30_000);
@@ -148,7 +149,7 @@ describe('mirror: the database briefly down', function () {
   this.timeout(30_000);
 
   it('buffers and retries, so no message is lost and none is stored twice', async () => {
-    const mirror = createMirror();
+    const mirror = createMirror({ performance: DEFAULT_SETTINGS });
     let failures = 3;
     const flaky = {
       ...mirror,
@@ -175,7 +176,7 @@ describe('mirror: the database briefly down', function () {
   });
 
   it('says so when the buffer is full instead of dropping silently', async () => {
-    const down = { ...createMirror(), ingest: async () => Promise.reject(new Error('down')) };
+    const down = { ...createMirror({ performance: DEFAULT_SETTINGS }), ingest: async () => Promise.reject(new Error('down')) };
     const buffered = createBufferedMirror(down, { max: 2, retryMs: 1000 });
     const m = (i: number): InboundMessage => ({ puppetId: `f${i}`, chat: { kind: 'dm', id: 'a' }, sender: { wechatId: 'a', name: 'a' }, self: false, type: 'text', text: String(i), ts: new Date() });
     void buffered.accept(m(1));

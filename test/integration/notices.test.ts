@@ -24,6 +24,7 @@ import { makeOrder, plannedChain } from '../support/api.js';
 import { startTestBot, waitForMessages, withTimeout } from '../support/bot.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { Thread } from '../../shared/threads/index.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 
 /** A messenger that records sends; `ready` and failures are switchable. */
 function fakeMessenger() {
@@ -371,8 +372,8 @@ describe('scheduler: rules with an injected clock', function () {
     this.timeout(40_000);
     await orderWithChats();
     const clock = () => at('2026-11-24T02:00:00Z');
-    const a = await createScheduler({ clock, processEvery: 200, name: 'a' });
-    const b = await createScheduler({ clock, processEvery: 200, name: 'b' });
+    const a = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 200, name: 'a' });
+    const b = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 200, name: 'b' });
     try {
       await Promise.all([a.agenda.start(), b.agenda.start()]);
       await Promise.all([a.agenda.now(JOBS.overdue), b.agenda.now(JOBS.overdue)]);
@@ -421,7 +422,7 @@ describe('notices: the real bot offline, then logged in', function () {
 
   it('a notice waits while the bot is not logged in and is sent once after login', async () => {
     const sb = createSandbox();
-    const bot = createBot({ config: loadConfig({ BOT_NAME: 'test-bot-offline' }), puppet: sb.puppet as never, mirror: createMirror() });
+    const bot = createBot({ config: loadConfig({ BOT_NAME: 'test-bot-offline' }), puppet: sb.puppet as never, mirror: createMirror({ performance: DEFAULT_SETTINGS }) });
     await withTimeout(bot.start(), 10_000, 'bot start');
     try {
       const c = sb.mocker.createContact({ id: 'sup-offline', name: '李经理' });
@@ -456,7 +457,7 @@ describe('scheduler: nightly upkeep', function () {
     await ConsoleSession.create({ tokenHash: 'live', managerId: mgr, csrf: 'y', createdAt: now, expiresAt: at('2026-11-24T12:00:00Z') });
     await IdempotencyKey.create({ key: 'old:1', at: at('2026-11-01T00:00:00Z') });
     await IdempotencyKey.create({ key: 'new:1', at: now });
-    const s = await createScheduler({ clock: () => now, processEvery: 200, name: 'upkeep' });
+    const s = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock: () => now, processEvery: 200, name: 'upkeep' });
     try {
       await s.agenda.start();
       await s.agenda.now(JOBS.upkeep);

@@ -19,6 +19,7 @@ import { compareSuppliers, itemKeyOf, priceHistory, PricePoint, syncPricePoints 
 import { buildReport, periodRange } from '../../shared/reports/index.js';
 import { writeCsv, writePdf, writeXlsx } from '../../shared/reports/export.js';
 import { sendWeeklyReports } from '../../shared/reports/weekly.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { Message } from '../../shared/threads/index.js';
 import { makeManager, plannedChain, testConfig } from '../support/api.js';
@@ -32,7 +33,7 @@ async function backdate(number: string, day: string) {
   // Straight through the driver: mongoose keeps createdAt immutable.
   await Order.collection.updateOne({ number }, { $set: { createdAt: new Date(`${day}T08:00:00Z`) } });
   const o = (await Order.findOne({ number }).lean())!;
-  await syncPricePoints(o as never, false);
+  await syncPricePoints(o as never, false, { jumpPct: 10 });
   return o;
 }
 
@@ -138,7 +139,7 @@ describe('reports: content and exports', function () {
     await reportCustoms({ orderId: o1._id, status: 'held', reason: '海关查验', by: 'manager:t', now });
     return { manager };
   }
-  const req = () => ({ from: shift(today(), -1), to: shift(today(), 1), label: 'test', currency: 'USD' as const, now: new Date() });
+  const req = () => ({ from: shift(today(), -1), to: shift(today(), 1), label: 'test', currency: 'USD' as const, now: new Date(), weights: DEFAULT_SETTINGS.weights });
 
   it('sums exactly, converts at the order date, and names what it could not convert', async () => {
     await seed();
@@ -249,8 +250,8 @@ describe('reports: the weekly report through the bot', function () {
       await createOrder({ number: 'PO-W-1', supplierCode: 'W01', managerId: String(a._id), lines: [line('Cup', 1, '1.00', 'USD')] }, 'manager:t');
       await backdate('PO-W-1', '2026-11-18');
       const monday = new Date('2026-11-23T09:00:00Z');
-      expect(await sendWeeklyReports(monday)).to.equal(2);
-      expect(await sendWeeklyReports(new Date('2026-11-23T10:00:00Z'))).to.equal(0);
+      expect(await sendWeeklyReports(monday, DEFAULT_SETTINGS.weights)).to.equal(2);
+      expect(await sendWeeklyReports(new Date('2026-11-23T10:00:00Z'), DEFAULT_SETTINGS.weights)).to.equal(0);
       expect(await NoticeFile.countDocuments({})).to.equal(2);
       const fileNotices = await Notice.find({ fileId: { $exists: true } }).lean();
       expect(fileNotices.map((n) => n.to).sort()).to.deep.equal(['dm:mgr-week-a', 'dm:mgr-week-b']);

@@ -11,6 +11,7 @@ import { createSupplier } from '../../shared/suppliers/index.js';
 import { Thread } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { withTimeout } from '../support/bot.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -56,7 +57,7 @@ describe('scheduler: Agenda instances and delivery', function () {
     const workers: DeliveryWorker[] = [createDeliveryWorker({ messenger: m, clock }), createDeliveryWorker({ messenger: m, clock })];
     const schedulers: Scheduler[] = [];
     try {
-      for (const [i, w] of workers.entries()) schedulers.push(await createScheduler({ clock, processEvery: 100, name: `sched-${i}`, delivery: w, jobs: [] }));
+      for (const [i, w] of workers.entries()) schedulers.push(await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 100, name: `sched-${i}`, delivery: w, jobs: [] }));
       await Promise.all(schedulers.map((s) => s.start()));
       // Both ask for the scan, twice (Agenda is at-least-once; a double start is harmless).
       await Promise.all(schedulers.flatMap((s) => [s.agenda.now(JOBS.overdue), s.agenda.now(JOBS.overdue)]));
@@ -73,12 +74,12 @@ describe('scheduler: Agenda instances and delivery', function () {
   it('refuses to be built before the database is connected', async () => {
     const idle = mongoose.createConnection(); // never opened
     let err: Error | undefined;
-    await createScheduler({ connection: idle }).catch((e: Error) => (err = e));
+    await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, connection: idle }).catch((e: Error) => (err = e));
     expect(err?.message).to.match(/connect the database/);
   });
 
   it('stop() returns even when Agenda\'s stop hangs', async () => {
-    const s = await createScheduler({ processEvery: 100, name: 'hang', stopTimeoutMs: 300, jobs: [] });
+    const s = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, processEvery: 100, name: 'hang', stopTimeoutMs: 300, jobs: [] });
     await s.start();
     const realStop = s.agenda.stop.bind(s.agenda);
     s.agenda.stop = () => new Promise(() => undefined);

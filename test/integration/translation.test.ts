@@ -8,6 +8,7 @@ import {
 } from '../../shared/translation/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
 import { startOpenAiFake } from '../fakes/openai.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 
 let seq = 0;
 const inbound = (text: string, over: Partial<InboundMessage> = {}): InboundMessage => ({
@@ -34,7 +35,7 @@ function tmtConfig(fake: TmtFake, extra: Record<string, string> = {}) {
 }
 
 async function store(svc: TranslationService, texts: (string | InboundMessage)[]) {
-  const mirror = createMirror({ onStored: (m, t) => svc.onMessageStored(m, t) });
+  const mirror = createMirror({ performance: DEFAULT_SETTINGS, onStored: (m, t) => svc.onMessageStored(m, t) });
   const out = [];
   for (const t of texts) out.push((await mirror.ingest(typeof t === 'string' ? inbound(t) : t)).message);
   await mirror.flush();
@@ -251,7 +252,7 @@ describe('translation: without a provider, and through OpenAI', function () {
     await svc.flush();
     expect(Object.keys((await Message.findOne({ _id: m!._id }).lean())!.translations as object).sort()).to.deep.equal(['en', 'ru']);
     await Thread.updateOne({ key: 'dm:sup-zhang' }, { $set: { targetLangs: ['ru'] } });
-    const mirror = createMirror({ onStored: (x) => svc.onMessageStored(x) });
+    const mirror = createMirror({ performance: DEFAULT_SETTINGS, onStored: (x) => svc.onMessageStored(x) });
     const { message } = await mirror.ingest(inbound('样品后天寄出'));
     await svc.flush();
     expect(Object.keys((await Message.findOne({ _id: message._id }).lean())!.translations as object)).to.deep.equal(['ru']);

@@ -3,6 +3,7 @@ import { loadConfig } from '../../shared/config/index.js';
 import { createBot, type Bot, type BotOptions } from '../../bot/index.js';
 import { createSandbox, type Sandbox } from '../../bot/sandbox.js';
 import { createMirror, Message, type Mirror } from '../../shared/threads/index.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 
 export interface TestBot {
   bot: Bot;
@@ -16,7 +17,7 @@ export const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise
 
 export async function startTestBot(opts: Partial<BotOptions> = {}): Promise<TestBot> {
   const sb = createSandbox();
-  const mirror = opts.mirror ?? createMirror();
+  const mirror = opts.mirror ?? createMirror({ performance: DEFAULT_SETTINGS });
   const bot = createBot({ config: loadConfig({ BOT_NAME: 'test-bot' }), puppet: sb.puppet as never, mirror, ...opts });
   await withTimeout(bot.start(), 10_000, 'bot start');
   sb.login();

@@ -12,6 +12,7 @@ import { startServer } from '../../server/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
 import { testConfig } from './api.js';
 import { startTestBot, waitForMessages, withTimeout, type TestBot } from './bot.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 
 export interface ConsoleRig {
   config: Config;
@@ -39,7 +40,7 @@ export async function startConsoleRig(opts: { livePollMs?: number; delivery?: bo
     PORT: '0',
   });
   const translation = createTranslationService({ config, batchWindowMs: 20 });
-  const mirror = createMirror({ onStored: (m, t) => translation.onMessageStored(m, t) });
+  const mirror = createMirror({ performance: DEFAULT_SETTINGS, onStored: (m, t) => translation.onMessageStored(m, t) });
   const bot = await startTestBot({ mirror });
   const http = await startServer(config, { translation, live: createLiveHub({ pollMs: opts.livePollMs ?? 100 }) });
   const delivery = createDeliveryWorker({ messenger: bot.bot.messenger, pacing: { perChatMs: 0, perAccountPerMin: 10_000 } });
