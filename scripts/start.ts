@@ -2,7 +2,7 @@
 // `npm start` runs all roles in one process on embedded defaults; `--roles server,bot` picks.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from '../shared/config/index.js';
-import { getLogger } from '../shared/log/index.js';
+import { getLogger, setLogLevel } from '../shared/log/index.js';
 import { EmbeddedDbError, ensureIndexes, openDatabase, type Database } from '../shared/db/index.js';
 import '../shared/models.js';
 import { isTTY } from '../shared/config/index.js';
@@ -72,6 +72,7 @@ async function main() {
     }
     throw err;
   }
+  setLogLevel(config.logLevel); // LOG_LEVEL from .env too (module loggers exist before it is loaded)
   const roles = parseRoles();
   const running: Stoppable[] = [];
 

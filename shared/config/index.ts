@@ -34,7 +34,7 @@ const workHours = z
 
 const DEFAULT_WEIGHTS = { delivery: 0.5, responsiveness: 0.3, quality: 0.2 };
 
-const schema = z
+export const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

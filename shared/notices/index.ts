@@ -24,7 +24,7 @@ import { touchThread } from '../live/index.js';
 import { Message, Thread } from '../threads/model.js';
 import { deliverableFrom, respectsHolidays, safeZone } from './calendar.js';
 import { Notice, NoticeFile, NoticeSend, ScanState, type NoticeDoc, type NoticeStatus } from './model.js';
-import { backoffMs, createPacer, DEFAULT_PACING, type Pacing } from './pacing.js';
+import { backoffMs, createPacer, type Pacing } from './pacing.js';
 
 export {
   Notice, NoticeFile, NoticeSend, OverdueWatch, ScanState, NOTICE_KINDS, NOTICE_STATUSES, type NoticeDoc, type NoticeKind, type NoticeStatus, type NoticeSendDoc,
@@ -105,7 +105,8 @@ export interface DeliveryOptions {
   messenger: Messenger;
   /** The clock of the start() loop (tests call tick(now) with their own time instead). */
   clock?: () => Date;
-  pacing?: Pacing;
+  /** Per chat and per account (config.notices: NOTICE_PER_CHAT_MS, NOTICE_PER_MINUTE). */
+  pacing: Pacing;
   maxAttempts?: number;
   baseBackoffMs?: number;
   /** A claim older than this is an interrupted send (the worker died or the send hung). */
@@ -129,7 +130,7 @@ export interface DeliveryWorker {
 class SendTimeout extends Error {}
 
 export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
-  const pacing = opts.pacing ?? DEFAULT_PACING;
+  const pacing = opts.pacing;
   const clock = opts.clock ?? (() => new Date());
   const maxAttempts = opts.maxAttempts ?? 5;
   const base = opts.baseBackoffMs ?? 30_000;

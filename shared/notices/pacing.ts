@@ -4,6 +4,8 @@
 //   burst of 2, so a late timer can catch up by one send), AND never more than
 //   `perAccountPerMin` in any rolling window — WeChat answers bursts with "操作过于频繁".
 
+import { loadConfig } from '../config/index.js';
+
 export interface Pacing {
   /** Minimum gap between two sends into the same chat (ms). */
   perChatMs: number;
@@ -15,7 +17,8 @@ export interface Pacing {
   burst?: number;
 }
 
-export const DEFAULT_PACING: Pacing = { perChatMs: 1000, perAccountPerMin: 40 };
+/** The configuration's defaults (NOTICE_PER_CHAT_MS, NOTICE_PER_MINUTE unset), for tests. */
+export const DEFAULT_PACING: Pacing = loadConfig({}).notices;
 
 export interface Pacer {
   /** Earliest time the account may send again (ignores chats). */

@@ -15,6 +15,7 @@ import { createDeliveryWorker } from '../../shared/notices/index.js';
 import { makeOrder } from '../support/api.js';
 import { startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
 import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
+import { DEFAULT_PACING } from '../../shared/notices/index.js';
 
 
 describe('commands: managers drive Gendan from WeChat', function () {
@@ -43,7 +44,7 @@ describe('commands: managers drive Gendan from WeChat', function () {
     const listener = commandListener({ weights: DEFAULT_SETTINGS.weights, translation, messenger: () => bot!.messenger, clock: () => clockNow });
     t = await startTestBot({ mirror: createMirror({ performance: DEFAULT_SETTINGS }), onCommand: async (ctx) => outcomes.push(await listener(ctx)) });
     bot = t.bot;
-    delivery = createDeliveryWorker({ messenger: t.bot.messenger });
+    delivery = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: t.bot.messenger });
     delivery.start(100);
     await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en' });
     t.mirror.clearCaches();

@@ -12,6 +12,7 @@ import { Thread } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { withTimeout } from '../support/bot.js';
 import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
+import { DEFAULT_PACING } from '../../shared/notices/index.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -54,7 +55,7 @@ describe('scheduler: Agenda instances and delivery', function () {
     const t0 = Date.now();
     const clock = () => new Date(base + (Date.now() - t0));
     const m = recordingMessenger();
-    const workers: DeliveryWorker[] = [createDeliveryWorker({ messenger: m, clock }), createDeliveryWorker({ messenger: m, clock })];
+    const workers: DeliveryWorker[] = [createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m, clock }), createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m, clock })];
     const schedulers: Scheduler[] = [];
     try {
       for (const [i, w] of workers.entries()) schedulers.push(await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 100, name: `sched-${i}`, delivery: w, jobs: [] }));
@@ -135,7 +136,7 @@ describe('scheduler: rules', function () {
     await scanOverdue(at('2026-11-24T03:15:00Z'));
     expect(await Notice.countDocuments({ status: 'cancelled' })).to.equal(2);
     const m = recordingMessenger();
-    await createDeliveryWorker({ messenger: m }).tick(at('2026-11-24T06:00:00Z'));
+    await createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m }).tick(at('2026-11-24T06:00:00Z'));
     expect(m.sent).to.have.length(0);
   });
 });
