@@ -8,6 +8,7 @@ import { createCache } from '../cache/index.js';
 import type { Config } from '../config/index.js';
 import { ConflictError, isDuplicateKey, NotFoundError, RateLimitedError, UnauthorizedError, UnavailableError, ValidationError } from '../errors/index.js';
 import { getLogger, type Logger } from '../log/index.js';
+import { retry } from '../retry/index.js';
 import { Manager } from '../managers/model.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
 
@@ -170,18 +171,18 @@ export function createWechatAuth(config: Config, opts: { timeoutMs?: number; ret
       if (!config.wechat.appId || !config.wechat.secret) throw new UnavailableError('mini-program login is not configured (WECHAT_APPID, WECHAT_SECRET)');
       const url = new URL('/sns/jscode2session', config.wechat.apiBase);
       url.search = new URLSearchParams({ appid: config.wechat.appId, secret: config.wechat.secret, js_code: code, grant_type: 'authorization_code' }).toString();
-      for (let attempt = 0; ; attempt++) {
+      // Unreachable (network, timeout) and busy (-1) are retried; every other answer is final.
+      const unreachable = new UnavailableError('WeChat login is unavailable; try again');
+      const busy = new UnavailableError('WeChat login is busy; try again');
+      let lastNetworkError = '';
+      const once = async (): Promise<WechatSession> => {
         let body: { openid?: string; unionid?: string; session_key?: string; errcode?: number; errmsg?: string };
         try {
           const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
           body = (await res.json()) as typeof body;
         } catch (err) {
-          if (attempt < retries) {
-            await new Promise((ok) => setTimeout(ok, 200 * 2 ** attempt * (0.75 + Math.random() / 2)));
-            continue;
-          }
-          log.warn({ err: (err as Error).message }, 'jscode2session unreachable');
-          throw new UnavailableError('WeChat login is unavailable; try again');
+          lastNetworkError = (err as Error).message;
+          throw unreachable;
         }
         if (body.openid && !body.errcode) return { openid: body.openid, unionid: body.unionid };
         const errcode = body.errcode ?? -2;
@@ -189,11 +190,14 @@ export function createWechatAuth(config: Config, opts: { timeoutMs?: number; ret
         if (errcode === 40029 || errcode === 40163) throw new UnauthorizedError('invalid or used login code');
         if (errcode === 45011) throw new RateLimitedError('too many login attempts; wait a minute', 60_000);
         if (errcode === 40226) throw new UnauthorizedError('login refused by WeChat (high-risk user)');
-        if (errcode === -1 && attempt < retries) {
-          await new Promise((ok) => setTimeout(ok, 200 * 2 ** attempt * (0.75 + Math.random() / 2)));
-          continue;
-        }
+        if (errcode === -1) throw busy;
         throw new UnavailableError('WeChat login is busy; try again');
+      };
+      try {
+        return await retry(once, { retries, baseMs: 200, shouldRetry: (err) => err === unreachable || err === busy });
+      } catch (err) {
+        if (err === unreachable) log.warn({ err: lastNetworkError }, 'jscode2session unreachable');
+        throw err;
       }
     },
   };

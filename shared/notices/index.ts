@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { isDuplicateKey, NotFoundError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
+import { retry } from '../retry/index.js';
 import type { Messenger } from '../messenger.js';
 import { touchThread } from '../live/index.js';
 import { Message, Thread } from '../threads/model.js';
@@ -198,15 +199,8 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
     await touchThread({ key: to }).catch(() => undefined);
     return r;
   }
-  async function record(filter: object, update: object) {
-    for (let i = 0; ; i++) {
-      try {
-        return await Notice.updateOne(filter, update);
-      } catch (err) {
-        if (i >= 3) throw err;
-        await new Promise((ok) => setTimeout(ok, 200 * (i + 1)));
-      }
-    }
+  function record(filter: object, update: object) {
+    return retry(() => Notice.updateOne(filter, update), { retries: 3, baseMs: 200, maxMs: 1000 });
   }
 
   // The due batch is read once per `idle` and worked through across ticks: at tens of sends a

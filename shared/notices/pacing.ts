@@ -64,7 +64,5 @@ export function createPacer(p: Pacing = DEFAULT_PACING): Pacer {
   };
 }
 
-/** Exponential backoff with ±25 % jitter: base, 2·base, 4·base, … for attempt 1, 2, 3, … */
-export function backoffMs(attempt: number, baseMs: number, random: () => number = Math.random): number {
-  return baseMs * 2 ** Math.max(0, attempt - 1) * (0.75 + random() / 2);
-}
+// Backoff of a failed send (the notice waits in the queue meanwhile): shared/retry's.
+export { backoffMs } from '../retry/index.js';

@@ -5,6 +5,7 @@ import type { Types } from 'mongoose';
 import { createCache } from '../cache/index.js';
 import { isDuplicateKey, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
+import { backoffMs } from '../retry/index.js';
 import { Manager } from '../managers/model.js';
 import { checkDuplicates, createSupplier, normalisePhone, Supplier } from '../suppliers/index.js';
 import { Contact, Message, Thread, MESSAGE_TYPES, threadDay, type MessageDoc, type ThreadDoc } from './model.js';
@@ -373,7 +374,8 @@ export function createBufferedMirror(mirror: Mirror, opts: { max?: number; retry
           continue;
         }
         attempt++;
-        const wait = Math.min(cap, base * 2 ** Math.min(attempt, 10)) * (0.75 + Math.random() / 2);
+        // Not shared/retry's retry(): a message is retried until stored (bounded buffer, not bounded tries).
+        const wait = backoffMs(Math.min(attempt, 10) + 1, base, Math.random, cap);
         log.warn({ err: (err as Error).message, pending: queue.length, attempt }, 'storing a message failed; retrying');
         await sleep(wait);
       }
