@@ -26,7 +26,7 @@ export default async function run(): Promise<Figures> {
     const suppliers = await Supplier.insertMany(Array.from({ length: SUPPLIERS }, (_, i) => ({ code: `Q${String(i).padStart(4, '0')}`.slice(0, 6), name: `工厂${i}`, managerId: managers[i % 20]!._id })));
     const threads = await Thread.insertMany(suppliers.map((s, i) => ({ key: `dm:perf-${i}`, kind: 'dm', contactWechatId: `perf-${i}`, supplierId: s._id, messageCount: MSGS_PER })));
     const base = Date.UTC(2025, 11, 1);
-    let batch: object[] = [];
+    const batch: object[] = [];
     const flush = async (M: typeof Message | typeof Order) => {
       if (batch.length) await (M as typeof Message).insertMany(batch.splice(0), { ordered: false, lean: true });
     };

@@ -94,11 +94,17 @@ describe('config: every documented key takes effect', () => {
 
   it('.env.example documents keys, and every one is in the config schema', () => {
     expect(keys.length).to.be.greaterThan(30);
-    expect(keys.filter((k) => !schemaKeys.includes(k)), 'documented but not parsed').to.deep.equal([]);
+    expect(
+      keys.filter((k) => !schemaKeys.includes(k)),
+      'documented but not parsed',
+    ).to.deep.equal([]);
   });
 
   it('every key of the schema is documented in .env.example', () => {
-    expect(schemaKeys.filter((k) => !keys.includes(k)), 'parsed but not documented').to.deep.equal([]);
+    expect(
+      schemaKeys.filter((k) => !keys.includes(k)),
+      'parsed but not documented',
+    ).to.deep.equal([]);
   });
 
   it('every key changes a property of the Config, and something outside shared/config reads it', () => {
