@@ -40,6 +40,11 @@ export interface Bot {
   ready(): Promise<void>;
   /** Messages waiting for the database (buffered while it is down). */
   pending(): number;
+  /**
+   * Resolves once every message the puppet has delivered so far is handled to the end (stored or
+   * recognised as a duplicate, its command run): tests assert "nothing else happened" after it.
+   */
+  idle(): Promise<void>;
 }
 
 const TYPE_OF: Partial<Record<number, MessageType>> = {
@@ -127,6 +132,19 @@ export function createBot(opts: BotOptions): Bot {
   let readyWaiters: (() => void)[] = [];
   const seen = new Set<string>(); // message ids handled by this process (listener-twice guard)
 
+  // Message events the puppet delivered that are not handled yet (idle()). Counted on the puppet
+  // itself, so a message Wechaty is still loading counts too.
+  let unhandled = 0;
+  let idleWaiters: (() => void)[] = [];
+  const countedPuppets = new WeakSet<object>();
+  const handled = () => {
+    unhandled = Math.max(0, unhandled - 1);
+    if (unhandled === 0) {
+      idleWaiters.forEach((w) => w());
+      idleWaiters = [];
+    }
+  };
+
   // Events are written one after another, so their order on record is the order they happened.
   let events: Promise<void> = Promise.resolve();
   const event = (type: BotEventType, extra: { user?: string; detail?: string } = {}) => {
@@ -189,10 +207,23 @@ export function createBot(opts: BotOptions): Bot {
         await raiseAlert(`bot_logout:${config.bot.name}:${at.toISOString().slice(0, 16)}`, 'bot_logout', `WeChat bot ${config.bot.name} logged out at ${at.toISOString()}`, at);
       }))
       .on('error', safe('error', async (err: Error) => {
+        // Wechaty could not load a delivered message: it never reaches the message listener.
+        if (/message not found for id/.test(String(err?.message))) handled();
         log.error({ err }, 'wechaty error');
         await event('error', { detail: String(err?.message ?? err).slice(0, 500) });
       }))
-      .on('message', safe('message', onMessage));
+      .on('message', safe('message', async (msg: WechatyMessage) => {
+        try {
+          await onMessage(msg);
+        } finally {
+          handled();
+        }
+      }));
+    const p = puppet as unknown as { on(event: 'message', fn: () => void): void };
+    if (!countedPuppets.has(p)) {
+      countedPuppets.add(p);
+      p.on('message', () => void unhandled++);
+    }
   }
 
   async function sayTo(to: ChatKey, what: string | FileBox): Promise<SendResult> {
@@ -247,5 +278,9 @@ export function createBot(opts: BotOptions): Bot {
       return new Promise((ok) => readyWaiters.push(ok));
     },
     pending: () => mirror.pending(),
+    idle() {
+      if (unhandled === 0) return Promise.resolve();
+      return new Promise((ok) => idleWaiters.push(ok));
+    },
   };
 }

@@ -126,6 +126,12 @@ export interface DeliveryWorker {
   /** Deliver on the real clock until stopped: wakes when pacing allows, polls every `idleMs`. */
   start(idleMs?: number): void;
   stop(): Promise<void>;
+  /**
+   * Resolves after a whole tick that began after the call: every notice queued and due before
+   * it has had its turn (sent, deferred by pacing or quiet hours, failed, or taken by another
+   * worker). Tests assert "nothing else was sent" after it. Wakes a started loop at once.
+   */
+  idle(): Promise<void>;
 }
 
 class SendTimeout extends Error {}
@@ -332,8 +338,13 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
     }
   }
 
+  // idle() callers, released by the end of the next tick that starts after them.
+  let idleWaiters: (() => void)[] = [];
+
   async function tick(now: Date): Promise<number> {
     while (running) await running.catch(() => 0);
+    const waiters = idleWaiters;
+    idleWaiters = [];
     running = once(now).catch((err) => {
       log.error({ err }, 'delivery tick failed');
       return 0;
@@ -342,6 +353,7 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
       return await running;
     } finally {
       running = undefined;
+      waiters.forEach((w) => w());
     }
   }
 
@@ -355,13 +367,19 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
       loop = (async () => {
         while (!stopped) {
           await tick(clock());
-          const wait = Math.min(idle, Math.max(10, wakeAt - clock().getTime()));
+          const wait = idleWaiters.length ? 0 : Math.min(idle, Math.max(10, wakeAt - clock().getTime()));
           await new Promise<void>((ok) => {
             const timer = setTimeout(ok, wait);
             wakeUp = () => (clearTimeout(timer), ok());
           });
         }
       })();
+    },
+    idle() {
+      if (!loop) return tick(clock()).then(() => undefined);
+      const done = new Promise<void>((ok) => idleWaiters.push(ok));
+      wakeUp?.();
+      return done;
     },
     async stop() {
       stopped = true;

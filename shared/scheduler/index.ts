@@ -68,6 +68,12 @@ export interface Scheduler {
   agenda: Agenda;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Resolves once no job is due or running in any process (every job asked for so far has run
+   * to its end), then once the delivery worker, if any, has had a whole tick after that. Tests
+   * assert "nothing else happened" after it. Bounded: rejects after `timeoutMs`.
+   */
+  idle(timeoutMs?: number): Promise<void>;
 }
 
 export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler> {
@@ -132,6 +138,17 @@ export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler
       // the WeChat login), on its own loop that wakes when pacing allows a send — pacing needs
       // sub-second timing and Agenda polls every few seconds. It idles 1 s between polls.
       opts.delivery?.start(1000);
+    },
+    async idle(timeoutMs = 20_000) {
+      const jobs = db.collection('agendaJobs');
+      const end = Date.now() + timeoutMs;
+      // Due (not yet taken) or locked (running): Agenda's own records, shared by every process.
+      const busy = () => jobs.countDocuments({ $or: [{ lockedAt: { $ne: null } }, { nextRunAt: { $ne: null, $lte: new Date() }, disabled: { $ne: true } }] });
+      while ((await busy()) > 0) {
+        if (Date.now() > end) throw new Error(`scheduler not idle within ${timeoutMs} ms`);
+        await new Promise((ok) => setTimeout(ok, 25));
+      }
+      await opts.delivery?.idle();
     },
     async stop() {
       await opts.delivery?.stop();

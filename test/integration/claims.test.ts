@@ -485,7 +485,7 @@ describe('claims: chat, reminders and KPIs', function () {
       await Promise.all(schedulers.map((s) => s.start()));
       await Promise.all(schedulers.flatMap((s) => [s.agenda.now(JOBS.claimReminders), s.agenda.now(JOBS.claimReminders)]));
       await until('the reminder', () => Notice.findOne({ kind: 'claim_reminder' }).lean());
-      await new Promise((ok) => setTimeout(ok, 800)); // room for a second one, were there one
+      await Promise.all(schedulers.map((s) => s.idle())); // all four runs done
       expect(await Notice.countDocuments({ kind: 'claim_reminder' })).to.equal(1);
     } finally {
       await withTimeout(Promise.all(schedulers.map((s) => s.stop())), 25_000, 'scheduler stop');

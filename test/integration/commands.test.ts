@@ -169,7 +169,7 @@ describe('commands: managers drive Gendan from WeChat', function () {
   it('gives a supplier who types a slash nothing to run', async () => {
     t.sb.say(0, '/orders');
     await waitForMessages({ senderKind: 'supplier' }, 1);
-    await new Promise((ok) => setTimeout(ok, 200));
+    await t.idle(); // handled to the end: no command ran
     expect(outcomes).to.deep.equal([]);
     expect(await Message.countDocuments({ direction: 'out' })).to.equal(0);
   });

@@ -378,8 +378,7 @@ describe('scheduler: rules with an injected clock', function () {
     try {
       await Promise.all([a.agenda.start(), b.agenda.start()]);
       await Promise.all([a.agenda.now(JOBS.overdue), b.agenda.now(JOBS.overdue)]);
-      for (let i = 0; i < 100 && (await Notice.countDocuments({})) < 2; i++) await new Promise((ok) => setTimeout(ok, 100));
-      await new Promise((ok) => setTimeout(ok, 800));
+      await Promise.all([a.idle(), b.idle()]); // both scans ran to their end
       expect(await Notice.countDocuments({})).to.equal(2);
     } finally {
       await Promise.all([a.stop(), b.stop()]);

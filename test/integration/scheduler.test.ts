@@ -63,7 +63,9 @@ describe('scheduler: Agenda instances and delivery', function () {
       // Both ask for the scan, twice (Agenda is at-least-once; a double start is harmless).
       await Promise.all(schedulers.flatMap((s) => [s.agenda.now(JOBS.overdue), s.agenda.now(JOBS.overdue)]));
       await until(async () => (await Notice.countDocuments({ status: 'sent' })) >= 2 && m.sent.length >= 2);
-      await new Promise((ok) => setTimeout(ok, 1500)); // room for a second send, were there one
+      // Every scan asked for has run, and each worker has had a whole tick since: a second send
+      // would have happened by now.
+      await Promise.all(schedulers.map((s) => s.idle()));
       expect(await Notice.countDocuments({})).to.equal(2);
       expect(m.sent.map((s) => s.to).sort()).to.deep.equal(['dm:mgr-oleg', 'dm:sup-zhao']);
       expect(m.sent.find((s) => s.to === 'dm:mgr-oleg')!.text).to.include('PO-SCH-1').and.include('просрочка 4 дн.');
