@@ -5,6 +5,7 @@ import { FileBox } from 'file-box';
 import { WechatyBuilder, types, type Wechaty } from 'wechaty';
 import type { Message as WechatyMessage } from 'wechaty';
 import type * as PUPPET from 'wechaty-puppet';
+import { createCache } from '../shared/cache/index.js';
 import type { Config } from '../shared/config/index.js';
 import { getLogger } from '../shared/log/index.js';
 import { raiseAlert, recordBotEvent, type BotEventType } from '../shared/health/index.js';
@@ -130,7 +131,7 @@ export function createBot(opts: BotOptions): Bot {
   let stopping = false; // a deliberate stop logs out too, but is no alert
   let isReady = false;
   let readyWaiters: (() => void)[] = [];
-  const seen = new Set<string>(); // message ids handled by this process (listener-twice guard)
+  const seen = createCache<string, true>('bot.seenMessages', { max: 50_000 }); // message ids handled by this process (listener-twice guard)
 
   // Message events the puppet delivered that are not handled yet (idle()). Counted on the puppet
   // itself, so a message Wechaty is still loading counts too.
@@ -166,8 +167,7 @@ export function createBot(opts: BotOptions): Bot {
 
   async function onMessage(msg: WechatyMessage) {
     if (seen.has(msg.id)) return; // same event delivered twice to this process
-    seen.add(msg.id);
-    if (seen.size > 50_000) seen.delete(seen.values().next().value!);
+    seen.set(msg.id, true);
     const inbound = await toInbound(msg);
     const result = await mirror.accept(inbound);
     if (!result) return;
