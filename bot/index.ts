@@ -5,6 +5,7 @@ import { FileBox } from 'file-box';
 import { WechatyBuilder, types, type Wechaty } from 'wechaty';
 import type { Message as WechatyMessage } from 'wechaty';
 import type * as PUPPET from 'wechaty-puppet';
+import { createCache } from '../shared/cache/index.js';
 import type { Config } from '../shared/config/index.js';
 import { getLogger } from '../shared/log/index.js';
 import { raiseAlert, recordBotEvent, type BotEventType } from '../shared/health/index.js';
@@ -40,6 +41,11 @@ export interface Bot {
   ready(): Promise<void>;
   /** Messages waiting for the database (buffered while it is down). */
   pending(): number;
+  /**
+   * Resolves once every message the puppet has delivered so far is handled to the end (stored or
+   * recognised as a duplicate, its command run): tests assert "nothing else happened" after it.
+   */
+  idle(): Promise<void>;
 }
 
 const TYPE_OF: Partial<Record<number, MessageType>> = {
@@ -125,7 +131,20 @@ export function createBot(opts: BotOptions): Bot {
   let stopping = false; // a deliberate stop logs out too, but is no alert
   let isReady = false;
   let readyWaiters: (() => void)[] = [];
-  const seen = new Set<string>(); // message ids handled by this process (listener-twice guard)
+  const seen = createCache<string, true>('bot.seenMessages', { max: 50_000 }); // message ids handled by this process (listener-twice guard)
+
+  // Message events the puppet delivered that are not handled yet (idle()). Counted on the puppet
+  // itself, so a message Wechaty is still loading counts too.
+  let unhandled = 0;
+  let idleWaiters: (() => void)[] = [];
+  const countedPuppets = new WeakSet<object>();
+  const handled = () => {
+    unhandled = Math.max(0, unhandled - 1);
+    if (unhandled === 0) {
+      idleWaiters.forEach((w) => w());
+      idleWaiters = [];
+    }
+  };
 
   // Events are written one after another, so their order on record is the order they happened.
   let events: Promise<void> = Promise.resolve();
@@ -148,8 +167,7 @@ export function createBot(opts: BotOptions): Bot {
 
   async function onMessage(msg: WechatyMessage) {
     if (seen.has(msg.id)) return; // same event delivered twice to this process
-    seen.add(msg.id);
-    if (seen.size > 50_000) seen.delete(seen.values().next().value!);
+    seen.set(msg.id, true);
     const inbound = await toInbound(msg);
     const result = await mirror.accept(inbound);
     if (!result) return;
@@ -189,10 +207,23 @@ export function createBot(opts: BotOptions): Bot {
         await raiseAlert(`bot_logout:${config.bot.name}:${at.toISOString().slice(0, 16)}`, 'bot_logout', `WeChat bot ${config.bot.name} logged out at ${at.toISOString()}`, at);
       }))
       .on('error', safe('error', async (err: Error) => {
+        // Wechaty could not load a delivered message: it never reaches the message listener.
+        if (/message not found for id/.test(String(err?.message))) handled();
         log.error({ err }, 'wechaty error');
         await event('error', { detail: String(err?.message ?? err).slice(0, 500) });
       }))
-      .on('message', safe('message', onMessage));
+      .on('message', safe('message', async (msg: WechatyMessage) => {
+        try {
+          await onMessage(msg);
+        } finally {
+          handled();
+        }
+      }));
+    const p = puppet as unknown as { on(event: 'message', fn: () => void): void };
+    if (!countedPuppets.has(p)) {
+      countedPuppets.add(p);
+      p.on('message', () => void unhandled++);
+    }
   }
 
   async function sayTo(to: ChatKey, what: string | FileBox): Promise<SendResult> {
@@ -247,5 +278,9 @@ export function createBot(opts: BotOptions): Bot {
       return new Promise((ok) => readyWaiters.push(ok));
     },
     pending: () => mirror.pending(),
+    idle() {
+      if (unhandled === 0) return Promise.resolve();
+      return new Promise((ok) => idleWaiters.push(ok));
+    },
   };
 }

@@ -18,7 +18,7 @@ import { isoDay, objectId, supplierCode, text } from '../validation.js';
 
 const itemQuery = { item: text(200).optional(), sku: text(64).optional() };
 
-export function reportRoutes({ clock }: RouteDeps): AnyRoute[] {
+export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
   const tag = 'reports';
   return [
     // GET /api/reports?period=month&date=2026-11-01&currency=USD&format=xlsx
@@ -49,7 +49,7 @@ export function reportRoutes({ clock }: RouteDeps): AnyRoute[] {
         } else range = periodRange(q.period, q.date ?? now.toISOString().slice(0, 10));
         // Someone who does not see every supplier reports on their own orders only.
         const managerId = v.seesAll ? q.manager : v.id;
-        const r = { ...range, currency: q.currency, managerId, now };
+        const r = { ...range, currency: q.currency, managerId, now, weights: config.performance.weights, pdfCjkFont: config.reports.pdfCjkFont };
         if (q.format === 'json') return buildReport(r);
         const dir = mkdtempSync(join(tmpdir(), 'gendan-report-'));
         const path = join(dir, `report.${q.format}`);

@@ -10,7 +10,7 @@ import {
   MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc,
 } from '../orders/index.js';
 import { fileClaim } from '../claims/index.js';
-import { periodOf, setSegment, supplierScorecard } from '../performance/index.js';
+import { periodOf, setSegment, supplierScorecard, type KpiWeights } from '../performance/index.js';
 import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
 import { Message, Thread, type MessageDoc, type ThreadDoc } from '../threads/index.js';
 import type { TranslationService } from '../translation/index.js';
@@ -30,6 +30,8 @@ export interface CommandDeps {
   sendToChat: (chatKey: string, text: string, key: string) => Promise<void>;
   clock?: () => Date;
   maxAgeMs?: number;
+  /** Scorecard weights (config.performance.weights). */
+  weights: KpiWeights;
 }
 
 export interface CommandInput {
@@ -168,7 +170,7 @@ export function createCommandHandler(deps: CommandDeps) {
       }
       case 'kpi': {
         const s = await supplierOrThrow(cmd.code);
-        const sc = await supplierScorecard(s._id, cmd.period ?? periodOf(now));
+        const sc = await supplierScorecard(s._id, cmd.period ?? periodOf(now), deps.weights);
         const k = sc.kpis;
         const none = t(lang, 'kpiNoData');
         const dur = (min: number | null) => (min === null ? none : min >= 60 ? `${Math.round(min / 6) / 10} h` : `${Math.round(min)} min`);

@@ -19,12 +19,13 @@ import { randomUUID } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { isDuplicateKey, NotFoundError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
+import { retry } from '../retry/index.js';
 import type { Messenger } from '../messenger.js';
 import { touchThread } from '../live/index.js';
 import { Message, Thread } from '../threads/model.js';
 import { deliverableFrom, respectsHolidays, safeZone } from './calendar.js';
 import { Notice, NoticeFile, NoticeSend, ScanState, type NoticeDoc, type NoticeStatus } from './model.js';
-import { backoffMs, createPacer, DEFAULT_PACING, type Pacing } from './pacing.js';
+import { backoffMs, createPacer, type Pacing } from './pacing.js';
 
 export {
   Notice, NoticeFile, NoticeSend, OverdueWatch, ScanState, NOTICE_KINDS, NOTICE_STATUSES, type NoticeDoc, type NoticeKind, type NoticeStatus, type NoticeSendDoc,
@@ -106,7 +107,8 @@ export interface DeliveryOptions {
   messenger: Messenger;
   /** The clock of the start() loop (tests call tick(now) with their own time instead). */
   clock?: () => Date;
-  pacing?: Pacing;
+  /** Per chat and per account (config.notices: NOTICE_PER_CHAT_MS, NOTICE_PER_MINUTE). */
+  pacing: Pacing;
   maxAttempts?: number;
   baseBackoffMs?: number;
   /** A claim older than this is an interrupted send (the worker died or the send hung). */
@@ -125,12 +127,18 @@ export interface DeliveryWorker {
   /** Deliver on the real clock until stopped: wakes when pacing allows, polls every `idleMs`. */
   start(idleMs?: number): void;
   stop(): Promise<void>;
+  /**
+   * Resolves after a whole tick that began after the call: every notice queued and due before
+   * it has had its turn (sent, deferred by pacing or quiet hours, failed, or taken by another
+   * worker). Tests assert "nothing else was sent" after it. Wakes a started loop at once.
+   */
+  idle(): Promise<void>;
 }
 
 class SendTimeout extends Error {}
 
 export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
-  const pacing = opts.pacing ?? DEFAULT_PACING;
+  const pacing = opts.pacing;
   const clock = opts.clock ?? (() => new Date());
   const maxAttempts = opts.maxAttempts ?? 5;
   const base = opts.baseBackoffMs ?? 30_000;
@@ -198,15 +206,8 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
     await touchThread({ key: to }).catch(() => undefined);
     return r;
   }
-  async function record(filter: object, update: object) {
-    for (let i = 0; ; i++) {
-      try {
-        return await Notice.updateOne(filter, update);
-      } catch (err) {
-        if (i >= 3) throw err;
-        await new Promise((ok) => setTimeout(ok, 200 * (i + 1)));
-      }
-    }
+  function record(filter: object, update: object) {
+    return retry(() => Notice.updateOne(filter, update), { retries: 3, baseMs: 200, maxMs: 1000 });
   }
 
   // The due batch is read once per `idle` and worked through across ticks: at tens of sends a
@@ -338,8 +339,13 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
     }
   }
 
+  // idle() callers, released by the end of the next tick that starts after them.
+  let idleWaiters: (() => void)[] = [];
+
   async function tick(now: Date): Promise<number> {
     while (running) await running.catch(() => 0);
+    const waiters = idleWaiters;
+    idleWaiters = [];
     running = once(now).catch((err) => {
       log.error({ err }, 'delivery tick failed');
       return 0;
@@ -348,6 +354,7 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
       return await running;
     } finally {
       running = undefined;
+      waiters.forEach((w) => w());
     }
   }
 
@@ -361,13 +368,19 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
       loop = (async () => {
         while (!stopped) {
           await tick(clock());
-          const wait = Math.min(idle, Math.max(10, wakeAt - clock().getTime()));
+          const wait = idleWaiters.length ? 0 : Math.min(idle, Math.max(10, wakeAt - clock().getTime()));
           await new Promise<void>((ok) => {
             const timer = setTimeout(ok, wait);
             wakeUp = () => (clearTimeout(timer), ok());
           });
         }
       })();
+    },
+    idle() {
+      if (!loop) return tick(clock()).then(() => undefined);
+      const done = new Promise<void>((ok) => idleWaiters.push(ok));
+      wakeUp?.();
+      return done;
     },
     async stop() {
       stopped = true;

@@ -2,8 +2,10 @@
 // Input is plain (the bot adapter turns a Wechaty message into it); no Wechaty types here.
 import { createHash } from 'node:crypto';
 import type { Types } from 'mongoose';
+import { createCache } from '../cache/index.js';
 import { isDuplicateKey, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
+import { backoffMs } from '../retry/index.js';
 import { Manager } from '../managers/model.js';
 import { checkDuplicates, createSupplier, normalisePhone, Supplier } from '../suppliers/index.js';
 import { Contact, Message, Thread, MESSAGE_TYPES, threadDay, type MessageDoc, type ThreadDoc } from './model.js';
@@ -73,22 +75,7 @@ function validate(m: InboundMessage): void {
  */
 const CACHE_TTL_MS = 10_000;
 const FLUSH_MS = 200;
-class TtlCache<V> {
-  private map = new Map<string, { v: V; until: number }>();
-  constructor(private max = 5000) {}
-  get(k: string): V | undefined {
-    const e = this.map.get(k);
-    if (!e || e.until < Date.now()) return undefined;
-    return e.v;
-  }
-  set(k: string, v: V) {
-    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
-    this.map.set(k, { v, until: Date.now() + CACHE_TTL_MS });
-  }
-  clear() {
-    this.map.clear();
-  }
-}
+const hotCache = <V extends NonNullable<unknown>>(name: string) => createCache<string, V>(`mirror.${name}`, { max: 5000, ttl: CACHE_TTL_MS });
 
 export type SenderKind = 'supplier' | 'manager' | 'bot' | 'unknown';
 
@@ -105,7 +92,8 @@ export interface MirrorOptions {
   /**
    * Where the mirror tells what it stored: `message.stored` for each NEW message (never for a
    * replay; never waited for), `replies.timed` with each counters flush, `mirror.flushed` on
-   * flush(). Default: the process's bus (shared/events), wired by the composition root.
+   * flush(). Default: the process's bus (shared/events), wired by the composition root (which
+   * gives the KPI reaction the configured working hours).
    */
   events?: Events;
   /** Fair letter for suppliers created from new contacts (default: plain numbering). */
@@ -114,9 +102,9 @@ export interface MirrorOptions {
 
 export function createMirror(opts: MirrorOptions = {}): Mirror {
   const events = opts.events ?? defaultEvents;
-  const managers = new TtlCache<boolean>();
-  const contacts = new TtlCache<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null }>();
-  const threads = new TtlCache<ThreadDoc>();
+  const managers = hotCache<boolean>('managers');
+  const contacts = hotCache<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null }>('contacts');
+  const threads = hotCache<ThreadDoc>('threads');
 
   async function isManager(wechatId: string): Promise<boolean> {
     const hit = managers.get(wechatId);
@@ -209,7 +197,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   const counts = new Map<string, Pending>();
   // Who owes an answer per thread (response times, escalation): this process's view, seeded
   // from the stored thread, written with the counters.
-  const awaitState = new Map<string, AwaitState>();
+  // (Bounded: a thread evicted here is seeded from its stored state again.)
+  const awaitState = createCache<string, AwaitState>('mirror.awaitState', { max: 20_000 });
   let flushTimer: NodeJS.Timeout | undefined;
   function countInThread(thread: ThreadDoc, ts: Date, direction: 'in' | 'out', side: Side | undefined) {
     const id = thread._id;
@@ -248,7 +237,6 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
         if (r.sample && c.supplierId) samples.push({ supplierId: c.supplierId, sample: r.sample });
       }
       states.set(k, st);
-      if (awaitState.size > 20_000) awaitState.clear();
       awaitState.set(k, st);
       c.said = []; // consumed: a retry of this batch's counters must not replay them
     }
@@ -392,7 +380,8 @@ export function createBufferedMirror(mirror: Mirror, opts: { max?: number; retry
           continue;
         }
         attempt++;
-        const wait = Math.min(cap, base * 2 ** Math.min(attempt, 10)) * (0.75 + Math.random() / 2);
+        // Not shared/retry's retry(): a message is retried until stored (bounded buffer, not bounded tries).
+        const wait = backoffMs(Math.min(attempt, 10) + 1, base, Math.random, cap);
         log.warn({ err: (err as Error).message, pending: queue.length, attempt }, 'storing a message failed; retrying');
         await sleep(wait);
       }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
+import { loadConfig } from '../../shared/config/index.js';
 import { createEvents, events, type EventMap } from '../../shared/events/index.js';
 import { createOrder, updateMilestone } from '../../shared/orders/index.js';
 import { SupplierKpi } from '../../shared/performance/index.js';
@@ -20,6 +21,8 @@ const run = (args: string[]) =>
     execFile(process.execPath, args, { cwd: process.cwd(), env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 90_000, encoding: 'utf8' }, (err, stdout, stderr) => (err ? fail(new Error(`${err.message}\n${stderr}`)) : ok(stdout))),
   );
 const url = (p: string) => pathToFileURL(resolve(p)).href;
+/** The configuration's defaults: what the reactions are wired with in tests. */
+const settings = loadConfig({});
 
 /** Every TypeScript module under shared/, plus the two adapters' entry points. */
 function everyModule(): string[] {
@@ -45,7 +48,7 @@ async function processWritingAnOrder(wire: boolean): Promise<{ listenersAfterImp
     for (const m of ${JSON.stringify(everyModule().map(url))}) await import(m);
     const { events } = await import(${JSON.stringify(url('shared/events/index.ts'))});
     const listenersAfterImports = events.listenerCount();
-    if (${wire}) (await import(${JSON.stringify(url('shared/reactions.ts'))})).wireReactions(events);
+    if (${wire}) (await import(${JSON.stringify(url('shared/reactions.ts'))})).wireReactions(events, { settings: (await import(${JSON.stringify(url('shared/config/index.ts'))})).loadConfig({}) });
     const { connectMongoose } = await import(${JSON.stringify(url('shared/db/index.ts'))});
     await connectMongoose(${JSON.stringify(db.uri)}, ${JSON.stringify(db.name)}, 5);
     const { createSupplier } = await import(${JSON.stringify(url('shared/suppliers/index.ts'))});
@@ -90,9 +93,9 @@ describe('domain events: reactions are wired in the composition root', function 
     expect(events.listeners('replies.timed')).to.deep.equal(['performance.onRepliesTimed']);
     expect(events.listeners('mirror.flushed')).to.deep.equal(['performance.onMirrorFlushed']);
     // Wiring twice would count every KPI twice: refused.
-    expect(() => wireReactions(events)).to.throw(/wired on this bus already/);
+    expect(() => wireReactions(events, { settings })).to.throw(/wired on this bus already/);
     const bus = createEvents();
-    const unwire = wireReactions(bus, { translation: { onMessageStored: () => undefined } });
+    const unwire = wireReactions(bus, { settings, translation: { onMessageStored: () => undefined } });
     expect(bus.listeners('message.stored')).to.deep.equal(['translation.onMessageStored']);
     unwire();
     expect(bus.listenerCount()).to.equal(0);

@@ -5,7 +5,7 @@ import { Contact, Message, Thread, createMirror, createBufferedMirror, type Inbo
 import { Supplier } from '../../shared/suppliers/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import { BotEvent, Alert, getBotHealth } from '../../shared/health/index.js';
-import { startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
+import { startTestBot, until, waitForMessages, type TestBot } from '../support/bot.js';
 
 describe('mirror: supplier chats stored exactly once', function () {
   this.timeout(30_000);
@@ -57,7 +57,7 @@ describe('mirror: supplier chats stored exactly once', function () {
     const msg = t.sb.mocker.MessageMock.create({ id: 'dup-1', talkerId: 'sup-li', listenerId: 'gendan-bot', timestamp: Date.now(), type: 7, text: '收到' } as never);
     for (let i = 0; i < 5; i++) t.sb.puppet.emit('message', { messageId: msg.id });
     await waitForMessages({ puppetId: 'dup-1' }, 1);
-    await new Promise((ok) => setTimeout(ok, 300));
+    await t.idle(); // all five deliveries handled
     expect(await Message.countDocuments({})).to.equal(1);
   });
 
@@ -68,7 +68,7 @@ describe('mirror: supplier chats stored exactly once', function () {
     await waitForMessages({ puppetId: 'orig-1' }, 1);
     t.sb.mocker.MessageMock.create({ id: 'redelivered-1', talkerId: 'sup-li', listenerId: 'gendan-bot', timestamp: ts, type: 7, text: '请确认交期' } as never);
     t.sb.puppet.emit('message', { messageId: 'redelivered-1' });
-    await new Promise((ok) => setTimeout(ok, 500));
+    await t.idle(); // the redelivery handled
     expect(await Message.countDocuments({})).to.equal(1);
     // The same words a minute later are a new message, not a duplicate.
     t.sb.mocker.MessageMock.create({ id: 'later-1', talkerId: 'sup-li', listenerId: 'gendan-bot', timestamp: ts + 60_000, type: 7, text: '请确认交期' } as never);
@@ -85,7 +85,7 @@ describe('mirror: supplier chats stored exactly once', function () {
     t = await startTestBot();
     t.sb.mocker.MessageMock.create({ id: first!.puppetId, talkerId: 'sup-li', listenerId: 'gendan-bot', timestamp: first!.ts.getTime(), type: 7, text: first!.text } as never);
     t.sb.puppet.emit('message', { messageId: first!.puppetId });
-    await new Promise((ok) => setTimeout(ok, 500));
+    await t.idle(); // the replay handled
     expect(await Message.countDocuments({})).to.equal(1);
     await t.mirror.flush();
     expect((await Thread.findOne({}).lean())!.messageCount).to.equal(1);
@@ -126,7 +126,7 @@ describe('mirror: supplier chats stored exactly once', function () {
     t.sb.say('m', '／orders A01');
     t.sb.say(0, '/orders A01'); // a supplier typing a slash is not a command
     await waitForMessages({}, 2);
-    await new Promise((ok) => setTimeout(ok, 200));
+    await t.idle(); // both messages handled, commands included
     expect(commands).to.deep.equal(['／orders A01']);
     const m = await Message.findOne({ senderWechatId: 'mgr-anna' }).lean();
     expect(m!.senderKind).to.equal('manager');
@@ -180,7 +180,7 @@ describe('mirror: the database briefly down', function () {
     const m = (i: number): InboundMessage => ({ puppetId: `f${i}`, chat: { kind: 'dm', id: 'a' }, sender: { wechatId: 'a', name: 'a' }, self: false, type: 'text', text: String(i), ts: new Date() });
     void buffered.accept(m(1));
     void buffered.accept(m(2));
-    await new Promise((ok) => setTimeout(ok, 20));
+    await until('both buffered', async () => buffered.pending() === 2);
     let err: unknown;
     await buffered.accept(m(3)).catch((e) => (err = e));
     expect(String(err)).to.match(/buffer full/);

@@ -38,7 +38,7 @@ function tmtConfig(fake: TmtFake, extra: Record<string, string> = {}) {
 /** A bus on which stored messages go to `svc` (as the composition root wires it). */
 function translating(svc: TranslationService) {
   const bus = createEvents();
-  wireReactions(bus, { translation: svc });
+  wireReactions(bus, { settings: loadConfig({}), translation: svc });
   return bus;
 }
 

@@ -9,6 +9,8 @@ export interface TestBot {
   sb: Sandbox;
   mirror: Mirror;
   stop(): Promise<void>;
+  /** Every message delivered so far handled to the end (bounded): then assert what did not happen. */
+  idle(): Promise<void>;
 }
 
 export const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
@@ -26,6 +28,7 @@ export async function startTestBot(opts: Partial<BotOptions> = {}): Promise<Test
     sb,
     mirror,
     stop: () => withTimeout(bot.stop(), 15_000, 'bot stop'),
+    idle: () => withTimeout(bot.idle(), 10_000, 'bot idle'),
   };
 }
 

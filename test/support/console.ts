@@ -41,9 +41,9 @@ export async function startConsoleRig(opts: { livePollMs?: number; delivery?: bo
     PORT: '0',
   });
   const translation = createTranslationService({ config, batchWindowMs: 20 });
-  // A bus of the rig's own: the process's reactions plus this rig's translation service.
+  // A bus of the rig's own: the process's reactions (with the rig's configuration) plus this rig's translation service.
   const bus = createEvents();
-  wireReactions(bus, { translation });
+  wireReactions(bus, { settings: config, translation });
   const mirror = createMirror({ events: bus });
   const bot = await startTestBot({ mirror });
   const http = await startServer(config, { translation, live: createLiveHub({ pollMs: opts.livePollMs ?? 100 }) });
