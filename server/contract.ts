@@ -110,9 +110,9 @@ export const outboxView = z
     text: z.string(),
     original: z.object({ text: z.string(), lang: z.string().nullish() }).nullable(),
     status: z.string(),
-    attempts: z.number().nullish(),
+    attempts: z.number(),
     lastError: z.string().nullable(),
-    createdAt: when.nullish(),
+    createdAt: when,
     notBefore: when.nullish(),
     sentAt: when.nullable(),
   })
@@ -210,3 +210,6 @@ export type ConsoleUserView = z.infer<typeof consoleUser>;
 export type InboxItemView = z.infer<typeof inboxItem>;
 export type SupplierCardView = z.infer<typeof supplierCard>;
 export type ScorecardView = z.infer<typeof scorecard>;
+
+/** A shape as it crosses the wire (JSON): dates arrive as ISO strings. */
+export type Wire<T> = T extends Date ? string : T extends (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;

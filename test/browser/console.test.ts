@@ -226,12 +226,8 @@ describe('web console in a browser', function () {
     expect(await page.getByTestId('inbox-row').count()).to.equal(2);
     expect(await page.getByTestId('unread').count()).to.equal(2);
     // The Chinese on screen comes from the console's own web font (no system CJK font needed).
-    // Runs in the page (the test's own tsconfig has no DOM types).
-    const cjkFaces = await page.evaluate(async () => {
-      const fonts = (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } & Iterable<{ family: string; status: string }> } }).document.fonts;
-      await fonts.ready;
-      return [...fonts].filter((f) => f.family.replace(/["']/g, '') === 'Noto Sans SC Variable' && f.status === 'loaded').length;
-    });
+    // (A string: the test project's TypeScript has no DOM types.)
+    const cjkFaces = await page.evaluate<number>(`document.fonts.ready.then(() => [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === 'Noto Sans SC Variable' && f.status === 'loaded').length)`);
     expect(cjkFaces, 'Noto Sans SC faces loaded').to.be.greaterThan(0);
     if (process.env.SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/inbox.png' });
 

@@ -33,56 +33,15 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return data as T;
 }
 
-export interface User {
-  id: string;
-  name: string;
-  login: string;
-  role: 'admin' | 'manager';
-  language: 'en' | 'ru';
-  timezone: string;
-  seesAll: boolean;
-}
+// Response shapes come from the server's contract (server/contract.ts), never restated here.
+import type * as C from '../../../contract';
 
-export interface InboxItem {
-  id: string;
-  key: string;
-  kind: string;
-  title: string;
-  supplier: { id: string; code: string; name: string; segment: string } | null;
-  lastMessageAt: string | null;
-  messageCount: number;
-  unread: number;
-  needsReply: boolean;
-}
-
-export interface Msg {
-  id: string;
-  direction: 'in' | 'out';
-  senderName: string | null;
-  senderKind: string;
-  type: string;
-  text: string;
-  lang: string | null;
-  media: { name: string | null; mimeType: string | null; size: number | null; durationSec: number | null; url: string | null; title: string | null; width: number | null; height: number | null } | null;
-  ts: string;
-  translations: Record<string, { text: string; source: string }>;
-  translationStatus: string;
-  flaggedBad: boolean;
-  original: { text: string; lang: string } | null;
-}
-
-export interface OutboxItem {
-  id: string;
-  to: string;
-  kind: string;
-  text: string;
-  original: { text: string; lang: string } | null;
-  status: 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
+export type User = C.Wire<C.ConsoleUserView>;
+export type InboxItem = C.Wire<C.InboxItemView>;
+export type Msg = C.Wire<C.MessageView>;
+export type OutboxItem = C.Wire<C.OutboxView>;
+export type OrderSummary = C.Wire<C.OrderSummary>;
+export type OrderDetail = C.Wire<C.OrderDetail>;
 
 export interface ThreadInfo {
   id: string;
@@ -93,22 +52,6 @@ export interface ThreadInfo {
   supplier: { id: string; code: string; name: string; segment: string; timezone: string } | null;
   contact: { name: string; role: string | null; timezone: string } | null;
   timezone: string;
-}
-
-export interface OrderSummary {
-  id: string;
-  number: string;
-  supplierCode: string;
-  status: string;
-  next: { milestone: string; planned: string | null } | null;
-  overdue: boolean;
-  daysLate: number;
-  customs: string;
-}
-
-export interface OrderDetail extends OrderSummary {
-  milestones: { name: string; planned: string | null; actual: string | null; status: string; reason: string | null; replanned: number }[];
-  version: number;
 }
 
 /** Local time of a zone, e.g. "14:05". */

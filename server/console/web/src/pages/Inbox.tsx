@@ -43,7 +43,7 @@ function SearchResults({ query, lang }: { query: string; lang: string }) {
                 data-testid="search-hit"
               >
                 <Text size="sm" fw={700} miw={120}>{h.thread?.title ?? '—'}</Text>
-                <Highlight size="sm" highlight={query} lang={h.message.lang === 'zh' ? 'zh-CN' : undefined} style={{ flex: 1 }}>{h.message.text}</Highlight>
+                <Highlight size="sm" highlight={query} lang={h.message.lang === 'zh' ? 'zh-CN' : undefined} style={{ flex: 1 }}>{h.message.text ?? ""}</Highlight>
                 {tr && <Highlight size="sm" c="dimmed" highlight={query} style={{ flex: 1 }}>{tr}</Highlight>}
                 <Text size="xs" c="dimmed" miw={110}>{when(h.message.ts)}</Text>
               </Group>
