@@ -9,7 +9,7 @@ import type { Config } from '../shared/config/index.js';
 import { getLogger } from '../shared/log/index.js';
 import { raiseAlert, recordBotEvent, type BotEventType } from '../shared/health/index.js';
 import type { ChatKey, Messenger, SendResult } from '../shared/messenger.js';
-import { isCommandText } from '../shared/commands/parse.js';
+import { isCommandText, isLinkCommand } from '../shared/commands/parse.js';
 import { createBufferedMirror, createMirror, type InboundMessage, type IngestResult, type Mirror, type MessageType } from '../shared/threads/index.js';
 
 const log = getLogger('bot');
@@ -153,7 +153,9 @@ export function createBot(opts: BotOptions): Bot {
     const inbound = await toInbound(msg);
     const result = await mirror.accept(inbound);
     if (!result) return;
-    if (result.created && opts.onCommand && !inbound.self && inbound.type === 'text' && isCommandText(inbound.text) && result.message.senderKind === 'manager') {
+    // Commands come from managers; `/link` also from a WeChat not linked yet (that is its point).
+    const fromUs = result.message.senderKind === 'manager' || isLinkCommand(inbound.text);
+    if (result.created && opts.onCommand && !inbound.self && inbound.type === 'text' && isCommandText(inbound.text) && fromUs) {
       const chatKey = `${inbound.chat.kind}:${inbound.chat.id}`;
       await opts.onCommand({ message: result.message, inbound, chatKey });
     }

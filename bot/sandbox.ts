@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { getLogger } from '../shared/log/index.js';
 import { Manager } from '../shared/managers/model.js';
+import { Fair, registerFair } from '../shared/suppliers/index.js';
+import { Contact, Thread, sortContact, type SortDecision } from '../shared/threads/index.js';
 
 const log = getLogger('sandbox');
 
@@ -73,6 +75,32 @@ export async function registerSandboxManager(sb: Sandbox): Promise<void> {
     { $setOnInsert: { name: 'Anna', wechatId: sb.manager.id, language: 'en', role: 'admin' } },
     { upsert: true },
   );
+}
+
+/**
+ * The demo suppliers are suppliers from the start: their contacts and room are created and
+ * sorted (a fair in the register, 王经理 met there → A01, 李小姐 → 001, 陈工 the QC of A01,
+ * the group → A01's room), as a manager would on day one. Idempotent: sorted ones are skipped.
+ */
+export async function seedSandboxSuppliers(sb: Sandbox, now = new Date()): Promise<void> {
+  const by = 'sandbox';
+  if (!(await Fair.exists({ _id: 'A' }))) await registerFair({ letter: 'A', name: 'Canton Fair 2026 (autumn)', city: 'Guangzhou', from: '2026-10-15', to: '2026-10-19' }, by, now).catch(() => undefined);
+  const [wang, li, chen] = sb.suppliers as [mock.ContactMock, mock.ContactMock, mock.ContactMock];
+  const sorts: [mock.ContactMock, SortDecision][] = [
+    [wang, { kind: 'supplier', fairLetter: 'A', name: '奥吉电器' }],
+    [li, { kind: 'supplier', name: '义乌李氏工艺品' }],
+    [chen, { kind: 'contact', supplier: 'A01', role: 'qc' }],
+  ];
+  for (const [c, decision] of sorts) {
+    const payload = c.payload;
+    await Contact.updateOne({ wechatId: c.id }, { $setOnInsert: { wechatId: c.id, name: payload.name, phone: payload.phone?.[0], status: 'unsorted' } }, { upsert: true });
+    const doc = await Contact.findOne({ wechatId: c.id }, { status: 1 }).lean<{ _id: unknown; status?: string }>();
+    if (doc?.status === 'unsorted') await sortContact(String(doc._id), decision, by, now);
+  }
+  const key = `room:${sb.room.id}`;
+  await Thread.updateOne({ key }, { $setOnInsert: { key, kind: 'room', roomId: sb.room.id, topic: sb.room.payload.topic, status: 'unsorted' } }, { upsert: true });
+  const room = await Thread.findOne({ key }, { status: 1 }).lean<{ _id: unknown; status?: string }>();
+  if (room?.status === 'unsorted') await sortContact(String(room._id), { kind: 'contact', supplier: 'A01' }, by, now);
 }
 
 /** A few demo messages, so a fresh sandbox has something to show. */

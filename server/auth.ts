@@ -2,7 +2,7 @@
 // (bearer token for API clients, or the web console's session cookie + CSRF header).
 import type { Context, Next } from 'koa';
 import type { Config } from '../shared/config/index.js';
-import { verifyToken, type Principal } from '../shared/auth/index.js';
+import { verifyToken, type ManagerPrincipal, type Principal } from '../shared/auth/index.js';
 import { ForbiddenError, UnauthorizedError } from '../shared/errors/index.js';
 import { sessionOf, type ConsoleUser } from '../shared/managers/accounts.js';
 
@@ -12,7 +12,7 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 export interface AppState {
   requestId: string;
   principal?: Extract<Principal, { role: 'supplier' }>;
-  manager?: Extract<Principal, { role: 'manager' | 'admin' }>;
+  manager?: ManagerPrincipal;
   /** Set when the manager came through the console (cookie session). */
   console?: ConsoleUser;
 }
@@ -58,7 +58,7 @@ export function requireManager(config: Config, opts: { admin?: boolean } = {}) {
       return next();
     }
     const p = await verifyToken(config, bearer(ctx));
-    if (p.role !== 'manager' && p.role !== 'admin') throw new ForbiddenError('manager token required');
+    if (p.role === 'supplier') throw new ForbiddenError('manager token required');
     if (opts.admin && p.role !== 'admin') throw new ForbiddenError('admin only');
     ctx.state.manager = p;
     await next();

@@ -9,6 +9,7 @@ import './orders/model.js';
 import './auth/index.js';
 import './notices/model.js';
 import './managers/accounts.js';
+import './managers/link.js';
 import './inbox/index.js';
 import './performance/index.js';
 import './money/index.js';

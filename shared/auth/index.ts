@@ -57,7 +57,11 @@ export const BindAttempt = mongoose.model('BindAttempt', attemptSchema);
 
 export type Principal =
   | { role: 'supplier'; openid: string; supplierId?: string; ver: number }
-  | { role: 'manager' | 'admin'; managerId: string; ver: number };
+  | { role: 'manager' | 'admin'; managerId: string; ver: number }
+  // The head of purchasing: sees all, gets strategic suppliers' overdue notices and escalations.
+  | { role: 'head'; managerId: string; ver: number };
+/** Any of our own people (not a supplier). */
+export type ManagerPrincipal = Exclude<Principal, { role: 'supplier' }>;
 
 let devSecret: Uint8Array | undefined;
 function secretOf(config: Config): Uint8Array {
@@ -106,7 +110,7 @@ export async function verifyToken(config: Config, token: string): Promise<Princi
     }
     return p;
   }
-  if (p.role === 'manager' || p.role === 'admin') {
+  if (p.role === 'manager' || p.role === 'admin' || p.role === 'head') {
     const m = await cachedManager(p.managerId);
     if (!m || m.active === false) throw new UnauthorizedError('token revoked');
     return p;
@@ -274,7 +278,8 @@ export async function bindOpenid(config: Config, openid: string, rawCode: string
 export async function managerToken(config: Config, managerId: string): Promise<string> {
   const m = await Manager.findOne({ _id: managerId }).lean<{ _id: Types.ObjectId; role: string }>();
   if (!m) throw new NotFoundError('manager not found');
-  return signToken(config, { role: m.role === 'admin' ? 'admin' : 'manager', managerId: String(m._id), ver: 1 });
+  const role = m.role === 'admin' || m.role === 'head' ? m.role : 'manager';
+  return signToken(config, { role, managerId: String(m._id), ver: 1 });
 }
 
 /** Housekeeping for a daily job (no TTL indexes on FerretDB): old attempt counters, dead codes. */

@@ -36,6 +36,20 @@ const en = {
   claimed: 'Claim {number} filed ({type}, {qty} pcs){sent}.',
   claimSent: ' and sent to {code} in Chinese',
   claimNoChat: '; {code} has no chat yet: it shows in their mini-program',
+  deactivated: 'This Gendan account is deactivated: commands are not accepted.',
+  linked: 'Linked: this WeChat is now {name}’s in Gendan. Notices come here; type /help for the commands.',
+  linkFormat: 'A link code has six digits: /link 482913 (take it in the console, My WeChat).',
+  linkUnknown: 'Unknown link code. Take a new one in the console (My WeChat).',
+  linkExpired: 'This link code has expired (codes live 10 minutes). Take a new one in the console.',
+  linkUsed: 'This link code was used already. Take a new one in the console.',
+  linkTaken: 'This WeChat is linked to another manager already ({manager}). Unlink it there first.',
+  linkSupplier: 'This WeChat belongs to a contact of supplier {code}: it cannot be a manager’s.',
+  linkRateLimited: 'Too many /link attempts. Try again in an hour.',
+  linkInRoom: 'Send /link in a private chat with the bot, not in a group. That code is void now: take a new one.',
+  sortedSupplier: '{who} is now supplier {code} ({n} messages attached).',
+  sortedContact: '{who} is filed under {code}{role} ({n} messages attached).',
+  sortedColleague: '{who} is a colleague now: their messages count as ours.',
+  sortedIgnored: '{who} is ignored: not mirrored any more, {n} messages deleted.',
 };
 
 const ru: typeof en = {
@@ -73,6 +87,20 @@ const ru: typeof en = {
   claimed: 'Претензия {number} заведена ({type}, {qty} шт.){sent}.',
   claimSent: ' и отправлена {code} на китайском',
   claimNoChat: '; чата с {code} ещё нет: претензия видна в их мини-программе',
+  deactivated: 'Эта учётная запись Gendan отключена: команды не принимаются.',
+  linked: 'Готово: этот WeChat привязан к {name} в Gendan. Уведомления будут приходить сюда; /help — список команд.',
+  linkFormat: 'Код привязки — шесть цифр: /link 482913 (возьмите его в консоли, «Мой WeChat»).',
+  linkUnknown: 'Неизвестный код привязки. Возьмите новый в консоли («Мой WeChat»).',
+  linkExpired: 'Срок кода истёк (код действует 10 минут). Возьмите новый в консоли.',
+  linkUsed: 'Этот код уже использован. Возьмите новый в консоли.',
+  linkTaken: 'Этот WeChat уже привязан к другому менеджеру ({manager}). Сначала отвяжите его там.',
+  linkSupplier: 'Этот WeChat принадлежит контакту поставщика {code}: его нельзя привязать к менеджеру.',
+  linkRateLimited: 'Слишком много попыток /link. Попробуйте через час.',
+  linkInRoom: 'Отправьте /link боту в личном чате, не в группе. Этот код больше не действует: возьмите новый.',
+  sortedSupplier: '{who} теперь поставщик {code} (привязано сообщений: {n}).',
+  sortedContact: '{who} — контакт поставщика {code}{role} (привязано сообщений: {n}).',
+  sortedColleague: '{who} теперь коллега: его сообщения считаются нашими.',
+  sortedIgnored: '{who} игнорируется: больше не сохраняется, удалено сообщений: {n}.',
 };
 
 export type Key = keyof typeof en;

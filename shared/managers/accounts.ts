@@ -34,7 +34,7 @@ sessionSchema.index({ tokenHash: 1 }, { unique: true });
 sessionSchema.index({ managerId: 1 });
 export const ConsoleSession = mongoose.model('ConsoleSession', sessionSchema);
 
-export type ConsoleRole = 'admin' | 'manager';
+export type ConsoleRole = 'admin' | 'head' | 'manager';
 export interface ConsoleUser {
   id: string;
   name: string;
@@ -49,10 +49,11 @@ export const toConsoleUser = (m: ManagerDoc): ConsoleUser => ({
   id: String(m._id),
   name: m.name,
   login: m.login ?? '',
-  role: m.role === 'admin' ? 'admin' : 'manager',
+  role: m.role === 'admin' || m.role === 'head' ? m.role : 'manager',
   language: (m.language ?? 'en') as ManagerLang,
   timezone: m.timezone ?? 'UTC',
-  seesAll: m.role === 'admin' || Boolean(m.seesAll),
+  // Admins and the head of purchasing see every supplier.
+  seesAll: m.role === 'admin' || m.role === 'head' || Boolean(m.seesAll),
 });
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

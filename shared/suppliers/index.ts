@@ -1,16 +1,21 @@
 // The suppliers domain: codes, creation, lookup. Its only door.
-import { isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
-import { Supplier, type Segment, type SupplierDoc } from './model.js';
-import { allocateCode, formatTag, normaliseCode } from './codes.js';
+import { Types } from 'mongoose';
+import { ConflictError, isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
+import { Counter, Supplier, type Segment, type SupplierDoc } from './model.js';
+import { allocateCode, assertFairLetter, formatTag, isValidCode, normaliseCode, parseCodeInput } from './codes.js';
 import { normalisePhone } from './duplicates.js';
 
 export * from './codes.js';
-export { Supplier, SEGMENTS, type Segment, type SupplierDoc } from './model.js';
+export * from './fairs.js';
+export { Fair, Supplier, SEGMENTS, type FairDoc, type Segment, type SupplierDoc } from './model.js';
+export { mergeSuppliers, type MergeResult } from './merge.js';
 
 export interface NewSupplier {
   name: string;
   nameEn?: string;
   fairLetter?: string;
+  /** A code given by hand (`D12`, `007`): refused when taken, also as a former code. */
+  code?: string;
   phones?: string[];
   wechatIds?: string[];
   region?: string;
@@ -21,6 +26,7 @@ export interface NewSupplier {
 
 export async function createSupplier(input: NewSupplier): Promise<SupplierDoc> {
   if (!input.name?.trim()) throw new ValidationError('supplier name is required');
+  if (input.code !== undefined) return createWithCode(input);
   for (let attempt = 0; attempt < 5; attempt++) {
     const code = await allocateCode(input.fairLetter);
     try {
@@ -34,16 +40,58 @@ export async function createSupplier(input: NewSupplier): Promise<SupplierDoc> {
   throw new ValidationError('could not allocate a unique supplier code');
 }
 
-export async function findSupplierByCode(code: string): Promise<SupplierDoc | null> {
-  return Supplier.findOne({ code: normaliseCode(code) }).lean<SupplierDoc>();
+/** A code chosen by a person: checked, taken only when free; the sequence moves past it. */
+async function createWithCode(input: NewSupplier): Promise<SupplierDoc> {
+  const parsed = parseCodeInput(input.code!);
+  const code = parsed?.code ?? input.code!.trim().toUpperCase();
+  if (!parsed || !isValidCode(code)) {
+    if (/^[IO]\d/i.test(code)) assertFairLetter(code[0]!); // says why I and O are never used
+    throw new ValidationError(`"${input.code}" is not a supplier code: a fair letter and a number (D12) or a number (007)`, { field: 'code' });
+  }
+  const fairLetter = /^[A-Z]/.test(code) ? code[0]! : undefined;
+  if (input.fairLetter && fairLetter !== input.fairLetter.toUpperCase()) throw new ValidationError(`the code ${code} does not carry the fair letter ${input.fairLetter.toUpperCase()}`);
+  const taken = (await Supplier.findOne({ code }, { code: 1 }).lean<{ code: string }>()) ?? (await Supplier.findOne({ formerCodes: code }, { code: 1 }).lean<{ code: string }>());
+  if (taken) throw new ConflictError(taken.code === code ? `the code ${code} is taken` : `the code ${code} is a former code of ${taken.code}`);
+  try {
+    const doc = await Supplier.create({ ...input, fairLetter, phones: (input.phones ?? []).map(normalisePhone), code, name: input.name.trim() });
+    // The counter moves past a hand-chosen number, so the next allocated code does not collide.
+    await Counter.updateOne({ _id: fairLetter ? `fair:${fairLetter}` : 'plain' }, { $max: { seq: Number(code.replace(/^[A-Z]/, '')) } }, { upsert: true });
+    return doc.toObject() as SupplierDoc;
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new ConflictError(`the code ${code} is taken`);
+    throw err;
+  }
 }
 
-export async function getSupplierByCode(code: string): Promise<SupplierDoc> {
-  const s = await findSupplierByCode(code);
-  if (!s) throw new NotFoundError(`no supplier with code ${normaliseCode(code)}`);
+/** How many merges are followed at most (a chain, never a loop: merging into a merged one is refused). */
+const MAX_MERGE_HOPS = 10;
+
+/**
+ * The supplier a typed code means: the plain code (`D12`), the tagged form (`D12 AUGI`,
+ * `d12-augi`) or a former code of a merged supplier, which resolves to the survivor. Also
+ * takes a supplier id. NotFoundError (with `details.code`) when none.
+ */
+export async function resolveSupplierCode(input: string): Promise<SupplierDoc> {
+  const s = await findSupplierByCode(input);
+  if (!s) throw new NotFoundError(`no supplier with code ${parseCodeInput(input)?.code ?? input.trim()}`, { code: parseCodeInput(input)?.code ?? input.trim() });
   return s;
 }
-export { checkDuplicates, mergeSuppliers, normalisePhone, type ContactFacts, type DuplicateCheck } from './duplicates.js';
+
+/** resolveSupplierCode, with null instead of NotFoundError. */
+export async function findSupplierByCode(input: string): Promise<SupplierDoc | null> {
+  const raw = (input ?? '').trim();
+  let s: SupplierDoc | null = null;
+  if (/^[0-9a-f]{24}$/i.test(raw)) s = await Supplier.findOne({ _id: new Types.ObjectId(raw) }).lean<SupplierDoc>();
+  if (!s) {
+    const code = parseCodeInput(raw)?.code ?? normaliseCode(raw || ' ');
+    s = (await Supplier.findOne({ code }).lean<SupplierDoc>()) ?? (await Supplier.findOne({ formerCodes: code }).lean<SupplierDoc>());
+  }
+  for (let hop = 0; s?.mergedInto && hop < MAX_MERGE_HOPS; hop++) s = await Supplier.findOne({ _id: s.mergedInto }).lean<SupplierDoc>();
+  return s?.mergedInto ? null : s;
+}
+
+export const getSupplierByCode = resolveSupplierCode;
+export { checkDuplicates, normalisePhone, type ContactFacts, type DuplicateCheck } from './duplicates.js';
 
 /**
  * Add the country + company abbreviation to a supplier's code once it has orders
