@@ -254,6 +254,7 @@ export function createCommandHandler(deps: CommandDeps) {
     const parsed = parseCommand(message.text, now);
     // `/link` comes from a WeChat that is not a manager's yet: the one command taken from anyone.
     if (parsed.ok && parsed.command.name === 'link') return link(parsed.command.code, input, known, now, finish);
+    if (!parsed.ok && 'name' in parsed && parsed.name === 'link') return link('', input, known, now, finish);
     const m = known && known.active !== false ? known : null;
     if (!m) {
       await finish('refused');

@@ -40,14 +40,20 @@ export async function createSupplier(input: NewSupplier): Promise<SupplierDoc> {
   throw new ValidationError('could not allocate a unique supplier code');
 }
 
-/** A code chosen by a person: checked, taken only when free; the sequence moves past it. */
-async function createWithCode(input: NewSupplier): Promise<SupplierDoc> {
-  const parsed = parseCodeInput(input.code!);
-  const code = parsed?.code ?? input.code!.trim().toUpperCase();
+/** A code typed by a person, checked: `D12` (fair letter, never I or O, + number) or `007`. */
+export function assertCode(input: string): string {
+  const parsed = parseCodeInput(input);
+  const code = parsed?.code ?? input.trim().toUpperCase();
   if (!parsed || !isValidCode(code)) {
     if (/^[IO]\d/i.test(code)) assertFairLetter(code[0]!); // says why I and O are never used
-    throw new ValidationError(`"${input.code}" is not a supplier code: a fair letter and a number (D12) or a number (007)`, { field: 'code' });
+    throw new ValidationError(`"${input}" is not a supplier code: a fair letter and a number (D12) or a number (007)`, { field: 'code' });
   }
+  return code;
+}
+
+/** A code chosen by a person: checked, taken only when free; the sequence moves past it. */
+async function createWithCode(input: NewSupplier): Promise<SupplierDoc> {
+  const code = assertCode(input.code!);
   const fairLetter = /^[A-Z]/.test(code) ? code[0]! : undefined;
   if (input.fairLetter && fairLetter !== input.fairLetter.toUpperCase()) throw new ValidationError(`the code ${code} does not carry the fair letter ${input.fairLetter.toUpperCase()}`);
   const taken = (await Supplier.findOne({ code }, { code: 1 }).lean<{ code: string }>()) ?? (await Supplier.findOne({ formerCodes: code }, { code: 1 }).lean<{ code: string }>());

@@ -45,6 +45,9 @@ async function recordOf(ref: string | Types.ObjectId): Promise<SupplierDoc> {
   return s;
 }
 
+/** A merged record that gave up its code holds it as `~D12`; people see `D12`. */
+const shown = (s: Pick<SupplierDoc, 'code'>) => s.code.replace(/^~/, '');
+
 const PROFILE_FIELDS = ['nameEn', 'region', 'province', 'capacity', 'load', 'paymentTerms', 'managerId', 'backupManagerId', 'tag', 'fairLetter'] as const;
 const KPI_COUNTERS = ['orders', 'msDone', 'msOnTime', 'msLate', 'msDaysLate', 'msReplanned', 'customsDelayed', 'claims', 'claimsSettled', 'settleDays'] as const;
 
@@ -57,15 +60,15 @@ export async function mergeSuppliers(survivorRef: string | Types.ObjectId, merge
   let survivor = await recordOf(survivorRef);
   const merged = await recordOf(mergedRef);
   if (String(survivor._id) === String(merged._id)) {
-    throw new ValidationError(`cannot merge ${survivor.code} into itself${String(mergedRef) !== String(survivorRef) ? ` (${String(mergedRef).trim()} is a former code of ${survivor.code})` : ''}`);
+    throw new ValidationError(`cannot merge ${shown(survivor)} into itself${String(mergedRef) !== String(survivorRef) ? ` (${String(mergedRef).trim()} is a former code of ${shown(survivor)})` : ''}`);
   }
   if (survivor.mergedInto) {
     const into = await Supplier.findOne({ _id: survivor.mergedInto }, { code: 1 }).lean<{ code: string }>();
-    throw new ConflictError(`${survivor.code} was merged into ${into?.code ?? 'another supplier'} already: merge into that one`);
+    throw new ConflictError(`${shown(survivor)} was merged into ${into?.code ?? 'another supplier'} already: merge into that one`);
   }
   if (merged.mergedInto && String(merged.mergedInto) !== String(survivor._id)) {
     const into = await Supplier.findOne({ _id: merged.mergedInto }, { code: 1 }).lean<{ code: string }>();
-    throw new ConflictError(`${merged.code} was merged into ${into?.code ?? 'another supplier'} already`);
+    throw new ConflictError(`${shown(merged)} was merged into ${into?.code ?? 'another supplier'} already`);
   }
 
   // 1. The merged record points at the survivor (the claim: one merge of it wins).
@@ -73,7 +76,7 @@ export async function mergeSuppliers(survivorRef: string | Types.ObjectId, merge
     const r = await Supplier.updateOne({ _id: merged._id, mergedInto: null }, { $set: { mergedInto: survivor._id, mergedAt: now, mergedBy: by } });
     if (r.modifiedCount !== 1) {
       const again = await Supplier.findOne({ _id: merged._id }, { mergedInto: 1 }).lean<SupplierDoc>();
-      if (String(again?.mergedInto) !== String(survivor._id)) throw new ConflictError(`${merged.code} was merged into another supplier a moment ago`);
+      if (String(again?.mergedInto) !== String(survivor._id)) throw new ConflictError(`${shown(merged)} was merged into another supplier a moment ago`);
     }
   }
 

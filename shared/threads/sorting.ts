@@ -14,7 +14,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors/index.j
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
-import { checkDuplicates, createSupplier, findSupplierByCode, getFair, parseCodeInput, type SupplierDoc } from '../suppliers/index.js';
+import { assertCode, checkDuplicates, createSupplier, findSupplierByCode, getFair, type SupplierDoc } from '../suppliers/index.js';
 import { Supplier } from '../suppliers/model.js';
 import { Contact, Message, Thread, type ContactDoc, type MessageDoc, type ThreadDoc } from './model.js';
 
@@ -198,8 +198,8 @@ async function prepare(decision: SortDecision, target: 'contact' | 'room'): Prom
   switch (decision.kind) {
     case 'supplier': {
       if (decision.code !== undefined) {
-        const p = parseCodeInput(decision.code);
-        if (p && (await findSupplierByCode(p.code))) throw new ConflictError(`the code ${p.code} is taken`);
+        const code = assertCode(decision.code);
+        if (await findSupplierByCode(code)) throw new ConflictError(`the code ${code} is taken`);
       }
       if (decision.fairLetter !== undefined) await getFair(decision.fairLetter);
       return {};

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ValidationError } from '../../shared/errors/index.js';
 import {
-  Supplier, allocateCode, assertFairLetter, checkDuplicates, createSupplier, earliest, formatTag, isValidCode, mergeSuppliers, normaliseCode,
+  Supplier, allocateCode, assertFairLetter, checkDuplicates, createSupplier, earliest, findSupplierByCode, formatTag, isValidCode, mergeSuppliers, normaliseCode,
 } from '../../shared/suppliers/index.js';
 import { Contact, Thread } from '../../shared/threads/index.js';
 
@@ -58,14 +58,15 @@ describe('suppliers: duplicates and merge', () => {
     const late = await createSupplier({ name: 'Late', phones: ['13900000001'] });
     await Contact.create({ wechatId: 'c1', name: 'c1', supplierId: late._id });
     await Thread.create({ key: 'dm:c1', kind: 'dm', supplierId: late._id });
-    const kept = await mergeSuppliers(late._id, early._id);
+    const kept = await mergeSuppliers(early._id, late._id, 'test', new Date());
     expect(kept.code).to.equal(early.code);
-    expect(kept.phones).to.include('13900000001');
+    expect(kept.survivor.phones).to.include('13900000001');
     expect(String((await Supplier.findOne({ _id: late._id }).lean())!.mergedInto)).to.equal(String(early._id));
     expect(String((await Contact.findOne({ wechatId: 'c1' }).lean())!.supplierId)).to.equal(String(early._id));
     expect(String((await Thread.findOne({ key: 'dm:c1' }).lean())!.supplierId)).to.equal(String(early._id));
-    // Idempotent.
-    expect((await mergeSuppliers(late._id, early._id)).code).to.equal(early.code);
+    // Re-running the same merge finishes it (nothing left to move), it does not fail.
+    expect((await mergeSuppliers(early._id, late._id, 'test', new Date())).code).to.equal(early.code);
+    expect((await findSupplierByCode(late.code))!.code).to.equal(early.code);
     expect(earliest({ code: 'B', createdAt: new Date(1) }, { code: 'A', createdAt: new Date(2) }).code).to.equal('B');
   });
 });
