@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { ConflictError, isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager } from '../managers/model.js';
-import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
+import { Supplier, findSupplierByCode } from '../suppliers/index.js';
 import { IdempotencyKey, MILESTONES, Order, OrderEvent, OrderIndex, OrderIndexHead, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderLine, type OrderIndexEntry } from './model.js';
 
 export { MILESTONES, CURRENCIES, INCOTERMS, Order, OrderEvent, OrderIndex, OrderIndexHead, IdempotencyKey, type MilestoneName, type OrderDoc, type MilestoneDoc, type OrderLine } from './model.js';
@@ -87,7 +87,7 @@ async function afterWrite(before: OrderDoc | null, after: OrderDoc, now: Date): 
 }
 
 export async function createOrder(input: NewOrder, by: string, now = new Date()): Promise<OrderDoc> {
-  const supplier = await Supplier.findOne({ code: normaliseCode(input.supplierCode) }).lean<SupplierDoc>();
+  const supplier = await findSupplierByCode(input.supplierCode); // plain, tagged or former code
   if (!supplier) throw new ValidationError(`no supplier with code ${input.supplierCode}`, { field: 'supplierCode' });
   if (input.managerId) await assertManager(input.managerId);
   const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned?.[m], photos: [], replanned: 0 }]));
@@ -295,7 +295,7 @@ export async function listOrdersForSupplier(supplierId: Types.ObjectId | string,
 export async function listOrders(filter: { supplierCode?: string; managerId?: string; status?: 'open' | 'closed' }, page = 1, size = 50): Promise<Page<OrderDoc>> {
   const q: Record<string, unknown> = {};
   if (filter.supplierCode) {
-    const s = await Supplier.findOne({ code: normaliseCode(filter.supplierCode) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+    const s = await findSupplierByCode(filter.supplierCode);
     if (!s) return { items: [], page, size, hasMore: false };
     q.supplierId = s._id;
   }
