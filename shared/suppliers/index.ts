@@ -97,6 +97,26 @@ export async function findSupplierByCode(input: string): Promise<SupplierDoc | n
 }
 
 export const getSupplierByCode = resolveSupplierCode;
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Supplier search for pickers and lists: a code in any accepted form (plain, tagged, former)
+ * finds exactly that supplier; otherwise a case-insensitive match on the name or English name.
+ * Merged suppliers are not listed (their codes resolve to the survivor).
+ */
+export async function searchSuppliers(q: string, limit = 20): Promise<SupplierDoc[]> {
+  const text = (q ?? '').trim();
+  if (!text) return [];
+  if (parseCodeInput(text)) {
+    const s = await findSupplierByCode(text);
+    if (s) return [s];
+  }
+  // Suppliers are hundreds to a few thousand: a regex over the live ones (not a hot path).
+  const re = new RegExp(escapeRegex(text), 'i');
+  const all = await Supplier.find({ mergedInto: null }, { code: 1, tag: 1, name: 1, nameEn: 1, segment: 1, managerId: 1, formerCodes: 1 }).lean<SupplierDoc[]>();
+  return all.filter((s) => re.test(s.name) || (s.nameEn && re.test(s.nameEn))).slice(0, limit);
+}
 export { checkDuplicates, normalisePhone, type ContactFacts, type DuplicateCheck } from './duplicates.js';
 
 /**

@@ -303,6 +303,10 @@ async function sortOne(c: ContactDoc, decision: SortDecision, by: string, now: D
           wechatIds: [c.wechatId],
         });
         await Contact.updateOne({ _id: c._id }, { $set: { supplierId: s._id } });
+        // Possible duplicates (phone, name + company) are flagged for a person, never merged here.
+        const dup = await checkDuplicates({ wechatId: c.wechatId, name: c.name, phone: c.phone ?? undefined, company: c.company ?? undefined });
+        const possible = [...(dup.same ? [dup.same] : []), ...dup.possible].filter((x) => String(x._id) !== String(s._id));
+        if (possible.length) await Supplier.updateOne({ _id: s._id }, { $addToSet: { possibleDuplicateOf: { $each: possible.map((x) => x._id) } } });
         return { ...base, supplier: supplierRef(s), attached: await attach(dm ? [dm._id] : [], s._id) };
       }
       case 'contact': {

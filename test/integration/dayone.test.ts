@@ -18,7 +18,7 @@ import { SegmentChange, SupplierKpi, setSegment } from '../../shared/performance
 import { PricePoint } from '../../shared/prices/index.js';
 import { scanOverdue } from '../../shared/scheduler/rules.js';
 import {
-  Supplier, createSupplier, listFairs, mergeSuppliers, nextFairLetter, registerFair, resolveSupplierCode, setSupplierTag,
+  Supplier, createSupplier, listFairs, mergeSuppliers, nextFairLetter, registerFair, resolveSupplierCode, searchSuppliers, setSupplierTag,
 } from '../../shared/suppliers/index.js';
 import { Contact, Message, Thread, createMirror, findUnsorted, listUnsorted, sortContact } from '../../shared/threads/index.js';
 import { createTranslationService } from '../../shared/translation/index.js';
@@ -346,6 +346,8 @@ describe('day one: WeChat side', function () {
       expect(th.reply).to.match(/^Last \d+ messages with D12:/);
       expect((await says('m', '/orders D12 AUGI')).reply).to.match(/^Open orders D12 \(1\)/);
       expect((await resolveSupplierCode('d12-augi')).code).to.equal('D12');
+      expect((await searchSuppliers('d12 augi')).map((x) => x.code)).to.deep.equal(['D12']);
+      expect((await searchSuppliers('王经')).map((x) => x.code)).to.deep.equal(['D12']); // by name
     });
 
     it('keeps a fair register: next letter offered, never I or O, digits refused, a letter once', async () => {
@@ -413,6 +415,8 @@ describe('day one: WeChat side', function () {
       expect(String((await Message.findOne({ text: '我是李小姐，也是奥吉的' }).lean())!.supplierId)).to.equal(sid);
       expect((await resolveSupplierCode(third.code)).code).to.equal('D12');
       expect((await resolveSupplierCode('001')).code).to.equal('D12');
+      expect((await searchSuppliers('001')).map((x) => x.code)).to.deep.equal(['D12']);
+      expect(await searchSuppliers('奥吉电器')).to.deep.equal([]); // the merged record is not listed (its code is)
 
       // The old codes still work in commands.
       await t.mirror.flush();
