@@ -39,6 +39,26 @@ async function rejects(p: Promise<unknown>, kind: new (...a: never[]) => Error, 
   expect((err as Error).message).to.match(re);
 }
 
+describe('day one: the sandbox', function () {
+  this.timeout(20_000);
+
+  it('seeds its demo suppliers sorted: a fair in the register, A01 with its QC and room, 001; twice changes nothing', async () => {
+    const { createSandbox, seedSandboxSuppliers } = await import('../../bot/sandbox.js');
+    const sb = createSandbox();
+    await seedSandboxSuppliers(sb);
+    await seedSandboxSuppliers(sb);
+    expect((await listFairs()).map((f) => f._id)).to.deep.equal(['A']);
+    const codes = (await Supplier.find({}).lean()).map((s) => `${s.code} ${s.name}`).sort();
+    expect(codes).to.deep.equal(['001 义乌李氏工艺品', 'A01 奥吉电器']);
+    const a01 = (await Supplier.findOne({ code: 'A01' }).lean())!;
+    const chen = (await Contact.findOne({ wechatId: 'sup-chen' }).lean())!;
+    expect([String(chen.supplierId), chen.role]).to.deep.equal([String(a01._id), 'qc']);
+    const room = (await Thread.findOne({ key: 'room:demo-augi@chatroom' }).lean())!;
+    expect(String(room.supplierId)).to.equal(String(a01._id));
+    expect(await listUnsorted()).to.deep.equal([]);
+  });
+});
+
 describe('day one: WeChat side', function () {
   this.timeout(40_000);
   let t: TestBot;
@@ -375,6 +395,7 @@ describe('day one: WeChat side', function () {
       const late = (await sortContact(wang.id, { kind: 'supplier' }, BY, new Date())).supplier!;
       expect(late.code).to.equal('001');
       const o = await makeOrder('001', { number: 'PO-LATE-1' });
+      await makeOrder('D12', { number: 'PO-EARLY-1' }); // both have KPIs for the same month
       const anna = await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en' });
       t.mirror.clearCaches();
       const claim = await fileClaim({ orderId: String(o._id), type: 'defect', qty: 3, description: 'scratches' }, { id: String(anna._id) }, undefined);
@@ -403,7 +424,10 @@ describe('day one: WeChat side', function () {
       expect(await SegmentChange.countDocuments({ supplierId: oid })).to.equal(1);
       expect(String((await MpBinding.findOne({ openid: 'openid-late' }).lean())!.supplierId)).to.equal(sid);
       expect(String((await BindingCode.findOne({ code: 'ABCDEFGH' }).lean())!.supplierId)).to.equal(sid);
-      expect(await SupplierKpi.countDocuments({ supplierId: oid })).to.be.greaterThan(0);
+      const kpis = await SupplierKpi.find({ supplierId: oid }).lean();
+      expect(kpis.reduce((n, k) => n + k.orders, 0)).to.equal(2); // summed, not overwritten
+      expect(await SupplierKpi.countDocuments({ supplierId: early._id })).to.equal(0);
+      expect((await Order.findOne({ number: 'PO-EARLY-1' }).lean())!.supplierId.toString()).to.equal(sid);
 
       // Now merge a third one into it: its threads, messages and contacts move.
       await writes(1, '我是李小姐，也是奥吉的');

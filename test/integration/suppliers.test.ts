@@ -29,6 +29,17 @@ describe('suppliers: codes', () => {
     expect(() => formatTag('AUS', 'GI')).to.throw(ValidationError);
   });
 
+  it('takes a code given by hand once, and the sequence moves past it', async () => {
+    const d5 = await createSupplier({ name: 'fair card five', code: 'd05' });
+    expect([d5.code, d5.fairLetter]).to.deep.equal(['D05', 'D']);
+    expect((await createSupplier({ name: 'next', fairLetter: 'D' })).code).to.equal('D06');
+    let err: unknown;
+    await createSupplier({ name: 'again', code: 'D05' }).catch((e) => (err = e));
+    expect(String(err)).to.match(/the code D05 is taken/);
+    await createSupplier({ name: 'bad', code: 'I05' }).catch((e) => (err = e));
+    expect(String(err)).to.match(/I is never used/);
+  });
+
   it('skips a code taken by hand instead of failing', async () => {
     await Supplier.create({ code: 'B01', name: 'imported' });
     const s = await createSupplier({ name: 'new one', fairLetter: 'B' });
