@@ -10,7 +10,7 @@ import { getLogger } from '../shared/log/index.js';
 import { raiseAlert, recordBotEvent, type BotEventType } from '../shared/health/index.js';
 import type { ChatKey, Messenger, SendResult } from '../shared/messenger.js';
 import { isCommandText, isLinkCommand } from '../shared/commands/parse.js';
-import { createBufferedMirror, createMirror, type InboundMessage, type IngestResult, type Mirror, type MessageType } from '../shared/threads/index.js';
+import { createBufferedMirror, createMirror, recordRoomEvent, type InboundMessage, type IngestResult, type Mirror, type MessageType, type RoomEvent } from '../shared/threads/index.js';
 
 const log = getLogger('bot');
 
@@ -194,7 +194,28 @@ export function createBot(opts: BotOptions): Bot {
         log.error({ err }, 'wechaty error');
         await event('error', { detail: String(err?.message ?? err).slice(0, 500) });
       }))
-      .on('message', safe('message', onMessage));
+      .on('message', safe('message', onMessage))
+      // Membership and topic changes appear in the room's thread; a new member is a contact to sort.
+      .on('room-join', safe('room-join', async (room, invitees, inviter, date) => {
+        await roomEvent({ kind: 'join', roomId: room.id, topic: await room.topic().catch(() => undefined), members: invitees.map(person), by: inviter ? person(inviter) : undefined, ts: date ?? clock() });
+      }))
+      .on('room-leave', safe('room-leave', async (room, leavers, remover, date) => {
+        await roomEvent({ kind: 'leave', roomId: room.id, topic: await room.topic().catch(() => undefined), members: leavers.map(person), by: remover ? person(remover) : undefined, ts: date ?? clock() });
+      }))
+      .on('room-topic', safe('room-topic', async (room, topic, oldTopic, changer, date) => {
+        await roomEvent({ kind: 'topic', roomId: room.id, topic, oldTopic, members: [], by: changer ? person(changer) : undefined, ts: date ?? clock() });
+      }));
+  }
+
+  const person = (c: { id: string; name(): string }) => ({ wechatId: c.id, name: c.name() });
+  async function roomEvent(e: RoomEvent) {
+    let self: string | undefined;
+    try {
+      self = wechaty.currentUser.id;
+    } catch {
+      self = undefined; // not logged in (the event came from a replay)
+    }
+    await recordRoomEvent(e, self);
   }
 
   async function sayTo(to: ChatKey, what: string | FileBox): Promise<SendResult> {

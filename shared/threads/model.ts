@@ -150,6 +150,13 @@ const messageSchema = new Schema(
     flaggedBad: { type: Boolean, default: false },
     // For manager commands: executed / refused (offline backlog), so a replay does not run twice.
     commandStatus: { type: String },
+    // Room membership and topic changes shown in the thread (type 'other', never translated).
+    roomEvent: {
+      type: new Schema(
+        { kind: { type: String, enum: ['join', 'leave', 'topic'] }, members: [String], by: String, topic: String, oldTopic: String },
+        { _id: false },
+      ),
+    },
   },
   { timestamps: false },
 );

@@ -99,7 +99,7 @@ async function contactProposals(c: ContactDoc): Promise<Proposal[]> {
     const t = await Thread.findOne({ _id: tid }, { supplierId: 1, kind: 1, topic: 1 }).lean<ThreadDoc>();
     if (!t?.supplierId || t.kind !== 'room' || out.has(String(t.supplierId))) continue;
     const s = await Supplier.findOne({ _id: t.supplierId }, { code: 1, name: 1 }).lean<SupplierDoc>();
-    if (s) out.set(String(s._id), { ...supplierRef(s), supplierId: String(s._id), reason: `writes in ${s.code}'s room${t.topic ? ` “${t.topic}”` : ''}` });
+    if (s) out.set(String(s._id), { ...supplierRef(s), supplierId: String(s._id), reason: `in ${s.code}'s room${t.topic ? ` “${t.topic}”` : ''}` });
   }
   const dup = await checkDuplicates({ wechatId: c.wechatId, name: c.name, phone: c.phone ?? undefined, company: c.company ?? undefined });
   for (const s of [...(dup.same ? [dup.same] : []), ...dup.possible]) {
