@@ -10,7 +10,7 @@ import { getLogger } from '../shared/log/index.js';
 import { raiseAlert, recordBotEvent, type BotEventType } from '../shared/health/index.js';
 import type { ChatKey, Messenger, SendResult } from '../shared/messenger.js';
 import { isCommandText, isLinkCommand } from '../shared/commands/parse.js';
-import { createBufferedMirror, createMirror, recordRoomEvent, type InboundMessage, type IngestResult, type Mirror, type MessageType, type RoomEvent } from '../shared/threads/index.js';
+import { createBufferedMirror, createMirror, decideFriendRequest, markAccepted, recordFriendRequest, recordRoomEvent, takeAcceptances, type InboundMessage, type IngestResult, type Mirror, type MessageType, type RoomEvent } from '../shared/threads/index.js';
 
 const log = getLogger('bot');
 
@@ -178,6 +178,8 @@ export function createBot(opts: BotOptions): Bot {
       .on('ready', safe('ready', async () => {
         await event('ready');
         isReady = true;
+        acceptTimer ??= setInterval(() => void acceptDecided().catch((err) => log.warn({ err: (err as Error).message }, 'friend acceptances not processed')), 2000);
+        acceptTimer.unref();
         readyWaiters.forEach((w) => w());
         readyWaiters = [];
       }))
@@ -196,6 +198,14 @@ export function createBot(opts: BotOptions): Bot {
       }))
       .on('message', safe('message', onMessage))
       // Membership and topic changes appear in the room's thread; a new member is a contact to sort.
+      // Friend requests are listed for a manager to decide (or accepted at once when configured).
+      .on('friendship', safe('friendship', async (f) => {
+        if (f.type() !== types.Friendship.Receive) return;
+        const c = f.contact();
+        const r = await recordFriendRequest({ requestId: f.id, wechatId: c.id, name: c.name(), hello: f.hello() }, clock());
+        if (config.bot.autoAcceptFriends && r.status === 'pending') await decideFriendRequest(String(r._id), true, 'auto-accept', clock()).catch(() => undefined);
+        await acceptDecided();
+      }))
       .on('room-join', safe('room-join', async (room, invitees, inviter, date) => {
         await roomEvent({ kind: 'join', roomId: room.id, topic: await room.topic().catch(() => undefined), members: invitees.map(person), by: inviter ? person(inviter) : undefined, ts: date ?? clock() });
       }))
@@ -208,6 +218,31 @@ export function createBot(opts: BotOptions): Bot {
   }
 
   const person = (c: { id: string; name(): string }) => ({ wechatId: c.id, name: c.name() });
+
+  // Accepting a friend request is WeChat's to do: decisions recorded elsewhere (console,
+  // /accept, auto-accept) are carried out here, once each, while logged in.
+  let accepting = false;
+  let acceptTimer: NodeJS.Timeout | undefined;
+  async function acceptDecided() {
+    if (accepting || !loggedIn || !isReady) return;
+    accepting = true;
+    try {
+      for (const r of await takeAcceptances()) {
+        try {
+          const f = wechaty.Friendship.load(r.requestId);
+          await f.ready();
+          await f.accept();
+          await markAccepted(r._id, true);
+          log.info({ wechatId: r.wechatId }, 'friend request accepted');
+        } catch (err) {
+          await markAccepted(r._id, false, (err as Error).message);
+          log.warn({ wechatId: r.wechatId, err: (err as Error).message }, 'friend request not accepted');
+        }
+      }
+    } finally {
+      accepting = false;
+    }
+  }
   async function roomEvent(e: RoomEvent) {
     let self: string | undefined;
     try {
@@ -261,6 +296,8 @@ export function createBot(opts: BotOptions): Bot {
       stopping = true;
       isReady = false;
       loggedIn = false;
+      clearInterval(acceptTimer);
+      acceptTimer = undefined;
       await mirror.close();
       await Promise.race([wechaty?.stop(), new Promise((ok) => setTimeout(ok, 10_000).unref())]).catch(() => undefined);
       await event('stop');

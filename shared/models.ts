@@ -3,6 +3,7 @@
 import './suppliers/model.js';
 import './managers/model.js';
 import './threads/model.js';
+import './threads/friends.js';
 import './health/model.js';
 import './translation/model.js';
 import './orders/model.js';

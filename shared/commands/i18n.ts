@@ -50,6 +50,10 @@ const en = {
   sortedContact: '{who} is filed under {code}{role} ({n} messages attached).',
   sortedColleague: '{who} is a colleague now: their messages count as ours.',
   sortedIgnored: '{who} is ignored: not mirrored any more, {n} messages deleted.',
+  noFriendRequests: 'No friend requests waiting.',
+  friendRequests: 'Friend requests ({count}); /accept <n> or /decline <n>:\n{list}',
+  friendAccepted: 'Accepting {name} as a WeChat friend. Once they write, sort them with /sort.',
+  friendDeclined: 'Declined the friend request of {name}.',
 };
 
 const ru: typeof en = {
@@ -101,6 +105,10 @@ const ru: typeof en = {
   sortedContact: '{who} — контакт поставщика {code}{role} (привязано сообщений: {n}).',
   sortedColleague: '{who} теперь коллега: его сообщения считаются нашими.',
   sortedIgnored: '{who} игнорируется: больше не сохраняется, удалено сообщений: {n}.',
+  noFriendRequests: 'Запросов в друзья нет.',
+  friendRequests: 'Запросы в друзья ({count}); /accept <n> или /decline <n>:\n{list}',
+  friendAccepted: 'Принимаю {name} в друзья WeChat. Когда напишет, разберите через /sort.',
+  friendDeclined: 'Запрос в друзья от {name} отклонён.',
 };
 
 export type Key = keyof typeof en;

@@ -12,7 +12,7 @@ import {
 import { fileClaim } from '../claims/index.js';
 import { periodOf, setSegment, supplierScorecard } from '../performance/index.js';
 import { Supplier, findSupplierByCode, parseCodeInput, type SupplierDoc } from '../suppliers/index.js';
-import { Message, Thread, findUnsorted, sortContact, type MessageDoc, type SortDecision, type ThreadDoc } from '../threads/index.js';
+import { Message, Thread, decideFriendRequest, findUnsorted, listFriendRequests, sortContact, type MessageDoc, type SortDecision, type ThreadDoc } from '../threads/index.js';
 import { redeemLinkCode, voidLinkCode, type LinkRefusal } from '../managers/link.js';
 import type { TranslationService } from '../translation/index.js';
 import { bindingCodeForSupplier, t, type ManagerLang } from './i18n.js';
@@ -224,6 +224,16 @@ export function createCommandHandler(deps: CommandDeps) {
       }
       case 'link':
         return ''; // handled before the manager check (handle)
+      case 'accept':
+      case 'decline': {
+        if (cmd.name === 'accept' && cmd.n === undefined) {
+          const pending = await listFriendRequests('pending');
+          if (!pending.length) return t(lang, 'noFriendRequests');
+          return t(lang, 'friendRequests', { count: pending.length, list: pending.map((r, i) => `${i + 1}. ${r.name}${r.hello ? ` — “${r.hello}”` : ''}`).join('\n') });
+        }
+        const r = await decideFriendRequest(cmd.n!, cmd.name === 'accept', by, now);
+        return t(lang, cmd.name === 'accept' ? 'friendAccepted' : 'friendDeclined', { name: r.name });
+      }
       case 'tr': {
         try {
           const from = (await deps.translation.translateText(cmd.text, 'zh')).from;

@@ -19,6 +19,8 @@ export type Command =
   | { name: 'claim'; po: string; type: 'defect' | 'shortage' | 'wrong_item' | 'transit_damage' | 'late_delivery'; qty: number; text: string }
   | { name: 'tr'; text: string }
   | { name: 'link'; code: string }
+  | { name: 'accept'; n?: number }
+  | { name: 'decline'; n: number }
   | { name: 'sort'; who: string; decision: SortCommandDecision };
 
 /** `/sort` decisions as typed; the domain checks codes, letters and roles. */
@@ -47,6 +49,8 @@ export const USAGE: Record<CommandName, string> = {
   claim: '/claim <po> defect|shortage|wrong|damage|late <qty> <text>',
   tr: '/tr <text>',
   link: '/link <six-digit code from the console>',
+  accept: '/accept [n] (no n: list the friend requests)',
+  decline: '/decline <n>',
   sort: '/sort <name|id> supplier [code|fair letter] | contact <code> [role] | colleague | ignore',
 };
 
@@ -226,6 +230,13 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
       const t = restRaw(1);
       if (!args[0]) return fail('text is required');
       return { ok: true, command: { name, text: t } };
+    }
+    case 'accept':
+    case 'decline': {
+      const [x] = args;
+      if (x === undefined && name === 'accept') return { ok: true, command: { name } };
+      if (!x || !/^\d{1,3}$/.test(x) || Number(x) < 1) return fail('the number of the request in the /accept list');
+      return { ok: true, command: { name, n: Number(x) } };
     }
     case 'link': {
       const code = args.join('');

@@ -20,7 +20,7 @@ import { scanOverdue } from '../../shared/scheduler/rules.js';
 import {
   Supplier, createSupplier, listFairs, mergeSuppliers, nextFairLetter, registerFair, resolveSupplierCode, searchSuppliers, setSupplierTag,
 } from '../../shared/suppliers/index.js';
-import { Contact, Message, Thread, createMirror, findUnsorted, listUnsorted, sortContact } from '../../shared/threads/index.js';
+import { Contact, FriendRequest, Message, Thread, createMirror, decideFriendRequest, findUnsorted, listUnsorted, sortContact } from '../../shared/threads/index.js';
 import { createTranslationService } from '../../shared/translation/index.js';
 import type { CommandOutcome } from '../../shared/commands/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
@@ -237,6 +237,32 @@ describe('day one: WeChat side', function () {
       await waitForMessages({ text: '/orders' }, 1);
       await new Promise((ok) => setTimeout(ok, 200));
       expect(outcomes.length).to.equal(before); // not a manager's WeChat any more: nothing runs
+    });
+  });
+
+  describe('friend requests', () => {
+    it('a request is listed with its greeting; /accept 1 accepts it in WeChat once; a second decision hears what happened', async () => {
+      const accepted: string[] = [];
+      const puppet = t.sb.puppet as unknown as { friendshipAccept(id: string): Promise<void>; friendshipPayload(id: string, p: object): Promise<unknown> };
+      puppet.friendshipAccept = async (id: string) => void accepted.push(id);
+      t.sb.mocker.createContact({ id: 'sup-ningbo', name: '宁波工厂 张' });
+      await puppet.friendshipPayload('fr-1', { id: 'fr-1', contactId: 'sup-ningbo', hello: '你好，我是宁波工厂的张', type: 2, timestamp: Date.now() });
+      t.sb.puppet.emit('friendship', { friendshipId: 'fr-1' });
+      const req = await until('request recorded', () => FriendRequest.findOne({ requestId: 'fr-1' }).lean());
+      expect(req.status).to.equal('pending'); // FRIEND_AUTO_ACCEPT is off by default
+      await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en' });
+      t.mirror.clearCaches();
+      const list = await says('m', '/accept');
+      expect(list.reply).to.equal('Friend requests (1); /accept <n> or /decline <n>:\n1. 宁波工厂 张 — “你好，我是宁波工厂的张”');
+      const r = await says('m', '/accept 1');
+      expect(r.reply).to.equal('Accepting 宁波工厂 张 as a WeChat friend. Once they write, sort them with /sort.');
+      await until('accepted in WeChat', async () => (await FriendRequest.findOne({ requestId: 'fr-1' }).lean())!.status === 'accepted');
+      expect(accepted).to.deep.equal(['fr-1']);
+      await rejects(decideFriendRequest(String(req._id), false, BY, new Date()), ConflictError, /of 宁波工厂 张 was accepted already by manager:/);
+      t.sb.puppet.emit('friendship', { friendshipId: 'fr-1' }); // delivered again: the same request
+      await new Promise((ok) => setTimeout(ok, 300));
+      expect(await FriendRequest.countDocuments({})).to.equal(1);
+      expect((await says('m', '/decline 1')).reply).to.match(/no pending friend request number 1 \(0 pending\)/);
     });
   });
 
@@ -489,5 +515,26 @@ describe('day one: rooms as a live WeChat account sees them', function () {
     await until('leave event', async () => Message.findOne({ 'roomEvent.kind': 'leave' }).lean());
     expect(await Message.countDocuments({ roomEvent: { $exists: true } })).to.equal(3);
     expect(await Contact.countDocuments({ wechatId: 'sup-zhao' })).to.equal(1); // renames and rejoins update, never duplicate
+  });
+});
+
+describe('day one: friend requests accepted automatically when configured', function () {
+  this.timeout(30_000);
+
+  it('FRIEND_AUTO_ACCEPT=true accepts at once, recorded as auto-accept', async () => {
+    const t = await startTestBot({ config: loadConfig({ BOT_NAME: 'test-bot', FRIEND_AUTO_ACCEPT: 'true' }) });
+    try {
+      const accepted: string[] = [];
+      const puppet = t.sb.puppet as unknown as { friendshipAccept(id: string): Promise<void>; friendshipPayload(id: string, p: object): Promise<unknown> };
+      puppet.friendshipAccept = async (id: string) => void accepted.push(id);
+      t.sb.mocker.createContact({ id: 'sup-auto', name: '自动' });
+      await puppet.friendshipPayload('fr-auto', { id: 'fr-auto', contactId: 'sup-auto', hello: '你好', type: 2, timestamp: Date.now() });
+      t.sb.puppet.emit('friendship', { friendshipId: 'fr-auto' });
+      await until('accepted', async () => (await FriendRequest.findOne({ requestId: 'fr-auto' }).lean())?.status === 'accepted');
+      expect((await FriendRequest.findOne({ requestId: 'fr-auto' }).lean())!.decidedBy).to.equal('auto-accept');
+      expect(accepted).to.deep.equal(['fr-auto']);
+    } finally {
+      await t.stop();
+    }
   });
 });
