@@ -84,7 +84,7 @@ export const TRANSLATION_RETRY_MS = 10 * 60_000;
 const MAX_PHOTOS = 10;
 
 async function supplierChat(supplierId: Types.ObjectId): Promise<ThreadDoc | null> {
-  return Thread.findOne({ supplierId }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>();
+  return Thread.findOne({ supplierId, thirdParty: { $ne: true } }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>(); // the factory's chat, not a forwarder's
 }
 
 async function nextNumber(po: string): Promise<string> {

@@ -65,7 +65,7 @@ export function createCommandHandler(deps: CommandDeps) {
     return o;
   }
   async function latestThread(supplierId: Types.ObjectId): Promise<ThreadDoc | null> {
-    return Thread.findOne({ supplierId }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>();
+    return Thread.findOne({ supplierId, thirdParty: { $ne: true } }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>(); // the factory's chat, not a forwarder's
   }
 
   function orderLine(lang: ManagerLang, o: Pick<OrderDoc, 'number' | 'supplierCode' | 'next' | 'status'>, now: Date) {

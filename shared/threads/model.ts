@@ -75,6 +75,9 @@ const threadSchema = new Schema(
     // 'unsorted': a chat nobody has decided on yet (no supplier); 'ignored': not mirrored;
     // 'colleague': a manager's private chat with the bot; 'sorted': belongs to a supplier.
     status: { type: String, enum: THREAD_STATUSES },
+    // The private chat of a forwarder, agent or inspector filed under a supplier: part of its
+    // history, but not where the supplier's notices and replies go.
+    thirdParty: { type: Boolean },
     sortedAs: { type: String, enum: SORT_DECISIONS },
     sortedBy: { type: String },
     sortedAt: { type: Date },

@@ -23,6 +23,8 @@ const log = getLogger('sorting');
 /** Roles a contact of a supplier can have; forwarders, agents and inspectors work for it. */
 export const CONTACT_ROLES = ['sales', 'merchandiser', 'qc', 'logistics', 'forwarder', 'agent', 'inspector', 'other'] as const;
 export type ContactRole = (typeof CONTACT_ROLES)[number];
+/** Roles of people who work for a supplier without being the factory (numbering rules). */
+export const THIRD_PARTY_ROLES: readonly string[] = ['forwarder', 'agent', 'inspector'];
 
 export type SortDecision =
   | { kind: 'supplier'; code?: string; fairLetter?: string; name?: string }
@@ -232,11 +234,11 @@ async function prepare(decision: SortDecision, target: 'contact' | 'room'): Prom
 }
 
 /** Give the contact's private chat and its messages a supplier (history attached). */
-async function attach(threadIds: Types.ObjectId[], supplierId: Types.ObjectId): Promise<{ threads: number; messages: number }> {
+async function attach(threadIds: Types.ObjectId[], supplierId: Types.ObjectId, thirdParty = false): Promise<{ threads: number; messages: number }> {
   let threads = 0;
   let messages = 0;
   for (const id of threadIds) {
-    const r = await Thread.updateOne({ _id: id, supplierId: null }, { $set: { supplierId, status: 'sorted' } });
+    const r = await Thread.updateOne({ _id: id, supplierId: null }, { $set: { supplierId, status: 'sorted', ...(thirdParty ? { thirdParty: true } : {}) } });
     if (!r.modifiedCount) continue;
     threads++;
     messages += (await Message.updateMany({ threadId: id }, { $set: { supplierId } })).modifiedCount;
@@ -312,7 +314,7 @@ async function sortOne(c: ContactDoc, decision: SortDecision, by: string, now: D
       case 'contact': {
         const s = ready.supplier!;
         await Contact.updateOne({ _id: c._id }, { $set: { supplierId: s._id, ...(ready.role ? { role: ready.role } : {}) } });
-        return { ...base, supplier: supplierRef(s), role: ready.role, attached: await attach(dm ? [dm._id] : [], s._id) };
+        return { ...base, supplier: supplierRef(s), role: ready.role, attached: await attach(dm ? [dm._id] : [], s._id, THIRD_PARTY_ROLES.includes(ready.role ?? '')) };
       }
       case 'colleague': {
         let managerId: Types.ObjectId;

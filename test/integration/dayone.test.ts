@@ -309,6 +309,13 @@ describe('day one: WeChat side', function () {
       expect(li.role).to.equal('forwarder');
       expect(String(li.supplierId)).to.equal(sup.supplier!.id);
       expect(await Supplier.countDocuments({})).to.equal(1); // no supplier of its own
+      // The forwarder's chat is A01's history, but replies to A01 go to the factory's chat.
+      expect((await Thread.findOne({ key: 'dm:sup-li' }).lean())!.thirdParty).to.equal(true);
+      await t.mirror.flush();
+      const reply = await says('m', '/reply A01 请确认');
+      expect(reply.status).to.equal('done');
+      const queued = await Notice.findOne({ kind: 'message' }).lean();
+      expect(queued!.to).to.equal('dm:sup-wang');
 
       // The group with 王经理 in it: unsorted, proposing A01.
       await writes(0, '大货下周出货', true);
