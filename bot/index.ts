@@ -10,7 +10,7 @@ import { getLogger } from '../shared/log/index.js';
 import { raiseAlert, recordBotEvent, type BotEventType } from '../shared/health/index.js';
 import type { ChatKey, Messenger, SendResult } from '../shared/messenger.js';
 import { isCommandText, isLinkCommand } from '../shared/commands/parse.js';
-import { createBufferedMirror, createMirror, decideFriendRequest, markAccepted, recordFriendRequest, recordRoomEvent, takeAcceptances, type InboundMessage, type IngestResult, type Mirror, type MessageType, type RoomEvent } from '../shared/threads/index.js';
+import { createBufferedMirror, createMirror, decideFriendRequest, markAccepted, markRecalled, recordFriendRequest, recordRoomEvent, takeAcceptances, type InboundMessage, type IngestResult, type Mirror, type MessageType, type RoomEvent } from '../shared/threads/index.js';
 
 const log = getLogger('bot');
 
@@ -150,6 +150,11 @@ export function createBot(opts: BotOptions): Bot {
     if (seen.has(msg.id)) return; // same event delivered twice to this process
     seen.add(msg.id);
     if (seen.size > 50_000) seen.delete(seen.values().next().value!);
+    if (msg.type() === types.Message.Recalled) {
+      // Its text is the id of the message taken back: that one is marked, nothing new is stored.
+      if (!(await markRecalled(msg.text(), msg.date()))) log.info({ puppetId: msg.text() }, 'recalled message not stored here');
+      return;
+    }
     const inbound = await toInbound(msg);
     const result = await mirror.accept(inbound);
     if (!result) return;

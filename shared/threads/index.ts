@@ -14,7 +14,7 @@ import { flushResponses, queueResponses, sideOf, step, type AwaitState, type Res
 const awaitSet = (st?: AwaitState) => (st?.awaiting ? { awaiting: st.awaiting, awaitingSince: st.since } : {});
 
 export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, CONTACT_STATUSES, THREAD_STATUSES, SORT_DECISIONS, threadDay, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
-export { recordRoomEvent, type RoomEvent } from './rooms.js';
+export { markRecalled, recordRoomEvent, type RoomEvent } from './rooms.js';
 export { FriendRequest, decideFriendRequest, listFriendRequests, markAccepted, recordFriendRequest, takeAcceptances, type FriendRequestDoc, type FriendRequestStatus } from './friends.js';
 export { CONTACT_ROLES, THIRD_PARTY_ROLES, findUnsorted, listUnsorted, sortContact, type ContactRole, type Proposal, type SortDecision, type SortResult, type UnsortedItem } from './sorting.js';
 

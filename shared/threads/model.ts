@@ -153,6 +153,9 @@ const messageSchema = new Schema(
     flaggedBad: { type: Boolean, default: false },
     // For manager commands: executed / refused (offline backlog), so a replay does not run twice.
     commandStatus: { type: String },
+    // Recalled (撤回) by its sender: kept with its translation for the record, never translated
+    // or run as a command after that.
+    recalledAt: { type: Date },
     // Room membership and topic changes shown in the thread (type 'other', never translated).
     roomEvent: {
       type: new Schema(

@@ -85,3 +85,17 @@ export async function recordRoomEvent(e: RoomEvent, botWechatId?: string): Promi
   }
   return true;
 }
+
+/**
+ * A message its sender recalled (撤回): marked, kept with its translation for the record; one
+ * still waiting for translation is not translated, and a command not yet run never runs.
+ * Returns false when no such message is stored (or it was marked before).
+ */
+export async function markRecalled(puppetId: string, at: Date): Promise<boolean> {
+  const m = await Message.findOneAndUpdate({ puppetId, recalledAt: null }, { $set: { recalledAt: at } }, { returnDocument: 'after' }).lean<{ _id: unknown; threadId: unknown }>();
+  if (!m) return false;
+  await Message.updateOne({ _id: m._id, translationStatus: 'pending' }, { $set: { translationStatus: 'skipped', translationError: 'recalled by the sender' } });
+  await Message.updateOne({ _id: m._id, commandStatus: null }, { $set: { commandStatus: 'recalled' } });
+  await Thread.updateOne({ _id: m.threadId }, { $set: pulseSet(new Date()) });
+  return true;
+}

@@ -545,3 +545,25 @@ describe('day one: friend requests accepted automatically when configured', func
     }
   });
 });
+
+describe('day one: recalled messages', function () {
+  this.timeout(30_000);
+
+  it('a recalled message is marked, kept with its text, never translated, and a recalled command never runs', async () => {
+    const t = await startTestBot();
+    try {
+      t.sb.mocker.MessageMock.create({ id: 'orig-r1', talkerId: 'sup-wang', listenerId: 'gendan-bot', timestamp: Date.now(), type: 7, text: '价格写错了' } as never);
+      t.sb.puppet.emit('message', { messageId: 'orig-r1' });
+      await waitForMessages({ puppetId: 'orig-r1' }, 1);
+      t.sb.mocker.MessageMock.create({ id: 'recall-r1', talkerId: 'sup-wang', listenerId: 'gendan-bot', timestamp: Date.now(), type: 13, text: 'orig-r1' } as never);
+      t.sb.puppet.emit('message', { messageId: 'recall-r1' });
+      const m = await until('marked recalled', async () => (await Message.findOne({ puppetId: 'orig-r1' }).lean())?.recalledAt && Message.findOne({ puppetId: 'orig-r1' }).lean());
+      expect(m!.text).to.equal('价格写错了');
+      expect(m!.translationStatus).to.equal('skipped');
+      expect(m!.commandStatus).to.equal('recalled');
+      expect(await Message.countDocuments({})).to.equal(1); // the recall itself is not a message
+    } finally {
+      await t.stop();
+    }
+  });
+});
