@@ -25,12 +25,14 @@ export interface Sandbox {
   mocker: mock.Mocker;
   bot: mock.ContactMock;
   manager: mock.ContactMock;
+  /** A colleague's WeChat, not linked to any manager: for trying `/link` from the console. */
+  colleague: mock.ContactMock;
   suppliers: mock.ContactMock[];
   room: mock.RoomMock;
   /** Log the bot account in (after the Wechaty instance started). */
   login(): void;
-  /** Say something as a supplier (index), the manager ('m'), in the room when `inRoom`. */
-  say(who: number | 'm', text: string, inRoom?: boolean): void;
+  /** Say something as a supplier (index), the manager ('m'), the colleague ('c'), in the room when `inRoom`. */
+  say(who: number | 'm' | 'c', text: string, inRoom?: boolean): void;
 }
 
 export function createSandbox(): Sandbox {
@@ -38,6 +40,7 @@ export function createSandbox(): Sandbox {
   const puppet = new PuppetMock({ mocker });
   const bot = mocker.createContact({ id: 'gendan-bot', name: 'Gendan 跟单' });
   const manager = mocker.createContact({ id: 'mgr-anna', name: 'Anna (buyer)' });
+  const colleague = mocker.createContact({ id: 'wx-colleague', name: 'Boris (new buyer)' });
   const suppliers = [
     mocker.createContact({ id: 'sup-wang', name: '王经理', phone: ['13805740001'] }),
     mocker.createContact({ id: 'sup-li', name: '李小姐', phone: ['13957900002'] }),
@@ -53,6 +56,7 @@ export function createSandbox(): Sandbox {
     mocker,
     bot,
     manager,
+    colleague,
     suppliers,
     room,
     login() {
@@ -61,7 +65,7 @@ export function createSandbox(): Sandbox {
       setImmediate(() => puppet.emit('ready', { data: 'sandbox' }));
     },
     say(who, text, inRoom = false) {
-      const speaker = who === 'm' ? manager : suppliers[who];
+      const speaker = who === 'm' ? manager : who === 'c' ? colleague : suppliers[who];
       if (!speaker) throw new Error(`no demo supplier ${who}`);
       speaker.say(text).to(inRoom ? room : bot);
     },
@@ -115,18 +119,19 @@ export function playDemo(sb: Sandbox): void {
 
 /**
  * On a terminal: type as a supplier or the manager.
- *   `1 你好` — supplier 1 (王经理) writes to the bot; `r1 …` — in the room; `m /help` — the manager.
+ *   `1 你好` — supplier 1 (王经理) writes to the bot; `r1 …` — in the room; `m /help` — the manager;
+ *   `c /link 482913` — a colleague's WeChat not linked yet (link it to a manager made in the console).
  */
 export function startPrompt(sb: Sandbox): () => void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'sandbox> ' });
-  console.log('Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager.');
+  console.log('Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager, "c /link <code>" as a colleague linking their WeChat.');
   rl.prompt();
   rl.on('line', (line) => {
-    const m = /^\s*(r?)([123m])\s+(.+)$/.exec(line);
+    const m = /^\s*(r?)([123mc])\s+(.+)$/.exec(line);
     if (!m) {
-      console.log('usage: 1 你好 | r1 你好 | m /help');
+      console.log('usage: 1 你好 | r1 你好 | m /help | c /link 482913');
     } else {
-      const who = m[2] === 'm' ? 'm' : Number(m[2]) - 1;
+      const who = m[2] === 'm' || m[2] === 'c' ? m[2] : Number(m[2]) - 1;
       try {
         sb.say(who, m[3]!, m[1] === 'r');
       } catch (err) {

@@ -68,7 +68,7 @@ describe('day one: WeChat side', function () {
   let delivery: ReturnType<typeof createDeliveryWorker>;
 
   /** `who` says `text` (to the bot, or in the room); resolves with the command's outcome. */
-  async function says(who: number | 'm', text: string, inRoom = false): Promise<CommandOutcome> {
+  async function says(who: number | 'm' | 'c', text: string, inRoom = false): Promise<CommandOutcome> {
     const before = outcomes.length;
     t.sb.say(who, text, inRoom);
     for (let i = 0; i < 200 && outcomes.length === before; i++) await new Promise((ok) => setTimeout(ok, 25));
@@ -136,6 +136,16 @@ describe('day one: WeChat side', function () {
       const orders = await says('m', '/orders');
       expect(orders.status).to.equal('done');
       expect(orders.reply).to.include('PO-DAY1');
+    });
+
+    it('the sandbox path: the admin creates a manager in the console, the colleague\'s simulated WeChat links to it', async () => {
+      const boris = await createAccount({ login: 'boris', name: 'Boris', password: 'a long enough password', role: 'head', language: 'en' });
+      expect([boris.role, boris.seesAll]).to.deep.equal(['head', true]);
+      const { code } = await issueLinkCode(boris.id, clockNow);
+      const r = await says('c', `/link ${code}`);
+      expect(r.reply).to.equal('Linked: this WeChat is now Boris’s in Gendan. Notices come here; type /help for the commands.');
+      expect((await Manager.findOne({ login: 'boris' }).lean())!.wechatName).to.equal('Boris (new buyer)');
+      expect((await says('c', '/overdue')).reply).to.equal('Nothing overdue. 🎉');
     });
 
     it('answers a Russian-speaking manager in Russian', async () => {
