@@ -4,11 +4,13 @@ import { ConflictError, isDuplicateKey, NotFoundError, ValidationError } from '.
 import { Counter, Supplier, type Segment, type SupplierDoc } from './model.js';
 import { allocateCode, assertFairLetter, formatTag, isValidCode, normaliseCode, parseCodeInput } from './codes.js';
 import { normalisePhone } from './duplicates.js';
+import { normaliseEmail, normaliseTaxId } from './profile.js';
 
 export * from './codes.js';
 export * from './fairs.js';
 export { Fair, Supplier, SEGMENTS, type FairDoc, type Segment, type SupplierDoc } from './model.js';
 export { mergeSuppliers, type MergeResult } from './merge.js';
+export { findPossibleDuplicates, normaliseEmail, normaliseTaxId, updateSupplier, type DuplicateFacts, type PossibleDuplicate, type SupplierPatch } from './profile.js';
 
 export interface NewSupplier {
   name: string;
@@ -16,6 +18,9 @@ export interface NewSupplier {
   fairLetter?: string;
   /** A code given by hand (`D12`, `007`): refused when taken, also as a former code. */
   code?: string;
+  legalName?: string;
+  taxId?: string;
+  emails?: string[];
   phones?: string[];
   wechatIds?: string[];
   region?: string;
@@ -24,13 +29,21 @@ export interface NewSupplier {
   managerId?: string;
 }
 
+const normalised = (input: NewSupplier) => ({
+  phones: (input.phones ?? []).map(normalisePhone),
+  emails: (input.emails ?? []).map(normaliseEmail).filter(Boolean),
+  ...(input.taxId ? { taxId: normaliseTaxId(input.taxId) } : {}),
+  ...(input.legalName ? { legalName: input.legalName.trim() } : {}),
+});
+
+/** Create a supplier; for the possible duplicates to show first, see findPossibleDuplicates. */
 export async function createSupplier(input: NewSupplier): Promise<SupplierDoc> {
   if (!input.name?.trim()) throw new ValidationError('supplier name is required');
   if (input.code !== undefined) return createWithCode(input);
   for (let attempt = 0; attempt < 5; attempt++) {
     const code = await allocateCode(input.fairLetter);
     try {
-      const doc = await Supplier.create({ ...input, phones: (input.phones ?? []).map(normalisePhone), code, name: input.name.trim() });
+      const doc = await Supplier.create({ ...input, ...normalised(input), code, name: input.name.trim() });
       return doc.toObject() as SupplierDoc;
     } catch (err) {
       // A code taken by hand (import) collides with the counter: take the next one.
@@ -59,7 +72,7 @@ async function createWithCode(input: NewSupplier): Promise<SupplierDoc> {
   const taken = (await Supplier.findOne({ code }, { code: 1 }).lean<{ code: string }>()) ?? (await Supplier.findOne({ formerCodes: code }, { code: 1 }).lean<{ code: string }>());
   if (taken) throw new ConflictError(taken.code === code ? `the code ${code} is taken` : `the code ${code} is a former code of ${taken.code}`);
   try {
-    const doc = await Supplier.create({ ...input, fairLetter, phones: (input.phones ?? []).map(normalisePhone), code, name: input.name.trim() });
+    const doc = await Supplier.create({ ...input, ...normalised(input), fairLetter, code, name: input.name.trim() });
     // The counter moves past a hand-chosen number, so the next allocated code does not collide.
     await Counter.updateOne({ _id: fairLetter ? `fair:${fairLetter}` : 'plain' }, { $max: { seq: Number(code.replace(/^[A-Z]/, '')) } }, { upsert: true });
     return doc.toObject() as SupplierDoc;

@@ -12,6 +12,11 @@ const supplierSchema = new Schema(
     tag: { type: String },
     name: { type: String, required: true }, // company name as written by the supplier (often Chinese)
     nameEn: { type: String },
+    // Registered name and tax id (统一社会信用代码) from the business licence; e-mails of the company.
+    legalName: { type: String },
+    taxId: { type: String },
+    emails: { type: [String], default: [] },
+    port: { type: String }, // port of loading
     phones: { type: [String], default: [] },
     wechatIds: { type: [String], default: [] },
     region: { type: String },
@@ -51,6 +56,10 @@ supplierSchema.index({ phones: 1 });
 supplierSchema.index({ wechatIds: 1 });
 // Serves: "my suppliers" lists per responsible manager.
 supplierSchema.index({ managerId: 1 });
+// Serves: the duplicate check on create and edit (`find({taxId})`, `find({emails})`, `find({legalName})`).
+supplierSchema.index({ taxId: 1 }, { sparse: true });
+supplierSchema.index({ emails: 1 });
+supplierSchema.index({ legalName: 1 }, { sparse: true });
 // Serves: a merged supplier's former code typed in a command (`findOne({formerCodes: code})`).
 supplierSchema.index({ formerCodes: 1 });
 

@@ -82,6 +82,46 @@ describe('suppliers: duplicates and merge', () => {
   });
 });
 
+describe('suppliers: the profile and the duplicate check on create and edit', () => {
+  it('finds possible duplicates by tax id, e-mail, phone, WeChat id and legal name, with reasons', async () => {
+    const { findPossibleDuplicates } = await import('../../shared/suppliers/index.js');
+    const a = await createSupplier({ name: '奥吉电器', legalName: '宁波奥吉电器有限公司', taxId: '91330200 mA2AB1234X', emails: ['Sales@AUGI.cn'], phones: ['+86 138-0574-0001'], wechatIds: ['wx-a'] });
+    const dups = await findPossibleDuplicates({ name: 'AUGI Electric', taxId: '91330200MA2AB1234X', emails: ['sales@augi.cn'], phones: ['13805740001'], wechatIds: ['wx-a'], legalName: '宁波奥吉电器有限公司' });
+    expect(dups).to.have.length(1);
+    expect(dups[0]!.supplier.code).to.equal(a.code);
+    expect(dups[0]!.reasons).to.deep.equal(['same tax id', 'same e-mail sales@augi.cn', 'same phone 13805740001', 'same WeChat id', 'same legal name']);
+    expect(await findPossibleDuplicates({ name: '奥吉电器' }, a._id)).to.deep.equal([]); // itself is not a duplicate
+    expect(await findPossibleDuplicates({ name: 'Someone else', emails: ['x@y.cn'] })).to.deep.equal([]);
+  });
+
+  it('edits the profile with checks, records a segment change, and shows duplicates the edit reveals', async () => {
+    const { updateSupplier } = await import('../../shared/suppliers/index.js');
+    const { Manager } = await import('../../shared/managers/model.js');
+    const { SegmentChange } = await import('../../shared/performance/index.js');
+    const olga = await Manager.create({ name: 'Olga' });
+    const gone = await Manager.create({ name: 'Gone', active: false });
+    const a = await createSupplier({ name: '奥吉电器', taxId: '91330200MA2AB1234X' });
+    const b = await createSupplier({ name: 'AUGI' });
+    let err: unknown;
+    await updateSupplier(b.code, { emails: ['not-an-email'], timezone: 'Mars/Base', managerId: String(gone._id), name: ' ' }, 'test', new Date()).catch((e) => (err = e));
+    expect(err).to.be.instanceOf(ValidationError);
+    expect((err as ValidationError).details).to.deep.equal([
+      { field: 'name', message: 'required' },
+      { field: 'emails', message: 'not an e-mail: not-an-email' },
+      { field: 'timezone', message: 'not a time zone (e.g. Asia/Shanghai)' },
+      { field: 'managerId', message: 'no such active manager' },
+    ]);
+    expect((await Supplier.findOne({ _id: b._id }).lean())!.emails).to.deep.equal([]); // nothing changed
+    const r = await updateSupplier(`${b.code}`, { taxId: '91330200-MA2AB1234X', province: 'Zhejiang', categories: ['motors', 'motors', 'fans'], managerId: String(olga._id), segment: 'strategic', language: 'en' }, 'manager:x', new Date());
+    expect(r.supplier.taxId).to.equal('91330200MA2AB1234X');
+    expect(r.supplier.categories).to.deep.equal(['motors', 'fans']);
+    expect(String(r.supplier.managerId)).to.equal(String(olga._id));
+    expect(r.supplier.segment).to.equal('strategic');
+    expect(await SegmentChange.countDocuments({ supplierId: b._id, by: 'manager:x' })).to.equal(1);
+    expect(r.possibleDuplicates.map((d) => [d.supplier.code, d.reasons])).to.deep.equal([[a.code, ['same tax id']]]);
+  });
+});
+
 describe('suppliers: country + abbreviation once orders exist', () => {
   it('refuses before the first order, then shows D12 AUGI and still matches D12', async () => {
     const { setSupplierTag, displayCode, findSupplierByCode } = await import('../../shared/suppliers/index.js');
