@@ -4,7 +4,7 @@
 import { Types } from 'mongoose';
 import { ConflictError, isDuplicateKey } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
-import { Supplier } from '../suppliers/index.js';
+import { Supplier } from '../suppliers/model.js';
 import { Order, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
 import type { Page } from './queries.js';
 

@@ -8,6 +8,7 @@ import { getLogger } from '../log/index.js';
 import { pruneNotices, type DeliveryWorker } from '../notices/index.js';
 import { pruneAuthRecords } from '../auth/index.js';
 import { pruneSessions } from '../managers/accounts.js';
+import { pruneLinkRecords } from '../managers/link.js';
 import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js';
 import { escalateUnanswered, proposeSegments, reconcileKpis } from '../performance/index.js';
 import { sendWeeklyReports } from '../reports/weekly.js';
@@ -102,6 +103,7 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
       orderLists: await reconcileOrderIndexes(),
       notices: await pruneNotices(new Date(now.getTime() - 90 * 86_400_000)),
       consoleSessions: await pruneSessions(now),
+      wechatLinks: await pruneLinkRecords(now),
     };
   });
 
