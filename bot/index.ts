@@ -10,8 +10,8 @@ import type { Config } from '../shared/config/index.js';
 import { getLogger } from '../shared/log/index.js';
 import { raiseAlert, recordBotEvent, type BotEventType } from '../shared/health/index.js';
 import type { ChatKey, Messenger, SendResult } from '../shared/messenger.js';
-import { isCommandText } from '../shared/commands/parse.js';
-import { createBufferedMirror, createMirror, type InboundMessage, type IngestResult, type Mirror, type MessageType } from '../shared/threads/index.js';
+import { isCommandText, isLinkCommand } from '../shared/commands/parse.js';
+import { createBufferedMirror, createMirror, decideFriendRequest, markAccepted, markRecalled, recordFriendRequest, recordRoomEvent, takeAcceptances, type InboundMessage, type IngestResult, type Mirror, type MessageType, type RoomEvent } from '../shared/threads/index.js';
 
 const log = getLogger('bot');
 
@@ -168,10 +168,17 @@ export function createBot(opts: BotOptions): Bot {
   async function onMessage(msg: WechatyMessage) {
     if (seen.has(msg.id)) return; // same event delivered twice to this process
     seen.set(msg.id, true);
+    if (msg.type() === types.Message.Recalled) {
+      // Its text is the id of the message taken back: that one is marked, nothing new is stored.
+      if (!(await markRecalled(msg.text(), msg.date()))) log.info({ puppetId: msg.text() }, 'recalled message not stored here');
+      return;
+    }
     const inbound = await toInbound(msg);
     const result = await mirror.accept(inbound);
     if (!result) return;
-    if (result.created && opts.onCommand && !inbound.self && inbound.type === 'text' && isCommandText(inbound.text) && result.message.senderKind === 'manager') {
+    // Commands come from managers; `/link` also from a WeChat not linked yet (that is its point).
+    const fromUs = result.message.senderKind === 'manager' || isLinkCommand(inbound.text);
+    if (result.created && opts.onCommand && !inbound.self && inbound.type === 'text' && isCommandText(inbound.text) && fromUs) {
       const chatKey = `${inbound.chat.kind}:${inbound.chat.id}`;
       await opts.onCommand({ message: result.message, inbound, chatKey });
     }
@@ -194,6 +201,8 @@ export function createBot(opts: BotOptions): Bot {
       .on('ready', safe('ready', async () => {
         await event('ready');
         isReady = true;
+        acceptTimer ??= setInterval(() => void acceptDecided().catch((err) => log.warn({ err: (err as Error).message }, 'friend acceptances not processed')), 2000);
+        acceptTimer.unref();
         readyWaiters.forEach((w) => w());
         readyWaiters = [];
       }))
@@ -218,12 +227,66 @@ export function createBot(opts: BotOptions): Bot {
         } finally {
           handled();
         }
+      }))
+      // Membership and topic changes appear in the room's thread; a new member is a contact to sort.
+      // Friend requests are listed for a manager to decide (or accepted at once when configured).
+      .on('friendship', safe('friendship', async (f) => {
+        if (f.type() !== types.Friendship.Receive) return;
+        const c = f.contact();
+        const r = await recordFriendRequest({ requestId: f.id, wechatId: c.id, name: c.name(), hello: f.hello() }, clock());
+        if (config.bot.autoAcceptFriends && r.status === 'pending') await decideFriendRequest(String(r._id), true, 'auto-accept', clock()).catch(() => undefined);
+        await acceptDecided();
+      }))
+      .on('room-join', safe('room-join', async (room, invitees, inviter, date) => {
+        await roomEvent({ kind: 'join', roomId: room.id, topic: await room.topic().catch(() => undefined), members: invitees.map(person), by: inviter ? person(inviter) : undefined, ts: date ?? clock() });
+      }))
+      .on('room-leave', safe('room-leave', async (room, leavers, remover, date) => {
+        await roomEvent({ kind: 'leave', roomId: room.id, topic: await room.topic().catch(() => undefined), members: leavers.map(person), by: remover ? person(remover) : undefined, ts: date ?? clock() });
+      }))
+      .on('room-topic', safe('room-topic', async (room, topic, oldTopic, changer, date) => {
+        await roomEvent({ kind: 'topic', roomId: room.id, topic, oldTopic, members: [], by: changer ? person(changer) : undefined, ts: date ?? clock() });
       }));
     const p = puppet as unknown as { on(event: 'message', fn: () => void): void };
     if (!countedPuppets.has(p)) {
       countedPuppets.add(p);
       p.on('message', () => void unhandled++);
     }
+  }
+
+  const person = (c: { id: string; name(): string }) => ({ wechatId: c.id, name: c.name() });
+
+  // Accepting a friend request is WeChat's to do: decisions recorded elsewhere (console,
+  // /accept, auto-accept) are carried out here, once each, while logged in.
+  let accepting = false;
+  let acceptTimer: NodeJS.Timeout | undefined;
+  async function acceptDecided() {
+    if (accepting || !loggedIn || !isReady) return;
+    accepting = true;
+    try {
+      for (const r of await takeAcceptances()) {
+        try {
+          const f = wechaty.Friendship.load(r.requestId);
+          await f.ready();
+          await f.accept();
+          await markAccepted(r._id, true);
+          log.info({ wechatId: r.wechatId }, 'friend request accepted');
+        } catch (err) {
+          await markAccepted(r._id, false, (err as Error).message);
+          log.warn({ wechatId: r.wechatId, err: (err as Error).message }, 'friend request not accepted');
+        }
+      }
+    } finally {
+      accepting = false;
+    }
+  }
+  async function roomEvent(e: RoomEvent) {
+    let self: string | undefined;
+    try {
+      self = wechaty.currentUser.id;
+    } catch {
+      self = undefined; // not logged in (the event came from a replay)
+    }
+    await recordRoomEvent(e, self);
   }
 
   async function sayTo(to: ChatKey, what: string | FileBox): Promise<SendResult> {
@@ -269,6 +332,8 @@ export function createBot(opts: BotOptions): Bot {
       stopping = true;
       isReady = false;
       loggedIn = false;
+      clearInterval(acceptTimer);
+      acceptTimer = undefined;
       await mirror.close();
       await Promise.race([wechaty?.stop(), new Promise((ok) => setTimeout(ok, 10_000).unref())]).catch(() => undefined);
       await event('stop');

@@ -10,7 +10,7 @@ import { wireReactions } from '../shared/reactions.js';
 import { isTTY } from '../shared/config/index.js';
 import { createBot, type Bot } from '../bot/index.js';
 import { commandListener } from '../bot/commands.js';
-import { createSandbox, playDemo, registerSandboxManager, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
+import { createSandbox, playDemo, registerSandboxManager, seedSandboxSuppliers, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
 import { backfillThreadDays, createMirror } from '../shared/threads/index.js';
 import { createTranslationService } from '../shared/translation/index.js';
 import { startServer } from '../server/index.js';
@@ -157,6 +157,7 @@ async function main() {
     if (sandbox) {
       console.log(SANDBOX_BANNER);
       await registerSandboxManager(sandbox);
+      await seedSandboxSuppliers(sandbox);
       sandbox.login();
       await bot.ready();
       playDemo(sandbox);

@@ -11,7 +11,7 @@ import { CURRENCIES, importRatesCsv, listRates, setRate } from '../../shared/mon
 import { compareSuppliers, itemKeyOf, priceHistory } from '../../shared/prices/index.js';
 import { buildReport, periodRange, PERIOD_KINDS } from '../../shared/reports/index.js';
 import { CONTENT_TYPES, REPORT_FORMATS, writeReport } from '../../shared/reports/export.js';
-import { normaliseCode } from '../../shared/suppliers/index.js';
+import { findSupplierByCode, normaliseCode } from '../../shared/suppliers/index.js';
 import * as c from '../contract.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { isoDay, objectId, supplierCode, text } from '../validation.js';
@@ -101,7 +101,9 @@ export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
         const q = req.query;
         if (!q.item && !q.sku) throw new ValidationError('item or sku is required', [{ field: 'item', message: 'required' }]);
         const key = itemKeyOf({ item: q.item ?? '', sku: q.sku });
-        return { itemKey: key, items: await priceHistory(key, q.supplier ? normaliseCode(q.supplier) : undefined, await visibleSupplierIds(managerOf(req))) };
+        // A tagged or former code names the supplier's current code (the price points carry it).
+        const code = q.supplier ? ((await findSupplierByCode(q.supplier))?.code ?? normaliseCode(q.supplier)) : undefined;
+        return { itemKey: key, items: await priceHistory(key, code, await visibleSupplierIds(managerOf(req))) };
       },
     }),
     route({

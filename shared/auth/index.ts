@@ -10,7 +10,9 @@ import { ConflictError, isDuplicateKey, NotFoundError, RateLimitedError, Unautho
 import { getLogger, type Logger } from '../log/index.js';
 import { retry } from '../retry/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
-import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
+// The suppliers' model and code lookup, not their door: suppliers' merge moves bindings (a cycle otherwise).
+import { Supplier, type SupplierDoc } from '../suppliers/model.js';
+import { findSupplierByCode } from '../suppliers/resolve.js';
 
 const log = getLogger('auth');
 const defaultLog = log;
@@ -59,7 +61,11 @@ export const BindAttempt = mongoose.model('BindAttempt', attemptSchema);
 
 export type Principal =
   | { role: 'supplier'; openid: string; supplierId?: string; ver: number }
-  | { role: 'manager' | 'admin'; managerId: string; ver: number };
+  | { role: 'manager' | 'admin'; managerId: string; ver: number }
+  // The head of purchasing: sees all, gets strategic suppliers' overdue notices and escalations.
+  | { role: 'head'; managerId: string; ver: number };
+/** Any of our own people (not a supplier). */
+export type ManagerPrincipal = Exclude<Principal, { role: 'supplier' }>;
 
 let devSecret: Uint8Array | undefined;
 function secretOf(config: Config): Uint8Array {
@@ -108,7 +114,7 @@ export async function verifyToken(config: Config, token: string): Promise<Princi
     }
     return p;
   }
-  if (p.role === 'manager' || p.role === 'admin') {
+  if (p.role === 'manager' || p.role === 'admin' || p.role === 'head') {
     const m = await cachedManager(p.managerId);
     if (!m || m.active === false) throw new UnauthorizedError('token revoked');
     return p;
@@ -233,7 +239,7 @@ export const BINDING_CODE_TTL_MS = 72 * 3600_000;
 
 export async function issueBindingCode(supplierCode: string, issuedBy: string, opts: { contactId?: string; now?: Date } = {}) {
   const now = opts.now ?? new Date();
-  const s = await Supplier.findOne({ code: normaliseCode(supplierCode) }).lean<SupplierDoc>();
+  const s = await findSupplierByCode(supplierCode); // plain, tagged or former code
   if (!s) throw new NotFoundError(`no supplier with code ${supplierCode}`);
   for (let i = 0; i < 5; i++) {
     const code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
@@ -281,7 +287,8 @@ export async function bindOpenid(config: Config, openid: string, rawCode: string
 export async function managerToken(config: Config, managerId: string): Promise<string> {
   const m = await Manager.findOne({ _id: managerId }).lean<{ _id: Types.ObjectId; role: string }>();
   if (!m) throw new NotFoundError('manager not found');
-  return signToken(config, { role: m.role === 'admin' ? 'admin' : 'manager', managerId: String(m._id), ver: 1 });
+  const role = m.role === 'admin' || m.role === 'head' ? m.role : 'manager';
+  return signToken(config, { role, managerId: String(m._id), ver: 1 });
 }
 
 /** Housekeeping for a daily job (no TTL indexes on FerretDB): old attempt counters, dead codes. */

@@ -58,6 +58,7 @@ export const schema = z
     WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
     WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
     BOT_NAME: z.string().default('gendan'),
+    FRIEND_AUTO_ACCEPT: bool.default(false),
     NOTICE_PER_CHAT_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
     NOTICE_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(40),
 
@@ -145,7 +146,7 @@ export interface Config {
   reports: { pdfCjkFont?: string };
   /** The web console's first admin (shared/managers/accounts.ts ensureAdmin). */
   console: { adminLogin: string; adminPassword?: string };
-  bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean };
+  bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean; autoAcceptFriends: boolean };
   /** Outbox pacing of the bot's WeChat account (shared/notices). */
   notices: { perChatMs: number; perAccountPerMin: number };
   translation: {
@@ -199,7 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     prices: { jumpPct: e.PRICE_JUMP_PCT },
     reports: { pdfCjkFont: e.PDF_CJK_FONT },
     console: { adminLogin: e.CONSOLE_ADMIN_LOGIN, adminPassword: e.CONSOLE_ADMIN_PASSWORD },
-    bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox },
+    bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox, autoAcceptFriends: e.FRIEND_AUTO_ACCEPT },
     notices: { perChatMs: e.NOTICE_PER_CHAT_MS, perAccountPerMin: e.NOTICE_PER_MINUTE },
     translation: {
       provider: e.TRANSLATION_PROVIDER,

@@ -35,6 +35,8 @@ export interface InboxFilter {
   segment?: (typeof SEGMENTS)[number];
   overdue?: boolean;
   needsReply?: boolean;
+  /** The "Unsorted" tab: chats nobody has sorted yet (see shared/threads sorting); else they are left out. */
+  unsorted?: boolean;
   page?: number;
 }
 
@@ -67,10 +69,12 @@ export async function listInbox(user: ManagerViewer, f: InboxFilter, now: Date):
     ids = intersect(ids, new Set(late.map((o) => String(o.supplierId))));
   }
   // Threads are one per chat (thousands, not millions): filtered and sorted over that set.
-  const filter = ids ? { supplierId: { $in: [...ids].map((i) => new Types.ObjectId(i)) } } : {};
-  let threads = await Thread.find(filter, { key: 1, kind: 1, topic: 1, supplierId: 1, lastMessageAt: 1, lastInAt: 1, lastOutAt: 1, messageCount: 1, contactWechatId: 1 })
+  const filter = f.unsorted ? { status: 'unsorted' as const } : ids ? { supplierId: { $in: [...ids].map((i) => new Types.ObjectId(i)) } } : {};
+  let threads = await Thread.find(filter, { key: 1, kind: 1, topic: 1, supplierId: 1, lastMessageAt: 1, lastInAt: 1, lastOutAt: 1, messageCount: 1, contactWechatId: 1, status: 1 })
     .sort({ lastMessageAt: -1 })
     .lean<ThreadDoc[]>();
+  // Unsorted chats have their own tab; ignored ones are not shown; a manager's chat with us is not a supplier's.
+  if (!f.unsorted) threads = threads.filter((t) => t.status !== 'unsorted' && t.status !== 'ignored' && t.status !== 'colleague');
   // The bot's own chats with managers (command replies, alerts) are not supplier conversations.
   const managerIds = new Set((await Manager.find({ wechatId: { $exists: true } }, { wechatId: 1 }).lean<ManagerDoc[]>()).map((m) => m.wechatId));
   threads = threads.filter((t) => t.supplierId || !(t.kind === 'dm' && t.contactWechatId && managerIds.has(t.contactWechatId)));

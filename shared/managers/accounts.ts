@@ -53,6 +53,7 @@ export const toConsoleUser = (m: ManagerDoc): ConsoleUser => ({
   role: m.role === 'admin' || m.role === 'head' ? m.role : 'manager',
   language: (m.language ?? 'en') as ManagerLang,
   timezone: m.timezone ?? 'UTC',
+  // Admins and the head of purchasing see every supplier (shared/access).
   seesAll: seesAllSuppliers(m),
 });
 

@@ -16,8 +16,9 @@
 //      'mirror'); otherwise it is marked 'failed' with the reason, never resent automatically,
 //      and shown in the console (listFailedNotices / retryNotice) for a person to decide.
 import { randomUUID } from 'node:crypto';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { isDuplicateKey, NotFoundError } from '../errors/index.js';
+import { Manager } from '../managers/model.js';
 import { getLogger } from '../log/index.js';
 import { retry } from '../retry/index.js';
 import type { Messenger } from '../messenger.js';
@@ -156,6 +157,18 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
   let stopped = true;
   let wakeUp: (() => void) | undefined;
 
+  // Whether a manager recipient is still active, read at most every few seconds per manager.
+  const activeCache = new Map<string, { at: number; yes: boolean }>();
+  async function managerActive(id: string, t: number): Promise<boolean> {
+    const hit = activeCache.get(id);
+    if (hit && Math.abs(t - hit.at) < 5_000) return hit.yes;
+    const m = Types.ObjectId.isValid(id) ? await Manager.findOne({ _id: id }, { active: 1 }).lean<{ active?: boolean }>() : null;
+    const yes = !m || m.active !== false; // an unknown id is not ours to cancel
+    if (activeCache.size > 1000) activeCache.clear();
+    activeCache.set(id, { at: t, yes });
+    return yes;
+  }
+
   /** A restarted worker continues the account's pacing from the sends of the last window. */
   async function seed(t: number) {
     const recent = await NoticeSend.find({ at: { $gte: new Date(t - windowMs), $lte: new Date(t) } }).lean<{ to: string; at: Date }[]>();
@@ -278,6 +291,12 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
       }
     }
     if (!opts.messenger.isReady()) return 'stop';
+    if (n.recipient.kind === 'manager' && n.recipient.id && !(await managerActive(n.recipient.id, t))) {
+      // Deactivated after this was queued: nothing more reaches them.
+      await Notice.updateOne({ _id: n._id, status: 'queued' }, { $set: { status: 'cancelled', lastError: 'the manager is deactivated' } });
+      done.add(n);
+      return 'next';
+    }
     const accountAt = pacer.accountFreeAt(t);
     if (accountAt > t) {
       wakeAt = Math.min(wakeAt, accountAt);

@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { createCache } from '../cache/index.js';
 import { ConflictError, isDuplicateKey } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
-import { Supplier } from '../suppliers/index.js';
+import { Supplier } from '../suppliers/model.js';
 import { Order, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
 import type { Page } from './queries.js';
 

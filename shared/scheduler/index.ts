@@ -9,6 +9,7 @@ import type { Config } from '../config/index.js';
 import { pruneNotices, type DeliveryWorker } from '../notices/index.js';
 import { pruneAuthRecords } from '../auth/index.js';
 import { pruneSessions } from '../managers/accounts.js';
+import { pruneLinkRecords } from '../managers/link.js';
 import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js';
 import { escalateUnanswered, proposeSegments, reconcileKpis } from '../performance/index.js';
 import { sendWeeklyReports } from '../reports/weekly.js';
@@ -112,6 +113,7 @@ export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler
       orderLists: await reconcileOrderIndexes(),
       notices: await pruneNotices(new Date(now.getTime() - 90 * 86_400_000)),
       consoleSessions: await pruneSessions(now),
+      wechatLinks: await pruneLinkRecords(now),
     };
   });
 

@@ -6,13 +6,18 @@ import { assertVisible, supplierFilter, type Viewer } from '../access/index.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { Contact, type ContactDoc } from '../threads/model.js';
-import { normaliseCode } from './codes.js';
+import { normaliseCode, parseCodeInput } from './codes.js';
 import { Supplier, type Segment, type SupplierDoc } from './model.js';
+import { findSupplierByCode } from './resolve.js';
 
-/** The supplier a code names, when the viewer may see it; otherwise "not found". */
+/**
+ * The supplier a code names (plain, tagged `D12 AUGI`, or a former code of a merged supplier,
+ * which is the survivor: resolveSupplierCode), when the viewer may see it; otherwise "not found".
+ */
 export async function supplierFor(v: Viewer, code: string): Promise<SupplierDoc> {
-  const s = await Supplier.findOne({ code: normaliseCode(code) }).lean<SupplierDoc>();
-  return assertVisible(v, s ? { ...s, supplierId: s._id } : null, `no supplier with code ${normaliseCode(code)}`);
+  const s = await findSupplierByCode(code);
+  const shown = parseCodeInput(code)?.code ?? normaliseCode(code || ' ');
+  return assertVisible(v, s ? { ...s, supplierId: s._id } : null, `no supplier with code ${shown}`);
 }
 
 /** Suppliers the viewer may see, by code, 100 a page (merged ones left out). */

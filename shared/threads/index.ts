@@ -1,4 +1,5 @@
-// The mirror: every WeChat message stored exactly once in its thread, linked to its supplier.
+// The mirror: every WeChat message stored exactly once in its thread, linked to its supplier
+// once a person has sorted the chat (a new contact or room lands unsorted: see sorting.ts).
 // Input is plain (the bot adapter turns a Wechaty message into it); no Wechaty types here.
 import { createHash } from 'node:crypto';
 import type { Types } from 'mongoose';
@@ -7,18 +8,23 @@ import { isDuplicateKey, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { backoffMs } from '../retry/index.js';
 import { Manager } from '../managers/model.js';
-import { checkDuplicates, createSupplier, normalisePhone, Supplier } from '../suppliers/index.js';
+import { normalisePhone } from '../suppliers/index.js';
 import { Contact, Message, Thread, MESSAGE_TYPES, threadDay, type MessageDoc, type ThreadDoc } from './model.js';
 import { pulseSet } from '../live/index.js';
 import { events as defaultEvents, type Events, type TimedReply } from '../events/index.js';
 import { ScanState } from '../notices/model.js';
 import { sideOf, step, type AwaitState, type Side } from './awaiting.js';
+import { cacheGeneration } from './generation.js';
 
 const awaitSet = (st?: AwaitState) => (st?.awaiting ? { awaiting: st.awaiting, awaitingSince: st.since } : {});
 
 export * from './queries.js';
-export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, threadDay, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
+export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, CONTACT_STATUSES, THREAD_STATUSES, SORT_DECISIONS, threadDay, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
 export { sideOf, step, type AwaitState, type ResponseSample, type Side } from './awaiting.js';
+export { invalidateMirrorCaches } from './generation.js';
+export { markRecalled, recordRoomEvent, type RoomEvent } from './rooms.js';
+export { FriendRequest, decideFriendRequest, listFriendRequests, markAccepted, recordFriendRequest, takeAcceptances, type FriendRequestDoc, type FriendRequestStatus } from './friends.js';
+export { CONTACT_ROLES, THIRD_PARTY_ROLES, findUnsorted, listUnsorted, sortContact, type ContactRole, type Proposal, type SortDecision, type SortResult, type UnsortedItem } from './sorting.js';
 
 const log = getLogger('mirror');
 
@@ -80,8 +86,11 @@ const hotCache = <V extends NonNullable<unknown>>(name: string) => createCache<s
 export type SenderKind = 'supplier' | 'manager' | 'bot' | 'unknown';
 
 export interface Mirror {
-  /** Store one message exactly once (throws on a database failure: the caller buffers). */
-  ingest(m: InboundMessage): Promise<IngestResult>;
+  /**
+   * Store one message exactly once (throws on a database failure: the caller buffers).
+   * Undefined: the chat was sorted as "ignore" and is not mirrored.
+   */
+  ingest(m: InboundMessage): Promise<IngestResult | undefined>;
   /** Write the coalesced thread counters now. */
   flush(): Promise<void>;
   /** Forget cached contacts/threads/managers (tests, admin changes). */
@@ -96,77 +105,62 @@ export interface MirrorOptions {
    * gives the KPI reaction the configured working hours).
    */
   events?: Events;
-  /** Fair letter for suppliers created from new contacts (default: plain numbering). */
-  fairLetter?: string;
 }
+
+
+type CachedContact = { _id: Types.ObjectId; supplierId?: Types.ObjectId | null; status: string };
+const contactStatus = (c: { status?: string | null; supplierId?: unknown }) => c.status ?? (c.supplierId ? 'sorted' : 'unsorted');
 
 export function createMirror(opts: MirrorOptions = {}): Mirror {
   const events = opts.events ?? defaultEvents;
   const managers = hotCache<boolean>('managers');
-  const contacts = hotCache<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null }>('contacts');
+  const contacts = hotCache<CachedContact>('contacts');
   const threads = hotCache<ThreadDoc>('threads');
+  let generation = cacheGeneration();
+  function clearCaches() {
+    managers.clear();
+    contacts.clear();
+    threads.clear();
+  }
 
+  /** A WeChat id linked to a manager (active or not): ours, never a supplier contact. */
   async function isManager(wechatId: string): Promise<boolean> {
     const hit = managers.get(wechatId);
     if (hit !== undefined) return hit;
-    const yes = (await Manager.exists({ wechatId, active: { $ne: false } })) !== null;
+    const yes = (await Manager.exists({ wechatId })) !== null;
     managers.set(wechatId, yes);
     return yes;
   }
 
-  /** The supplier-side contact, created on first sight with a supplier (or a duplicate flag). */
-  async function ensureContact(m: InboundMessage, roomSupplierId?: Types.ObjectId | null) {
-    const hit = contacts.get(m.sender.wechatId);
-    if (hit && (hit.supplierId || !roomSupplierId)) return hit;
+  /**
+   * The supplier-side contact, created 'unsorted' on first sight (a person sorts it), with the
+   * chat it wrote in remembered. Only decided contacts are cached: a contact sorted by another
+   * process is seen on its next message.
+   */
+  async function ensureContact(m: InboundMessage, thread: ThreadDoc): Promise<CachedContact> {
+    const pair = `${m.sender.wechatId}|${thread._id}`;
+    const hit = contacts.get(pair);
+    if (hit && hit.status !== 'unsorted') return hit;
     const phone = m.sender.phone ? normalisePhone(m.sender.phone) : undefined;
     const contact = await Contact.findOneAndUpdate(
       { wechatId: m.sender.wechatId },
       {
-        $setOnInsert: { wechatId: m.sender.wechatId, phone, company: m.sender.company },
+        $setOnInsert: { wechatId: m.sender.wechatId, phone, company: m.sender.company, status: 'unsorted' },
         $set: { name: m.sender.name || m.sender.wechatId, ...(m.sender.alias ? { alias: m.sender.alias } : {}) },
+        $addToSet: { threadIds: thread._id },
       },
       { upsert: true, returnDocument: 'after' },
-    ).lean<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null; name: string }>();
-    if (!contact!.supplierId) {
-      contact!.supplierId = await linkSupplier(m, contact!._id, roomSupplierId);
-    }
-    const entry = { _id: contact!._id, supplierId: contact!.supplierId };
-    contacts.set(m.sender.wechatId, entry);
+    ).lean<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null; status?: string }>();
+    const entry = { _id: contact!._id, supplierId: contact!.supplierId, status: contactStatus(contact!) };
+    if (!contact!.status) await Contact.updateOne({ _id: contact!._id, status: null }, { $set: { status: entry.status } });
+    contacts.set(pair, entry);
     return entry;
-  }
-
-  async function linkSupplier(m: InboundMessage, contactId: Types.ObjectId, roomSupplierId?: Types.ObjectId | null) {
-    let supplierId: Types.ObjectId;
-    if (roomSupplierId) {
-      supplierId = roomSupplierId; // a new member of a supplier's room belongs to that supplier
-    } else {
-      const check = await checkDuplicates({ wechatId: m.sender.wechatId, name: m.sender.name, phone: m.sender.phone, company: m.sender.company });
-      if (check.same) {
-        supplierId = check.same._id;
-      } else {
-        const created = await createSupplier({
-          name: m.sender.company || m.sender.name || m.sender.wechatId,
-          fairLetter: opts.fairLetter,
-          phones: m.sender.phone ? [m.sender.phone] : [],
-          wechatIds: [m.sender.wechatId],
-        });
-        if (check.possible.length) {
-          await Supplier.updateOne({ _id: created._id }, { $addToSet: { possibleDuplicateOf: { $each: check.possible.map((s) => s._id) } } });
-          log.warn({ supplier: created.code, possible: check.possible.map((s) => s.code), reasons: check.reasons }, 'possible duplicate supplier flagged');
-        }
-        supplierId = created._id;
-      }
-    }
-    // Guarded: a concurrent first message may have linked it already; the first link wins.
-    await Contact.updateOne({ _id: contactId, supplierId: null }, { $set: { supplierId } });
-    const c = await Contact.findOne({ _id: contactId }, { supplierId: 1 }).lean<{ supplierId: Types.ObjectId }>();
-    return c!.supplierId;
   }
 
   async function ensureThread(m: InboundMessage): Promise<ThreadDoc> {
     const key = threadKey(m.chat);
     const hit = threads.get(key);
-    if (hit && hit.supplierId) return hit;
+    if (hit && (hit.supplierId || hit.status === 'ignored' || hit.status === 'colleague')) return hit;
     const t = await Thread.findOneAndUpdate(
       { key },
       {
@@ -184,7 +178,15 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   }
 
   async function setThreadSupplier(thread: ThreadDoc, supplierId: Types.ObjectId) {
-    await Thread.updateOne({ _id: thread._id, supplierId: null }, { $set: { supplierId } });
+    await Thread.updateOne({ _id: thread._id, supplierId: null }, { $set: { supplierId, status: 'sorted' } });
+    return rereadThread(thread);
+  }
+  /** Mark a chat nobody decided on (guarded: a decision made meanwhile stands). */
+  async function setThreadStatus(thread: ThreadDoc, status: 'unsorted' | 'colleague' | 'ignored') {
+    await Thread.updateOne({ _id: thread._id, supplierId: null, status: null }, { $set: { status } });
+    return rereadThread(thread);
+  }
+  async function rereadThread(thread: ThreadDoc) {
     const t = await Thread.findOne({ _id: thread._id }).lean<ThreadDoc>();
     threads.set(t!.key, t!);
     return t!;
@@ -271,22 +273,40 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     }
   }
 
-  async function ingest(m: InboundMessage): Promise<IngestResult> {
+  async function ingest(m: InboundMessage): Promise<IngestResult | undefined> {
     validate(m);
+    if (generation !== cacheGeneration()) {
+      clearCaches();
+      generation = cacheGeneration();
+    }
     // No read before the write: the unique indexes decide, and a replay costs one failed insert.
     let thread = await ensureThread(m);
+    if (thread.status === 'ignored') return undefined; // sorted as "ignore": not mirrored
     let senderKind: SenderKind;
     if (m.self) senderKind = 'bot';
     else if (await isManager(m.sender.wechatId)) senderKind = 'manager';
     else senderKind = 'supplier';
 
     if (senderKind === 'supplier') {
-      const contact = await ensureContact(m, m.chat.kind === 'room' ? thread.supplierId : undefined);
-      if (!thread.supplierId && contact.supplierId) thread = await setThreadSupplier(thread, contact.supplierId);
-    } else if (m.chat.kind === 'dm' && !thread.supplierId && senderKind === 'bot') {
-      // The bot writing first to a contact: link the thread once that contact is known.
-      const c = await Contact.findOne({ wechatId: m.chat.id }, { supplierId: 1 }).lean<{ supplierId?: Types.ObjectId }>();
-      if (c?.supplierId) thread = await setThreadSupplier(thread, c.supplierId);
+      const contact = await ensureContact(m, thread);
+      if (contact.status === 'ignored' && m.chat.kind === 'dm') {
+        await setThreadStatus(thread, 'ignored');
+        return undefined;
+      }
+      if (contact.status === 'colleague') senderKind = 'unknown'; // a colleague no longer linked
+      if (m.chat.kind === 'dm' && !thread.supplierId && contact.supplierId) thread = await setThreadSupplier(thread, contact.supplierId);
+    }
+    if (!thread.supplierId && !thread.status) {
+      // A room is a supplier's once a person says so (a known contact in it only proposes);
+      // a private chat is the contact's: unsorted until they are, the manager's own with us.
+      if (m.chat.kind === 'room') thread = await setThreadStatus(thread, 'unsorted');
+      else if (senderKind === 'supplier') thread = await setThreadStatus(thread, 'unsorted');
+      else if (senderKind === 'manager' || (senderKind === 'bot' && (await isManager(m.chat.id)))) thread = await setThreadStatus(thread, 'colleague');
+      else if (senderKind === 'bot') {
+        // The bot writing first to a contact: link the thread once that contact is known.
+        const c = await Contact.findOne({ wechatId: m.chat.id }, { supplierId: 1 }).lean<{ supplierId?: Types.ObjectId }>();
+        if (c?.supplierId) thread = await setThreadSupplier(thread, c.supplierId);
+      }
     }
 
     const doc = {
@@ -328,11 +348,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   return {
     ingest,
     flush,
-    clearCaches() {
-      managers.clear();
-      contacts.clear();
-      threads.clear();
-    },
+    clearCaches,
   };
 }
 

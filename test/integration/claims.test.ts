@@ -21,7 +21,7 @@ import { createMirror, Message, Thread } from '../../shared/threads/index.js';
 import { createTmtProvider, createTranslationService, type TranslationService } from '../../shared/translation/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
 import { makeManager, makeOrder, makeSupplierSession, testConfig } from '../support/api.js';
-import { startTestBot, until, waitForMessages, withTimeout, type TestBot } from '../support/bot.js';
+import { sortAllAsSuppliers, startTestBot, until, waitForMessages, withTimeout, type TestBot } from '../support/bot.js';
 import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 
 const MGR = { id: '5f00000000000000000000aa' };
@@ -411,8 +411,9 @@ describe('claims: chat, reminders and KPIs', function () {
       t = await startTestBot({ mirror: createMirror(), onCommand: async (ctx) => void outcomes.push(await listener(ctx)) });
       bot = t.bot;
       await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en' });
-      t.sb.say(0, '您好'); // the supplier's chat exists
+      t.sb.say(0, '您好'); // the supplier's chat exists, sorted as a supplier
       await waitForMessages({ senderKind: 'supplier' }, 1);
+      await sortAllAsSuppliers();
       const thread = (await Thread.findOne({ supplierId: { $exists: true } }).lean())!;
       const s = (await Supplier.findOne({ _id: thread.supplierId }).lean())!;
       await makeOrder(s.code, { number: 'PO-CMD-CL' });

@@ -13,7 +13,7 @@ import type { CommandOutcome } from '../../shared/commands/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
 import { createDeliveryWorker } from '../../shared/notices/index.js';
 import { makeOrder } from '../support/api.js';
-import { startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
+import { sortAllAsSuppliers, startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
 import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 import { DEFAULT_PACING } from '../../shared/notices/index.js';
 
@@ -56,8 +56,9 @@ describe('commands: managers drive Gendan from WeChat', function () {
   });
 
   async function supplierWithChat() {
-    t.sb.say(0, '您好'); // 王经理 writes first: supplier 001 and its thread exist
+    t.sb.say(0, '您好'); // 王经理 writes first, and is sorted as a new supplier: 001
     await waitForMessages({ senderKind: 'supplier' }, 1);
+    await sortAllAsSuppliers();
     const s = await Supplier.findOne({}).lean();
     return s!;
   }

@@ -13,7 +13,7 @@ import { SupplierKpi } from '../../shared/performance/index.js';
 import { PricePoint } from '../../shared/prices/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { wireReactions } from '../../shared/reactions.js';
-import { createMirror, type InboundMessage } from '../../shared/threads/index.js';
+import { Contact, createMirror, type InboundMessage } from '../../shared/threads/index.js';
 import { testDb } from '../support/db.js';
 
 const run = (args: string[]) =>
@@ -138,6 +138,9 @@ describe('domain events: reactions are wired in the composition root', function 
     bus.on('message.stored', (e) => void stored.push(e));
     bus.on('replies.timed', (e) => void timed.push(e));
     bus.on('mirror.flushed', () => void flushed++);
+    // A contact a person sorted already (new contacts land unsorted, with no supplier to time).
+    const sup = await createSupplier({ name: '事件供应商', wechatIds: ['sup-events'] });
+    await Contact.create({ wechatId: 'sup-events', name: '事件联系人', supplierId: sup._id, status: 'sorted' });
     const mirror = createMirror({ events: bus });
     const m = (id: string, self: boolean, ts: string): InboundMessage => ({
       puppetId: id,

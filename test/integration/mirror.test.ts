@@ -18,26 +18,28 @@ describe('mirror: supplier chats stored exactly once', function () {
     await t.stop();
   });
 
-  it('stores a 1:1 message in the contact thread, with a new supplier and a plain code', async () => {
+  it('stores a 1:1 message from a new contact unsorted: no supplier, no code, nothing lost', async () => {
     t.sb.say(0, '您好，PO-2026-001 的大货已经开始生产了');
     await waitForMessages({ direction: 'in' }, 1);
     const msg = await Message.findOne({}).lean();
     expect(msg!.text).to.equal('您好，PO-2026-001 的大货已经开始生产了');
     expect(msg!.senderKind).to.equal('supplier');
     expect(msg!.translationStatus).to.equal('pending');
+    expect(msg!.supplierId).to.equal(undefined);
     await t.mirror.flush();
     const thread = await Thread.findOne({ _id: msg!.threadId }).lean();
     expect(thread!.key).to.equal('dm:sup-wang');
+    expect(thread!.status).to.equal('unsorted');
+    expect(thread!.supplierId).to.equal(undefined);
     const contact = await Contact.findOne({ wechatId: 'sup-wang' }).lean();
     expect(contact!.name).to.equal('王经理');
-    const supplier = await Supplier.findOne({ _id: contact!.supplierId }).lean();
-    expect(supplier!.code).to.match(/^\d{3}$/);
-    expect(String(thread!.supplierId)).to.equal(String(supplier!._id));
-    expect(String(msg!.supplierId)).to.equal(String(supplier!._id));
+    expect(contact!.status).to.equal('unsorted');
+    expect(contact!.supplierId).to.equal(undefined);
+    expect(await Supplier.countDocuments({})).to.equal(0);
     expect(thread!.messageCount).to.equal(1);
   });
 
-  it('stores room messages in the room thread, linked to the supplier of its members', async () => {
+  it('stores room messages in the room thread, unsorted, with its members as unsorted contacts', async () => {
     t.sb.say(0, '大货下周出货', true);
     await waitForMessages({}, 1);
     t.sb.say(2, '验货报告明天发', true);
@@ -46,11 +48,11 @@ describe('mirror: supplier chats stored exactly once', function () {
     expect(threads).to.have.length(1);
     expect(threads[0]!.key).to.equal('room:demo-augi@chatroom');
     expect(threads[0]!.topic).to.equal('奥吉电器 × Gendan 订单群');
+    expect(threads[0]!.status).to.equal('unsorted');
     const contacts = await Contact.find({}).lean();
-    expect(contacts).to.have.length(2);
-    // The QC engineer joined the room's supplier instead of becoming a supplier of his own.
-    expect(new Set(contacts.map((c) => String(c.supplierId))).size).to.equal(1);
-    expect(await Supplier.countDocuments({})).to.equal(1);
+    expect(contacts.map((c) => c.status)).to.deep.equal(['unsorted', 'unsorted']);
+    expect(contacts.every((c) => c.threadIds.map(String).includes(String(threads[0]!._id)))).to.equal(true);
+    expect(await Supplier.countDocuments({})).to.equal(0);
   });
 
   it('stores one record when the same event arrives twice, concurrently', async () => {

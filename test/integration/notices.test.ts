@@ -21,7 +21,7 @@ import { Order, reportCustoms, updateMilestone } from '../../shared/orders/index
 import { createScheduler, JOBS, scanCustoms, scanOverdue, scanPreShipment } from '../../shared/scheduler/index.js';
 import { Message } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
-import { startTestBot, waitForMessages, withTimeout } from '../support/bot.js';
+import { startTestBot, waitForMessages, withTimeout, sortAllAsSuppliers } from '../support/bot.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { Thread } from '../../shared/threads/index.js';
 import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
@@ -393,9 +393,10 @@ describe('notices: end to end through the mock puppet', function () {
     const t = await startTestBot();
     try {
       await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en', timezone: 'UTC' });
-      t.sb.say(0, '您好'); // the supplier's chat exists
+      t.sb.say(0, '您好'); // the supplier's chat exists, sorted as a supplier
       await waitForMessages({ senderKind: 'supplier' }, 1);
-      const thread = await Thread.findOne({}).lean();
+      await sortAllAsSuppliers();
+      const thread = await Thread.findOne({ key: 'dm:sup-wang' }).lean();
       const mgr = await Manager.findOne({}).lean();
       const { Supplier } = await import('../../shared/suppliers/index.js');
       const s = await Supplier.findOne({ _id: thread!.supplierId }).lean();

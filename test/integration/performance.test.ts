@@ -3,6 +3,8 @@
 // proposals, escalation of unanswered messages, manager ranking, and incremental KPIs equal to
 // a full recomputation.
 import { expect } from 'chai';
+import { sortAllAsSuppliers } from '../support/bot.js';
+import { Contact } from '../../shared/threads/index.js';
 import supertest from 'supertest';
 import { Types } from 'mongoose';
 import { createApp } from '../../server/app.js';
@@ -34,6 +36,7 @@ const msg = (chat: string, who: 'supplier' | 'bot', ts: string, text = `消息 $
 });
 
 async function supplierOfChat(chat: string) {
+  await sortAllAsSuppliers(); // new contacts become suppliers once a person sorts them
   const t = (await Thread.findOne({ key: `dm:${chat}` }).lean())!;
   return (await Supplier.findOne({ _id: t.supplierId }).lean())!;
 }
@@ -252,6 +255,9 @@ describe('performance: incremental figures equal a full recomputation', function
     const managers = await Promise.all(['M1', 'M2'].map((n) => Manager.create({ name: n, timezone: pick(['UTC', 'Europe/Moscow']) })));
     const mirror = createMirror();
     const chats = ['g1', 'g2', 'g3', 'g4'];
+    // Day one: a person sorted these contacts as suppliers before they wrote.
+    for (const c of chats) await Contact.create({ wechatId: c, name: `联系人 ${c}`, status: 'unsorted' });
+    await sortAllAsSuppliers();
     // Conversations over three weeks, in order, through the mirror.
     let t = Date.parse('2026-10-26T01:00:00Z');
     for (let i = 0; i < 160; i++) {

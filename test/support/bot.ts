@@ -53,3 +53,20 @@ export async function waitForMessages(filter: Record<string, unknown>, n: number
     await new Promise((ok) => setTimeout(ok, 50));
   }
 }
+
+/**
+ * Day one done by a person, for tests that need suppliers behind their chats: every unsorted
+ * contact becomes a new supplier (plain codes in the order they first wrote: 001, 002, …) and
+ * every unsorted room joins the supplier of a known member (else becomes one).
+ */
+export async function sortAllAsSuppliers(by = 'test'): Promise<void> {
+  const { Contact, Thread, listUnsorted, sortContact } = await import('../../shared/threads/index.js');
+  const contacts = await Contact.find({ status: 'unsorted' }).sort({ createdAt: 1, _id: 1 }).lean();
+  for (const c of contacts) await sortContact(String(c._id), { kind: 'supplier' }, by, new Date());
+  const rooms = await Thread.find({ status: 'unsorted', kind: 'room' }).lean();
+  const items = rooms.length ? await listUnsorted() : [];
+  for (const r of rooms) {
+    const proposal = items.find((i) => i.id === String(r._id))?.proposals[0];
+    await sortContact(String(r._id), proposal ? { kind: 'contact', supplier: proposal.code } : { kind: 'supplier' }, by, new Date());
+  }
+}

@@ -13,7 +13,7 @@ import { createTranslationService, type TranslationService } from '../../shared/
 import { startServer } from '../../server/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
 import { testConfig } from './api.js';
-import { startTestBot, waitForMessages, withTimeout, type TestBot } from './bot.js';
+import { startTestBot, waitForMessages, withTimeout, type TestBot, sortAllAsSuppliers } from './bot.js';
 
 export interface ConsoleRig {
   config: Config;
@@ -74,6 +74,7 @@ export async function supplierSays(rig: ConsoleRig, who: number, text: string): 
   rig.bot.sb.say(who, text);
   await waitForMessages({ text }, before + 1);
   await rig.bot.mirror.flush();
+  await sortAllAsSuppliers(); // a person sorted the new contact as a supplier
   const { Message } = await import('../../shared/threads/index.js');
   const m = (await Message.findOne({ text }).lean())!;
   return (await Thread.findOne({ _id: m.threadId }).lean<ThreadDoc>())!;
