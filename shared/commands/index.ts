@@ -11,8 +11,8 @@ import {
 } from '../orders/index.js';
 import { fileClaim } from '../claims/index.js';
 import { periodOf, setSegment, supplierScorecard, type KpiWeights } from '../performance/index.js';
-import { Supplier, findSupplierByCode, parseCodeInput, type SupplierDoc } from '../suppliers/index.js';
-import { Message, Thread, decideFriendRequest, findUnsorted, listFriendRequests, sortContact, type MessageDoc, type SortDecision, type ThreadDoc } from '../threads/index.js';
+import { findActiveManagerByName, findSupplierByCode, parseCodeInput, setRouting, type SupplierDoc } from '../suppliers/index.js';
+import { Message, Thread, threadMessages, decideFriendRequest, findUnsorted, listFriendRequests, sortContact, type MessageDoc, type SortDecision, type ThreadDoc } from '../threads/index.js';
 import { linkRefusalOf, redeemLinkCode, voidLinkCode, type LinkRefusal } from '../managers/link.js';
 import type { TranslationService } from '../translation/index.js';
 import { bindingCodeForSupplier, t, type ManagerLang } from './i18n.js';
@@ -137,7 +137,7 @@ export function createCommandHandler(deps: CommandDeps) {
         const s = await supplierOrThrow(cmd.code);
         const thread = await latestThread(s._id);
         if (!thread) return t(lang, 'noThread', { code: s.code });
-        const msgs = (await Message.find({ threadId: thread._id }).sort({ ts: -1 }).limit(cmd.n).lean<MessageDoc[]>()).reverse();
+        const msgs = (await threadMessages(thread, { limit: cmd.n })).reverse(); // a day at a time, as the console reads
         const list = msgs
           .map((x) => {
             const tr = (x.translations as unknown as Record<string, { text: string }> | undefined)?.[lang]?.text;
@@ -165,9 +165,10 @@ export function createCommandHandler(deps: CommandDeps) {
       case 'assign': {
         const s = await supplierOrThrow(cmd.code);
         const who = stripTag(cmd.manager, s.tag);
-        const target = await Manager.findOne({ name: new RegExp(`^${who.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i'), active: { $ne: false } }).lean<ManagerDoc>();
+        const target = await findActiveManagerByName(who);
         if (!target) return t(lang, 'noManager', { manager: who });
-        await Supplier.updateOne({ _id: s._id }, { $set: { managerId: target._id } });
+        // The same rule as the console and PUT /api/suppliers/:code/routing.
+        await setRouting(s._id, { managerId: String(target._id), ...(String(s.backupManagerId ?? '') === String(target._id) ? { backupManagerId: null } : {}) });
         return t(lang, 'assigned', { code: s.code, manager: target.name });
       }
       case 'segment': {

@@ -12,6 +12,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const SAMPLES: Record<string, Record<string, string>> = {
   NODE_ENV: { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) },
   LOG_LEVEL: { LOG_LEVEL: 'debug' },
+  FRIEND_AUTO_ACCEPT: { FRIEND_AUTO_ACCEPT: 'true' },
   MONGODB_URI: { MONGODB_URI: 'mongodb://db.example:27017' },
   DB_NAME: { DB_NAME: 'other' },
   DATA_DIR: { DATA_DIR: '/srv/gendan' },
