@@ -159,7 +159,7 @@ export const inboxItem = z
     key: z.string(),
     kind: z.string(),
     title: z.string(),
-    supplier: z.object({ id, code: z.string(), name: z.string(), segment: z.string() }).nullable(),
+    supplier: z.object({ id, code: z.string(), tag: z.string().nullish(), name: z.string(), segment: z.string() }).nullable(),
     lastMessageAt: when.nullable(),
     messageCount: z.number(),
     unread: z.number(),

@@ -117,7 +117,7 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
     route({
       method: 'get', path: '/api/console/threads/:id', tag, access: 'manager', summary: 'A conversation: supplier, contact, time zone',
       params: idParams,
-      responses: { 200: { description: 'The conversation', schema: z.object({ id: z.string(), key: z.string(), kind: z.string(), title: z.string(), messageCount: z.number(), supplier: z.object({ id: z.string(), code: z.string(), name: z.string(), segment: z.string(), timezone: z.string().nullish() }).nullable(), contact: z.object({ name: z.string(), role: z.string().nullable(), timezone: z.string() }).nullable(), timezone: z.string() }) } },
+      responses: { 200: { description: 'The conversation', schema: z.object({ id: z.string(), key: z.string(), kind: z.string(), title: z.string(), messageCount: z.number(), supplier: z.object({ id: z.string(), code: z.string(), tag: z.string().nullish(), name: z.string(), segment: z.string(), timezone: z.string().nullish() }).nullable(), contact: z.object({ name: z.string(), role: z.string().nullable(), timezone: z.string() }).nullable(), timezone: z.string() }) } },
       handle: async (req) => threadHeader(managerOf(req), req.params.id),
     }),
     route({

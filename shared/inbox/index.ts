@@ -87,7 +87,7 @@ export async function listInbox(user: ManagerViewer, f: InboxFilter, now: Date):
   const slice = threads.slice((page - 1) * PAGE, page * PAGE);
   const supplierIds = [...new Set(slice.map((t) => t.supplierId && String(t.supplierId)).filter(Boolean))] as string[];
   const [suppliers, reads, contacts] = await Promise.all([
-    supplierIds.length ? Supplier.find({ _id: { $in: supplierIds } }, { code: 1, name: 1, segment: 1 }).lean<SupplierDoc[]>() : [],
+    supplierIds.length ? Supplier.find({ _id: { $in: supplierIds } }, { code: 1, tag: 1, name: 1, segment: 1 }).lean<SupplierDoc[]>() : [],
     ThreadRead.find({ managerId: new Types.ObjectId(user.id) }, { threadId: 1, count: 1 }).lean<{ threadId: Types.ObjectId; count: number }[]>(),
     Promise.all(slice.filter((t) => t.kind === 'dm' && !t.topic && t.contactWechatId).map((t) => Contact.findOne({ wechatId: t.contactWechatId }, { name: 1, wechatId: 1 }).lean<ContactDoc>())),
   ]);
@@ -102,7 +102,7 @@ export async function listInbox(user: ManagerViewer, f: InboxFilter, now: Date):
         key: t.key,
         kind: t.kind,
         title: t.topic ?? (t.contactWechatId ? nameBy.get(t.contactWechatId) : undefined) ?? t.key,
-        supplier: s ? { id: String(s._id), code: s.code, name: s.name, segment: s.segment } : null,
+        supplier: s ? { id: String(s._id), code: s.code, tag: s.tag ?? null, name: s.name, segment: s.segment } : null,
         lastMessageAt: t.lastMessageAt ?? null,
         messageCount: t.messageCount ?? 0,
         unread: Math.max(0, (t.messageCount ?? 0) - (readBy.get(String(t._id)) ?? 0)),
@@ -286,7 +286,7 @@ export async function threadHeader(user: ManagerViewer, threadId: string) {
     kind: t.kind,
     title: t.topic ?? contact?.name ?? t.key,
     messageCount: t.messageCount ?? 0,
-    supplier: s ? { id: String(s._id), code: s.code, name: s.name, segment: s.segment, timezone: s.timezone } : null,
+    supplier: s ? { id: String(s._id), code: s.code, tag: s.tag ?? null, name: s.name, segment: s.segment, timezone: s.timezone } : null,
     contact: contact ? { name: contact.name, role: contact.role ?? null, timezone: contact.timezone ?? 'Asia/Shanghai' } : null,
     timezone: contact?.timezone ?? s?.timezone ?? 'Asia/Shanghai',
   };
