@@ -87,7 +87,7 @@ export function SupplierCard({ code }: { code: string }) {
               <div><Text size="xs" c="dimmed">{t('ordersCount')}</Text><Text data-testid="orders-count">{c.totals.ordersCount} ({t('openN', { n: c.totals.openCount })})</Text></div>
               <div>
                 <Text size="xs" c="dimmed">{t('valueByCurrency')}</Text>
-                {c.totals.byCurrency.map((x) => <Text key={x.currency} size="sm">{x.currency} {x.total} · ⌀ {x.average}</Text>)}
+                {c.totals.byCurrency.map((x) => <Text key={x.currency} size="sm">{x.currency} {x.total} · {t('average')} {x.average}</Text>)}
                 {!c.totals.byCurrency.length && <Text>—</Text>}
               </div>
             </SimpleGrid>
