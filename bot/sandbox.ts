@@ -28,11 +28,13 @@ export interface Sandbox {
   /** A colleague's WeChat, not linked to any manager: for trying `/link` from the console. */
   colleague: mock.ContactMock;
   suppliers: mock.ContactMock[];
+  /** A factory's contact nobody has sorted yet (never seeded): lands in the console's Unsorted tab when they write. */
+  newcomer: mock.ContactMock;
   room: mock.RoomMock;
   /** Log the bot account in (after the Wechaty instance started). */
   login(): void;
-  /** Say something as a supplier (index), the manager ('m'), the colleague ('c'), in the room when `inRoom`. */
-  say(who: number | 'm' | 'c', text: string, inRoom?: boolean): void;
+  /** Say something as a supplier (index), the manager ('m'), the colleague ('c'), the newcomer ('n'), in the room when `inRoom`. */
+  say(who: number | 'm' | 'c' | 'n', text: string, inRoom?: boolean): void;
 }
 
 export function createSandbox(): Sandbox {
@@ -46,6 +48,7 @@ export function createSandbox(): Sandbox {
     mocker.createContact({ id: 'sup-li', name: '李小姐', phone: ['13957900002'] }),
     mocker.createContact({ id: 'sup-chen', name: '陈工 QC' }),
   ];
+  const newcomer = mocker.createContact({ id: 'sup-zhao', name: '赵总', phone: ['13600000003'] });
   const room = mocker.createRoom({
     id: 'demo-augi@chatroom',
     topic: '奥吉电器 × Gendan 订单群',
@@ -58,6 +61,7 @@ export function createSandbox(): Sandbox {
     manager,
     colleague,
     suppliers,
+    newcomer,
     room,
     login() {
       mocker.login(bot);
@@ -65,7 +69,7 @@ export function createSandbox(): Sandbox {
       setImmediate(() => puppet.emit('ready', { data: 'sandbox' }));
     },
     say(who, text, inRoom = false) {
-      const speaker = who === 'm' ? manager : who === 'c' ? colleague : suppliers[who];
+      const speaker = who === 'm' ? manager : who === 'c' ? colleague : who === 'n' ? newcomer : suppliers[who];
       if (!speaker) throw new Error(`no demo supplier ${who}`);
       speaker.say(text).to(inRoom ? room : bot);
     },
@@ -120,18 +124,19 @@ export function playDemo(sb: Sandbox): void {
 /**
  * On a terminal: type as a supplier or the manager.
  *   `1 你好` — supplier 1 (王经理) writes to the bot; `r1 …` — in the room; `m /help` — the manager;
- *   `c /link 482913` — a colleague's WeChat not linked yet (link it to a manager made in the console).
+ *   `c /link 482913` — a colleague's WeChat not linked yet (link it to a manager made in the console);
+ *   `n 你好` — a new factory contact nobody has sorted (it waits in the console's Unsorted tab).
  */
 export function startPrompt(sb: Sandbox): () => void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'sandbox> ' });
-  console.log('Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager, "c /link <code>" as a colleague linking their WeChat.');
+  console.log('Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager, "c /link <code>" as a colleague linking their WeChat, "n text" as a new contact to sort.');
   rl.prompt();
   rl.on('line', (line) => {
-    const m = /^\s*(r?)([123mc])\s+(.+)$/.exec(line);
+    const m = /^\s*(r?)([123mcn])\s+(.+)$/.exec(line);
     if (!m) {
-      console.log('usage: 1 你好 | r1 你好 | m /help | c /link 482913');
+      console.log('usage: 1 你好 | r1 你好 | m /help | c /link 482913 | n 你好');
     } else {
-      const who = m[2] === 'm' || m[2] === 'c' ? m[2] : Number(m[2]) - 1;
+      const who = m[2] === 'm' || m[2] === 'c' || m[2] === 'n' ? m[2] : Number(m[2]) - 1;
       try {
         sb.say(who, m[3]!, m[1] === 'r');
       } catch (err) {

@@ -47,3 +47,13 @@ export const codeParams = z.object({ code: supplierCode }).strict();
 
 /** The Idempotency-Key header: optional, 8–128 safe characters; a re-sent request with the same key does nothing twice. */
 export const idempotencyHeaders = z.object({ 'idempotency-key': z.string().regex(/^[\w.:-]{8,128}$/, '8–128 letters, digits, _ . : -').optional() });
+
+/** The supplier-list and inbox filters: each an equality on one supplier field. */
+export const supplierFactsQuery = {
+  region: z.string().trim().min(1).max(100).optional(),
+  province: z.string().trim().min(1).max(100).optional(),
+  category: z.string().trim().min(1).max(100).optional(),
+  certification: z.string().trim().min(1).max(100).optional(),
+  managerId: objectId.optional(),
+  language: z.enum(['zh', 'en']).optional(),
+};

@@ -8,8 +8,9 @@ import { touchThread } from '../live/index.js';
 import { assertVisible, visibleSupplierIds, type ManagerViewer } from '../access/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { enqueueNotice, Notice, type NoticeDoc } from '../notices/index.js';
-import { listOverdue } from '../orders/index.js';
-import { SEGMENTS, Supplier, type SupplierDoc } from '../suppliers/index.js';
+import { listOverdue, Order, type OrderDoc } from '../orders/index.js';
+import { lineTotal, sum } from '../money/index.js';
+import { SEGMENTS, Supplier, supplierIdsWithFacts, type SupplierDoc, type SupplierFacts } from '../suppliers/index.js';
 import { Contact, Message, Thread, threadMessages, type ContactDoc, type MessageDoc, type ThreadDoc } from '../threads/index.js';
 
 export { threadMessages };
@@ -32,7 +33,7 @@ export const ThreadRead = mongoose.model('ThreadRead', readSchema);
 
 const intersect = (a: Set<string> | undefined, b: Set<string>) => (a ? new Set([...b].filter((x) => a.has(x))) : b);
 
-export interface InboxFilter {
+export interface InboxFilter extends SupplierFacts {
   mine?: boolean;
   segment?: (typeof SEGMENTS)[number];
   overdue?: boolean;
@@ -66,6 +67,8 @@ export async function listInbox(user: ManagerViewer, f: InboxFilter, now: Date):
     const seg = await Supplier.find({ segment: f.segment }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
     ids = intersect(ids, new Set(seg.map((s) => String(s._id))));
   }
+  const withFacts = await supplierIdsWithFacts(f);
+  if (withFacts) ids = intersect(ids, withFacts);
   if (f.overdue) {
     const late = await listOverdue(now);
     ids = intersect(ids, new Set(late.map((o) => String(o.supplierId))));
@@ -86,7 +89,7 @@ export async function listInbox(user: ManagerViewer, f: InboxFilter, now: Date):
   const slice = threads.slice((page - 1) * PAGE, page * PAGE);
   const supplierIds = [...new Set(slice.map((t) => t.supplierId && String(t.supplierId)).filter(Boolean))] as string[];
   const [suppliers, reads, contacts] = await Promise.all([
-    supplierIds.length ? Supplier.find({ _id: { $in: supplierIds } }, { code: 1, name: 1, segment: 1 }).lean<SupplierDoc[]>() : [],
+    supplierIds.length ? Supplier.find({ _id: { $in: supplierIds } }, { code: 1, tag: 1, name: 1, segment: 1 }).lean<SupplierDoc[]>() : [],
     ThreadRead.find({ managerId: new Types.ObjectId(user.id) }, { threadId: 1, count: 1 }).lean<{ threadId: Types.ObjectId; count: number }[]>(),
     Promise.all(slice.filter((t) => t.kind === 'dm' && !t.topic && t.contactWechatId).map((t) => Contact.findOne({ wechatId: t.contactWechatId }, { name: 1, wechatId: 1 }).lean<ContactDoc>())),
   ]);
@@ -101,7 +104,7 @@ export async function listInbox(user: ManagerViewer, f: InboxFilter, now: Date):
         key: t.key,
         kind: t.kind,
         title: t.topic ?? (t.contactWechatId ? nameBy.get(t.contactWechatId) : undefined) ?? t.key,
-        supplier: s ? { id: String(s._id), code: s.code, name: s.name, segment: s.segment } : null,
+        supplier: s ? { id: String(s._id), code: s.code, tag: s.tag ?? null, name: s.name, segment: s.segment } : null,
         lastMessageAt: t.lastMessageAt ?? null,
         messageCount: t.messageCount ?? 0,
         unread: Math.max(0, (t.messageCount ?? 0) - (readBy.get(String(t._id)) ?? 0)),
@@ -249,7 +252,7 @@ export async function threadHeader(user: ManagerViewer, threadId: string) {
     kind: t.kind,
     title: t.topic ?? contact?.name ?? t.key,
     messageCount: t.messageCount ?? 0,
-    supplier: s ? { id: String(s._id), code: s.code, name: s.name, segment: s.segment, timezone: s.timezone } : null,
+    supplier: s ? { id: String(s._id), code: s.code, tag: s.tag ?? null, name: s.name, segment: s.segment, timezone: s.timezone } : null,
     contact: contact ? { name: contact.name, role: contact.role ?? null, timezone: contact.timezone ?? 'Asia/Shanghai' } : null,
     timezone: contact?.timezone ?? s?.timezone ?? 'Asia/Shanghai',
   };
@@ -277,5 +280,41 @@ export async function threadPage(user: ManagerViewer, threadId: string, opts: { 
   return {
     items: items.map((message) => ({ message, original: lookup.get(message.puppetId)?.original ?? null })),
     outbox: outbox.filter((n) => !shown.has(String(n._id)) && !(n.status === 'sent' && n.puppetId)),
+  };
+}
+
+export interface SupplierTotals {
+  /** The first order's date (or the supplier's creation when it has none). */
+  cooperatingSince: Date | null;
+  ordersCount: number;
+  openCount: number;
+  /** Per currency: orders in it, their total and average value (decimal strings). */
+  byCurrency: { currency: string; orders: number; total: string; average: string }[];
+}
+
+/** The figures of a supplier card: orders, values per currency, since when. */
+export async function supplierTotals(user: ManagerViewer, s: SupplierDoc): Promise<SupplierTotals> {
+  await assertVisible(user, { supplierId: s._id }, `no supplier with code ${s.code}`);
+  const orders = await Order.find({ supplierId: s._id }, { lines: 1, status: 1, createdAt: 1, currency: 1 }).lean<OrderDoc[]>();
+  const per = new Map<string, { orders: number; totals: string[] }>();
+  for (const o of orders) {
+    const byCur = new Map<string, string[]>();
+    for (const l of o.lines ?? []) byCur.set(l.currency, [...(byCur.get(l.currency) ?? []), lineTotal(l.qty, l.unitPrice).toString()]);
+    for (const [cur, xs] of byCur) {
+      const e = per.get(cur) ?? { orders: 0, totals: [] };
+      e.orders++;
+      e.totals.push(sum(xs).toString());
+      per.set(cur, e);
+    }
+  }
+  const first = orders.reduce<Date | null>((a, o) => (o.createdAt && (!a || o.createdAt < a) ? o.createdAt : a), null);
+  return {
+    cooperatingSince: first ?? (s as { createdAt?: Date }).createdAt ?? null,
+    ordersCount: orders.length,
+    openCount: orders.filter((o) => o.status === 'open').length,
+    byCurrency: [...per.entries()].sort().map(([currency, e]) => {
+      const total = sum(e.totals);
+      return { currency, orders: e.orders, total: total.toFixed(2), average: total.div(e.orders).toFixed(2) };
+    }),
   };
 }

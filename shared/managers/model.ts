@@ -15,6 +15,8 @@ const managerSchema = new Schema(
     wechatLinkedAt: { type: Date },
     language: { type: String, enum: MANAGER_LANGS, default: 'en' },
     timezone: { type: String, default: 'Europe/Moscow' },
+    // Working hours in the manager's own time zone ("09:00"–"18:00"), shown to colleagues.
+    workingHours: { type: new Schema({ from: String, to: String }, { _id: false }) },
     // admin: everything, manages accounts; head (head of purchasing): sees all, gets strategic
     // suppliers' overdue notices and escalations; manager: own suppliers (all when seesAll).
     role: { type: String, enum: MANAGER_ROLES, default: 'manager' },

@@ -24,7 +24,7 @@ export { sideOf, step, type AwaitState, type ResponseSample, type Side } from '.
 export { invalidateMirrorCaches } from './generation.js';
 export { markRecalled, recordRoomEvent, type RoomEvent } from './rooms.js';
 export { FriendRequest, decideFriendRequest, listFriendRequests, markAccepted, recordFriendRequest, takeAcceptances, type FriendRequestDoc, type FriendRequestStatus } from './friends.js';
-export { CONTACT_ROLES, THIRD_PARTY_ROLES, findUnsorted, listUnsorted, sortContact, type ContactRole, type Proposal, type SortDecision, type SortResult, type UnsortedItem } from './sorting.js';
+export { CONTACT_ROLES, THIRD_PARTY_ROLES, findUnsorted, listUnsorted, sortContact, unsortedFor, unsortedItemFor, type ContactRole, type Proposal, type SortDecision, type SortResult, type UnsortedItem } from './sorting.js';
 
 const log = getLogger('mirror');
 

@@ -31,6 +31,7 @@ export const contactByWechatId = (wechatId: string) => Contact.findOne({ wechatI
 export interface ContactPatch {
   timezone?: string;
   role?: string;
+  phone?: string;
 }
 
 /** Change a contact the viewer may see (its supplier's). */

@@ -10,6 +10,7 @@
 // what (ConflictError). Inputs are checked before that claim, so a refused decision changes
 // nothing.
 import { Types } from 'mongoose';
+import { visibleSupplierIds, type ManagerViewer } from '../access/index.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { assertNotSupplierSide, becomeColleague } from '../managers/link.js';
@@ -155,6 +156,22 @@ export async function listUnsorted(): Promise<UnsortedItem[]> {
     });
   }
   return items.sort((a, b) => (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0));
+}
+
+/**
+ * The unsorted list as a manager sees it: every unsorted contact and room (sorting is any
+ * manager's job, as `/sort` is), with only the proposals of suppliers the manager may see.
+ */
+export async function unsortedFor(v: ManagerViewer): Promise<UnsortedItem[]> {
+  const [items, visible] = await Promise.all([listUnsorted(), visibleSupplierIds(v)]);
+  return visible ? items.map((i) => ({ ...i, proposals: i.proposals.filter((p) => visible.has(p.supplierId)) })) : items;
+}
+
+/** One unsorted contact or room (by its id or its chat's), as `unsortedFor` shows it; NotFoundError when sorted or unknown. */
+export async function unsortedItemFor(v: ManagerViewer, id: string): Promise<UnsortedItem> {
+  const found = (await unsortedFor(v)).find((i) => i.id === id || i.threadId === id);
+  if (!found) throw new NotFoundError('no unsorted contact or chat with this id');
+  return found;
 }
 
 /**
