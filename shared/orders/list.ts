@@ -6,6 +6,7 @@ import { ConflictError, isDuplicateKey } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Supplier } from '../suppliers/index.js';
 import { Order, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
+import { syncBoardRow } from './board.js';
 import type { Page } from './queries.js';
 
 const log = getLogger('orders');
@@ -89,6 +90,7 @@ export async function syncAfterWrite(o: OrderDoc): Promise<void> {
   } catch (err) {
     log.warn({ orderId: String(o._id), supplierId: String(o.supplierId), err: (err as Error).message }, 'order list entry not updated; reconciliation will');
   }
+  await syncBoardRow(o); // the cross-supplier board's row (logs its own failure)
 }
 
 /** Rebuild every supplier's order list from the orders (a periodic job; repairs crash gaps). */
