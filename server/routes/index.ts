@@ -6,6 +6,7 @@ import { Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { claimRoutes } from './claims.js';
 import { managerRoutes } from './manager.js';
 import { mpRoutes } from './mp.js';
+import { orderInRoutes } from './orders.js';
 import { performanceRoutes } from './performance.js';
 import { reportRoutes } from './reports.js';
 
@@ -31,5 +32,5 @@ export function baseRoutes({ config }: RouteDeps, openApi: () => unknown): AnyRo
 
 /** Every route of the app, in the order they are matched. */
 export function routeTable(deps: RouteDeps, openApi: () => unknown): AnyRoute[] {
-  return [...baseRoutes(deps, openApi), ...consoleRoutes(deps), ...claimRoutes(deps), ...mpRoutes(deps), ...performanceRoutes(deps), ...reportRoutes(deps), ...managerRoutes(deps)];
+  return [...baseRoutes(deps, openApi), ...consoleRoutes(deps), ...claimRoutes(deps), ...mpRoutes(deps), ...performanceRoutes(deps), ...reportRoutes(deps), ...orderInRoutes(deps), ...managerRoutes(deps)];
 }

@@ -31,6 +31,9 @@ const schema = z
     UPLOAD_DIR: z.string().min(1).optional(),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(50).default(8),
     TRUST_PROXY: bool.default(false),
+    // Order imports (XLSX/CSV): largest file and most data rows accepted
+    IMPORT_MAX_MB: z.coerce.number().positive().max(500).default(20),
+    IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
 
     WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
     WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
@@ -115,6 +118,8 @@ export interface Config {
     priceJumpPct: number;
   };
   reports: { pdfCjkFont?: string };
+  /** Order imports (shared/orders/import.ts). */
+  orders: { importMaxBytes: number; importMaxRows: number };
   /** The web console's first admin (shared/managers/accounts.ts ensureAdmin). */
   console: { adminLogin: string; adminPassword?: string };
   bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean };
@@ -170,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       priceJumpPct: e.PRICE_JUMP_PCT,
     },
     reports: { pdfCjkFont: e.PDF_CJK_FONT },
+    orders: { importMaxBytes: Math.round(e.IMPORT_MAX_MB * 1024 * 1024), importMaxRows: e.IMPORT_MAX_ROWS },
     console: { adminLogin: e.CONSOLE_ADMIN_LOGIN, adminPassword: e.CONSOLE_ADMIN_PASSWORD },
     bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox },
     notices: { perChatMs: e.NOTICE_PER_CHAT_MS, perAccountPerMin: e.NOTICE_PER_MINUTE },

@@ -10,6 +10,7 @@
 // 4. only when confirmed and without a single problem: write. A failed import writes nothing;
 //    since each PO is upserted by its number, importing the same file again changes nothing.
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
@@ -216,44 +217,46 @@ async function* xlsxSheets(path: string): AsyncGenerator<{ name: string; rows: A
   }
 }
 
-/** Decode a CSV byte stream: UTF-8 (BOM or not), else GB18030 (a superset of GBK). */
-function decoder(): Transform {
-  let dec: InstanceType<typeof TextDecoder> | undefined;
-  let head = Buffer.alloc(0);
-  const pick = (buf: Buffer) => {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(buf, { stream: true });
-      return new TextDecoder('utf-8');
-    } catch {
-      return new TextDecoder('gb18030');
-    }
-  };
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      if (!dec) {
-        head = Buffer.concat([head, chunk]);
-        if (head.length < 65_536) return done();
-        dec = pick(head);
-        const out = dec.decode(head, { stream: true });
-        head = Buffer.alloc(0);
-        return done(null, out);
-      }
-      done(null, dec.decode(chunk, { stream: true }));
-    },
-    flush(done) {
-      if (!dec) {
-        dec = pick(head);
-        return done(null, dec.decode(head));
-      }
-      done(null, dec.decode());
-    },
-  });
+/** UTF-8 (BOM or not) when the first bytes decode as such, else GB18030 (a superset of GBK). */
+function encodingOf(head: Buffer): 'utf-8' | 'gb18030' {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return 'utf-8';
+  } catch {
+    return 'gb18030';
+  }
+}
+
+/** The delimiter of the header line: the most frequent of ; , and tab outside quotes. */
+function delimiterOf(firstLine: string): string {
+  const unquoted = firstLine.replace(/"[^"]*"/g, '');
+  const counts = [';', ',', '\t'].map((d) => [d, unquoted.split(d).length - 1] as const);
+  return counts.sort((a, b) => b[1] - a[1])[0]![1] > 0 ? counts[0]![0] : ',';
 }
 
 async function* csvRows(path: string): AsyncGenerator<RawRow> {
+  const fh = await open(path, 'r');
+  const head = Buffer.alloc(65_536);
+  let n: number;
+  try {
+    n = (await fh.read(head, 0, head.length, 0)).bytesRead;
+  } finally {
+    await fh.close();
+  }
+  const encoding = encodingOf(head.subarray(0, n));
+  const firstLine = new TextDecoder(encoding).decode(head.subarray(0, n)).replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+  const dec = new TextDecoder(encoding);
+  const decode = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, dec.decode(chunk, { stream: true }));
+    },
+    flush(done) {
+      done(null, dec.decode());
+    },
+  });
   const parser = createReadStream(path)
-    .pipe(decoder())
-    .pipe(parseCsv({ bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true }));
+    .pipe(decode)
+    .pipe(parseCsv({ bom: true, delimiter: delimiterOf(firstLine), relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true }));
   for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     yield { row: rec.info.lines, cells: rec.record.map((c) => (c === '' ? null : c)) };
   }
@@ -263,7 +266,7 @@ export type FileKind = 'xlsx' | 'csv';
 
 /** XLSX by its bytes (a zip), CSV otherwise. */
 export async function kindOf(path: string): Promise<FileKind> {
-  const fh = await import('node:fs/promises').then((fs) => fs.open(path, 'r'));
+  const fh = await open(path, 'r');
   try {
     const b = Buffer.alloc(4);
     await fh.read(b, 0, 4, 0);
