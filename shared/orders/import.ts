@@ -552,6 +552,11 @@ async function compare(v: ManagerViewer, orders: ImportedOrder[], problems: Prob
 
 const BATCH = 500;
 
+// The listeners' work after imports, in order (tests and benchmarks wait for it).
+let listeners: Promise<void> = Promise.resolve();
+/** Resolves when the listeners have heard of every order imported so far. */
+export const importListenersIdle = () => listeners;
+
 async function write(items: Compared[], by: string, now: Date): Promise<OrderDoc[]> {
   const written: { before: OrderDoc | null; after: OrderDoc }[] = [];
   // New orders: inserted in batches, with their history, board rows and the suppliers' lists.
@@ -625,10 +630,10 @@ async function write(items: Compared[], by: string, now: Date): Promise<OrderDoc
   // The listeners (KPIs, price history) hear of every new order after the import has answered:
   // one by one in the background, so a 10,000-line file is not held up by them.
   if (written.length) {
-    void (async () => {
+    listeners = listeners.then(async () => {
       for (const w of written) await events.emit('order.written', { ...w, now }).catch((err: Error) => log.warn({ order: w.after.number, err: err.message }, 'order.written listener failed after import'));
       log.info({ orders: written.length }, 'import: listeners done');
-    })();
+    });
   }
   return written.map((w) => w.after);
 }

@@ -1,0 +1,148 @@
+// `npm run bench -- orders-import`: (1) import of an XLSX of 10,000 lines (2,000 POs, 5 lines
+// each) through the domain's import (read, check, compare, write with history, board rows and
+// supplier lists), lines per second and peak RSS, beside inserting the same orders straight
+// through the driver in the same run (`import ratio` = import rate ÷ driver rate); (2) the board
+// API's latency with 1,000 open orders among 100,000 (head: all open; a scoped manager: theirs).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { Types } from 'mongoose';
+import { SYSTEM_VIEWER } from '../shared/access/index.js';
+import { managerToken } from '../shared/auth/index.js';
+import { loadConfig } from '../shared/config/index.js';
+import { Manager } from '../shared/managers/model.js';
+import { MILESTONES, Order, OrderBoardRow, OrderEvent, OrderIndex, OrderIndexHead, boardDocOf, computeNext, importListenersIdle, importOrders, type OrderDoc } from '../shared/orders/index.js';
+import { Supplier } from '../shared/suppliers/index.js';
+import { startServer } from '../server/index.js';
+import { percentile, round, rssMb, startBenchDb, type Figures } from './support.js';
+
+const POS = 2000;
+const LINES = 5;
+const SUPPLIERS = 20;
+const BOARD_TOTAL = 100_000;
+const BOARD_OPEN = 1000;
+const DAY = 86_400_000;
+
+export default async function run(): Promise<Figures> {
+  const db = await startBenchDb();
+  const dir = mkdtempSync(join(tmpdir(), 'gendan-import-bench-'));
+  const config = loadConfig({ SESSION_SECRET: 'bench-secret-0123456789-0123456789-abc', PORT: '0', LOG_LEVEL: 'warn' });
+  try {
+    const managers = await Promise.all(Array.from({ length: 10 }, (_, i) => Manager.create({ name: `Manager ${i}`, role: 'manager', language: 'en', seesAll: false })));
+    const suppliers = await Promise.all(Array.from({ length: SUPPLIERS }, (_, i) => Supplier.create({ code: `C${String(i + 10).padStart(2, '0')}`, name: `工厂${i}`, managerId: managers[i % 10]!._id })));
+    const base = Date.UTC(2026, 11, 1);
+
+    // ---- the file: 10,000 lines, written with exceljs' streaming writer ----
+    const file = join(dir, 'orders.xlsx');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: true });
+    const ws = wb.addWorksheet('Orders');
+    ws.addRow(['PO number', 'Supplier code', 'Item', 'SKU', 'Quantity', 'Unit', 'Unit price', 'Currency', 'Incoterms', 'Shipment', 'Delivery']).commit();
+    const rowsOf = (p: number) => Array.from({ length: LINES }, (_, l) => [`PO-BENCH-${String(p).padStart(5, '0')}`, suppliers[p % SUPPLIERS]!.code, `Item ${p % 300}-${l}`, `SKU-${l}`, 100 + l, 'pcs', (10 + (p % 50) / 4).toFixed(2), 'USD', 'FOB', new Date(base + (p % 60) * DAY), new Date(base + ((p % 60) + 40) * DAY)]);
+    for (let p = 0; p < POS; p++) for (const r of rowsOf(p)) ws.addRow(r).commit();
+    ws.commit();
+    await wb.commit();
+
+    // ---- the same orders straight through the driver ----
+    const docsFor = () =>
+      Array.from({ length: POS }, (_, p) => {
+        const s = suppliers[p % SUPPLIERS]!;
+        const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: m === 'shipped' ? new Date(base + (p % 60) * DAY) : m === 'delivered' ? new Date(base + ((p % 60) + 40) * DAY) : undefined, photos: [], replanned: 0 }]));
+        const next = computeNext(milestones as never);
+        return { _id: new Types.ObjectId(), number: `PO-BENCH-${String(p).padStart(5, '0')}`, supplierId: s._id, supplierCode: s.code, managerId: s.managerId, incoterms: 'FOB', currency: 'USD', lines: rowsOf(p).map((r) => ({ item: r[2], sku: r[3], qty: r[4], unit: 'pcs', unitPrice: r[6], currency: 'USD' })), milestones, next: next ?? null, dueDay: next?.dueDay ?? null, status: 'open', customs: { status: 'none' }, version: 0, createdAt: new Date(), updatedAt: new Date() };
+      });
+    const raw = docsFor();
+    let t = performance.now();
+    for (let i = 0; i < raw.length; i += 500) await Order.collection.insertMany(raw.slice(i, i + 500), { ordered: false });
+    const rawMs = performance.now() - t;
+    await Order.deleteMany({});
+    await new Promise((ok) => setTimeout(ok, 1500));
+
+    // ---- the import (dry run, then confirmed), sampling RSS ----
+    let peak = rssMb();
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 25);
+    t = performance.now();
+    const dry = await importOrders(SYSTEM_VIEWER, file, { confirm: false, maxRows: 20_000, by: 'import:bench' });
+    const dryMs = performance.now() - t;
+    t = performance.now();
+    const res = await importOrders(SYSTEM_VIEWER, file, { confirm: true, maxRows: 20_000, by: 'import:bench' });
+    const importMs = performance.now() - t;
+    t = performance.now();
+    await importListenersIdle();
+    const listenersMs = performance.now() - t;
+    t = performance.now();
+    const again = await importOrders(SYSTEM_VIEWER, file, { confirm: true, maxRows: 20_000, by: 'import:bench' });
+    const againMs = performance.now() - t;
+    clearInterval(sampler);
+    if (!res.written || res.counts.create !== POS || dry.counts.problems || again.counts.unchanged !== POS) throw new Error(`import went wrong: ${JSON.stringify({ dry: dry.counts, res: res.counts, again: again.counts })}`);
+    const lines = POS * LINES;
+
+    // ---- the board: 1,000 open orders among 100,000 ----
+    await Promise.all([Order.deleteMany({}), OrderBoardRow.deleteMany({}), OrderEvent.deleteMany({}), OrderIndex.deleteMany({}), OrderIndexHead.deleteMany({})]);
+    t = performance.now();
+    for (let i = 0; i < BOARD_TOTAL; i += 2000) {
+      const docs = Array.from({ length: Math.min(2000, BOARD_TOTAL - i) }, (_, k) => {
+        const n = i + k;
+        const s = suppliers[n % SUPPLIERS]!;
+        const open = n % (BOARD_TOTAL / BOARD_OPEN) === 0;
+        const milestones = Object.fromEntries(MILESTONES.map((m, j) => [m, { status: open && j > 1 ? 'pending' : 'done', planned: new Date(base + ((n % 90) - 30 + j * 7) * DAY), photos: [], replanned: 0 }]));
+        const next = computeNext(milestones as never);
+        return { _id: new Types.ObjectId(), number: `PO-B-${String(n).padStart(6, '0')}`, supplierId: s._id, supplierCode: s.code, managerId: s.managerId, currency: 'USD', lines: [{ item: 'Motor', qty: 100, unit: 'pcs', unitPrice: '12.50', currency: 'USD' }], milestones, next: next ?? null, dueDay: next?.dueDay ?? null, status: open ? 'open' : 'closed', customs: { status: 'none' }, version: 0, createdAt: new Date(), updatedAt: new Date() };
+      });
+      await Order.collection.insertMany(docs, { ordered: false });
+      await OrderBoardRow.collection.insertMany(docs.map((d) => boardDocOf(d as unknown as OrderDoc)) as never[], { ordered: false });
+    }
+    const seedS = (performance.now() - t) / 1000;
+    await new Promise((ok) => setTimeout(ok, 2000)); // the engine's GIN twins
+
+    const head = await Manager.create({ name: 'Head', role: 'head', language: 'en' });
+    const server = await startServer(config);
+    const measure = async (token: string, n: number, query = '') => {
+      const times: number[] = [];
+      let items = 0;
+      for (let i = 0; i < n; i++) {
+        const s = performance.now();
+        const r = await fetch(`${server.url}/api/orders/board${query}`, { headers: { authorization: `Bearer ${token}` } });
+        const body = (await r.json()) as { items: unknown[] };
+        times.push(performance.now() - s);
+        if (r.status !== 200) throw new Error(`board answered ${r.status}`);
+        items = body.items.length;
+      }
+      times.sort((a, b) => a - b);
+      return { p50: round(percentile(times, 50), 1), p99: round(percentile(times, 99), 1), items };
+    };
+    const headToken = await managerToken(config, String(head._id));
+    const mToken = await managerToken(config, String(managers[0]!._id));
+    await measure(headToken, 5); // warm
+    const all = await measure(headToken, 100);
+    const overdue = await measure(headToken, 50, '?view=overdue');
+    const mine = await measure(mToken, 100);
+    await server.close();
+    return {
+      lines,
+      orders: POS,
+      import_dry_run_s: round(dryMs / 1000),
+      import_s: round(importMs / 1000),
+      import_lines_per_s: round(lines / (importMs / 1000), 1),
+      driver_insert_s: round(rawMs / 1000),
+      driver_lines_per_s: round(lines / (rawMs / 1000), 1),
+      'import ratio': round(rawMs / importMs),
+      import_again_unchanged_s: round(againMs / 1000),
+      listeners_after_import_s: round(listenersMs / 1000),
+      'peak RSS MB': peak,
+      board_orders_total: BOARD_TOTAL,
+      board_orders_open: BOARD_OPEN,
+      board_seed_s: round(seedS, 1),
+      board_head_items: all.items,
+      board_head_p50_ms: all.p50,
+      board_head_p99_ms: all.p99,
+      board_head_overdue_p99_ms: overdue.p99,
+      board_manager_items: mine.items,
+      board_manager_p50_ms: mine.p50,
+      board_manager_p99_ms: mine.p99,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await db.stop();
+  }
+}
