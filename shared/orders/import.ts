@@ -554,8 +554,11 @@ const BATCH = 500;
 
 // The listeners' work after imports, in order (tests and benchmarks wait for it).
 let listeners: Promise<void> = Promise.resolve();
+let pending = 0;
 /** Resolves when the listeners have heard of every order imported so far. */
 export const importListenersIdle = () => listeners;
+/** How many imported orders the listeners have still to hear of. */
+export const importListenersPending = () => pending;
 
 async function write(items: Compared[], by: string, now: Date): Promise<OrderDoc[]> {
   const written: { before: OrderDoc | null; after: OrderDoc }[] = [];
@@ -630,8 +633,12 @@ async function write(items: Compared[], by: string, now: Date): Promise<OrderDoc
   // The listeners (KPIs, price history) hear of every new order after the import has answered:
   // one by one in the background, so a 10,000-line file is not held up by them.
   if (written.length) {
+    pending += written.length;
     listeners = listeners.then(async () => {
-      for (const w of written) await events.emit('order.written', { ...w, now }).catch((err: Error) => log.warn({ order: w.after.number, err: err.message }, 'order.written listener failed after import'));
+      for (const w of written) {
+        await events.emit('order.written', { ...w, now }).catch((err: Error) => log.warn({ order: w.after.number, err: err.message }, 'order.written listener failed after import'));
+        pending--;
+      }
       log.info({ orders: written.length }, 'import: listeners done');
     });
   }

@@ -21,7 +21,7 @@ export {
   type WriteResult,
 } from './writes.js';
 export * from './visible.js';
-export { BOARD_VIEWS, boardFor, boardRowOf, boardDocOf, rebuildBoard, syncBoardRow, type Board, type BoardFilter, type BoardItem, type BoardRow, type BoardView } from './board.js';
+export { BOARD_VIEWS, boardFor, clearBoardCache, boardRowOf, boardDocOf, rebuildBoard, syncBoardRow, type Board, type BoardFilter, type BoardItem, type BoardRow, type BoardView } from './board.js';
 export { DEFAULT_LEAD_TIMES, leadTimeFor, proposePlanned, setLeadTime, type LeadStep, type LeadTemplate } from './leadtimes.js';
 export { ORDER_ACTIONS, createOrderFor, orderDefaults, planChange, replanOrder, setOrderStatus, type OrderAction } from './manage.js';
-export { IMPORT_FIELDS, TEMPLATE_HEADERS, importListenersIdle, importOrders, importTemplate, parseDate, parseNumber, rememberedMapping, type ImportField, type ImportResult, type Mapping, type Problem } from './import.js';
+export { IMPORT_FIELDS, TEMPLATE_HEADERS, importListenersIdle, importListenersPending, importOrders, importTemplate, parseDate, parseNumber, rememberedMapping, type ImportField, type ImportResult, type Mapping, type Problem } from './import.js';

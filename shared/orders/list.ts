@@ -6,20 +6,21 @@ import { ConflictError, isDuplicateKey } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Supplier } from '../suppliers/index.js';
 import { Order, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
-import { syncBoardRow } from './board.js';
+import { boardRowOf, syncBoardRow } from './board.js';
 import type { Page } from './queries.js';
 
 const log = getLogger('orders');
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
-const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, nm: o.next?.milestone ?? null, np: o.next?.planned ?? null, c: o.customs?.status ?? 'none' });
+// `b`: the order's row on the cross-supplier board (board.ts reads the same read model).
+const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, nm: o.next?.milestone ?? null, np: o.next?.planned ?? null, c: o.customs?.status ?? 'none', b: boardRowOf(o) });
 
 type IndexDoc = { supplierId: Types.ObjectId; data: string; rev: number };
 
 const snapshotOf = async (sid: Types.ObjectId) =>
   JSON.stringify(
     Object.fromEntries(
-      (await Order.find({ supplierId: sid, status: 'open' }, { number: 1, version: 1, next: 1, customs: 1 }).lean<OrderDoc[]>()).map((o) => [String(o._id), entryOf(o)]),
+      (await Order.find({ supplierId: sid, status: 'open' }).lean<OrderDoc[]>()).map((o) => [String(o._id), entryOf(o)]),
     ),
   );
 

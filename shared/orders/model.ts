@@ -176,6 +176,7 @@ export interface OrderIndexEntry {
   nm?: string | null; // next milestone
   np?: Date | null; // next planned
   c: string; // customs status
+  b?: import('./board.js').BoardRow; // the board's row (absent in entries written before the board)
 }
 
 export const ORDER_STATUSES = ['open', 'closed', 'cancelled'] as const;
