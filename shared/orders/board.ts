@@ -1,12 +1,10 @@
-// The orders board across suppliers (the manager's morning screen): a read model with one small
-// row per order (`OrderBoardRow`: state, supplier, manager, version and the row as one JSON
-// string), kept in step after every order write (newer version wins) and rebuilt by
-// reconciliation. The board reads rows, never orders: on the embedded engine an order document
-// decodes at about 1,500/s (docs/database.md), a row in a fraction of that.
-//
-// Queries are equalities the engine's GIN twins serve: `{state: 'open'}` (everyone's open
-// orders), `{supplierId, state: 'open'}` per visible supplier, `{managerId, state: 'open'}`
-// (mine). Filters, counts and the sort by next due day run in memory over the open rows only.
+// The orders board across suppliers (the manager's morning screen). Its rows live in the
+// suppliers' order lists (list.ts: one document per supplier holding its open orders' entries,
+// each entry carrying its board row), read through a cache checked against each supplier's
+// head revision. One small document per order (`OrderBoardRow`: state, supplier, manager,
+// version, the row as JSON) is kept as well, for the one question the lists cannot answer
+// cheaply: "my own open orders at suppliers I do not otherwise see" (`{managerId, state}`).
+// Filters, counts and the sort by next due day run in memory over the open rows only.
 import { Types } from 'mongoose';
 import { visibleSupplierIds, type ManagerViewer } from '../access/index.js';
 import { NotFoundError } from '../errors/index.js';
