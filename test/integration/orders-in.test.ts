@@ -88,6 +88,20 @@ describe('orders in: import, board, lead times, status', function () {
     expect(wrong.body.error.message).to.match(/no sheet "Sheet9".*说明, 订单/);
   });
 
+  it('the template in EN/RU/ZH headers is an XLSX the import reads back', async () => {
+    for (const lang of ['en', 'ru', 'zh']) {
+      const res = await agent.get(`/api/orders/import/template?lang=${lang}`).set(auth()).buffer(true).parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+      expect(res.status).to.equal(200);
+      const back = await agent.post('/api/orders/import').set(auth()).attach('file', res.body as Buffer, `template-${lang}.xlsx`);
+      expect(back.body.problems, lang).to.deep.equal([]);
+      expect(back.body.orders, lang).to.deep.equal([{ number: 'PO-2026-001', supplierCode: 'A01', action: 'create', lines: 1, rows: [2, 2], changes: [] }]);
+    }
+  });
+
   it('a GBK CSV is read; an oversized file is refused with the limit named; a non-file is refused', async () => {
     const res = await upload('orders-gbk.csv');
     expect(res.body.problems).to.deep.equal([]);
