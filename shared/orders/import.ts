@@ -22,7 +22,7 @@ import { getLogger } from '../log/index.js';
 import { normaliseCode } from '../suppliers/codes.js';
 import { Supplier, type SupplierDoc } from '../suppliers/model.js';
 import { boardDocOf } from './board.js';
-import { syncAfterWrite, rebuildOrderIndex } from './list.js';
+import { syncAfterWrite, syncOrderIndexMany } from './list.js';
 import { planChange } from './manage.js';
 import { CURRENCIES, ImportMapping, INCOTERMS, MILESTONES, Order, OrderBoardRow, OrderEvent, type MilestoneName, type OrderDoc, type OrderLine } from './model.js';
 import { computeNext, dayOf } from './rules.js';
@@ -598,7 +598,7 @@ async function write(items: Compared[], by: string, now: Date): Promise<OrderDoc
     await OrderBoardRow.insertMany(stored.map(boardDocOf), { ordered: false }).catch(() => undefined);
     for (const o of stored) written.push({ before: null, after: o });
   }
-  for (const sid of new Set(creates.map((c) => String(c.supplier!._id)))) await rebuildOrderIndex(sid);
+  await syncOrderIndexMany(written.map((w) => w.after));
 
   // Changed orders: one guarded write each (lines, terms, and the re-plan with reason "import").
   for (const c of items.filter((x) => x.plan.action === 'update')) {

@@ -81,6 +81,40 @@ export async function syncOrderIndex(o: OrderDoc): Promise<void> {
   throw new ConflictError('order list busy; try again');
 }
 
+/** Bring many orders' entries up to date at once (imports): one guarded write per supplier. */
+export async function syncOrderIndexMany(orders: OrderDoc[]): Promise<void> {
+  const bySupplier = new Map<string, OrderDoc[]>();
+  for (const o of orders) bySupplier.set(String(o.supplierId), [...(bySupplier.get(String(o.supplierId)) ?? []), o]);
+  for (const [key, list] of bySupplier) {
+    const sid = new Types.ObjectId(key);
+    for (let attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
+      const idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
+      if (!idx) {
+        if (await createIndex(sid)) break; // built from the orders, these included
+        continue;
+      }
+      const entries = JSON.parse(idx.data) as Record<string, OrderIndexEntry>;
+      let changed = false;
+      for (const o of list) {
+        const id = String(o._id);
+        const cur = entries[id];
+        if (cur && cur.v >= o.version) continue;
+        if (o.status === 'open') entries[id] = entryOf(o);
+        else if (cur) delete entries[id];
+        else continue;
+        changed = true;
+      }
+      if (!changed) break;
+      const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { data: JSON.stringify(entries), rev: idx.rev + 1 } });
+      if (res.modifiedCount === 1) {
+        await raiseHead(sid, idx.rev + 1);
+        break;
+      }
+      await backoff(attempt);
+    }
+  }
+}
+
 /**
  * After an order write: the order is stored, so the request succeeds even if its list entry
  * cannot be written now (a burst, the database gone); reconcileOrderIndexes() repairs it.

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
-import { Order, OrderBoardRow, OrderEvent, createOrder, updateMilestone } from '../../shared/orders/index.js';
+import { Order, OrderBoardRow, OrderEvent, createOrder, listOrdersForSupplier, updateMilestone } from '../../shared/orders/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { makeManager, testConfig } from '../support/api.js';
 
@@ -59,6 +59,8 @@ describe('orders in: import, board, lead times, status', function () {
     expect(String(po1.managerId), 'the supplier\'s manager').to.equal(String((await Supplier.findOne({ code: 'A01' }).lean())!.managerId));
     expect(await OrderBoardRow.countDocuments({ state: 'open' })).to.equal(4);
     expect((await OrderEvent.findOne({ orderId: po1._id }).lean())!.via).to.equal('import');
+    const a01 = (await Supplier.findOne({ code: 'A01' }).lean())!;
+    expect((await listOrdersForSupplier(a01._id)).items.map((o) => o.number), "the supplier's mini-program list").to.deep.equal(['PO-IMP-1', 'PO-IMP-2']);
 
     const again = await upload('orders-fixed.csv', '?confirm=true');
     expect(again.body.counts).to.deep.equal({ create: 0, update: 0, unchanged: 4, skip: 0, problems: 0 });
