@@ -81,6 +81,12 @@ export async function syncOrderIndex(o: OrderDoc): Promise<void> {
   throw new ConflictError('order list busy; try again');
 }
 
+/** Build the supplier's list when it has none yet (before a bulk insert: the snapshot is then cheap). */
+export async function ensureOrderIndex(supplierId: Types.ObjectId | string): Promise<void> {
+  const sid = new Types.ObjectId(String(supplierId));
+  if (!(await OrderIndex.exists({ supplierId: sid }))) await createIndex(sid);
+}
+
 /** Bring many orders' entries up to date at once (imports): one guarded write per supplier. */
 export async function syncOrderIndexMany(orders: OrderDoc[]): Promise<void> {
   const bySupplier = new Map<string, OrderDoc[]>();
