@@ -35,6 +35,8 @@ export const orderDetail = orderSummary
   .extend({
     managerId: id.nullable(),
     incoterms: z.string().nullable(),
+    paymentTerms: z.string().nullish(),
+    cancelReason: z.string().nullish(),
     currency: z.string().nullish(),
     lines: z.array(z.object({ item: z.string(), sku: z.string().nullable(), qty: z.number(), unit: z.string(), unitPrice: z.string(), currency: z.string() })),
     milestones: z.array(milestoneView),
@@ -281,6 +283,84 @@ export const fairView = z.object({ letter: z.string(), name: z.string(), city: z
 
 /** The supplier page: the card, the whole profile, the figures and the possible duplicates. */
 export const supplierPage = supplierCard.extend({ profile: supplierProfile, totals: supplierTotals, possibleDuplicates: z.array(possibleDuplicate) }).meta({ id: 'SupplierPage' });
+// ---- orders in: board, defaults, lead times, imports (issue #21) ----
+
+export const boardItem = z
+  .object({
+    id,
+    number: z.string(),
+    supplierId: id,
+    supplierCode: z.string(),
+    supplierName: z.string().nullable(),
+    segment: z.string().nullable(),
+    managerId: id.nullable(),
+    managerName: z.string().nullable(),
+    status: z.string(),
+    incoterms: z.string().nullable(),
+    paymentTerms: z.string().nullable(),
+    next: z.object({ milestone: z.string(), planned: day }).nullable(),
+    milestones: z.record(z.string(), z.object({ planned: day, actual: day, done: z.boolean() })),
+    customs: z.string(),
+    lines: z.number(),
+    overdue: z.boolean(),
+    daysLate: z.number(),
+  })
+  .meta({ id: 'BoardItem' });
+
+export const board = z
+  .object({
+    items: z.array(boardItem),
+    counts: z.record(z.string(), z.number()),
+    suppliers: z.array(z.object({ code: z.string(), name: z.string() })),
+    managers: z.array(z.object({ id, name: z.string() })),
+  })
+  .meta({ id: 'Board' });
+
+const leadStep = z.object({ days: z.number().int(), from: z.enum(['order', 'shipped']) });
+export const leadTemplate = z.record(z.string(), leadStep).meta({ id: 'LeadTemplate' });
+
+export const orderDefaults = z
+  .object({
+    supplierCode: z.string(),
+    managerId: id.nullable(),
+    paymentTerms: z.string().nullable(),
+    template: leadTemplate,
+    templateSource: z.enum(['supplier', 'company', 'builtin']),
+    planned: z.record(z.string(), z.string()),
+  })
+  .meta({ id: 'OrderDefaults' });
+
+export const importResult = z
+  .object({
+    dryRun: z.boolean(),
+    written: z.boolean(),
+    sheet: z.string().nullable(),
+    headerRow: z.number(),
+    headers: z.array(z.string()),
+    mapping: z.record(z.string(), z.string()),
+    rows: z.number(),
+    counts: z.object({ create: z.number(), update: z.number(), unchanged: z.number(), skip: z.number(), problems: z.number() }),
+    orders: z.array(z.object({ number: z.string(), supplierCode: z.string(), action: z.enum(['create', 'update', 'unchanged', 'skip']), lines: z.number(), rows: z.array(z.number()), changes: z.array(z.string()) })),
+    problems: z.array(z.object({ row: z.number(), column: z.number().nullable(), field: z.string(), message: z.string() })),
+  })
+  .meta({ id: 'ImportResult' });
+
+export const historyEntry = z.object({
+  at: when,
+  by: z.string(),
+  via: z.string().nullable(),
+  kind: z.string(),
+  milestone: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  reason: z.string().nullable(),
+});
+
+export type BoardView = z.infer<typeof board>;
+export type BoardItemView = z.infer<typeof boardItem>;
+export type OrderDefaultsView = z.infer<typeof orderDefaults>;
+export type ImportResultView = z.infer<typeof importResult>;
+export type HistoryEntryView = z.infer<typeof historyEntry>;
 
 export type OrderSummary = z.infer<typeof orderSummary>;
 export type OrderDetail = z.infer<typeof orderDetail>;

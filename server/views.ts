@@ -32,6 +32,8 @@ export function orderDetail(o: OrderDoc, now: Date): OrderDetail {
     ...orderSummary(o, now),
     managerId: o.managerId ? String(o.managerId) : null,
     incoterms: o.incoterms ?? null,
+    paymentTerms: o.paymentTerms ?? null,
+    cancelReason: o.cancelReason ?? null,
     currency: o.currency,
     lines: (o.lines ?? []).map((l) => ({ item: l.item, sku: l.sku ?? null, qty: l.qty, unit: l.unit ?? 'pcs', unitPrice: l.unitPrice, currency: l.currency })),
     milestones: MILESTONES.map((name) => {

@@ -7,6 +7,7 @@ import { claimRoutes } from './claims.js';
 import { dayOneRoutes } from './dayone.js';
 import { managerRoutes } from './manager.js';
 import { mpRoutes } from './mp.js';
+import { orderInRoutes } from './orders.js';
 import { performanceRoutes } from './performance.js';
 import { reportRoutes } from './reports.js';
 
@@ -32,5 +33,5 @@ export function baseRoutes({ config }: RouteDeps, openApi: () => unknown): AnyRo
 
 /** Every route of the app, in the order they are matched. */
 export function routeTable(deps: RouteDeps, openApi: () => unknown): AnyRoute[] {
-  return [...baseRoutes(deps, openApi), ...consoleRoutes(deps), ...claimRoutes(deps), ...mpRoutes(deps), ...performanceRoutes(deps), ...reportRoutes(deps), ...managerRoutes(deps), ...dayOneRoutes(deps)];
+  return [...baseRoutes(deps, openApi), ...consoleRoutes(deps), ...claimRoutes(deps), ...mpRoutes(deps), ...performanceRoutes(deps), ...reportRoutes(deps), ...orderInRoutes(deps), ...managerRoutes(deps), ...dayOneRoutes(deps)];
 }

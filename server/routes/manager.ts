@@ -3,7 +3,7 @@
 // Every record is reached through shared/access (a manager sees their suppliers' records).
 import { z } from 'zod';
 import { issueBindingCode } from '../../shared/auth/index.js';
-import { CURRENCIES, INCOTERMS, MILESTONES, createOrder, orderFor, orderHistory, ordersFor, overdueFor, reportCustoms, updateMilestone, updateOrder } from '../../shared/orders/index.js';
+import { CURRENCIES, INCOTERMS, MILESTONES, createOrderFor, orderFor, orderHistory, ordersFor, overdueFor, reportCustoms, updateMilestone, updateOrder } from '../../shared/orders/index.js';
 import { SEGMENTS, listSuppliers, supplierContacts, supplierFor } from '../../shared/suppliers/index.js';
 import { threadFor, threadMessages } from '../../shared/inbox/index.js';
 import { listThreads, updateContact } from '../../shared/threads/index.js';
@@ -29,8 +29,11 @@ export const newOrder = z
     supplierCode,
     managerId: objectId.optional(),
     incoterms: z.enum(INCOTERMS).optional(),
+    paymentTerms: z.string().trim().max(200).optional(),
     currency: z.enum(CURRENCIES).optional(),
     lines: z.array(lineSchema).max(500).optional(),
+    // Planned dates not given come from the supplier's lead-time template.
+    planFromTemplate: z.boolean().optional(),
     planned: z.object(Object.fromEntries(MILESTONES.map((m) => [m, isoDate.optional()])) as Record<(typeof MILESTONES)[number], z.ZodOptional<typeof isoDate>>).strict().optional(),
   })
   .strict();
@@ -39,6 +42,7 @@ export const orderPatch = z
   .object({
     managerId: objectId.optional(),
     incoterms: z.enum(INCOTERMS).optional(),
+    paymentTerms: z.string().trim().max(200).optional(),
     currency: z.enum(CURRENCIES).optional(),
     lines: z.array(lineSchema).max(500).optional(),
     status: z.enum(['open', 'closed']).optional(),
@@ -167,8 +171,8 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       responses: { 201: { description: 'The order', schema: c.orderDetail } },
       errors: [404, 409],
       handle: async (req) => {
-        await supplierFor(managerOf(req), req.body.supplierCode);
-        return orderDetail(await createOrder(req.body as Parameters<typeof createOrder>[0], by(req), clock()), clock());
+        const v = managerOf(req);
+        return orderDetail(await createOrderFor(v, { ...(req.body as Parameters<typeof createOrderFor>[1]), via: v.via === 'console' ? 'console' : 'api' }, by(req), clock()), clock());
       },
     }),
     route({
@@ -206,13 +210,13 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       responses: {
         200: {
           description: 'Changes, oldest first',
-          schema: c.list(z.object({ at: z.union([z.string(), z.date()]), by: z.string(), kind: z.string(), milestone: z.string().nullable(), before: z.unknown(), after: z.unknown(), reason: z.string().nullable() })),
+          schema: c.list(c.historyEntry),
         },
       },
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const events = await orderHistory(req.params.id);
-        return { items: events.map((e) => ({ at: e.at, by: e.by, kind: e.kind, milestone: e.milestone ?? null, before: e.before ?? null, after: e.after ?? null, reason: e.reason ?? null })) };
+        return { items: events.map((e) => ({ at: e.at, by: e.by, via: e.via ?? (e.by.startsWith('supplier:') ? 'miniprogram' : null), kind: e.kind, milestone: e.milestone ?? null, before: e.before ?? null, after: e.after ?? null, reason: e.reason ?? null })) };
       },
     }),
     route({

@@ -54,6 +54,9 @@ export const schema = z
     UPLOAD_DIR: z.string().min(1).optional(),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(50).default(8),
     TRUST_PROXY: bool.default(false),
+    // Order imports (XLSX/CSV): largest file and most data rows accepted
+    IMPORT_MAX_MB: z.coerce.number().positive().max(500).default(20),
+    IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
 
     WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
     WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
@@ -144,6 +147,8 @@ export interface Config {
   /** Price history (shared/prices): alert when a unit price rises more than this percent. */
   prices: { jumpPct: number };
   reports: { pdfCjkFont?: string };
+  /** Order imports (shared/orders/import.ts). */
+  orders: { importMaxBytes: number; importMaxRows: number };
   /** The web console's first admin (shared/managers/accounts.ts ensureAdmin). */
   console: { adminLogin: string; adminPassword?: string };
   bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean; autoAcceptFriends: boolean };
@@ -199,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     prices: { jumpPct: e.PRICE_JUMP_PCT },
     reports: { pdfCjkFont: e.PDF_CJK_FONT },
+    orders: { importMaxBytes: Math.round(e.IMPORT_MAX_MB * 1024 * 1024), importMaxRows: e.IMPORT_MAX_ROWS },
     console: { adminLogin: e.CONSOLE_ADMIN_LOGIN, adminPassword: e.CONSOLE_ADMIN_PASSWORD },
     bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox, autoAcceptFriends: e.FRIEND_AUTO_ACCEPT },
     notices: { perChatMs: e.NOTICE_PER_CHAT_MS, perAccountPerMin: e.NOTICE_PER_MINUTE },

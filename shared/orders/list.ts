@@ -7,19 +7,21 @@ import { ConflictError, isDuplicateKey } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Supplier } from '../suppliers/model.js';
 import { Order, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
+import { boardRowOf, syncBoardRow } from './board.js';
 import type { Page } from './queries.js';
 
 const log = getLogger('orders');
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
-const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, nm: o.next?.milestone ?? null, np: o.next?.planned ?? null, c: o.customs?.status ?? 'none' });
+// `b`: the order's row on the cross-supplier board (board.ts reads the same read model).
+const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, nm: o.next?.milestone ?? null, np: o.next?.planned ?? null, c: o.customs?.status ?? 'none', b: boardRowOf(o) });
 
 type IndexDoc = { supplierId: Types.ObjectId; data: string; rev: number };
 
 const snapshotOf = async (sid: Types.ObjectId) =>
   JSON.stringify(
     Object.fromEntries(
-      (await Order.find({ supplierId: sid, status: 'open' }, { number: 1, version: 1, next: 1, customs: 1 }).lean<OrderDoc[]>()).map((o) => [String(o._id), entryOf(o)]),
+      (await Order.find({ supplierId: sid, status: 'open' }).lean<OrderDoc[]>()).map((o) => [String(o._id), entryOf(o)]),
     ),
   );
 
@@ -80,6 +82,46 @@ export async function syncOrderIndex(o: OrderDoc): Promise<void> {
   throw new ConflictError('order list busy; try again');
 }
 
+/** Build the supplier's list when it has none yet (before a bulk insert: the snapshot is then cheap). */
+export async function ensureOrderIndex(supplierId: Types.ObjectId | string): Promise<void> {
+  const sid = new Types.ObjectId(String(supplierId));
+  if (!(await OrderIndex.exists({ supplierId: sid }))) await createIndex(sid);
+}
+
+/** Bring many orders' entries up to date at once (imports): one guarded write per supplier. */
+export async function syncOrderIndexMany(orders: OrderDoc[]): Promise<void> {
+  const bySupplier = new Map<string, OrderDoc[]>();
+  for (const o of orders) bySupplier.set(String(o.supplierId), [...(bySupplier.get(String(o.supplierId)) ?? []), o]);
+  for (const [key, list] of bySupplier) {
+    const sid = new Types.ObjectId(key);
+    for (let attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
+      const idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
+      if (!idx) {
+        if (await createIndex(sid)) break; // built from the orders, these included
+        continue;
+      }
+      const entries = JSON.parse(idx.data) as Record<string, OrderIndexEntry>;
+      let changed = false;
+      for (const o of list) {
+        const id = String(o._id);
+        const cur = entries[id];
+        if (cur && cur.v >= o.version) continue;
+        if (o.status === 'open') entries[id] = entryOf(o);
+        else if (cur) delete entries[id];
+        else continue;
+        changed = true;
+      }
+      if (!changed) break;
+      const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { data: JSON.stringify(entries), rev: idx.rev + 1 } });
+      if (res.modifiedCount === 1) {
+        await raiseHead(sid, idx.rev + 1);
+        break;
+      }
+      await backoff(attempt);
+    }
+  }
+}
+
 /**
  * After an order write: the order is stored, so the request succeeds even if its list entry
  * cannot be written now (a burst, the database gone); reconcileOrderIndexes() repairs it.
@@ -90,6 +132,7 @@ export async function syncAfterWrite(o: OrderDoc): Promise<void> {
   } catch (err) {
     log.warn({ orderId: String(o._id), supplierId: String(o.supplierId), err: (err as Error).message }, 'order list entry not updated; reconciliation will');
   }
+  await syncBoardRow(o); // the cross-supplier board's row (logs its own failure)
 }
 
 /** Rebuild every supplier's order list from the orders (a periodic job; repairs crash gaps). */

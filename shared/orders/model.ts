@@ -68,13 +68,16 @@ const orderSchema = new Schema(
     supplierCode: { type: String, required: true },
     managerId: { type: Schema.Types.ObjectId },
     incoterms: { type: String, enum: INCOTERMS },
+    paymentTerms: { type: String }, // e.g. "30% deposit, 70% before shipment"
     currency: { type: String, enum: CURRENCIES, default: 'USD' },
     lines: { type: [lineSchema], default: [] },
     milestones: {
       type: new Schema(Object.fromEntries(MILESTONES.map((m) => [m, { type: milestoneSchema, default: () => ({}) }])), { _id: false }),
       default: () => ({}),
     },
-    status: { type: String, enum: ['open', 'closed'], default: 'open' },
+    // open → closed (done) or cancelled (with cancelReason); either can be reopened.
+    status: { type: String, enum: ['open', 'closed', 'cancelled'], default: 'open' },
+    cancelReason: { type: String },
     customs: {
       type: new Schema(
         { status: { type: String, enum: ['none', 'held', 'cleared'], default: 'none' }, reason: String, expectedDate: Date, updatedAt: Date, updatedBy: String, heldAt: Date },
@@ -115,6 +118,8 @@ const orderEventSchema = new Schema(
     before: { type: Schema.Types.Mixed },
     after: { type: Schema.Types.Mixed },
     reason: { type: String },
+    // Where the change came from: console, api (bearer token), command (WeChat), miniprogram, import.
+    via: { type: String },
   },
   { versionKey: false },
 );
@@ -171,7 +176,14 @@ export interface OrderIndexEntry {
   nm?: string | null; // next milestone
   np?: Date | null; // next planned
   c: string; // customs status
+  b?: import('./board.js').BoardRow; // the board's row (absent in entries written before the board)
 }
+
+export const ORDER_STATUSES = ['open', 'closed', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** Where a change came from (history). */
+export const VIAS = ['console', 'api', 'command', 'miniprogram', 'import', 'system'] as const;
+export type Via = (typeof VIAS)[number];
 
 export interface PhotoDoc {
   id: string;
@@ -213,10 +225,12 @@ export interface OrderDoc {
   supplierCode: string;
   managerId?: Types.ObjectId | null;
   incoterms?: string;
+  paymentTerms?: string | null;
   currency: string;
   lines: OrderLine[];
   milestones: Record<MilestoneName, MilestoneDoc>;
-  status: 'open' | 'closed';
+  status: OrderStatus;
+  cancelReason?: string | null;
   customs: CustomsDoc;
   next?: { milestone: MilestoneName; planned?: Date | null; dueDay?: string | null } | null;
   dueDay?: string | null;
@@ -227,3 +241,48 @@ export interface OrderDoc {
 export const Order = mongoose.model('Order', orderSchema);
 export const OrderEvent = mongoose.model('OrderEvent', orderEventSchema);
 export const IdempotencyKey = mongoose.model('IdempotencyKey', idempotencySchema);
+
+// The cross-supplier board's read model (board.ts): one small row per order.
+const boardRowSchema = new Schema(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true }, // the order's id
+    state: { type: String, required: true }, // the order's status: open | closed | cancelled
+    supplierId: { type: Schema.Types.ObjectId, required: true },
+    managerId: { type: Schema.Types.ObjectId },
+    v: { type: Number, required: true }, // the order's version: an older write never overwrites a newer row
+    // JSON of BoardRow, one string: the engine decodes one string far faster than a dozen fields.
+    row: { type: String, required: true },
+  },
+  { versionKey: false },
+);
+// Serves: everyone's open orders (`find({state: 'open'})`, head/admin board).
+boardRowSchema.index({ state: 1 });
+// Serves: a visible supplier's open orders (`find({supplierId, state: 'open'})`).
+boardRowSchema.index({ supplierId: 1, state: 1 });
+// Serves: my open orders (`find({managerId, state: 'open'})`).
+boardRowSchema.index({ managerId: 1, state: 1 });
+export const OrderBoardRow = mongoose.model('OrderBoardRow', boardRowSchema);
+
+// Lead-time templates (leadtimes.ts): the company default and per supplier.
+const leadTimeSchema = new Schema(
+  {
+    // 'default' for the company, or a supplier's id (hex).
+    key: { type: String, required: true },
+    steps: { type: String, required: true }, // JSON of LeadTemplate
+    updatedBy: { type: String },
+    updatedAt: { type: Date },
+  },
+  { versionKey: false },
+);
+// Serves: the template of a supplier or the company (`findOne({key})`).
+leadTimeSchema.index({ key: 1 }, { unique: true });
+export const LeadTime = mongoose.model('LeadTime', leadTimeSchema);
+
+// Column mappings of imports, remembered per source (import.ts).
+const mappingSchema = new Schema(
+  { source: { type: String, required: true }, mapping: { type: String, required: true }, updatedAt: Date, updatedBy: String },
+  { versionKey: false },
+);
+// Serves: the mapping remembered for an import source (`findOne({source})`).
+mappingSchema.index({ source: 1 }, { unique: true });
+export const ImportMapping = mongoose.model('ImportMapping', mappingSchema);

@@ -8,11 +8,14 @@ import { Manager } from '../managers/model.js';
 import { findSupplierByCode } from '../suppliers/index.js';
 import { fingerprintOf, onceByKey } from './idempotency.js';
 import { syncAfterWrite } from './list.js';
-import { MILESTONES, Order, OrderEvent, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderLine } from './model.js';
+import { MILESTONES, Order, OrderEvent, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderLine, type Via } from './model.js';
 import { getOrder, scoped, type Scope } from './queries.js';
 import { computeNext, dayOf } from './rules.js';
 
 type Milestone = MilestoneDoc;
+
+/** Where a change came from, when the writer did not say: a supplier writes from the mini-program. */
+export const viaOf = (by: string): Via | undefined => (by.startsWith('supplier:') ? 'miniprogram' : by === 'import' || by.startsWith('import:') ? 'import' : undefined);
 
 export type OrderLineInput = OrderLine;
 
@@ -21,9 +24,12 @@ export interface NewOrder {
   supplierCode: string;
   managerId?: string;
   incoterms?: string;
+  paymentTerms?: string;
   currency?: string;
   lines?: OrderLineInput[];
   planned?: Partial<Record<MilestoneName, Date>>;
+  /** Where it came from (history): console, api, command, import. */
+  via?: Via;
 }
 
 async function assertManager(id: string): Promise<void> {
@@ -47,13 +53,14 @@ export async function createOrder(input: NewOrder, by: string, now = new Date())
       supplierCode: supplier.code,
       managerId: input.managerId ? new Types.ObjectId(input.managerId) : supplier.managerId,
       incoterms: input.incoterms,
+      paymentTerms: input.paymentTerms,
       currency: input.currency ?? input.lines?.[0]?.currency ?? 'USD',
       lines: input.lines ?? [],
       milestones,
       next: computeNext(milestones as never),
       dueDay: computeNext(milestones as never)?.dueDay ?? null,
     });
-    await OrderEvent.create({ orderId: doc._id, at: now, by, kind: 'created', after: { number: doc.number } });
+    await OrderEvent.create({ orderId: doc._id, at: now, by, kind: 'created', after: { number: doc.number }, via: input.via ?? viaOf(by) });
     const created = doc.toObject() as unknown as OrderDoc;
     await syncAfterWrite(created);
     await written(null, created, now);
@@ -87,7 +94,7 @@ export interface WriteResult {
 }
 
 /** Read, change, write guarded by version; retried on a concurrent write (bounded). */
-async function guardedChange(
+export async function guardedChange(
   orderId: string | Types.ObjectId,
   scope: Scope | undefined,
   change: (o: OrderDoc) => { set: Record<string, unknown>; event: Record<string, unknown> } | undefined,
@@ -100,7 +107,7 @@ async function guardedChange(
     if (!c) return { order, changed: false };
     const res = await Order.updateOne({ _id: order._id, version: order.version }, { $set: { ...c.set, updatedAt: now }, $inc: { version: 1 } });
     if (res.modifiedCount === 1) {
-      await OrderEvent.create({ orderId: order._id, at: now, by, ...c.event });
+      await OrderEvent.create({ orderId: order._id, at: now, by, via: viaOf(by), ...c.event });
       const fresh = await getOrder(order._id);
       await syncAfterWrite(fresh);
       await written(order, fresh, now);
@@ -227,6 +234,7 @@ export async function addMilestonePhoto(
 export interface OrderPatch {
   managerId?: string;
   incoterms?: string;
+  paymentTerms?: string;
   currency?: string;
   lines?: OrderLineInput[];
   status?: 'open' | 'closed';

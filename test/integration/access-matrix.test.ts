@@ -17,6 +17,7 @@ import { Notice } from '../../shared/notices/index.js';
 import { SegmentProposal } from '../../shared/performance/index.js';
 import { createSupplier, Supplier } from '../../shared/suppliers/index.js';
 import { Contact, Message, recordFriendRequest, Thread, threadDay } from '../../shared/threads/index.js';
+import { DEFAULT_LEAD_TIMES } from '../../shared/orders/index.js';
 import { makeOrder, testConfig } from '../support/api.js';
 
 const CALLERS = ['none', 'unbound', 'supplierB', 'managerWithout', 'consoleNoCsrf', 'supplierA', 'managerWith', 'consoleCsrf', 'head', 'admin'] as const;
@@ -161,6 +162,10 @@ describe('access matrix: every route × every caller, from the route table', fun
       'put /api/contacts/:id': () => ({ role: 'sales' }),
       'post /api/orders': () => ({ number: `PO-MATRIX-N${++n}`, supplierCode: A.code }),
       'patch /api/orders/:id': () => ({ incoterms: 'FOB' }),
+      'post /api/orders/:id/status': () => ({ action: 'reopen' }),
+      'put /api/orders/:id/plan': () => ({ planned: {} }),
+      'put /api/suppliers/:code/lead-times': () => ({ steps: null }),
+      'put /api/lead-times': () => ({ steps: DEFAULT_LEAD_TIMES }),
       'post /api/orders/:id/milestones/:milestone': () => ({ note: 'matrix' }),
       'post /api/orders/:id/customs': () => ({ status: 'held', reason: 'matrix' }),
       'post /api/claims': () => ({ orderId: String(order._id), type: 'defect', qty: 1, description: 'matrix', send: false }),

@@ -13,6 +13,7 @@ import { Inbox } from './pages/Inbox';
 import { Login } from './pages/Login';
 import { Notices } from './pages/Notices';
 import { Orders } from './pages/Orders';
+import { ImportOrders, NewOrder, OrderPage } from './pages/OrdersIn';
 import { SupplierCard } from './pages/Supplier';
 import { Suppliers } from './pages/Suppliers';
 import { MyWechat } from './pages/MyWechat';
@@ -86,6 +87,9 @@ function Shell({ user }: { user: User }) {
         <Switch>
           <Route path="/">{() => <Inbox user={user} />}</Route>
           <Route path="/threads/:id">{(p) => <Thread id={p.id} user={user} />}</Route>
+          <Route path="/orders/new" component={NewOrder} />
+          <Route path="/orders/import" component={ImportOrders} />
+          <Route path="/orders/:id">{(p) => <OrderPage id={p.id} />}</Route>
           <Route path="/orders" component={Orders} />
           <Route path="/suppliers" component={Suppliers} />
           <Route path="/suppliers/:code">{(p) => <SupplierCard key={p.code} code={decodeURIComponent(p.code)} />}</Route>

@@ -33,6 +33,14 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return data as T;
 }
 
+/** A multipart upload (FormData) with the CSRF header; errors as in api(). */
+export async function upload<T>(path: string, form: FormData): Promise<T> {
+  const res = await fetch(path, { method: 'POST', headers: { Accept: 'application/json', 'X-CSRF-Token': csrf }, credentials: 'same-origin', body: form });
+  const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: { field: string; message: string }[] } };
+  if (!res.ok) throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? res.statusText, data.error?.details);
+  return data as T;
+}
+
 // Response shapes come from the server's contract (server/contract.ts), never restated here.
 import type * as C from '../../../contract';
 
@@ -42,6 +50,10 @@ export type Msg = C.Wire<C.MessageView>;
 export type OutboxItem = C.Wire<C.OutboxView>;
 export type OrderSummary = C.Wire<C.OrderSummary>;
 export type OrderDetail = C.Wire<C.OrderDetail>;
+export type Board = C.Wire<C.BoardView>;
+export type OrderDefaults = C.Wire<C.OrderDefaultsView>;
+export type ImportResult = C.Wire<C.ImportResultView>;
+export type HistoryEntry = C.Wire<C.HistoryEntryView>;
 
 export interface ThreadInfo {
   id: string;

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api, ApiError, type OrderDetail, type OrderSummary } from '../api';
+import { OrdersBoard, OrdersNav } from './OrdersIn';
 
 type Milestone = OrderDetail['milestones'][number];
 const today = () => new Date().toISOString().slice(0, 10);
@@ -62,7 +63,7 @@ function EditMilestone({ order, name, onClose }: { order: OrderDetail; name: str
 
 const RED = { itemBullet: { borderColor: 'var(--mantine-color-red-6)', backgroundColor: 'var(--mantine-color-red-6)' } };
 
-function OrderCard({ id }: { id: string }) {
+export function OrderCard({ id }: { id: string }) {
   const { t } = useTranslation();
   const [edit, setEdit] = useState<string>();
   const o = useQuery({ queryKey: ['order', id], queryFn: () => api<OrderDetail>(`/api/orders/${id}`) });
@@ -132,7 +133,9 @@ export function Orders() {
           data-testid="supplier-select"
         />
         {code && <Button variant="light" onClick={() => navigate(`/suppliers/${code}`)}>{t('supplier')}</Button>}
+        <OrdersNav />
       </Group>
+      {!code && <OrdersBoard />}
       {orders.isFetching && !orders.data && <Loader size="sm" />}
       {orders.data && (
         <Table highlightOnHover data-testid="orders">

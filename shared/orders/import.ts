@@ -1,0 +1,725 @@
+// Import of purchase orders from where buyers keep them: an XLSX or CSV export of 1C, an ERP or
+// a buyer's own sheet. One row is one order line; the rows of one PO follow each other.
+//
+// 1. read (streaming: exceljs' WorkbookReader, csv-parse over a decoded stream: UTF-8 with or
+//    without BOM, else GB18030/GBK), find the header row, map columns to fields (given, else
+//    remembered for the source, else recognised from EN/RU/ZH headers);
+// 2. check every row (row and column numbers in every problem) and group rows into orders;
+// 3. compare with what is stored (by PO number): create, update (a changed planned date is a
+//    re-plan with reason "import"), unchanged;
+// 4. only when confirmed and without a single problem: write. A failed import writes nothing;
+//    since each PO is upserted by its number, importing the same file again changes nothing.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { parse as parseCsv } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import { Types } from 'mongoose';
+import { canSeeSupplier, type ManagerViewer } from '../access/index.js';
+import { ValidationError } from '../errors/index.js';
+import { events } from '../events/index.js';
+import { getLogger } from '../log/index.js';
+import { normaliseCode } from '../suppliers/codes.js';
+import { Supplier, type SupplierDoc } from '../suppliers/model.js';
+import { boardDocOf } from './board.js';
+import { ensureOrderIndex, syncAfterWrite, syncOrderIndexMany } from './list.js';
+import { planChange } from './manage.js';
+import { CURRENCIES, ImportMapping, INCOTERMS, MILESTONES, Order, OrderBoardRow, OrderEvent, type MilestoneName, type OrderDoc, type OrderLine } from './model.js';
+import { computeNext, dayOf } from './rules.js';
+import { guardedChange } from './writes.js';
+
+const log = getLogger('orders.import');
+
+// ---- fields and the headers that name them ---------------------------------------------------
+
+export const IMPORT_FIELDS = ['number', 'supplierCode', 'item', 'sku', 'qty', 'unit', 'unitPrice', 'currency', 'incoterms', 'paymentTerms', ...MILESTONES.map((m) => `planned.${m}` as const)] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+const REQUIRED: ImportField[] = ['number', 'supplierCode', 'item', 'qty', 'unitPrice'];
+
+/** Template headers per language (the first of each list in HEADERS is English). */
+export const TEMPLATE_HEADERS: Record<'en' | 'ru' | 'zh', Record<ImportField, string>> = {
+  en: {
+    number: 'PO number', supplierCode: 'Supplier code', item: 'Item', sku: 'SKU', qty: 'Quantity', unit: 'Unit', unitPrice: 'Unit price', currency: 'Currency', incoterms: 'Incoterms', paymentTerms: 'Payment terms',
+    'planned.confirmed': 'Confirmed by', 'planned.materials': 'Materials by', 'planned.production_start': 'Production start', 'planned.production_done': 'Production done', 'planned.inspection': 'Inspection', 'planned.shipped': 'Shipment', 'planned.customs_cleared': 'Customs cleared', 'planned.delivered': 'Delivery',
+  },
+  ru: {
+    number: 'Номер заказа', supplierCode: 'Код поставщика', item: 'Номенклатура', sku: 'Артикул', qty: 'Количество', unit: 'Ед. изм.', unitPrice: 'Цена', currency: 'Валюта', incoterms: 'Инкотермс', paymentTerms: 'Условия оплаты',
+    'planned.confirmed': 'Подтверждение', 'planned.materials': 'Материалы', 'planned.production_start': 'Начало производства', 'planned.production_done': 'Окончание производства', 'planned.inspection': 'Инспекция', 'planned.shipped': 'Отгрузка', 'planned.customs_cleared': 'Растаможка', 'planned.delivered': 'Доставка',
+  },
+  zh: {
+    number: '订单号', supplierCode: '供应商代码', item: '品名', sku: '货号', qty: '数量', unit: '单位', unitPrice: '单价', currency: '币种', incoterms: '贸易条款', paymentTerms: '付款方式',
+    'planned.confirmed': '确认日期', 'planned.materials': '备料日期', 'planned.production_start': '开始生产', 'planned.production_done': '生产完成', 'planned.inspection': '验货日期', 'planned.shipped': '出货日期', 'planned.customs_cleared': '清关日期', 'planned.delivered': '到货日期',
+  },
+};
+
+// Other names seen in exports (1C, ERPs, buyers' sheets).
+const SYNONYMS: Partial<Record<ImportField, string[]>> = {
+  number: ['po', 'po no', 'po #', 'order', 'order number', 'order no', 'заказ', '№ заказа', 'номер', 'номер документа', '采购订单号', '订单编号', '合同号'],
+  supplierCode: ['supplier', 'vendor', 'vendor code', 'поставщик', 'контрагент', '供应商', '供应商编号', '工厂代码'],
+  item: ['product', 'description', 'goods', 'товар', 'наименование', '产品', '货品', '品名规格'],
+  sku: ['article', 'part number', 'model', 'артикул', 'код товара', '型号', '料号'],
+  qty: ['qty', 'quantity', 'pcs', 'кол-во', 'кол во', '订单数量'],
+  unit: ['uom', 'ед', 'единица', '计量单位'],
+  unitPrice: ['price', 'unit price', 'цена за ед', '价格', '单价(元)'],
+  currency: ['curr', 'валюта', '货币'],
+  paymentTerms: ['payment', 'terms', 'оплата', '付款条件'],
+  'planned.shipped': ['ship date', 'shipping date', 'etd', 'дата отгрузки', '发货日期', '交期'],
+  'planned.delivered': ['eta', 'delivery date', 'дата доставки', '到货'],
+  'planned.production_done': ['production finish', 'готовность', '完工日期'],
+};
+
+const norm = (s: string) => s.toLowerCase().replace(/[\s_:.\-()（）/]+/g, ' ').trim();
+const KNOWN = new Map<string, ImportField>();
+for (const f of IMPORT_FIELDS) {
+  for (const lang of ['en', 'ru', 'zh'] as const) KNOWN.set(norm(TEMPLATE_HEADERS[lang][f]), f);
+  for (const s of SYNONYMS[f] ?? []) if (!KNOWN.has(norm(s))) KNOWN.set(norm(s), f);
+}
+
+// ---- remembered mappings -------------------------------------------------------------------
+
+
+export type Mapping = Partial<Record<ImportField, string>>;
+
+export async function rememberedMapping(source: string): Promise<Mapping | undefined> {
+  const m = await ImportMapping.findOne({ source }).lean<{ mapping: string }>();
+  return m ? (JSON.parse(m.mapping) as Mapping) : undefined;
+}
+
+// ---- reading values ------------------------------------------------------------------------
+
+export interface Problem {
+  row: number; // 1-based, as the spreadsheet shows it
+  column: number | null; // 1-based
+  field: string;
+  message: string;
+}
+
+/** A cell's value as read: text, number, Date, or a problem. */
+type Cell = string | number | Date | null | { error: string };
+
+/** Numbers as people write them: `1 234,56`, `1,234.56`, `1.234,56`, `12,5`. */
+export function parseNumber(v: Cell): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  let s = v.replace(/[\s\u00a0\u202f'’]/g, '');
+  if (!/^[-+]?[\d.,]+$/.test(s)) return undefined;
+  const lastComma = s.lastIndexOf(',');
+  const lastDot = s.lastIndexOf('.');
+  if (lastComma >= 0 && lastDot >= 0) {
+    const dec = lastComma > lastDot ? ',' : '.';
+    s = s.split(dec === ',' ? '.' : ',').join('').replace(dec, '.');
+  } else if (lastComma >= 0) {
+    const parts = s.split(',');
+    // `1,234` and `1,234,567`: thousands; `12,5` and `12,50`: a decimal comma.
+    s = parts.length > 2 || (parts.length === 2 && parts[1]!.length === 3 && /^[-+]?\d{1,3}$/.test(parts[0]!)) ? parts.join('') : parts.join('.');
+  } else if (lastDot >= 0 && s.split('.').length > 2) {
+    s = s.split('.').join(''); // 1.234.567
+  }
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+const utcDay = (y: number, m: number, d: number): Date | undefined => {
+  const x = new Date(Date.UTC(y, m - 1, d));
+  return x.getUTCFullYear() === y && x.getUTCMonth() === m - 1 && x.getUTCDate() === d && y >= 2000 && y <= 2100 ? x : undefined;
+};
+
+/**
+ * Dates as exports write them: a date cell, an Excel serial number, `2026-12-05`, `2026/12/5`,
+ * `05.12.2026`, `5.12.26`, `2026年12月5日`, `12月5日` (the year from `today`: the next such day
+ * within a year back or ahead). `d/m/yyyy` only when unambiguous.
+ */
+export function parseDate(v: Cell, today: Date): Date | undefined {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : utcDay(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate());
+  if (typeof v === 'number') {
+    if (v < 36_526 || v > 73_051 || !Number.isInteger(Math.floor(v))) return undefined; // 2000..2100
+    const x = new Date(Date.UTC(1899, 11, 30) + Math.floor(v) * 86_400_000);
+    return utcDay(x.getUTCFullYear(), x.getUTCMonth() + 1, x.getUTCDate());
+  }
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim().replace(/\s+/g, '');
+  let m: RegExpMatchArray | null;
+  if ((m = s.match(/^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/))) return utcDay(+m[1]!, +m[2]!, +m[3]!);
+  if ((m = s.match(/^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})$/))) return utcDay(m[3]!.length === 2 ? 2000 + +m[3]! : +m[3]!, +m[2]!, +m[1]!);
+  if ((m = s.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/))) {
+    const a = +m[1]!;
+    const b = +m[2]!;
+    if (a > 12 && b <= 12) return utcDay(+m[3]!, b, a);
+    if (b > 12 && a <= 12) return utcDay(+m[3]!, a, b);
+    return undefined; // 05/06/2026: May or June? refused
+  }
+  if ((m = s.match(/^(\d{1,2})月(\d{1,2})日?$/))) {
+    const y = today.getUTCFullYear();
+    const candidates = [y - 1, y, y + 1].map((yy) => utcDay(yy, +m![1]!, +m![2]!)).filter((d): d is Date => Boolean(d));
+    return candidates.sort((p, q) => Math.abs(p.getTime() - today.getTime()) - Math.abs(q.getTime() - today.getTime()))[0];
+  }
+  if ((m = s.match(/^\d{5}(\.\d+)?$/))) return parseDate(Number(s), today);
+  return undefined;
+}
+
+const CURRENCY_ALIASES: Record<string, string> = { '¥': 'CNY', RMB: 'CNY', '人民币': 'CNY', '元': 'CNY', '$': 'USD', 'US$': 'USD', '美元': 'USD', '€': 'EUR', '欧元': 'EUR', '₽': 'RUB', 'РУБ': 'RUB', 'РУБ.': 'RUB', RUR: 'RUB', 'HK$': 'HKD', '£': 'GBP' };
+export function parseCurrency(v: string): string | undefined {
+  const s = v.trim().toUpperCase();
+  if ((CURRENCIES as readonly string[]).includes(s)) return s;
+  return CURRENCY_ALIASES[s] ?? CURRENCY_ALIASES[v.trim()];
+}
+
+const text = (v: Cell): string => (v === null || typeof v === 'object' ? (v instanceof Date ? dayOf(v) : '') : String(v).trim());
+
+// ---- reading files -------------------------------------------------------------------------
+
+export interface ReadOptions {
+  /** Sheet name (XLSX); default: the first sheet with recognisable headers. */
+  sheet?: string;
+  /** Most data rows read; more is refused. */
+  maxRows: number;
+}
+
+interface RawRow {
+  row: number;
+  cells: Cell[];
+}
+
+const HEADER_SCAN_ROWS = 30;
+
+/** exceljs cell value → Cell: formulas give their cached result, rich text its text. */
+function cellOf(v: unknown): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || v instanceof Date) return v;
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'object') {
+    const o = v as { formula?: string; sharedFormula?: string; result?: unknown; richText?: { text: string }[]; text?: string; error?: string };
+    if ('formula' in o || 'sharedFormula' in o) {
+      if (o.result === undefined || o.result === null) return { error: `formula =${o.formula ?? o.sharedFormula} has no saved result (open and save the file in Excel)` };
+      if (typeof o.result === 'object' && o.result !== null && 'error' in (o.result as object)) return { error: `formula error ${(o.result as { error: string }).error}` };
+      return cellOf(o.result);
+    }
+    if (o.richText) return o.richText.map((r) => r.text).join('');
+    if (typeof o.text === 'string') return o.text;
+    if (typeof o.error === 'string') return { error: `cell error ${o.error}` };
+  }
+  return String(v);
+}
+
+async function* xlsxSheets(path: string): AsyncGenerator<{ name: string; rows: AsyncIterable<RawRow> }> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' } as never);
+  for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row> & { name: string }>) {
+    const name = (ws as unknown as { name: string }).name;
+    async function* rows(): AsyncGenerator<RawRow> {
+      for await (const r of ws) {
+        const values = r.values as unknown[];
+        const cells: Cell[] = [];
+        for (let i = 1; i < values.length; i++) cells.push(cellOf(values[i]));
+        yield { row: r.number, cells };
+      }
+    }
+    yield { name, rows: rows() };
+  }
+}
+
+/** UTF-8 (BOM or not) when the first bytes decode as such, else GB18030 (a superset of GBK). */
+function encodingOf(head: Buffer): 'utf-8' | 'gb18030' {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return 'utf-8';
+  } catch {
+    return 'gb18030';
+  }
+}
+
+/** The delimiter of the header line: the most frequent of ; , and tab outside quotes. */
+function delimiterOf(firstLine: string): string {
+  const unquoted = firstLine.replace(/"[^"]*"/g, '');
+  const counts = [';', ',', '\t'].map((d) => [d, unquoted.split(d).length - 1] as const);
+  return counts.sort((a, b) => b[1] - a[1])[0]![1] > 0 ? counts[0]![0] : ',';
+}
+
+async function* csvRows(path: string): AsyncGenerator<RawRow> {
+  const fh = await open(path, 'r');
+  const head = Buffer.alloc(65_536);
+  let n: number;
+  try {
+    n = (await fh.read(head, 0, head.length, 0)).bytesRead;
+  } finally {
+    await fh.close();
+  }
+  const encoding = encodingOf(head.subarray(0, n));
+  const firstLine = new TextDecoder(encoding).decode(head.subarray(0, n)).replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+  const dec = new TextDecoder(encoding);
+  const decode = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, dec.decode(chunk, { stream: true }));
+    },
+    flush(done) {
+      done(null, dec.decode());
+    },
+  });
+  const parser = createReadStream(path)
+    .pipe(decode)
+    .pipe(parseCsv({ bom: true, delimiter: delimiterOf(firstLine), relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true }));
+  for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    yield { row: rec.info.lines, cells: rec.record.map((c) => (c === '' ? null : c)) };
+  }
+}
+
+export type FileKind = 'xlsx' | 'csv';
+
+/** XLSX by its bytes (a zip), CSV otherwise. */
+export async function kindOf(path: string): Promise<FileKind> {
+  const fh = await open(path, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    await fh.read(b, 0, 4, 0);
+    return b[0] === 0x50 && b[1] === 0x4b ? 'xlsx' : 'csv';
+  } finally {
+    await fh.close();
+  }
+}
+
+const isEmpty = (cells: Cell[]) => cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
+
+/** How many of a row's cells name a known field. */
+const headerScore = (cells: Cell[]) => cells.filter((c) => typeof c === 'string' && KNOWN.has(norm(c))).length;
+
+export interface ReadResult {
+  sheet: string | null;
+  headerRow: number;
+  headers: string[];
+  rows: RawRow[];
+}
+
+/** Find the header row (the first of the first rows naming at least three known fields, or the mapping's headers) and collect the data rows. */
+export async function readFile(path: string, opts: ReadOptions & { mapping?: Mapping }): Promise<ReadResult> {
+  const kind = await kindOf(path);
+  const wanted = new Set(Object.values(opts.mapping ?? {}).map((h) => norm(h!)));
+  const isHeader = (cells: Cell[]) => headerScore(cells) >= 3 || (wanted.size > 0 && cells.filter((c) => typeof c === 'string' && wanted.has(norm(c))).length >= Math.min(3, wanted.size));
+  const collect = async (rows: AsyncIterable<RawRow>): Promise<Omit<ReadResult, 'sheet'> | undefined> => {
+    let header: RawRow | undefined;
+    const out: RawRow[] = [];
+    let scanned = 0;
+    for await (const r of rows) {
+      if (!header) {
+        if (isHeader(r.cells)) header = r;
+        else if (++scanned > HEADER_SCAN_ROWS) return undefined;
+        continue;
+      }
+      if (isEmpty(r.cells)) continue; // empty (trailing) rows
+      if (out.length >= opts.maxRows) throw new ValidationError(`the file has more than ${opts.maxRows} rows; split it`, [{ field: 'file', message: `row ${r.row}: over the limit of ${opts.maxRows} rows` }]);
+      out.push(r);
+    }
+    return header ? { headerRow: header.row, headers: header.cells.map((c) => text(c)), rows: out } : undefined;
+  };
+  if (kind === 'csv') {
+    const res = await collect(csvRows(path));
+    if (!res) throw new ValidationError('no header row found: the first rows name no known columns (PO number, supplier code, item, quantity, unit price…)', [{ field: 'file', message: 'no header row' }]);
+    return { sheet: null, ...res };
+  }
+  const seen: string[] = [];
+  try {
+    for await (const ws of xlsxSheets(path)) {
+      seen.push(ws.name);
+      if (opts.sheet && ws.name !== opts.sheet) {
+        for await (const _ of ws.rows); // drain: the reader moves on only after the sheet is read
+        continue;
+      }
+      const res = await collect(ws.rows);
+      if (res) return { sheet: ws.name, ...res };
+      for await (const _ of ws.rows);
+      if (opts.sheet) break;
+    }
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
+    throw new ValidationError(`the file could not be read as XLSX: ${(err as Error).message}`, [{ field: 'file', message: 'not a readable XLSX file' }]);
+  }
+  if (opts.sheet && !seen.includes(opts.sheet)) throw new ValidationError(`no sheet "${opts.sheet}"; the file has: ${seen.join(', ')}`, [{ field: 'sheet', message: `sheets: ${seen.join(', ')}` }]);
+  throw new ValidationError(`no sheet with a header row (PO number, supplier code, item, quantity, unit price…); sheets: ${seen.join(', ')}`, [{ field: 'sheet', message: `sheets: ${seen.join(', ')}` }]);
+}
+
+// ---- checking rows -------------------------------------------------------------------------
+
+export interface ImportedOrder {
+  number: string;
+  supplierCode: string;
+  incoterms?: string;
+  paymentTerms?: string;
+  lines: OrderLine[];
+  planned: Partial<Record<MilestoneName, Date>>;
+  /** First and last row of the order in the file. */
+  rows: [number, number];
+}
+
+/** Map headers to columns: the mapping given (headers by field), else recognised headers. */
+export function columnsOf(headers: string[], mapping: Mapping | undefined): { columns: Partial<Record<ImportField, number>>; mapping: Mapping; problems: Problem[] } {
+  const columns: Partial<Record<ImportField, number>> = {};
+  const problems: Problem[] = [];
+  const byNorm = new Map(headers.map((h, i) => [norm(h), i] as const).filter(([h]) => h));
+  if (mapping && Object.keys(mapping).length) {
+    for (const [f, h] of Object.entries(mapping) as [ImportField, string][]) {
+      if (!h) continue;
+      const i = byNorm.get(norm(h));
+      if (i === undefined) problems.push({ row: 0, column: null, field: f, message: `column "${h}" not in the file` });
+      else columns[f] = i;
+    }
+  } else {
+    headers.forEach((h, i) => {
+      const f = KNOWN.get(norm(h));
+      if (f && columns[f] === undefined) columns[f] = i;
+    });
+  }
+  for (const f of REQUIRED) if (columns[f] === undefined && !problems.some((p) => p.field === f)) problems.push({ row: 0, column: null, field: f, message: 'no column mapped to this field' });
+  const used = Object.fromEntries(Object.entries(columns).map(([f, i]) => [f, headers[i!]])) as Mapping;
+  return { columns, mapping: used, problems };
+}
+
+const PO = /^[A-Za-z0-9][A-Za-z0-9_./-]{1,39}$/;
+const ORDER_FIELDS = ['supplierCode', 'incoterms', 'paymentTerms', ...MILESTONES.map((m) => `planned.${m}`)] as const;
+
+/** Check the rows and group them into orders; every problem names its row and column. */
+export function checkRows(read: ReadResult, columns: Partial<Record<ImportField, number>>, today: Date): { orders: ImportedOrder[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const orders: ImportedOrder[] = [];
+  const byNumber = new Map<string, ImportedOrder>();
+  let current: ImportedOrder | undefined;
+  let prevOrderCells: Partial<Record<ImportField, Cell>> = {};
+  for (const r of read.rows) {
+    const at = (f: ImportField): Cell => (columns[f] === undefined ? null : (r.cells[columns[f]!] ?? null));
+    const col = (f: ImportField) => (columns[f] === undefined ? null : columns[f]! + 1);
+    const bad = (f: ImportField, message: string) => problems.push({ row: r.row, column: col(f), field: f, message });
+    for (const f of IMPORT_FIELDS) {
+      const c = at(f);
+      if (c && typeof c === 'object' && !(c instanceof Date)) bad(f, c.error);
+    }
+    // Merged cells (one PO number over its lines) arrive as empty cells below the first: a row
+    // without a number continues the order above, and its empty order fields are the order's.
+    let number = text(at('number'));
+    const continued = !number && current !== undefined;
+    if (continued) number = current!.number;
+    if (!number) {
+      bad('number', 'PO number missing');
+      continue;
+    }
+    if (!PO.test(number)) {
+      bad('number', `PO number "${number}": letters, digits and - _ . / only (2–40)`);
+      continue;
+    }
+    const orderCell = (f: ImportField): Cell => {
+      const c = at(f);
+      return (c === null || c === '') && continued ? (prevOrderCells[f] ?? null) : c;
+    };
+    const code = normaliseCode(text(orderCell('supplierCode')));
+    if (!code) bad('supplierCode', 'supplier code missing');
+    const incoterms = text(orderCell('incoterms')).toUpperCase() || undefined;
+    if (incoterms && !(INCOTERMS as readonly string[]).includes(incoterms)) bad('incoterms', `unknown Incoterms "${incoterms}"`);
+    const paymentTerms = text(orderCell('paymentTerms')) || undefined;
+    const planned: Partial<Record<MilestoneName, Date>> = {};
+    for (const m of MILESTONES) {
+      const f = `planned.${m}` as ImportField;
+      const c = orderCell(f);
+      if (c === null || c === '' || (typeof c === 'object' && !(c instanceof Date))) continue;
+      const d = parseDate(c, today);
+      if (!d) bad(f, `not a date: "${c instanceof Date ? c.toISOString() : String(c)}" (2026-12-05, 2026/12/5, 05.12.2026, 12月5日)`);
+      else planned[m] = d;
+    }
+    // The line.
+    const item = text(at('item'));
+    if (!item) bad('item', 'item missing');
+    else if (item.length > 200) bad('item', 'item longer than 200 characters');
+    const qty = parseNumber(at('qty'));
+    if (qty === undefined) bad('qty', `not a number: "${text(at('qty'))}"`);
+    else if (qty <= 0) bad('qty', `quantity must be positive (got ${qty})`);
+    else if (qty > 100_000_000) bad('qty', 'quantity too large');
+    const price = parseNumber(at('unitPrice'));
+    if (price === undefined) bad('unitPrice', `not a number: "${text(at('unitPrice'))}"`);
+    else if (price < 0) bad('unitPrice', 'unit price must not be negative');
+    const curText = text(at('currency')) || (continued ? text(prevOrderCells.currency ?? null) : '');
+    const currency = curText ? parseCurrency(curText) : 'USD';
+    if (!currency) bad('currency', `unknown currency "${curText}" (${CURRENCIES.join(', ')})`);
+    const line: OrderLine = {
+      item,
+      ...(text(at('sku')) ? { sku: text(at('sku')).slice(0, 64) } : {}),
+      qty: qty ?? 0,
+      unit: text(at('unit')).slice(0, 16) || 'pcs',
+      unitPrice: price !== undefined ? String(Number(price.toFixed(4))) : '0',
+      currency: currency ?? 'USD',
+    };
+
+    if (!continued && current && current.number === number) {
+      // The same PO again on the next row with its number repeated: another line of it.
+    } else if (!continued) {
+      const earlier = byNumber.get(number);
+      if (earlier) {
+        bad('number', `PO ${number} appears again (first at rows ${earlier.rows[0]}–${earlier.rows[1]}); keep the lines of one PO together`);
+        continue;
+      }
+      current = { number, supplierCode: code, incoterms, paymentTerms, lines: [], planned, rows: [r.row, r.row] };
+      byNumber.set(number, current);
+      orders.push(current);
+      prevOrderCells = Object.fromEntries(ORDER_FIELDS.map((f) => [f, at(f as ImportField)]).concat([['currency', at('currency')]]));
+    }
+    const o = current!;
+    // Order-level values must agree across the PO's lines.
+    if (code && o.supplierCode && code !== o.supplierCode) bad('supplierCode', `PO ${number} has supplier ${o.supplierCode} on row ${o.rows[0]}`);
+    for (const m of MILESTONES) {
+      const d = planned[m];
+      if (d && o.planned[m] && dayOf(d) !== dayOf(o.planned[m]!)) bad(`planned.${m}` as ImportField, `PO ${number} has ${dayOf(o.planned[m]!)} on row ${o.rows[0]}`);
+      else if (d && !o.planned[m]) o.planned[m] = d;
+    }
+    o.lines.push(line);
+    o.rows[1] = r.row;
+  }
+  return { orders, problems };
+}
+
+// ---- comparing and writing -----------------------------------------------------------------
+
+export interface PlannedOrder {
+  number: string;
+  supplierCode: string;
+  action: 'create' | 'update' | 'unchanged' | 'skip';
+  lines: number;
+  rows: [number, number];
+  changes: string[];
+}
+
+export interface ImportResult {
+  dryRun: boolean;
+  written: boolean;
+  sheet: string | null;
+  headerRow: number;
+  headers: string[];
+  mapping: Mapping;
+  rows: number;
+  counts: { create: number; update: number; unchanged: number; skip: number; problems: number };
+  orders: PlannedOrder[];
+  problems: Problem[];
+}
+
+const sameLines = (a: OrderLine[], b: OrderLine[]) =>
+  a.length === b.length && a.every((x, i) => x.item === b[i]!.item && (x.sku ?? '') === (b[i]!.sku ?? '') && x.qty === b[i]!.qty && (x.unit ?? 'pcs') === (b[i]!.unit ?? 'pcs') && Number(x.unitPrice) === Number(b[i]!.unitPrice) && x.currency === b[i]!.currency);
+
+interface Compared {
+  plan: PlannedOrder;
+  input: ImportedOrder;
+  existing?: OrderDoc;
+  supplier?: SupplierDoc;
+}
+
+async function compare(v: ManagerViewer, orders: ImportedOrder[], problems: Problem[], columns: Partial<Record<ImportField, number>>): Promise<Compared[]> {
+  // Suppliers: one lookup per distinct code (a file names few).
+  const codes = [...new Set(orders.map((o) => o.supplierCode).filter(Boolean))];
+  const suppliers = new Map<string, SupplierDoc | null>();
+  for (const code of codes) {
+    const s = await Supplier.findOne({ code }).lean<SupplierDoc>();
+    suppliers.set(code, s && (await canSeeSupplier(v, s._id)) ? s : null); // one the viewer may not see is "unknown"
+  }
+  const col = (f: ImportField) => (columns[f] === undefined ? null : columns[f]! + 1);
+  const out: Compared[] = [];
+  // Existing orders: one equality lookup per PO number (index-backed), a few at a time.
+  const existing = new Map<string, OrderDoc | null>();
+  const numbers = orders.map((o) => o.number);
+  for (let i = 0; i < numbers.length; i += 16) {
+    const chunk = numbers.slice(i, i + 16);
+    const found = await Promise.all(chunk.map((n) => Order.findOne({ number: n }).lean<OrderDoc>()));
+    chunk.forEach((n, k) => existing.set(n, found[k] ?? null));
+  }
+  for (const o of orders) {
+    const s = o.supplierCode ? suppliers.get(o.supplierCode) : undefined;
+    if (o.supplierCode && !s) problems.push({ row: o.rows[0], column: col('supplierCode'), field: 'supplierCode', message: `unknown supplier code ${o.supplierCode}` });
+    const e = existing.get(o.number) ?? undefined;
+    const plan: PlannedOrder = { number: o.number, supplierCode: o.supplierCode, action: 'create', lines: o.lines.length, rows: o.rows, changes: [] };
+    if (e) {
+      if (s && String(e.supplierId) !== String(s._id)) {
+        problems.push({ row: o.rows[0], column: col('number'), field: 'number', message: `PO ${o.number} exists already for another supplier` });
+      } else if (e.status !== 'open') {
+        plan.action = 'skip';
+        plan.changes.push(`the order is ${e.status} in Gendan; left as is`);
+      } else {
+        if (columns.item !== undefined && !sameLines(e.lines ?? [], o.lines)) plan.changes.push('lines');
+        if (o.incoterms && o.incoterms !== (e.incoterms ?? undefined)) plan.changes.push('incoterms');
+        if (o.paymentTerms && o.paymentTerms !== (e.paymentTerms ?? undefined)) plan.changes.push('paymentTerms');
+        for (const m of MILESTONES) {
+          const d = o.planned[m];
+          const cur = e.milestones?.[m]?.planned;
+          if (d && (!cur || dayOf(new Date(cur)) !== dayOf(d))) plan.changes.push(`planned.${m}`);
+        }
+        plan.action = plan.changes.length ? 'update' : 'unchanged';
+      }
+    }
+    out.push({ plan, input: o, existing: e, supplier: s ?? undefined });
+  }
+  return out;
+}
+
+const BATCH = 500;
+
+/** Leave out unset fields (as Mongoose would), in the document and its milestones. */
+function withoutUndefined<T extends object>(doc: T): T {
+  const out = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as Record<string, unknown>;
+  if (out.milestones && typeof out.milestones === 'object') out.milestones = Object.fromEntries(Object.entries(out.milestones as Record<string, object>).map(([k, m]) => [k, withoutUndefined(m)]));
+  return out as T;
+}
+
+// The listeners' work after imports, in order (tests and benchmarks wait for it).
+let listeners: Promise<void> = Promise.resolve();
+let pending = 0;
+/** Resolves when the listeners have heard of every order imported so far. */
+export const importListenersIdle = () => listeners;
+/** How many imported orders the listeners have still to hear of. */
+export const importListenersPending = () => pending;
+
+async function write(items: Compared[], by: string, now: Date): Promise<OrderDoc[]> {
+  const tick = process.env.IMPORT_PROFILE ? (() => { let t = performance.now(); return (w: string) => { console.error(`import ${w} ${Math.round(performance.now() - t)} ms`); t = performance.now(); }; })() : () => undefined;
+  const written: { before: OrderDoc | null; after: OrderDoc }[] = [];
+  // New orders: inserted in batches, with their history, board rows and the suppliers' lists.
+  const creates = items.filter((c) => c.plan.action === 'create');
+  // Each supplier's list exists before its new orders do: built from what is there (cheap),
+  // the new entries are then merged in one write per supplier.
+  for (const sid of new Set(creates.map((c) => String(c.supplier!._id)))) await ensureOrderIndex(sid);
+  for (let i = 0; i < creates.length; i += BATCH) {
+    const docs = creates.slice(i, i + BATCH).map(({ input, supplier }) => {
+      const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned[m], photos: [], replanned: 0 }]));
+      const next = computeNext(milestones as never);
+      return {
+        _id: new Types.ObjectId(),
+        number: input.number,
+        supplierId: supplier!._id,
+        supplierCode: supplier!.code,
+        managerId: supplier!.managerId ?? undefined,
+        incoterms: input.incoterms,
+        paymentTerms: input.paymentTerms ?? supplier!.paymentTerms ?? undefined,
+        currency: input.lines[0]?.currency ?? 'USD',
+        lines: input.lines,
+        milestones,
+        next: next ?? null,
+        dueDay: next?.dueDay ?? null,
+        status: 'open' as const,
+        customs: { status: 'none' as const },
+        version: 0,
+        createdAt: now,
+        updatedAt: now,
+      };
+    });
+    // Straight through the driver: the documents are built whole above, and Mongoose's casting
+    // of 500 nested orders took 1.6–2.8 s a batch here (the driver: ~0.3 s). ordered: false —
+    // a PO created meanwhile by someone else is a duplicate key, skipped.
+    const failed = new Set<number>();
+    await Order.collection.insertMany(docs.map(withoutUndefined) as never[], { ordered: false }).catch((err: { code?: number; writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } }) => {
+      const errs = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
+      if (!errs.length || errs.some((w) => w.code !== 11000)) throw err;
+      for (const w of errs) failed.add(w.index);
+    });
+    tick('orders');
+    const stored = docs.filter((_, k) => !failed.has(k)) as unknown as OrderDoc[];
+    await OrderEvent.collection.insertMany(stored.map((o) => ({ orderId: o._id, at: now, by, kind: 'created', after: { number: o.number }, via: 'import' })) as never[], { ordered: false });
+    tick('events');
+    await OrderBoardRow.collection.insertMany(stored.map(boardDocOf) as never[], { ordered: false }).catch(() => undefined);
+    tick('rows');
+    for (const o of stored) written.push({ before: null, after: o });
+  }
+  await syncOrderIndexMany(written.map((w) => w.after));
+  tick('lists');
+
+  // Changed orders: one guarded write each (lines, terms, and the re-plan with reason "import").
+  for (const c of items.filter((x) => x.plan.action === 'update')) {
+    const res = await guardedChange(
+      c.existing!._id,
+      undefined,
+      (o) => {
+        const set: Record<string, unknown> = {};
+        const before: Record<string, unknown> = {};
+        if (c.plan.changes.includes('lines')) {
+          set.lines = c.input.lines;
+          before.lines = o.lines;
+        }
+        if (c.plan.changes.includes('incoterms')) {
+          set.incoterms = c.input.incoterms;
+          before.incoterms = o.incoterms;
+        }
+        if (c.plan.changes.includes('paymentTerms')) {
+          set.paymentTerms = c.input.paymentTerms;
+          before.paymentTerms = o.paymentTerms;
+        }
+        const plan = planChange(o, c.input.planned, 'import', by, now);
+        if (!plan && !Object.keys(set).length) return undefined;
+        const after = { ...Object.fromEntries(Object.keys(set).map((k) => [k, set[k]])), ...(plan ? plan.event.after : {}) };
+        return { set: { ...set, ...(plan?.set ?? {}) }, event: { kind: plan ? 'replan' : 'updated', before: { ...before, ...(plan?.event.before ?? {}) }, after, reason: 'import', via: 'import' } };
+      },
+      by,
+      now,
+    );
+    if (res.changed) await syncAfterWrite(res.order);
+  }
+  // The listeners (KPIs, price history) hear of every new order after the import has answered:
+  // one by one in the background, so a 10,000-line file is not held up by them.
+  if (written.length) {
+    pending += written.length;
+    listeners = listeners.then(async () => {
+      for (const w of written) {
+        await events.emit('order.written', { ...w, now }).catch((err: Error) => log.warn({ order: w.after.number, err: err.message }, 'order.written listener failed after import'));
+        pending--;
+      }
+      log.info({ orders: written.length }, 'import: listeners done');
+    });
+  }
+  return written.map((w) => w.after);
+}
+
+export interface ImportOptions {
+  /** Remembered mapping key: "1c", "erp", a file's origin. */
+  source?: string;
+  mapping?: Mapping;
+  sheet?: string;
+  /** Write (default: a dry run that only tells what would happen). */
+  confirm?: boolean;
+  maxRows: number;
+  by: string;
+  now?: Date;
+}
+
+/** Preview (dry run) or write an import file for a viewer. */
+export async function importOrders(v: ManagerViewer, path: string, o: ImportOptions): Promise<ImportResult> {
+  const now = o.now ?? new Date();
+  const source = (o.source ?? 'default').trim().slice(0, 64) || 'default';
+  const mapping = o.mapping && Object.keys(o.mapping).length ? o.mapping : await rememberedMapping(source);
+  const read = await readFile(path, { sheet: o.sheet, maxRows: o.maxRows, mapping });
+  const cols = columnsOf(read.headers, mapping);
+  const problems = [...cols.problems];
+  const checked = cols.problems.length ? { orders: [], problems: [] } : checkRows(read, cols.columns, now);
+  problems.push(...checked.problems);
+  const compared = checked.orders.length ? await compare(v, checked.orders, problems, cols.columns) : [];
+  problems.sort((a, b) => a.row - b.row || (a.column ?? 0) - (b.column ?? 0));
+  const plans = compared.map((c) => c.plan);
+  const count = (a: PlannedOrder['action']) => plans.filter((p) => p.action === a).length;
+  const result: ImportResult = {
+    dryRun: !o.confirm,
+    written: false,
+    sheet: read.sheet,
+    headerRow: read.headerRow,
+    headers: read.headers,
+    mapping: cols.mapping,
+    rows: read.rows.length,
+    counts: { create: count('create'), update: count('update'), unchanged: count('unchanged'), skip: count('skip'), problems: problems.length },
+    orders: plans,
+    problems: problems.slice(0, 1000),
+  };
+  if (!o.confirm || problems.length) return result;
+  await write(compared, o.by, now);
+  await ImportMapping.updateOne({ source }, { $set: { mapping: JSON.stringify(cols.mapping), updatedAt: now, updatedBy: o.by } }, { upsert: true }).catch(() => undefined);
+  return { ...result, written: true };
+}
+
+/** The import template (XLSX) with headers in one language and an example row. */
+export async function importTemplate(lang: 'en' | 'ru' | 'zh'): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet(lang === 'zh' ? '订单' : lang === 'ru' ? 'Заказы' : 'Orders');
+  const h = TEMPLATE_HEADERS[lang];
+  ws.addRow(IMPORT_FIELDS.map((f) => h[f]));
+  ws.addRow(['PO-2026-001', 'A01', 'Motor 220V', 'M-220', 500, 'pcs', 12.5, 'USD', 'FOB', '30/70', new Date(Date.UTC(2026, 11, 3)), new Date(Date.UTC(2026, 11, 8)), new Date(Date.UTC(2026, 11, 11)), new Date(Date.UTC(2027, 0, 5)), new Date(Date.UTC(2027, 0, 7)), new Date(Date.UTC(2027, 0, 10)), new Date(Date.UTC(2027, 1, 9)), new Date(Date.UTC(2027, 1, 16))]);
+  ws.getRow(1).font = { bold: true };
+  ws.columns.forEach((c, i) => {
+    c.width = Math.max(12, (ws.getRow(1).getCell(i + 1).value as string).length + 2);
+    if (i >= 10) c.numFmt = 'yyyy-mm-dd';
+  });
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+

@@ -1,0 +1,181 @@
+// Orders in (issue #21) against the real database, through the HTTP API: imports (a file with
+// mistakes → every problem with row and column, nothing written; fixed → written; again → no
+// change; a moved date → a re-plan with reason "import"), XLSX with merged cells and formulas,
+// GBK CSV, wrong sheet, oversized file; the board's filters, counts and scope; lead-time
+// templates; close / cancel / reopen.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import request from 'supertest';
+import { createApp } from '../../server/app.js';
+import { Order, OrderBoardRow, OrderEvent, createOrder, listOrdersForSupplier, updateMilestone } from '../../shared/orders/index.js';
+import { Supplier } from '../../shared/suppliers/index.js';
+import { makeManager, testConfig } from '../support/api.js';
+
+const NOW = new Date('2026-11-25T09:00:00Z'); // a Wednesday
+const fixture = (name: string) => join(fileURLToPath(new URL('../fixtures/', import.meta.url)), name);
+const day = (s: string) => new Date(`${s}T00:00:00Z`);
+
+describe('orders in: import, board, lead times, status', function () {
+  this.timeout(60_000);
+  const config = testConfig({ IMPORT_MAX_MB: '0.01' });
+  let agent: ReturnType<typeof request>;
+  let token: string;
+
+  beforeEach(async () => {
+    agent = request(createApp({ config, clock: () => NOW }).callback());
+    const m = await makeManager(config, { role: 'head', name: 'Hana Head' });
+    token = m.token;
+    await Supplier.create({ code: 'A01', name: '宁波电机厂', managerId: m.manager._id, paymentTerms: '30% deposit' });
+    await Supplier.create({ code: 'A02', name: '深圳开关厂', segment: 'strategic' });
+  });
+
+  const auth = () => ({ Authorization: `Bearer ${token}` });
+  const upload = (file: string, query = '') => agent.post(`/api/orders/import${query}`).set(auth()).attach('file', fixture(file));
+
+  it('a file with mistakes: the preview names every problem by row and column and nothing is written, even when confirmed', async () => {
+    const res = await upload('orders-mistakes.csv', '?confirm=true');
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.written).to.equal(false);
+    const problems = res.body.problems.map((p: { row: number; column: number; field: string }) => `${p.row}:${p.column}:${p.field}`);
+    expect(problems).to.deep.equal(['4:2:supplierCode', '5:5:qty', '5:11:planned.shipped', '6:8:currency', '7:1:number']);
+    expect(res.body.problems.find((p: { field: string }) => p.field === 'supplierCode').message).to.match(/unknown supplier code Z99/);
+    expect(await Order.countDocuments({})).to.equal(0);
+    expect(await OrderEvent.countDocuments({})).to.equal(0);
+  });
+
+  it('fixed: a dry run tells, confirm writes, the same file again changes nothing, a moved date is a re-plan "import"', async () => {
+    const dry = await upload('orders-fixed.csv');
+    expect(dry.body).to.include({ dryRun: true, written: false });
+    expect(dry.body.counts).to.deep.equal({ create: 4, update: 0, unchanged: 0, skip: 0, problems: 0 });
+    expect(await Order.countDocuments({})).to.equal(0);
+
+    const done = await upload('orders-fixed.csv', '?confirm=true');
+    expect(done.body.written).to.equal(true);
+    const po1 = (await Order.findOne({ number: 'PO-IMP-1' }).lean())!;
+    expect(po1.lines.map((l) => [l.item, l.qty, l.unitPrice])).to.deep.equal([['Motor 220V', 1200, '12.5'], ['Fan blade', 300, '1234.5'], ['Motor extra', 5, '1']]);
+    expect(po1.milestones.shipped.planned!.toISOString().slice(0, 10)).to.equal('2026-12-05');
+    expect(po1.paymentTerms).to.equal('30/70');
+    expect(String(po1.managerId), 'the supplier\'s manager').to.equal(String((await Supplier.findOne({ code: 'A01' }).lean())!.managerId));
+    expect(await OrderBoardRow.countDocuments({ state: 'open' })).to.equal(4);
+    expect((await OrderEvent.findOne({ orderId: po1._id }).lean())!.via).to.equal('import');
+    const a01 = (await Supplier.findOne({ code: 'A01' }).lean())!;
+    expect((await listOrdersForSupplier(a01._id)).items.map((o) => o.number), "the supplier's mini-program list").to.deep.equal(['PO-IMP-1', 'PO-IMP-2']);
+
+    const again = await upload('orders-fixed.csv', '?confirm=true');
+    expect(again.body.counts).to.deep.equal({ create: 0, update: 0, unchanged: 4, skip: 0, problems: 0 });
+    expect(await Order.countDocuments({})).to.equal(4);
+    expect(await OrderEvent.countDocuments({})).to.equal(4);
+    expect((await Order.findOne({ number: 'PO-IMP-1' }).lean())!.version).to.equal(0);
+
+    const moved = await upload('orders-replanned.csv', '?confirm=true');
+    expect(moved.body.orders.find((o: { number: string }) => o.number === 'PO-IMP-3')).to.deep.include({ action: 'update', changes: ['planned.shipped'] });
+    const po3 = (await Order.findOne({ number: 'PO-IMP-3' }).lean())!;
+    expect(po3.milestones.shipped.planned!.toISOString().slice(0, 10)).to.equal('2027-01-17');
+    expect(po3.milestones.shipped).to.include({ reason: 'import', replanned: 1 });
+    const hist = await agent.get(`/api/orders/${po3._id}/history`).set(auth());
+    expect(hist.body.items[0]).to.include({ kind: 'replan', reason: 'import', via: 'import' });
+  });
+
+  it('XLSX: finds the orders sheet past a notes sheet, merged cells, formulas, serial and text dates; a mapping is remembered per source', async () => {
+    const res = await upload('orders.xlsx', '?confirm=true&source=1c');
+    expect(res.body.problems).to.deep.equal([]);
+    expect(res.body).to.include({ sheet: '订单', headerRow: 2, written: true });
+    const x1 = (await Order.findOne({ number: 'PO-X-1' }).lean())!;
+    expect(x1.lines.map((l) => [l.item, l.qty, l.unitPrice])).to.deep.equal([['电机', 500, '12.5'], ['风扇', 100, '1234.5']]);
+    expect(x1.milestones.delivered.planned!.toISOString().slice(0, 10)).to.equal('2027-02-05');
+    expect((await Order.findOne({ number: 'PO-X-2' }).lean())!.milestones.shipped.planned!.toISOString().slice(0, 10)).to.equal('2026-12-20');
+    const wrong = await upload('orders.xlsx', '?sheet=Sheet9');
+    expect(wrong.status).to.equal(400);
+    expect(wrong.body.error.message).to.match(/no sheet "Sheet9".*说明, 订单/);
+  });
+
+  it('the template in EN/RU/ZH headers is an XLSX the import reads back', async () => {
+    for (const lang of ['en', 'ru', 'zh']) {
+      const res = await agent.get(`/api/orders/import/template?lang=${lang}`).set(auth()).buffer(true).parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+      expect(res.status).to.equal(200);
+      const back = await agent.post('/api/orders/import').set(auth()).attach('file', res.body as Buffer, `template-${lang}.xlsx`);
+      expect(back.body.problems, lang).to.deep.equal([]);
+      expect(back.body.orders, lang).to.deep.equal([{ number: 'PO-2026-001', supplierCode: 'A01', action: 'create', lines: 1, rows: [2, 2], changes: [] }]);
+    }
+  });
+
+  it('a GBK CSV is read; an oversized file is refused with the limit named; a non-file is refused', async () => {
+    const res = await upload('orders-gbk.csv');
+    expect(res.body.problems).to.deep.equal([]);
+    expect(res.body.orders[0]).to.include({ number: 'PO-GBK-1', lines: 2 });
+    const big = await agent.post('/api/orders/import').set(auth()).attach('file', Buffer.alloc(20_000, 'a'), 'big.csv');
+    expect(big.status).to.equal(413);
+    expect(big.body.error.message).to.match(/import limit.*IMPORT_MAX_MB/);
+    const none = await agent.post('/api/orders/import').set(auth()).field('mapping', '{}');
+    expect(none.status).to.equal(400);
+  });
+
+  it('the board: filters, counts, next due first; a scoped manager sees only their suppliers', async () => {
+    const chain = (ship: string, first?: string) => ({ confirmed: first ? day(first) : undefined, shipped: day(ship) });
+    await createOrder({ number: 'PO-B-LATE', supplierCode: 'A01', planned: chain('2026-12-20', '2026-11-20') }, 't', NOW); // overdue
+    await createOrder({ number: 'PO-B-THIS', supplierCode: 'A01', planned: { ...chain('2026-11-27', '2026-11-26') } }, 't', NOW); // ships this week
+    await createOrder({ number: 'PO-B-NEXT', supplierCode: 'A02', planned: { ...chain('2026-12-02', '2026-11-30') } }, 't', NOW); // next week
+    const held = await createOrder({ number: 'PO-B-HELD', supplierCode: 'A02', planned: {} }, 't', NOW);
+    for (const m of ['confirmed', 'materials', 'production_start', 'production_done', 'inspection', 'shipped'] as const) await updateMilestone({ orderId: held._id, milestone: m, done: true, actual: day('2026-11-20'), by: 't', now: NOW });
+    await agent.post(`/api/orders/${held._id}/customs`).set(auth()).send({ status: 'held', reason: 'inspection' }).expect(200);
+
+    const all = await agent.get('/api/orders/board').set(auth());
+    expect(all.status, JSON.stringify(all.body)).to.equal(200);
+    expect(all.body.items.map((i: { number: string }) => i.number)).to.deep.equal(['PO-B-LATE', 'PO-B-THIS', 'PO-B-NEXT', 'PO-B-HELD']);
+    expect(all.body.counts).to.deep.include({ all: 4, overdue: 1, thisWeek: 1, nextWeek: 1, customsHeld: 1 });
+    const q = async (s: string) => (await agent.get(`/api/orders/board?${s}`).set(auth())).body.items.map((i: { number: string }) => i.number);
+    expect(await q('view=overdue')).to.deep.equal(['PO-B-LATE']);
+    expect(await q('view=thisWeek')).to.deep.equal(['PO-B-THIS']);
+    expect(await q('view=nextWeek')).to.deep.equal(['PO-B-NEXT']);
+    expect(await q('view=customsHeld')).to.deep.equal(['PO-B-HELD']);
+    expect(await q('supplier=A02')).to.deep.equal(['PO-B-NEXT', 'PO-B-HELD']);
+    expect(await q('segment=strategic')).to.deep.equal(['PO-B-NEXT', 'PO-B-HELD']);
+    expect((await q('view=noPlan')).length, 'each has undone milestones without a date').to.equal(4);
+
+    // Closed and cancelled orders leave the board; reopened, they are back.
+    const late = (await Order.findOne({ number: 'PO-B-LATE' }).lean())!;
+    expect((await agent.post(`/api/orders/${late._id}/status`).set(auth()).send({ action: 'cancel' })).status).to.equal(400);
+    const cancelled = await agent.post(`/api/orders/${late._id}/status`).set(auth()).send({ action: 'cancel', reason: 'buyer cancelled' });
+    expect(cancelled.body.order).to.include({ status: 'cancelled', cancelReason: 'buyer cancelled' });
+    expect(await q('')).to.not.include('PO-B-LATE');
+    await agent.post(`/api/orders/${late._id}/status`).set(auth()).send({ action: 'reopen' }).expect(200);
+    expect(await q('')).to.include('PO-B-LATE');
+
+    // A scoped manager responsible for A02 only.
+    const scoped = await makeManager(config, { name: 'Sam Scoped', seesAll: false });
+    await Supplier.updateOne({ code: 'A02' }, { $set: { managerId: scoped.manager._id } });
+    const mine = await agent.get('/api/orders/board').set({ Authorization: `Bearer ${scoped.token}` });
+    expect(mine.body.items.map((i: { number: string }) => i.number)).to.deep.equal(['PO-B-NEXT', 'PO-B-HELD']);
+    expect(JSON.stringify(mine.body)).to.not.include('PO-B-LATE');
+  });
+
+  it('lead-time templates propose planned dates: the company default, then the supplier\'s own; the form creates with them', async () => {
+    const d = await agent.get('/api/suppliers/A01/order-defaults?date=2026-11-25').set(auth());
+    expect(d.body).to.include({ templateSource: 'builtin', paymentTerms: '30% deposit' });
+    expect(d.body.planned).to.include({ materials: '2026-12-02', production_done: '2026-12-25', shipped: '2026-12-30', inspection: '2026-12-27' });
+    const steps = { ...d.body.template, shipped: { days: 60, from: 'order' } };
+    await agent.put('/api/suppliers/A01/lead-times').set(auth()).send({ steps }).expect(200);
+    const d2 = await agent.get('/api/suppliers/A01/order-defaults?date=2026-11-25').set(auth());
+    expect(d2.body).to.include({ templateSource: 'supplier' });
+    expect(d2.body.planned.shipped).to.equal('2027-01-24');
+    const created = await agent.post('/api/orders').set(auth()).send({ number: 'PO-FORM-1', supplierCode: 'A01', planFromTemplate: true, lines: [{ item: 'Motor', qty: 10, unitPrice: '1.50', currency: 'USD' }] });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    expect(created.body.paymentTerms).to.equal('30% deposit');
+    expect(created.body.milestones.find((m: { name: string }) => m.name === 'shipped').planned).to.equal('2027-01-24');
+    const dup = await agent.post('/api/orders').set(auth()).send({ number: 'PO-FORM-1', supplierCode: 'A01' });
+    expect(dup.status).to.equal(409);
+    expect(dup.body.error.message).to.match(/PO-FORM-1 exists already/);
+    // Re-plan: moving a date needs a reason.
+    const id = created.body.id as string;
+    expect((await agent.put(`/api/orders/${id}/plan`).set(auth()).send({ planned: { shipped: '2027-01-31' } })).status).to.equal(400);
+    const moved = await agent.put(`/api/orders/${id}/plan`).set(auth()).send({ planned: { shipped: '2027-01-31' }, reason: 'late materials' });
+    expect(moved.body.changed).to.equal(true);
+    const hist = await agent.get(`/api/orders/${id}/history`).set(auth());
+    expect(hist.body.items[0]).to.include({ kind: 'replan', reason: 'late materials', via: 'api' });
+  });
+});
