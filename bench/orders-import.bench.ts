@@ -51,9 +51,8 @@ export default async function run(): Promise<Figures> {
     if (r.status !== 0) throw new Error(`import child failed: ${r.stderr || r.error?.message}`);
     const imp = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
     say(`import: ${JSON.stringify(imp)}; seeding the board`);
-    let t: number;
     // ---- the board: 1,000 open orders among 100,000 ----
-    t = performance.now();
+    const t = performance.now();
     for (let i = 0; i < BOARD_TOTAL; i += 2000) {
       const docs = Array.from({ length: Math.min(2000, BOARD_TOTAL - i) }, (_, k) => {
         const n = i + k;
