@@ -17,12 +17,16 @@ export const orderSummary = z
     overdue: z.boolean(),
     daysLate: z.number(),
     customs: z.string(),
+    // Every late milestone (with its owner side) when the order was read whole.
+    late: z.array(z.object({ milestone: z.string(), planned: day, daysLate: z.number(), owner: z.enum(['supplier', 'buyer']) })).optional(),
   })
   .meta({ id: 'OrderSummary' });
 
 export const milestoneView = z.object({
   name: z.string(),
+  owner: z.enum(['supplier', 'buyer']).meta({ description: "who answers for the milestone: the factory's (reminders to its chat) or the buyer's (manager only)" }),
   planned: day,
+  baseline: day.meta({ description: 'the first agreed date: on-time rates count against it' }),
   actual: day,
   status: z.string(),
   reason: z.string().nullable(),

@@ -1,7 +1,7 @@
 // What the API shows of domain objects: plain JSON, dates as ISO days where they are days.
 import type { ClaimDoc, ClaimFile } from '../shared/claims/index.js';
 import type { NoticeDoc } from '../shared/notices/index.js';
-import { MILESTONES, daysLate, isOverdue, type OrderDoc } from '../shared/orders/index.js';
+import { MILESTONES, daysLate, isOverdue, overdueMilestones, ownerOf, type OrderDoc } from '../shared/orders/index.js';
 import type { SupplierDoc } from '../shared/suppliers/index.js';
 import type { ContactDoc, MessageDoc, ThreadDoc } from '../shared/threads/index.js';
 import type { ClaimView, ContactView, MessageView, OrderDetail, OrderSummary, OutboxView, SupplierView, ThreadView } from './contract.js';
@@ -11,10 +11,14 @@ const day = (d?: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : n
 type SummaryInput = Pick<OrderDoc, '_id' | 'number' | 'supplierCode' | 'status'> & {
   next?: { milestone: string; planned?: Date | null } | null;
   customs?: { status: string } | null;
+  milestones?: OrderDoc['milestones'];
 };
 
 export function orderSummary(o: SummaryInput, now: Date): OrderSummary {
   const overdue = isOverdue(o as Pick<OrderDoc, 'next' | 'status'>, now);
+  // With the milestones at hand every late one counts (the most late first); a list entry
+  // without them falls back to the next milestone.
+  const late = o.milestones ? overdueMilestones(o, now) : [];
   return {
     id: String(o._id),
     number: o.number,
@@ -22,8 +26,9 @@ export function orderSummary(o: SummaryInput, now: Date): OrderSummary {
     status: o.status,
     next: o.next ? { milestone: o.next.milestone, planned: day(o.next.planned) } : null,
     overdue,
-    daysLate: overdue && o.next?.planned ? daysLate(o.next.planned, now) : 0,
+    daysLate: late.length ? Math.max(...late.map((l) => l.daysLate)) : overdue && o.next?.planned ? daysLate(o.next.planned, now) : 0,
     customs: o.customs?.status ?? 'none',
+    ...(o.milestones ? { late: late.map((l) => ({ milestone: l.milestone, planned: day(l.planned), daysLate: l.daysLate, owner: l.owner })) } : {}),
   };
 }
 
@@ -38,7 +43,10 @@ export function orderDetail(o: OrderDoc, now: Date): OrderDetail {
       const m = o.milestones?.[name];
       return {
         name,
+        owner: ownerOf(name),
         planned: day(m?.planned),
+        // The first agreed date (on-time counts against it); an older order without one shows its planned date.
+        baseline: day(m?.baseline ?? (m?.replanned ? null : m?.planned)),
         actual: day(m?.actual),
         status: m?.status ?? 'pending',
         reason: m?.reason ?? null,

@@ -2,8 +2,8 @@
 // out; idempotent writes (client keys + version guards); full change history. Every write is
 // told as `order.written` (shared/events); see CONTEXT.md.
 export { MILESTONES, CURRENCIES, INCOTERMS, Order, OrderEvent, OrderIndex, OrderIndexHead, IdempotencyKey, type MilestoneName, type OrderDoc, type MilestoneDoc, type OrderLine } from './model.js';
-export { computeNext, dayOf, daysLate, isOverdue } from './rules.js';
-export { findOrderByNumber, getOrder, listOrders, listOverdue, orderHistory, ordersDueOn, overdue, type Page, type Scope } from './queries.js';
+export { BUYER_MILESTONES, computeDueDay, computeNext, dayOf, daysLate, isOverdue, overdueMilestones, ownerOf, scanFields, undatedMilestones, type LateMilestone, type OwnerSide } from './rules.js';
+export { findOrderByNumber, getOrder, listOrders, listOverdue, orderHistory, ordersDueOn, overdue, undatedOrders, type Page, type Scope } from './queries.js';
 export { clearOrderListCache, listOrdersForSupplier, rebuildOrderIndex, reconcileOrderIndexes, syncOrderIndex, type OrderListItem } from './list.js';
 export { pruneIdempotencyKeys } from './idempotency.js';
 export {

@@ -1,7 +1,7 @@
 // Purchase orders. Fields (see the schemas below):
 //   number (unique) · supplierId + supplierCode (denormalised) · managerId · incoterms · currency
 //   lines[] {item, sku, qty, unit, unitPrice (decimal string), currency}
-//   milestones.<name> {planned, actual, status pending|done, reason, note, replanned, updatedBy,
+//   milestones.<name> {planned, baseline (first agreed date), actual, status pending|done, reason, note, replanned, updatedBy,
 //     updatedAt, photos[]} for each name of MILESTONES — keyed by name, never an array
 //   customs {status none|held|cleared, reason, expectedDate, updatedAt, updatedBy}
 //   status open|closed · version (every write is `updateOne({_id, version})` + `$inc`)
@@ -36,6 +36,9 @@ const photoSchema = new Schema({ id: String, name: String, mimeType: String, siz
 const milestoneSchema = new Schema(
   {
     planned: { type: Date },
+    // The first agreed date (set with the first planned date, never moved): on-time KPIs and
+    // reports count against it; moves are counted apart (`replanned`).
+    baseline: { type: Date },
     actual: { type: Date },
     status: { type: String, enum: ['pending', 'done'], default: 'pending' },
     reason: { type: String }, // why the planned date moved
@@ -86,7 +89,12 @@ const orderSchema = new Schema(
     // date's day ('YYYY-MM-DD', UTC) — so scans are equality queries on a day, never a range.
     // Top-level copy of next.dueDay: the scheduler's equality (FerretDB pushes down only
     // top-level equality, not a dotted path).
+    // Now the EARLIEST planned day of any milestone not done (rules.computeDueDay): the scan finds
+    // the order on that day and watches every overdue milestone from then on.
     dueDay: { type: String },
+    // true while an open order has a milestone not done without a planned date: the daily
+    // "needs a date" list is an equality on it (`find({undated: true, status: 'open'})`).
+    undated: { type: Boolean },
     next: {
       type: new Schema({ milestone: String, planned: Date, dueDay: String }, { _id: false }),
     },
@@ -101,6 +109,8 @@ orderSchema.index({ number: 1 }, { unique: true });
 orderSchema.index({ supplierId: 1, status: 1 });
 // Serves: the scheduler's overdue scan (`find({dueDay: day, status: 'open'})`).
 orderSchema.index({ dueDay: 1 });
+// Serves: the daily "needs a date" list (`find({undated: true, status: 'open'})`).
+orderSchema.index({ undated: 1 });
 // Serves: a manager's orders (console, overdue list per manager).
 orderSchema.index({ managerId: 1, status: 1 });
 
@@ -182,6 +192,7 @@ export interface PhotoDoc {
 }
 export interface MilestoneDoc {
   planned?: Date | null;
+  baseline?: Date | null;
   actual?: Date | null;
   status: 'pending' | 'done';
   reason?: string;
@@ -220,6 +231,7 @@ export interface OrderDoc {
   customs: CustomsDoc;
   next?: { milestone: MilestoneName; planned?: Date | null; dueDay?: string | null } | null;
   dueDay?: string | null;
+  undated?: boolean;
   version: number;
   createdAt: Date;
   updatedAt: Date;

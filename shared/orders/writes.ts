@@ -10,7 +10,7 @@ import { fingerprintOf, onceByKey } from './idempotency.js';
 import { syncAfterWrite } from './list.js';
 import { MILESTONES, Order, OrderEvent, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderLine } from './model.js';
 import { getOrder, scoped, type Scope } from './queries.js';
-import { computeNext, dayOf } from './rules.js';
+import { dayOf, scanFields } from './rules.js';
 
 type Milestone = MilestoneDoc;
 
@@ -39,7 +39,7 @@ export async function createOrder(input: NewOrder, by: string, now = new Date())
   const supplier = await findSupplierByCode(input.supplierCode); // plain, tagged or former code
   if (!supplier) throw new ValidationError(`no supplier with code ${input.supplierCode}`, [{ field: 'supplierCode', message: `no supplier with code ${input.supplierCode}` }]);
   if (input.managerId) await assertManager(input.managerId);
-  const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned?.[m], photos: [], replanned: 0 }]));
+  const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned?.[m], baseline: input.planned?.[m], photos: [], replanned: 0 }]));
   try {
     const doc = await Order.create({
       number: input.number.trim(),
@@ -50,8 +50,7 @@ export async function createOrder(input: NewOrder, by: string, now = new Date())
       currency: input.currency ?? input.lines?.[0]?.currency ?? 'USD',
       lines: input.lines ?? [],
       milestones,
-      next: computeNext(milestones as never),
-      dueDay: computeNext(milestones as never)?.dueDay ?? null,
+      ...scanFields(milestones as never),
     });
     await OrderEvent.create({ orderId: doc._id, at: now, by, kind: 'created', after: { number: doc.number } });
     const created = doc.toObject() as unknown as OrderDoc;
@@ -136,6 +135,8 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
           next.planned = u.planned;
           next.reason = u.reason;
           if (cur.planned) next.replanned = (cur.replanned ?? 0) + 1;
+          // The first agreed date stays: an order from before baselines takes the date it had.
+          next.baseline = cur.baseline ?? cur.planned ?? u.planned;
         }
         if (u.note !== undefined) next.note = u.note;
         const same =
@@ -148,7 +149,7 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
         next.updatedAt = now;
         const milestones = { ...o.milestones, [u.milestone]: next };
         return {
-          set: { [`milestones.${u.milestone}`]: next, next: computeNext(milestones as never) ?? null, dueDay: computeNext(milestones as never)?.dueDay ?? null },
+          set: { [`milestones.${u.milestone}`]: next, ...scanFields(milestones as never) },
           event: { kind: 'milestone', milestone: u.milestone, before: pick(cur), after: pick(next), reason: u.reason },
         };
       },
@@ -160,7 +161,7 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
 
 const pick = (m: Record<string, unknown> | Milestone) => {
   const x = m as Record<string, unknown>;
-  return { status: x.status, planned: x.planned, actual: x.actual, note: x.note };
+  return { status: x.status, planned: x.planned, actual: x.actual, note: x.note, baseline: x.baseline };
 };
 
 export interface CustomsUpdate {
@@ -189,8 +190,17 @@ export async function reportCustoms(u: CustomsUpdate): Promise<WriteResult> {
         // heldAt: when customs first held it (a customs delay, counted in the supplier's KPIs).
         const heldAt = (cur as { heldAt?: Date }).heldAt ?? (u.status === 'held' ? now : undefined);
         const next = { status: u.status, reason: u.reason, expectedDate: u.expectedDate, updatedAt: now, updatedBy: u.by, ...(heldAt ? { heldAt } : {}) };
-        if (cur.status === next.status && cur.reason === next.reason && String(cur.expectedDate ?? '') === String(next.expectedDate ?? '')) return undefined;
-        return { set: { customs: next }, event: { kind: 'customs', before: cur, after: next, reason: u.reason } };
+        // Cleared: the buyer's customs milestone is done (its reminders stop with it).
+        const ms = o.milestones?.customs_cleared;
+        const completes = u.status === 'cleared' && ms?.status !== 'done';
+        if (!completes && cur.status === next.status && cur.reason === next.reason && String(cur.expectedDate ?? '') === String(next.expectedDate ?? '')) return undefined;
+        const set: Record<string, unknown> = { customs: next };
+        if (completes) {
+          const done = { ...(ms ?? {}), status: 'done', actual: new Date(`${dayOf(now)}T00:00:00Z`), updatedBy: u.by, updatedAt: now };
+          set['milestones.customs_cleared'] = done;
+          Object.assign(set, scanFields({ ...o.milestones, customs_cleared: done } as never));
+        }
+        return { set, event: { kind: 'customs', before: cur, after: next, reason: u.reason } };
       },
       u.by,
       now,
