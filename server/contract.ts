@@ -31,6 +31,9 @@ export const milestoneView = z.object({
   status: z.string(),
   reason: z.string().nullable(),
   note: z.string().nullable(),
+  // For a manager: the supplier's words in their language (null: not translated yet or not needed).
+  reasonTranslated: z.string().nullable().optional(),
+  noteTranslated: z.string().nullable().optional(),
   replanned: z.number(),
   photos: z.array(z.object({ id: z.string(), name: z.string().nullish(), size: z.number().nullish() })),
 });
@@ -42,7 +45,7 @@ export const orderDetail = orderSummary
     currency: z.string().nullish(),
     lines: z.array(z.object({ item: z.string(), sku: z.string().nullable(), qty: z.number(), unit: z.string(), unitPrice: z.string(), currency: z.string() })),
     milestones: z.array(milestoneView),
-    customsDetail: z.object({ status: z.string(), reason: z.string().nullable(), expectedDate: day }),
+    customsDetail: z.object({ status: z.string(), reason: z.string().nullable(), reasonTranslated: z.string().nullable().optional(), expectedDate: day }),
     version: z.number().nullish(),
     updatedAt: when.nullish(),
   })
@@ -146,7 +149,7 @@ export const claimView = z
     answerDue: day,
     status: z.string(),
     version: z.number().nullish(),
-    answer: z.object({ text: z.string().nullable(), decision: z.string(), photos: z.array(fileView), at: when.nullish() }).nullable(),
+    answer: z.object({ text: z.string().nullable(), textTranslated: z.string().nullable().optional(), decision: z.string(), photos: z.array(fileView), at: when.nullish() }).nullable(),
     settlement: z.object({ kind: z.string(), amount: z.string().optional(), currency: z.string().nullish(), note: z.string().optional() }).nullable(),
     history: z.array(z.object({ from: z.string().nullish(), to: z.string(), by: z.string(), at: when, reason: z.string().nullable() })),
     createdAt: when.nullish(),

@@ -32,7 +32,11 @@ export function orderSummary(o: SummaryInput, now: Date): OrderSummary {
   };
 }
 
-export function orderDetail(o: OrderDoc, now: Date): OrderDetail {
+const trOf = (tr: { lang: string; original: string; text: string }[] | undefined, lang: string | undefined, original?: string | null) =>
+  lang && original ? (tr?.find((t) => t.lang === lang && t.original === original)?.text ?? null) : null;
+
+/** An order; for a manager (`lang`), the supplier's words also in their language (original beside). */
+export function orderDetail(o: OrderDoc, now: Date, lang?: string): OrderDetail {
   return {
     ...orderSummary(o, now),
     managerId: o.managerId ? String(o.managerId) : null,
@@ -51,6 +55,7 @@ export function orderDetail(o: OrderDoc, now: Date): OrderDetail {
         status: m?.status ?? 'pending',
         reason: m?.reason ?? null,
         note: m?.note ?? null,
+        ...(lang ? { reasonTranslated: trOf(m?.tr, lang, m?.reason), noteTranslated: trOf(m?.tr, lang, m?.note) } : {}),
         replanned: m?.replanned ?? 0,
         photos: (m?.photos ?? []).map((p) => ({ id: p.id, name: p.name, size: p.size })),
       };
@@ -58,6 +63,7 @@ export function orderDetail(o: OrderDoc, now: Date): OrderDetail {
     customsDetail: {
       status: o.customs?.status ?? 'none',
       reason: o.customs?.reason ?? null,
+      ...(lang ? { reasonTranslated: trOf(o.customs?.tr, lang, o.customs?.reason) } : {}),
       expectedDate: day(o.customs?.expectedDate),
     },
     version: o.version,
@@ -137,7 +143,7 @@ export const outboxView = (n: NoticeDoc): OutboxView => ({
 const fileView = (p: ClaimFile) => ({ id: p.id, name: p.name, ...(p.url ? { url: p.url } : {}) });
 
 /** A claim for a manager, or for the supplier (Chinese description, no internal fields, who moved it as "buyer" or "supplier"). */
-export function claimView(c: ClaimDoc, forSupplier = false): ClaimView {
+export function claimView(c: ClaimDoc, forSupplier = false, lang?: string): ClaimView {
   return {
     id: String(c._id),
     number: c.number,
@@ -157,7 +163,9 @@ export function claimView(c: ClaimDoc, forSupplier = false): ClaimView {
     answerDue: day(c.answerDue),
     status: c.status,
     version: c.version,
-    answer: c.answer ? { text: c.answer.text ?? null, decision: c.answer.decision, photos: c.answer.photos.map(fileView), at: c.answer.at } : null,
+    answer: c.answer
+      ? { text: c.answer.text ?? null, ...(lang && !forSupplier ? { textTranslated: trOf(c.answer.tr, lang, c.answer.text) } : {}), decision: c.answer.decision, photos: c.answer.photos.map(fileView), at: c.answer.at }
+      : null,
     settlement: c.settlement ? { kind: c.settlement.kind, ...(c.settlement.amount ? { amount: c.settlement.amount, currency: c.settlement.currency } : {}), ...(c.settlement.note ? { note: c.settlement.note } : {}) } : null,
     history: c.history.map((h) => ({ from: h.from, to: h.to, by: forSupplier ? (h.by.startsWith('supplier:') ? 'supplier' : 'buyer') : h.by, at: h.at, reason: h.reason ?? null })),
     createdAt: c.createdAt,

@@ -168,14 +168,14 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       errors: [404, 409],
       handle: async (req) => {
         await supplierFor(managerOf(req), req.body.supplierCode);
-        return orderDetail(await createOrder(req.body as Parameters<typeof createOrder>[0], by(req), clock()), clock());
+        return orderDetail(await createOrder(req.body as Parameters<typeof createOrder>[0], by(req), clock()), clock(), managerOf(req).language);
       },
     }),
     route({
       method: 'get', path: '/api/orders/:id', tag, access: 'manager', summary: 'An order',
       params: idParams,
       responses: { 200: { description: 'The order', schema: c.orderDetail } },
-      handle: async (req) => orderDetail(await orderFor(managerOf(req), req.params.id), clock()),
+      handle: async (req) => orderDetail(await orderFor(managerOf(req), req.params.id), clock(), managerOf(req).language),
     }),
     route({
       method: 'patch', path: '/api/orders/:id', tag, access: 'manager', summary: 'Change an order',
@@ -186,7 +186,7 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateOrder(req.params.id, req.body, by(req), clock());
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
       },
     }),
     route({
@@ -197,7 +197,7 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateOrder(req.params.id, { status: 'closed' }, by(req), clock());
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
       },
     }),
     route({
@@ -225,7 +225,7 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateMilestone({ orderId: req.params.id, milestone: req.params.milestone, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], now: clock() });
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
       },
     }),
     route({
@@ -238,7 +238,7 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await reportCustoms({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], now: clock() });
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
       },
     }),
   ];

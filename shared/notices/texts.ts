@@ -105,3 +105,12 @@ export const customsForManager = (f: { po: string; code: string; status: string;
     : `🛃 ${f.po} (${f.code}): customs ${f.status}${f.reason ? `: ${f.reason}` : ''}${f.expected ? `, expected ${f.expected}` : ''}.`;
 
 export const alertForManager = (text: string, lang: Lang) => (lang === 'ru' ? `⚠️ Gendan: ${text}` : `⚠️ Gendan: ${text}`);
+
+/** A supplier answered a claim (mini-program): to the responsible manager, original beside the translation. */
+export const claimAnswerForManager = (f: { claim: string; po: string; code: string; decision: 'accept' | 'dispute'; original?: string; translated?: string; photos?: number }, lang: Lang) => {
+  const words = f.original ? (f.translated ? `\n«${f.translated}»\n(${f.original})` : `\n«${f.original}»`) : '';
+  const ph = f.photos ? (lang === 'ru' ? ` Фото: ${f.photos}.` : ` ${f.photos} photo(s).`) : '';
+  return lang === 'ru'
+    ? `📋 ${f.claim} (${f.po}, ${f.code}): поставщик ${f.decision === 'accept' ? 'принял претензию' : 'оспаривает претензию'}.${ph}${words}`
+    : `📋 ${f.claim} (${f.po}, ${f.code}): the supplier ${f.decision === 'accept' ? 'accepted the claim' : 'disputes the claim'}.${ph}${words}`;
+};

@@ -29,6 +29,7 @@ export type MilestoneName = (typeof MILESTONES)[number];
 export const CURRENCIES = ['CNY', 'USD', 'EUR', 'RUB', 'HKD', 'GBP'] as const;
 export const INCOTERMS = ['EXW', 'FCA', 'FAS', 'FOB', 'CFR', 'CIF', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP'] as const;
 
+const trSchema = new Schema({ lang: String, original: String, text: String }, { _id: false });
 const photoSchema = new Schema({ id: String, name: String, mimeType: String, size: Number, at: Date }, { _id: false });
 
 // One milestone. Milestones are keyed BY NAME (`milestones.materials.actual`): FerretDB v1
@@ -47,6 +48,9 @@ const milestoneSchema = new Schema(
     updatedBy: { type: String }, // `supplier:<openid>` or `manager:<id>`
     updatedAt: { type: Date },
     photos: { type: [photoSchema], default: [] },
+    // Translations of the supplier's words (reason, note) for the managers: the original they
+    // were made from, so a changed reason never shows a stale translation.
+    tr: { type: [trSchema], default: undefined },
   },
   { _id: false },
 );
@@ -80,7 +84,7 @@ const orderSchema = new Schema(
     status: { type: String, enum: ['open', 'closed'], default: 'open' },
     customs: {
       type: new Schema(
-        { status: { type: String, enum: ['none', 'held', 'cleared'], default: 'none' }, reason: String, expectedDate: Date, updatedAt: Date, updatedBy: String, heldAt: Date },
+        { status: { type: String, enum: ['none', 'held', 'cleared'], default: 'none' }, reason: String, expectedDate: Date, updatedAt: Date, updatedBy: String, heldAt: Date, tr: { type: [trSchema], default: undefined } },
         { _id: false },
       ),
       default: () => ({ status: 'none' }),
@@ -201,6 +205,13 @@ export interface MilestoneDoc {
   updatedBy?: string;
   updatedAt?: Date;
   photos: PhotoDoc[];
+  tr?: TextTranslation[];
+}
+/** A translation of a supplier's words into a manager's language. */
+export interface TextTranslation {
+  lang: string;
+  original: string;
+  text: string;
 }
 export interface OrderLine {
   item: string;
@@ -216,6 +227,7 @@ export interface CustomsDoc {
   expectedDate?: Date | null;
   updatedAt?: Date;
   updatedBy?: string;
+  tr?: TextTranslation[];
 }
 export interface OrderDoc {
   _id: Types.ObjectId;

@@ -333,7 +333,9 @@ describe('scheduler: rules with an injected clock', function () {
     expect(r1.enqueued).to.equal(2);
     const texts = (await Notice.find({}).lean()).map((n) => n.text);
     expect(texts.find((t) => t.startsWith('【Gendan 提醒】'))).to.include('PO-OD-1').and.include('已逾期 4 天').and.include('2026-11-20');
-    expect(texts).to.include(`⏰ PO-OD-1 (${o.supplierCode}): confirmed planned 2026-11-20 is 4 day(s) late.`);
+    // Supplier name and code, PO, item, milestone, planned date, days late, responsible manager.
+    expect(texts).to.include(`⏰ PO-OD-1 (${o.supplierCode} 奥吉电器): confirmed planned 2026-11-20 is 4 day(s) late. Items: Motor 220V. Responsible: Anna.`);
+    expect(texts.find((t) => t.startsWith('【Gendan 提醒】'))).to.include('奥吉电器').and.include('Motor 220V').and.include('负责人：Anna');
     expect((await scanOverdue(at('2026-11-24T09:00:00Z'))).enqueued).to.equal(0); // same day
     expect((await scanOverdue(at('2026-11-25T02:00:00Z'))).enqueued).to.equal(2); // next day
     await updateMilestone({ orderId: o._id, milestone: 'confirmed', done: true, by: 'test', now: at('2026-11-25T05:00:00Z') });
