@@ -11,6 +11,7 @@ import * as c from '../contract.js';
 import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { codeParams, idempotencyHeaders, idParams, isoDate, money, objectId, page, supplierCode, text } from '../validation.js';
 import { contactView, messageView, orderDetail, orderSummary, supplierView, threadView } from '../views.js';
+import { milestonePhotoRoute } from './photos.js';
 
 const lineSchema = z
   .object({
@@ -79,7 +80,7 @@ const timezone = z
 const by = (req: { viewer: unknown }) => `manager:${managerOf(req).id}`;
 const milestoneParams = z.object({ id: objectId, milestone: z.enum(MILESTONES) }).strict();
 
-export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
+export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
   const tag = 'manager';
   return [
     route({
@@ -228,6 +229,7 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
         return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
       },
     }),
+    milestonePhotoRoute(config, '/api/orders/:id/milestones/:milestone/photos/:photoId', 'manager', tag),
     route({
       method: 'post', path: '/api/orders/:id/customs', tag, access: 'manager', summary: 'Record a customs hold or clearance',
       params: idParams,

@@ -16,9 +16,9 @@ import { Reply, route, supplierOf, type AnyRoute, type RouteDeps } from '../http
 import { idempotencyHeaders, idParams, objectId, page } from '../validation.js';
 import { orderDetail, orderSummary } from '../views.js';
 import { customsBody, milestoneBody } from './manager.js';
+import { milestonePhotoRoute } from './photos.js';
 
 const milestoneParams = z.object({ id: objectId, milestone: z.enum(MILESTONES) }).strict();
-
 const IMAGE_TYPES: [string, (b: Buffer) => boolean][] = [
   ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
   ['image/png', (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))],
@@ -161,6 +161,7 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
         return { order: orderDetail(res.order, clock()), changed: res.changed };
       },
     }),
+    milestonePhotoRoute(config, '/api/mp/orders/:id/milestones/:milestone/photos/:photoId', 'supplier', tag),
     route({
       method: 'post', path: '/api/mp/orders/:id/milestones/:milestone/photos', tag, access: 'supplier', summary: 'Upload a photo (JPEG, PNG or WebP)',
       params: milestoneParams,

@@ -195,3 +195,36 @@ describe('follow-up: supplier changes reach the manager, translated', function (
     expect(view.body.answer).to.deep.include({ text: '运输途中损坏，不是我们的责任', textTranslated: '〔ru〕运输途中损坏，不是我们的责任' });
   });
 });
+
+describe('follow-up: milestone photos viewable', function () {
+  this.timeout(30_000);
+  const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+
+  it('a photo the supplier uploads opens for its manager and for itself, for nobody else', async () => {
+    const config = testConfig();
+    const agent = request(createApp({ config, clock: () => at('2026-11-24T09:00:00Z') }).callback());
+    const { manager, token: mgr } = await makeManager(config, { seesAll: false });
+    const { token: stranger } = await makeManager(config, { name: 'Other', seesAll: false });
+    const sup = await makeSupplierSession(config);
+    const other = await makeSupplierSession(config);
+    const o = await makeOrder(sup.supplier.code, { managerId: String(manager._id) });
+    const up = await agent.post(`/api/mp/orders/${o._id}/milestones/inspection/photos`).set('Authorization', `Bearer ${sup.token}`).attach('photo', PNG, 'qc.png').expect(201);
+    const id = up.body.photo.id as string;
+    // The order view lists it (the console shows it as a thumbnail from this route).
+    const view = await agent.get(`/api/orders/${o._id}`).set('Authorization', `Bearer ${mgr}`).expect(200);
+    expect(view.body.milestones.find((m: { name: string }) => m.name === 'inspection').photos.map((p: { id: string }) => p.id)).to.deep.equal([id]);
+    const got = await agent.get(`/api/orders/${o._id}/milestones/inspection/photos/${id}`).set('Authorization', `Bearer ${mgr}`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(got.headers['content-type']).to.equal('image/png');
+    expect(Buffer.compare(got.body as Buffer, PNG)).to.equal(0);
+    await agent.get(`/api/mp/orders/${o._id}/milestones/inspection/photos/${id}`).set('Authorization', `Bearer ${sup.token}`).expect(200);
+    // Not theirs: "not found", never the bytes.
+    await agent.get(`/api/mp/orders/${o._id}/milestones/inspection/photos/${id}`).set('Authorization', `Bearer ${other.token}`).expect(404);
+    await agent.get(`/api/orders/${o._id}/milestones/inspection/photos/${id}`).set('Authorization', `Bearer ${stranger}`).expect(404);
+    await agent.get(`/api/orders/${o._id}/milestones/materials/photos/${id}`).set('Authorization', `Bearer ${mgr}`).expect(404); // another milestone
+    await agent.get(`/api/orders/${o._id}/milestones/inspection/photos/${id}`).expect(401);
+  });
+});
