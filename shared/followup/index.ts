@@ -50,6 +50,9 @@ export async function translateFor(text: string, lang: ManagerLang, deps: Follow
   }
 }
 
+/** Changes the manager is messaged about (a note alone is only translated). */
+const notifies = (c: SupplierChange) => c.kind !== 'note';
+
 /** What the supplier changed in one order write (nothing for a manager's write). */
 export function supplierChanges(before: OrderDoc, after: OrderDoc, now: Date): (SupplierChange & { source?: string; field?: 'reason' | 'note'; })[] {
   const out: (SupplierChange & { source?: string; field?: 'reason' | 'note' })[] = [];
@@ -63,6 +66,8 @@ export function supplierChanges(before: OrderDoc, after: OrderDoc, now: Date): (
     }
     if (a.status === 'done' && b?.status !== 'done') {
       out.push({ kind: 'done', milestone: name, to: day(a.actual), photos: a.photos?.length ?? 0, at, source: a.note !== b?.note ? a.note : undefined, field: 'note' });
+    } else if (a.note && a.note !== b?.note) {
+      out.push({ kind: 'note', milestone: name, at, source: a.note, field: 'note' });
     }
   }
   const c = after.customs;
@@ -119,8 +124,9 @@ export async function onOrderWritten({ before, after, now }: { before: OrderDoc 
     if (translated) await storeTranslation(after._id, c.kind === 'customs' ? 'customs' : `milestones.${c.milestone as MilestoneName}`, { lang, original: c.source, text: translated });
   }
   if (!m?.wechatId) return;
+  if (!changes.some(notifies)) return; // a note alone is translated for the views, not messaged
   const s = await Supplier.findOne({ _id: after.supplierId }, { name: 1, nameEn: 1 }).lean<SupplierDoc>();
-  const text = supplierChangesForManager({ po: after.number, code: after.supplierCode, supplier: s?.nameEn ?? s?.name }, changes, lang);
+  const text = supplierChangesForManager({ po: after.number, code: after.supplierCode, supplier: s?.nameEn ?? s?.name }, changes.filter(notifies), lang);
   const [header, ...lines] = text.split('\n');
   await batched(after, m, header!, lines, now);
 }

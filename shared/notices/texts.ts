@@ -70,7 +70,7 @@ export const undatedForManager = (orders: { po: string; code: string; milestones
 
 /** A supplier's change in the mini-program (date moved, stage done, customs problem), one line each. */
 export interface SupplierChange {
-  kind: 'moved' | 'done' | 'customs';
+  kind: 'moved' | 'done' | 'customs' | 'note';
   milestone?: string;
   from?: string;
   to?: string;
@@ -88,6 +88,7 @@ const changeLine = (c: SupplierChange, lang: Lang) => {
     const ph = c.photos ? (lang === 'ru' ? `, фото: ${c.photos}` : `, ${c.photos} photo(s)`) : '';
     return lang === 'ru' ? `• ${ms}: выполнено ${c.to ?? ''}${ph}${words}` : `• ${ms}: done ${c.to ?? ''}${ph}${words}`;
   }
+  if (c.kind === 'note') return lang === 'ru' ? `• ${ms}: примечание${words}` : `• ${ms}: note${words}`;
   return lang === 'ru' ? `• таможня: проблема${c.to ? `, ожидается ${c.to}` : ''}${words}` : `• customs problem${c.to ? `, expected ${c.to}` : ''}${words}`;
 };
 

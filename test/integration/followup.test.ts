@@ -171,6 +171,23 @@ describe('follow-up: supplier changes reach the manager, translated', function (
     expect(kpi!.msReplanned).to.equal(2);
   });
 
+  it('a supplier\'s note alone is translated for the manager\'s view, not messaged; a customs problem is', async () => {
+    const config = testConfig();
+    const { manager, token } = await makeManager(config, { wechatId: 'mgr-oleg', language: 'ru' });
+    const s = await createSupplier({ name: '工厂' });
+    const o = await makeOrder(s.code, { managerId: String(manager._id) });
+    await updateMilestone({ orderId: o._id, milestone: 'materials', note: '布料已订购', by: 'supplier:openid-x' });
+    expect(await Notice.countDocuments({ kind: 'supplier_change' })).to.equal(0);
+    await Order.updateOne({ _id: o._id }, { $set: { 'milestones.shipped.status': 'done' } });
+    await reportCustoms({ orderId: o._id, status: 'held', reason: '海关查验', expectedDate: day('2026-12-01'), by: 'supplier:openid-x' });
+    const n = (await Notice.findOne({ kind: 'supplier_change' }).lean())!;
+    expect(n.text).to.include('таможня: проблема, ожидается 2026-12-01').and.include('〔ru〕海关查验').and.include('(海关查验)');
+    const agent = request(createApp({ config }).callback());
+    const view = await agent.get(`/api/orders/${o._id}`).set('Authorization', `Bearer ${token}`).expect(200);
+    expect(view.body.milestones.find((x: { name: string }) => x.name === 'materials')).to.deep.include({ note: '布料已订购', noteTranslated: '〔ru〕布料已订购' });
+    expect(view.body.customsDetail).to.deep.include({ reason: '海关查验', reasonTranslated: '〔ru〕海关查验' });
+  });
+
   it('a manager\'s own change tells nobody', async () => {
     const config = testConfig();
     const { manager } = await makeManager(config, { wechatId: 'mgr-anna' });
