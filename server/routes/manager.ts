@@ -10,7 +10,8 @@ import { listThreads, updateContact } from '../../shared/threads/index.js';
 import * as c from '../contract.js';
 import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { codeParams, idempotencyHeaders, idParams, isoDate, money, objectId, page, supplierCode, text } from '../validation.js';
-import { contactView, messageView, orderDetail, orderSummary, supplierView, threadView } from '../views.js';
+import { contactView, messageView, orderDetail, orderSummary, outboxView, supplierView, threadView } from '../views.js';
+import { notificationsFor } from '../../shared/notices/index.js';
 import { milestonePhotoRoute } from './photos.js';
 
 const lineSchema = z
@@ -230,6 +231,11 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       },
     }),
     milestonePhotoRoute(config, '/api/orders/:id/milestones/:milestone/photos/:photoId', 'manager', tag),
+    route({
+      method: 'get', path: '/api/notifications', tag, access: 'manager', summary: 'My notifications: supplier changes, claim answers, reminders sent (or to be sent) to my WeChat',
+      responses: { 200: { description: 'Newest first', schema: c.list(c.outboxView) } },
+      handle: async (req) => ({ items: (await notificationsFor(managerOf(req))).map(outboxView) }),
+    }),
     route({
       method: 'post', path: '/api/orders/:id/customs', tag, access: 'manager', summary: 'Record a customs hold or clearance',
       params: idParams,

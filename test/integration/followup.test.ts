@@ -158,6 +158,9 @@ describe('follow-up: supplier changes reach the manager, translated', function (
     await worker.tick(at('2026-11-24T10:31:00Z'));
     expect(m.sent.filter((x) => x.to === 'dm:mgr-anna')).to.have.length(2);
     expect(m.sent[1]!.text).to.include('2026-12-04 → 2026-12-06');
+    // The console's notification list: the manager's own, newest first.
+    const mine = await agent.get('/api/notifications').set('Authorization', `Bearer ${mgrToken}`).expect(200);
+    expect(mine.body.items.map((n: { kind: string }) => n.kind)).to.deep.equal(['supplier_change', 'supplier_change']);
     // The manager's view: baseline kept, reason translated beside the original.
     const view = await agent.get(`/api/orders/${o._id}`).set('Authorization', `Bearer ${mgrToken}`).expect(200);
     const ms = view.body.milestones.find((x: { name: string }) => x.name === 'materials');

@@ -18,7 +18,7 @@ const en = {
   scorecard: 'Scorecard', score: 'Score', class: 'Class', onTime: 'On time', replyMedian: 'Median reply', ranking: 'Manager ranking', loadMore: 'Older messages', live: 'live',
   locked: 'Account locked', lockedUntil: 'Too many failed sign-ins. Try again after {{time}}.', tooMany: 'Too many attempts from this computer. Try again in {{s}} s.', wrongPassword: 'Wrong login or password.',
   youWrote: 'You wrote', sentChinese: 'Sent in Chinese', yourTime: 'your time', searchHits: '{{count}} hits', noHits: 'Nothing found', moreThreads: 'More conversations', newer: 'Newer',
-  done: 'Done', reasonRequired: 'Required when moving a planned date', replanned: 'moved {{n}}×', baseline: 'first agreed', buyerSide: 'buyer side', customs: 'customs', noOrders: 'No open orders',
+  done: 'Done', reasonRequired: 'Required when moving a planned date', replanned: 'moved {{n}}×', forMe: 'For me', baseline: 'first agreed', buyerSide: 'buyer side', customs: 'customs', noOrders: 'No open orders',
   ms_confirmed: 'Confirmed', ms_materials: 'Materials', ms_production_start: 'Production start', ms_production_done: 'Production done', ms_inspection: 'Inspection', ms_shipped: 'Shipped', ms_customs_cleared: 'Customs cleared', ms_delivered: 'Delivered',
   editedByYou: 'edited by you', sending_: 'Sending', cancelled: 'Cancelled', attempts: 'attempts: {{n}}', all: 'All',
 };
@@ -39,7 +39,7 @@ const ru: Dict = {
   scorecard: 'Оценка', score: 'Балл', class: 'Класс', onTime: 'В срок', replyMedian: 'Медиана ответа', ranking: 'Рейтинг менеджеров', loadMore: 'Раньше', live: 'онлайн',
   locked: 'Учётная запись заблокирована', lockedUntil: 'Слишком много неудачных попыток входа. Повторите после {{time}}.', tooMany: 'Слишком много попыток с этого компьютера. Повторите через {{s}} с.', wrongPassword: 'Неверный логин или пароль.',
   youWrote: 'Вы написали', sentChinese: 'Отправлено по-китайски', yourTime: 'ваше время', searchHits: 'Найдено: {{count}}', noHits: 'Ничего не найдено', moreThreads: 'Ещё переписки', newer: 'Новее',
-  done: 'Выполнено', reasonRequired: 'Обязательно при переносе плановой даты', replanned: 'перенесено {{n}}×', baseline: 'первоначально', buyerSide: 'сторона покупателя', customs: 'таможня', noOrders: 'Открытых заказов нет',
+  done: 'Выполнено', reasonRequired: 'Обязательно при переносе плановой даты', replanned: 'перенесено {{n}}×', forMe: 'Мне', baseline: 'первоначально', buyerSide: 'сторона покупателя', customs: 'таможня', noOrders: 'Открытых заказов нет',
   ms_confirmed: 'Подтверждён', ms_materials: 'Материалы', ms_production_start: 'Начало производства', ms_production_done: 'Производство завершено', ms_inspection: 'Инспекция', ms_shipped: 'Отгружен', ms_customs_cleared: 'Растаможен', ms_delivered: 'Доставлен',
   editedByYou: 'исправлено вами', sending_: 'Отправляются', cancelled: 'Отменённые', attempts: 'попыток: {{n}}', all: 'Все',
 };
@@ -59,7 +59,7 @@ const zh: Dict = {
   scorecard: '评分卡', score: '分数', class: '等级', onTime: '准时率', replyMedian: '回复中位数', ranking: '经理排名', loadMore: '更早的消息', live: '实时',
   locked: '账号已锁定', lockedUntil: '登录失败次数过多，请在 {{time}} 之后再试。', tooMany: '此电脑尝试次数过多，请 {{s}} 秒后再试。', wrongPassword: '账号或密码错误。',
   youWrote: '您的原文', sentChinese: '发送的中文', yourTime: '您的时间', searchHits: '{{count}} 条结果', noHits: '没有找到', moreThreads: '更多会话', newer: '更新的',
-  done: '已完成', reasonRequired: '修改计划日期时必填', replanned: '已改期 {{n}} 次', baseline: '最初约定', buyerSide: '买方负责', customs: '清关', noOrders: '没有进行中的订单',
+  done: '已完成', reasonRequired: '修改计划日期时必填', replanned: '已改期 {{n}} 次', forMe: '给我的', baseline: '最初约定', buyerSide: '买方负责', customs: '清关', noOrders: '没有进行中的订单',
   ms_confirmed: '确认', ms_materials: '备料', ms_production_start: '开始生产', ms_production_done: '生产完成', ms_inspection: '验货', ms_shipped: '发货', ms_customs_cleared: '清关完成', ms_delivered: '送达',
   editedByYou: '已手动修改', sending_: '发送中', cancelled: '已取消', attempts: '尝试 {{n}} 次', all: '全部',
 };
