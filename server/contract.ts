@@ -46,6 +46,11 @@ export const orderDetail = orderSummary
     lines: z.array(z.object({ item: z.string(), sku: z.string().nullable(), qty: z.number(), unit: z.string(), unitPrice: z.string(), currency: z.string() })),
     milestones: z.array(milestoneView),
     customsDetail: z.object({ status: z.string(), reason: z.string().nullable(), reasonTranslated: z.string().nullable().optional(), expectedDate: day }),
+    // The pre-shipment check: the day the supplier was asked, its answer (null: none yet).
+    readiness: z
+      .object({ asked: day, answer: z.enum(['ready', 'not_ready']).nullable(), date: day, note: z.string().nullable(), noteTranslated: z.string().nullable().optional() })
+      .nullable()
+      .optional(),
     version: z.number().nullish(),
     updatedAt: when.nullish(),
   })

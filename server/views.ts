@@ -66,6 +66,15 @@ export function orderDetail(o: OrderDoc, now: Date, lang?: string): OrderDetail 
       ...(lang ? { reasonTranslated: trOf(o.customs?.tr, lang, o.customs?.reason) } : {}),
       expectedDate: day(o.customs?.expectedDate),
     },
+    readiness: o.readiness?.asked || o.readiness?.answer
+      ? {
+          asked: o.readiness.asked ?? null,
+          answer: o.readiness.answer ?? null,
+          date: day(o.readiness.date),
+          note: o.readiness.note ?? null,
+          ...(lang ? { noteTranslated: trOf(o.readiness.tr, lang, o.readiness.note) } : {}),
+        }
+      : null,
     version: o.version,
     updatedAt: o.updatedAt,
   };

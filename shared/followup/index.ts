@@ -70,6 +70,10 @@ export function supplierChanges(before: OrderDoc, after: OrderDoc, now: Date): (
       out.push({ kind: 'note', milestone: name, at, source: a.note, field: 'note' });
     }
   }
+  const r = after.readiness;
+  if (r?.answer && fromSupplier(r.by) && String(r.at ?? '') !== String(before.readiness?.at ?? '')) {
+    out.push({ kind: 'readiness', ready: r.answer === 'ready', to: day(r.date), at, source: r.note });
+  }
   const c = after.customs;
   if (c && fromSupplier(c.updatedBy) && c.status === 'held' && String(c.updatedAt ?? '') !== String(before.customs?.updatedAt ?? '')) {
     out.push({ kind: 'customs', to: day(c.expectedDate), at, source: c.reason });
@@ -121,7 +125,8 @@ export async function onOrderWritten({ before, after, now }: { before: OrderDoc 
     if (!c.source?.trim()) continue;
     const translated = await translateFor(c.source, lang, deps);
     c.text = { original: c.source, translated };
-    if (translated) await storeTranslation(after._id, c.kind === 'customs' ? 'customs' : `milestones.${c.milestone as MilestoneName}`, { lang, original: c.source, text: translated });
+    const path = c.kind === 'customs' ? 'customs' : c.kind === 'readiness' ? 'readiness' : `milestones.${c.milestone as MilestoneName}`;
+    if (translated) await storeTranslation(after._id, path, { lang, original: c.source, text: translated });
   }
   if (!m?.wechatId) return;
   if (!changes.some(notifies)) return; // a note alone is translated for the views, not messaged

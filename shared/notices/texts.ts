@@ -70,7 +70,9 @@ export const undatedForManager = (orders: { po: string; code: string; milestones
 
 /** A supplier's change in the mini-program (date moved, stage done, customs problem), one line each. */
 export interface SupplierChange {
-  kind: 'moved' | 'done' | 'customs' | 'note';
+  kind: 'moved' | 'done' | 'customs' | 'note' | 'readiness';
+  /** readiness: the supplier's answer. */
+  ready?: boolean;
   milestone?: string;
   from?: string;
   to?: string;
@@ -87,6 +89,10 @@ const changeLine = (c: SupplierChange, lang: Lang) => {
   if (c.kind === 'done') {
     const ph = c.photos ? (lang === 'ru' ? `, фото: ${c.photos}` : `, ${c.photos} photo(s)`) : '';
     return lang === 'ru' ? `• ${ms}: выполнено ${c.to ?? ''}${ph}${words}` : `• ${ms}: done ${c.to ?? ''}${ph}${words}`;
+  }
+  if (c.kind === 'readiness') {
+    if (c.ready) return lang === 'ru' ? `• готовность к отгрузке: готов${words}` : `• shipment readiness: ready${words}`;
+    return lang === 'ru' ? `• готовность к отгрузке: НЕ готов, новая дата ${c.to ?? '—'}${words}` : `• shipment readiness: NOT ready, new date ${c.to ?? '—'}${words}`;
   }
   if (c.kind === 'note') return lang === 'ru' ? `• ${ms}: примечание${words}` : `• ${ms}: note${words}`;
   return lang === 'ru' ? `• таможня: проблема${c.to ? `, ожидается ${c.to}` : ''}${words}` : `• customs problem${c.to ? `, expected ${c.to}` : ''}${words}`;
@@ -114,4 +120,16 @@ export const claimAnswerForManager = (f: { claim: string; po: string; code: stri
   return lang === 'ru'
     ? `📋 ${f.claim} (${f.po}, ${f.code}): поставщик ${f.decision === 'accept' ? 'принял претензию' : 'оспаривает претензию'}.${ph}${words}`
     : `📋 ${f.claim} (${f.po}, ${f.code}): the supplier ${f.decision === 'accept' ? 'accepted the claim' : 'disputes the claim'}.${ph}${words}`;
+};
+
+/** The supplier's readiness answer a week before shipment, or its silence after a working day. */
+export const readinessForManager = (f: { po: string; code: string; planned: string; answer: 'ready' | 'not_ready' | 'none'; date?: string; asked?: string }, lang: Lang) => {
+  if (lang === 'ru') {
+    if (f.answer === 'ready') return `🚢 ${f.po} (${f.code}): поставщик подтвердил готовность к отгрузке ${f.planned}.`;
+    if (f.answer === 'not_ready') return `🚢 ${f.po} (${f.code}): поставщик НЕ готов к отгрузке ${f.planned}, новая дата ${f.date ?? '—'}.`;
+    return `🚢 ${f.po} (${f.code}): нет ответа о готовности к отгрузке ${f.planned}${f.asked ? ` (спросили ${f.asked})` : ''}.`;
+  }
+  if (f.answer === 'ready') return `🚢 ${f.po} (${f.code}): the supplier confirmed readiness for shipment on ${f.planned}.`;
+  if (f.answer === 'not_ready') return `🚢 ${f.po} (${f.code}): the supplier is NOT ready for shipment on ${f.planned}; new date ${f.date ?? '—'}.`;
+  return `🚢 ${f.po} (${f.code}): no answer about readiness for shipment on ${f.planned}${f.asked ? ` (asked ${f.asked})` : ''}.`;
 };

@@ -9,7 +9,9 @@ export { pruneIdempotencyKeys } from './idempotency.js';
 export {
   MAX_PHOTOS,
   addMilestonePhoto,
+  answerReadiness,
   createOrder,
+  markReadinessAsked,
   reportCustoms,
   updateMilestone,
   updateOrder,
@@ -18,6 +20,7 @@ export {
   type NewOrder,
   type OrderLineInput,
   type OrderPatch,
+  type ReadinessAnswer,
   type WriteResult,
 } from './writes.js';
 export * from './visible.js';

@@ -102,6 +102,17 @@ const orderSchema = new Schema(
     next: {
       type: new Schema({ milestone: String, planned: Date, dueDay: String }, { _id: false }),
     },
+    // Pre-shipment readiness: asked a week before the planned shipment (`asked`, the day), the
+    // supplier's answer (ready, or not ready with a new date and a note).
+    readiness: {
+      type: new Schema(
+        { asked: String, answer: { type: String, enum: ['ready', 'not_ready'] }, date: Date, note: String, at: Date, by: String, tr: { type: [trSchema], default: undefined } },
+        { _id: false },
+      ),
+    },
+    // Top-level, for the scan's equality: the day an unanswered readiness question is reported
+    // to the manager ("no answer" after one working day); removed once answered.
+    readinessDue: { type: String },
     // Optimistic concurrency: every write is guarded by the version it read.
     version: { type: Number, default: 0 },
   },
@@ -113,6 +124,8 @@ orderSchema.index({ number: 1 }, { unique: true });
 orderSchema.index({ supplierId: 1, status: 1 });
 // Serves: the scheduler's overdue scan (`find({dueDay: day, status: 'open'})`).
 orderSchema.index({ dueDay: 1 });
+// Serves: the "no readiness answer" scan (`find({readinessDue: day, status: 'open'})`).
+orderSchema.index({ readinessDue: 1 }, { sparse: true });
 // Serves: the daily "needs a date" list (`find({undated: true, status: 'open'})`).
 orderSchema.index({ undated: 1 });
 // Serves: a manager's orders (console, overdue list per manager).
@@ -244,6 +257,8 @@ export interface OrderDoc {
   next?: { milestone: MilestoneName; planned?: Date | null; dueDay?: string | null } | null;
   dueDay?: string | null;
   undated?: boolean;
+  readiness?: { asked?: string; answer?: 'ready' | 'not_ready'; date?: Date | null; note?: string; at?: Date; by?: string; tr?: TextTranslation[] } | null;
+  readinessDue?: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;

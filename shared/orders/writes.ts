@@ -258,3 +258,51 @@ export async function updateOrder(id: string, patch: OrderPatch, by: string, now
     now,
   );
 }
+
+export interface ReadinessAnswer {
+  orderId: string | Types.ObjectId;
+  ready: boolean;
+  /** Not ready: the new expected shipment date (moves the shipped milestone, the note its reason). */
+  date?: Date;
+  note?: string;
+  by: string;
+  idempotencyKey?: string;
+  scope?: Scope;
+  now?: Date;
+}
+
+/**
+ * The supplier's answer to the pre-shipment question: ready, or not ready with a new date (the
+ * shipped milestone moves to it, the note as its reason). Stops the "no answer" report.
+ */
+export async function answerReadiness(a: ReadinessAnswer): Promise<WriteResult> {
+  const now = a.now ?? new Date();
+  if (!a.ready && !a.date) throw new ValidationError('not ready: give the new expected shipment date', [{ field: 'date', message: 'required when not ready' }]);
+  if (a.date && dayOf(a.date) < dayOf(now)) throw new ValidationError('the new date cannot be in the past', [{ field: 'date', message: 'in the past' }]);
+  const first = await getOrder(a.orderId, a.scope);
+  if (first.status !== 'open') throw new ConflictError('the order is closed');
+  if (first.milestones?.shipped?.status === 'done') throw new ConflictError('the order has shipped already');
+  return onceByKey(a.idempotencyKey, a.by, first._id, fingerprintOf({ ...a, orderId: String(first._id) }), now, async () => {
+    const res = await guardedChange(
+      first._id,
+      a.scope,
+      (o) => {
+        const readiness = { asked: o.readiness?.asked, answer: a.ready ? 'ready' : 'not_ready', date: a.ready ? undefined : a.date, note: a.note?.trim() || undefined, at: now, by: a.by };
+        return { set: { readiness, readinessDue: null }, event: { kind: 'readiness', before: o.readiness ?? null, after: readiness, reason: a.note } };
+      },
+      a.by,
+      now,
+    );
+    const shipped = res.order.milestones?.shipped?.planned;
+    if (!a.ready && a.date && (!shipped || dayOf(shipped) !== dayOf(a.date))) {
+      return updateMilestone({ orderId: first._id, milestone: 'shipped', planned: a.date, reason: a.note?.trim() || 'not ready for shipment (readiness check)', by: a.by, scope: a.scope, now });
+    }
+    return res;
+  });
+}
+
+/** The scheduler asked the supplier (pre-shipment): remember the day, and when silence is reported. */
+export async function markReadinessAsked(orderId: Types.ObjectId, askedDay: string, reportDay: string): Promise<void> {
+  // Scan data, not a change of the order: no version bump, no history entry.
+  await Order.updateOne({ _id: orderId, status: 'open' }, { $set: { readiness: { asked: askedDay }, readinessDue: reportDay } });
+}

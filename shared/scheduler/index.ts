@@ -14,7 +14,7 @@ import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js'
 import { escalateUnanswered, proposeSegments, reconcileKpis } from '../performance/index.js';
 import { sendWeeklyReports } from '../reports/weekly.js';
 import { scanClaimReminders } from '../claims/index.js';
-import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment, scanUndated } from './rules.js';
+import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment, scanReadiness, scanUndated } from './rules.js';
 
 export * from './rules.js';
 
@@ -103,7 +103,7 @@ export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler
     });
   job(JOBS.overdue, () => scanOverdue(clock()));
   job(JOBS.undated, () => scanUndated(clock()));
-  job(JOBS.preShipment, () => scanPreShipment(clock()));
+  job(JOBS.preShipment, async () => ({ asked: await scanPreShipment(clock()), silent: await scanReadiness(clock()) }));
   job(JOBS.customs, () => scanCustoms(clock()));
   job(JOBS.alerts, () => scanAlerts(clock()));
   // No TTL indexes on the embedded engine: old keys and codes are removed by a job, and the

@@ -6,9 +6,9 @@ import { Alert } from '../health/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import {
-  ScanState as ScanStateModel, alertForManager, cancelQueuedNotices, customsForManager, enqueueNotice, getScanState, overdueForManager, overdueForSupplier, OverdueWatch, preShipmentForSupplier, setScanState, undatedForManager, type OverdueFacts,
+  ScanState as ScanStateModel, alertForManager, cancelQueuedNotices, customsForManager, enqueueNotice, getScanState, overdueForManager, overdueForSupplier, OverdueWatch, preShipmentForSupplier, setScanState, undatedForManager, isChinesePublicHoliday, readinessForManager, type OverdueFacts,
 } from '../notices/index.js';
-import { Order, OrderEvent, dayOf, daysLate, ordersDueOn, overdueMilestones, undatedMilestones, undatedOrders, type LateMilestone, type OrderDoc } from '../orders/index.js';
+import { Order, OrderEvent, dayOf, daysLate, markReadinessAsked, ordersDueOn, overdueMilestones, undatedMilestones, undatedOrders, type LateMilestone, type OrderDoc } from '../orders/index.js';
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
 import { Thread, type ThreadDoc } from '../threads/index.js';
 
@@ -206,10 +206,49 @@ export async function scanPreShipment(now: Date): Promise<number> {
       const chat = await memo(lookups, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
       if (!chat) continue;
       const s = await memo(lookups, `tz:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>());
-      if (await enqueueNotice({ key: `pre_shipment:${o._id}:${day}`, kind: 'pre_shipment', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day, daysLeft }), orderId: o._id }, now)) n++;
+      if (await enqueueNotice({ key: `pre_shipment:${o._id}:${day}`, kind: 'pre_shipment', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day, daysLeft }), orderId: o._id }, now)) {
+        n++;
+        // Silence is reported to the manager after one working day (scanReadiness).
+        await markReadinessAsked(o._id, today, nextWorkingDay(today));
+      }
     }
   }
   if (!last || last < target) await setScanState('pre_shipment', target, now);
+  return n;
+}
+
+/** The first day after `day` that is neither a weekend nor a Chinese public holiday. */
+export function nextWorkingDay(day: string): string {
+  let d = addDays(day, 1);
+  for (let i = 0; i < 30; i++, d = addDays(d, 1)) {
+    const wd = new Date(`${d}T00:00:00Z`).getUTCDay();
+    if (wd !== 0 && wd !== 6 && !isChinesePublicHoliday(d)) return d;
+  }
+  return d;
+}
+
+/**
+ * Pre-shipment readiness not answered: once the working day after the question has passed, the
+ * responsible manager is told "no answer" (one notice per order and question). Equality on the
+ * top-level `readinessDue` day, for each day since the last scan.
+ */
+export async function scanReadiness(now: Date): Promise<number> {
+  const today = dayOf(now);
+  const last = await getScanState('readiness');
+  let from = last ? addDays(last, 1) : addDays(today, -RESCAN_DAYS);
+  if (from < addDays(today, -RESCAN_DAYS)) from = addDays(today, -RESCAN_DAYS);
+  let n = 0;
+  for (let d = from; d < today; d = addDays(d, 1)) {
+    for (const o of await Order.find({ readinessDue: d, status: 'open' }).lean<OrderDoc[]>()) {
+      if (o.readiness?.answer || o.milestones?.shipped?.status === 'done') continue;
+      const m = await managerOf(o);
+      if (!m?.wechatId) continue;
+      const lang = m.language === 'ru' ? 'ru' : 'en';
+      const planned = o.milestones?.shipped?.planned ? dayOf(o.milestones.shipped.planned) : '—';
+      if (await enqueueNotice({ key: `readiness-silent:${o._id}:${o.readiness?.asked ?? d}:${m._id}`, kind: 'pre_shipment', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: readinessForManager({ po: o.number, code: o.supplierCode, planned, answer: 'none', asked: o.readiness?.asked }, lang), orderId: o._id }, now)) n++;
+    }
+  }
+  if (!last || last < addDays(today, -1)) await setScanState('readiness', addDays(today, -1), now);
   return n;
 }
 

@@ -156,6 +156,7 @@ describe('access matrix: every route × every caller, from the route table', fun
       'post /api/mp/bind': () => ({ code: 'ZZZZZZZZ' }),
       'post /api/mp/orders/:id/milestones/:milestone': () => ({ note: 'matrix' }),
       'post /api/mp/orders/:id/customs': () => ({ status: 'held', reason: 'matrix' }),
+      'post /api/mp/orders/:id/readiness': () => ({ ready: true }),
       'post /api/mp/claims/:id/answer': () => ({ decision: 'accept' }),
       'put /api/suppliers/:code/segment': () => ({ segment: 'problem' }),
       'put /api/suppliers/:code/routing': () => ({}),

@@ -10,7 +10,7 @@ import { Manager } from '../../shared/managers/model.js';
 import { Notice, createDeliveryWorker, DEFAULT_PACING } from '../../shared/notices/index.js';
 import { Order, createOrder, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
 import { SupplierKpi } from '../../shared/performance/index.js';
-import { scanOverdue, scanUndated } from '../../shared/scheduler/index.js';
+import { scanOverdue, scanPreShipment, scanReadiness, scanUndated } from '../../shared/scheduler/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { Thread } from '../../shared/threads/index.js';
 import { createTmtProvider, createTranslationService, type TranslationService } from '../../shared/translation/index.js';
@@ -246,5 +246,40 @@ describe('follow-up: milestone photos viewable', function () {
     await agent.get(`/api/orders/${o._id}/milestones/inspection/photos/${id}`).set('Authorization', `Bearer ${stranger}`).expect(404);
     await agent.get(`/api/orders/${o._id}/milestones/materials/photos/${id}`).set('Authorization', `Bearer ${mgr}`).expect(404); // another milestone
     await agent.get(`/api/orders/${o._id}/milestones/inspection/photos/${id}`).expect(401);
+  });
+});
+
+describe('follow-up: pre-shipment readiness', function () {
+  this.timeout(30_000);
+
+  it('the supplier answers "not ready" in the mini-program: the manager is told, the shipment date moves; silence is reported after a working day', async () => {
+    const config = testConfig();
+    const { manager } = await makeManager(config, { wechatId: 'mgr-anna', language: 'en' });
+    const sup = await makeSupplierSession(config);
+    await Thread.create({ key: 'dm:sup-ready', kind: 'dm', contactWechatId: 'sup-ready', supplierId: sup.supplier._id, lastMessageAt: new Date() });
+    const planned = plannedChain(day('2026-10-20')); // shipped: five weeks later, 2026-11-24
+    const a = await createOrder({ number: 'PO-READY-A', supplierCode: sup.supplier.code, managerId: String(manager._id), planned }, 'test');
+    const b = await createOrder({ number: 'PO-READY-B', supplierCode: sup.supplier.code, managerId: String(manager._id), planned }, 'test');
+    const ship = a.milestones.shipped.planned!;
+    const asked = new Date(ship.getTime() - 7 * 86_400_000 + 3 * 3600_000); // a week before, 03:00 UTC
+    expect(await scanPreShipment(asked)).to.equal(2);
+    expect((await Order.findOne({ _id: a._id }).lean())!.readinessDue).to.be.a('string');
+    let now = new Date(asked.getTime() + 3600_000);
+    const agent = request(createApp({ config, clock: () => now }).callback());
+    const newDate = new Date(ship.getTime() + 5 * 86_400_000).toISOString().slice(0, 10);
+    const res = await agent.post(`/api/mp/orders/${a._id}/readiness`).set('Authorization', `Bearer ${sup.token}`).send({ ready: false, date: newDate, note: '包装材料未到' }).expect(200);
+    expect(res.body.order.readiness).to.deep.include({ answer: 'not_ready', date: newDate, note: '包装材料未到' });
+    expect(res.body.order.milestones.find((m: { name: string }) => m.name === 'shipped')).to.deep.include({ planned: newDate, baseline: ship.toISOString().slice(0, 10) });
+    const told = await Notice.find({ kind: 'supplier_change' }).lean();
+    expect(told).to.have.length(1); // the answer and the date move in one message
+    expect(told[0]!.text).to.include('shipment readiness: NOT ready, new date ' + newDate).and.include(`shipped: date moved ${ship.toISOString().slice(0, 10)} → ${newDate}`);
+    // B never answered: after the next working day the manager hears "no answer", once; A is not reported.
+    now = new Date(asked.getTime() + 4 * 86_400_000);
+    expect(await scanReadiness(now)).to.equal(1);
+    expect(await scanReadiness(now)).to.equal(0);
+    const silent = (await Notice.findOne({ key: { $regex: '^readiness-silent:' } }).lean())!;
+    expect(silent.to).to.equal('dm:mgr-anna');
+    expect(silent.text).to.include('PO-READY-B').and.include('no answer about readiness');
+    expect(String(silent.orderId)).to.equal(String(b._id));
   });
 });

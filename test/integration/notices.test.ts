@@ -402,7 +402,7 @@ describe('notices: end to end through the mock puppet', function () {
       const mgr = await Manager.findOne({}).lean();
       const { Supplier } = await import('../../shared/suppliers/index.js');
       const s = await Supplier.findOne({ _id: thread!.supplierId }).lean();
-      await makeOrder(s!.code, { number: 'PO-E2E', managerId: String(mgr!._id) });
+      await makeOrder(s!.code, { number: 'PO-E2E', managerId: String(mgr!._id), planned: plannedChain(at('2026-11-01T00:00:00Z'), 30) }); // one milestone late
       const now = at('2026-11-24T09:00:00Z'); // 17:00 in Shanghai, 09:00 for the manager
       await scanOverdue(now);
       const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: t.bot.messenger });
@@ -410,7 +410,7 @@ describe('notices: end to end through the mock puppet', function () {
       await waitForMessages({ direction: 'out' }, 2);
       const out = await Message.find({ direction: 'out' }).lean();
       const toSupplier = out.find((m) => String(m.threadId) === String(thread!._id));
-      expect(toSupplier!.text).to.match(/^【Gendan 提醒】订单 PO-E2E/);
+      expect(toSupplier!.text).to.match(/^【Gendan 提醒】.*订单 PO-E2E/);
       expect(out.some((m) => m.text.startsWith('⏰ PO-E2E'))).to.equal(true);
       await w.tick(new Date(now.getTime() + 5000));
       expect(await Message.countDocuments({ direction: 'out' })).to.equal(2);
