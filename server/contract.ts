@@ -17,16 +17,23 @@ export const orderSummary = z
     overdue: z.boolean(),
     daysLate: z.number(),
     customs: z.string(),
+    // Every late milestone (with its owner side) when the order was read whole.
+    late: z.array(z.object({ milestone: z.string(), planned: day, daysLate: z.number(), owner: z.enum(['supplier', 'buyer']) })).optional(),
   })
   .meta({ id: 'OrderSummary' });
 
 export const milestoneView = z.object({
   name: z.string(),
+  owner: z.enum(['supplier', 'buyer']).meta({ description: "who answers for the milestone: the factory's (reminders to its chat) or the buyer's (manager only)" }),
   planned: day,
+  baseline: day.meta({ description: 'the first agreed date: on-time rates count against it' }),
   actual: day,
   status: z.string(),
   reason: z.string().nullable(),
   note: z.string().nullable(),
+  // For a manager: the supplier's words in their language (null: not translated yet or not needed).
+  reasonTranslated: z.string().nullable().optional(),
+  noteTranslated: z.string().nullable().optional(),
   replanned: z.number(),
   photos: z.array(z.object({ id: z.string(), name: z.string().nullish(), size: z.number().nullish() })),
 });
@@ -40,7 +47,12 @@ export const orderDetail = orderSummary
     currency: z.string().nullish(),
     lines: z.array(z.object({ item: z.string(), sku: z.string().nullable(), qty: z.number(), unit: z.string(), unitPrice: z.string(), currency: z.string() })),
     milestones: z.array(milestoneView),
-    customsDetail: z.object({ status: z.string(), reason: z.string().nullable(), expectedDate: day }),
+    customsDetail: z.object({ status: z.string(), reason: z.string().nullable(), reasonTranslated: z.string().nullable().optional(), expectedDate: day }),
+    // The pre-shipment check: the day the supplier was asked, its answer (null: none yet).
+    readiness: z
+      .object({ asked: day, answer: z.enum(['ready', 'not_ready']).nullable(), date: day, note: z.string().nullable(), noteTranslated: z.string().nullable().optional() })
+      .nullable()
+      .optional(),
     version: z.number().nullish(),
     updatedAt: when.nullish(),
   })
@@ -144,7 +156,7 @@ export const claimView = z
     answerDue: day,
     status: z.string(),
     version: z.number().nullish(),
-    answer: z.object({ text: z.string().nullable(), decision: z.string(), photos: z.array(fileView), at: when.nullish() }).nullable(),
+    answer: z.object({ text: z.string().nullable(), textTranslated: z.string().nullable().optional(), decision: z.string(), photos: z.array(fileView), at: when.nullish() }).nullable(),
     settlement: z.object({ kind: z.string(), amount: z.string().optional(), currency: z.string().nullish(), note: z.string().optional() }).nullable(),
     history: z.array(z.object({ from: z.string().nullish(), to: z.string(), by: z.string(), at: when, reason: z.string().nullable() })),
     createdAt: when.nullish(),

@@ -1,7 +1,7 @@
 // What the API shows of domain objects: plain JSON, dates as ISO days where they are days.
 import type { ClaimDoc, ClaimFile } from '../shared/claims/index.js';
 import type { NoticeDoc } from '../shared/notices/index.js';
-import { MILESTONES, daysLate, isOverdue, type OrderDoc } from '../shared/orders/index.js';
+import { MILESTONES, daysLate, isOverdue, overdueMilestones, ownerOf, type OrderDoc } from '../shared/orders/index.js';
 import type { FairDoc, PossibleDuplicate, SupplierDoc } from '../shared/suppliers/index.js';
 import type { ContactDoc, FriendRequestDoc, MessageDoc, ThreadDoc } from '../shared/threads/index.js';
 import type { ClaimView, ContactView, FairView, FriendRequestView, PossibleDuplicateView, SupplierProfileView, MessageView, OrderDetail, OrderSummary, OutboxView, SupplierView, ThreadView } from './contract.js';
@@ -11,10 +11,14 @@ const day = (d?: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : n
 type SummaryInput = Pick<OrderDoc, '_id' | 'number' | 'supplierCode' | 'status'> & {
   next?: { milestone: string; planned?: Date | null } | null;
   customs?: { status: string } | null;
+  milestones?: OrderDoc['milestones'];
 };
 
 export function orderSummary(o: SummaryInput, now: Date): OrderSummary {
   const overdue = isOverdue(o as Pick<OrderDoc, 'next' | 'status'>, now);
+  // With the milestones at hand every late one counts (the most late first); a list entry
+  // without them falls back to the next milestone.
+  const late = o.milestones ? overdueMilestones(o, now) : [];
   return {
     id: String(o._id),
     number: o.number,
@@ -22,12 +26,17 @@ export function orderSummary(o: SummaryInput, now: Date): OrderSummary {
     status: o.status,
     next: o.next ? { milestone: o.next.milestone, planned: day(o.next.planned) } : null,
     overdue,
-    daysLate: overdue && o.next?.planned ? daysLate(o.next.planned, now) : 0,
+    daysLate: late.length ? Math.max(...late.map((l) => l.daysLate)) : overdue && o.next?.planned ? daysLate(o.next.planned, now) : 0,
     customs: o.customs?.status ?? 'none',
+    ...(o.milestones ? { late: late.map((l) => ({ milestone: l.milestone, planned: day(l.planned), daysLate: l.daysLate, owner: l.owner })) } : {}),
   };
 }
 
-export function orderDetail(o: OrderDoc, now: Date): OrderDetail {
+const trOf = (tr: { lang: string; original: string; text: string }[] | undefined, lang: string | undefined, original?: string | null) =>
+  lang && original ? (tr?.find((t) => t.lang === lang && t.original === original)?.text ?? null) : null;
+
+/** An order; for a manager (`lang`), the supplier's words also in their language (original beside). */
+export function orderDetail(o: OrderDoc, now: Date, lang?: string): OrderDetail {
   return {
     ...orderSummary(o, now),
     managerId: o.managerId ? String(o.managerId) : null,
@@ -40,11 +49,15 @@ export function orderDetail(o: OrderDoc, now: Date): OrderDetail {
       const m = o.milestones?.[name];
       return {
         name,
+        owner: ownerOf(name),
         planned: day(m?.planned),
+        // The first agreed date (on-time counts against it); an older order without one shows its planned date.
+        baseline: day(m?.baseline ?? (m?.replanned ? null : m?.planned)),
         actual: day(m?.actual),
         status: m?.status ?? 'pending',
         reason: m?.reason ?? null,
         note: m?.note ?? null,
+        ...(lang ? { reasonTranslated: trOf(m?.tr, lang, m?.reason), noteTranslated: trOf(m?.tr, lang, m?.note) } : {}),
         replanned: m?.replanned ?? 0,
         photos: (m?.photos ?? []).map((p) => ({ id: p.id, name: p.name, size: p.size })),
       };
@@ -52,8 +65,18 @@ export function orderDetail(o: OrderDoc, now: Date): OrderDetail {
     customsDetail: {
       status: o.customs?.status ?? 'none',
       reason: o.customs?.reason ?? null,
+      ...(lang ? { reasonTranslated: trOf(o.customs?.tr, lang, o.customs?.reason) } : {}),
       expectedDate: day(o.customs?.expectedDate),
     },
+    readiness: o.readiness?.asked || o.readiness?.answer
+      ? {
+          asked: o.readiness.asked ?? null,
+          answer: o.readiness.answer ?? null,
+          date: day(o.readiness.date),
+          note: o.readiness.note ?? null,
+          ...(lang ? { noteTranslated: trOf(o.readiness.tr, lang, o.readiness.note) } : {}),
+        }
+      : null,
     version: o.version,
     updatedAt: o.updatedAt,
   };
@@ -131,7 +154,7 @@ export const outboxView = (n: NoticeDoc): OutboxView => ({
 const fileView = (p: ClaimFile) => ({ id: p.id, name: p.name, ...(p.url ? { url: p.url } : {}) });
 
 /** A claim for a manager, or for the supplier (Chinese description, no internal fields, who moved it as "buyer" or "supplier"). */
-export function claimView(c: ClaimDoc, forSupplier = false): ClaimView {
+export function claimView(c: ClaimDoc, forSupplier = false, lang?: string): ClaimView {
   return {
     id: String(c._id),
     number: c.number,
@@ -151,7 +174,9 @@ export function claimView(c: ClaimDoc, forSupplier = false): ClaimView {
     answerDue: day(c.answerDue),
     status: c.status,
     version: c.version,
-    answer: c.answer ? { text: c.answer.text ?? null, decision: c.answer.decision, photos: c.answer.photos.map(fileView), at: c.answer.at } : null,
+    answer: c.answer
+      ? { text: c.answer.text ?? null, ...(lang && !forSupplier ? { textTranslated: trOf(c.answer.tr, lang, c.answer.text) } : {}), decision: c.answer.decision, photos: c.answer.photos.map(fileView), at: c.answer.at }
+      : null,
     settlement: c.settlement ? { kind: c.settlement.kind, ...(c.settlement.amount ? { amount: c.settlement.amount, currency: c.settlement.currency } : {}), ...(c.settlement.note ? { note: c.settlement.note } : {}) } : null,
     history: c.history.map((h) => ({ from: h.from, to: h.to, by: forSupplier ? (h.by.startsWith('supplier:') ? 'supplier' : 'buyer') : h.by, at: h.at, reason: h.reason ?? null })),
     createdAt: c.createdAt,

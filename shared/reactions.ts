@@ -5,6 +5,7 @@
 // that imports alone wire nothing.
 import type { Config } from './config/index.js';
 import type { Events } from './events/index.js';
+import * as followup from './followup/index.js';
 import * as kpis from './performance/index.js';
 import * as prices from './prices/index.js';
 import type { TranslationService } from './translation/index.js';
@@ -15,8 +16,11 @@ export interface ReactionDeps {
    * the KPIs; config.prices: the price-jump alert), from the composition root.
    */
   settings: Pick<Config, 'performance' | 'prices'>;
-  /** Translate every message the mirror stores (processes with a translation service). */
-  translation?: Pick<TranslationService, 'onMessageStored'>;
+  /**
+   * Translate every message the mirror stores (processes with a translation service), and the
+   * supplier's words (milestone reasons, customs reasons, claim answers) for the managers.
+   */
+  translation?: Pick<TranslationService, 'onMessageStored'> & Partial<Pick<TranslationService, 'translateText'>>;
 }
 
 /**
@@ -37,6 +41,11 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
     events.on('order.written', (e) => prices.onOrderWritten(e, priceSettings), 'prices.onOrderWritten'),
   ];
   const translation = deps.translation;
+  const tr = translation?.translateText ? { translation: { translateText: translation.translateText.bind(translation) } } : {};
+  // What a supplier changes in the mini-program, and its claim answers, reach the responsible
+  // manager (batched per order and hour through the outbox; translated, original beside).
+  off.push(events.on('order.written', (e) => followup.onOrderWritten(e, tr), 'followup.onOrderWritten'));
+  off.push(events.on('claim.written', (e) => followup.onClaimWritten(e, tr), 'followup.onClaimWritten'));
   if (translation) off.push(events.on('message.stored', ({ message, thread }) => translation.onMessageStored(message, thread), 'translation.onMessageStored'));
   return () => off.forEach((remove) => remove());
 }

@@ -5,7 +5,6 @@
 // configuration's defaults; every in-process cache is emptied before each test.
 import './support/env.js';
 import { resetCaches } from '../shared/cache/index.js';
-import { loadConfig } from '../shared/config/index.js';
 import { cleanDb, ensureIndexes, startTestDb, stopTestDb } from './support/db.js';
 
 const bounded = <T>(p: Promise<T>, ms: number, what: string) =>
@@ -17,9 +16,8 @@ before(async function () {
   await import('../shared/models.js'); // register every model, so indexes exist before tests
   // Like the composition root: the reactions on the process's bus (KPIs, price history), with
   // the configuration's defaults.
-  const { events } = await import('../shared/events/index.js');
-  const { wireReactions } = await import('../shared/reactions.js');
-  wireReactions(events, { settings: loadConfig({}) });
+  const { wireTestReactions } = await import('./support/reactions.js');
+  wireTestReactions();
   await ensureIndexes();
 });
 

@@ -107,14 +107,14 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
         const v = managerOf(req);
         const s = req.query.supplier ? await supplierFor(v, req.query.supplier).catch(() => null) : undefined;
         if (s === null) return { items: [] };
-        return { items: (await claimsFor(v, { supplierId: s ? String(s._id) : undefined, status: req.query.status, orderId: req.query.order })).map((x) => claimView(x)) };
+        return { items: (await claimsFor(v, { supplierId: s ? String(s._id) : undefined, status: req.query.status, orderId: req.query.order })).map((x) => claimView(x, false, v.language)) };
       },
     }),
     route({
       method: 'get', path: '/api/claims/:id', tag: 'claims', access: 'manager', summary: 'A claim',
       params: idParams,
       responses: { 200: { description: 'The claim', schema: c.claimView } },
-      handle: async (req) => claimView(await retryClaimTranslation(await claimFor(managerOf(req), req.params.id), translation, clock())),
+      handle: async (req) => claimView(await retryClaimTranslation(await claimFor(managerOf(req), req.params.id), translation, clock()), false, managerOf(req).language),
     }),
     route({
       method: 'post', path: '/api/claims/:id/transitions', tag: 'claims', access: 'manager', summary: 'Move a claim (shared/claims TRANSITIONS)',
@@ -131,7 +131,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       handle: async (req) => {
         const v = managerOf(req);
         await claimFor(v, req.params.id);
-        return claimView(await moveClaim(req.params.id, req.body.to, actorOf(v), { reason: req.body.reason, settlement: req.body.settlement }, clock()));
+        return claimView(await moveClaim(req.params.id, req.body.to, actorOf(v), { reason: req.body.reason, settlement: req.body.settlement }, clock()), false, v.language);
       },
     }),
     upload('/api/claims/:id/photos', 'manager'),

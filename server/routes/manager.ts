@@ -10,7 +10,9 @@ import { listThreads, updateContact } from '../../shared/threads/index.js';
 import * as c from '../contract.js';
 import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { codeParams, idempotencyHeaders, idParams, isoDate, money, objectId, page, supplierCode, supplierFactsQuery, text } from '../validation.js';
-import { contactView, messageView, orderDetail, orderSummary, supplierView, threadView } from '../views.js';
+import { contactView, messageView, orderDetail, orderSummary, outboxView, supplierView, threadView } from '../views.js';
+import { notificationsFor } from '../../shared/notices/index.js';
+import { milestonePhotoRoute } from './photos.js';
 
 const lineSchema = z
   .object({
@@ -83,7 +85,7 @@ const timezone = z
 const by = (req: { viewer: unknown }) => `manager:${managerOf(req).id}`;
 const milestoneParams = z.object({ id: objectId, milestone: z.enum(MILESTONES) }).strict();
 
-export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
+export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
   const tag = 'manager';
   return [
     route({
@@ -172,14 +174,14 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       errors: [404, 409],
       handle: async (req) => {
         const v = managerOf(req);
-        return orderDetail(await createOrderFor(v, { ...(req.body as Parameters<typeof createOrderFor>[1]), via: v.via === 'console' ? 'console' : 'api' }, by(req), clock()), clock());
+        return orderDetail(await createOrderFor(v, { ...(req.body as Parameters<typeof createOrderFor>[1]), via: v.via === 'console' ? 'console' : 'api' }, by(req), clock()), clock(), v.language);
       },
     }),
     route({
       method: 'get', path: '/api/orders/:id', tag, access: 'manager', summary: 'An order',
       params: idParams,
       responses: { 200: { description: 'The order', schema: c.orderDetail } },
-      handle: async (req) => orderDetail(await orderFor(managerOf(req), req.params.id), clock()),
+      handle: async (req) => orderDetail(await orderFor(managerOf(req), req.params.id), clock(), managerOf(req).language),
     }),
     route({
       method: 'patch', path: '/api/orders/:id', tag, access: 'manager', summary: 'Change an order',
@@ -190,7 +192,7 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateOrder(req.params.id, req.body, by(req), clock());
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
       },
     }),
     route({
@@ -201,7 +203,7 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateOrder(req.params.id, { status: 'closed' }, by(req), clock());
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
       },
     }),
     route({
@@ -229,8 +231,14 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateMilestone({ orderId: req.params.id, milestone: req.params.milestone, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], now: clock() });
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
       },
+    }),
+    milestonePhotoRoute(config, '/api/orders/:id/milestones/:milestone/photos/:photoId', 'manager', tag),
+    route({
+      method: 'get', path: '/api/notifications', tag, access: 'manager', summary: 'My notifications: supplier changes, claim answers, reminders sent (or to be sent) to my WeChat',
+      responses: { 200: { description: 'Newest first', schema: c.list(c.outboxView) } },
+      handle: async (req) => ({ items: (await notificationsFor(managerOf(req))).map(outboxView) }),
     }),
     route({
       method: 'post', path: '/api/orders/:id/customs', tag, access: 'manager', summary: 'Record a customs hold or clearance',
@@ -242,7 +250,7 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await reportCustoms({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], now: clock() });
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
       },
     }),
   ];

@@ -11,15 +11,15 @@ import { bindOpenid, miniProgramLogin } from '../../shared/auth/index.js';
 import { createCache } from '../../shared/cache/index.js';
 import type { Config } from '../../shared/config/index.js';
 import { RateLimitedError, ValidationError } from '../../shared/errors/index.js';
-import { addMilestonePhoto, dayOf, listOrdersForSupplier, MILESTONES, orderFor, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
+import { addMilestonePhoto, answerReadiness, dayOf, listOrdersForSupplier, MILESTONES, orderFor, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
 import * as c from '../contract.js';
 import { Reply, route, supplierOf, type AnyRoute, type RouteDeps } from '../http/route.js';
-import { idempotencyHeaders, idParams, objectId, page } from '../validation.js';
+import { idempotencyHeaders, idParams, isoDate, objectId, page } from '../validation.js';
 import { orderDetail, orderSummary } from '../views.js';
 import { customsBody, milestoneBody } from './manager.js';
+import { milestonePhotoRoute } from './photos.js';
 
 const milestoneParams = z.object({ id: objectId, milestone: z.enum(MILESTONES) }).strict();
-
 const IMAGE_TYPES: [string, (b: Buffer) => boolean][] = [
   ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
   ['image/png', (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))],
@@ -158,6 +158,20 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         const v = supplierOf(req);
         const res = await reportCustoms({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], scope: { supplierId: v.supplierId }, now: clock() });
+        return { order: orderDetail(res.order, clock()), changed: res.changed };
+      },
+    }),
+    milestonePhotoRoute(config, '/api/mp/orders/:id/milestones/:milestone/photos/:photoId', 'supplier', tag),
+    route({
+      method: 'post', path: '/api/mp/orders/:id/readiness', tag, access: 'supplier', summary: 'Answer the pre-shipment check: ready, or not ready with a new date',
+      params: idParams,
+      headers: idempotencyHeaders,
+      body: z.object({ ready: z.boolean(), date: isoDate.optional(), note: z.string().trim().max(1000).optional() }).strict(),
+      responses: { 200: { description: 'The order and whether it changed', schema: c.orderWrite } },
+      errors: [409],
+      handle: async (req) => {
+        const v = supplierOf(req);
+        const res = await answerReadiness({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], scope: { supplierId: v.supplierId }, now: clock() });
         return { order: orderDetail(res.order, clock()), changed: res.changed };
       },
     }),

@@ -47,7 +47,11 @@ const claimSchema = new Schema(
       default: [],
     },
     answer: {
-      type: new Schema({ text: String, decision: { type: String, enum: ['accept', 'dispute'] }, photos: { type: [fileSchema], default: [] }, at: Date, by: String }, { _id: false }),
+      // tr: the answer translated into the managers' languages (original kept beside it).
+      type: new Schema(
+        { text: String, decision: { type: String, enum: ['accept', 'dispute'] }, photos: { type: [fileSchema], default: [] }, at: Date, by: String, tr: { type: [new Schema({ lang: String, original: String, text: String }, { _id: false })], default: undefined } },
+        { _id: false },
+      ),
     },
     settlement: {
       type: new Schema({ kind: { type: String, enum: SETTLEMENT_KINDS }, amount: String, currency: String, note: String }, { _id: false }),
@@ -104,7 +108,7 @@ export interface ClaimDoc {
   status: ClaimStatus;
   version: number;
   history: { from: string; to: string; by: string; at: Date; reason?: string }[];
-  answer?: { text?: string; decision: 'accept' | 'dispute'; photos: ClaimFile[]; at: Date; by: string };
+  answer?: { text?: string; decision: 'accept' | 'dispute'; photos: ClaimFile[]; at: Date; by: string; tr?: { lang: string; original: string; text: string }[] };
   settlement?: { kind: SettlementKind; amount?: string; currency?: string; note?: string };
   sentAt?: Date;
   settledAt?: Date;

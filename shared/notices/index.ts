@@ -40,7 +40,10 @@ const log = getLogger('notices');
 
 const defaultZone = (kind: 'supplier' | 'manager') => (kind === 'supplier' ? 'Asia/Shanghai' : 'UTC');
 
-export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 'text' | 'orderId' | 'topic'> & Partial<Pick<NoticeDoc, 'original' | 'by' | 'fileId'>>;
+export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 'text' | 'orderId' | 'topic'> & Partial<Pick<NoticeDoc, 'original' | 'by' | 'fileId'>> & {
+  /** Not before this (a batch's next slot); quiet hours still apply after it. */
+  notBefore?: Date;
+};
 
 /**
  * Add a notice unless one with the same key exists (upsert by key, `$setOnInsert`). Returns true
@@ -50,7 +53,8 @@ export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 't
 export async function enqueueNotice(n: NewNotice, now: Date): Promise<boolean> {
   const tz = safeZone(n.recipient.timezone, defaultZone(n.recipient.kind));
   // A message a person asked to send (a /reply) goes now; generated notices wait for the day.
-  const notBefore = n.kind === 'message' ? now : deliverableFrom(now, tz, { respectHolidays: respectsHolidays(n.kind, n.recipient) });
+  const from = n.notBefore && n.notBefore > now ? n.notBefore : now;
+  const notBefore = n.kind === 'message' ? from : deliverableFrom(from, tz, { respectHolidays: respectsHolidays(n.kind, n.recipient) });
   let created: boolean;
   try {
     const r = await Notice.updateOne(

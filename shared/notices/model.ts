@@ -1,6 +1,6 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 
-export const NOTICE_KINDS = ['overdue', 'pre_shipment', 'customs', 'alert', 'message', 'claim', 'claim_reminder'] as const;
+export const NOTICE_KINDS = ['overdue', 'undated', 'pre_shipment', 'customs', 'alert', 'message', 'claim', 'claim_reminder', 'supplier_change', 'claim_answer'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 export const NOTICE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
@@ -122,7 +122,8 @@ export const ScanState = mongoose.model('ScanState', scanStateSchema);
 const overdueWatchSchema = new Schema(
   {
     orderId: { type: Schema.Types.ObjectId, required: true },
-    milestone: { type: String, required: true },
+    milestone: { type: String, required: true }, // the earliest overdue milestone (diagnostics)
+    milestones: { type: [String], default: undefined }, // every overdue milestone at the last reminder
     since: { type: String, required: true }, // planned day
     notified: { type: String }, // the day its reminders were last enqueued (reruns skip the upserts)
   },

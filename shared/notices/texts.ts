@@ -30,16 +30,77 @@ export interface OverdueFacts {
   milestone: string;
   planned: string; // YYYY-MM-DD
   daysLate: number;
+  /** The supplier's name (Chinese) and, when known, its English name. */
+  supplier?: string;
+  supplierEn?: string;
+  /** The order's items (first few). */
+  items?: string[];
+  /** The responsible manager's name. */
+  manager?: string;
+  /** The first agreed date, when the planned date was moved since. */
+  baseline?: string;
 }
 
-export const overdueForSupplier = (f: OverdueFacts) =>
-  `【Gendan 提醒】订单 ${f.po}（${f.code}）的「${MILESTONE_ZH[f.milestone] ?? f.milestone}」计划日期 ${f.planned}，已逾期 ${f.daysLate} 天。请更新进度或告知新的预计日期。\n` +
-  `Reminder: ${f.po} (${f.code}) ${msEn(f.milestone)} planned ${f.planned} is ${f.daysLate} day(s) late.`;
+const itemsOf = (f: OverdueFacts, sep: string) => (f.items?.length ? f.items.slice(0, 3).join(sep) + (f.items.length > 3 ? ` +${f.items.length - 3}` : '') : '');
 
-export const overdueForManager = (f: OverdueFacts, lang: Lang) =>
-  lang === 'ru'
-    ? `⏰ ${f.po} (${f.code}): этап «${MILESTONE_RU[f.milestone] ?? f.milestone}», план ${f.planned}, просрочка ${f.daysLate} дн.`
-    : `⏰ ${f.po} (${f.code}): ${msEn(f.milestone)} planned ${f.planned} is ${f.daysLate} day(s) late.`;
+export const overdueForSupplier = (f: OverdueFacts) => {
+  const items = itemsOf(f, '、');
+  return (
+    `【Gendan 提醒】${f.supplier ? `${f.supplier}（${f.code}）` : `（${f.code}）`}订单 ${f.po}${items ? `「${items}」` : ''}的「${MILESTONE_ZH[f.milestone] ?? f.milestone}」计划日期 ${f.planned}，已逾期 ${f.daysLate} 天。请更新进度或告知新的预计日期。${f.manager ? `负责人：${f.manager}` : ''}\n` +
+    `Reminder: ${f.po} (${f.code}) ${msEn(f.milestone)} planned ${f.planned} is ${f.daysLate} day(s) late.`
+  );
+};
+
+export const overdueForManager = (f: OverdueFacts, lang: Lang) => {
+  const items = itemsOf(f, ', ');
+  const who = f.supplierEn ?? f.supplier;
+  return lang === 'ru'
+    ? `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): этап «${MILESTONE_RU[f.milestone] ?? f.milestone}», план ${f.planned}, просрочка ${f.daysLate} дн.` +
+        `${f.baseline ? ` Первоначально ${f.baseline}.` : ''}${items ? ` Товары: ${items}.` : ''}${f.manager ? ` Ответственный: ${f.manager}.` : ''}`
+    : `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${msEn(f.milestone)} planned ${f.planned} is ${f.daysLate} day(s) late.` +
+        `${f.baseline ? ` First agreed ${f.baseline}.` : ''}${items ? ` Items: ${items}.` : ''}${f.manager ? ` Responsible: ${f.manager}.` : ''}`;
+};
+
+/** The daily list of a manager's open orders whose milestones have no planned date. */
+export const undatedForManager = (orders: { po: string; code: string; milestones: string[] }[], lang: Lang) => {
+  const lines = orders.slice(0, 30).map((o) => `• ${o.po} (${o.code}): ${o.milestones.map((m) => (lang === 'ru' ? (MILESTONE_RU[m] ?? m) : msEn(m))).join(', ')}`);
+  const more = orders.length > 30 ? `\n… +${orders.length - 30}` : '';
+  return (lang === 'ru' ? `📅 Нужна дата (${orders.length}):\n` : `📅 Needs a date (${orders.length}):\n`) + lines.join('\n') + more;
+};
+
+/** A supplier's change in the mini-program (date moved, stage done, customs problem), one line each. */
+export interface SupplierChange {
+  kind: 'moved' | 'done' | 'customs' | 'note' | 'readiness';
+  /** readiness: the supplier's answer. */
+  ready?: boolean;
+  milestone?: string;
+  from?: string;
+  to?: string;
+  /** The supplier's own words and, when translated, the manager-language text. */
+  text?: { original: string; translated?: string };
+  photos?: number;
+  at: string; // HH:MM UTC
+}
+
+const changeLine = (c: SupplierChange, lang: Lang) => {
+  const ms = c.milestone ? (lang === 'ru' ? (MILESTONE_RU[c.milestone] ?? c.milestone) : msEn(c.milestone)) : '';
+  const words = c.text ? (c.text.translated && c.text.translated !== c.text.original ? ` — «${c.text.translated}» (${c.text.original})` : ` — «${c.text.original}»`) : '';
+  if (c.kind === 'moved') return lang === 'ru' ? `• ${ms}: дата перенесена ${c.from ?? '—'} → ${c.to ?? '—'}${words}` : `• ${ms}: date moved ${c.from ?? '—'} → ${c.to ?? '—'}${words}`;
+  if (c.kind === 'done') {
+    const ph = c.photos ? (lang === 'ru' ? `, фото: ${c.photos}` : `, ${c.photos} photo(s)`) : '';
+    return lang === 'ru' ? `• ${ms}: выполнено ${c.to ?? ''}${ph}${words}` : `• ${ms}: done ${c.to ?? ''}${ph}${words}`;
+  }
+  if (c.kind === 'readiness') {
+    if (c.ready) return lang === 'ru' ? `• готовность к отгрузке: готов${words}` : `• shipment readiness: ready${words}`;
+    return lang === 'ru' ? `• готовность к отгрузке: НЕ готов, новая дата ${c.to ?? '—'}${words}` : `• shipment readiness: NOT ready, new date ${c.to ?? '—'}${words}`;
+  }
+  if (c.kind === 'note') return lang === 'ru' ? `• ${ms}: примечание${words}` : `• ${ms}: note${words}`;
+  return lang === 'ru' ? `• таможня: проблема${c.to ? `, ожидается ${c.to}` : ''}${words}` : `• customs problem${c.to ? `, expected ${c.to}` : ''}${words}`;
+};
+
+export const supplierChangesForManager = (f: { po: string; code: string; supplier?: string }, changes: SupplierChange[], lang: Lang) =>
+  (lang === 'ru' ? `✏️ ${f.po} (${f.code}${f.supplier ? ` ${f.supplier}` : ''}): поставщик изменил в мини-программе:\n` : `✏️ ${f.po} (${f.code}${f.supplier ? ` ${f.supplier}` : ''}): the supplier changed in the mini-program:\n`) +
+  changes.map((c) => changeLine(c, lang)).join('\n');
 
 export const preShipmentForSupplier = (f: { po: string; code: string; planned: string; daysLeft?: number }) =>
   `【Gendan 提醒】订单 ${f.po}（${f.code}）计划于 ${f.planned} 出货，还有 ${f.daysLeft ?? 7} 天。请确认货物是否能按时准备好。\n` +
@@ -51,3 +112,24 @@ export const customsForManager = (f: { po: string; code: string; status: string;
     : `🛃 ${f.po} (${f.code}): customs ${f.status}${f.reason ? `: ${f.reason}` : ''}${f.expected ? `, expected ${f.expected}` : ''}.`;
 
 export const alertForManager = (text: string, lang: Lang) => (lang === 'ru' ? `⚠️ Gendan: ${text}` : `⚠️ Gendan: ${text}`);
+
+/** A supplier answered a claim (mini-program): to the responsible manager, original beside the translation. */
+export const claimAnswerForManager = (f: { claim: string; po: string; code: string; decision: 'accept' | 'dispute'; original?: string; translated?: string; photos?: number }, lang: Lang) => {
+  const words = f.original ? (f.translated ? `\n«${f.translated}»\n(${f.original})` : `\n«${f.original}»`) : '';
+  const ph = f.photos ? (lang === 'ru' ? ` Фото: ${f.photos}.` : ` ${f.photos} photo(s).`) : '';
+  return lang === 'ru'
+    ? `📋 ${f.claim} (${f.po}, ${f.code}): поставщик ${f.decision === 'accept' ? 'принял претензию' : 'оспаривает претензию'}.${ph}${words}`
+    : `📋 ${f.claim} (${f.po}, ${f.code}): the supplier ${f.decision === 'accept' ? 'accepted the claim' : 'disputes the claim'}.${ph}${words}`;
+};
+
+/** The supplier's readiness answer a week before shipment, or its silence after a working day. */
+export const readinessForManager = (f: { po: string; code: string; planned: string; answer: 'ready' | 'not_ready' | 'none'; date?: string; asked?: string }, lang: Lang) => {
+  if (lang === 'ru') {
+    if (f.answer === 'ready') return `🚢 ${f.po} (${f.code}): поставщик подтвердил готовность к отгрузке ${f.planned}.`;
+    if (f.answer === 'not_ready') return `🚢 ${f.po} (${f.code}): поставщик НЕ готов к отгрузке ${f.planned}, новая дата ${f.date ?? '—'}.`;
+    return `🚢 ${f.po} (${f.code}): нет ответа о готовности к отгрузке ${f.planned}${f.asked ? ` (спросили ${f.asked})` : ''}.`;
+  }
+  if (f.answer === 'ready') return `🚢 ${f.po} (${f.code}): the supplier confirmed readiness for shipment on ${f.planned}.`;
+  if (f.answer === 'not_ready') return `🚢 ${f.po} (${f.code}): the supplier is NOT ready for shipment on ${f.planned}; new date ${f.date ?? '—'}.`;
+  return `🚢 ${f.po} (${f.code}): no answer about readiness for shipment on ${f.planned}${f.asked ? ` (asked ${f.asked})` : ''}.`;
+};

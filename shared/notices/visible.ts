@@ -3,6 +3,7 @@
 import { Types } from 'mongoose';
 import { visibleSupplierIds, type ManagerViewer } from '../access/index.js';
 import { NotFoundError } from '../errors/index.js';
+import { Manager } from '../managers/model.js';
 import { Notice, type NoticeDoc, type NoticeStatus } from './model.js';
 
 function visibleTo(v: ManagerViewer, supplierIds: Set<string> | undefined) {
@@ -20,4 +21,16 @@ export async function noticeFor(v: ManagerViewer, id: string): Promise<NoticeDoc
   const n = Types.ObjectId.isValid(id) ? await Notice.findOne({ _id: new Types.ObjectId(id) }).lean<NoticeDoc>() : null;
   if (!n || !visibleTo(v, await visibleSupplierIds(v))(n)) throw new NotFoundError('no such notice');
   return n;
+}
+
+/**
+ * The manager's own notifications, newest first: what was (or will be) sent to their WeChat —
+ * supplier changes, claim answers, overdue reminders, "needs a date". One equality on the chat
+ * (`to`, indexed with `createdAt`).
+ */
+export async function notificationsFor(v: ManagerViewer, limit = 100): Promise<NoticeDoc[]> {
+  const m = await Manager.findOne({ _id: new Types.ObjectId(v.id) }, { wechatId: 1 }).lean<{ wechatId?: string }>();
+  if (!m?.wechatId) return [];
+  const items = await Notice.find({ to: `dm:${m.wechatId}` }).sort({ createdAt: -1 }).limit(limit).lean<NoticeDoc[]>();
+  return items.filter((n) => n.recipient?.kind === 'manager' && n.recipient.id === v.id && n.status !== 'cancelled');
 }

@@ -1,7 +1,7 @@
 // Purchase orders. Fields (see the schemas below):
 //   number (unique) · supplierId + supplierCode (denormalised) · managerId · incoterms · currency
 //   lines[] {item, sku, qty, unit, unitPrice (decimal string), currency}
-//   milestones.<name> {planned, actual, status pending|done, reason, note, replanned, updatedBy,
+//   milestones.<name> {planned, baseline (first agreed date), actual, status pending|done, reason, note, replanned, updatedBy,
 //     updatedAt, photos[]} for each name of MILESTONES — keyed by name, never an array
 //   customs {status none|held|cleared, reason, expectedDate, updatedAt, updatedBy}
 //   status open|closed · version (every write is `updateOne({_id, version})` + `$inc`)
@@ -29,6 +29,7 @@ export type MilestoneName = (typeof MILESTONES)[number];
 export const CURRENCIES = ['CNY', 'USD', 'EUR', 'RUB', 'HKD', 'GBP'] as const;
 export const INCOTERMS = ['EXW', 'FCA', 'FAS', 'FOB', 'CFR', 'CIF', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP'] as const;
 
+const trSchema = new Schema({ lang: String, original: String, text: String }, { _id: false });
 const photoSchema = new Schema({ id: String, name: String, mimeType: String, size: Number, at: Date }, { _id: false });
 
 // One milestone. Milestones are keyed BY NAME (`milestones.materials.actual`): FerretDB v1
@@ -36,6 +37,9 @@ const photoSchema = new Schema({ id: String, name: String, mimeType: String, siz
 const milestoneSchema = new Schema(
   {
     planned: { type: Date },
+    // The first agreed date (set with the first planned date, never moved): on-time KPIs and
+    // reports count against it; moves are counted apart (`replanned`).
+    baseline: { type: Date },
     actual: { type: Date },
     status: { type: String, enum: ['pending', 'done'], default: 'pending' },
     reason: { type: String }, // why the planned date moved
@@ -44,6 +48,9 @@ const milestoneSchema = new Schema(
     updatedBy: { type: String }, // `supplier:<openid>` or `manager:<id>`
     updatedAt: { type: Date },
     photos: { type: [photoSchema], default: [] },
+    // Translations of the supplier's words (reason, note) for the managers: the original they
+    // were made from, so a changed reason never shows a stale translation.
+    tr: { type: [trSchema], default: undefined },
   },
   { _id: false },
 );
@@ -80,7 +87,7 @@ const orderSchema = new Schema(
     cancelReason: { type: String },
     customs: {
       type: new Schema(
-        { status: { type: String, enum: ['none', 'held', 'cleared'], default: 'none' }, reason: String, expectedDate: Date, updatedAt: Date, updatedBy: String, heldAt: Date },
+        { status: { type: String, enum: ['none', 'held', 'cleared'], default: 'none' }, reason: String, expectedDate: Date, updatedAt: Date, updatedBy: String, heldAt: Date, tr: { type: [trSchema], default: undefined } },
         { _id: false },
       ),
       default: () => ({ status: 'none' }),
@@ -89,10 +96,26 @@ const orderSchema = new Schema(
     // date's day ('YYYY-MM-DD', UTC) — so scans are equality queries on a day, never a range.
     // Top-level copy of next.dueDay: the scheduler's equality (FerretDB pushes down only
     // top-level equality, not a dotted path).
+    // Now the EARLIEST planned day of any milestone not done (rules.computeDueDay): the scan finds
+    // the order on that day and watches every overdue milestone from then on.
     dueDay: { type: String },
+    // true while an open order has a milestone not done without a planned date: the daily
+    // "needs a date" list is an equality on it (`find({undated: true, status: 'open'})`).
+    undated: { type: Boolean },
     next: {
       type: new Schema({ milestone: String, planned: Date, dueDay: String }, { _id: false }),
     },
+    // Pre-shipment readiness: asked a week before the planned shipment (`asked`, the day), the
+    // supplier's answer (ready, or not ready with a new date and a note).
+    readiness: {
+      type: new Schema(
+        { asked: String, answer: { type: String, enum: ['ready', 'not_ready'] }, date: Date, note: String, at: Date, by: String, tr: { type: [trSchema], default: undefined } },
+        { _id: false },
+      ),
+    },
+    // Top-level, for the scan's equality: the day an unanswered readiness question is reported
+    // to the manager ("no answer" after one working day); removed once answered.
+    readinessDue: { type: String },
     // Optimistic concurrency: every write is guarded by the version it read.
     version: { type: Number, default: 0 },
   },
@@ -104,6 +127,10 @@ orderSchema.index({ number: 1 }, { unique: true });
 orderSchema.index({ supplierId: 1, status: 1 });
 // Serves: the scheduler's overdue scan (`find({dueDay: day, status: 'open'})`).
 orderSchema.index({ dueDay: 1 });
+// Serves: the "no readiness answer" scan (`find({readinessDue: day, status: 'open'})`).
+orderSchema.index({ readinessDue: 1 }, { sparse: true });
+// Serves: the daily "needs a date" list (`find({undated: true, status: 'open'})`).
+orderSchema.index({ undated: 1 });
 // Serves: a manager's orders (console, overdue list per manager).
 orderSchema.index({ managerId: 1, status: 1 });
 
@@ -194,6 +221,7 @@ export interface PhotoDoc {
 }
 export interface MilestoneDoc {
   planned?: Date | null;
+  baseline?: Date | null;
   actual?: Date | null;
   status: 'pending' | 'done';
   reason?: string;
@@ -202,6 +230,13 @@ export interface MilestoneDoc {
   updatedBy?: string;
   updatedAt?: Date;
   photos: PhotoDoc[];
+  tr?: TextTranslation[];
+}
+/** A translation of a supplier's words into a manager's language. */
+export interface TextTranslation {
+  lang: string;
+  original: string;
+  text: string;
 }
 export interface OrderLine {
   item: string;
@@ -217,6 +252,7 @@ export interface CustomsDoc {
   expectedDate?: Date | null;
   updatedAt?: Date;
   updatedBy?: string;
+  tr?: TextTranslation[];
 }
 export interface OrderDoc {
   _id: Types.ObjectId;
@@ -234,6 +270,9 @@ export interface OrderDoc {
   customs: CustomsDoc;
   next?: { milestone: MilestoneName; planned?: Date | null; dueDay?: string | null } | null;
   dueDay?: string | null;
+  undated?: boolean;
+  readiness?: { asked?: string; answer?: 'ready' | 'not_ready'; date?: Date | null; note?: string; at?: Date; by?: string; tr?: TextTranslation[] } | null;
+  readinessDue?: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;

@@ -49,23 +49,29 @@ export async function listOrders(filter: { supplierCode?: string; managerId?: st
   return { items: items.slice(0, size), page, size, hasMore: items.length > size };
 }
 
-/** Open orders whose next milestone is overdue at `now` (optionally one manager's). */
+/** Open orders with any milestone overdue at `now` (optionally one manager's), most late first. */
 export async function listOverdue(now: Date, filter: { managerId?: string } = {}): Promise<OrderDoc[]> {
-  // Equality first (a manager's orders, or open ones), the date range is applied after it.
+  // Equality first (a manager's orders, or open ones); `dueDay` (the earliest undone planned
+  // day) before today is applied after it, then every milestone is checked.
   const q: Record<string, unknown> = filter.managerId ? { managerId: new Types.ObjectId(filter.managerId), status: 'open' } : { status: 'open' };
-  q['next.planned'] = { $lt: new Date(`${dayOf(now)}T00:00:00Z`) };
-  const open = await Order.find(q, { number: 1, supplierCode: 1, supplierId: 1, managerId: 1, next: 1, status: 1, customs: 1 }).lean<OrderDoc[]>();
-  return open.filter((o) => isOverdue(o, now)).sort((a, b) => a.next!.planned!.getTime() - b.next!.planned!.getTime());
+  q.dueDay = { $lt: dayOf(now) };
+  const open = await Order.find(q, { number: 1, supplierCode: 1, supplierId: 1, managerId: 1, next: 1, status: 1, customs: 1, milestones: 1, dueDay: 1 }).lean<OrderDoc[]>();
+  return open.filter((o) => isOverdue(o, now)).sort((a, b) => String(a.dueDay).localeCompare(String(b.dueDay)));
 }
 
 /** Every open order overdue at `now` (the brief's `overdue(now)`). */
 export const overdue = (now: Date) => listOverdue(now);
 
-/** Open orders whose next milestone falls due on `day` ('YYYY-MM-DD', UTC): the scheduler's scan. */
+/** Open orders whose earliest undone milestone falls due on `day` ('YYYY-MM-DD', UTC): the scheduler's scan. */
 export async function ordersDueOn(day: string): Promise<OrderDoc[]> {
   // A top-level field: FerretDB v1 pushes only top-level equality down to PostgreSQL (a dotted
   // `next.dueDay` was filtered in the engine after reading every open order — measured).
   return Order.find({ dueDay: day, status: 'open' }).lean<OrderDoc[]>();
+}
+
+/** Open orders with a milestone lacking a planned date (the daily "needs a date" list). */
+export async function undatedOrders(limit = 5000): Promise<OrderDoc[]> {
+  return Order.find({ undated: true, status: 'open' }, { number: 1, supplierCode: 1, supplierId: 1, managerId: 1, milestones: 1, status: 1 }).limit(limit).lean<OrderDoc[]>();
 }
 
 /** An order's change history, newest first (the last 200). */

@@ -1,7 +1,8 @@
 // Orders as a viewer may reach them (shared/access): by id, listed, overdue.
 import { assertVisible, visibleSupplierIds, type Viewer } from '../access/index.js';
 import { supplierFor } from '../suppliers/directory.js';
-import type { OrderDoc } from './model.js';
+import { NotFoundError } from '../errors/index.js';
+import type { MilestoneName, OrderDoc, PhotoDoc } from './model.js';
 import { getOrder, listOrders, listOverdue, type Page } from './queries.js';
 
 /** The order, when the viewer may see its supplier; otherwise "not found". */
@@ -30,4 +31,15 @@ export async function overdueFor(v: Viewer & { kind: 'manager' }, now: Date, min
   const items = await listOverdue(now, { managerId: mine ? v.id : undefined });
   const visible = await visibleSupplierIds(v);
   return visible ? items.filter((o) => visible.has(String(o.supplierId)) || String(o.managerId ?? '') === v.id) : items;
+}
+
+/**
+ * One photo of a milestone of an order the viewer may see (a supplier: its own orders only);
+ * "not found" otherwise, as for the order itself.
+ */
+export async function milestonePhotoFor(v: Viewer, orderId: string, milestone: MilestoneName, photoId: string): Promise<PhotoDoc> {
+  const o = await orderFor(v, orderId);
+  const p = (o.milestones?.[milestone]?.photos ?? []).find((x) => x.id === photoId);
+  if (!p) throw new NotFoundError('no such photo');
+  return p;
 }

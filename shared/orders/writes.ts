@@ -10,7 +10,7 @@ import { fingerprintOf, onceByKey } from './idempotency.js';
 import { syncAfterWrite } from './list.js';
 import { MILESTONES, Order, OrderEvent, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderLine, type Via } from './model.js';
 import { getOrder, scoped, type Scope } from './queries.js';
-import { computeNext, dayOf } from './rules.js';
+import { dayOf, scanFields } from './rules.js';
 
 type Milestone = MilestoneDoc;
 
@@ -45,7 +45,7 @@ export async function createOrder(input: NewOrder, by: string, now = new Date())
   const supplier = await findSupplierByCode(input.supplierCode); // plain, tagged or former code
   if (!supplier) throw new ValidationError(`no supplier with code ${input.supplierCode}`, [{ field: 'supplierCode', message: `no supplier with code ${input.supplierCode}` }]);
   if (input.managerId) await assertManager(input.managerId);
-  const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned?.[m], photos: [], replanned: 0 }]));
+  const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned?.[m], baseline: input.planned?.[m], photos: [], replanned: 0 }]));
   try {
     const doc = await Order.create({
       number: input.number.trim(),
@@ -57,8 +57,7 @@ export async function createOrder(input: NewOrder, by: string, now = new Date())
       currency: input.currency ?? input.lines?.[0]?.currency ?? 'USD',
       lines: input.lines ?? [],
       milestones,
-      next: computeNext(milestones as never),
-      dueDay: computeNext(milestones as never)?.dueDay ?? null,
+      ...scanFields(milestones as never),
     });
     await OrderEvent.create({ orderId: doc._id, at: now, by, kind: 'created', after: { number: doc.number }, via: input.via ?? viaOf(by) });
     const created = doc.toObject() as unknown as OrderDoc;
@@ -143,6 +142,8 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
           next.planned = u.planned;
           next.reason = u.reason;
           if (cur.planned) next.replanned = (cur.replanned ?? 0) + 1;
+          // The first agreed date stays: an order from before baselines takes the date it had.
+          next.baseline = cur.baseline ?? cur.planned ?? u.planned;
         }
         if (u.note !== undefined) next.note = u.note;
         const same =
@@ -155,7 +156,7 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
         next.updatedAt = now;
         const milestones = { ...o.milestones, [u.milestone]: next };
         return {
-          set: { [`milestones.${u.milestone}`]: next, next: computeNext(milestones as never) ?? null, dueDay: computeNext(milestones as never)?.dueDay ?? null },
+          set: { [`milestones.${u.milestone}`]: next, ...scanFields(milestones as never) },
           event: { kind: 'milestone', milestone: u.milestone, before: pick(cur), after: pick(next), reason: u.reason },
         };
       },
@@ -167,7 +168,7 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
 
 const pick = (m: Record<string, unknown> | Milestone) => {
   const x = m as Record<string, unknown>;
-  return { status: x.status, planned: x.planned, actual: x.actual, note: x.note };
+  return { status: x.status, planned: x.planned, actual: x.actual, note: x.note, baseline: x.baseline };
 };
 
 export interface CustomsUpdate {
@@ -196,8 +197,17 @@ export async function reportCustoms(u: CustomsUpdate): Promise<WriteResult> {
         // heldAt: when customs first held it (a customs delay, counted in the supplier's KPIs).
         const heldAt = (cur as { heldAt?: Date }).heldAt ?? (u.status === 'held' ? now : undefined);
         const next = { status: u.status, reason: u.reason, expectedDate: u.expectedDate, updatedAt: now, updatedBy: u.by, ...(heldAt ? { heldAt } : {}) };
-        if (cur.status === next.status && cur.reason === next.reason && String(cur.expectedDate ?? '') === String(next.expectedDate ?? '')) return undefined;
-        return { set: { customs: next }, event: { kind: 'customs', before: cur, after: next, reason: u.reason } };
+        // Cleared: the buyer's customs milestone is done (its reminders stop with it).
+        const ms = o.milestones?.customs_cleared;
+        const completes = u.status === 'cleared' && ms?.status !== 'done';
+        if (!completes && cur.status === next.status && cur.reason === next.reason && String(cur.expectedDate ?? '') === String(next.expectedDate ?? '')) return undefined;
+        const set: Record<string, unknown> = { customs: next };
+        if (completes) {
+          const done = { ...(ms ?? {}), status: 'done', actual: new Date(`${dayOf(now)}T00:00:00Z`), updatedBy: u.by, updatedAt: now };
+          set['milestones.customs_cleared'] = done;
+          Object.assign(set, scanFields({ ...o.milestones, customs_cleared: done } as never));
+        }
+        return { set, event: { kind: 'customs', before: cur, after: next, reason: u.reason } };
       },
       u.by,
       now,
@@ -255,4 +265,52 @@ export async function updateOrder(id: string, patch: OrderPatch, by: string, now
     by,
     now,
   );
+}
+
+export interface ReadinessAnswer {
+  orderId: string | Types.ObjectId;
+  ready: boolean;
+  /** Not ready: the new expected shipment date (moves the shipped milestone, the note its reason). */
+  date?: Date;
+  note?: string;
+  by: string;
+  idempotencyKey?: string;
+  scope?: Scope;
+  now?: Date;
+}
+
+/**
+ * The supplier's answer to the pre-shipment question: ready, or not ready with a new date (the
+ * shipped milestone moves to it, the note as its reason). Stops the "no answer" report.
+ */
+export async function answerReadiness(a: ReadinessAnswer): Promise<WriteResult> {
+  const now = a.now ?? new Date();
+  if (!a.ready && !a.date) throw new ValidationError('not ready: give the new expected shipment date', [{ field: 'date', message: 'required when not ready' }]);
+  if (a.date && dayOf(a.date) < dayOf(now)) throw new ValidationError('the new date cannot be in the past', [{ field: 'date', message: 'in the past' }]);
+  const first = await getOrder(a.orderId, a.scope);
+  if (first.status !== 'open') throw new ConflictError('the order is closed');
+  if (first.milestones?.shipped?.status === 'done') throw new ConflictError('the order has shipped already');
+  return onceByKey(a.idempotencyKey, a.by, first._id, fingerprintOf({ ...a, orderId: String(first._id) }), now, async () => {
+    const res = await guardedChange(
+      first._id,
+      a.scope,
+      (o) => {
+        const readiness = { asked: o.readiness?.asked, answer: a.ready ? 'ready' : 'not_ready', date: a.ready ? undefined : a.date, note: a.note?.trim() || undefined, at: now, by: a.by };
+        return { set: { readiness, readinessDue: null }, event: { kind: 'readiness', before: o.readiness ?? null, after: readiness, reason: a.note } };
+      },
+      a.by,
+      now,
+    );
+    const shipped = res.order.milestones?.shipped?.planned;
+    if (!a.ready && a.date && (!shipped || dayOf(shipped) !== dayOf(a.date))) {
+      return updateMilestone({ orderId: first._id, milestone: 'shipped', planned: a.date, reason: a.note?.trim() || 'not ready for shipment (readiness check)', by: a.by, scope: a.scope, now });
+    }
+    return res;
+  });
+}
+
+/** The scheduler asked the supplier (pre-shipment): remember the day, and when silence is reported. */
+export async function markReadinessAsked(orderId: Types.ObjectId, askedDay: string, reportDay: string): Promise<void> {
+  // Scan data, not a change of the order: no version bump, no history entry.
+  await Order.updateOne({ _id: orderId, status: 'open' }, { $set: { readiness: { asked: askedDay }, readinessDue: reportDay } });
 }

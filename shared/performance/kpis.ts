@@ -51,11 +51,14 @@ export function orderContribution(o: OrderLike | null | undefined, within: numbe
     if (ms.status !== 'done' || !ms.actual) continue;
     const p = periodOf(new Date(ms.actual));
     add(c, `${s}:${p}`, 'msDone', 1);
-    if (!ms.planned) {
+    // On time against the FIRST agreed date (the baseline), not a date moved since: a supplier
+    // who moves a date stays late (docs/product-rules.md); the moves are counted apart above.
+    const agreed = ms.baseline ?? ms.planned;
+    if (!agreed) {
       add(c, `${s}:${p}`, 'msOnTime', 1);
       continue;
     }
-    const late = daysBetween(new Date(ms.planned), new Date(ms.actual));
+    const late = daysBetween(new Date(agreed), new Date(ms.actual));
     if (late <= 0) add(c, `${s}:${p}`, 'msOnTime', 1);
     else {
       add(c, `${s}:${p}`, 'msLate', 1);

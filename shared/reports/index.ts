@@ -9,7 +9,7 @@ import { Claim } from '../claims/model.js';
 import { ValidationError } from '../errors/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { convert, Decimal, fmt, type Currency } from '../money/index.js';
-import { MILESTONES, Order, isOverdue, type OrderDoc } from '../orders/index.js';
+import { MILESTONES, Order, isOverdue, overdueMilestones, type OrderDoc } from '../orders/index.js';
 import { managerRanking, periodOf, scorecardOf, SupplierKpi, type KpiWeights, type ManagerRow, type SupplierKpiDoc } from '../performance/index.js';
 import { PricePoint, type PricePointDoc } from '../prices/index.js';
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
@@ -78,7 +78,7 @@ export interface ReportData {
   valueByCurrency: Record<string, string>;
   converted: string;
   unconverted: Record<string, string>;
-  milestones: { done: number; onTime: number; onTimeRate: number | null; avgDaysLate: number | null };
+  milestones: { done: number; onTime: number; onTimeRate: number | null; avgDaysLate: number | null; replanned: number };
   overdue: { po: string; supplierCode: string; milestone: string; planned: string; daysLate: number; manager: string }[];
   customs: { po: string; supplierCode: string; heldAt: string; status: string; reason: string }[];
   claims: { count: number; byCurrency: Record<string, string> } | null;
@@ -111,6 +111,7 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
   let orders = 0;
   let done = 0;
   let onTime = 0;
+  let replanned = 0;
   let lateDays = 0;
   let late = 0;
   const overdue: ReportData['overdue'] = [];
@@ -170,7 +171,10 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
       const ms = o.milestones?.[name];
       if (ms?.status !== 'done' || !inRange(ms.actual)) continue;
       done++;
-      const d = ms.planned ? Math.round((new Date(ms.actual!).getTime() - new Date(ms.planned).getTime()) / DAY) : 0;
+      // Against the first agreed date (baseline); re-plans are counted apart (replanned).
+      const agreed = ms.baseline ?? ms.planned;
+      if (ms.replanned) replanned += ms.replanned;
+      const d = agreed ? Math.round((new Date(ms.actual!).getTime() - new Date(agreed).getTime()) / DAY) : 0;
       if (d <= 0) onTime++;
       else {
         late++;
@@ -181,7 +185,8 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
     if (c?.heldAt && inRange(c.heldAt)) customs.push({ po: o.number, supplierCode: o.supplierCode, heldAt: new Date(c.heldAt).toISOString().slice(0, 10), status: c.status ?? '', reason: c.reason ?? '' });
     if (isOverdue(o, req.now) && o.managerId) overdueByManager.set(String(o.managerId), (overdueByManager.get(String(o.managerId)) ?? 0) + 1);
     if (isOverdue(o, req.now) && overdue.length < 5000) {
-      overdue.push({ po: o.number, supplierCode: o.supplierCode, milestone: o.next!.milestone, planned: new Date(o.next!.planned!).toISOString().slice(0, 10), daysLate: Math.floor((req.now.getTime() - new Date(o.next!.planned!).getTime()) / DAY), manager });
+      // Every late milestone of the order, not only the next one.
+      for (const l of overdueMilestones(o, req.now)) overdue.push({ po: o.number, supplierCode: o.supplierCode, milestone: l.milestone, planned: l.planned.toISOString().slice(0, 10), daysLate: l.daysLate, manager });
     }
   }
   overdue.sort((a, b) => b.daysLate - a.daysLate);
@@ -246,7 +251,7 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
     valueByCurrency: Object.fromEntries([...value].map(([k, v]) => [k, fmt(v)])),
     converted: fmt(converted),
     unconverted: Object.fromEntries([...unconverted].map(([k, v]) => [k, fmt(v)])),
-    milestones: { done, onTime, onTimeRate: pctOrNull(onTime, done), avgDaysLate: late ? Math.round((lateDays / late) * 10) / 10 : null },
+    milestones: { done, onTime, onTimeRate: pctOrNull(onTime, done), avgDaysLate: late ? Math.round((lateDays / late) * 10) / 10 : null, replanned },
     overdue,
     customs,
     claims,

@@ -14,7 +14,7 @@ import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js'
 import { escalateUnanswered, proposeSegments, reconcileKpis } from '../performance/index.js';
 import { sendWeeklyReports } from '../reports/weekly.js';
 import { scanClaimReminders } from '../claims/index.js';
-import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment } from './rules.js';
+import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment, scanReadiness, scanUndated } from './rules.js';
 
 export * from './rules.js';
 
@@ -22,6 +22,7 @@ const log = getLogger('scheduler');
 
 export const JOBS = {
   overdue: 'overdue-scan',
+  undated: 'undated-scan',
   preShipment: 'pre-shipment-scan',
   customs: 'customs-scan',
   alerts: 'alerts-scan',
@@ -37,6 +38,7 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 /** How often each periodic job runs (Agenda interval strings). */
 export const JOB_INTERVALS: Record<JobName, string> = {
   [JOBS.overdue]: '15 minutes',
+  [JOBS.undated]: '1 hour',
   [JOBS.preShipment]: '1 hour',
   [JOBS.customs]: '1 minute',
   [JOBS.alerts]: '1 minute',
@@ -100,7 +102,8 @@ export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler
       }
     });
   job(JOBS.overdue, () => scanOverdue(clock()));
-  job(JOBS.preShipment, () => scanPreShipment(clock()));
+  job(JOBS.undated, () => scanUndated(clock()));
+  job(JOBS.preShipment, async () => ({ asked: await scanPreShipment(clock()), silent: await scanReadiness(clock()) }));
   job(JOBS.customs, () => scanCustoms(clock()));
   job(JOBS.alerts, () => scanAlerts(clock()));
   // No TTL indexes on the embedded engine: old keys and codes are removed by a job, and the

@@ -6,9 +6,9 @@ import { Alert } from '../health/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import {
-  ScanState as ScanStateModel, alertForManager, cancelQueuedNotices, customsForManager, enqueueNotice, getScanState, overdueForManager, overdueForSupplier, OverdueWatch, preShipmentForSupplier, setScanState,
+  ScanState as ScanStateModel, alertForManager, cancelQueuedNotices, customsForManager, enqueueNotice, getScanState, overdueForManager, overdueForSupplier, OverdueWatch, preShipmentForSupplier, setScanState, undatedForManager, isChinesePublicHoliday, readinessForManager, type OverdueFacts,
 } from '../notices/index.js';
-import { Order, OrderEvent, dayOf, daysLate, isOverdue, ordersDueOn, type OrderDoc } from '../orders/index.js';
+import { Order, OrderEvent, dayOf, daysLate, markReadinessAsked, ordersDueOn, overdueMilestones, undatedMilestones, undatedOrders, type LateMilestone, type OrderDoc } from '../orders/index.js';
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
 import { Thread, type ThreadDoc } from '../threads/index.js';
 
@@ -42,24 +42,45 @@ function memo<T>(m: Memo | undefined, key: string, load: () => Promise<T>): Prom
   return p;
 }
 
-/** Enqueue the overdue notices of one order for `day` (supplier chat in Chinese + manager). */
-async function overdueNotices(o: OrderDoc, now: Date, m0?: Memo): Promise<number> {
-  const ms = o.next!.milestone;
-  const planned = dayOf(o.next!.planned!);
-  const facts = { po: o.number, code: o.supplierCode, milestone: ms, planned, daysLate: daysLate(o.next!.planned!, now) };
+/** What a notice names: the supplier (name, English name), the order's items, the manager. */
+async function overdueFacts(o: OrderDoc, late: LateMilestone, m: ManagerDoc | null, s: SupplierDoc | null): Promise<OverdueFacts> {
+  const baseline = o.milestones?.[late.milestone]?.baseline;
+  return {
+    po: o.number,
+    code: o.supplierCode,
+    milestone: late.milestone,
+    planned: dayOf(late.planned),
+    daysLate: late.daysLate,
+    supplier: s?.name,
+    supplierEn: s?.nameEn ?? undefined,
+    items: [...new Set((o.lines ?? []).map((l) => l.item))],
+    manager: m?.name,
+    baseline: baseline && dayOf(new Date(baseline)) !== dayOf(late.planned) ? dayOf(new Date(baseline)) : undefined,
+  };
+}
+
+/**
+ * Enqueue the overdue notices of one late milestone for today: a supplier-side milestone to the
+ * supplier's chat (Chinese) and the manager; a buyer-side one (customs clearance, delivery) to
+ * the manager only. A strategic supplier's slip also reaches the head of purchasing.
+ */
+async function overdueNotices(o: OrderDoc, late: LateMilestone, now: Date, m0?: Memo): Promise<number> {
+  const ms = late.milestone;
   const base = `overdue:${o._id}:${ms}:${dayOf(now)}`;
   let n = 0;
-  const chat = await memo(m0, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
-  const s = await memo(m0, `tz:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1, segment: 1 }).lean<SupplierDoc>());
-  if (chat) {
-    if (await enqueueNotice({ key: `${base}:supplier`, topic: `overdue:${o._id}:${ms}:supplier`, kind: 'overdue', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: overdueForSupplier(facts), orderId: o._id }, now)) n++;
-  }
+  const s = await memo(m0, `sup:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1, segment: 1, name: 1, nameEn: 1 }).lean<SupplierDoc>());
   const m = await memo(m0, `mgr:${o.managerId ?? ''}:${o.supplierId}`, () => managerOf(o));
+  const facts = await overdueFacts(o, late, m, s);
+  if (late.owner === 'supplier') {
+    const chat = await memo(m0, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
+    if (chat) {
+      if (await enqueueNotice({ key: `${base}:supplier`, topic: `overdue:${o._id}:${ms}:supplier`, kind: 'overdue', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: overdueForSupplier(facts), orderId: o._id }, now)) n++;
+    }
+  }
   if (m?.wechatId) {
     const lang = m.language === 'ru' ? 'ru' : 'en';
     if (await enqueueNotice({ key: `${base}:manager:${m._id}`, topic: `overdue:${o._id}:${ms}:manager:${m._id}`, kind: 'overdue', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: overdueForManager(facts, lang), orderId: o._id }, now)) n++;
   }
-  // A strategic supplier's slip also goes to the head of purchasing.
   if (s?.segment === 'strategic') {
     const heads = await memo(m0, 'heads', () => Manager.find({ role: 'head', active: { $ne: false } }).lean<ManagerDoc[]>());
     for (const h of heads) {
@@ -71,6 +92,9 @@ async function overdueNotices(o: OrderDoc, now: Date, m0?: Memo): Promise<number
   return n;
 }
 
+/** The milestone a queued overdue notice is about (its topic is `overdue:<order>:<milestone>:…`). */
+const topicMilestone = (topic?: string) => topic?.split(':')[2];
+
 export interface ScanResult {
   daysScanned: number;
   watched: number;
@@ -78,9 +102,10 @@ export interface ScanResult {
 }
 
 /**
- * Overdue: orders whose next milestone's planned day has passed. New ones are found by an
- * equality on each recent due day; the daily reminders then walk only the watched (overdue)
- * orders, so the cost follows the overdue count, not the number of open orders.
+ * Overdue: every milestone whose planned day has passed undone. New late orders are found by an
+ * equality on each recent due day (`dueDay`, the earliest undone planned day); the daily
+ * reminders then walk only the watched (overdue) orders and remind of each late milestone, so
+ * the cost follows the overdue count, not the number of open orders.
  */
 export async function scanOverdue(now: Date): Promise<ScanResult> {
   const today = dayOf(now);
@@ -93,33 +118,64 @@ export async function scanOverdue(now: Date): Promise<ScanResult> {
   for (let d = from; d <= yesterday; d = addDays(d, 1)) {
     days++;
     for (const o of await ordersDueOn(d)) {
-      if (!isOverdue(o, now)) continue;
-      await OverdueWatch.updateOne({ orderId: o._id }, { $set: { milestone: o.next!.milestone, since: d } }, { upsert: true }).catch((err) => {
+      const late = overdueMilestones(o, now);
+      if (!late.length) continue;
+      await OverdueWatch.updateOne({ orderId: o._id }, { $setOnInsert: { milestone: late[0]!.milestone, since: d } }, { upsert: true }).catch((err) => {
         if ((err as { code?: number }).code !== 11000) throw err;
       });
     }
   }
   let enqueued = 0;
   const lookups: Memo = new Map();
-  const watches = await OverdueWatch.find({}).lean<{ _id: Types.ObjectId; orderId: Types.ObjectId; milestone: string; notified?: string }[]>();
+  const watches = await OverdueWatch.find({}).lean<{ _id: Types.ObjectId; orderId: Types.ObjectId; milestone: string; milestones?: string[]; notified?: string }[]>();
   for (const w of watches) {
     const o = await Order.findOne({ _id: w.orderId }).lean<OrderDoc>();
-    if (!o || !isOverdue(o, now)) {
-      // Updated, done or closed: reminders stop, and those still waiting (quiet hours, bot
-      // offline) are not sent.
-      await cancelQueuedNotices(w.orderId, (n) => n.kind === 'overdue', 'the order was updated');
+    const late = o ? overdueMilestones(o, now) : [];
+    const names = late.map((l) => l.milestone);
+    // A milestone updated, done or no longer late (or the order closed): its reminders stop, and
+    // those still waiting (quiet hours, bot offline) are not sent.
+    const stale = await cancelQueuedNotices(w.orderId, (n) => n.kind === 'overdue' && !names.includes(topicMilestone(n.topic) as never), 'the milestone was updated');
+    if (!o || !late.length) {
       await OverdueWatch.deleteOne({ _id: w._id });
       continue;
     }
-    if (o.next!.milestone !== w.milestone) {
-      await cancelQueuedNotices(w.orderId, (n) => n.kind === 'overdue' && !n.topic?.startsWith(`overdue:${o._id}:${o.next!.milestone}:`), 'the milestone was updated');
-      await OverdueWatch.updateOne({ _id: w._id }, { $set: { milestone: o.next!.milestone, since: dayOf(o.next!.planned!) }, $unset: { notified: 1 } });
-    } else if (w.notified === today) continue; // today's reminders exist: the scan runs every 15 min
-    enqueued += await overdueNotices(o, now, lookups);
-    await OverdueWatch.updateOne({ _id: w._id }, { $set: { notified: today } });
+    const same = names.join(',') === (w.milestones ?? [w.milestone]).join(',');
+    if (w.notified === today && same && !stale) continue; // today's reminders exist: the scan runs every 15 min
+    for (const l of late) enqueued += await overdueNotices(o, l, now, lookups);
+    await OverdueWatch.updateOne({ _id: w._id }, { $set: { notified: today, milestone: names[0], milestones: names } });
   }
   await setScanState('overdue', yesterday, now);
   return { daysScanned: days, watched: watches.length, enqueued };
+}
+
+/**
+ * "Needs a date": once a day, each manager gets the list of their open orders with a milestone
+ * that has no planned date (never silently skipped by the overdue scan). One equality query
+ * (`undated: true, status: 'open'`); one notice per manager and day (key).
+ */
+export async function scanUndated(now: Date): Promise<number> {
+  const today = dayOf(now);
+  if ((await getScanState('undated')) === today) return 0;
+  const byManager = new Map<string, { po: string; code: string; milestones: string[] }[]>();
+  const lookups: Memo = new Map();
+  const managers = new Map<string, ManagerDoc>();
+  for (const o of await undatedOrders()) {
+    const missing = undatedMilestones(o.milestones);
+    if (!missing.length) continue;
+    const m = await memo(lookups, `mgr:${o.managerId ?? ''}:${o.supplierId}`, () => managerOf(o));
+    if (!m?.wechatId) continue;
+    managers.set(String(m._id), m);
+    byManager.set(String(m._id), [...(byManager.get(String(m._id)) ?? []), { po: o.number, code: o.supplierCode, milestones: missing }]);
+  }
+  let n = 0;
+  for (const [id, list] of byManager) {
+    const m = managers.get(id)!;
+    const lang = m.language === 'ru' ? 'ru' : 'en';
+    list.sort((a, b) => a.po.localeCompare(b.po));
+    if (await enqueueNotice({ key: `undated:${id}:${today}`, topic: `undated:${id}`, kind: 'undated', to: dmKey(m.wechatId!), recipient: { kind: 'manager', id, timezone: m.timezone }, text: undatedForManager(list, lang) }, now)) n++;
+  }
+  await setScanState('undated', today, now);
+  return n;
 }
 
 /** Days before the planned shipment when the supplier is asked to confirm readiness. */
@@ -150,10 +206,49 @@ export async function scanPreShipment(now: Date): Promise<number> {
       const chat = await memo(lookups, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
       if (!chat) continue;
       const s = await memo(lookups, `tz:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>());
-      if (await enqueueNotice({ key: `pre_shipment:${o._id}:${day}`, kind: 'pre_shipment', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day, daysLeft }), orderId: o._id }, now)) n++;
+      if (await enqueueNotice({ key: `pre_shipment:${o._id}:${day}`, kind: 'pre_shipment', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day, daysLeft }), orderId: o._id }, now)) {
+        n++;
+        // Silence is reported to the manager after one working day (scanReadiness).
+        await markReadinessAsked(o._id, today, nextWorkingDay(today));
+      }
     }
   }
   if (!last || last < target) await setScanState('pre_shipment', target, now);
+  return n;
+}
+
+/** The first day after `day` that is neither a weekend nor a Chinese public holiday. */
+export function nextWorkingDay(day: string): string {
+  let d = addDays(day, 1);
+  for (let i = 0; i < 30; i++, d = addDays(d, 1)) {
+    const wd = new Date(`${d}T00:00:00Z`).getUTCDay();
+    if (wd !== 0 && wd !== 6 && !isChinesePublicHoliday(d)) return d;
+  }
+  return d;
+}
+
+/**
+ * Pre-shipment readiness not answered: once the working day after the question has passed, the
+ * responsible manager is told "no answer" (one notice per order and question). Equality on the
+ * top-level `readinessDue` day, for each day since the last scan.
+ */
+export async function scanReadiness(now: Date): Promise<number> {
+  const today = dayOf(now);
+  const last = await getScanState('readiness');
+  let from = last ? addDays(last, 1) : addDays(today, -RESCAN_DAYS);
+  if (from < addDays(today, -RESCAN_DAYS)) from = addDays(today, -RESCAN_DAYS);
+  let n = 0;
+  for (let d = from; d < today; d = addDays(d, 1)) {
+    for (const o of await Order.find({ readinessDue: d, status: 'open' }).lean<OrderDoc[]>()) {
+      if (o.readiness?.answer || o.milestones?.shipped?.status === 'done') continue;
+      const m = await managerOf(o);
+      if (!m?.wechatId) continue;
+      const lang = m.language === 'ru' ? 'ru' : 'en';
+      const planned = o.milestones?.shipped?.planned ? dayOf(o.milestones.shipped.planned) : '—';
+      if (await enqueueNotice({ key: `readiness-silent:${o._id}:${o.readiness?.asked ?? d}:${m._id}`, kind: 'pre_shipment', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: readinessForManager({ po: o.number, code: o.supplierCode, planned, answer: 'none', asked: o.readiness?.asked }, lang), orderId: o._id }, now)) n++;
+    }
+  }
+  if (!last || last < addDays(today, -1)) await setScanState('readiness', addDays(today, -1), now);
   return n;
 }
 

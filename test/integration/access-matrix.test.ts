@@ -4,7 +4,9 @@
 // answer checked against what the route's `access` declares, on the real server. Every
 // parameter names a record of supplier A, so a caller who may not see A must get "not found";
 // lists must not mention A at all.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { expect } from 'chai';
 import { appRoutes, createApp } from '../../server/app.js';
@@ -14,6 +16,7 @@ import { fileClaim } from '../../shared/claims/index.js';
 import { createAccount, listOwnSessions, signIn } from '../../shared/managers/accounts.js';
 import { Manager } from '../../shared/managers/model.js';
 import { Notice } from '../../shared/notices/index.js';
+import { addMilestonePhoto } from '../../shared/orders/index.js';
 import { SegmentProposal } from '../../shared/performance/index.js';
 import { createSupplier, Supplier } from '../../shared/suppliers/index.js';
 import { Contact, Message, recordFriendRequest, Thread, threadDay } from '../../shared/threads/index.js';
@@ -130,6 +133,11 @@ describe('access matrix: every route × every caller, from the route table', fun
 
     // ---- every parameter names supplier A's record; bodies that pass validation ----
     const photoId = claim.photos[0]!.id;
+    // A milestone photo of order A, stored as the mini-program upload stores it.
+    const milestonePhotoId = '6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
+    mkdirSync(join(config.server.uploadDir, 'photos'), { recursive: true });
+    writeFileSync(join(config.server.uploadDir, 'photos', milestonePhotoId), Buffer.from('89504e470d0a1a0a', 'hex'));
+    await addMilestonePhoto(order._id, 'confirmed', { id: milestonePhotoId, name: 'a.png', mimeType: 'image/png', size: 8 }, 'test', {}, ts);
     const param: Record<string, (path: string) => string> = {
       id: (p) =>
         p.includes('/threads/') ? String(thread._id)
@@ -145,7 +153,7 @@ describe('access matrix: every route × every caller, from the route table', fun
         : String(order._id),
       code: () => encodeURIComponent(A.code),
       milestone: () => 'confirmed',
-      photoId: () => photoId,
+      photoId: (p) => (p.includes('/milestones/') ? milestonePhotoId : photoId),
       lang: () => 'en',
       decision: () => 'reject',
     };
@@ -174,6 +182,7 @@ describe('access matrix: every route × every caller, from the route table', fun
       'post /api/mp/bind': () => ({ code: 'ZZZZZZZZ' }),
       'post /api/mp/orders/:id/milestones/:milestone': () => ({ note: 'matrix' }),
       'post /api/mp/orders/:id/customs': () => ({ status: 'held', reason: 'matrix' }),
+      'post /api/mp/orders/:id/readiness': () => ({ ready: true }),
       'post /api/mp/claims/:id/answer': () => ({ decision: 'accept' }),
       'put /api/suppliers/:code/segment': () => ({ segment: 'problem' }),
       'put /api/suppliers/:code/routing': () => ({}),

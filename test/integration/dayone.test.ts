@@ -24,7 +24,7 @@ import { Contact, FriendRequest, Message, Thread, createMirror, decideFriendRequ
 import { createTranslationService } from '../../shared/translation/index.js';
 import type { CommandOutcome } from '../../shared/commands/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
-import { makeOrder } from '../support/api.js';
+import { makeOrder, plannedChain } from '../support/api.js';
 import { startTestBot, until, waitForMessages, type TestBot } from '../support/bot.js';
 
 const BY = 'manager:000000000000000000000001';
@@ -124,7 +124,7 @@ describe('day one: WeChat side', function () {
 
       // An overdue order of Anna's: the notice goes to her WeChat.
       const s = await createSupplier({ name: '奥吉电器' });
-      await makeOrder(s.code, { number: 'PO-DAY1', managerId: String(anna._id) });
+      await makeOrder(s.code, { number: 'PO-DAY1', managerId: String(anna._id), planned: plannedChain(new Date('2026-11-01T00:00:00Z'), 30) }); // one milestone late
       const monday = new Date('2026-11-30T09:00:00Z'); // 12:00 in Moscow
       expect((await scanOverdue(monday)).enqueued).to.equal(1);
       expect(await delivery.tick(monday)).to.equal(1);
@@ -214,7 +214,7 @@ describe('day one: WeChat side', function () {
       expect((await says('m', `/link ${code}`)).status).to.equal('done');
       const session = await signIn('anna', 'correct horse battery');
       const s = await createSupplier({ name: '奥吉电器' });
-      await makeOrder(s.code, { number: 'PO-GONE', managerId: acct.id });
+      await makeOrder(s.code, { number: 'PO-GONE', managerId: acct.id, planned: plannedChain(new Date('2026-11-01T00:00:00Z'), 30) }); // one milestone late
       const night = new Date('2026-11-30T21:00:00Z'); // 00:00 in Moscow: queued for the morning
       expect((await scanOverdue(night)).enqueued).to.equal(1);
       expect(await Notice.countDocuments({ status: 'queued', to: 'dm:mgr-anna' })).to.equal(1);

@@ -87,9 +87,9 @@ describe('domain events: reactions are wired in the composition root', function 
     expect(points.map((p) => [p.item, p.unitPrice])).to.deep.equal([['Motor 220V', '12.50']]);
   });
 
-  it('this test process is wired like the composition root: KPIs first, then price history', async () => {
-    expect(events.listeners('order.written')).to.deep.equal(['performance.onOrderWritten', 'prices.onOrderWritten']);
-    expect(events.listeners('claim.written')).to.deep.equal(['performance.onClaimWritten']);
+  it('this test process is wired like the composition root: KPIs first, then price history, then follow-up', async () => {
+    expect(events.listeners('order.written')).to.deep.equal(['performance.onOrderWritten', 'prices.onOrderWritten', 'followup.onOrderWritten']);
+    expect(events.listeners('claim.written')).to.deep.equal(['performance.onClaimWritten', 'followup.onClaimWritten']);
     expect(events.listeners('replies.timed')).to.deep.equal(['performance.onRepliesTimed']);
     expect(events.listeners('mirror.flushed')).to.deep.equal(['performance.onMirrorFlushed']);
     // Wiring twice would count every KPI twice: refused.

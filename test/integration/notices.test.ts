@@ -333,7 +333,9 @@ describe('scheduler: rules with an injected clock', function () {
     expect(r1.enqueued).to.equal(2);
     const texts = (await Notice.find({}).lean()).map((n) => n.text);
     expect(texts.find((t) => t.startsWith('【Gendan 提醒】'))).to.include('PO-OD-1').and.include('已逾期 4 天').and.include('2026-11-20');
-    expect(texts).to.include(`⏰ PO-OD-1 (${o.supplierCode}): confirmed planned 2026-11-20 is 4 day(s) late.`);
+    // Supplier name and code, PO, item, milestone, planned date, days late, responsible manager.
+    expect(texts).to.include(`⏰ PO-OD-1 (${o.supplierCode} 奥吉电器): confirmed planned 2026-11-20 is 4 day(s) late. Items: Motor 220V. Responsible: Anna.`);
+    expect(texts.find((t) => t.startsWith('【Gendan 提醒】'))).to.include('奥吉电器').and.include('Motor 220V').and.include('负责人：Anna');
     expect((await scanOverdue(at('2026-11-24T09:00:00Z'))).enqueued).to.equal(0); // same day
     expect((await scanOverdue(at('2026-11-25T02:00:00Z'))).enqueued).to.equal(2); // next day
     await updateMilestone({ orderId: o._id, milestone: 'confirmed', done: true, by: 'test', now: at('2026-11-25T05:00:00Z') });
@@ -400,7 +402,7 @@ describe('notices: end to end through the mock puppet', function () {
       const mgr = await Manager.findOne({}).lean();
       const { Supplier } = await import('../../shared/suppliers/index.js');
       const s = await Supplier.findOne({ _id: thread!.supplierId }).lean();
-      await makeOrder(s!.code, { number: 'PO-E2E', managerId: String(mgr!._id) });
+      await makeOrder(s!.code, { number: 'PO-E2E', managerId: String(mgr!._id), planned: plannedChain(at('2026-11-01T00:00:00Z'), 30) }); // one milestone late
       const now = at('2026-11-24T09:00:00Z'); // 17:00 in Shanghai, 09:00 for the manager
       await scanOverdue(now);
       const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: t.bot.messenger });
@@ -408,7 +410,7 @@ describe('notices: end to end through the mock puppet', function () {
       await waitForMessages({ direction: 'out' }, 2);
       const out = await Message.find({ direction: 'out' }).lean();
       const toSupplier = out.find((m) => String(m.threadId) === String(thread!._id));
-      expect(toSupplier!.text).to.match(/^【Gendan 提醒】订单 PO-E2E/);
+      expect(toSupplier!.text).to.match(/^【Gendan 提醒】.*订单 PO-E2E/);
       expect(out.some((m) => m.text.startsWith('⏰ PO-E2E'))).to.equal(true);
       await w.tick(new Date(now.getTime() + 5000));
       expect(await Message.countDocuments({ direction: 'out' })).to.equal(2);

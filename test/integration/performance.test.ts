@@ -93,7 +93,7 @@ describe('performance: KPIs', function () {
     expect(sc.kpis.replyP90Min).to.equal(150);
   });
 
-  it('on-time rate counts re-planned milestones against their new date; days late and customs delays', async () => {
+  it('on-time rate counts re-planned milestones against their baseline (first agreed date); days late, re-plans and customs delays', async () => {
     const { manager } = await makeManager(testConfig());
     const sup = await Supplier.create({ code: 'K01', name: '宁波精工' });
     const o = await makeOrder('K01', { number: 'PO-K-1', managerId: String(manager._id), planned: plannedChain(at('2026-11-02T00:00:00Z')) });
@@ -102,24 +102,25 @@ describe('performance: KPIs', function () {
     await updateMilestone({ orderId: o._id, milestone: 'confirmed', done: true, actual: at('2026-11-02T00:00:00Z'), by, now }); // on time
     await updateMilestone({ orderId: o._id, milestone: 'materials', done: true, actual: at('2026-11-12T00:00:00Z'), by, now }); // planned 11-09: 3 days late
     await updateMilestone({ orderId: o._id, milestone: 'production_start', planned: at('2026-11-20T00:00:00Z'), reason: 'mould repair', by, now }); // re-planned from 11-16
-    await updateMilestone({ orderId: o._id, milestone: 'production_start', done: true, actual: at('2026-11-19T00:00:00Z'), by, now }); // on time against the new plan
+    await updateMilestone({ orderId: o._id, milestone: 'production_start', done: true, actual: at('2026-11-19T00:00:00Z'), by, now }); // 3 days late against the baseline 11-16 (on time against the moved date: not counted so)
     for (const m of ['production_done', 'inspection', 'shipped'] as const) await updateMilestone({ orderId: o._id, milestone: m, done: true, actual: at('2026-11-27T00:00:00Z'), by, now });
     await reportCustoms({ orderId: o._id, status: 'held', reason: '查验', by, now });
     await reportCustoms({ orderId: o._id, status: 'cleared', by, now });
     const sc = await supplierScorecard(sup._id, '2026-11', DEFAULT_SETTINGS.weights);
-    // done: confirmed, materials, production_start (Nov) + production_done (planned 11-23 → 4 late), inspection (11-30 → on time), shipped (12-07 → on time).
-    expect(sc.kpis.milestonesDone).to.equal(6);
-    expect(sc.kpis.onTimeRate).to.be.closeTo(4 / 6, 1e-9);
-    expect(sc.kpis.avgDaysLate).to.equal(3.5);
+    // done: confirmed, materials, production_start (3 late against its baseline) + production_done (planned 11-23 → 4 late),
+    // inspection (11-30 → on time), shipped (12-07 → on time), customs_cleared (completed by the clearance, planned 12-14 → on time).
+    expect(sc.kpis.milestonesDone).to.equal(7);
+    expect(sc.kpis.onTimeRate).to.be.closeTo(4 / 7, 1e-9);
+    expect(sc.kpis.avgDaysLate).to.be.closeTo(10 / 3, 0.05);
     expect(sc.kpis.replanned).to.equal(1);
     expect(sc.kpis.customsDelays).to.equal(1);
-    expect(sc.reasons).to.include('on-time 67% < 90%');
+    expect(sc.reasons).to.include('on-time 57% < 90%');
     expect(sc.reasons).to.include('1 customs delay(s)');
     // Undoing a milestone takes its contribution back out.
     await updateMilestone({ orderId: o._id, milestone: 'materials', done: false, by, now });
     const after = await supplierScorecard(sup._id, '2026-11', DEFAULT_SETTINGS.weights);
-    expect(after.kpis.milestonesDone).to.equal(5);
-    expect(after.kpis.onTimeRate).to.be.closeTo(4 / 5, 1e-9);
+    expect(after.kpis.milestonesDone).to.equal(6);
+    expect(after.kpis.onTimeRate).to.be.closeTo(4 / 6, 1e-9);
   });
 
   it('order values are exact decimal sums per currency', async () => {

@@ -8,11 +8,12 @@ export function Notices() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [status, setStatus] = useState('failed');
-  const list = useQuery({ queryKey: ['notices', status], queryFn: () => api<{ items: OutboxItem[] }>(`/api/console/notices?status=${status}`) });
+  // "mine": what reached (or will reach) my own WeChat — supplier changes, claim answers, reminders.
+  const list = useQuery({ queryKey: ['notices', status], queryFn: () => api<{ items: OutboxItem[] }>(status === 'mine' ? '/api/notifications' : `/api/console/notices?status=${status}`) });
   const retry = useMutation({ mutationFn: (id: string) => api(`/api/console/notices/${id}/retry`, { method: 'POST' }), onSettled: () => void qc.invalidateQueries({ queryKey: ['notices'] }) });
   return (
     <Stack>
-      <SegmentedControl value={status} onChange={setStatus} data={[{ value: 'failed', label: t('failed') }, { value: 'queued', label: t('queued') }, { value: 'sending', label: t('sending_') }, { value: 'sent', label: t('sent') }, { value: 'cancelled', label: t('cancelled') }]} w={520} data-testid="notice-status" />
+      <SegmentedControl value={status} onChange={setStatus} data={[{ value: 'mine', label: t('forMe') }, { value: 'failed', label: t('failed') }, { value: 'queued', label: t('queued') }, { value: 'sending', label: t('sending_') }, { value: 'sent', label: t('sent') }, { value: 'cancelled', label: t('cancelled') }]} w={620} data-testid="notice-status" />
       <Table data-testid="notices">
         <Table.Tbody>
           {(list.data?.items ?? []).map((n) => (

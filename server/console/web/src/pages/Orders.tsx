@@ -98,8 +98,22 @@ export function OrderCard({ id }: { id: string }) {
                 {t('planned')}: {m.planned ?? '—'}
                 {m.actual ? ` · ${t('actual')}: ${m.actual}` : ''}
                 {m.replanned ? ` · ${t('replanned', { n: m.replanned })}` : ''}
-                {m.reason ? ` · ${t('reason')}: ${m.reason}` : ''}
+                {m.baseline && m.baseline !== m.planned ? ` · ${t('baseline')}: ${m.baseline}` : ''}
+                {m.reason ? ` · ${t('reason')}: ${m.reasonTranslated ? `${m.reasonTranslated} (${m.reason})` : m.reason}` : ''}
+                {m.owner === 'buyer' ? ` · ${t('buyerSide')}` : ''}
               </Text>
+              {m.photos.length > 0 && (
+                <Group gap={4} mt={4} data-testid="ms-photos">
+                  {m.photos.map((p) => {
+                    const src = `/api/orders/${o.data.id}/milestones/${m.name}/photos/${p.id}`;
+                    return (
+                      <a key={p.id} href={src} target="_blank" rel="noreferrer">
+                        <img src={src} alt={p.name ?? ''} loading="lazy" style={{ width: 56, height: 56, objectFit: 'cover', borderRadius: 4 }} />
+                      </a>
+                    );
+                  })}
+                </Group>
+              )}
             </Timeline.Item>
           );
         })}
