@@ -33,7 +33,7 @@ export interface Sandbox {
   room: mock.RoomMock;
   /** Log the bot account in (after the Wechaty instance started). */
   login(): void;
-  /** Say something as a supplier (index), the manager ('m'), the colleague ('c'), the newcomer ('n'), in the room when `inRoom`. */
+  /** Say something as a supplier (index), the manager ('m'), the colleague ('c'), the newcomer ('n', 周总), in the room when `inRoom`. */
   say(who: number | 'm' | 'c' | 'n', text: string, inRoom?: boolean): void;
 }
 
@@ -48,7 +48,7 @@ export function createSandbox(): Sandbox {
     mocker.createContact({ id: 'sup-li', name: '李小姐', phone: ['13957900002'] }),
     mocker.createContact({ id: 'sup-chen', name: '陈工 QC' }),
   ];
-  const newcomer = mocker.createContact({ id: 'sup-zhao', name: '赵总', phone: ['13600000003'] });
+  const newcomer = mocker.createContact({ id: 'sup-newcomer', name: '周总', phone: ['13600000003'] });
   const room = mocker.createRoom({
     id: 'demo-augi@chatroom',
     topic: '奥吉电器 × Gendan 订单群',

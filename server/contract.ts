@@ -192,7 +192,7 @@ export const supplierCard = z
     segment: z.string(),
     timezone: z.string(),
     manager: z.object({ id, name: z.string() }).nullable(),
-    contacts: z.array(z.object({ id, name: z.string(), role: z.string().nullable(), timezone: z.string(), language: z.string() })),
+    contacts: z.array(z.object({ id, name: z.string(), role: z.string().nullable(), phone: z.string().nullish(), timezone: z.string(), language: z.string() })),
     lastContactAt: when.nullable(),
     openOrders: z.array(orderSummary),
   })

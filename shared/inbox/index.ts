@@ -233,7 +233,7 @@ export async function supplierCard(user: ManagerViewer, s: SupplierDoc): Promise
     segment: s.segment,
     timezone: s.timezone,
     manager: manager ? { id: String(manager._id), name: manager.name } : null,
-    contacts: contacts.map((c) => ({ id: String(c._id), name: c.name, role: c.role ?? null, timezone: c.timezone ?? s.timezone, language: c.language ?? 'zh' })),
+    contacts: contacts.map((c) => ({ id: String(c._id), name: c.name, role: c.role ?? null, phone: c.phone ?? null, timezone: c.timezone ?? s.timezone, language: c.language ?? 'zh' })),
     lastContactAt: latest[0]?.lastMessageAt ?? null,
   };
 }

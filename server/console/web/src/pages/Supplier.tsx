@@ -181,11 +181,13 @@ export function SupplierCard({ code }: { code: string }) {
 function ContactRow({ contact, now, onSaved }: { contact: SupplierPage['contacts'][number]; now: Date; onSaved: () => void }) {
   const { t } = useTranslation();
   const [role, setRole] = useState<string | null>(contact.role);
-  const save = useMutation({ mutationFn: (r: string | null) => api(`/api/contacts/${contact.id}`, { method: 'PUT', body: { role: r ?? '' } }), onSuccess: onSaved });
+  const [phone, setPhone] = useState(contact.phone ?? '');
+  const save = useMutation({ mutationFn: (body: { role?: string; phone?: string }) => api(`/api/contacts/${contact.id}`, { method: 'PUT', body }), onSuccess: onSaved });
   return (
     <Group gap="xs" data-testid="contact">
       <Text size="sm" w={160}>{contact.name}</Text>
-      <Select size="xs" w={150} placeholder={t('role')} data={ROLES} value={role} clearable onChange={(v) => { setRole(v); save.mutate(v); }} />
+      <Select size="xs" w={150} placeholder={t('role')} data={ROLES} value={role} clearable onChange={(v) => { setRole(v); save.mutate({ role: v ?? '' }); }} />
+      <TextInput size="xs" w={150} placeholder={t('phones')} value={phone} onChange={(e) => setPhone(e.currentTarget.value)} onBlur={() => phone !== (contact.phone ?? '') && save.mutate({ phone })} data-testid="contact-phone" />
       <Text size="xs" c="dimmed">{localTime(contact.timezone, now)} ({contact.timezone})</Text>
     </Group>
   );
