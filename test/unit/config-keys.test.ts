@@ -13,6 +13,8 @@ const SAMPLES: Record<string, Record<string, string>> = {
   NODE_ENV: { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) },
   LOG_LEVEL: { LOG_LEVEL: 'debug' },
   FRIEND_AUTO_ACCEPT: { FRIEND_AUTO_ACCEPT: 'true' },
+  IMPORT_MAX_MB: { IMPORT_MAX_MB: '5' },
+  IMPORT_MAX_ROWS: { IMPORT_MAX_ROWS: '500' },
   MONGODB_URI: { MONGODB_URI: 'mongodb://db.example:27017' },
   DB_NAME: { DB_NAME: 'other' },
   DATA_DIR: { DATA_DIR: '/srv/gendan' },
