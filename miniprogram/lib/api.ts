@@ -119,6 +119,9 @@ export function createApi(wx: WxLike, baseUrl: string) {
       call<{ order: OrderDetail; changed: boolean }>('POST', `/api/mp/orders/${encodeURIComponent(id)}/milestones/${milestone}`, body, { 'Idempotency-Key': key }),
     reportCustoms: (id: string, body: { status: 'held' | 'cleared'; reason?: string; expectedDate?: string }, key: string) =>
       call<{ order: OrderDetail; changed: boolean }>('POST', `/api/mp/orders/${encodeURIComponent(id)}/customs`, body, { 'Idempotency-Key': key }),
+    /** Answer the pre-shipment check: ready, or not ready with the new date. */
+    answerReadiness: (id: string, body: { ready: boolean; date?: string; note?: string }, key: string) =>
+      call<{ order: OrderDetail; changed: boolean }>('POST', `/api/mp/orders/${encodeURIComponent(id)}/readiness`, body, { 'Idempotency-Key': key }),
     claims: () => call<{ items: ClaimView[] }>('GET', '/api/mp/claims'),
     claim: (id: string) => call<ClaimView>('GET', `/api/mp/claims/${encodeURIComponent(id)}`),
     answerClaim: (id: string, body: { decision: 'accept' | 'dispute'; text?: string; photoIds?: string[] }) => call<ClaimView>('POST', `/api/mp/claims/${encodeURIComponent(id)}/answer`, body),

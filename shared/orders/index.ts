@@ -12,6 +12,7 @@ export {
   answerReadiness,
   createOrder,
   markReadinessAsked,
+  reconcileScanFields,
   reportCustoms,
   updateMilestone,
   updateOrder,

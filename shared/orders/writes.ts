@@ -314,3 +314,20 @@ export async function markReadinessAsked(orderId: Types.ObjectId, askedDay: stri
   // Scan data, not a change of the order: no version bump, no history entry.
   await Order.updateOne({ _id: orderId, status: 'open' }, { $set: { readiness: { asked: askedDay }, readinessDue: reportDay } });
 }
+
+/**
+ * Nightly repair of the scan fields (`dueDay`, `undated`, `next`) of open orders, from their
+ * milestones: orders stored before the fields meant what they mean now (dueDay was the first
+ * unfinished milestone's day), or written by a path that missed them. Scan data: no version bump.
+ */
+export async function reconcileScanFields(): Promise<number> {
+  let fixed = 0;
+  const open = Order.find({ status: 'open' }, { milestones: 1, dueDay: 1, undated: 1, next: 1 }).lean<OrderDoc[]>().cursor();
+  for await (const o of open as AsyncIterable<OrderDoc>) {
+    const f = scanFields(o.milestones as never);
+    if ((o.dueDay ?? null) === f.dueDay && Boolean(o.undated) === f.undated && (o.next?.milestone ?? null) === (f.next?.milestone ?? null) && (o.next?.dueDay ?? null) === (f.next?.dueDay ?? null)) continue;
+    await Order.updateOne({ _id: o._id }, { $set: f });
+    fixed++;
+  }
+  return fixed;
+}

@@ -10,7 +10,7 @@ import { pruneNotices, type DeliveryWorker } from '../notices/index.js';
 import { pruneAuthRecords } from '../auth/index.js';
 import { pruneSessions } from '../managers/accounts.js';
 import { pruneLinkRecords } from '../managers/link.js';
-import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js';
+import { pruneIdempotencyKeys, reconcileOrderIndexes, reconcileScanFields } from '../orders/index.js';
 import { escalateUnanswered, proposeSegments, reconcileKpis } from '../performance/index.js';
 import { sendWeeklyReports } from '../reports/weekly.js';
 import { scanClaimReminders } from '../claims/index.js';
@@ -114,6 +114,7 @@ export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler
       keys: await pruneIdempotencyKeys(new Date(now.getTime() - 7 * 86_400_000)),
       auth: await pruneAuthRecords(now),
       orderLists: await reconcileOrderIndexes(),
+      scanFields: await reconcileScanFields(),
       notices: await pruneNotices(new Date(now.getTime() - 90 * 86_400_000)),
       consoleSessions: await pruneSessions(now),
       wechatLinks: await pruneLinkRecords(now),

@@ -241,6 +241,9 @@ export async function scanReadiness(now: Date): Promise<number> {
   for (let d = from; d < today; d = addDays(d, 1)) {
     for (const o of await Order.find({ readinessDue: d, status: 'open' }).lean<OrderDoc[]>()) {
       if (o.readiness?.answer || o.milestones?.shipped?.status === 'done') continue;
+      // "Not ready" answered by moving the shipment date (mini-program): the manager heard of the move.
+      const sh = o.milestones?.shipped;
+      if (sh?.updatedBy?.startsWith('supplier:') && sh.updatedAt && dayOf(new Date(sh.updatedAt)) >= (o.readiness?.asked ?? d)) continue;
       const m = await managerOf(o);
       if (!m?.wechatId) continue;
       const lang = m.language === 'ru' ? 'ru' : 'en';

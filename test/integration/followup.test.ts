@@ -8,7 +8,7 @@ import { answerClaim, fileClaim } from '../../shared/claims/index.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import { Notice, createDeliveryWorker, DEFAULT_PACING } from '../../shared/notices/index.js';
-import { Order, createOrder, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
+import { Order, createOrder, reconcileScanFields, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
 import { SupplierKpi } from '../../shared/performance/index.js';
 import { scanOverdue, scanPreShipment, scanReadiness, scanUndated } from '../../shared/scheduler/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
@@ -67,6 +67,18 @@ describe('follow-up: every milestone watched', function () {
     await scanOverdue(at('2026-11-25T10:15:00Z'));
     const queued = await Notice.find({ status: 'queued' }).lean();
     expect(queued.every((n) => n.topic?.includes(':materials:'))).to.equal(true);
+  });
+
+  it('orders stored before (dueDay of the first unfinished milestone, no undated flag) are repaired by the nightly upkeep', async () => {
+    const mgr = await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en', timezone: 'UTC' });
+    const s = await supplierWithChat();
+    const o = await createOrder({ number: 'PO-OLD', supplierCode: s.code, managerId: String(mgr._id), planned: { confirmed: day('2026-12-20'), materials: day('2026-11-18') } }, 'test');
+    await Order.updateOne({ _id: o._id }, { $set: { dueDay: '2026-12-20' }, $unset: { undated: 1 } }); // as the old code stored it
+    expect(await reconcileScanFields()).to.equal(1);
+    expect(await reconcileScanFields()).to.equal(0);
+    const fixed = (await Order.findOne({ _id: o._id }).lean())!;
+    expect([fixed.dueDay, fixed.undated]).to.deep.equal(['2026-11-18', true]);
+    expect((await scanOverdue(at('2026-11-24T09:00:00Z'))).enqueued).to.equal(2);
   });
 
   it('an open order with milestones lacking a date is listed to its manager once a day', async () => {

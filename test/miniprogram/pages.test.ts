@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../../server/app.js';
 import { clearAuthCaches, issueBindingCode, MpBinding } from '../../shared/auth/index.js';
-import { Order } from '../../shared/orders/index.js';
+import { Order, markReadinessAsked } from '../../shared/orders/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { startWechatFake, type WechatFake } from '../fakes/wechat.js';
 import { makeOrder, testConfig } from '../support/api.js';
@@ -128,6 +128,21 @@ describe('mini-program pages (miniprogram-simulate)', function () {
     const p = page('orders');
     p.instance.onLoad();
     await until(() => wx.navigations.includes('redirect:/pages/login/index'), 'redirect');
+  });
+
+  it('order page: the pre-shipment question is answered "ready" with one tap', async () => {
+    const s = await createSupplier({ name: '温州工厂' });
+    const o = await makeOrder(s.code, { number: 'PO-PAGE-READY' });
+    await markReadinessAsked(o._id, new Date().toISOString().slice(0, 10), '2099-01-01');
+    await MpBinding.create({ openid: 'openid-page', supplierId: s._id, at: new Date() });
+    const p = page('order');
+    p.instance.onLoad({ id: String(o._id) });
+    await until(() => p.dom.textContent.includes('货物能否按计划出货'), 'the readiness question');
+    await p.instance.ready();
+    const saved = (await Order.findOne({ _id: o._id }).lean())!;
+    expect(saved.readiness?.answer).to.equal('ready');
+    expect(saved.readinessDue ?? null).to.equal(null);
+    await until(() => !p.dom.textContent.includes('货物能否按计划出货'), 'the question answered');
   });
 
   it('milestone page: marking done saves once even when the user taps save twice', async () => {

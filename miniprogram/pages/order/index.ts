@@ -1,8 +1,8 @@
 import { api, t, toastError, wxApi } from '../../lib/client';
-import type { OrderDetail } from '../../lib/api';
+import { newIdempotencyKey, type OrderDetail } from '../../lib/api';
 
 Component({
-  data: { s: t(), id: '', order: null as (OrderDetail & { rows: { name: string; label: string; planned: string; actual: string; done: boolean; late: boolean }[] }) | null, failed: false },
+  data: { s: t(), id: '', order: null as (OrderDetail & { askReady: boolean; rows: { name: string; label: string; planned: string; actual: string; done: boolean; late: boolean }[] }) | null, failed: false },
   methods: {
     onLoad(query: { id: string }) {
       this.setData({ id: query.id });
@@ -24,7 +24,7 @@ Component({
           done: m.status === 'done',
           late: m.status !== 'done' && Boolean(m.planned && m.planned < today),
         }));
-        this.setData({ s, order: { ...o, rows }, failed: false });
+        this.setData({ s, order: { ...o, rows, askReady: Boolean(o.readiness?.asked && !o.readiness.answer) }, failed: false });
       } catch (err) {
         this.setData({ failed: true });
         toastError(err);
@@ -32,6 +32,19 @@ Component({
     },
     edit(e: { currentTarget: { dataset: { name: string } } }) {
       wxApi().navigateTo({ url: `/pages/milestone/index?id=${this.data.id}&name=${e.currentTarget.dataset.name}` });
+    },
+    /** The pre-shipment check: "ready" answers at once; "not ready" moves the shipment date (the buyer is told both). */
+    async ready() {
+      try {
+        await api().answerReadiness(this.data.id, { ready: true }, newIdempotencyKey());
+        wxApi().showToast({ title: t().readyThanks });
+        await this.load();
+      } catch (err) {
+        toastError(err);
+      }
+    },
+    notReady() {
+      wxApi().navigateTo({ url: `/pages/milestone/index?id=${this.data.id}&name=shipped` });
     },
     customs() {
       wxApi().navigateTo({ url: `/pages/customs/index?id=${this.data.id}` });

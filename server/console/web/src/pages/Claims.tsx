@@ -16,7 +16,7 @@ interface ClaimRow {
   description: string;
   descriptionZh: string | null;
   status: string;
-  answer: { text: string | null; decision: string } | null;
+  answer: { text: string | null; textTranslated?: string | null; decision: string } | null;
   settlement: { kind: string } | null;
   history: { from: string; to: string; by: string; at: string; reason: string | null }[];
 }
@@ -98,7 +98,7 @@ export function Claims() {
             <Table.Tr key={c.id} data-testid="claim-row">
               <Table.Td><Text fw={600}>{c.number}</Text><Text size="xs" c="dimmed">{c.supplierCode} · {c.orderNumber}</Text></Table.Td>
               <Table.Td><Text size="sm">{c.type} · {c.qty}{c.amount ? ` · ${c.amount} ${c.currency}` : ''}</Text><Text size="xs">{c.description}</Text>{c.descriptionZh && c.descriptionZh !== c.description && <Text size="xs" c="dimmed" lang="zh-CN">{c.descriptionZh}</Text>}</Table.Td>
-              <Table.Td><Badge color={COLOR[c.status]} data-testid="claim-status">{c.status}</Badge>{c.answer && <Text size="xs">{c.answer.decision}: {c.answer.text}</Text>}</Table.Td>
+              <Table.Td><Badge color={COLOR[c.status]} data-testid="claim-status">{c.status}</Badge>{c.answer && <Text size="xs">{c.answer.decision}: {c.answer.textTranslated ? `${c.answer.textTranslated} (${c.answer.text})` : c.answer.text}</Text>}</Table.Td>
               <Table.Td><Move c={c} /></Table.Td>
             </Table.Tr>
           ))}
