@@ -49,7 +49,9 @@ export default async function run(): Promise<Figures> {
     say('file written; the import runs in a process of its own (its peak RSS is the import\'s)');
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'orders-import-child.ts'), db.uri, db.name, file], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 900_000 });
     if (r.status !== 0) throw new Error(`import child failed: ${r.stderr || r.error?.message}`);
-    const imp = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+    const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    if (!line) throw new Error(`import child printed no result: ${r.stdout.slice(-2000)} ${r.stderr.slice(-2000)}`);
+    const imp = JSON.parse(line.slice('RESULT '.length)) as Record<string, number>;
     say(`import: ${JSON.stringify(imp)}; seeding the board`);
     let t: number;
     // ---- the board: 1,000 open orders among 100,000 ----
