@@ -28,9 +28,9 @@ export default async function run(): Promise<Figures> {
     const sb = createSandbox();
     let stored = 0;
     let wake: (() => void) | undefined;
-    // The process's reactions (reply-time KPIs), plus a counter of stored messages.
+    // The process's reactions (reply-time KPIs, the configuration's defaults), plus a counter of stored messages.
     const bus = createEvents();
-    wireReactions(bus);
+    wireReactions(bus, { settings: loadConfig({}) });
     bus.on('message.stored', () => {
       stored++;
       wake?.();

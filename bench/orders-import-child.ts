@@ -9,8 +9,9 @@ import '../shared/models.js';
 import { MILESTONES, Order, computeNext, importListenersPending, importOrders } from '../shared/orders/index.js';
 import { wireReactions } from '../shared/reactions.js';
 import { Supplier, type SupplierDoc } from '../shared/suppliers/index.js';
+import { loadConfig } from '../shared/config/index.js';
 
-wireReactions(events); // as the server process runs: KPIs and price history listen
+wireReactions(events, { settings: loadConfig({}) }); // as the server process runs: KPIs and price history listen
 const [uri, name, file] = process.argv.slice(2) as [string, string, string];
 await connectMongoose(uri, name, 5);
 const POS = 2000;

@@ -11,6 +11,7 @@ import { flushResponses, queueResponses, reconcileKpis, step, supplierScorecard,
 import { Supplier } from '../shared/suppliers/index.js';
 import { Message, Thread, threadDay } from '../shared/threads/index.js';
 import { percentile, round, rssMb, startBenchDb, timeEach, type Figures } from './support.js';
+import { DEFAULT_SETTINGS } from '../shared/performance/index.js';
 
 const SUPPLIERS = 1000;
 const ORDERS_PER = 100;
@@ -25,7 +26,7 @@ export default async function run(): Promise<Figures> {
     const suppliers = await Supplier.insertMany(Array.from({ length: SUPPLIERS }, (_, i) => ({ code: `Q${String(i).padStart(4, '0')}`.slice(0, 6), name: `工厂${i}`, managerId: managers[i % 20]!._id })));
     const threads = await Thread.insertMany(suppliers.map((s, i) => ({ key: `dm:perf-${i}`, kind: 'dm', contactWechatId: `perf-${i}`, supplierId: s._id, messageCount: MSGS_PER })));
     const base = Date.UTC(2025, 11, 1);
-    let batch: object[] = [];
+    const batch: object[] = [];
     const flush = async (M: typeof Message | typeof Order) => {
       if (batch.length) await (M as typeof Message).insertMany(batch.splice(0), { ordered: false, lean: true });
     };
@@ -88,12 +89,12 @@ export default async function run(): Promise<Figures> {
     await new Promise((ok) => setTimeout(ok, 3000)); // the engine's GIN twins catch up
 
     const r0 = performance.now();
-    const rec = await reconcileKpis();
+    const rec = await reconcileKpis({ settings: DEFAULT_SETTINGS });
     const reconcileS = (performance.now() - r0) / 1000;
 
     // Scorecard reads, random suppliers.
-    const reads = await timeEach(1000, (i) => supplierScorecard(suppliers[(i * 7919) % SUPPLIERS]!._id, '2026-06'));
-    const sample = await supplierScorecard(suppliers[1]!._id, '2026-06');
+    const reads = await timeEach(1000, (i) => supplierScorecard(suppliers[(i * 7919) % SUPPLIERS]!._id, '2026-06', DEFAULT_SETTINGS.weights));
+    const sample = await supplierScorecard(suppliers[1]!._id, '2026-06', DEFAULT_SETTINGS.weights);
 
     // Incremental cost per message vs a plain insert, 5,000 new messages over 500 threads.
     const N = 5000;
@@ -121,7 +122,7 @@ export default async function run(): Promise<Figures> {
     for (const m of fresh) {
       const r = step(states.get(m.si) ?? {}, m.side, m.ts);
       states.set(m.si, r.state);
-      if (r.sample) queueResponses([{ supplierId: String(suppliers[m.si]!._id), sample: r.sample }]);
+      if (r.sample) queueResponses([{ supplierId: String(suppliers[m.si]!._id), sample: r.sample }], DEFAULT_SETTINGS);
     }
     await flushResponses();
     const kpiMs = performance.now() - k0;

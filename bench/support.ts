@@ -4,13 +4,15 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
+import { loadConfig } from '../shared/config/index.js';
 import { connectMongoose, ensureIndexes, startEmbedded, type EmbeddedDb } from '../shared/db/index.js';
 import '../shared/models.js';
 import { events } from '../shared/events/index.js';
 import { wireReactions } from '../shared/reactions.js';
 
-// Benchmarks measure the process as it runs: with its reactions (KPIs, price history) wired.
-wireReactions(events);
+// Benchmarks measure the process as it runs: with its reactions (KPIs, price history) wired,
+// with the configuration's defaults.
+wireReactions(events, { settings: loadConfig({}) });
 
 export interface BenchDb {
   uri: string;

@@ -35,7 +35,7 @@ export default async function run(): Promise<Figures> {
     });
     const svc = createTranslationService({ config });
     const bus = createEvents();
-    wireReactions(bus, { translation: svc });
+    wireReactions(bus, { settings: config, translation: svc });
     const mirror = createMirror({ events: bus });
     const msg = (i: number, t: string): InboundMessage => ({
       puppetId: `b${i}-${t.length}-${Math.random()}`,

@@ -20,7 +20,7 @@ export function commandListener(deps: Omit<CommandDeps, 'sendToChat'> & { messen
     },
   });
   return async (ctx: CommandContext): Promise<CommandOutcome> => {
-    const out = await handle({ message: ctx.message });
+    const out = await handle({ message: ctx.message, chatKind: ctx.inbound.chat?.kind });
     if (out.reply) {
       await deps
         .messenger()

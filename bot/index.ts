@@ -5,12 +5,13 @@ import { FileBox } from 'file-box';
 import { WechatyBuilder, types, type Wechaty } from 'wechaty';
 import type { Message as WechatyMessage } from 'wechaty';
 import type * as PUPPET from 'wechaty-puppet';
+import { createCache } from '../shared/cache/index.js';
 import type { Config } from '../shared/config/index.js';
 import { getLogger } from '../shared/log/index.js';
 import { raiseAlert, recordBotEvent, type BotEventType } from '../shared/health/index.js';
 import type { ChatKey, Messenger, SendResult } from '../shared/messenger.js';
-import { isCommandText } from '../shared/commands/parse.js';
-import { createBufferedMirror, createMirror, type InboundMessage, type IngestResult, type Mirror, type MessageType } from '../shared/threads/index.js';
+import { isCommandText, isLinkCommand } from '../shared/commands/parse.js';
+import { createBufferedMirror, createMirror, decideFriendRequest, markAccepted, markRecalled, recordFriendRequest, recordRoomEvent, takeAcceptances, type InboundMessage, type IngestResult, type Mirror, type MessageType, type RoomEvent } from '../shared/threads/index.js';
 
 const log = getLogger('bot');
 
@@ -40,6 +41,11 @@ export interface Bot {
   ready(): Promise<void>;
   /** Messages waiting for the database (buffered while it is down). */
   pending(): number;
+  /**
+   * Resolves once every message the puppet has delivered so far is handled to the end (stored or
+   * recognised as a duplicate, its command run): tests assert "nothing else happened" after it.
+   */
+  idle(): Promise<void>;
 }
 
 const TYPE_OF: Partial<Record<number, MessageType>> = {
@@ -125,7 +131,20 @@ export function createBot(opts: BotOptions): Bot {
   let stopping = false; // a deliberate stop logs out too, but is no alert
   let isReady = false;
   let readyWaiters: (() => void)[] = [];
-  const seen = new Set<string>(); // message ids handled by this process (listener-twice guard)
+  const seen = createCache<string, true>('bot.seenMessages', { max: 50_000 }); // message ids handled by this process (listener-twice guard)
+
+  // Message events the puppet delivered that are not handled yet (idle()). Counted on the puppet
+  // itself, so a message Wechaty is still loading counts too.
+  let unhandled = 0;
+  let idleWaiters: (() => void)[] = [];
+  const countedPuppets = new WeakSet<object>();
+  const handled = () => {
+    unhandled = Math.max(0, unhandled - 1);
+    if (unhandled === 0) {
+      idleWaiters.forEach((w) => w());
+      idleWaiters = [];
+    }
+  };
 
   // Events are written one after another, so their order on record is the order they happened.
   let events: Promise<void> = Promise.resolve();
@@ -148,12 +167,18 @@ export function createBot(opts: BotOptions): Bot {
 
   async function onMessage(msg: WechatyMessage) {
     if (seen.has(msg.id)) return; // same event delivered twice to this process
-    seen.add(msg.id);
-    if (seen.size > 50_000) seen.delete(seen.values().next().value!);
+    seen.set(msg.id, true);
+    if (msg.type() === types.Message.Recalled) {
+      // Its text is the id of the message taken back: that one is marked, nothing new is stored.
+      if (!(await markRecalled(msg.text(), msg.date()))) log.info({ puppetId: msg.text() }, 'recalled message not stored here');
+      return;
+    }
     const inbound = await toInbound(msg);
     const result = await mirror.accept(inbound);
     if (!result) return;
-    if (result.created && opts.onCommand && !inbound.self && inbound.type === 'text' && isCommandText(inbound.text) && result.message.senderKind === 'manager') {
+    // Commands come from managers; `/link` also from a WeChat not linked yet (that is its point).
+    const fromUs = result.message.senderKind === 'manager' || isLinkCommand(inbound.text);
+    if (result.created && opts.onCommand && !inbound.self && inbound.type === 'text' && isCommandText(inbound.text) && fromUs) {
       const chatKey = `${inbound.chat.kind}:${inbound.chat.id}`;
       await opts.onCommand({ message: result.message, inbound, chatKey });
     }
@@ -176,6 +201,8 @@ export function createBot(opts: BotOptions): Bot {
       .on('ready', safe('ready', async () => {
         await event('ready');
         isReady = true;
+        acceptTimer ??= setInterval(() => void acceptDecided().catch((err) => log.warn({ err: (err as Error).message }, 'friend acceptances not processed')), 2000);
+        acceptTimer.unref();
         readyWaiters.forEach((w) => w());
         readyWaiters = [];
       }))
@@ -189,10 +216,77 @@ export function createBot(opts: BotOptions): Bot {
         await raiseAlert(`bot_logout:${config.bot.name}:${at.toISOString().slice(0, 16)}`, 'bot_logout', `WeChat bot ${config.bot.name} logged out at ${at.toISOString()}`, at);
       }))
       .on('error', safe('error', async (err: Error) => {
+        // Wechaty could not load a delivered message: it never reaches the message listener.
+        if (/message not found for id/.test(String(err?.message))) handled();
         log.error({ err }, 'wechaty error');
         await event('error', { detail: String(err?.message ?? err).slice(0, 500) });
       }))
-      .on('message', safe('message', onMessage));
+      .on('message', safe('message', async (msg: WechatyMessage) => {
+        try {
+          await onMessage(msg);
+        } finally {
+          handled();
+        }
+      }))
+      // Membership and topic changes appear in the room's thread; a new member is a contact to sort.
+      // Friend requests are listed for a manager to decide (or accepted at once when configured).
+      .on('friendship', safe('friendship', async (f) => {
+        if (f.type() !== types.Friendship.Receive) return;
+        const c = f.contact();
+        const r = await recordFriendRequest({ requestId: f.id, wechatId: c.id, name: c.name(), hello: f.hello() }, clock());
+        if (config.bot.autoAcceptFriends && r.status === 'pending') await decideFriendRequest(String(r._id), true, 'auto-accept', clock()).catch(() => undefined);
+        await acceptDecided();
+      }))
+      .on('room-join', safe('room-join', async (room, invitees, inviter, date) => {
+        await roomEvent({ kind: 'join', roomId: room.id, topic: await room.topic().catch(() => undefined), members: invitees.map(person), by: inviter ? person(inviter) : undefined, ts: date ?? clock() });
+      }))
+      .on('room-leave', safe('room-leave', async (room, leavers, remover, date) => {
+        await roomEvent({ kind: 'leave', roomId: room.id, topic: await room.topic().catch(() => undefined), members: leavers.map(person), by: remover ? person(remover) : undefined, ts: date ?? clock() });
+      }))
+      .on('room-topic', safe('room-topic', async (room, topic, oldTopic, changer, date) => {
+        await roomEvent({ kind: 'topic', roomId: room.id, topic, oldTopic, members: [], by: changer ? person(changer) : undefined, ts: date ?? clock() });
+      }));
+    const p = puppet as unknown as { on(event: 'message', fn: () => void): void };
+    if (!countedPuppets.has(p)) {
+      countedPuppets.add(p);
+      p.on('message', () => void unhandled++);
+    }
+  }
+
+  const person = (c: { id: string; name(): string }) => ({ wechatId: c.id, name: c.name() });
+
+  // Accepting a friend request is WeChat's to do: decisions recorded elsewhere (console,
+  // /accept, auto-accept) are carried out here, once each, while logged in.
+  let accepting = false;
+  let acceptTimer: NodeJS.Timeout | undefined;
+  async function acceptDecided() {
+    if (accepting || !loggedIn || !isReady) return;
+    accepting = true;
+    try {
+      for (const r of await takeAcceptances()) {
+        try {
+          const f = wechaty.Friendship.load(r.requestId);
+          await f.ready();
+          await f.accept();
+          await markAccepted(r._id, true);
+          log.info({ wechatId: r.wechatId }, 'friend request accepted');
+        } catch (err) {
+          await markAccepted(r._id, false, (err as Error).message);
+          log.warn({ wechatId: r.wechatId, err: (err as Error).message }, 'friend request not accepted');
+        }
+      }
+    } finally {
+      accepting = false;
+    }
+  }
+  async function roomEvent(e: RoomEvent) {
+    let self: string | undefined;
+    try {
+      self = wechaty.currentUser.id;
+    } catch {
+      self = undefined; // not logged in (the event came from a replay)
+    }
+    await recordRoomEvent(e, self);
   }
 
   async function sayTo(to: ChatKey, what: string | FileBox): Promise<SendResult> {
@@ -238,6 +332,8 @@ export function createBot(opts: BotOptions): Bot {
       stopping = true;
       isReady = false;
       loggedIn = false;
+      clearInterval(acceptTimer);
+      acceptTimer = undefined;
       await mirror.close();
       await Promise.race([wechaty?.stop(), new Promise((ok) => setTimeout(ok, 10_000).unref())]).catch(() => undefined);
       await event('stop');
@@ -247,5 +343,9 @@ export function createBot(opts: BotOptions): Bot {
       return new Promise((ok) => readyWaiters.push(ok));
     },
     pending: () => mirror.pending(),
+    idle() {
+      if (unhandled === 0) return Promise.resolve();
+      return new Promise((ok) => idleWaiters.push(ok));
+    },
   };
 }

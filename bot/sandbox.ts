@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { getLogger } from '../shared/log/index.js';
 import { Manager } from '../shared/managers/model.js';
+import { Fair, registerFair } from '../shared/suppliers/index.js';
+import { Contact, Thread, sortContact, type SortDecision } from '../shared/threads/index.js';
 
 const log = getLogger('sandbox');
 
@@ -23,12 +25,16 @@ export interface Sandbox {
   mocker: mock.Mocker;
   bot: mock.ContactMock;
   manager: mock.ContactMock;
+  /** A colleague's WeChat, not linked to any manager: for trying `/link` from the console. */
+  colleague: mock.ContactMock;
   suppliers: mock.ContactMock[];
+  /** A factory's contact nobody has sorted yet (never seeded): lands in the console's Unsorted tab when they write. */
+  newcomer: mock.ContactMock;
   room: mock.RoomMock;
   /** Log the bot account in (after the Wechaty instance started). */
   login(): void;
-  /** Say something as a supplier (index), the manager ('m'), in the room when `inRoom`. */
-  say(who: number | 'm', text: string, inRoom?: boolean): void;
+  /** Say something as a supplier (index), the manager ('m'), the colleague ('c'), the newcomer ('n'), in the room when `inRoom`. */
+  say(who: number | 'm' | 'c' | 'n', text: string, inRoom?: boolean): void;
 }
 
 export function createSandbox(): Sandbox {
@@ -36,11 +42,13 @@ export function createSandbox(): Sandbox {
   const puppet = new PuppetMock({ mocker });
   const bot = mocker.createContact({ id: 'gendan-bot', name: 'Gendan 跟单' });
   const manager = mocker.createContact({ id: 'mgr-anna', name: 'Anna (buyer)' });
+  const colleague = mocker.createContact({ id: 'wx-colleague', name: 'Boris (new buyer)' });
   const suppliers = [
     mocker.createContact({ id: 'sup-wang', name: '王经理', phone: ['13805740001'] }),
     mocker.createContact({ id: 'sup-li', name: '李小姐', phone: ['13957900002'] }),
     mocker.createContact({ id: 'sup-chen', name: '陈工 QC' }),
   ];
+  const newcomer = mocker.createContact({ id: 'sup-zhao', name: '赵总', phone: ['13600000003'] });
   const room = mocker.createRoom({
     id: 'demo-augi@chatroom',
     topic: '奥吉电器 × Gendan 订单群',
@@ -51,7 +59,9 @@ export function createSandbox(): Sandbox {
     mocker,
     bot,
     manager,
+    colleague,
     suppliers,
+    newcomer,
     room,
     login() {
       mocker.login(bot);
@@ -59,7 +69,7 @@ export function createSandbox(): Sandbox {
       setImmediate(() => puppet.emit('ready', { data: 'sandbox' }));
     },
     say(who, text, inRoom = false) {
-      const speaker = who === 'm' ? manager : suppliers[who];
+      const speaker = who === 'm' ? manager : who === 'c' ? colleague : who === 'n' ? newcomer : suppliers[who];
       if (!speaker) throw new Error(`no demo supplier ${who}`);
       speaker.say(text).to(inRoom ? room : bot);
     },
@@ -75,6 +85,32 @@ export async function registerSandboxManager(sb: Sandbox): Promise<void> {
   );
 }
 
+/**
+ * The demo suppliers are suppliers from the start: their contacts and room are created and
+ * sorted (a fair in the register, 王经理 met there → A01, 李小姐 → 001, 陈工 the QC of A01,
+ * the group → A01's room), as a manager would on day one. Idempotent: sorted ones are skipped.
+ */
+export async function seedSandboxSuppliers(sb: Sandbox, now = new Date()): Promise<void> {
+  const by = 'sandbox';
+  if (!(await Fair.exists({ _id: 'A' }))) await registerFair({ letter: 'A', name: 'Canton Fair 2026 (autumn)', city: 'Guangzhou', from: '2026-10-15', to: '2026-10-19' }, by, now).catch(() => undefined);
+  const [wang, li, chen] = sb.suppliers as [mock.ContactMock, mock.ContactMock, mock.ContactMock];
+  const sorts: [mock.ContactMock, SortDecision][] = [
+    [wang, { kind: 'supplier', fairLetter: 'A', name: '奥吉电器' }],
+    [li, { kind: 'supplier', name: '义乌李氏工艺品' }],
+    [chen, { kind: 'contact', supplier: 'A01', role: 'qc' }],
+  ];
+  for (const [c, decision] of sorts) {
+    const payload = c.payload;
+    await Contact.updateOne({ wechatId: c.id }, { $setOnInsert: { wechatId: c.id, name: payload.name, phone: payload.phone?.[0], status: 'unsorted' } }, { upsert: true });
+    const doc = await Contact.findOne({ wechatId: c.id }, { status: 1 }).lean<{ _id: unknown; status?: string }>();
+    if (doc?.status === 'unsorted') await sortContact(String(doc._id), decision, by, now);
+  }
+  const key = `room:${sb.room.id}`;
+  await Thread.updateOne({ key }, { $setOnInsert: { key, kind: 'room', roomId: sb.room.id, topic: sb.room.payload.topic, status: 'unsorted' } }, { upsert: true });
+  const room = await Thread.findOne({ key }, { status: 1 }).lean<{ _id: unknown; status?: string }>();
+  if (room?.status === 'unsorted') await sortContact(String(room._id), { kind: 'contact', supplier: 'A01' }, by, now);
+}
+
 /** A few demo messages, so a fresh sandbox has something to show. */
 export function playDemo(sb: Sandbox): void {
   const lines: [number | 'm', string, boolean][] = [
@@ -87,18 +123,20 @@ export function playDemo(sb: Sandbox): void {
 
 /**
  * On a terminal: type as a supplier or the manager.
- *   `1 你好` — supplier 1 (王经理) writes to the bot; `r1 …` — in the room; `m /help` — the manager.
+ *   `1 你好` — supplier 1 (王经理) writes to the bot; `r1 …` — in the room; `m /help` — the manager;
+ *   `c /link 482913` — a colleague's WeChat not linked yet (link it to a manager made in the console);
+ *   `n 你好` — a new factory contact nobody has sorted (it waits in the console's Unsorted tab).
  */
 export function startPrompt(sb: Sandbox): () => void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'sandbox> ' });
-  console.log('Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager.');
+  console.log('Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager, "c /link <code>" as a colleague linking their WeChat, "n text" as a new contact to sort.');
   rl.prompt();
   rl.on('line', (line) => {
-    const m = /^\s*(r?)([123m])\s+(.+)$/.exec(line);
+    const m = /^\s*(r?)([123mcn])\s+(.+)$/.exec(line);
     if (!m) {
-      console.log('usage: 1 你好 | r1 你好 | m /help');
+      console.log('usage: 1 你好 | r1 你好 | m /help | c /link 482913 | n 你好');
     } else {
-      const who = m[2] === 'm' ? 'm' : Number(m[2]) - 1;
+      const who = m[2] === 'm' || m[2] === 'c' || m[2] === 'n' ? m[2] : Number(m[2]) - 1;
       try {
         sb.say(who, m[3]!, m[1] === 'r');
       } catch (err) {

@@ -2,7 +2,7 @@
 // `npm start` runs all roles in one process on embedded defaults; `--roles server,bot` picks.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from '../shared/config/index.js';
-import { getLogger } from '../shared/log/index.js';
+import { getLogger, setLogLevel } from '../shared/log/index.js';
 import { EmbeddedDbError, ensureIndexes, openDatabase, type Database } from '../shared/db/index.js';
 import '../shared/models.js';
 import { events } from '../shared/events/index.js';
@@ -10,16 +10,14 @@ import { wireReactions } from '../shared/reactions.js';
 import { isTTY } from '../shared/config/index.js';
 import { createBot, type Bot } from '../bot/index.js';
 import { commandListener } from '../bot/commands.js';
-import { createSandbox, playDemo, registerSandboxManager, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
+import { createSandbox, playDemo, registerSandboxManager, seedSandboxSuppliers, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
 import { backfillThreadDays, createMirror } from '../shared/threads/index.js';
 import { createTranslationService } from '../shared/translation/index.js';
 import { startServer } from '../server/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../shared/notices/index.js';
 import { createScheduler } from '../shared/scheduler/index.js';
 import { ensureAdmin, listAccounts } from '../shared/managers/accounts.js';
-import { configurePerformance, DEFAULT_SETTINGS, parseWorkHours } from '../shared/performance/index.js';
-import { configurePrices } from '../shared/prices/index.js';
-import { configureReports } from '../shared/reports/export.js';
+import { pdfFontProblem } from '../shared/reports/export.js';
 
 const SANDBOX_ADMIN = { login: 'admin', password: 'sandbox-admin' };
 
@@ -74,6 +72,7 @@ async function main() {
     }
     throw err;
   }
+  setLogLevel(config.logLevel); // LOG_LEVEL from .env too (module loggers exist before it is loaded)
   const roles = parseRoles();
   const running: Stoppable[] = [];
 
@@ -111,16 +110,9 @@ async function main() {
   running.push({ name: 'database', stop: () => db.close() });
   await ensureIndexes();
   await backfillThreadDays();
-  configurePerformance({
-    weights: { ...DEFAULT_SETTINGS.weights, ...config.performance.weights },
-    supplierHours: parseWorkHours(config.performance.supplierWorkHours),
-    managerHours: parseWorkHours(config.performance.managerWorkHours),
-    escalateAfterMin: config.performance.escalateAfterMin,
-    resolveWithinDays: config.performance.resolveWithinDays,
-  });
-  configurePrices({ jumpPct: config.performance.priceJumpPct });
-  const pdfFontProblem = configureReports({ pdfCjkFont: config.reports.pdfCjkFont });
-  if (pdfFontProblem) log.warn(pdfFontProblem);
+  // A bad PDF_CJK_FONT is said at once (PDF exports then answer 503 with it).
+  const fontProblem = pdfFontProblem(config.reports.pdfCjkFont);
+  if (fontProblem) log.warn(fontProblem);
   if (db.embedded) {
     log.info({ dataDir: db.embedded.dataDir, uri: db.uri }, `embedded database serving; data lives in ${db.embedded.dataDir}`);
     if (roles.size === 1 && roles.has('db')) {
@@ -135,8 +127,8 @@ async function main() {
     running.push({ name: 'translation', stop: () => translation!.stop() });
   }
   // Every reaction (KPIs, price history, translation of stored messages) is wired here, once,
-  // before any role can write.
-  wireReactions(events, { translation });
+  // before any role can write, with the configured settings (performance, prices).
+  wireReactions(events, { settings: config, translation });
 
   if (roles.has('server')) {
     await ensureConsoleAdmin(config);
@@ -157,7 +149,7 @@ async function main() {
     const sandbox = config.bot.sandbox ? createSandbox() : undefined;
     const mirror = createMirror({ events });
     let bot: Bot | undefined;
-    const onCommand = commandListener({ translation: tr, messenger: () => bot!.messenger });
+    const onCommand = commandListener({ translation: tr, weights: config.performance.weights, messenger: () => bot!.messenger });
     bot = createBot({ config, puppet: sandbox?.puppet as never, mirror, onCommand });
     botRef = bot;
     await bot.start();
@@ -165,6 +157,7 @@ async function main() {
     if (sandbox) {
       console.log(SANDBOX_BANNER);
       await registerSandboxManager(sandbox);
+      await seedSandboxSuppliers(sandbox);
       sandbox.login();
       await bot.ready();
       playDemo(sandbox);
@@ -177,9 +170,9 @@ async function main() {
 
   // Notices: the bot process delivers the outbox (paced, retried); the scheduler fills it.
   let delivery: DeliveryWorker | undefined;
-  if (botRef) delivery = createDeliveryWorker({ messenger: botRef.messenger });
+  if (botRef) delivery = createDeliveryWorker({ messenger: botRef.messenger, pacing: config.notices });
   if (roles.has('scheduler')) {
-    const scheduler = await createScheduler({ delivery });
+    const scheduler = await createScheduler({ settings: config, delivery });
     await scheduler.start();
     running.push({ name: 'scheduler', stop: () => scheduler.stop() });
   } else if (delivery) {

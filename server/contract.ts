@@ -161,7 +161,7 @@ export const inboxItem = z
     key: z.string(),
     kind: z.string(),
     title: z.string(),
-    supplier: z.object({ id, code: z.string(), name: z.string(), segment: z.string() }).nullable(),
+    supplier: z.object({ id, code: z.string(), tag: z.string().nullish(), name: z.string(), segment: z.string() }).nullable(),
     lastMessageAt: when.nullable(),
     messageCount: z.number(),
     unread: z.number(),
@@ -173,6 +173,7 @@ export const supplierCard = z
   .object({
     id,
     code: z.string(),
+    shownCode: z.string().optional(),
     tag: z.string().nullable(),
     name: z.string(),
     nameEn: z.string().nullable(),
@@ -200,6 +201,88 @@ export const scorecard = z
 
 export const bindingCode = z.object({ code: z.string(), expiresAt: when }).loose().meta({ id: 'BindingCode' });
 
+const codeRef = z.object({ id, code: z.string(), name: z.string(), tag: z.string().nullish() });
+
+export const wechatLink = z.object({ linked: z.boolean(), wechatName: z.string().nullish(), linkedAt: when.nullish() }).meta({ id: 'WechatLink' });
+
+export const accountView = consoleUser
+  .extend({ active: z.boolean(), wechatName: z.string().nullable(), workingHours: z.object({ from: z.string(), to: z.string() }).nullable() })
+  .meta({ id: 'Account' });
+
+export const sessionView = z.object({ id, createdAt: when, expiresAt: when, current: z.boolean() }).meta({ id: 'Session' });
+
+export const unsortedItem = z
+  .object({
+    kind: z.enum(['contact', 'room']),
+    id,
+    threadId: z.string().nullish(),
+    name: z.string(),
+    wechatId: z.string().nullish(),
+    roomId: z.string().nullish(),
+    phone: z.string().nullish(),
+    company: z.string().nullish(),
+    messageCount: z.number(),
+    lastMessageAt: when.nullish(),
+    firstMessages: z.array(z.object({ text: z.string(), type: z.string(), ts: when, senderName: z.string().nullish(), translations: z.record(z.string(), z.string()).optional() })),
+    proposals: z.array(z.object({ supplierId: z.string(), code: z.string(), name: z.string(), reason: z.string() })),
+  })
+  .meta({ id: 'UnsortedItem' });
+
+export const sortResult = z
+  .object({
+    kind: z.string(),
+    target: z.enum(['contact', 'room']),
+    id,
+    supplier: z.object({ id, code: z.string(), name: z.string() }).optional(),
+    managerId: z.string().optional(),
+    role: z.string().optional(),
+    attached: z.object({ threads: z.number(), messages: z.number() }),
+    deleted: z.number().optional(),
+  })
+  .meta({ id: 'SortResult' });
+
+export const friendRequestView = z
+  .object({ id, wechatId: z.string(), name: z.string(), hello: z.string(), helloTranslated: z.string().nullable(), status: z.string(), createdAt: when, decidedBy: z.string().nullish(), decidedAt: when.nullish() })
+  .meta({ id: 'FriendRequest' });
+
+export const possibleDuplicate = z.object({ supplier: codeRef, reasons: z.array(z.string()) }).meta({ id: 'PossibleDuplicate' });
+
+export const supplierProfile = supplierView
+  .extend({
+    shownCode: z.string(),
+    legalName: z.string().nullable(),
+    taxId: z.string().nullable(),
+    emails: z.array(z.string()),
+    phones: z.array(z.string()),
+    port: z.string().nullable(),
+    categories: z.array(z.string()),
+    certifications: z.array(z.string()),
+    capacity: z.string().nullable(),
+    load: z.string().nullable(),
+    paymentTerms: z.string().nullable(),
+    language: z.string(),
+    backupManagerId: id.nullable(),
+    fairLetter: z.string().nullable(),
+    formerCodes: z.array(z.string()),
+    merges: z.array(z.object({ code: z.string(), by: z.string(), at: when })),
+  })
+  .meta({ id: 'SupplierProfile' });
+
+export const supplierWrite = z.object({ supplier: supplierProfile, possibleDuplicates: z.array(possibleDuplicate) }).meta({ id: 'SupplierWrite' });
+
+export const supplierTotals = z
+  .object({
+    cooperatingSince: when.nullable(),
+    ordersCount: z.number(),
+    openCount: z.number(),
+    byCurrency: z.array(z.object({ currency: z.string(), orders: z.number(), total: z.string(), average: z.string() })),
+  })
+  .meta({ id: 'SupplierTotals' });
+
+export const fairView = z.object({ letter: z.string(), name: z.string(), city: z.string().nullable(), from: z.string().nullable(), to: z.string().nullable() }).meta({ id: 'Fair' });
+
+/** The supplier page: the card, the whole profile, the figures and the possible duplicates. */
+export const supplierPage = supplierCard.extend({ profile: supplierProfile, totals: supplierTotals, possibleDuplicates: z.array(possibleDuplicate) }).meta({ id: 'SupplierPage' });
 // ---- orders in: board, defaults, lead times, imports (issue #21) ----
 
 export const boardItem = z
@@ -291,6 +374,18 @@ export type ConsoleUserView = z.infer<typeof consoleUser>;
 export type InboxItemView = z.infer<typeof inboxItem>;
 export type SupplierCardView = z.infer<typeof supplierCard>;
 export type ScorecardView = z.infer<typeof scorecard>;
+export type WechatLinkView = z.infer<typeof wechatLink>;
+export type AccountView = z.infer<typeof accountView>;
+export type SessionView = z.infer<typeof sessionView>;
+export type UnsortedItemView = z.infer<typeof unsortedItem>;
+export type SortResultView = z.infer<typeof sortResult>;
+export type FriendRequestView = z.infer<typeof friendRequestView>;
+export type PossibleDuplicateView = z.infer<typeof possibleDuplicate>;
+export type SupplierProfileView = z.infer<typeof supplierProfile>;
+export type SupplierWriteView = z.infer<typeof supplierWrite>;
+export type SupplierTotalsView = z.infer<typeof supplierTotals>;
+export type FairView = z.infer<typeof fairView>;
+export type SupplierPageView = z.infer<typeof supplierPage>;
 
 /** A shape as it crosses the wire (JSON): dates arrive as ISO strings. */
 export type Wire<T> = T extends Date ? string : T extends (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;

@@ -2,9 +2,9 @@
 import type { ClaimDoc, ClaimFile } from '../shared/claims/index.js';
 import type { NoticeDoc } from '../shared/notices/index.js';
 import { MILESTONES, daysLate, isOverdue, type OrderDoc } from '../shared/orders/index.js';
-import type { SupplierDoc } from '../shared/suppliers/index.js';
-import type { ContactDoc, MessageDoc, ThreadDoc } from '../shared/threads/index.js';
-import type { ClaimView, ContactView, MessageView, OrderDetail, OrderSummary, OutboxView, SupplierView, ThreadView } from './contract.js';
+import type { FairDoc, PossibleDuplicate, SupplierDoc } from '../shared/suppliers/index.js';
+import type { ContactDoc, FriendRequestDoc, MessageDoc, ThreadDoc } from '../shared/threads/index.js';
+import type { ClaimView, ContactView, FairView, FriendRequestView, PossibleDuplicateView, SupplierProfileView, MessageView, OrderDetail, OrderSummary, OutboxView, SupplierView, ThreadView } from './contract.js';
 
 const day = (d?: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : null);
 
@@ -157,3 +157,44 @@ export function claimView(c: ClaimDoc, forSupplier = false): ClaimView {
     createdAt: c.createdAt,
   };
 }
+
+/** The code as people see it: `D12 AUGI` once tagged. */
+export const shownCode = (s: Pick<SupplierDoc, 'code' | 'tag'>) => (s.tag ? `${s.code} ${s.tag}` : s.code);
+
+export function supplierProfile(s: SupplierDoc): SupplierProfileView {
+  return {
+    ...supplierView(s),
+    shownCode: shownCode(s),
+    legalName: s.legalName ?? null,
+    taxId: s.taxId ?? null,
+    emails: s.emails ?? [],
+    phones: s.phones ?? [],
+    port: s.port ?? null,
+    categories: s.categories ?? [],
+    certifications: s.certifications ?? [],
+    capacity: s.capacity ?? null,
+    load: s.load ?? null,
+    paymentTerms: s.paymentTerms ?? null,
+    language: s.language ?? 'zh',
+    backupManagerId: s.backupManagerId ? String(s.backupManagerId) : null,
+    fairLetter: s.fairLetter ?? null,
+    formerCodes: s.formerCodes ?? [],
+    merges: (s.merges ?? []).map((m) => ({ code: m.code ?? '', by: m.by ?? '', at: m.at ?? new Date(0) })),
+  };
+}
+
+export const duplicateView = (d: PossibleDuplicate): PossibleDuplicateView => ({ supplier: { id: String(d.supplier._id), code: d.supplier.code, name: d.supplier.name, tag: d.supplier.tag ?? null }, reasons: d.reasons });
+
+export const fairView = (f: FairDoc): FairView => ({ letter: f._id, name: f.name, city: f.city ?? null, from: f.from ?? null, to: f.to ?? null });
+
+export const friendRequestView = (r: FriendRequestDoc, helloTranslated: string | null): FriendRequestView => ({
+  id: String(r._id),
+  wechatId: r.wechatId,
+  name: r.name,
+  hello: r.hello,
+  helloTranslated,
+  status: r.status,
+  createdAt: r.createdAt,
+  decidedBy: r.decidedBy ?? null,
+  decidedAt: r.decidedAt ?? null,
+});

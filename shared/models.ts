@@ -4,12 +4,14 @@
 import './suppliers/model.js';
 import './managers/model.js';
 import './threads/model.js';
+import './threads/friends.js';
 import './health/model.js';
 import './translation/model.js';
 import './orders/model.js';
 import './auth/index.js';
 import './notices/model.js';
 import './managers/accounts.js';
+import './managers/link.js';
 import './inbox/index.js';
 import './performance/model.js';
 import './money/index.js';

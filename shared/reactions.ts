@@ -1,14 +1,20 @@
 // What the process does when something happens: every reaction of one domain to another's
 // writes, in one list. Called once by the composition root (scripts/start.ts) and by the test
-// hooks (test/hooks.ts); a process that does not call it keeps no KPIs and no price history —
-// test/integration/events.test.ts proves both that it is needed and that imports alone wire
-// nothing.
+// hooks (test/hooks.ts), with the configured settings; a process that does not call it keeps no
+// KPIs and no price history — test/integration/events.test.ts proves both that it is needed and
+// that imports alone wire nothing.
+import type { Config } from './config/index.js';
 import type { Events } from './events/index.js';
 import * as kpis from './performance/index.js';
 import * as prices from './prices/index.js';
 import type { TranslationService } from './translation/index.js';
 
 export interface ReactionDeps {
+  /**
+   * The settings of the reactions (config.performance: resolution window and working hours of
+   * the KPIs; config.prices: the price-jump alert), from the composition root.
+   */
+  settings: Pick<Config, 'performance' | 'prices'>;
   /** Translate every message the mirror stores (processes with a translation service). */
   translation?: Pick<TranslationService, 'onMessageStored'>;
 }
@@ -17,17 +23,18 @@ export interface ReactionDeps {
  * Register every reaction on `events`; returns the function that removes them again. Wiring a
  * bus twice would count every KPI twice, so it throws instead.
  */
-export function wireReactions(events: Events, deps: ReactionDeps = {}): () => void {
+export function wireReactions(events: Events, deps: ReactionDeps): () => void {
   if (events.listeners('order.written').includes('performance.onOrderWritten')) throw new Error('reactions are wired on this bus already');
+  const { performance, prices: priceSettings } = deps.settings;
   const off = [
     // Supplier and manager KPIs follow orders and claims as they are written …
-    events.on('order.written', kpis.onOrderWritten, 'performance.onOrderWritten'),
+    events.on('order.written', (e) => kpis.onOrderWritten(e, performance), 'performance.onOrderWritten'),
     events.on('claim.written', kpis.onClaimWritten, 'performance.onClaimWritten'),
-    // … and reply times as the mirror measures them.
-    events.on('replies.timed', kpis.onRepliesTimed, 'performance.onRepliesTimed'),
+    // … and reply times as the mirror measures them (in the configured working hours).
+    events.on('replies.timed', (e) => kpis.onRepliesTimed(e, performance), 'performance.onRepliesTimed'),
     events.on('mirror.flushed', kpis.onMirrorFlushed, 'performance.onMirrorFlushed'),
-    // Price history follows the order lines (alerts on jumps).
-    events.on('order.written', prices.onOrderWritten, 'prices.onOrderWritten'),
+    // Price history follows the order lines (alerts on jumps beyond the configured percent).
+    events.on('order.written', (e) => prices.onOrderWritten(e, priceSettings), 'prices.onOrderWritten'),
   ];
   const translation = deps.translation;
   if (translation) off.push(events.on('message.stored', ({ message, thread }) => translation.onMessageStored(message, thread), 'translation.onMessageStored'));

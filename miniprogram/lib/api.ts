@@ -26,52 +26,14 @@ const TIMEOUT_MS = 15_000;
 
 export const newIdempotencyKey = () => `mp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 
-export interface OrderSummary {
-  id: string;
-  number: string;
-  supplierCode: string;
-  next: { milestone: string; planned: string | null } | null;
-  overdue: boolean;
-  daysLate: number;
-  customs: string;
-}
+// Response shapes come from the server's contract (server/contract.ts; type-only, erased when
+// the mini-program is built), never restated here.
+import type * as C from '../../server/contract';
 
-export interface MilestoneView {
-  name: string;
-  planned: string | null;
-  actual: string | null;
-  status: 'pending' | 'done';
-  reason: string | null;
-  note: string | null;
-  photos: { id: string; name: string }[];
-}
-
-export interface OrderDetail extends OrderSummary {
-  milestones: MilestoneView[];
-  customsDetail: { status: string; reason: string | null; expectedDate: string | null };
-}
-
-export interface ClaimView {
-  id: string;
-  number: string;
-  orderNumber: string;
-  line: number | null;
-  item: string | null;
-  type: string;
-  qty: number;
-  amount: string | null;
-  currency: string | null;
-  /** In Chinese when the buyer's text could be translated. */
-  description: string;
-  answerDue: string | null;
-  status: string;
-  /** The buyer's photos (uploaded ones by id; linked ones carry their url). */
-  photos: { id: string; name: string; url?: string }[];
-  supplierPhotos: { id: string; name: string }[];
-  answer: { text: string | null; decision: 'accept' | 'dispute'; photos: { id: string; name: string }[] } | null;
-  settlement: { kind: string; amount?: string; currency?: string; note?: string } | null;
-  history: { from: string; to: string; by: 'buyer' | 'supplier'; at: string; reason: string | null }[];
-}
+export type OrderSummary = C.Wire<C.OrderSummary>;
+export type OrderDetail = C.Wire<C.OrderDetail>;
+export type MilestoneView = OrderDetail['milestones'][number];
+export type ClaimView = C.Wire<C.ClaimView>;
 
 export function createApi(wx: WxLike, baseUrl: string) {
   function send<T>(method: string, path: string, data?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {

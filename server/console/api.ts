@@ -13,7 +13,7 @@ import { RateLimitedError, UnauthorizedError } from '../../shared/errors/index.j
 import { listInbox, markRead, queueReply, searchMessages, supplierCard, threadFor, threadHeader, threadPage, toChinese } from '../../shared/inbox/index.js';
 import type { ThreadChange } from '../../shared/live/index.js';
 import { getLogger } from '../../shared/log/index.js';
-import { createAccount, listAccounts, sessionOf, signIn, signOut, SESSION_IDLE_MS } from '../../shared/managers/accounts.js';
+import { createAccount, listAccountDetails, sessionOf, signIn, signOut, SESSION_IDLE_MS } from '../../shared/managers/accounts.js';
 import { MANAGER_LANGS } from '../../shared/managers/model.js';
 import { NOTICE_STATUSES, noticeFor, noticesFor, retryNotice } from '../../shared/notices/index.js';
 import { ordersFor } from '../../shared/orders/index.js';
@@ -22,8 +22,8 @@ import { messageFor } from '../../shared/threads/index.js';
 import * as c from '../contract.js';
 import { consoleSession, CSRF_HEADER, SESSION_COOKIE } from '../http/access.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
-import { bool, codeParams, idParams, objectId, text } from '../validation.js';
-import { messageView, orderSummary, outboxView } from '../views.js';
+import { bool, codeParams, idParams, objectId, supplierFactsQuery, text } from '../validation.js';
+import { messageView, orderSummary, outboxView, shownCode } from '../views.js';
 
 const log = getLogger('console');
 const lang = z.enum(['en', 'ru', 'zh']);
@@ -78,8 +78,8 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
     }),
     route({
       method: 'get', path: '/api/console/managers', tag, access: 'admin', summary: 'Console accounts',
-      responses: { 200: { description: 'Accounts', schema: c.list(c.consoleUser) } },
-      handle: async () => ({ items: await listAccounts() }),
+      responses: { 200: { description: 'Accounts, active or not, with their linked WeChat', schema: c.list(c.accountView) } },
+      handle: async () => ({ items: await listAccountDetails() }),
     }),
     route({
       method: 'post', path: '/api/console/managers', tag, access: 'admin', summary: 'Create a console account',
@@ -90,6 +90,7 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
           password: z.string().min(10, 'at least 10 characters').max(256),
           role: z.enum(['admin', 'head', 'manager']).default('manager'),
           language: z.enum(MANAGER_LANGS).default('en'),
+          timezone: z.string().max(64).refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'an IANA time zone').optional(),
           seesAll: z.boolean().default(false),
           managerId: objectId.optional(),
         })
@@ -100,7 +101,7 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
     }),
     route({
       method: 'get', path: '/api/console/inbox', tag, access: 'manager', summary: 'Conversations I may see, last message first, with unread counts',
-      query: z.object({ mine: bool.optional(), segment: z.enum(SEGMENTS).optional(), overdue: bool.optional(), needsReply: bool.optional(), page: z.coerce.number().int().min(1).max(1000).default(1) }).strict(),
+      query: z.object({ mine: bool.optional(), segment: z.enum(SEGMENTS).optional(), ...supplierFactsQuery, overdue: bool.optional(), needsReply: bool.optional(), page: z.coerce.number().int().min(1).max(1000).default(1) }).strict(),
       responses: { 200: { description: 'A page of conversations', schema: c.page(c.inboxItem) } },
       handle: async (req) => listInbox(managerOf(req), req.query, clock()),
     }),
@@ -116,7 +117,7 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
     route({
       method: 'get', path: '/api/console/threads/:id', tag, access: 'manager', summary: 'A conversation: supplier, contact, time zone',
       params: idParams,
-      responses: { 200: { description: 'The conversation', schema: z.object({ id: z.string(), key: z.string(), kind: z.string(), title: z.string(), messageCount: z.number(), supplier: z.object({ id: z.string(), code: z.string(), name: z.string(), segment: z.string(), timezone: z.string().nullish() }).nullable(), contact: z.object({ name: z.string(), role: z.string().nullable(), timezone: z.string() }).nullable(), timezone: z.string() }) } },
+      responses: { 200: { description: 'The conversation', schema: z.object({ id: z.string(), key: z.string(), kind: z.string(), title: z.string(), messageCount: z.number(), supplier: z.object({ id: z.string(), code: z.string(), tag: z.string().nullish(), name: z.string(), segment: z.string(), timezone: z.string().nullish() }).nullable(), contact: z.object({ name: z.string(), role: z.string().nullable(), timezone: z.string() }).nullable(), timezone: z.string() }) } },
       handle: async (req) => threadHeader(managerOf(req), req.params.id),
     }),
     route({
@@ -242,11 +243,12 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'get', path: '/api/console/suppliers', tag, access: 'manager', summary: 'Suppliers I may see (code, name, segment)',
-      responses: { 200: { description: 'Suppliers', schema: c.list(z.object({ id: z.string(), code: z.string(), name: z.string(), segment: z.string() })) } },
+      method: 'get', path: '/api/console/suppliers', tag, access: 'manager', summary: 'Suppliers I may see (code as shown, name, segment, region), filtered',
+      query: z.object({ segment: z.enum(SEGMENTS).optional(), ...supplierFactsQuery }).strict(),
+      responses: { 200: { description: 'Suppliers', schema: c.list(z.object({ id: z.string(), code: z.string(), shownCode: z.string().optional(), name: z.string(), segment: z.string(), region: z.string().nullish(), province: z.string().nullish(), managerId: z.string().nullish(), possibleDuplicates: z.number().optional() })) } },
       handle: async (req) => {
-        const res = await listSuppliers(managerOf(req), {}, 1000);
-        return { items: res.items.map((s) => ({ id: String(s._id), code: s.code, name: s.name, segment: s.segment })) };
+        const res = await listSuppliers(managerOf(req), req.query, 1000);
+        return { items: res.items.map((s) => ({ id: String(s._id), code: s.code, shownCode: shownCode(s), name: s.name, segment: s.segment, region: s.region ?? null, province: s.province ?? null, managerId: s.managerId ? String(s.managerId) : null, possibleDuplicates: (s.possibleDuplicateOf ?? []).length })) };
       },
     }),
     route({

@@ -47,9 +47,9 @@ async function managerOf(config: Config, ctx: Context): Promise<ManagerViewer> {
     return { kind: 'manager', id: user.id, role: user.role, seesAll: user.seesAll, language: user.language, via: 'console' };
   }
   const p = await verifyToken(config, bearer(ctx));
-  if (p.role !== 'manager' && p.role !== 'admin') throw new ForbiddenError('manager token required');
+  if (p.role === 'supplier') throw new ForbiddenError('manager token required');
   const m = await cachedManager(p.managerId);
-  if (!m) throw new UnauthorizedError('token revoked');
+  if (!m || m.active === false) throw new UnauthorizedError('token revoked');
   return managerViewer(m, 'token');
 }
 

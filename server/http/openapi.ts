@@ -71,7 +71,7 @@ const ACCESS_TEXT: Record<string, string> = {
 export function buildOpenApi(routes: AnyRoute[], extraPaths: ZodOpenApiPathsObject = {}) {
   const paths: ZodOpenApiPathsObject = { ...extraPaths };
   for (const r of routes) {
-    const responses: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const responses: Record<string, any> = {};
     for (const [status, spec] of Object.entries(r.responses)) {
       const content: Record<string, { schema: z.ZodType | { type: 'string'; format: 'binary' } }> = {};
       if (spec.schema) content['application/json'] = { schema: spec.schema };

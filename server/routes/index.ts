@@ -4,6 +4,7 @@ import { dbHealthy, getBotHealth } from '../../shared/health/index.js';
 import { consoleRoutes } from '../console/api.js';
 import { Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { claimRoutes } from './claims.js';
+import { dayOneRoutes } from './dayone.js';
 import { managerRoutes } from './manager.js';
 import { mpRoutes } from './mp.js';
 import { orderInRoutes } from './orders.js';
@@ -32,5 +33,5 @@ export function baseRoutes({ config }: RouteDeps, openApi: () => unknown): AnyRo
 
 /** Every route of the app, in the order they are matched. */
 export function routeTable(deps: RouteDeps, openApi: () => unknown): AnyRoute[] {
-  return [...baseRoutes(deps, openApi), ...consoleRoutes(deps), ...claimRoutes(deps), ...mpRoutes(deps), ...performanceRoutes(deps), ...reportRoutes(deps), ...orderInRoutes(deps), ...managerRoutes(deps)];
+  return [...baseRoutes(deps, openApi), ...consoleRoutes(deps), ...claimRoutes(deps), ...mpRoutes(deps), ...performanceRoutes(deps), ...reportRoutes(deps), ...orderInRoutes(deps), ...managerRoutes(deps), ...dayOneRoutes(deps)];
 }

@@ -9,7 +9,7 @@ import { threadFor, threadMessages } from '../../shared/inbox/index.js';
 import { listThreads, updateContact } from '../../shared/threads/index.js';
 import * as c from '../contract.js';
 import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.js';
-import { codeParams, idempotencyHeaders, idParams, isoDate, money, objectId, page, supplierCode, text } from '../validation.js';
+import { codeParams, idempotencyHeaders, idParams, isoDate, money, objectId, page, supplierCode, supplierFactsQuery, text } from '../validation.js';
 import { contactView, messageView, orderDetail, orderSummary, supplierView, threadView } from '../views.js';
 
 const lineSchema = z
@@ -88,7 +88,7 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
   return [
     route({
       method: 'get', path: '/api/suppliers', tag, access: 'manager', summary: 'Suppliers I may see (100 a page)',
-      query: z.object({ segment: z.enum(SEGMENTS).optional(), page }).strict(),
+      query: z.object({ segment: z.enum(SEGMENTS).optional(), ...supplierFactsQuery, page }).strict(),
       responses: { 200: { description: 'A page of suppliers', schema: c.page(c.supplierView) } },
       handle: async (req) => {
         const res = await listSuppliers(managerOf(req), req.query);
@@ -105,9 +105,9 @@ export function managerRoutes({ clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'put', path: '/api/contacts/:id', tag, access: 'manager', summary: "Set a contact's time zone and role",
+      method: 'put', path: '/api/contacts/:id', tag, access: 'manager', summary: "Set a contact's time zone, role and phone",
       params: idParams,
-      body: z.object({ timezone: timezone.optional(), role: z.string().trim().max(64).optional() }).strict(),
+      body: z.object({ timezone: timezone.optional(), role: z.string().trim().max(64).optional(), phone: z.string().trim().max(40).optional() }).strict(),
       responses: { 200: { description: 'The contact', schema: c.contactView } },
       handle: async (req) => contactView(await updateContact(managerOf(req), req.params.id, req.body)),
     }),

@@ -8,6 +8,7 @@ import type { Context, Next } from 'koa';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { bindOpenid, miniProgramLogin } from '../../shared/auth/index.js';
+import { createCache } from '../../shared/cache/index.js';
 import type { Config } from '../../shared/config/index.js';
 import { RateLimitedError, ValidationError } from '../../shared/errors/index.js';
 import { addMilestonePhoto, dayOf, listOrdersForSupplier, MILESTONES, orderFor, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
@@ -91,7 +92,7 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
   const tag = 'mini-program';
   // Rendered pages by supplier, list revision, page and day (overdue and days late change with
   // the day only): a new revision after any write means a new key, so nothing stale is served.
-  const pages = new Map<string, string>();
+  const pages = createCache<string, string>('mp.orderPages', { max: 5_000 });
   const by = (req: { principal?: { openid: string } }) => `supplier:${req.principal!.openid}`;
   return [
     route({
@@ -122,7 +123,6 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
         let body = pages.get(key);
         if (body === undefined) {
           body = JSON.stringify({ items: res.items.map((o) => orderSummary(o, now)), page: res.page, hasMore: res.hasMore });
-          if (pages.size >= 5_000) pages.clear();
           pages.set(key, body);
         }
         ctx.type = 'application/json';

@@ -11,8 +11,9 @@ import { codeParams, month, objectId, text } from '../validation.js';
 
 const when = z.union([z.string(), z.date()]);
 
-export function performanceRoutes({ clock }: RouteDeps): AnyRoute[] {
+export function performanceRoutes({ config, clock }: RouteDeps): AnyRoute[] {
   const tag = 'performance';
+  const { weights } = config.performance;
   const by = (req: { viewer: unknown }) => `manager:${managerOf(req).id}`;
   return [
     route({
@@ -23,7 +24,7 @@ export function performanceRoutes({ clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         const s = await supplierFor(managerOf(req), req.params.code);
         const now = clock();
-        return { code: s.code, name: s.name, segment: s.segment, timezone: s.timezone, localTime: localTime(s.timezone, now), ...(await supplierScorecard(s._id, req.query.period ?? periodOf(now))) };
+        return { code: s.code, name: s.name, segment: s.segment, timezone: s.timezone, localTime: localTime(s.timezone, now), ...(await supplierScorecard(s._id, req.query.period ?? periodOf(now), weights)) };
       },
     }),
     route({
@@ -33,7 +34,7 @@ export function performanceRoutes({ clock }: RouteDeps): AnyRoute[] {
       responses: { 200: { description: 'Scorecards', schema: z.object({ code: z.string(), items: z.array(c.scorecard) }) } },
       handle: async (req) => {
         const s = await supplierFor(managerOf(req), req.params.code);
-        return { code: s.code, items: await scorecardHistory(s._id, req.query.months, req.query.until ?? periodOf(clock())) };
+        return { code: s.code, items: await scorecardHistory(s._id, req.query.months, req.query.until ?? periodOf(clock()), weights) };
       },
     }),
     route({

@@ -11,14 +11,14 @@ import { CURRENCIES, importRatesCsv, listRates, setRate } from '../../shared/mon
 import { compareSuppliers, itemKeyOf, priceHistory } from '../../shared/prices/index.js';
 import { buildReport, periodRange, PERIOD_KINDS } from '../../shared/reports/index.js';
 import { CONTENT_TYPES, REPORT_FORMATS, writeReport } from '../../shared/reports/export.js';
-import { normaliseCode } from '../../shared/suppliers/index.js';
+import { findSupplierByCode, normaliseCode } from '../../shared/suppliers/index.js';
 import * as c from '../contract.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { isoDay, objectId, supplierCode, text } from '../validation.js';
 
 const itemQuery = { item: text(200).optional(), sku: text(64).optional() };
 
-export function reportRoutes({ clock }: RouteDeps): AnyRoute[] {
+export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
   const tag = 'reports';
   return [
     // GET /api/reports?period=month&date=2026-11-01&currency=USD&format=xlsx
@@ -49,7 +49,7 @@ export function reportRoutes({ clock }: RouteDeps): AnyRoute[] {
         } else range = periodRange(q.period, q.date ?? now.toISOString().slice(0, 10));
         // Someone who does not see every supplier reports on their own orders only.
         const managerId = v.seesAll ? q.manager : v.id;
-        const r = { ...range, currency: q.currency, managerId, now };
+        const r = { ...range, currency: q.currency, managerId, now, weights: config.performance.weights, pdfCjkFont: config.reports.pdfCjkFont };
         if (q.format === 'json') return buildReport(r);
         const dir = mkdtempSync(join(tmpdir(), 'gendan-report-'));
         const path = join(dir, `report.${q.format}`);
@@ -101,7 +101,9 @@ export function reportRoutes({ clock }: RouteDeps): AnyRoute[] {
         const q = req.query;
         if (!q.item && !q.sku) throw new ValidationError('item or sku is required', [{ field: 'item', message: 'required' }]);
         const key = itemKeyOf({ item: q.item ?? '', sku: q.sku });
-        return { itemKey: key, items: await priceHistory(key, q.supplier ? normaliseCode(q.supplier) : undefined, await visibleSupplierIds(managerOf(req))) };
+        // A tagged or former code names the supplier's current code (the price points carry it).
+        const code = q.supplier ? ((await findSupplierByCode(q.supplier))?.code ?? normaliseCode(q.supplier)) : undefined;
+        return { itemKey: key, items: await priceHistory(key, code, await visibleSupplierIds(managerOf(req))) };
       },
     }),
     route({

@@ -4,11 +4,15 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import mongoose, { Schema, Types } from 'mongoose';
+import { createCache } from '../cache/index.js';
 import type { Config } from '../config/index.js';
 import { ConflictError, isDuplicateKey, NotFoundError, RateLimitedError, UnauthorizedError, UnavailableError, ValidationError } from '../errors/index.js';
 import { getLogger, type Logger } from '../log/index.js';
+import { retry } from '../retry/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
-import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
+// The suppliers' model and code lookup, not their door: suppliers' merge moves bindings (a cycle otherwise).
+import { Supplier, type SupplierDoc } from '../suppliers/model.js';
+import { findSupplierByCode } from '../suppliers/resolve.js';
 
 const log = getLogger('auth');
 const defaultLog = log;
@@ -57,7 +61,11 @@ export const BindAttempt = mongoose.model('BindAttempt', attemptSchema);
 
 export type Principal =
   | { role: 'supplier'; openid: string; supplierId?: string; ver: number }
-  | { role: 'manager' | 'admin'; managerId: string; ver: number };
+  | { role: 'manager' | 'admin'; managerId: string; ver: number }
+  // The head of purchasing: sees all, gets strategic suppliers' overdue notices and escalations.
+  | { role: 'head'; managerId: string; ver: number };
+/** Any of our own people (not a supplier). */
+export type ManagerPrincipal = Exclude<Principal, { role: 'supplier' }>;
 
 let devSecret: Uint8Array | undefined;
 function secretOf(config: Config): Uint8Array {
@@ -86,7 +94,7 @@ export async function verifyToken(config: Config, token: string): Promise<Princi
   // same answer) until it expires or a minute passes; revocation is checked every time below.
   const key = `${config.server.sessionSecret ?? ''}\u0000${token}`;
   let payload = verifiedTokens.get(key);
-  if (!payload || payload.until <= Date.now()) {
+  if (!payload) {
     let verified: Record<string, unknown>;
     try {
       ({ payload: verified } = await jwtVerify(token, secretOf(config), { issuer: ISSUER, algorithms: ['HS256'] }));
@@ -94,9 +102,9 @@ export async function verifyToken(config: Config, token: string): Promise<Princi
       verifiedTokens.delete(key);
       throw new UnauthorizedError(err instanceof joseErrors.JWTExpired ? 'token expired' : 'invalid token');
     }
-    payload = { claims: verified, until: Math.min(Date.now() + 60_000, typeof verified.exp === 'number' ? verified.exp * 1000 : Infinity) };
-    if (verifiedTokens.size >= 20_000) verifiedTokens.clear();
-    verifiedTokens.set(key, payload);
+    payload = { claims: verified };
+    const untilExpiry = typeof verified.exp === 'number' ? verified.exp * 1000 - Date.now() : Infinity;
+    verifiedTokens.set(key, payload, { ttl: Math.max(1, Math.min(60_000, untilExpiry)) });
   }
   const p = payload.claims as unknown as Principal;
   if (p.role === 'supplier') {
@@ -106,7 +114,7 @@ export async function verifyToken(config: Config, token: string): Promise<Princi
     }
     return p;
   }
-  if (p.role === 'manager' || p.role === 'admin') {
+  if (p.role === 'manager' || p.role === 'admin' || p.role === 'head') {
     const m = await cachedManager(p.managerId);
     if (!m || m.active === false) throw new UnauthorizedError('token revoked');
     return p;
@@ -114,26 +122,27 @@ export async function verifyToken(config: Config, token: string): Promise<Princi
   throw new UnauthorizedError('invalid token');
 }
 
-const verifiedTokens = new Map<string, { claims: Record<string, unknown>; until: number }>();
+// Verified token claims, until the token's expiry and at most a minute.
+const verifiedTokens = createCache<string, { claims: Record<string, unknown> }>('auth.verifiedTokens', { max: 20_000, ttl: 60_000 });
 
 // A short cache: every API request checks revocation; a revoke takes effect within CACHE_MS.
+// Lookups that found nothing are cached too (`{ v: null }`).
 const CACHE_MS = 3000;
-const bindingCache = new Map<string, { at: number; v: { supplierId: Types.ObjectId; tokenVersion: number; revoked: boolean } | null }>();
+const bindingCache = createCache<string, { v: { supplierId: Types.ObjectId; tokenVersion: number; revoked: boolean } | null }>('auth.bindings', { max: 10_000, ttl: CACHE_MS });
 async function cachedBinding(openid: string) {
   const hit = bindingCache.get(openid);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.v;
+  if (hit) return hit.v;
   const v = await MpBinding.findOne({ openid }, { supplierId: 1, tokenVersion: 1, revoked: 1 }).lean<{ supplierId: Types.ObjectId; tokenVersion: number; revoked: boolean }>();
-  if (bindingCache.size > 10_000) bindingCache.clear();
-  bindingCache.set(openid, { at: Date.now(), v });
+  bindingCache.set(openid, { v });
   return v;
 }
-const managerCache = new Map<string, { at: number; v: Pick<ManagerDoc, '_id' | 'active' | 'role' | 'seesAll' | 'language'> | null }>();
+const managerCache = createCache<string, { v: Pick<ManagerDoc, '_id' | 'active' | 'role' | 'seesAll' | 'language'> | null }>('auth.managers', { max: 10_000, ttl: CACHE_MS });
 /** What a manager token's checks need (active) and what its viewer needs (role, scope, language); cached CACHE_MS. */
 export async function cachedManager(id: string) {
   const hit = managerCache.get(id);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.v;
+  if (hit) return hit.v;
   const v = Types.ObjectId.isValid(id) ? await Manager.findOne({ _id: id }, { active: 1, role: 1, seesAll: 1, language: 1 }).lean<Pick<ManagerDoc, '_id' | 'active' | 'role' | 'seesAll' | 'language'>>() : null;
-  managerCache.set(id, { at: Date.now(), v });
+  managerCache.set(id, { v });
   return v;
 }
 export function clearAuthCaches() {
@@ -169,18 +178,18 @@ export function createWechatAuth(config: Config, opts: { timeoutMs?: number; ret
       if (!config.wechat.appId || !config.wechat.secret) throw new UnavailableError('mini-program login is not configured (WECHAT_APPID, WECHAT_SECRET)');
       const url = new URL('/sns/jscode2session', config.wechat.apiBase);
       url.search = new URLSearchParams({ appid: config.wechat.appId, secret: config.wechat.secret, js_code: code, grant_type: 'authorization_code' }).toString();
-      for (let attempt = 0; ; attempt++) {
+      // Unreachable (network, timeout) and busy (-1) are retried; every other answer is final.
+      const unreachable = new UnavailableError('WeChat login is unavailable; try again');
+      const busy = new UnavailableError('WeChat login is busy; try again');
+      let lastNetworkError = '';
+      const once = async (): Promise<WechatSession> => {
         let body: { openid?: string; unionid?: string; session_key?: string; errcode?: number; errmsg?: string };
         try {
           const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
           body = (await res.json()) as typeof body;
         } catch (err) {
-          if (attempt < retries) {
-            await new Promise((ok) => setTimeout(ok, 200 * 2 ** attempt * (0.75 + Math.random() / 2)));
-            continue;
-          }
-          log.warn({ err: (err as Error).message }, 'jscode2session unreachable');
-          throw new UnavailableError('WeChat login is unavailable; try again');
+          lastNetworkError = (err as Error).message;
+          throw unreachable;
         }
         if (body.openid && !body.errcode) return { openid: body.openid, unionid: body.unionid };
         const errcode = body.errcode ?? -2;
@@ -188,11 +197,14 @@ export function createWechatAuth(config: Config, opts: { timeoutMs?: number; ret
         if (errcode === 40029 || errcode === 40163) throw new UnauthorizedError('invalid or used login code');
         if (errcode === 45011) throw new RateLimitedError('too many login attempts; wait a minute', 60_000);
         if (errcode === 40226) throw new UnauthorizedError('login refused by WeChat (high-risk user)');
-        if (errcode === -1 && attempt < retries) {
-          await new Promise((ok) => setTimeout(ok, 200 * 2 ** attempt * (0.75 + Math.random() / 2)));
-          continue;
-        }
+        if (errcode === -1) throw busy;
         throw new UnavailableError('WeChat login is busy; try again');
+      };
+      try {
+        return await retry(once, { retries, baseMs: 200, shouldRetry: (err) => err === unreachable || err === busy });
+      } catch (err) {
+        if (err === unreachable) log.warn({ err: lastNetworkError }, 'jscode2session unreachable');
+        throw err;
       }
     },
   };
@@ -227,7 +239,7 @@ export const BINDING_CODE_TTL_MS = 72 * 3600_000;
 
 export async function issueBindingCode(supplierCode: string, issuedBy: string, opts: { contactId?: string; now?: Date } = {}) {
   const now = opts.now ?? new Date();
-  const s = await Supplier.findOne({ code: normaliseCode(supplierCode) }).lean<SupplierDoc>();
+  const s = await findSupplierByCode(supplierCode); // plain, tagged or former code
   if (!s) throw new NotFoundError(`no supplier with code ${supplierCode}`);
   for (let i = 0; i < 5; i++) {
     const code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
@@ -275,7 +287,8 @@ export async function bindOpenid(config: Config, openid: string, rawCode: string
 export async function managerToken(config: Config, managerId: string): Promise<string> {
   const m = await Manager.findOne({ _id: managerId }).lean<{ _id: Types.ObjectId; role: string }>();
   if (!m) throw new NotFoundError('manager not found');
-  return signToken(config, { role: m.role === 'admin' ? 'admin' : 'manager', managerId: String(m._id), ver: 1 });
+  const role = m.role === 'admin' || m.role === 'head' ? m.role : 'manager';
+  return signToken(config, { role, managerId: String(m._id), ver: 1 });
 }
 
 /** Housekeeping for a daily job (no TTL indexes on FerretDB): old attempt counters, dead codes. */

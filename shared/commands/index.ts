@@ -10,9 +10,10 @@ import {
   MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc,
 } from '../orders/index.js';
 import { fileClaim } from '../claims/index.js';
-import { periodOf, setSegment, supplierScorecard } from '../performance/index.js';
-import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
-import { Message, Thread, type MessageDoc, type ThreadDoc } from '../threads/index.js';
+import { periodOf, setSegment, supplierScorecard, type KpiWeights } from '../performance/index.js';
+import { findActiveManagerByName, findSupplierByCode, parseCodeInput, setRouting, type SupplierDoc } from '../suppliers/index.js';
+import { Message, Thread, threadMessages, decideFriendRequest, findUnsorted, listFriendRequests, sortContact, type MessageDoc, type SortDecision, type ThreadDoc } from '../threads/index.js';
+import { linkRefusalOf, redeemLinkCode, voidLinkCode, type LinkRefusal } from '../managers/link.js';
 import type { TranslationService } from '../translation/index.js';
 import { bindingCodeForSupplier, t, type ManagerLang } from './i18n.js';
 import { USAGE, parseCommand, type Command } from './parse.js';
@@ -30,10 +31,14 @@ export interface CommandDeps {
   sendToChat: (chatKey: string, text: string, key: string) => Promise<void>;
   clock?: () => Date;
   maxAgeMs?: number;
+  /** Scorecard weights (config.performance.weights). */
+  weights: KpiWeights;
 }
 
 export interface CommandInput {
-  message: Pick<MessageDoc, '_id' | 'text' | 'ts' | 'senderWechatId'>;
+  message: Pick<MessageDoc, '_id' | 'text' | 'ts' | 'senderWechatId'> & Partial<Pick<MessageDoc, 'senderName'>>;
+  /** Where the command was typed: `/link` is taken only in a private chat with the bot. */
+  chatKind?: 'dm' | 'room';
 }
 
 export type CommandOutcome = { status: 'done' | 'failed' | 'refused'; reply: string } | { status: 'stale' | 'duplicate'; reply?: undefined };
@@ -44,18 +49,25 @@ export function createCommandHandler(deps: CommandDeps) {
   const clock = deps.clock ?? (() => new Date());
   const maxAge = deps.maxAgeMs ?? MAX_COMMAND_AGE_MS;
 
+  // Plain code, tagged form or a merged supplier's former code (resolveSupplierCode).
   async function supplierOrThrow(code: string): Promise<SupplierDoc> {
-    const s = await Supplier.findOne({ code: normaliseCode(code) }).lean<SupplierDoc>();
-    if (!s) throw new ReplyError('noSupplier', { code: normaliseCode(code) });
+    const s = await findSupplierByCode(code);
+    if (!s) throw new ReplyError('noSupplier', { code: parseCodeInput(code)?.code ?? code.toUpperCase() });
     return s;
   }
+  /** `/reply D12 AUGI 请…`: the tag typed after the code is part of the code, not of the text. */
+  const stripTag = (text: string, tag?: string | null) => {
+    if (!tag) return text;
+    const m = /^(\S+)\s+([\s\S]*)$/.exec(text);
+    return m && m[1]!.toUpperCase() === tag.toUpperCase() ? m[2]! : text;
+  };
   async function orderOrThrow(po: string): Promise<OrderDoc> {
     const o = await findOrderByNumber(po);
     if (!o) throw new ReplyError('noPo', { po });
     return o;
   }
   async function latestThread(supplierId: Types.ObjectId): Promise<ThreadDoc | null> {
-    return Thread.findOne({ supplierId }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>();
+    return Thread.findOne({ supplierId, thirdParty: { $ne: true } }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>(); // the factory's chat, not a forwarder's
   }
 
   function orderLine(lang: ManagerLang, o: Pick<OrderDoc, 'number' | 'supplierCode' | 'next' | 'status'>, now: Date) {
@@ -74,7 +86,7 @@ export function createCommandHandler(deps: CommandDeps) {
       case 'orders': {
         const res = cmd.code ? await listOrders({ supplierCode: (await supplierOrThrow(cmd.code)).code }) : await listOrders({ managerId: String(m._id) });
         if (!res.items.length) return t(lang, 'noOrders');
-        return t(lang, 'orders', { who: cmd.code ? ` ${normaliseCode(cmd.code)}` : '', count: res.items.length + (res.hasMore ? '+' : ''), list: res.items.map((o) => orderLine(lang, o, now)).join('\n') });
+        return t(lang, 'orders', { who: cmd.code ? ` ${parseCodeInput(cmd.code)?.code ?? cmd.code}` : '', count: res.items.length + (res.hasMore ? '+' : ''), list: res.items.map((o) => orderLine(lang, o, now)).join('\n') });
       }
       case 'po': {
         const o = await orderOrThrow(cmd.po);
@@ -109,9 +121,11 @@ export function createCommandHandler(deps: CommandDeps) {
         const s = await supplierOrThrow(cmd.code);
         const thread = await latestThread(s._id);
         if (!thread) return t(lang, 'noThread', { code: s.code });
+        const text = stripTag(cmd.text, s.tag);
+        if (!text.trim()) return `${t(lang, 'error', { message: 'text is required' })}\n${t(lang, 'usage', { usage: USAGE.reply })}`;
         let zh: string;
         try {
-          zh = (await deps.translation.translateText(cmd.text, 'zh')).text;
+          zh = (await deps.translation.translateText(text, 'zh')).text;
         } catch (err) {
           log.warn({ err: (err as Error).message }, '/reply: translation failed');
           return t(lang, 'unavailable');
@@ -123,7 +137,7 @@ export function createCommandHandler(deps: CommandDeps) {
         const s = await supplierOrThrow(cmd.code);
         const thread = await latestThread(s._id);
         if (!thread) return t(lang, 'noThread', { code: s.code });
-        const msgs = (await Message.find({ threadId: thread._id }).sort({ ts: -1 }).limit(cmd.n).lean<MessageDoc[]>()).reverse();
+        const msgs = (await threadMessages(thread, { limit: cmd.n })).reverse(); // a day at a time, as the console reads
         const list = msgs
           .map((x) => {
             const tr = (x.translations as unknown as Record<string, { text: string }> | undefined)?.[lang]?.text;
@@ -150,9 +164,11 @@ export function createCommandHandler(deps: CommandDeps) {
       }
       case 'assign': {
         const s = await supplierOrThrow(cmd.code);
-        const target = await Manager.findOne({ name: new RegExp(`^${cmd.manager.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i'), active: { $ne: false } }).lean<ManagerDoc>();
-        if (!target) return t(lang, 'noManager', { manager: cmd.manager });
-        await Supplier.updateOne({ _id: s._id }, { $set: { managerId: target._id } });
+        const who = stripTag(cmd.manager, s.tag);
+        const target = await findActiveManagerByName(who);
+        if (!target) return t(lang, 'noManager', { manager: who });
+        // The same rule as the console and PUT /api/suppliers/:code/routing.
+        await setRouting(s._id, { managerId: String(target._id), ...(String(s.backupManagerId ?? '') === String(target._id) ? { backupManagerId: null } : {}) });
         return t(lang, 'assigned', { code: s.code, manager: target.name });
       }
       case 'segment': {
@@ -168,7 +184,7 @@ export function createCommandHandler(deps: CommandDeps) {
       }
       case 'kpi': {
         const s = await supplierOrThrow(cmd.code);
-        const sc = await supplierScorecard(s._id, cmd.period ?? periodOf(now));
+        const sc = await supplierScorecard(s._id, cmd.period ?? periodOf(now), deps.weights);
         const k = sc.kpis;
         const none = t(lang, 'kpiNoData');
         const dur = (min: number | null) => (min === null ? none : min >= 60 ? `${Math.round(min / 6) / 10} h` : `${Math.round(min)} min`);
@@ -191,6 +207,35 @@ export function createCommandHandler(deps: CommandDeps) {
           claims: k.claims,
           reasons: sc.reasons.map((r) => `• ${r}`).join('\n'),
         });
+      }
+      case 'sort': {
+        const target = await findUnsorted(cmd.who);
+        const decision: SortDecision = cmd.decision;
+        const r = await sortContact(target.id, decision, by, now);
+        const n = r.attached.messages;
+        switch (r.kind) {
+          case 'supplier':
+            return t(lang, 'sortedSupplier', { who: target.name, code: r.supplier!.code, n });
+          case 'contact':
+            return t(lang, 'sortedContact', { who: target.name, code: r.supplier!.code, role: r.role ? ` (${r.role})` : '', n });
+          case 'colleague':
+            return t(lang, 'sortedColleague', { who: target.name });
+          case 'ignore':
+            return t(lang, 'sortedIgnored', { who: target.name, n: r.deleted ?? 0 });
+        }
+        return '';
+      }
+      case 'link':
+        return ''; // handled before the manager check (handle)
+      case 'accept':
+      case 'decline': {
+        if (cmd.name === 'accept' && cmd.n === undefined) {
+          const pending = await listFriendRequests('pending');
+          if (!pending.length) return t(lang, 'noFriendRequests');
+          return t(lang, 'friendRequests', { count: pending.length, list: pending.map((r, i) => `${i + 1}. ${r.name}${r.hello ? ` — “${r.hello}”` : ''}`).join('\n') });
+        }
+        const r = await decideFriendRequest(cmd.n!, cmd.name === 'accept', by, now);
+        return t(lang, cmd.name === 'accept' ? 'friendAccepted' : 'friendDeclined', { name: r.name });
       }
       case 'tr': {
         try {
@@ -218,13 +263,18 @@ export function createCommandHandler(deps: CommandDeps) {
       log.info({ messageId: String(message._id), ts: message.ts }, 'command from the offline backlog not executed');
       return { status: 'stale' };
     }
-    const m = message.senderWechatId ? await Manager.findOne({ wechatId: message.senderWechatId, active: { $ne: false } }).lean<ManagerDoc>() : null;
+    const known = message.senderWechatId ? await Manager.findOne({ wechatId: message.senderWechatId }).lean<ManagerDoc>() : null;
+    const parsed = parseCommand(message.text, now);
+    // `/link` comes from a WeChat that is not a manager's yet: the one command taken from anyone.
+    if (parsed.ok && parsed.command.name === 'link') return link(parsed.command.code, input, known, now, finish);
+    if (!parsed.ok && 'name' in parsed && parsed.name === 'link') return link('', input, known, now, finish);
+    const m = known && known.active !== false ? known : null;
     if (!m) {
       await finish('refused');
+      if (known) return { status: 'refused', reply: t(known.language === 'ru' ? 'ru' : 'en', 'deactivated') };
       return { status: 'refused', reply: t('en', 'notManager') };
     }
     const lang: ManagerLang = m.language === 'ru' ? 'ru' : 'en';
-    const parsed = parseCommand(message.text, now);
     if (!parsed.ok) {
       await finish('failed');
       if ('notCommand' in parsed) return { status: 'failed', reply: t(lang, 'unknown') };
@@ -242,6 +292,47 @@ export function createCommandHandler(deps: CommandDeps) {
       return { status: 'failed', reply: t(lang, 'error', { message: 'internal error' }) };
     }
   };
+}
+
+/** Both languages when we do not know who is asking (a WeChat not linked yet). */
+const bilingual = (key: Parameters<typeof t>[1], vars: Record<string, string | number> = {}) => `${t('en', key, vars)}\n${t('ru', key, vars)}`;
+
+const REFUSAL_KEYS: Record<LinkRefusal, Parameters<typeof t>[1]> = {
+  format: 'linkFormat',
+  unknown_code: 'linkUnknown',
+  expired: 'linkExpired',
+  used: 'linkUsed',
+  wechat_taken: 'linkTaken',
+  supplier_contact: 'linkSupplier',
+  inactive: 'deactivated',
+  rate_limited: 'linkRateLimited',
+};
+
+async function link(code: string, input: CommandInput, known: ManagerDoc | null, now: Date, finish: (status: string) => Promise<unknown>): Promise<CommandOutcome> {
+  const { message } = input;
+  const say = (key: Parameters<typeof t>[1], vars: Record<string, string | number> = {}) => (known ? t(known.language === 'ru' ? 'ru' : 'en', key, vars) : bilingual(key, vars));
+  if (input.chatKind === 'room') {
+    // Everyone in the room has seen the code now: it is void.
+    await voidLinkCode(code, now);
+    await finish('refused');
+    return { status: 'refused', reply: say('linkInRoom') };
+  }
+  try {
+    const linked = await redeemLinkCode(message.senderWechatId ?? '', message.senderName ?? '', code, now);
+    await finish('done');
+    return { status: 'done', reply: t(linked.language, 'linked', { name: linked.name }) };
+  } catch (err) {
+    await finish('failed');
+    if (!(err instanceof AppError)) {
+      log.error({ err, messageId: String(message._id) }, '/link failed');
+      return { status: 'failed', reply: say('error', { message: 'internal error' }) };
+    }
+    const refusal = linkRefusalOf(err);
+    const reason: LinkRefusal | undefined = refusal?.reason ?? (err.code === 'rate_limited' ? 'rate_limited' : undefined);
+    if (!reason) return { status: 'failed', reply: say('error', { message: err.message }) };
+    const holder = /\(([^)]+)\)/.exec(err.message)?.[1] ?? '';
+    return { status: 'failed', reply: say(REFUSAL_KEYS[reason], { code: refusal?.supplierCode ?? '?', manager: holder }) };
+  }
 }
 
 class ReplyError extends Error {

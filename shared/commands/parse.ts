@@ -17,7 +17,18 @@ export type Command =
   | { name: 'segment'; code: string; segment: 'strategic' | 'new' | 'problem' }
   | { name: 'kpi'; code: string; period?: string }
   | { name: 'claim'; po: string; type: 'defect' | 'shortage' | 'wrong_item' | 'transit_damage' | 'late_delivery'; qty: number; text: string }
-  | { name: 'tr'; text: string };
+  | { name: 'tr'; text: string }
+  | { name: 'link'; code: string }
+  | { name: 'accept'; n?: number }
+  | { name: 'decline'; n: number }
+  | { name: 'sort'; who: string; decision: SortCommandDecision };
+
+/** `/sort` decisions as typed; the domain checks codes, letters and roles. */
+export type SortCommandDecision =
+  | { kind: 'supplier'; code?: string; fairLetter?: string }
+  | { kind: 'contact'; supplier: string; role?: string }
+  | { kind: 'colleague' }
+  | { kind: 'ignore' };
 
 export type CommandName = Command['name'];
 
@@ -37,6 +48,10 @@ export const USAGE: Record<CommandName, string> = {
   kpi: '/kpi <supplier code> [YYYY-MM]',
   claim: '/claim <po> defect|shortage|wrong|damage|late <qty> <text>',
   tr: '/tr <text>',
+  link: '/link <six-digit code from the console>',
+  accept: '/accept [n] (no n: list the friend requests)',
+  decline: '/decline <n>',
+  sort: '/sort <name|id> supplier [code|fair letter] | contact <code> [role] | colleague | ignore',
 };
 
 export type ParseResult =
@@ -49,6 +64,24 @@ const PREFIX = /^\s*[/／]/;
 export function isCommandText(text: string): boolean {
   return PREFIX.test(text) && /^\s*[/／]\s*[A-Za-z]/.test(text);
 }
+
+/** `/link …`: the one command a WeChat id that is not (yet) a manager's may send. */
+export function isLinkCommand(text: string): boolean {
+  return /^\s*[/／]\s*link(\s|$)/i.test(text);
+}
+
+// A supplier code may be typed with its country + abbreviation tag (`D12 AUGI`): a word of
+// that shape right after the code is taken as part of it, unless it is what the slot expects.
+const TAG = /^[A-Za-z]{2}[A-Za-z0-9]{2,6}$/;
+function codeWithTag(args: string[], slotTakes: (next: string) => boolean = () => false): { code?: string; rest: string[] } {
+  const [code, next, ...more] = args;
+  if (!code) return { rest: [] };
+  if (next !== undefined && TAG.test(next) && !slotTakes(next)) return { code: `${code.toUpperCase()} ${next.toUpperCase()}`, rest: more };
+  return { code: code.toUpperCase(), rest: next === undefined ? [] : [next, ...more] };
+}
+
+const SORT_KINDS = ['supplier', 'contact', 'colleague', 'ignore'] as const;
+const ROLE_WORDS = new Set(['sales', 'merchandiser', 'qc', 'logistics', 'forwarder', 'agent', 'inspector', 'other']);
 
 /** Accepts `2026-11-24`, `2026/11/24`, `2026.11.24`, `11-24` (this year, relative to `today`). */
 export function parseDate(s: string, today: Date): string | undefined {
@@ -113,7 +146,7 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
     case 'overdue':
       return { ok: true, command: { name } };
     case 'orders':
-      return { ok: true, command: { name, code: args[0]?.toUpperCase() } };
+      return { ok: true, command: { name, code: codeWithTag(args).code } };
     case 'po':
       return args[0] ? { ok: true, command: { name, po: args[0] } } : fail('which PO?');
     case 'done': {
@@ -156,23 +189,25 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
       return { ok: true, command: { name, code: code.toUpperCase(), text: t } };
     }
     case 'thread': {
-      const [code, n] = args;
+      const { code, rest: [n] } = codeWithTag(args, (x) => /^\d+$/.test(x));
       if (!code) return fail('supplier code is required');
       const count = n === undefined ? 10 : Number(n);
       if (!Number.isInteger(count) || count < 1 || count > 50) return fail('n must be a number from 1 to 50');
-      return { ok: true, command: { name, code: code.toUpperCase(), n: count } };
+      return { ok: true, command: { name, code, n: count } };
     }
-    case 'bind':
-      return args[0] ? { ok: true, command: { name, code: args[0].toUpperCase() } } : fail('supplier code is required');
+    case 'bind': {
+      const { code } = codeWithTag(args);
+      return code ? { ok: true, command: { name, code } } : fail('supplier code is required');
+    }
     case 'assign': {
       const [code, ...manager] = args;
       if (!code || manager.length === 0) return fail('supplier code and manager are required');
       return { ok: true, command: { name, code: code.toUpperCase(), manager: manager.join(' ') } };
     }
     case 'segment': {
-      const [code, seg] = args;
+      const { code, rest: [seg] } = codeWithTag(args, (x) => ['strategic', 'new', 'problem'].includes(x));
       if (!code || (seg !== 'strategic' && seg !== 'new' && seg !== 'problem')) return fail('supplier code and strategic|new|problem are required');
-      return { ok: true, command: { name, code: code.toUpperCase(), segment: seg } };
+      return { ok: true, command: { name, code, segment: seg } };
     }
     case 'claim': {
       const [po, rawType, rawQty] = args;
@@ -186,15 +221,52 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
       return { ok: true, command: { name, po, type, qty, text: t } };
     }
     case 'kpi': {
-      const [code, period] = args;
+      const { code, rest: [period] } = codeWithTag(args, (x) => /^\d/.test(x));
       if (!code) return fail('supplier code is required');
       if (period !== undefined && !/^20\d\d-(0[1-9]|1[0-2])$/.test(period)) return fail(`"${period}" is not a month (YYYY-MM)`);
-      return { ok: true, command: { name, code: code.toUpperCase(), period } };
+      return { ok: true, command: { name, code, period } };
     }
     case 'tr': {
       const t = restRaw(1);
       if (!args[0]) return fail('text is required');
       return { ok: true, command: { name, text: t } };
+    }
+    case 'accept':
+    case 'decline': {
+      const [x] = args;
+      if (x === undefined && name === 'accept') return { ok: true, command: { name } };
+      if (!x || !/^\d{1,3}$/.test(x) || Number(x) < 1) return fail('the number of the request in the /accept list');
+      return { ok: true, command: { name, n: Number(x) } };
+    }
+    case 'link': {
+      const code = args.join('');
+      if (!/^\d{6}$/.test(code)) return fail('the six-digit code from the console (My WeChat) is required');
+      return { ok: true, command: { name, code } };
+    }
+    case 'sort': {
+      const at = args.findIndex((a, i) => i > 0 && (SORT_KINDS as readonly string[]).includes(a.toLowerCase()));
+      if (at < 1) return fail('who, then supplier, contact, colleague or ignore');
+      const who = args.slice(0, at).join(' ');
+      const kind = args[at]!.toLowerCase() as (typeof SORT_KINDS)[number];
+      const more = args.slice(at + 1);
+      switch (kind) {
+        case 'supplier': {
+          const [x] = more;
+          if (more.length > 1) return fail('after "supplier": a code (D12, 007) or a fair letter (D), or nothing');
+          if (x === undefined) return { ok: true, command: { name, who, decision: { kind } } };
+          return { ok: true, command: { name, who, decision: x.length === 1 ? { kind, fairLetter: x.toUpperCase() } : { kind, code: x.toUpperCase() } } };
+        }
+        case 'contact': {
+          const { code, rest } = codeWithTag(more, (x) => ROLE_WORDS.has(x.toLowerCase()));
+          if (!code) return fail('the code of the supplier this contact works with or for');
+          if (rest.length > 1) return fail('after the code: one role (forwarder, agent, inspector, sales, qc, logistics, merchandiser, other)');
+          return { ok: true, command: { name, who, decision: { kind, supplier: code, ...(rest[0] ? { role: rest[0].toLowerCase() } : {}) } } };
+        }
+        case 'colleague':
+        case 'ignore':
+          if (more.length) return fail(`nothing comes after "${kind}"`);
+          return { ok: true, command: { name, who, decision: { kind } } };
+      }
     }
   }
 }

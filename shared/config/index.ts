@@ -11,7 +11,30 @@ const langList = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.enum(['en', 'ru'])).min(1));
 
-const schema = z
+/** Working hours as minutes after local midnight (shared/performance counts reply times in them). */
+export interface WorkHours {
+  from: number;
+  to: number;
+}
+
+/** 'HH:MM-HH:MM' within one day, start before end → minutes after midnight. */
+const workHours = z
+  .string()
+  .default('09:00-18:00')
+  .transform((s, ctx): WorkHours => {
+    const m = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(s.trim());
+    const from = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+    const to = m ? Number(m[3]) * 60 + Number(m[4]) : NaN;
+    if (!m || Number(m[2]) > 59 || Number(m[4]) > 59 || !(from < to) || to > 24 * 60) {
+      ctx.addIssue({ code: 'custom', message: `like 09:00-18:00 (within one day, start before end), not "${s}"` });
+      return z.NEVER;
+    }
+    return { from, to };
+  });
+
+const DEFAULT_WEIGHTS = { delivery: 0.5, responsiveness: 0.3, quality: 0.2 };
+
+export const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -38,6 +61,7 @@ const schema = z
     WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
     WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
     BOT_NAME: z.string().default('gendan'),
+    FRIEND_AUTO_ACCEPT: bool.default(false),
     NOTICE_PER_CHAT_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
     NOTICE_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(40),
 
@@ -65,7 +89,8 @@ const schema = z
       .string()
       .default('delivery:0.5,responsiveness:0.3,quality:0.2')
       .transform((s, ctx) => {
-        const w: Record<string, number> = {};
+        // Components not named keep their default weight.
+        const w: Record<string, number> = { ...DEFAULT_WEIGHTS };
         for (const part of s.split(',')) {
           const [k, v] = part.split(':').map((x) => x.trim());
           if (!k || !['delivery', 'responsiveness', 'quality'].includes(k) || v === undefined || !(Number(v) >= 0)) {
@@ -74,10 +99,10 @@ const schema = z
           }
           w[k] = Number(v);
         }
-        return w as { delivery?: number; responsiveness?: number; quality?: number };
+        return w as typeof DEFAULT_WEIGHTS;
       }),
-    SUPPLIER_WORK_HOURS: z.string().regex(/^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/, 'like 09:00-18:00').default('09:00-18:00'),
-    MANAGER_WORK_HOURS: z.string().regex(/^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/, 'like 09:00-18:00').default('09:00-18:00'),
+    SUPPLIER_WORK_HOURS: workHours,
+    MANAGER_WORK_HOURS: workHours,
     ESCALATE_AFTER_MIN: z.coerce.number().int().min(5).max(10_080).default(120),
     RESOLVE_WITHIN_DAYS: z.coerce.number().int().min(0).max(90).default(3),
     // Price history: alert the manager when a line's unit price rises more than this (percent)
@@ -109,20 +134,24 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   db: { uri?: string; name: string; dataDir: string; engineBin?: string };
   server: { host: string; port: number; sessionSecret?: string; consoleOrigin?: string; uploadDir: string; maxUploadBytes: number; trustProxy: boolean };
+  /** Supplier performance settings (shared/performance `PerformanceSettings`). */
   performance: {
-    weights: { delivery?: number; responsiveness?: number; quality?: number };
-    supplierWorkHours: string;
-    managerWorkHours: string;
+    weights: { delivery: number; responsiveness: number; quality: number };
+    supplierHours: WorkHours;
+    managerHours: WorkHours;
+    /** Unanswered supplier messages go to the responsible manager after this long, to the backup or head after twice that. */
     escalateAfterMin: number;
+    /** An overdue milestone done within this many days of its plan counts as resolved in time. */
     resolveWithinDays: number;
-    priceJumpPct: number;
   };
+  /** Price history (shared/prices): alert when a unit price rises more than this percent. */
+  prices: { jumpPct: number };
   reports: { pdfCjkFont?: string };
   /** Order imports (shared/orders/import.ts). */
   orders: { importMaxBytes: number; importMaxRows: number };
   /** The web console's first admin (shared/managers/accounts.ts ensureAdmin). */
   console: { adminLogin: string; adminPassword?: string };
-  bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean };
+  bot: { puppetToken?: string; puppetEndpoint?: string; name: string; sandbox: boolean; autoAcceptFriends: boolean };
   /** Outbox pacing of the bot's WeChat account (shared/notices). */
   notices: { perChatMs: number; perAccountPerMin: number };
   translation: {
@@ -168,16 +197,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     performance: {
       weights: e.KPI_WEIGHTS,
-      supplierWorkHours: e.SUPPLIER_WORK_HOURS,
-      managerWorkHours: e.MANAGER_WORK_HOURS,
+      supplierHours: e.SUPPLIER_WORK_HOURS,
+      managerHours: e.MANAGER_WORK_HOURS,
       escalateAfterMin: e.ESCALATE_AFTER_MIN,
       resolveWithinDays: e.RESOLVE_WITHIN_DAYS,
-      priceJumpPct: e.PRICE_JUMP_PCT,
     },
+    prices: { jumpPct: e.PRICE_JUMP_PCT },
     reports: { pdfCjkFont: e.PDF_CJK_FONT },
     orders: { importMaxBytes: Math.round(e.IMPORT_MAX_MB * 1024 * 1024), importMaxRows: e.IMPORT_MAX_ROWS },
     console: { adminLogin: e.CONSOLE_ADMIN_LOGIN, adminPassword: e.CONSOLE_ADMIN_PASSWORD },
-    bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox },
+    bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox, autoAcceptFriends: e.FRIEND_AUTO_ACCEPT },
     notices: { perChatMs: e.NOTICE_PER_CHAT_MS, perAccountPerMin: e.NOTICE_PER_MINUTE },
     translation: {
       provider: e.TRANSLATION_PROVIDER,

@@ -3,6 +3,7 @@
 import mongoose from 'mongoose';
 import type { Config } from '../config/index.js';
 import { getLogger, redactUri } from '../log/index.js';
+import { retry } from '../retry/index.js';
 import { startEmbedded, type EmbeddedDb } from './embedded.js';
 
 export { startEmbedded, EmbeddedDbError, DEFAULT_ENGINE_BIN } from './embedded.js';
@@ -24,14 +25,12 @@ export interface OpenOptions {
   attempts?: number;
 }
 
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-
 /** Connect mongoose's default connection to uri/name, retrying with backoff. */
 export async function connectMongoose(uri: string, name: string, attempts = 10): Promise<mongoose.Connection> {
   mongoose.set('strictQuery', true);
-  let lastErr: unknown;
-  for (let i = 1; i <= attempts; i++) {
-    try {
+  // Each try is bounded by serverSelectionTimeoutMS.
+  return retry(
+    async () => {
       await mongoose.connect(uri, {
         dbName: name,
         autoIndex: false, // indexes are created by ensureIndexes(), once, after connect
@@ -40,14 +39,14 @@ export async function connectMongoose(uri: string, name: string, attempts = 10):
         maxPoolSize: 20,
       });
       return mongoose.connection;
-    } catch (err) {
-      lastErr = err;
-      const wait = Math.min(5000, 200 * 2 ** (i - 1)) * (0.75 + Math.random() / 2);
-      log.warn({ attempt: i, attempts, err: (err as Error).message }, 'database connection failed; retrying');
-      await sleep(wait);
-    }
-  }
-  throw lastErr;
+    },
+    {
+      retries: attempts - 1,
+      baseMs: 200,
+      maxMs: 5000,
+      onRetry: (err, attempt, wait) => log.warn({ attempt, attempts, wait: Math.round(wait), err: (err as Error).message }, 'database connection failed; retrying'),
+    },
+  );
 }
 
 export async function openDatabase(config: Config, opts: OpenOptions = {}): Promise<Database> {

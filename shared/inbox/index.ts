@@ -8,9 +8,12 @@ import { touchThread } from '../live/index.js';
 import { assertVisible, visibleSupplierIds, type ManagerViewer } from '../access/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { enqueueNotice, Notice, type NoticeDoc } from '../notices/index.js';
-import { listOverdue } from '../orders/index.js';
-import { SEGMENTS, Supplier, type SupplierDoc } from '../suppliers/index.js';
-import { Contact, Message, Thread, threadDay, type ContactDoc, type MessageDoc, type ThreadDoc } from '../threads/index.js';
+import { listOverdue, Order, type OrderDoc } from '../orders/index.js';
+import { lineTotal, sum } from '../money/index.js';
+import { SEGMENTS, Supplier, supplierIdsWithFacts, type SupplierDoc, type SupplierFacts } from '../suppliers/index.js';
+import { Contact, Message, Thread, threadMessages, type ContactDoc, type MessageDoc, type ThreadDoc } from '../threads/index.js';
+
+export { threadMessages };
 import type { TranslationService } from '../translation/index.js';
 
 // What a manager has read of a thread: the thread's message count when they last looked.
@@ -30,11 +33,13 @@ export const ThreadRead = mongoose.model('ThreadRead', readSchema);
 
 const intersect = (a: Set<string> | undefined, b: Set<string>) => (a ? new Set([...b].filter((x) => a.has(x))) : b);
 
-export interface InboxFilter {
+export interface InboxFilter extends SupplierFacts {
   mine?: boolean;
   segment?: (typeof SEGMENTS)[number];
   overdue?: boolean;
   needsReply?: boolean;
+  /** The "Unsorted" tab: chats nobody has sorted yet (see shared/threads sorting); else they are left out. */
+  unsorted?: boolean;
   page?: number;
 }
 
@@ -62,15 +67,19 @@ export async function listInbox(user: ManagerViewer, f: InboxFilter, now: Date):
     const seg = await Supplier.find({ segment: f.segment }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
     ids = intersect(ids, new Set(seg.map((s) => String(s._id))));
   }
+  const withFacts = await supplierIdsWithFacts(f);
+  if (withFacts) ids = intersect(ids, withFacts);
   if (f.overdue) {
     const late = await listOverdue(now);
     ids = intersect(ids, new Set(late.map((o) => String(o.supplierId))));
   }
   // Threads are one per chat (thousands, not millions): filtered and sorted over that set.
-  const filter = ids ? { supplierId: { $in: [...ids].map((i) => new Types.ObjectId(i)) } } : {};
-  let threads = await Thread.find(filter, { key: 1, kind: 1, topic: 1, supplierId: 1, lastMessageAt: 1, lastInAt: 1, lastOutAt: 1, messageCount: 1, contactWechatId: 1 })
+  const filter = f.unsorted ? { status: 'unsorted' as const } : ids ? { supplierId: { $in: [...ids].map((i) => new Types.ObjectId(i)) } } : {};
+  let threads = await Thread.find(filter, { key: 1, kind: 1, topic: 1, supplierId: 1, lastMessageAt: 1, lastInAt: 1, lastOutAt: 1, messageCount: 1, contactWechatId: 1, status: 1 })
     .sort({ lastMessageAt: -1 })
     .lean<ThreadDoc[]>();
+  // Unsorted chats have their own tab; ignored ones are not shown; a manager's chat with us is not a supplier's.
+  if (!f.unsorted) threads = threads.filter((t) => t.status !== 'unsorted' && t.status !== 'ignored' && t.status !== 'colleague');
   // The bot's own chats with managers (command replies, alerts) are not supplier conversations.
   const managerIds = new Set((await Manager.find({ wechatId: { $exists: true } }, { wechatId: 1 }).lean<ManagerDoc[]>()).map((m) => m.wechatId));
   threads = threads.filter((t) => t.supplierId || !(t.kind === 'dm' && t.contactWechatId && managerIds.has(t.contactWechatId)));
@@ -80,7 +89,7 @@ export async function listInbox(user: ManagerViewer, f: InboxFilter, now: Date):
   const slice = threads.slice((page - 1) * PAGE, page * PAGE);
   const supplierIds = [...new Set(slice.map((t) => t.supplierId && String(t.supplierId)).filter(Boolean))] as string[];
   const [suppliers, reads, contacts] = await Promise.all([
-    supplierIds.length ? Supplier.find({ _id: { $in: supplierIds } }, { code: 1, name: 1, segment: 1 }).lean<SupplierDoc[]>() : [],
+    supplierIds.length ? Supplier.find({ _id: { $in: supplierIds } }, { code: 1, tag: 1, name: 1, segment: 1 }).lean<SupplierDoc[]>() : [],
     ThreadRead.find({ managerId: new Types.ObjectId(user.id) }, { threadId: 1, count: 1 }).lean<{ threadId: Types.ObjectId; count: number }[]>(),
     Promise.all(slice.filter((t) => t.kind === 'dm' && !t.topic && t.contactWechatId).map((t) => Contact.findOne({ wechatId: t.contactWechatId }, { name: 1, wechatId: 1 }).lean<ContactDoc>())),
   ]);
@@ -95,7 +104,7 @@ export async function listInbox(user: ManagerViewer, f: InboxFilter, now: Date):
         key: t.key,
         kind: t.kind,
         title: t.topic ?? (t.contactWechatId ? nameBy.get(t.contactWechatId) : undefined) ?? t.key,
-        supplier: s ? { id: String(s._id), code: s.code, name: s.name, segment: s.segment } : null,
+        supplier: s ? { id: String(s._id), code: s.code, tag: s.tag ?? null, name: s.name, segment: s.segment } : null,
         lastMessageAt: t.lastMessageAt ?? null,
         messageCount: t.messageCount ?? 0,
         unread: Math.max(0, (t.messageCount ?? 0) - (readBy.get(String(t._id)) ?? 0)),
@@ -121,42 +130,6 @@ export async function markRead(user: ManagerViewer, t: ThreadDoc, now: Date): Pr
   ).catch((err) => {
     if ((err as { code?: number }).code !== 11000) throw err; // two tabs at once: one marker
   });
-}
-
-/**
- * Newest first, `limit` messages older than `before`; or, with `after`, the ones newer (oldest
- * first, at most 200). Read a day at a time through the thread's `days` (one equality on
- * `Message.td` each), so a page costs what a few days hold, not what the thread holds.
- */
-export async function threadMessages(thread: Pick<ThreadDoc, '_id' | 'days'>, opts: { before?: Date; after?: Date; limit?: number }): Promise<MessageDoc[]> {
-  const days = [...(thread.days ?? [])].sort();
-  if (!days.length) {
-    // A thread whose days are not known (older data before its backfill): the plain query.
-    const q: Record<string, unknown> = { threadId: thread._id };
-    if (opts.after) q.ts = { $gt: opts.after };
-    else if (opts.before) q.ts = { $lt: opts.before };
-    if (opts.after) return Message.find(q).sort({ ts: 1 }).limit(200).lean<MessageDoc[]>();
-    return Message.find(q).sort({ ts: -1 }).limit(opts.limit ?? PAGE).lean<MessageDoc[]>();
-  }
-  const dayOf = (d: Date) => d.toISOString().slice(0, 10);
-  const out: MessageDoc[] = [];
-  if (opts.after) {
-    const after = opts.after;
-    for (const day of days.filter((d) => d >= dayOf(after))) {
-      const got = await Message.find({ td: threadDay(thread._id, new Date(`${day}T00:00:00Z`)) }).lean<MessageDoc[]>();
-      out.push(...got.filter((m) => m.ts > after).sort((a, b) => a.ts.getTime() - b.ts.getTime()));
-      if (out.length >= 200) break;
-    }
-    return out.slice(0, 200);
-  }
-  const limit = opts.limit ?? PAGE;
-  const before = opts.before;
-  for (const day of days.filter((d) => !before || d <= dayOf(before)).reverse()) {
-    const got = await Message.find({ td: threadDay(thread._id, new Date(`${day}T00:00:00Z`)) }).lean<MessageDoc[]>();
-    out.push(...got.filter((m) => !before || m.ts < before).sort((a, b) => b.ts.getTime() - a.ts.getTime()));
-    if (out.length >= limit) break;
-  }
-  return out.slice(0, limit);
 }
 
 /** Replies typed in the console for this chat, newest first (their delivery status). */
@@ -279,7 +252,7 @@ export async function threadHeader(user: ManagerViewer, threadId: string) {
     kind: t.kind,
     title: t.topic ?? contact?.name ?? t.key,
     messageCount: t.messageCount ?? 0,
-    supplier: s ? { id: String(s._id), code: s.code, name: s.name, segment: s.segment, timezone: s.timezone } : null,
+    supplier: s ? { id: String(s._id), code: s.code, tag: s.tag ?? null, name: s.name, segment: s.segment, timezone: s.timezone } : null,
     contact: contact ? { name: contact.name, role: contact.role ?? null, timezone: contact.timezone ?? 'Asia/Shanghai' } : null,
     timezone: contact?.timezone ?? s?.timezone ?? 'Asia/Shanghai',
   };
@@ -307,5 +280,41 @@ export async function threadPage(user: ManagerViewer, threadId: string, opts: { 
   return {
     items: items.map((message) => ({ message, original: lookup.get(message.puppetId)?.original ?? null })),
     outbox: outbox.filter((n) => !shown.has(String(n._id)) && !(n.status === 'sent' && n.puppetId)),
+  };
+}
+
+export interface SupplierTotals {
+  /** The first order's date (or the supplier's creation when it has none). */
+  cooperatingSince: Date | null;
+  ordersCount: number;
+  openCount: number;
+  /** Per currency: orders in it, their total and average value (decimal strings). */
+  byCurrency: { currency: string; orders: number; total: string; average: string }[];
+}
+
+/** The figures of a supplier card: orders, values per currency, since when. */
+export async function supplierTotals(user: ManagerViewer, s: SupplierDoc): Promise<SupplierTotals> {
+  await assertVisible(user, { supplierId: s._id }, `no supplier with code ${s.code}`);
+  const orders = await Order.find({ supplierId: s._id }, { lines: 1, status: 1, createdAt: 1, currency: 1 }).lean<OrderDoc[]>();
+  const per = new Map<string, { orders: number; totals: string[] }>();
+  for (const o of orders) {
+    const byCur = new Map<string, string[]>();
+    for (const l of o.lines ?? []) byCur.set(l.currency, [...(byCur.get(l.currency) ?? []), lineTotal(l.qty, l.unitPrice).toString()]);
+    for (const [cur, xs] of byCur) {
+      const e = per.get(cur) ?? { orders: 0, totals: [] };
+      e.orders++;
+      e.totals.push(sum(xs).toString());
+      per.set(cur, e);
+    }
+  }
+  const first = orders.reduce<Date | null>((a, o) => (o.createdAt && (!a || o.createdAt < a) ? o.createdAt : a), null);
+  return {
+    cooperatingSince: first ?? (s as { createdAt?: Date }).createdAt ?? null,
+    ordersCount: orders.length,
+    openCount: orders.filter((o) => o.status === 'open').length,
+    byCurrency: [...per.entries()].sort().map(([currency, e]) => {
+      const total = sum(e.totals);
+      return { currency, orders: e.orders, total: total.toFixed(2), average: total.div(e.orders).toFixed(2) };
+    }),
   };
 }

@@ -19,8 +19,19 @@ export const rootLogger: Logger = pino({
   ...(isTTY() ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } } : {}),
 });
 
+// Module loggers are made at import, before `.env` is loaded and the configuration parsed:
+// kept so the configured LOG_LEVEL reaches them too.
+const children: Logger[] = [];
 export function getLogger(module: string): Logger {
-  return rootLogger.child({ module });
+  const child = rootLogger.child({ module });
+  children.push(child);
+  return child;
+}
+
+/** The configured level (config.logLevel), for the root and every module logger. */
+export function setLogLevel(level: Logger['level']): void {
+  rootLogger.level = level;
+  for (const c of children) c.level = level;
 }
 
 /** Hide the password in a connection string before it is logged. */

@@ -53,6 +53,7 @@ export const toConsoleUser = (m: ManagerDoc): ConsoleUser => ({
   role: m.role === 'admin' || m.role === 'head' ? m.role : 'manager',
   language: (m.language ?? 'en') as ManagerLang,
   timezone: m.timezone ?? 'UTC',
+  // Admins and the head of purchasing see every supplier (shared/access).
   seesAll: seesAllSuppliers(m),
 });
 
@@ -189,4 +190,93 @@ export async function pruneSessions(now: Date): Promise<number> {
 export async function listAccounts(): Promise<ConsoleUser[]> {
   const ms = await Manager.find({}).sort({ name: 1 }).lean<ManagerDoc[]>();
   return ms.filter((m) => m.login).map(toConsoleUser);
+}
+
+/** Every account, active or not, with what the managers page shows. */
+export async function listAccountDetails(): Promise<(ConsoleUser & { active: boolean; wechatName: string | null; workingHours: { from: string; to: string } | null })[]> {
+  const ms = await Manager.find({ login: { $exists: true } }).sort({ name: 1 }).lean<ManagerDoc[]>();
+  return ms
+    .filter((m) => m.login)
+    .map((m) => ({ ...toConsoleUser(m), active: m.active !== false, wechatName: m.wechatId ? (m.wechatName ?? m.wechatId) : null, workingHours: m.workingHours?.from && m.workingHours?.to ? { from: m.workingHours.from, to: m.workingHours.to } : null }));
+}
+
+export interface AccountPatch {
+  name?: string;
+  role?: ConsoleRole;
+  language?: ManagerLang;
+  timezone?: string;
+  workingHours?: { from: string; to: string } | null;
+  seesAll?: boolean;
+}
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** An admin edits an account: name, role, language, time zone, working hours, "sees all". */
+export async function updateAccount(managerId: string, patch: AccountPatch): Promise<ConsoleUser> {
+  if (!Types.ObjectId.isValid(managerId)) throw new NotFoundError('no such manager');
+  const $set: Record<string, unknown> = {};
+  const $unset: Record<string, 1> = {};
+  if (patch.name !== undefined) {
+    if (!patch.name.trim()) throw new ValidationError('a name is required', [{ field: 'name', message: 'required' }]);
+    $set.name = patch.name.trim();
+  }
+  if (patch.role !== undefined) $set.role = patch.role;
+  if (patch.language !== undefined) $set.language = patch.language;
+  if (patch.seesAll !== undefined) $set.seesAll = patch.seesAll;
+  if (patch.timezone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: patch.timezone });
+    } catch {
+      throw new ValidationError('not a time zone (e.g. Europe/Moscow)', [{ field: 'timezone', message: 'an IANA time zone' }]);
+    }
+    $set.timezone = patch.timezone;
+  }
+  if (patch.workingHours === null) $unset.workingHours = 1;
+  else if (patch.workingHours !== undefined) {
+    const { from, to } = patch.workingHours;
+    if (!HHMM.test(from) || !HHMM.test(to) || from >= to) throw new ValidationError('working hours are HH:MM–HH:MM, start before end', [{ field: 'workingHours', message: 'HH:MM–HH:MM, start before end' }]);
+    $set.workingHours = { from, to };
+  }
+  const m = await Manager.findOneAndUpdate({ _id: managerId, login: { $exists: true } }, { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) }, { returnDocument: 'after' }).lean<ManagerDoc>();
+  if (!m) throw new NotFoundError('no such manager');
+  return toConsoleUser(m);
+}
+
+/** A user changes their own password: the old one must be right; every other session ends. */
+export async function changeOwnPassword(managerId: string, oldPassword: string, newPassword: string, keepSessionToken?: string): Promise<void> {
+  const m = Types.ObjectId.isValid(managerId) ? await Manager.findOne({ _id: managerId }).lean<ManagerDoc>() : null;
+  if (!m) throw new NotFoundError('no such manager');
+  if (!m.passwordHash) throw new ConflictError('this account has no console password: an admin sets one');
+  const ok = await verify(m.passwordHash, oldPassword).catch(() => false);
+  if (!ok) throw new ValidationError('the current password is wrong', [{ field: 'oldPassword', message: 'wrong password' }]);
+  if (oldPassword === newPassword) throw new ValidationError('the new password is the old one', [{ field: 'newPassword', message: 'same as the current password' }]);
+  const passwordHash = await hashPassword(newPassword);
+  await Manager.updateOne({ _id: m._id }, { $set: { passwordHash, failedLogins: 0 }, $unset: { lockedUntil: 1 } });
+  await ConsoleSession.deleteMany({ managerId: m._id, ...(keepSessionToken ? { tokenHash: { $ne: sha256(keepSessionToken) } } : {}) });
+}
+
+export interface SessionInfo {
+  id: string;
+  createdAt: Date;
+  expiresAt: Date;
+  current: boolean;
+}
+
+/** A user's own live sessions, newest first; `current` marks the one asking. */
+export async function listOwnSessions(managerId: string, currentToken: string | undefined, now: Date): Promise<SessionInfo[]> {
+  const current = currentToken ? sha256(currentToken) : undefined;
+  const ss = await ConsoleSession.find({ managerId: new Types.ObjectId(managerId) }).sort({ createdAt: -1 }).lean();
+  return ss.filter((s) => s.expiresAt > now).map((s) => ({ id: String(s._id), createdAt: s.createdAt, expiresAt: s.expiresAt, current: s.tokenHash === current }));
+}
+
+/** End one of a user's own sessions (another's is "not found"). */
+export async function endOwnSession(managerId: string, sessionId: string): Promise<void> {
+  const r = Types.ObjectId.isValid(sessionId) ? await ConsoleSession.deleteOne({ _id: new Types.ObjectId(sessionId), managerId: new Types.ObjectId(managerId) }) : { deletedCount: 0 };
+  if (r.deletedCount !== 1) throw new NotFoundError('no such session');
+}
+
+/** Active managers for pickers (responsible, backup, colleague). */
+export async function listActiveManagers(): Promise<{ id: string; name: string; role: string }[]> {
+  const ms = await Manager.find({ active: { $ne: false } }, { name: 1, role: 1 }).sort({ name: 1 }).lean<ManagerDoc[]>();
+  return ms.map((m) => ({ id: String(m._id), name: m.name, role: m.role ?? 'manager' }));
 }

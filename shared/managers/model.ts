@@ -2,16 +2,27 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
 export const MANAGER_LANGS = ['en', 'ru'] as const;
 export type ManagerLang = (typeof MANAGER_LANGS)[number];
+export const MANAGER_ROLES = ['admin', 'head', 'manager'] as const;
+export type ManagerRole = (typeof MANAGER_ROLES)[number];
 
 const managerSchema = new Schema(
   {
     name: { type: String, required: true },
     // WeChat identity of the manager (puppet contact id); commands are accepted only from these.
+    // Set by the manager sending `/link <code>` to the bot (shared/managers/link.ts).
     wechatId: { type: String },
+    wechatName: { type: String },
+    wechatLinkedAt: { type: Date },
     language: { type: String, enum: MANAGER_LANGS, default: 'en' },
     timezone: { type: String, default: 'Europe/Moscow' },
-    role: { type: String, enum: ['admin', 'manager', 'head'], default: 'manager' },
+    // Working hours in the manager's own time zone ("09:00"–"18:00"), shown to colleagues.
+    workingHours: { type: new Schema({ from: String, to: String }, { _id: false }) },
+    // admin: everything, manages accounts; head (head of purchasing): sees all, gets strategic
+    // suppliers' overdue notices and escalations; manager: own suppliers (all when seesAll).
+    role: { type: String, enum: MANAGER_ROLES, default: 'manager' },
+    // A deactivated manager signs in nowhere, gets no notices and runs no commands.
     active: { type: Boolean, default: true },
+    deactivatedAt: { type: Date },
     // Web console sign-in (shared/managers/accounts.ts). `login` is lower-cased.
     login: { type: String },
     passwordHash: { type: String },

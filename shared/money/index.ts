@@ -4,6 +4,7 @@
 import Decimal from 'decimal.js';
 import mongoose, { Schema } from 'mongoose';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { createCache } from '../cache/index.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
 import { CURRENCIES } from '../orders/model.js';
 
@@ -86,7 +87,7 @@ export async function importRatesCsv(csv: string, by: string, source = 'import')
 
 // Rates of a pair, sorted by day: loaded once per pair and conversion run (reports convert
 // thousands of amounts).
-const cache = new Map<string, Promise<{ day: string; rate: Decimal }[]>>();
+const cache = createCache<string, Promise<{ day: string; rate: Decimal }[]>>('money.rates', { max: 1000, ttl: 60_000 });
 function ratesOf(pair: string) {
   let p = cache.get(pair);
   if (!p) {
@@ -94,7 +95,6 @@ function ratesOf(pair: string) {
       .lean<{ day: string; rate: string }[]>()
       .then((rs) => rs.map((r) => ({ day: r.day, rate: new Decimal(r.rate) })).sort((a, b) => a.day.localeCompare(b.day)));
     cache.set(pair, p);
-    setTimeout(() => cache.delete(pair), 60_000).unref();
   }
   return p;
 }

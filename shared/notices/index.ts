@@ -16,15 +16,17 @@
 //      'mirror'); otherwise it is marked 'failed' with the reason, never resent automatically,
 //      and shown in the console (listFailedNotices / retryNotice) for a person to decide.
 import { randomUUID } from 'node:crypto';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { isDuplicateKey, NotFoundError } from '../errors/index.js';
+import { Manager } from '../managers/model.js';
 import { getLogger } from '../log/index.js';
+import { retry } from '../retry/index.js';
 import type { Messenger } from '../messenger.js';
 import { touchThread } from '../live/index.js';
 import { Message, Thread } from '../threads/model.js';
 import { deliverableFrom, respectsHolidays, safeZone } from './calendar.js';
 import { Notice, NoticeFile, NoticeSend, ScanState, type NoticeDoc, type NoticeStatus } from './model.js';
-import { backoffMs, createPacer, DEFAULT_PACING, type Pacing } from './pacing.js';
+import { backoffMs, createPacer, type Pacing } from './pacing.js';
 
 export {
   Notice, NoticeFile, NoticeSend, OverdueWatch, ScanState, NOTICE_KINDS, NOTICE_STATUSES, type NoticeDoc, type NoticeKind, type NoticeStatus, type NoticeSendDoc,
@@ -106,7 +108,8 @@ export interface DeliveryOptions {
   messenger: Messenger;
   /** The clock of the start() loop (tests call tick(now) with their own time instead). */
   clock?: () => Date;
-  pacing?: Pacing;
+  /** Per chat and per account (config.notices: NOTICE_PER_CHAT_MS, NOTICE_PER_MINUTE). */
+  pacing: Pacing;
   maxAttempts?: number;
   baseBackoffMs?: number;
   /** A claim older than this is an interrupted send (the worker died or the send hung). */
@@ -125,12 +128,18 @@ export interface DeliveryWorker {
   /** Deliver on the real clock until stopped: wakes when pacing allows, polls every `idleMs`. */
   start(idleMs?: number): void;
   stop(): Promise<void>;
+  /**
+   * Resolves after a whole tick that began after the call: every notice queued and due before
+   * it has had its turn (sent, deferred by pacing or quiet hours, failed, or taken by another
+   * worker). Tests assert "nothing else was sent" after it. Wakes a started loop at once.
+   */
+  idle(): Promise<void>;
 }
 
 class SendTimeout extends Error {}
 
 export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
-  const pacing = opts.pacing ?? DEFAULT_PACING;
+  const pacing = opts.pacing;
   const clock = opts.clock ?? (() => new Date());
   const maxAttempts = opts.maxAttempts ?? 5;
   const base = opts.baseBackoffMs ?? 30_000;
@@ -147,6 +156,18 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
   let loop: Promise<void> | undefined;
   let stopped = true;
   let wakeUp: (() => void) | undefined;
+
+  // Whether a manager recipient is still active, read at most every few seconds per manager.
+  const activeCache = new Map<string, { at: number; yes: boolean }>();
+  async function managerActive(id: string, t: number): Promise<boolean> {
+    const hit = activeCache.get(id);
+    if (hit && Math.abs(t - hit.at) < 5_000) return hit.yes;
+    const m = Types.ObjectId.isValid(id) ? await Manager.findOne({ _id: id }, { active: 1 }).lean<{ active?: boolean }>() : null;
+    const yes = !m || m.active !== false; // an unknown id is not ours to cancel
+    if (activeCache.size > 1000) activeCache.clear();
+    activeCache.set(id, { at: t, yes });
+    return yes;
+  }
 
   /** A restarted worker continues the account's pacing from the sends of the last window. */
   async function seed(t: number) {
@@ -198,15 +219,8 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
     await touchThread({ key: to }).catch(() => undefined);
     return r;
   }
-  async function record(filter: object, update: object) {
-    for (let i = 0; ; i++) {
-      try {
-        return await Notice.updateOne(filter, update);
-      } catch (err) {
-        if (i >= 3) throw err;
-        await new Promise((ok) => setTimeout(ok, 200 * (i + 1)));
-      }
-    }
+  function record(filter: object, update: object) {
+    return retry(() => Notice.updateOne(filter, update), { retries: 3, baseMs: 200, maxMs: 1000 });
   }
 
   // The due batch is read once per `idle` and worked through across ticks: at tens of sends a
@@ -277,6 +291,12 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
       }
     }
     if (!opts.messenger.isReady()) return 'stop';
+    if (n.recipient.kind === 'manager' && n.recipient.id && !(await managerActive(n.recipient.id, t))) {
+      // Deactivated after this was queued: nothing more reaches them.
+      await Notice.updateOne({ _id: n._id, status: 'queued' }, { $set: { status: 'cancelled', lastError: 'the manager is deactivated' } });
+      done.add(n);
+      return 'next';
+    }
     const accountAt = pacer.accountFreeAt(t);
     if (accountAt > t) {
       wakeAt = Math.min(wakeAt, accountAt);
@@ -338,8 +358,13 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
     }
   }
 
+  // idle() callers, released by the end of the next tick that starts after them.
+  let idleWaiters: (() => void)[] = [];
+
   async function tick(now: Date): Promise<number> {
     while (running) await running.catch(() => 0);
+    const waiters = idleWaiters;
+    idleWaiters = [];
     running = once(now).catch((err) => {
       log.error({ err }, 'delivery tick failed');
       return 0;
@@ -348,6 +373,7 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
       return await running;
     } finally {
       running = undefined;
+      waiters.forEach((w) => w());
     }
   }
 
@@ -361,13 +387,19 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
       loop = (async () => {
         while (!stopped) {
           await tick(clock());
-          const wait = Math.min(idle, Math.max(10, wakeAt - clock().getTime()));
+          const wait = idleWaiters.length ? 0 : Math.min(idle, Math.max(10, wakeAt - clock().getTime()));
           await new Promise<void>((ok) => {
             const timer = setTimeout(ok, wait);
             wakeUp = () => (clearTimeout(timer), ok());
           });
         }
       })();
+    },
+    idle() {
+      if (!loop) return tick(clock()).then(() => undefined);
+      const done = new Promise<void>((ok) => idleWaiters.push(ok));
+      wakeUp?.();
+      return done;
     },
     async stop() {
       stopped = true;

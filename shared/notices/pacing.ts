@@ -4,6 +4,8 @@
 //   burst of 2, so a late timer can catch up by one send), AND never more than
 //   `perAccountPerMin` in any rolling window — WeChat answers bursts with "操作过于频繁".
 
+import { loadConfig } from '../config/index.js';
+
 export interface Pacing {
   /** Minimum gap between two sends into the same chat (ms). */
   perChatMs: number;
@@ -15,7 +17,8 @@ export interface Pacing {
   burst?: number;
 }
 
-export const DEFAULT_PACING: Pacing = { perChatMs: 1000, perAccountPerMin: 40 };
+/** The configuration's defaults (NOTICE_PER_CHAT_MS, NOTICE_PER_MINUTE unset), for tests. */
+export const DEFAULT_PACING: Pacing = loadConfig({}).notices;
 
 export interface Pacer {
   /** Earliest time the account may send again (ignores chats). */
@@ -61,7 +64,5 @@ export function createPacer(p: Pacing = DEFAULT_PACING): Pacer {
   };
 }
 
-/** Exponential backoff with ±25 % jitter: base, 2·base, 4·base, … for attempt 1, 2, 3, … */
-export function backoffMs(attempt: number, baseMs: number, random: () => number = Math.random): number {
-  return baseMs * 2 ** Math.max(0, attempt - 1) * (0.75 + random() / 2);
-}
+// Backoff of a failed send (the notice waits in the queue meanwhile): shared/retry's.
+export { backoffMs } from '../retry/index.js';

@@ -2,9 +2,10 @@
 // entries, kept in step after every write, rebuilt by reconciliation, read through a cache
 // checked against a tiny head document.
 import { Types } from 'mongoose';
+import { createCache } from '../cache/index.js';
 import { ConflictError, isDuplicateKey } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
-import { Supplier } from '../suppliers/index.js';
+import { Supplier } from '../suppliers/model.js';
 import { Order, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
 import { boardRowOf, syncBoardRow } from './board.js';
 import type { Page } from './queries.js';
@@ -174,9 +175,7 @@ export interface OrderListItem {
 // Parsed and sorted lists by supplier, valid while the head's rev is unchanged. Every list read
 // checks the head (one tiny document), so a write in any process is seen by the next read.
 // MAX_AGE bounds what a crash between the list write and the head raise could leave stale.
-const listCache = new Map<string, { rev: number; at: number; code: string; sorted: [string, OrderIndexEntry][] }>();
-const LIST_CACHE_MAX_AGE_MS = 30_000;
-const LIST_CACHE_SUPPLIERS = 2_000;
+const listCache = createCache<string, { rev: number; code: string; sorted: [string, OrderIndexEntry][] }>('orders.supplierLists', { max: 2_000, ttl: 30_000 });
 
 export function clearOrderListCache(): void {
   listCache.clear();
@@ -186,7 +185,7 @@ async function supplierList(sid: Types.ObjectId) {
   const key = String(sid);
   const head = await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean<{ rev: number }>();
   const hit = listCache.get(key);
-  if (hit && head && hit.rev === head.rev && Date.now() - hit.at < LIST_CACHE_MAX_AGE_MS) return hit;
+  if (hit && head && hit.rev === head.rev) return hit;
   let idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
   if (!idx) {
     await rebuildOrderIndex(sid);
@@ -194,9 +193,8 @@ async function supplierList(sid: Types.ObjectId) {
   }
   const code = (await Supplier.findOne({ _id: sid }, { code: 1 }).lean<{ code: string }>())?.code ?? '';
   const sorted = Object.entries(JSON.parse(idx?.data ?? '{}') as Record<string, OrderIndexEntry>).sort(([, a], [, b]) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
-  const entry = { rev: idx?.rev ?? 0, at: Date.now(), code, sorted };
+  const entry = { rev: idx?.rev ?? 0, code, sorted };
   if (head && head.rev < entry.rev) await raiseHead(sid, entry.rev); // a raise lost to a crash
-  if (listCache.size >= LIST_CACHE_SUPPLIERS) listCache.clear();
   listCache.set(key, entry);
   return entry;
 }

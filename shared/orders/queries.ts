@@ -2,7 +2,7 @@
 // scans, an order's history.
 import { Types } from 'mongoose';
 import { NotFoundError } from '../errors/index.js';
-import { Supplier, normaliseCode } from '../suppliers/index.js';
+import { findSupplierByCode } from '../suppliers/index.js';
 import { Order, OrderEvent, type OrderDoc } from './model.js';
 import { dayOf, isOverdue } from './rules.js';
 
@@ -39,7 +39,7 @@ export async function findOrderByNumber(number: string, scope: Scope = {}): Prom
 export async function listOrders(filter: { supplierCode?: string; managerId?: string; status?: 'open' | 'closed' }, page = 1, size = 50): Promise<Page<OrderDoc>> {
   const q: Record<string, unknown> = {};
   if (filter.supplierCode) {
-    const s = await Supplier.findOne({ code: normaliseCode(filter.supplierCode) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+    const s = await findSupplierByCode(filter.supplierCode); // plain, tagged or former code
     if (!s) return { items: [], page, size, hasMore: false };
     q.supplierId = s._id;
   }

@@ -1,8 +1,6 @@
 // Orders as a viewer may reach them (shared/access): by id, listed, overdue.
-import { assertVisible, canSeeSupplier, visibleSupplierIds, type Viewer } from '../access/index.js';
-import { NotFoundError } from '../errors/index.js';
-import { normaliseCode } from '../suppliers/codes.js';
-import { Supplier, type SupplierDoc } from '../suppliers/model.js';
+import { assertVisible, visibleSupplierIds, type Viewer } from '../access/index.js';
+import { supplierFor } from '../suppliers/directory.js';
 import type { OrderDoc } from './model.js';
 import { getOrder, listOrders, listOverdue, type Page } from './queries.js';
 
@@ -20,10 +18,12 @@ export async function orderFor(v: Viewer, id: string): Promise<OrderDoc> {
 export async function ordersFor(v: Viewer & { kind: 'manager' }, f: { supplierCode?: string; status?: 'open' | 'closed'; mine?: boolean }, page = 1): Promise<Page<OrderDoc>> {
   let mine = f.mine;
   if (f.supplierCode) {
-    const s = await Supplier.findOne({ code: normaliseCode(f.supplierCode) }, { _id: 1 }).lean<SupplierDoc>();
-    if (!s || !(await canSeeSupplier(v, s._id))) throw new NotFoundError(`no supplier with code ${normaliseCode(f.supplierCode)}`);
-  } else if (!v.seesAll) mine = true;
-  return listOrders({ supplierCode: f.supplierCode ? normaliseCode(f.supplierCode) : undefined, status: f.status, managerId: mine ? v.id : undefined }, page);
+    // Plain, tagged or former code; "not found" when the viewer may not see that supplier.
+    const s = await supplierFor(v, f.supplierCode);
+    return listOrders({ supplierCode: s.code, status: f.status, managerId: mine ? v.id : undefined }, page);
+  }
+  if (!v.seesAll) mine = true;
+  return listOrders({ status: f.status, managerId: mine ? v.id : undefined }, page);
 }
 
 export async function overdueFor(v: Viewer & { kind: 'manager' }, now: Date, mine?: boolean): Promise<OrderDoc[]> {

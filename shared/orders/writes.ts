@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { ConflictError, isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
 import { events } from '../events/index.js';
 import { Manager } from '../managers/model.js';
-import { Supplier, normaliseCode, type SupplierDoc } from '../suppliers/index.js';
+import { findSupplierByCode } from '../suppliers/index.js';
 import { fingerprintOf, onceByKey } from './idempotency.js';
 import { syncAfterWrite } from './list.js';
 import { MILESTONES, Order, OrderEvent, type MilestoneDoc, type MilestoneName, type OrderDoc, type OrderLine, type Via } from './model.js';
@@ -42,7 +42,7 @@ async function assertManager(id: string): Promise<void> {
 const written = (before: OrderDoc | null, after: OrderDoc, now: Date) => events.emit('order.written', { before, after, now });
 
 export async function createOrder(input: NewOrder, by: string, now = new Date()): Promise<OrderDoc> {
-  const supplier = await Supplier.findOne({ code: normaliseCode(input.supplierCode) }).lean<SupplierDoc>();
+  const supplier = await findSupplierByCode(input.supplierCode); // plain, tagged or former code
   if (!supplier) throw new ValidationError(`no supplier with code ${input.supplierCode}`, [{ field: 'supplierCode', message: `no supplier with code ${input.supplierCode}` }]);
   if (input.managerId) await assertManager(input.managerId);
   const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned?.[m], photos: [], replanned: 0 }]));

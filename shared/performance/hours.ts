@@ -6,28 +6,16 @@ import chineseDays from 'chinese-days';
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
+import type { WorkHours } from '../config/index.js';
 import { isChinesePublicHoliday, safeZone } from '../notices/calendar.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
-export interface WorkHours {
-  /** Minutes after local midnight. */
-  from: number;
-  to: number;
-}
+// Parsed from 'HH:MM-HH:MM' by the config module (SUPPLIER_WORK_HOURS, MANAGER_WORK_HOURS).
+export type { WorkHours } from '../config/index.js';
 
 export const DEFAULT_WORK_HOURS: WorkHours = { from: 9 * 60, to: 18 * 60 };
-
-/** 'HH:MM-HH:MM' → minutes; throws on nonsense (config validation uses it). */
-export function parseWorkHours(s: string): WorkHours {
-  const m = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(s.trim());
-  if (!m) throw new Error(`working hours must look like 09:00-18:00, not "${s}"`);
-  const from = Number(m[1]) * 60 + Number(m[2]);
-  const to = Number(m[3]) * 60 + Number(m[4]);
-  if (from >= to || to > 24 * 60) throw new Error(`working hours ${s}: the start must be before the end`);
-  return { from, to };
-}
 
 function isWorkingDay(day: dayjs.Dayjs, chinaCalendar: boolean): boolean {
   const d = day.format('YYYY-MM-DD');

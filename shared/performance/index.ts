@@ -7,7 +7,7 @@
 // `onRepliesTimed`, `onMirrorFlushed`) are wired to the events by shared/reactions.ts.
 export { ManagerKpi, SupplierKpi, SegmentChange, SegmentProposal, type SupplierKpiDoc, type ManagerKpiDoc } from './model.js';
 export * from './hours.js';
-export { DEFAULT_SETTINGS, configurePerformance, performanceSettings, type PerformanceSettings } from './settings.js';
+export { DEFAULT_SETTINGS, type KpiWeights, type PerformanceSettings, type ReplyHours } from './settings.js';
 export { MONEY_SCALE, fromUnits, toUnits } from './money.js';
 export { claimContribution, onClaimWritten, onOrderWritten, orderContribution, type ClaimLike } from './kpis.js';
 // The reply-time machine lives with the threads (it is thread state); re-exported for callers here.

@@ -10,7 +10,7 @@ import { MILESTONES, type OrderDoc } from '../orders/model.js';
 import { periodOf } from './hours.js';
 import { ManagerKpi, SupplierKpi } from './model.js';
 import { toUnits } from './money.js';
-import { performanceSettings } from './settings.js';
+import type { PerformanceSettings } from './settings.js';
 
 const log = getLogger('performance');
 
@@ -30,7 +30,7 @@ export const daysBetween = (a: Date, b: Date) => Math.round((Date.UTC(b.getUTCFu
 export type OrderLike = Pick<OrderDoc, 'supplierId' | 'managerId' | 'lines' | 'milestones'> & { createdAt?: Date; customs?: { status?: string; heldAt?: Date | null } | null };
 
 /** What one order adds to the KPIs of its supplier and manager, by month. */
-export function orderContribution(o: OrderLike | null | undefined, within = performanceSettings().resolveWithinDays): Contribution {
+export function orderContribution(o: OrderLike | null | undefined, within: number): Contribution {
   const c: Contribution = new Map();
   if (!o) return c;
   const s = `s:${o.supplierId}`;
@@ -117,12 +117,17 @@ export async function upsertInc(Model: typeof SupplierKpi | typeof ManagerKpi, f
 }
 
 /**
- * The `order.written` listener (wired by shared/reactions.ts): applies the order's KPI change.
- * Never throws: a failed increment is logged and the nightly reconcile repairs it.
+ * The `order.written` listener (wired by shared/reactions.ts with the configured settings):
+ * applies the order's KPI change. Never throws: a failed increment is logged and the nightly
+ * reconcile repairs it.
  */
-export async function onOrderWritten({ before, after, now = new Date() }: { before: OrderLike | null; after: OrderLike | null; now?: Date }): Promise<void> {
+export async function onOrderWritten(
+  { before, after, now = new Date() }: { before: OrderLike | null; after: OrderLike | null; now?: Date },
+  settings: Pick<PerformanceSettings, 'resolveWithinDays'>,
+): Promise<void> {
+  const within = settings.resolveWithinDays;
   try {
-    await applyContribution(diff(orderContribution(before), orderContribution(after)), now);
+    await applyContribution(diff(orderContribution(before, within), orderContribution(after, within)), now);
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'KPI increment failed; the nightly reconcile repairs it');
   }

@@ -6,13 +6,14 @@ import { NotFoundError } from '../errors/index.js';
 import { periodOf, previousPeriod } from './hours.js';
 import { SegmentChange, SegmentProposal, SupplierKpi, type SupplierKpiDoc } from './model.js';
 import { scorecardOf, type Scorecard } from './scorecard.js';
+import type { KpiWeights } from './settings.js';
 
-/** Scorecards of the `months` months up to `until` (default: this month), oldest first. One query. */
-export async function scorecardHistory(supplierId: Types.ObjectId | string, months: number, until: string): Promise<Scorecard[]> {
+/** Scorecards of the `months` months up to `until` (default: this month), oldest first, scored with `weights`. One query. */
+export async function scorecardHistory(supplierId: Types.ObjectId | string, months: number, until: string, weights: KpiWeights): Promise<Scorecard[]> {
   const docs = await SupplierKpi.find({ supplierId: new Types.ObjectId(String(supplierId)) }).lean<SupplierKpiDoc[]>();
   const periods: string[] = [];
   for (let x = until; periods.length < months; x = previousPeriod(x)) periods.unshift(x);
-  return periods.map((p) => scorecardOf(String(supplierId), p, docs));
+  return periods.map((p) => scorecardOf(String(supplierId), p, docs, weights));
 }
 
 export const currentPeriod = (now: Date) => periodOf(now);

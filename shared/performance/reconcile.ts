@@ -9,11 +9,12 @@ import { Message, Thread, type MessageDoc } from '../threads/model.js';
 import { claimContribution, orderContribution, type ClaimLike, type Contribution, type Counters, type OrderLike } from './kpis.js';
 import { ManagerKpi, SupplierKpi } from './model.js';
 import { sampleTarget } from './responses.js';
+import type { PerformanceSettings } from './settings.js';
 
 type Totals = Map<string, Counters & { rt?: number[] }>;
 
 /** The KPI documents of one supplier (and its share of managers' figures), from the data. */
-async function recomputeSupplier(supplierId: Types.ObjectId, claimsOf?: (supplierId: Types.ObjectId) => Promise<ClaimLike[]>): Promise<Totals> {
+async function recomputeSupplier(supplierId: Types.ObjectId, settings: PerformanceSettings, claimsOf?: (supplierId: Types.ObjectId) => Promise<ClaimLike[]>): Promise<Totals> {
   const totals: Totals = new Map();
   const merge = (c: Contribution) => {
     for (const [k, v] of c) {
@@ -23,7 +24,7 @@ async function recomputeSupplier(supplierId: Types.ObjectId, claimsOf?: (supplie
     }
   };
   const orders = await Order.find({ supplierId }).lean<OrderDoc[]>();
-  for (const o of orders) merge(orderContribution(o as OrderLike));
+  for (const o of orders) merge(orderContribution(o as OrderLike, settings.resolveWithinDays));
   // Claims by supplier, one equality.
   const claims = claimsOf ? await claimsOf(supplierId) : await Claim.find({ supplierId }).lean<ClaimLike[]>();
   for (const cl of claims) merge(claimContribution(cl));
@@ -45,7 +46,7 @@ async function recomputeSupplier(supplierId: Types.ObjectId, claimsOf?: (supplie
     const r = step(state, side, m.ts);
     state = r.state;
     if (!r.sample) continue;
-    const t = await sampleTarget(String(supplierId), r.sample);
+    const t = await sampleTarget(String(supplierId), r.sample, settings);
     if (!t) continue;
     const x = totals.get(t.key) ?? {};
     (x.rt ??= []).push(t.minutes);
@@ -68,13 +69,13 @@ function docOf(kind: 's' | 'm', c: Counters & { rt?: number[] }) {
  * Recompute every supplier's KPIs from orders, claims and messages, and overwrite the stored
  * ones (the nightly job). Managers' figures are summed over their suppliers. Returns counts.
  */
-export async function reconcileKpis(opts: { claimsOf?: (supplierId: Types.ObjectId) => Promise<ClaimLike[]>; now?: Date } = {}): Promise<{ suppliers: number; documents: number }> {
+export async function reconcileKpis(opts: { settings: PerformanceSettings; claimsOf?: (supplierId: Types.ObjectId) => Promise<ClaimLike[]>; now?: Date }): Promise<{ suppliers: number; documents: number }> {
   const now = opts.now ?? new Date();
   const suppliers = await Supplier.find({}, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
   const managers: Totals = new Map();
   let documents = 0;
   for (const s of suppliers) {
-    const totals = await recomputeSupplier(s._id, opts.claimsOf);
+    const totals = await recomputeSupplier(s._id, opts.settings, opts.claimsOf);
     const keep = new Set<string>();
     for (const [key, c] of totals) {
       const [kind, id, period] = key.split(':') as ['s' | 'm', string, string];

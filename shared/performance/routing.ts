@@ -9,7 +9,6 @@ import { dmKey } from '../messenger.js';
 import { enqueueNotice } from '../notices/index.js';
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
 import { Message, Thread, threadDay, type MessageDoc, type ThreadDoc } from '../threads/model.js';
-import { performanceSettings } from './settings.js';
 
 const log = getLogger('routing');
 
@@ -29,9 +28,8 @@ async function lastSupplierText(t: ThreadDoc, lang: 'en' | 'ru'): Promise<string
   return (tr ?? m.text ?? `[${m.type}]`).slice(0, 120);
 }
 
-/** Enqueue the notices due at `now`. Returns how many were new. */
-export async function escalateUnanswered(now: Date): Promise<number> {
-  const after = performanceSettings().escalateAfterMin;
+/** Enqueue the notices due at `now` (`after`: ESCALATE_AFTER_MIN). Returns how many were new. */
+export async function escalateUnanswered(now: Date, after: number): Promise<number> {
   const waiting = await Thread.find({ awaiting: 'manager' }).lean<ThreadDoc[]>();
   const managers = new Map<string, Promise<ManagerDoc | null>>();
   const managerById = (id?: Types.ObjectId | null) => {

@@ -1,10 +1,10 @@
 // Scorecards: a supplier's month scored from its KPI document (delivery, responsiveness,
 // quality, weighted), classed A–D, with plain reasons and the trend against the month before.
 import { Types } from 'mongoose';
-import { periodOf, previousPeriod } from './hours.js';
+import { previousPeriod } from './hours.js';
 import { SupplierKpi, type SupplierKpiDoc } from './model.js';
 import { fromUnits } from './money.js';
-import { performanceSettings } from './settings.js';
+import type { KpiWeights } from './settings.js';
 
 export const THRESHOLDS = { onTime: 0.9, medianReplyHours: 4, claimRate: 0.05 };
 
@@ -41,7 +41,7 @@ export interface Scorecard {
 
 const EMPTY: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'> = { orders: 0, value: {}, msDone: 0, msOnTime: 0, msLate: 0, msDaysLate: 0, msReplanned: 0, customsDelayed: 0, claims: 0, claimValue: {}, claimsSettled: 0, settleDays: 0, rt: [] };
 
-function score(k: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'>) {
+function score(k: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'>, weights: KpiWeights) {
   const rt = [...(k.rt ?? [])].sort((a, b) => a - b);
   const med = quantile(rt, 0.5);
   const delivery = k.msDone ? k.msOnTime / k.msDone : null;
@@ -50,9 +50,9 @@ function score(k: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'>) {
   const claimRate = k.orders ? k.claims / k.orders : null;
   const quality = claimRate === null ? (k.claims ? 0 : null) : Math.max(0, 1 - claimRate * 5);
   const parts = [
-    [delivery, performanceSettings().weights.delivery],
-    [responsiveness, performanceSettings().weights.responsiveness],
-    [quality, performanceSettings().weights.quality],
+    [delivery, weights.delivery],
+    [responsiveness, weights.responsiveness],
+    [quality, weights.quality],
   ] as const;
   const used = parts.filter(([v, w]) => v !== null && w > 0);
   const total = used.reduce((a, [, w]) => a + w, 0);
@@ -61,12 +61,12 @@ function score(k: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'>) {
   return { rt, med, delivery, responsiveness, quality, claimRate, score: s, cls: cls as Scorecard['class'] };
 }
 
-export function scorecardOf(supplierId: string, period: string, docs: SupplierKpiDoc[]): Scorecard {
+export function scorecardOf(supplierId: string, period: string, docs: SupplierKpiDoc[], weights: KpiWeights): Scorecard {
   const cur = docs.find((d) => d.period === period) ?? { ...EMPTY };
   const prevPeriod = previousPeriod(period);
   const prev = docs.find((d) => d.period === prevPeriod);
-  const a = score(cur);
-  const b = prev ? score(prev) : undefined;
+  const a = score(cur, weights);
+  const b = prev ? score(prev, weights) : undefined;
   const reasons: string[] = [];
   if (a.delivery !== null && a.delivery < THRESHOLDS.onTime) reasons.push(`on-time ${pct(a.delivery)} < ${pct(THRESHOLDS.onTime)}`);
   if (a.med !== null && a.med / 60 > THRESHOLDS.medianReplyHours) reasons.push(`median reply ${hours(a.med)} > ${THRESHOLDS.medianReplyHours} h (working time)`);
@@ -104,7 +104,7 @@ export function scorecardOf(supplierId: string, period: string, docs: SupplierKp
 }
 
 /** One supplier's scorecard for a month (default: this month). One equality query. */
-export async function supplierScorecard(supplierId: Types.ObjectId | string, period = periodOf(new Date())): Promise<Scorecard> {
+export async function supplierScorecard(supplierId: Types.ObjectId | string, period: string, weights: KpiWeights): Promise<Scorecard> {
   const docs = await SupplierKpi.find({ supplierId: new Types.ObjectId(String(supplierId)) }).lean<SupplierKpiDoc[]>();
-  return scorecardOf(String(supplierId), period, docs);
+  return scorecardOf(String(supplierId), period, docs, weights);
 }

@@ -7,6 +7,7 @@ import { periodOf, previousPeriod } from './hours.js';
 import { DAY } from './kpis.js';
 import { SegmentChange, SegmentProposal, SupplierKpi, type SupplierKpiDoc } from './model.js';
 import { scorecardOf } from './scorecard.js';
+import type { KpiWeights } from './settings.js';
 
 /** A manager sets a supplier's segment; the change is recorded; open proposals for it close. */
 export async function setSegment(supplierId: Types.ObjectId | string, to: Segment, by: string, reason: string | undefined, now = new Date()): Promise<boolean> {
@@ -25,7 +26,7 @@ export async function setSegment(supplierId: Types.ObjectId | string, to: Segmen
  * first order less than 90 days ago → new; class D two months running → problem; class A three
  * months running with orders each month → strategic.
  */
-export async function proposeSegments(now = new Date()): Promise<number> {
+export async function proposeSegments(weights: KpiWeights, now = new Date()): Promise<number> {
   const suppliers = await Supplier.find({ mergedInto: { $exists: false } }, { code: 1, segment: 1 }).lean<SupplierDoc[]>();
   const p0 = periodOf(now);
   const p1 = previousPeriod(p0);
@@ -34,7 +35,7 @@ export async function proposeSegments(now = new Date()): Promise<number> {
   for (const s of suppliers) {
     const docs = await SupplierKpi.find({ supplierId: s._id }).lean<SupplierKpiDoc[]>();
     const first = await Order.findOne({ supplierId: s._id }, { createdAt: 1 }).sort({ createdAt: 1 }).lean<{ createdAt: Date }>();
-    const classOf = (p: string) => scorecardOf(String(s._id), p, docs);
+    const classOf = (p: string) => scorecardOf(String(s._id), p, docs, weights);
     let proposed: Segment | undefined;
     let reason = '';
     const c0 = classOf(p0);

@@ -1,28 +1,16 @@
 // Performance settings: score weights, working hours of each side, escalation and resolution
-// windows. Set once at start from the configuration (tests set their own).
-import { DEFAULT_WORK_HOURS, type WorkHours } from './hours.js';
+// windows. They are `config.performance`, passed in by the composition root (scripts/start.ts)
+// to whatever needs them; tests pass their own. No module keeps a global copy.
+import { loadConfig, type Config } from '../config/index.js';
 
-export interface PerformanceSettings {
-  weights: { delivery: number; responsiveness: number; quality: number };
-  supplierHours: WorkHours;
-  managerHours: WorkHours;
-  /** An overdue milestone done within this many days of its plan counts as resolved in time. */
-  resolveWithinDays: number;
-  /** Unanswered supplier messages go to the responsible manager after this long, to the backup or head after twice that. */
-  escalateAfterMin: number;
-}
+/**
+ * KPI weights, working hours, escalation and resolution limits: `config.performance`, passed in
+ * by the composition root (scripts/start.ts) to whatever needs them; tests pass their own.
+ */
+export type PerformanceSettings = Config['performance'];
+export type KpiWeights = PerformanceSettings['weights'];
+/** The working hours reply times are counted in. */
+export type ReplyHours = Pick<PerformanceSettings, 'supplierHours' | 'managerHours'>;
 
-export const DEFAULT_SETTINGS: PerformanceSettings = {
-  weights: { delivery: 0.5, responsiveness: 0.3, quality: 0.2 },
-  supplierHours: DEFAULT_WORK_HOURS,
-  managerHours: DEFAULT_WORK_HOURS,
-  resolveWithinDays: 3,
-  escalateAfterMin: 120,
-};
-
-let settings: PerformanceSettings = DEFAULT_SETTINGS;
-/** Set once at start from the configuration (tests set their own). */
-export function configurePerformance(s: Partial<PerformanceSettings>): void {
-  settings = { ...DEFAULT_SETTINGS, ...s, weights: { ...DEFAULT_SETTINGS.weights, ...s.weights } };
-}
-export const performanceSettings = () => settings;
+/** The configuration's defaults (an empty environment), for tests and benches. */
+export const DEFAULT_SETTINGS: PerformanceSettings = loadConfig({}).performance;

@@ -22,13 +22,14 @@ export function itemKeyOf(l: { item: string; sku?: string | null }): string {
   return `name:${l.item.normalize('NFKC').toLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim()}`;
 }
 
-let jumpPct = new Decimal(10);
-export function configurePrices(opts: { jumpPct: number }) {
-  jumpPct = new Decimal(opts.jumpPct);
+/** Price settings (config.prices): alert when a unit price rises more than `jumpPct` percent. */
+export interface PriceSettings {
+  jumpPct: number;
 }
 
 /** Keep an order's price points equal to its lines; alert on jumps of new lines. */
-export async function syncPricePoints(o: OrderDoc, isNew: boolean, now = new Date()): Promise<number> {
+export async function syncPricePoints(o: OrderDoc, isNew: boolean, settings: PriceSettings, now = new Date()): Promise<number> {
+  const jumpPct = new Decimal(settings.jumpPct);
   const day = (o as unknown as { createdAt?: Date }).createdAt ? new Date((o as unknown as { createdAt: Date }).createdAt).toISOString().slice(0, 10) : now.toISOString().slice(0, 10);
   const lines = o.lines ?? [];
   let alerts = 0;
@@ -136,9 +137,12 @@ export async function compareSuppliers(itemKey: string, currency: string, visibl
   return rows.sort((a, b) => (a.converted && b.converted ? new Decimal(a.converted).cmp(b.converted) : a.converted ? -1 : 1));
 }
 
-/** The `order.written` listener: keep the order's price points equal to its lines. */
-export async function onOrderWritten({ before, after, now }: { before: OrderDoc | null; after: OrderDoc; now: Date }): Promise<void> {
+/**
+ * The `order.written` listener (wired by shared/reactions.ts with the configured settings): keep
+ * the order's price points equal to its lines.
+ */
+export async function onOrderWritten({ before, after, now }: { before: OrderDoc | null; after: OrderDoc; now: Date }, settings: PriceSettings): Promise<void> {
   if (before && JSON.stringify(before.lines ?? []) === JSON.stringify(after.lines ?? [])) return;
-  const n = await syncPricePoints(after, !before, now);
+  const n = await syncPricePoints(after, !before, settings, now);
   if (n) log.info({ order: after.number, alerts: n }, 'price jump alerts');
 }

@@ -18,13 +18,11 @@ import { buildReport, type OrderRow, type ReportData, type ReportRequest } from 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-let configuredFont: string | undefined;
-/** PDF_CJK_FONT from the configuration (scripts/start.ts). Returns what is wrong with the PDF
- * font, if anything, so the start can say it at once (PDF exports then answer 503 with it). */
-export function configureReports(opts: { pdfCjkFont?: string }): string | undefined {
-  configuredFont = opts.pdfCjkFont;
+/** What is wrong with the PDF font of `pdfCjkFont` (PDF_CJK_FONT, from the composition root), if
+ * anything, so the start can say it at once (PDF exports then answer 503 with it). */
+export function pdfFontProblem(pdfCjkFont?: string): string | undefined {
   try {
-    cjkFont();
+    cjkFont(pdfCjkFont);
     return undefined;
   } catch (err) {
     return (err as Error).message;
@@ -60,9 +58,10 @@ function fontMagic(path: string): string | Error {
   }
 }
 
-/** The font for PDF reports: PDF_CJK_FONT when set, else the bundled Noto Sans SC. A path that
- * is missing or not a font is an UnavailableError that names the variable, not a stack trace. */
-export function cjkFont(): { path: string; family?: string } {
+/** The font for PDF reports: `configuredFont` (PDF_CJK_FONT) when set, else the bundled Noto Sans
+ * SC. A path that is missing or not a font is an UnavailableError that names the variable, not a
+ * stack trace. */
+export function cjkFont(configuredFont?: string): { path: string; family?: string } {
   const path = configuredFont || bundledFont();
   const source = configuredFont ? `PDF_CJK_FONT=${configuredFont}` : `the bundled font ${path || '@embedpdf/fonts-sc'}`;
   const fix = configuredFont ? 'set PDF_CJK_FONT to a .ttf/.otf/.ttc file, or unset it to use the bundled Noto Sans SC' : 'reinstall with npm ci (package @embedpdf/fonts-sc), or set PDF_CJK_FONT to a .ttf/.otf/.ttc file';
@@ -231,7 +230,7 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
 }
 
 export async function writePdf(req: ReportRequest, path: string): Promise<ReportData> {
-  const font = cjkFont();
+  const font = cjkFont(req.pdfCjkFont);
   const data = await buildReport(req);
   const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: data.title, Author: 'Gendan' } });
   try {
@@ -241,6 +240,7 @@ export async function writePdf(req: ReportRequest, path: string): Promise<Report
     // OpenType font again: 7 s for the test report instead of under 1 s).
     doc.font(font.path, font.family as string);
   } catch (err) {
+    const configuredFont = req.pdfCjkFont;
     const source = configuredFont ? `PDF_CJK_FONT=${configuredFont}` : font.path;
     throw new UnavailableError(`no CJK font for PDF reports: ${source} could not be read as a font (${(err as Error).message}); set PDF_CJK_FONT to a .ttf/.otf/.ttc file${configuredFont ? ', or unset it to use the bundled Noto Sans SC' : ''}`);
   }

@@ -10,7 +10,7 @@ import { ValidationError } from '../errors/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { convert, Decimal, fmt, type Currency } from '../money/index.js';
 import { MILESTONES, Order, isOverdue, type OrderDoc } from '../orders/index.js';
-import { managerRanking, periodOf, scorecardOf, SupplierKpi, type ManagerRow, type SupplierKpiDoc } from '../performance/index.js';
+import { managerRanking, periodOf, scorecardOf, SupplierKpi, type KpiWeights, type ManagerRow, type SupplierKpiDoc } from '../performance/index.js';
 import { PricePoint, type PricePointDoc } from '../prices/index.js';
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
 
@@ -43,6 +43,10 @@ export interface ReportRequest {
   /** Only this manager's orders and suppliers (the weekly report to each manager). */
   managerId?: string;
   now: Date;
+  /** Scorecard weights (config.performance.weights). */
+  weights: KpiWeights;
+  /** CJK font for PDF (config.reports.pdfCjkFont; default: Debian's fonts-noto-cjk). */
+  pdfCjkFont?: string;
 }
 
 export interface OrderRow {
@@ -201,7 +205,7 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
   const supplierRows: ReportData['suppliers'] = [...perSupplier.entries()]
     .map(([sid, ps]) => {
       const s = suppliers.get(sid);
-      const sc = scorecardOf(sid, month, kpiBy.get(sid) ?? []);
+      const sc = scorecardOf(sid, month, kpiBy.get(sid) ?? [], req.weights);
       return { code: s?.code ?? '?', name: s?.name ?? '', orders: ps.orders, value: fmt(ps.value), onTimeRate: sc.kpis.onTimeRate, score: sc.score, class: sc.class, reasons: sc.reasons.join('; ') };
     })
     .sort((a, b) => a.code.localeCompare(b.code));

@@ -9,6 +9,7 @@ import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import type { Currency } from '../money/index.js';
+import type { KpiWeights } from '../performance/index.js';
 import { enqueueNotice, Notice, NoticeFile } from '../notices/index.js';
 import { periodRange } from './index.js';
 import { writeXlsx } from './export.js';
@@ -16,7 +17,7 @@ import { writeXlsx } from './export.js';
 const log = getLogger('reports.weekly');
 const DAY = 86_400_000;
 
-export async function sendWeeklyReports(now: Date, currency: Currency = 'USD'): Promise<number> {
+export async function sendWeeklyReports(now: Date, weights: KpiWeights, currency: Currency = 'USD'): Promise<number> {
   // Last full week, Monday to Monday (UTC days).
   const week = periodRange('week', new Date(now.getTime() - 7 * DAY).toISOString().slice(0, 10));
   const managers = await Manager.find({ active: { $ne: false } }).lean<ManagerDoc[]>();
@@ -28,7 +29,7 @@ export async function sendWeeklyReports(now: Date, currency: Currency = 'USD'): 
     const dir = mkdtempSync(join(tmpdir(), 'gendan-weekly-'));
     try {
       const path = join(dir, 'report.xlsx');
-      const data = await writeXlsx({ from: week.from, to: week.to, label: week.label, currency, managerId: String(m._id), now }, path);
+      const data = await writeXlsx({ from: week.from, to: week.to, label: week.label, currency, managerId: String(m._id), now, weights }, path);
       const name = `gendan-week-${week.from}-${m.name.replace(/[^\p{L}\p{N}_-]+/gu, '_')}.xlsx`;
       const file = await NoticeFile.create({ name, data: readFileSync(path), createdAt: now });
       const lang = m.language === 'ru' ? 'ru' : 'en';

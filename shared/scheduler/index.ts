@@ -5,9 +5,11 @@ import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import mongoose from 'mongoose';
 import { getLogger } from '../log/index.js';
+import type { Config } from '../config/index.js';
 import { pruneNotices, type DeliveryWorker } from '../notices/index.js';
 import { pruneAuthRecords } from '../auth/index.js';
 import { pruneSessions } from '../managers/accounts.js';
+import { pruneLinkRecords } from '../managers/link.js';
 import { pruneIdempotencyKeys, reconcileOrderIndexes } from '../orders/index.js';
 import { escalateUnanswered, proposeSegments, reconcileKpis } from '../performance/index.js';
 import { sendWeeklyReports } from '../reports/weekly.js';
@@ -46,6 +48,8 @@ export const JOB_INTERVALS: Record<JobName, string> = {
 };
 
 export interface SchedulerOptions {
+  /** Settings of the jobs (KPIs, escalation, report scorecards): the configuration's. */
+  settings: Pick<Config, 'performance'>;
   /** A connected mongoose connection (default: the global one). Agenda uses its driver db. */
   connection?: mongoose.Connection;
   clock?: () => Date;
@@ -64,9 +68,16 @@ export interface Scheduler {
   agenda: Agenda;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Resolves once no job is due or running in any process (every job asked for so far has run
+   * to its end), then once the delivery worker, if any, has had a whole tick after that. Tests
+   * assert "nothing else happened" after it. Bounded: rejects after `timeoutMs`.
+   */
+  idle(timeoutMs?: number): Promise<void>;
 }
 
-export async function createScheduler(opts: SchedulerOptions = {}): Promise<Scheduler> {
+export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler> {
+  const { performance } = opts.settings;
   const conn = opts.connection ?? mongoose.connection;
   const db = conn.db;
   if (!db || conn.readyState !== 1) throw new Error('connect the database before creating the scheduler');
@@ -102,20 +113,21 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
       orderLists: await reconcileOrderIndexes(),
       notices: await pruneNotices(new Date(now.getTime() - 90 * 86_400_000)),
       consoleSessions: await pruneSessions(now),
+      wechatLinks: await pruneLinkRecords(now),
     };
   });
 
-  job(JOBS.escalate, () => escalateUnanswered(clock()));
+  job(JOBS.escalate, () => escalateUnanswered(clock(), performance.escalateAfterMin));
   // Last week's report to each manager, once (the job runs hourly; keys make it once).
-  job(JOBS.weeklyReports, () => sendWeeklyReports(clock()));
+  job(JOBS.weeklyReports, () => sendWeeklyReports(clock(), performance.weights));
   job(JOBS.claimReminders, () => scanClaimReminders(clock()));
   // KPIs are kept current by increments; once a night they are recomputed from the data (repairs
   // anything a crash or a failed increment left), then segment proposals are made.
   job(JOBS.kpi, async () => {
     const now = clock();
     const t = Date.now();
-    const r = await reconcileKpis({ now });
-    return { ...r, ms: Date.now() - t, proposals: await proposeSegments(now) };
+    const r = await reconcileKpis({ settings: performance, now });
+    return { ...r, ms: Date.now() - t, proposals: await proposeSegments(performance.weights, now) };
   });
 
   return {
@@ -127,6 +139,17 @@ export async function createScheduler(opts: SchedulerOptions = {}): Promise<Sche
       // the WeChat login), on its own loop that wakes when pacing allows a send — pacing needs
       // sub-second timing and Agenda polls every few seconds. It idles 1 s between polls.
       opts.delivery?.start(1000);
+    },
+    async idle(timeoutMs = 20_000) {
+      const jobs = db.collection('agendaJobs');
+      const end = Date.now() + timeoutMs;
+      // Due (not yet taken) or locked (running): Agenda's own records, shared by every process.
+      const busy = () => jobs.countDocuments({ $or: [{ lockedAt: { $ne: null } }, { nextRunAt: { $ne: null, $lte: new Date() }, disabled: { $ne: true } }] });
+      while ((await busy()) > 0) {
+        if (Date.now() > end) throw new Error(`scheduler not idle within ${timeoutMs} ms`);
+        await new Promise((ok) => setTimeout(ok, 25));
+      }
+      await opts.delivery?.idle();
     },
     async stop() {
       await opts.delivery?.stop();

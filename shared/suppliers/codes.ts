@@ -9,7 +9,8 @@ export const FAIR_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ'; // no I, no O
 export function assertFairLetter(letter: string): string {
   const l = letter.toUpperCase();
   if (l.length !== 1 || !FAIR_LETTERS.includes(l)) {
-    throw new ValidationError(`trade-fair letter must be one of ${FAIR_LETTERS} (I and O are never used)`, [{ field: 'letter', message: `${letter} is not a fair letter` }]);
+    const why = /^\d+$/.test(l) ? 'a fair letter is a letter, not a digit' : l === 'I' || l === 'O' ? `${l} is never used (it reads as ${l === 'I' ? '1' : '0'})` : 'one letter';
+    throw new ValidationError(`invalid trade-fair letter "${letter}": ${why}; one of ${FAIR_LETTERS} (I and O are never used)`, [{ field: 'letter', message: `${letter} is not a fair letter: ${why}` }]);
   }
   return l;
 }
@@ -20,6 +21,16 @@ export const formatPlainCode = (seq: number) => String(seq).padStart(3, '0');
 /** A code as typed by a manager: case-insensitive, the abbreviation part optional. */
 export function normaliseCode(input: string): string {
   return input.trim().split(/\s+/)[0]!.toUpperCase();
+}
+
+/**
+ * A code as typed: plain (`D12`), tagged (`D12 AUGI`, `d12-augi`, `D12AUGI`), any case.
+ * Undefined when it is not code-shaped at all.
+ */
+export function parseCodeInput(input: string): { code: string; tag?: string } | undefined {
+  const m = /^\s*([A-Za-z]\d{2,3}|\d{3,4})(?:[\s-]*([A-Za-z]{2}[A-Za-z0-9]{2,6}))?\s*$/.exec(input);
+  if (!m) return undefined;
+  return { code: m[1]!.toUpperCase(), ...(m[2] ? { tag: m[2].toUpperCase() } : {}) };
 }
 
 export function isValidCode(code: string): boolean {

@@ -6,25 +6,75 @@ import { assertVisible, supplierFilter, type Viewer } from '../access/index.js';
 import { NotFoundError, ValidationError } from '../errors/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { Contact, type ContactDoc } from '../threads/model.js';
-import { normaliseCode } from './codes.js';
+import { normaliseCode, parseCodeInput } from './codes.js';
 import { Supplier, type Segment, type SupplierDoc } from './model.js';
+import { findSupplierByCode } from './resolve.js';
 
-/** The supplier a code names, when the viewer may see it; otherwise "not found". */
+/**
+ * The supplier a code names (plain, tagged `D12 AUGI`, or a former code of a merged supplier,
+ * which is the survivor: resolveSupplierCode), when the viewer may see it; otherwise "not found".
+ */
 export async function supplierFor(v: Viewer, code: string): Promise<SupplierDoc> {
-  const s = await Supplier.findOne({ code: normaliseCode(code) }).lean<SupplierDoc>();
-  return assertVisible(v, s ? { ...s, supplierId: s._id } : null, `no supplier with code ${normaliseCode(code)}`);
+  const s = await findSupplierByCode(code);
+  const shown = parseCodeInput(code)?.code ?? normaliseCode(code || ' ');
+  return assertVisible(v, s ? { ...s, supplierId: s._id } : null, `no supplier with code ${shown}`);
+}
+
+/** Filters of the supplier list and the inbox: each an equality on one stored field. */
+export interface SupplierFacts {
+  segment?: Segment;
+  region?: string;
+  province?: string;
+  category?: string;
+  certification?: string;
+  managerId?: string;
+  language?: string;
+}
+
+/** The query of `SupplierFacts` (empty when none is given). */
+export function factsFilter(f: SupplierFacts): Record<string, unknown> {
+  const q: Record<string, unknown> = {};
+  if (f.segment) q.segment = f.segment;
+  if (f.region) q.region = f.region;
+  if (f.province) q.province = f.province;
+  if (f.category) q.categories = f.category;
+  if (f.certification) q.certifications = f.certification;
+  if (f.managerId && Types.ObjectId.isValid(f.managerId)) q.managerId = new Types.ObjectId(f.managerId);
+  if (f.language) q.language = f.language;
+  return q;
+}
+
+/** Ids of the suppliers with these facts (the inbox intersects them with what the viewer may see); undefined when no filter. */
+export async function supplierIdsWithFacts(f: SupplierFacts): Promise<Set<string> | undefined> {
+  const q = factsFilter(f);
+  if (!Object.keys(q).length) return undefined;
+  return new Set((await Supplier.find(q, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()).map((s) => String(s._id)));
 }
 
 /** Suppliers the viewer may see, by code, 100 a page (merged ones left out). */
-export async function listSuppliers(v: Viewer, f: { segment?: Segment; page?: number }, size = 100): Promise<{ items: SupplierDoc[]; page: number; hasMore: boolean }> {
+export async function listSuppliers(v: Viewer, f: SupplierFacts & { page?: number }, size = 100): Promise<{ items: SupplierDoc[]; page: number; hasMore: boolean }> {
   const page = f.page ?? 1;
   const scope = await supplierFilter(v, '_id');
-  const items = await Supplier.find({ ...scope, ...(f.segment ? { segment: f.segment } : {}), mergedInto: { $exists: false } })
+  const items = await Supplier.find({ ...factsFilter(f), ...scope, mergedInto: { $exists: false } })
     .sort({ code: 1 })
     .skip((page - 1) * size)
     .limit(size + 1)
     .lean<SupplierDoc[]>();
   return { items: items.slice(0, size), page, hasMore: items.length > size };
+}
+
+/** The values the list filters offer (regions, provinces, categories, certifications, languages) among what the viewer may see. */
+export async function supplierFacets(v: Viewer): Promise<{ regions: string[]; provinces: string[]; categories: string[]; certifications: string[]; languages: string[] }> {
+  const scope = await supplierFilter(v, '_id');
+  const all = await Supplier.find({ ...scope, mergedInto: { $exists: false } }, { region: 1, province: 1, categories: 1, certifications: 1, language: 1 }).lean<SupplierDoc[]>();
+  const uniq = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => Boolean(x)))].sort();
+  return {
+    regions: uniq(all.map((s) => s.region)),
+    provinces: uniq(all.map((s) => s.province)),
+    categories: uniq(all.flatMap((s) => s.categories ?? [])),
+    certifications: uniq(all.flatMap((s) => s.certifications ?? [])),
+    languages: uniq(all.map((s) => s.language)),
+  };
 }
 
 export async function supplierContacts(supplierId: Types.ObjectId | string): Promise<ContactDoc[]> {

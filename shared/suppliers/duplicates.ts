@@ -3,9 +3,8 @@
 // A WeChat id listed on a supplier is the same identity (linked); a phone or a name + company
 // match is only a *possible* duplicate: flagged for a person to decide, never merged silently.
 import type { Types } from 'mongoose';
-import { Contact, Thread } from '../threads/model.js';
+import { Contact } from '../threads/model.js';
 import { Supplier, type SupplierDoc } from './model.js';
-import { earliest } from './codes.js';
 
 export interface ContactFacts {
   wechatId: string;
@@ -63,27 +62,4 @@ export async function checkDuplicates(c: ContactFacts): Promise<DuplicateCheck> 
     }
   }
   return { possible: [...possible.values()].filter((s) => !s.mergedInto), reasons };
-}
-
-/**
- * Merge two suppliers found to be the same company: the earliest code survives; the other
- * points to it, and its contacts and threads move over. Idempotent.
- */
-export async function mergeSuppliers(aId: Types.ObjectId | string, bId: Types.ObjectId | string): Promise<SupplierDoc> {
-  const [a, b] = await Promise.all([
-    Supplier.findOne({ _id: aId }).lean<SupplierDoc>(),
-    Supplier.findOne({ _id: bId }).lean<SupplierDoc>(),
-  ]);
-  if (!a || !b) throw new Error('supplier not found');
-  if (String(a._id) === String(b._id)) return a;
-  const keep = earliest(a, b);
-  const gone = keep === a ? b : a;
-  await Supplier.updateOne(
-    { _id: keep._id },
-    { $addToSet: { phones: { $each: gone.phones ?? [] }, wechatIds: { $each: gone.wechatIds ?? [] } }, $pull: { possibleDuplicateOf: gone._id } },
-  );
-  await Supplier.updateOne({ _id: gone._id }, { $set: { mergedInto: keep._id, possibleDuplicateOf: [] } });
-  await Contact.updateMany({ supplierId: gone._id }, { $set: { supplierId: keep._id } });
-  await Thread.updateMany({ supplierId: gone._id }, { $set: { supplierId: keep._id } });
-  return (await Supplier.findOne({ _id: keep._id }).lean<SupplierDoc>())!;
 }

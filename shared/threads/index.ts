@@ -1,22 +1,30 @@
-// The mirror: every WeChat message stored exactly once in its thread, linked to its supplier.
+// The mirror: every WeChat message stored exactly once in its thread, linked to its supplier
+// once a person has sorted the chat (a new contact or room lands unsorted: see sorting.ts).
 // Input is plain (the bot adapter turns a Wechaty message into it); no Wechaty types here.
 import { createHash } from 'node:crypto';
 import type { Types } from 'mongoose';
+import { createCache } from '../cache/index.js';
 import { isDuplicateKey, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
+import { backoffMs } from '../retry/index.js';
 import { Manager } from '../managers/model.js';
-import { checkDuplicates, createSupplier, normalisePhone, Supplier } from '../suppliers/index.js';
+import { normalisePhone } from '../suppliers/index.js';
 import { Contact, Message, Thread, MESSAGE_TYPES, threadDay, type MessageDoc, type ThreadDoc } from './model.js';
 import { pulseSet } from '../live/index.js';
 import { events as defaultEvents, type Events, type TimedReply } from '../events/index.js';
 import { ScanState } from '../notices/model.js';
 import { sideOf, step, type AwaitState, type Side } from './awaiting.js';
+import { cacheGeneration } from './generation.js';
 
 const awaitSet = (st?: AwaitState) => (st?.awaiting ? { awaiting: st.awaiting, awaitingSince: st.since } : {});
 
 export * from './queries.js';
-export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, threadDay, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
+export { Contact, Message, Thread, MESSAGE_TYPES, LANGS, CONTACT_STATUSES, THREAD_STATUSES, SORT_DECISIONS, threadDay, type ContactDoc, type MessageDoc, type ThreadDoc, type Lang } from './model.js';
 export { sideOf, step, type AwaitState, type ResponseSample, type Side } from './awaiting.js';
+export { invalidateMirrorCaches } from './generation.js';
+export { markRecalled, recordRoomEvent, type RoomEvent } from './rooms.js';
+export { FriendRequest, decideFriendRequest, listFriendRequests, markAccepted, recordFriendRequest, takeAcceptances, type FriendRequestDoc, type FriendRequestStatus } from './friends.js';
+export { CONTACT_ROLES, THIRD_PARTY_ROLES, findUnsorted, listUnsorted, sortContact, unsortedFor, unsortedItemFor, type ContactRole, type Proposal, type SortDecision, type SortResult, type UnsortedItem } from './sorting.js';
 
 const log = getLogger('mirror');
 
@@ -73,28 +81,16 @@ function validate(m: InboundMessage): void {
  */
 const CACHE_TTL_MS = 10_000;
 const FLUSH_MS = 200;
-class TtlCache<V> {
-  private map = new Map<string, { v: V; until: number }>();
-  constructor(private max = 5000) {}
-  get(k: string): V | undefined {
-    const e = this.map.get(k);
-    if (!e || e.until < Date.now()) return undefined;
-    return e.v;
-  }
-  set(k: string, v: V) {
-    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
-    this.map.set(k, { v, until: Date.now() + CACHE_TTL_MS });
-  }
-  clear() {
-    this.map.clear();
-  }
-}
+const hotCache = <V extends NonNullable<unknown>>(name: string) => createCache<string, V>(`mirror.${name}`, { max: 5000, ttl: CACHE_TTL_MS });
 
 export type SenderKind = 'supplier' | 'manager' | 'bot' | 'unknown';
 
 export interface Mirror {
-  /** Store one message exactly once (throws on a database failure: the caller buffers). */
-  ingest(m: InboundMessage): Promise<IngestResult>;
+  /**
+   * Store one message exactly once (throws on a database failure: the caller buffers).
+   * Undefined: the chat was sorted as "ignore" and is not mirrored.
+   */
+  ingest(m: InboundMessage): Promise<IngestResult | undefined>;
   /** Write the coalesced thread counters now. */
   flush(): Promise<void>;
   /** Forget cached contacts/threads/managers (tests, admin changes). */
@@ -105,80 +101,66 @@ export interface MirrorOptions {
   /**
    * Where the mirror tells what it stored: `message.stored` for each NEW message (never for a
    * replay; never waited for), `replies.timed` with each counters flush, `mirror.flushed` on
-   * flush(). Default: the process's bus (shared/events), wired by the composition root.
+   * flush(). Default: the process's bus (shared/events), wired by the composition root (which
+   * gives the KPI reaction the configured working hours).
    */
   events?: Events;
-  /** Fair letter for suppliers created from new contacts (default: plain numbering). */
-  fairLetter?: string;
 }
+
+
+type CachedContact = { _id: Types.ObjectId; supplierId?: Types.ObjectId | null; status: string };
+const contactStatus = (c: { status?: string | null; supplierId?: unknown }) => c.status ?? (c.supplierId ? 'sorted' : 'unsorted');
 
 export function createMirror(opts: MirrorOptions = {}): Mirror {
   const events = opts.events ?? defaultEvents;
-  const managers = new TtlCache<boolean>();
-  const contacts = new TtlCache<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null }>();
-  const threads = new TtlCache<ThreadDoc>();
+  const managers = hotCache<boolean>('managers');
+  const contacts = hotCache<CachedContact>('contacts');
+  const threads = hotCache<ThreadDoc>('threads');
+  let generation = cacheGeneration();
+  function clearCaches() {
+    managers.clear();
+    contacts.clear();
+    threads.clear();
+  }
 
+  /** A WeChat id linked to a manager (active or not): ours, never a supplier contact. */
   async function isManager(wechatId: string): Promise<boolean> {
     const hit = managers.get(wechatId);
     if (hit !== undefined) return hit;
-    const yes = (await Manager.exists({ wechatId, active: { $ne: false } })) !== null;
+    const yes = (await Manager.exists({ wechatId })) !== null;
     managers.set(wechatId, yes);
     return yes;
   }
 
-  /** The supplier-side contact, created on first sight with a supplier (or a duplicate flag). */
-  async function ensureContact(m: InboundMessage, roomSupplierId?: Types.ObjectId | null) {
-    const hit = contacts.get(m.sender.wechatId);
-    if (hit && (hit.supplierId || !roomSupplierId)) return hit;
+  /**
+   * The supplier-side contact, created 'unsorted' on first sight (a person sorts it), with the
+   * chat it wrote in remembered. Only decided contacts are cached: a contact sorted by another
+   * process is seen on its next message.
+   */
+  async function ensureContact(m: InboundMessage, thread: ThreadDoc): Promise<CachedContact> {
+    const pair = `${m.sender.wechatId}|${thread._id}`;
+    const hit = contacts.get(pair);
+    if (hit && hit.status !== 'unsorted') return hit;
     const phone = m.sender.phone ? normalisePhone(m.sender.phone) : undefined;
     const contact = await Contact.findOneAndUpdate(
       { wechatId: m.sender.wechatId },
       {
-        $setOnInsert: { wechatId: m.sender.wechatId, phone, company: m.sender.company },
+        $setOnInsert: { wechatId: m.sender.wechatId, phone, company: m.sender.company, status: 'unsorted' },
         $set: { name: m.sender.name || m.sender.wechatId, ...(m.sender.alias ? { alias: m.sender.alias } : {}) },
+        $addToSet: { threadIds: thread._id },
       },
       { upsert: true, returnDocument: 'after' },
-    ).lean<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null; name: string }>();
-    if (!contact!.supplierId) {
-      contact!.supplierId = await linkSupplier(m, contact!._id, roomSupplierId);
-    }
-    const entry = { _id: contact!._id, supplierId: contact!.supplierId };
-    contacts.set(m.sender.wechatId, entry);
+    ).lean<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null; status?: string }>();
+    const entry = { _id: contact!._id, supplierId: contact!.supplierId, status: contactStatus(contact!) };
+    if (!contact!.status) await Contact.updateOne({ _id: contact!._id, status: null }, { $set: { status: entry.status } });
+    contacts.set(pair, entry);
     return entry;
-  }
-
-  async function linkSupplier(m: InboundMessage, contactId: Types.ObjectId, roomSupplierId?: Types.ObjectId | null) {
-    let supplierId: Types.ObjectId;
-    if (roomSupplierId) {
-      supplierId = roomSupplierId; // a new member of a supplier's room belongs to that supplier
-    } else {
-      const check = await checkDuplicates({ wechatId: m.sender.wechatId, name: m.sender.name, phone: m.sender.phone, company: m.sender.company });
-      if (check.same) {
-        supplierId = check.same._id;
-      } else {
-        const created = await createSupplier({
-          name: m.sender.company || m.sender.name || m.sender.wechatId,
-          fairLetter: opts.fairLetter,
-          phones: m.sender.phone ? [m.sender.phone] : [],
-          wechatIds: [m.sender.wechatId],
-        });
-        if (check.possible.length) {
-          await Supplier.updateOne({ _id: created._id }, { $addToSet: { possibleDuplicateOf: { $each: check.possible.map((s) => s._id) } } });
-          log.warn({ supplier: created.code, possible: check.possible.map((s) => s.code), reasons: check.reasons }, 'possible duplicate supplier flagged');
-        }
-        supplierId = created._id;
-      }
-    }
-    // Guarded: a concurrent first message may have linked it already; the first link wins.
-    await Contact.updateOne({ _id: contactId, supplierId: null }, { $set: { supplierId } });
-    const c = await Contact.findOne({ _id: contactId }, { supplierId: 1 }).lean<{ supplierId: Types.ObjectId }>();
-    return c!.supplierId;
   }
 
   async function ensureThread(m: InboundMessage): Promise<ThreadDoc> {
     const key = threadKey(m.chat);
     const hit = threads.get(key);
-    if (hit && hit.supplierId) return hit;
+    if (hit && (hit.supplierId || hit.status === 'ignored' || hit.status === 'colleague')) return hit;
     const t = await Thread.findOneAndUpdate(
       { key },
       {
@@ -196,7 +178,15 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   }
 
   async function setThreadSupplier(thread: ThreadDoc, supplierId: Types.ObjectId) {
-    await Thread.updateOne({ _id: thread._id, supplierId: null }, { $set: { supplierId } });
+    await Thread.updateOne({ _id: thread._id, supplierId: null }, { $set: { supplierId, status: 'sorted' } });
+    return rereadThread(thread);
+  }
+  /** Mark a chat nobody decided on (guarded: a decision made meanwhile stands). */
+  async function setThreadStatus(thread: ThreadDoc, status: 'unsorted' | 'colleague' | 'ignored') {
+    await Thread.updateOne({ _id: thread._id, supplierId: null, status: null }, { $set: { status } });
+    return rereadThread(thread);
+  }
+  async function rereadThread(thread: ThreadDoc) {
     const t = await Thread.findOne({ _id: thread._id }).lean<ThreadDoc>();
     threads.set(t!.key, t!);
     return t!;
@@ -209,7 +199,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   const counts = new Map<string, Pending>();
   // Who owes an answer per thread (response times, escalation): this process's view, seeded
   // from the stored thread, written with the counters.
-  const awaitState = new Map<string, AwaitState>();
+  // (Bounded: a thread evicted here is seeded from its stored state again.)
+  const awaitState = createCache<string, AwaitState>('mirror.awaitState', { max: 20_000 });
   let flushTimer: NodeJS.Timeout | undefined;
   function countInThread(thread: ThreadDoc, ts: Date, direction: 'in' | 'out', side: Side | undefined) {
     const id = thread._id;
@@ -248,7 +239,6 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
         if (r.sample && c.supplierId) samples.push({ supplierId: c.supplierId, sample: r.sample });
       }
       states.set(k, st);
-      if (awaitState.size > 20_000) awaitState.clear();
       awaitState.set(k, st);
       c.said = []; // consumed: a retry of this batch's counters must not replay them
     }
@@ -283,22 +273,40 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     }
   }
 
-  async function ingest(m: InboundMessage): Promise<IngestResult> {
+  async function ingest(m: InboundMessage): Promise<IngestResult | undefined> {
     validate(m);
+    if (generation !== cacheGeneration()) {
+      clearCaches();
+      generation = cacheGeneration();
+    }
     // No read before the write: the unique indexes decide, and a replay costs one failed insert.
     let thread = await ensureThread(m);
+    if (thread.status === 'ignored') return undefined; // sorted as "ignore": not mirrored
     let senderKind: SenderKind;
     if (m.self) senderKind = 'bot';
     else if (await isManager(m.sender.wechatId)) senderKind = 'manager';
     else senderKind = 'supplier';
 
     if (senderKind === 'supplier') {
-      const contact = await ensureContact(m, m.chat.kind === 'room' ? thread.supplierId : undefined);
-      if (!thread.supplierId && contact.supplierId) thread = await setThreadSupplier(thread, contact.supplierId);
-    } else if (m.chat.kind === 'dm' && !thread.supplierId && senderKind === 'bot') {
-      // The bot writing first to a contact: link the thread once that contact is known.
-      const c = await Contact.findOne({ wechatId: m.chat.id }, { supplierId: 1 }).lean<{ supplierId?: Types.ObjectId }>();
-      if (c?.supplierId) thread = await setThreadSupplier(thread, c.supplierId);
+      const contact = await ensureContact(m, thread);
+      if (contact.status === 'ignored' && m.chat.kind === 'dm') {
+        await setThreadStatus(thread, 'ignored');
+        return undefined;
+      }
+      if (contact.status === 'colleague') senderKind = 'unknown'; // a colleague no longer linked
+      if (m.chat.kind === 'dm' && !thread.supplierId && contact.supplierId) thread = await setThreadSupplier(thread, contact.supplierId);
+    }
+    if (!thread.supplierId && !thread.status) {
+      // A room is a supplier's once a person says so (a known contact in it only proposes);
+      // a private chat is the contact's: unsorted until they are, the manager's own with us.
+      if (m.chat.kind === 'room') thread = await setThreadStatus(thread, 'unsorted');
+      else if (senderKind === 'supplier') thread = await setThreadStatus(thread, 'unsorted');
+      else if (senderKind === 'manager' || (senderKind === 'bot' && (await isManager(m.chat.id)))) thread = await setThreadStatus(thread, 'colleague');
+      else if (senderKind === 'bot') {
+        // The bot writing first to a contact: link the thread once that contact is known.
+        const c = await Contact.findOne({ wechatId: m.chat.id }, { supplierId: 1 }).lean<{ supplierId?: Types.ObjectId }>();
+        if (c?.supplierId) thread = await setThreadSupplier(thread, c.supplierId);
+      }
     }
 
     const doc = {
@@ -340,11 +348,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   return {
     ingest,
     flush,
-    clearCaches() {
-      managers.clear();
-      contacts.clear();
-      threads.clear();
-    },
+    clearCaches,
   };
 }
 
@@ -392,7 +396,8 @@ export function createBufferedMirror(mirror: Mirror, opts: { max?: number; retry
           continue;
         }
         attempt++;
-        const wait = Math.min(cap, base * 2 ** Math.min(attempt, 10)) * (0.75 + Math.random() / 2);
+        // Not shared/retry's retry(): a message is retried until stored (bounded buffer, not bounded tries).
+        const wait = backoffMs(Math.min(attempt, 10) + 1, base, Math.random, cap);
         log.warn({ err: (err as Error).message, pending: queue.length, attempt }, 'storing a message failed; retrying');
         await sleep(wait);
       }

@@ -5,6 +5,11 @@ export const LANGS = ['zh', 'en', 'ru', 'other'] as const;
 /** The thread-day key of a message (Message.td). */
 export const threadDay = (threadId: { toString(): string }, ts: Date) => `${String(threadId)}|${ts.toISOString().slice(0, 10)}`;
 export type Lang = (typeof LANGS)[number];
+export const CONTACT_STATUSES = ['unsorted', 'sorted', 'colleague', 'ignored'] as const;
+export const THREAD_STATUSES = ['unsorted', 'sorted', 'colleague', 'ignored'] as const;
+/** What a person decided a new contact is (PRODUCT.md "Who is a supplier"). */
+export const SORT_DECISIONS = ['supplier', 'contact', 'colleague', 'ignore'] as const;
+export type SortDecisionKind = (typeof SORT_DECISIONS)[number];
 export const TRANSLATION_STATUSES = ['pending', 'done', 'skipped', 'failed'] as const;
 
 // A contact is a person on the supplier side, with a WeChat identity.
@@ -16,9 +21,20 @@ const contactSchema = new Schema(
     phone: { type: String },
     company: { type: String },
     supplierId: { type: Schema.Types.ObjectId },
-    role: { type: String }, // sales, 跟单员, QC, logistics …
+    role: { type: String }, // sales, 跟单员, QC, logistics; forwarder, agent, inspector …
     language: { type: String, default: 'zh' },
     timezone: { type: String, default: 'Asia/Shanghai' },
+    // Sorting (shared/threads/sorting.ts): a new WeChat contact lands 'unsorted' and a person
+    // decides what it is. Missing on contacts from before sorting existed: those have a supplier.
+    status: { type: String, enum: CONTACT_STATUSES },
+    sortedAs: { type: String, enum: SORT_DECISIONS },
+    sortedBy: { type: String },
+    sortedAt: { type: Date },
+    // A colleague: the manager this WeChat belongs to.
+    managerId: { type: Schema.Types.ObjectId },
+    // The chats this contact wrote in (their private chat, rooms): what sorting attaches, and
+    // the rooms that propose a supplier for them.
+    threadIds: { type: [Schema.Types.ObjectId], default: [] },
   },
   { timestamps: true },
 );
@@ -28,6 +44,8 @@ contactSchema.index({ wechatId: 1 }, { unique: true });
 contactSchema.index({ supplierId: 1 });
 // Serves: duplicate check by phone.
 contactSchema.index({ phone: 1 }, { sparse: true });
+// Serves: the unsorted list (`find({status: 'unsorted'})`).
+contactSchema.index({ status: 1 }, { sparse: true });
 
 // A thread is one WeChat conversation: a 1:1 chat with a contact or a group room.
 const threadSchema = new Schema(
@@ -54,6 +72,15 @@ const threadSchema = new Schema(
     days: { type: [String], default: [] },
     // Target languages of this thread's translations; empty = the configured manager languages.
     targetLangs: { type: [String], default: [] },
+    // 'unsorted': a chat nobody has decided on yet (no supplier); 'ignored': not mirrored;
+    // 'colleague': a manager's private chat with the bot; 'sorted': belongs to a supplier.
+    status: { type: String, enum: THREAD_STATUSES },
+    // The private chat of a forwarder, agent or inspector filed under a supplier: part of its
+    // history, but not where the supplier's notices and replies go.
+    thirdParty: { type: Boolean },
+    sortedAs: { type: String, enum: SORT_DECISIONS },
+    sortedBy: { type: String },
+    sortedAt: { type: Date },
   },
   { timestamps: true },
 );
@@ -65,6 +92,8 @@ threadSchema.index({ supplierId: 1, lastMessageAt: -1 });
 threadSchema.index({ awaiting: 1 }, { sparse: true });
 // Serves: the console's live poll (`find({pulse: <this minute>})`).
 threadSchema.index({ pulse: 1 }, { sparse: true });
+// Serves: the unsorted list (`find({status: 'unsorted'})`).
+threadSchema.index({ status: 1 }, { sparse: true });
 
 const translationSchema = new Schema(
   {
@@ -124,6 +153,16 @@ const messageSchema = new Schema(
     flaggedBad: { type: Boolean, default: false },
     // For manager commands: executed / refused (offline backlog), so a replay does not run twice.
     commandStatus: { type: String },
+    // Recalled (撤回) by its sender: kept with its translation for the record, never translated
+    // or run as a command after that.
+    recalledAt: { type: Date },
+    // Room membership and topic changes shown in the thread (type 'other', never translated).
+    roomEvent: {
+      type: new Schema(
+        { kind: { type: String, enum: ['join', 'leave', 'topic'] }, members: [String], by: String, topic: String, oldTopic: String },
+        { _id: false },
+      ),
+    },
   },
   { timestamps: false },
 );

@@ -2,7 +2,9 @@
 import { Types } from 'mongoose';
 import { assertVisible, supplierFilter, type Viewer } from '../access/index.js';
 import { NotFoundError } from '../errors/index.js';
-import { Contact, Message, Thread, type ContactDoc, type MessageDoc, type ThreadDoc } from './model.js';
+import { Contact, Message, Thread, threadDay, type ContactDoc, type MessageDoc, type ThreadDoc } from './model.js';
+
+const PAGE = 50;
 
 const oid = (id: string) => (Types.ObjectId.isValid(id) ? new Types.ObjectId(id) : undefined);
 
@@ -29,6 +31,7 @@ export const contactByWechatId = (wechatId: string) => Contact.findOne({ wechatI
 export interface ContactPatch {
   timezone?: string;
   role?: string;
+  phone?: string;
 }
 
 /** Change a contact the viewer may see (its supplier's). */
@@ -39,3 +42,40 @@ export async function updateContact(v: Viewer, contactId: string, patch: Contact
   if (Object.keys(patch).length) await Contact.updateOne({ _id: id }, { $set: patch });
   return (await Contact.findOne({ _id: id }).lean<ContactDoc>())!;
 }
+
+/**
+ * Newest first, `limit` messages older than `before`; or, with `after`, the ones newer (oldest
+ * first, at most 200). Read a day at a time through the thread's `days` (one equality on
+ * `Message.td` each), so a page costs what a few days hold, not what the thread holds.
+ */
+export async function threadMessages(thread: Pick<ThreadDoc, '_id' | 'days'>, opts: { before?: Date; after?: Date; limit?: number }): Promise<MessageDoc[]> {
+  const days = [...(thread.days ?? [])].sort();
+  if (!days.length) {
+    // A thread whose days are not known (older data before its backfill): the plain query.
+    const q: Record<string, unknown> = { threadId: thread._id };
+    if (opts.after) q.ts = { $gt: opts.after };
+    else if (opts.before) q.ts = { $lt: opts.before };
+    if (opts.after) return Message.find(q).sort({ ts: 1 }).limit(200).lean<MessageDoc[]>();
+    return Message.find(q).sort({ ts: -1 }).limit(opts.limit ?? PAGE).lean<MessageDoc[]>();
+  }
+  const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+  const out: MessageDoc[] = [];
+  if (opts.after) {
+    const after = opts.after;
+    for (const day of days.filter((d) => d >= dayOf(after))) {
+      const got = await Message.find({ td: threadDay(thread._id, new Date(`${day}T00:00:00Z`)) }).lean<MessageDoc[]>();
+      out.push(...got.filter((m) => m.ts > after).sort((a, b) => a.ts.getTime() - b.ts.getTime()));
+      if (out.length >= 200) break;
+    }
+    return out.slice(0, 200);
+  }
+  const limit = opts.limit ?? PAGE;
+  const before = opts.before;
+  for (const day of days.filter((d) => !before || d <= dayOf(before)).reverse()) {
+    const got = await Message.find({ td: threadDay(thread._id, new Date(`${day}T00:00:00Z`)) }).lean<MessageDoc[]>();
+    out.push(...got.filter((m) => !before || m.ts < before).sort((a, b) => b.ts.getTime() - a.ts.getTime()));
+    if (out.length >= limit) break;
+  }
+  return out.slice(0, limit);
+}
+

@@ -6,6 +6,7 @@ import * as tmt from 'tencentcloud-sdk-nodejs-tmt';
 import { z } from 'zod';
 import type { Config } from '../config/index.js';
 import { getLogger } from '../log/index.js';
+import { backoffMs, retry } from '../retry/index.js';
 
 const log = getLogger('translation.providers');
 
@@ -34,7 +35,6 @@ export interface TranslationProvider {
 }
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-const jitter = (ms: number) => ms * (0.75 + Math.random() / 2);
 
 /**
  * At most `rps` requests in any one-second window (a sliding window, not a refilling bucket: a
@@ -87,7 +87,7 @@ export function createTmtProvider(cfg: Config['translation']['tmt'], opts: { tim
     maxCharsPerRequest: TMT_MAX_CHARS - 1, // "under 2,000 characters"
     stats: () => ({ requests, chars }),
     async translate(texts, from, to) {
-      for (let attempt = 0; ; attempt++) {
+      const once = async () => {
         await limiter.take();
         requests++;
         chars += texts.reduce((n, t) => n + t.length, 0);
@@ -111,12 +111,18 @@ export function createTmtProvider(cfg: Config['translation']['tmt'], opts: { tim
           const rate = TMT_RATE.has(code);
           const transient = rate || code === '' || code.startsWith('InternalError') || code === 'FailedOperation.ServiceBusy';
           if (!transient) throw new ProviderError('invalid', `TMT ${code}: ${msg}`);
-          if (attempt >= retries) throw new ProviderError(rate ? 'rate' : 'transient', `TMT ${code || 'network'}: ${msg}`);
-          const wait = jitter(Math.min(8000, (rate ? 1000 : 300) * 2 ** attempt));
-          log.warn({ code, attempt, wait: Math.round(wait) }, 'TMT call failed; retrying');
-          await sleep(wait);
+          throw new ProviderError(rate ? 'rate' : 'transient', `TMT ${code || 'network'}: ${msg}`);
         }
-      }
+      };
+      // Rate limits back off from 1 s, other transient failures from 0.3 s; quota and invalid
+      // requests are final.
+      return retry(once, {
+        retries,
+        baseMs: 300,
+        maxMs: 8000,
+        shouldRetry: (err, attempt) => (err instanceof ProviderError && (err.kind === 'rate' || err.kind === 'transient') ? backoffMs(attempt, err.kind === 'rate' ? 1000 : 300, Math.random, 8000) : false),
+        onRetry: (err, attempt, wait) => log.warn({ err: (err as Error).message, attempt, wait: Math.round(wait) }, 'TMT call failed; retrying'),
+      });
     },
   };
 }
@@ -147,7 +153,7 @@ export function createOpenAiProvider(cfg: Config['translation']['openai'], opts:
         `You translate business chat messages between a buyer and a Chinese factory from ${LANG_NAME[from]} to ${LANG_NAME[to]}. ` +
         `Keep every placeholder such as [0] or [12] exactly as written, once each. Keep the tone short and plain. Glossary: ${GLOSSARY}. ` +
         'Answer with JSON {"translations": [...]}, one string per input, same order.';
-      for (let attempt = 0; ; attempt++) {
+      const once = async () => {
         requests++;
         chars += texts.reduce((n, t) => n + t.length, 0);
         try {
@@ -170,23 +176,30 @@ export function createOpenAiProvider(cfg: Config['translation']['openai'], opts:
           if (parsed.translations.length !== texts.length) throw new ProviderError('invalid', `OpenAI returned ${parsed.translations.length} texts for ${texts.length}`);
           return parsed.translations;
         } catch (err) {
-          if (err instanceof ProviderError) {
-            if (err.kind === 'invalid' && attempt < 1) continue; // one more try for a malformed answer
-            throw err;
-          }
+          if (err instanceof ProviderError) throw err;
           const e = err as { status?: number; code?: string; error?: { code?: string }; headers?: Headers | Record<string, string> };
           const code = e.code ?? e.error?.code;
           if (code === 'insufficient_quota') throw new ProviderError('quota', 'OpenAI insufficient_quota');
           const status = e.status;
           const transient = status === undefined || status === 429 || status >= 500;
           if (!transient) throw new ProviderError('invalid', `OpenAI ${status}: ${(err as Error).message}`);
-          const ra = retryAfterMs(e.headers);
-          if (attempt >= retries) throw new ProviderError(status === 429 ? 'rate' : 'transient', `OpenAI ${status ?? 'network'}: ${(err as Error).message}`, ra);
-          const wait = Math.min(30_000, ra ?? jitter(500 * 2 ** attempt));
-          log.warn({ status, attempt, wait: Math.round(wait) }, 'OpenAI call failed; retrying');
-          await sleep(wait);
+          throw new ProviderError(status === 429 ? 'rate' : 'transient', `OpenAI ${status ?? 'network'}: ${(err as Error).message}`, retryAfterMs(e.headers));
         }
-      }
+      };
+      // Rate limits and transient failures back off from 0.5 s, or wait the Retry-After; a
+      // malformed answer gets one more try at once; quota is final.
+      return retry(once, {
+        retries,
+        baseMs: 500,
+        maxMs: 30_000,
+        shouldRetry: (err, attempt) => {
+          if (!(err instanceof ProviderError)) return false;
+          if (err.kind === 'invalid') return attempt === 1 ? 0 : false;
+          if (err.kind === 'quota') return false;
+          return err.retryAfterMs ?? true;
+        },
+        onRetry: (err, attempt, wait) => log.warn({ err: (err as Error).message, attempt, wait: Math.round(wait) }, 'OpenAI call failed; retrying'),
+      });
     },
   };
 }

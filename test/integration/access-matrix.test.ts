@@ -11,12 +11,12 @@ import { appRoutes, createApp } from '../../server/app.js';
 import type { AnyRoute } from '../../server/http/route.js';
 import { managerToken, MpBinding, signToken } from '../../shared/auth/index.js';
 import { fileClaim } from '../../shared/claims/index.js';
-import { createAccount, signIn } from '../../shared/managers/accounts.js';
+import { createAccount, listOwnSessions, signIn } from '../../shared/managers/accounts.js';
 import { Manager } from '../../shared/managers/model.js';
 import { Notice } from '../../shared/notices/index.js';
 import { SegmentProposal } from '../../shared/performance/index.js';
 import { createSupplier, Supplier } from '../../shared/suppliers/index.js';
-import { Contact, Message, Thread, threadDay } from '../../shared/threads/index.js';
+import { Contact, Message, recordFriendRequest, Thread, threadDay } from '../../shared/threads/index.js';
 import { DEFAULT_LEAD_TIMES } from '../../shared/orders/index.js';
 import { makeOrder, testConfig } from '../support/api.js';
 
@@ -29,6 +29,13 @@ const SAFE = new Set(['get']);
 /** What a caller must get from a route, by the route's declared access. */
 /** Routes whose sample body names supplier A's records (like a parameter would). */
 const BODY_NAMES_A = new Set(['post /api/orders', 'post /api/claims']);
+/**
+ * Routes whose parameter names a record that belongs to no supplier yet — an unsorted contact, a
+ * friend request: sorting them is any manager's job (as `/sort` and `/accept` are), so a manager
+ * without supplier A may act on them. What they answer still never names A (proposals and
+ * suppliers are filtered by shared/access).
+ */
+const UNSCOPED_PARAMS = new Set(['post /api/console/unsorted/:id/sort', 'post /api/console/friend-requests/:id/decision']);
 
 function expected(r: AnyRoute, caller: Caller): Expect {
   const aParam = Boolean(r.params) || BODY_NAMES_A.has(`${r.method} ${r.path}`);
@@ -50,7 +57,7 @@ function expected(r: AnyRoute, caller: Caller): Expect {
       const role = { managerWith: 'manager', managerWithout: 'manager', consoleCsrf: 'manager', consoleNoCsrf: 'manager', head: 'head', admin: 'admin' }[caller];
       if (r.access === 'admin' && role !== 'admin') return 403;
       if (r.access === 'head' && role === 'manager') return 403;
-      if (caller === 'managerWithout') return aParam ? 404 : 'hidden';
+      if (caller === 'managerWithout') return UNSCOPED_PARAMS.has(`${r.method} ${r.path}`) ? 'allowed' : aParam ? 404 : 'hidden';
       return 'allowed';
     }
   }
@@ -89,6 +96,13 @@ describe('access matrix: every route × every caller, from the route table', fun
     const notice = await Notice.create({ key: 'matrix-a', kind: 'overdue', to: 'dm:wx-matrix-a', recipient: { kind: 'supplier', id: String(A._id) }, text: '逾期矩阵', status: 'failed', attempts: 3, notBefore: ts, createdAt: ts });
     const proposal = await SegmentProposal.create({ supplierId: A._id, supplierCode: A.code, proposed: 'strategic', reason: 'matrix', status: 'open', openKey: `${A._id}:strategic`, at: ts });
     await Supplier.updateOne({ _id: B._id }, { $set: { segment: 'new' } });
+    // Day one: an unsorted contact, a friend request, an account for the admin's routes,
+    // suppliers of A's manager to merge into A (one per call).
+    const unsorted = await Contact.create({ wechatId: 'wx-matrix-new', name: '新人矩阵', status: 'unsorted' });
+    const friend = await recordFriendRequest({ requestId: 'fr-matrix', wechatId: 'wx-matrix-friend', name: '加好友矩阵', hello: '你好，我是工厂' }, ts);
+    const target = await createAccount({ login: 'target.matrix', name: 'Tara Target', password: 'target-password-1' });
+    const mergeable: Awaited<ReturnType<typeof createSupplier>>[] = [];
+    for (let i = 0; i < CALLERS.length; i++) mergeable.push(await createSupplier({ name: `甲工厂重复${i}`, managerId: String(mWith._id) }));
 
     // ---- credentials ----
     const supplierToken = async (supplierId: string | undefined, openid: string) => {
@@ -97,6 +111,9 @@ describe('access matrix: every route × every caller, from the route table', fun
     };
     await createAccount({ login: 'mia.matrix', name: 'Mia With', password: 'matrix-password-1', managerId: String(mWith._id) });
     const session = await signIn('mia.matrix', 'matrix-password-1');
+    // Another session of Mia's, for the route that ends one (ending the matrix's own would sign it out).
+    const other = await signIn('mia.matrix', 'matrix-password-1');
+    const otherSession = (await listOwnSessions(String(mWith._id), other.token, new Date())).find((x) => x.current)!;
     const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
     const headers: Record<Caller, Record<string, string>> = {
       none: {},
@@ -121,6 +138,10 @@ describe('access matrix: every route × every caller, from the route table', fun
         : p.includes('/messages/') ? String(message._id)
         : p.includes('/notices/') ? String(notice._id)
         : p.includes('/segment-proposals/') ? String(proposal._id)
+        : p.includes('/unsorted/') ? String(unsorted._id)
+        : p.includes('/friend-requests/') ? String(friend._id)
+        : p.includes('/managers/') ? target.id
+        : p.includes('/me/sessions/') ? otherSession.id
         : String(order._id),
       code: () => encodeURIComponent(A.code),
       milestone: () => 'confirmed',
@@ -156,6 +177,15 @@ describe('access matrix: every route × every caller, from the route table', fun
       'post /api/mp/claims/:id/answer': () => ({ decision: 'accept' }),
       'put /api/suppliers/:code/segment': () => ({ segment: 'problem' }),
       'put /api/suppliers/:code/routing': () => ({}),
+      'put /api/console/me/password': () => ({ oldPassword: 'not-the-password', newPassword: 'another-password-1' }),
+      'patch /api/console/managers/:id': () => ({ language: 'ru', workingHours: { from: '09:00', to: '18:00' } }),
+      'put /api/console/managers/:id/password': () => ({ password: 'reset-password-1' }),
+      'post /api/console/unsorted/:id/sort': () => ({ kind: 'ignore', confirm: true }),
+      'post /api/console/friend-requests/:id/decision': () => ({ accept: false }),
+      'post /api/console/suppliers': () => ({ name: `矩阵新厂${++n}` }),
+      'patch /api/console/suppliers/:code': () => ({ paymentTerms: '30% deposit' }),
+      'post /api/console/suppliers/:code/merge': () => ({ other: mergeable[++n % mergeable.length]!.code }),
+      'post /api/fairs': () => ({ name: `Matrix Fair ${++n}` }),
       'put /api/rates': () => ({ day: '2026-11-01', from: 'USD', to: 'CNY', rate: '7.1' }),
       'post /api/rates/import': () => ({ csv: 'date,from,to,rate\n2026-11-02,USD,CNY,7.2\n' }),
     };
@@ -168,6 +198,7 @@ describe('access matrix: every route × every caller, from the route table', fun
     const gone: Record<string, RegExp> = {
       'post /api/console/notices/:id/retry': /no failed notice/,
       'post /api/segment-proposals/:id/:decision': /no open proposal/,
+      'delete /api/console/me/sessions/:id': /no such session/,
     };
     // What an allowed caller gets for a sample that is valid but names nothing real.
     const refusedSample: Record<string, RegExp> = { 'post /api/mp/bind': /binding code invalid or used/ };

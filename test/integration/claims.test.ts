@@ -21,7 +21,8 @@ import { createMirror, Message, Thread } from '../../shared/threads/index.js';
 import { createTmtProvider, createTranslationService, type TranslationService } from '../../shared/translation/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
 import { makeManager, makeOrder, makeSupplierSession, testConfig } from '../support/api.js';
-import { startTestBot, until, waitForMessages, withTimeout, type TestBot } from '../support/bot.js';
+import { sortAllAsSuppliers, startTestBot, until, waitForMessages, withTimeout, type TestBot } from '../support/bot.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 
 const MGR = { id: '5f00000000000000000000aa' };
 const manager: Actor = { kind: 'manager', id: MGR.id };
@@ -406,12 +407,13 @@ describe('claims: chat, reminders and KPIs', function () {
     let t: TestBot | undefined;
     try {
       let bot: TestBot['bot'] | undefined;
-      const listener = commandListener({ translation, messenger: () => bot!.messenger });
+      const listener = commandListener({ weights: DEFAULT_SETTINGS.weights, translation, messenger: () => bot!.messenger });
       t = await startTestBot({ mirror: createMirror(), onCommand: async (ctx) => void outcomes.push(await listener(ctx)) });
       bot = t.bot;
       await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en' });
-      t.sb.say(0, '您好'); // the supplier's chat exists
+      t.sb.say(0, '您好'); // the supplier's chat exists, sorted as a supplier
       await waitForMessages({ senderKind: 'supplier' }, 1);
+      await sortAllAsSuppliers();
       const thread = (await Thread.findOne({ supplierId: { $exists: true } }).lean())!;
       const s = (await Supplier.findOne({ _id: thread.supplierId }).lean())!;
       await makeOrder(s.code, { number: 'PO-CMD-CL' });
@@ -479,12 +481,12 @@ describe('claims: chat, reminders and KPIs', function () {
     await Thread.create({ key: 'dm:job-sup', kind: 'dm', supplierId: c.supplierId, lastMessageAt: new Date() });
     expect(Object.values(JOBS)).to.include('claim-reminders');
     const clock = () => new Date(c.sentAt!.getTime() + DAY);
-    const schedulers = [await createScheduler({ clock, processEvery: 100, name: 'claims-a', jobs: [] }), await createScheduler({ clock, processEvery: 100, name: 'claims-b', jobs: [] })];
+    const schedulers = [await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 100, name: 'claims-a', jobs: [] }), await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 100, name: 'claims-b', jobs: [] })];
     try {
       await Promise.all(schedulers.map((s) => s.start()));
       await Promise.all(schedulers.flatMap((s) => [s.agenda.now(JOBS.claimReminders), s.agenda.now(JOBS.claimReminders)]));
       await until('the reminder', () => Notice.findOne({ kind: 'claim_reminder' }).lean());
-      await new Promise((ok) => setTimeout(ok, 800)); // room for a second one, were there one
+      await Promise.all(schedulers.map((s) => s.idle())); // all four runs done
       expect(await Notice.countDocuments({ kind: 'claim_reminder' })).to.equal(1);
     } finally {
       await withTimeout(Promise.all(schedulers.map((s) => s.stop())), 25_000, 'scheduler stop');
@@ -496,13 +498,13 @@ describe('claims: chat, reminders and KPIs', function () {
     await moveClaim(String(c._id), 'supplier_answered', supplier, { answer: { decision: 'accept' } });
     await moveClaim(String(c._id), 'agreed', manager);
     await moveClaim(String(c._id), 'settled', manager, { settlement: { kind: 'credit_note', amount: '50.00', currency: 'USD' } });
-    const sc = await supplierScorecard(c.supplierId, periodOf(new Date()));
+    const sc = await supplierScorecard(c.supplierId, periodOf(new Date()), DEFAULT_SETTINGS.weights);
     expect(sc.kpis.claims).to.equal(1);
     expect(sc.kpis.claimRate).to.equal(1);
     expect(sc.kpis.claimValue).to.deep.equal({ USD: '50.00' });
     expect(sc.kpis.avgDaysToSettle).to.equal(0);
     const before = (await SupplierKpi.findOne({ supplierId: c.supplierId }).lean())!;
-    await reconcileKpis();
+    await reconcileKpis({ settings: DEFAULT_SETTINGS });
     const after = (await SupplierKpi.findOne({ supplierId: c.supplierId }).lean())!;
     for (const k of ['claims', 'claimsSettled', 'settleDays', 'orders'] as const) expect(after[k], k).to.equal(before[k]);
     expect(after.claimValue).to.deep.equal(before.claimValue);

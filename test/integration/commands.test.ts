@@ -13,7 +13,9 @@ import type { CommandOutcome } from '../../shared/commands/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
 import { createDeliveryWorker } from '../../shared/notices/index.js';
 import { makeOrder } from '../support/api.js';
-import { startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
+import { sortAllAsSuppliers, startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
+import { DEFAULT_PACING } from '../../shared/notices/index.js';
 
 
 describe('commands: managers drive Gendan from WeChat', function () {
@@ -39,10 +41,10 @@ describe('commands: managers drive Gendan from WeChat', function () {
     const translation = createTranslationService({ config, batchWindowMs: 10 });
     outcomes = [];
     let bot: TestBot['bot'] | undefined;
-    const listener = commandListener({ translation, messenger: () => bot!.messenger, clock: () => clockNow });
+    const listener = commandListener({ weights: DEFAULT_SETTINGS.weights, translation, messenger: () => bot!.messenger, clock: () => clockNow });
     t = await startTestBot({ mirror: createMirror(), onCommand: async (ctx) => outcomes.push(await listener(ctx)) });
     bot = t.bot;
-    delivery = createDeliveryWorker({ messenger: t.bot.messenger });
+    delivery = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: t.bot.messenger });
     delivery.start(100);
     await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en' });
     t.mirror.clearCaches();
@@ -54,8 +56,9 @@ describe('commands: managers drive Gendan from WeChat', function () {
   });
 
   async function supplierWithChat() {
-    t.sb.say(0, '您好'); // 王经理 writes first: supplier 001 and its thread exist
+    t.sb.say(0, '您好'); // 王经理 writes first, and is sorted as a new supplier: 001
     await waitForMessages({ senderKind: 'supplier' }, 1);
+    await sortAllAsSuppliers();
     const s = await Supplier.findOne({}).lean();
     return s!;
   }
@@ -159,7 +162,7 @@ describe('commands: managers drive Gendan from WeChat', function () {
     // The same message handed over again: claimed already, nothing runs.
     clockNow = new Date();
     const msg = await Message.findOne({ text: '/done PO-OLD confirmed' }).lean();
-    const listener = commandListener({ translation: { translateText: async () => { throw new Error('unused'); } }, messenger: () => t.bot.messenger });
+    const listener = commandListener({ weights: DEFAULT_SETTINGS.weights, translation: { translateText: async () => { throw new Error('unused'); } }, messenger: () => t.bot.messenger });
     const again = await listener({ message: msg! as never, inbound: {} as never, chatKey: 'dm:mgr-anna' });
     expect(again.status).to.equal('duplicate');
   });
@@ -167,7 +170,7 @@ describe('commands: managers drive Gendan from WeChat', function () {
   it('gives a supplier who types a slash nothing to run', async () => {
     t.sb.say(0, '/orders');
     await waitForMessages({ senderKind: 'supplier' }, 1);
-    await new Promise((ok) => setTimeout(ok, 200));
+    await t.idle(); // handled to the end: no command ran
     expect(outcomes).to.deep.equal([]);
     expect(await Message.countDocuments({ direction: 'out' })).to.equal(0);
   });

@@ -290,17 +290,22 @@ describe('console API', function () {
 
     it("does not push other managers' threads", async () => {
       const t0 = await supplierSays(rig, 0, '你好');
-      await createAccount({ login: 'boris', name: 'Boris', password: 'boris-password-1' });
+      const boris = await createAccount({ login: 'boris', name: 'Boris', password: 'boris-password-1' });
+      // Boris is responsible for supplier 1: its events are the barrier that proves absence.
+      const t1 = await supplierSays(rig, 1, '在吗');
+      await Supplier.updateOne({ _id: t1.supplierId }, { $set: { managerId: new Types.ObjectId(boris.id) } });
       const login = await cookieLogin(rig.url, 'boris', 'boris-password-1');
       const ev = await openEvents(rig.url, login.cookie);
       const adminLogin = await cookieLogin(rig.url);
       const evAdmin = await openEvents(rig.url, adminLogin.cookie);
       try {
-        await new Promise((ok) => setTimeout(ok, 300));
         rig.bot.sb.say(0, '还在吗');
         await until('admin event', async () => evAdmin.events.find((x) => x.threadId === String(t0._id)));
-        await new Promise((ok) => setTimeout(ok, 300));
-        expect(ev.events).to.have.length(0);
+        // Everything the hub fanned out before this later change has reached Boris's stream too.
+        rig.bot.sb.say(1, '样品寄出了');
+        await until("Boris's own event", async () => ev.events.find((x) => x.threadId === String(t1._id)));
+        expect(ev.events.filter((x) => x.threadId === String(t0._id))).to.have.length(0);
+        expect(ev.events.every((x) => x.threadId === String(t1._id))).to.equal(true);
       } finally {
         ev.close();
         evAdmin.close();

@@ -6,13 +6,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
+import { loadConfig } from '../../shared/config/index.js';
 import { createEvents, events, type EventMap } from '../../shared/events/index.js';
 import { createOrder, updateMilestone } from '../../shared/orders/index.js';
 import { SupplierKpi } from '../../shared/performance/index.js';
 import { PricePoint } from '../../shared/prices/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { wireReactions } from '../../shared/reactions.js';
-import { createMirror, type InboundMessage } from '../../shared/threads/index.js';
+import { Contact, createMirror, type InboundMessage } from '../../shared/threads/index.js';
 import { testDb } from '../support/db.js';
 
 const run = (args: string[]) =>
@@ -20,6 +21,8 @@ const run = (args: string[]) =>
     execFile(process.execPath, args, { cwd: process.cwd(), env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 90_000, encoding: 'utf8' }, (err, stdout, stderr) => (err ? fail(new Error(`${err.message}\n${stderr}`)) : ok(stdout))),
   );
 const url = (p: string) => pathToFileURL(resolve(p)).href;
+/** The configuration's defaults: what the reactions are wired with in tests. */
+const settings = loadConfig({});
 
 /** Every TypeScript module under shared/, plus the two adapters' entry points. */
 function everyModule(): string[] {
@@ -45,7 +48,7 @@ async function processWritingAnOrder(wire: boolean): Promise<{ listenersAfterImp
     for (const m of ${JSON.stringify(everyModule().map(url))}) await import(m);
     const { events } = await import(${JSON.stringify(url('shared/events/index.ts'))});
     const listenersAfterImports = events.listenerCount();
-    if (${wire}) (await import(${JSON.stringify(url('shared/reactions.ts'))})).wireReactions(events);
+    if (${wire}) (await import(${JSON.stringify(url('shared/reactions.ts'))})).wireReactions(events, { settings: (await import(${JSON.stringify(url('shared/config/index.ts'))})).loadConfig({}) });
     const { connectMongoose } = await import(${JSON.stringify(url('shared/db/index.ts'))});
     await connectMongoose(${JSON.stringify(db.uri)}, ${JSON.stringify(db.name)}, 5);
     const { createSupplier } = await import(${JSON.stringify(url('shared/suppliers/index.ts'))});
@@ -90,9 +93,9 @@ describe('domain events: reactions are wired in the composition root', function 
     expect(events.listeners('replies.timed')).to.deep.equal(['performance.onRepliesTimed']);
     expect(events.listeners('mirror.flushed')).to.deep.equal(['performance.onMirrorFlushed']);
     // Wiring twice would count every KPI twice: refused.
-    expect(() => wireReactions(events)).to.throw(/wired on this bus already/);
+    expect(() => wireReactions(events, { settings })).to.throw(/wired on this bus already/);
     const bus = createEvents();
-    const unwire = wireReactions(bus, { translation: { onMessageStored: () => undefined } });
+    const unwire = wireReactions(bus, { settings, translation: { onMessageStored: () => undefined } });
     expect(bus.listeners('message.stored')).to.deep.equal(['translation.onMessageStored']);
     unwire();
     expect(bus.listenerCount()).to.equal(0);
@@ -135,6 +138,9 @@ describe('domain events: reactions are wired in the composition root', function 
     bus.on('message.stored', (e) => void stored.push(e));
     bus.on('replies.timed', (e) => void timed.push(e));
     bus.on('mirror.flushed', () => void flushed++);
+    // A contact a person sorted already (new contacts land unsorted, with no supplier to time).
+    const sup = await createSupplier({ name: '事件供应商', wechatIds: ['sup-events'] });
+    await Contact.create({ wechatId: 'sup-events', name: '事件联系人', supplierId: sup._id, status: 'sorted' });
     const mirror = createMirror({ events: bus });
     const m = (id: string, self: boolean, ts: string): InboundMessage => ({
       puppetId: id,

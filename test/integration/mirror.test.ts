@@ -5,7 +5,7 @@ import { Contact, Message, Thread, createMirror, createBufferedMirror, type Inbo
 import { Supplier } from '../../shared/suppliers/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import { BotEvent, Alert, getBotHealth } from '../../shared/health/index.js';
-import { startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
+import { startTestBot, until, waitForMessages, type TestBot } from '../support/bot.js';
 
 describe('mirror: supplier chats stored exactly once', function () {
   this.timeout(30_000);
@@ -18,26 +18,28 @@ describe('mirror: supplier chats stored exactly once', function () {
     await t.stop();
   });
 
-  it('stores a 1:1 message in the contact thread, with a new supplier and a plain code', async () => {
+  it('stores a 1:1 message from a new contact unsorted: no supplier, no code, nothing lost', async () => {
     t.sb.say(0, '您好，PO-2026-001 的大货已经开始生产了');
     await waitForMessages({ direction: 'in' }, 1);
     const msg = await Message.findOne({}).lean();
     expect(msg!.text).to.equal('您好，PO-2026-001 的大货已经开始生产了');
     expect(msg!.senderKind).to.equal('supplier');
     expect(msg!.translationStatus).to.equal('pending');
+    expect(msg!.supplierId).to.equal(undefined);
     await t.mirror.flush();
     const thread = await Thread.findOne({ _id: msg!.threadId }).lean();
     expect(thread!.key).to.equal('dm:sup-wang');
+    expect(thread!.status).to.equal('unsorted');
+    expect(thread!.supplierId).to.equal(undefined);
     const contact = await Contact.findOne({ wechatId: 'sup-wang' }).lean();
     expect(contact!.name).to.equal('王经理');
-    const supplier = await Supplier.findOne({ _id: contact!.supplierId }).lean();
-    expect(supplier!.code).to.match(/^\d{3}$/);
-    expect(String(thread!.supplierId)).to.equal(String(supplier!._id));
-    expect(String(msg!.supplierId)).to.equal(String(supplier!._id));
+    expect(contact!.status).to.equal('unsorted');
+    expect(contact!.supplierId).to.equal(undefined);
+    expect(await Supplier.countDocuments({})).to.equal(0);
     expect(thread!.messageCount).to.equal(1);
   });
 
-  it('stores room messages in the room thread, linked to the supplier of its members', async () => {
+  it('stores room messages in the room thread, unsorted, with its members as unsorted contacts', async () => {
     t.sb.say(0, '大货下周出货', true);
     await waitForMessages({}, 1);
     t.sb.say(2, '验货报告明天发', true);
@@ -46,18 +48,18 @@ describe('mirror: supplier chats stored exactly once', function () {
     expect(threads).to.have.length(1);
     expect(threads[0]!.key).to.equal('room:demo-augi@chatroom');
     expect(threads[0]!.topic).to.equal('奥吉电器 × Gendan 订单群');
+    expect(threads[0]!.status).to.equal('unsorted');
     const contacts = await Contact.find({}).lean();
-    expect(contacts).to.have.length(2);
-    // The QC engineer joined the room's supplier instead of becoming a supplier of his own.
-    expect(new Set(contacts.map((c) => String(c.supplierId))).size).to.equal(1);
-    expect(await Supplier.countDocuments({})).to.equal(1);
+    expect(contacts.map((c) => c.status)).to.deep.equal(['unsorted', 'unsorted']);
+    expect(contacts.every((c) => c.threadIds.map(String).includes(String(threads[0]!._id)))).to.equal(true);
+    expect(await Supplier.countDocuments({})).to.equal(0);
   });
 
   it('stores one record when the same event arrives twice, concurrently', async () => {
     const msg = t.sb.mocker.MessageMock.create({ id: 'dup-1', talkerId: 'sup-li', listenerId: 'gendan-bot', timestamp: Date.now(), type: 7, text: '收到' } as never);
     for (let i = 0; i < 5; i++) t.sb.puppet.emit('message', { messageId: msg.id });
     await waitForMessages({ puppetId: 'dup-1' }, 1);
-    await new Promise((ok) => setTimeout(ok, 300));
+    await t.idle(); // all five deliveries handled
     expect(await Message.countDocuments({})).to.equal(1);
   });
 
@@ -68,7 +70,7 @@ describe('mirror: supplier chats stored exactly once', function () {
     await waitForMessages({ puppetId: 'orig-1' }, 1);
     t.sb.mocker.MessageMock.create({ id: 'redelivered-1', talkerId: 'sup-li', listenerId: 'gendan-bot', timestamp: ts, type: 7, text: '请确认交期' } as never);
     t.sb.puppet.emit('message', { messageId: 'redelivered-1' });
-    await new Promise((ok) => setTimeout(ok, 500));
+    await t.idle(); // the redelivery handled
     expect(await Message.countDocuments({})).to.equal(1);
     // The same words a minute later are a new message, not a duplicate.
     t.sb.mocker.MessageMock.create({ id: 'later-1', talkerId: 'sup-li', listenerId: 'gendan-bot', timestamp: ts + 60_000, type: 7, text: '请确认交期' } as never);
@@ -85,7 +87,7 @@ describe('mirror: supplier chats stored exactly once', function () {
     t = await startTestBot();
     t.sb.mocker.MessageMock.create({ id: first!.puppetId, talkerId: 'sup-li', listenerId: 'gendan-bot', timestamp: first!.ts.getTime(), type: 7, text: first!.text } as never);
     t.sb.puppet.emit('message', { messageId: first!.puppetId });
-    await new Promise((ok) => setTimeout(ok, 500));
+    await t.idle(); // the replay handled
     expect(await Message.countDocuments({})).to.equal(1);
     await t.mirror.flush();
     expect((await Thread.findOne({}).lean())!.messageCount).to.equal(1);
@@ -126,7 +128,7 @@ describe('mirror: supplier chats stored exactly once', function () {
     t.sb.say('m', '／orders A01');
     t.sb.say(0, '/orders A01'); // a supplier typing a slash is not a command
     await waitForMessages({}, 2);
-    await new Promise((ok) => setTimeout(ok, 200));
+    await t.idle(); // both messages handled, commands included
     expect(commands).to.deep.equal(['／orders A01']);
     const m = await Message.findOne({ senderWechatId: 'mgr-anna' }).lean();
     expect(m!.senderKind).to.equal('manager');
@@ -180,7 +182,7 @@ describe('mirror: the database briefly down', function () {
     const m = (i: number): InboundMessage => ({ puppetId: `f${i}`, chat: { kind: 'dm', id: 'a' }, sender: { wechatId: 'a', name: 'a' }, self: false, type: 'text', text: String(i), ts: new Date() });
     void buffered.accept(m(1));
     void buffered.accept(m(2));
-    await new Promise((ok) => setTimeout(ok, 20));
+    await until('both buffered', async () => buffered.pending() === 2);
     let err: unknown;
     await buffered.accept(m(3)).catch((e) => (err = e));
     expect(String(err)).to.match(/buffer full/);

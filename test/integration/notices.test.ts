@@ -21,9 +21,11 @@ import { Order, reportCustoms, updateMilestone } from '../../shared/orders/index
 import { createScheduler, JOBS, scanCustoms, scanOverdue, scanPreShipment } from '../../shared/scheduler/index.js';
 import { Message } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
-import { startTestBot, waitForMessages, withTimeout } from '../support/bot.js';
+import { startTestBot, waitForMessages, withTimeout, sortAllAsSuppliers } from '../support/bot.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { Thread } from '../../shared/threads/index.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
+import { DEFAULT_PACING } from '../../shared/notices/index.js';
 
 /** A messenger that records sends; `ready` and failures are switchable. */
 function fakeMessenger() {
@@ -76,7 +78,7 @@ describe('notices: outbox', function () {
     const m = fakeMessenger();
     const start = at('2026-11-24T10:00:00Z').getTime();
     for (let i = 0; i < 200; i++) await enqueueNotice(note(i, i % 2 ? 'room:a@chatroom' : 'dm:b'), new Date(start));
-    const w = createDeliveryWorker({ messenger: m });
+    const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m });
     for (let t = start; t <= start + 6 * 60_000 && m.sent.length < 200; t += 500) {
       m.now = t;
       await w.tick(new Date(t));
@@ -95,7 +97,7 @@ describe('notices: outbox', function () {
     m.ready = false;
     const now = at('2026-11-24T10:00:00Z');
     await enqueueNotice(note(1), now);
-    const w = createDeliveryWorker({ messenger: m });
+    const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m });
     expect(await w.tick(now)).to.equal(0);
     expect((await Notice.findOne({}).lean())!.status).to.equal('queued');
     m.ready = true;
@@ -108,8 +110,8 @@ describe('notices: outbox', function () {
     const m = fakeMessenger();
     const now = at('2026-11-24T10:00:00Z');
     for (let i = 0; i < 20; i++) await enqueueNotice(note(i, `dm:c${i}`), now);
-    const a = createDeliveryWorker({ messenger: m });
-    const b = createDeliveryWorker({ messenger: m });
+    const a = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m });
+    const b = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m });
     for (let t = now.getTime(); t < now.getTime() + 60_000 && m.sent.length < 20; t += 500) {
       await Promise.all([a.tick(new Date(t)), b.tick(new Date(t)), a.tick(new Date(t)), b.tick(new Date(t))]);
     }
@@ -123,7 +125,7 @@ describe('notices: outbox', function () {
     await enqueueNotice(note(1), now);
     // A worker claimed it and died before recording the result.
     await Notice.updateOne({}, { $set: { status: 'sending', owner: 'dead-worker', sendingSince: now } });
-    const w = createDeliveryWorker({ messenger: m, leaseMs: 60_000 });
+    const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m, leaseMs: 60_000 });
     await w.tick(new Date(now.getTime() + 30_000)); // lease not over: left alone
     expect((await Notice.findOne({}).lean())!.status).to.equal('sending');
     await w.tick(new Date(now.getTime() + 120_000));
@@ -141,7 +143,7 @@ describe('notices: outbox', function () {
     m.failNext = 100;
     const now = at('2026-11-24T10:00:00Z');
     await enqueueNotice(note(1), now);
-    const w = createDeliveryWorker({ messenger: m, maxAttempts: 3, baseBackoffMs: 1000 });
+    const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m, maxAttempts: 3, baseBackoffMs: 1000 });
     for (let t = now.getTime(); t < now.getTime() + 60_000; t += 500) await w.tick(new Date(t));
     const failed = await listNotices('failed');
     expect(failed).to.have.length(1);
@@ -156,7 +158,7 @@ describe('notices: outbox', function () {
     const n = (await Notice.findOne({}).lean())!;
     // Another worker already holds claim 1 of this notice and is sending it.
     await NoticeSend.create({ sendKey: `${n._id}:1`, noticeId: n._id, to: n.to, owner: 'other', at: now });
-    const w = createDeliveryWorker({ messenger: m });
+    const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m });
     expect(await w.tick(now)).to.equal(0);
     expect(m.sent).to.have.length(0);
     expect(await NoticeSend.countDocuments({})).to.equal(1);
@@ -171,7 +173,7 @@ describe('notices: outbox', function () {
     // The bot had recorded its own outgoing message before the worker died.
     const thread = await Thread.create({ key: 'dm:sup-li', kind: 'dm', contactWechatId: 'sup-li', lastMessageAt: now });
     await Message.create({ threadId: thread._id, puppetId: 'p-1', dedupeKey: 'd-1', direction: 'out', type: 'text', text: n.text, ts: new Date(now.getTime() + 800) });
-    const w = createDeliveryWorker({ messenger: m, leaseMs: 60_000 });
+    const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m, leaseMs: 60_000 });
     await w.tick(new Date(now.getTime() + 120_000));
     const after = (await Notice.findOne({}).lean())!;
     expect(after.status).to.equal('sent');
@@ -193,7 +195,7 @@ describe('notices: outbox', function () {
       await import(${JSON.stringify(url('shared/models.ts'))});
       const { createDeliveryWorker } = await import(${JSON.stringify(url('shared/notices/index.ts'))});
       await connectMongoose(${JSON.stringify(db.uri)}, ${JSON.stringify(db.name)}, 5);
-      const w = createDeliveryWorker({ messenger: { isReady: () => true, sendText: (to, text) => { appendFileSync(${JSON.stringify(file)}, text + '\\n'); return new Promise(() => {}); } } });
+      const w = createDeliveryWorker({ pacing: { perChatMs: 1000, perAccountPerMin: 40 }, messenger: { isReady: () => true, sendText: (to, text) => { appendFileSync(${JSON.stringify(file)}, text + '\\n'); return new Promise(() => {}); } } });
       await w.tick(new Date(${now.getTime()}));
     `;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: process.cwd(), stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'silent' } });
@@ -205,7 +207,7 @@ describe('notices: outbox', function () {
       await exited;
       expect((await Notice.findOne({}).lean())!.status).to.equal('sending');
       const m = fakeMessenger();
-      const w = createDeliveryWorker({ messenger: m, leaseMs: 60_000 });
+      const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m, leaseMs: 60_000 });
       await w.tick(new Date(now.getTime() + 10_000)); // within the lease: left alone
       await w.tick(new Date(now.getTime() + 120_000)); // after: nothing in the mirror -> failed
       await w.tick(new Date(now.getTime() + 130_000));
@@ -261,7 +263,7 @@ describe('notices: outbox', function () {
     m.ready = false;
     const day = at('2026-11-24T10:00:00Z');
     await enqueueNotice({ ...note(1), kind: 'overdue' }, day); // manager in UTC, due at once
-    const w = createDeliveryWorker({ messenger: m });
+    const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m });
     await w.tick(day);
     m.ready = true;
     expect(await w.tick(at('2026-11-24T23:00:00Z'))).to.equal(0);
@@ -278,7 +280,7 @@ describe('notices: outbox', function () {
     await enqueueNotice(r('2026-11-25'), at('2026-11-25T01:00:00Z'));
     await enqueueNotice(r('2026-11-26'), at('2026-11-26T01:00:00Z'));
     m.ready = true;
-    const w = createDeliveryWorker({ messenger: m });
+    const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m });
     await w.tick(at('2026-11-26T10:00:00Z'));
     await w.tick(at('2026-11-26T10:01:00Z'));
     expect(m.sent.map((x) => x.text)).to.deep.equal(['late on 2026-11-26']);
@@ -293,7 +295,7 @@ describe('notices: outbox', function () {
       m.ready = false;
       throw new Error('bot is not logged in and ready');
     };
-    const w = createDeliveryWorker({ messenger: m });
+    const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m });
     await w.tick(now);
     const n = (await Notice.findOne({}).lean())!;
     expect(n.status).to.equal('queued');
@@ -306,7 +308,7 @@ describe('notices: outbox', function () {
     // 40 sends in the last 30 s by the worker before the restart.
     await NoticeSend.insertMany(Array.from({ length: 40 }, (_, i) => ({ sendKey: `old:${i}`, noticeId: new Types.ObjectId(), to: `dm:o${i}`, owner: 'old', at: new Date(now.getTime() - 30_000 + i * 500) })));
     await enqueueNotice(note(1), now);
-    const w = createDeliveryWorker({ messenger: m });
+    const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m });
     expect(await w.tick(now)).to.equal(0);
     expect(await w.tick(new Date(now.getTime() + 29_000))).to.equal(0); // the oldest leaves the window at +30 s
     expect(await w.tick(new Date(now.getTime() + 30_000))).to.equal(1);
@@ -371,13 +373,12 @@ describe('scheduler: rules with an injected clock', function () {
     this.timeout(40_000);
     await orderWithChats();
     const clock = () => at('2026-11-24T02:00:00Z');
-    const a = await createScheduler({ clock, processEvery: 200, name: 'a' });
-    const b = await createScheduler({ clock, processEvery: 200, name: 'b' });
+    const a = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 200, name: 'a' });
+    const b = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 200, name: 'b' });
     try {
       await Promise.all([a.agenda.start(), b.agenda.start()]);
       await Promise.all([a.agenda.now(JOBS.overdue), b.agenda.now(JOBS.overdue)]);
-      for (let i = 0; i < 100 && (await Notice.countDocuments({})) < 2; i++) await new Promise((ok) => setTimeout(ok, 100));
-      await new Promise((ok) => setTimeout(ok, 800));
+      await Promise.all([a.idle(), b.idle()]); // both scans ran to their end
       expect(await Notice.countDocuments({})).to.equal(2);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
@@ -392,16 +393,17 @@ describe('notices: end to end through the mock puppet', function () {
     const t = await startTestBot();
     try {
       await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en', timezone: 'UTC' });
-      t.sb.say(0, '您好'); // the supplier's chat exists
+      t.sb.say(0, '您好'); // the supplier's chat exists, sorted as a supplier
       await waitForMessages({ senderKind: 'supplier' }, 1);
-      const thread = await Thread.findOne({}).lean();
+      await sortAllAsSuppliers();
+      const thread = await Thread.findOne({ key: 'dm:sup-wang' }).lean();
       const mgr = await Manager.findOne({}).lean();
       const { Supplier } = await import('../../shared/suppliers/index.js');
       const s = await Supplier.findOne({ _id: thread!.supplierId }).lean();
       await makeOrder(s!.code, { number: 'PO-E2E', managerId: String(mgr!._id) });
       const now = at('2026-11-24T09:00:00Z'); // 17:00 in Shanghai, 09:00 for the manager
       await scanOverdue(now);
-      const w = createDeliveryWorker({ messenger: t.bot.messenger });
+      const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: t.bot.messenger });
       await w.tick(now);
       await waitForMessages({ direction: 'out' }, 2);
       const out = await Message.find({ direction: 'out' }).lean();
@@ -427,7 +429,7 @@ describe('notices: the real bot offline, then logged in', function () {
       const c = sb.mocker.createContact({ id: 'sup-offline', name: '李经理' });
       const now = at('2026-11-24T09:00:00Z');
       await enqueueNotice({ key: 'offline:1', kind: 'overdue', to: `dm:${c.id}`, recipient: { kind: 'supplier', timezone: 'Asia/Shanghai' }, text: '【Gendan 提醒】订单 PO-OFF 已逾期 2 天' }, now);
-      const w = createDeliveryWorker({ messenger: bot.messenger });
+      const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: bot.messenger });
       expect(bot.messenger.isReady()).to.equal(false);
       expect(await w.tick(now)).to.equal(0);
       expect((await Notice.findOne({}).lean())!.status).to.equal('queued');
@@ -456,7 +458,7 @@ describe('scheduler: nightly upkeep', function () {
     await ConsoleSession.create({ tokenHash: 'live', managerId: mgr, csrf: 'y', createdAt: now, expiresAt: at('2026-11-24T12:00:00Z') });
     await IdempotencyKey.create({ key: 'old:1', at: at('2026-11-01T00:00:00Z') });
     await IdempotencyKey.create({ key: 'new:1', at: now });
-    const s = await createScheduler({ clock: () => now, processEvery: 200, name: 'upkeep' });
+    const s = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock: () => now, processEvery: 200, name: 'upkeep' });
     try {
       await s.agenda.start();
       await s.agenda.now(JOBS.upkeep);

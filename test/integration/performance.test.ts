@@ -3,6 +3,8 @@
 // proposals, escalation of unanswered messages, manager ranking, and incremental KPIs equal to
 // a full recomputation.
 import { expect } from 'chai';
+import { sortAllAsSuppliers } from '../support/bot.js';
+import { Contact } from '../../shared/threads/index.js';
 import supertest from 'supertest';
 import { Types } from 'mongoose';
 import { createApp } from '../../server/app.js';
@@ -11,7 +13,7 @@ import { Manager } from '../../shared/managers/model.js';
 import { Notice } from '../../shared/notices/index.js';
 import { reportCustoms, updateMilestone, type OrderDoc } from '../../shared/orders/index.js';
 import {
-  ManagerKpi, SegmentChange, SegmentProposal, SupplierKpi, configurePerformance, decideProposal, DEFAULT_SETTINGS, fromUnits, managerRanking, periodOf, proposeSegments,
+  ManagerKpi, SegmentChange, SegmentProposal, SupplierKpi, decideProposal, DEFAULT_SETTINGS, fromUnits, managerRanking, periodOf, proposeSegments,
   reconcileKpis, supplierScorecard, toUnits, workingMinutes,
 } from '../../shared/performance/index.js';
 import { escalateUnanswered } from '../../shared/performance/routing.js';
@@ -34,6 +36,7 @@ const msg = (chat: string, who: 'supplier' | 'bot', ts: string, text = `消息 $
 });
 
 async function supplierOfChat(chat: string) {
+  await sortAllAsSuppliers(); // new contacts become suppliers once a person sorts them
   const t = (await Thread.findOne({ key: `dm:${chat}` }).lean())!;
   return (await Supplier.findOne({ _id: t.supplierId }).lean())!;
 }
@@ -55,7 +58,6 @@ describe('performance: working time', () => {
 
 describe('performance: KPIs', function () {
   this.timeout(30_000);
-  afterEach(() => configurePerformance(DEFAULT_SETTINGS));
 
   it('reply times from mirrored messages: the supplier in its working hours, the manager in theirs', async () => {
     const mirror = createMirror();
@@ -85,7 +87,7 @@ describe('performance: KPIs', function () {
     const t = (await Thread.findOne({ key: 'dm:sup-rt' }).lean())!;
     expect(t.awaiting).to.equal('manager');
     expect(t.awaitingSince!.toISOString()).to.equal('2026-11-23T07:30:00.000Z');
-    const sc = await supplierScorecard(s._id, '2026-11');
+    const sc = await supplierScorecard(s._id, '2026-11', DEFAULT_SETTINGS.weights);
     expect(sc.kpis.replies).to.equal(3);
     expect(sc.kpis.replyMedianMin).to.equal(120);
     expect(sc.kpis.replyP90Min).to.equal(150);
@@ -104,7 +106,7 @@ describe('performance: KPIs', function () {
     for (const m of ['production_done', 'inspection', 'shipped'] as const) await updateMilestone({ orderId: o._id, milestone: m, done: true, actual: at('2026-11-27T00:00:00Z'), by, now });
     await reportCustoms({ orderId: o._id, status: 'held', reason: '查验', by, now });
     await reportCustoms({ orderId: o._id, status: 'cleared', by, now });
-    const sc = await supplierScorecard(sup._id, '2026-11');
+    const sc = await supplierScorecard(sup._id, '2026-11', DEFAULT_SETTINGS.weights);
     // done: confirmed, materials, production_start (Nov) + production_done (planned 11-23 → 4 late), inspection (11-30 → on time), shipped (12-07 → on time).
     expect(sc.kpis.milestonesDone).to.equal(6);
     expect(sc.kpis.onTimeRate).to.be.closeTo(4 / 6, 1e-9);
@@ -115,7 +117,7 @@ describe('performance: KPIs', function () {
     expect(sc.reasons).to.include('1 customs delay(s)');
     // Undoing a milestone takes its contribution back out.
     await updateMilestone({ orderId: o._id, milestone: 'materials', done: false, by, now });
-    const after = await supplierScorecard(sup._id, '2026-11');
+    const after = await supplierScorecard(sup._id, '2026-11', DEFAULT_SETTINGS.weights);
     expect(after.kpis.milestonesDone).to.equal(5);
     expect(after.kpis.onTimeRate).to.be.closeTo(4 / 5, 1e-9);
   });
@@ -127,7 +129,7 @@ describe('performance: KPIs', function () {
       await createOrder({ number: `PO-V-${i}`, supplierCode: 'K02', lines: [{ item: 'Cup', qty: 3, unitPrice: '0.1', currency: 'USD' }, { item: '杯子', qty: 7, unitPrice: '1.0003', currency: 'CNY' }] }, 'manager:t');
     }
     const s = (await Supplier.findOne({ code: 'K02' }).lean())!;
-    const sc = await supplierScorecard(s._id);
+    const sc = await supplierScorecard(s._id, periodOf(new Date()), DEFAULT_SETTINGS.weights);
     expect(sc.kpis.orders).to.equal(10);
     expect(sc.kpis.value).to.deep.equal({ USD: '3.00', CNY: '70.021' });
     expect(fromUnits(toUnits('0.1') * 3n)).to.equal('0.30');
@@ -138,17 +140,16 @@ describe('performance: KPIs', function () {
     const base = { supplierId: sup._id, value: {}, claimValue: {}, msLate: 0, msDaysLate: 0, msReplanned: 0, customsDelayed: 0, claimsSettled: 0, settleDays: 0 };
     await SupplierKpi.create({ ...base, period: '2026-10', orders: 10, msDone: 10, msOnTime: 10, claims: 0, rt: [30, 45, 60] });
     await SupplierKpi.create({ ...base, period: '2026-11', orders: 10, msDone: 10, msOnTime: 5, claims: 2, rt: [300, 600, 900] });
-    const oct = await supplierScorecard(sup._id, '2026-10');
+    const oct = await supplierScorecard(sup._id, '2026-10', DEFAULT_SETTINGS.weights);
     expect(oct.class).to.equal('A');
     expect(oct.score).to.equal(100);
-    const nov = await supplierScorecard(sup._id, '2026-11');
+    const nov = await supplierScorecard(sup._id, '2026-11', DEFAULT_SETTINGS.weights);
     // delivery 0.5·0.5 + responsiveness 0.3·max(0, 1 − (10 h − 1)/7) = 0 + quality 0.2·(1 − 0.2·5) = 0 → 25.
     expect(nov.score).to.equal(25);
     expect(nov.class).to.equal('D');
     expect(nov.trend).to.equal(-75);
     expect(nov.reasons).to.deep.include.members(['on-time 50% < 90%', 'median reply 10 h > 4 h (working time)', 'claims on 20% of orders > 5%']);
-    configurePerformance({ weights: { delivery: 1, responsiveness: 0, quality: 0 } });
-    expect((await supplierScorecard(sup._id, '2026-11')).score).to.equal(50);
+    expect((await supplierScorecard(sup._id, '2026-11', { delivery: 1, responsiveness: 0, quality: 0 })).score).to.equal(50);
   });
 });
 
@@ -165,8 +166,8 @@ describe('performance: segments', function () {
     const p1 = periodOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)));
     await SupplierKpi.create({ ...base, period: p1, msDone: 10, msOnTime: 5 });
     await SupplierKpi.create({ ...base, period: p0, msDone: 10, msOnTime: 4 });
-    expect(await proposeSegments(now)).to.equal(2);
-    expect(await proposeSegments(now)).to.equal(0);
+    expect(await proposeSegments(DEFAULT_SETTINGS.weights, now)).to.equal(2);
+    expect(await proposeSegments(DEFAULT_SETTINGS.weights, now)).to.equal(0);
     const open = await SegmentProposal.find({ status: 'open' }).sort({ supplierCode: 1 }).lean();
     expect(open.map((p) => [p.supplierCode, p.proposed])).to.deep.equal([['S01', 'new'], ['S02', 'problem']]);
     expect(open[1]!.reason).to.match(/class D/);
@@ -182,10 +183,8 @@ describe('performance: segments', function () {
 
 describe('performance: routing and escalation', function () {
   this.timeout(30_000);
-  afterEach(() => configurePerformance(DEFAULT_SETTINGS));
 
   it('an unanswered supplier message goes to the responsible manager after the configured time, then to the backup, each once', async () => {
-    configurePerformance({ escalateAfterMin: 60 });
     const main = await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', timezone: 'UTC' });
     const backup = await Manager.create({ name: 'Boris', wechatId: 'mgr-boris', language: 'ru', timezone: 'UTC' });
     const mirror = createMirror();
@@ -193,10 +192,10 @@ describe('performance: routing and escalation', function () {
     await mirror.flush();
     const s = await supplierOfChat('sup-esc');
     await Supplier.updateOne({ _id: s._id }, { $set: { managerId: main._id, backupManagerId: backup._id } });
-    expect(await escalateUnanswered(at('2026-11-24T09:59:00Z'))).to.equal(0);
-    expect(await escalateUnanswered(at('2026-11-24T10:01:00Z'))).to.equal(1);
-    expect(await escalateUnanswered(at('2026-11-24T10:30:00Z'))).to.equal(0);
-    expect(await escalateUnanswered(at('2026-11-24T11:01:00Z'))).to.equal(1);
+    expect(await escalateUnanswered(at('2026-11-24T09:59:00Z'), 60)).to.equal(0);
+    expect(await escalateUnanswered(at('2026-11-24T10:01:00Z'), 60)).to.equal(1);
+    expect(await escalateUnanswered(at('2026-11-24T10:30:00Z'), 60)).to.equal(0);
+    expect(await escalateUnanswered(at('2026-11-24T11:01:00Z'), 60)).to.equal(1);
     const notices = await Notice.find({}).sort({ createdAt: 1 }).lean();
     expect(notices.map((n) => n.to)).to.deep.equal(['dm:mgr-anna', 'dm:mgr-boris']);
     expect(notices[0]!.text).to.include(s.code).and.include('样品什么时候确认？');
@@ -204,11 +203,10 @@ describe('performance: routing and escalation', function () {
     // Answered: nothing more, and a new wait starts a new round.
     await mirror.ingest(msg('sup-esc', 'bot', '2026-11-24T11:05:00Z'));
     await mirror.flush();
-    expect(await escalateUnanswered(at('2026-11-24T15:00:00Z'))).to.equal(0);
+    expect(await escalateUnanswered(at('2026-11-24T15:00:00Z'), 60)).to.equal(0);
   });
 
   it('without a backup the head of purchasing is told; a strategic supplier’s overdue notice also reaches the head', async () => {
-    configurePerformance({ escalateAfterMin: 30 });
     const head = await Manager.create({ name: 'Head', wechatId: 'mgr-head', role: 'head', timezone: 'UTC' });
     const main = await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', timezone: 'UTC' });
     const mirror = createMirror();
@@ -216,7 +214,7 @@ describe('performance: routing and escalation', function () {
     await mirror.flush();
     const s = await supplierOfChat('sup-head');
     await Supplier.updateOne({ _id: s._id }, { $set: { managerId: main._id, segment: 'strategic' } });
-    expect(await escalateUnanswered(at('2026-11-24T10:01:00Z'))).to.equal(2);
+    expect(await escalateUnanswered(at('2026-11-24T10:01:00Z'), 30)).to.equal(2);
     expect((await Notice.find({}).lean()).map((n) => n.to).sort()).to.deep.equal(['dm:mgr-anna', 'dm:mgr-head']);
     await Notice.deleteMany({});
     await makeOrder(s.code, { number: 'PO-STRAT', managerId: String(main._id), planned: plannedChain(at('2026-11-01T00:00:00Z')) });
@@ -257,6 +255,9 @@ describe('performance: incremental figures equal a full recomputation', function
     const managers = await Promise.all(['M1', 'M2'].map((n) => Manager.create({ name: n, timezone: pick(['UTC', 'Europe/Moscow']) })));
     const mirror = createMirror();
     const chats = ['g1', 'g2', 'g3', 'g4'];
+    // Day one: a person sorted these contacts as suppliers before they wrote.
+    for (const c of chats) await Contact.create({ wechatId: c, name: `联系人 ${c}`, status: 'unsorted' });
+    await sortAllAsSuppliers();
     // Conversations over three weeks, in order, through the mirror.
     let t = Date.parse('2026-10-26T01:00:00Z');
     for (let i = 0; i < 160; i++) {
@@ -297,7 +298,7 @@ describe('performance: incremental figures equal a full recomputation', function
     const incremental = await snapshot();
     expect(incremental.s.some((d) => (d.rt as number[]).length > 0)).to.equal(true);
     expect(incremental.s.some((d) => d.msDone)).to.equal(true);
-    const res = await reconcileKpis({ now });
+    const res = await reconcileKpis({ settings: DEFAULT_SETTINGS, now });
     expect(res.suppliers).to.equal(suppliers.length);
     const recomputed = await snapshot();
     expect(incremental).to.deep.equal(recomputed);
@@ -350,7 +351,7 @@ describe('performance: API and /kpi', function () {
     const rank = await agent.get('/api/managers/ranking?period=2026-11').set(auth);
     expect(rank.body.items.map((i: { name: string }) => i.name)).to.have.members(['Anna', 'Boris']);
 
-    const handle = createCommandHandler({ translation: { translateText: async () => ({ text: '', source: 'unchanged', from: 'zh' }) }, sendToChat: async () => undefined, clock: () => at('2026-11-24T08:00:00Z') });
+    const handle = createCommandHandler({ weights: DEFAULT_SETTINGS.weights, translation: { translateText: async () => ({ text: '', source: 'unchanged', from: 'zh' }) }, sendToChat: async () => undefined, clock: () => at('2026-11-24T08:00:00Z') });
     const m = await Message.create({ threadId: new Types.ObjectId(), puppetId: 'kpi-cmd', dedupeKey: 'kpi-cmd', direction: 'in', senderWechatId: 'mgr-kpi', senderKind: 'manager', text: '/kpi a07 2026-11', ts: at('2026-11-24T07:59:00Z') });
     const out = await handle({ message: m.toObject() });
     expect(out.status).to.equal('done');

@@ -16,9 +16,10 @@ import { createDeliveryWorker, Notice, NoticeFile } from '../../shared/notices/i
 import { createOrder, Order, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
 import { compareSuppliers, itemKeyOf, priceHistory, PricePoint, syncPricePoints } from '../../shared/prices/index.js';
 import { buildReport, periodRange } from '../../shared/reports/index.js';
-import { configureReports, writeCsv, writePdf, writeXlsx } from '../../shared/reports/export.js';
+import { writeCsv, writePdf, writeXlsx } from '../../shared/reports/export.js';
 import { UnavailableError } from '../../shared/errors/index.js';
 import { sendWeeklyReports } from '../../shared/reports/weekly.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { Message } from '../../shared/threads/index.js';
 import { makeManager, plannedChain, testConfig } from '../support/api.js';
@@ -33,7 +34,7 @@ async function backdate(number: string, day: string) {
   // Straight through the driver: mongoose keeps createdAt immutable.
   await Order.collection.updateOne({ number }, { $set: { createdAt: new Date(`${day}T08:00:00Z`) } });
   const o = (await Order.findOne({ number }).lean())!;
-  await syncPricePoints(o as never, false);
+  await syncPricePoints(o as never, false, { jumpPct: 10 });
   return o;
 }
 
@@ -139,7 +140,7 @@ describe('reports: content and exports', function () {
     await reportCustoms({ orderId: o1._id, status: 'held', reason: '海关查验', by: 'manager:t', now });
     return { manager };
   }
-  const req = () => ({ from: shift(today(), -1), to: shift(today(), 1), label: 'test', currency: 'USD' as const, now: new Date() });
+  const req = () => ({ from: shift(today(), -1), to: shift(today(), 1), label: 'test', currency: 'USD' as const, now: new Date(), weights: DEFAULT_SETTINGS.weights });
 
   it('sums exactly, converts at the order date, and names what it could not convert', async () => {
     await seed();
@@ -209,23 +210,19 @@ describe('reports: content and exports', function () {
     await seed();
     const notAFont = join(dir, 'not-a-font.otf');
     writeFileSync(notAFont, 'plain text, not a font');
-    const config = testConfig();
-    const { token } = await makeManager(config, { name: 'Boss', role: 'admin' });
-    const agent = supertest(createApp({ config }).callback());
-    try {
-      for (const [font, why] of [[join(dir, 'missing.ttc'), /no such file/], [notAFont, /not a TrueType\/OpenType font/]] as const) {
-        configureReports({ pdfCjkFont: font });
-        const err = await writePdf(req(), join(dir, 'bad.pdf')).then(() => null, (e: Error) => e);
-        expect(err).to.be.instanceOf(UnavailableError);
-        expect(err!.message).to.include(`PDF_CJK_FONT=${font}`).and.match(why).and.match(/set PDF_CJK_FONT to a \.ttf\/\.otf\/\.ttc file/);
-        expect(existsSync(join(dir, 'bad.pdf'))).to.equal(false);
-        const res = await agent.get('/api/reports?format=pdf').set('Authorization', `Bearer ${token}`);
-        expect(res.status).to.equal(503);
-        expect(res.body.error.code).to.equal('unavailable');
-        expect(res.body.error.message).to.include('PDF_CJK_FONT');
-      }
-    } finally {
-      configureReports({});
+    const { token } = await makeManager(testConfig(), { name: 'Boss', role: 'admin' });
+    for (const [font, why] of [[join(dir, 'missing.ttc'), /no such file/], [notAFont, /not a TrueType\/OpenType font/]] as const) {
+      // The setting reaches the report through the configuration (PDF_CJK_FONT), as in production.
+      const config = testConfig({ PDF_CJK_FONT: font });
+      const agent = supertest(createApp({ config }).callback());
+      const err = await writePdf({ ...req(), pdfCjkFont: font }, join(dir, 'bad.pdf')).then(() => null, (e: Error) => e);
+      expect(err).to.be.instanceOf(UnavailableError);
+      expect(err!.message).to.include(`PDF_CJK_FONT=${font}`).and.match(why).and.match(/set PDF_CJK_FONT to a \.ttf\/\.otf\/\.ttc file/);
+      expect(existsSync(join(dir, 'bad.pdf'))).to.equal(false);
+      const res = await agent.get('/api/reports?format=pdf').set('Authorization', `Bearer ${token}`);
+      expect(res.status).to.equal(503);
+      expect(res.body.error.code).to.equal('unavailable');
+      expect(res.body.error.message).to.include('PDF_CJK_FONT');
     }
     await writePdf(req(), join(dir, 'good.pdf'));
     expect(await pdfText(join(dir, 'good.pdf'))).to.include('东莞五金制品有限公司');
@@ -276,8 +273,8 @@ describe('reports: the weekly report through the bot', function () {
       await createOrder({ number: 'PO-W-1', supplierCode: 'W01', managerId: String(a._id), lines: [line('Cup', 1, '1.00', 'USD')] }, 'manager:t');
       await backdate('PO-W-1', '2026-11-18');
       const monday = new Date('2026-11-23T09:00:00Z');
-      expect(await sendWeeklyReports(monday)).to.equal(2);
-      expect(await sendWeeklyReports(new Date('2026-11-23T10:00:00Z'))).to.equal(0);
+      expect(await sendWeeklyReports(monday, DEFAULT_SETTINGS.weights)).to.equal(2);
+      expect(await sendWeeklyReports(new Date('2026-11-23T10:00:00Z'), DEFAULT_SETTINGS.weights)).to.equal(0);
       expect(await NoticeFile.countDocuments({})).to.equal(2);
       const fileNotices = await Notice.find({ fileId: { $exists: true } }).lean();
       expect(fileNotices.map((n) => n.to).sort()).to.deep.equal(['dm:mgr-week-a', 'dm:mgr-week-b']);

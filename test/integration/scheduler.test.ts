@@ -11,6 +11,8 @@ import { createSupplier } from '../../shared/suppliers/index.js';
 import { Thread } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { withTimeout } from '../support/bot.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
+import { DEFAULT_PACING } from '../../shared/notices/index.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -53,15 +55,17 @@ describe('scheduler: Agenda instances and delivery', function () {
     const t0 = Date.now();
     const clock = () => new Date(base + (Date.now() - t0));
     const m = recordingMessenger();
-    const workers: DeliveryWorker[] = [createDeliveryWorker({ messenger: m, clock }), createDeliveryWorker({ messenger: m, clock })];
+    const workers: DeliveryWorker[] = [createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m, clock }), createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m, clock })];
     const schedulers: Scheduler[] = [];
     try {
-      for (const [i, w] of workers.entries()) schedulers.push(await createScheduler({ clock, processEvery: 100, name: `sched-${i}`, delivery: w, jobs: [] }));
+      for (const [i, w] of workers.entries()) schedulers.push(await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 100, name: `sched-${i}`, delivery: w, jobs: [] }));
       await Promise.all(schedulers.map((s) => s.start()));
       // Both ask for the scan, twice (Agenda is at-least-once; a double start is harmless).
       await Promise.all(schedulers.flatMap((s) => [s.agenda.now(JOBS.overdue), s.agenda.now(JOBS.overdue)]));
       await until(async () => (await Notice.countDocuments({ status: 'sent' })) >= 2 && m.sent.length >= 2);
-      await new Promise((ok) => setTimeout(ok, 1500)); // room for a second send, were there one
+      // Every scan asked for has run, and each worker has had a whole tick since: a second send
+      // would have happened by now.
+      await Promise.all(schedulers.map((s) => s.idle()));
       expect(await Notice.countDocuments({})).to.equal(2);
       expect(m.sent.map((s) => s.to).sort()).to.deep.equal(['dm:mgr-oleg', 'dm:sup-zhao']);
       expect(m.sent.find((s) => s.to === 'dm:mgr-oleg')!.text).to.include('PO-SCH-1').and.include('просрочка 4 дн.');
@@ -73,12 +77,12 @@ describe('scheduler: Agenda instances and delivery', function () {
   it('refuses to be built before the database is connected', async () => {
     const idle = mongoose.createConnection(); // never opened
     let err: Error | undefined;
-    await createScheduler({ connection: idle }).catch((e: Error) => (err = e));
+    await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, connection: idle }).catch((e: Error) => (err = e));
     expect(err?.message).to.match(/connect the database/);
   });
 
   it('stop() returns even when Agenda\'s stop hangs', async () => {
-    const s = await createScheduler({ processEvery: 100, name: 'hang', stopTimeoutMs: 300, jobs: [] });
+    const s = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, processEvery: 100, name: 'hang', stopTimeoutMs: 300, jobs: [] });
     await s.start();
     const realStop = s.agenda.stop.bind(s.agenda);
     s.agenda.stop = () => new Promise(() => undefined);
@@ -134,7 +138,7 @@ describe('scheduler: rules', function () {
     await scanOverdue(at('2026-11-24T03:15:00Z'));
     expect(await Notice.countDocuments({ status: 'cancelled' })).to.equal(2);
     const m = recordingMessenger();
-    await createDeliveryWorker({ messenger: m }).tick(at('2026-11-24T06:00:00Z'));
+    await createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m }).tick(at('2026-11-24T06:00:00Z'));
     expect(m.sent).to.have.length(0);
   });
 });

@@ -38,14 +38,14 @@ function tmtConfig(fake: TmtFake, extra: Record<string, string> = {}) {
 /** A bus on which stored messages go to `svc` (as the composition root wires it). */
 function translating(svc: TranslationService) {
   const bus = createEvents();
-  wireReactions(bus, { translation: svc });
+  wireReactions(bus, { settings: loadConfig({}), translation: svc });
   return bus;
 }
 
 async function store(svc: TranslationService, texts: (string | InboundMessage)[]) {
   const mirror = createMirror({ events: translating(svc) });
   const out = [];
-  for (const t of texts) out.push((await mirror.ingest(typeof t === 'string' ? inbound(t) : t)).message);
+  for (const t of texts) out.push((await mirror.ingest(typeof t === 'string' ? inbound(t) : t))!.message);
   await mirror.flush();
   return out;
 }
@@ -261,7 +261,7 @@ describe('translation: without a provider, and through OpenAI', function () {
     expect(Object.keys((await Message.findOne({ _id: m!._id }).lean())!.translations as object).sort()).to.deep.equal(['en', 'ru']);
     await Thread.updateOne({ key: 'dm:sup-zhang' }, { $set: { targetLangs: ['ru'] } });
     const mirror = createMirror({ events: translating(svc) });
-    const { message } = await mirror.ingest(inbound('样品后天寄出'));
+    const { message } = (await mirror.ingest(inbound('样品后天寄出')))!;
     await svc.flush();
     expect(Object.keys((await Message.findOne({ _id: message._id }).lean())!.translations as object)).to.deep.equal(['ru']);
     await svc.stop();

@@ -9,6 +9,8 @@ export interface TestBot {
   sb: Sandbox;
   mirror: Mirror;
   stop(): Promise<void>;
+  /** Every message delivered so far handled to the end (bounded): then assert what did not happen. */
+  idle(): Promise<void>;
 }
 
 export const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
@@ -26,6 +28,7 @@ export async function startTestBot(opts: Partial<BotOptions> = {}): Promise<Test
     sb,
     mirror,
     stop: () => withTimeout(bot.stop(), 15_000, 'bot stop'),
+    idle: () => withTimeout(bot.idle(), 10_000, 'bot idle'),
   };
 }
 
@@ -48,5 +51,22 @@ export async function waitForMessages(filter: Record<string, unknown>, n: number
     if (count >= n) return count;
     if (Date.now() > until) throw new Error(`expected ${n} messages matching ${JSON.stringify(filter)}, found ${count}`);
     await new Promise((ok) => setTimeout(ok, 50));
+  }
+}
+
+/**
+ * Day one done by a person, for tests that need suppliers behind their chats: every unsorted
+ * contact becomes a new supplier (plain codes in the order they first wrote: 001, 002, …) and
+ * every unsorted room joins the supplier of a known member (else becomes one).
+ */
+export async function sortAllAsSuppliers(by = 'test'): Promise<void> {
+  const { Contact, Thread, listUnsorted, sortContact } = await import('../../shared/threads/index.js');
+  const contacts = await Contact.find({ status: 'unsorted' }).sort({ createdAt: 1, _id: 1 }).lean();
+  for (const c of contacts) await sortContact(String(c._id), { kind: 'supplier' }, by, new Date());
+  const rooms = await Thread.find({ status: 'unsorted', kind: 'room' }).lean();
+  const items = rooms.length ? await listUnsorted() : [];
+  for (const r of rooms) {
+    const proposal = items.find((i) => i.id === String(r._id))?.proposals[0];
+    await sortContact(String(r._id), proposal ? { kind: 'contact', supplier: proposal.code } : { kind: 'supplier' }, by, new Date());
   }
 }

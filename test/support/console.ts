@@ -11,9 +11,10 @@ import { createDeliveryWorker, type DeliveryWorker } from '../../shared/notices/
 import { createMirror, Thread, type ThreadDoc } from '../../shared/threads/index.js';
 import { createTranslationService, type TranslationService } from '../../shared/translation/index.js';
 import { startServer } from '../../server/index.js';
+import { commandListener } from '../../bot/commands.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
 import { testConfig } from './api.js';
-import { startTestBot, waitForMessages, withTimeout, type TestBot } from './bot.js';
+import { startTestBot, waitForMessages, withTimeout, type TestBot, sortAllAsSuppliers } from './bot.js';
 
 export interface ConsoleRig {
   config: Config;
@@ -28,7 +29,8 @@ export interface ConsoleRig {
 
 export const ADMIN = { login: 'admin', password: 'admin-password-1', name: 'Alice Admin' };
 
-export async function startConsoleRig(opts: { livePollMs?: number; delivery?: boolean } = {}): Promise<ConsoleRig> {
+/** `commands`: the bot runs manager commands (`/link`, `/orders`…) as scripts/start.ts wires them. */
+export async function startConsoleRig(opts: { livePollMs?: number; delivery?: boolean; commands?: boolean } = {}): Promise<ConsoleRig> {
   const tmt = await startTmtFake({ rps: 1000 });
   const config = testConfig({
     TRANSLATION_PROVIDER: 'tmt',
@@ -41,11 +43,13 @@ export async function startConsoleRig(opts: { livePollMs?: number; delivery?: bo
     PORT: '0',
   });
   const translation = createTranslationService({ config, batchWindowMs: 20 });
-  // A bus of the rig's own: the process's reactions plus this rig's translation service.
+  // A bus of the rig's own: the process's reactions (with the rig's configuration) plus this rig's translation service.
   const bus = createEvents();
-  wireReactions(bus, { translation });
+  wireReactions(bus, { settings: config, translation });
   const mirror = createMirror({ events: bus });
-  const bot = await startTestBot({ mirror });
+  let bot: TestBot | undefined;
+  const onCommand = opts.commands ? commandListener({ translation, weights: config.performance.weights, messenger: () => bot!.bot.messenger }) : undefined;
+  bot = await startTestBot({ mirror, ...(onCommand ? { onCommand } : {}) });
   const http = await startServer(config, { translation, live: createLiveHub({ pollMs: opts.livePollMs ?? 100 }) });
   const delivery = createDeliveryWorker({ messenger: bot.bot.messenger, pacing: { perChatMs: 0, perAccountPerMin: 10_000 } });
   if (opts.delivery !== false) delivery.start(100);
@@ -74,6 +78,7 @@ export async function supplierSays(rig: ConsoleRig, who: number, text: string): 
   rig.bot.sb.say(who, text);
   await waitForMessages({ text }, before + 1);
   await rig.bot.mirror.flush();
+  await sortAllAsSuppliers(); // a person sorted the new contact as a supplier
   const { Message } = await import('../../shared/threads/index.js');
   const m = (await Message.findOne({ text }).lean())!;
   return (await Thread.findOne({ _id: m.threadId }).lean<ThreadDoc>())!;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseCommand, parseDate, isCommandText } from '../../shared/commands/parse.js';
+import { parseCommand, parseDate, isCommandText, isLinkCommand } from '../../shared/commands/parse.js';
 
 const today = new Date('2026-11-24T08:00:00Z');
 const ok = (text: string) => {
@@ -69,5 +69,42 @@ describe('commands: parsing what managers type', () => {
   it('parseDate refuses years far out of range', () => {
     expect(parseDate('1999-01-01', today)).to.equal(undefined);
     expect(parseDate('2027-1-5', today)).to.equal('2027-01-05');
+  });
+
+  it('/link takes six digits (spaces allowed); /link is recognised before anything else', () => {
+    expect(ok('/link 482913')).to.deep.equal({ name: 'link', code: '482913' });
+    expect(ok('／link 482 913')).to.deep.equal({ name: 'link', code: '482913' });
+    expect(bad('/link 4829').error).to.match(/six-digit/);
+    expect(isLinkCommand(' /LINK 1')).to.equal(true);
+    expect(isLinkCommand('/linked')).to.equal(false);
+  });
+
+  it('/sort: a name with spaces, then supplier [code|letter], contact <code> [role], colleague or ignore', () => {
+    expect(ok('/sort 王经理 supplier')).to.deep.equal({ name: 'sort', who: '王经理', decision: { kind: 'supplier' } });
+    expect(ok('/sort Anna (buyer) supplier d12')).to.deep.equal({ name: 'sort', who: 'Anna (buyer)', decision: { kind: 'supplier', code: 'D12' } });
+    expect(ok('/sort 王经理 supplier d')).to.deep.equal({ name: 'sort', who: '王经理', decision: { kind: 'supplier', fairLetter: 'D' } });
+    expect(ok('/sort 李小姐 contact d12 augi forwarder')).to.deep.equal({ name: 'sort', who: '李小姐', decision: { kind: 'contact', supplier: 'D12 AUGI', role: 'forwarder' } });
+    expect(ok('/sort 李小姐 contact 001')).to.deep.equal({ name: 'sort', who: '李小姐', decision: { kind: 'contact', supplier: '001' } });
+    expect(ok('/sort 陈工 QC ignore')).to.deep.equal({ name: 'sort', who: '陈工 QC', decision: { kind: 'ignore' } });
+    expect(bad('/sort 王经理').error).to.match(/supplier, contact, colleague or ignore/);
+    expect(bad('/sort 王经理 contact').error).to.match(/code of the supplier/);
+  });
+
+  it('a code may carry its tag: /thread D12 AUGI 5, /segment d12 augi problem, /kpi D12 AUGI 2026-11', () => {
+    expect(ok('/thread D12 AUGI 5')).to.deep.equal({ name: 'thread', code: 'D12 AUGI', n: 5 });
+    expect(ok('/thread D12 5')).to.deep.equal({ name: 'thread', code: 'D12', n: 5 });
+    expect(ok('/segment d12 augi problem')).to.deep.equal({ name: 'segment', code: 'D12 AUGI', segment: 'problem' });
+    expect(ok('/segment d12 problem')).to.deep.equal({ name: 'segment', code: 'D12', segment: 'problem' });
+    expect(ok('/kpi D12 AUGI 2026-11')).to.deep.equal({ name: 'kpi', code: 'D12 AUGI', period: '2026-11' });
+    expect(ok('/orders d12 augi')).to.deep.equal({ name: 'orders', code: 'D12 AUGI' });
+    // /reply keeps the text as typed: the tag is taken off once the supplier's tag is known.
+    expect(ok('/reply D12 AUGI 请确认交期')).to.deep.equal({ name: 'reply', code: 'D12', text: 'AUGI 请确认交期' });
+  });
+
+  it('/accept lists or takes a number; /decline takes a number', () => {
+    expect(ok('/accept')).to.deep.equal({ name: 'accept' });
+    expect(ok('/accept 2')).to.deep.equal({ name: 'accept', n: 2 });
+    expect(ok('/decline 1')).to.deep.equal({ name: 'decline', n: 1 });
+    expect(bad('/decline').error).to.match(/number/);
   });
 });

@@ -15,6 +15,8 @@ import { Notices } from './pages/Notices';
 import { Orders } from './pages/Orders';
 import { ImportOrders, NewOrder, OrderPage } from './pages/OrdersIn';
 import { SupplierCard } from './pages/Supplier';
+import { Suppliers } from './pages/Suppliers';
+import { MyWechat } from './pages/MyWechat';
 import { Thread } from './pages/Thread';
 
 export function App() {
@@ -52,11 +54,13 @@ function Shell({ user }: { user: User }) {
   };
   const links = [
     { to: '/', label: t('inbox'), match: (l: string) => l === '/' || l.startsWith('/threads') },
-    { to: '/orders', label: t('orders'), match: (l: string) => l.startsWith('/orders') || l.startsWith('/suppliers') },
+    { to: '/suppliers', label: t('suppliers'), match: (l: string) => l.startsWith('/suppliers') },
+    { to: '/orders', label: t('orders'), match: (l: string) => l.startsWith('/orders') },
     { to: '/claims', label: t('claims'), match: (l: string) => l.startsWith('/claims') },
     { to: '/performance', label: t('performance'), match: (l: string) => l.startsWith('/performance') },
     { to: '/reports', label: t('reports'), match: (l: string) => l.startsWith('/reports') },
     { to: '/notices', label: t('notices'), match: (l: string) => l.startsWith('/notices') },
+    { to: '/me', label: t('myWechat'), match: (l: string) => l.startsWith('/me') },
     ...(user.role === 'admin' ? [{ to: '/admin', label: t('admin'), match: (l: string) => l.startsWith('/admin') }] : []),
   ];
   return (
@@ -87,7 +91,9 @@ function Shell({ user }: { user: User }) {
           <Route path="/orders/import" component={ImportOrders} />
           <Route path="/orders/:id">{(p) => <OrderPage id={p.id} />}</Route>
           <Route path="/orders" component={Orders} />
-          <Route path="/suppliers/:code">{(p) => <SupplierCard code={p.code} />}</Route>
+          <Route path="/suppliers" component={Suppliers} />
+          <Route path="/suppliers/:code">{(p) => <SupplierCard key={p.code} code={decodeURIComponent(p.code)} />}</Route>
+          <Route path="/me" component={MyWechat} />
           <Route path="/claims" component={Claims} />
           <Route path="/performance" component={Performance} />
           <Route path="/reports">{() => <Reports user={user} />}</Route>

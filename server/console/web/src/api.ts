@@ -61,7 +61,7 @@ export interface ThreadInfo {
   kind: string;
   title: string;
   messageCount: number;
-  supplier: { id: string; code: string; name: string; segment: string; timezone: string } | null;
+  supplier: { id: string; code: string; tag?: string | null; name: string; segment: string; timezone: string } | null;
   contact: { name: string; role: string | null; timezone: string } | null;
   timezone: string;
 }
@@ -74,3 +74,22 @@ export function localTime(tz: string, at: Date | string = new Date()): string {
     return '—';
   }
 }
+
+export type Account = C.Wire<C.AccountView>;
+export type SessionInfo = C.Wire<C.SessionView>;
+export type WechatLink = C.Wire<C.WechatLinkView>;
+export type UnsortedItem = C.Wire<C.UnsortedItemView>;
+export type SortResult = C.Wire<C.SortResultView>;
+export type FriendRequest = C.Wire<C.FriendRequestView>;
+export type SupplierPage = C.Wire<C.SupplierPageView>;
+export type SupplierProfile = C.Wire<C.SupplierProfileView>;
+export type SupplierWrite = C.Wire<C.SupplierWriteView>;
+export type Fair = C.Wire<C.FairView>;
+export interface Person {
+  id: string;
+  name: string;
+  role: string;
+}
+
+/** An API error as one line: its message and the fields it names. */
+export const errorText = (e: unknown) => (e instanceof ApiError ? `${e.message}${e.details?.length ? ` (${e.details.map((d) => `${d.field}: ${d.message}`).join('; ')})` : ''}` : String(e));

@@ -258,7 +258,7 @@ export function Thread({ id, user }: { id: string; user: User }) {
       <Grid.Col span={{ base: 12, md: 3 }}>
         {th.supplier && (
           <Card withBorder data-testid="supplier-summary">
-            <Text fw={700}>{th.supplier.code} · {th.supplier.name}</Text>
+            <Text fw={700}>{th.supplier.tag ? `${th.supplier.code} ${th.supplier.tag}` : th.supplier.code} · {th.supplier.name}</Text>
             <Text size="sm">{t('segment')}: {th.supplier.segment}</Text>
             {th.contact && <Text size="sm">{th.contact.name}{th.contact.role ? ` (${th.contact.role})` : ''}</Text>}
             <Text size="sm">{t('localTime')}: {localTime(th.timezone, now)}</Text>

@@ -1,0 +1,162 @@
+// Day one over the console API (issue #20), against the real server, bot (mock puppet),
+// translation fake and database: the admin creates a manager, the manager links their WeChat
+// with `/link` from the code "My WeChat" gave, a new contact waits in Unsorted with its first
+// message translated and is sorted into a supplier with a fair code, the manager receives that
+// supplier's overdue notice in WeChat; a second sort is told what happened; profile edits,
+// duplicates, merge, filters, friend requests, passwords, sessions and deactivation.
+import { expect } from 'chai';
+import { scanOverdue } from '../../shared/scheduler/rules.js';
+import { recordFriendRequest, Message } from '../../shared/threads/index.js';
+import { makeOrder, plannedChain } from '../support/api.js';
+import { until, waitForMessages, withTimeout } from '../support/bot.js';
+import { signedInAgent, startConsoleRig, type ConsoleRig } from '../support/console.js';
+
+describe('console API: day one for a real purchasing team', function () {
+  this.timeout(90_000);
+  let rig: ConsoleRig;
+  beforeEach(async () => {
+    rig = await withTimeout(startConsoleRig({ commands: true }), 30_000, 'console rig');
+  });
+  afterEach(async () => {
+    await rig?.stop();
+  });
+
+  it('admin creates a manager → /link from WeChat → sort a new contact with a fair code → the manager gets its overdue notice', async () => {
+    const admin = await signedInAgent(rig.url);
+    const post = (a: typeof admin, path: string, body: unknown) => a.agent.post(path).set('X-CSRF-Token', a.csrf).send(body as object);
+
+    await post(admin, '/api/console/managers', { login: 'boris', name: 'Boris', password: 'boris-password-1', role: 'manager', language: 'en', timezone: 'Europe/Moscow' }).expect(201);
+    const boris = await signedInAgent(rig.url, 'boris', 'boris-password-1');
+    expect((await boris.agent.get('/api/console/me/wechat').expect(200)).body).to.deep.equal({ linked: false });
+    const code = (await post(boris, '/api/console/me/wechat/link-code', {}).expect(201)).body as { code: string; qr: string; command: string };
+    expect(code.code).to.match(/^\d{6}$/);
+    expect(code.qr).to.match(/^data:image\/png;base64,/);
+    expect(code.command).to.equal(`/link ${code.code}`);
+
+    rig.bot.sb.say('c', code.command);
+    const linked = await until('linked', async () => {
+      const r = await boris.agent.get('/api/console/me/wechat').expect(200);
+      return r.body.linked ? r.body : undefined;
+    });
+    expect(linked.wechatName).to.equal('Boris (new buyer)');
+    await waitForMessages({ direction: 'out', text: /Linked/ }, 1);
+    const managers = (await admin.agent.get('/api/console/managers').expect(200)).body.items as { login: string; wechatName: string | null; active: boolean }[];
+    expect(managers.find((m) => m.login === 'boris')).to.include({ wechatName: 'Boris (new buyer)', active: true });
+
+    // A new supplier writes: unsorted, no code, first message translated.
+    rig.bot.sb.say(0, '你好，我们是宁波的电机工厂');
+    await waitForMessages({ text: '你好，我们是宁波的电机工厂' }, 1);
+    await rig.bot.mirror.flush();
+    const item = await until('translated in Unsorted', async () => {
+      const items = (await boris.agent.get('/api/console/unsorted').expect(200)).body.items as { id: string; name: string; firstMessages: { text: string; translations?: Record<string, string> }[] }[];
+      const it = items.find((i) => i.firstMessages.some((m) => m.text === '你好，我们是宁波的电机工厂'));
+      return it?.firstMessages[0]?.translations?.en ? it : undefined;
+    });
+    expect(item.firstMessages[0]!.translations!.en).to.be.a('string').and.not.equal('');
+
+    // The fair register: I and O are refused; the next letter is offered.
+    const fairs0 = (await boris.agent.get('/api/fairs').expect(200)).body;
+    expect(fairs0).to.deep.equal({ items: [], next: 'A' });
+    expect((await post(boris, '/api/fairs', { letter: 'I', name: 'Canton Fair' }).expect(400)).body.error.message).to.match(/I and O|never/i);
+    await post(boris, '/api/fairs', { letter: 'D', name: 'Canton Fair', city: 'Guangzhou', from: '2026-10-15', to: '2026-10-19' }).expect(201);
+    expect((await boris.agent.get('/api/fairs').expect(200)).body.next).to.equal('A');
+
+    // Boris sorts the contact as a new supplier met at fair D; the admin, a second later, is told.
+    const sorted = (await post(boris, `/api/console/unsorted/${item.id}/sort`, { kind: 'supplier', fairLetter: 'D', name: '宁波电机厂' }).expect(200)).body;
+    expect(sorted.supplier.code).to.equal('D01');
+    expect(sorted.attached.messages).to.be.greaterThan(0);
+    const again = await post(admin, `/api/console/unsorted/${item.id}/sort`, { kind: 'ignore', confirm: true }).expect(409);
+    expect(again.body.error.message).to.match(/sorted already by Boris .* as a new supplier D01/);
+    expect((await post(admin, `/api/console/unsorted/${item.id}/sort`, { kind: 'ignore' }).expect(400)).body.error.details[0].field).to.equal('confirm');
+
+    // Boris is responsible for it (a plain manager sorting a new supplier): he sees it, and its overdue notice reaches his WeChat.
+    const page = (await boris.agent.get('/api/console/suppliers/D01/page').expect(200)).body;
+    expect(page.manager.name).to.equal('Boris');
+    await makeOrder('D01', { number: 'PO-DAY1-HTTP', planned: plannedChain(new Date('2026-11-01T00:00:00Z')) });
+    const now = new Date('2026-11-10T09:00:00Z');
+    expect((await scanOverdue(now)).enqueued).to.be.greaterThan(0);
+    await rig.delivery.tick(now);
+    await until('notice in Boris’s WeChat', async () => (await Message.countDocuments({ direction: 'out', text: /PO-DAY1-HTTP/, threadId: { $exists: true } })) >= 1);
+    const toBoris = await Message.find({ direction: 'out', text: /PO-DAY1-HTTP/ }).lean();
+    const { Thread } = await import('../../shared/threads/index.js');
+    const keys = await Promise.all(toBoris.map(async (m) => (await Thread.findOne({ _id: m.threadId }).lean())!.key));
+    expect(keys).to.include('dm:wx-colleague');
+
+    // The card: figures per currency, cooperating since, tagged code once the tag exists.
+    const page2 = (await boris.agent.get('/api/console/suppliers/D01/page').expect(200)).body;
+    expect(page2.totals).to.deep.include({ ordersCount: 1, openCount: 1 });
+    expect(page2.totals.byCurrency).to.deep.equal([{ currency: 'USD', orders: 1, total: '6250.00', average: '6250.00' }]);
+  });
+
+  it('profile edit, duplicates, merge (earliest code survives), filters, friend requests, passwords, sessions, deactivation', async () => {
+    const admin = await signedInAgent(rig.url);
+    const post = (a: typeof admin, path: string, body: unknown) => a.agent.post(path).set('X-CSRF-Token', a.csrf).send(body as object);
+    const patch = (a: typeof admin, path: string, body: unknown) => a.agent.patch(path).set('X-CSRF-Token', a.csrf).send(body as object);
+
+    const first = (await post(admin, '/api/console/suppliers', { name: '奥吉电器', legalName: '宁波奥吉电器有限公司', region: 'Zhejiang', province: 'Ningbo', categories: ['motors'], certifications: ['CE'] }).expect(201)).body;
+    expect(first.supplier.code).to.equal('001');
+    expect(first.possibleDuplicates).to.deep.equal([]);
+    const second = (await post(admin, '/api/console/suppliers', { name: '奥吉电器 (2)', legalName: '宁波奥吉电器有限公司', phones: ['+86 138 0000 1111'] }).expect(201)).body;
+    expect(second.possibleDuplicates.map((d: { supplier: { code: string } }) => d.supplier.code)).to.deep.equal(['001']);
+    expect(second.possibleDuplicates[0].reasons).to.include('same legal name');
+
+    // Edit: every field checked at once; the segment change recorded.
+    const bad = await patch(admin, '/api/console/suppliers/002', { taxId: 'x', emails: ['not-an-email'] }).expect(400);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).to.deep.equal(['emails', 'taxId']);
+    const edited = (await patch(admin, '/api/console/suppliers/002', { paymentTerms: '30% deposit, 70% before shipment', segment: 'strategic', capacity: '20k pcs/month', port: 'Ningbo' }).expect(200)).body;
+    expect(edited.supplier).to.include({ paymentTerms: '30% deposit, 70% before shipment', segment: 'strategic', port: 'Ningbo' });
+    expect(edited.possibleDuplicates.map((d: { supplier: { code: string } }) => d.supplier.code)).to.deep.equal(['001']);
+
+    // Filters: equality on region, category, certification, segment.
+    const names = async (q: string) => ((await admin.agent.get(`/api/console/suppliers?${q}`).expect(200)).body.items as { code: string }[]).map((s) => s.code);
+    expect(await names('region=Zhejiang')).to.deep.equal(['001']);
+    expect(await names('category=motors&certification=CE')).to.deep.equal(['001']);
+    expect(await names('segment=strategic')).to.deep.equal(['002']);
+    expect((await admin.agent.get('/api/console/supplier-filters').expect(200)).body.regions).to.deep.equal(['Zhejiang']);
+
+    // Merge 002 into 001 from 002's page: the earliest code (001) survives; 002 resolves to it.
+    expect((await post(admin, '/api/console/suppliers/001/merge', { other: '001' }).expect(400)).body.error.message).to.match(/into itself/);
+    const merged = (await post(admin, '/api/console/suppliers/002/merge', { other: '001' }).expect(200)).body;
+    expect(merged.supplier.code).to.equal('001');
+    expect(merged.supplier.formerCodes).to.deep.equal(['002']);
+    expect(merged.supplier.merges).to.have.length(1);
+    expect((await admin.agent.get('/api/console/suppliers/002/page').expect(200)).body.code).to.equal('001');
+    expect(await names('')).to.deep.equal(['001']);
+
+    // Friend requests: the greeting translated; a decision once.
+    await recordFriendRequest({ requestId: 'fr-http-1', wechatId: 'wx-new-friend', name: '小王', hello: '你好，我是工厂的销售' }, new Date());
+    const frs = (await admin.agent.get('/api/console/friend-requests').expect(200)).body.items;
+    expect(frs).to.have.length(1);
+    expect(frs[0].helloTranslated).to.be.a('string').and.not.equal('');
+    expect((await post(admin, `/api/console/friend-requests/${frs[0].id}/decision`, { accept: true }).expect(200)).body.status).to.equal('accepting');
+    expect((await post(admin, `/api/console/friend-requests/${frs[0].id}/decision`, { accept: false }).expect(409)).body.error.message).to.match(/accepted already/);
+
+    // Accounts: a head, edits, own password, sessions, reset, deactivate and reactivate.
+    const head = (await post(admin, '/api/console/managers', { login: 'hana', name: 'Hana', password: 'hana-password-1', role: 'head' }).expect(201)).body;
+    expect(head).to.include({ role: 'head', seesAll: true });
+    const hEdit = (await patch(admin, `/api/console/managers/${head.id}`, { language: 'ru', timezone: 'Asia/Shanghai', workingHours: { from: '09:00', to: '18:00' } }).expect(200)).body;
+    expect(hEdit).to.include({ language: 'ru', timezone: 'Asia/Shanghai' });
+    await patch(admin, `/api/console/managers/${head.id}`, { workingHours: { from: '18:00', to: '09:00' } }).expect(400);
+    const hana = await signedInAgent(rig.url, 'hana', 'hana-password-1');
+    const hana2 = await signedInAgent(rig.url, 'hana', 'hana-password-1');
+    const sessions = (await hana.agent.get('/api/console/me/sessions').expect(200)).body.items as { id: string; current: boolean }[];
+    expect(sessions).to.have.length(2);
+    const otherOne = sessions.find((s) => !s.current)!;
+    await hana.agent.delete(`/api/console/me/sessions/${otherOne.id}`).set('X-CSRF-Token', hana.csrf).expect(204);
+    await hana2.agent.get('/api/console/me/sessions').expect(401);
+    const wrong = await hana.agent.put('/api/console/me/password').set('X-CSRF-Token', hana.csrf).send({ oldPassword: 'not-it', newPassword: 'hana-password-2' }).expect(400);
+    expect(wrong.body.error.details[0].field).to.equal('oldPassword');
+    await hana.agent.put('/api/console/me/password').set('X-CSRF-Token', hana.csrf).send({ oldPassword: 'hana-password-1', newPassword: 'hana-password-2' }).expect(204);
+    await hana.agent.get('/api/console/me/sessions').expect(200); // this session stays
+    await signedInAgent(rig.url, 'hana', 'hana-password-2');
+    await admin.agent.put(`/api/console/managers/${head.id}/password`).set('X-CSRF-Token', admin.csrf).send({ password: 'hana-password-3' }).expect(204);
+    await hana.agent.get('/api/console/me/sessions').expect(401); // a reset ends every session
+    const hana3 = await signedInAgent(rig.url, 'hana', 'hana-password-3');
+    await post(admin, `/api/console/managers/${head.id}/deactivate`, {}).expect(204);
+    await hana3.agent.get('/api/console/me/sessions').expect(401);
+    expect((await admin.agent.get('/api/console/managers').expect(200)).body.items.find((m: { id: string }) => m.id === head.id).active).to.equal(false);
+    expect((await post(admin, `/api/console/managers/${admin.user.id}/deactivate`, {}).expect(409)).body.error.message).to.match(/yourself/);
+    await post(admin, `/api/console/managers/${head.id}/reactivate`, {}).expect(204);
+    await signedInAgent(rig.url, 'hana', 'hana-password-3');
+  });
+});
