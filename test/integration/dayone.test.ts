@@ -514,7 +514,7 @@ describe('day one: rooms as a live WeChat account sees them', function () {
   it('joins, leaves and topic changes appear in the thread once; a new member is proposed as the room supplier\'s contact', async () => {
     const { seedSandboxSuppliers } = await import('../../bot/sandbox.js');
     await seedSandboxSuppliers(t.sb);
-    const newbie = t.sb.mocker.createContact({ id: 'sup-zhao', name: '赵跟单' });
+    const newbie = t.sb.mocker.createContact({ id: 'sup-zhao-room', name: '赵跟单' });
     t.sb.room.add(newbie).by(t.sb.suppliers[0]!);
     await until('join event', async () => Message.findOne({ 'roomEvent.kind': 'join' }).lean());
     const join = (await Message.findOne({ 'roomEvent.kind': 'join' }).lean())!;
@@ -522,7 +522,7 @@ describe('day one: rooms as a live WeChat account sees them', function () {
     expect(join.translationStatus).to.equal('skipped');
     const room = (await Thread.findOne({ key: 'room:demo-augi@chatroom' }).lean())!;
     expect(String(join.supplierId)).to.equal(String(room.supplierId));
-    const item = (await listUnsorted()).find((i) => i.wechatId === 'sup-zhao')!;
+    const item = (await listUnsorted()).find((i) => i.wechatId === 'sup-zhao-room')!;
     expect(item.proposals.map((p) => `${p.code}: ${p.reason}`)).to.deep.equal(['A01: in A01\'s room “奥吉电器 × Gendan 订单群”']);
 
     t.sb.room.topic('奥吉 2027 订单').by(t.sb.suppliers[0]!);
@@ -531,7 +531,7 @@ describe('day one: rooms as a live WeChat account sees them', function () {
     t.sb.room.remove(newbie).by(t.sb.suppliers[0]!);
     await until('leave event', async () => Message.findOne({ 'roomEvent.kind': 'leave' }).lean());
     expect(await Message.countDocuments({ roomEvent: { $exists: true } })).to.equal(3);
-    expect(await Contact.countDocuments({ wechatId: 'sup-zhao' })).to.equal(1); // renames and rejoins update, never duplicate
+    expect(await Contact.countDocuments({ wechatId: 'sup-zhao-room' })).to.equal(1); // renames and rejoins update, never duplicate
   });
 });
 
