@@ -13,7 +13,7 @@ import { Types } from 'mongoose';
 import { managerToken } from '../shared/auth/index.js';
 import { loadConfig } from '../shared/config/index.js';
 import { Manager } from '../shared/managers/model.js';
-import { MILESTONES, Order, OrderBoardRow, boardDocOf, clearBoardCache, computeNext, rebuildOrderIndex, type OrderDoc } from '../shared/orders/index.js';
+import { MILESTONES, Order, OrderBoardRow, OrderIndex, OrderIndexHead, boardDocOf, clearBoardCache, computeNext, rebuildOrderIndex, type OrderDoc } from '../shared/orders/index.js';
 import { Supplier } from '../shared/suppliers/index.js';
 import { startServer } from '../server/index.js';
 import { percentile, round, startBenchDb, type Figures } from './support.js';
@@ -49,14 +49,19 @@ export default async function run(): Promise<Figures> {
     say('file written; the import runs in a process of its own (its peak RSS is the import\'s)');
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'orders-import-child.ts'), db.uri, db.name, file], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 900_000 });
     if (r.status !== 0) throw new Error(`import child failed: ${r.stderr || r.error?.message}`);
-    const imp = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+    const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    if (!line) throw new Error(`import child printed no result: ${r.stdout.slice(-2000)} ${r.stderr.slice(-2000)}`);
+    const imp = JSON.parse(line.slice('RESULT '.length)) as Record<string, number>;
     say(`import: ${JSON.stringify(imp)}; seeding the board`);
+    // The board counts exactly 1,000 open orders: the import's (and the driver's) are closed first.
+    await Order.updateMany({ status: 'open' }, { $set: { status: 'closed' } });
+    await Promise.all([OrderBoardRow.updateMany({ state: 'open' }, { $set: { state: 'closed' } }), OrderIndex.deleteMany({}), OrderIndexHead.deleteMany({})]);
     // ---- the board: 1,000 open orders among 100,000 ----
     const t = performance.now();
     for (let i = 0; i < BOARD_TOTAL; i += 2000) {
       const docs = Array.from({ length: Math.min(2000, BOARD_TOTAL - i) }, (_, k) => {
         const n = i + k;
-        const s = suppliers[n % SUPPLIERS]!;
+        const s = suppliers[(n + Math.floor(n / 100)) % SUPPLIERS]!; // open ones spread over the suppliers too
         const open = n % (BOARD_TOTAL / BOARD_OPEN) === 0;
         const milestones = Object.fromEntries(MILESTONES.map((m, j) => [m, { status: open && j > 1 ? 'pending' : 'done', planned: new Date(base + ((n % 90) - 30 + j * 7) * DAY), photos: [], replanned: 0 }]));
         const next = computeNext(milestones as never);
