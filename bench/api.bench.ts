@@ -52,16 +52,24 @@ export default async function run(): Promise<Figures> {
     // supplier code, what a read right after a write costs) is measured too, for the record.
     const rawN = 3000;
     const sid = new Types.ObjectId(String(me._id));
-    const rawMs = await pool(Array.from({ length: rawN }, (_, i) => i), CONNECTIONS, async () => {
-      await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean();
-    });
+    const rawMs = await pool(
+      Array.from({ length: rawN }, (_, i) => i),
+      CONNECTIONS,
+      async () => {
+        await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean();
+      },
+    );
     const rawRate = rawN / (rawMs / 1000);
     const coldN = 500;
-    const coldMs = await pool(Array.from({ length: coldN }, (_, i) => i), CONNECTIONS, async () => {
-      await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean();
-      await OrderIndex.findOne({ supplierId: sid }).lean();
-      await Supplier.findOne({ _id: sid }, { code: 1 }).lean();
-    });
+    const coldMs = await pool(
+      Array.from({ length: coldN }, (_, i) => i),
+      CONNECTIONS,
+      async () => {
+        await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean();
+        await OrderIndex.findOne({ supplierId: sid }).lean();
+        await Supplier.findOne({ _id: sid }, { code: 1 }).lean();
+      },
+    );
 
     const server = await startServer(config);
     const result = await autocannon({

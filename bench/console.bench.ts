@@ -89,9 +89,17 @@ export default async function run(): Promise<Figures> {
     };
     for (let i = 0; i < 20; i++) await rawPage(); // warm up
     // For the record: the plain `find({threadId}).sort({ts:-1}).limit(50)` the day keys replace.
-    const plainMs = await pool(Array.from({ length: 40 }, (_, i) => i), CONNECTIONS, () => Message.find({ threadId: bigId }).sort({ ts: -1 }).limit(50).lean());
+    const plainMs = await pool(
+      Array.from({ length: 40 }, (_, i) => i),
+      CONNECTIONS,
+      () => Message.find({ threadId: bigId }).sort({ ts: -1 }).limit(50).lean(),
+    );
     const rawN = 4000;
-    const rawMs = await pool(Array.from({ length: rawN }, (_, i) => i), CONNECTIONS, rawPage);
+    const rawMs = await pool(
+      Array.from({ length: rawN }, (_, i) => i),
+      CONNECTIONS,
+      rawPage,
+    );
     const rawRate = rawN / (rawMs / 1000);
 
     const server = await startServer(config, { live: createLiveHub() });

@@ -30,7 +30,13 @@ async function vacuum(pgUrl: string | undefined) {
 }
 
 async function measure(coll: import('mongodb').Collection, ids: ObjectId[]) {
-  const page = await timeEach(200, (i) => coll.find({ threadId: `t${(i * 7) % THREADS}` }).sort({ ts: -1 }).limit(50).toArray());
+  const page = await timeEach(200, (i) =>
+    coll
+      .find({ threadId: `t${(i * 7) % THREADS}` })
+      .sort({ ts: -1 })
+      .limit(50)
+      .toArray(),
+  );
   const byId = await timeEach(500, (i) => coll.findOne({ _id: ids[(i * 7919) % ids.length] }));
   return { pageP50: percentile(page, 50), pageP99: percentile(page, 99), idP50: percentile(byId, 50), idP99: percentile(byId, 99) };
 }
@@ -50,7 +56,12 @@ export default async function run(): Promise<Figures> {
 
     await load(coll, 0, 50_000);
     await vacuum(db.embedded?.pgUrl);
-    const ids50 = (await coll.find({}, { projection: { _id: 1 } }).limit(5000).toArray()).map((d) => d._id);
+    const ids50 = (
+      await coll
+        .find({}, { projection: { _id: 1 } })
+        .limit(5000)
+        .toArray()
+    ).map((d) => d._id);
     const at50 = await measure(coll, ids50);
 
     await load(coll, 50_000, 200_000);

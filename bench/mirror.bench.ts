@@ -20,8 +20,11 @@ export default async function run(): Promise<Figures> {
     const raw = mongoose.connection.db!.collection('bench_raw');
     await raw.createIndex({ threadId: 1, ts: -1 });
     const rawN = 3000;
-    const rawMs = await pool(Array.from({ length: rawN }, (_, i) => i), WINDOW, (i) =>
-      raw.insertOne({ threadId: `t${i % 10}`, puppetId: `r${i}`, dedupeKey: `k${i}`, ts: new Date(), text: `消息 ${i} 交期确认`, direction: 'in', translations: {}, translationStatus: 'pending' }),
+    const rawMs = await pool(
+      Array.from({ length: rawN }, (_, i) => i),
+      WINDOW,
+      (i) =>
+        raw.insertOne({ threadId: `t${i % 10}`, puppetId: `r${i}`, dedupeKey: `k${i}`, ts: new Date(), text: `消息 ${i} 交期确认`, direction: 'in', translations: {}, translationStatus: 'pending' }),
     );
     const rawRate = rawN / (rawMs / 1000);
 
@@ -49,7 +52,7 @@ export default async function run(): Promise<Figures> {
     for (let i = 0; i < TOTAL; i++) {
       while (i - stored >= WINDOW) await new Promise<void>((ok) => (wake = ok));
       const c = contacts[i % 50]!;
-      const room = rooms[i % 50 % 10]!;
+      const room = rooms[(i % 50) % 10]!;
       c.say(`第${i}条：PO-2026-${String(i % 300).padStart(3, '0')} 的大货进度更新，预计${(i % 28) + 1}号完成。`).to(i % 3 === 0 ? sb.bot : room);
     }
     while (stored < TOTAL) await new Promise<void>((ok) => (wake = ok));

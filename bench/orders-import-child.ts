@@ -24,9 +24,36 @@ const suppliers = (await Supplier.find({}).lean<SupplierDoc[]>()).sort((a, b) =>
 const rowsOf = (p: number) => Array.from({ length: LINES }, (_, l) => [`Item ${p % 300}-${l}`, `SKU-${l}`, 100 + l, (10 + (p % 50) / 4).toFixed(2)] as const);
 const raw = Array.from({ length: POS }, (_, p) => {
   const s = suppliers[p % suppliers.length]!;
-  const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', ...(m === 'shipped' ? { planned: new Date(base + (p % 60) * DAY) } : m === 'delivered' ? { planned: new Date(base + ((p % 60) + 40) * DAY) } : {}), photos: [], replanned: 0 }]));
+  const milestones = Object.fromEntries(
+    MILESTONES.map((m) => [
+      m,
+      {
+        status: 'pending',
+        ...(m === 'shipped' ? { planned: new Date(base + (p % 60) * DAY) } : m === 'delivered' ? { planned: new Date(base + ((p % 60) + 40) * DAY) } : {}),
+        photos: [],
+        replanned: 0,
+      },
+    ]),
+  );
   const next = computeNext(milestones as never);
-  return { _id: new Types.ObjectId(), number: `PO-RAW-${String(p).padStart(5, '0')}`, supplierId: s._id, supplierCode: s.code, managerId: s.managerId, incoterms: 'FOB', currency: 'USD', lines: rowsOf(p).map((r) => ({ item: r[0], sku: r[1], qty: r[2], unit: 'pcs', unitPrice: r[3], currency: 'USD' })), milestones, next: next ?? null, dueDay: next?.dueDay ?? null, status: 'open', customs: { status: 'none' }, version: 0, createdAt: new Date(), updatedAt: new Date() };
+  return {
+    _id: new Types.ObjectId(),
+    number: `PO-RAW-${String(p).padStart(5, '0')}`,
+    supplierId: s._id,
+    supplierCode: s.code,
+    managerId: s.managerId,
+    incoterms: 'FOB',
+    currency: 'USD',
+    lines: rowsOf(p).map((r) => ({ item: r[0], sku: r[1], qty: r[2], unit: 'pcs', unitPrice: r[3], currency: 'USD' })),
+    milestones,
+    next: next ?? null,
+    dueDay: next?.dueDay ?? null,
+    status: 'open',
+    customs: { status: 'none' },
+    version: 0,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  };
 });
 // ---- the same orders straight through the driver ----
 let t = performance.now();
@@ -46,7 +73,8 @@ t = performance.now();
 const again = await importOrders(SYSTEM_VIEWER, file, { confirm: true, maxRows: 20_000, by: 'import:bench' });
 const againMs = performance.now() - t;
 clearInterval(sampler);
-if (!res.written || res.counts.create !== POS || dry.counts.problems || again.counts.unchanged !== POS) throw new Error(`import went wrong: ${JSON.stringify({ dry: dry.counts, res: res.counts, again: again.counts })}`);
+if (!res.written || res.counts.create !== POS || dry.counts.problems || again.counts.unchanged !== POS)
+  throw new Error(`import went wrong: ${JSON.stringify({ dry: dry.counts, res: res.counts, again: again.counts })}`);
 const lines = POS * LINES;
 // The listeners (KPIs, price history) hear of the new orders in the background: how far
 // they get in 30 s is their rate (they run on after the import has answered).
@@ -57,20 +85,20 @@ const listenersPerS = (pendingAtEnd - importListenersPending()) / 30;
 peak = Math.max(peak, rssMb());
 console.log(
   'RESULT ' +
-  JSON.stringify({
-    lines,
-    orders: POS,
-    import_dry_run_s: round(dryMs / 1000),
-    import_s: round(importMs / 1000),
-    import_lines_per_s: round(lines / (importMs / 1000), 1),
-    driver_insert_s: round(rawMs / 1000),
-    driver_lines_per_s: round(lines / (rawMs / 1000), 1),
-    'import ratio': round(rawMs / importMs),
-    import_again_unchanged_s: round(againMs / 1000),
-    'peak RSS MB': peak,
-    listener_orders_per_s_after_import: round(listenersPerS, 1),
-    listener_orders_pending_at_exit: importListenersPending(),
-  }),
+    JSON.stringify({
+      lines,
+      orders: POS,
+      import_dry_run_s: round(dryMs / 1000),
+      import_s: round(importMs / 1000),
+      import_lines_per_s: round(lines / (importMs / 1000), 1),
+      driver_insert_s: round(rawMs / 1000),
+      driver_lines_per_s: round(lines / (rawMs / 1000), 1),
+      'import ratio': round(rawMs / importMs),
+      import_again_unchanged_s: round(againMs / 1000),
+      'peak RSS MB': peak,
+      listener_orders_per_s_after_import: round(listenersPerS, 1),
+      listener_orders_pending_at_exit: importListenersPending(),
+    }),
 );
 // Exit at once: the listeners still at work stop with the process (the server would go on).
 process.exit(0);

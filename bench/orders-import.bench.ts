@@ -33,7 +33,9 @@ export default async function run(): Promise<Figures> {
   const config = loadConfig({ SESSION_SECRET: 'bench-secret-0123456789-0123456789-abc', PORT: '0', LOG_LEVEL: 'warn' });
   try {
     const managers = await Promise.all(Array.from({ length: 10 }, (_, i) => Manager.create({ name: `Manager ${i}`, role: 'manager', language: 'en', seesAll: false })));
-    const suppliers = await Promise.all(Array.from({ length: SUPPLIERS }, (_, i) => Supplier.create({ code: `C${String(i + 10).padStart(2, '0')}`, name: `工厂${i}`, managerId: managers[i % 10]!._id })));
+    const suppliers = await Promise.all(
+      Array.from({ length: SUPPLIERS }, (_, i) => Supplier.create({ code: `C${String(i + 10).padStart(2, '0')}`, name: `工厂${i}`, managerId: managers[i % 10]!._id })),
+    );
     const base = Date.UTC(2026, 11, 1);
 
     // ---- the file: 10,000 lines, written with exceljs' streaming writer ----
@@ -41,13 +43,30 @@ export default async function run(): Promise<Figures> {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: true });
     const ws = wb.addWorksheet('Orders');
     ws.addRow(['PO number', 'Supplier code', 'Item', 'SKU', 'Quantity', 'Unit', 'Unit price', 'Currency', 'Incoterms', 'Shipment', 'Delivery']).commit();
-    const rowsOf = (p: number) => Array.from({ length: LINES }, (_, l) => [`PO-BENCH-${String(p).padStart(5, '0')}`, suppliers[p % SUPPLIERS]!.code, `Item ${p % 300}-${l}`, `SKU-${l}`, 100 + l, 'pcs', (10 + (p % 50) / 4).toFixed(2), 'USD', 'FOB', new Date(base + (p % 60) * DAY), new Date(base + ((p % 60) + 40) * DAY)]);
+    const rowsOf = (p: number) =>
+      Array.from({ length: LINES }, (_, l) => [
+        `PO-BENCH-${String(p).padStart(5, '0')}`,
+        suppliers[p % SUPPLIERS]!.code,
+        `Item ${p % 300}-${l}`,
+        `SKU-${l}`,
+        100 + l,
+        'pcs',
+        (10 + (p % 50) / 4).toFixed(2),
+        'USD',
+        'FOB',
+        new Date(base + (p % 60) * DAY),
+        new Date(base + ((p % 60) + 40) * DAY),
+      ]);
     for (let p = 0; p < POS; p++) for (const r of rowsOf(p)) ws.addRow(r).commit();
     ws.commit();
     await wb.commit();
 
-    say('file written; the import runs in a process of its own (its peak RSS is the import\'s)');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'orders-import-child.ts'), db.uri, db.name, file], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 900_000 });
+    say("file written; the import runs in a process of its own (its peak RSS is the import's)");
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'orders-import-child.ts'), db.uri, db.name, file], {
+      encoding: 'utf8',
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      timeout: 900_000,
+    });
     if (r.status !== 0) throw new Error(`import child failed: ${r.stderr || r.error?.message}`);
     const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) throw new Error(`import child printed no result: ${r.stdout.slice(-2000)} ${r.stderr.slice(-2000)}`);
@@ -63,9 +82,27 @@ export default async function run(): Promise<Figures> {
         const n = i + k;
         const s = suppliers[(n + Math.floor(n / 100)) % SUPPLIERS]!; // open ones spread over the suppliers too
         const open = n % (BOARD_TOTAL / BOARD_OPEN) === 0;
-        const milestones = Object.fromEntries(MILESTONES.map((m, j) => [m, { status: open && j > 1 ? 'pending' : 'done', planned: new Date(base + ((n % 90) - 30 + j * 7) * DAY), photos: [], replanned: 0 }]));
+        const milestones = Object.fromEntries(
+          MILESTONES.map((m, j) => [m, { status: open && j > 1 ? 'pending' : 'done', planned: new Date(base + ((n % 90) - 30 + j * 7) * DAY), photos: [], replanned: 0 }]),
+        );
         const next = computeNext(milestones as never);
-        return { _id: new Types.ObjectId(), number: `PO-B-${String(n).padStart(6, '0')}`, supplierId: s._id, supplierCode: s.code, managerId: s.managerId, currency: 'USD', lines: [{ item: 'Motor', qty: 100, unit: 'pcs', unitPrice: '12.50', currency: 'USD' }], milestones, next: next ?? null, dueDay: next?.dueDay ?? null, status: open ? 'open' : 'closed', customs: { status: 'none' }, version: 0, createdAt: new Date(), updatedAt: new Date() };
+        return {
+          _id: new Types.ObjectId(),
+          number: `PO-B-${String(n).padStart(6, '0')}`,
+          supplierId: s._id,
+          supplierCode: s.code,
+          managerId: s.managerId,
+          currency: 'USD',
+          lines: [{ item: 'Motor', qty: 100, unit: 'pcs', unitPrice: '12.50', currency: 'USD' }],
+          milestones,
+          next: next ?? null,
+          dueDay: next?.dueDay ?? null,
+          status: open ? 'open' : 'closed',
+          customs: { status: 'none' },
+          version: 0,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        };
       });
       await Order.collection.insertMany(docs, { ordered: false });
       await OrderBoardRow.collection.insertMany(docs.map((d) => boardDocOf(d as unknown as OrderDoc)) as never[], { ordered: false });
@@ -89,7 +126,8 @@ export default async function run(): Promise<Figures> {
         times.push(performance.now() - s);
         if (r.status !== 200) throw new Error(`board answered ${r.status}`);
         items = body.items.length;
-        if (check && body.items.some((x) => !check(x as { supplierCode: string }))) throw new Error(`the board showed orders outside the viewer's scope: ${[...new Set((body.items as { supplierCode: string }[]).map((x) => x.supplierCode))].join(',')}`);
+        if (check && body.items.some((x) => !check(x as { supplierCode: string })))
+          throw new Error(`the board showed orders outside the viewer's scope: ${[...new Set((body.items as { supplierCode: string }[]).map((x) => x.supplierCode))].join(',')}`);
       }
       times.sort((a, b) => a - b);
       return { p50: round(percentile(times, 50), 1), p99: round(percentile(times, 99), 1), items };

@@ -23,7 +23,9 @@ export default async function run(): Promise<Figures> {
   try {
     const t0 = performance.now();
     const managers = await Manager.insertMany(Array.from({ length: 20 }, (_, i) => ({ name: `Manager ${i}`, timezone: i % 2 ? 'Europe/Moscow' : 'UTC' })));
-    const suppliers = await Supplier.insertMany(Array.from({ length: SUPPLIERS }, (_, i) => ({ code: `Q${String(i).padStart(4, '0')}`.slice(0, 6), name: `工厂${i}`, managerId: managers[i % 20]!._id })));
+    const suppliers = await Supplier.insertMany(
+      Array.from({ length: SUPPLIERS }, (_, i) => ({ code: `Q${String(i).padStart(4, '0')}`.slice(0, 6), name: `工厂${i}`, managerId: managers[i % 20]!._id })),
+    );
     const threads = await Thread.insertMany(suppliers.map((s, i) => ({ key: `dm:perf-${i}`, kind: 'dm', contactWechatId: `perf-${i}`, supplierId: s._id, messageCount: MSGS_PER })));
     const base = Date.UTC(2025, 11, 1);
     const batch: object[] = [];
@@ -62,7 +64,10 @@ export default async function run(): Promise<Figures> {
           MILESTONES.map((m, k) => {
             const planned = new Date(created.getTime() + (k + 1) * 7 * DAY);
             const done = k < 4;
-            return [m, { status: done ? 'done' : 'pending', planned, actual: done ? new Date(planned.getTime() + (((i + k) % 5) - 1) * DAY) : undefined, replanned: (i + k) % 9 === 0 ? 1 : 0, photos: [] }];
+            return [
+              m,
+              { status: done ? 'done' : 'pending', planned, actual: done ? new Date(planned.getTime() + (((i + k) % 5) - 1) * DAY) : undefined, replanned: (i + k) % 9 === 0 ? 1 : 0, photos: [] },
+            ];
           }),
         );
         batch.push({

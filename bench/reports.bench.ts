@@ -19,8 +19,18 @@ const SUPPLIERS = 1000;
 const DAY = 86_400_000;
 
 /** Run one export in a child process (its peak RSS is the export's own). */
-function exportInChild(format: 'xlsx' | 'pdf' | 'csv', db: { uri: string; name: string }, from: string, to: string, path: string): { s: number; peakMb: number; bytes: number; orders: number; total: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'report-child.ts'), format, db.uri, db.name, from, to, path], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' }, timeout: 900_000 });
+function exportInChild(
+  format: 'xlsx' | 'pdf' | 'csv',
+  db: { uri: string; name: string },
+  from: string,
+  to: string,
+  path: string,
+): { s: number; peakMb: number; bytes: number; orders: number; total: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'report-child.ts'), format, db.uri, db.name, from, to, path], {
+    encoding: 'utf8',
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+    timeout: 900_000,
+  });
   if (r.status !== 0) throw new Error(`export ${format} failed: ${r.stderr || r.error?.message}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -30,7 +40,9 @@ export default async function run(): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'gendan-bench-reports-'));
   try {
     const managers = await Manager.insertMany(Array.from({ length: 20 }, (_, i) => ({ name: `经理 ${i}` })));
-    const suppliers = await Supplier.insertMany(Array.from({ length: SUPPLIERS }, (_, i) => ({ code: `R${String(i).padStart(4, '0')}`, name: `深圳市第${i}电子有限公司`, managerId: managers[i % 20]!._id })));
+    const suppliers = await Supplier.insertMany(
+      Array.from({ length: SUPPLIERS }, (_, i) => ({ code: `R${String(i).padStart(4, '0')}`, name: `深圳市第${i}电子有限公司`, managerId: managers[i % 20]!._id })),
+    );
     const month = periodRange('month', '2026-10-15');
     const rates = [];
     for (let d = Date.parse('2026-09-01'); d < Date.parse('2026-11-01'); d += DAY) {

@@ -63,7 +63,11 @@ export default async function run(): Promise<Figures> {
 
     // 1,000 repeats of texts already translated.
     const before = tmt.requests.length;
-    await pool(Array.from({ length: N }, (_, i) => texts[i % 200]!), 16, (t, i) => mirror.ingest(msg(N + i, t)));
+    await pool(
+      Array.from({ length: N }, (_, i) => texts[i % 200]!),
+      16,
+      (t, i) => mirror.ingest(msg(N + i, t)),
+    );
     for (;;) {
       await svc.flush();
       if ((await Message.countDocuments({ translationStatus: 'pending' })) === 0) break;

@@ -11,7 +11,21 @@ import { getLogger } from '../shared/log/index.js';
 import { raiseAlert, recordBotEvent, type BotEventType } from '../shared/health/index.js';
 import type { ChatKey, Messenger, SendResult } from '../shared/messenger.js';
 import { isCommandText, isLinkCommand } from '../shared/commands/parse.js';
-import { createBufferedMirror, createMirror, decideFriendRequest, markAccepted, markRecalled, recordFriendRequest, recordRoomEvent, takeAcceptances, type InboundMessage, type IngestResult, type Mirror, type MessageType, type RoomEvent } from '../shared/threads/index.js';
+import {
+  createBufferedMirror,
+  createMirror,
+  decideFriendRequest,
+  markAccepted,
+  markRecalled,
+  recordFriendRequest,
+  recordRoomEvent,
+  takeAcceptances,
+  type InboundMessage,
+  type IngestResult,
+  type Mirror,
+  type MessageType,
+  type RoomEvent,
+} from '../shared/threads/index.js';
 
 const log = getLogger('bot');
 
@@ -106,7 +120,7 @@ export async function toInbound(msg: WechatyMessage): Promise<InboundMessage> {
     chat = { kind: 'room', id: room.id, topic: await room.topic().catch(() => undefined) };
   } else {
     // A 1:1 thread is keyed by the other person: the talker, or the listener for our own messages.
-    const other = self ? listener ?? talker : talker;
+    const other = self ? (listener ?? talker) : talker;
     chat = { kind: 'dm', id: other.id };
   }
   return {
@@ -150,9 +164,7 @@ export function createBot(opts: BotOptions): Bot {
   let events: Promise<void> = Promise.resolve();
   const event = (type: BotEventType, extra: { user?: string; detail?: string } = {}) => {
     const at = clock();
-    events = events.then(() =>
-      recordBotEvent(config.bot.name, type, at, extra).catch((err) => log.warn({ err: (err as Error).message, type }, 'bot event not recorded')),
-    );
+    events = events.then(() => recordBotEvent(config.bot.name, type, at, extra).catch((err) => log.warn({ err: (err as Error).message, type }, 'bot event not recorded')));
     return events;
   };
 
@@ -189,63 +201,107 @@ export function createBot(opts: BotOptions): Bot {
     // Registered once per Wechaty instance; a puppet restart keeps them (and `seen` + the
     // unique indexes make a second delivery harmless anyway).
     wechaty
-      .on('scan', safe('scan', (qrcode: string, status: number) => {
-        log.info({ status }, `scan to log in: ${qrcode}`);
-        void event('scan');
-      }))
-      .on('login', safe('login', async (user) => {
-        loggedIn = true;
-        log.info({ user: user.name() }, 'logged in');
-        await event('login', { user: user.name() });
-      }))
-      .on('ready', safe('ready', async () => {
-        await event('ready');
-        isReady = true;
-        acceptTimer ??= setInterval(() => void acceptDecided().catch((err) => log.warn({ err: (err as Error).message }, 'friend acceptances not processed')), 2000);
-        acceptTimer.unref();
-        readyWaiters.forEach((w) => w());
-        readyWaiters = [];
-      }))
-      .on('logout', safe('logout', async (user) => {
-        loggedIn = false;
-        isReady = false;
-        log.warn({ user: user?.name?.() }, 'logged out');
-        const at = clock();
-        await event('logout', { user: user?.name?.() });
-        if (stopping) return;
-        await raiseAlert(`bot_logout:${config.bot.name}:${at.toISOString().slice(0, 16)}`, 'bot_logout', `WeChat bot ${config.bot.name} logged out at ${at.toISOString()}`, at);
-      }))
-      .on('error', safe('error', async (err: Error) => {
-        // Wechaty could not load a delivered message: it never reaches the message listener.
-        if (/message not found for id/.test(String(err?.message))) handled();
-        log.error({ err }, 'wechaty error');
-        await event('error', { detail: String(err?.message ?? err).slice(0, 500) });
-      }))
-      .on('message', safe('message', async (msg: WechatyMessage) => {
-        try {
-          await onMessage(msg);
-        } finally {
-          handled();
-        }
-      }))
+      .on(
+        'scan',
+        safe('scan', (qrcode: string, status: number) => {
+          log.info({ status }, `scan to log in: ${qrcode}`);
+          void event('scan');
+        }),
+      )
+      .on(
+        'login',
+        safe('login', async (user) => {
+          loggedIn = true;
+          log.info({ user: user.name() }, 'logged in');
+          await event('login', { user: user.name() });
+        }),
+      )
+      .on(
+        'ready',
+        safe('ready', async () => {
+          await event('ready');
+          isReady = true;
+          acceptTimer ??= setInterval(() => void acceptDecided().catch((err) => log.warn({ err: (err as Error).message }, 'friend acceptances not processed')), 2000);
+          acceptTimer.unref();
+          readyWaiters.forEach((w) => w());
+          readyWaiters = [];
+        }),
+      )
+      .on(
+        'logout',
+        safe('logout', async (user) => {
+          loggedIn = false;
+          isReady = false;
+          log.warn({ user: user?.name?.() }, 'logged out');
+          const at = clock();
+          await event('logout', { user: user?.name?.() });
+          if (stopping) return;
+          await raiseAlert(`bot_logout:${config.bot.name}:${at.toISOString().slice(0, 16)}`, 'bot_logout', `WeChat bot ${config.bot.name} logged out at ${at.toISOString()}`, at);
+        }),
+      )
+      .on(
+        'error',
+        safe('error', async (err: Error) => {
+          // Wechaty could not load a delivered message: it never reaches the message listener.
+          if (/message not found for id/.test(String(err?.message))) handled();
+          log.error({ err }, 'wechaty error');
+          await event('error', { detail: String(err?.message ?? err).slice(0, 500) });
+        }),
+      )
+      .on(
+        'message',
+        safe('message', async (msg: WechatyMessage) => {
+          try {
+            await onMessage(msg);
+          } finally {
+            handled();
+          }
+        }),
+      )
       // Membership and topic changes appear in the room's thread; a new member is a contact to sort.
       // Friend requests are listed for a manager to decide (or accepted at once when configured).
-      .on('friendship', safe('friendship', async (f) => {
-        if (f.type() !== types.Friendship.Receive) return;
-        const c = f.contact();
-        const r = await recordFriendRequest({ requestId: f.id, wechatId: c.id, name: c.name(), hello: f.hello() }, clock());
-        if (config.bot.autoAcceptFriends && r.status === 'pending') await decideFriendRequest(String(r._id), true, 'auto-accept', clock()).catch(() => undefined);
-        await acceptDecided();
-      }))
-      .on('room-join', safe('room-join', async (room, invitees, inviter, date) => {
-        await roomEvent({ kind: 'join', roomId: room.id, topic: await room.topic().catch(() => undefined), members: invitees.map(person), by: inviter ? person(inviter) : undefined, ts: date ?? clock() });
-      }))
-      .on('room-leave', safe('room-leave', async (room, leavers, remover, date) => {
-        await roomEvent({ kind: 'leave', roomId: room.id, topic: await room.topic().catch(() => undefined), members: leavers.map(person), by: remover ? person(remover) : undefined, ts: date ?? clock() });
-      }))
-      .on('room-topic', safe('room-topic', async (room, topic, oldTopic, changer, date) => {
-        await roomEvent({ kind: 'topic', roomId: room.id, topic, oldTopic, members: [], by: changer ? person(changer) : undefined, ts: date ?? clock() });
-      }));
+      .on(
+        'friendship',
+        safe('friendship', async (f) => {
+          if (f.type() !== types.Friendship.Receive) return;
+          const c = f.contact();
+          const r = await recordFriendRequest({ requestId: f.id, wechatId: c.id, name: c.name(), hello: f.hello() }, clock());
+          if (config.bot.autoAcceptFriends && r.status === 'pending') await decideFriendRequest(String(r._id), true, 'auto-accept', clock()).catch(() => undefined);
+          await acceptDecided();
+        }),
+      )
+      .on(
+        'room-join',
+        safe('room-join', async (room, invitees, inviter, date) => {
+          await roomEvent({
+            kind: 'join',
+            roomId: room.id,
+            topic: await room.topic().catch(() => undefined),
+            members: invitees.map(person),
+            by: inviter ? person(inviter) : undefined,
+            ts: date ?? clock(),
+          });
+        }),
+      )
+      .on(
+        'room-leave',
+        safe('room-leave', async (room, leavers, remover, date) => {
+          await roomEvent({
+            kind: 'leave',
+            roomId: room.id,
+            topic: await room.topic().catch(() => undefined),
+            members: leavers.map(person),
+            by: remover ? person(remover) : undefined,
+            ts: date ?? clock(),
+          });
+        }),
+      )
+      .on(
+        'room-topic',
+        safe('room-topic', async (room, topic, oldTopic, changer, date) => {
+          await roomEvent({ kind: 'topic', roomId: room.id, topic, oldTopic, members: [], by: changer ? person(changer) : undefined, ts: date ?? clock() });
+        }),
+      );
     const p = puppet as unknown as { on(event: 'message', fn: () => void): void };
     if (!countedPuppets.has(p)) {
       countedPuppets.add(p);

@@ -78,11 +78,7 @@ export function createSandbox(): Sandbox {
 
 /** The demo manager is registered so that `/help` works in the sandbox. */
 export async function registerSandboxManager(sb: Sandbox): Promise<void> {
-  await Manager.updateOne(
-    { wechatId: sb.manager.id },
-    { $setOnInsert: { name: 'Anna', wechatId: sb.manager.id, language: 'en', role: 'admin' } },
-    { upsert: true },
-  );
+  await Manager.updateOne({ wechatId: sb.manager.id }, { $setOnInsert: { name: 'Anna', wechatId: sb.manager.id, language: 'en', role: 'admin' } }, { upsert: true });
 }
 
 /**
@@ -92,7 +88,8 @@ export async function registerSandboxManager(sb: Sandbox): Promise<void> {
  */
 export async function seedSandboxSuppliers(sb: Sandbox, now = new Date()): Promise<void> {
   const by = 'sandbox';
-  if (!(await Fair.exists({ _id: 'A' }))) await registerFair({ letter: 'A', name: 'Canton Fair 2026 (autumn)', city: 'Guangzhou', from: '2026-10-15', to: '2026-10-19' }, by, now).catch(() => undefined);
+  if (!(await Fair.exists({ _id: 'A' })))
+    await registerFair({ letter: 'A', name: 'Canton Fair 2026 (autumn)', city: 'Guangzhou', from: '2026-10-15', to: '2026-10-19' }, by, now).catch(() => undefined);
   const [wang, li, chen] = sb.suppliers as [mock.ContactMock, mock.ContactMock, mock.ContactMock];
   const sorts: [mock.ContactMock, SortDecision][] = [
     [wang, { kind: 'supplier', fairLetter: 'A', name: '奥吉电器' }],
@@ -129,7 +126,9 @@ export function playDemo(sb: Sandbox): void {
  */
 export function startPrompt(sb: Sandbox): () => void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'sandbox> ' });
-  console.log('Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager, "c /link <code>" as a colleague linking their WeChat, "n text" as a new contact to sort.');
+  console.log(
+    'Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager, "c /link <code>" as a colleague linking their WeChat, "n text" as a new contact to sort.',
+  );
   rl.prompt();
   rl.on('line', (line) => {
     const m = /^\s*(r?)([123mcn])\s+(.+)$/.exec(line);

@@ -18,8 +18,12 @@ const ifGo = process.argv.includes('--if-go');
 
 function sourceHash() {
   const h = createHash('sha256');
-  for (const f of readdirSync(src).filter((f) => /\.(go|mod|sum)$/.test(f)).sort()) {
-    h.update(f).update('\0').update(readFileSync(join(src, f)));
+  for (const f of readdirSync(src)
+    .filter((f) => /\.(go|mod|sum)$/.test(f))
+    .sort()) {
+    h.update(f)
+      .update('\0')
+      .update(readFileSync(join(src, f)));
   }
   return h.digest('hex');
 }

@@ -108,9 +108,7 @@ export const supplierView = z
   })
   .meta({ id: 'Supplier' });
 
-export const contactView = z
-  .object({ id, name: z.string(), role: z.string().nullable(), language: z.string().nullish(), timezone: z.string().nullish() })
-  .meta({ id: 'Contact' });
+export const contactView = z.object({ id, name: z.string(), role: z.string().nullable(), language: z.string().nullish(), timezone: z.string().nullish() }).meta({ id: 'Contact' });
 
 export const threadView = z
   .object({ id, key: z.string(), kind: z.string(), topic: z.string().nullable(), supplierId: id.nullable(), lastMessageAt: when.nullable(), messageCount: z.number().nullish() })
@@ -254,7 +252,17 @@ export const sortResult = z
   .meta({ id: 'SortResult' });
 
 export const friendRequestView = z
-  .object({ id, wechatId: z.string(), name: z.string(), hello: z.string(), helloTranslated: z.string().nullable(), status: z.string(), createdAt: when, decidedBy: z.string().nullish(), decidedAt: when.nullish() })
+  .object({
+    id,
+    wechatId: z.string(),
+    name: z.string(),
+    hello: z.string(),
+    helloTranslated: z.string().nullable(),
+    status: z.string(),
+    createdAt: when,
+    decidedBy: z.string().nullish(),
+    decidedAt: when.nullish(),
+  })
   .meta({ id: 'FriendRequest' });
 
 export const possibleDuplicate = z.object({ supplier: codeRef, reasons: z.array(z.string()) }).meta({ id: 'PossibleDuplicate' });
@@ -352,7 +360,9 @@ export const importResult = z
     mapping: z.record(z.string(), z.string()),
     rows: z.number(),
     counts: z.object({ create: z.number(), update: z.number(), unchanged: z.number(), skip: z.number(), problems: z.number() }),
-    orders: z.array(z.object({ number: z.string(), supplierCode: z.string(), action: z.enum(['create', 'update', 'unchanged', 'skip']), lines: z.number(), rows: z.array(z.number()), changes: z.array(z.string()) })),
+    orders: z.array(
+      z.object({ number: z.string(), supplierCode: z.string(), action: z.enum(['create', 'update', 'unchanged', 'skip']), lines: z.number(), rows: z.array(z.number()), changes: z.array(z.string()) }),
+    ),
     problems: z.array(z.object({ row: z.number(), column: z.number().nullable(), field: z.string(), message: z.string() })),
   })
   .meta({ id: 'ImportResult' });

@@ -38,7 +38,10 @@ export const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 /** A supplier code as people type it: `D12`, `001`, or tagged `D12 AUGI`. */
 // Any form resolveSupplierCode takes: plain (D12), tagged (D12 AUGI, d12-augi, D12AUGI) or a
 // former code of a merged supplier (which names the survivor).
-export const supplierCode = z.string().trim().regex(/^[A-Za-z0-9]{2,12}([ -][A-Za-z0-9]{2,8})?$/, 'a supplier code such as D12, 001 or D12 AUGI');
+export const supplierCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{2,12}([ -][A-Za-z0-9]{2,8})?$/, 'a supplier code such as D12, 001 or D12 AUGI');
 export const money = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'a decimal amount such as 12.50');
 export const month = z.string().regex(/^20\d\d-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
 
@@ -46,7 +49,12 @@ export const idParams = z.object({ id: objectId }).strict();
 export const codeParams = z.object({ code: supplierCode }).strict();
 
 /** The Idempotency-Key header: optional, 8–128 safe characters; a re-sent request with the same key does nothing twice. */
-export const idempotencyHeaders = z.object({ 'idempotency-key': z.string().regex(/^[\w.:-]{8,128}$/, '8–128 letters, digits, _ . : -').optional() });
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\w.:-]{8,128}$/, '8–128 letters, digits, _ . : -')
+    .optional(),
+});
 
 /** The supplier-list and inbox filters: each an equality on one supplier field. */
 export const supplierFactsQuery = {

@@ -4,7 +4,20 @@ import type { NoticeDoc } from '../shared/notices/index.js';
 import { MILESTONES, daysLate, isOverdue, overdueMilestones, ownerOf, type OrderDoc } from '../shared/orders/index.js';
 import type { FairDoc, PossibleDuplicate, SupplierDoc } from '../shared/suppliers/index.js';
 import type { ContactDoc, FriendRequestDoc, MessageDoc, ThreadDoc } from '../shared/threads/index.js';
-import type { ClaimView, ContactView, FairView, FriendRequestView, PossibleDuplicateView, SupplierProfileView, MessageView, OrderDetail, OrderSummary, OutboxView, SupplierView, ThreadView } from './contract.js';
+import type {
+  ClaimView,
+  ContactView,
+  FairView,
+  FriendRequestView,
+  PossibleDuplicateView,
+  SupplierProfileView,
+  MessageView,
+  OrderDetail,
+  OrderSummary,
+  OutboxView,
+  SupplierView,
+  ThreadView,
+} from './contract.js';
 
 const day = (d?: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : null);
 
@@ -68,15 +81,16 @@ export function orderDetail(o: OrderDoc, now: Date, lang?: string): OrderDetail 
       ...(lang ? { reasonTranslated: trOf(o.customs?.tr, lang, o.customs?.reason) } : {}),
       expectedDate: day(o.customs?.expectedDate),
     },
-    readiness: o.readiness?.asked || o.readiness?.answer
-      ? {
-          asked: o.readiness.asked ?? null,
-          answer: o.readiness.answer ?? null,
-          date: day(o.readiness.date),
-          note: o.readiness.note ?? null,
-          ...(lang ? { noteTranslated: trOf(o.readiness.tr, lang, o.readiness.note) } : {}),
-        }
-      : null,
+    readiness:
+      o.readiness?.asked || o.readiness?.answer
+        ? {
+            asked: o.readiness.asked ?? null,
+            answer: o.readiness.answer ?? null,
+            date: day(o.readiness.date),
+            note: o.readiness.note ?? null,
+            ...(lang ? { noteTranslated: trOf(o.readiness.tr, lang, o.readiness.note) } : {}),
+          }
+        : null,
     version: o.version,
     updatedAt: o.updatedAt,
   };
@@ -100,7 +114,18 @@ export function messageView(m: MessageDoc, original?: { text: string; lang: stri
     type: m.type,
     text: m.text,
     lang: m.lang ?? null,
-    media: md ? { name: md.name ?? null, mimeType: md.mimeType ?? null, size: md.size ?? null, durationSec: md.durationSec ?? null, url: md.url ?? null, title: md.title ?? null, width: md.width ?? null, height: md.height ?? null } : null,
+    media: md
+      ? {
+          name: md.name ?? null,
+          mimeType: md.mimeType ?? null,
+          size: md.size ?? null,
+          durationSec: md.durationSec ?? null,
+          url: md.url ?? null,
+          title: md.title ?? null,
+          width: md.width ?? null,
+          height: md.height ?? null,
+        }
+      : null,
     ts: m.ts,
     translations: Object.fromEntries(entries.map(([k, v]) => [k, { text: v.text, source: v.source }])),
     translationStatus: m.translationStatus,
@@ -175,9 +200,17 @@ export function claimView(c: ClaimDoc, forSupplier = false, lang?: string): Clai
     status: c.status,
     version: c.version,
     answer: c.answer
-      ? { text: c.answer.text ?? null, ...(lang && !forSupplier ? { textTranslated: trOf(c.answer.tr, lang, c.answer.text) } : {}), decision: c.answer.decision, photos: c.answer.photos.map(fileView), at: c.answer.at }
+      ? {
+          text: c.answer.text ?? null,
+          ...(lang && !forSupplier ? { textTranslated: trOf(c.answer.tr, lang, c.answer.text) } : {}),
+          decision: c.answer.decision,
+          photos: c.answer.photos.map(fileView),
+          at: c.answer.at,
+        }
       : null,
-    settlement: c.settlement ? { kind: c.settlement.kind, ...(c.settlement.amount ? { amount: c.settlement.amount, currency: c.settlement.currency } : {}), ...(c.settlement.note ? { note: c.settlement.note } : {}) } : null,
+    settlement: c.settlement
+      ? { kind: c.settlement.kind, ...(c.settlement.amount ? { amount: c.settlement.amount, currency: c.settlement.currency } : {}), ...(c.settlement.note ? { note: c.settlement.note } : {}) }
+      : null,
     history: c.history.map((h) => ({ from: h.from, to: h.to, by: forSupplier ? (h.by.startsWith('supplier:') ? 'supplier' : 'buyer') : h.by, at: h.at, reason: h.reason ?? null })),
     createdAt: c.createdAt,
   };
@@ -208,7 +241,10 @@ export function supplierProfile(s: SupplierDoc): SupplierProfileView {
   };
 }
 
-export const duplicateView = (d: PossibleDuplicate): PossibleDuplicateView => ({ supplier: { id: String(d.supplier._id), code: d.supplier.code, name: d.supplier.name, tag: d.supplier.tag ?? null }, reasons: d.reasons });
+export const duplicateView = (d: PossibleDuplicate): PossibleDuplicateView => ({
+  supplier: { id: String(d.supplier._id), code: d.supplier.code, name: d.supplier.name, tag: d.supplier.tag ?? null },
+  reasons: d.reasons,
+});
 
 export const fairView = (f: FairDoc): FairView => ({ letter: f._id, name: f.name, city: f.city ?? null, from: f.from ?? null, to: f.to ?? null });
 

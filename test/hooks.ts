@@ -7,8 +7,7 @@ import './support/env.js';
 import { resetCaches } from '../shared/cache/index.js';
 import { cleanDb, ensureIndexes, startTestDb, stopTestDb } from './support/db.js';
 
-const bounded = <T>(p: Promise<T>, ms: number, what: string) =>
-  Promise.race([p, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what} took over ${ms} ms`)), ms).unref())]);
+const bounded = <T>(p: Promise<T>, ms: number, what: string) => Promise.race([p, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what} took over ${ms} ms`)), ms).unref())]);
 
 before(async function () {
   this.timeout(120_000);

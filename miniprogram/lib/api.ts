@@ -3,8 +3,24 @@
 // to show. `wx` is injected, so the client is tested against the real server with real HTTP.
 
 export interface WxLike {
-  request(o: { url: string; method?: string; data?: unknown; header?: Record<string, string>; timeout?: number; success?: (r: { statusCode: number; data: unknown }) => void; fail?: (e: { errMsg: string }) => void }): unknown;
-  uploadFile(o: { url: string; filePath: string; name: string; header?: Record<string, string>; timeout?: number; success?: (r: { statusCode: number; data: string }) => void; fail?: (e: { errMsg: string }) => void }): unknown;
+  request(o: {
+    url: string;
+    method?: string;
+    data?: unknown;
+    header?: Record<string, string>;
+    timeout?: number;
+    success?: (r: { statusCode: number; data: unknown }) => void;
+    fail?: (e: { errMsg: string }) => void;
+  }): unknown;
+  uploadFile(o: {
+    url: string;
+    filePath: string;
+    name: string;
+    header?: Record<string, string>;
+    timeout?: number;
+    success?: (r: { statusCode: number; data: string }) => void;
+    fail?: (e: { errMsg: string }) => void;
+  }): unknown;
   login(o: { success?: (r: { code: string }) => void; fail?: (e: { errMsg: string }) => void }): unknown;
   getStorageSync(key: string): unknown;
   setStorageSync(key: string, value: unknown): void;
@@ -128,8 +144,7 @@ export function createApi(wx: WxLike, baseUrl: string) {
     uploadPhoto: (id: string, milestone: string, filePath: string, key: string) =>
       upload<{ photo: { id: string } }>(`/api/mp/orders/${encodeURIComponent(id)}/milestones/${milestone}/photos`, filePath, key),
     /** A photo for the answer to a claim; the same key again stores it once. */
-    uploadClaimPhoto: (id: string, filePath: string, key: string) =>
-      upload<{ photo: { id: string; name: string }; added: boolean }>(`/api/mp/claims/${encodeURIComponent(id)}/photos`, filePath, key),
+    uploadClaimPhoto: (id: string, filePath: string, key: string) => upload<{ photo: { id: string; name: string }; added: boolean }>(`/api/mp/claims/${encodeURIComponent(id)}/photos`, filePath, key),
   };
 }
 

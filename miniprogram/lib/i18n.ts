@@ -54,8 +54,14 @@ const zh = {
   claimTypes: { defect: '质量缺陷', shortage: '数量短缺', wrong_item: '错发货品', transit_damage: '运输损坏', late_delivery: '延迟交货' } as Record<string, string>,
   claimStatuses: { sent: '待回复', supplier_answered: '已回复', agreed: '已同意', disputed: '有异议', settled: '已结算', rejected: '已撤销', closed: '已关闭' } as Record<string, string>,
   milestones: {
-    confirmed: '订单确认', materials: '原材料采购', production_start: '开始生产', production_done: '生产完成',
-    inspection: '验货', shipped: '出货', customs_cleared: '清关', delivered: '交货',
+    confirmed: '订单确认',
+    materials: '原材料采购',
+    production_start: '开始生产',
+    production_done: '生产完成',
+    inspection: '验货',
+    shipped: '出货',
+    customs_cleared: '清关',
+    delivered: '交货',
   } as Record<string, string>,
 };
 const en: typeof zh = {
@@ -105,7 +111,10 @@ const en: typeof zh = {
   buyer: 'Buyer',
   you: 'You',
   claimTypes: { defect: 'Defect', shortage: 'Shortage', wrong_item: 'Wrong item', transit_damage: 'Damage in transit', late_delivery: 'Late delivery' } as Record<string, string>,
-  claimStatuses: { sent: 'Waiting for you', supplier_answered: 'Answered', agreed: 'Agreed', disputed: 'Disputed', settled: 'Settled', rejected: 'Withdrawn', closed: 'Closed' } as Record<string, string>,
+  claimStatuses: { sent: 'Waiting for you', supplier_answered: 'Answered', agreed: 'Agreed', disputed: 'Disputed', settled: 'Settled', rejected: 'Withdrawn', closed: 'Closed' } as Record<
+    string,
+    string
+  >,
   customsHeld: 'Held by customs',
   customsCleared: 'Cleared',
   expected: 'Expected release date',
@@ -113,8 +122,14 @@ const en: typeof zh = {
   networkError: 'Network problem, please retry',
   lang: '中文',
   milestones: {
-    confirmed: 'Order confirmed', materials: 'Materials purchased', production_start: 'Production started', production_done: 'Production done',
-    inspection: 'Inspection', shipped: 'Shipped', customs_cleared: 'Customs cleared', delivered: 'Delivered',
+    confirmed: 'Order confirmed',
+    materials: 'Materials purchased',
+    production_start: 'Production started',
+    production_done: 'Production done',
+    inspection: 'Inspection',
+    shipped: 'Shipped',
+    customs_cleared: 'Customs cleared',
+    delivered: 'Delivered',
   },
 };
 export type Strings = typeof zh;

@@ -42,7 +42,11 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
 
   return [
     route({
-      method: 'post', path: '/api/console/session', tag, access: 'public', summary: 'Sign in (sets the session cookie; answers the CSRF token)',
+      method: 'post',
+      path: '/api/console/session',
+      tag,
+      access: 'public',
+      summary: 'Sign in (sets the session cookie; answers the CSRF token)',
       body: z.object({ login: text(64), password: z.string().min(1).max(256) }).strict(),
       before: [limitSignIn],
       responses: { 200: { description: 'Signed in', schema: signedIn } },
@@ -54,7 +58,11 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'get', path: '/api/console/session', tag, access: 'public', summary: 'The current session (401 when signed out)',
+      method: 'get',
+      path: '/api/console/session',
+      tag,
+      access: 'public',
+      summary: 'The current session (401 when signed out)',
       responses: { 200: { description: 'Signed in', schema: signedIn } },
       errors: [401],
       handle: async (_req, ctx) => {
@@ -65,7 +73,11 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'delete', path: '/api/console/session', tag, access: 'public', summary: 'Sign out (CSRF-checked: a foreign page cannot sign you out)',
+      method: 'delete',
+      path: '/api/console/session',
+      tag,
+      access: 'public',
+      summary: 'Sign out (CSRF-checked: a foreign page cannot sign you out)',
       responses: { 204: { description: 'Signed out' } },
       errors: [403],
       handle: async (_req, ctx) => {
@@ -77,20 +89,42 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'get', path: '/api/console/managers', tag, access: 'admin', summary: 'Console accounts',
+      method: 'get',
+      path: '/api/console/managers',
+      tag,
+      access: 'admin',
+      summary: 'Console accounts',
       responses: { 200: { description: 'Accounts, active or not, with their linked WeChat', schema: c.list(c.accountView) } },
       handle: async () => ({ items: await listAccountDetails() }),
     }),
     route({
-      method: 'post', path: '/api/console/managers', tag, access: 'admin', summary: 'Create a console account',
+      method: 'post',
+      path: '/api/console/managers',
+      tag,
+      access: 'admin',
+      summary: 'Create a console account',
       body: z
         .object({
-          login: z.string().trim().regex(/^[A-Za-z0-9._@-]{3,64}$/, '3–64 letters, digits, . _ @ -'),
+          login: z
+            .string()
+            .trim()
+            .regex(/^[A-Za-z0-9._@-]{3,64}$/, '3–64 letters, digits, . _ @ -'),
           name: text(100),
           password: z.string().min(10, 'at least 10 characters').max(256),
           role: z.enum(['admin', 'head', 'manager']).default('manager'),
           language: z.enum(MANAGER_LANGS).default('en'),
-          timezone: z.string().max(64).refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'an IANA time zone').optional(),
+          timezone: z
+            .string()
+            .max(64)
+            .refine((tz) => {
+              try {
+                new Intl.DateTimeFormat('en', { timeZone: tz });
+                return true;
+              } catch {
+                return false;
+              }
+            }, 'an IANA time zone')
+            .optional(),
           seesAll: z.boolean().default(false),
           managerId: objectId.optional(),
         })
@@ -100,13 +134,30 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       handle: async (req) => createAccount(req.body),
     }),
     route({
-      method: 'get', path: '/api/console/inbox', tag, access: 'manager', summary: 'Conversations I may see, last message first, with unread counts',
-      query: z.object({ mine: bool.optional(), segment: z.enum(SEGMENTS).optional(), ...supplierFactsQuery, overdue: bool.optional(), needsReply: bool.optional(), page: z.coerce.number().int().min(1).max(1000).default(1) }).strict(),
+      method: 'get',
+      path: '/api/console/inbox',
+      tag,
+      access: 'manager',
+      summary: 'Conversations I may see, last message first, with unread counts',
+      query: z
+        .object({
+          mine: bool.optional(),
+          segment: z.enum(SEGMENTS).optional(),
+          ...supplierFactsQuery,
+          overdue: bool.optional(),
+          needsReply: bool.optional(),
+          page: z.coerce.number().int().min(1).max(1000).default(1),
+        })
+        .strict(),
       responses: { 200: { description: 'A page of conversations', schema: c.page(c.inboxItem) } },
       handle: async (req) => listInbox(managerOf(req), req.query, clock()),
     }),
     route({
-      method: 'get', path: '/api/console/search', tag, access: 'manager', summary: 'Search original and translated text',
+      method: 'get',
+      path: '/api/console/search',
+      tag,
+      access: 'manager',
+      summary: 'Search original and translated text',
       query: z.object({ q: z.string().trim().min(2, 'at least 2 characters').max(100) }).strict(),
       responses: { 200: { description: 'Hits, newest first', schema: c.list(z.object({ message: c.messageView, thread: z.object({ id: z.string(), title: z.string() }).nullable() })) } },
       handle: async (req) => {
@@ -115,13 +166,35 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'get', path: '/api/console/threads/:id', tag, access: 'manager', summary: 'A conversation: supplier, contact, time zone',
+      method: 'get',
+      path: '/api/console/threads/:id',
+      tag,
+      access: 'manager',
+      summary: 'A conversation: supplier, contact, time zone',
       params: idParams,
-      responses: { 200: { description: 'The conversation', schema: z.object({ id: z.string(), key: z.string(), kind: z.string(), title: z.string(), messageCount: z.number(), supplier: z.object({ id: z.string(), code: z.string(), tag: z.string().nullish(), name: z.string(), segment: z.string(), timezone: z.string().nullish() }).nullable(), contact: z.object({ name: z.string(), role: z.string().nullable(), timezone: z.string() }).nullable(), timezone: z.string() }) } },
+      responses: {
+        200: {
+          description: 'The conversation',
+          schema: z.object({
+            id: z.string(),
+            key: z.string(),
+            kind: z.string(),
+            title: z.string(),
+            messageCount: z.number(),
+            supplier: z.object({ id: z.string(), code: z.string(), tag: z.string().nullish(), name: z.string(), segment: z.string(), timezone: z.string().nullish() }).nullable(),
+            contact: z.object({ name: z.string(), role: z.string().nullable(), timezone: z.string() }).nullable(),
+            timezone: z.string(),
+          }),
+        },
+      },
       handle: async (req) => threadHeader(managerOf(req), req.params.id),
     }),
     route({
-      method: 'get', path: '/api/console/threads/:id/messages', tag, access: 'manager', summary: 'A page of messages (newest first; with after, newer ones) and replies still in the outbox',
+      method: 'get',
+      path: '/api/console/threads/:id/messages',
+      tag,
+      access: 'manager',
+      summary: 'A page of messages (newest first; with after, newer ones) and replies still in the outbox',
       params: idParams,
       query: z.object({ before: z.iso.datetime().optional(), after: z.iso.datetime().optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }).strict(),
       responses: { 200: { description: 'Messages and outbox', schema: z.object({ items: z.array(c.messageView), outbox: z.array(c.outboxView) }) } },
@@ -132,7 +205,11 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'post', path: '/api/console/threads/:id/read', tag, access: 'manager', summary: 'Mark a conversation read',
+      method: 'post',
+      path: '/api/console/threads/:id/read',
+      tag,
+      access: 'manager',
+      summary: 'Mark a conversation read',
       params: idParams,
       responses: { 204: { description: 'Marked' } },
       handle: async (req) => {
@@ -142,7 +219,11 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'post', path: '/api/console/threads/:id/preview', tag, access: 'manager', summary: 'The Chinese a reply would be sent as',
+      method: 'post',
+      path: '/api/console/threads/:id/preview',
+      tag,
+      access: 'manager',
+      summary: 'The Chinese a reply would be sent as',
       params: idParams,
       body: z.object({ text: text(2000) }).strict(),
       responses: { 200: { description: 'The Chinese', schema: z.object({ zh: z.string(), source: z.enum(['unchanged', 'machine']) }) } },
@@ -154,9 +235,18 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'post', path: '/api/console/threads/:id/replies', tag, access: 'manager', summary: 'Reply in the chat (queued in the outbox; Idempotency-Key makes a retry safe)',
+      method: 'post',
+      path: '/api/console/threads/:id/replies',
+      tag,
+      access: 'manager',
+      summary: 'Reply in the chat (queued in the outbox; Idempotency-Key makes a retry safe)',
       params: idParams,
-      headers: z.object({ 'idempotency-key': z.string().regex(/^[\w.:-]{8,128}$/, '8–128 letters, digits, _ . : -').optional() }),
+      headers: z.object({
+        'idempotency-key': z
+          .string()
+          .regex(/^[\w.:-]{8,128}$/, '8–128 letters, digits, _ . : -')
+          .optional(),
+      }),
       body: z.object({ text: text(2000), zh: z.string().trim().max(4000).optional() }).strict(),
       responses: { 202: { description: 'Queued', schema: c.outboxView } },
       errors: [502],
@@ -167,7 +257,11 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'put', path: '/api/console/messages/:id/translations/:lang', tag, access: 'manager', summary: 'Correct a translation (kept as translation memory)',
+      method: 'put',
+      path: '/api/console/messages/:id/translations/:lang',
+      tag,
+      access: 'manager',
+      summary: 'Correct a translation (kept as translation memory)',
       params: z.object({ id: objectId, lang }).strict(),
       body: z.object({ text: text(4000) }).strict(),
       responses: { 204: { description: 'Corrected' } },
@@ -179,7 +273,11 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'post', path: '/api/console/messages/:id/flag', tag, access: 'manager', summary: 'Flag a bad translation',
+      method: 'post',
+      path: '/api/console/messages/:id/flag',
+      tag,
+      access: 'manager',
+      summary: 'Flag a bad translation',
       params: idParams,
       body: z.object({ lang }).strict(),
       responses: { 204: { description: 'Flagged' } },
@@ -193,7 +291,11 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
     // Live updates: one SSE stream per browser tab; `thread` events for the threads the user may
     // see. The browser refetches what changed. A comment every 15 s keeps proxies from closing it.
     route({
-      method: 'get', path: '/api/console/events', tag, access: 'manager', summary: 'Live updates (Server-Sent Events: `thread` events)',
+      method: 'get',
+      path: '/api/console/events',
+      tag,
+      access: 'manager',
+      summary: 'Live updates (Server-Sent Events: `thread` events)',
       responses: { 200: { description: 'An event stream', contentTypes: ['text/event-stream'] } },
       handle: async (req, ctx) => {
         const u = managerOf(req);
@@ -207,7 +309,9 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
         const onChange = (ch: ThreadChange) => {
           if (Date.now() - refreshed > 30_000) {
             refreshed = Date.now();
-            void visibleSupplierIds(u).then((v) => (visible = v)).catch(() => undefined);
+            void visibleSupplierIds(u)
+              .then((v) => (visible = v))
+              .catch(() => undefined);
           }
           if (visible && !(ch.supplierId && visible.has(ch.supplierId))) return;
           stream.write(`event: thread\ndata: ${JSON.stringify(ch)}\n\n`);
@@ -226,13 +330,21 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'get', path: '/api/console/notices', tag, access: 'manager', summary: 'Outbox notices by status (default: failed)',
+      method: 'get',
+      path: '/api/console/notices',
+      tag,
+      access: 'manager',
+      summary: 'Outbox notices by status (default: failed)',
       query: z.object({ status: z.enum(NOTICE_STATUSES).default('failed') }).strict(),
       responses: { 200: { description: 'Notices, newest first', schema: c.list(c.outboxView) } },
       handle: async (req) => ({ items: (await noticesFor(managerOf(req), req.query.status)).map(outboxView) }),
     }),
     route({
-      method: 'post', path: '/api/console/notices/:id/retry', tag, access: 'manager', summary: 'Send a failed notice again',
+      method: 'post',
+      path: '/api/console/notices/:id/retry',
+      tag,
+      access: 'manager',
+      summary: 'Send a failed notice again',
       params: idParams,
       responses: { 200: { description: 'The notice', schema: c.outboxView } },
       handle: async (req) => {
@@ -243,16 +355,53 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'get', path: '/api/console/suppliers', tag, access: 'manager', summary: 'Suppliers I may see (code as shown, name, segment, region), filtered',
+      method: 'get',
+      path: '/api/console/suppliers',
+      tag,
+      access: 'manager',
+      summary: 'Suppliers I may see (code as shown, name, segment, region), filtered',
       query: z.object({ segment: z.enum(SEGMENTS).optional(), ...supplierFactsQuery }).strict(),
-      responses: { 200: { description: 'Suppliers', schema: c.list(z.object({ id: z.string(), code: z.string(), shownCode: z.string().optional(), name: z.string(), segment: z.string(), region: z.string().nullish(), province: z.string().nullish(), managerId: z.string().nullish(), possibleDuplicates: z.number().optional() })) } },
+      responses: {
+        200: {
+          description: 'Suppliers',
+          schema: c.list(
+            z.object({
+              id: z.string(),
+              code: z.string(),
+              shownCode: z.string().optional(),
+              name: z.string(),
+              segment: z.string(),
+              region: z.string().nullish(),
+              province: z.string().nullish(),
+              managerId: z.string().nullish(),
+              possibleDuplicates: z.number().optional(),
+            }),
+          ),
+        },
+      },
       handle: async (req) => {
         const res = await listSuppliers(managerOf(req), req.query, 1000);
-        return { items: res.items.map((s) => ({ id: String(s._id), code: s.code, shownCode: shownCode(s), name: s.name, segment: s.segment, region: s.region ?? null, province: s.province ?? null, managerId: s.managerId ? String(s.managerId) : null, possibleDuplicates: (s.possibleDuplicateOf ?? []).length })) };
+        return {
+          items: res.items.map((s) => ({
+            id: String(s._id),
+            code: s.code,
+            shownCode: shownCode(s),
+            name: s.name,
+            segment: s.segment,
+            region: s.region ?? null,
+            province: s.province ?? null,
+            managerId: s.managerId ? String(s.managerId) : null,
+            possibleDuplicates: (s.possibleDuplicateOf ?? []).length,
+          })),
+        };
       },
     }),
     route({
-      method: 'get', path: '/api/console/suppliers/:code', tag, access: 'manager', summary: 'A supplier card with open orders',
+      method: 'get',
+      path: '/api/console/suppliers/:code',
+      tag,
+      access: 'manager',
+      summary: 'A supplier card with open orders',
       params: codeParams,
       responses: { 200: { description: 'The card', schema: c.supplierCard } },
       handle: async (req) => {
@@ -264,7 +413,11 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'post', path: '/api/console/suppliers/:code/binding-code', tag, access: 'manager', summary: 'A mini-program binding code with its QR image',
+      method: 'post',
+      path: '/api/console/suppliers/:code/binding-code',
+      tag,
+      access: 'manager',
+      summary: 'A mini-program binding code with its QR image',
       params: codeParams,
       body: z.object({ contactId: objectId.optional() }).strict(),
       responses: { 201: { description: 'The code and a QR data URL', schema: c.bindingCode.extend({ qr: z.string() }) } },

@@ -9,9 +9,14 @@ import { openApiPath, type AnyRoute } from './route.js';
 export const errorBody = z
   .object({
     error: z.object({
-      code: z.string().meta({ description: 'validation_failed, unauthorized, forbidden, not_found, conflict, rate_limited, upstream_failed, unavailable, payload_too_large, method_not_allowed, internal' }),
+      code: z
+        .string()
+        .meta({ description: 'validation_failed, unauthorized, forbidden, not_found, conflict, rate_limited, upstream_failed, unavailable, payload_too_large, method_not_allowed, internal' }),
       message: z.string(),
-      details: z.array(z.object({ field: z.string(), message: z.string() })).optional().meta({ description: 'one entry per field in error' }),
+      details: z
+        .array(z.object({ field: z.string(), message: z.string() }))
+        .optional()
+        .meta({ description: 'one entry per field in error' }),
       errorId: z.string().optional().meta({ description: 'for a 500: quote it to support; the log has the rest' }),
     }),
   })
@@ -82,7 +87,9 @@ export function buildOpenApi(routes: AnyRoute[], extraPaths: ZodOpenApiPathsObje
       if (!responses[status]) responses[status] = { description: ERROR_TEXT[status] ?? 'Error', content: { 'application/json': { schema: errorBody } } };
     }
     const op: ZodOpenApiOperationObject = {
-      operationId: `${r.method}${openApiPath(r.path).replace(/[{}]/g, '').replace(/(^|[/_-])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`,
+      operationId: `${r.method}${openApiPath(r.path)
+        .replace(/[{}]/g, '')
+        .replace(/(^|[/_-])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`,
       summary: r.summary,
       description: ACCESS_TEXT[r.access],
       tags: [r.tag],

@@ -79,7 +79,9 @@ export class Reply {
 // The route table is heterogeneous; handlers are typed where they are declared.
 export type AnyRoute = RouteSpec<any, any, any, any>;
 
-export function route<P extends Shape | undefined = undefined, Q extends Shape | undefined = undefined, H extends Shape | undefined = undefined, B extends z.ZodType | undefined = undefined>(spec: RouteSpec<P, Q, H, B>): AnyRoute {
+export function route<P extends Shape | undefined = undefined, Q extends Shape | undefined = undefined, H extends Shape | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+  spec: RouteSpec<P, Q, H, B>,
+): AnyRoute {
   return spec as AnyRoute;
 }
 

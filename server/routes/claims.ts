@@ -8,7 +8,18 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { assertVisible, type Viewer } from '../../shared/access/index.js';
 import {
-  CLAIM_STATUSES, CLAIM_TYPES, SETTLEMENT_KINDS, actorOf, addClaimPhoto, answerClaim, claimFor, claimPhotoFor, claimsFor, fileClaim, moveClaim, retryClaimTranslation,
+  CLAIM_STATUSES,
+  CLAIM_TYPES,
+  SETTLEMENT_KINDS,
+  actorOf,
+  addClaimPhoto,
+  answerClaim,
+  claimFor,
+  claimPhotoFor,
+  claimsFor,
+  fileClaim,
+  moveClaim,
+  retryClaimTranslation,
 } from '../../shared/claims/index.js';
 import { NotFoundError } from '../../shared/errors/index.js';
 import { CURRENCIES, findOrderByNumber, orderFor } from '../../shared/orders/index.js';
@@ -28,7 +39,11 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
   /** Upload one photo to a claim the caller may see. */
   const upload = (path: string, access: 'manager' | 'supplier') =>
     route({
-      method: 'post', path, tag: 'claims', access, summary: 'Upload a photo to a claim (JPEG, PNG or WebP)',
+      method: 'post',
+      path,
+      tag: 'claims',
+      access,
+      summary: 'Upload a photo to a claim (JPEG, PNG or WebP)',
       params: idParams,
       headers: idempotencyHeaders,
       upload: { field: 'photo', description: 'one JPEG, PNG or WebP image' },
@@ -40,10 +55,12 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
         const id = randomUUID();
         mkdirSync(dir, { recursive: true });
         renameSync(img.filepath, join(dir, id));
-        const res = await addClaimPhoto(req.params.id, actorOf(req.viewer as Viewer), { id, name: img.name, mimeType: img.type, size: img.size, key: req.headers['idempotency-key'] }, clock()).catch((err) => {
-          rmSync(join(dir, id), { force: true }); // not recorded: not kept
-          throw err;
-        });
+        const res = await addClaimPhoto(req.params.id, actorOf(req.viewer as Viewer), { id, name: img.name, mimeType: img.type, size: img.size, key: req.headers['idempotency-key'] }, clock()).catch(
+          (err) => {
+            rmSync(join(dir, id), { force: true }); // not recorded: not kept
+            throw err;
+          },
+        );
         if (!res.added) rmSync(join(dir, id), { force: true });
         return new Reply(res.added ? 201 : 200, { photo: { id: res.photo.id, name: res.photo.name, ...(res.photo.url ? { url: res.photo.url } : {}) }, added: res.added });
       },
@@ -52,7 +69,11 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
   /** The bytes of an uploaded photo (a linked one is a redirect to its URL). */
   const download = (path: string, access: 'manager' | 'supplier') =>
     route({
-      method: 'get', path, tag: 'claims', access, summary: 'A photo of a claim',
+      method: 'get',
+      path,
+      tag: 'claims',
+      access,
+      summary: 'A photo of a claim',
       params: photoParams,
       responses: { 200: { description: 'The image', contentTypes: ['image/jpeg', 'image/png', 'image/webp'] }, 302: { description: 'A linked photo: its URL' } },
       handle: async (req, ctx) => {
@@ -71,7 +92,11 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
 
   return [
     route({
-      method: 'post', path: '/api/claims', tag: 'claims', access: 'manager', summary: 'File a claim (sent to the supplier in Chinese unless send: false)',
+      method: 'post',
+      path: '/api/claims',
+      tag: 'claims',
+      access: 'manager',
+      summary: 'File a claim (sent to the supplier in Chinese unless send: false)',
       body: z
         .object({
           orderNumber: z.string().trim().min(2).max(40).optional(),
@@ -82,7 +107,22 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
           amount: money.optional(),
           currency: z.enum(CURRENCIES).optional(),
           description: text(4000),
-          photos: z.array(z.object({ url: z.string().trim().url().max(2000).regex(/^https?:\/\//, 'an http(s) URL'), name: z.string().trim().min(1).max(200).optional() }).strict()).max(10).optional(),
+          photos: z
+            .array(
+              z
+                .object({
+                  url: z
+                    .string()
+                    .trim()
+                    .url()
+                    .max(2000)
+                    .regex(/^https?:\/\//, 'an http(s) URL'),
+                  name: z.string().trim().min(1).max(200).optional(),
+                })
+                .strict(),
+            )
+            .max(10)
+            .optional(),
           answerDays: z.number().int().min(1).max(60).optional(),
           send: z.boolean().optional(),
         })
@@ -100,7 +140,11 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'get', path: '/api/claims', tag: 'claims', access: 'manager', summary: 'Claims of the suppliers I may see (?supplier, ?status, ?order)',
+      method: 'get',
+      path: '/api/claims',
+      tag: 'claims',
+      access: 'manager',
+      summary: 'Claims of the suppliers I may see (?supplier, ?status, ?order)',
       query: z.object({ supplier: supplierCode.optional(), status: z.enum(CLAIM_STATUSES).optional(), order: objectId.optional() }).strict(),
       responses: { 200: { description: 'Claims, newest first', schema: c.list(c.claimView) } },
       handle: async (req) => {
@@ -111,19 +155,30 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       },
     }),
     route({
-      method: 'get', path: '/api/claims/:id', tag: 'claims', access: 'manager', summary: 'A claim',
+      method: 'get',
+      path: '/api/claims/:id',
+      tag: 'claims',
+      access: 'manager',
+      summary: 'A claim',
       params: idParams,
       responses: { 200: { description: 'The claim', schema: c.claimView } },
       handle: async (req) => claimView(await retryClaimTranslation(await claimFor(managerOf(req), req.params.id), translation, clock()), false, managerOf(req).language),
     }),
     route({
-      method: 'post', path: '/api/claims/:id/transitions', tag: 'claims', access: 'manager', summary: 'Move a claim (shared/claims TRANSITIONS)',
+      method: 'post',
+      path: '/api/claims/:id/transitions',
+      tag: 'claims',
+      access: 'manager',
+      summary: 'Move a claim (shared/claims TRANSITIONS)',
       params: idParams,
       body: z
         .object({
           to: z.enum(CLAIM_STATUSES),
           reason: text(1000).optional(),
-          settlement: z.object({ kind: z.enum(SETTLEMENT_KINDS), amount: money.optional(), currency: z.enum(CURRENCIES).optional(), note: z.string().trim().max(1000).optional() }).strict().optional(),
+          settlement: z
+            .object({ kind: z.enum(SETTLEMENT_KINDS), amount: money.optional(), currency: z.enum(CURRENCIES).optional(), note: z.string().trim().max(1000).optional() })
+            .strict()
+            .optional(),
         })
         .strict(),
       responses: { 200: { description: 'The claim', schema: c.claimView } },
@@ -139,12 +194,20 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
 
     // ---- supplier (mini-program) ----
     route({
-      method: 'get', path: '/api/mp/claims', tag: 'claims', access: 'supplier', summary: 'My claims (never drafts)',
+      method: 'get',
+      path: '/api/mp/claims',
+      tag: 'claims',
+      access: 'supplier',
+      summary: 'My claims (never drafts)',
       responses: { 200: { description: 'Claims, newest first', schema: c.list(c.claimView) } },
       handle: async (req) => ({ items: (await claimsFor(supplierOf(req), {})).map((x) => claimView(x, true)) }),
     }),
     route({
-      method: 'get', path: '/api/mp/claims/:id', tag: 'claims', access: 'supplier', summary: 'A claim of mine',
+      method: 'get',
+      path: '/api/mp/claims/:id',
+      tag: 'claims',
+      access: 'supplier',
+      summary: 'A claim of mine',
       params: idParams,
       responses: { 200: { description: 'The claim (description in Chinese)', schema: c.claimView } },
       // The supplier reads Chinese: a translation that failed at filing is tried again now.
@@ -153,7 +216,11 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
     upload('/api/mp/claims/:id/photos', 'supplier'),
     download('/api/mp/claims/:id/photos/:photoId', 'supplier'),
     route({
-      method: 'post', path: '/api/mp/claims/:id/answer', tag: 'claims', access: 'supplier', summary: 'Accept or dispute a claim',
+      method: 'post',
+      path: '/api/mp/claims/:id/answer',
+      tag: 'claims',
+      access: 'supplier',
+      summary: 'Accept or dispute a claim',
       params: idParams,
       body: z.object({ decision: z.enum(['accept', 'dispute']), text: z.string().trim().max(4000).optional(), photoIds: z.array(z.string().uuid()).max(10).optional() }).strict(),
       responses: { 200: { description: 'The claim', schema: c.claimView } },

@@ -46,7 +46,10 @@ const timezone = z
   }, 'an IANA time zone such as Asia/Shanghai');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 const password = z.string().min(10, 'at least 10 characters').max(256);
-const fairLetter = z.string().trim().regex(/^[A-Za-z]$/, 'one letter (never I or O)');
+const fairLetter = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]$/, 'one letter (never I or O)');
 const shortText = z.string().trim().max(200);
 const list = z.array(z.string().trim().max(100)).max(50);
 
@@ -74,7 +77,9 @@ const profileFields = {
 };
 
 const sortBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('supplier'), code: z.string().trim().max(12).optional(), fairLetter: fairLetter.optional(), name: z.string().trim().max(200).optional(), managerId: objectId.optional() }).strict(),
+  z
+    .object({ kind: z.literal('supplier'), code: z.string().trim().max(12).optional(), fairLetter: fairLetter.optional(), name: z.string().trim().max(200).optional(), managerId: objectId.optional() })
+    .strict(),
   z.object({ kind: z.literal('contact'), supplier: supplierCode, role: z.enum(CONTACT_ROLES).optional() }).strict(),
   z.object({ kind: z.literal('colleague'), managerId: objectId.optional(), name: z.string().trim().max(100).optional(), language: z.enum(MANAGER_LANGS).optional() }).strict(),
   z.object({ kind: z.literal('ignore'), confirm: z.literal(true).meta({ description: 'ignoring deletes what was mirrored of a private chat: say so' }) }).strict(),
@@ -101,12 +106,20 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
   return [
     // ---- My WeChat ----
     route({
-      method: 'get', path: '/api/console/me/wechat', tag, access: 'manager', summary: 'My linked WeChat (name and since when)',
+      method: 'get',
+      path: '/api/console/me/wechat',
+      tag,
+      access: 'manager',
+      summary: 'My linked WeChat (name and since when)',
       responses: { 200: { description: 'The link', schema: c.wechatLink } },
       handle: async (req) => wechatLinkOf(managerOf(req).id),
     }),
     route({
-      method: 'post', path: '/api/console/me/wechat/link-code', tag, access: 'manager', summary: 'A one-time code (10 minutes) to send as `/link <code>` from my WeChat, with its QR',
+      method: 'post',
+      path: '/api/console/me/wechat/link-code',
+      tag,
+      access: 'manager',
+      summary: 'A one-time code (10 minutes) to send as `/link <code>` from my WeChat, with its QR',
       responses: { 201: { description: 'The code and a QR data URL', schema: z.object({ code: z.string(), expiresAt: z.union([z.string(), z.date()]), qr: z.string(), command: z.string() }) } },
       errors: [409],
       handle: async (req) => {
@@ -116,7 +129,11 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'delete', path: '/api/console/me/wechat', tag, access: 'manager', summary: 'Unlink my WeChat (no notices to it, its commands refused)',
+      method: 'delete',
+      path: '/api/console/me/wechat',
+      tag,
+      access: 'manager',
+      summary: 'Unlink my WeChat (no notices to it, its commands refused)',
       responses: { 204: { description: 'Unlinked' } },
       handle: async (req) => {
         await unlinkWechat(managerOf(req).id);
@@ -125,7 +142,11 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
     }),
     // ---- own password and sessions ----
     route({
-      method: 'put', path: '/api/console/me/password', tag, access: 'manager', summary: 'Change my password (the current one is asked; my other sessions end)',
+      method: 'put',
+      path: '/api/console/me/password',
+      tag,
+      access: 'manager',
+      summary: 'Change my password (the current one is asked; my other sessions end)',
       body: z.object({ oldPassword: z.string().min(1).max(256), newPassword: password }).strict(),
       responses: { 204: { description: 'Changed' } },
       errors: [409],
@@ -135,12 +156,20 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/console/me/sessions', tag, access: 'manager', summary: 'My console sessions, newest first',
+      method: 'get',
+      path: '/api/console/me/sessions',
+      tag,
+      access: 'manager',
+      summary: 'My console sessions, newest first',
       responses: { 200: { description: 'Sessions', schema: c.list(c.sessionView) } },
       handle: async (req, ctx) => ({ items: await listOwnSessions(managerOf(req).id, ctx.cookies.get(SESSION_COOKIE) ?? undefined, clock()) }),
     }),
     route({
-      method: 'delete', path: '/api/console/me/sessions/:id', tag, access: 'manager', summary: 'End one of my sessions',
+      method: 'delete',
+      path: '/api/console/me/sessions/:id',
+      tag,
+      access: 'manager',
+      summary: 'End one of my sessions',
       params: idParams,
       responses: { 204: { description: 'Ended' } },
       handle: async (req) => {
@@ -150,16 +179,31 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
     }),
     // ---- the managers page (admin) ----
     route({
-      method: 'patch', path: '/api/console/managers/:id', tag, access: 'admin', summary: "Change an account's name, role, language, time zone, working hours or “sees all”",
+      method: 'patch',
+      path: '/api/console/managers/:id',
+      tag,
+      access: 'admin',
+      summary: "Change an account's name, role, language, time zone, working hours or “sees all”",
       params: idParams,
       body: z
-        .object({ name: text(100).optional(), role: z.enum(MANAGER_ROLES).optional(), language: z.enum(MANAGER_LANGS).optional(), timezone: timezone.optional(), workingHours: z.object({ from: hhmm, to: hhmm }).strict().nullable().optional(), seesAll: z.boolean().optional() })
+        .object({
+          name: text(100).optional(),
+          role: z.enum(MANAGER_ROLES).optional(),
+          language: z.enum(MANAGER_LANGS).optional(),
+          timezone: timezone.optional(),
+          workingHours: z.object({ from: hhmm, to: hhmm }).strict().nullable().optional(),
+          seesAll: z.boolean().optional(),
+        })
         .strict(),
       responses: { 200: { description: 'The account', schema: c.consoleUser } },
       handle: async (req) => updateAccount(req.params.id, req.body),
     }),
     route({
-      method: 'post', path: '/api/console/managers/:id/deactivate', tag, access: 'admin', summary: 'Deactivate: sessions end, notices stop, WeChat commands refused',
+      method: 'post',
+      path: '/api/console/managers/:id/deactivate',
+      tag,
+      access: 'admin',
+      summary: 'Deactivate: sessions end, notices stop, WeChat commands refused',
       params: idParams,
       responses: { 204: { description: 'Deactivated' } },
       errors: [409],
@@ -170,7 +214,11 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'post', path: '/api/console/managers/:id/reactivate', tag, access: 'admin', summary: 'Reactivate a deactivated account',
+      method: 'post',
+      path: '/api/console/managers/:id/reactivate',
+      tag,
+      access: 'admin',
+      summary: 'Reactivate a deactivated account',
       params: idParams,
       responses: { 204: { description: 'Reactivated' } },
       handle: async (req) => {
@@ -179,7 +227,11 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'put', path: '/api/console/managers/:id/password', tag, access: 'admin', summary: "Reset an account's password (its sessions end)",
+      method: 'put',
+      path: '/api/console/managers/:id/password',
+      tag,
+      access: 'admin',
+      summary: "Reset an account's password (its sessions end)",
       params: idParams,
       body: z.object({ password }).strict(),
       responses: { 204: { description: 'Reset' } },
@@ -189,18 +241,30 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/console/people', tag, access: 'manager', summary: 'Active managers (for pickers: responsible, backup, colleague)',
+      method: 'get',
+      path: '/api/console/people',
+      tag,
+      access: 'manager',
+      summary: 'Active managers (for pickers: responsible, backup, colleague)',
       responses: { 200: { description: 'Managers', schema: c.list(z.object({ id: z.string(), name: z.string(), role: z.string() })) } },
       handle: async () => ({ items: await listActiveManagers() }),
     }),
     // ---- Unsorted ----
     route({
-      method: 'get', path: '/api/console/unsorted', tag: 'sorting', access: 'manager', summary: 'Contacts and rooms nobody sorted yet, with their first messages (translated) and proposals',
+      method: 'get',
+      path: '/api/console/unsorted',
+      tag: 'sorting',
+      access: 'manager',
+      summary: 'Contacts and rooms nobody sorted yet, with their first messages (translated) and proposals',
       responses: { 200: { description: 'Unsorted, latest activity first', schema: c.list(c.unsortedItem) } },
       handle: async (req) => ({ items: await unsortedFor(managerOf(req)) }),
     }),
     route({
-      method: 'post', path: '/api/console/unsorted/:id/sort', tag: 'sorting', access: 'manager', summary: 'Sort a contact or room: new supplier, contact of a supplier (with role), colleague, ignore (confirmed)',
+      method: 'post',
+      path: '/api/console/unsorted/:id/sort',
+      tag: 'sorting',
+      access: 'manager',
+      summary: 'Sort a contact or room: new supplier, contact of a supplier (with role), colleague, ignore (confirmed)',
       params: idParams,
       body: sortBody,
       responses: { 200: { description: 'What was done', schema: c.sortResult } },
@@ -226,7 +290,11 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
     }),
     // ---- friend requests ----
     route({
-      method: 'get', path: '/api/console/friend-requests', tag: 'sorting', access: 'manager', summary: 'Friend requests by status (default pending), greetings translated',
+      method: 'get',
+      path: '/api/console/friend-requests',
+      tag: 'sorting',
+      access: 'manager',
+      summary: 'Friend requests by status (default pending), greetings translated',
       query: z.object({ status: z.enum(['pending', 'accepting', 'accepted', 'declined', 'failed']).default('pending') }).strict(),
       responses: { 200: { description: 'Requests, oldest first', schema: c.list(c.friendRequestView) } },
       handle: async (req) => {
@@ -236,7 +304,11 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'post', path: '/api/console/friend-requests/:id/decision', tag: 'sorting', access: 'manager', summary: 'Accept or decline a friend request (the bot carries out an accept)',
+      method: 'post',
+      path: '/api/console/friend-requests/:id/decision',
+      tag: 'sorting',
+      access: 'manager',
+      summary: 'Accept or decline a friend request (the bot carries out an accept)',
       params: idParams,
       body: z.object({ accept: z.boolean() }).strict(),
       responses: { 200: { description: 'The request', schema: c.friendRequestView } },
@@ -248,26 +320,62 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
     }),
     // ---- the supplier page ----
     route({
-      method: 'get', path: '/api/console/supplier-filters', tag: 'suppliers', access: 'manager', summary: 'Values the supplier and inbox filters offer',
-      responses: { 200: { description: 'Filter values', schema: z.object({ regions: z.array(z.string()), provinces: z.array(z.string()), categories: z.array(z.string()), certifications: z.array(z.string()), languages: z.array(z.string()) }) } },
+      method: 'get',
+      path: '/api/console/supplier-filters',
+      tag: 'suppliers',
+      access: 'manager',
+      summary: 'Values the supplier and inbox filters offer',
+      responses: {
+        200: {
+          description: 'Filter values',
+          schema: z.object({ regions: z.array(z.string()), provinces: z.array(z.string()), categories: z.array(z.string()), certifications: z.array(z.string()), languages: z.array(z.string()) }),
+        },
+      },
       handle: async (req) => supplierFacets(managerOf(req)),
     }),
     route({
-      method: 'post', path: '/api/console/suppliers', tag: 'suppliers', access: 'manager', summary: 'Create a supplier (plain number, fair letter or a chosen code) and see its possible duplicates',
-      body: z.object({ ...profileFields, name: text(200), code: z.string().trim().max(12).optional(), fairLetter: fairLetter.optional(), wechatIds: z.array(z.string().trim().max(64)).max(10).optional() }).strict(),
+      method: 'post',
+      path: '/api/console/suppliers',
+      tag: 'suppliers',
+      access: 'manager',
+      summary: 'Create a supplier (plain number, fair letter or a chosen code) and see its possible duplicates',
+      body: z
+        .object({ ...profileFields, name: text(200), code: z.string().trim().max(12).optional(), fairLetter: fairLetter.optional(), wechatIds: z.array(z.string().trim().max(64)).max(10).optional() })
+        .strict(),
       responses: { 201: { description: 'The supplier and possible duplicates', schema: c.supplierWrite } },
       errors: [409],
       handle: async (req) => {
         const v = managerOf(req);
         const { code, fairLetter: letter, name, nameEn, legalName, taxId, emails, phones, wechatIds, region, province, segment, managerId, ...rest } = req.body;
-        const s = await createSupplier({ name, nameEn, legalName, taxId, emails, phones, wechatIds, region, province, segment, code, fairLetter: letter?.toUpperCase(), managerId: managerId ?? (v.seesAll ? undefined : v.id) });
+        const s = await createSupplier({
+          name,
+          nameEn,
+          legalName,
+          taxId,
+          emails,
+          phones,
+          wechatIds,
+          region,
+          province,
+          segment,
+          code,
+          fairLetter: letter?.toUpperCase(),
+          managerId: managerId ?? (v.seesAll ? undefined : v.id),
+        });
         const { supplier } = await updateSupplier(String(s._id), rest, by(req), clock());
-        const dups = await findPossibleDuplicates({ name: supplier.name, legalName: supplier.legalName ?? undefined, taxId: supplier.taxId ?? undefined, emails: supplier.emails, phones: supplier.phones, wechatIds: supplier.wechatIds }, supplier._id);
+        const dups = await findPossibleDuplicates(
+          { name: supplier.name, legalName: supplier.legalName ?? undefined, taxId: supplier.taxId ?? undefined, emails: supplier.emails, phones: supplier.phones, wechatIds: supplier.wechatIds },
+          supplier._id,
+        );
         return { supplier: supplierProfile(supplier), possibleDuplicates: await visibleDuplicates(req, dups) };
       },
     }),
     route({
-      method: 'get', path: '/api/console/suppliers/:code/page', tag: 'suppliers', access: 'manager', summary: 'The supplier page: card, whole profile, figures per currency, possible duplicates',
+      method: 'get',
+      path: '/api/console/suppliers/:code/page',
+      tag: 'suppliers',
+      access: 'manager',
+      summary: 'The supplier page: card, whole profile, figures per currency, possible duplicates',
       params: codeParams,
       responses: { 200: { description: 'The page', schema: c.supplierPage } },
       handle: async (req) => {
@@ -280,11 +388,22 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
           supplierTotals(v, s),
           findPossibleDuplicates({ name: s.name, legalName: s.legalName ?? undefined, taxId: s.taxId ?? undefined, emails: s.emails, phones: s.phones, wechatIds: s.wechatIds }, s._id),
         ]);
-        return { ...card, shownCode: supplierProfile(s).shownCode, openOrders: open.items.map((o) => orderSummary(o, now)), profile: supplierProfile(s), totals, possibleDuplicates: await visibleDuplicates(req, dups) };
+        return {
+          ...card,
+          shownCode: supplierProfile(s).shownCode,
+          openOrders: open.items.map((o) => orderSummary(o, now)),
+          profile: supplierProfile(s),
+          totals,
+          possibleDuplicates: await visibleDuplicates(req, dups),
+        };
       },
     }),
     route({
-      method: 'patch', path: '/api/console/suppliers/:code', tag: 'suppliers', access: 'manager', summary: "Edit a supplier's profile (every field checked at once; segment changes recorded)",
+      method: 'patch',
+      path: '/api/console/suppliers/:code',
+      tag: 'suppliers',
+      access: 'manager',
+      summary: "Edit a supplier's profile (every field checked at once; segment changes recorded)",
       params: codeParams,
       body: z.object(profileFields).strict(),
       responses: { 200: { description: 'The supplier and the possible duplicates its facts point to', schema: c.supplierWrite } },
@@ -295,7 +414,11 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'post', path: '/api/console/suppliers/:code/merge', tag: 'suppliers', access: 'manager', summary: 'Merge another supplier into this one (the earliest code survives; everything moves)',
+      method: 'post',
+      path: '/api/console/suppliers/:code/merge',
+      tag: 'suppliers',
+      access: 'manager',
+      summary: 'Merge another supplier into this one (the earliest code survives; everything moves)',
       params: codeParams,
       body: z.object({ other: supplierCode }).strict(),
       responses: { 200: { description: 'The survivor', schema: z.object({ supplier: c.supplierProfile, merged: z.string(), moved: z.record(z.string(), z.number()) }) } },
@@ -309,12 +432,20 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
     }),
     // ---- the fair register ----
     route({
-      method: 'get', path: '/api/fairs', tag: 'suppliers', access: 'manager', summary: 'The fair register (letter → fair) and the next free letter',
+      method: 'get',
+      path: '/api/fairs',
+      tag: 'suppliers',
+      access: 'manager',
+      summary: 'The fair register (letter → fair) and the next free letter',
       responses: { 200: { description: 'Fairs', schema: z.object({ items: z.array(c.fairView), next: z.string().nullable() }) } },
       handle: async () => ({ items: (await listFairs()).map(fairView), next: await nextFairLetter().catch(() => null) }),
     }),
     route({
-      method: 'post', path: '/api/fairs', tag: 'suppliers', access: 'manager', summary: 'Register a fair (no letter: the next free one; never I or O)',
+      method: 'post',
+      path: '/api/fairs',
+      tag: 'suppliers',
+      access: 'manager',
+      summary: 'Register a fair (no letter: the next free one; never I or O)',
       body: z.object({ letter: fairLetter.optional(), name: text(200), city: z.string().trim().max(100).optional(), from: z.string().max(10).optional(), to: z.string().max(10).optional() }).strict(),
       responses: { 201: { description: 'The fair', schema: c.fairView } },
       errors: [409],

@@ -15,7 +15,11 @@ export function baseRoutes({ config }: RouteDeps, openApi: () => unknown): AnyRo
   const health = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['up', 'down']), bot: z.object({ state: z.string() }).loose() });
   return [
     route({
-      method: 'get', path: '/healthz', tag: 'health', access: 'public', summary: 'Database and bot state',
+      method: 'get',
+      path: '/healthz',
+      tag: 'health',
+      access: 'public',
+      summary: 'Database and bot state',
       responses: { 200: { description: 'Healthy', schema: health }, 503: { description: 'The database is down', schema: health } },
       handle: async () => {
         const db = await dbHealthy();
@@ -24,7 +28,11 @@ export function baseRoutes({ config }: RouteDeps, openApi: () => unknown): AnyRo
       },
     }),
     route({
-      method: 'get', path: '/openapi.json', tag: 'health', access: 'public', summary: 'This document',
+      method: 'get',
+      path: '/openapi.json',
+      tag: 'health',
+      access: 'public',
+      summary: 'This document',
       responses: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },
       handle: async () => openApi(),
     }),
@@ -33,5 +41,15 @@ export function baseRoutes({ config }: RouteDeps, openApi: () => unknown): AnyRo
 
 /** Every route of the app, in the order they are matched. */
 export function routeTable(deps: RouteDeps, openApi: () => unknown): AnyRoute[] {
-  return [...baseRoutes(deps, openApi), ...consoleRoutes(deps), ...claimRoutes(deps), ...mpRoutes(deps), ...performanceRoutes(deps), ...reportRoutes(deps), ...orderInRoutes(deps), ...managerRoutes(deps), ...dayOneRoutes(deps)];
+  return [
+    ...baseRoutes(deps, openApi),
+    ...consoleRoutes(deps),
+    ...claimRoutes(deps),
+    ...mpRoutes(deps),
+    ...performanceRoutes(deps),
+    ...reportRoutes(deps),
+    ...orderInRoutes(deps),
+    ...managerRoutes(deps),
+    ...dayOneRoutes(deps),
+  ];
 }

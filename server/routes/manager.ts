@@ -27,7 +27,10 @@ const lineSchema = z
 
 export const newOrder = z
   .object({
-    number: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{1,39}$/, 'letters, digits and - _ . / only'),
+    number: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{1,39}$/, 'letters, digits and - _ . / only'),
     supplierCode,
     managerId: objectId.optional(),
     incoterms: z.enum(INCOTERMS).optional(),
@@ -36,7 +39,10 @@ export const newOrder = z
     lines: z.array(lineSchema).max(500).optional(),
     // Planned dates not given come from the supplier's lead-time template.
     planFromTemplate: z.boolean().optional(),
-    planned: z.object(Object.fromEntries(MILESTONES.map((m) => [m, isoDate.optional()])) as Record<(typeof MILESTONES)[number], z.ZodOptional<typeof isoDate>>).strict().optional(),
+    planned: z
+      .object(Object.fromEntries(MILESTONES.map((m) => [m, isoDate.optional()])) as Record<(typeof MILESTONES)[number], z.ZodOptional<typeof isoDate>>)
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -89,7 +95,11 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
   const tag = 'manager';
   return [
     route({
-      method: 'get', path: '/api/suppliers', tag, access: 'manager', summary: 'Suppliers I may see (100 a page)',
+      method: 'get',
+      path: '/api/suppliers',
+      tag,
+      access: 'manager',
+      summary: 'Suppliers I may see (100 a page)',
       query: z.object({ segment: z.enum(SEGMENTS).optional(), ...supplierFactsQuery, page }).strict(),
       responses: { 200: { description: 'A page of suppliers', schema: c.page(c.supplierView) } },
       handle: async (req) => {
@@ -98,7 +108,11 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/suppliers/:code', tag, access: 'manager', summary: 'A supplier with its contacts',
+      method: 'get',
+      path: '/api/suppliers/:code',
+      tag,
+      access: 'manager',
+      summary: 'A supplier with its contacts',
       params: codeParams,
       responses: { 200: { description: 'The supplier', schema: c.supplierView.extend({ contacts: z.array(c.contactView) }) } },
       handle: async (req) => {
@@ -107,14 +121,22 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'put', path: '/api/contacts/:id', tag, access: 'manager', summary: "Set a contact's time zone, role and phone",
+      method: 'put',
+      path: '/api/contacts/:id',
+      tag,
+      access: 'manager',
+      summary: "Set a contact's time zone, role and phone",
       params: idParams,
       body: z.object({ timezone: timezone.optional(), role: z.string().trim().max(64).optional(), phone: z.string().trim().max(40).optional() }).strict(),
       responses: { 200: { description: 'The contact', schema: c.contactView } },
       handle: async (req) => contactView(await updateContact(managerOf(req), req.params.id, req.body)),
     }),
     route({
-      method: 'post', path: '/api/suppliers/:code/binding-codes', tag, access: 'manager', summary: 'Issue a mini-program binding code',
+      method: 'post',
+      path: '/api/suppliers/:code/binding-codes',
+      tag,
+      access: 'manager',
+      summary: 'Issue a mini-program binding code',
       params: codeParams,
       body: z.object({ contactId: objectId.optional() }).strict(),
       responses: { 201: { description: 'The code', schema: c.bindingCode } },
@@ -124,7 +146,11 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/threads', tag, access: 'manager', summary: 'Threads I may see, latest first (50 a page)',
+      method: 'get',
+      path: '/api/threads',
+      tag,
+      access: 'manager',
+      summary: 'Threads I may see, latest first (50 a page)',
       query: z.object({ supplier: supplierCode.optional(), page }).strict(),
       responses: { 200: { description: 'A page of threads', schema: c.page(c.threadView) } },
       errors: [404],
@@ -136,7 +162,11 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/threads/:id/messages', tag, access: 'manager', summary: 'Messages with translations, newest first',
+      method: 'get',
+      path: '/api/threads/:id/messages',
+      tag,
+      access: 'manager',
+      summary: 'Messages with translations, newest first',
       params: idParams,
       query: z.object({ before: z.iso.datetime().optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }).strict(),
       responses: { 200: { description: 'Messages', schema: c.list(c.messageView) } },
@@ -147,7 +177,11 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/orders', tag, access: 'manager', summary: 'Orders (of one supplier, mine, or all I may see)',
+      method: 'get',
+      path: '/api/orders',
+      tag,
+      access: 'manager',
+      summary: 'Orders (of one supplier, mine, or all I may see)',
       query: z.object({ supplier: supplierCode.optional(), status: z.enum(['open', 'closed']).optional(), mine: z.enum(['true', 'false']).optional(), page }).strict(),
       responses: { 200: { description: 'A page of orders', schema: c.page(c.orderSummary) } },
       errors: [404],
@@ -159,7 +193,11 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/orders/overdue', tag, access: 'manager', summary: 'Overdue orders',
+      method: 'get',
+      path: '/api/orders/overdue',
+      tag,
+      access: 'manager',
+      summary: 'Overdue orders',
       query: z.object({ mine: z.enum(['true', 'false']).optional() }).strict(),
       responses: { 200: { description: 'Overdue orders', schema: c.list(c.orderSummary) } },
       handle: async (req) => {
@@ -168,7 +206,11 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'post', path: '/api/orders', tag, access: 'manager', summary: 'Create an order',
+      method: 'post',
+      path: '/api/orders',
+      tag,
+      access: 'manager',
+      summary: 'Create an order',
       body: newOrder,
       responses: { 201: { description: 'The order', schema: c.orderDetail } },
       errors: [404, 409],
@@ -178,13 +220,21 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/orders/:id', tag, access: 'manager', summary: 'An order',
+      method: 'get',
+      path: '/api/orders/:id',
+      tag,
+      access: 'manager',
+      summary: 'An order',
       params: idParams,
       responses: { 200: { description: 'The order', schema: c.orderDetail } },
       handle: async (req) => orderDetail(await orderFor(managerOf(req), req.params.id), clock(), managerOf(req).language),
     }),
     route({
-      method: 'patch', path: '/api/orders/:id', tag, access: 'manager', summary: 'Change an order',
+      method: 'patch',
+      path: '/api/orders/:id',
+      tag,
+      access: 'manager',
+      summary: 'Change an order',
       params: idParams,
       body: orderPatch,
       responses: { 200: { description: 'The order and whether it changed', schema: c.orderWrite } },
@@ -196,7 +246,11 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'delete', path: '/api/orders/:id', tag, access: 'manager', summary: 'Close an order',
+      method: 'delete',
+      path: '/api/orders/:id',
+      tag,
+      access: 'manager',
+      summary: 'Close an order',
       params: idParams,
       responses: { 200: { description: 'The order and whether it changed', schema: c.orderWrite } },
       errors: [409],
@@ -207,7 +261,11 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/orders/:id/history', tag, access: 'manager', summary: 'Change history of an order',
+      method: 'get',
+      path: '/api/orders/:id/history',
+      tag,
+      access: 'manager',
+      summary: 'Change history of an order',
       params: idParams,
       responses: {
         200: {
@@ -218,11 +276,26 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const events = await orderHistory(req.params.id);
-        return { items: events.map((e) => ({ at: e.at, by: e.by, via: e.via ?? (e.by.startsWith('supplier:') ? 'miniprogram' : null), kind: e.kind, milestone: e.milestone ?? null, before: e.before ?? null, after: e.after ?? null, reason: e.reason ?? null })) };
+        return {
+          items: events.map((e) => ({
+            at: e.at,
+            by: e.by,
+            via: e.via ?? (e.by.startsWith('supplier:') ? 'miniprogram' : null),
+            kind: e.kind,
+            milestone: e.milestone ?? null,
+            before: e.before ?? null,
+            after: e.after ?? null,
+            reason: e.reason ?? null,
+          })),
+        };
       },
     }),
     route({
-      method: 'post', path: '/api/orders/:id/milestones/:milestone', tag, access: 'manager', summary: 'Change a milestone',
+      method: 'post',
+      path: '/api/orders/:id/milestones/:milestone',
+      tag,
+      access: 'manager',
+      summary: 'Change a milestone',
       params: milestoneParams,
       headers: idempotencyHeaders,
       body: milestoneBody,
@@ -236,12 +309,20 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
     }),
     milestonePhotoRoute(config, '/api/orders/:id/milestones/:milestone/photos/:photoId', 'manager', tag),
     route({
-      method: 'get', path: '/api/notifications', tag, access: 'manager', summary: 'My notifications: supplier changes, claim answers, reminders sent (or to be sent) to my WeChat',
+      method: 'get',
+      path: '/api/notifications',
+      tag,
+      access: 'manager',
+      summary: 'My notifications: supplier changes, claim answers, reminders sent (or to be sent) to my WeChat',
       responses: { 200: { description: 'Newest first', schema: c.list(c.outboxView) } },
       handle: async (req) => ({ items: (await notificationsFor(managerOf(req))).map(outboxView) }),
     }),
     route({
-      method: 'post', path: '/api/orders/:id/customs', tag, access: 'manager', summary: 'Record a customs hold or clearance',
+      method: 'post',
+      path: '/api/orders/:id/customs',
+      tag,
+      access: 'manager',
+      summary: 'Record a customs hold or clearance',
       params: idParams,
       headers: idempotencyHeaders,
       body: customsBody,
@@ -255,4 +336,3 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
     }),
   ];
 }
-

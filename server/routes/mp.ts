@@ -96,7 +96,11 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
   const by = (req: { principal?: { openid: string } }) => `supplier:${req.principal!.openid}`;
   return [
     route({
-      method: 'post', path: '/api/mp/login', tag, access: 'public', summary: 'wx.login code → session token',
+      method: 'post',
+      path: '/api/mp/login',
+      tag,
+      access: 'public',
+      summary: 'wx.login code → session token',
       body: z.object({ code: z.string().min(1).max(128) }).strict(),
       before: [limiter(20, 'login')],
       responses: { 200: { description: 'A token; bound tells whether the WeChat user is bound to a supplier', schema: z.object({ token: z.string(), bound: z.boolean() }).loose() } },
@@ -104,7 +108,11 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => miniProgramLogin(config, wechatAuth, req.body.code),
     }),
     route({
-      method: 'post', path: '/api/mp/bind', tag, access: 'supplierLogin', summary: 'Redeem a binding code a manager issued',
+      method: 'post',
+      path: '/api/mp/bind',
+      tag,
+      access: 'supplierLogin',
+      summary: 'Redeem a binding code a manager issued',
       body: z.object({ code: z.string().min(1).max(32) }).strict(),
       before: [limiter(30, 'binding')],
       responses: { 200: { description: 'A token bound to the supplier', schema: z.object({ token: z.string() }).loose() } },
@@ -112,7 +120,11 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => bindOpenid(config, req.principal!.openid, req.body.code, clock()),
     }),
     route({
-      method: 'get', path: '/api/mp/orders', tag, access: 'supplier', summary: 'My open orders (50 a page)',
+      method: 'get',
+      path: '/api/mp/orders',
+      tag,
+      access: 'supplier',
+      summary: 'My open orders (50 a page)',
       query: z.object({ page }).strict(),
       responses: { 200: { description: 'A page of orders', schema: c.page(c.orderSummary) } },
       handle: async (req, ctx) => {
@@ -130,13 +142,21 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/mp/orders/:id', tag, access: 'supplier', summary: 'Order detail',
+      method: 'get',
+      path: '/api/mp/orders/:id',
+      tag,
+      access: 'supplier',
+      summary: 'Order detail',
       params: idParams,
       responses: { 200: { description: 'The order', schema: c.orderDetail } },
       handle: async (req) => orderDetail(await orderFor(supplierOf(req), req.params.id), clock()),
     }),
     route({
-      method: 'post', path: '/api/mp/orders/:id/milestones/:milestone', tag, access: 'supplier', summary: 'Update a milestone',
+      method: 'post',
+      path: '/api/mp/orders/:id/milestones/:milestone',
+      tag,
+      access: 'supplier',
+      summary: 'Update a milestone',
       params: milestoneParams,
       headers: idempotencyHeaders,
       body: milestoneBody,
@@ -144,12 +164,24 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       errors: [409],
       handle: async (req) => {
         const v = supplierOf(req);
-        const res = await updateMilestone({ orderId: req.params.id, milestone: req.params.milestone, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], scope: { supplierId: v.supplierId }, now: clock() });
+        const res = await updateMilestone({
+          orderId: req.params.id,
+          milestone: req.params.milestone,
+          ...req.body,
+          by: by(req),
+          idempotencyKey: req.headers['idempotency-key'],
+          scope: { supplierId: v.supplierId },
+          now: clock(),
+        });
         return { order: orderDetail(res.order, clock()), changed: res.changed };
       },
     }),
     route({
-      method: 'post', path: '/api/mp/orders/:id/customs', tag, access: 'supplier', summary: 'Report a customs issue',
+      method: 'post',
+      path: '/api/mp/orders/:id/customs',
+      tag,
+      access: 'supplier',
+      summary: 'Report a customs issue',
       params: idParams,
       headers: idempotencyHeaders,
       body: customsBody,
@@ -163,7 +195,11 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
     }),
     milestonePhotoRoute(config, '/api/mp/orders/:id/milestones/:milestone/photos/:photoId', 'supplier', tag),
     route({
-      method: 'post', path: '/api/mp/orders/:id/readiness', tag, access: 'supplier', summary: 'Answer the pre-shipment check: ready, or not ready with a new date',
+      method: 'post',
+      path: '/api/mp/orders/:id/readiness',
+      tag,
+      access: 'supplier',
+      summary: 'Answer the pre-shipment check: ready, or not ready with a new date',
       params: idParams,
       headers: idempotencyHeaders,
       body: z.object({ ready: z.boolean(), date: isoDate.optional(), note: z.string().trim().max(1000).optional() }).strict(),
@@ -176,7 +212,11 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'post', path: '/api/mp/orders/:id/milestones/:milestone/photos', tag, access: 'supplier', summary: 'Upload a photo (JPEG, PNG or WebP)',
+      method: 'post',
+      path: '/api/mp/orders/:id/milestones/:milestone/photos',
+      tag,
+      access: 'supplier',
+      summary: 'Upload a photo (JPEG, PNG or WebP)',
       params: milestoneParams,
       headers: idempotencyHeaders,
       upload: { field: 'photo', description: 'one JPEG, PNG or WebP image' },
@@ -197,7 +237,15 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
         const dir = join(config.server.uploadDir, 'photos');
         mkdirSync(dir, { recursive: true });
         renameSync(img.filepath, join(dir, id));
-        const res = await addMilestonePhoto(req.params.id, req.params.milestone, { id, name: img.name, mimeType: img.type, size: img.size }, by(req), { supplierId: v.supplierId }, clock(), req.headers['idempotency-key']).catch((err) => {
+        const res = await addMilestonePhoto(
+          req.params.id,
+          req.params.milestone,
+          { id, name: img.name, mimeType: img.type, size: img.size },
+          by(req),
+          { supplierId: v.supplierId },
+          clock(),
+          req.headers['idempotency-key'],
+        ).catch((err) => {
           rmSync(join(dir, id), { force: true }); // not recorded: not kept
           throw err;
         });

@@ -10,7 +10,21 @@ import { koaBody } from 'koa-body';
 import { z } from 'zod';
 import type { Config } from '../../shared/config/index.js';
 import { ValidationError } from '../../shared/errors/index.js';
-import { BOARD_VIEWS, IMPORT_FIELDS, MILESTONES, ORDER_ACTIONS, boardFor, importOrders, importTemplate, leadTimeFor, orderDefaults, replanOrder, setLeadTime, setOrderStatus, type Mapping } from '../../shared/orders/index.js';
+import {
+  BOARD_VIEWS,
+  IMPORT_FIELDS,
+  MILESTONES,
+  ORDER_ACTIONS,
+  boardFor,
+  importOrders,
+  importTemplate,
+  leadTimeFor,
+  orderDefaults,
+  replanOrder,
+  setLeadTime,
+  setOrderStatus,
+  type Mapping,
+} from '../../shared/orders/index.js';
 import { SEGMENTS, supplierFor } from '../../shared/suppliers/index.js';
 import * as c from '../contract.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
@@ -21,10 +35,17 @@ const by = (req: { viewer: unknown }) => `manager:${managerOf(req).id}`;
 const viaOf = (req: { viewer: unknown }) => (managerOf(req).via === 'console' ? ('console' as const) : ('api' as const));
 
 const leadSteps = z
-  .object(Object.fromEntries(MILESTONES.map((m) => [m, z.object({ days: z.number().int().min(-730).max(730), from: z.enum(['order', 'shipped']) }).strict()])) as Record<(typeof MILESTONES)[number], z.ZodObject<{ days: z.ZodNumber; from: z.ZodEnum<{ order: 'order'; shipped: 'shipped' }> }>>)
+  .object(
+    Object.fromEntries(MILESTONES.map((m) => [m, z.object({ days: z.number().int().min(-730).max(730), from: z.enum(['order', 'shipped']) }).strict()])) as Record<
+      (typeof MILESTONES)[number],
+      z.ZodObject<{ days: z.ZodNumber; from: z.ZodEnum<{ order: 'order'; shipped: 'shipped' }> }>
+    >,
+  )
   .strict();
 
-const plannedDates = z.object(Object.fromEntries(MILESTONES.map((m) => [m, isoDate.nullable().optional()])) as Record<(typeof MILESTONES)[number], z.ZodOptional<z.ZodNullable<typeof isoDate>>>).strict();
+const plannedDates = z
+  .object(Object.fromEntries(MILESTONES.map((m) => [m, isoDate.nullable().optional()])) as Record<(typeof MILESTONES)[number], z.ZodOptional<z.ZodNullable<typeof isoDate>>>)
+  .strict();
 
 const mappingSchema = z.partialRecord(z.enum(IMPORT_FIELDS), z.string().trim().max(100));
 
@@ -75,7 +96,11 @@ function uploadedFile(ctx: Context): { filepath: string; mapping?: Mapping } {
       throw new ValidationError('mapping must be JSON: {"number": "PO", …}', [{ field: 'mapping', message: 'not JSON' }]);
     }
     const r = mappingSchema.safeParse(parsed);
-    if (!r.success) throw new ValidationError('mapping names unknown fields', r.error.issues.map((i) => ({ field: `mapping.${i.path.join('.')}`, message: i.message })));
+    if (!r.success)
+      throw new ValidationError(
+        'mapping names unknown fields',
+        r.error.issues.map((i) => ({ field: `mapping.${i.path.join('.')}`, message: i.message })),
+      );
     mapping = r.data as Mapping;
   }
   return { filepath: (file as { filepath: string }).filepath, mapping };
@@ -85,7 +110,11 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
   const tag = 'orders';
   return [
     route({
-      method: 'get', path: '/api/orders/board', tag, access: 'manager', summary: 'My open orders across suppliers (everyone\'s for head/admin): filters, counts, next due first',
+      method: 'get',
+      path: '/api/orders/board',
+      tag,
+      access: 'manager',
+      summary: "My open orders across suppliers (everyone's for head/admin): filters, counts, next due first",
       query: z
         .object({
           view: z.enum(BOARD_VIEWS).optional(),
@@ -103,7 +132,11 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/orders/import/template', tag, access: 'manager', summary: 'The import template (XLSX) with headers in English, Russian or Chinese',
+      method: 'get',
+      path: '/api/orders/import/template',
+      tag,
+      access: 'manager',
+      summary: 'The import template (XLSX) with headers in English, Russian or Chinese',
       query: z.object({ lang: z.enum(['en', 'ru', 'zh']).default('en') }).strict(),
       responses: { 200: { description: 'An XLSX file', contentTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
       handle: async (req, ctx) => {
@@ -113,12 +146,19 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'post', path: '/api/orders/import', tag, access: 'manager',
-      summary: 'Import orders from an XLSX or CSV file: a dry run (what would be created/updated, every row\'s problems) unless confirm=true; nothing is written when any row has a problem',
+      method: 'post',
+      path: '/api/orders/import',
+      tag,
+      access: 'manager',
+      summary: "Import orders from an XLSX or CSV file: a dry run (what would be created/updated, every row's problems) unless confirm=true; nothing is written when any row has a problem",
       query: z
         .object({
           confirm: z.enum(['true', 'false']).optional(),
-          source: z.string().trim().regex(/^[\w .-]{1,64}$/, 'letters, digits, space . _ -').optional(),
+          source: z
+            .string()
+            .trim()
+            .regex(/^[\w .-]{1,64}$/, 'letters, digits, space . _ -')
+            .optional(),
           sheet: z.string().trim().min(1).max(100).optional(),
         })
         .strict(),
@@ -127,11 +167,23 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       responses: { 200: { description: 'What would be (or was) written, and every problem', schema: c.importResult } },
       handle: async (req, ctx) => {
         const f = uploadedFile(ctx);
-        return importOrders(managerOf(req), f.filepath, { source: req.query.source, sheet: req.query.sheet, mapping: f.mapping, confirm: req.query.confirm === 'true', maxRows: config.orders.importMaxRows, by: by(req), now: clock() });
+        return importOrders(managerOf(req), f.filepath, {
+          source: req.query.source,
+          sheet: req.query.sheet,
+          mapping: f.mapping,
+          confirm: req.query.confirm === 'true',
+          maxRows: config.orders.importMaxRows,
+          by: by(req),
+          now: clock(),
+        });
       },
     }),
     route({
-      method: 'post', path: '/api/orders/:id/status', tag, access: 'manager', summary: 'Close, cancel (with a reason) or reopen an order',
+      method: 'post',
+      path: '/api/orders/:id/status',
+      tag,
+      access: 'manager',
+      summary: 'Close, cancel (with a reason) or reopen an order',
       params: idParams,
       body: z.object({ action: z.enum(ORDER_ACTIONS), reason: text(500).optional() }).strict(),
       responses: { 200: { description: 'The order and whether it changed', schema: c.orderWrite } },
@@ -142,7 +194,11 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'put', path: '/api/orders/:id/plan', tag, access: 'manager', summary: 'Re-plan milestones (moving a date already set needs a reason)',
+      method: 'put',
+      path: '/api/orders/:id/plan',
+      tag,
+      access: 'manager',
+      summary: 'Re-plan milestones (moving a date already set needs a reason)',
       params: idParams,
       body: z.object({ planned: plannedDates, reason: text(500).optional() }).strict(),
       responses: { 200: { description: 'The order and whether it changed', schema: c.orderWrite } },
@@ -153,14 +209,22 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/suppliers/:code/order-defaults', tag, access: 'manager', summary: 'What a new order of this supplier starts from: manager, payment terms, planned dates from the lead-time template',
+      method: 'get',
+      path: '/api/suppliers/:code/order-defaults',
+      tag,
+      access: 'manager',
+      summary: 'What a new order of this supplier starts from: manager, payment terms, planned dates from the lead-time template',
       params: codeParams,
       query: z.object({ date: isoDate.optional() }).strict(),
       responses: { 200: { description: 'Defaults', schema: c.orderDefaults } },
       handle: async (req) => orderDefaults(managerOf(req), req.params.code, req.query.date ?? clock()),
     }),
     route({
-      method: 'put', path: '/api/suppliers/:code/lead-times', tag, access: 'manager', summary: "Set the supplier's lead-time template (null: back to the company default)",
+      method: 'put',
+      path: '/api/suppliers/:code/lead-times',
+      tag,
+      access: 'manager',
+      summary: "Set the supplier's lead-time template (null: back to the company default)",
       params: codeParams,
       body: z.object({ steps: leadSteps.nullable() }).strict(),
       responses: { 200: { description: 'The template now in force', schema: z.object({ steps: c.leadTemplate, source: z.enum(['supplier', 'company', 'builtin']) }) } },
@@ -171,12 +235,20 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/lead-times', tag, access: 'manager', summary: 'The company default lead-time template',
+      method: 'get',
+      path: '/api/lead-times',
+      tag,
+      access: 'manager',
+      summary: 'The company default lead-time template',
       responses: { 200: { description: 'The template', schema: z.object({ steps: c.leadTemplate, source: z.enum(['supplier', 'company', 'builtin']) }) } },
       handle: async () => leadTimeFor(null),
     }),
     route({
-      method: 'put', path: '/api/lead-times', tag, access: 'head', summary: 'Set the company default lead-time template',
+      method: 'put',
+      path: '/api/lead-times',
+      tag,
+      access: 'head',
+      summary: 'Set the company default lead-time template',
       body: z.object({ steps: leadSteps }).strict(),
       responses: { 200: { description: 'The template', schema: z.object({ steps: c.leadTemplate, source: z.enum(['supplier', 'company', 'builtin']) }) } },
       handle: async (req) => {

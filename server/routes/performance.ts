@@ -17,18 +17,35 @@ export function performanceRoutes({ config, clock }: RouteDeps): AnyRoute[] {
   const by = (req: { viewer: unknown }) => `manager:${managerOf(req).id}`;
   return [
     route({
-      method: 'get', path: '/api/suppliers/:code/scorecard', tag, access: 'manager', summary: "A supplier's scorecard for a month",
+      method: 'get',
+      path: '/api/suppliers/:code/scorecard',
+      tag,
+      access: 'manager',
+      summary: "A supplier's scorecard for a month",
       params: codeParams,
       query: z.object({ period: month.optional() }).strict(),
-      responses: { 200: { description: 'The scorecard', schema: c.scorecard.extend({ code: z.string(), name: z.string(), segment: z.string(), timezone: z.string().nullish(), localTime: z.unknown() }) } },
+      responses: {
+        200: { description: 'The scorecard', schema: c.scorecard.extend({ code: z.string(), name: z.string(), segment: z.string(), timezone: z.string().nullish(), localTime: z.unknown() }) },
+      },
       handle: async (req) => {
         const s = await supplierFor(managerOf(req), req.params.code);
         const now = clock();
-        return { code: s.code, name: s.name, segment: s.segment, timezone: s.timezone, localTime: localTime(s.timezone, now), ...(await supplierScorecard(s._id, req.query.period ?? periodOf(now), weights)) };
+        return {
+          code: s.code,
+          name: s.name,
+          segment: s.segment,
+          timezone: s.timezone,
+          localTime: localTime(s.timezone, now),
+          ...(await supplierScorecard(s._id, req.query.period ?? periodOf(now), weights)),
+        };
       },
     }),
     route({
-      method: 'get', path: '/api/suppliers/:code/scorecards', tag, access: 'manager', summary: 'Scorecards of the last N months, oldest first',
+      method: 'get',
+      path: '/api/suppliers/:code/scorecards',
+      tag,
+      access: 'manager',
+      summary: 'Scorecards of the last N months, oldest first',
       params: codeParams,
       query: z.object({ months: z.coerce.number().int().min(1).max(36).default(6), until: month.optional() }).strict(),
       responses: { 200: { description: 'Scorecards', schema: z.object({ code: z.string(), items: z.array(c.scorecard) }) } },
@@ -38,7 +55,11 @@ export function performanceRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'put', path: '/api/suppliers/:code/segment', tag, access: 'manager', summary: "Set a supplier's segment",
+      method: 'put',
+      path: '/api/suppliers/:code/segment',
+      tag,
+      access: 'manager',
+      summary: "Set a supplier's segment",
       params: codeParams,
       body: z.object({ segment: z.enum(SEGMENTS), reason: text(500).optional() }).strict(),
       responses: { 200: { description: 'The segment and whether it changed', schema: z.object({ code: z.string(), segment: z.enum(SEGMENTS), changed: z.boolean() }) } },
@@ -48,13 +69,21 @@ export function performanceRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/suppliers/:code/segment-history', tag, access: 'manager', summary: 'Segment changes, newest first',
+      method: 'get',
+      path: '/api/suppliers/:code/segment-history',
+      tag,
+      access: 'manager',
+      summary: 'Segment changes, newest first',
       params: codeParams,
       responses: { 200: { description: 'Changes', schema: c.list(z.object({ from: z.string().nullable(), to: z.string(), by: z.string(), at: when, reason: z.string().nullable() })) } },
       handle: async (req) => ({ items: await segmentHistory((await supplierFor(managerOf(req), req.params.code))._id) }),
     }),
     route({
-      method: 'put', path: '/api/suppliers/:code/routing', tag, access: 'manager', summary: 'Responsible and backup manager of a supplier (null removes)',
+      method: 'put',
+      path: '/api/suppliers/:code/routing',
+      tag,
+      access: 'manager',
+      summary: 'Responsible and backup manager of a supplier (null removes)',
       params: codeParams,
       body: z.object({ managerId: objectId.nullable().optional(), backupManagerId: objectId.nullable().optional() }).strict(),
       responses: { 200: { description: 'The routing', schema: z.object({ code: z.string(), managerId: z.string().nullable(), backupManagerId: z.string().nullable() }) } },
@@ -64,12 +93,20 @@ export function performanceRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/segment-proposals', tag, access: 'manager', summary: 'Open segment proposals for my suppliers',
+      method: 'get',
+      path: '/api/segment-proposals',
+      tag,
+      access: 'manager',
+      summary: 'Open segment proposals for my suppliers',
       responses: { 200: { description: 'Proposals', schema: c.list(z.object({ id: z.string(), code: z.string(), proposed: z.string(), reason: z.string(), at: when })) } },
       handle: async (req) => ({ items: await openProposals(managerOf(req)) }),
     }),
     route({
-      method: 'post', path: '/api/segment-proposals/:id/:decision', tag, access: 'manager', summary: 'Accept or reject a segment proposal',
+      method: 'post',
+      path: '/api/segment-proposals/:id/:decision',
+      tag,
+      access: 'manager',
+      summary: 'Accept or reject a segment proposal',
       params: z.object({ id: objectId, decision: z.enum(['accept', 'reject']) }).strict(),
       responses: { 200: { description: 'The decision', schema: z.object({ id: z.string(), status: z.string() }) } },
       handle: async (req) => {
@@ -80,7 +117,11 @@ export function performanceRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/managers/ranking', tag, access: 'manager', summary: 'Managers compared for a month',
+      method: 'get',
+      path: '/api/managers/ranking',
+      tag,
+      access: 'manager',
+      summary: 'Managers compared for a month',
       query: z.object({ period: month.optional() }).strict(),
       responses: { 200: { description: 'The ranking', schema: z.object({ period: z.string(), items: z.array(z.object({ managerId: z.string(), name: z.string() }).loose()) }) } },
       handle: async (req) => {

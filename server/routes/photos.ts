@@ -18,7 +18,11 @@ const milestonePhotoParams = z.object({ id: objectId, milestone: z.enum(MILESTON
  */
 export function milestonePhotoRoute(config: Config, path: string, access: 'manager' | 'supplier', tag: string): AnyRoute {
   return route({
-    method: 'get', path, tag, access, summary: 'A photo of a milestone',
+    method: 'get',
+    path,
+    tag,
+    access,
+    summary: 'A photo of a milestone',
     params: milestonePhotoParams,
     responses: { 200: { description: 'The image', contentTypes: ['image/jpeg', 'image/png', 'image/webp'] } },
     handle: async (req, ctx) => {

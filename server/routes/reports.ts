@@ -23,7 +23,11 @@ export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
   return [
     // GET /api/reports?period=month&date=2026-11-01&currency=USD&format=xlsx
     route({
-      method: 'get', path: '/api/reports', tag, access: 'manager', summary: 'A period report (JSON summary, or an XLSX, PDF or CSV file)',
+      method: 'get',
+      path: '/api/reports',
+      tag,
+      access: 'manager',
+      summary: 'A period report (JSON summary, or an XLSX, PDF or CSV file)',
       query: z
         .object({
           period: z.enum(PERIOD_KINDS).default('month'),
@@ -67,7 +71,11 @@ export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/rates', tag, access: 'manager', summary: 'Exchange rates by day',
+      method: 'get',
+      path: '/api/rates',
+      tag,
+      access: 'manager',
+      summary: 'Exchange rates by day',
       query: z.object({ from: z.enum(CURRENCIES).optional(), to: z.enum(CURRENCIES).optional() }).strict(),
       responses: { 200: { description: 'Rates', schema: c.list(z.object({ pair: z.string(), day: z.string(), rate: z.string(), source: z.string().nullish() })) } },
       handle: async (req) => {
@@ -77,7 +85,11 @@ export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'put', path: '/api/rates', tag, access: 'admin', summary: 'Set the rate of a day',
+      method: 'put',
+      path: '/api/rates',
+      tag,
+      access: 'admin',
+      summary: 'Set the rate of a day',
       body: z.object({ day: isoDay, from: z.enum(CURRENCIES), to: z.enum(CURRENCIES), rate: z.string().regex(/^\d{1,9}(\.\d{1,10})?$/, 'a positive decimal such as 7.1234') }).strict(),
       responses: { 204: { description: 'Stored' } },
       handle: async (req) => {
@@ -87,14 +99,22 @@ export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
     }),
     // { csv: "date,from,to,rate\n2026-11-01,USD,CNY,7.12\n…" }
     route({
-      method: 'post', path: '/api/rates/import', tag, access: 'admin', summary: 'Import rates from CSV (date,from,to,rate), all or nothing',
+      method: 'post',
+      path: '/api/rates/import',
+      tag,
+      access: 'admin',
+      summary: 'Import rates from CSV (date,from,to,rate), all or nothing',
       body: z.object({ csv: z.string().min(1).max(2_000_000), name: z.string().max(100).optional() }).strict(),
       responses: { 200: { description: 'How many were imported', schema: z.object({ imported: z.number() }) } },
       handle: async (req) => ({ imported: await importRatesCsv(req.body.csv, `manager:${managerOf(req).id}`, `import:${req.body.name ?? 'csv'}`) }),
     }),
     // GET /api/prices?item=Motor 220V | sku=M-220 [&supplier=A01]
     route({
-      method: 'get', path: '/api/prices', tag, access: 'manager', summary: 'Price history of an item (by name or SKU)',
+      method: 'get',
+      path: '/api/prices',
+      tag,
+      access: 'manager',
+      summary: 'Price history of an item (by name or SKU)',
       query: z.object({ ...itemQuery, supplier: supplierCode.optional() }).strict(),
       responses: { 200: { description: 'Price points', schema: z.object({ itemKey: z.string(), items: z.array(z.record(z.string(), z.unknown())) }) } },
       handle: async (req) => {
@@ -107,7 +127,11 @@ export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
-      method: 'get', path: '/api/prices/compare', tag, access: 'manager', summary: 'Suppliers compared on an item in one currency',
+      method: 'get',
+      path: '/api/prices/compare',
+      tag,
+      access: 'manager',
+      summary: 'Suppliers compared on an item in one currency',
       query: z.object({ ...itemQuery, currency: z.enum(CURRENCIES).default('USD') }).strict(),
       responses: { 200: { description: 'Suppliers', schema: z.object({ itemKey: z.string(), currency: z.string(), items: z.array(z.record(z.string(), z.unknown())) }) } },
       handle: async (req) => {

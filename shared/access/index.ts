@@ -15,9 +15,7 @@ import { Supplier } from '../suppliers/model.js';
 
 export type ManagerRole = 'admin' | 'head' | 'manager';
 
-export type Viewer =
-  | { kind: 'manager'; id: string; role: ManagerRole; seesAll: boolean; language: string; via: 'console' | 'token' }
-  | { kind: 'supplier'; supplierId: string; openid: string };
+export type Viewer = { kind: 'manager'; id: string; role: ManagerRole; seesAll: boolean; language: string; via: 'console' | 'token' } | { kind: 'supplier'; supplierId: string; openid: string };
 
 export type ManagerViewer = Extract<Viewer, { kind: 'manager' }>;
 export type SupplierViewer = Extract<Viewer, { kind: 'supplier' }>;

@@ -80,12 +80,7 @@ function secretOf(config: Config): Uint8Array {
 const ISSUER = 'gendan';
 
 export async function signToken(config: Config, p: Principal, ttl = p.role === 'supplier' ? '7d' : '30d'): Promise<string> {
-  return new SignJWT({ ...p })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(ISSUER)
-    .setIssuedAt()
-    .setExpirationTime(ttl)
-    .sign(secretOf(config));
+  return new SignJWT({ ...p }).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setIssuedAt().setExpirationTime(ttl).sign(secretOf(config));
 }
 
 /** Verify signature, expiry and that the token is not revoked. Throws UnauthorizedError. */
@@ -141,7 +136,9 @@ const managerCache = createCache<string, { v: Pick<ManagerDoc, '_id' | 'active' 
 export async function cachedManager(id: string) {
   const hit = managerCache.get(id);
   if (hit) return hit.v;
-  const v = Types.ObjectId.isValid(id) ? await Manager.findOne({ _id: id }, { active: 1, role: 1, seesAll: 1, language: 1 }).lean<Pick<ManagerDoc, '_id' | 'active' | 'role' | 'seesAll' | 'language'>>() : null;
+  const v = Types.ObjectId.isValid(id)
+    ? await Manager.findOne({ _id: id }, { active: 1, role: 1, seesAll: 1, language: 1 }).lean<Pick<ManagerDoc, '_id' | 'active' | 'role' | 'seesAll' | 'language'>>()
+    : null;
   managerCache.set(id, { v });
   return v;
 }
@@ -262,11 +259,12 @@ export async function bindOpenid(config: Config, openid: string, rawCode: string
   if (!/^[A-Z0-9]{6,12}$/.test(code)) throw new ValidationError('a binding code has 8 letters and digits', [{ field: 'code', message: 'a binding code has 8 letters and digits' }]);
   if (await MpBinding.exists({ openid, revoked: { $ne: true } })) throw new ConflictError('this WeChat user is bound already');
   // One atomic claim: of concurrent redeemers exactly one gets the document back.
-  const claimed = await BindingCode.findOneAndUpdate(
-    { code, usedAt: null },
-    { $set: { usedAt: now, usedBy: openid } },
-    { returnDocument: 'after' },
-  ).lean<{ supplierId: Types.ObjectId; contactId?: Types.ObjectId; expiresAt: Date; usedBy: string }>();
+  const claimed = await BindingCode.findOneAndUpdate({ code, usedAt: null }, { $set: { usedAt: now, usedBy: openid } }, { returnDocument: 'after' }).lean<{
+    supplierId: Types.ObjectId;
+    contactId?: Types.ObjectId;
+    expiresAt: Date;
+    usedBy: string;
+  }>();
   if (!claimed || claimed.usedBy !== openid) throw new UnauthorizedError('binding code invalid or used');
   if (claimed.expiresAt < now) throw new UnauthorizedError('binding code expired');
   try {

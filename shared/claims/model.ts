@@ -49,7 +49,14 @@ const claimSchema = new Schema(
     answer: {
       // tr: the answer translated into the managers' languages (original kept beside it).
       type: new Schema(
-        { text: String, decision: { type: String, enum: ['accept', 'dispute'] }, photos: { type: [fileSchema], default: [] }, at: Date, by: String, tr: { type: [new Schema({ lang: String, original: String, text: String }, { _id: false })], default: undefined } },
+        {
+          text: String,
+          decision: { type: String, enum: ['accept', 'dispute'] },
+          photos: { type: [fileSchema], default: [] },
+          at: Date,
+          by: String,
+          tr: { type: [new Schema({ lang: String, original: String, text: String }, { _id: false })], default: undefined },
+        },
         { _id: false },
       ),
     },

@@ -24,7 +24,8 @@ export interface MoveOptions {
 export async function moveClaim(id: string, to: ClaimStatus, actor: Actor, opts: MoveOptions = {}, now = new Date()): Promise<ClaimDoc> {
   const c = await getClaim(id, actor);
   const who = TRANSITIONS[c.status]?.[to];
-  if (!who) throw new ConflictError(`a claim cannot go from ${c.status} to ${to}`, [{ field: 'to', message: `allowed from ${c.status}: ${Object.keys(TRANSITIONS[c.status] ?? {}).join(', ') || 'none'}` }]);
+  if (!who)
+    throw new ConflictError(`a claim cannot go from ${c.status} to ${to}`, [{ field: 'to', message: `allowed from ${c.status}: ${Object.keys(TRANSITIONS[c.status] ?? {}).join(', ') || 'none'}` }]);
   if (who !== actor.kind) throw new ForbiddenError(`only the ${who} moves a claim from ${c.status} to ${to}`);
   const set: Record<string, unknown> = { status: to, updatedAt: now };
   if (to === 'settled') {
@@ -35,7 +36,8 @@ export async function moveClaim(id: string, to: ClaimStatus, actor: Actor, opts:
     set.settledAt = now;
   }
   if (to === 'supplier_answered') {
-    if (!opts.answer || !['accept', 'dispute'].includes(opts.answer.decision)) throw new ValidationError('an answer needs a decision: accept or dispute', [{ field: 'decision', message: 'accept | dispute' }]);
+    if (!opts.answer || !['accept', 'dispute'].includes(opts.answer.decision))
+      throw new ValidationError('an answer needs a decision: accept or dispute', [{ field: 'decision', message: 'accept | dispute' }]);
     if (opts.answer.decision === 'dispute' && !opts.answer.text?.trim()) throw new ValidationError('say why you dispute the claim', [{ field: 'text', message: 'required when disputing' }]);
     set.answer = { text: opts.answer.text?.trim() || undefined, decision: opts.answer.decision, photos: opts.answer.photos ?? [], at: now, by: actorTag(actor) };
   }
@@ -70,7 +72,12 @@ export async function moveClaim(id: string, to: ClaimStatus, actor: Actor, opts:
  * The supplier's answer (mini-program): accept or dispute, with text and photos uploaded before
  * (addClaimPhoto) and named by id.
  */
-export async function answerClaim(id: string, actor: Extract<Actor, { kind: 'supplier' }>, answer: { decision: 'accept' | 'dispute'; text?: string; photoIds?: string[] }, now = new Date()): Promise<ClaimDoc> {
+export async function answerClaim(
+  id: string,
+  actor: Extract<Actor, { kind: 'supplier' }>,
+  answer: { decision: 'accept' | 'dispute'; text?: string; photoIds?: string[] },
+  now = new Date(),
+): Promise<ClaimDoc> {
   const c = await getClaim(id, actor);
   const photos = (answer.photoIds ?? []).map((pid) => {
     const f = (c.supplierPhotos ?? []).find((x) => x.id === pid);

@@ -10,7 +10,9 @@ import { claimTextForSupplier } from './texts.js';
 const log = getLogger('claims');
 
 export async function supplierChat(supplierId: Types.ObjectId): Promise<ThreadDoc | null> {
-  return Thread.findOne({ supplierId, thirdParty: { $ne: true } }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>(); // the factory's chat, not a forwarder's
+  return Thread.findOne({ supplierId, thirdParty: { $ne: true } })
+    .sort({ lastMessageAt: -1 })
+    .lean<ThreadDoc>(); // the factory's chat, not a forwarder's
 }
 
 export async function supplierRecipient(c: ClaimDoc) {

@@ -17,7 +17,21 @@ export async function scanClaimReminders(now: Date): Promise<number> {
     if (!c.sentAt || c.sentAt.toISOString().slice(0, 10) >= day) continue;
     const chat = await supplierChat(c.supplierId);
     if (!chat) continue;
-    if (await enqueueNotice({ key: `claim-reminder:${c._id}:${day}`, topic: `claim-reminder:${c._id}`, kind: 'claim_reminder', to: chat.key, recipient: await supplierRecipient(c), text: claimReminderText(c, now), orderId: c.orderId }, now)) n++;
+    if (
+      await enqueueNotice(
+        {
+          key: `claim-reminder:${c._id}:${day}`,
+          topic: `claim-reminder:${c._id}`,
+          kind: 'claim_reminder',
+          to: chat.key,
+          recipient: await supplierRecipient(c),
+          text: claimReminderText(c, now),
+          orderId: c.orderId,
+        },
+        now,
+      )
+    )
+      n++;
   }
   return n;
 }

@@ -41,7 +41,10 @@ export const OPEN: ClaimStatus[] = ['draft', 'sent', 'supplier_answered', 'agree
 export const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
 
 export function checkMoney(amount: string | undefined, currency: string | undefined, field: string) {
-  if ((amount === undefined) !== (currency === undefined)) throw new ValidationError('an amount needs its currency', [{ field: amount === undefined ? `${field}amount` : `${field}currency`, message: 'give both' }]);
-  if (amount !== undefined && (!AMOUNT.test(amount) || new Decimal(amount).lte(0))) throw new ValidationError('the amount must be a positive decimal such as 120.50', [{ field: `${field}amount`, message: 'positive decimal' }]);
-  if (currency !== undefined && !(CURRENCIES as readonly string[]).includes(currency)) throw new ValidationError(`unknown currency ${currency}`, [{ field: `${field}currency`, message: CURRENCIES.join(', ') }]);
+  if ((amount === undefined) !== (currency === undefined))
+    throw new ValidationError('an amount needs its currency', [{ field: amount === undefined ? `${field}amount` : `${field}currency`, message: 'give both' }]);
+  if (amount !== undefined && (!AMOUNT.test(amount) || new Decimal(amount).lte(0)))
+    throw new ValidationError('the amount must be a positive decimal such as 120.50', [{ field: `${field}amount`, message: 'positive decimal' }]);
+  if (currency !== undefined && !(CURRENCIES as readonly string[]).includes(currency))
+    throw new ValidationError(`unknown currency ${currency}`, [{ field: `${field}currency`, message: CURRENCIES.join(', ') }]);
 }

@@ -38,9 +38,7 @@ export function claimTextForSupplier(c: ClaimNoticeFacts): string {
 
 /** The daily reminder while the supplier has not answered. */
 export const claimReminderText = (c: Pick<ClaimDoc, 'number' | 'orderNumber' | 'answerDue'>, now: Date) =>
-  `【Gendan 提醒】索赔 ${c.number}（订单 ${c.orderNumber}）尚未回复` +
-  `${c.answerDue && day(c.answerDue) < day(now) ? `，已超过回复期限 ${day(c.answerDue)}` : ''}。请在小程序“索赔”页回复。`;
+  `【Gendan 提醒】索赔 ${c.number}（订单 ${c.orderNumber}）尚未回复` + `${c.answerDue && day(c.answerDue) < day(now) ? `，已超过回复期限 ${day(c.answerDue)}` : ''}。请在小程序“索赔”页回复。`;
 
 /** A sent claim the buyer withdrew (filed by mistake): the supplier need not answer it. */
-export const claimWithdrawnText = (c: Pick<ClaimDoc, 'number' | 'orderNumber'>) =>
-  `【Gendan 索赔】${c.number}（订单 ${c.orderNumber}）已由买方撤回，无需回复。`;
+export const claimWithdrawnText = (c: Pick<ClaimDoc, 'number' | 'orderNumber'>) => `【Gendan 索赔】${c.number}（订单 ${c.orderNumber}）已由买方撤回，无需回复。`;

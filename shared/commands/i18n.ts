@@ -119,5 +119,4 @@ export function t(lang: ManagerLang, key: Key, vars: Record<string, string | num
 }
 
 /** Supplier-facing text of a binding code (Chinese). */
-export const bindingCodeForSupplier = (code: string, until: string) =>
-  `您好！这是 Gendan 小程序的绑定码：${code}（${until} 前有效）。请在小程序“绑定”页输入，即可查看和更新订单进度。`;
+export const bindingCodeForSupplier = (code: string, until: string) => `您好！这是 Gendan 小程序的绑定码：${code}（${until} 前有效）。请在小程序“绑定”页输入，即可查看和更新订单进度。`;

@@ -6,9 +6,7 @@ import { issueBindingCode } from '../auth/index.js';
 import { AppError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
-import {
-  MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc,
-} from '../orders/index.js';
+import { MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc } from '../orders/index.js';
 import { fileClaim } from '../claims/index.js';
 import { periodOf, setSegment, supplierScorecard, type KpiWeights } from '../performance/index.js';
 import { findActiveManagerByName, findSupplierByCode, parseCodeInput, setRouting, type SupplierDoc } from '../suppliers/index.js';
@@ -67,7 +65,9 @@ export function createCommandHandler(deps: CommandDeps) {
     return o;
   }
   async function latestThread(supplierId: Types.ObjectId): Promise<ThreadDoc | null> {
-    return Thread.findOne({ supplierId, thirdParty: { $ne: true } }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>(); // the factory's chat, not a forwarder's
+    return Thread.findOne({ supplierId, thirdParty: { $ne: true } })
+      .sort({ lastMessageAt: -1 })
+      .lean<ThreadDoc>(); // the factory's chat, not a forwarder's
   }
 
   function orderLine(lang: ManagerLang, o: Pick<OrderDoc, 'number' | 'supplierCode' | 'next' | 'status'>, now: Date) {
@@ -86,7 +86,11 @@ export function createCommandHandler(deps: CommandDeps) {
       case 'orders': {
         const res = cmd.code ? await listOrders({ supplierCode: (await supplierOrThrow(cmd.code)).code }) : await listOrders({ managerId: String(m._id) });
         if (!res.items.length) return t(lang, 'noOrders');
-        return t(lang, 'orders', { who: cmd.code ? ` ${parseCodeInput(cmd.code)?.code ?? cmd.code}` : '', count: res.items.length + (res.hasMore ? '+' : ''), list: res.items.map((o) => orderLine(lang, o, now)).join('\n') });
+        return t(lang, 'orders', {
+          who: cmd.code ? ` ${parseCodeInput(cmd.code)?.code ?? cmd.code}` : '',
+          count: res.items.length + (res.hasMore ? '+' : ''),
+          list: res.items.map((o) => orderLine(lang, o, now)).join('\n'),
+        });
       }
       case 'po': {
         const o = await orderOrThrow(cmd.po);
@@ -96,17 +100,39 @@ export function createCommandHandler(deps: CommandDeps) {
           return `${mark} ${name}: ${fmtDay(x?.planned)}${x?.actual ? ` → ${fmtDay(x.actual)}` : ''}`;
         }).join('\n');
         const c = o.customs;
-        return t(lang, 'po', { po: o.number, code: o.supplierCode, status: o.status, milestones, customs: c?.status === 'held' ? `held (${c.reason ?? ''}) ${fmtDay(c.expectedDate)}` : (c?.status ?? 'none') });
+        return t(lang, 'po', {
+          po: o.number,
+          code: o.supplierCode,
+          status: o.status,
+          milestones,
+          customs: c?.status === 'held' ? `held (${c.reason ?? ''}) ${fmtDay(c.expectedDate)}` : (c?.status ?? 'none'),
+        });
       }
       case 'done': {
         const o = await orderOrThrow(cmd.po);
-        const res = await updateMilestone({ orderId: o._id, milestone: cmd.milestone, done: true, actual: cmd.date ? new Date(`${cmd.date}T00:00:00Z`) : undefined, by, idempotencyKey: `cmd-${messageId}`, now });
+        const res = await updateMilestone({
+          orderId: o._id,
+          milestone: cmd.milestone,
+          done: true,
+          actual: cmd.date ? new Date(`${cmd.date}T00:00:00Z`) : undefined,
+          by,
+          idempotencyKey: `cmd-${messageId}`,
+          now,
+        });
         if (!res.changed) return t(lang, 'unchanged', { po: o.number, milestone: cmd.milestone });
         return t(lang, 'done', { po: o.number, milestone: cmd.milestone, date: fmtDay(res.order.milestones[cmd.milestone].actual) });
       }
       case 'plan': {
         const o = await orderOrThrow(cmd.po);
-        const res = await updateMilestone({ orderId: o._id, milestone: cmd.milestone, planned: new Date(`${cmd.date}T00:00:00Z`), reason: `replanned by ${m.name} (/plan)`, by, idempotencyKey: `cmd-${messageId}`, now });
+        const res = await updateMilestone({
+          orderId: o._id,
+          milestone: cmd.milestone,
+          planned: new Date(`${cmd.date}T00:00:00Z`),
+          reason: `replanned by ${m.name} (/plan)`,
+          by,
+          idempotencyKey: `cmd-${messageId}`,
+          now,
+        });
         if (!res.changed) return t(lang, 'unchanged', { po: o.number, milestone: cmd.milestone });
         return t(lang, 'planned', { po: o.number, milestone: cmd.milestone, date: cmd.date });
       }
@@ -151,7 +177,13 @@ export function createCommandHandler(deps: CommandDeps) {
       case 'overdue': {
         const items = await listOverdue(now, { managerId: String(m._id) });
         if (!items.length) return t(lang, 'noOverdue');
-        return t(lang, 'overdue', { count: items.length, list: items.slice(0, 30).map((o) => orderLine(lang, o, now)).join('\n') });
+        return t(lang, 'overdue', {
+          count: items.length,
+          list: items
+            .slice(0, 30)
+            .map((o) => orderLine(lang, o, now))
+            .join('\n'),
+        });
       }
       case 'bind': {
         const s = await supplierOrThrow(cmd.code);

@@ -24,11 +24,7 @@ export type Command =
   | { name: 'sort'; who: string; decision: SortCommandDecision };
 
 /** `/sort` decisions as typed; the domain checks codes, letters and roles. */
-export type SortCommandDecision =
-  | { kind: 'supplier'; code?: string; fairLetter?: string }
-  | { kind: 'contact'; supplier: string; role?: string }
-  | { kind: 'colleague' }
-  | { kind: 'ignore' };
+export type SortCommandDecision = { kind: 'supplier'; code?: string; fairLetter?: string } | { kind: 'contact'; supplier: string; role?: string } | { kind: 'colleague' } | { kind: 'ignore' };
 
 export type CommandName = Command['name'];
 
@@ -54,10 +50,7 @@ export const USAGE: Record<CommandName, string> = {
   sort: '/sort <name|id> supplier [code|fair letter] | contact <code> [role] | colleague | ignore',
 };
 
-export type ParseResult =
-  | { ok: true; command: Command }
-  | { ok: false; name?: CommandName; error: string; usage?: string }
-  | { ok: false; notCommand: true };
+export type ParseResult = { ok: true; command: Command } | { ok: false; name?: CommandName; error: string; usage?: string } | { ok: false; notCommand: true };
 
 const PREFIX = /^\s*[/／]/;
 
@@ -136,7 +129,11 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
   const name = rawName.toLowerCase() as CommandName;
   if (!(name in USAGE)) return { ok: false, error: `unknown command /${rawName}`, usage: USAGE.help };
   const fail = (error: string): ParseResult => ({ ok: false, name, error, usage: USAGE[name] });
-  const rest = (from: number) => body.split(/\s+/).slice(from + 1).join(' ');
+  const rest = (from: number) =>
+    body
+      .split(/\s+/)
+      .slice(from + 1)
+      .join(' ');
   // The text of /reply and /tr keeps its spacing.
   const restRaw = (skipWords: number) => body.replace(new RegExp(`^(\\S+\\s+){${skipWords}}`), '').trim();
 
@@ -189,7 +186,10 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
       return { ok: true, command: { name, code: code.toUpperCase(), text: t } };
     }
     case 'thread': {
-      const { code, rest: [n] } = codeWithTag(args, (x) => /^\d+$/.test(x));
+      const {
+        code,
+        rest: [n],
+      } = codeWithTag(args, (x) => /^\d+$/.test(x));
       if (!code) return fail('supplier code is required');
       const count = n === undefined ? 10 : Number(n);
       if (!Number.isInteger(count) || count < 1 || count > 50) return fail('n must be a number from 1 to 50');
@@ -205,7 +205,10 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
       return { ok: true, command: { name, code: code.toUpperCase(), manager: manager.join(' ') } };
     }
     case 'segment': {
-      const { code, rest: [seg] } = codeWithTag(args, (x) => ['strategic', 'new', 'problem'].includes(x));
+      const {
+        code,
+        rest: [seg],
+      } = codeWithTag(args, (x) => ['strategic', 'new', 'problem'].includes(x));
       if (!code || (seg !== 'strategic' && seg !== 'new' && seg !== 'problem')) return fail('supplier code and strategic|new|problem are required');
       return { ok: true, command: { name, code, segment: seg } };
     }
@@ -221,7 +224,10 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
       return { ok: true, command: { name, po, type, qty, text: t } };
     }
     case 'kpi': {
-      const { code, rest: [period] } = codeWithTag(args, (x) => /^\d/.test(x));
+      const {
+        code,
+        rest: [period],
+      } = codeWithTag(args, (x) => /^\d/.test(x));
       if (!code) return fail('supplier code is required');
       if (period !== undefined && !/^20\d\d-(0[1-9]|1[0-2])$/.test(period)) return fail(`"${period}" is not a month (YYYY-MM)`);
       return { ok: true, command: { name, code, period } };

@@ -2,13 +2,16 @@
 // start with every bad key listed.
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const langList = z
   .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(['en', 'ru'])).min(1));
 
 /** Working hours as minutes after local midnight (shared/performance counts reply times in them). */
@@ -34,82 +37,90 @@ const workHours = z
 
 const DEFAULT_WEIGHTS = { delivery: 0.5, responsiveness: 0.3, quality: 0.2 };
 
-export const schema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+export const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 
-    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
-    DB_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, _ and - only').default('gendan'),
-    DATA_DIR: z.string().min(1).default('./data'),
-    ENGINE_BIN: z.string().optional(),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, _ and - only')
+    .default('gendan'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  ENGINE_BIN: z.string().optional(),
 
-    HOST: z.string().default('127.0.0.1'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
-    CONSOLE_ORIGIN: z.string().url().optional(),
-    // The first web console admin, created at start when that login does not exist yet.
-    CONSOLE_ADMIN_LOGIN: z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/, '3–64 letters, digits, . _ @ -').default('admin'),
-    CONSOLE_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').max(256).optional(),
-    UPLOAD_DIR: z.string().min(1).optional(),
-    MAX_UPLOAD_MB: z.coerce.number().positive().max(50).default(8),
-    TRUST_PROXY: bool.default(false),
-    // Order imports (XLSX/CSV): largest file and most data rows accepted
-    IMPORT_MAX_MB: z.coerce.number().positive().max(500).default(20),
-    IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  CONSOLE_ORIGIN: z.string().url().optional(),
+  // The first web console admin, created at start when that login does not exist yet.
+  CONSOLE_ADMIN_LOGIN: z
+    .string()
+    .regex(/^[A-Za-z0-9._@-]{3,64}$/, '3–64 letters, digits, . _ @ -')
+    .default('admin'),
+  CONSOLE_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').max(256).optional(),
+  UPLOAD_DIR: z.string().min(1).optional(),
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(50).default(8),
+  TRUST_PROXY: bool.default(false),
+  // Order imports (XLSX/CSV): largest file and most data rows accepted
+  IMPORT_MAX_MB: z.coerce.number().positive().max(500).default(20),
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
 
-    WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
-    WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
-    BOT_NAME: z.string().default('gendan'),
-    FRIEND_AUTO_ACCEPT: bool.default(false),
-    NOTICE_PER_CHAT_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
-    NOTICE_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(40),
+  WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
+  WECHATY_PUPPET_SERVICE_ENDPOINT: z.string().optional(),
+  BOT_NAME: z.string().default('gendan'),
+  FRIEND_AUTO_ACCEPT: bool.default(false),
+  NOTICE_PER_CHAT_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  NOTICE_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(40),
 
-    TRANSLATION_PROVIDER: z.enum(['none', 'tmt', 'openai']).default('none'),
-    TRANSLATION_FALLBACK: z.enum(['none', 'tmt', 'openai']).default('none'),
-    MANAGER_LANGS: langList.default(['en']),
-    TENCENT_SECRET_ID: z.string().optional(),
-    TENCENT_SECRET_KEY: z.string().optional(),
-    TENCENT_REGION: z.string().default('ap-guangzhou'),
-    TMT_ENDPOINT: z.string().default('tmt.tencentcloudapi.com'),
-    TMT_PROTOCOL: z.enum(['https://', 'http://']).default('https://'),
-    TMT_PROJECT_ID: z.coerce.number().int().min(0).default(0),
-    TMT_RPS: z.coerce.number().positive().max(100).default(5),
-    OPENAI_API_KEY: z.string().optional(),
-    OPENAI_BASE_URL: z.string().url().optional(),
-    OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  TRANSLATION_PROVIDER: z.enum(['none', 'tmt', 'openai']).default('none'),
+  TRANSLATION_FALLBACK: z.enum(['none', 'tmt', 'openai']).default('none'),
+  MANAGER_LANGS: langList.default(['en']),
+  TENCENT_SECRET_ID: z.string().optional(),
+  TENCENT_SECRET_KEY: z.string().optional(),
+  TENCENT_REGION: z.string().default('ap-guangzhou'),
+  TMT_ENDPOINT: z.string().default('tmt.tencentcloudapi.com'),
+  TMT_PROTOCOL: z.enum(['https://', 'http://']).default('https://'),
+  TMT_PROJECT_ID: z.coerce.number().int().min(0).default(0),
+  TMT_RPS: z.coerce.number().positive().max(100).default(5),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
 
-    WECHAT_APPID: z.string().optional(),
-    WECHAT_SECRET: z.string().optional(),
-    WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  WECHAT_APPID: z.string().optional(),
+  WECHAT_SECRET: z.string().optional(),
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
 
-    SANDBOX: bool.optional(),
-    // Supplier performance (shared/performance)
-    KPI_WEIGHTS: z
-      .string()
-      .default('delivery:0.5,responsiveness:0.3,quality:0.2')
-      .transform((s, ctx) => {
-        // Components not named keep their default weight.
-        const w: Record<string, number> = { ...DEFAULT_WEIGHTS };
-        for (const part of s.split(',')) {
-          const [k, v] = part.split(':').map((x) => x.trim());
-          if (!k || !['delivery', 'responsiveness', 'quality'].includes(k) || v === undefined || !(Number(v) >= 0)) {
-            ctx.addIssue({ code: 'custom', message: 'like delivery:0.5,responsiveness:0.3,quality:0.2' });
-            return z.NEVER;
-          }
-          w[k] = Number(v);
+  SANDBOX: bool.optional(),
+  // Supplier performance (shared/performance)
+  KPI_WEIGHTS: z
+    .string()
+    .default('delivery:0.5,responsiveness:0.3,quality:0.2')
+    .transform((s, ctx) => {
+      // Components not named keep their default weight.
+      const w: Record<string, number> = { ...DEFAULT_WEIGHTS };
+      for (const part of s.split(',')) {
+        const [k, v] = part.split(':').map((x) => x.trim());
+        if (!k || !['delivery', 'responsiveness', 'quality'].includes(k) || v === undefined || !(Number(v) >= 0)) {
+          ctx.addIssue({ code: 'custom', message: 'like delivery:0.5,responsiveness:0.3,quality:0.2' });
+          return z.NEVER;
         }
-        return w as typeof DEFAULT_WEIGHTS;
-      }),
-    SUPPLIER_WORK_HOURS: workHours,
-    MANAGER_WORK_HOURS: workHours,
-    ESCALATE_AFTER_MIN: z.coerce.number().int().min(5).max(10_080).default(120),
-    RESOLVE_WITHIN_DAYS: z.coerce.number().int().min(0).max(90).default(3),
-    // Price history: alert the manager when a line's unit price rises more than this (percent)
-    PRICE_JUMP_PCT: z.coerce.number().min(0).max(1000).default(10),
-    // CJK font embedded in PDF reports (default: Noto Sans SC from the npm package @embedpdf/fonts-sc)
-    PDF_CJK_FONT: z.string().optional(),
-  });
+        w[k] = Number(v);
+      }
+      return w as typeof DEFAULT_WEIGHTS;
+    }),
+  SUPPLIER_WORK_HOURS: workHours,
+  MANAGER_WORK_HOURS: workHours,
+  ESCALATE_AFTER_MIN: z.coerce.number().int().min(5).max(10_080).default(120),
+  RESOLVE_WITHIN_DAYS: z.coerce.number().int().min(0).max(90).default(3),
+  // Price history: alert the manager when a line's unit price rises more than this (percent)
+  PRICE_JUMP_PCT: z.coerce.number().min(0).max(1000).default(10),
+  // CJK font embedded in PDF reports (default: Noto Sans SC from the npm package @embedpdf/fonts-sc)
+  PDF_CJK_FONT: z.string().optional(),
+});
 
 /** Rules across keys; checked on the raw values so they are listed with every other problem. */
 function crossChecks(env: Record<string, string>): string[] {
@@ -175,10 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Empty strings count as unset, as in most .env files.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
-  const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? '(root)')}: ${i.message}`)),
-    ...crossChecks(cleaned as Record<string, string>),
-  ];
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? '(root)')}: ${i.message}`)), ...crossChecks(cleaned as Record<string, string>)];
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   const sandbox = e.SANDBOX ?? !e.WECHATY_PUPPET_SERVICE_TOKEN;

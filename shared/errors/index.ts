@@ -1,13 +1,5 @@
 // Typed domain errors. The HTTP layer maps them with one table; the bot renders their message.
-export type ErrorCode =
-  | 'validation_failed'
-  | 'not_found'
-  | 'forbidden'
-  | 'unauthorized'
-  | 'conflict'
-  | 'upstream_failed'
-  | 'rate_limited'
-  | 'unavailable';
+export type ErrorCode = 'validation_failed' | 'not_found' | 'forbidden' | 'unauthorized' | 'conflict' | 'upstream_failed' | 'rate_limited' | 'unavailable';
 
 /** One problem with one input field: the only shape `details` ever has (API and bot alike). */
 export interface FieldIssue {

@@ -74,7 +74,11 @@ export function createEvents(): Events {
     on(name, listener, label) {
       const entry = { fn: listener as Listener<never>, label: label ?? (listener.name || 'anonymous') };
       table.set(name, [...(table.get(name) ?? []), entry]);
-      return () => table.set(name, (table.get(name) ?? []).filter((e) => e !== entry));
+      return () =>
+        table.set(
+          name,
+          (table.get(name) ?? []).filter((e) => e !== entry),
+        );
     },
     async emit(name, payload) {
       for (const { fn, label } of table.get(name) ?? []) {

@@ -54,7 +54,7 @@ export async function translateFor(text: string, lang: ManagerLang, deps: Follow
 const notifies = (c: SupplierChange) => c.kind !== 'note';
 
 /** What the supplier changed in one order write (nothing for a manager's write). */
-export function supplierChanges(before: OrderDoc, after: OrderDoc, now: Date): (SupplierChange & { source?: string; field?: 'reason' | 'note'; })[] {
+export function supplierChanges(before: OrderDoc, after: OrderDoc, now: Date): (SupplierChange & { source?: string; field?: 'reason' | 'note' })[] {
   const out: (SupplierChange & { source?: string; field?: 'reason' | 'note' })[] = [];
   const at = now.toISOString().slice(11, 16);
   for (const name of MILESTONES) {
@@ -100,7 +100,16 @@ async function batched(o: OrderDoc, m: ManagerDoc, header: string, lines: string
     const slot = new Date(Math.max(now.getTime(), lastAt + HOUR));
     const key = `${topic}:${slot.toISOString().slice(0, 13)}`;
     const created = await enqueueNotice(
-      { key, topic, kind: 'supplier_change', to: dmKey(m.wechatId!), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: `${header}\n${lines.join('\n')}`, orderId: o._id, notBefore: slot },
+      {
+        key,
+        topic,
+        kind: 'supplier_change',
+        to: dmKey(m.wechatId!),
+        recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone },
+        text: `${header}\n${lines.join('\n')}`,
+        orderId: o._id,
+        notBefore: slot,
+      },
       now,
     );
     if (created) return;
@@ -147,9 +156,23 @@ export async function onClaimWritten({ before, after, now }: { before: ClaimDoc 
   const translated = original ? await translateFor(original, lang, deps) : undefined;
   if (translated) await Claim.updateOne({ _id: after._id }, { $push: { 'answer.tr': { lang, original, text: translated } } }).catch(() => undefined);
   if (!m?.wechatId) return;
-  const text = claimAnswerForManager({ claim: after.number, po: after.orderNumber, code: after.supplierCode, decision: after.answer.decision, original, translated, photos: after.answer.photos?.length ?? 0 }, lang);
-  await enqueueNotice({ key: `claim-answer:${after._id}:${after.version}:${m._id}`, kind: 'claim_answer', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text, orderId: after.orderId }, now);
+  const text = claimAnswerForManager(
+    { claim: after.number, po: after.orderNumber, code: after.supplierCode, decision: after.answer.decision, original, translated, photos: after.answer.photos?.length ?? 0 },
+    lang,
+  );
+  await enqueueNotice(
+    {
+      key: `claim-answer:${after._id}:${after.version}:${m._id}`,
+      kind: 'claim_answer',
+      to: dmKey(m.wechatId),
+      recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone },
+      text,
+      orderId: after.orderId,
+    },
+    now,
+  );
 }
 
 /** The translation of `original` into `lang` among stored ones (none when the text changed since). */
-export const storedTranslation = (tr: TextTranslation[] | undefined, lang: string, original?: string | null) => (original ? tr?.find((t) => t.lang === lang && t.original === original)?.text : undefined);
+export const storedTranslation = (tr: TextTranslation[] | undefined, lang: string, original?: string | null) =>
+  original ? tr?.find((t) => t.lang === lang && t.original === original)?.text : undefined;

@@ -123,11 +123,7 @@ export async function threadFor(user: ManagerViewer, threadId: string): Promise<
 }
 
 export async function markRead(user: ManagerViewer, t: ThreadDoc, now: Date): Promise<void> {
-  await ThreadRead.updateOne(
-    { managerId: new Types.ObjectId(user.id), threadId: t._id },
-    { $max: { count: t.messageCount ?? 0 }, $set: { at: now } },
-    { upsert: true },
-  ).catch((err) => {
+  await ThreadRead.updateOne({ managerId: new Types.ObjectId(user.id), threadId: t._id }, { $max: { count: t.messageCount ?? 0 }, $set: { at: now } }, { upsert: true }).catch((err) => {
     if ((err as { code?: number }).code !== 11000) throw err; // two tabs at once: one marker
   });
 }
@@ -264,7 +260,11 @@ export async function threadHeader(user: ManagerViewer, threadId: string) {
  * the puppet's id or, when the puppet gives none, by its text; until then as an outbox item with
  * its status.
  */
-export async function threadPage(user: ManagerViewer, threadId: string, opts: { before?: Date; after?: Date; limit: number }): Promise<{ items: { message: MessageDoc; original: NoticeDoc['original'] | null }[]; outbox: NoticeDoc[] }> {
+export async function threadPage(
+  user: ManagerViewer,
+  threadId: string,
+  opts: { before?: Date; after?: Date; limit: number },
+): Promise<{ items: { message: MessageDoc; original: NoticeDoc['original'] | null }[]; outbox: NoticeDoc[] }> {
   const t: ThreadDoc = await threadFor(user, threadId);
   const [items, outbox] = await Promise.all([threadMessages(t, opts), threadOutbox(t)]);
   const byPuppet = new Map(outbox.filter((n) => n.puppetId).map((n) => [n.puppetId!, n]));

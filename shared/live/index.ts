@@ -60,7 +60,13 @@ export function createLiveHub(opts: { pollMs?: number; clock?: () => Date } = {}
       const k = String(t._id);
       if ((seen.get(k) ?? -1) >= at) continue;
       seen.set(k, at);
-      bus.emit('change', { threadId: k, supplierId: t.supplierId ? String(t.supplierId) : null, lastMessageAt: t.lastMessageAt ?? null, messageCount: t.messageCount ?? 0, touchedAt: new Date(at) } satisfies ThreadChange);
+      bus.emit('change', {
+        threadId: k,
+        supplierId: t.supplierId ? String(t.supplierId) : null,
+        lastMessageAt: t.lastMessageAt ?? null,
+        messageCount: t.messageCount ?? 0,
+        touchedAt: new Date(at),
+      } satisfies ThreadChange);
     }
     since = now.getTime() - OVERLAP_MS;
     for (const [k, at] of seen) if (at < since) seen.delete(k);

@@ -6,10 +6,28 @@ import { isTTY, logLevelFromEnv } from '../config/index.js';
 export type { Logger };
 
 const REDACT = [
-  'password', '*.password', 'secret', '*.secret', 'secretKey', '*.secretKey', 'apiKey', '*.apiKey',
-  'token', '*.token', 'session_key', '*.session_key', 'sessionKey', '*.sessionKey', 'authorization',
-  '*.authorization', 'headers.authorization', 'headers.cookie', 'req.headers.authorization',
-  'req.headers.cookie', 'pgUrl', '*.pgUrl',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'secretKey',
+  '*.secretKey',
+  'apiKey',
+  '*.apiKey',
+  'token',
+  '*.token',
+  'session_key',
+  '*.session_key',
+  'sessionKey',
+  '*.sessionKey',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'pgUrl',
+  '*.pgUrl',
 ];
 
 export const rootLogger: Logger = pino({

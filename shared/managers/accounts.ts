@@ -194,10 +194,17 @@ export async function listAccounts(): Promise<ConsoleUser[]> {
 
 /** Every account, active or not, with what the managers page shows. */
 export async function listAccountDetails(): Promise<(ConsoleUser & { active: boolean; wechatName: string | null; workingHours: { from: string; to: string } | null })[]> {
-  const ms = await Manager.find({ login: { $exists: true } }).sort({ name: 1 }).lean<ManagerDoc[]>();
+  const ms = await Manager.find({ login: { $exists: true } })
+    .sort({ name: 1 })
+    .lean<ManagerDoc[]>();
   return ms
     .filter((m) => m.login)
-    .map((m) => ({ ...toConsoleUser(m), active: m.active !== false, wechatName: m.wechatId ? (m.wechatName ?? m.wechatId) : null, workingHours: m.workingHours?.from && m.workingHours?.to ? { from: m.workingHours.from, to: m.workingHours.to } : null }));
+    .map((m) => ({
+      ...toConsoleUser(m),
+      active: m.active !== false,
+      wechatName: m.wechatId ? (m.wechatName ?? m.wechatId) : null,
+      workingHours: m.workingHours?.from && m.workingHours?.to ? { from: m.workingHours.from, to: m.workingHours.to } : null,
+    }));
 }
 
 export interface AccountPatch {
@@ -234,10 +241,15 @@ export async function updateAccount(managerId: string, patch: AccountPatch): Pro
   if (patch.workingHours === null) $unset.workingHours = 1;
   else if (patch.workingHours !== undefined) {
     const { from, to } = patch.workingHours;
-    if (!HHMM.test(from) || !HHMM.test(to) || from >= to) throw new ValidationError('working hours are HH:MM–HH:MM, start before end', [{ field: 'workingHours', message: 'HH:MM–HH:MM, start before end' }]);
+    if (!HHMM.test(from) || !HHMM.test(to) || from >= to)
+      throw new ValidationError('working hours are HH:MM–HH:MM, start before end', [{ field: 'workingHours', message: 'HH:MM–HH:MM, start before end' }]);
     $set.workingHours = { from, to };
   }
-  const m = await Manager.findOneAndUpdate({ _id: managerId, login: { $exists: true } }, { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) }, { returnDocument: 'after' }).lean<ManagerDoc>();
+  const m = await Manager.findOneAndUpdate(
+    { _id: managerId, login: { $exists: true } },
+    { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) },
+    { returnDocument: 'after' },
+  ).lean<ManagerDoc>();
   if (!m) throw new NotFoundError('no such manager');
   return toConsoleUser(m);
 }
@@ -265,7 +277,9 @@ export interface SessionInfo {
 /** A user's own live sessions, newest first; `current` marks the one asking. */
 export async function listOwnSessions(managerId: string, currentToken: string | undefined, now: Date): Promise<SessionInfo[]> {
   const current = currentToken ? sha256(currentToken) : undefined;
-  const ss = await ConsoleSession.find({ managerId: new Types.ObjectId(managerId) }).sort({ createdAt: -1 }).lean();
+  const ss = await ConsoleSession.find({ managerId: new Types.ObjectId(managerId) })
+    .sort({ createdAt: -1 })
+    .lean();
   return ss.filter((s) => s.expiresAt > now).map((s) => ({ id: String(s._id), createdAt: s.createdAt, expiresAt: s.expiresAt, current: s.tokenHash === current }));
 }
 
@@ -277,6 +291,8 @@ export async function endOwnSession(managerId: string, sessionId: string): Promi
 
 /** Active managers for pickers (responsible, backup, colleague). */
 export async function listActiveManagers(): Promise<{ id: string; name: string; role: string }[]> {
-  const ms = await Manager.find({ active: { $ne: false } }, { name: 1, role: 1 }).sort({ name: 1 }).lean<ManagerDoc[]>();
+  const ms = await Manager.find({ active: { $ne: false } }, { name: 1, role: 1 })
+    .sort({ name: 1 })
+    .lean<ManagerDoc[]>();
   return ms.map((m) => ({ id: String(m._id), name: m.name, role: m.role ?? 'manager' }));
 }

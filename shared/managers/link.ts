@@ -165,7 +165,7 @@ export async function voidLinkCode(rawCode: string, now: Date): Promise<void> {
 /** A WeChat id on a supplier's record, or of a contact sorted under a supplier, is not a manager's. */
 export async function assertNotSupplierSide(wechatId: string): Promise<void> {
   const c = await Contact.findOne({ wechatId }, { supplierId: 1, name: 1, status: 1 }).lean<{ supplierId?: Types.ObjectId; name: string; status?: string }>();
-  const supplierId = c?.status === 'colleague' ? undefined : c?.supplierId ?? (await Supplier.findOne({ wechatIds: wechatId }, { _id: 1 }).lean<{ _id: Types.ObjectId }>())?._id;
+  const supplierId = c?.status === 'colleague' ? undefined : (c?.supplierId ?? (await Supplier.findOne({ wechatIds: wechatId }, { _id: 1 }).lean<{ _id: Types.ObjectId }>())?._id);
   if (!supplierId) return;
   const s = await Supplier.findOne({ _id: supplierId }, { code: 1 }).lean<{ code: string }>();
   throw refused(ConflictError, `this WeChat belongs to a contact of supplier ${s?.code ?? '?'}: a supplier's WeChat cannot be a manager's`, 'supplier_contact', s?.code);

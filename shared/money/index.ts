@@ -77,7 +77,8 @@ export async function importRatesCsv(csv: string, by: string, source = 'import')
     const line = `line ${i + 1}`;
     if (r.length !== 4) problems.push({ field: line, message: 'needs date,from,to,rate' });
     else if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) problems.push({ field: line, message: `bad date ${day}` });
-    else if (!(CURRENCIES as readonly string[]).includes(from) || !(CURRENCIES as readonly string[]).includes(to) || from === to) problems.push({ field: line, message: `bad currencies ${from}/${to}` });
+    else if (!(CURRENCIES as readonly string[]).includes(from) || !(CURRENCIES as readonly string[]).includes(to) || from === to)
+      problems.push({ field: line, message: `bad currencies ${from}/${to}` });
     else if (!RATE_RE.test(rate) || new Decimal(rate).lte(0)) problems.push({ field: line, message: `bad rate ${rate}` });
   });
   if (problems.length) throw new ValidationError(`${problems.length} bad line(s) in the rates file; nothing imported`, problems.slice(0, 50));

@@ -38,7 +38,13 @@ function statutoryDays(year: number): Set<string> {
   };
   days = new Set();
   add(`${year}-01-01`);
-  add(dayjs.utc(chineseDays.getSolarDateFromLunar(`${year}-01-01`).date).subtract(1, 'day').format('YYYY-MM-DD'), 4);
+  add(
+    dayjs
+      .utc(chineseDays.getSolarDateFromLunar(`${year}-01-01`).date)
+      .subtract(1, 'day')
+      .format('YYYY-MM-DD'),
+    4,
+  );
   add(chineseDays.getSolarTermDate(year, 4, 'pure_brightness'));
   add(`${year}-05-01`, 2);
   add(chineseDays.getSolarDateFromLunar(`${year}-05-05`).date);

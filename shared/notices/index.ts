@@ -28,9 +28,7 @@ import { deliverableFrom, respectsHolidays, safeZone } from './calendar.js';
 import { Notice, NoticeFile, NoticeSend, ScanState, type NoticeDoc, type NoticeStatus } from './model.js';
 import { backoffMs, createPacer, type Pacing } from './pacing.js';
 
-export {
-  Notice, NoticeFile, NoticeSend, OverdueWatch, ScanState, NOTICE_KINDS, NOTICE_STATUSES, type NoticeDoc, type NoticeKind, type NoticeStatus, type NoticeSendDoc,
-} from './model.js';
+export { Notice, NoticeFile, NoticeSend, OverdueWatch, ScanState, NOTICE_KINDS, NOTICE_STATUSES, type NoticeDoc, type NoticeKind, type NoticeStatus, type NoticeSendDoc } from './model.js';
 export * from './texts.js';
 export * from './calendar.js';
 export * from './pacing.js';
@@ -40,10 +38,11 @@ const log = getLogger('notices');
 
 const defaultZone = (kind: 'supplier' | 'manager') => (kind === 'supplier' ? 'Asia/Shanghai' : 'UTC');
 
-export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 'text' | 'orderId' | 'topic'> & Partial<Pick<NoticeDoc, 'original' | 'by' | 'fileId'>> & {
-  /** Not before this (a batch's next slot); quiet hours still apply after it. */
-  notBefore?: Date;
-};
+export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 'text' | 'orderId' | 'topic'> &
+  Partial<Pick<NoticeDoc, 'original' | 'by' | 'fileId'>> & {
+    /** Not before this (a batch's next slot); quiet hours still apply after it. */
+    notBefore?: Date;
+  };
 
 /**
  * Add a notice unless one with the same key exists (upsert by key, `$setOnInsert`). Returns true

@@ -99,8 +99,9 @@ const changeLine = (c: SupplierChange, lang: Lang) => {
 };
 
 export const supplierChangesForManager = (f: { po: string; code: string; supplier?: string }, changes: SupplierChange[], lang: Lang) =>
-  (lang === 'ru' ? `✏️ ${f.po} (${f.code}${f.supplier ? ` ${f.supplier}` : ''}): поставщик изменил в мини-программе:\n` : `✏️ ${f.po} (${f.code}${f.supplier ? ` ${f.supplier}` : ''}): the supplier changed in the mini-program:\n`) +
-  changes.map((c) => changeLine(c, lang)).join('\n');
+  (lang === 'ru'
+    ? `✏️ ${f.po} (${f.code}${f.supplier ? ` ${f.supplier}` : ''}): поставщик изменил в мини-программе:\n`
+    : `✏️ ${f.po} (${f.code}${f.supplier ? ` ${f.supplier}` : ''}): the supplier changed in the mini-program:\n`) + changes.map((c) => changeLine(c, lang)).join('\n');
 
 export const preShipmentForSupplier = (f: { po: string; code: string; planned: string; daysLeft?: number }) =>
   `【Gendan 提醒】订单 ${f.po}（${f.code}）计划于 ${f.planned} 出货，还有 ${f.daysLeft ?? 7} 天。请确认货物是否能按时准备好。\n` +

@@ -17,7 +17,6 @@ import { dayOf, isOverdue } from './rules.js';
 
 const log = getLogger('orders');
 
-
 /** What the board shows of one order (days as 'YYYY-MM-DD'). */
 export interface BoardRow {
   id: string;
@@ -66,7 +65,11 @@ export const boardDocOf = (o: OrderDoc) => ({ _id: o._id, state: o.status, suppl
 export async function syncBoardRow(o: OrderDoc): Promise<void> {
   const doc = boardDocOf(o);
   try {
-    await OrderBoardRow.updateOne({ _id: doc._id, v: { $lt: doc.v } }, { $set: { state: doc.state, supplierId: doc.supplierId, managerId: doc.managerId ?? null, v: doc.v, row: doc.row } }, { upsert: true });
+    await OrderBoardRow.updateOne(
+      { _id: doc._id, v: { $lt: doc.v } },
+      { $set: { state: doc.state, supplierId: doc.supplierId, managerId: doc.managerId ?? null, v: doc.v, row: doc.row } },
+      { upsert: true },
+    );
   } catch (err) {
     if ((err as { code?: number }).code === 11000) return; // the row is newer already
     log.warn({ orderId: String(o._id), err: (err as Error).message }, 'board row not updated; reconciliation will');
@@ -152,8 +155,18 @@ export function clearBoardCache(): void {
 }
 
 const minimalRow = (id: string, e: OrderIndexEntry, sid: string): BoardRow => ({
-  id, number: e.n, supplierId: sid, supplierCode: '', managerId: null, status: 'open', incoterms: null, paymentTerms: null,
-  next: e.nm ? { milestone: e.nm, planned: day(e.np) } : null, milestones: {}, customs: e.c, lines: 0,
+  id,
+  number: e.n,
+  supplierId: sid,
+  supplierCode: '',
+  managerId: null,
+  status: 'open',
+  incoterms: null,
+  paymentTerms: null,
+  next: e.nm ? { milestone: e.nm, planned: day(e.np) } : null,
+  milestones: {},
+  customs: e.c,
+  lines: 0,
 });
 
 async function rowsOf(heads: { supplierId: Types.ObjectId; rev: number }[]): Promise<BoardRow[]> {
@@ -202,7 +215,10 @@ export async function boardFor(v: ManagerViewer, f: BoardFilter, now: Date): Pro
     const own = await OrderBoardRow.find({ managerId: new Types.ObjectId(v.id), state: 'open' }, { supplierId: 1 }).lean<{ supplierId: Types.ObjectId }[]>();
     sids = [...new Set([...visible, ...own.map((o) => String(o.supplierId))])].map((id) => new Types.ObjectId(id));
   }
-  const heads = sids === 'all' ? await OrderIndexHead.find({}, { supplierId: 1, rev: 1 }).lean<{ supplierId: Types.ObjectId; rev: number }[]>() : (await Promise.all(sids.map(headOf))).filter((h): h is { supplierId: Types.ObjectId; rev: number } => Boolean(h));
+  const heads =
+    sids === 'all'
+      ? await OrderIndexHead.find({}, { supplierId: 1, rev: 1 }).lean<{ supplierId: Types.ObjectId; rev: number }[]>()
+      : (await Promise.all(sids.map(headOf))).filter((h): h is { supplierId: Types.ObjectId; rev: number } => Boolean(h));
   let rows = (await rowsOf(heads)).filter((r) => r.status === 'open');
   // Outside the suppliers I see, only my own orders.
   if (visible) rows = rows.filter((r) => visible.has(r.supplierId) || r.managerId === v.id);
@@ -215,7 +231,11 @@ export async function boardFor(v: ManagerViewer, f: BoardFilter, now: Date): Pro
   const rowSids = [...new Set(rows.map((r) => r.supplierId))];
   const mids = [...new Set(rows.map((r) => r.managerId).filter((x): x is string => Boolean(x)))];
   const [sups, mans] = await Promise.all([
-    Promise.all(rowSids.map((id) => named(`s:${id}`, () => Supplier.findOne({ _id: new Types.ObjectId(id) }, { code: 1, name: 1, segment: 1 }).lean<{ _id: Types.ObjectId; code: string; name: string; segment: string }>()))),
+    Promise.all(
+      rowSids.map((id) =>
+        named(`s:${id}`, () => Supplier.findOne({ _id: new Types.ObjectId(id) }, { code: 1, name: 1, segment: 1 }).lean<{ _id: Types.ObjectId; code: string; name: string; segment: string }>()),
+      ),
+    ),
     Promise.all(mids.map((id) => named(`m:${id}`, () => Manager.findOne({ _id: new Types.ObjectId(id) }, { name: 1 }).lean<{ _id: Types.ObjectId; name: string }>()))),
   ]).then(([a, b]) => [a.filter((x): x is NonNullable<typeof x> => Boolean(x)), b.filter((x): x is NonNullable<typeof x> => Boolean(x))] as const);
   const supById = new Map(sups.map((s) => [String(s._id), s]));
@@ -241,6 +261,6 @@ export async function boardFor(v: ManagerViewer, f: BoardFilter, now: Date): Pro
   const view = f.view ?? 'all';
   items = items.filter((r) => matches(r, view, weeks));
   // Next due day first; orders without a next date last; then by number.
-  items.sort((a, b) => (a.next?.planned ?? '9999') .localeCompare(b.next?.planned ?? '9999') || a.number.localeCompare(b.number));
+  items.sort((a, b) => (a.next?.planned ?? '9999').localeCompare(b.next?.planned ?? '9999') || a.number.localeCompare(b.number));
   return { items, counts, suppliers, managers };
 }

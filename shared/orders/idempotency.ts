@@ -23,14 +23,7 @@ const KEY_WAIT_MS = 5_000;
  * false). A key reused for a different request is a conflict. A failed write releases the key;
  * a key left behind by a crashed process is taken over after KEY_STALE_MS.
  */
-export async function onceByKey(
-  key: string | undefined,
-  actor: string,
-  orderId: Types.ObjectId,
-  fingerprint: string,
-  now: Date,
-  write: () => Promise<WriteResult>,
-): Promise<WriteResult> {
+export async function onceByKey(key: string | undefined, actor: string, orderId: Types.ObjectId, fingerprint: string, now: Date, write: () => Promise<WriteResult>): Promise<WriteResult> {
   if (!key) return write();
   const k = `${actor}:${key}`;
   const started = Date.now();
@@ -66,4 +59,8 @@ export async function onceByKey(
 }
 
 export const fingerprintOf = (x: Record<string, unknown>) =>
-  JSON.stringify(Object.entries(x).filter(([k, v]) => v !== undefined && !['by', 'idempotencyKey', 'scope', 'now'].includes(k)).sort(([a], [b]) => a.localeCompare(b)));
+  JSON.stringify(
+    Object.entries(x)
+      .filter(([k, v]) => v !== undefined && !['by', 'idempotencyKey', 'scope', 'now'].includes(k))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );

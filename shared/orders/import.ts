@@ -39,16 +39,64 @@ const REQUIRED: ImportField[] = ['number', 'supplierCode', 'item', 'qty', 'unitP
 /** Template headers per language (the first of each list in HEADERS is English). */
 export const TEMPLATE_HEADERS: Record<'en' | 'ru' | 'zh', Record<ImportField, string>> = {
   en: {
-    number: 'PO number', supplierCode: 'Supplier code', item: 'Item', sku: 'SKU', qty: 'Quantity', unit: 'Unit', unitPrice: 'Unit price', currency: 'Currency', incoterms: 'Incoterms', paymentTerms: 'Payment terms',
-    'planned.confirmed': 'Confirmed by', 'planned.materials': 'Materials by', 'planned.production_start': 'Production start', 'planned.production_done': 'Production done', 'planned.inspection': 'Inspection', 'planned.shipped': 'Shipment', 'planned.customs_cleared': 'Customs cleared', 'planned.delivered': 'Delivery',
+    number: 'PO number',
+    supplierCode: 'Supplier code',
+    item: 'Item',
+    sku: 'SKU',
+    qty: 'Quantity',
+    unit: 'Unit',
+    unitPrice: 'Unit price',
+    currency: 'Currency',
+    incoterms: 'Incoterms',
+    paymentTerms: 'Payment terms',
+    'planned.confirmed': 'Confirmed by',
+    'planned.materials': 'Materials by',
+    'planned.production_start': 'Production start',
+    'planned.production_done': 'Production done',
+    'planned.inspection': 'Inspection',
+    'planned.shipped': 'Shipment',
+    'planned.customs_cleared': 'Customs cleared',
+    'planned.delivered': 'Delivery',
   },
   ru: {
-    number: 'Номер заказа', supplierCode: 'Код поставщика', item: 'Номенклатура', sku: 'Артикул', qty: 'Количество', unit: 'Ед. изм.', unitPrice: 'Цена', currency: 'Валюта', incoterms: 'Инкотермс', paymentTerms: 'Условия оплаты',
-    'planned.confirmed': 'Подтверждение', 'planned.materials': 'Материалы', 'planned.production_start': 'Начало производства', 'planned.production_done': 'Окончание производства', 'planned.inspection': 'Инспекция', 'planned.shipped': 'Отгрузка', 'planned.customs_cleared': 'Растаможка', 'planned.delivered': 'Доставка',
+    number: 'Номер заказа',
+    supplierCode: 'Код поставщика',
+    item: 'Номенклатура',
+    sku: 'Артикул',
+    qty: 'Количество',
+    unit: 'Ед. изм.',
+    unitPrice: 'Цена',
+    currency: 'Валюта',
+    incoterms: 'Инкотермс',
+    paymentTerms: 'Условия оплаты',
+    'planned.confirmed': 'Подтверждение',
+    'planned.materials': 'Материалы',
+    'planned.production_start': 'Начало производства',
+    'planned.production_done': 'Окончание производства',
+    'planned.inspection': 'Инспекция',
+    'planned.shipped': 'Отгрузка',
+    'planned.customs_cleared': 'Растаможка',
+    'planned.delivered': 'Доставка',
   },
   zh: {
-    number: '订单号', supplierCode: '供应商代码', item: '品名', sku: '货号', qty: '数量', unit: '单位', unitPrice: '单价', currency: '币种', incoterms: '贸易条款', paymentTerms: '付款方式',
-    'planned.confirmed': '确认日期', 'planned.materials': '备料日期', 'planned.production_start': '开始生产', 'planned.production_done': '生产完成', 'planned.inspection': '验货日期', 'planned.shipped': '出货日期', 'planned.customs_cleared': '清关日期', 'planned.delivered': '到货日期',
+    number: '订单号',
+    supplierCode: '供应商代码',
+    item: '品名',
+    sku: '货号',
+    qty: '数量',
+    unit: '单位',
+    unitPrice: '单价',
+    currency: '币种',
+    incoterms: '贸易条款',
+    paymentTerms: '付款方式',
+    'planned.confirmed': '确认日期',
+    'planned.materials': '备料日期',
+    'planned.production_start': '开始生产',
+    'planned.production_done': '生产完成',
+    'planned.inspection': '验货日期',
+    'planned.shipped': '出货日期',
+    'planned.customs_cleared': '清关日期',
+    'planned.delivered': '到货日期',
   },
 };
 
@@ -68,7 +116,11 @@ const SYNONYMS: Partial<Record<ImportField, string[]>> = {
   'planned.production_done': ['production finish', 'готовность', '完工日期'],
 };
 
-const norm = (s: string) => s.toLowerCase().replace(/[\s_:.\-()（）/]+/g, ' ').trim();
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[\s_:.\-()（）/]+/g, ' ')
+    .trim();
 const KNOWN = new Map<string, ImportField>();
 for (const f of IMPORT_FIELDS) {
   for (const lang of ['en', 'ru', 'zh'] as const) KNOWN.set(norm(TEMPLATE_HEADERS[lang][f]), f);
@@ -76,7 +128,6 @@ for (const f of IMPORT_FIELDS) {
 }
 
 // ---- remembered mappings -------------------------------------------------------------------
-
 
 export type Mapping = Partial<Record<ImportField, string>>;
 
@@ -107,7 +158,10 @@ export function parseNumber(v: Cell): number | undefined {
   const lastDot = s.lastIndexOf('.');
   if (lastComma >= 0 && lastDot >= 0) {
     const dec = lastComma > lastDot ? ',' : '.';
-    s = s.split(dec === ',' ? '.' : ',').join('').replace(dec, '.');
+    s = s
+      .split(dec === ',' ? '.' : ',')
+      .join('')
+      .replace(dec, '.');
   } else if (lastComma >= 0) {
     const parts = s.split(',');
     // `1,234` and `1,234,567`: thousands; `12,5` and `12,50`: a decimal comma.
@@ -157,7 +211,23 @@ export function parseDate(v: Cell, today: Date): Date | undefined {
   return undefined;
 }
 
-const CURRENCY_ALIASES: Record<string, string> = { '¥': 'CNY', RMB: 'CNY', '人民币': 'CNY', '元': 'CNY', '$': 'USD', 'US$': 'USD', '美元': 'USD', '€': 'EUR', '欧元': 'EUR', '₽': 'RUB', 'РУБ': 'RUB', 'РУБ.': 'RUB', RUR: 'RUB', 'HK$': 'HKD', '£': 'GBP' };
+const CURRENCY_ALIASES: Record<string, string> = {
+  '¥': 'CNY',
+  RMB: 'CNY',
+  人民币: 'CNY',
+  元: 'CNY',
+  $: 'USD',
+  US$: 'USD',
+  美元: 'USD',
+  '€': 'EUR',
+  欧元: 'EUR',
+  '₽': 'RUB',
+  РУБ: 'RUB',
+  'РУБ.': 'RUB',
+  RUR: 'RUB',
+  HK$: 'HKD',
+  '£': 'GBP',
+};
 export function parseCurrency(v: string): string | undefined {
   const s = v.trim().toUpperCase();
   if ((CURRENCIES as readonly string[]).includes(s)) return s;
@@ -244,7 +314,11 @@ async function* csvRows(path: string): AsyncGenerator<RawRow> {
     await fh.close();
   }
   const encoding = encodingOf(head.subarray(0, n));
-  const firstLine = new TextDecoder(encoding).decode(head.subarray(0, n)).replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+  const firstLine =
+    new TextDecoder(encoding)
+      .decode(head.subarray(0, n))
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)[0] ?? '';
   const dec = new TextDecoder(encoding);
   const decode = new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -304,14 +378,16 @@ export async function readFile(path: string, opts: ReadOptions & { mapping?: Map
         continue;
       }
       if (isEmpty(r.cells)) continue; // empty (trailing) rows
-      if (out.length >= opts.maxRows) throw new ValidationError(`the file has more than ${opts.maxRows} rows; split it`, [{ field: 'file', message: `row ${r.row}: over the limit of ${opts.maxRows} rows` }]);
+      if (out.length >= opts.maxRows)
+        throw new ValidationError(`the file has more than ${opts.maxRows} rows; split it`, [{ field: 'file', message: `row ${r.row}: over the limit of ${opts.maxRows} rows` }]);
       out.push(r);
     }
     return header ? { headerRow: header.row, headers: header.cells.map((c) => text(c)), rows: out } : undefined;
   };
   if (kind === 'csv') {
     const res = await collect(csvRows(path));
-    if (!res) throw new ValidationError('no header row found: the first rows name no known columns (PO number, supplier code, item, quantity, unit price…)', [{ field: 'file', message: 'no header row' }]);
+    if (!res)
+      throw new ValidationError('no header row found: the first rows name no known columns (PO number, supplier code, item, quantity, unit price…)', [{ field: 'file', message: 'no header row' }]);
     return { sheet: null, ...res };
   }
   const seen: string[] = [];
@@ -332,7 +408,9 @@ export async function readFile(path: string, opts: ReadOptions & { mapping?: Map
     throw new ValidationError(`the file could not be read as XLSX: ${(err as Error).message}`, [{ field: 'file', message: 'not a readable XLSX file' }]);
   }
   if (opts.sheet && !seen.includes(opts.sheet)) throw new ValidationError(`no sheet "${opts.sheet}"; the file has: ${seen.join(', ')}`, [{ field: 'sheet', message: `sheets: ${seen.join(', ')}` }]);
-  throw new ValidationError(`no sheet with a header row (PO number, supplier code, item, quantity, unit price…); sheets: ${seen.join(', ')}`, [{ field: 'sheet', message: `sheets: ${seen.join(', ')}` }]);
+  throw new ValidationError(`no sheet with a header row (PO number, supplier code, item, quantity, unit price…); sheets: ${seen.join(', ')}`, [
+    { field: 'sheet', message: `sheets: ${seen.join(', ')}` },
+  ]);
 }
 
 // ---- checking rows -------------------------------------------------------------------------
@@ -495,7 +573,16 @@ export interface ImportResult {
 }
 
 const sameLines = (a: OrderLine[], b: OrderLine[]) =>
-  a.length === b.length && a.every((x, i) => x.item === b[i]!.item && (x.sku ?? '') === (b[i]!.sku ?? '') && x.qty === b[i]!.qty && (x.unit ?? 'pcs') === (b[i]!.unit ?? 'pcs') && Number(x.unitPrice) === Number(b[i]!.unitPrice) && x.currency === b[i]!.currency);
+  a.length === b.length &&
+  a.every(
+    (x, i) =>
+      x.item === b[i]!.item &&
+      (x.sku ?? '') === (b[i]!.sku ?? '') &&
+      x.qty === b[i]!.qty &&
+      (x.unit ?? 'pcs') === (b[i]!.unit ?? 'pcs') &&
+      Number(x.unitPrice) === Number(b[i]!.unitPrice) &&
+      x.currency === b[i]!.currency,
+  );
 
 interface Compared {
   plan: PlannedOrder;
@@ -568,7 +655,15 @@ export const importListenersIdle = () => listeners;
 export const importListenersPending = () => pending;
 
 async function write(items: Compared[], by: string, now: Date): Promise<OrderDoc[]> {
-  const tick = process.env.IMPORT_PROFILE ? (() => { let t = performance.now(); return (w: string) => { console.error(`import ${w} ${Math.round(performance.now() - t)} ms`); t = performance.now(); }; })() : () => undefined;
+  const tick = process.env.IMPORT_PROFILE
+    ? (() => {
+        let t = performance.now();
+        return (w: string) => {
+          console.error(`import ${w} ${Math.round(performance.now() - t)} ms`);
+          t = performance.now();
+        };
+      })()
+    : () => undefined;
   const written: { before: OrderDoc | null; after: OrderDoc }[] = [];
   // New orders: inserted in batches, with their history, board rows and the suppliers' lists.
   const creates = items.filter((c) => c.plan.action === 'create');
@@ -603,11 +698,13 @@ async function write(items: Compared[], by: string, now: Date): Promise<OrderDoc
     // of 500 nested orders took 1.6–2.8 s a batch here (the driver: ~0.3 s). ordered: false —
     // a PO created meanwhile by someone else is a duplicate key, skipped.
     const failed = new Set<number>();
-    await Order.collection.insertMany(docs.map(withoutUndefined) as never[], { ordered: false }).catch((err: { code?: number; writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } }) => {
-      const errs = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
-      if (!errs.length || errs.some((w) => w.code !== 11000)) throw err;
-      for (const w of errs) failed.add(w.index);
-    });
+    await Order.collection
+      .insertMany(docs.map(withoutUndefined) as never[], { ordered: false })
+      .catch((err: { code?: number; writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } }) => {
+        const errs = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
+        if (!errs.length || errs.some((w) => w.code !== 11000)) throw err;
+        for (const w of errs) failed.add(w.index);
+      });
     tick('orders');
     const stored = docs.filter((_, k) => !failed.has(k)) as unknown as OrderDoc[];
     await OrderEvent.collection.insertMany(stored.map((o) => ({ orderId: o._id, at: now, by, kind: 'created', after: { number: o.number }, via: 'import' })) as never[], { ordered: false });
@@ -714,7 +811,26 @@ export async function importTemplate(lang: 'en' | 'ru' | 'zh'): Promise<Buffer> 
   const ws = wb.addWorksheet(lang === 'zh' ? '订单' : lang === 'ru' ? 'Заказы' : 'Orders');
   const h = TEMPLATE_HEADERS[lang];
   ws.addRow(IMPORT_FIELDS.map((f) => h[f]));
-  ws.addRow(['PO-2026-001', 'A01', 'Motor 220V', 'M-220', 500, 'pcs', 12.5, 'USD', 'FOB', '30/70', new Date(Date.UTC(2026, 11, 3)), new Date(Date.UTC(2026, 11, 8)), new Date(Date.UTC(2026, 11, 11)), new Date(Date.UTC(2027, 0, 5)), new Date(Date.UTC(2027, 0, 7)), new Date(Date.UTC(2027, 0, 10)), new Date(Date.UTC(2027, 1, 9)), new Date(Date.UTC(2027, 1, 16))]);
+  ws.addRow([
+    'PO-2026-001',
+    'A01',
+    'Motor 220V',
+    'M-220',
+    500,
+    'pcs',
+    12.5,
+    'USD',
+    'FOB',
+    '30/70',
+    new Date(Date.UTC(2026, 11, 3)),
+    new Date(Date.UTC(2026, 11, 8)),
+    new Date(Date.UTC(2026, 11, 11)),
+    new Date(Date.UTC(2027, 0, 5)),
+    new Date(Date.UTC(2027, 0, 7)),
+    new Date(Date.UTC(2027, 0, 10)),
+    new Date(Date.UTC(2027, 1, 9)),
+    new Date(Date.UTC(2027, 1, 16)),
+  ]);
   ws.getRow(1).font = { bold: true };
   ws.columns.forEach((c, i) => {
     c.width = Math.max(12, (ws.getRow(1).getCell(i + 1).value as string).length + 2);
@@ -722,4 +838,3 @@ export async function importTemplate(lang: 'en' | 'ru' | 'zh'): Promise<Buffer> 
   });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
-

@@ -26,12 +26,12 @@ export const DEFAULT_LEAD_TIMES: LeadTemplate = {
   delivered: { days: 37, from: 'shipped' },
 };
 
-
 export function checkTemplate(t: Partial<Record<string, LeadStep>>): LeadTemplate {
   const out = {} as LeadTemplate;
   for (const m of MILESTONES) {
     const s = t[m];
-    if (!s || !Number.isInteger(s.days) || Math.abs(s.days) > 730 || (s.from !== 'order' && s.from !== 'shipped')) throw new ValidationError(`lead time of ${m} missing or out of range`, [{ field: `steps.${m}`, message: 'days between -730 and 730, from order or shipped' }]);
+    if (!s || !Number.isInteger(s.days) || Math.abs(s.days) > 730 || (s.from !== 'order' && s.from !== 'shipped'))
+      throw new ValidationError(`lead time of ${m} missing or out of range`, [{ field: `steps.${m}`, message: 'days between -730 and 730, from order or shipped' }]);
     if (m === 'shipped' && s.from !== 'order') throw new ValidationError('the shipment counts from the order date', [{ field: 'steps.shipped', message: 'from order' }]);
     out[m] = { days: s.days, from: s.from };
   }
@@ -67,4 +67,3 @@ export function proposePlanned(t: LeadTemplate, orderDate: Date): Record<Milesto
   const ship = base + t.shipped.days * 86_400_000;
   return Object.fromEntries(MILESTONES.map((m) => [m, new Date((t[m].from === 'shipped' ? ship : base) + t[m].days * 86_400_000)])) as Record<MilestoneName, Date>;
 }
-

@@ -19,11 +19,7 @@ const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, 
 type IndexDoc = { supplierId: Types.ObjectId; data: string; rev: number };
 
 const snapshotOf = async (sid: Types.ObjectId) =>
-  JSON.stringify(
-    Object.fromEntries(
-      (await Order.find({ supplierId: sid, status: 'open' }).lean<OrderDoc[]>()).map((o) => [String(o._id), entryOf(o)]),
-    ),
-  );
+  JSON.stringify(Object.fromEntries((await Order.find({ supplierId: sid, status: 'open' }).lean<OrderDoc[]>()).map((o) => [String(o._id), entryOf(o)])));
 
 /** First build of a supplier's read model; false when another writer built it first. */
 async function createIndex(sid: Types.ObjectId): Promise<boolean> {

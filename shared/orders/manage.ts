@@ -56,7 +56,13 @@ export function planChange(o: OrderDoc, planned: Partial<Record<MilestoneName, D
     const next = want ? dayOf(want) : null;
     if (had === next) continue;
     if (had && !reason?.trim()) throw new ValidationError(`a reason is required to move the planned date of ${m}`, [{ field: 'reason', message: 'a reason is required to move a planned date' }]);
-    const changed = { ...(cur ?? { status: 'pending', photos: [] }), planned: want ?? undefined, ...(had ? { replanned: (cur?.replanned ?? 0) + 1, reason: reason?.trim() } : {}), updatedBy: by, updatedAt: now };
+    const changed = {
+      ...(cur ?? { status: 'pending', photos: [] }),
+      planned: want ?? undefined,
+      ...(had ? { replanned: (cur?.replanned ?? 0) + 1, reason: reason?.trim() } : {}),
+      updatedBy: by,
+      updatedAt: now,
+    };
     milestones[m] = changed as OrderDoc['milestones'][MilestoneName];
     set[`milestones.${m}`] = changed;
     before[m] = had;
@@ -70,7 +76,15 @@ export function planChange(o: OrderDoc, planned: Partial<Record<MilestoneName, D
 }
 
 /** Re-plan several milestones of an open order in one write. */
-export async function replanOrder(v: ManagerViewer, id: string, planned: Partial<Record<MilestoneName, Date | null>>, reason: string | undefined, by: string, via: Via, now = new Date()): Promise<WriteResult> {
+export async function replanOrder(
+  v: ManagerViewer,
+  id: string,
+  planned: Partial<Record<MilestoneName, Date | null>>,
+  reason: string | undefined,
+  by: string,
+  via: Via,
+  now = new Date(),
+): Promise<WriteResult> {
   const o = await orderFor(v, id);
   if (o.status !== 'open') throw new ConflictError(`the order is ${o.status}`);
   return guardedChange(
@@ -100,7 +114,10 @@ export async function setOrderStatus(v: ManagerViewer, id: string | Types.Object
       if (cur.status === to) return undefined;
       if (action !== 'reopen' && cur.status !== 'open') throw new ConflictError(`the order is ${cur.status}; reopen it first`);
       const set: Record<string, unknown> = { status: to, cancelReason: action === 'cancel' ? reason!.trim() : null };
-      return { set, event: { kind: action === 'close' ? 'closed' : action === 'cancel' ? 'cancelled' : 'reopened', before: { status: cur.status }, after: { status: to }, reason: reason?.trim(), via } };
+      return {
+        set,
+        event: { kind: action === 'close' ? 'closed' : action === 'cancel' ? 'cancelled' : 'reopened', before: { status: cur.status }, after: { status: to }, reason: reason?.trim(), via },
+      };
     },
     by,
     now,

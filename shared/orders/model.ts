@@ -14,16 +14,7 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 
 // The milestone chain of docs/product-rules.md ("Orders and milestones"), in order.
-export const MILESTONES = [
-  'confirmed',
-  'materials',
-  'production_start',
-  'production_done',
-  'inspection',
-  'shipped',
-  'customs_cleared',
-  'delivered',
-] as const;
+export const MILESTONES = ['confirmed', 'materials', 'production_start', 'production_done', 'inspection', 'shipped', 'customs_cleared', 'delivered'] as const;
 export type MilestoneName = (typeof MILESTONES)[number];
 
 export const CURRENCIES = ['CNY', 'USD', 'EUR', 'RUB', 'HKD', 'GBP'] as const;
@@ -87,7 +78,15 @@ const orderSchema = new Schema(
     cancelReason: { type: String },
     customs: {
       type: new Schema(
-        { status: { type: String, enum: ['none', 'held', 'cleared'], default: 'none' }, reason: String, expectedDate: Date, updatedAt: Date, updatedBy: String, heldAt: Date, tr: { type: [trSchema], default: undefined } },
+        {
+          status: { type: String, enum: ['none', 'held', 'cleared'], default: 'none' },
+          reason: String,
+          expectedDate: Date,
+          updatedAt: Date,
+          updatedBy: String,
+          heldAt: Date,
+          tr: { type: [trSchema], default: undefined },
+        },
         { _id: false },
       ),
       default: () => ({ status: 'none' }),
@@ -188,10 +187,7 @@ export const OrderIndex = mongoose.model('OrderIndex', orderIndexSchema);
 // The read model's revision alone, in a tiny document: a server process keeps the parsed list
 // in memory and checks only this per request (a response cache that every write invalidates,
 // in every process). Raised with `$max` after each write of OrderIndex, so it never goes back.
-const orderIndexHeadSchema = new Schema(
-  { supplierId: { type: Schema.Types.ObjectId, required: true }, rev: { type: Number, default: 0 } },
-  { versionKey: false },
-);
+const orderIndexHeadSchema = new Schema({ supplierId: { type: Schema.Types.ObjectId, required: true }, rev: { type: Number, default: 0 } }, { versionKey: false });
 // Serves: the per-request freshness check of the supplier's cached list (`findOne({supplierId})`).
 orderIndexHeadSchema.index({ supplierId: 1 }, { unique: true });
 export const OrderIndexHead = mongoose.model('OrderIndexHead', orderIndexHeadSchema);
@@ -318,10 +314,7 @@ leadTimeSchema.index({ key: 1 }, { unique: true });
 export const LeadTime = mongoose.model('LeadTime', leadTimeSchema);
 
 // Column mappings of imports, remembered per source (import.ts).
-const mappingSchema = new Schema(
-  { source: { type: String, required: true }, mapping: { type: String, required: true }, updatedAt: Date, updatedBy: String },
-  { versionKey: false },
-);
+const mappingSchema = new Schema({ source: { type: String, required: true }, mapping: { type: String, required: true }, updatedAt: Date, updatedBy: String }, { versionKey: false });
 // Serves: the mapping remembered for an import source (`findOne({source})`).
 mappingSchema.index({ source: 1 }, { unique: true });
 export const ImportMapping = mongoose.model('ImportMapping', mappingSchema);

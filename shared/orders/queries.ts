@@ -45,7 +45,11 @@ export async function listOrders(filter: { supplierCode?: string; managerId?: st
   }
   if (filter.managerId) q.managerId = new Types.ObjectId(filter.managerId);
   q.status = filter.status ?? 'open';
-  const items = await Order.find(q).sort({ number: 1 }).skip((page - 1) * size).limit(size + 1).lean<OrderDoc[]>();
+  const items = await Order.find(q)
+    .sort({ number: 1 })
+    .skip((page - 1) * size)
+    .limit(size + 1)
+    .lean<OrderDoc[]>();
   return { items: items.slice(0, size), page, size, hasMore: items.length > size };
 }
 

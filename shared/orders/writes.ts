@@ -146,11 +146,7 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
           next.baseline = cur.baseline ?? cur.planned ?? u.planned;
         }
         if (u.note !== undefined) next.note = u.note;
-        const same =
-          next.status === cur.status &&
-          String(next.actual ?? '') === String(cur.actual ?? '') &&
-          String(next.planned ?? '') === String(cur.planned ?? '') &&
-          next.note === cur.note;
+        const same = next.status === cur.status && String(next.actual ?? '') === String(cur.actual ?? '') && String(next.planned ?? '') === String(cur.planned ?? '') && next.note === cur.note;
         if (same) return undefined; // already so: a concurrent identical update, no second write
         next.updatedBy = u.by;
         next.updatedAt = now;
@@ -186,7 +182,8 @@ export interface CustomsUpdate {
 export async function reportCustoms(u: CustomsUpdate): Promise<WriteResult> {
   const now = u.now ?? new Date();
   const first = await getOrder(u.orderId, u.scope);
-  if (first.milestones?.shipped?.status !== 'done') throw new ConflictError('customs can be reported only for a shipped order', [{ field: 'status', message: 'customs can be reported only for a shipped order' }]);
+  if (first.milestones?.shipped?.status !== 'done')
+    throw new ConflictError('customs can be reported only for a shipped order', [{ field: 'status', message: 'customs can be reported only for a shipped order' }]);
   if (u.status === 'held' && !u.reason?.trim()) throw new ValidationError('a reason is required for a customs hold', [{ field: 'reason', message: 'a reason is required for a customs hold' }]);
   return onceByKey(u.idempotencyKey, u.by, first._id, fingerprintOf({ ...u, orderId: String(first._id) }), now, () =>
     guardedChange(
@@ -231,7 +228,8 @@ export async function addMilestonePhoto(
   // A re-sent upload (same key, same milestone and bytes count) adds nothing: changed false.
   return onceByKey(idempotencyKey, by, order._id, fingerprintOf({ milestone, size: photo.size, mimeType: photo.mimeType, name: photo.name }), now, async () => {
     const cur = await getOrder(order._id, scope);
-    if ((cur.milestones?.[milestone]?.photos?.length ?? 0) >= MAX_PHOTOS) throw new ConflictError(`a milestone keeps at most ${MAX_PHOTOS} photos`, [{ field: 'photo', message: `a milestone keeps at most ${MAX_PHOTOS} photos` }]);
+    if ((cur.milestones?.[milestone]?.photos?.length ?? 0) >= MAX_PHOTOS)
+      throw new ConflictError(`a milestone keeps at most ${MAX_PHOTOS} photos`, [{ field: 'photo', message: `a milestone keeps at most ${MAX_PHOTOS} photos` }]);
     const res = await Order.updateOne(scoped(order._id, scope), { $push: { [`milestones.${milestone}.photos`]: { ...photo, at: now } }, $inc: { version: 1 } });
     if (res.matchedCount !== 1) throw new NotFoundError('order not found');
     await OrderEvent.create({ orderId: order._id, at: now, by, kind: 'photo', milestone, after: { id: photo.id, name: photo.name } });
@@ -325,7 +323,8 @@ export async function reconcileScanFields(): Promise<number> {
   const open = Order.find({ status: 'open' }, { milestones: 1, dueDay: 1, undated: 1, next: 1 }).lean<OrderDoc[]>().cursor();
   for await (const o of open as AsyncIterable<OrderDoc>) {
     const f = scanFields(o.milestones as never);
-    if ((o.dueDay ?? null) === f.dueDay && Boolean(o.undated) === f.undated && (o.next?.milestone ?? null) === (f.next?.milestone ?? null) && (o.next?.dueDay ?? null) === (f.next?.dueDay ?? null)) continue;
+    if ((o.dueDay ?? null) === f.dueDay && Boolean(o.undated) === f.undated && (o.next?.milestone ?? null) === (f.next?.milestone ?? null) && (o.next?.dueDay ?? null) === (f.next?.dueDay ?? null))
+      continue;
     await Order.updateOne({ _id: o._id }, { $set: f });
     fixed++;
   }

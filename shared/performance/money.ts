@@ -12,6 +12,9 @@ export function fromUnits(units: number | bigint): string {
   const u = BigInt(units);
   const neg = u < 0n;
   const a = neg ? -u : u;
-  const frac = (a % MONEY_SCALE).toString().padStart(4, '0').replace(/0{1,2}$/, '');
+  const frac = (a % MONEY_SCALE)
+    .toString()
+    .padStart(4, '0')
+    .replace(/0{1,2}$/, '');
   return `${neg ? '-' : ''}${a / MONEY_SCALE}.${frac.length < 2 ? frac.padEnd(2, '0') : frac}`;
 }

@@ -19,7 +19,10 @@ export async function scorecardHistory(supplierId: Types.ObjectId | string, mont
 export const currentPeriod = (now: Date) => periodOf(now);
 
 export async function segmentHistory(supplierId: Types.ObjectId | string, limit = 100) {
-  const items = await SegmentChange.find({ supplierId: new Types.ObjectId(String(supplierId)) }).sort({ at: -1 }).limit(limit).lean();
+  const items = await SegmentChange.find({ supplierId: new Types.ObjectId(String(supplierId)) })
+    .sort({ at: -1 })
+    .limit(limit)
+    .lean();
   return items.map((i) => ({ from: i.from ?? null, to: i.to, by: i.by, at: i.at, reason: i.reason ?? null }));
 }
 

@@ -59,7 +59,13 @@ const SUPPLIER_FIELDS = ['orders', 'msDone', 'msOnTime', 'msLate', 'msDaysLate',
 const MANAGER_FIELDS = ['orders', 'resolved', 'resolvedInTime'] as const;
 
 function docOf(kind: 's' | 'm', c: Counters & { rt?: number[] }) {
-  const nested = (prefix: string) => Object.fromEntries(Object.entries(c).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]).filter(([, v]) => v !== 0));
+  const nested = (prefix: string) =>
+    Object.fromEntries(
+      Object.entries(c)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v])
+        .filter(([, v]) => v !== 0),
+    );
   const fields = kind === 's' ? SUPPLIER_FIELDS : MANAGER_FIELDS;
   const base = Object.fromEntries(fields.map((f) => [f, c[f] ?? 0]));
   return kind === 's' ? { ...base, value: nested('value.'), claimValue: nested('claimValue.'), rt: [...(c.rt ?? [])].sort((a, b) => a - b) } : { ...base, rt: [...(c.rt ?? [])].sort((a, b) => a - b) };
@@ -69,7 +75,11 @@ function docOf(kind: 's' | 'm', c: Counters & { rt?: number[] }) {
  * Recompute every supplier's KPIs from orders, claims and messages, and overwrite the stored
  * ones (the nightly job). Managers' figures are summed over their suppliers. Returns counts.
  */
-export async function reconcileKpis(opts: { settings: PerformanceSettings; claimsOf?: (supplierId: Types.ObjectId) => Promise<ClaimLike[]>; now?: Date }): Promise<{ suppliers: number; documents: number }> {
+export async function reconcileKpis(opts: {
+  settings: PerformanceSettings;
+  claimsOf?: (supplierId: Types.ObjectId) => Promise<ClaimLike[]>;
+  now?: Date;
+}): Promise<{ suppliers: number; documents: number }> {
   const now = opts.now ?? new Date();
   const suppliers = await Supplier.find({}, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
   const managers: Totals = new Map();

@@ -39,7 +39,21 @@ export interface Scorecard {
   reasons: string[];
 }
 
-const EMPTY: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'> = { orders: 0, value: {}, msDone: 0, msOnTime: 0, msLate: 0, msDaysLate: 0, msReplanned: 0, customsDelayed: 0, claims: 0, claimValue: {}, claimsSettled: 0, settleDays: 0, rt: [] };
+const EMPTY: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'> = {
+  orders: 0,
+  value: {},
+  msDone: 0,
+  msOnTime: 0,
+  msLate: 0,
+  msDaysLate: 0,
+  msReplanned: 0,
+  customsDelayed: 0,
+  claims: 0,
+  claimValue: {},
+  claimsSettled: 0,
+  settleDays: 0,
+  rt: [],
+};
 
 function score(k: Omit<SupplierKpiDoc, '_id' | 'supplierId' | 'period'>, weights: KpiWeights) {
   const rt = [...(k.rt ?? [])].sort((a, b) => a - b);
@@ -74,7 +88,12 @@ export function scorecardOf(supplierId: string, period: string, docs: SupplierKp
   if (cur.customsDelayed) reasons.push(`${cur.customsDelayed} customs delay(s)`);
   if (cur.msReplanned) reasons.push(`${cur.msReplanned} planned date(s) moved`);
   if (a.score === null) reasons.push('not enough data this month');
-  const money = (v: Record<string, number>) => Object.fromEntries(Object.entries(v ?? {}).filter(([, n]) => n).map(([c, n]) => [c, fromUnits(n)]));
+  const money = (v: Record<string, number>) =>
+    Object.fromEntries(
+      Object.entries(v ?? {})
+        .filter(([, n]) => n)
+        .map(([c, n]) => [c, fromUnits(n)]),
+    );
   return {
     supplierId,
     period,

@@ -55,14 +55,12 @@ export async function proposeSegments(weights: KpiWeights, now = new Date()): Pr
     }
     if (!proposed || proposed === s.segment) continue;
     const openKey = `${s._id}:${proposed}`;
-    const r = await SegmentProposal.updateOne(
-      { openKey },
-      { $setOnInsert: { supplierId: s._id, supplierCode: s.code, proposed, reason, status: 'open', openKey, at: now } },
-      { upsert: true },
-    ).catch((err) => {
-      if ((err as { code?: number }).code === 11000) return { upsertedCount: 0 };
-      throw err;
-    });
+    const r = await SegmentProposal.updateOne({ openKey }, { $setOnInsert: { supplierId: s._id, supplierCode: s.code, proposed, reason, status: 'open', openKey, at: now } }, { upsert: true }).catch(
+      (err) => {
+        if ((err as { code?: number }).code === 11000) return { upsertedCount: 0 };
+        throw err;
+      },
+    );
     n += r.upsertedCount ?? 0;
   }
   return n;

@@ -19,7 +19,11 @@ const log = getLogger('prices');
 /** SKU when there is one, else the name folded (NFKC, case, spaces, punctuation). */
 export function itemKeyOf(l: { item: string; sku?: string | null }): string {
   if (l.sku?.trim()) return `sku:${l.sku.trim().toUpperCase()}`;
-  return `name:${l.item.normalize('NFKC').toLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim()}`;
+  return `name:${l.item
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}]+/gu, ' ')
+    .trim()}`;
 }
 
 /** Price settings (config.prices): alert when a unit price rises more than `jumpPct` percent. */
@@ -42,12 +46,20 @@ export async function syncPricePoints(o: OrderDoc, isNew: boolean, settings: Pri
       const change = new Decimal(l.unitPrice).minus(prev.unitPrice).div(prev.unitPrice).times(100);
       if (change.gt(jumpPct)) jump = change.toDecimalPlaces(1).toString();
     }
-    const set = { orderNumber: o.number, supplierId: o.supplierId, supplierCode: o.supplierCode, managerId: o.managerId, itemKey, item: l.item, sku: l.sku, day, qty: l.qty, unitPrice: l.unitPrice, currency: l.currency };
-    const r = await PricePoint.updateOne(
-      { orderId: o._id, line: i },
-      jump ? { $set: { ...set, jumpPct: jump } } : { $set: set, $unset: { jumpPct: 1 } },
-      { upsert: true },
-    ).catch(async (err) => {
+    const set = {
+      orderNumber: o.number,
+      supplierId: o.supplierId,
+      supplierCode: o.supplierCode,
+      managerId: o.managerId,
+      itemKey,
+      item: l.item,
+      sku: l.sku,
+      day,
+      qty: l.qty,
+      unitPrice: l.unitPrice,
+      currency: l.currency,
+    };
+    const r = await PricePoint.updateOne({ orderId: o._id, line: i }, jump ? { $set: { ...set, jumpPct: jump } } : { $set: set, $unset: { jumpPct: 1 } }, { upsert: true }).catch(async (err) => {
       if ((err as { code?: number }).code !== 11000) throw err;
       return { upsertedCount: 0 };
     });
@@ -73,7 +85,10 @@ async function alertJump(o: OrderDoc, l: { item: string; unitPrice: string; curr
     m.language === 'ru'
       ? `📈 ${o.supplierCode} · ${o.number}: цена «${l.item}» ${l.unitPrice} ${l.currency}, было ${prev.unitPrice} в ${prev.orderNumber} (+${pct}%)`
       : `📈 ${o.supplierCode} · ${o.number}: “${l.item}” at ${l.unitPrice} ${l.currency}, was ${prev.unitPrice} in ${prev.orderNumber} (+${pct}%)`;
-  const ok = await enqueueNotice({ key: `price-jump:${o._id}:${itemKeyOf(l)}`, kind: 'alert', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text, orderId: o._id }, now);
+  const ok = await enqueueNotice(
+    { key: `price-jump:${o._id}:${itemKeyOf(l)}`, kind: 'alert', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text, orderId: o._id },
+    now,
+  );
   return ok ? 1 : 0;
 }
 

@@ -64,7 +64,9 @@ function fontMagic(path: string): string | Error {
 export function cjkFont(configuredFont?: string): { path: string; family?: string } {
   const path = configuredFont || bundledFont();
   const source = configuredFont ? `PDF_CJK_FONT=${configuredFont}` : `the bundled font ${path || '@embedpdf/fonts-sc'}`;
-  const fix = configuredFont ? 'set PDF_CJK_FONT to a .ttf/.otf/.ttc file, or unset it to use the bundled Noto Sans SC' : 'reinstall with npm ci (package @embedpdf/fonts-sc), or set PDF_CJK_FONT to a .ttf/.otf/.ttc file';
+  const fix = configuredFont
+    ? 'set PDF_CJK_FONT to a .ttf/.otf/.ttc file, or unset it to use the bundled Noto Sans SC'
+    : 'reinstall with npm ci (package @embedpdf/fonts-sc), or set PDF_CJK_FONT to a .ttf/.otf/.ttc file';
   const magic = path ? fontMagic(path) : new Error('package not installed');
   if (magic instanceof Error) {
     const why = (magic as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : magic.message;
@@ -124,11 +126,24 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
   const money = '#,##0.00##';
   const ordersWs = sheet(
     'Orders',
-    ORDER_COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width, numFmt: c.key === 'value' || c.key === 'converted' ? money : c.key === 'created' || c.key === 'rateDay' || c.key === 'nextPlanned' ? 'yyyy-mm-dd' : undefined })),
+    ORDER_COLUMNS.map((c) => ({
+      header: c.header,
+      key: c.key,
+      width: c.width,
+      numFmt: c.key === 'value' || c.key === 'converted' ? money : c.key === 'created' || c.key === 'rateDay' || c.key === 'nextPlanned' ? 'yyyy-mm-dd' : undefined,
+    })),
   );
   const data = await buildReport(req, (row) => {
     ordersWs
-      .addRow({ ...row, value: num(row.value), converted: num(row.converted), created: date(row.created), rateDay: date(row.rateDay), nextPlanned: date(row.nextPlanned), overdue: row.overdue ? 'yes' : 'no' })
+      .addRow({
+        ...row,
+        value: num(row.value),
+        converted: num(row.converted),
+        created: date(row.created),
+        rateDay: date(row.rateDay),
+        nextPlanned: date(row.nextPlanned),
+        overdue: row.overdue ? 'yes' : 'no',
+      })
       .commit();
   });
   await ordersWs.commit();
@@ -243,12 +258,18 @@ export async function writePdf(req: ReportRequest, path: string): Promise<Report
   } catch (err) {
     const configuredFont = req.pdfCjkFont;
     const source = configuredFont ? `PDF_CJK_FONT=${configuredFont}` : font.path;
-    throw new UnavailableError(`no CJK font for PDF reports: ${source} could not be read as a font (${(err as Error).message}); set PDF_CJK_FONT to a .ttf/.otf/.ttc file${configuredFont ? ', or unset it to use the bundled Noto Sans SC' : ''}`);
+    throw new UnavailableError(
+      `no CJK font for PDF reports: ${source} could not be read as a font (${(err as Error).message}); set PDF_CJK_FONT to a .ttf/.otf/.ttc file${configuredFont ? ', or unset it to use the bundled Noto Sans SC' : ''}`,
+    );
   }
   const out = createWriteStream(path);
   doc.pipe(out);
   doc.fontSize(16).text(data.title);
-  doc.fontSize(9).fillColor('#555').text(`${data.from} – ${data.to} · generated ${data.generatedAt.slice(0, 16).replace('T', ' ')} UTC`).fillColor('black');
+  doc
+    .fontSize(9)
+    .fillColor('#555')
+    .text(`${data.from} – ${data.to} · generated ${data.generatedAt.slice(0, 16).replace('T', ' ')} UTC`)
+    .fillColor('black');
   doc.moveDown(0.5);
   const table = (title: string, header: string[], rows: (string | number | null)[][], widths?: (number | string)[]) => {
     doc.moveDown(0.6);
@@ -266,25 +287,58 @@ export async function writePdf(req: ReportRequest, path: string): Promise<Report
     });
   };
   const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
-  table('Summary', ['Figure', 'Value'], [
-    ['Orders', data.orders],
-    ...Object.entries(data.valueByCurrency).map(([c, v]) => [`Value in ${c}`, v]),
-    [`Total in ${data.currency}`, data.converted],
-    ...Object.entries(data.unconverted).map(([c, v]) => [`Not converted (${c})`, v]),
-    ['Milestones done / on time', `${data.milestones.done} / ${pct(data.milestones.onTimeRate)}`],
-    ['Average days late', data.milestones.avgDaysLate],
-    ['Planned dates moved', data.milestones.replanned],
-    ['Overdue now', data.overdue.length],
-    ['Customs delays', data.customs.length],
-    ['Claims', data.claims ? `${data.claims.count} ${Object.entries(data.claims.byCurrency).map(([c, v]) => `${v} ${c}`).join(', ')}` : '—'],
-  ], [160, '*']);
+  table(
+    'Summary',
+    ['Figure', 'Value'],
+    [
+      ['Orders', data.orders],
+      ...Object.entries(data.valueByCurrency).map(([c, v]) => [`Value in ${c}`, v]),
+      [`Total in ${data.currency}`, data.converted],
+      ...Object.entries(data.unconverted).map(([c, v]) => [`Not converted (${c})`, v]),
+      ['Milestones done / on time', `${data.milestones.done} / ${pct(data.milestones.onTimeRate)}`],
+      ['Average days late', data.milestones.avgDaysLate],
+      ['Planned dates moved', data.milestones.replanned],
+      ['Overdue now', data.overdue.length],
+      ['Customs delays', data.customs.length],
+      [
+        'Claims',
+        data.claims
+          ? `${data.claims.count} ${Object.entries(data.claims.byCurrency)
+              .map(([c, v]) => `${v} ${c}`)
+              .join(', ')}`
+          : '—',
+      ],
+    ],
+    [160, '*'],
+  );
   doc.fontSize(7).fillColor('#555').text(data.rateNote).fillColor('black');
-  table('Suppliers', ['Code', 'Name', 'Orders', `Value ${data.currency}`, 'On time', 'Class', 'Why'], data.suppliers.map((s) => [s.code, s.name, s.orders, s.value, pct(s.onTimeRate), s.class ?? '—', s.reasons]), [35, 110, 35, 60, 40, 30, '*']);
-  table('Overdue now', ['PO', 'Supplier', 'Milestone', 'Planned', 'Days late', 'Manager'], data.overdue.slice(0, 500).map((o) => [o.po, o.supplierCode, o.milestone, o.planned, o.daysLate, o.manager]));
+  table(
+    'Suppliers',
+    ['Code', 'Name', 'Orders', `Value ${data.currency}`, 'On time', 'Class', 'Why'],
+    data.suppliers.map((s) => [s.code, s.name, s.orders, s.value, pct(s.onTimeRate), s.class ?? '—', s.reasons]),
+    [35, 110, 35, 60, 40, 30, '*'],
+  );
+  table(
+    'Overdue now',
+    ['PO', 'Supplier', 'Milestone', 'Planned', 'Days late', 'Manager'],
+    data.overdue.slice(0, 500).map((o) => [o.po, o.supplierCode, o.milestone, o.planned, o.daysLate, o.manager]),
+  );
   if (data.overdue.length > 500) doc.fontSize(7).text(`… and ${data.overdue.length - 500} more (see the XLSX export)`);
-  table('Customs delays', ['PO', 'Supplier', 'Held', 'Status', 'Reason'], data.customs.map((c) => [c.po, c.supplierCode, c.heldAt, c.status, c.reason]));
-  table('Managers', ['Rank', 'Manager', 'Overdue open', 'Resolved in time', 'Median reply (min)'], data.managers.map((m) => [m.rank, m.name, m.overdueOpen, `${m.resolvedInTime}/${m.resolved}`, m.replyMedianMin]));
-  table('Price changes', ['Item', 'Supplier', 'PO', 'Date', 'Price', 'Previous', 'Change %'], data.prices.slice(0, 300).map((p) => [p.item, p.supplierCode, p.po, p.day, `${p.unitPrice} ${p.currency}`, p.previous, p.change]));
+  table(
+    'Customs delays',
+    ['PO', 'Supplier', 'Held', 'Status', 'Reason'],
+    data.customs.map((c) => [c.po, c.supplierCode, c.heldAt, c.status, c.reason]),
+  );
+  table(
+    'Managers',
+    ['Rank', 'Manager', 'Overdue open', 'Resolved in time', 'Median reply (min)'],
+    data.managers.map((m) => [m.rank, m.name, m.overdueOpen, `${m.resolvedInTime}/${m.resolved}`, m.replyMedianMin]),
+  );
+  table(
+    'Price changes',
+    ['Item', 'Supplier', 'PO', 'Date', 'Price', 'Previous', 'Change %'],
+    data.prices.slice(0, 300).map((p) => [p.item, p.supplierCode, p.po, p.day, `${p.unitPrice} ${p.currency}`, p.previous, p.change]),
+  );
   doc.end();
   await finished(out);
   return data;

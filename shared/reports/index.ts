@@ -182,11 +182,13 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
       }
     }
     const c = o.customs as { status?: string; heldAt?: Date; reason?: string } | undefined;
-    if (c?.heldAt && inRange(c.heldAt)) customs.push({ po: o.number, supplierCode: o.supplierCode, heldAt: new Date(c.heldAt).toISOString().slice(0, 10), status: c.status ?? '', reason: c.reason ?? '' });
+    if (c?.heldAt && inRange(c.heldAt))
+      customs.push({ po: o.number, supplierCode: o.supplierCode, heldAt: new Date(c.heldAt).toISOString().slice(0, 10), status: c.status ?? '', reason: c.reason ?? '' });
     if (isOverdue(o, req.now) && o.managerId) overdueByManager.set(String(o.managerId), (overdueByManager.get(String(o.managerId)) ?? 0) + 1);
     if (isOverdue(o, req.now) && overdue.length < 5000) {
       // Every late milestone of the order, not only the next one.
-      for (const l of overdueMilestones(o, req.now)) overdue.push({ po: o.number, supplierCode: o.supplierCode, milestone: l.milestone, planned: l.planned.toISOString().slice(0, 10), daysLate: l.daysLate, manager });
+      for (const l of overdueMilestones(o, req.now))
+        overdue.push({ po: o.number, supplierCode: o.supplierCode, milestone: l.milestone, planned: l.planned.toISOString().slice(0, 10), daysLate: l.daysLate, manager });
     }
   }
   overdue.sort((a, b) => b.daysLate - a.daysLate);
@@ -194,7 +196,14 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
   // Claims filed in the period.
   const byCurrency = new Map<string, Decimal>();
   let claimCount = 0;
-  for await (const cl of Claim.find({}).lean().cursor() as AsyncIterable<{ createdAt?: Date; supplierId?: Types.ObjectId; managerId?: Types.ObjectId; amount?: string; currency?: string; status?: string }>) {
+  for await (const cl of Claim.find({}).lean().cursor() as AsyncIterable<{
+    createdAt?: Date;
+    supplierId?: Types.ObjectId;
+    managerId?: Types.ObjectId;
+    amount?: string;
+    currency?: string;
+    status?: string;
+  }>) {
     if (!inRange(cl.createdAt) || cl.status === 'draft') continue;
     if (req.managerId && String(cl.managerId ?? suppliers.get(String(cl.supplierId))?.managerId ?? '') !== req.managerId) continue;
     claimCount++;
@@ -234,7 +243,16 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
       const prev = list[i - 1]!;
       if (p.day < req.from || p.day >= req.to || p.unitPrice === prev.unitPrice) continue;
       if (new Decimal(p.unitPrice).eq(prev.unitPrice)) continue;
-      prices.push({ item: p.item, supplierCode: p.supplierCode, po: p.orderNumber, day: p.day, unitPrice: p.unitPrice, currency: p.currency, previous: prev.unitPrice, change: new Decimal(p.unitPrice).minus(prev.unitPrice).div(prev.unitPrice).times(100).toDecimalPlaces(1).toString() });
+      prices.push({
+        item: p.item,
+        supplierCode: p.supplierCode,
+        po: p.orderNumber,
+        day: p.day,
+        unitPrice: p.unitPrice,
+        currency: p.currency,
+        previous: prev.unitPrice,
+        change: new Decimal(p.unitPrice).minus(prev.unitPrice).div(prev.unitPrice).times(100).toDecimalPlaces(1).toString(),
+      });
     }
   }
   prices.sort((a, b) => Math.abs(Number(b.change)) - Math.abs(Number(a.change)));

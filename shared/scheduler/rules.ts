@@ -6,7 +6,21 @@ import { Alert } from '../health/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import {
-  ScanState as ScanStateModel, alertForManager, cancelQueuedNotices, customsForManager, enqueueNotice, getScanState, overdueForManager, overdueForSupplier, OverdueWatch, preShipmentForSupplier, setScanState, undatedForManager, isChinesePublicHoliday, readinessForManager, type OverdueFacts,
+  ScanState as ScanStateModel,
+  alertForManager,
+  cancelQueuedNotices,
+  customsForManager,
+  enqueueNotice,
+  getScanState,
+  overdueForManager,
+  overdueForSupplier,
+  OverdueWatch,
+  preShipmentForSupplier,
+  setScanState,
+  undatedForManager,
+  isChinesePublicHoliday,
+  readinessForManager,
+  type OverdueFacts,
 } from '../notices/index.js';
 import { Order, OrderEvent, dayOf, daysLate, markReadinessAsked, ordersDueOn, overdueMilestones, undatedMilestones, undatedOrders, type LateMilestone, type OrderDoc } from '../orders/index.js';
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
@@ -20,7 +34,9 @@ export const RESCAN_DAYS = 30;
 const addDays = (day: string, n: number) => dayOf(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY));
 
 async function supplierChat(supplierId: Types.ObjectId): Promise<ThreadDoc | null> {
-  return Thread.findOne({ supplierId, thirdParty: { $ne: true } }).sort({ lastMessageAt: -1 }).lean<ThreadDoc>(); // the factory's chat, not a forwarder's
+  return Thread.findOne({ supplierId, thirdParty: { $ne: true } })
+    .sort({ lastMessageAt: -1 })
+    .lean<ThreadDoc>(); // the factory's chat, not a forwarder's
 }
 
 async function managerOf(o: Pick<OrderDoc, 'managerId' | 'supplierId'>): Promise<ManagerDoc | null> {
@@ -74,19 +90,61 @@ async function overdueNotices(o: OrderDoc, late: LateMilestone, now: Date, m0?: 
   if (late.owner === 'supplier') {
     const chat = await memo(m0, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
     if (chat) {
-      if (await enqueueNotice({ key: `${base}:supplier`, topic: `overdue:${o._id}:${ms}:supplier`, kind: 'overdue', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: overdueForSupplier(facts), orderId: o._id }, now)) n++;
+      if (
+        await enqueueNotice(
+          {
+            key: `${base}:supplier`,
+            topic: `overdue:${o._id}:${ms}:supplier`,
+            kind: 'overdue',
+            to: chat.key,
+            recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
+            text: overdueForSupplier(facts),
+            orderId: o._id,
+          },
+          now,
+        )
+      )
+        n++;
     }
   }
   if (m?.wechatId) {
     const lang = m.language === 'ru' ? 'ru' : 'en';
-    if (await enqueueNotice({ key: `${base}:manager:${m._id}`, topic: `overdue:${o._id}:${ms}:manager:${m._id}`, kind: 'overdue', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: overdueForManager(facts, lang), orderId: o._id }, now)) n++;
+    if (
+      await enqueueNotice(
+        {
+          key: `${base}:manager:${m._id}`,
+          topic: `overdue:${o._id}:${ms}:manager:${m._id}`,
+          kind: 'overdue',
+          to: dmKey(m.wechatId),
+          recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone },
+          text: overdueForManager(facts, lang),
+          orderId: o._id,
+        },
+        now,
+      )
+    )
+      n++;
   }
   if (s?.segment === 'strategic') {
     const heads = await memo(m0, 'heads', () => Manager.find({ role: 'head', active: { $ne: false } }).lean<ManagerDoc[]>());
     for (const h of heads) {
       if (!h.wechatId || String(h._id) === String(m?._id)) continue;
       const lang = h.language === 'ru' ? 'ru' : 'en';
-      if (await enqueueNotice({ key: `${base}:head:${h._id}`, topic: `overdue:${o._id}:${ms}:head:${h._id}`, kind: 'overdue', to: dmKey(h.wechatId), recipient: { kind: 'manager', id: String(h._id), timezone: h.timezone }, text: overdueForManager(facts, lang), orderId: o._id }, now)) n++;
+      if (
+        await enqueueNotice(
+          {
+            key: `${base}:head:${h._id}`,
+            topic: `overdue:${o._id}:${ms}:head:${h._id}`,
+            kind: 'overdue',
+            to: dmKey(h.wechatId),
+            recipient: { kind: 'manager', id: String(h._id), timezone: h.timezone },
+            text: overdueForManager(facts, lang),
+            orderId: o._id,
+          },
+          now,
+        )
+      )
+        n++;
     }
   }
   return n;
@@ -172,7 +230,20 @@ export async function scanUndated(now: Date): Promise<number> {
     const m = managers.get(id)!;
     const lang = m.language === 'ru' ? 'ru' : 'en';
     list.sort((a, b) => a.po.localeCompare(b.po));
-    if (await enqueueNotice({ key: `undated:${id}:${today}`, topic: `undated:${id}`, kind: 'undated', to: dmKey(m.wechatId!), recipient: { kind: 'manager', id, timezone: m.timezone }, text: undatedForManager(list, lang) }, now)) n++;
+    if (
+      await enqueueNotice(
+        {
+          key: `undated:${id}:${today}`,
+          topic: `undated:${id}`,
+          kind: 'undated',
+          to: dmKey(m.wechatId!),
+          recipient: { kind: 'manager', id, timezone: m.timezone },
+          text: undatedForManager(list, lang),
+        },
+        now,
+      )
+    )
+      n++;
   }
   await setScanState('undated', today, now);
   return n;
@@ -206,7 +277,19 @@ export async function scanPreShipment(now: Date): Promise<number> {
       const chat = await memo(lookups, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
       if (!chat) continue;
       const s = await memo(lookups, `tz:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>());
-      if (await enqueueNotice({ key: `pre_shipment:${o._id}:${day}`, kind: 'pre_shipment', to: chat.key, recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day, daysLeft }), orderId: o._id }, now)) {
+      if (
+        await enqueueNotice(
+          {
+            key: `pre_shipment:${o._id}:${day}`,
+            kind: 'pre_shipment',
+            to: chat.key,
+            recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
+            text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day, daysLeft }),
+            orderId: o._id,
+          },
+          now,
+        )
+      ) {
         n++;
         // Silence is reported to the manager after one working day (scanReadiness).
         await markReadinessAsked(o._id, today, nextWorkingDay(today));
@@ -248,7 +331,20 @@ export async function scanReadiness(now: Date): Promise<number> {
       if (!m?.wechatId) continue;
       const lang = m.language === 'ru' ? 'ru' : 'en';
       const planned = o.milestones?.shipped?.planned ? dayOf(o.milestones.shipped.planned) : '—';
-      if (await enqueueNotice({ key: `readiness-silent:${o._id}:${o.readiness?.asked ?? d}:${m._id}`, kind: 'pre_shipment', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: readinessForManager({ po: o.number, code: o.supplierCode, planned, answer: 'none', asked: o.readiness?.asked }, lang), orderId: o._id }, now)) n++;
+      if (
+        await enqueueNotice(
+          {
+            key: `readiness-silent:${o._id}:${o.readiness?.asked ?? d}:${m._id}`,
+            kind: 'pre_shipment',
+            to: dmKey(m.wechatId),
+            recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone },
+            text: readinessForManager({ po: o.number, code: o.supplierCode, planned, answer: 'none', asked: o.readiness?.asked }, lang),
+            orderId: o._id,
+          },
+          now,
+        )
+      )
+        n++;
     }
   }
   if (!last || last < addDays(today, -1)) await setScanState('readiness', addDays(today, -1), now);
@@ -264,8 +360,16 @@ async function customsNotice(e: CustomsEvent, now: Date): Promise<number> {
   const m = await managerOf(o);
   if (!m?.wechatId) return 0;
   const lang = m.language === 'ru' ? 'ru' : 'en';
-  const text = customsForManager({ po: o.number, code: o.supplierCode, status: e.after?.status ?? 'held', reason: e.after?.reason, expected: e.after?.expectedDate ? dayOf(new Date(e.after.expectedDate)) : undefined }, lang);
-  return (await enqueueNotice({ key: `customs:${e._id}:${m._id}`, kind: 'customs', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text, orderId: o._id }, now)) ? 1 : 0;
+  const text = customsForManager(
+    { po: o.number, code: o.supplierCode, status: e.after?.status ?? 'held', reason: e.after?.reason, expected: e.after?.expectedDate ? dayOf(new Date(e.after.expectedDate)) : undefined },
+    lang,
+  );
+  return (await enqueueNotice(
+    { key: `customs:${e._id}:${m._id}`, kind: 'customs', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text, orderId: o._id },
+    now,
+  ))
+    ? 1
+    : 0;
 }
 
 /**
@@ -274,7 +378,10 @@ async function customsNotice(e: CustomsEvent, now: Date): Promise<number> {
  * scanCustoms is the safety net and makes the same key, so calling both is harmless.
  */
 export async function onCustomsChanged(orderId: Types.ObjectId | string, now: Date): Promise<number> {
-  const events = await OrderEvent.find({ orderId: new Types.ObjectId(String(orderId)) }).sort({ at: -1 }).limit(20).lean<CustomsEvent[]>();
+  const events = await OrderEvent.find({ orderId: new Types.ObjectId(String(orderId)) })
+    .sort({ at: -1 })
+    .limit(20)
+    .lean<CustomsEvent[]>();
   const e = events.find((x) => x.kind === 'customs');
   return e ? customsNotice(e, now) : 0;
 }
@@ -289,7 +396,10 @@ export const CUSTOMS_OVERLAP_MS = 60 * 60_000;
 export async function scanCustoms(now: Date, limit = 500): Promise<number> {
   const last = (await ScanStateModel.findOne({ _id: 'customs' }).lean<{ at?: Date }>())?.at;
   const since = new Date((last ?? new Date(now.getTime() - 7 * DAY)).getTime() - CUSTOMS_OVERLAP_MS);
-  const events = await OrderEvent.find({ kind: 'customs', at: { $gte: since } }).sort({ at: -1 }).limit(limit).lean<CustomsEvent[]>();
+  const events = await OrderEvent.find({ kind: 'customs', at: { $gte: since } })
+    .sort({ at: -1 })
+    .limit(limit)
+    .lean<CustomsEvent[]>();
   let n = 0;
   for (const e of events) n += await customsNotice(e, now);
   await ScanStateModel.updateOne({ _id: 'customs' }, { $set: { at: now } }, { upsert: true });
@@ -307,7 +417,13 @@ export async function scanAlerts(now: Date): Promise<number> {
       if (!m.wechatId) continue;
       const lang = m.language === 'ru' ? 'ru' : 'en';
       // Delivered when the bot is back (the console and /healthz show it meanwhile).
-      if (await enqueueNotice({ key: `alert:${a._id}:${m._id}`, kind: 'alert', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: alertForManager(a.text, lang) }, now)) n++;
+      if (
+        await enqueueNotice(
+          { key: `alert:${a._id}:${m._id}`, kind: 'alert', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text: alertForManager(a.text, lang) },
+          now,
+        )
+      )
+        n++;
     }
     await Alert.updateOne({ _id: a._id, status: 'open' }, { $set: { status: 'delivered' } });
   }

@@ -10,7 +10,9 @@ export function assertFairLetter(letter: string): string {
   const l = letter.toUpperCase();
   if (l.length !== 1 || !FAIR_LETTERS.includes(l)) {
     const why = /^\d+$/.test(l) ? 'a fair letter is a letter, not a digit' : l === 'I' || l === 'O' ? `${l} is never used (it reads as ${l === 'I' ? '1' : '0'})` : 'one letter';
-    throw new ValidationError(`invalid trade-fair letter "${letter}": ${why}; one of ${FAIR_LETTERS} (I and O are never used)`, [{ field: 'letter', message: `${letter} is not a fair letter: ${why}` }]);
+    throw new ValidationError(`invalid trade-fair letter "${letter}": ${why}; one of ${FAIR_LETTERS} (I and O are never used)`, [
+      { field: 'letter', message: `${letter} is not a fair letter: ${why}` },
+    ]);
   }
   return l;
 }

@@ -102,7 +102,8 @@ export async function setRouting(supplierId: Types.ObjectId | string, r: Routing
   const id = new Types.ObjectId(String(supplierId));
   for (const k of ['managerId', 'backupManagerId'] as const) {
     const m = r[k];
-    if (m && !(Types.ObjectId.isValid(m) && (await Manager.exists({ _id: new Types.ObjectId(m), active: { $ne: false } })))) throw new ValidationError(`no active manager ${m}`, [{ field: k, message: 'unknown or inactive manager' }]);
+    if (m && !(Types.ObjectId.isValid(m) && (await Manager.exists({ _id: new Types.ObjectId(m), active: { $ne: false } }))))
+      throw new ValidationError(`no active manager ${m}`, [{ field: k, message: 'unknown or inactive manager' }]);
   }
   const current = await Supplier.findOne({ _id: id }, { managerId: 1, backupManagerId: 1 }).lean<SupplierDoc>();
   if (!current) throw new NotFoundError('no such supplier');
@@ -110,7 +111,8 @@ export async function setRouting(supplierId: Types.ObjectId | string, r: Routing
     managerId: r.managerId === undefined ? (current.managerId ? String(current.managerId) : null) : r.managerId,
     backupManagerId: r.backupManagerId === undefined ? (current.backupManagerId ? String(current.backupManagerId) : null) : r.backupManagerId,
   };
-  if (next.managerId && next.managerId === next.backupManagerId) throw new ValidationError('the backup must be another manager', [{ field: 'backupManagerId', message: 'same as the responsible manager' }]);
+  if (next.managerId && next.managerId === next.backupManagerId)
+    throw new ValidationError('the backup must be another manager', [{ field: 'backupManagerId', message: 'same as the responsible manager' }]);
   const set: Record<string, Types.ObjectId> = {};
   const unset: Record<string, 1> = {};
   for (const k of ['managerId', 'backupManagerId'] as const) {
@@ -118,6 +120,7 @@ export async function setRouting(supplierId: Types.ObjectId | string, r: Routing
     if (r[k] === null) unset[k] = 1;
     else set[k] = new Types.ObjectId(r[k]!);
   }
-  if (Object.keys(set).length || Object.keys(unset).length) await Supplier.updateOne({ _id: id }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
+  if (Object.keys(set).length || Object.keys(unset).length)
+    await Supplier.updateOne({ _id: id }, { ...(Object.keys(set).length ? { $set: set } : {}), ...(Object.keys(unset).length ? { $unset: unset } : {}) });
   return next;
 }

@@ -62,7 +62,9 @@ export function assertCode(input: string): string {
   const code = parsed?.code ?? input.trim().toUpperCase();
   if (!parsed || !isValidCode(code)) {
     if (/^[IO]\d/i.test(code)) assertFairLetter(code[0]!); // says why I and O are never used
-    throw new ValidationError(`"${input}" is not a supplier code: a fair letter and a number (D12) or a number (007)`, [{ field: 'code', message: 'a fair letter and a number (D12) or a number (007)' }]);
+    throw new ValidationError(`"${input}" is not a supplier code: a fair letter and a number (D12) or a number (007)`, [
+      { field: 'code', message: 'a fair letter and a number (D12) or a number (007)' },
+    ]);
   }
   return code;
 }

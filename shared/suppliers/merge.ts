@@ -131,7 +131,10 @@ export async function mergeSuppliers(survivorRef: string | Types.ObjectId, merge
   if (keepCode !== oldSurvivorCode) await PricePoint.updateMany({ supplierId: to }, { $set: { supplierCode: keepCode } });
   count('segmentChanges', (await SegmentChange.updateMany({ supplierId: from }, { $set: { supplierId: to } })).modifiedCount);
   // Open proposals for the merged one no longer apply: the survivor's own rules decide.
-  count('segmentProposals', (await SegmentProposal.updateMany({ supplierId: from, status: 'open' }, { $set: { status: 'rejected', decidedBy: by, decidedAt: now, supplierId: to }, $unset: { openKey: 1 } })).modifiedCount);
+  count(
+    'segmentProposals',
+    (await SegmentProposal.updateMany({ supplierId: from, status: 'open' }, { $set: { status: 'rejected', decidedBy: by, decidedAt: now, supplierId: to }, $unset: { openKey: 1 } })).modifiedCount,
+  );
   await SegmentProposal.updateMany({ supplierId: from }, { $set: { supplierId: to } });
   count('kpis', await mergeKpis(from, to));
   // Mini-program users of the merged supplier now see the survivor's orders; their tokens

@@ -44,7 +44,8 @@ export async function findPossibleDuplicates(facts: DuplicateFacts, excludeId?: 
   const fields = { _id: 1, code: 1, name: 1, tag: 1, mergedInto: 1, legalName: 1 };
   if (facts.taxId?.trim()) for (const s of await Supplier.find({ taxId: normaliseTaxId(facts.taxId) }, fields).lean<SupplierDoc[]>()) add(s, 'same tax id');
   for (const e of facts.emails ?? []) if (e.trim()) for (const s of await Supplier.find({ emails: normaliseEmail(e) }, fields).lean<SupplierDoc[]>()) add(s, `same e-mail ${normaliseEmail(e)}`);
-  for (const p of facts.phones ?? []) if (normalisePhone(p)) for (const s of await Supplier.find({ phones: normalisePhone(p) }, fields).lean<SupplierDoc[]>()) add(s, `same phone ${normalisePhone(p)}`);
+  for (const p of facts.phones ?? [])
+    if (normalisePhone(p)) for (const s of await Supplier.find({ phones: normalisePhone(p) }, fields).lean<SupplierDoc[]>()) add(s, `same phone ${normalisePhone(p)}`);
   for (const w of facts.wechatIds ?? []) if (w) for (const s of await Supplier.find({ wechatIds: w }, fields).lean<SupplierDoc[]>()) add(s, 'same WeChat id');
   if (facts.legalName?.trim()) {
     for (const s of await Supplier.find({ legalName: facts.legalName.trim() }, fields).lean<SupplierDoc[]>()) add(s, 'same legal name');
@@ -148,7 +149,11 @@ export async function updateSupplier(ref: string, patch: SupplierPatch, by: stri
     const v = patch[f];
     if (v === undefined) continue;
     if (v === null || v === '') $unset[f] = 1;
-    else await activeManager(v, f).then((id) => ($set[f] = id), (err: ValidationError) => problems.push({ field: f, message: err.message }));
+    else
+      await activeManager(v, f).then(
+        (id) => ($set[f] = id),
+        (err: ValidationError) => problems.push({ field: f, message: err.message }),
+      );
   }
   if (problems.length) throw new ValidationError(`supplier ${s.code}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
   if (Object.keys($set).length || Object.keys($unset).length) {

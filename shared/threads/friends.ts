@@ -80,7 +80,8 @@ export async function decideFriendRequest(ref: string | number, accept: boolean,
   if (!doc) throw new NotFoundError('no such friend request');
   const r = await FriendRequest.updateOne({ _id: doc._id, status: 'pending' }, { $set: { status: accept ? 'accepting' : 'declined', decidedBy: by, decidedAt: now } });
   const after = (await FriendRequest.findOne({ _id: doc._id }).lean<FriendRequestDoc>())!;
-  if (r.modifiedCount !== 1) throw new ConflictError(`the request of ${doc.name} was ${after.status === 'declined' ? 'declined' : 'accepted'} already${after.decidedBy ? ` by ${after.decidedBy}` : ''}`);
+  if (r.modifiedCount !== 1)
+    throw new ConflictError(`the request of ${doc.name} was ${after.status === 'declined' ? 'declined' : 'accepted'} already${after.decidedBy ? ` by ${after.decidedBy}` : ''}`);
   return after;
 }
 

@@ -24,7 +24,20 @@ export { sideOf, step, type AwaitState, type ResponseSample, type Side } from '.
 export { invalidateMirrorCaches } from './generation.js';
 export { markRecalled, recordRoomEvent, type RoomEvent } from './rooms.js';
 export { FriendRequest, decideFriendRequest, listFriendRequests, markAccepted, recordFriendRequest, takeAcceptances, type FriendRequestDoc, type FriendRequestStatus } from './friends.js';
-export { CONTACT_ROLES, THIRD_PARTY_ROLES, findUnsorted, listUnsorted, sortContact, unsortedFor, unsortedItemFor, type ContactRole, type Proposal, type SortDecision, type SortResult, type UnsortedItem } from './sorting.js';
+export {
+  CONTACT_ROLES,
+  THIRD_PARTY_ROLES,
+  findUnsorted,
+  listUnsorted,
+  sortContact,
+  unsortedFor,
+  unsortedItemFor,
+  type ContactRole,
+  type Proposal,
+  type SortDecision,
+  type SortResult,
+  type UnsortedItem,
+} from './sorting.js';
 
 const log = getLogger('mirror');
 
@@ -71,7 +84,11 @@ function validate(m: InboundMessage): void {
   if (!m.sender?.wechatId) problems.push('sender.wechatId');
   if (!(MESSAGE_TYPES as readonly string[]).includes(m.type)) problems.push('type');
   if (!(m.ts instanceof Date) || Number.isNaN(m.ts.getTime())) problems.push('ts');
-  if (problems.length) throw new ValidationError(`inbound message invalid: ${problems.join(', ')}`, problems.map((p) => ({ field: p, message: `invalid (puppet message ${m.puppetId})` })));
+  if (problems.length)
+    throw new ValidationError(
+      `inbound message invalid: ${problems.join(', ')}`,
+      problems.map((p) => ({ field: p, message: `invalid (puppet message ${m.puppetId})` })),
+    );
 }
 
 /**
@@ -106,7 +123,6 @@ export interface MirrorOptions {
    */
   events?: Events;
 }
-
 
 type CachedContact = { _id: Types.ObjectId; supplierId?: Types.ObjectId | null; status: string };
 const contactStatus = (c: { status?: string | null; supplierId?: unknown }) => c.status ?? (c.supplierId ? 'sorted' : 'unsorted');
@@ -334,7 +350,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // Same id stored concurrently, or a redelivery under a new id: one record.
-      const prior = await Message.findOne({ puppetId: m.puppetId }).lean<MessageDoc>() ?? (await Message.findOne({ dedupeKey: doc.dedupeKey }).lean<MessageDoc>());
+      const prior = (await Message.findOne({ puppetId: m.puppetId }).lean<MessageDoc>()) ?? (await Message.findOne({ dedupeKey: doc.dedupeKey }).lean<MessageDoc>());
       if (!prior) throw err;
       return { message: prior, created: false };
     }

@@ -158,10 +158,7 @@ const messageSchema = new Schema(
     recalledAt: { type: Date },
     // Room membership and topic changes shown in the thread (type 'other', never translated).
     roomEvent: {
-      type: new Schema(
-        { kind: { type: String, enum: ['join', 'leave', 'topic'] }, members: [String], by: String, topic: String, oldTopic: String },
-        { _id: false },
-      ),
+      type: new Schema({ kind: { type: String, enum: ['join', 'leave', 'topic'] }, members: [String], by: String, topic: String, oldTopic: String }, { _id: false }),
     },
   },
   { timestamps: false },

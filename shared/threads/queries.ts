@@ -12,7 +12,11 @@ const oid = (id: string) => (Types.ObjectId.isValid(id) ? new Types.ObjectId(id)
 export async function listThreads(v: Viewer, f: { supplierId?: Types.ObjectId | string; page?: number }, size = 50): Promise<{ items: ThreadDoc[]; page: number; hasMore: boolean }> {
   const page = f.page ?? 1;
   const filter = f.supplierId ? { supplierId: new Types.ObjectId(String(f.supplierId)) } : await supplierFilter(v);
-  const items = await Thread.find(filter).sort({ lastMessageAt: -1 }).skip((page - 1) * size).limit(size + 1).lean<ThreadDoc[]>();
+  const items = await Thread.find(filter)
+    .sort({ lastMessageAt: -1 })
+    .skip((page - 1) * size)
+    .limit(size + 1)
+    .lean<ThreadDoc[]>();
   return { items: items.slice(0, size), page, hasMore: items.length > size };
 }
 
@@ -56,7 +60,10 @@ export async function threadMessages(thread: Pick<ThreadDoc, '_id' | 'days'>, op
     if (opts.after) q.ts = { $gt: opts.after };
     else if (opts.before) q.ts = { $lt: opts.before };
     if (opts.after) return Message.find(q).sort({ ts: 1 }).limit(200).lean<MessageDoc[]>();
-    return Message.find(q).sort({ ts: -1 }).limit(opts.limit ?? PAGE).lean<MessageDoc[]>();
+    return Message.find(q)
+      .sort({ ts: -1 })
+      .limit(opts.limit ?? PAGE)
+      .lean<MessageDoc[]>();
   }
   const dayOf = (d: Date) => d.toISOString().slice(0, 10);
   const out: MessageDoc[] = [];
@@ -78,4 +85,3 @@ export async function threadMessages(thread: Pick<ThreadDoc, '_id' | 'days'>, op
   }
   return out.slice(0, limit);
 }
-

@@ -41,8 +41,18 @@ export async function recordRoomEvent(e: RoomEvent, botWechatId?: string): Promi
   if (!thread || thread.status === 'ignored') return false;
   if (!thread.supplierId && !thread.status) await Thread.updateOne({ _id: thread._id, supplierId: null, status: null }, { $set: { status: 'unsorted' } });
 
-  const ids = e.members.map((m) => m.wechatId).sort().join(',');
-  const puppetId = `room-${e.kind}:${e.roomId}:${e.kind === 'topic' ? createHash('sha256').update(e.topic ?? '').digest('hex').slice(0, 12) : ids}:${Math.floor(e.ts.getTime() / 1000)}`;
+  const ids = e.members
+    .map((m) => m.wechatId)
+    .sort()
+    .join(',');
+  const puppetId = `room-${e.kind}:${e.roomId}:${
+    e.kind === 'topic'
+      ? createHash('sha256')
+          .update(e.topic ?? '')
+          .digest('hex')
+          .slice(0, 12)
+      : ids
+  }:${Math.floor(e.ts.getTime() / 1000)}`;
   try {
     await Message.create({
       threadId: thread._id,
@@ -65,10 +75,7 @@ export async function recordRoomEvent(e: RoomEvent, botWechatId?: string): Promi
     if (isDuplicateKey(err)) return false;
     throw err;
   }
-  await Thread.updateOne(
-    { _id: thread._id },
-    { $inc: { messageCount: 1 }, $max: { lastMessageAt: e.ts }, $addToSet: { days: e.ts.toISOString().slice(0, 10) }, $set: pulseSet(new Date()) },
-  );
+  await Thread.updateOne({ _id: thread._id }, { $inc: { messageCount: 1 }, $max: { lastMessageAt: e.ts }, $addToSet: { days: e.ts.toISOString().slice(0, 10) }, $set: pulseSet(new Date()) });
 
   // A new member who is not ours: a contact to sort, proposed to the room's supplier.
   if (e.kind === 'join') {

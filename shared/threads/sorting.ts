@@ -113,17 +113,19 @@ async function contactProposals(c: ContactDoc): Promise<Proposal[]> {
   }
   const dup = await checkDuplicates({ wechatId: c.wechatId, name: c.name, phone: c.phone ?? undefined, company: c.company ?? undefined });
   for (const s of [...(dup.same ? [dup.same] : []), ...dup.possible]) {
-    if (!out.has(String(s._id))) out.set(String(s._id), { ...supplierRef(s), supplierId: String(s._id), reason: dup.same ? 'WeChat id on record' : dup.reasons.filter((r) => r.includes(s.code)).join('; ') || 'possible duplicate' });
+    if (!out.has(String(s._id)))
+      out.set(String(s._id), {
+        ...supplierRef(s),
+        supplierId: String(s._id),
+        reason: dup.same ? 'WeChat id on record' : dup.reasons.filter((r) => r.includes(s.code)).join('; ') || 'possible duplicate',
+      });
   }
   return [...out.values()];
 }
 
 /** Contacts and rooms waiting to be sorted, newest activity first, with what they suggest. */
 export async function listUnsorted(): Promise<UnsortedItem[]> {
-  const [contacts, threads] = await Promise.all([
-    Contact.find({ status: 'unsorted' }).lean<ContactDoc[]>(),
-    Thread.find({ status: 'unsorted' }).lean<ThreadDoc[]>(),
-  ]);
+  const [contacts, threads] = await Promise.all([Contact.find({ status: 'unsorted' }).lean<ContactDoc[]>(), Thread.find({ status: 'unsorted' }).lean<ThreadDoc[]>()]);
   const dmByWechat = new Map(threads.filter((t) => t.kind === 'dm' && t.contactWechatId).map((t) => [t.contactWechatId!, t]));
   const items: UnsortedItem[] = [];
   for (const c of contacts) {
@@ -200,7 +202,14 @@ export async function findUnsorted(query: string): Promise<{ kind: 'contact' | '
   const exact = all.filter((x) => x.keys.some((k) => k && norm(k) === norm(q)));
   const found = exact.length ? exact : all.filter((x) => x.keys.some((k) => k && norm(k).startsWith(norm(q))));
   if (found.length === 1) return { kind: found[0]!.kind, id: found[0]!.id, name: found[0]!.name };
-  if (found.length > 1) throw new ValidationError(`"${q}" matches ${found.length} unsorted: ${found.slice(0, 5).map((x) => `${x.name} (${x.id})`).join(', ')} — give the id`, found.map(({ kind, id, name }) => ({ field: 'id', message: `${kind} ${id}: ${name}` })));
+  if (found.length > 1)
+    throw new ValidationError(
+      `"${q}" matches ${found.length} unsorted: ${found
+        .slice(0, 5)
+        .map((x) => `${x.name} (${x.id})`)
+        .join(', ')} — give the id`,
+      found.map(({ kind, id, name }) => ({ field: 'id', message: `${kind} ${id}: ${name}` })),
+    );
   throw new NotFoundError(`nobody unsorted called "${q}"`);
 }
 
@@ -215,7 +224,16 @@ async function describe(status: string | undefined | null, sortedAs?: string | n
   let who = sortedBy ?? 'someone';
   const m = /^manager:([0-9a-f]{24})$/.exec(who);
   if (m) who = (await Manager.findOne({ _id: m[1] }, { name: 1 }).lean<{ name: string }>())?.name ?? who;
-  const as = status === 'ignored' ? 'ignored' : status === 'colleague' ? 'a colleague' : sortedAs === 'supplier' ? `a new supplier${s ? ` ${s.code}` : ''}` : s ? `a contact of ${s.code}` : (sortedAs ?? status ?? 'sorted');
+  const as =
+    status === 'ignored'
+      ? 'ignored'
+      : status === 'colleague'
+        ? 'a colleague'
+        : sortedAs === 'supplier'
+          ? `a new supplier${s ? ` ${s.code}` : ''}`
+          : s
+            ? `a contact of ${s.code}`
+            : (sortedAs ?? status ?? 'sorted');
   return `sorted already${sortedBy ? ` by ${who}` : ''}${sortedAt ? ` at ${sortedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''} as ${as}`;
 }
 
@@ -236,7 +254,8 @@ async function prepare(decision: SortDecision, target: 'contact' | 'room'): Prom
       let role: string | undefined;
       if (decision.role !== undefined) {
         role = decision.role.trim().toLowerCase();
-        if (!(CONTACT_ROLES as readonly string[]).includes(role)) throw new ValidationError(`unknown role "${decision.role}"; one of ${CONTACT_ROLES.join(', ')}`, [{ field: 'role', message: `one of ${CONTACT_ROLES.join(', ')}` }]);
+        if (!(CONTACT_ROLES as readonly string[]).includes(role))
+          throw new ValidationError(`unknown role "${decision.role}"; one of ${CONTACT_ROLES.join(', ')}`, [{ field: 'role', message: `one of ${CONTACT_ROLES.join(', ')}` }]);
         if (target === 'room') throw new ValidationError('a room has no role: sort it as the supplier’s room without one');
       }
       return { supplier, role };
@@ -273,7 +292,10 @@ async function attach(threadIds: Types.ObjectId[], supplierId: Types.ObjectId, t
 /** Delete what was mirrored of a chat; the thread stays, marked ignored, so nothing more is. */
 async function forget(threadId: Types.ObjectId): Promise<number> {
   const n = (await Message.deleteMany({ threadId })).deletedCount ?? 0;
-  await Thread.updateOne({ _id: threadId }, { $set: { status: 'ignored', messageCount: 0, days: [] }, $unset: { supplierId: 1, lastMessageAt: 1, lastInAt: 1, lastOutAt: 1, awaiting: 1, awaitingSince: 1 } });
+  await Thread.updateOne(
+    { _id: threadId },
+    { $set: { status: 'ignored', messageCount: 0, days: [] }, $unset: { supplierId: 1, lastMessageAt: 1, lastInAt: 1, lastOutAt: 1, awaiting: 1, awaitingSince: 1 } },
+  );
   return n;
 }
 
@@ -311,7 +333,10 @@ async function sortOne(c: ContactDoc, decision: SortDecision, by: string, now: D
   const claim = await Contact.updateOne({ _id: c._id, status: 'unsorted' }, { $set: { status: final, sortedAs: decision.kind, sortedBy: by, sortedAt: now } });
   if (claim.modifiedCount !== 1) {
     const now2 = await Contact.findOne({ _id: c._id }).lean<ContactDoc>();
-    throw new ConflictError(`${c.name} was ${await describe(now2?.status, now2?.sortedAs, now2?.sortedBy, now2?.sortedAt, now2?.supplierId)}`, sortedIssue(now2?.status, now2?.sortedAs, now2?.sortedBy));
+    throw new ConflictError(
+      `${c.name} was ${await describe(now2?.status, now2?.sortedAs, now2?.sortedBy, now2?.sortedAt, now2?.supplierId)}`,
+      sortedIssue(now2?.status, now2?.sortedAs, now2?.sortedBy),
+    );
   }
   const undo = () => Contact.updateOne({ _id: c._id, status: final, sortedBy: by, sortedAt: now }, { $set: { status: 'unsorted' }, $unset: { sortedAs: 1, sortedBy: 1, sortedAt: 1 } });
   const dm = await Thread.findOne({ key: dmKey(c.wechatId) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
@@ -345,7 +370,14 @@ async function sortOne(c: ContactDoc, decision: SortDecision, by: string, now: D
           if (r.modifiedCount !== 1) throw new ConflictError(`${ready.manager.name} has a WeChat linked already`);
           managerId = ready.manager._id;
         } else {
-          const m = await Manager.create({ name: decision.name?.trim() || c.name, wechatId: c.wechatId, wechatName: c.name, wechatLinkedAt: now, language: decision.language ?? 'en', role: 'manager' });
+          const m = await Manager.create({
+            name: decision.name?.trim() || c.name,
+            wechatId: c.wechatId,
+            wechatName: c.name,
+            wechatLinkedAt: now,
+            language: decision.language ?? 'en',
+            role: 'manager',
+          });
           managerId = m._id;
         }
         await becomeColleague(c.wechatId, String(managerId), now);
@@ -364,7 +396,11 @@ async function sortOne(c: ContactDoc, decision: SortDecision, by: string, now: D
 
 async function sortRoom(t: ThreadDoc, decision: SortDecision, by: string, now: Date): Promise<SortResult> {
   const title = t.topic || t.roomId || t.key;
-  if (t.status !== 'unsorted') throw new ConflictError(`the room ${title} was ${await describe(t.status ?? (t.supplierId ? 'sorted' : undefined), t.sortedAs, t.sortedBy, t.sortedAt, t.supplierId)}`, sortedIssue(t.status, t.sortedAs, t.sortedBy));
+  if (t.status !== 'unsorted')
+    throw new ConflictError(
+      `the room ${title} was ${await describe(t.status ?? (t.supplierId ? 'sorted' : undefined), t.sortedAs, t.sortedBy, t.sortedAt, t.supplierId)}`,
+      sortedIssue(t.status, t.sortedAs, t.sortedBy),
+    );
   const ready = await prepare(decision, 'room');
   const final = decision.kind === 'ignore' ? 'ignored' : 'sorted';
   const claim = await Thread.updateOne({ _id: t._id, status: 'unsorted' }, { $set: { status: final, sortedAs: decision.kind, sortedBy: by, sortedAt: now } });

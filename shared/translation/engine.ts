@@ -48,7 +48,11 @@ export function createEngine(opts: { providers: TranslationProvider[]; memory: M
         let size = 0;
         const send = async () => {
           if (!batch.length) return;
-          const res = await p.translate(batch.map((i) => texts[i]!), from, to);
+          const res = await p.translate(
+            batch.map((i) => texts[i]!),
+            from,
+            to,
+          );
           batch.forEach((i, k) => (out[i] = res[k]!));
           batch = [];
           size = 0;
@@ -65,7 +69,9 @@ export function createEngine(opts: { providers: TranslationProvider[]; memory: M
           pausedUntil.set(p.name, Date.now() + quotaPauseMs);
           const day = clock().toISOString().slice(0, 10);
           log.error({ provider: p.name, err: err.message }, 'translation provider out of quota; falling back');
-          await raiseAlert(`translation_quota:${p.name}:${day}`, 'translation_quota', `Translation provider ${p.name} is out of quota (${err.message}). Messages wait as pending.`, clock()).catch(() => undefined);
+          await raiseAlert(`translation_quota:${p.name}:${day}`, 'translation_quota', `Translation provider ${p.name} is out of quota (${err.message}). Messages wait as pending.`, clock()).catch(
+            () => undefined,
+          );
           continue;
         }
         log.warn({ provider: p.name, err: (err as Error).message }, 'translation provider failed');
@@ -157,7 +163,13 @@ export function createEngine(opts: { providers: TranslationProvider[]; memory: M
   async function segmentWise(maskedText: string, terms: string[], from: ProviderLang, to: ProviderLang): Promise<{ ok: boolean; text: string }> {
     const { parts, order } = segments(maskedText);
     const idx = parts.map((p, i) => (/\p{L}/u.test(p) ? i : -1)).filter((i) => i >= 0);
-    const answer = idx.length ? await callProviders(idx.map((i) => parts[i]!.trim()), from, to) : { out: [], provider: '' };
+    const answer = idx.length
+      ? await callProviders(
+          idx.map((i) => parts[i]!.trim()),
+          from,
+          to,
+        )
+      : { out: [], provider: '' };
     if (!answer) return { ok: false, text: '' };
     const translated = [...parts];
     idx.forEach((i, k) => {

@@ -18,11 +18,7 @@ export function createMemory(clock: () => Date): Memory {
   }
   async function remember(from: string, to: string, source: string, text: string, origin: 'machine' | 'correction', provider?: string, by?: unknown) {
     const key = memoryKey(from, to, source);
-    await TranslationMemory.updateOne(
-      { key },
-      { $set: { from, to, source, text, origin, provider, by, bad: false, updatedAt: clock() } },
-      { upsert: true },
-    ).catch((err) => {
+    await TranslationMemory.updateOne({ key }, { $set: { from, to, source, text, origin, provider, by, bad: false, updatedAt: clock() } }, { upsert: true }).catch((err) => {
       if ((err as { code?: number }).code !== 11000) throw err;
     });
   }

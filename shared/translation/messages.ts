@@ -89,10 +89,7 @@ export function createMessageTranslator(opts: { config: Config; engine: Engine; 
         await Message.updateOne({ _id: p.msg._id, translationStatus: 'pending' }, { $set: set, $unset: { translationError: 1 } });
       } else {
         const why = failure ?? (providers.length === 0 ? 'no translation provider configured' : usable().length === 0 ? 'translation providers out of quota' : 'translation failed');
-        await Message.updateOne(
-          { _id: p.msg._id, translationStatus: 'pending' },
-          { $set: { ...set, translationError: why }, $inc: { translationAttempts: 1 } },
-        );
+        await Message.updateOne({ _id: p.msg._id, translationStatus: 'pending' }, { $set: { ...set, translationError: why }, $inc: { translationAttempts: 1 } });
       }
     }
     // The console shows translations live: mark the threads changed (best effort).

@@ -120,7 +120,8 @@ export function createTmtProvider(cfg: Config['translation']['tmt'], opts: { tim
         retries,
         baseMs: 300,
         maxMs: 8000,
-        shouldRetry: (err, attempt) => (err instanceof ProviderError && (err.kind === 'rate' || err.kind === 'transient') ? backoffMs(attempt, err.kind === 'rate' ? 1000 : 300, Math.random, 8000) : false),
+        shouldRetry: (err, attempt) =>
+          err instanceof ProviderError && (err.kind === 'rate' || err.kind === 'transient') ? backoffMs(attempt, err.kind === 'rate' ? 1000 : 300, Math.random, 8000) : false,
         onRetry: (err, attempt, wait) => log.warn({ err: (err as Error).message, attempt, wait: Math.round(wait) }, 'TMT call failed; retrying'),
       });
     },
@@ -131,9 +132,21 @@ export function createTmtProvider(cfg: Config['translation']['tmt'], opts: { tim
 
 const LANG_NAME: Record<ProviderLang, string> = { zh: 'Simplified Chinese', en: 'English', ru: 'Russian' };
 const GLOSSARY = [
-  '跟单 = order follow-up', '供应商 = supplier', '采购订单 = purchase order (PO)', '交期 = delivery date', '大货 = bulk production',
-  '验货 = inspection', '出货 = shipment', '报关 = customs declaration', '清关 = customs clearance', '海关查验 = customs inspection hold',
-  '提单 = bill of lading (B/L)', '定金 = deposit', '尾款 = balance payment', '唛头 = shipping marks', '打样 = sampling',
+  '跟单 = order follow-up',
+  '供应商 = supplier',
+  '采购订单 = purchase order (PO)',
+  '交期 = delivery date',
+  '大货 = bulk production',
+  '验货 = inspection',
+  '出货 = shipment',
+  '报关 = customs declaration',
+  '清关 = customs clearance',
+  '海关查验 = customs inspection hold',
+  '提单 = bill of lading (B/L)',
+  '定金 = deposit',
+  '尾款 = balance payment',
+  '唛头 = shipping marks',
+  '打样 = sampling',
 ].join('; ');
 const Answer = z.object({ translations: z.array(z.string()) });
 

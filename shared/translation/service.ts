@@ -84,9 +84,9 @@ export function createTranslationService(opts: TranslationServiceOptions): Trans
     if (!queue.length) return;
     const batch = queue.splice(0, 500);
     running = (async () => {
-      const list = (
-        await Promise.all(batch.map(async (b) => ({ msg: await Message.findOne({ _id: b.id }).lean<MessageDoc>(), thread: b.thread })))
-      ).filter((x): x is { msg: MessageDoc; thread: ThreadDoc | undefined } => Boolean(x.msg));
+      const list = (await Promise.all(batch.map(async (b) => ({ msg: await Message.findOne({ _id: b.id }).lean<MessageDoc>(), thread: b.thread })))).filter(
+        (x): x is { msg: MessageDoc; thread: ThreadDoc | undefined } => Boolean(x.msg),
+      );
       await translateMessages(list);
     })()
       .catch((err) => log.error({ err }, 'translation batch failed; messages stay pending for the backlog job'))
@@ -136,10 +136,7 @@ export function createTranslationService(opts: TranslationServiceOptions): Trans
       if (!text.trim()) throw new ValidationError('the corrected translation is empty');
       const msg = await loadMessage(messageId);
       const from = msg.lang ?? detectLang(msg.text);
-      await Message.updateOne(
-        { _id: msg._id },
-        { $set: { [`translations.${lang}`]: { text, source: 'correction', by, at: clock() }, flaggedBad: false } },
-      );
+      await Message.updateOne({ _id: msg._id }, { $set: { [`translations.${lang}`]: { text, source: 'correction', by, at: clock() }, flaggedBad: false } });
       await touchThread({ _id: msg.threadId }, clock()).catch(() => undefined);
       if (!from || from === 'other' || from === lang) return;
       const m = protect(msg.text);

@@ -9,7 +9,7 @@ const PLACEHOLDER_RE = /\[\s*(\d{1,3})\s*\]/g;
 
 const CURRENCY = '(?:USD|US\\$|CNY|RMB|EUR|RUB|HKD|\\$|¥|￥|€|₽|руб\\.?|元|美元|欧元|卢布)';
 const UNITS =
-  '(?:pcs|pc|sets?|ctns?|cartons?|kgs?|g|t|tons?|mm|cm|m|m2|m3|cbm|ml|l|%|°C|V|W|kW|Hz|A|"|\'\'|ft|in|GP|HQ|件|个|套|箱|台|只|张|米|公斤|千克|吨|克|毫米|厘米|天|小时|шт\\.?|кг|мм|см|дн\\.?)';
+  "(?:pcs|pc|sets?|ctns?|cartons?|kgs?|g|t|tons?|mm|cm|m|m2|m3|cbm|ml|l|%|°C|V|W|kW|Hz|A|\"|''|ft|in|GP|HQ|件|个|套|箱|台|只|张|米|公斤|千克|吨|克|毫米|厘米|天|小时|шт\\.?|кг|мм|см|дн\\.?)";
 
 // Order matters: the first pattern that matches at a position wins.
 const PATTERNS: RegExp[] = [

@@ -5,11 +5,18 @@ import { placeholder } from './terms.js';
 
 /** Normalised for exact-match memory: NFKC, trimmed, spaces folded, case folded, end punctuation dropped. */
 export function normalise(s: string): string {
-  return s.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase().replace(/[\s.!?。！？~～…]+$/u, '');
+  return s
+    .normalize('NFKC')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase()
+    .replace(/[\s.!?。！？~～…]+$/u, '');
 }
 
 export const memoryKey = (from: string, to: string, maskedSource: string) =>
-  createHash('sha256').update(`${from}>${to}\n${normalise(maskedSource)}`).digest('base64url');
+  createHash('sha256')
+    .update(`${from}>${to}\n${normalise(maskedSource)}`)
+    .digest('base64url');
 
 /** Split a long text at sentence ends (then at spaces, then hard) into pieces of at most max. */
 export function chunkText(text: string, max: number): string[] {

@@ -6,7 +6,11 @@ import { launchChromium } from '../support/chromium.js';
 describe('browser tests: starting Chromium', function () {
   this.timeout(60_000);
 
-  const failure = (path: string) => launchChromium(path).then((b) => b.close().then(() => expect.fail('started')), (e: Error) => e);
+  const failure = (path: string) =>
+    launchChromium(path).then(
+      (b) => b.close().then(() => expect.fail('started')),
+      (e: Error) => e,
+    );
 
   it('a CHROMIUM_PATH that does not exist names the variable and the way out', async () => {
     const err = await failure('/nonexistent/chromium');

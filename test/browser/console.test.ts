@@ -58,7 +58,10 @@ describe('web console in a browser', function () {
     for (let i = 1; i <= 5; i++) {
       await page.getByTestId('password').fill(`wrong-${i}`);
       await page.getByTestId('sign-in').click();
-      await until(`answer ${i}`, async () => (await page.getByTestId('login-error').count()) && !(await page.getByTestId('sign-in').isDisabled()) && (await page.getByTestId('sign-in').getAttribute('data-loading')) === null);
+      await until(
+        `answer ${i}`,
+        async () => (await page.getByTestId('login-error').count()) && !(await page.getByTestId('sign-in').isDisabled()) && (await page.getByTestId('sign-in').getAttribute('data-loading')) === null,
+      );
       expect(await page.getByTestId('login-error').getAttribute('data-kind'), `attempt ${i}`).to.equal('wrong');
     }
     await page.getByTestId('password').fill(ADMIN.password);
@@ -83,7 +86,9 @@ describe('web console in a browser', function () {
     await page.getByTestId('new-password').fill('ivan-password-1');
     await page.getByTestId('create-manager').click();
     await page.getByTestId('manager-row').filter({ hasText: 'ivan' }).waitFor();
-    expect(await page.getByTestId('manager-row').filter({ hasText: 'ivan' }).textContent()).to.include('Иван Петров').and.include('ru');
+    expect(await page.getByTestId('manager-row').filter({ hasText: 'ivan' }).textContent())
+      .to.include('Иван Петров')
+      .and.include('ru');
     await page.getByTestId('sign-out').click();
 
     await page.getByTestId('login').fill('ivan');
@@ -118,7 +123,10 @@ describe('web console in a browser', function () {
     expect(await page.getByTestId('search-hit').count()).to.equal(1);
     expect(await page.getByTestId('search-hit').locator('mark').first().textContent()).to.equal('样品');
     await page.getByTestId('search').fill('en〕请确认');
-    await until('translated-text hit', async () => ((await page.getByTestId('search-hit').count()) === 1 && (await page.getByTestId('search-hit').textContent())!.includes('请确认付款时间')) || undefined);
+    await until(
+      'translated-text hit',
+      async () => ((await page.getByTestId('search-hit').count()) === 1 && (await page.getByTestId('search-hit').textContent())!.includes('请确认付款时间')) || undefined,
+    );
     await page.getByTestId('search-hit').click();
     await until('opened from the hit', async () => page.url().endsWith(`/threads/${t1._id}`));
     await page.getByTestId('thread-title').waitFor();
@@ -227,7 +235,9 @@ describe('web console in a browser', function () {
     expect(await page.getByTestId('unread').count()).to.equal(2);
     // The Chinese on screen comes from the console's own web font (no system CJK font needed).
     // (A string: the test project's TypeScript has no DOM types.)
-    const cjkFaces = await page.evaluate<number>(`document.fonts.ready.then(() => [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === 'Noto Sans SC Variable' && f.status === 'loaded').length)`);
+    const cjkFaces = await page.evaluate<number>(
+      `document.fonts.ready.then(() => [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === 'Noto Sans SC Variable' && f.status === 'loaded').length)`,
+    );
     expect(cjkFaces, 'Noto Sans SC faces loaded').to.be.greaterThan(0);
     if (process.env.SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/inbox.png' });
 
@@ -285,7 +295,9 @@ describe('web console in a browser', function () {
     await page.getByTestId('inbox-row').first().waitFor();
     await page.goto(`${rig.url}/console/suppliers/${s.code}`);
     await page.getByTestId('supplier-card').waitFor();
-    expect(await page.getByTestId('supplier-card').textContent()).to.include(s.code).and.include('Asia/Shanghai');
+    expect(await page.getByTestId('supplier-card').textContent())
+      .to.include(s.code)
+      .and.include('Asia/Shanghai');
     await page.getByTestId('issue-code').click();
     await page.getByTestId('binding-code').waitFor();
     const src = await page.getByTestId('binding-code').locator('img').getAttribute('src');
@@ -344,7 +356,9 @@ describe('web console in a browser', function () {
     const { Notice } = await import('../../shared/notices/index.js');
     const n = await until('claim notice', () => Notice.findOne({ kind: 'claim' }).lean());
     expect(n.to).to.equal(thread.key);
-    expect(n.text).to.match(/^【Gendan 索赔】CL-PO-UI-CL-1/).and.include('〔zh〕Twelve units arrived with cracked housings');
+    expect(n.text)
+      .to.match(/^【Gendan 索赔】CL-PO-UI-CL-1/)
+      .and.include('〔zh〕Twelve units arrived with cracked housings');
     await page.getByTestId('nav-reports').click();
     const href = await page.getByTestId('report-xlsx').getAttribute('href');
     const res = await page.request.get(`${rig.url}${href}`);

@@ -130,7 +130,9 @@ describe('web console in a browser: day one', function () {
     await page.keyboard.press('Enter');
     await page.getByTestId('save-supplier').click();
     await until('saved', async () => ((await page.getByTestId('supplier-card').textContent())!.includes('30% deposit') ? true : undefined));
-    expect(await page.getByTestId('supplier-card').textContent()).to.include('Zhejiang · Ningbo').and.include('ISO 9001');
+    expect(await page.getByTestId('supplier-card').textContent())
+      .to.include('Zhejiang · Ningbo')
+      .and.include('ISO 9001');
     expect(await page.getByTestId('orders-count').textContent()).to.include('1');
 
     // A duplicate of D01 (same legal name) appears; merging keeps D01 (earliest) and 002 resolves to it.
@@ -153,6 +155,13 @@ describe('web console in a browser: day one', function () {
     const live = await Supplier.find({ _id: { $in: [d01._id, dup._id] }, mergedInto: null }).lean();
     expect(live.map((s) => [s.code, s.formerCodes])).to.deep.equal([['D01', [dup.code]]]);
     await page.goto(`${rig.url}/console/suppliers/${dup.code}`);
-    await until('former code resolves', async () => ((await page.getByTestId('supplier-code').textContent().catch(() => '')) === 'D01 CNNB' ? true : undefined));
+    await until('former code resolves', async () =>
+      (await page
+        .getByTestId('supplier-code')
+        .textContent()
+        .catch(() => '')) === 'D01 CNNB'
+        ? true
+        : undefined,
+    );
   });
 });

@@ -64,7 +64,9 @@ describe('orders in, in a browser', function () {
     await page.getByTestId('form-save').click();
     await page.getByTestId('order-page').waitFor();
     expect(await page.getByTestId('order-number').textContent()).to.equal('PO-UI-FORM-1');
-    expect(await page.getByTestId('history-row').first().textContent()).to.include('created').and.include('console');
+    expect(await page.getByTestId('history-row').first().textContent())
+      .to.include('created')
+      .and.include('console');
 
     // The same number again: a clear error naming it.
     await page.goto(`${rig.url}/console/orders/new`);
@@ -96,7 +98,9 @@ describe('orders in, in a browser', function () {
     await page.getByTestId('import-preview').click();
     await page.getByTestId('import-problems').waitFor();
     expect(await page.getByTestId('import-problem').count()).to.equal(5);
-    expect(await page.getByTestId('import-problems').textContent()).to.include('unknown supplier code Z99').and.include('quantity must be positive');
+    expect(await page.getByTestId('import-problems').textContent())
+      .to.include('unknown supplier code Z99')
+      .and.include('quantity must be positive');
     expect(await page.getByTestId('import-confirm').isDisabled()).to.equal(true);
     expect(await Order.countDocuments({})).to.equal(0);
 

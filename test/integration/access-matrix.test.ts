@@ -91,12 +91,47 @@ describe('access matrix: every route × every caller, from the route table', fun
     await makeOrder(B.code, { number: 'PO-MATRIX-B' });
     const contact = await Contact.create({ wechatId: 'wx-matrix-a', name: '王经理矩阵', supplierId: A._id });
     const ts = new Date('2026-11-20T03:00:00Z');
-    const thread = await Thread.create({ key: 'dm:wx-matrix-a', kind: 'dm', supplierId: A._id, contactWechatId: 'wx-matrix-a', lastMessageAt: ts, lastInAt: ts, messageCount: 1, days: [ts.toISOString().slice(0, 10)] });
-    const message = await Message.create({
-      puppetId: 'pm-matrix-a', dedupeKey: 'dk-matrix-a', threadId: thread._id, td: threadDay(thread._id, ts), supplierId: A._id, direction: 'in', senderKind: 'supplier', senderWechatId: 'wx-matrix-a', senderName: '王经理矩阵', type: 'text', text: '你好矩阵', ts,
+    const thread = await Thread.create({
+      key: 'dm:wx-matrix-a',
+      kind: 'dm',
+      supplierId: A._id,
+      contactWechatId: 'wx-matrix-a',
+      lastMessageAt: ts,
+      lastInAt: ts,
+      messageCount: 1,
+      days: [ts.toISOString().slice(0, 10)],
     });
-    const claim = await fileClaim({ orderId: String(order._id), type: 'defect', qty: 3, description: 'scratches', photos: [{ url: 'https://photos.example/a.jpg' }] }, { id: String(mWith._id), language: 'en' }, undefined, ts);
-    const notice = await Notice.create({ key: 'matrix-a', kind: 'overdue', to: 'dm:wx-matrix-a', recipient: { kind: 'supplier', id: String(A._id) }, text: '逾期矩阵', status: 'failed', attempts: 3, notBefore: ts, createdAt: ts });
+    const message = await Message.create({
+      puppetId: 'pm-matrix-a',
+      dedupeKey: 'dk-matrix-a',
+      threadId: thread._id,
+      td: threadDay(thread._id, ts),
+      supplierId: A._id,
+      direction: 'in',
+      senderKind: 'supplier',
+      senderWechatId: 'wx-matrix-a',
+      senderName: '王经理矩阵',
+      type: 'text',
+      text: '你好矩阵',
+      ts,
+    });
+    const claim = await fileClaim(
+      { orderId: String(order._id), type: 'defect', qty: 3, description: 'scratches', photos: [{ url: 'https://photos.example/a.jpg' }] },
+      { id: String(mWith._id), language: 'en' },
+      undefined,
+      ts,
+    );
+    const notice = await Notice.create({
+      key: 'matrix-a',
+      kind: 'overdue',
+      to: 'dm:wx-matrix-a',
+      recipient: { kind: 'supplier', id: String(A._id) },
+      text: '逾期矩阵',
+      status: 'failed',
+      attempts: 3,
+      notBefore: ts,
+      createdAt: ts,
+    });
     const proposal = await SegmentProposal.create({ supplierId: A._id, supplierCode: A.code, proposed: 'strategic', reason: 'matrix', status: 'open', openKey: `${A._id}:strategic`, at: ts });
     await Supplier.updateOne({ _id: B._id }, { $set: { segment: 'new' } });
     // Day one: an unsorted contact, a friend request, an account for the admin's routes,
@@ -140,17 +175,27 @@ describe('access matrix: every route × every caller, from the route table', fun
     await addMilestonePhoto(order._id, 'confirmed', { id: milestonePhotoId, name: 'a.png', mimeType: 'image/png', size: 8 }, 'test', {}, ts);
     const param: Record<string, (path: string) => string> = {
       id: (p) =>
-        p.includes('/threads/') ? String(thread._id)
-        : p.includes('/claims/') ? String(claim._id)
-        : p.includes('/contacts/') ? String(contact._id)
-        : p.includes('/messages/') ? String(message._id)
-        : p.includes('/notices/') ? String(notice._id)
-        : p.includes('/segment-proposals/') ? String(proposal._id)
-        : p.includes('/unsorted/') ? String(unsorted._id)
-        : p.includes('/friend-requests/') ? String(friend._id)
-        : p.includes('/managers/') ? target.id
-        : p.includes('/me/sessions/') ? otherSession.id
-        : String(order._id),
+        p.includes('/threads/')
+          ? String(thread._id)
+          : p.includes('/claims/')
+            ? String(claim._id)
+            : p.includes('/contacts/')
+              ? String(contact._id)
+              : p.includes('/messages/')
+                ? String(message._id)
+                : p.includes('/notices/')
+                  ? String(notice._id)
+                  : p.includes('/segment-proposals/')
+                    ? String(proposal._id)
+                    : p.includes('/unsorted/')
+                      ? String(unsorted._id)
+                      : p.includes('/friend-requests/')
+                        ? String(friend._id)
+                        : p.includes('/managers/')
+                          ? target.id
+                          : p.includes('/me/sessions/')
+                            ? otherSession.id
+                            : String(order._id),
       code: () => encodeURIComponent(A.code),
       milestone: () => 'confirmed',
       photoId: (p) => (p.includes('/milestones/') ? milestonePhotoId : photoId),

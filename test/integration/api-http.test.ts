@@ -58,7 +58,11 @@ describe('API over HTTP: one error envelope', function () {
   });
 
   it('an unexpected error is a 500 with an error id and no internals; a lost database is a 503', async () => {
-    const boom: WechatAuth = { codeToSession: async () => { throw new Error('secret internals at /srv/x.ts:12'); } };
+    const boom: WechatAuth = {
+      codeToSession: async () => {
+        throw new Error('secret internals at /srv/x.ts:12');
+      },
+    };
     const agent = request(createApp({ config: testConfig(), wechatAuth: boom, clock: () => NOW }).callback());
     const r = await agent.post('/api/mp/login').send({ code: 'abc' }).expect(500);
     expect(r.body.error.code).to.equal('internal');
@@ -66,8 +70,15 @@ describe('API over HTTP: one error envelope', function () {
     expect(JSON.stringify(r.body)).not.to.include('secret internals');
 
     const lost = Object.assign(new Error('connection closed'), { name: 'MongoNetworkError' });
-    const down: WechatAuth = { codeToSession: async () => { throw lost; } };
-    const r2 = await request(createApp({ config: testConfig(), wechatAuth: down }).callback()).post('/api/mp/login').send({ code: 'abc' }).expect(503);
+    const down: WechatAuth = {
+      codeToSession: async () => {
+        throw lost;
+      },
+    };
+    const r2 = await request(createApp({ config: testConfig(), wechatAuth: down }).callback())
+      .post('/api/mp/login')
+      .send({ code: 'abc' })
+      .expect(503);
     expect(r2.headers['retry-after']).to.equal('5');
     expect(r2.body.error.code).to.equal('unavailable');
   });
@@ -76,7 +87,11 @@ describe('API over HTTP: one error envelope', function () {
     const config = testConfig();
     const agent = request(createApp({ config, clock: () => NOW }).callback());
     const { token } = await makeManager(config);
-    const big = await agent.post('/api/orders').set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send(`{"number":"${'x'.repeat(1_100_000)}"}`);
+    const big = await agent
+      .post('/api/orders')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send(`{"number":"${'x'.repeat(1_100_000)}"}`);
     expect(big.status).to.equal(413);
     const txt = await agent.post('/api/orders').set('Authorization', `Bearer ${token}`).set('Content-Type', 'text/plain').send('number=PO-1');
     expect(txt.status).to.equal(400);
@@ -95,7 +110,11 @@ describe('API over HTTP: login rate limit', function () {
   it('limits logins per client address: the 21st in a minute is 429 with Retry-After, WeChat not asked', async () => {
     const config = testConfig({ WECHAT_APPID: 'wx-test-app', WECHAT_SECRET: 'wx-test-secret', WECHAT_API_BASE: wx.url });
     const agent = request(createApp({ config, clock: () => NOW }).callback());
-    for (let i = 0; i < 20; i++) await agent.post('/api/mp/login').send({ code: `bad-${i}` }).expect(401);
+    for (let i = 0; i < 20; i++)
+      await agent
+        .post('/api/mp/login')
+        .send({ code: `bad-${i}` })
+        .expect(401);
     const calls = wx.calls;
     const r = await agent.post('/api/mp/login').send({ code: 'bad-x' }).expect(429);
     expect(r.headers['retry-after']).to.equal('60');
@@ -105,7 +124,11 @@ describe('API over HTTP: login rate limit', function () {
 
 describe('API over HTTP: client address behind a proxy', function () {
   this.timeout(20_000);
-  const wechatAuth: WechatAuth = { codeToSession: async () => { throw new UnauthorizedError('invalid code'); } };
+  const wechatAuth: WechatAuth = {
+    codeToSession: async () => {
+      throw new UnauthorizedError('invalid code');
+    },
+  };
   const burst = async (agent: ReturnType<typeof request>, n: number, ip: (i: number) => string) => {
     const statuses: number[] = [];
     for (let i = 0; i < n; i++) statuses.push((await agent.post('/api/mp/login').set('X-Forwarded-For', ip(i)).send({ code: 'c' })).status);
@@ -141,8 +164,12 @@ describe('API over HTTP: the OpenAPI document', function () {
     expect(v.errors ?? [], JSON.stringify(v.errors)).to.deep.equal([]);
     expect(v.valid).to.equal(true);
 
-    const table = appRoutes({ config }).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`).sort();
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)).sort();
+    const table = appRoutes({ config })
+      .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
+      .sort();
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`))
+      .sort();
     expect(documented).to.deep.equal(table);
     expect(table.length).to.be.greaterThan(55);
 

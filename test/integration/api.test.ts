@@ -85,7 +85,12 @@ describe('API: mini-program login and binding', function () {
     // Guessing: the 6th attempt within the hour is refused without looking at the code.
     wx.codes.set('g', 'openid-guesser');
     const g = (await agent.post('/api/mp/login').send({ code: 'g' })).body.token;
-    for (let i = 0; i < 5; i++) await agent.post('/api/mp/bind').set('Authorization', `Bearer ${g}`).send({ code: `ZZZZZZZ${i + 2}` }).expect(401);
+    for (let i = 0; i < 5; i++)
+      await agent
+        .post('/api/mp/bind')
+        .set('Authorization', `Bearer ${g}`)
+        .send({ code: `ZZZZZZZ${i + 2}` })
+        .expect(401);
     await agent.post('/api/mp/bind').set('Authorization', `Bearer ${g}`).send({ code: 'ZZZZZZZZ' }).expect(429);
   });
 
@@ -115,10 +120,19 @@ describe('API: suppliers see and change only their own orders', function () {
     expect(list.body.items[0]).to.deep.include({ number: 'PO-LIST-1', overdue: true, daysLate: 23 });
     expect(list.body.items[0].next).to.deep.equal({ milestone: 'confirmed', planned: '2026-11-01' });
     const d = await agent.get(`/api/mp/orders/${o._id}`).set('Authorization', `Bearer ${s.token}`).expect(200);
-    expect(d.body.milestones.map((m: { name: string }) => m.name)).to.deep.equal(['confirmed', 'materials', 'production_start', 'production_done', 'inspection', 'shipped', 'customs_cleared', 'delivered']);
+    expect(d.body.milestones.map((m: { name: string }) => m.name)).to.deep.equal([
+      'confirmed',
+      'materials',
+      'production_start',
+      'production_done',
+      'inspection',
+      'shipped',
+      'customs_cleared',
+      'delivered',
+    ]);
   });
 
-  it('refuses supplier A reading or changing supplier B\'s order (404, nothing changed)', async () => {
+  it("refuses supplier A reading or changing supplier B's order (404, nothing changed)", async () => {
     const a = await makeSupplierSession(config);
     const b = await makeSupplierSession(config);
     const ob = await makeOrder(b.supplier.code);
@@ -185,13 +199,24 @@ describe('API: suppliers see and change only their own orders', function () {
     const s = await makeSupplierSession(config);
     const o = await makeOrder(s.supplier.code);
     const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(1000, 7)]);
-    const ok = await agent.post(`/api/mp/orders/${o._id}/milestones/production_start/photos`).set('Authorization', `Bearer ${s.token}`).attach('photo', jpeg, { filename: 'line.jpg', contentType: 'image/jpeg' }).expect(201);
+    const ok = await agent
+      .post(`/api/mp/orders/${o._id}/milestones/production_start/photos`)
+      .set('Authorization', `Bearer ${s.token}`)
+      .attach('photo', jpeg, { filename: 'line.jpg', contentType: 'image/jpeg' })
+      .expect(201);
     expect(ok.body.photo.mimeType).to.equal('image/jpeg');
     expect(ok.body.order.milestones[2].photos).to.have.length(1);
-    const fake = await agent.post(`/api/mp/orders/${o._id}/milestones/production_start/photos`).set('Authorization', `Bearer ${s.token}`).attach('photo', Buffer.from('#!/bin/sh\nrm -rf /'), { filename: 'x.jpg', contentType: 'image/jpeg' }).expect(400);
+    const fake = await agent
+      .post(`/api/mp/orders/${o._id}/milestones/production_start/photos`)
+      .set('Authorization', `Bearer ${s.token}`)
+      .attach('photo', Buffer.from('#!/bin/sh\nrm -rf /'), { filename: 'x.jpg', contentType: 'image/jpeg' })
+      .expect(400);
     expect(fake.body.error.details[0].field).to.equal('photo');
     const big = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(9 * 1024 * 1024)]);
-    const tooBig = await agent.post(`/api/mp/orders/${o._id}/milestones/production_start/photos`).set('Authorization', `Bearer ${s.token}`).attach('photo', big, { filename: 'big.jpg', contentType: 'image/jpeg' });
+    const tooBig = await agent
+      .post(`/api/mp/orders/${o._id}/milestones/production_start/photos`)
+      .set('Authorization', `Bearer ${s.token}`)
+      .attach('photo', big, { filename: 'big.jpg', contentType: 'image/jpeg' });
     expect(tooBig.status).to.equal(413);
   });
 
@@ -203,7 +228,11 @@ describe('API: suppliers see and change only their own orders', function () {
     const o = await makeOrder(s.supplier.code);
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(500, 1)]);
     const send = () =>
-      agent.post(`/api/mp/orders/${o._id}/milestones/inspection/photos`).set('Authorization', `Bearer ${s.token}`).set('Idempotency-Key', 'photo-key-0001').attach('photo', png, { filename: 'qc.png', contentType: 'image/png' });
+      agent
+        .post(`/api/mp/orders/${o._id}/milestones/inspection/photos`)
+        .set('Authorization', `Bearer ${s.token}`)
+        .set('Idempotency-Key', 'photo-key-0001')
+        .attach('photo', png, { filename: 'qc.png', contentType: 'image/png' });
     const dir = join(config.server.uploadDir, 'photos');
     const count = () => (existsSync(dir) ? readdirSync(dir).length : 0);
     const before = count();
@@ -286,7 +315,14 @@ describe('API: bad input never reaches a query', function () {
       ['login without code', () => agent.post('/api/mp/login').send({})],
       ['login code operator', () => agent.post('/api/mp/login').send({ code: { $ne: '' } })],
       ['login code too long', () => agent.post('/api/mp/login').send({ code: 'x'.repeat(500) })],
-      ['bind code operator', () => agent.post('/api/mp/bind').set('Authorization', `Bearer ${s.token}`).send({ code: { $regex: '.*' } })],
+      [
+        'bind code operator',
+        () =>
+          agent
+            .post('/api/mp/bind')
+            .set('Authorization', `Bearer ${s.token}`)
+            .send({ code: { $regex: '.*' } }),
+      ],
       ['order number injection', () => m('post', '/api/orders').send({ number: { $gt: '' }, supplierCode: s.supplier.code })],
       ['order number bad chars', () => m('post', '/api/orders').send({ number: 'PO 1; drop', supplierCode: s.supplier.code })],
       ['order unknown supplier', () => m('post', '/api/orders').send({ number: 'PO-X-1', supplierCode: 'Z99' })],
@@ -345,20 +381,26 @@ describe('API: managers', function () {
     const { token, manager } = await makeManager(config);
     const s = await makeSupplierSession(config);
     const auth = (t: request.Test) => t.set('Authorization', `Bearer ${token}`);
-    const created = await auth(agent.post('/api/orders')).send({
-      number: 'PO-2026-100',
-      supplierCode: s.supplier.code.toLowerCase(),
-      managerId: String(manager._id),
-      incoterms: 'FOB',
-      lines: [{ item: '电机 220V', qty: 1000, unitPrice: '12.50', currency: 'USD' }],
-      planned: { confirmed: '2026-11-20', materials: '2026-11-28' },
-    }).expect(201);
+    const created = await auth(agent.post('/api/orders'))
+      .send({
+        number: 'PO-2026-100',
+        supplierCode: s.supplier.code.toLowerCase(),
+        managerId: String(manager._id),
+        incoterms: 'FOB',
+        lines: [{ item: '电机 220V', qty: 1000, unitPrice: '12.50', currency: 'USD' }],
+        planned: { confirmed: '2026-11-20', materials: '2026-11-28' },
+      })
+      .expect(201);
     expect(created.body).to.deep.include({ number: 'PO-2026-100', supplierCode: s.supplier.code, overdue: true, daysLate: 4 });
     const overdue = await auth(agent.get('/api/orders/overdue?mine=true')).expect(200);
     expect(overdue.body.items.map((o: { number: string }) => o.number)).to.deep.equal(['PO-2026-100']);
-    await auth(agent.post(`/api/orders/${created.body.id}/milestones/confirmed`)).send({ done: true }).expect(200);
+    await auth(agent.post(`/api/orders/${created.body.id}/milestones/confirmed`))
+      .send({ done: true })
+      .expect(200);
     expect((await auth(agent.get('/api/orders/overdue')).expect(200)).body.items).to.deep.equal([]);
-    const patched = await auth(agent.patch(`/api/orders/${created.body.id}`)).send({ incoterms: 'CIF' }).expect(200);
+    const patched = await auth(agent.patch(`/api/orders/${created.body.id}`))
+      .send({ incoterms: 'CIF' })
+      .expect(200);
     expect(patched.body.order.incoterms).to.equal('CIF');
     await auth(agent.delete(`/api/orders/${created.body.id}`)).expect(200);
     expect((await auth(agent.get(`/api/orders/${created.body.id}`)).expect(200)).body.status).to.equal('closed');

@@ -5,8 +5,18 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { SignJWT } from 'jose';
 import {
-  BindAttempt, BindingCode, MpBinding, bindOpenid, clearAuthCaches, createWechatAuth, issueBindingCode, managerToken, miniProgramLogin, pruneAuthRecords,
-  signToken, verifyToken,
+  BindAttempt,
+  BindingCode,
+  MpBinding,
+  bindOpenid,
+  clearAuthCaches,
+  createWechatAuth,
+  issueBindingCode,
+  managerToken,
+  miniProgramLogin,
+  pruneAuthRecords,
+  signToken,
+  verifyToken,
 } from '../../shared/auth/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import { createSupplier } from '../../shared/suppliers/index.js';

@@ -7,9 +7,7 @@ import { expect } from 'chai';
 import supertest from 'supertest';
 import { createApp } from '../../server/app.js';
 import { commandListener } from '../../bot/commands.js';
-import {
-  Claim, CLAIM_STATUSES, TRANSITIONS, claimStats, fileClaim, moveClaim, scanClaimReminders, type Actor, type ClaimDoc, type ClaimStatus,
-} from '../../shared/claims/index.js';
+import { Claim, CLAIM_STATUSES, TRANSITIONS, claimStats, fileClaim, moveClaim, scanClaimReminders, type Actor, type ClaimDoc, type ClaimStatus } from '../../shared/claims/index.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors/index.js';
 import { Manager } from '../../shared/managers/model.js';
@@ -64,7 +62,11 @@ const optsFor = (to: ClaimStatus) => ({
 });
 
 const raw = (id: unknown) => Claim.findOne({ _id: id }).lean<ClaimDoc>();
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as AppError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as AppError,
+  );
 
 describe('claims: the transition table', function () {
   this.timeout(120_000);
@@ -188,7 +190,12 @@ describe('claims: concurrent moves', function () {
     const { c, sup, config } = await claimFor('sent');
     const agent = supertest(createApp({ config }).callback());
     const res = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => agent.post(`/api/mp/claims/${c._id}/answer`).set('Authorization', `Bearer ${sup.token}`).send({ decision: i % 2 ? 'accept' : 'dispute', text: `answer ${i}` })),
+      Array.from({ length: 10 }, (_, i) =>
+        agent
+          .post(`/api/mp/claims/${c._id}/answer`)
+          .set('Authorization', `Bearer ${sup.token}`)
+          .send({ decision: i % 2 ? 'accept' : 'dispute', text: `answer ${i}` }),
+      ),
     );
     expect(res.map((r) => r.status).sort()).to.deep.equal([200, ...Array(9).fill(409)]);
     const saved = (await raw(c._id))!;
@@ -321,7 +328,10 @@ describe('claims: API scoping, photos and validation', function () {
     await makeOrder(b.supplier.code, { number: 'PO-CL-B' });
     const agent = supertest(createApp({ config }).callback());
     const auth = { Authorization: `Bearer ${token}` };
-    const filed = await agent.post('/api/claims').set(auth).send({ orderNumber: 'PO-CL-A', line: 1, type: 'shortage', qty: 20, amount: '250.00', currency: 'USD', description: '两箱短缺', photos: [{ url: 'https://files.example/arrival-1.jpg' }] });
+    const filed = await agent
+      .post('/api/claims')
+      .set(auth)
+      .send({ orderNumber: 'PO-CL-A', line: 1, type: 'shortage', qty: 20, amount: '250.00', currency: 'USD', description: '两箱短缺', photos: [{ url: 'https://files.example/arrival-1.jpg' }] });
     expect(filed.status).to.equal(201);
     expect(filed.body).to.include({ status: 'sent', orderNumber: 'PO-CL-A', line: 1, item: 'Motor 220V', qty: 20, amount: '250.00', currency: 'USD' });
     expect(filed.body.photos).to.have.length(1);
@@ -333,7 +343,8 @@ describe('claims: API scoping, photos and validation', function () {
       { orderNumber: 'PO-CL-A', type: 'defect', qty: { $gt: 0 }, description: 'x' },
       { orderNumber: 'PO-CL-A', type: 'defect', qty: 2, description: 'x', status: 'settled' },
       { type: 'defect', qty: 2, description: 'x' },
-    ]) expect((await agent.post('/api/claims').set(auth).send(bad)).status, JSON.stringify(bad)).to.equal(400);
+    ])
+      expect((await agent.post('/api/claims').set(auth).send(bad)).status, JSON.stringify(bad)).to.equal(400);
     expect((await agent.post('/api/claims').set(auth).send({ orderNumber: 'PO-NOPE', type: 'defect', qty: 2, description: 'x' })).status).to.equal(404);
     expect((await agent.post('/api/claims').send({ orderNumber: 'PO-CL-A', type: 'defect', qty: 2, description: 'x' })).status).to.equal(401);
     expect((await agent.get('/api/claims').set('Authorization', `Bearer ${a.token}`)).status).to.be.oneOf([401, 403]); // a supplier token is no manager
@@ -362,9 +373,15 @@ describe('claims: API scoping, photos and validation', function () {
     expect(up2.body).to.deep.equal({ photo: up1.body.photo, added: false });
     expect((await agent.post(`/api/mp/claims/${filed.body.id}/photos`).set(asA).attach('photo', Buffer.from('not an image at all'), 'x.png')).status).to.equal(400);
     expect((await raw(filed.body.id))!.supplierPhotos).to.have.length(1);
-    const unknownPhoto = await agent.post(`/api/mp/claims/${filed.body.id}/answer`).set(asA).send({ decision: 'accept', photoIds: ['00000000-0000-4000-8000-000000000000'] });
+    const unknownPhoto = await agent
+      .post(`/api/mp/claims/${filed.body.id}/answer`)
+      .set(asA)
+      .send({ decision: 'accept', photoIds: ['00000000-0000-4000-8000-000000000000'] });
     expect(unknownPhoto.status).to.equal(400);
-    const ans = await agent.post(`/api/mp/claims/${filed.body.id}/answer`).set(asA).send({ decision: 'accept', text: '同意补发', photoIds: [up1.body.photo.id] });
+    const ans = await agent
+      .post(`/api/mp/claims/${filed.body.id}/answer`)
+      .set(asA)
+      .send({ decision: 'accept', text: '同意补发', photoIds: [up1.body.photo.id] });
     expect(ans.status).to.equal(200);
     expect(ans.body.status).to.equal('supplier_answered');
     expect(ans.body.answer).to.deep.include({ decision: 'accept', text: '同意补发' });
@@ -384,7 +401,10 @@ describe('claims: API scoping, photos and validation', function () {
     expect(wrong.body.error.details).to.deep.equal([{ field: 'to', message: 'allowed from supplier_answered: agreed, disputed, sent' }]);
     expect((await agent.post(`/api/claims/${filed.body.id}/transitions`).set(auth).send({ to: 'disputed' })).status).to.equal(400); // no reason
     expect((await agent.post(`/api/claims/${filed.body.id}/transitions`).set(auth).send({ to: 'agreed' })).body.status).to.equal('agreed');
-    const settled = await agent.post(`/api/claims/${filed.body.id}/transitions`).set(auth).send({ to: 'settled', settlement: { kind: 'replacement', note: '下批补发' } });
+    const settled = await agent
+      .post(`/api/claims/${filed.body.id}/transitions`)
+      .set(auth)
+      .send({ to: 'settled', settlement: { kind: 'replacement', note: '下批补发' } });
     expect(settled.body).to.deep.include({ status: 'settled', settlement: { kind: 'replacement', note: '下批补发' } });
     const one = (await agent.get(`/api/claims/${filed.body.id}`).set(auth)).body;
     expect(one.history.map((h: { to: string }) => h.to)).to.deep.equal(['sent', 'supplier_answered', 'agreed', 'settled']);
@@ -481,7 +501,10 @@ describe('claims: chat, reminders and KPIs', function () {
     await Thread.create({ key: 'dm:job-sup', kind: 'dm', supplierId: c.supplierId, lastMessageAt: new Date() });
     expect(Object.values(JOBS)).to.include('claim-reminders');
     const clock = () => new Date(c.sentAt!.getTime() + DAY);
-    const schedulers = [await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 100, name: 'claims-a', jobs: [] }), await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 100, name: 'claims-b', jobs: [] })];
+    const schedulers = [
+      await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 100, name: 'claims-a', jobs: [] }),
+      await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 100, name: 'claims-b', jobs: [] }),
+    ];
     try {
       await Promise.all(schedulers.map((s) => s.start()));
       await Promise.all(schedulers.flatMap((s) => [s.agenda.now(JOBS.claimReminders), s.agenda.now(JOBS.claimReminders)]));

@@ -17,7 +17,6 @@ import { sortAllAsSuppliers, startTestBot, waitForMessages, type TestBot } from 
 import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 import { DEFAULT_PACING } from '../../shared/notices/index.js';
 
-
 describe('commands: managers drive Gendan from WeChat', function () {
   this.timeout(30_000);
   let t: TestBot;
@@ -162,7 +161,15 @@ describe('commands: managers drive Gendan from WeChat', function () {
     // The same message handed over again: claimed already, nothing runs.
     clockNow = new Date();
     const msg = await Message.findOne({ text: '/done PO-OLD confirmed' }).lean();
-    const listener = commandListener({ weights: DEFAULT_SETTINGS.weights, translation: { translateText: async () => { throw new Error('unused'); } }, messenger: () => t.bot.messenger });
+    const listener = commandListener({
+      weights: DEFAULT_SETTINGS.weights,
+      translation: {
+        translateText: async () => {
+          throw new Error('unused');
+        },
+      },
+      messenger: () => t.bot.messenger,
+    });
     const again = await listener({ message: msg! as never, inbound: {} as never, chatKey: 'dm:mgr-anna' });
     expect(again.status).to.equal('duplicate');
   });

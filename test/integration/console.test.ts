@@ -66,7 +66,10 @@ describe('console API', function () {
     it('sets an httpOnly SameSite=Strict session cookie; the password is stored as an argon2id hash only', async () => {
       const r = await cookieLogin(rig.url);
       expect(r.status).to.equal(200);
-      expect(r.setCookie).to.match(/gendan_sid=[\w-]{40,}/).and.match(/httponly/i).and.match(/samesite=strict/i);
+      expect(r.setCookie)
+        .to.match(/gendan_sid=[\w-]{40,}/)
+        .and.match(/httponly/i)
+        .and.match(/samesite=strict/i);
       const m = (await Manager.findOne({ login: 'admin' }).lean())!;
       expect(m.passwordHash).to.match(/^\$argon2id\$/);
       expect(JSON.stringify(r.body)).not.to.include('argon2').and.not.to.include(ADMIN.password);
@@ -332,7 +335,7 @@ describe('console API', function () {
       expect(Buffer.from(b.body.qr.split(',')[1], 'base64').subarray(1, 4).toString()).to.equal('PNG');
     });
 
-    it('a contact\'s time zone can be set (shown on the card); a manager who sees only own suppliers gets only their orders', async () => {
+    it("a contact's time zone can be set (shown on the card); a manager who sees only own suppliers gets only their orders", async () => {
       const t0 = await supplierSays(rig, 0, '你好');
       const t1 = await supplierSays(rig, 1, '在吗');
       const s0 = (await Supplier.findOne({ _id: t0.supplierId }).lean())!;
@@ -366,7 +369,17 @@ describe('console API', function () {
 
     it('lists failed notices and retries one', async () => {
       const { agent, csrf } = await signedInAgent(rig.url);
-      const n = await Notice.create({ key: 'k1', kind: 'overdue', to: 'dm:nobody', recipient: { kind: 'supplier', timezone: 'Asia/Shanghai' }, text: '提醒', status: 'failed', lastError: 'WeChat said no', notBefore: new Date(), createdAt: new Date() });
+      const n = await Notice.create({
+        key: 'k1',
+        kind: 'overdue',
+        to: 'dm:nobody',
+        recipient: { kind: 'supplier', timezone: 'Asia/Shanghai' },
+        text: '提醒',
+        status: 'failed',
+        lastError: 'WeChat said no',
+        notBefore: new Date(),
+        createdAt: new Date(),
+      });
       const list = await agent.get('/api/console/notices?status=failed');
       expect(list.body.items.map((i: { id: string; lastError: string }) => [i.id, i.lastError])).to.deep.equal([[String(n._id), 'WeChat said no']]);
       const r = await agent.post(`/api/console/notices/${n._id}/retry`).set('X-CSRF-Token', csrf);
@@ -388,7 +401,7 @@ describe('console API', function () {
       expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
       const ms = ok.body.order.milestones.find((m: { name: string }) => m.name === 'production_start');
       expect(ms).to.include({ planned: '2026-12-20', reason: 'factory holiday' });
-      expect((await Thread.countDocuments({}))).to.equal(1);
+      expect(await Thread.countDocuments({})).to.equal(1);
     });
   });
 });
@@ -430,7 +443,15 @@ describe('console: thread pages a day at a time', () => {
     // 40 messages over 4 days (crossing UTC midnights), stored out of order.
     const order = Array.from({ length: 40 }, (_, i) => i).sort((a, b) => ((a * 17) % 40) - ((b * 17) % 40));
     for (const i of order) {
-      await mirror.ingest({ puppetId: `d${i}`, chat: { kind: 'dm', id: 'sup-days' }, sender: { wechatId: 'sup-days', name: '赵' }, self: false, type: 'text', text: `消息${i}`, ts: new Date(base + i * 2.5 * 3600_000) });
+      await mirror.ingest({
+        puppetId: `d${i}`,
+        chat: { kind: 'dm', id: 'sup-days' },
+        sender: { wechatId: 'sup-days', name: '赵' },
+        self: false,
+        type: 'text',
+        text: `消息${i}`,
+        ts: new Date(base + i * 2.5 * 3600_000),
+      });
     }
     await mirror.flush();
     const t = (await Thread.findOne({ key: 'dm:sup-days' }).lean())!;
@@ -446,7 +467,12 @@ describe('console: thread pages a day at a time', () => {
     }
     expect(paged).to.deep.equal(all.map((m) => m.text));
     const after = await threadMessages(t, { after: all[5]!.ts });
-    expect(after.map((m) => m.text)).to.deep.equal(all.slice(0, 5).reverse().map((m) => m.text));
+    expect(after.map((m) => m.text)).to.deep.equal(
+      all
+        .slice(0, 5)
+        .reverse()
+        .map((m) => m.text),
+    );
 
     // Messages from before the thread-day key: backfilled once, then paged the same way.
     await Message.updateMany({ threadId: t._id }, { $unset: { td: 1 } });

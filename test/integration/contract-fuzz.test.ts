@@ -48,7 +48,11 @@ describe('contract fuzzer over /openapi.json', function () {
     const send = async (method: string, path: string, op: Operation, input: { path: Record<string, unknown>; query: Record<string, unknown>; headers: Record<string, string>; body?: unknown }) => {
       const supplierOp = op.security?.some((s) => 'supplierToken' in s);
       let url = path.replace(/\{(\w+)\}/g, (_m, n: string) => encodeURIComponent(String(input.path[n] ?? 'x')));
-      const qs = new URLSearchParams(Object.entries(input.query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]));
+      const qs = new URLSearchParams(
+        Object.entries(input.query)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]): [string, string] => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+      );
       if ([...qs].length) url += `?${qs}`;
       const ac = new AbortController();
       const timer = setTimeout(() => ac.abort(), 20_000);
@@ -86,7 +90,8 @@ describe('contract fuzzer over /openapi.json', function () {
         };
         const valid = async (seed: number) => {
           const gen = async (s: Schema) => generate(resolve(s) as never, { seed, alwaysFakeOptionals: seed % 2 === 0, maxLength: 5000, maxItems: 20 }); // bodies under the 1 MB limit (413: api-http)
-          const of = async (where: Param['in']) => Object.fromEntries(await Promise.all(params.filter((p) => p.in === where && (p.required || seed % 2 === 0)).map(async (p) => [p.name, await gen(p.schema)])));
+          const of = async (where: Param['in']) =>
+            Object.fromEntries(await Promise.all(params.filter((p) => p.in === where && (p.required || seed % 2 === 0)).map(async (p) => [p.name, await gen(p.schema)])));
           return { path: await of('path'), query: await of('query'), headers: (await of('header')) as Record<string, string>, body: bodySchema ? await gen(bodySchema) : undefined };
         };
         // Generated from the schemas: any documented answer (404 for ids that name nothing, 409…).

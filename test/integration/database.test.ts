@@ -12,7 +12,10 @@ import { testDb } from '../support/db.js';
 async function claimRace(uri: string, dbName: string, coll: string): Promise<Map<number, number>> {
   const seed = await MongoClient.connect(uri);
   await seed.db(dbName).collection(coll).deleteMany({});
-  await seed.db(dbName).collection(coll).insertMany(Array.from({ length: 300 }, (_, n) => ({ n, status: 'pending' })));
+  await seed
+    .db(dbName)
+    .collection(coll)
+    .insertMany(Array.from({ length: 300 }, (_, n) => ({ n, status: 'pending' })));
   await seed.close();
   const claims = new Map<number, number>();
   const workers = Array.from({ length: 6 }, async () => {
@@ -48,11 +51,7 @@ describe('database: the real MongoDB-wire server', () => {
   it('keeps an upsert idempotent under 20 concurrent calls', async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        Supplier.updateOne(
-          { code: 'D12' },
-          { $setOnInsert: { name: '义乌工厂', segment: 'new' }, $addToSet: { phones: `1380000${i % 3}` } },
-          { upsert: true },
-        ).catch((e) => {
+        Supplier.updateOne({ code: 'D12' }, { $setOnInsert: { name: '义乌工厂', segment: 'new' }, $addToSet: { phones: `1380000${i % 3}` } }, { upsert: true }).catch((e) => {
           // Two upserts racing on a unique key: the loser's duplicate-key error is a replay.
           if (!isDuplicateKey(e)) throw e;
         }),
@@ -112,9 +111,18 @@ describe('database: the real MongoDB-wire server', () => {
         if (defs.some((d) => d.includes("'code'")) && defs.some((d) => d.includes("'_id'"))) break;
         await new Promise((ok) => setTimeout(ok, 200));
       }
-      expect(defs.some((d) => d.includes("'code'")), defs.join('\n')).to.equal(true);
-      expect(defs.some((d) => d.includes("'_id'")), defs.join('\n')).to.equal(true);
-      expect(defs.some((d) => d.includes("'phones'")), defs.join('\n')).to.equal(true);
+      expect(
+        defs.some((d) => d.includes("'code'")),
+        defs.join('\n'),
+      ).to.equal(true);
+      expect(
+        defs.some((d) => d.includes("'_id'")),
+        defs.join('\n'),
+      ).to.equal(true);
+      expect(
+        defs.some((d) => d.includes("'phones'")),
+        defs.join('\n'),
+      ).to.equal(true);
       // A compound index {threadId, ts}: the GIN twin is on its FIRST key (JSONB reorders keys,
       // so the engine must read FerretDB's own key order).
       const m = await client.query(`SELECT _jsonb->>'table' AS t FROM "${name}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'messages'`);
@@ -125,8 +133,14 @@ describe('database: the real MongoDB-wire server', () => {
         if (mdefs.some((d) => d.includes("'threadId'"))) break;
         await new Promise((ok) => setTimeout(ok, 200));
       }
-      expect(mdefs.some((d) => d.includes("'threadId'")), mdefs.join('\n')).to.equal(true);
-      expect(mdefs.some((d) => /'ts'/.test(d)), 'no GIN twin on a second key').to.equal(false);
+      expect(
+        mdefs.some((d) => d.includes("'threadId'")),
+        mdefs.join('\n'),
+      ).to.equal(true);
+      expect(
+        mdefs.some((d) => /'ts'/.test(d)),
+        'no GIN twin on a second key',
+      ).to.equal(false);
     } finally {
       await client.end();
     }

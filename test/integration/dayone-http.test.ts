@@ -23,7 +23,11 @@ describe('console API: day one for a real purchasing team', function () {
 
   it('admin creates a manager → /link from WeChat → sort a new contact with a fair code → the manager gets its overdue notice', async () => {
     const admin = await signedInAgent(rig.url);
-    const post = (a: typeof admin, path: string, body: unknown) => a.agent.post(path).set('X-CSRF-Token', a.csrf).send(body as object);
+    const post = (a: typeof admin, path: string, body: unknown) =>
+      a.agent
+        .post(path)
+        .set('X-CSRF-Token', a.csrf)
+        .send(body as object);
 
     await post(admin, '/api/console/managers', { login: 'boris', name: 'Boris', password: 'boris-password-1', role: 'manager', language: 'en', timezone: 'Europe/Moscow' }).expect(201);
     const boris = await signedInAgent(rig.url, 'boris', 'boris-password-1');
@@ -78,10 +82,14 @@ describe('console API: day one for a real purchasing team', function () {
     await rig.delivery.tick(now);
     // The manager's notice reaches Boris's WeChat (the colleague's chat with the bot), in English.
     const { Thread } = await import('../../shared/threads/index.js');
-    const toBoris = await until('notice in Boris’s WeChat', async () => {
-      const dm = await Thread.findOne({ key: 'dm:wx-colleague' }).lean();
-      return dm ? Message.findOne({ threadId: dm._id, direction: 'out', text: /PO-DAY1-HTTP/ }).lean() : undefined;
-    }, 20_000);
+    const toBoris = await until(
+      'notice in Boris’s WeChat',
+      async () => {
+        const dm = await Thread.findOne({ key: 'dm:wx-colleague' }).lean();
+        return dm ? Message.findOne({ threadId: dm._id, direction: 'out', text: /PO-DAY1-HTTP/ }).lean() : undefined;
+      },
+      20_000,
+    );
     expect(toBoris.text).to.match(/overdue|late/i);
 
     // The card: figures per currency, cooperating since, tagged code once the tag exists.
@@ -92,10 +100,27 @@ describe('console API: day one for a real purchasing team', function () {
 
   it('profile edit, duplicates, merge (earliest code survives), filters, friend requests, passwords, sessions, deactivation', async () => {
     const admin = await signedInAgent(rig.url);
-    const post = (a: typeof admin, path: string, body: unknown) => a.agent.post(path).set('X-CSRF-Token', a.csrf).send(body as object);
-    const patch = (a: typeof admin, path: string, body: unknown) => a.agent.patch(path).set('X-CSRF-Token', a.csrf).send(body as object);
+    const post = (a: typeof admin, path: string, body: unknown) =>
+      a.agent
+        .post(path)
+        .set('X-CSRF-Token', a.csrf)
+        .send(body as object);
+    const patch = (a: typeof admin, path: string, body: unknown) =>
+      a.agent
+        .patch(path)
+        .set('X-CSRF-Token', a.csrf)
+        .send(body as object);
 
-    const first = (await post(admin, '/api/console/suppliers', { name: '奥吉电器', legalName: '宁波奥吉电器有限公司', region: 'Zhejiang', province: 'Ningbo', categories: ['motors'], certifications: ['CE'] }).expect(201)).body;
+    const first = (
+      await post(admin, '/api/console/suppliers', {
+        name: '奥吉电器',
+        legalName: '宁波奥吉电器有限公司',
+        region: 'Zhejiang',
+        province: 'Ningbo',
+        categories: ['motors'],
+        certifications: ['CE'],
+      }).expect(201)
+    ).body;
     expect(first.supplier.code).to.equal('001');
     expect(first.possibleDuplicates).to.deep.equal([]);
     const second = (await post(admin, '/api/console/suppliers', { name: '奥吉电器 (2)', legalName: '宁波奥吉电器有限公司', phones: ['+86 138 0000 1111'] }).expect(201)).body;
@@ -105,7 +130,8 @@ describe('console API: day one for a real purchasing team', function () {
     // Edit: every field checked at once; the segment change recorded.
     const bad = await patch(admin, '/api/console/suppliers/002', { taxId: 'x', emails: ['not-an-email'] }).expect(400);
     expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).to.deep.equal(['emails', 'taxId']);
-    const edited = (await patch(admin, '/api/console/suppliers/002', { paymentTerms: '30% deposit, 70% before shipment', segment: 'strategic', capacity: '20k pcs/month', port: 'Ningbo' }).expect(200)).body;
+    const edited = (await patch(admin, '/api/console/suppliers/002', { paymentTerms: '30% deposit, 70% before shipment', segment: 'strategic', capacity: '20k pcs/month', port: 'Ningbo' }).expect(200))
+      .body;
     expect(edited.supplier).to.include({ paymentTerms: '30% deposit, 70% before shipment', segment: 'strategic', port: 'Ningbo' });
     expect(edited.possibleDuplicates.map((d: { supplier: { code: string } }) => d.supplier.code)).to.deep.equal(['001']);
 

@@ -17,9 +17,7 @@ import { Order } from '../../shared/orders/index.js';
 import { SegmentChange, SupplierKpi, setSegment } from '../../shared/performance/index.js';
 import { PricePoint } from '../../shared/prices/index.js';
 import { scanOverdue } from '../../shared/scheduler/rules.js';
-import {
-  Supplier, createSupplier, listFairs, mergeSuppliers, nextFairLetter, registerFair, resolveSupplierCode, searchSuppliers, setSupplierTag,
-} from '../../shared/suppliers/index.js';
+import { Supplier, createSupplier, listFairs, mergeSuppliers, nextFairLetter, registerFair, resolveSupplierCode, searchSuppliers, setSupplierTag } from '../../shared/suppliers/index.js';
 import { Contact, FriendRequest, Message, Thread, createMirror, decideFriendRequest, findUnsorted, listUnsorted, sortContact } from '../../shared/threads/index.js';
 import { createTranslationService } from '../../shared/translation/index.js';
 import type { CommandOutcome } from '../../shared/commands/index.js';
@@ -100,7 +98,7 @@ describe('day one: WeChat side', function () {
     await tmt.close();
   });
 
-  describe('linking a manager\'s WeChat', () => {
+  describe("linking a manager's WeChat", () => {
     it('a manager links from WeChat with /link, then gets an overdue notice and runs /orders', async () => {
       const anna = await Manager.create({ name: 'Anna', language: 'en', timezone: 'Europe/Moscow' });
       const { code, expiresAt } = await issueLinkCode(String(anna._id), clockNow);
@@ -138,7 +136,7 @@ describe('day one: WeChat side', function () {
       expect(orders.reply).to.include('PO-DAY1');
     });
 
-    it('the sandbox path: the admin creates a manager in the console, the colleague\'s simulated WeChat links to it', async () => {
+    it("the sandbox path: the admin creates a manager in the console, the colleague's simulated WeChat links to it", async () => {
       const boris = await createAccount({ login: 'boris', name: 'Boris', password: 'a long enough password', role: 'head', language: 'en' });
       expect([boris.role, boris.seesAll]).to.deep.equal(['head', true]);
       const { code } = await issueLinkCode(boris.id, clockNow);
@@ -177,7 +175,7 @@ describe('day one: WeChat side', function () {
       expect((await Manager.findOne({ _id: anna._id }).lean())!.wechatId).to.equal('mgr-anna');
     });
 
-    it('refuses a supplier contact\'s WeChat and one linked to another manager; the code stays usable', async () => {
+    it("refuses a supplier contact's WeChat and one linked to another manager; the code stays usable", async () => {
       const anna = await Manager.create({ name: 'Anna', language: 'en' });
       await writes(0, '您好');
       const wang = (await Contact.findOne({ wechatId: 'sup-wang' }).lean())!;
@@ -303,7 +301,7 @@ describe('day one: WeChat side', function () {
       expect(String(anna._id)).to.be.a('string');
     });
 
-    it('files a forwarder under the client\'s code with its role; a room proposes the supplier of its known member', async () => {
+    it("files a forwarder under the client's code with its role; a room proposes the supplier of its known member", async () => {
       await writes(0, '您好');
       const wang = (await Contact.findOne({ wechatId: 'sup-wang' }).lean())!;
       const d = await registerFair({ name: 'Canton Fair 2026', from: '2026-10-15', to: '2026-10-19' }, BY, new Date());
@@ -445,7 +443,10 @@ describe('day one: WeChat side', function () {
       await setSegment(late.id, 'problem', BY, 'test', new Date());
       await MpBinding.create({ openid: 'openid-late', supplierId: new Types.ObjectId(late.id), at: new Date() });
       await BindingCode.create({ code: 'ABCDEFGH', supplierId: new Types.ObjectId(late.id), issuedBy: BY, expiresAt: new Date(Date.now() + 3600_000) });
-      await until('kpis and price points', async () => (await SupplierKpi.countDocuments({ supplierId: new Types.ObjectId(late.id) })) && (await PricePoint.countDocuments({ supplierId: new Types.ObjectId(late.id) })));
+      await until(
+        'kpis and price points',
+        async () => (await SupplierKpi.countDocuments({ supplierId: new Types.ObjectId(late.id) })) && (await PricePoint.countDocuments({ supplierId: new Types.ObjectId(late.id) })),
+      );
 
       // Refused first: into itself (also by its former or tagged code), and nothing changes.
       await rejects(mergeSuppliers('001', '001', BY, new Date()), ValidationError, /into itself/);
@@ -511,7 +512,7 @@ describe('day one: rooms as a live WeChat account sees them', function () {
     await t.stop();
   });
 
-  it('joins, leaves and topic changes appear in the thread once; a new member is proposed as the room supplier\'s contact', async () => {
+  it("joins, leaves and topic changes appear in the thread once; a new member is proposed as the room supplier's contact", async () => {
     const { seedSandboxSuppliers } = await import('../../bot/sandbox.js');
     await seedSandboxSuppliers(t.sb);
     const newbie = t.sb.mocker.createContact({ id: 'sup-zhao-qc', name: '赵跟单' });
@@ -523,7 +524,7 @@ describe('day one: rooms as a live WeChat account sees them', function () {
     const room = (await Thread.findOne({ key: 'room:demo-augi@chatroom' }).lean())!;
     expect(String(join.supplierId)).to.equal(String(room.supplierId));
     const item = (await listUnsorted()).find((i) => i.wechatId === 'sup-zhao-qc')!;
-    expect(item.proposals.map((p) => `${p.code}: ${p.reason}`)).to.deep.equal(['A01: in A01\'s room “奥吉电器 × Gendan 订单群”']);
+    expect(item.proposals.map((p) => `${p.code}: ${p.reason}`)).to.deep.equal(["A01: in A01's room “奥吉电器 × Gendan 订单群”"]);
 
     t.sb.room.topic('奥吉 2027 订单').by(t.sb.suppliers[0]!);
     await until('topic event', async () => (await Thread.findOne({ key: 'room:demo-augi@chatroom' }).lean())!.topic === '奥吉 2027 订单');

@@ -18,7 +18,9 @@ import { testDb } from '../support/db.js';
 
 const run = (args: string[]) =>
   new Promise<string>((ok, fail) =>
-    execFile(process.execPath, args, { cwd: process.cwd(), env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 90_000, encoding: 'utf8' }, (err, stdout, stderr) => (err ? fail(new Error(`${err.message}\n${stderr}`)) : ok(stdout))),
+    execFile(process.execPath, args, { cwd: process.cwd(), env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 90_000, encoding: 'utf8' }, (err, stdout, stderr) =>
+      err ? fail(new Error(`${err.message}\n${stderr}`)) : ok(stdout),
+    ),
   );
 const url = (p: string) => pathToFileURL(resolve(p)).href;
 /** The configuration's defaults: what the reactions are wired with in tests. */

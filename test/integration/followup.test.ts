@@ -49,7 +49,13 @@ describe('follow-up: every milestone watched', function () {
     const s = await supplierWithChat();
     // confirmed done; materials planned later; production_start already late.
     const o = await createOrder(
-      { number: 'PO-3RD', supplierCode: s.code, managerId: String(mgr._id), lines: [{ item: 'Fan 40W', qty: 10, unitPrice: '3.00', currency: 'USD' }], planned: { confirmed: day('2026-11-01'), materials: day('2026-12-10'), production_start: day('2026-11-18') } },
+      {
+        number: 'PO-3RD',
+        supplierCode: s.code,
+        managerId: String(mgr._id),
+        lines: [{ item: 'Fan 40W', qty: 10, unitPrice: '3.00', currency: 'USD' }],
+        planned: { confirmed: day('2026-11-01'), materials: day('2026-12-10'), production_start: day('2026-11-18') },
+      },
       'test',
       at('2026-11-01T00:00:00Z'),
     );
@@ -58,8 +64,13 @@ describe('follow-up: every milestone watched', function () {
     const r = await scanOverdue(at('2026-11-24T09:00:00Z'));
     expect(r.enqueued).to.equal(2);
     const texts = (await Notice.find({ kind: 'overdue' }).lean()).map((n) => n.text);
-    expect(texts.find((t) => t.startsWith('⏰'))).to.include('production start planned 2026-11-18 is 6 day(s) late').and.include('Fan 40W').and.include('Responsible: Anna');
-    expect(texts.find((t) => t.startsWith('【Gendan'))).to.include('开始生产').and.include('已逾期 6 天');
+    expect(texts.find((t) => t.startsWith('⏰')))
+      .to.include('production start planned 2026-11-18 is 6 day(s) late')
+      .and.include('Fan 40W')
+      .and.include('Responsible: Anna');
+    expect(texts.find((t) => t.startsWith('【Gendan')))
+      .to.include('开始生产')
+      .and.include('已逾期 6 天');
     // Two milestones late at once: each reminded; one done, its reminders stop, the other's go on.
     await Order.updateOne({ _id: o._id }, { $set: { 'milestones.materials.planned': day('2026-11-20'), dueDay: '2026-11-18' } });
     expect((await scanOverdue(at('2026-11-25T09:00:00Z'))).enqueued).to.equal(4);
@@ -186,7 +197,7 @@ describe('follow-up: supplier changes reach the manager, translated', function (
     expect(kpi!.msReplanned).to.equal(2);
   });
 
-  it('a supplier\'s note alone is translated for the manager\'s view, not messaged; a customs problem is', async () => {
+  it("a supplier's note alone is translated for the manager's view, not messaged; a customs problem is", async () => {
     const config = testConfig();
     const { manager, token } = await makeManager(config, { wechatId: 'mgr-oleg', language: 'ru' });
     const s = await createSupplier({ name: '工厂' });
@@ -203,7 +214,7 @@ describe('follow-up: supplier changes reach the manager, translated', function (
     expect(view.body.customsDetail).to.deep.include({ reason: '海关查验', reasonTranslated: '〔ru〕海关查验' });
   });
 
-  it('a manager\'s own change tells nobody', async () => {
+  it("a manager's own change tells nobody", async () => {
     const config = testConfig();
     const { manager } = await makeManager(config, { wechatId: 'mgr-anna' });
     const s = await createSupplier({ name: '工厂' });
@@ -245,11 +256,16 @@ describe('follow-up: milestone photos viewable', function () {
     // The order view lists it (the console shows it as a thumbnail from this route).
     const view = await agent.get(`/api/orders/${o._id}`).set('Authorization', `Bearer ${mgr}`).expect(200);
     expect(view.body.milestones.find((m: { name: string }) => m.name === 'inspection').photos.map((p: { id: string }) => p.id)).to.deep.equal([id]);
-    const got = await agent.get(`/api/orders/${o._id}/milestones/inspection/photos/${id}`).set('Authorization', `Bearer ${mgr}`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const got = await agent
+      .get(`/api/orders/${o._id}/milestones/inspection/photos/${id}`)
+      .set('Authorization', `Bearer ${mgr}`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(got.headers['content-type']).to.equal('image/png');
     expect(Buffer.compare(got.body as Buffer, PNG)).to.equal(0);
     await agent.get(`/api/mp/orders/${o._id}/milestones/inspection/photos/${id}`).set('Authorization', `Bearer ${sup.token}`).expect(200);
@@ -284,7 +300,9 @@ describe('follow-up: pre-shipment readiness', function () {
     expect(res.body.order.milestones.find((m: { name: string }) => m.name === 'shipped')).to.deep.include({ planned: newDate, baseline: ship.toISOString().slice(0, 10) });
     const told = await Notice.find({ kind: 'supplier_change' }).lean();
     expect(told).to.have.length(1); // the answer and the date move in one message
-    expect(told[0]!.text).to.include('shipment readiness: NOT ready, new date ' + newDate).and.include(`shipped: date moved ${ship.toISOString().slice(0, 10)} → ${newDate}`);
+    expect(told[0]!.text)
+      .to.include('shipment readiness: NOT ready, new date ' + newDate)
+      .and.include(`shipped: date moved ${ship.toISOString().slice(0, 10)} → ${newDate}`);
     // B never answered: after the next working day the manager hears "no answer", once; A is not reported.
     now = new Date(asked.getTime() + 4 * 86_400_000);
     expect(await scanReadiness(now)).to.equal(1);

@@ -93,7 +93,7 @@ describe('mirror: supplier chats stored exactly once', function () {
     expect((await Thread.findOne({}).lean())!.messageCount).to.equal(1);
   });
 
-  it('records the bot account\'s own messages as outbound, in the other person\'s thread', async () => {
+  it("records the bot account's own messages as outbound, in the other person's thread", async () => {
     t.sb.say(0, '你好');
     await waitForMessages({}, 1);
     await t.bot.messenger.sendText('dm:sup-wang', 'Hello, when will PO-2026-001 ship?');

@@ -15,7 +15,16 @@ import { createMirror } from '../../shared/threads/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import type { Messenger } from '../../shared/messenger.js';
 import {
-  Notice, NoticeSend, OverdueWatch, createDeliveryWorker, deliverableFrom, enqueueNotice, isChinesePublicHoliday, listFailedNotices, listNotices, retryNotice,
+  Notice,
+  NoticeSend,
+  OverdueWatch,
+  createDeliveryWorker,
+  deliverableFrom,
+  enqueueNotice,
+  isChinesePublicHoliday,
+  listFailedNotices,
+  listNotices,
+  retryNotice,
 } from '../../shared/notices/index.js';
 import { Order, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
 import { createScheduler, JOBS, scanCustoms, scanOverdue, scanPreShipment } from '../../shared/scheduler/index.js';
@@ -61,7 +70,7 @@ describe('notices: outbox', function () {
     expect(await Notice.countDocuments({})).to.equal(1);
   });
 
-  it('waits out the recipient\'s night and, for supplier reminders, Chinese public holidays', () => {
+  it("waits out the recipient's night and, for supplier reminders, Chinese public holidays", () => {
     // 23:30 in Shanghai → 08:00 next morning there.
     expect(deliverableFrom(at('2026-11-24T15:30:00Z'), 'Asia/Shanghai', { respectHolidays: false }).toISOString()).to.equal('2026-11-25T00:00:00.000Z');
     // 10:00 in Moscow is fine at once.
@@ -243,7 +252,9 @@ describe('notices: outbox', function () {
       process.exit(0);
     `;
     const files = Array.from({ length: 6 }, (_, i) => join(dir, `w${i}.txt`));
-    const children = files.map((f) => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code(f)], { cwd: process.cwd(), stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'silent' } }));
+    const children = files.map((f) =>
+      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code(f)], { cwd: process.cwd(), stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'silent' } }),
+    );
     try {
       await withTimeout(Promise.all(children.map((c) => new Promise((ok) => c.once('exit', ok)))), 80_000, 'six workers');
       const lines = files.flatMap((f) => (existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').filter(Boolean) : []));
@@ -302,11 +313,13 @@ describe('notices: outbox', function () {
     expect(n.attempts).to.equal(0);
   });
 
-  it('a restarted worker keeps the account\'s pace from the send log', async () => {
+  it("a restarted worker keeps the account's pace from the send log", async () => {
     const m = fakeMessenger();
     const now = at('2026-11-24T10:00:00Z');
     // 40 sends in the last 30 s by the worker before the restart.
-    await NoticeSend.insertMany(Array.from({ length: 40 }, (_, i) => ({ sendKey: `old:${i}`, noticeId: new Types.ObjectId(), to: `dm:o${i}`, owner: 'old', at: new Date(now.getTime() - 30_000 + i * 500) })));
+    await NoticeSend.insertMany(
+      Array.from({ length: 40 }, (_, i) => ({ sendKey: `old:${i}`, noticeId: new Types.ObjectId(), to: `dm:o${i}`, owner: 'old', at: new Date(now.getTime() - 30_000 + i * 500) })),
+    );
     await enqueueNotice(note(1), now);
     const w = createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m });
     expect(await w.tick(now)).to.equal(0);
@@ -332,14 +345,23 @@ describe('scheduler: rules with an injected clock', function () {
     const r1 = await scanOverdue(day1);
     expect(r1.enqueued).to.equal(2);
     const texts = (await Notice.find({}).lean()).map((n) => n.text);
-    expect(texts.find((t) => t.startsWith('【Gendan 提醒】'))).to.include('PO-OD-1').and.include('已逾期 4 天').and.include('2026-11-20');
+    expect(texts.find((t) => t.startsWith('【Gendan 提醒】')))
+      .to.include('PO-OD-1')
+      .and.include('已逾期 4 天')
+      .and.include('2026-11-20');
     // Supplier name and code, PO, item, milestone, planned date, days late, responsible manager.
     expect(texts).to.include(`⏰ PO-OD-1 (${o.supplierCode} 奥吉电器): confirmed planned 2026-11-20 is 4 day(s) late. Items: Motor 220V. Responsible: Anna.`);
-    expect(texts.find((t) => t.startsWith('【Gendan 提醒】'))).to.include('奥吉电器').and.include('Motor 220V').and.include('负责人：Anna');
+    expect(texts.find((t) => t.startsWith('【Gendan 提醒】')))
+      .to.include('奥吉电器')
+      .and.include('Motor 220V')
+      .and.include('负责人：Anna');
     expect((await scanOverdue(at('2026-11-24T09:00:00Z'))).enqueued).to.equal(0); // same day
     expect((await scanOverdue(at('2026-11-25T02:00:00Z'))).enqueued).to.equal(2); // next day
     await updateMilestone({ orderId: o._id, milestone: 'confirmed', done: true, by: 'test', now: at('2026-11-25T05:00:00Z') });
-    await Order.updateOne({ _id: o._id }, { $set: { 'milestones.materials.planned': at('2026-12-20T00:00:00Z'), 'next.planned': at('2026-12-20T00:00:00Z'), 'next.dueDay': '2026-12-20', dueDay: '2026-12-20' } });
+    await Order.updateOne(
+      { _id: o._id },
+      { $set: { 'milestones.materials.planned': at('2026-12-20T00:00:00Z'), 'next.planned': at('2026-12-20T00:00:00Z'), 'next.dueDay': '2026-12-20', dueDay: '2026-12-20' } },
+    );
     expect((await scanOverdue(at('2026-11-26T02:00:00Z'))).enqueued).to.equal(0);
     expect(await OverdueWatch.countDocuments({})).to.equal(0);
   });
@@ -349,7 +371,12 @@ describe('scheduler: rules with an injected clock', function () {
     await makeOrder(s.code, { number: 'PO-OD-2', managerId: String(mgr._id), planned: plannedChain(at('2026-11-18T00:00:00Z')) });
     const r = await scanOverdue(at('2026-11-24T02:00:00Z'));
     expect(r.enqueued).to.equal(4);
-    expect((await Notice.find({ kind: 'overdue' }).lean()).map((n) => n.text).filter((t) => t.startsWith('⏰')).sort()).to.have.length(2);
+    expect(
+      (await Notice.find({ kind: 'overdue' }).lean())
+        .map((n) => n.text)
+        .filter((t) => t.startsWith('⏰'))
+        .sort(),
+    ).to.have.length(2);
   });
 
   it('pre-shipment: asks the supplier a week before the planned shipment', async () => {

@@ -53,14 +53,21 @@ describe('orders in: import, board, lead times, status', function () {
     const done = await upload('orders-fixed.csv', '?confirm=true');
     expect(done.body.written).to.equal(true);
     const po1 = (await Order.findOne({ number: 'PO-IMP-1' }).lean())!;
-    expect(po1.lines.map((l) => [l.item, l.qty, l.unitPrice])).to.deep.equal([['Motor 220V', 1200, '12.5'], ['Fan blade', 300, '1234.5'], ['Motor extra', 5, '1']]);
+    expect(po1.lines.map((l) => [l.item, l.qty, l.unitPrice])).to.deep.equal([
+      ['Motor 220V', 1200, '12.5'],
+      ['Fan blade', 300, '1234.5'],
+      ['Motor extra', 5, '1'],
+    ]);
     expect(po1.milestones.shipped.planned!.toISOString().slice(0, 10)).to.equal('2026-12-05');
     expect(po1.paymentTerms).to.equal('30/70');
-    expect(String(po1.managerId), 'the supplier\'s manager').to.equal(String((await Supplier.findOne({ code: 'A01' }).lean())!.managerId));
+    expect(String(po1.managerId), "the supplier's manager").to.equal(String((await Supplier.findOne({ code: 'A01' }).lean())!.managerId));
     expect(await OrderBoardRow.countDocuments({ state: 'open' })).to.equal(4);
     expect((await OrderEvent.findOne({ orderId: po1._id }).lean())!.via).to.equal('import');
     const a01 = (await Supplier.findOne({ code: 'A01' }).lean())!;
-    expect((await listOrdersForSupplier(a01._id)).items.map((o) => o.number), "the supplier's mini-program list").to.deep.equal(['PO-IMP-1', 'PO-IMP-2']);
+    expect(
+      (await listOrdersForSupplier(a01._id)).items.map((o) => o.number),
+      "the supplier's mini-program list",
+    ).to.deep.equal(['PO-IMP-1', 'PO-IMP-2']);
 
     const again = await upload('orders-fixed.csv', '?confirm=true');
     expect(again.body.counts).to.deep.equal({ create: 0, update: 0, unchanged: 4, skip: 0, problems: 0 });
@@ -82,7 +89,10 @@ describe('orders in: import, board, lead times, status', function () {
     expect(res.body.problems).to.deep.equal([]);
     expect(res.body).to.include({ sheet: '订单', headerRow: 2, written: true });
     const x1 = (await Order.findOne({ number: 'PO-X-1' }).lean())!;
-    expect(x1.lines.map((l) => [l.item, l.qty, l.unitPrice])).to.deep.equal([['电机', 500, '12.5'], ['风扇', 100, '1234.5']]);
+    expect(x1.lines.map((l) => [l.item, l.qty, l.unitPrice])).to.deep.equal([
+      ['电机', 500, '12.5'],
+      ['风扇', 100, '1234.5'],
+    ]);
     expect(x1.milestones.delivered.planned!.toISOString().slice(0, 10)).to.equal('2027-02-05');
     expect((await Order.findOne({ number: 'PO-X-2' }).lean())!.milestones.shipped.planned!.toISOString().slice(0, 10)).to.equal('2026-12-20');
     const wrong = await upload('orders.xlsx', '?sheet=Sheet9');
@@ -92,13 +102,20 @@ describe('orders in: import, board, lead times, status', function () {
 
   it('the template in EN/RU/ZH headers is an XLSX the import reads back', async () => {
     for (const lang of ['en', 'ru', 'zh']) {
-      const res = await agent.get(`/api/orders/import/template?lang=${lang}`).set(auth()).buffer(true).parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      const res = await agent
+        .get(`/api/orders/import/template?lang=${lang}`)
+        .set(auth())
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
       expect(res.status).to.equal(200);
-      const back = await agent.post('/api/orders/import').set(auth()).attach('file', res.body as Buffer, `template-${lang}.xlsx`);
+      const back = await agent
+        .post('/api/orders/import')
+        .set(auth())
+        .attach('file', res.body as Buffer, `template-${lang}.xlsx`);
       expect(back.body.problems, lang).to.deep.equal([]);
       expect(back.body.orders, lang).to.deep.equal([{ number: 'PO-2026-001', supplierCode: 'A01', action: 'create', lines: 1, rows: [2, 2], changes: [] }]);
     }
@@ -121,7 +138,8 @@ describe('orders in: import, board, lead times, status', function () {
     await createOrder({ number: 'PO-B-THIS', supplierCode: 'A01', planned: { ...chain('2026-11-27', '2026-11-26') } }, 't', NOW); // ships this week
     await createOrder({ number: 'PO-B-NEXT', supplierCode: 'A02', planned: { ...chain('2026-12-02', '2026-11-30') } }, 't', NOW); // next week
     const held = await createOrder({ number: 'PO-B-HELD', supplierCode: 'A02', planned: {} }, 't', NOW);
-    for (const m of ['confirmed', 'materials', 'production_start', 'production_done', 'inspection', 'shipped'] as const) await updateMilestone({ orderId: held._id, milestone: m, done: true, actual: day('2026-11-20'), by: 't', now: NOW });
+    for (const m of ['confirmed', 'materials', 'production_start', 'production_done', 'inspection', 'shipped'] as const)
+      await updateMilestone({ orderId: held._id, milestone: m, done: true, actual: day('2026-11-20'), by: 't', now: NOW });
     await agent.post(`/api/orders/${held._id}/customs`).set(auth()).send({ status: 'held', reason: 'inspection' }).expect(200);
 
     const all = await agent.get('/api/orders/board').set(auth());
@@ -154,7 +172,7 @@ describe('orders in: import, board, lead times, status', function () {
     expect(JSON.stringify(mine.body)).to.not.include('PO-B-LATE');
   });
 
-  it('lead-time templates propose planned dates: the company default, then the supplier\'s own; the form creates with them', async () => {
+  it("lead-time templates propose planned dates: the company default, then the supplier's own; the form creates with them", async () => {
     const d = await agent.get('/api/suppliers/A01/order-defaults?date=2026-11-25').set(auth());
     expect(d.body).to.include({ templateSource: 'builtin', paymentTerms: '30% deposit' });
     expect(d.body.planned).to.include({ materials: '2026-12-02', production_done: '2026-12-25', shipped: '2026-12-30', inspection: '2026-12-27' });
@@ -163,7 +181,10 @@ describe('orders in: import, board, lead times, status', function () {
     const d2 = await agent.get('/api/suppliers/A01/order-defaults?date=2026-11-25').set(auth());
     expect(d2.body).to.include({ templateSource: 'supplier' });
     expect(d2.body.planned.shipped).to.equal('2027-01-24');
-    const created = await agent.post('/api/orders').set(auth()).send({ number: 'PO-FORM-1', supplierCode: 'A01', planFromTemplate: true, lines: [{ item: 'Motor', qty: 10, unitPrice: '1.50', currency: 'USD' }] });
+    const created = await agent
+      .post('/api/orders')
+      .set(auth())
+      .send({ number: 'PO-FORM-1', supplierCode: 'A01', planFromTemplate: true, lines: [{ item: 'Motor', qty: 10, unitPrice: '1.50', currency: 'USD' }] });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     expect(created.body.paymentTerms).to.equal('30% deposit');
     expect(created.body.milestones.find((m: { name: string }) => m.name === 'shipped').planned).to.equal('2027-01-24');
@@ -172,8 +193,18 @@ describe('orders in: import, board, lead times, status', function () {
     expect(dup.body.error.message).to.match(/PO-FORM-1 exists already/);
     // Re-plan: moving a date needs a reason.
     const id = created.body.id as string;
-    expect((await agent.put(`/api/orders/${id}/plan`).set(auth()).send({ planned: { shipped: '2027-01-31' } })).status).to.equal(400);
-    const moved = await agent.put(`/api/orders/${id}/plan`).set(auth()).send({ planned: { shipped: '2027-01-31' }, reason: 'late materials' });
+    expect(
+      (
+        await agent
+          .put(`/api/orders/${id}/plan`)
+          .set(auth())
+          .send({ planned: { shipped: '2027-01-31' } })
+      ).status,
+    ).to.equal(400);
+    const moved = await agent
+      .put(`/api/orders/${id}/plan`)
+      .set(auth())
+      .send({ planned: { shipped: '2027-01-31' }, reason: 'late materials' });
     expect(moved.body.changed).to.equal(true);
     const hist = await agent.get(`/api/orders/${id}/history`).set(auth());
     expect(hist.body.items[0]).to.include({ kind: 'replan', reason: 'late materials', via: 'api' });

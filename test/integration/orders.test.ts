@@ -3,8 +3,26 @@
 import { expect } from 'chai';
 import { Manager } from '../../shared/managers/model.js';
 import {
-  IdempotencyKey, Order, OrderEvent, OrderIndex, OrderIndexHead, addMilestonePhoto, createOrder, getOrder, listOrdersForSupplier, listOverdue, orderHistory, ordersDueOn, overdue,
-  clearOrderListCache, pruneIdempotencyKeys, rebuildOrderIndex, reconcileOrderIndexes, reportCustoms, updateMilestone, updateOrder,
+  IdempotencyKey,
+  Order,
+  OrderEvent,
+  OrderIndex,
+  OrderIndexHead,
+  addMilestonePhoto,
+  createOrder,
+  getOrder,
+  listOrdersForSupplier,
+  listOverdue,
+  orderHistory,
+  ordersDueOn,
+  overdue,
+  clearOrderListCache,
+  pruneIdempotencyKeys,
+  rebuildOrderIndex,
+  reconcileOrderIndexes,
+  reportCustoms,
+  updateMilestone,
+  updateOrder,
 } from '../../shared/orders/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
@@ -35,7 +53,7 @@ describe('orders: create and read', function () {
     expect((await orderHistory(String(o._id))).map((e) => e.kind)).to.deep.equal(['created']);
   });
 
-  it('scopes reads to a supplier: another supplier\'s order and a malformed id are not found', async () => {
+  it("scopes reads to a supplier: another supplier's order and a malformed id are not found", async () => {
     const a = await createSupplier({ name: 'A厂' });
     const b = await createSupplier({ name: 'B厂' });
     const ob = await makeOrder(b.code);
@@ -44,7 +62,7 @@ describe('orders: create and read', function () {
     expect(String((await getOrder(String(ob._id), { supplierId: b._id }))._id)).to.equal(String(ob._id));
   });
 
-  it('lists a supplier\'s open orders 50 a page, nobody else\'s, no closed ones', async () => {
+  it("lists a supplier's open orders 50 a page, nobody else's, no closed ones", async () => {
     const s = await createSupplier({ name: '大厂' });
     const other = await createSupplier({ name: '别的厂' });
     for (let i = 0; i < 53; i++) await makeOrder(s.code, { number: `PO-P-${String(i).padStart(3, '0')}` });
@@ -61,7 +79,7 @@ describe('orders: create and read', function () {
   });
 });
 
-describe('orders: the supplier\'s list follows every write', function () {
+describe("orders: the supplier's list follows every write", function () {
   this.timeout(30_000);
 
   it('orders created at once for a new supplier all appear (no lost entry in the read model)', async () => {
@@ -76,12 +94,7 @@ describe('orders: the supplier\'s list follows every write', function () {
     const o = await makeOrder(s.code, { number: 'PO-R-1' });
     const ms = ['confirmed', 'materials', 'production_start', 'production_done', 'inspection', 'shipped'] as const;
     for (const m of ms) {
-      await Promise.all([
-        rebuildOrderIndex(s._id),
-        updateMilestone({ orderId: String(o._id), milestone: m, done: true, by: 'x', now: NOW }),
-        rebuildOrderIndex(s._id),
-        rebuildOrderIndex(s._id),
-      ]);
+      await Promise.all([rebuildOrderIndex(s._id), updateMilestone({ orderId: String(o._id), milestone: m, done: true, by: 'x', now: NOW }), rebuildOrderIndex(s._id), rebuildOrderIndex(s._id)]);
       const [item] = (await listOrdersForSupplier(s._id, 1)).items;
       expect(item!.next?.milestone, `after ${m}`).to.equal((await getOrder(String(o._id))).next?.milestone);
     }
@@ -205,7 +218,9 @@ describe('orders: milestone updates write once', function () {
   it('refuses a future actual date, a closed order, an unknown milestone', async () => {
     const s = await createSupplier({ name: '规则厂' });
     const o = await makeOrder(s.code);
-    expect((await rejects(updateMilestone({ orderId: String(o._id), milestone: 'confirmed', done: true, actual: day('2026-11-25'), by: 'x', now: NOW }))).details?.map((d) => d.field)).to.deep.equal(['actual']);
+    expect((await rejects(updateMilestone({ orderId: String(o._id), milestone: 'confirmed', done: true, actual: day('2026-11-25'), by: 'x', now: NOW }))).details?.map((d) => d.field)).to.deep.equal([
+      'actual',
+    ]);
     expect((await rejects(updateMilestone({ orderId: String(o._id), milestone: 'painting' as never, done: true, by: 'x', now: NOW }))).code).to.equal('validation_failed');
     await updateOrder(String(o._id), { status: 'closed' }, 'm', NOW);
     expect((await rejects(updateMilestone({ orderId: String(o._id), milestone: 'confirmed', done: true, by: 'x', now: NOW }))).code).to.equal('conflict');
@@ -269,7 +284,9 @@ describe('orders: overdue scans, customs, photos, history', function () {
     expect(raw!.milestones.production_start.photos.map((p) => p.id)).to.deep.equal(['p1', 'p2']);
     expect(raw!.milestones.materials.photos).to.deep.equal([]);
     const other = await createSupplier({ name: '别人' });
-    expect((await rejects(addMilestonePhoto(String(o._id), 'production_start', { id: 'p3', name: 'c.jpg', mimeType: 'image/jpeg', size: 1 }, 'y', { supplierId: other._id }))).code).to.equal('not_found');
+    expect((await rejects(addMilestonePhoto(String(o._id), 'production_start', { id: 'p3', name: 'c.jpg', mimeType: 'image/jpeg', size: 1 }, 'y', { supplierId: other._id }))).code).to.equal(
+      'not_found',
+    );
   });
 
   it('order changes are guarded and kept in the history, newest first', async () => {
@@ -282,6 +299,10 @@ describe('orders: overdue scans, customs, photos, history', function () {
     expect([raw!.incoterms, raw!.lines[0]!.unitPrice, raw!.lines[0]!.currency]).to.deep.equal(['FOB', '9.90', 'CNY']);
     await updateMilestone({ orderId: String(o._id), milestone: 'confirmed', done: true, by: 'supplier:s', now: new Date(NOW.getTime() + 1000) });
     const h = await orderHistory(String(o._id));
-    expect(h.map((e) => [e.kind, e.by])).to.deep.equal([['milestone', 'supplier:s'], ['updated', 'manager:m'], ['created', 'manager:a']]);
+    expect(h.map((e) => [e.kind, e.by])).to.deep.equal([
+      ['milestone', 'supplier:s'],
+      ['updated', 'manager:m'],
+      ['created', 'manager:a'],
+    ]);
   });
 });

@@ -13,8 +13,20 @@ import { Manager } from '../../shared/managers/model.js';
 import { Notice } from '../../shared/notices/index.js';
 import { reportCustoms, updateMilestone, type OrderDoc } from '../../shared/orders/index.js';
 import {
-  ManagerKpi, SegmentChange, SegmentProposal, SupplierKpi, decideProposal, DEFAULT_SETTINGS, fromUnits, managerRanking, periodOf, proposeSegments,
-  reconcileKpis, supplierScorecard, toUnits, workingMinutes,
+  ManagerKpi,
+  SegmentChange,
+  SegmentProposal,
+  SupplierKpi,
+  decideProposal,
+  DEFAULT_SETTINGS,
+  fromUnits,
+  managerRanking,
+  periodOf,
+  proposeSegments,
+  reconcileKpis,
+  supplierScorecard,
+  toUnits,
+  workingMinutes,
 } from '../../shared/performance/index.js';
 import { escalateUnanswered } from '../../shared/performance/routing.js';
 import { scanOverdue } from '../../shared/scheduler/index.js';
@@ -127,7 +139,17 @@ describe('performance: KPIs', function () {
     await Supplier.create({ code: 'K02', name: '义乌小商品' });
     const { createOrder } = await import('../../shared/orders/index.js');
     for (let i = 0; i < 10; i++) {
-      await createOrder({ number: `PO-V-${i}`, supplierCode: 'K02', lines: [{ item: 'Cup', qty: 3, unitPrice: '0.1', currency: 'USD' }, { item: '杯子', qty: 7, unitPrice: '1.0003', currency: 'CNY' }] }, 'manager:t');
+      await createOrder(
+        {
+          number: `PO-V-${i}`,
+          supplierCode: 'K02',
+          lines: [
+            { item: 'Cup', qty: 3, unitPrice: '0.1', currency: 'USD' },
+            { item: '杯子', qty: 7, unitPrice: '1.0003', currency: 'CNY' },
+          ],
+        },
+        'manager:t',
+      );
     }
     const s = (await Supplier.findOne({ code: 'K02' }).lean())!;
     const sc = await supplierScorecard(s._id, periodOf(new Date()), DEFAULT_SETTINGS.weights);
@@ -170,7 +192,10 @@ describe('performance: segments', function () {
     expect(await proposeSegments(DEFAULT_SETTINGS.weights, now)).to.equal(2);
     expect(await proposeSegments(DEFAULT_SETTINGS.weights, now)).to.equal(0);
     const open = await SegmentProposal.find({ status: 'open' }).sort({ supplierCode: 1 }).lean();
-    expect(open.map((p) => [p.supplierCode, p.proposed])).to.deep.equal([['S01', 'new'], ['S02', 'problem']]);
+    expect(open.map((p) => [p.supplierCode, p.proposed])).to.deep.equal([
+      ['S01', 'new'],
+      ['S02', 'problem'],
+    ]);
     expect(open[1]!.reason).to.match(/class D/);
     await decideProposal(String(open[1]!._id), true, 'manager:olga', now);
     expect((await Supplier.findOne({ _id: bad._id }).lean())!.segment).to.equal('problem');
@@ -240,7 +265,10 @@ describe('performance: manager benchmarking', function () {
     const o = await makeOrder('R01', { number: 'PO-R-A', managerId: String(a._id), planned: plannedChain(new Date(now.getTime() - 3 * 86_400_000), 30) });
     await updateMilestone({ orderId: o._id, milestone: 'confirmed', done: true, by: 'manager:a', now });
     const rows = await managerRanking(periodOf(now), now);
-    expect(rows.map((r) => [r.name, r.rank])).to.deep.equal([['Anna', 1], ['Boris', 2]]);
+    expect(rows.map((r) => [r.name, r.rank])).to.deep.equal([
+      ['Anna', 1],
+      ['Boris', 2],
+    ]);
     expect(rows[0]).to.include({ resolved: 1, resolvedInTime: 1, overdueOpen: 0 });
     expect(rows[1]!.overdueOpen).to.equal(1);
   });
@@ -251,7 +279,7 @@ describe('performance: incremental figures equal a full recomputation', function
 
   it('on a generated data set of orders, milestone updates, customs and messages', async () => {
     let r = 42;
-    const rnd = () => ((r = (r * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (r = (r * 1103515245 + 12345) % 2147483648) / 2147483648;
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
     const managers = await Promise.all(['M1', 'M2'].map((n) => Manager.create({ name: n, timezone: pick(['UTC', 'Europe/Moscow']) })));
     const mirror = createMirror();
@@ -278,7 +306,13 @@ describe('performance: incremental figures equal a full recomputation', function
     const orders: OrderDoc[] = [];
     for (let i = 0; i < 14; i++) {
       const s = pick(suppliers);
-      orders.push(await makeOrder(s.code, { number: `PO-G-${i}`, managerId: String(pick(managers)._id), planned: plannedChain(new Date(Date.UTC(2026, 9, 1 + Math.floor(rnd() * 40))), 5 + Math.floor(rnd() * 5)) }));
+      orders.push(
+        await makeOrder(s.code, {
+          number: `PO-G-${i}`,
+          managerId: String(pick(managers)._id),
+          planned: plannedChain(new Date(Date.UTC(2026, 9, 1 + Math.floor(rnd() * 40))), 5 + Math.floor(rnd() * 5)),
+        }),
+      );
     }
     const now = at('2026-12-20T10:00:00Z');
     const { MILESTONES } = await import('../../shared/orders/index.js');
@@ -312,8 +346,7 @@ function norm(d: Record<string, unknown>) {
     if (k === '_id' || k === 'at') continue;
     if (k === 'rt') {
       if ((v as number[]).length) out[k] = [...(v as number[])].sort((a, b) => a - b);
-    }
-    else if (v && typeof v === 'object' && !(v instanceof Types.ObjectId) && !(v instanceof Date)) {
+    } else if (v && typeof v === 'object' && !(v instanceof Types.ObjectId) && !(v instanceof Date)) {
       const o = Object.fromEntries(Object.entries(v as Record<string, number>).filter(([, n]) => n !== 0));
       out[k] = o;
     } else if (v !== 0) out[k] = v instanceof Types.ObjectId ? String(v) : v;
@@ -345,18 +378,40 @@ describe('performance: API and /kpi', function () {
     expect(seg.body.changed).to.equal(true);
     const sh = await agent.get('/api/suppliers/A07/segment-history').set(auth);
     expect(sh.body.items[0]).to.include({ from: 'new', to: 'problem', reason: 'late samples' });
-    const route = await agent.put('/api/suppliers/A07/routing').set(auth).send({ managerId: String(manager._id), backupManagerId: String(other._id) });
+    const route = await agent
+      .put('/api/suppliers/A07/routing')
+      .set(auth)
+      .send({ managerId: String(manager._id), backupManagerId: String(other._id) });
     expect(route.body).to.include({ managerId: String(manager._id), backupManagerId: String(other._id) });
-    const same = await agent.put('/api/suppliers/A07/routing').set(auth).send({ managerId: String(manager._id), backupManagerId: String(manager._id) });
+    const same = await agent
+      .put('/api/suppliers/A07/routing')
+      .set(auth)
+      .send({ managerId: String(manager._id), backupManagerId: String(manager._id) });
     expect(same.status).to.equal(400);
     const rank = await agent.get('/api/managers/ranking?period=2026-11').set(auth);
     expect(rank.body.items.map((i: { name: string }) => i.name)).to.have.members(['Anna', 'Boris']);
 
-    const handle = createCommandHandler({ weights: DEFAULT_SETTINGS.weights, translation: { translateText: async () => ({ text: '', source: 'unchanged', from: 'zh' }) }, sendToChat: async () => undefined, clock: () => at('2026-11-24T08:00:00Z') });
-    const m = await Message.create({ threadId: new Types.ObjectId(), puppetId: 'kpi-cmd', dedupeKey: 'kpi-cmd', direction: 'in', senderWechatId: 'mgr-kpi', senderKind: 'manager', text: '/kpi a07 2026-11', ts: at('2026-11-24T07:59:00Z') });
+    const handle = createCommandHandler({
+      weights: DEFAULT_SETTINGS.weights,
+      translation: { translateText: async () => ({ text: '', source: 'unchanged', from: 'zh' }) },
+      sendToChat: async () => undefined,
+      clock: () => at('2026-11-24T08:00:00Z'),
+    });
+    const m = await Message.create({
+      threadId: new Types.ObjectId(),
+      puppetId: 'kpi-cmd',
+      dedupeKey: 'kpi-cmd',
+      direction: 'in',
+      senderWechatId: 'mgr-kpi',
+      senderKind: 'manager',
+      text: '/kpi a07 2026-11',
+      ts: at('2026-11-24T07:59:00Z'),
+    });
     const out = await handle({ message: m.toObject() });
     expect(out.status).to.equal('done');
-    expect(out.reply).to.match(/^A07 东莞五金 · 2026-11: класс D/).and.include('В срок 0% из 1');
+    expect(out.reply)
+      .to.match(/^A07 东莞五金 · 2026-11: класс D/)
+      .and.include('В срок 0% из 1');
     expect(String(s._id)).to.be.a('string');
   });
 });

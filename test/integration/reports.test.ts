@@ -104,7 +104,10 @@ describe('prices: history, jumps, comparison', function () {
     ]);
     await setRate(shift(today(), -1), 'USD', 'CNY', '8', 'test');
     const cmp = await compareSuppliers(key, 'USD');
-    expect(cmp.map((c) => [c.supplierCode, c.converted])).to.deep.equal([['P02', '10.00'], ['P01', '12.60']]);
+    expect(cmp.map((c) => [c.supplierCode, c.converted])).to.deep.equal([
+      ['P02', '10.00'],
+      ['P01', '12.60'],
+    ]);
     // Changing the lines keeps the points in step.
     const { updateOrder } = await import('../../shared/orders/index.js');
     const o3 = (await Order.findOne({ number: 'PO-P-3' }).lean())!;
@@ -130,7 +133,16 @@ describe('reports: content and exports', function () {
     const t = today();
     await setRate(shift(t, -60), 'USD', 'CNY', '7.00', 'test');
     await setRate(shift(t, -5), 'USD', 'CNY', '7.25', 'test');
-    await createOrder({ number: 'PO-E-1', supplierCode: 'E01', managerId: String(manager._id), lines: [line('螺丝 M4', 3, '0.1', 'USD'), line('Washer', 1, '0.2', 'USD')], planned: plannedChain(new Date(`${shift(t, -20)}T00:00:00Z`)) }, 'manager:t');
+    await createOrder(
+      {
+        number: 'PO-E-1',
+        supplierCode: 'E01',
+        managerId: String(manager._id),
+        lines: [line('螺丝 M4', 3, '0.1', 'USD'), line('Washer', 1, '0.2', 'USD')],
+        planned: plannedChain(new Date(`${shift(t, -20)}T00:00:00Z`)),
+      },
+      'manager:t',
+    );
     await createOrder({ number: 'PO-E-2', supplierCode: 'E02', lines: [line('杯子', 1000, '7.25', 'CNY')] }, 'manager:t');
     await createOrder({ number: 'PO-E-3', supplierCode: 'E02', lines: [line('Plate', 10, '1.00', 'EUR')] }, 'manager:t');
     const o1 = (await Order.findOne({ number: 'PO-E-1' }).lean())!;
@@ -152,7 +164,10 @@ describe('reports: content and exports', function () {
     expect(r.rateNote).to.match(/rate of each order's date/);
     expect(r.milestones.done).to.equal(6);
     expect(r.customs.map((c) => c.po)).to.deep.equal(['PO-E-1']);
-    expect(r.suppliers.map((s) => [s.code, s.orders])).to.deep.equal([['E01', 1], ['E02', 2]]);
+    expect(r.suppliers.map((s) => [s.code, s.orders])).to.deep.equal([
+      ['E01', 1],
+      ['E02', 2],
+    ]);
   });
 
   it('CSV: UTF-8 with BOM, parsed back with Chinese names and exact values', async () => {
@@ -189,7 +204,12 @@ describe('reports: content and exports', function () {
     const suppliers = wb.getWorksheet('Suppliers')!;
     expect(suppliers.getRow(2).getCell(2).value).to.equal('东莞五金制品有限公司');
     const summary = wb.getWorksheet('Summary')!;
-    const figures = Object.fromEntries(summary.getSheetValues().slice(2).map((r) => [(r as unknown[])[1], (r as unknown[])[2]]));
+    const figures = Object.fromEntries(
+      summary
+        .getSheetValues()
+        .slice(2)
+        .map((r) => [(r as unknown[])[1], (r as unknown[])[2]]),
+    );
     expect(figures['Total in USD']).to.equal(1000.5);
     expect(figures.Orders).to.equal(3);
   });
@@ -211,13 +231,22 @@ describe('reports: content and exports', function () {
     const notAFont = join(dir, 'not-a-font.otf');
     writeFileSync(notAFont, 'plain text, not a font');
     const { token } = await makeManager(testConfig(), { name: 'Boss', role: 'admin' });
-    for (const [font, why] of [[join(dir, 'missing.ttc'), /no such file/], [notAFont, /not a TrueType\/OpenType font/]] as const) {
+    for (const [font, why] of [
+      [join(dir, 'missing.ttc'), /no such file/],
+      [notAFont, /not a TrueType\/OpenType font/],
+    ] as const) {
       // The setting reaches the report through the configuration (PDF_CJK_FONT), as in production.
       const config = testConfig({ PDF_CJK_FONT: font });
       const agent = supertest(createApp({ config }).callback());
-      const err = await writePdf({ ...req(), pdfCjkFont: font }, join(dir, 'bad.pdf')).then(() => null, (e: Error) => e);
+      const err = await writePdf({ ...req(), pdfCjkFont: font }, join(dir, 'bad.pdf')).then(
+        () => null,
+        (e: Error) => e,
+      );
       expect(err).to.be.instanceOf(UnavailableError);
-      expect(err!.message).to.include(`PDF_CJK_FONT=${font}`).and.match(why).and.match(/set PDF_CJK_FONT to a \.ttf\/\.otf\/\.ttc file/);
+      expect(err!.message)
+        .to.include(`PDF_CJK_FONT=${font}`)
+        .and.match(why)
+        .and.match(/set PDF_CJK_FONT to a \.ttf\/\.otf\/\.ttc file/);
       expect(existsSync(join(dir, 'bad.pdf'))).to.equal(false);
       const res = await agent.get('/api/reports?format=pdf').set('Authorization', `Bearer ${token}`);
       expect(res.status).to.equal(503);
@@ -238,11 +267,15 @@ describe('reports: content and exports', function () {
     const json = await agent.get(`/api/reports?${q}`).set('Authorization', `Bearer ${token}`);
     expect(json.status).to.equal(200);
     expect(json.body.orders).to.equal(3);
-    const x = await agent.get(`/api/reports?${q}&format=xlsx`).set('Authorization', `Bearer ${token}`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const x = await agent
+      .get(`/api/reports?${q}&format=xlsx`)
+      .set('Authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(x.status).to.equal(200);
     expect(x.headers['content-type']).to.match(/spreadsheetml/);
     expect(x.headers['content-disposition']).to.match(/attachment; filename="gendan-.*\.xlsx"/);

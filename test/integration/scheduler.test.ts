@@ -58,7 +58,8 @@ describe('scheduler: Agenda instances and delivery', function () {
     const workers: DeliveryWorker[] = [createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m, clock }), createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m, clock })];
     const schedulers: Scheduler[] = [];
     try {
-      for (const [i, w] of workers.entries()) schedulers.push(await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 100, name: `sched-${i}`, delivery: w, jobs: [] }));
+      for (const [i, w] of workers.entries())
+        schedulers.push(await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock, processEvery: 100, name: `sched-${i}`, delivery: w, jobs: [] }));
       await Promise.all(schedulers.map((s) => s.start()));
       // Both ask for the scan, twice (Agenda is at-least-once; a double start is harmless).
       await Promise.all(schedulers.flatMap((s) => [s.agenda.now(JOBS.overdue), s.agenda.now(JOBS.overdue)]));
@@ -68,7 +69,9 @@ describe('scheduler: Agenda instances and delivery', function () {
       await Promise.all(schedulers.map((s) => s.idle()));
       expect(await Notice.countDocuments({})).to.equal(2);
       expect(m.sent.map((s) => s.to).sort()).to.deep.equal(['dm:mgr-oleg', 'dm:sup-zhao']);
-      expect(m.sent.find((s) => s.to === 'dm:mgr-oleg')!.text).to.include('PO-SCH-1').and.include('просрочка 4 дн.');
+      expect(m.sent.find((s) => s.to === 'dm:mgr-oleg')!.text)
+        .to.include('PO-SCH-1')
+        .and.include('просрочка 4 дн.');
     } finally {
       await withTimeout(Promise.all(schedulers.map((s) => s.stop())), 25_000, 'scheduler stop');
     }
@@ -81,7 +84,7 @@ describe('scheduler: Agenda instances and delivery', function () {
     expect(err?.message).to.match(/connect the database/);
   });
 
-  it('stop() returns even when Agenda\'s stop hangs', async () => {
+  it("stop() returns even when Agenda's stop hangs", async () => {
     const s = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, processEvery: 100, name: 'hang', stopTimeoutMs: 300, jobs: [] });
     await s.start();
     const realStop = s.agenda.stop.bind(s.agenda);
@@ -134,7 +137,10 @@ describe('scheduler: rules', function () {
     const queued = await Notice.find({ status: 'queued' }).lean();
     expect(queued).to.have.length(2);
     await updateMilestone({ orderId: o._id, milestone: 'confirmed', done: true, by: 'test', now: at('2026-11-24T03:00:00Z') });
-    await Order.updateOne({ _id: o._id }, { $set: { 'milestones.materials.planned': at('2026-12-20T00:00:00Z'), 'next.planned': at('2026-12-20T00:00:00Z'), 'next.dueDay': '2026-12-20', dueDay: '2026-12-20' } });
+    await Order.updateOne(
+      { _id: o._id },
+      { $set: { 'milestones.materials.planned': at('2026-12-20T00:00:00Z'), 'next.planned': at('2026-12-20T00:00:00Z'), 'next.dueDay': '2026-12-20', dueDay: '2026-12-20' } },
+    );
     await scanOverdue(at('2026-11-24T03:15:00Z'));
     expect(await Notice.countDocuments({ status: 'cancelled' })).to.equal(2);
     const m = recordingMessenger();

@@ -30,7 +30,10 @@ describe('API: supplier codes in any accepted form', function () {
       const r = await get(`/api/suppliers/${encodeURIComponent(code)}`, ownerToken).expect(200);
       expect(r.body.code, code).to.equal(early.code);
       const orders = await get(`/api/orders?supplier=${encodeURIComponent(code)}`, ownerToken).expect(200);
-      expect(orders.body.items.map((o: { number: string }) => o.number), code).to.deep.equal(['PO-CODES-1']);
+      expect(
+        orders.body.items.map((o: { number: string }) => o.number),
+        code,
+      ).to.deep.equal(['PO-CODES-1']);
       // Another scoped manager does not learn that it exists; the head of purchasing sees all.
       const hidden = await get(`/api/suppliers/${encodeURIComponent(code)}`, otherToken).expect(404);
       expect(hidden.body.error.code).to.equal('not_found');

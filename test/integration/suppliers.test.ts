@@ -1,7 +1,17 @@
 import { expect } from 'chai';
 import { ValidationError } from '../../shared/errors/index.js';
 import {
-  Supplier, allocateCode, assertFairLetter, checkDuplicates, createSupplier, earliest, findSupplierByCode, formatTag, isValidCode, mergeSuppliers, normaliseCode,
+  Supplier,
+  allocateCode,
+  assertFairLetter,
+  checkDuplicates,
+  createSupplier,
+  earliest,
+  findSupplierByCode,
+  formatTag,
+  isValidCode,
+  mergeSuppliers,
+  normaliseCode,
 } from '../../shared/suppliers/index.js';
 import { Contact, Thread } from '../../shared/threads/index.js';
 
@@ -85,8 +95,22 @@ describe('suppliers: duplicates and merge', () => {
 describe('suppliers: the profile and the duplicate check on create and edit', () => {
   it('finds possible duplicates by tax id, e-mail, phone, WeChat id and legal name, with reasons', async () => {
     const { findPossibleDuplicates } = await import('../../shared/suppliers/index.js');
-    const a = await createSupplier({ name: '奥吉电器', legalName: '宁波奥吉电器有限公司', taxId: '91330200 mA2AB1234X', emails: ['Sales@AUGI.cn'], phones: ['+86 138-0574-0001'], wechatIds: ['wx-a'] });
-    const dups = await findPossibleDuplicates({ name: 'AUGI Electric', taxId: '91330200MA2AB1234X', emails: ['sales@augi.cn'], phones: ['13805740001'], wechatIds: ['wx-a'], legalName: '宁波奥吉电器有限公司' });
+    const a = await createSupplier({
+      name: '奥吉电器',
+      legalName: '宁波奥吉电器有限公司',
+      taxId: '91330200 mA2AB1234X',
+      emails: ['Sales@AUGI.cn'],
+      phones: ['+86 138-0574-0001'],
+      wechatIds: ['wx-a'],
+    });
+    const dups = await findPossibleDuplicates({
+      name: 'AUGI Electric',
+      taxId: '91330200MA2AB1234X',
+      emails: ['sales@augi.cn'],
+      phones: ['13805740001'],
+      wechatIds: ['wx-a'],
+      legalName: '宁波奥吉电器有限公司',
+    });
     expect(dups).to.have.length(1);
     expect(dups[0]!.supplier.code).to.equal(a.code);
     expect(dups[0]!.reasons).to.deep.equal(['same tax id', 'same e-mail sales@augi.cn', 'same phone 13805740001', 'same WeChat id', 'same legal name']);
@@ -112,7 +136,12 @@ describe('suppliers: the profile and the duplicate check on create and edit', ()
       { field: 'managerId', message: 'no such active manager' },
     ]);
     expect((await Supplier.findOne({ _id: b._id }).lean())!.emails).to.deep.equal([]); // nothing changed
-    const r = await updateSupplier(`${b.code}`, { taxId: '91330200-MA2AB1234X', province: 'Zhejiang', categories: ['motors', 'motors', 'fans'], managerId: String(olga._id), segment: 'strategic', language: 'en' }, 'manager:x', new Date());
+    const r = await updateSupplier(
+      `${b.code}`,
+      { taxId: '91330200-MA2AB1234X', province: 'Zhejiang', categories: ['motors', 'motors', 'fans'], managerId: String(olga._id), segment: 'strategic', language: 'en' },
+      'manager:x',
+      new Date(),
+    );
     expect(r.supplier.taxId).to.equal('91330200MA2AB1234X');
     expect(r.supplier.categories).to.deep.equal(['motors', 'fans']);
     expect(String(r.supplier.managerId)).to.equal(String(olga._id));

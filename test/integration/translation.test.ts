@@ -5,9 +5,7 @@ import { createEvents } from '../../shared/events/index.js';
 import { Alert } from '../../shared/health/index.js';
 import { wireReactions } from '../../shared/reactions.js';
 import { createMirror, Message, Thread, type InboundMessage } from '../../shared/threads/index.js';
-import {
-  createOpenAiProvider, createTmtProvider, createTranslationService, TranslationMemory, type TranslationService,
-} from '../../shared/translation/index.js';
+import { createOpenAiProvider, createTmtProvider, createTranslationService, TranslationMemory, type TranslationService } from '../../shared/translation/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
 import { startOpenAiFake } from '../fakes/openai.js';
 
@@ -92,7 +90,10 @@ describe('translation: TMT through the real SDK', function () {
   });
 
   it('micro-batches messages arriving together into one request', async () => {
-    await store(svc, Array.from({ length: 20 }, (_, i) => `第${i}批货的包装方式请确认一下，谢谢`));
+    await store(
+      svc,
+      Array.from({ length: 20 }, (_, i) => `第${i}批货的包装方式请确认一下，谢谢`),
+    );
     await svc.flush();
     expect(await Message.countDocuments({ translationStatus: 'done' })).to.equal(20);
     // 20 messages × 2 languages in 2 requests (one per language pair), not 40.
@@ -152,7 +153,10 @@ describe('translation: TMT through the real SDK', function () {
   it('leaves messages pending during an outage and translates all of them after recovery', async () => {
     tmt.mode = 'down';
     svc = createTranslationService({ config: tmtConfig(tmt), batchWindowMs: 10, providers: [createTmtProvider(tmtConfig(tmt).translation.tmt, { retries: 1, timeoutSec: 2 })] });
-    await store(svc, Array.from({ length: 8 }, (_, i) => `停电第${i}天，工厂正在恢复生产`));
+    await store(
+      svc,
+      Array.from({ length: 8 }, (_, i) => `停电第${i}天，工厂正在恢复生产`),
+    );
     await svc.flush();
     expect(await Message.countDocuments({ translationStatus: 'pending' })).to.equal(8);
     expect((await Message.findOne({}).lean())!.translationError).to.be.a('string');
@@ -253,7 +257,7 @@ describe('translation: without a provider, and through OpenAI', function () {
     await tmt.close();
   });
 
-  it('uses the thread\'s own target languages when set', async () => {
+  it("uses the thread's own target languages when set", async () => {
     const tmt = await startTmtFake();
     const svc = createTranslationService({ config: tmtConfig(tmt), batchWindowMs: 10 });
     const [m] = await store(svc, ['样品明天寄出']);

@@ -51,7 +51,15 @@ describe('mini-program claims pages (miniprogram-simulate)', function () {
     files = mkdtempSync(join(tmpdir(), 'gendan-mp-files-'));
     cpSync(source, root, { recursive: true, filter: (f) => !f.endsWith('.ts') });
     for (const name of readdirSync(join(source, 'pages')).filter((p) => p.startsWith('claim'))) {
-      await build({ entryPoints: [join(source, 'pages', name, 'index.ts')], outfile: join(root, 'pages', name, 'index.js'), bundle: true, format: 'cjs', platform: 'neutral', target: 'es2020', logLevel: 'silent' });
+      await build({
+        entryPoints: [join(source, 'pages', name, 'index.ts')],
+        outfile: join(root, 'pages', name, 'index.js'),
+        bundle: true,
+        format: 'cjs',
+        platform: 'neutral',
+        target: 'es2020',
+        logLevel: 'silent',
+      });
     }
     const globalJsdom = (await import('global-jsdom')).default;
     cleanupDom = globalJsdom('<!doctype html><html><body></body></html>');
@@ -96,7 +104,7 @@ describe('mini-program claims pages (miniprogram-simulate)', function () {
     return s;
   }
 
-  it('list: waiting claims first with their due date; drafts and other suppliers\' claims are not there', async () => {
+  it("list: waiting claims first with their due date; drafts and other suppliers' claims are not there", async () => {
     const s = await boundSupplier('佛山灯具厂');
     const other = await createSupplier({ name: '别家工厂' });
     const o = await makeOrder(s.code, { number: 'PO-MPC-1' });
@@ -111,7 +119,11 @@ describe('mini-program claims pages (miniprogram-simulate)', function () {
     const items = list.instance.data.items as { id: string }[];
     expect(items.map((i) => i.id)).to.deep.equal([String(waiting._id), String(done._id)]);
     const text = list.dom.textContent;
-    expect(text).to.include(waiting.number).and.include('质量缺陷').and.include('待回复').and.include(`回复期限: ${waiting.answerDue!.toISOString().slice(0, 10)}`);
+    expect(text)
+      .to.include(waiting.number)
+      .and.include('质量缺陷')
+      .and.include('待回复')
+      .and.include(`回复期限: ${waiting.answerDue!.toISOString().slice(0, 10)}`);
     expect(text).to.include('已关闭');
     expect(text).not.to.include(draft.number);
     expect(text).not.to.include(foreign.number);
@@ -120,7 +132,11 @@ describe('mini-program claims pages (miniprogram-simulate)', function () {
   it('answer: accept with two photos; a lost response is sent again without storing anything twice', async () => {
     const s = await boundSupplier('东莞五金厂');
     const o = await makeOrder(s.code, { number: 'PO-MPC-2' });
-    const c = await fileClaim({ orderId: String(o._id), line: 0, type: 'transit_damage', qty: 4, amount: '80.00', currency: 'USD', description: '四箱压坏', photos: [{ url: 'https://files.example/box.jpg' }] }, MGR, undefined);
+    const c = await fileClaim(
+      { orderId: String(o._id), line: 0, type: 'transit_damage', qty: 4, amount: '80.00', currency: 'USD', description: '四箱压坏', photos: [{ url: 'https://files.example/box.jpg' }] },
+      MGR,
+      undefined,
+    );
     const p = page('claim');
     p.instance.onLoad({ id: String(c._id) });
     await until(() => Boolean(p.instance.data.claim), 'claim to render');
@@ -175,7 +191,7 @@ describe('mini-program claims pages (miniprogram-simulate)', function () {
     expect(text).to.include('买方 → 待回复').and.include('您 → 已回复').and.include('买方 → 已同意').and.include('买方 → 已结算');
   });
 
-  it('dispute: refused without a reason (nothing stored), accepted with one; another supplier\'s claim is not found', async () => {
+  it("dispute: refused without a reason (nothing stored), accepted with one; another supplier's claim is not found", async () => {
     const s = await boundSupplier('义乌包装厂');
     const other = await createSupplier({ name: '别家工厂二' });
     const o = await makeOrder(s.code);

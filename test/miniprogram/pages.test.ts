@@ -27,11 +27,25 @@ async function compilePages(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'gendan-mp-'));
   cpSync(source, out, { recursive: true, filter: (f) => !f.endsWith('.ts') });
   for (const name of readdirSync(join(source, 'pages'))) {
-    await build({ entryPoints: [join(source, 'pages', name, 'index.ts')], outfile: join(out, 'pages', name, 'index.js'), bundle: true, format: 'cjs', platform: 'neutral', target: 'es2020', logLevel: 'silent' });
+    await build({
+      entryPoints: [join(source, 'pages', name, 'index.ts')],
+      outfile: join(out, 'pages', name, 'index.js'),
+      bundle: true,
+      format: 'cjs',
+      platform: 'neutral',
+      target: 'es2020',
+      logLevel: 'silent',
+    });
   }
   return out;
 }
-type Comp = { instance: Record<string, (...a: unknown[]) => unknown> & { data: Record<string, unknown> }; querySelectorAll(s: string): { dom: { textContent: string }; dispatchEvent(e: string): void }[]; querySelector(s: string): { dom: { textContent: string }; dispatchEvent(e: string): void } | undefined; attach(el: unknown): void; dom: { textContent: string } };
+type Comp = {
+  instance: Record<string, (...a: unknown[]) => unknown> & { data: Record<string, unknown> };
+  querySelectorAll(s: string): { dom: { textContent: string }; dispatchEvent(e: string): void }[];
+  querySelector(s: string): { dom: { textContent: string }; dispatchEvent(e: string): void } | undefined;
+  attach(el: unknown): void;
+  dom: { textContent: string };
+};
 
 const until = async (cond: () => boolean | Promise<boolean>, what: string) => {
   for (let i = 0; i < 200; i++) {

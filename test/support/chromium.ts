@@ -110,8 +110,15 @@ export async function launchChromium(chromiumPath: string | undefined = process.
   try {
     return await chromium.launch({ executablePath: bin.executablePath, headless: true, args: ARGS, env: { ...process.env, ...bin.env } as Record<string, string>, timeout: 60_000 });
   } catch (err) {
-    const why = (err as Error).message.split('\n').filter((l) => l.trim() && !l.includes('Call log')).slice(0, 3).join(' | ').slice(0, 400);
-    const fix = chromiumPath ? 'point CHROMIUM_PATH at a working Chromium, or unset it to use the one npm ci installs (@sparticuz/chromium)' : 'set CHROMIUM_PATH to a working Chromium (e.g. Debian\'s /usr/bin/chromium)';
+    const why = (err as Error).message
+      .split('\n')
+      .filter((l) => l.trim() && !l.includes('Call log'))
+      .slice(0, 3)
+      .join(' | ')
+      .slice(0, 400);
+    const fix = chromiumPath
+      ? 'point CHROMIUM_PATH at a working Chromium, or unset it to use the one npm ci installs (@sparticuz/chromium)'
+      : "set CHROMIUM_PATH to a working Chromium (e.g. Debian's /usr/bin/chromium)";
     throw plainError(`Chromium did not start (${bin.source}): ${why}; ${fix}`);
   }
 }

@@ -50,9 +50,7 @@ export async function cleanDb(): Promise<void> {
   const db = mongoose.connection.db;
   if (!db) return;
   const collections = await db.listCollections({}, { nameOnly: true }).toArray();
-  await Promise.all(
-    collections.filter((c) => !c.name.startsWith('system.')).map((c) => db.collection(c.name).deleteMany({})),
-  );
+  await Promise.all(collections.filter((c) => !c.name.startsWith('system.')).map((c) => db.collection(c.name).deleteMany({})));
 }
 
 export { ensureIndexes };

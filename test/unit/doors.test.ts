@@ -26,11 +26,24 @@ function importGraph(files: Map<string, string>): Map<string, string[]> {
       if (m[2]) continue;
       const braces = /\{([^}]*)\}/.exec(m[3]!);
       const rest = m[3]!.replace(/\{[^}]*\}/, '').replace(/[\s,]/g, '');
-      if (m[1] === 'import' && braces && !rest && braces[1]!.split(',').map((s) => s.trim()).filter(Boolean).every((n) => n.startsWith('type '))) continue;
+      if (
+        m[1] === 'import' &&
+        braces &&
+        !rest &&
+        braces[1]!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((n) => n.startsWith('type '))
+      )
+        continue;
       deps.push(normalize(join(dirname(p), m[4]!.replace(/\.js$/, '.ts'))));
     }
     for (const m of src.matchAll(/^import\s+'(\.[^']+)'/gm)) deps.push(normalize(join(dirname(p), m[1]!.replace(/\.js$/, '.ts'))));
-    g.set(p, deps.filter((d) => files.has(d)));
+    g.set(
+      p,
+      deps.filter((d) => files.has(d)),
+    );
   }
   return g;
 }

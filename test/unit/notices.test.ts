@@ -45,7 +45,7 @@ describe('notices: pacing', () => {
 });
 
 describe('notices: quiet hours and holidays', () => {
-  it('waits out the recipient\'s night in their own time zone', () => {
+  it("waits out the recipient's night in their own time zone", () => {
     // 23:30 in Shanghai -> 08:00 next morning there.
     expect(deliverableFrom(at('2026-11-24T15:30:00Z'), 'Asia/Shanghai', { respectHolidays: false }).toISOString()).to.equal('2026-11-25T00:00:00.000Z');
     // 06:00 in Moscow -> 08:00 Moscow the same day.
@@ -75,7 +75,7 @@ describe('notices: quiet hours and holidays', () => {
     expect(isChinesePublicHoliday('2027-10-04')).to.equal(false);
   });
 
-  it('defers a supplier reminder past the holiday, never a manager\'s notice', () => {
+  it("defers a supplier reminder past the holiday, never a manager's notice", () => {
     const after = deliverableFrom(at('2026-10-01T03:00:00Z'), 'Asia/Shanghai', { respectHolidays: true });
     expect(after.toISOString()).to.equal('2026-10-08T01:00:00.000Z'); // 09:00 on the first working day
     expect(respectsHolidays('overdue', { kind: 'supplier' })).to.equal(true);
@@ -106,7 +106,11 @@ describe('notices: texts', () => {
   });
 
   it('pre-shipment and customs', () => {
-    expect(preShipmentForSupplier({ po: 'PO-1', code: 'A01', planned: '2026-12-01' })).to.include('2026-12-01').and.include('请确认');
-    expect(customsForManager({ po: 'PO-1', code: 'A01', status: 'held', reason: '海关查验', expected: '2026-12-05' }, 'ru')).to.equal('🛃 PO-1 (A01): таможня — задержка: 海关查验, ожидается 2026-12-05.');
+    expect(preShipmentForSupplier({ po: 'PO-1', code: 'A01', planned: '2026-12-01' }))
+      .to.include('2026-12-01')
+      .and.include('请确认');
+    expect(customsForManager({ po: 'PO-1', code: 'A01', status: 'held', reason: '海关查验', expected: '2026-12-05' }, 'ru')).to.equal(
+      '🛃 PO-1 (A01): таможня — задержка: 海关查验, ожидается 2026-12-05.',
+    );
   });
 });

@@ -2,7 +2,12 @@ import { api, t, toastError, wxApi } from '../../lib/client';
 import { newIdempotencyKey, type OrderDetail } from '../../lib/api';
 
 Component({
-  data: { s: t(), id: '', order: null as (OrderDetail & { askReady: boolean; rows: { name: string; label: string; planned: string; actual: string; done: boolean; late: boolean }[] }) | null, failed: false },
+  data: {
+    s: t(),
+    id: '',
+    order: null as (OrderDetail & { askReady: boolean; rows: { name: string; label: string; planned: string; actual: string; done: boolean; late: boolean }[] }) | null,
+    failed: false,
+  },
   methods: {
     onLoad(query: { id: string }) {
       this.setData({ id: query.id });

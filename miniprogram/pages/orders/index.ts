@@ -19,7 +19,7 @@ Component({
         const res = await api().orders(page);
         const items = res.items.map((o) => ({
           ...o,
-          nextName: o.next ? s.milestones[o.next.milestone] ?? o.next.milestone : '',
+          nextName: o.next ? (s.milestones[o.next.milestone] ?? o.next.milestone) : '',
           lateText: o.overdue ? fill(s.daysLate, { n: o.daysLate }) : '',
         }));
         this.setData({ items: page === 1 ? items : [...this.data.items, ...items], hasMore: res.hasMore, page, loading: false });

@@ -34,12 +34,13 @@ export function App() {
     },
     staleTime: Infinity,
   });
-  if (session.isLoading) return <Center h="100vh"><Loader /></Center>;
-  return (
-    <Router base="/console">
-      {session.data ? <Shell user={session.data} /> : <Login />}
-    </Router>
-  );
+  if (session.isLoading)
+    return (
+      <Center h="100vh">
+        <Loader />
+      </Center>
+    );
+  return <Router base="/console">{session.data ? <Shell user={session.data} /> : <Login />}</Router>;
 }
 
 function Shell({ user }: { user: User }) {
@@ -69,12 +70,28 @@ function Shell({ user }: { user: User }) {
         <Group h="100%" px="md" justify="space-between">
           <Group gap="xs">
             <Title order={4}>跟单 Gendan</Title>
-            <Badge color={live ? 'green' : 'gray'} variant="dot" data-testid="live-badge">{t('live')}</Badge>
+            <Badge color={live ? 'green' : 'gray'} variant="dot" data-testid="live-badge">
+              {t('live')}
+            </Badge>
           </Group>
           <Group gap="sm">
-            <SegmentedControl size="xs" data-testid="lang-switch" value={i18n.language} onChange={(v) => setLanguage(v, user.login)} data={[{ value: 'en', label: 'EN' }, { value: 'ru', label: 'RU' }, { value: 'zh', label: '中文' }]} />
-            <Text size="sm" data-testid="user-name">{user.name}</Text>
-            <Button size="xs" variant="subtle" onClick={signOut} data-testid="sign-out">{t('signOut')}</Button>
+            <SegmentedControl
+              size="xs"
+              data-testid="lang-switch"
+              value={i18n.language}
+              onChange={(v) => setLanguage(v, user.login)}
+              data={[
+                { value: 'en', label: 'EN' },
+                { value: 'ru', label: 'RU' },
+                { value: 'zh', label: '中文' },
+              ]}
+            />
+            <Text size="sm" data-testid="user-name">
+              {user.name}
+            </Text>
+            <Button size="xs" variant="subtle" onClick={signOut} data-testid="sign-out">
+              {t('signOut')}
+            </Button>
           </Group>
         </Group>
       </AppShell.Header>
@@ -99,7 +116,9 @@ function Shell({ user }: { user: User }) {
           <Route path="/reports">{() => <Reports user={user} />}</Route>
           <Route path="/notices" component={Notices} />
           <Route path="/admin" component={Admin} />
-          <Route><Redirect to="/" /></Route>
+          <Route>
+            <Redirect to="/" />
+          </Route>
         </Switch>
       </AppShell.Main>
     </AppShell>

@@ -5,7 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { api, errorText, type Account, type User } from '../api';
 
 const ROLES = ['manager', 'head', 'admin'];
-const LANGS = [{ value: 'en', label: 'English' }, { value: 'ru', label: 'Русский' }];
+const LANGS = [
+  { value: 'en', label: 'English' },
+  { value: 'ru', label: 'Русский' },
+];
 const EMPTY = { login: '', name: '', password: '', role: 'manager', language: 'en', timezone: 'Europe/Moscow', seesAll: false };
 
 /** The managers page (admin): create each role, edit, deactivate and reactivate, reset passwords. */
@@ -34,7 +37,9 @@ export function Admin() {
   return (
     <Stack>
       <Card withBorder maw={520}>
-        <Title order={5} mb="sm">{t('createManager')}</Title>
+        <Title order={5} mb="sm">
+          {t('createManager')}
+        </Title>
         <Stack gap="xs">
           <Group grow>
             <TextInput label={t('login')} data-testid="new-login" value={form.login} onChange={(e) => setForm({ ...form, login: e.currentTarget.value })} />
@@ -42,19 +47,39 @@ export function Admin() {
           </Group>
           <PasswordInput label={t('password')} data-testid="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.currentTarget.value })} />
           <Group grow>
-            <Select label={t('role')} data-testid="new-role" value={form.role} onChange={(v) => setForm({ ...form, role: v ?? 'manager' })} data={ROLES.map((r) => ({ value: r, label: t(`role_${r}`) }))} />
+            <Select
+              label={t('role')}
+              data-testid="new-role"
+              value={form.role}
+              onChange={(v) => setForm({ ...form, role: v ?? 'manager' })}
+              data={ROLES.map((r) => ({ value: r, label: t(`role_${r}`) }))}
+            />
             <Select label={t('language')} data-testid="new-language" value={form.language} onChange={(v) => setForm({ ...form, language: v ?? 'en' })} data={LANGS} />
             <TextInput label={t('timezone')} data-testid="new-timezone" value={form.timezone} onChange={(e) => setForm({ ...form, timezone: e.currentTarget.value })} />
           </Group>
           <Checkbox label={t('seesAll')} data-testid="new-sees-all" checked={form.seesAll} onChange={(e) => setForm({ ...form, seesAll: e.currentTarget.checked })} />
-          {error && <Text c="red" size="sm" data-testid="create-error">{error}</Text>}
-          <Button onClick={() => create.mutate()} loading={create.isPending} data-testid="create-manager">{t('createManager')}</Button>
+          {error && (
+            <Text c="red" size="sm" data-testid="create-error">
+              {error}
+            </Text>
+          )}
+          <Button onClick={() => create.mutate()} loading={create.isPending} data-testid="create-manager">
+            {t('createManager')}
+          </Button>
         </Stack>
       </Card>
       <Table data-testid="managers">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>{t('login')}</Table.Th><Table.Th>{t('name')}</Table.Th><Table.Th>{t('role')}</Table.Th><Table.Th>{t('language')}</Table.Th><Table.Th>{t('timezone')}</Table.Th><Table.Th>{t('workingHours')}</Table.Th><Table.Th>{t('seesAll')}</Table.Th><Table.Th>WeChat</Table.Th><Table.Th />
+            <Table.Th>{t('login')}</Table.Th>
+            <Table.Th>{t('name')}</Table.Th>
+            <Table.Th>{t('role')}</Table.Th>
+            <Table.Th>{t('language')}</Table.Th>
+            <Table.Th>{t('timezone')}</Table.Th>
+            <Table.Th>{t('workingHours')}</Table.Th>
+            <Table.Th>{t('seesAll')}</Table.Th>
+            <Table.Th>WeChat</Table.Th>
+            <Table.Th />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -71,11 +96,23 @@ export function Admin() {
               <Table.Td>
                 <Group gap={4} wrap="nowrap">
                   {!m.active && <Badge color="gray">{t('inactive')}</Badge>}
-                  <Button size="xs" variant="subtle" onClick={() => setEditing(m)} data-testid="edit-manager">{t('edit')}</Button>
+                  <Button size="xs" variant="subtle" onClick={() => setEditing(m)} data-testid="edit-manager">
+                    {t('edit')}
+                  </Button>
                   {m.active ? (
-                    <Button size="xs" variant="subtle" color="red" onClick={() => window.confirm(t('deactivateConfirm', { name: m.name })) && act.mutate({ id: m.id, what: 'deactivate' })} data-testid="deactivate">{t('deactivate')}</Button>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      onClick={() => window.confirm(t('deactivateConfirm', { name: m.name })) && act.mutate({ id: m.id, what: 'deactivate' })}
+                      data-testid="deactivate"
+                    >
+                      {t('deactivate')}
+                    </Button>
                   ) : (
-                    <Button size="xs" variant="subtle" onClick={() => act.mutate({ id: m.id, what: 'reactivate' })} data-testid="reactivate">{t('reactivate')}</Button>
+                    <Button size="xs" variant="subtle" onClick={() => act.mutate({ id: m.id, what: 'reactivate' })} data-testid="reactivate">
+                      {t('reactivate')}
+                    </Button>
                   )}
                 </Group>
               </Table.Td>
@@ -83,14 +120,30 @@ export function Admin() {
           ))}
         </Table.Tbody>
       </Table>
-      {editing && <EditAccount account={editing} onClose={() => { setEditing(undefined); refresh(); }} />}
+      {editing && (
+        <EditAccount
+          account={editing}
+          onClose={() => {
+            setEditing(undefined);
+            refresh();
+          }}
+        />
+      )}
     </Stack>
   );
 }
 
 function EditAccount({ account, onClose }: { account: Account; onClose: () => void }) {
   const { t } = useTranslation();
-  const [f, setF] = useState({ name: account.name, role: account.role, language: account.language, timezone: account.timezone, from: account.workingHours?.from ?? '', to: account.workingHours?.to ?? '', seesAll: account.seesAll });
+  const [f, setF] = useState({
+    name: account.name,
+    role: account.role,
+    language: account.language,
+    timezone: account.timezone,
+    from: account.workingHours?.from ?? '',
+    to: account.workingHours?.to ?? '',
+    seesAll: account.seesAll,
+  });
   const [password, setPassword] = useState('');
   const save = useMutation({
     mutationFn: () =>
@@ -115,14 +168,30 @@ function EditAccount({ account, onClose }: { account: Account; onClose: () => vo
           <TextInput label={t('workTo')} placeholder="18:00" value={f.to} onChange={(e) => setF({ ...f, to: e.currentTarget.value })} />
         </Group>
         <Checkbox label={t('seesAll')} checked={f.seesAll} onChange={(e) => setF({ ...f, seesAll: e.currentTarget.checked })} />
-        {save.error && <Text c="red" size="sm">{errorText(save.error)}</Text>}
-        <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="save-manager">{t('save')}</Button>
+        {save.error && (
+          <Text c="red" size="sm">
+            {errorText(save.error)}
+          </Text>
+        )}
+        <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="save-manager">
+          {t('save')}
+        </Button>
         <Group align="flex-end" mt="md">
           <PasswordInput label={t('resetPassword')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} style={{ flex: 1 }} />
-          <Button variant="light" onClick={() => reset.mutate()} loading={reset.isPending}>{t('resetPassword')}</Button>
+          <Button variant="light" onClick={() => reset.mutate()} loading={reset.isPending}>
+            {t('resetPassword')}
+          </Button>
         </Group>
-        {reset.error && <Text c="red" size="sm">{errorText(reset.error)}</Text>}
-        {reset.isSuccess && <Text c="green" size="sm">{t('passwordChanged')}</Text>}
+        {reset.error && (
+          <Text c="red" size="sm">
+            {errorText(reset.error)}
+          </Text>
+        )}
+        {reset.isSuccess && (
+          <Text c="green" size="sm">
+            {t('passwordChanged')}
+          </Text>
+        )}
       </Stack>
     </Modal>
   );

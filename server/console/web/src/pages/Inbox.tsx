@@ -30,7 +30,9 @@ function SearchResults({ query, lang }: { query: string; lang: string }) {
         <Loader size="sm" />
       ) : (
         <Stack gap={6}>
-          <Text size="xs" c="dimmed">{items.length ? t('searchHits', { count: items.length }) : t('noHits')}</Text>
+          <Text size="xs" c="dimmed">
+            {items.length ? t('searchHits', { count: items.length }) : t('noHits')}
+          </Text>
           {items.map((h) => {
             const tr = h.message.translations[lang]?.text ?? h.message.original?.text;
             return (
@@ -43,10 +45,20 @@ function SearchResults({ query, lang }: { query: string; lang: string }) {
                 onClick={() => h.thread && navigate(`/threads/${h.thread.id}`)}
                 data-testid="search-hit"
               >
-                <Text size="sm" fw={700} miw={120}>{h.thread?.title ?? '—'}</Text>
-                <Highlight size="sm" highlight={query} lang={h.message.lang === 'zh' ? 'zh-CN' : undefined} style={{ flex: 1 }}>{h.message.text ?? ""}</Highlight>
-                {tr && <Highlight size="sm" c="dimmed" highlight={query} style={{ flex: 1 }}>{tr}</Highlight>}
-                <Text size="xs" c="dimmed" miw={110}>{when(h.message.ts)}</Text>
+                <Text size="sm" fw={700} miw={120}>
+                  {h.thread?.title ?? '—'}
+                </Text>
+                <Highlight size="sm" highlight={query} lang={h.message.lang === 'zh' ? 'zh-CN' : undefined} style={{ flex: 1 }}>
+                  {h.message.text ?? ''}
+                </Highlight>
+                {tr && (
+                  <Highlight size="sm" c="dimmed" highlight={query} style={{ flex: 1 }}>
+                    {tr}
+                  </Highlight>
+                )}
+                <Text size="xs" c="dimmed" miw={110}>
+                  {when(h.message.ts)}
+                </Text>
               </Group>
             );
           })}
@@ -72,7 +84,17 @@ export function SupplierFilters({ value, onChange }: { value: FactFilter; onChan
   const people = useQuery({ queryKey: ['people'], queryFn: () => api<{ items: Person[] }>('/api/console/people') });
   const f = facets.data;
   const pick = (key: keyof FactFilter, label: string, data: { value: string; label: string }[] | string[], w = 140) => (
-    <Select key={key} placeholder={label} clearable searchable w={w} value={value[key] ?? null} onChange={(v) => onChange({ ...value, [key]: v ?? undefined })} data={data} data-testid={`filter-${key}`} />
+    <Select
+      key={key}
+      placeholder={label}
+      clearable
+      searchable
+      w={w}
+      value={value[key] ?? null}
+      onChange={(v) => onChange({ ...value, [key]: v ?? undefined })}
+      data={data}
+      data-testid={`filter-${key}`}
+    />
   );
   return (
     <>
@@ -80,7 +102,12 @@ export function SupplierFilters({ value, onChange }: { value: FactFilter; onChan
       {pick('province', t('province'), f?.provinces ?? [])}
       {pick('category', t('category'), f?.categories ?? [])}
       {pick('certification', t('certification'), f?.certifications ?? [])}
-      {pick('managerId', t('manager'), (people.data?.items ?? []).map((p) => ({ value: p.id, label: p.name })), 180)}
+      {pick(
+        'managerId',
+        t('manager'),
+        (people.data?.items ?? []).map((p) => ({ value: p.id, label: p.name })),
+        180,
+      )}
       {pick('language', t('language'), f?.languages ?? ['zh', 'en'], 100)}
     </>
   );
@@ -92,13 +119,25 @@ export function Inbox({ user }: { user: User }) {
   return (
     <Tabs value={tab} onChange={setTab} keepMounted={false}>
       <Tabs.List mb="md">
-        <Tabs.Tab value="threads" data-testid="tab-threads">{t('conversations')}</Tabs.Tab>
-        <Tabs.Tab value="unsorted" data-testid="tab-unsorted">{t('unsorted')}</Tabs.Tab>
-        <Tabs.Tab value="friends" data-testid="tab-friends">{t('friendRequests')}</Tabs.Tab>
+        <Tabs.Tab value="threads" data-testid="tab-threads">
+          {t('conversations')}
+        </Tabs.Tab>
+        <Tabs.Tab value="unsorted" data-testid="tab-unsorted">
+          {t('unsorted')}
+        </Tabs.Tab>
+        <Tabs.Tab value="friends" data-testid="tab-friends">
+          {t('friendRequests')}
+        </Tabs.Tab>
       </Tabs.List>
-      <Tabs.Panel value="threads"><Conversations user={user} /></Tabs.Panel>
-      <Tabs.Panel value="unsorted"><Unsorted user={user} /></Tabs.Panel>
-      <Tabs.Panel value="friends"><FriendRequests /></Tabs.Panel>
+      <Tabs.Panel value="threads">
+        <Conversations user={user} />
+      </Tabs.Panel>
+      <Tabs.Panel value="unsorted">
+        <Unsorted user={user} />
+      </Tabs.Panel>
+      <Tabs.Panel value="friends">
+        <FriendRequests />
+      </Tabs.Panel>
     </Tabs>
   );
 }
@@ -113,7 +152,13 @@ function Conversations({ user }: { user: User }) {
   const [segment, setSegment] = useState<string | null>(null);
   const [q, setQ] = useState('');
   const [query] = useDebouncedValue(q.trim(), 300);
-  const params = new URLSearchParams({ ...(Object.fromEntries(Object.entries(facts).filter(([, v]) => v)) as Record<string, string>), ...(mine ? { mine: 'true' } : {}), ...(overdue ? { overdue: 'true' } : {}), ...(needsReply ? { needsReply: 'true' } : {}), ...(segment ? { segment } : {}) });
+  const params = new URLSearchParams({
+    ...(Object.fromEntries(Object.entries(facts).filter(([, v]) => v)) as Record<string, string>),
+    ...(mine ? { mine: 'true' } : {}),
+    ...(overdue ? { overdue: 'true' } : {}),
+    ...(needsReply ? { needsReply: 'true' } : {}),
+    ...(segment ? { segment } : {}),
+  });
   const inbox = useInfiniteQuery({
     queryKey: ['inbox', params.toString()],
     initialPageParam: 1,
@@ -141,22 +186,56 @@ function Conversations({ user }: { user: User }) {
           <Table.Tbody>
             {rows.map((it) => (
               <Table.Tr key={it.id} onClick={() => navigate(`/threads/${it.id}`)} style={{ cursor: 'pointer' }} data-testid="inbox-row" data-thread={it.id}>
-                <Table.Td w={110}>{it.supplier ? <Badge variant="light" data-testid="inbox-code">{it.supplier.tag ? `${it.supplier.code} ${it.supplier.tag}` : it.supplier.code}</Badge> : null}</Table.Td>
+                <Table.Td w={110}>
+                  {it.supplier ? (
+                    <Badge variant="light" data-testid="inbox-code">
+                      {it.supplier.tag ? `${it.supplier.code} ${it.supplier.tag}` : it.supplier.code}
+                    </Badge>
+                  ) : null}
+                </Table.Td>
                 <Table.Td>
                   <Text fw={it.unread ? 700 : 400}>{it.title}</Text>
-                  {it.supplier && <Text size="xs" c="dimmed">{it.supplier.name} · {it.supplier.segment}</Text>}
+                  {it.supplier && (
+                    <Text size="xs" c="dimmed">
+                      {it.supplier.name} · {it.supplier.segment}
+                    </Text>
+                  )}
                 </Table.Td>
-                <Table.Td w={170}>{it.needsReply && <Badge color="orange" variant="outline" style={{ overflow: 'visible' }} data-testid="needs-reply">{t('needsReply')}</Badge>}</Table.Td>
-                <Table.Td w={70}>{it.unread > 0 && <Badge color="red" title={t('unread')} data-testid="unread">{it.unread}</Badge>}</Table.Td>
-                <Table.Td w={160}><Text size="sm" c="dimmed">{when(it.lastMessageAt)}</Text></Table.Td>
+                <Table.Td w={170}>
+                  {it.needsReply && (
+                    <Badge color="orange" variant="outline" style={{ overflow: 'visible' }} data-testid="needs-reply">
+                      {t('needsReply')}
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td w={70}>
+                  {it.unread > 0 && (
+                    <Badge color="red" title={t('unread')} data-testid="unread">
+                      {it.unread}
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td w={160}>
+                  <Text size="sm" c="dimmed">
+                    {when(it.lastMessageAt)}
+                  </Text>
+                </Table.Td>
               </Table.Tr>
             ))}
-            {!rows.length && <Table.Tr><Table.Td><Text c="dimmed">{t('noThreads')}</Text></Table.Td></Table.Tr>}
+            {!rows.length && (
+              <Table.Tr>
+                <Table.Td>
+                  <Text c="dimmed">{t('noThreads')}</Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
           </Table.Tbody>
         </Table>
       )}
       {inbox.hasNextPage && (
-        <Button variant="subtle" onClick={() => inbox.fetchNextPage()} loading={inbox.isFetchingNextPage} data-testid="more-threads">{t('moreThreads')}</Button>
+        <Button variant="subtle" onClick={() => inbox.fetchNextPage()} loading={inbox.isFetchingNextPage} data-testid="more-threads">
+          {t('moreThreads')}
+        </Button>
       )}
     </Stack>
   );

@@ -47,12 +47,27 @@ export function Login() {
           <Stack>
             <Group justify="space-between">
               <Title order={3}>跟单 Gendan</Title>
-              <SegmentedControl size="xs" value={i18n.language} onChange={(v) => setLanguage(v)} data={[{ value: 'en', label: 'EN' }, { value: 'ru', label: 'RU' }, { value: 'zh', label: '中文' }]} />
+              <SegmentedControl
+                size="xs"
+                value={i18n.language}
+                onChange={(v) => setLanguage(v)}
+                data={[
+                  { value: 'en', label: 'EN' },
+                  { value: 'ru', label: 'RU' },
+                  { value: 'zh', label: '中文' },
+                ]}
+              />
             </Group>
-            {error && <Alert color={error.kind === 'locked' ? 'orange' : 'red'} title={error.title} data-testid="login-error" data-kind={error.kind}>{error.text}</Alert>}
+            {error && (
+              <Alert color={error.kind === 'locked' ? 'orange' : 'red'} title={error.title} data-testid="login-error" data-kind={error.kind}>
+                {error.text}
+              </Alert>
+            )}
             <TextInput label={t('login')} value={login} onChange={(e) => setLogin(e.currentTarget.value)} autoComplete="username" required data-testid="login" />
             <PasswordInput label={t('password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="current-password" required data-testid="password" />
-            <Button type="submit" loading={busy} data-testid="sign-in">{t('signIn')}</Button>
+            <Button type="submit" loading={busy} data-testid="sign-in">
+              {t('signIn')}
+            </Button>
           </Stack>
         </form>
       </Card>

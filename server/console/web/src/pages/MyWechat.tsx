@@ -25,29 +25,46 @@ export function MyWechat() {
   return (
     <Stack maw={720}>
       <Card withBorder data-testid="my-wechat">
-        <Title order={5} mb="xs">{t('myWechat')}</Title>
+        <Title order={5} mb="xs">
+          {t('myWechat')}
+        </Title>
         {l?.linked ? (
           <Group justify="space-between">
             <Text data-testid="wechat-linked">
-              {t('linkedAs')} <b>{l.wechatName}</b>{l.linkedAt ? ` · ${new Date(l.linkedAt).toLocaleString()}` : ''}
+              {t('linkedAs')} <b>{l.wechatName}</b>
+              {l.linkedAt ? ` · ${new Date(l.linkedAt).toLocaleString()}` : ''}
             </Text>
-            <Button color="red" variant="light" size="xs" onClick={() => window.confirm(t('unlinkConfirm')) && unlink.mutate()} data-testid="unlink">{t('unlink')}</Button>
+            <Button color="red" variant="light" size="xs" onClick={() => window.confirm(t('unlinkConfirm')) && unlink.mutate()} data-testid="unlink">
+              {t('unlink')}
+            </Button>
           </Group>
         ) : (
           <Stack gap="xs">
             <Text size="sm">{t('linkHelp')}</Text>
             <Group>
-              <Button onClick={() => issue.mutate()} loading={issue.isPending} data-testid="issue-link-code">{t('issueLinkCode')}</Button>
-              <Badge color="gray" variant="outline">{t('notLinked')}</Badge>
+              <Button onClick={() => issue.mutate()} loading={issue.isPending} data-testid="issue-link-code">
+                {t('issueLinkCode')}
+              </Button>
+              <Badge color="gray" variant="outline">
+                {t('notLinked')}
+              </Badge>
             </Group>
-            {issue.error && <Text c="red" size="sm">{errorText(issue.error)}</Text>}
+            {issue.error && (
+              <Text c="red" size="sm">
+                {errorText(issue.error)}
+              </Text>
+            )}
             {issue.data && (
               <Group align="center" data-testid="link-code">
                 <Image src={issue.data.qr} w={160} alt="QR" />
                 <Stack gap={4}>
                   <Text size="sm">{t('sendToBot')}</Text>
-                  <Code fz="xl" fw={700} data-testid="link-command">{issue.data.command}</Code>
-                  <Text size="xs" c="dimmed">{t('validUntil')} {new Date(issue.data.expiresAt).toLocaleTimeString()}</Text>
+                  <Code fz="xl" fw={700} data-testid="link-command">
+                    {issue.data.command}
+                  </Code>
+                  <Text size="xs" c="dimmed">
+                    {t('validUntil')} {new Date(issue.data.expiresAt).toLocaleTimeString()}
+                  </Text>
                 </Stack>
               </Group>
             )}
@@ -55,23 +72,45 @@ export function MyWechat() {
         )}
       </Card>
       <Card withBorder>
-        <Title order={5} mb="xs">{t('changePassword')}</Title>
+        <Title order={5} mb="xs">
+          {t('changePassword')}
+        </Title>
         <Group align="flex-end">
           <PasswordInput label={t('currentPassword')} value={pw.oldPassword} onChange={(e) => setPw({ ...pw, oldPassword: e.currentTarget.value })} data-testid="old-password" />
           <PasswordInput label={t('newPassword')} value={pw.newPassword} onChange={(e) => setPw({ ...pw, newPassword: e.currentTarget.value })} data-testid="new-password" />
-          <Button onClick={() => change.mutate()} loading={change.isPending} data-testid="change-password">{t('save')}</Button>
+          <Button onClick={() => change.mutate()} loading={change.isPending} data-testid="change-password">
+            {t('save')}
+          </Button>
         </Group>
-        {change.error && <Text c="red" size="sm" data-testid="password-error">{errorText(change.error)}</Text>}
-        {change.isSuccess && <Text c="green" size="sm">{t('passwordChanged')}</Text>}
+        {change.error && (
+          <Text c="red" size="sm" data-testid="password-error">
+            {errorText(change.error)}
+          </Text>
+        )}
+        {change.isSuccess && (
+          <Text c="green" size="sm">
+            {t('passwordChanged')}
+          </Text>
+        )}
       </Card>
       <Card withBorder>
-        <Title order={5} mb="xs">{t('sessions')}</Title>
+        <Title order={5} mb="xs">
+          {t('sessions')}
+        </Title>
         <Table data-testid="sessions">
           <Table.Tbody>
             {(sessions.data?.items ?? []).map((s) => (
               <Table.Tr key={s.id}>
                 <Table.Td>{new Date(s.createdAt).toLocaleString()}</Table.Td>
-                <Table.Td>{s.current ? <Badge>{t('thisSession')}</Badge> : <Button size="xs" variant="subtle" onClick={() => end.mutate(s.id)}>{t('endSession')}</Button>}</Table.Td>
+                <Table.Td>
+                  {s.current ? (
+                    <Badge>{t('thisSession')}</Badge>
+                  ) : (
+                    <Button size="xs" variant="subtle" onClick={() => end.mutate(s.id)}>
+                      {t('endSession')}
+                    </Button>
+                  )}
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

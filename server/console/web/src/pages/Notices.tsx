@@ -13,19 +13,66 @@ export function Notices() {
   const retry = useMutation({ mutationFn: (id: string) => api(`/api/console/notices/${id}/retry`, { method: 'POST' }), onSettled: () => void qc.invalidateQueries({ queryKey: ['notices'] }) });
   return (
     <Stack>
-      <SegmentedControl value={status} onChange={setStatus} data={[{ value: 'mine', label: t('forMe') }, { value: 'failed', label: t('failed') }, { value: 'queued', label: t('queued') }, { value: 'sending', label: t('sending_') }, { value: 'sent', label: t('sent') }, { value: 'cancelled', label: t('cancelled') }]} w={620} data-testid="notice-status" />
+      <SegmentedControl
+        value={status}
+        onChange={setStatus}
+        data={[
+          { value: 'mine', label: t('forMe') },
+          { value: 'failed', label: t('failed') },
+          { value: 'queued', label: t('queued') },
+          { value: 'sending', label: t('sending_') },
+          { value: 'sent', label: t('sent') },
+          { value: 'cancelled', label: t('cancelled') },
+        ]}
+        w={620}
+        data-testid="notice-status"
+      />
       <Table data-testid="notices">
         <Table.Tbody>
           {(list.data?.items ?? []).map((n) => (
             <Table.Tr key={n.id} data-testid="notice-row" data-status={n.status}>
-              <Table.Td><Badge variant="light">{n.kind}</Badge></Table.Td>
-              <Table.Td><Text size="sm">{n.to}</Text></Table.Td>
-              <Table.Td><Text size="sm" lang="zh-CN">{n.text}</Text>{n.lastError && <Text size="xs" c="red">{n.lastError}</Text>}</Table.Td>
-              <Table.Td><Text size="xs" c="dimmed">{new Date(n.sentAt ?? n.createdAt).toLocaleString()}</Text>{n.attempts > 0 && <Text size="xs" c="dimmed">{t('attempts', { n: n.attempts })}</Text>}</Table.Td>
-              <Table.Td>{n.status === 'failed' && <Button size="xs" onClick={() => retry.mutate(n.id)} data-testid="retry">{t('retry')}</Button>}</Table.Td>
+              <Table.Td>
+                <Badge variant="light">{n.kind}</Badge>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{n.to}</Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" lang="zh-CN">
+                  {n.text}
+                </Text>
+                {n.lastError && (
+                  <Text size="xs" c="red">
+                    {n.lastError}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <Text size="xs" c="dimmed">
+                  {new Date(n.sentAt ?? n.createdAt).toLocaleString()}
+                </Text>
+                {n.attempts > 0 && (
+                  <Text size="xs" c="dimmed">
+                    {t('attempts', { n: n.attempts })}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                {n.status === 'failed' && (
+                  <Button size="xs" onClick={() => retry.mutate(n.id)} data-testid="retry">
+                    {t('retry')}
+                  </Button>
+                )}
+              </Table.Td>
             </Table.Tr>
           ))}
-          {list.data && !list.data.items.length && <Table.Tr><Table.Td><Text c="dimmed">—</Text></Table.Td></Table.Tr>}
+          {list.data && !list.data.items.length && (
+            <Table.Tr>
+              <Table.Td>
+                <Text c="dimmed">—</Text>
+              </Table.Td>
+            </Table.Tr>
+          )}
         </Table.Tbody>
       </Table>
     </Stack>

@@ -54,8 +54,14 @@ function EditMilestone({ order, name, onClose }: { order: OrderDetail; name: str
           onChange={(e) => setReason(e.currentTarget.value)}
           data-testid="ms-reason"
         />
-        {error && <Text c="red" size="sm" data-testid="ms-error">{error}</Text>}
-        <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="ms-save">{t('save')}</Button>
+        {error && (
+          <Text c="red" size="sm" data-testid="ms-error">
+            {error}
+          </Text>
+        )}
+        <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="ms-save">
+          {t('save')}
+        </Button>
       </Stack>
     </Modal>
   );
@@ -88,9 +94,17 @@ export function OrderCard({ id }: { id: string }) {
               data-late={late ? 'true' : 'false'}
               title={
                 <Group gap="xs">
-                  <Text size="sm" c={late ? 'red' : undefined} fw={late ? 700 : 400}>{t(`ms_${m.name}`)}</Text>
-                  {m.status === 'done' && <Badge size="xs" color="green" variant="light">✓</Badge>}
-                  <Button size="compact-xs" variant="subtle" onClick={() => setEdit(m.name)} data-testid="ms-edit">{t('edit')}</Button>
+                  <Text size="sm" c={late ? 'red' : undefined} fw={late ? 700 : 400}>
+                    {t(`ms_${m.name}`)}
+                  </Text>
+                  {m.status === 'done' && (
+                    <Badge size="xs" color="green" variant="light">
+                      ✓
+                    </Badge>
+                  )}
+                  <Button size="compact-xs" variant="subtle" onClick={() => setEdit(m.name)} data-testid="ms-edit">
+                    {t('edit')}
+                  </Button>
                 </Group>
               }
             >
@@ -146,7 +160,11 @@ export function Orders() {
           w={320}
           data-testid="supplier-select"
         />
-        {code && <Button variant="light" onClick={() => navigate(`/suppliers/${code}`)}>{t('supplier')}</Button>}
+        {code && (
+          <Button variant="light" onClick={() => navigate(`/suppliers/${code}`)}>
+            {t('supplier')}
+          </Button>
+        )}
         <OrdersNav />
       </Group>
       {!code && <OrdersBoard />}
@@ -166,10 +184,22 @@ export function Orders() {
                 <Table.Td fw={600}>{o.number}</Table.Td>
                 <Table.Td>{o.next ? `${t(`ms_${o.next.milestone}`)} · ${o.next.planned ?? '—'}` : '—'}</Table.Td>
                 <Table.Td>{o.overdue && <Badge color="red">{t('daysLate', { n: o.daysLate })}</Badge>}</Table.Td>
-                <Table.Td>{o.customs !== 'none' && <Badge color="orange">{t('customs')} {o.customs}</Badge>}</Table.Td>
+                <Table.Td>
+                  {o.customs !== 'none' && (
+                    <Badge color="orange">
+                      {t('customs')} {o.customs}
+                    </Badge>
+                  )}
+                </Table.Td>
               </Table.Tr>
             ))}
-            {!orders.data.items.length && <Table.Tr><Table.Td><Text c="dimmed">{t('noOrders')}</Text></Table.Td></Table.Tr>}
+            {!orders.data.items.length && (
+              <Table.Tr>
+                <Table.Td>
+                  <Text c="dimmed">{t('noOrders')}</Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
           </Table.Tbody>
         </Table>
       )}

@@ -23,8 +23,12 @@ export function OrdersNav() {
   const [, navigate] = useLocation();
   return (
     <Group gap="xs">
-      <Button size="xs" onClick={() => navigate('/orders/new')} data-testid="new-order">{t('newOrder')}</Button>
-      <Button size="xs" variant="light" onClick={() => navigate('/orders/import')} data-testid="import-orders">{t('importOrders')}</Button>
+      <Button size="xs" onClick={() => navigate('/orders/new')} data-testid="new-order">
+        {t('newOrder')}
+      </Button>
+      <Button size="xs" variant="light" onClick={() => navigate('/orders/import')} data-testid="import-orders">
+        {t('importOrders')}
+      </Button>
     </Group>
   );
 }
@@ -53,7 +57,17 @@ export function OrdersBoard() {
         </Chip.Group>
       </Group>
       <Group gap="xs">
-        <Select size="xs" clearable searchable placeholder={t('supplier')} value={supplier} onChange={setSupplier} data={(data?.suppliers ?? []).map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }))} w={220} data-testid="board-supplier" />
+        <Select
+          size="xs"
+          clearable
+          searchable
+          placeholder={t('supplier')}
+          value={supplier}
+          onChange={setSupplier}
+          data={(data?.suppliers ?? []).map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }))}
+          w={220}
+          data-testid="board-supplier"
+        />
         <Select size="xs" clearable placeholder={t('segment')} value={segment} onChange={setSegment} data={['strategic', 'new', 'problem']} w={140} />
         <Select size="xs" clearable placeholder={t('manager')} value={manager} onChange={setManager} data={(data?.managers ?? []).map((m) => ({ value: m.id, label: m.name }))} w={180} />
         <Checkbox size="xs" label={t('mineOnly')} checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} />
@@ -67,29 +81,61 @@ export function OrdersBoard() {
               <Table.Th>{t('supplier')}</Table.Th>
               <Table.Th>{t('manager')}</Table.Th>
               <Table.Th>{t('next')}</Table.Th>
-              {MILESTONES.map((m) => <Table.Th key={m}>{t(`ms_${m}`)}</Table.Th>)}
+              {MILESTONES.map((m) => (
+                <Table.Th key={m}>{t(`ms_${m}`)}</Table.Th>
+              ))}
               <Table.Th>{t('customs')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {data.items.map((o) => (
-              <Table.Tr key={o.id} onClick={() => navigate(`/orders/${o.id}`)} style={{ cursor: 'pointer' }} bg={o.overdue ? 'red.0' : undefined} data-testid="board-row" data-overdue={o.overdue ? 'true' : 'false'}>
+              <Table.Tr
+                key={o.id}
+                onClick={() => navigate(`/orders/${o.id}`)}
+                style={{ cursor: 'pointer' }}
+                bg={o.overdue ? 'red.0' : undefined}
+                data-testid="board-row"
+                data-overdue={o.overdue ? 'true' : 'false'}
+              >
                 <Table.Td fw={600}>{o.number}</Table.Td>
-                <Table.Td>{o.supplierCode}{o.supplierName ? ` · ${o.supplierName}` : ''}</Table.Td>
+                <Table.Td>
+                  {o.supplierCode}
+                  {o.supplierName ? ` · ${o.supplierName}` : ''}
+                </Table.Td>
                 <Table.Td>{o.managerName ?? '—'}</Table.Td>
                 <Table.Td>
                   {o.next ? `${t(`ms_${o.next.milestone}`)} · ${o.next.planned ?? '—'}` : '—'}
-                  {o.overdue && <Badge ml={4} size="xs" color="red">{t('daysLate', { n: o.daysLate })}</Badge>}
+                  {o.overdue && (
+                    <Badge ml={4} size="xs" color="red">
+                      {t('daysLate', { n: o.daysLate })}
+                    </Badge>
+                  )}
                 </Table.Td>
                 {MILESTONES.map((m) => {
                   const s = o.milestones[m];
                   const late = s && !s.done && s.planned && s.planned < today();
-                  return <Table.Td key={m} c={late ? 'red' : s?.done ? 'green' : undefined}>{s?.done ? '✓' : (s?.planned?.slice(5) ?? '—')}</Table.Td>;
+                  return (
+                    <Table.Td key={m} c={late ? 'red' : s?.done ? 'green' : undefined}>
+                      {s?.done ? '✓' : (s?.planned?.slice(5) ?? '—')}
+                    </Table.Td>
+                  );
                 })}
-                <Table.Td>{o.customs !== 'none' && <Badge size="xs" color={o.customs === 'held' ? 'orange' : 'gray'}>{o.customs}</Badge>}</Table.Td>
+                <Table.Td>
+                  {o.customs !== 'none' && (
+                    <Badge size="xs" color={o.customs === 'held' ? 'orange' : 'gray'}>
+                      {o.customs}
+                    </Badge>
+                  )}
+                </Table.Td>
               </Table.Tr>
             ))}
-            {!data.items.length && <Table.Tr><Table.Td colSpan={13}><Text c="dimmed">{t('noOrders')}</Text></Table.Td></Table.Tr>}
+            {!data.items.length && (
+              <Table.Tr>
+                <Table.Td colSpan={13}>
+                  <Text c="dimmed">{t('noOrders')}</Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
           </Table.Tbody>
         </Table>
       )}
@@ -97,7 +143,14 @@ export function OrdersBoard() {
   );
 }
 
-interface Line { item: string; sku: string; qty: number; unit: string; unitPrice: string; currency: string }
+interface Line {
+  item: string;
+  sku: string;
+  qty: number;
+  unit: string;
+  unitPrice: string;
+  currency: string;
+}
 const emptyLine = (currency = 'USD'): Line => ({ item: '', sku: '', qty: 1, unit: 'pcs', unitPrice: '', currency });
 
 /** New order: supplier, PO number, lines with totals, terms, planned dates from the template. */
@@ -130,7 +183,9 @@ export function NewOrder() {
           supplierCode: code,
           ...(incoterms ? { incoterms } : {}),
           ...(paymentTerms.trim() ? { paymentTerms: paymentTerms.trim() } : {}),
-          lines: lines.filter((l) => l.item.trim()).map((l) => ({ item: l.item.trim(), ...(l.sku.trim() ? { sku: l.sku.trim() } : {}), qty: l.qty, unit: l.unit || 'pcs', unitPrice: l.unitPrice.replace(',', '.'), currency: l.currency })),
+          lines: lines
+            .filter((l) => l.item.trim())
+            .map((l) => ({ item: l.item.trim(), ...(l.sku.trim() ? { sku: l.sku.trim() } : {}), qty: l.qty, unit: l.unit || 'pcs', unitPrice: l.unitPrice.replace(',', '.'), currency: l.currency })),
           planned: Object.fromEntries(Object.entries(planned).filter(([, v]) => v)),
         },
       }),
@@ -145,38 +200,104 @@ export function NewOrder() {
     <Stack maw={1000} data-testid="order-form">
       <Title order={3}>{t('newOrder')}</Title>
       <Group align="flex-end">
-        <Select searchable label={t('supplier')} placeholder={t('chooseSupplier')} value={code} onChange={(v) => void choose(v)} data={(suppliers.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.code}${s.tag ? ` ${s.tag}` : ''} · ${s.name}` }))} w={320} data-testid="form-supplier" />
+        <Select
+          searchable
+          label={t('supplier')}
+          placeholder={t('chooseSupplier')}
+          value={code}
+          onChange={(v) => void choose(v)}
+          data={(suppliers.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.code}${s.tag ? ` ${s.tag}` : ''} · ${s.name}` }))}
+          w={320}
+          data-testid="form-supplier"
+        />
         <TextInput label={t('poNumber')} value={number} onChange={(e) => setNumber(e.currentTarget.value)} data-testid="form-number" />
         <Select label="Incoterms" clearable value={incoterms} onChange={setIncoterms} data={INCOTERMS} w={110} />
         <TextInput label={t('paymentTerms')} value={paymentTerms} onChange={(e) => setPaymentTerms(e.currentTarget.value)} w={240} data-testid="form-payment" />
       </Group>
-      <Text size="xs" c="dimmed">{t('managerDefault')}</Text>
+      <Text size="xs" c="dimmed">
+        {t('managerDefault')}
+      </Text>
       <Table fz="xs">
-        <Table.Thead><Table.Tr><Table.Th>{t('item')}</Table.Th><Table.Th>SKU</Table.Th><Table.Th>{t('qty')}</Table.Th><Table.Th>{t('unit')}</Table.Th><Table.Th>{t('unitPrice')}</Table.Th><Table.Th>{t('currency')}</Table.Th><Table.Th /></Table.Tr></Table.Thead>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('item')}</Table.Th>
+            <Table.Th>SKU</Table.Th>
+            <Table.Th>{t('qty')}</Table.Th>
+            <Table.Th>{t('unit')}</Table.Th>
+            <Table.Th>{t('unitPrice')}</Table.Th>
+            <Table.Th>{t('currency')}</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
         <Table.Tbody>
           {lines.map((l, i) => (
             <Table.Tr key={i} data-testid="form-line">
-              <Table.Td><TextInput size="xs" value={l.item} onChange={(e) => setLine(i, { item: e.currentTarget.value })} data-testid="line-item" /></Table.Td>
-              <Table.Td><TextInput size="xs" value={l.sku} onChange={(e) => setLine(i, { sku: e.currentTarget.value })} w={90} /></Table.Td>
-              <Table.Td><NumberInput size="xs" min={1} value={l.qty} onChange={(v) => setLine(i, { qty: Number(v) || 0 })} w={90} data-testid="line-qty" /></Table.Td>
-              <Table.Td><TextInput size="xs" value={l.unit} onChange={(e) => setLine(i, { unit: e.currentTarget.value })} w={60} /></Table.Td>
-              <Table.Td><TextInput size="xs" value={l.unitPrice} onChange={(e) => setLine(i, { unitPrice: e.currentTarget.value })} w={90} data-testid="line-price" /></Table.Td>
-              <Table.Td><Select size="xs" value={l.currency} onChange={(v) => setLine(i, { currency: v ?? 'USD' })} data={CURRENCIES} w={80} /></Table.Td>
-              <Table.Td>{lines.length > 1 && <Button size="compact-xs" variant="subtle" color="red" onClick={() => setLines(lines.filter((_, k) => k !== i))}>×</Button>}</Table.Td>
+              <Table.Td>
+                <TextInput size="xs" value={l.item} onChange={(e) => setLine(i, { item: e.currentTarget.value })} data-testid="line-item" />
+              </Table.Td>
+              <Table.Td>
+                <TextInput size="xs" value={l.sku} onChange={(e) => setLine(i, { sku: e.currentTarget.value })} w={90} />
+              </Table.Td>
+              <Table.Td>
+                <NumberInput size="xs" min={1} value={l.qty} onChange={(v) => setLine(i, { qty: Number(v) || 0 })} w={90} data-testid="line-qty" />
+              </Table.Td>
+              <Table.Td>
+                <TextInput size="xs" value={l.unit} onChange={(e) => setLine(i, { unit: e.currentTarget.value })} w={60} />
+              </Table.Td>
+              <Table.Td>
+                <TextInput size="xs" value={l.unitPrice} onChange={(e) => setLine(i, { unitPrice: e.currentTarget.value })} w={90} data-testid="line-price" />
+              </Table.Td>
+              <Table.Td>
+                <Select size="xs" value={l.currency} onChange={(v) => setLine(i, { currency: v ?? 'USD' })} data={CURRENCIES} w={80} />
+              </Table.Td>
+              <Table.Td>
+                {lines.length > 1 && (
+                  <Button size="compact-xs" variant="subtle" color="red" onClick={() => setLines(lines.filter((_, k) => k !== i))}>
+                    ×
+                  </Button>
+                )}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
       <Group justify="space-between">
-        <Button size="xs" variant="light" onClick={() => setLines([...lines, emptyLine(lines[lines.length - 1]?.currency)])}>{t('addLine')}</Button>
-        <Text size="sm" data-testid="form-total">{t('total')}: {Object.entries(totals).map(([c, v]) => `${v.toFixed(2)} ${c}`).join(' + ') || '—'}</Text>
+        <Button size="xs" variant="light" onClick={() => setLines([...lines, emptyLine(lines[lines.length - 1]?.currency)])}>
+          {t('addLine')}
+        </Button>
+        <Text size="sm" data-testid="form-total">
+          {t('total')}:{' '}
+          {Object.entries(totals)
+            .map(([c, v]) => `${v.toFixed(2)} ${c}`)
+            .join(' + ') || '—'}
+        </Text>
       </Group>
-      <Text fw={600} size="sm">{t('plannedDates')}</Text>
+      <Text fw={600} size="sm">
+        {t('plannedDates')}
+      </Text>
       <SimpleGrid cols={4}>
-        {MILESTONES.map((m) => <TextInput key={m} type="date" size="xs" label={t(`ms_${m}`)} value={planned[m] ?? ''} onChange={(e) => setPlanned({ ...planned, [m]: e.currentTarget.value })} data-testid={`form-planned-${m}`} />)}
+        {MILESTONES.map((m) => (
+          <TextInput
+            key={m}
+            type="date"
+            size="xs"
+            label={t(`ms_${m}`)}
+            value={planned[m] ?? ''}
+            onChange={(e) => setPlanned({ ...planned, [m]: e.currentTarget.value })}
+            data-testid={`form-planned-${m}`}
+          />
+        ))}
       </SimpleGrid>
-      {error && <Text c="red" size="sm" data-testid="form-error">{error}</Text>}
-      <Group><Button onClick={() => save.mutate()} loading={save.isPending} disabled={!code || !number.trim()} data-testid="form-save">{t('createOrder')}</Button></Group>
+      {error && (
+        <Text c="red" size="sm" data-testid="form-error">
+          {error}
+        </Text>
+      )}
+      <Group>
+        <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!code || !number.trim()} data-testid="form-save">
+          {t('createOrder')}
+        </Button>
+      </Group>
     </Stack>
   );
 }
@@ -195,9 +316,20 @@ export function OrderPage({ id }: { id: string }) {
     void qc.invalidateQueries({ queryKey: ['order', id] });
     void qc.invalidateQueries({ queryKey: ['orders'] });
   };
-  const act = useMutation({ mutationFn: (action: string) => api(`/api/orders/${id}/status`, { method: 'POST', body: { action, ...(reason.trim() ? { reason: reason.trim() } : {}) } }), onSuccess: refresh, onError: (e) => setError(errText(e)) });
+  const act = useMutation({
+    mutationFn: (action: string) => api(`/api/orders/${id}/status`, { method: 'POST', body: { action, ...(reason.trim() ? { reason: reason.trim() } : {}) } }),
+    onSuccess: refresh,
+    onError: (e) => setError(errText(e)),
+  });
   const replan = useMutation({
-    mutationFn: () => api(`/api/orders/${id}/plan`, { method: 'PUT', body: { planned: Object.fromEntries(Object.entries(plan ?? {}).filter(([m, v]) => v !== (o.data?.milestones.find((x) => x.name === m)?.planned ?? ''))), ...(reason.trim() ? { reason: reason.trim() } : {}) } }),
+    mutationFn: () =>
+      api(`/api/orders/${id}/plan`, {
+        method: 'PUT',
+        body: {
+          planned: Object.fromEntries(Object.entries(plan ?? {}).filter(([m, v]) => v !== (o.data?.milestones.find((x) => x.name === m)?.planned ?? ''))),
+          ...(reason.trim() ? { reason: reason.trim() } : {}),
+        },
+      }),
     onSuccess: () => {
       setPlan(null);
       refresh();
@@ -211,40 +343,93 @@ export function OrderPage({ id }: { id: string }) {
     <Stack data-testid="order-page">
       <Group justify="space-between">
         <Group>
-          <Title order={3} data-testid="order-number">{d.number}</Title>
-          <Badge color={d.status === 'open' ? 'blue' : d.status === 'cancelled' ? 'red' : 'gray'} data-testid="order-status">{t(`orderStatus_${d.status}`)}</Badge>
+          <Title order={3} data-testid="order-number">
+            {d.number}
+          </Title>
+          <Badge color={d.status === 'open' ? 'blue' : d.status === 'cancelled' ? 'red' : 'gray'} data-testid="order-status">
+            {t(`orderStatus_${d.status}`)}
+          </Badge>
           <Anchor href={`/console/suppliers/${encodeURIComponent(d.supplierCode)}`}>{d.supplierCode}</Anchor>
         </Group>
         <Group gap="xs">
           <TextInput size="xs" placeholder={t('reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} data-testid="order-reason" />
           {d.status === 'open' ? (
             <>
-              <Button size="xs" variant="light" onClick={() => setPlan(Object.fromEntries(d.milestones.map((m) => [m.name, m.planned ?? ''])))} data-testid="order-replan">{t('replan')}</Button>
-              <Button size="xs" variant="light" onClick={() => act.mutate('close')} data-testid="order-close">{t('closeOrder')}</Button>
-              <Button size="xs" variant="light" color="red" onClick={() => act.mutate('cancel')} data-testid="order-cancel">{t('cancelOrder')}</Button>
+              <Button size="xs" variant="light" onClick={() => setPlan(Object.fromEntries(d.milestones.map((m) => [m.name, m.planned ?? ''])))} data-testid="order-replan">
+                {t('replan')}
+              </Button>
+              <Button size="xs" variant="light" onClick={() => act.mutate('close')} data-testid="order-close">
+                {t('closeOrder')}
+              </Button>
+              <Button size="xs" variant="light" color="red" onClick={() => act.mutate('cancel')} data-testid="order-cancel">
+                {t('cancelOrder')}
+              </Button>
             </>
           ) : (
-            <Button size="xs" onClick={() => act.mutate('reopen')} data-testid="order-reopen">{t('reopen')}</Button>
+            <Button size="xs" onClick={() => act.mutate('reopen')} data-testid="order-reopen">
+              {t('reopen')}
+            </Button>
           )}
         </Group>
       </Group>
-      {error && <Text c="red" size="sm" data-testid="order-error">{error}</Text>}
-      <Text size="sm">Incoterms: {d.incoterms ?? '—'} · {t('paymentTerms')}: {d.paymentTerms ?? '—'}{d.cancelReason ? ` · ${t('reason')}: ${d.cancelReason}` : ''}</Text>
+      {error && (
+        <Text c="red" size="sm" data-testid="order-error">
+          {error}
+        </Text>
+      )}
+      <Text size="sm">
+        Incoterms: {d.incoterms ?? '—'} · {t('paymentTerms')}: {d.paymentTerms ?? '—'}
+        {d.cancelReason ? ` · ${t('reason')}: ${d.cancelReason}` : ''}
+      </Text>
       <Table fz="xs" data-testid="order-lines">
-        <Table.Thead><Table.Tr><Table.Th>{t('item')}</Table.Th><Table.Th>SKU</Table.Th><Table.Th>{t('qty')}</Table.Th><Table.Th>{t('unitPrice')}</Table.Th><Table.Th>{t('amount')}</Table.Th></Table.Tr></Table.Thead>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('item')}</Table.Th>
+            <Table.Th>SKU</Table.Th>
+            <Table.Th>{t('qty')}</Table.Th>
+            <Table.Th>{t('unitPrice')}</Table.Th>
+            <Table.Th>{t('amount')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
         <Table.Tbody>
           {d.lines.map((l, i) => (
-            <Table.Tr key={i}><Table.Td>{l.item}</Table.Td><Table.Td>{l.sku ?? ''}</Table.Td><Table.Td>{l.qty} {l.unit}</Table.Td><Table.Td>{l.unitPrice} {l.currency}</Table.Td><Table.Td>{(l.qty * Number(l.unitPrice)).toFixed(2)} {l.currency}</Table.Td></Table.Tr>
+            <Table.Tr key={i}>
+              <Table.Td>{l.item}</Table.Td>
+              <Table.Td>{l.sku ?? ''}</Table.Td>
+              <Table.Td>
+                {l.qty} {l.unit}
+              </Table.Td>
+              <Table.Td>
+                {l.unitPrice} {l.currency}
+              </Table.Td>
+              <Table.Td>
+                {(l.qty * Number(l.unitPrice)).toFixed(2)} {l.currency}
+              </Table.Td>
+            </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
-      <Text size="sm" fw={600}>{t('total')}: {Object.entries(totals).map(([c, v]) => `${v.toFixed(2)} ${c}`).join(' + ') || '—'}</Text>
+      <Text size="sm" fw={600}>
+        {t('total')}:{' '}
+        {Object.entries(totals)
+          .map(([c, v]) => `${v.toFixed(2)} ${c}`)
+          .join(' + ') || '—'}
+      </Text>
       {plan && (
         <Card withBorder>
           <SimpleGrid cols={4}>
-            {MILESTONES.map((m) => <TextInput key={m} type="date" size="xs" label={t(`ms_${m}`)} value={plan[m] ?? ''} onChange={(e) => setPlan({ ...plan, [m]: e.currentTarget.value })} data-testid={`plan-${m}`} />)}
+            {MILESTONES.map((m) => (
+              <TextInput key={m} type="date" size="xs" label={t(`ms_${m}`)} value={plan[m] ?? ''} onChange={(e) => setPlan({ ...plan, [m]: e.currentTarget.value })} data-testid={`plan-${m}`} />
+            ))}
           </SimpleGrid>
-          <Group mt="xs"><Button size="xs" onClick={() => replan.mutate()} loading={replan.isPending} data-testid="plan-save">{t('save')}</Button><Text size="xs" c="dimmed">{t('reasonRequired')}</Text></Group>
+          <Group mt="xs">
+            <Button size="xs" onClick={() => replan.mutate()} loading={replan.isPending} data-testid="plan-save">
+              {t('save')}
+            </Button>
+            <Text size="xs" c="dimmed">
+              {t('reasonRequired')}
+            </Text>
+          </Group>
         </Card>
       )}
       <OrderCard id={id} />
@@ -254,11 +439,22 @@ export function OrderPage({ id }: { id: string }) {
           {(history.data?.items ?? []).map((h, i) => (
             <Table.Tr key={i} data-testid="history-row">
               <Table.Td>{new Date(h.at).toLocaleString()}</Table.Td>
-              <Table.Td>{h.kind}{h.milestone ? ` · ${t(`ms_${h.milestone}`)}` : ''}</Table.Td>
+              <Table.Td>
+                {h.kind}
+                {h.milestone ? ` · ${t(`ms_${h.milestone}`)}` : ''}
+              </Table.Td>
               <Table.Td>{h.by}</Table.Td>
-              <Table.Td><Badge size="xs" variant="light">{h.via ? t(`via_${h.via}`) : '—'}</Badge></Table.Td>
+              <Table.Td>
+                <Badge size="xs" variant="light">
+                  {h.via ? t(`via_${h.via}`) : '—'}
+                </Badge>
+              </Table.Td>
               <Table.Td>{h.reason ?? ''}</Table.Td>
-              <Table.Td><Text size="xs" c="dimmed">{h.after ? JSON.stringify(h.after).slice(0, 120) : ''}</Text></Table.Td>
+              <Table.Td>
+                <Text size="xs" c="dimmed">
+                  {h.after ? JSON.stringify(h.after).slice(0, 120) : ''}
+                </Text>
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -300,41 +496,105 @@ export function ImportOrders() {
         <Title order={3}>{t('importOrders')}</Title>
         <Group gap="xs">
           <Text size="xs">{t('template')}:</Text>
-          {(['en', 'ru', 'zh'] as const).map((l) => <Anchor key={l} size="xs" href={`/api/orders/import/template?lang=${l}`} data-testid={`template-${l}`}>{l.toUpperCase()}</Anchor>)}
+          {(['en', 'ru', 'zh'] as const).map((l) => (
+            <Anchor key={l} size="xs" href={`/api/orders/import/template?lang=${l}`} data-testid={`template-${l}`}>
+              {l.toUpperCase()}
+            </Anchor>
+          ))}
         </Group>
       </Group>
       <Group align="flex-end">
-        <FileInput label={t('file')} placeholder="XLSX / CSV" accept=".xlsx,.csv,text/csv" value={file} onChange={(f) => { setFile(f); setResult(undefined); }} w={320} data-testid="import-file" />
+        <FileInput
+          label={t('file')}
+          placeholder="XLSX / CSV"
+          accept=".xlsx,.csv,text/csv"
+          value={file}
+          onChange={(f) => {
+            setFile(f);
+            setResult(undefined);
+          }}
+          w={320}
+          data-testid="import-file"
+        />
         <TextInput label={t('source')} value={source} onChange={(e) => setSource(e.currentTarget.value)} w={160} />
-        <Button onClick={() => run.mutate(false)} disabled={!file} loading={run.isPending} data-testid="import-preview">{t('preview')}</Button>
-        <Button color="green" onClick={() => run.mutate(true)} disabled={!file || !result || result.written || result.counts.problems > 0} data-testid="import-confirm">{t('confirmImport')}</Button>
+        <Button onClick={() => run.mutate(false)} disabled={!file} loading={run.isPending} data-testid="import-preview">
+          {t('preview')}
+        </Button>
+        <Button color="green" onClick={() => run.mutate(true)} disabled={!file || !result || result.written || result.counts.problems > 0} data-testid="import-confirm">
+          {t('confirmImport')}
+        </Button>
       </Group>
-      {error && <Text c="red" size="sm" data-testid="import-error">{error}</Text>}
+      {error && (
+        <Text c="red" size="sm" data-testid="import-error">
+          {error}
+        </Text>
+      )}
       {result && (
         <>
           <Group gap="xs" data-testid="import-summary">
-            {result.written && <Badge color="green" data-testid="import-written">{t('written')}</Badge>}
-            <Badge variant="light" data-testid="import-create">{t('toCreate')}: {result.counts.create}</Badge>
-            <Badge variant="light" data-testid="import-update">{t('toUpdate')}: {result.counts.update}</Badge>
-            <Badge variant="light" color="gray" data-testid="import-unchanged">{t('unchanged')}: {result.counts.unchanged}</Badge>
-            <Badge variant="light" color={result.counts.problems ? 'red' : 'green'} data-testid="import-problems-count">{t('problems')}: {result.counts.problems}</Badge>
-            <Text size="xs" c="dimmed">{result.sheet ? `${result.sheet} · ` : ''}{t('rows')}: {result.rows}</Text>
+            {result.written && (
+              <Badge color="green" data-testid="import-written">
+                {t('written')}
+              </Badge>
+            )}
+            <Badge variant="light" data-testid="import-create">
+              {t('toCreate')}: {result.counts.create}
+            </Badge>
+            <Badge variant="light" data-testid="import-update">
+              {t('toUpdate')}: {result.counts.update}
+            </Badge>
+            <Badge variant="light" color="gray" data-testid="import-unchanged">
+              {t('unchanged')}: {result.counts.unchanged}
+            </Badge>
+            <Badge variant="light" color={result.counts.problems ? 'red' : 'green'} data-testid="import-problems-count">
+              {t('problems')}: {result.counts.problems}
+            </Badge>
+            <Text size="xs" c="dimmed">
+              {result.sheet ? `${result.sheet} · ` : ''}
+              {t('rows')}: {result.rows}
+            </Text>
           </Group>
           <Card withBorder>
-            <Text size="sm" fw={600} mb="xs">{t('mapping')}</Text>
+            <Text size="sm" fw={600} mb="xs">
+              {t('mapping')}
+            </Text>
             <SimpleGrid cols={6}>
               {FIELDS.map((f) => (
-                <Select key={f} size="xs" clearable label={f.startsWith('planned.') ? t(`ms_${f.slice(8)}`) : t(`field_${f}`)} value={mapping[f] ?? null} data={result.headers.filter(Boolean)}
-                  onChange={(v) => { const next = { ...mapping }; if (v) next[f] = v; else delete next[f]; setMapping(next); }} />
+                <Select
+                  key={f}
+                  size="xs"
+                  clearable
+                  label={f.startsWith('planned.') ? t(`ms_${f.slice(8)}`) : t(`field_${f}`)}
+                  value={mapping[f] ?? null}
+                  data={result.headers.filter(Boolean)}
+                  onChange={(v) => {
+                    const next = { ...mapping };
+                    if (v) next[f] = v;
+                    else delete next[f];
+                    setMapping(next);
+                  }}
+                />
               ))}
             </SimpleGrid>
           </Card>
           {result.problems.length > 0 && (
             <Table fz="xs" data-testid="import-problems">
-              <Table.Thead><Table.Tr><Table.Th>{t('row')}</Table.Th><Table.Th>{t('column')}</Table.Th><Table.Th>{t('field')}</Table.Th><Table.Th>{t('problem')}</Table.Th></Table.Tr></Table.Thead>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('row')}</Table.Th>
+                  <Table.Th>{t('column')}</Table.Th>
+                  <Table.Th>{t('field')}</Table.Th>
+                  <Table.Th>{t('problem')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
               <Table.Tbody>
                 {result.problems.map((p, i) => (
-                  <Table.Tr key={i} data-testid="import-problem"><Table.Td>{p.row || '—'}</Table.Td><Table.Td>{p.column ?? '—'}</Table.Td><Table.Td>{p.field}</Table.Td><Table.Td c="red">{p.message}</Table.Td></Table.Tr>
+                  <Table.Tr key={i} data-testid="import-problem">
+                    <Table.Td>{p.row || '—'}</Table.Td>
+                    <Table.Td>{p.column ?? '—'}</Table.Td>
+                    <Table.Td>{p.field}</Table.Td>
+                    <Table.Td c="red">{p.message}</Table.Td>
+                  </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
@@ -342,7 +602,13 @@ export function ImportOrders() {
           <Table fz="xs" data-testid="import-orders">
             <Table.Tbody>
               {result.orders.slice(0, 500).map((o) => (
-                <Table.Tr key={o.number} data-testid="import-order" data-action={o.action}><Table.Td>{o.number}</Table.Td><Table.Td>{o.supplierCode}</Table.Td><Table.Td>{t(`action_${o.action}`)}</Table.Td><Table.Td>{o.lines}</Table.Td><Table.Td>{o.changes.join(', ')}</Table.Td></Table.Tr>
+                <Table.Tr key={o.number} data-testid="import-order" data-action={o.action}>
+                  <Table.Td>{o.number}</Table.Td>
+                  <Table.Td>{o.supplierCode}</Table.Td>
+                  <Table.Td>{t(`action_${o.action}`)}</Table.Td>
+                  <Table.Td>{o.lines}</Table.Td>
+                  <Table.Td>{o.changes.join(', ')}</Table.Td>
+                </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>

@@ -4,8 +4,24 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 
-interface Row { managerId: string; name: string; replies: number; replyMedianMin: number | null; overdueOpen: number; resolved: number; resolvedInTime: number; orders: number; rank: number }
-interface Proposal { id: string; code: string; proposed: string; reason: string; at: string }
+interface Row {
+  managerId: string;
+  name: string;
+  replies: number;
+  replyMedianMin: number | null;
+  overdueOpen: number;
+  resolved: number;
+  resolvedInTime: number;
+  orders: number;
+  rank: number;
+}
+interface Proposal {
+  id: string;
+  code: string;
+  proposed: string;
+  reason: string;
+  at: string;
+}
 
 export function Performance() {
   const { t } = useTranslation();
@@ -20,13 +36,44 @@ export function Performance() {
   return (
     <Stack>
       <Card withBorder>
-        <Title order={5}>{t('ranking')} · {ranking.data?.period}</Title>
-        {rows.length > 0 && <BarChart h={200} mt="sm" data={rows.map((r) => ({ name: r.name, overdue: r.overdueOpen, resolved: r.resolvedInTime }))} dataKey="name" series={[{ name: 'overdue', color: 'red.6', label: t('overdue') }, { name: 'resolved', color: 'green.6', label: t('onTime') }]} />}
+        <Title order={5}>
+          {t('ranking')} · {ranking.data?.period}
+        </Title>
+        {rows.length > 0 && (
+          <BarChart
+            h={200}
+            mt="sm"
+            data={rows.map((r) => ({ name: r.name, overdue: r.overdueOpen, resolved: r.resolvedInTime }))}
+            dataKey="name"
+            series={[
+              { name: 'overdue', color: 'red.6', label: t('overdue') },
+              { name: 'resolved', color: 'green.6', label: t('onTime') },
+            ]}
+          />
+        )}
         <Table mt="sm" data-testid="ranking">
-          <Table.Thead><Table.Tr><Table.Th>#</Table.Th><Table.Th>{t('manager')}</Table.Th><Table.Th>{t('overdue')}</Table.Th><Table.Th>{t('onTime')}</Table.Th><Table.Th>{t('replyMedian')}</Table.Th><Table.Th>{t('orders')}</Table.Th></Table.Tr></Table.Thead>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>#</Table.Th>
+              <Table.Th>{t('manager')}</Table.Th>
+              <Table.Th>{t('overdue')}</Table.Th>
+              <Table.Th>{t('onTime')}</Table.Th>
+              <Table.Th>{t('replyMedian')}</Table.Th>
+              <Table.Th>{t('orders')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
           <Table.Tbody>
             {rows.map((r) => (
-              <Table.Tr key={r.managerId}><Table.Td>{r.rank}</Table.Td><Table.Td>{r.name}</Table.Td><Table.Td>{r.overdueOpen}</Table.Td><Table.Td>{r.resolvedInTime}/{r.resolved}</Table.Td><Table.Td>{r.replyMedianMin === null ? '—' : `${Math.round(r.replyMedianMin)} min`}</Table.Td><Table.Td>{r.orders}</Table.Td></Table.Tr>
+              <Table.Tr key={r.managerId}>
+                <Table.Td>{r.rank}</Table.Td>
+                <Table.Td>{r.name}</Table.Td>
+                <Table.Td>{r.overdueOpen}</Table.Td>
+                <Table.Td>
+                  {r.resolvedInTime}/{r.resolved}
+                </Table.Td>
+                <Table.Td>{r.replyMedianMin === null ? '—' : `${Math.round(r.replyMedianMin)} min`}</Table.Td>
+                <Table.Td>{r.orders}</Table.Td>
+              </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
@@ -35,14 +82,24 @@ export function Performance() {
         <Title order={5}>{t('proposals')}</Title>
         {(proposals.data?.items ?? []).map((p) => (
           <Group key={p.id} justify="space-between" mt="xs">
-            <Text size="sm"><b>{p.code}</b> → <Badge variant="light">{p.proposed}</Badge> {p.reason}</Text>
+            <Text size="sm">
+              <b>{p.code}</b> → <Badge variant="light">{p.proposed}</Badge> {p.reason}
+            </Text>
             <Group gap="xs">
-              <Button size="xs" onClick={() => decide.mutate({ id: p.id, accept: true })}>{t('accept')}</Button>
-              <Button size="xs" variant="subtle" onClick={() => decide.mutate({ id: p.id, accept: false })}>{t('reject')}</Button>
+              <Button size="xs" onClick={() => decide.mutate({ id: p.id, accept: true })}>
+                {t('accept')}
+              </Button>
+              <Button size="xs" variant="subtle" onClick={() => decide.mutate({ id: p.id, accept: false })}>
+                {t('reject')}
+              </Button>
             </Group>
           </Group>
         ))}
-        {!proposals.data?.items.length && <Text size="sm" c="dimmed">—</Text>}
+        {!proposals.data?.items.length && (
+          <Text size="sm" c="dimmed">
+            —
+          </Text>
+        )}
       </Card>
     </Stack>
   );

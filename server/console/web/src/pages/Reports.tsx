@@ -30,17 +30,27 @@ export function Reports({ user }: { user: User }) {
         </Group>
         <Group mt="sm">
           {(['xlsx', 'pdf', 'csv'] as const).map((f) => (
-            <Anchor key={f} href={`/api/reports?${q}&format=${f}`} data-testid={`report-${f}`}>{f.toUpperCase()}</Anchor>
+            <Anchor key={f} href={`/api/reports?${q}&format=${f}`} data-testid={`report-${f}`}>
+              {f.toUpperCase()}
+            </Anchor>
           ))}
         </Group>
       </Card>
       {user.role === 'admin' && (
         <Card withBorder>
           <Title order={5}>{t('rates')}</Title>
-          <Text size="xs" c="dimmed">date,from,to,rate — 2026-11-01,USD,CNY,7.12</Text>
+          <Text size="xs" c="dimmed">
+            date,from,to,rate — 2026-11-01,USD,CNY,7.12
+          </Text>
           <Textarea autosize minRows={3} value={csv} onChange={(e) => setCsv(e.currentTarget.value)} mt="xs" />
-          <Button mt="xs" size="xs" onClick={() => imp.mutate()} disabled={!csv.trim()} loading={imp.isPending}>{t('import')}</Button>
-          {msg && <Text size="sm" mt="xs">{msg}</Text>}
+          <Button mt="xs" size="xs" onClick={() => imp.mutate()} disabled={!csv.trim()} loading={imp.isPending}>
+            {t('import')}
+          </Button>
+          {msg && (
+            <Text size="sm" mt="xs">
+              {msg}
+            </Text>
+          )}
         </Card>
       )}
     </Stack>

@@ -25,7 +25,10 @@ export function SupplierCard({ code }: { code: string }) {
   const now = useNow();
   const card = useQuery({ queryKey: ['supplier', code], queryFn: () => api<SupplierPage>(`/api/console/suppliers/${encodeURIComponent(code)}/page`) });
   const history = useQuery({ queryKey: ['scorecards', code], queryFn: () => api<{ items: Scorecard[] }>(`/api/suppliers/${encodeURIComponent(code)}/scorecards?months=6`) });
-  const segments = useQuery({ queryKey: ['segment-history', code], queryFn: () => api<{ items: { from: string | null; to: string; by: string; at: string; reason: string | null }[] }>(`/api/suppliers/${encodeURIComponent(code)}/segment-history`) });
+  const segments = useQuery({
+    queryKey: ['segment-history', code],
+    queryFn: () => api<{ items: { from: string | null; to: string; by: string; at: string; reason: string | null }[] }>(`/api/suppliers/${encodeURIComponent(code)}/segment-history`),
+  });
   const people = useQuery({ queryKey: ['people'], queryFn: () => api<{ items: Person[] }>('/api/console/people') });
   const bind = useMutation({ mutationFn: () => api<{ code: string; expiresAt: string; qr: string }>(`/api/console/suppliers/${encodeURIComponent(code)}/binding-code`, { method: 'POST', body: {} }) });
   const [editing, setEditing] = useState(false);
@@ -42,8 +45,12 @@ export function SupplierCard({ code }: { code: string }) {
   };
   const row = (label: string, value: React.ReactNode) => (
     <Group gap="xs" wrap="nowrap" align="flex-start">
-      <Text size="sm" c="dimmed" w={150}>{label}</Text>
-      <Text size="sm" style={{ flex: 1 }}>{value || '—'}</Text>
+      <Text size="sm" c="dimmed" w={150}>
+        {label}
+      </Text>
+      <Text size="sm" style={{ flex: 1 }}>
+        {value || '—'}
+      </Text>
     </Group>
   );
   return (
@@ -52,14 +59,30 @@ export function SupplierCard({ code }: { code: string }) {
         <Stack>
           <Card withBorder data-testid="supplier-card">
             <Group justify="space-between">
-              <Title order={4}><span data-testid="supplier-code">{p.shownCode}</span> · {c.name}</Title>
-              <Button size="xs" variant="light" onClick={() => setEditing(true)} data-testid="edit-supplier">{t('edit')}</Button>
+              <Title order={4}>
+                <span data-testid="supplier-code">{p.shownCode}</span> · {c.name}
+              </Title>
+              <Button size="xs" variant="light" onClick={() => setEditing(true)} data-testid="edit-supplier">
+                {t('edit')}
+              </Button>
             </Group>
-            {p.formerCodes.length > 0 && <Text size="xs" c="dimmed" data-testid="former-codes">{t('formerCodes')}: {p.formerCodes.join(', ')}</Text>}
+            {p.formerCodes.length > 0 && (
+              <Text size="xs" c="dimmed" data-testid="former-codes">
+                {t('formerCodes')}: {p.formerCodes.join(', ')}
+              </Text>
+            )}
             <Group gap="xs" my="xs">
               <Badge variant="light">{c.segment}</Badge>
-              {p.categories.map((x) => <Badge key={x} color="gray" variant="outline">{x}</Badge>)}
-              {p.certifications.map((x) => <Badge key={x} color="teal" variant="outline">{x}</Badge>)}
+              {p.categories.map((x) => (
+                <Badge key={x} color="gray" variant="outline">
+                  {x}
+                </Badge>
+              ))}
+              {p.certifications.map((x) => (
+                <Badge key={x} color="teal" variant="outline">
+                  {x}
+                </Badge>
+              ))}
             </Group>
             <SimpleGrid cols={{ base: 1, sm: 2 }} spacing={4}>
               {row(t('legalName'), p.legalName)}
@@ -69,7 +92,12 @@ export function SupplierCard({ code }: { code: string }) {
               {row(t('capacity'), [p.capacity, p.load && `${t('load')}: ${p.load}`].filter(Boolean).join(' · '))}
               {row(t('paymentTerms'), p.paymentTerms)}
               {row(t('language'), p.language)}
-              {row(t('localTime'), <span data-testid="supplier-local-time">{localTime(c.timezone, now)} ({c.timezone})</span>)}
+              {row(
+                t('localTime'),
+                <span data-testid="supplier-local-time">
+                  {localTime(c.timezone, now)} ({c.timezone})
+                </span>,
+              )}
               {row(t('manager'), c.manager?.name)}
               {row(t('backupManager'), who(p.backupManagerId))}
               {row(t('phones'), p.phones.join(', '))}
@@ -77,17 +105,39 @@ export function SupplierCard({ code }: { code: string }) {
               {row(t('taxId'), p.taxId)}
               {row(t('lastContact'), c.lastContactAt ? new Date(c.lastContactAt).toLocaleString() : '')}
             </SimpleGrid>
-            <Text fw={600} mt="sm">{t('contacts')}</Text>
-            {c.contacts.map((x) => <ContactRow key={x.id} contact={x} now={now} onSaved={refresh} />)}
+            <Text fw={600} mt="sm">
+              {t('contacts')}
+            </Text>
+            {c.contacts.map((x) => (
+              <ContactRow key={x.id} contact={x} now={now} onSaved={refresh} />
+            ))}
           </Card>
           <Card withBorder data-testid="supplier-totals">
             <Text fw={600}>{t('figures')}</Text>
             <SimpleGrid cols={3} mt={4}>
-              <div><Text size="xs" c="dimmed">{t('cooperatingSince')}</Text><Text>{c.totals.cooperatingSince ? new Date(c.totals.cooperatingSince).toLocaleDateString() : '—'}</Text></div>
-              <div><Text size="xs" c="dimmed">{t('ordersCount')}</Text><Text data-testid="orders-count">{c.totals.ordersCount} ({t('openN', { n: c.totals.openCount })})</Text></div>
               <div>
-                <Text size="xs" c="dimmed">{t('valueByCurrency')}</Text>
-                {c.totals.byCurrency.map((x) => <Text key={x.currency} size="sm">{x.currency} {x.total} · {t('average')} {x.average}</Text>)}
+                <Text size="xs" c="dimmed">
+                  {t('cooperatingSince')}
+                </Text>
+                <Text>{c.totals.cooperatingSince ? new Date(c.totals.cooperatingSince).toLocaleDateString() : '—'}</Text>
+              </div>
+              <div>
+                <Text size="xs" c="dimmed">
+                  {t('ordersCount')}
+                </Text>
+                <Text data-testid="orders-count">
+                  {c.totals.ordersCount} ({t('openN', { n: c.totals.openCount })})
+                </Text>
+              </div>
+              <div>
+                <Text size="xs" c="dimmed">
+                  {t('valueByCurrency')}
+                </Text>
+                {c.totals.byCurrency.map((x) => (
+                  <Text key={x.currency} size="sm">
+                    {x.currency} {x.total} · {t('average')} {x.average}
+                  </Text>
+                ))}
                 {!c.totals.byCurrency.length && <Text>—</Text>}
               </div>
             </SimpleGrid>
@@ -95,7 +145,9 @@ export function SupplierCard({ code }: { code: string }) {
           <Card withBorder>
             <Group justify="space-between">
               <Text fw={600}>{t('openOrders')}</Text>
-              <Button size="xs" variant="light" onClick={() => navigate(`/orders?supplier=${encodeURIComponent(c.code)}`)} data-testid="to-orders">{t('orders')}</Button>
+              <Button size="xs" variant="light" onClick={() => navigate(`/orders?supplier=${encodeURIComponent(c.code)}`)} data-testid="to-orders">
+                {t('orders')}
+              </Button>
             </Group>
             <Table>
               <Table.Tbody>
@@ -108,7 +160,11 @@ export function SupplierCard({ code }: { code: string }) {
                 ))}
               </Table.Tbody>
             </Table>
-            {!c.openOrders.length && <Text size="sm" c="dimmed">{t('noOrders')}</Text>}
+            {!c.openOrders.length && (
+              <Text size="sm" c="dimmed">
+                {t('noOrders')}
+              </Text>
+            )}
           </Card>
         </Stack>
       </Grid.Col>
@@ -120,10 +176,16 @@ export function SupplierCard({ code }: { code: string }) {
               {c.possibleDuplicates.map((d) => (
                 <Group key={d.supplier.id} justify="space-between" mt={4} data-testid="duplicate">
                   <div>
-                    <Text size="sm" fw={600} style={{ cursor: 'pointer' }} onClick={() => navigate(`/suppliers/${encodeURIComponent(d.supplier.code)}`)}>{d.supplier.tag ? `${d.supplier.code} ${d.supplier.tag}` : d.supplier.code} · {d.supplier.name}</Text>
-                    <Text size="xs" c="dimmed">{d.reasons.join('; ')}</Text>
+                    <Text size="sm" fw={600} style={{ cursor: 'pointer' }} onClick={() => navigate(`/suppliers/${encodeURIComponent(d.supplier.code)}`)}>
+                      {d.supplier.tag ? `${d.supplier.code} ${d.supplier.tag}` : d.supplier.code} · {d.supplier.name}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {d.reasons.join('; ')}
+                    </Text>
                   </div>
-                  <Button size="xs" color="orange" onClick={() => setMerging({ code: d.supplier.code, name: d.supplier.name })} data-testid="merge">{t('merge')}</Button>
+                  <Button size="xs" color="orange" onClick={() => setMerging({ code: d.supplier.code, name: d.supplier.name })} data-testid="merge">
+                    {t('merge')}
+                  </Button>
                 </Group>
               ))}
             </Card>
@@ -131,48 +193,89 @@ export function SupplierCard({ code }: { code: string }) {
           <Card withBorder>
             <Group justify="space-between">
               <Text fw={600}>{t('scorecard')}</Text>
-              {latest && <Badge size="lg" color={{ A: 'green', B: 'teal', C: 'orange', D: 'red' }[latest.class ?? ''] ?? 'gray'}>{latest.class ?? '—'} · {latest.score ?? '—'}</Badge>}
+              {latest && (
+                <Badge size="lg" color={{ A: 'green', B: 'teal', C: 'orange', D: 'red' }[latest.class ?? ''] ?? 'gray'}>
+                  {latest.class ?? '—'} · {latest.score ?? '—'}
+                </Badge>
+              )}
             </Group>
-            {latest?.reasons.map((r) => <Text key={r} size="xs" c="dimmed">• {r}</Text>)}
+            {latest?.reasons.map((r) => (
+              <Text key={r} size="xs" c="dimmed">
+                • {r}
+              </Text>
+            ))}
             {history.data && (
               <LineChart
                 h={160}
                 mt="sm"
                 data={history.data.items.map((s) => ({ period: s.period, score: s.score ?? 0, onTime: s.kpis.onTimeRate === null ? 0 : Math.round(s.kpis.onTimeRate * 100) }))}
                 dataKey="period"
-                series={[{ name: 'score', color: 'blue.6', label: t('score') }, { name: 'onTime', color: 'green.6', label: t('onTime') }]}
+                series={[
+                  { name: 'score', color: 'blue.6', label: t('score') },
+                  { name: 'onTime', color: 'green.6', label: t('onTime') },
+                ]}
               />
             )}
           </Card>
           <Card withBorder>
             <Text fw={600}>{t('segmentHistory')}</Text>
             {(segments.data?.items ?? []).map((h, i) => (
-              <Text key={i} size="xs">{new Date(h.at).toLocaleDateString()} · {h.from ?? '—'} → <b>{h.to}</b> · {h.by}{h.reason ? ` · ${h.reason}` : ''}</Text>
+              <Text key={i} size="xs">
+                {new Date(h.at).toLocaleDateString()} · {h.from ?? '—'} → <b>{h.to}</b> · {h.by}
+                {h.reason ? ` · ${h.reason}` : ''}
+              </Text>
             ))}
-            {!segments.data?.items.length && <Text size="xs" c="dimmed">—</Text>}
-            {p.merges.map((m) => <Text key={m.code} size="xs" c="dimmed">{t('mergedFrom', { code: m.code })} · {new Date(m.at).toLocaleDateString()} · {m.by}</Text>)}
+            {!segments.data?.items.length && (
+              <Text size="xs" c="dimmed">
+                —
+              </Text>
+            )}
+            {p.merges.map((m) => (
+              <Text key={m.code} size="xs" c="dimmed">
+                {t('mergedFrom', { code: m.code })} · {new Date(m.at).toLocaleDateString()} · {m.by}
+              </Text>
+            ))}
           </Card>
           <Card withBorder>
-            <Button onClick={() => bind.mutate()} loading={bind.isPending} data-testid="issue-code">{t('issueCode')}</Button>
+            <Button onClick={() => bind.mutate()} loading={bind.isPending} data-testid="issue-code">
+              {t('issueCode')}
+            </Button>
             {bind.data && (
               <Stack align="center" mt="sm" data-testid="binding-code">
                 <Image src={bind.data.qr} w={200} alt="QR" />
-                <Text ff="monospace" fw={700} size="xl">{bind.data.code}</Text>
-                <Text size="xs" c="dimmed">{t('validUntil')} {new Date(bind.data.expiresAt).toLocaleString()}</Text>
+                <Text ff="monospace" fw={700} size="xl">
+                  {bind.data.code}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {t('validUntil')} {new Date(bind.data.expiresAt).toLocaleString()}
+                </Text>
               </Stack>
             )}
           </Card>
         </Stack>
       </Grid.Col>
-      {editing && <ProfileForm profile={p} people={people.data?.items ?? []} onClose={(saved) => { setEditing(false); if (saved) refresh(); }} />}
+      {editing && (
+        <ProfileForm
+          profile={p}
+          people={people.data?.items ?? []}
+          onClose={(saved) => {
+            setEditing(false);
+            if (saved) refresh();
+          }}
+        />
+      )}
       {merging && (
-        <MergeDialog survivor={c.code} other={merging} onClose={(survivor) => {
-          setMerging(undefined);
-          if (survivor) {
-            void qc.invalidateQueries({ queryKey: ['supplier'] });
-            navigate(`/suppliers/${encodeURIComponent(survivor)}`);
-          }
-        }} />
+        <MergeDialog
+          survivor={c.code}
+          other={merging}
+          onClose={(survivor) => {
+            setMerging(undefined);
+            if (survivor) {
+              void qc.invalidateQueries({ queryKey: ['supplier'] });
+              navigate(`/suppliers/${encodeURIComponent(survivor)}`);
+            }
+          }}
+        />
       )}
     </Grid>
   );
@@ -185,10 +288,33 @@ function ContactRow({ contact, now, onSaved }: { contact: SupplierPage['contacts
   const save = useMutation({ mutationFn: (body: { role?: string; phone?: string }) => api(`/api/contacts/${contact.id}`, { method: 'PUT', body }), onSuccess: onSaved });
   return (
     <Group gap="xs" data-testid="contact">
-      <Text size="sm" w={160}>{contact.name}</Text>
-      <Select size="xs" w={150} placeholder={t('role')} data={ROLES} value={role} clearable onChange={(v) => { setRole(v); save.mutate({ role: v ?? '' }); }} />
-      <TextInput size="xs" w={150} placeholder={t('phones')} value={phone} onChange={(e) => setPhone(e.currentTarget.value)} onBlur={() => phone !== (contact.phone ?? '') && save.mutate({ phone })} data-testid="contact-phone" />
-      <Text size="xs" c="dimmed">{localTime(contact.timezone, now)} ({contact.timezone})</Text>
+      <Text size="sm" w={160}>
+        {contact.name}
+      </Text>
+      <Select
+        size="xs"
+        w={150}
+        placeholder={t('role')}
+        data={ROLES}
+        value={role}
+        clearable
+        onChange={(v) => {
+          setRole(v);
+          save.mutate({ role: v ?? '' });
+        }}
+      />
+      <TextInput
+        size="xs"
+        w={150}
+        placeholder={t('phones')}
+        value={phone}
+        onChange={(e) => setPhone(e.currentTarget.value)}
+        onBlur={() => phone !== (contact.phone ?? '') && save.mutate({ phone })}
+        data-testid="contact-phone"
+      />
+      <Text size="xs" c="dimmed">
+        {localTime(contact.timezone, now)} ({contact.timezone})
+      </Text>
     </Group>
   );
 }
@@ -209,10 +335,25 @@ export function ProfileForm({ profile, people, onClose }: { profile?: SupplierPr
   const { t } = useTranslation();
   const fairs = useQuery({ queryKey: ['fairs'], queryFn: () => api<{ items: { letter: string; name: string }[]; next: string | null }>('/api/fairs'), enabled: !profile });
   const [f, setF] = useState<FormState>({
-    name: profile?.name ?? '', nameEn: profile?.nameEn ?? '', legalName: profile?.legalName ?? '', taxId: profile?.taxId ?? '', region: profile?.region ?? '', province: profile?.province ?? '', port: profile?.port ?? '',
-    capacity: profile?.capacity ?? '', load: profile?.load ?? '', paymentTerms: profile?.paymentTerms ?? '', timezone: profile?.timezone ?? 'Asia/Shanghai',
-    categories: profile?.categories ?? [], certifications: profile?.certifications ?? [], phones: profile?.phones ?? [], emails: profile?.emails ?? [],
-    language: profile?.language ?? 'zh', segment: profile?.segment ?? 'new', managerId: profile?.managerId ?? null, backupManagerId: profile?.backupManagerId ?? null,
+    name: profile?.name ?? '',
+    nameEn: profile?.nameEn ?? '',
+    legalName: profile?.legalName ?? '',
+    taxId: profile?.taxId ?? '',
+    region: profile?.region ?? '',
+    province: profile?.province ?? '',
+    port: profile?.port ?? '',
+    capacity: profile?.capacity ?? '',
+    load: profile?.load ?? '',
+    paymentTerms: profile?.paymentTerms ?? '',
+    timezone: profile?.timezone ?? 'Asia/Shanghai',
+    categories: profile?.categories ?? [],
+    certifications: profile?.certifications ?? [],
+    phones: profile?.phones ?? [],
+    emails: profile?.emails ?? [],
+    language: profile?.language ?? 'zh',
+    segment: profile?.segment ?? 'new',
+    managerId: profile?.managerId ?? null,
+    backupManagerId: profile?.backupManagerId ?? null,
   });
   const [fair, setFair] = useState<string | null>(null);
   const [code, setCode] = useState('');
@@ -221,18 +362,27 @@ export function ProfileForm({ profile, people, onClose }: { profile?: SupplierPr
     mutationFn: () => {
       const body = { ...f, managerId: f.managerId || null, backupManagerId: f.backupManagerId || null, segment: f.segment as 'new' };
       if (profile) return api<SupplierWrite>(`/api/console/suppliers/${encodeURIComponent(profile.code)}`, { method: 'PATCH', body });
-      return api<SupplierWrite>('/api/console/suppliers', { method: 'POST', body: { ...body, managerId: f.managerId ?? undefined, backupManagerId: f.backupManagerId ?? undefined, ...(fair ? { fairLetter: fair } : {}), ...(code ? { code } : {}) } });
+      return api<SupplierWrite>('/api/console/suppliers', {
+        method: 'POST',
+        body: { ...body, managerId: f.managerId ?? undefined, backupManagerId: f.backupManagerId ?? undefined, ...(fair ? { fairLetter: fair } : {}), ...(code ? { code } : {}) },
+      });
     },
     onSuccess: (r) => (r.possibleDuplicates.length ? setResult(r) : onClose(r.supplier.code)),
   });
-  const text = (k: keyof FormState & string, label: string) => <TextInput label={label} value={f[k] as string} onChange={(e) => setF({ ...f, [k]: e.currentTarget.value })} data-testid={`profile-${k}`} />;
+  const text = (k: keyof FormState & string, label: string) => (
+    <TextInput label={label} value={f[k] as string} onChange={(e) => setF({ ...f, [k]: e.currentTarget.value })} data-testid={`profile-${k}`} />
+  );
   const managers = people.map((p) => ({ value: p.id, label: p.name }));
   return (
     <Modal opened onClose={() => onClose(result?.supplier.code)} size="xl" title={profile ? `${profile.shownCode} · ${profile.name}` : t('newSupplier')}>
       {result ? (
         <Stack data-testid="saved-duplicates">
           <Alert color="yellow">{t('savedWithDuplicates', { code: result.supplier.code })}</Alert>
-          {result.possibleDuplicates.map((d) => <Text key={d.supplier.id} size="sm">{d.supplier.code} · {d.supplier.name}: {d.reasons.join('; ')}</Text>)}
+          {result.possibleDuplicates.map((d) => (
+            <Text key={d.supplier.id} size="sm">
+              {d.supplier.code} · {d.supplier.name}: {d.reasons.join('; ')}
+            </Text>
+          ))}
           <Button onClick={() => onClose(result.supplier.code)}>{t('ok')}</Button>
         </Stack>
       ) : (
@@ -253,7 +403,13 @@ export function ProfileForm({ profile, people, onClose }: { profile?: SupplierPr
           </SimpleGrid>
           <SimpleGrid cols={2} spacing="xs">
             <TagsInput label={t('category')} value={f.categories} onChange={(v) => setF({ ...f, categories: v })} data-testid="profile-categories" />
-            <TagsInput label={t('certification')} value={f.certifications} onChange={(v) => setF({ ...f, certifications: v })} data={['ISO 9001', 'CE', 'RoHS', 'BSCI', 'UL', 'FCC']} data-testid="profile-certifications" />
+            <TagsInput
+              label={t('certification')}
+              value={f.certifications}
+              onChange={(v) => setF({ ...f, certifications: v })}
+              data={['ISO 9001', 'CE', 'RoHS', 'BSCI', 'UL', 'FCC']}
+              data-testid="profile-certifications"
+            />
             <TagsInput label={t('phones')} value={f.phones} onChange={(v) => setF({ ...f, phones: v })} />
             <TagsInput label={t('emails')} value={f.emails} onChange={(v) => setF({ ...f, emails: v })} />
           </SimpleGrid>
@@ -264,12 +420,25 @@ export function ProfileForm({ profile, people, onClose }: { profile?: SupplierPr
           </SimpleGrid>
           {!profile && (
             <Group grow>
-              <Select label={t('fairLetter')} clearable value={fair} onChange={setFair} data={(fairs.data?.items ?? []).map((x) => ({ value: x.letter, label: `${x.letter} · ${x.name}` }))} data-testid="profile-fair" />
+              <Select
+                label={t('fairLetter')}
+                clearable
+                value={fair}
+                onChange={setFair}
+                data={(fairs.data?.items ?? []).map((x) => ({ value: x.letter, label: `${x.letter} · ${x.name}` }))}
+                data-testid="profile-fair"
+              />
               <TextInput label={t('orCode')} placeholder="D12 / 007" value={code} onChange={(e) => setCode(e.currentTarget.value)} />
             </Group>
           )}
-          {save.error && <Alert color="red" data-testid="profile-error">{errorText(save.error)}</Alert>}
-          <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="save-supplier">{t('save')}</Button>
+          {save.error && (
+            <Alert color="red" data-testid="profile-error">
+              {errorText(save.error)}
+            </Alert>
+          )}
+          <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="save-supplier">
+            {t('save')}
+          </Button>
         </Stack>
       )}
     </Modal>
@@ -285,11 +454,17 @@ function MergeDialog({ survivor, other, onClose }: { survivor: string; other: { 
   return (
     <Modal opened onClose={() => onClose()} title={t('merge')}>
       <Stack>
-        <Text size="sm" data-testid="merge-text">{t('mergeConfirm', { a: survivor, b: other.code, name: other.name })}</Text>
+        <Text size="sm" data-testid="merge-text">
+          {t('mergeConfirm', { a: survivor, b: other.code, name: other.name })}
+        </Text>
         {merge.error && <Alert color="red">{errorText(merge.error)}</Alert>}
         <Group justify="flex-end">
-          <Button variant="subtle" onClick={() => onClose()}>{t('cancel')}</Button>
-          <Button color="orange" onClick={() => merge.mutate()} loading={merge.isPending} data-testid="merge-confirm">{t('merge')}</Button>
+          <Button variant="subtle" onClick={() => onClose()}>
+            {t('cancel')}
+          </Button>
+          <Button color="orange" onClick={() => merge.mutate()} loading={merge.isPending} data-testid="merge-confirm">
+            {t('merge')}
+          </Button>
         </Group>
       </Stack>
     </Modal>

@@ -40,13 +40,17 @@ export function Suppliers() {
           <Select placeholder={t('segment')} clearable value={segment} onChange={setSegment} data={SEGMENTS} w={130} data-testid="suppliers-segment" />
           <SupplierFilters value={facts} onChange={setFacts} />
         </Group>
-        <Button onClick={() => setCreating(true)} data-testid="new-supplier">{t('newSupplier')}</Button>
+        <Button onClick={() => setCreating(true)} data-testid="new-supplier">
+          {t('newSupplier')}
+        </Button>
       </Group>
       <Table highlightOnHover data-testid="suppliers">
         <Table.Tbody>
           {(list.data?.items ?? []).map((s) => (
             <Table.Tr key={s.id} style={{ cursor: 'pointer' }} onClick={() => navigate(`/suppliers/${encodeURIComponent(s.code)}`)} data-testid="supplier-row" data-code={s.code}>
-              <Table.Td w={120}><Badge variant="light">{s.shownCode ?? s.code}</Badge></Table.Td>
+              <Table.Td w={120}>
+                <Badge variant="light">{s.shownCode ?? s.code}</Badge>
+              </Table.Td>
               <Table.Td>{s.name}</Table.Td>
               <Table.Td>{s.segment}</Table.Td>
               <Table.Td>{[s.region, s.province].filter(Boolean).join(' · ')}</Table.Td>
@@ -54,16 +58,25 @@ export function Suppliers() {
               <Table.Td>{s.possibleDuplicates ? <Badge color="yellow">{t('possibleDuplicates')}</Badge> : null}</Table.Td>
             </Table.Tr>
           ))}
-          {!list.data?.items.length && <Table.Tr><Table.Td><Text c="dimmed">—</Text></Table.Td></Table.Tr>}
+          {!list.data?.items.length && (
+            <Table.Tr>
+              <Table.Td>
+                <Text c="dimmed">—</Text>
+              </Table.Td>
+            </Table.Tr>
+          )}
         </Table.Tbody>
       </Table>
       <Fairs />
       {creating && (
-        <ProfileForm people={people.data?.items ?? []} onClose={(code) => {
-          setCreating(false);
-          void qc.invalidateQueries({ queryKey: ['suppliers-list'] });
-          if (code) navigate(`/suppliers/${encodeURIComponent(code)}`);
-        }} />
+        <ProfileForm
+          people={people.data?.items ?? []}
+          onClose={(code) => {
+            setCreating(false);
+            void qc.invalidateQueries({ queryKey: ['suppliers-list'] });
+            if (code) navigate(`/suppliers/${encodeURIComponent(code)}`);
+          }}
+        />
       )}
     </Stack>
   );
@@ -89,7 +102,9 @@ function Fairs() {
         <Table.Tbody>
           {(fairs.data?.items ?? []).map((x) => (
             <Table.Tr key={x.letter} data-testid="fair-row">
-              <Table.Td w={50}><b>{x.letter}</b></Table.Td>
+              <Table.Td w={50}>
+                <b>{x.letter}</b>
+              </Table.Td>
               <Table.Td>{x.name}</Table.Td>
               <Table.Td>{x.city ?? ''}</Table.Td>
               <Table.Td>{[x.from, x.to].filter(Boolean).join(' – ')}</Table.Td>
@@ -103,10 +118,20 @@ function Fairs() {
         <TextInput label={t('city')} w={130} value={f.city} onChange={(e) => setF({ ...f, city: e.currentTarget.value })} />
         <TextInput label={t('from')} w={120} placeholder="YYYY-MM-DD" value={f.from} onChange={(e) => setF({ ...f, from: e.currentTarget.value })} />
         <TextInput label={t('until')} w={120} placeholder="YYYY-MM-DD" value={f.to} onChange={(e) => setF({ ...f, to: e.currentTarget.value })} />
-        <Button onClick={() => add.mutate()} loading={add.isPending} data-testid="add-fair">{t('registerFair')}</Button>
+        <Button onClick={() => add.mutate()} loading={add.isPending} data-testid="add-fair">
+          {t('registerFair')}
+        </Button>
       </Group>
-      {fairs.data?.next && <Text size="xs" c="dimmed" mt={4}>{t('nextLetter', { letter: fairs.data.next })}</Text>}
-      {add.error && <Alert color="red" mt="xs" data-testid="fair-error">{errorText(add.error)}</Alert>}
+      {fairs.data?.next && (
+        <Text size="xs" c="dimmed" mt={4}>
+          {t('nextLetter', { letter: fairs.data.next })}
+        </Text>
+      )}
+      {add.error && (
+        <Alert color="red" mt="xs" data-testid="fair-error">
+          {errorText(add.error)}
+        </Alert>
+      )}
     </Card>
   );
 }

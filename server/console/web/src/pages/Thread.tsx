@@ -18,13 +18,47 @@ function Media({ m }: { m: Msg }) {
   const facts = (...xs: (string | null | undefined | false)[]) => xs.filter(Boolean).join(' · ');
   let body: React.ReactNode;
   if (m.type === 'image' && md?.url) body = <Image src={md.url} maw={220} mah={220} fit="contain" radius="sm" alt={md.name ?? 'image'} data-testid="media-image" />;
-  else if (m.type === 'image') body = <Badge variant="light" tt="none">🖼 {facts(md?.name ?? 'image', size(md?.size ?? null), md?.width && md.height ? `${md.width}×${md.height}` : null)}</Badge>;
-  else if (m.type === 'voice') body = <Badge variant="light" tt="none">🎤 {md?.durationSec != null ? `${Math.round(md.durationSec)} s` : '?'}</Badge>;
-  else if (m.type === 'video') body = <Badge variant="light" tt="none">🎬 {facts(md?.name ?? 'video', md?.durationSec != null ? `${Math.round(md.durationSec)} s` : null, size(md?.size ?? null))}</Badge>;
-  else if (m.type === 'file') body = <Badge variant="light" tt="none">📎 {facts(md?.name ?? 'file', size(md?.size ?? null))}</Badge>;
-  else if (m.type === 'link' && md?.url) body = <Anchor href={md.url} target="_blank" rel="noreferrer" size="sm">🔗 {md.title ?? md.url}</Anchor>;
-  else body = <Badge variant="outline" tt="none">{facts(m.type, md?.name)}</Badge>;
-  return <div data-testid="media" data-type={m.type}>{body}</div>;
+  else if (m.type === 'image')
+    body = (
+      <Badge variant="light" tt="none">
+        🖼 {facts(md?.name ?? 'image', size(md?.size ?? null), md?.width && md.height ? `${md.width}×${md.height}` : null)}
+      </Badge>
+    );
+  else if (m.type === 'voice')
+    body = (
+      <Badge variant="light" tt="none">
+        🎤 {md?.durationSec != null ? `${Math.round(md.durationSec)} s` : '?'}
+      </Badge>
+    );
+  else if (m.type === 'video')
+    body = (
+      <Badge variant="light" tt="none">
+        🎬 {facts(md?.name ?? 'video', md?.durationSec != null ? `${Math.round(md.durationSec)} s` : null, size(md?.size ?? null))}
+      </Badge>
+    );
+  else if (m.type === 'file')
+    body = (
+      <Badge variant="light" tt="none">
+        📎 {facts(md?.name ?? 'file', size(md?.size ?? null))}
+      </Badge>
+    );
+  else if (m.type === 'link' && md?.url)
+    body = (
+      <Anchor href={md.url} target="_blank" rel="noreferrer" size="sm">
+        🔗 {md.title ?? md.url}
+      </Anchor>
+    );
+  else
+    body = (
+      <Badge variant="outline" tt="none">
+        {facts(m.type, md?.name)}
+      </Badge>
+    );
+  return (
+    <div data-testid="media" data-type={m.type}>
+      {body}
+    </div>
+  );
 }
 
 function Message({ m, lang, tz }: { m: Msg; lang: string; tz: string }) {
@@ -48,36 +82,71 @@ function Message({ m, lang, tz }: { m: Msg; lang: string; tz: string }) {
     <Card withBorder padding="xs" bg={mine ? 'blue.0' : undefined} data-testid="message" data-direction={m.direction}>
       <Group justify="space-between" mb={4}>
         <Group gap={6}>
-          <Text size="xs" fw={600}>{m.senderName ?? (mine ? 'Gendan' : '?')}</Text>
-          {mine && <Badge size="xs" color="green" data-testid="message-status">{t('status_sent')}</Badge>}
+          <Text size="xs" fw={600}>
+            {m.senderName ?? (mine ? 'Gendan' : '?')}
+          </Text>
+          {mine && (
+            <Badge size="xs" color="green" data-testid="message-status">
+              {t('status_sent')}
+            </Badge>
+          )}
         </Group>
         <Text size="xs" c="dimmed" data-testid="message-time" title={new Date(m.ts).toLocaleString()}>
-          {localTime(tz, m.ts)} {tz.split('/').pop()?.replace('_', ' ')} · {t('yourTime')} {new Date(m.ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} · {new Date(m.ts).toLocaleDateString()}
+          {localTime(tz, m.ts)} {tz.split('/').pop()?.replace('_', ' ')} · {t('yourTime')} {new Date(m.ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} ·{' '}
+          {new Date(m.ts).toLocaleDateString()}
         </Text>
       </Group>
       <Grid gap="xs">
         <Grid.Col span={6}>
-          <Text size="xs" c="dimmed">{mine ? t('sentChinese') : t('original')}</Text>
-          <Text size="sm" lang={m.lang === 'zh' ? 'zh-CN' : undefined} data-testid="original">{m.text}</Text>
+          <Text size="xs" c="dimmed">
+            {mine ? t('sentChinese') : t('original')}
+          </Text>
+          <Text size="sm" lang={m.lang === 'zh' ? 'zh-CN' : undefined} data-testid="original">
+            {m.text}
+          </Text>
           <Media m={m} />
         </Grid.Col>
         <Grid.Col span={6}>
-          <Text size="xs" c="dimmed">{mine && m.original ? t('youWrote') : t('translation')}{tr?.source === 'correction' ? ' ✓' : ''}{m.flaggedBad ? ` · ${t('flagged')}` : ''}</Text>
+          <Text size="xs" c="dimmed">
+            {mine && m.original ? t('youWrote') : t('translation')}
+            {tr?.source === 'correction' ? ' ✓' : ''}
+            {m.flaggedBad ? ` · ${t('flagged')}` : ''}
+          </Text>
           {editing ? (
             <Stack gap={4}>
               <Textarea autosize minRows={1} value={draft} onChange={(e) => setDraft(e.currentTarget.value)} data-testid="correction" />
               <Group gap={4}>
-                <Button size="compact-xs" onClick={() => correct.mutate()} loading={correct.isPending} data-testid="save-correction">{t('save')}</Button>
-                <Button size="compact-xs" variant="subtle" onClick={() => setEditing(false)}>{t('cancel')}</Button>
+                <Button size="compact-xs" onClick={() => correct.mutate()} loading={correct.isPending} data-testid="save-correction">
+                  {t('save')}
+                </Button>
+                <Button size="compact-xs" variant="subtle" onClick={() => setEditing(false)}>
+                  {t('cancel')}
+                </Button>
               </Group>
             </Stack>
           ) : (
-            <Text size="sm" data-testid="translation">{other ?? (m.translationStatus === 'pending' ? t('pendingTranslation') : m.type === 'text' ? t('failedTranslation') : '')}</Text>
+            <Text size="sm" data-testid="translation">
+              {other ?? (m.translationStatus === 'pending' ? t('pendingTranslation') : m.type === 'text' ? t('failedTranslation') : '')}
+            </Text>
           )}
           {!mine && m.type === 'text' && !editing && (
             <Group gap={4} mt={4}>
-              <Button size="compact-xs" variant="light" onClick={() => { setDraft(tr?.text ?? ''); setEditing(true); }} data-testid="correct">{t('correct')}</Button>
-              {tr && !m.flaggedBad && <Button size="compact-xs" variant="subtle" color="red" onClick={() => flag.mutate()} data-testid="flag">{t('flag')}</Button>}
+              <Button
+                size="compact-xs"
+                variant="light"
+                onClick={() => {
+                  setDraft(tr?.text ?? '');
+                  setEditing(true);
+                }}
+                data-testid="correct"
+              >
+                {t('correct')}
+              </Button>
+              {tr && !m.flaggedBad && (
+                <Button size="compact-xs" variant="subtle" color="red" onClick={() => flag.mutate()} data-testid="flag">
+                  {t('flag')}
+                </Button>
+              )}
             </Group>
           )}
         </Grid.Col>
@@ -155,7 +224,11 @@ function ReplyBox({ threadId, onSent }: { threadId: string; onSent: () => void }
             <Group gap={6}>
               {t('chinesePreview')}
               {current && !fresh && !error && <Loader size={12} data-testid="preview-pending" />}
-              {edited && <Badge size="xs" variant="light">{t('editedByYou')}</Badge>}
+              {edited && (
+                <Badge size="xs" variant="light">
+                  {t('editedByYou')}
+                </Badge>
+              )}
             </Group>
           }
           autosize
@@ -169,10 +242,18 @@ function ReplyBox({ threadId, onSent }: { threadId: string; onSent: () => void }
           }}
           data-testid="reply-zh"
         />
-        {error && <Text c="red" size="sm" data-testid="reply-error">{error}</Text>}
+        {error && (
+          <Text c="red" size="sm" data-testid="reply-error">
+            {error}
+          </Text>
+        )}
         <Group justify="space-between">
-          <Text size="xs" c="dimmed">Ctrl+Enter</Text>
-          <Button onClick={() => send.mutate()} disabled={!canSend} loading={send.isPending} data-testid="send">{t('send')}</Button>
+          <Text size="xs" c="dimmed">
+            Ctrl+Enter
+          </Text>
+          <Button onClick={() => send.mutate()} disabled={!canSend} loading={send.isPending} data-testid="send">
+            {t('send')}
+          </Button>
         </Group>
       </Stack>
     </Card>
@@ -192,21 +273,41 @@ function OutboxCard({ o, threadId }: { o: OutboxItem; threadId: string }) {
       <Group justify="space-between" wrap="nowrap">
         <Grid gap="xs" style={{ flex: 1 }}>
           <Grid.Col span={6}>
-            <Text size="xs" c="dimmed">{t('sentChinese')}</Text>
-            <Text size="sm" lang="zh-CN">{o.text}</Text>
+            <Text size="xs" c="dimmed">
+              {t('sentChinese')}
+            </Text>
+            <Text size="sm" lang="zh-CN">
+              {o.text}
+            </Text>
           </Grid.Col>
           <Grid.Col span={6}>
-            <Text size="xs" c="dimmed">{t('youWrote')}</Text>
+            <Text size="xs" c="dimmed">
+              {t('youWrote')}
+            </Text>
             <Text size="sm">{o.original?.text ?? ''}</Text>
           </Grid.Col>
         </Grid>
         <Stack gap={4} align="flex-end">
-          <Badge color={STATUS_COLOR[o.status]} data-testid="outbox-status">{t(`status_${o.status}`)}</Badge>
-          {o.attempts > 1 && <Text size="xs" c="dimmed">{t('attempts', { n: o.attempts })}</Text>}
-          {o.status === 'failed' && <Button size="compact-xs" color="red" variant="light" onClick={() => retry.mutate()} loading={retry.isPending} data-testid="outbox-retry">{t('retry')}</Button>}
+          <Badge color={STATUS_COLOR[o.status]} data-testid="outbox-status">
+            {t(`status_${o.status}`)}
+          </Badge>
+          {o.attempts > 1 && (
+            <Text size="xs" c="dimmed">
+              {t('attempts', { n: o.attempts })}
+            </Text>
+          )}
+          {o.status === 'failed' && (
+            <Button size="compact-xs" color="red" variant="light" onClick={() => retry.mutate()} loading={retry.isPending} data-testid="outbox-retry">
+              {t('retry')}
+            </Button>
+          )}
         </Stack>
       </Group>
-      {o.lastError && <Text size="xs" c="red" data-testid="outbox-error">{o.lastError}</Text>}
+      {o.lastError && (
+        <Text size="xs" c="red" data-testid="outbox-error">
+          {o.lastError}
+        </Text>
+      )}
     </Card>
   );
 }
@@ -237,7 +338,10 @@ export function Thread({ id, user }: { id: string; user: User }) {
   if (info.isLoading || msgs.isLoading) return <Loader />;
   if (info.error) return <Text c="red">{(info.error as Error).message}</Text>;
   const th = info.data!;
-  const items = (msgs.data?.pages ?? []).flatMap((p) => p.items).slice().reverse();
+  const items = (msgs.data?.pages ?? [])
+    .flatMap((p) => p.items)
+    .slice()
+    .reverse();
   const outbox = (msgs.data?.pages[0]?.outbox ?? []).slice().reverse();
   const lang = user.language;
   return (
@@ -245,12 +349,24 @@ export function Thread({ id, user }: { id: string; user: User }) {
       <Grid.Col span={{ base: 12, md: 9 }}>
         <Stack gap="xs">
           <Group justify="space-between">
-            <Title order={4} data-testid="thread-title">{th.title}</Title>
-            <Text size="sm" c="dimmed" data-testid="contact-time">{t('localTime')}: {localTime(th.timezone, now)} ({th.timezone})</Text>
+            <Title order={4} data-testid="thread-title">
+              {th.title}
+            </Title>
+            <Text size="sm" c="dimmed" data-testid="contact-time">
+              {t('localTime')}: {localTime(th.timezone, now)} ({th.timezone})
+            </Text>
           </Group>
-          {msgs.hasNextPage && <Button variant="subtle" size="xs" onClick={() => msgs.fetchNextPage()} loading={msgs.isFetchingNextPage}>{t('loadMore')}</Button>}
-          {items.map((m) => <Message key={m.id} m={m} lang={lang} tz={th.timezone} />)}
-          {outbox.map((o) => <OutboxCard key={o.id} o={o} threadId={id} />)}
+          {msgs.hasNextPage && (
+            <Button variant="subtle" size="xs" onClick={() => msgs.fetchNextPage()} loading={msgs.isFetchingNextPage}>
+              {t('loadMore')}
+            </Button>
+          )}
+          {items.map((m) => (
+            <Message key={m.id} m={m} lang={lang} tz={th.timezone} />
+          ))}
+          {outbox.map((o) => (
+            <OutboxCard key={o.id} o={o} threadId={id} />
+          ))}
           <div ref={bottom} />
           <ReplyBox threadId={id} onSent={() => void qc.invalidateQueries({ queryKey: ['messages', id] })} />
         </Stack>
@@ -258,11 +374,24 @@ export function Thread({ id, user }: { id: string; user: User }) {
       <Grid.Col span={{ base: 12, md: 3 }}>
         {th.supplier && (
           <Card withBorder data-testid="supplier-summary">
-            <Text fw={700}>{th.supplier.tag ? `${th.supplier.code} ${th.supplier.tag}` : th.supplier.code} · {th.supplier.name}</Text>
-            <Text size="sm">{t('segment')}: {th.supplier.segment}</Text>
-            {th.contact && <Text size="sm">{th.contact.name}{th.contact.role ? ` (${th.contact.role})` : ''}</Text>}
-            <Text size="sm">{t('localTime')}: {localTime(th.timezone, now)}</Text>
-            <Button mt="sm" size="xs" variant="light" onClick={() => navigate(`/suppliers/${th.supplier!.code}`)}>{t('supplier')}</Button>
+            <Text fw={700}>
+              {th.supplier.tag ? `${th.supplier.code} ${th.supplier.tag}` : th.supplier.code} · {th.supplier.name}
+            </Text>
+            <Text size="sm">
+              {t('segment')}: {th.supplier.segment}
+            </Text>
+            {th.contact && (
+              <Text size="sm">
+                {th.contact.name}
+                {th.contact.role ? ` (${th.contact.role})` : ''}
+              </Text>
+            )}
+            <Text size="sm">
+              {t('localTime')}: {localTime(th.timezone, now)}
+            </Text>
+            <Button mt="sm" size="xs" variant="light" onClick={() => navigate(`/suppliers/${th.supplier!.code}`)}>
+              {t('supplier')}
+            </Button>
           </Card>
         )}
       </Grid.Col>

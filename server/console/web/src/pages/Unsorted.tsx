@@ -15,7 +15,9 @@ export function Unsorted({ user }: { user: User }) {
   return (
     <Stack data-testid="unsorted">
       {!items.length && !list.isLoading && <Text c="dimmed">{t('nothingUnsorted')}</Text>}
-      {items.map((it) => <UnsortedCard key={it.id} item={it} user={user} />)}
+      {items.map((it) => (
+        <UnsortedCard key={it.id} item={it} user={user} />
+      ))}
     </Stack>
   );
 }
@@ -25,17 +27,30 @@ function UnsortedCard({ item, user }: { item: UnsortedItem; user: User }) {
   const qc = useQueryClient();
   const [kind, setKind] = useState<Kind>(item.proposals.length ? 'contact' : 'supplier');
   const [f, setF] = useState({ code: '', fairLetter: '', name: item.company ?? '', managerId: '', supplier: item.proposals[0]?.code ?? '', role: '', colleague: '' });
-  const suppliers = useQuery({ queryKey: ['suppliers-pick'], queryFn: () => api<{ items: { code: string; shownCode?: string; name: string }[] }>('/api/console/suppliers'), enabled: kind === 'contact' });
+  const suppliers = useQuery({
+    queryKey: ['suppliers-pick'],
+    queryFn: () => api<{ items: { code: string; shownCode?: string; name: string }[] }>('/api/console/suppliers'),
+    enabled: kind === 'contact',
+  });
   const people = useQuery({ queryKey: ['people'], queryFn: () => api<{ items: Person[] }>('/api/console/people'), enabled: kind === 'supplier' || kind === 'colleague' });
   const fairs = useQuery({ queryKey: ['fairs'], queryFn: () => api<{ items: { letter: string; name: string }[]; next: string | null }>('/api/fairs'), enabled: kind === 'supplier' });
   const [done, setDone] = useState<SortResult>();
   const sort = useMutation({
     mutationFn: () => {
       const body =
-        kind === 'supplier' ? { kind, ...(f.code ? { code: f.code } : {}), ...(f.fairLetter ? { fairLetter: f.fairLetter } : {}), ...(f.name ? { name: f.name } : {}), ...(f.managerId ? { managerId: f.managerId } : {}) }
-        : kind === 'contact' ? { kind, supplier: f.supplier, ...(f.role ? { role: f.role } : {}) }
-        : kind === 'colleague' ? { kind, ...(f.colleague ? { managerId: f.colleague } : {}) }
-        : { kind, confirm: true };
+        kind === 'supplier'
+          ? {
+              kind,
+              ...(f.code ? { code: f.code } : {}),
+              ...(f.fairLetter ? { fairLetter: f.fairLetter } : {}),
+              ...(f.name ? { name: f.name } : {}),
+              ...(f.managerId ? { managerId: f.managerId } : {}),
+            }
+          : kind === 'contact'
+            ? { kind, supplier: f.supplier, ...(f.role ? { role: f.role } : {}) }
+            : kind === 'colleague'
+              ? { kind, ...(f.colleague ? { managerId: f.colleague } : {}) }
+              : { kind, confirm: true };
       return api<SortResult>(`/api/console/unsorted/${item.id}/sort`, { method: 'POST', body });
     },
     onSuccess: (r) => {
@@ -56,21 +71,39 @@ function UnsortedCard({ item, user }: { item: UnsortedItem; user: User }) {
         <Group gap="xs">
           <Badge variant="light">{t(item.kind === 'room' ? 'room' : 'contact')}</Badge>
           <Text fw={700}>{item.name}</Text>
-          {item.company && <Text size="sm" c="dimmed">{item.company}</Text>}
-          {item.phone && <Text size="sm" c="dimmed">☎ {item.phone}</Text>}
+          {item.company && (
+            <Text size="sm" c="dimmed">
+              {item.company}
+            </Text>
+          )}
+          {item.phone && (
+            <Text size="sm" c="dimmed">
+              ☎ {item.phone}
+            </Text>
+          )}
         </Group>
-        <Text size="xs" c="dimmed">{t('messagesN', { n: item.messageCount })}{item.lastMessageAt ? ` · ${new Date(item.lastMessageAt).toLocaleString()}` : ''}</Text>
+        <Text size="xs" c="dimmed">
+          {t('messagesN', { n: item.messageCount })}
+          {item.lastMessageAt ? ` · ${new Date(item.lastMessageAt).toLocaleString()}` : ''}
+        </Text>
       </Group>
       <Stack gap={2} mb="xs">
         {item.firstMessages.map((m, i) => (
           <Group key={i} gap="md" wrap="nowrap" align="flex-start">
-            <Text size="sm" lang="zh-CN" style={{ flex: 1 }}>{m.senderName ? <b>{m.senderName}: </b> : null}{m.text || `[${m.type}]`}</Text>
-            <Text size="sm" c="dimmed" style={{ flex: 1 }} data-testid="unsorted-translation">{m.translations?.[lang] ?? m.translations?.en ?? '…'}</Text>
+            <Text size="sm" lang="zh-CN" style={{ flex: 1 }}>
+              {m.senderName ? <b>{m.senderName}: </b> : null}
+              {m.text || `[${m.type}]`}
+            </Text>
+            <Text size="sm" c="dimmed" style={{ flex: 1 }} data-testid="unsorted-translation">
+              {m.translations?.[lang] ?? m.translations?.en ?? '…'}
+            </Text>
           </Group>
         ))}
       </Stack>
       {item.proposals.map((p) => (
-        <Text key={p.supplierId} size="xs" c="blue" data-testid="proposal">→ {p.code} {p.name}: {p.reason}</Text>
+        <Text key={p.supplierId} size="xs" c="blue" data-testid="proposal">
+          → {p.code} {p.name}: {p.reason}
+        </Text>
       ))}
       {done ? (
         <Alert color="green" mt="xs" data-testid="sorted-result">
@@ -81,34 +114,81 @@ function UnsortedCard({ item, user }: { item: UnsortedItem; user: User }) {
         </Alert>
       ) : (
         <Stack gap="xs" mt="xs">
-          <SegmentedControl size="xs" value={kind} onChange={(v) => setKind(v as Kind)} data-testid="sort-kind"
-            data={[{ value: 'supplier', label: t('sortSupplier') }, { value: 'contact', label: t('sortContact') }, ...(item.kind === 'contact' ? [{ value: 'colleague', label: t('sortColleague') }] : []), { value: 'ignore', label: t('sortIgnore') }]} />
+          <SegmentedControl
+            size="xs"
+            value={kind}
+            onChange={(v) => setKind(v as Kind)}
+            data-testid="sort-kind"
+            data={[
+              { value: 'supplier', label: t('sortSupplier') },
+              { value: 'contact', label: t('sortContact') },
+              ...(item.kind === 'contact' ? [{ value: 'colleague', label: t('sortColleague') }] : []),
+              { value: 'ignore', label: t('sortIgnore') },
+            ]}
+          />
           <Group align="flex-end">
             {kind === 'supplier' && (
               <>
                 <TextInput label={t('companyName')} value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} data-testid="sort-name" />
-                <Select label={t('fairLetter')} clearable w={200} value={f.fairLetter || null} onChange={(v) => setF({ ...f, fairLetter: v ?? '' })} data-testid="sort-fair"
-                  data={(fairs.data?.items ?? []).map((x) => ({ value: x.letter, label: `${x.letter} · ${x.name}` }))} />
+                <Select
+                  label={t('fairLetter')}
+                  clearable
+                  w={200}
+                  value={f.fairLetter || null}
+                  onChange={(v) => setF({ ...f, fairLetter: v ?? '' })}
+                  data-testid="sort-fair"
+                  data={(fairs.data?.items ?? []).map((x) => ({ value: x.letter, label: `${x.letter} · ${x.name}` }))}
+                />
                 <TextInput label={t('orCode')} w={100} placeholder="D12 / 007" value={f.code} onChange={(e) => setF({ ...f, code: e.currentTarget.value })} data-testid="sort-code" />
-                <Select label={t('manager')} clearable w={200} value={f.managerId || null} onChange={(v) => setF({ ...f, managerId: v ?? '' })} data-testid="sort-manager"
-                  data={(people.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+                <Select
+                  label={t('manager')}
+                  clearable
+                  w={200}
+                  value={f.managerId || null}
+                  onChange={(v) => setF({ ...f, managerId: v ?? '' })}
+                  data-testid="sort-manager"
+                  data={(people.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))}
+                />
               </>
             )}
             {kind === 'contact' && (
               <>
-                <Select label={t('supplier')} searchable w={260} value={f.supplier || null} onChange={(v) => setF({ ...f, supplier: v ?? '' })} data-testid="sort-supplier"
-                  data={(suppliers.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.shownCode ?? s.code} · ${s.name}` }))} />
+                <Select
+                  label={t('supplier')}
+                  searchable
+                  w={260}
+                  value={f.supplier || null}
+                  onChange={(v) => setF({ ...f, supplier: v ?? '' })}
+                  data-testid="sort-supplier"
+                  data={(suppliers.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.shownCode ?? s.code} · ${s.name}` }))}
+                />
                 <Select label={t('role')} clearable w={160} value={f.role || null} onChange={(v) => setF({ ...f, role: v ?? '' })} data={ROLES} data-testid="sort-role" />
               </>
             )}
             {kind === 'colleague' && (
-              <Select label={t('linkToManager')} clearable w={240} value={f.colleague || null} onChange={(v) => setF({ ...f, colleague: v ?? '' })}
-                data={(people.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))} />
+              <Select
+                label={t('linkToManager')}
+                clearable
+                w={240}
+                value={f.colleague || null}
+                onChange={(v) => setF({ ...f, colleague: v ?? '' })}
+                data={(people.data?.items ?? []).map((p) => ({ value: p.id, label: p.name }))}
+              />
             )}
-            {kind === 'ignore' && <Text size="sm" c="dimmed">{t(item.kind === 'contact' ? 'ignoreHelp' : 'ignoreRoomHelp')}</Text>}
-            <Button onClick={submit} loading={sort.isPending} color={kind === 'ignore' ? 'red' : undefined} data-testid="sort-submit">{t('sort')}</Button>
+            {kind === 'ignore' && (
+              <Text size="sm" c="dimmed">
+                {t(item.kind === 'contact' ? 'ignoreHelp' : 'ignoreRoomHelp')}
+              </Text>
+            )}
+            <Button onClick={submit} loading={sort.isPending} color={kind === 'ignore' ? 'red' : undefined} data-testid="sort-submit">
+              {t('sort')}
+            </Button>
           </Group>
-          {sort.error && <Alert color="orange" data-testid="sort-error">{errorText(sort.error)}</Alert>}
+          {sort.error && (
+            <Alert color="orange" data-testid="sort-error">
+              {errorText(sort.error)}
+            </Alert>
+          )}
         </Stack>
       )}
     </Card>
@@ -138,13 +218,28 @@ export function FriendRequests() {
         <Card withBorder key={r.id} data-testid="friend-request">
           <Group justify="space-between">
             <div>
-              <Text fw={700}>{r.name} <Text span size="xs" c="dimmed">{r.wechatId}</Text></Text>
-              <Text size="sm" lang="zh-CN">{r.hello || '—'}</Text>
-              {r.helloTranslated && <Text size="sm" c="dimmed" data-testid="hello-translated">{r.helloTranslated}</Text>}
+              <Text fw={700}>
+                {r.name}{' '}
+                <Text span size="xs" c="dimmed">
+                  {r.wechatId}
+                </Text>
+              </Text>
+              <Text size="sm" lang="zh-CN">
+                {r.hello || '—'}
+              </Text>
+              {r.helloTranslated && (
+                <Text size="sm" c="dimmed" data-testid="hello-translated">
+                  {r.helloTranslated}
+                </Text>
+              )}
             </div>
             <Group gap="xs">
-              <Button size="xs" onClick={() => decide.mutate({ id: r.id, accept: true })} data-testid="accept-friend">{t('accept')}</Button>
-              <Button size="xs" variant="light" color="red" onClick={() => decide.mutate({ id: r.id, accept: false })}>{t('decline')}</Button>
+              <Button size="xs" onClick={() => decide.mutate({ id: r.id, accept: true })} data-testid="accept-friend">
+                {t('accept')}
+              </Button>
+              <Button size="xs" variant="light" color="red" onClick={() => decide.mutate({ id: r.id, accept: false })}>
+                {t('decline')}
+              </Button>
             </Group>
           </Group>
         </Card>
