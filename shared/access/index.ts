@@ -10,7 +10,7 @@
 // - what a caller may not see is "not found" (404), never "forbidden": existence is not disclosed.
 import { Types } from 'mongoose';
 import { NotFoundError } from '../errors/index.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import type { ManagerDoc } from '../managers/model.js';
 import { Supplier } from '../suppliers/model.js';
 
 export type ManagerRole = 'admin' | 'head' | 'manager';
@@ -26,14 +26,6 @@ export const seesAllSuppliers = (m: Pick<ManagerDoc, 'role' | 'seesAll'>): boole
 export function managerViewer(m: Pick<ManagerDoc, '_id' | 'role' | 'seesAll' | 'language'>, via: ManagerViewer['via']): ManagerViewer {
   const role: ManagerRole = m.role === 'admin' || m.role === 'head' ? m.role : 'manager';
   return { kind: 'manager', id: String(m._id), role, seesAll: seesAllSuppliers(m), language: m.language ?? 'en', via };
-}
-
-/** The viewer of a manager known by id (bearer tokens carry only the id). */
-export async function loadManagerViewer(managerId: string, via: ManagerViewer['via']): Promise<ManagerViewer | undefined> {
-  if (!Types.ObjectId.isValid(managerId)) return undefined;
-  const m = await Manager.findOne({ _id: new Types.ObjectId(managerId) }, { role: 1, seesAll: 1, language: 1, active: 1 }).lean<ManagerDoc>();
-  if (!m || m.active === false) return undefined;
-  return managerViewer(m, via);
 }
 
 /**
@@ -77,11 +69,6 @@ export async function canSeeSupplier(v: Viewer, supplierId: Types.ObjectId | str
 export async function assertVisible<T extends { supplierId?: Types.ObjectId | string | null }>(v: Viewer, record: T | null | undefined, what: string): Promise<T> {
   if (!record || !(await canSeeSupplier(v, record.supplierId))) throw new NotFoundError(what);
   return record;
-}
-
-/** For lists that take a supplier id filter: the id itself when visible, else "not found". */
-export async function assertSupplierVisible(v: Viewer, supplierId: Types.ObjectId | string, what = 'no such supplier'): Promise<void> {
-  if (!(await canSeeSupplier(v, supplierId))) throw new NotFoundError(what);
 }
 
 /** A manager viewer that sees everything: for jobs and scripts that act for the company. */

@@ -3,7 +3,7 @@
 import { Types } from 'mongoose';
 import { assertVisible, visibleSupplierIds, type Viewer } from '../access/index.js';
 import { NotFoundError } from '../errors/index.js';
-import { periodOf, previousPeriod } from './hours.js';
+import { previousPeriod } from './hours.js';
 import { SegmentChange, SegmentProposal, SupplierKpi, type SupplierKpiDoc } from './model.js';
 import { scorecardOf, type Scorecard } from './scorecard.js';
 import type { KpiWeights } from './settings.js';
@@ -15,8 +15,6 @@ export async function scorecardHistory(supplierId: Types.ObjectId | string, mont
   for (let x = until; periods.length < months; x = previousPeriod(x)) periods.unshift(x);
   return periods.map((p) => scorecardOf(String(supplierId), p, docs, weights));
 }
-
-export const currentPeriod = (now: Date) => periodOf(now);
 
 export async function segmentHistory(supplierId: Types.ObjectId | string, limit = 100) {
   const items = await SegmentChange.find({ supplierId: new Types.ObjectId(String(supplierId)) })

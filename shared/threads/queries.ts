@@ -30,8 +30,6 @@ export async function messageFor(v: Viewer, messageId: string): Promise<MessageD
   return m;
 }
 
-export const contactByWechatId = (wechatId: string) => Contact.findOne({ wechatId }).lean<ContactDoc>();
-
 export interface ContactPatch {
   timezone?: string;
   role?: string;
