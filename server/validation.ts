@@ -1,6 +1,7 @@
 // Input schema pieces shared by the route table (zod, strict objects: unknown keys and
 // operator-shaped values are refused before any query is built).
 import { z } from 'zod';
+import { MILESTONES } from '../shared/orders/index.js';
 
 export const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'must be a 24-character hex id');
 
@@ -65,3 +66,22 @@ export const supplierFactsQuery = {
   managerId: objectId.optional(),
   language: z.enum(['zh', 'en']).optional(),
 };
+
+/** An IANA time zone (`Asia/Shanghai`), as the runtime knows it. */
+export const timezone = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'an IANA time zone such as Asia/Shanghai');
+
+/** A console password: 10–256 characters. */
+export const password = z.string().min(10, 'at least 10 characters').max(256);
+
+/** `:id` (an order) and `:milestone` (one of MILESTONES). */
+export const milestoneParams = z.object({ id: objectId, milestone: z.enum(MILESTONES) }).strict();

@@ -22,7 +22,7 @@ import { messageFor } from '../../shared/threads/index.js';
 import * as c from '../contract.js';
 import { consoleSession, CSRF_HEADER, SESSION_COOKIE } from '../http/access.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
-import { bool, codeParams, idParams, objectId, supplierFactsQuery, text } from '../validation.js';
+import { bool, codeParams, idParams, objectId, password, supplierFactsQuery, text, timezone } from '../validation.js';
 import { messageView, orderSummary, outboxView, shownCode } from '../views.js';
 
 const log = getLogger('console');
@@ -110,21 +110,10 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
             .trim()
             .regex(/^[A-Za-z0-9._@-]{3,64}$/, '3–64 letters, digits, . _ @ -'),
           name: text(100),
-          password: z.string().min(10, 'at least 10 characters').max(256),
+          password,
           role: z.enum(['admin', 'head', 'manager']).default('manager'),
           language: z.enum(MANAGER_LANGS).default('en'),
-          timezone: z
-            .string()
-            .max(64)
-            .refine((tz) => {
-              try {
-                new Intl.DateTimeFormat('en', { timeZone: tz });
-                return true;
-              } catch {
-                return false;
-              }
-            }, 'an IANA time zone')
-            .optional(),
+          timezone: timezone.optional(),
           seesAll: z.boolean().default(false),
           managerId: objectId.optional(),
         })

@@ -30,22 +30,10 @@ import { CONTACT_ROLES, decideFriendRequest, listFriendRequests, sortContact, un
 import * as c from '../contract.js';
 import { SESSION_COOKIE } from '../http/access.js';
 import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.js';
-import { codeParams, idParams, objectId, supplierCode, text } from '../validation.js';
+import { codeParams, idParams, objectId, password, supplierCode, text, timezone } from '../validation.js';
 import { duplicateView, fairView, friendRequestView, orderSummary, supplierProfile } from '../views.js';
 
-const timezone = z
-  .string()
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'an IANA time zone such as Asia/Shanghai');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
-const password = z.string().min(10, 'at least 10 characters').max(256);
 const fairLetter = z
   .string()
   .trim()

@@ -9,7 +9,7 @@ import { threadFor, threadMessages } from '../../shared/inbox/index.js';
 import { listThreads, updateContact } from '../../shared/threads/index.js';
 import * as c from '../contract.js';
 import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.js';
-import { codeParams, idempotencyHeaders, idParams, isoDate, money, objectId, page, supplierCode, supplierFactsQuery, text } from '../validation.js';
+import { codeParams, idempotencyHeaders, idParams, isoDate, money, objectId, page, supplierCode, supplierFactsQuery, text, timezone, milestoneParams } from '../validation.js';
 import { contactView, messageView, orderDetail, orderSummary, outboxView, supplierView, threadView } from '../views.js';
 import { notificationsFor } from '../../shared/notices/index.js';
 import { milestonePhotoRoute } from './photos.js';
@@ -76,20 +76,7 @@ export const customsBody = z
   })
   .strict();
 
-const timezone = z
-  .string()
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'an IANA time zone such as Asia/Shanghai');
-
 const by = (req: { viewer: unknown }) => `manager:${managerOf(req).id}`;
-const milestoneParams = z.object({ id: objectId, milestone: z.enum(MILESTONES) }).strict();
 
 export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
   const tag = 'manager';

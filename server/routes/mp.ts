@@ -11,15 +11,14 @@ import { bindOpenid, miniProgramLogin } from '../../shared/auth/index.js';
 import { createCache } from '../../shared/cache/index.js';
 import type { Config } from '../../shared/config/index.js';
 import { RateLimitedError, ValidationError } from '../../shared/errors/index.js';
-import { addMilestonePhoto, answerReadiness, dayOf, listOrdersForSupplier, MILESTONES, orderFor, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
+import { addMilestonePhoto, answerReadiness, dayOf, listOrdersForSupplier, orderFor, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
 import * as c from '../contract.js';
 import { Reply, route, supplierOf, type AnyRoute, type RouteDeps } from '../http/route.js';
-import { idempotencyHeaders, idParams, isoDate, objectId, page } from '../validation.js';
+import { idempotencyHeaders, idParams, isoDate, page, milestoneParams } from '../validation.js';
 import { orderDetail, orderSummary } from '../views.js';
 import { customsBody, milestoneBody } from './manager.js';
 import { milestonePhotoRoute } from './photos.js';
 
-const milestoneParams = z.object({ id: objectId, milestone: z.enum(MILESTONES) }).strict();
 const IMAGE_TYPES: [string, (b: Buffer) => boolean][] = [
   ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
   ['image/png', (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))],
