@@ -5,11 +5,9 @@
 // parameter names a record of supplier A, so a caller who may not see A must get "not found";
 // lists must not mention A at all.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import { expect } from 'chai';
-import { appRoutes, createApp } from '../../server/app.js';
+import { appRoutes } from '../../server/app.js';
 import type { AnyRoute } from '../../server/http/route.js';
 import { managerToken, MpBinding, signToken } from '../../shared/auth/index.js';
 import { fileClaim } from '../../shared/claims/index.js';
@@ -21,7 +19,7 @@ import { SegmentProposal } from '../../shared/performance/index.js';
 import { createSupplier, Supplier } from '../../shared/suppliers/index.js';
 import { Contact, Message, recordFriendRequest, Thread, threadDay } from '../../shared/threads/index.js';
 import { DEFAULT_LEAD_TIMES } from '../../shared/orders/index.js';
-import { makeOrder, testConfig } from '../support/api.js';
+import { makeOrder, testConfig, listenApp } from '../support/api.js';
 
 const CALLERS = ['none', 'unbound', 'supplierB', 'managerWithout', 'consoleNoCsrf', 'supplierA', 'managerWith', 'consoleCsrf', 'head', 'admin'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -68,16 +66,15 @@ function expected(r: AnyRoute, caller: Caller): Expect {
 
 describe('access matrix: every route × every caller, from the route table', function () {
   this.timeout(240_000);
-  let server: Server;
+  let app: Awaited<ReturnType<typeof listenApp>>;
   let base: string;
   const config = testConfig();
 
   before(async () => {
-    server = createApp({ config }).listen(0, '127.0.0.1');
-    await new Promise((ok) => server.once('listening', ok));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await listenApp(config);
+    base = app.base;
   });
-  after(() => new Promise((ok) => server.close(ok)));
+  after(() => app.close());
 
   it('allows, refuses and hides exactly as each route declares', async () => {
     // ---- supplier A's records (every parameter points at them), supplier B, the people ----

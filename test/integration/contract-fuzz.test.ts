@@ -3,12 +3,9 @@
 // unknown keys, operator-shaped values, missing required fields), sent by an admin. No answer
 // may be a 5xx (an unconfigured integration may say 503), every status must be one the
 // document lists for that operation, and nothing the schema forbids may be accepted (2xx).
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { expect } from 'chai';
 import { generate } from 'json-schema-faker';
-import { createApp } from '../../server/app.js';
-import { makeManager, makeOrder, makeSupplierSession, testConfig } from '../support/api.js';
+import { makeManager, makeOrder, makeSupplierSession, testConfig, listenApp } from '../support/api.js';
 
 type Schema = Record<string, unknown> & { type?: string; properties?: Record<string, Schema>; required?: string[]; $ref?: string };
 interface Param {
@@ -26,16 +23,15 @@ interface Operation {
 
 describe('contract fuzzer over /openapi.json', function () {
   this.timeout(300_000);
-  let server: Server;
+  let app: Awaited<ReturnType<typeof listenApp>>;
   let base: string;
   const config = testConfig();
 
   before(async () => {
-    server = createApp({ config }).listen(0, '127.0.0.1');
-    await new Promise((ok) => server.once('listening', ok));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await listenApp(config);
+    base = app.base;
   });
-  after(() => new Promise((ok) => server.close(ok)));
+  after(() => app.close());
 
   it('finds no 5xx, no undocumented status and no accepted request the schema forbids', async () => {
     const admin = await makeManager(config, { role: 'admin', name: 'Fuzz Admin' });

@@ -1,5 +1,6 @@
 // Factories for API tests: managers with tokens, suppliers with bound mini-program sessions,
 // orders. Everything goes through the domain functions and the real database.
+import { createApp } from '../../server/app.js';
 import type { Config } from '../../shared/config/index.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { MpBinding, managerToken, signToken } from '../../shared/auth/index.js';
@@ -42,4 +43,12 @@ export async function makeOrder(supplierCode: string, over: { number?: string; p
     },
     'test',
   );
+}
+
+/** The real app on a free loopback port (tests that speak HTTP with fetch, streams included). */
+export async function listenApp(config: Config): Promise<{ base: string; close(): Promise<void> }> {
+  const server = createApp({ config }).listen(0, '127.0.0.1');
+  await new Promise((ok) => server.once('listening', ok));
+  const { port } = server.address() as { port: number };
+  return { base: `http://127.0.0.1:${port}`, close: () => new Promise<void>((ok) => server.close(() => ok())) };
 }
