@@ -94,7 +94,7 @@ export interface MediaStore {
   maxBytes: number;
 }
 
-const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+const sizeText = (n: number) => (n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.round(n / 1024)} KB`);
 
 /**
  * Keep the bytes of a chat image, video, voice note or file in the store (key from the puppet's
@@ -102,7 +102,7 @@ const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
  * fails, only the metadata is kept and `notStored` says why (the console thread shows it).
  */
 async function keepMedia(msgId: string, box: Awaited<ReturnType<WechatyMessage['toFileBox']>>, meta: Record<string, string | number | undefined>, store: MediaStore): Promise<void> {
-  const limit = `over the ${mb(store.maxBytes)} limit`;
+  const limit = `over the ${sizeText(store.maxBytes)} limit`;
   if (typeof meta.size === 'number' && meta.size > store.maxBytes) {
     meta.notStored = limit;
     return;
