@@ -413,6 +413,7 @@ export type ContactView = z.infer<typeof contactView>;
 export type ThreadView = z.infer<typeof threadView>;
 export type OutboxView = z.infer<typeof outboxView>;
 export type ClaimView = z.infer<typeof claimView>;
+export type ClaimAnalyticsView = z.infer<typeof claimAnalytics>;
 export type ConsoleUserView = z.infer<typeof consoleUser>;
 export type InboxItemView = z.infer<typeof inboxItem>;
 export type SupplierCardView = z.infer<typeof supplierCard>;

@@ -78,7 +78,7 @@ export const customsBody = z
 
 const by = (req: { viewer: unknown }) => `manager:${managerOf(req).id}`;
 
-export function managerRoutes({ clock, config, storage }: RouteDeps): AnyRoute[] {
+export function managerRoutes({ clock, storage }: RouteDeps): AnyRoute[] {
   const tag = 'manager';
   return [
     route({
