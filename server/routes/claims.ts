@@ -49,7 +49,6 @@ const photoParams = z.object({ id: objectId, photoId: z.string().uuid() }).stric
 const photoResult = z.object({ photo: z.object({ id: z.string(), name: z.string().nullish(), url: z.string().optional() }), added: z.boolean() });
 
 export function claimRoutes({ config, clock, translation, storage }: RouteDeps): AnyRoute[] {
-
   /** Upload one photo to a claim the caller may see. */
   const upload = (path: string, access: 'manager' | 'supplier') =>
     route({
@@ -151,7 +150,9 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
         // The order must be one the manager may see (an unknown one is the domain's 404).
         const o = b.orderId ? await orderFor(v, b.orderId) : await findOrderByNumber(b.orderNumber!);
         if (o) await assertVisible(v, o, `no order ${b.orderNumber ?? b.orderId}`);
-        return claimView(await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1, receivedOn: b.receivedOn }, { id: v.id, language: v.language === 'ru' ? 'ru' : 'en' }, translation, clock()));
+        return claimView(
+          await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1, receivedOn: b.receivedOn }, { id: v.id, language: v.language === 'ru' ? 'ru' : 'en' }, translation, clock()),
+        );
       },
     }),
     route({

@@ -67,7 +67,11 @@ export async function setClaimFacts(id: string, facts: ClaimFacts, by: string, n
   const before = await getClaim(id);
   const { $set, $unset } = factsUpdate(facts, by, now);
   if (!Object.keys($set).length && !Object.keys($unset).length) return before;
-  const after = await Claim.findOneAndUpdate({ _id: before._id }, { $set: { ...$set, updatedAt: now }, ...(Object.keys($unset).length ? { $unset } : {}) }, { returnDocument: 'after' }).lean<ClaimDoc>();
+  const after = await Claim.findOneAndUpdate(
+    { _id: before._id },
+    { $set: { ...$set, updatedAt: now }, ...(Object.keys($unset).length ? { $unset } : {}) },
+    { returnDocument: 'after' },
+  ).lean<ClaimDoc>();
   if (!after) return getClaim(id);
   await events.emit('claim.written', { before, after, now });
   return after;

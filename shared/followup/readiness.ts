@@ -83,7 +83,15 @@ export async function onSupplierMessage({ message, thread }: { message: MessageD
   if (asked.length === 1 && (reply.ready || reply.date)) {
     const o = asked[0]!;
     try {
-      await answerReadiness({ orderId: o._id, ready: reply.ready, date: reply.ready ? undefined : new Date(`${reply.date}T00:00:00Z`), note: message.text, by, idempotencyKey: `chat:${message._id}`, now });
+      await answerReadiness({
+        orderId: o._id,
+        ready: reply.ready,
+        date: reply.ready ? undefined : new Date(`${reply.date}T00:00:00Z`),
+        note: message.text,
+        by,
+        idempotencyKey: `chat:${message._id}`,
+        now,
+      });
       return 'recorded';
     } catch (err) {
       log.warn({ order: o.number, err: (err as Error).message }, 'readiness reply not recorded; left for the manager');

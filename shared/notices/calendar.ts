@@ -135,7 +135,12 @@ export function workingFrom(at: Date, tz: string, hours: WorkingHours): Date {
   const from = minutesOf(hours.from);
   const to = minutesOf(hours.to);
   if (!/^\d{2}:\d{2}$/.test(hours.from) || !/^\d{2}:\d{2}$/.test(hours.to) || !(from < to)) return at;
-  const start = (d: dayjs.Dayjs) => d.hour(Math.floor(from / 60)).minute(from % 60).second(0).millisecond(0);
+  const start = (d: dayjs.Dayjs) =>
+    d
+      .hour(Math.floor(from / 60))
+      .minute(from % 60)
+      .second(0)
+      .millisecond(0);
   let t = dayjs(at).tz(tz);
   for (let i = 0; i < 10; i++) {
     const wd = t.day();

@@ -93,7 +93,15 @@ async function overdueNotices(o: OrderDoc, late: LateMilestone[], now: Date, m0?
   const set = (fs: OverdueFacts[]) => fs.map((f) => f.milestone).join('+');
   const notice = async (fs: OverdueFacts[], who: string, to: string, recipient: { kind: 'supplier' | 'manager'; id: string; timezone?: string | null }, text: string) =>
     (await enqueueNotice(
-      { key: `overdue:${o._id}:${today}:${set(fs)}:${who}`, topic: `overdue:${o._id}:${who}`, kind: 'overdue', to, recipient: { ...recipient, timezone: recipient.timezone ?? undefined }, text, orderId: o._id },
+      {
+        key: `overdue:${o._id}:${today}:${set(fs)}:${who}`,
+        topic: `overdue:${o._id}:${who}`,
+        kind: 'overdue',
+        to,
+        recipient: { ...recipient, timezone: recipient.timezone ?? undefined },
+        text,
+        orderId: o._id,
+      },
       now,
     ))
       ? 1

@@ -158,7 +158,11 @@ describe('follow-up: claims carry their facts; analytics', function () {
 
     // 3: S2, open; its facts recorded afterwards. 4: S2, a draft (not counted). 5: S3, Boris's supplier.
     now = at('2026-11-10T09:00:00Z');
-    const c3 = await agent.post('/api/claims').set('Authorization', A).send({ orderNumber: 'PO-CL-2', type: 'defect', qty: 3, amount: '300', currency: 'CNY', description: 'Cracked during transport' }).expect(201);
+    const c3 = await agent
+      .post('/api/claims')
+      .set('Authorization', A)
+      .send({ orderNumber: 'PO-CL-2', type: 'defect', qty: 3, amount: '300', currency: 'CNY', description: 'Cracked during transport' })
+      .expect(201);
     const facts = await agent
       .patch(`/api/claims/${c3.body.id}`)
       .set('Authorization', A)
@@ -166,7 +170,12 @@ describe('follow-up: claims carry their facts; analytics', function () {
       .expect(200);
     expect(facts.body).to.deep.include({ cause: 'transport', losses: { goods: '250', freight: null, other: '30.5', currency: 'CNY' } });
     await agent.post('/api/claims').set('Authorization', A).send({ orderNumber: 'PO-CL-2', type: 'defect', qty: 1, description: 'draft', send: false }).expect(201);
-    await fileClaim({ orderNumber: o3.number, type: 'defect', qty: 9, amount: '999', currency: 'USD', description: 'Boris claim', cause: 'other' }, { id: String(mB._id), language: 'ru' }, undefined, now);
+    await fileClaim(
+      { orderNumber: o3.number, type: 'defect', qty: 9, amount: '999', currency: 'USD', description: 'Boris claim', cause: 'other' },
+      { id: String(mB._id), language: 'ru' },
+      undefined,
+      now,
+    );
 
     // Bad facts change nothing and say why.
     const bad = await agent.patch(`/api/claims/${c3.body.id}`).set('Authorization', A).send({ cause: 'weather' }).expect(400);
@@ -241,7 +250,13 @@ describe("follow-up: a manager's notices wait for their working hours", function
   it('outside 09:00–18:00 Moscow time (and at weekends) a notice waits for the next working start; a supplier change does not', async () => {
     const m = await Manager.create({ name: 'Oleg', wechatId: 'mgr-oleg', language: 'ru', timezone: 'Europe/Moscow', workingHours: { from: '09:00', to: '18:00' } });
     const free = await Manager.create({ name: 'Free', wechatId: 'mgr-free', language: 'en', timezone: 'Europe/Moscow' });
-    const note = (key: string, kind: 'overdue' | 'supplier_change', who = m) => ({ key, kind, to: `dm:${who.wechatId}`, recipient: { kind: 'manager' as const, id: String(who._id), timezone: who.timezone }, text: key });
+    const note = (key: string, kind: 'overdue' | 'supplier_change', who = m) => ({
+      key,
+      kind,
+      to: `dm:${who.wechatId}`,
+      recipient: { kind: 'manager' as const, id: String(who._id), timezone: who.timezone },
+      text: key,
+    });
     await enqueueNotice(note('tue-early', 'overdue'), at('2026-11-24T04:00:00Z')); // Tue 07:00 MSK
     await enqueueNotice(note('tue-working', 'overdue'), at('2026-11-24T08:00:00Z')); // Tue 11:00
     await enqueueNotice(note('tue-evening', 'overdue'), at('2026-11-24T16:30:00Z')); // Tue 19:30
