@@ -14,8 +14,13 @@ const log = getLogger('followup.readiness');
 
 export type ReadinessReply = { ready: true } | { ready: false; date?: string };
 
-const NOT_READY = /没好|未好|还没|没有好|没准备好|未准备好|不能出货|不能发货|出不了|来不及|推迟|延期|延迟|延后|晚几天|not ready|delay/i;
-const READY = /好了|可以出货|可以发货|能出货|准备好|已备好|已经备好|没问题|ready/i;
+// Strong words say it whatever else the reply holds; weak ones ("好了", "没好") only in a short
+// reply or one about the goods (货), so "报价单做好了" is not taken for "ready to ship".
+const NOT_READY_STRONG = /推迟|延期|延迟|延后|不能出货|不能发货|出不了货|来不及/;
+const NOT_READY_WEAK = /没好|未好|还没|没有好|没准备好|未准备好|not ready/i;
+const READY_STRONG = /可以出货|可以发货|能出货|能发货|准备好了|已备好|已经备好|ready to ship/i;
+const READY_WEAK = /好了|ready/i;
+const SHORT = 12;
 
 /** A date in the reply ("12月20日", "12/20", "2026-12-20", "12.20"), the next such day on or after `today`. */
 export function dateIn(text: string, today: string): string | undefined {
@@ -46,11 +51,13 @@ export function dateIn(text: string, today: string): string | undefined {
 export function readinessReply(text: string, today: string): ReadinessReply | null {
   const t = text.trim();
   if (!t || t.length > 200) return null;
-  if (NOT_READY.test(t)) {
+  const bare = t.replace(/[\s\p{P}\p{S}]/gu, '');
+  const weakApplies = bare.length <= SHORT || /货/.test(t);
+  if (NOT_READY_STRONG.test(t) || (weakApplies && NOT_READY_WEAK.test(t))) {
     const date = dateIn(t, today);
     return date ? { ready: false, date } : { ready: false };
   }
-  if (READY.test(t)) return { ready: true };
+  if (READY_STRONG.test(t) || (weakApplies && READY_WEAK.test(t))) return { ready: true };
   return null;
 }
 

@@ -307,7 +307,11 @@ describe('follow-up: readiness answered by a chat reply', function () {
     expect(readinessReply('还没好，推迟到12月20日', today)).to.deep.equal({ ready: false, date: '2026-12-20' });
     expect(readinessReply('推迟到1月5号', today)).to.deep.equal({ ready: false, date: '2027-01-05' });
     expect(readinessReply('延期至2026-12-08', today)).to.deep.equal({ ready: false, date: '2026-12-08' });
+    expect(readinessReply('好的，大货都好了，随时可以出货', today)).to.deep.equal({ ready: true });
+    expect(readinessReply('大货还没好', today)).to.deep.equal({ ready: false });
     expect(readinessReply('样品明天寄出', today)).to.equal(null);
+    expect(readinessReply('报价单已经做好了，请查收附件里的新价格', today)).to.equal(null); // "好了" in a long reply about something else
+    expect(readinessReply('我们还没收到你们的付款通知，请帮忙确认一下', today)).to.equal(null);
     expect(readinessReply('', today)).to.equal(null);
   });
 
