@@ -175,6 +175,8 @@ export const claimAnalytics = z
     byCause: z.record(z.string(), z.number()),
     bySupplier: z.array(z.object({ code: z.string(), count: z.number(), settled: z.number() })),
     byMonth: z.array(z.object({ month: z.string(), count: z.number() })),
+    byBatch: z.record(z.string(), z.number()),
+    byManager: z.array(z.object({ managerId: z.string(), name: z.string().nullable(), count: z.number() })),
     settled: z.number(),
     settledShare: z.number(),
     medianDaysToSettle: z.number().nullable(),

@@ -1,8 +1,10 @@
-// Claims analytics (seed 000): counts by type, presumed cause, supplier and month; the share
+// Claims analytics (seed 000): counts by type, presumed cause, supplier, month, batch and the
+// employee who filed them; the share
 // settled; the median days from sending to settlement; amounts per currency (claimed, losses,
 // settled). Over the claims a viewer may see (shared/access), drafts left out.
 import { Types } from 'mongoose';
 import { supplierFilter, type Viewer } from '../access/index.js';
+import { Manager } from '../managers/model.js';
 import { Decimal, fmt } from '../money/index.js';
 import { Claim, CLAIM_STATUSES, type ClaimDoc } from './model.js';
 import { DAY } from './rules.js';
@@ -13,6 +15,10 @@ export interface ClaimAnalytics {
   byCause: Record<string, number>;
   bySupplier: { code: string; count: number; settled: number }[];
   byMonth: { month: string; count: number }[];
+  /** Claims that name their batch, by batch. */
+  byBatch: Record<string, number>;
+  /** By the manager who filed them (the employee). */
+  byManager: { managerId: string; name: string | null; count: number }[];
   settled: number;
   /** settled ÷ total, 0..1 with 4 decimals (0 when there are none). */
   settledShare: number;
@@ -61,6 +67,8 @@ export function analyse(claims: ClaimDoc[]): ClaimAnalytics {
     for (const p of ['goods', 'freight', 'other'] as const) add(c.losses?.currency, 'losses', c.losses?.[p]);
     if (isSettled(c)) add(c.settlement?.currency ?? c.decision?.currency, 'settled', c.settlement?.amount ?? c.decision?.amount);
   }
+  const filers = new Map<string, number>();
+  for (const c of claims) if (c.managerId) filers.set(String(c.managerId), (filers.get(String(c.managerId)) ?? 0) + 1);
   return {
     total: claims.length,
     byType: count((c) => c.type),
@@ -69,6 +77,8 @@ export function analyse(claims: ClaimDoc[]): ClaimAnalytics {
     byMonth: Object.entries(months)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([month, n]) => ({ month, count: n })),
+    byBatch: Object.fromEntries(Object.entries(count((c) => c.batch ?? '')).filter(([b]) => b)),
+    byManager: [...filers.entries()].map(([managerId, n]) => ({ managerId, name: null, count: n })).sort((a, b) => b.count - a.count || a.managerId.localeCompare(b.managerId)),
     settled: settled.length,
     settledShare: claims.length ? Math.round((settled.length / claims.length) * 10_000) / 10_000 : 0,
     medianDaysToSettle: median(days),
@@ -93,5 +103,11 @@ export async function claimAnalytics(v: Viewer, f: { from?: Date; to?: Date } = 
     claims = (await Promise.all(list.map((supplierId) => Claim.find({ supplierId }).lean<ClaimDoc[]>()))).flat().filter((c) => c.status !== 'draft');
   }
   const inRange = claims.filter((c) => (!f.from || c.createdAt >= f.from) && (!f.to || c.createdAt < f.to));
-  return analyse(inRange);
+  const a = analyse(inRange);
+  // The employees' names: one lookup of the few filers.
+  const names = new Map(
+    (await Manager.find({ _id: { $in: a.byManager.map((m) => new Types.ObjectId(m.managerId)) } }, { name: 1 }).lean<{ _id: Types.ObjectId; name: string }[]>()).map((m) => [String(m._id), m.name]),
+  );
+  a.byManager = a.byManager.map((m) => ({ ...m, name: names.get(m.managerId) ?? null }));
+  return a;
 }

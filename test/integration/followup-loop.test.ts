@@ -212,6 +212,8 @@ describe('follow-up: claims carry their facts; analytics', function () {
         { month: '2026-10', count: 1 },
         { month: '2026-11', count: 2 },
       ],
+      byBatch: { 'B-2026-09-A': 1 },
+      byManager: [{ managerId: String(mA._id), name: 'Anna', count: 3 }],
       settled: 2,
       settledShare: 0.6667,
       medianDaysToSettle: 7, // 10 and 4 days from sending
@@ -223,7 +225,8 @@ describe('follow-up: claims carry their facts; analytics', function () {
     const november = (await agent.get('/api/claims/analytics?from=2026-11-01&to=2026-12-01').set('Authorization', A).expect(200)).body;
     expect(november).to.deep.include({ total: 2, settled: 1, settledShare: 0.5, medianDaysToSettle: 4 });
     const boris = (await agent.get('/api/claims/analytics').set('Authorization', B).expect(200)).body;
-    expect(boris).to.deep.include({ total: 1, byCause: { other: 1 }, settled: 0, medianDaysToSettle: null });
+    expect(boris).to.deep.include({ total: 1, byCause: { other: 1 }, byBatch: {}, settled: 0, medianDaysToSettle: null });
+    expect(boris.byManager).to.deep.equal([{ managerId: String(mB._id), name: 'Boris', count: 1 }]);
     expect(boris.amounts).to.deep.equal({ USD: { claimed: '999.00', losses: '0.00', settled: '0.00' } });
   });
 

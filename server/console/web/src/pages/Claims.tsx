@@ -240,6 +240,14 @@ export function ClaimsAnalytics() {
               'claims-by-month',
             )}
           </Group>
+          <Group align="flex-start" grow>
+            {counts(t('claimBatch'), Object.entries(d.byBatch), 'claims-by-batch')}
+            {counts(
+              t('claimsByManager'),
+              d.byManager.map((m) => [m.name ?? m.managerId, m.count]),
+              'claims-by-manager',
+            )}
+          </Group>
           <Card withBorder>
             <Title order={6} mb="xs">
               {t('claimsBySupplier')}
