@@ -359,7 +359,14 @@ describe('web console in a browser', function () {
     await page.getByTestId('claim-row').first().getByTestId('claim-facts-save').click();
     await until('facts shown', async () => (await page.getByTestId('claim-facts').first().textContent())?.includes('Batch: B-UI-7'));
     await page.getByTestId('claims-analytics').click();
-    await until('analytics shown', async () => (await page.getByTestId('claims-summary').textContent().catch(() => ''))?.includes('Claims: 1'));
+    await until('analytics shown', async () =>
+      (
+        await page
+          .getByTestId('claims-summary')
+          .textContent()
+          .catch(() => '')
+      )?.includes('Claims: 1'),
+    );
     expect(await page.getByTestId('claims-by-type').textContent()).to.include('defect');
     await page.getByTestId('nav-claims').click();
     const { Notice } = await import('../../shared/notices/index.js');
