@@ -12,6 +12,8 @@ export const orderSummary = z
     id,
     number: z.string(),
     supplierCode: z.string(),
+    // The code as people see it (`D12 AUGI` once tagged); supplierCode is what links and commands use.
+    supplierShownCode: z.string().optional(),
     status: z.string(),
     next: z.object({ milestone: z.string(), planned: day }).nullable(),
     overdue: z.boolean(),
@@ -139,6 +141,7 @@ export const claimView = z
     orderId: id,
     orderNumber: z.string(),
     supplierCode: z.string(),
+    supplierShownCode: z.string().optional(),
     line: z.number().nullable(),
     item: z.string().nullable(),
     type: z.string(),
@@ -171,7 +174,7 @@ export const inboxItem = z
     key: z.string(),
     kind: z.string(),
     title: z.string(),
-    supplier: z.object({ id, code: z.string(), tag: z.string().nullish(), name: z.string(), segment: z.string() }).nullable(),
+    supplier: z.object({ id, code: z.string(), tag: z.string().nullish(), shownCode: z.string().optional(), name: z.string(), segment: z.string() }).nullable(),
     lastMessageAt: when.nullable(),
     messageCount: z.number(),
     unread: z.number(),
@@ -211,7 +214,7 @@ export const scorecard = z
 
 export const bindingCode = z.object({ code: z.string(), expiresAt: when }).loose().meta({ id: 'BindingCode' });
 
-const codeRef = z.object({ id, code: z.string(), name: z.string(), tag: z.string().nullish() });
+const codeRef = z.object({ id, code: z.string(), name: z.string(), tag: z.string().nullish(), shownCode: z.string().optional() });
 
 export const wechatLink = z.object({ linked: z.boolean(), wechatName: z.string().nullish(), linkedAt: when.nullish() }).meta({ id: 'WechatLink' });
 
@@ -311,6 +314,7 @@ export const boardItem = z
     number: z.string(),
     supplierId: id,
     supplierCode: z.string(),
+    supplierShownCode: z.string().optional(),
     supplierName: z.string().nullable(),
     segment: z.string().nullable(),
     managerId: id.nullable(),
@@ -331,7 +335,7 @@ export const board = z
   .object({
     items: z.array(boardItem),
     counts: z.record(z.string(), z.number()),
-    suppliers: z.array(z.object({ code: z.string(), name: z.string() })),
+    suppliers: z.array(z.object({ code: z.string(), shownCode: z.string().optional(), name: z.string() })),
     managers: z.array(z.object({ id, name: z.string() })),
   })
   .meta({ id: 'Board' });

@@ -277,6 +277,9 @@ const en = {
   cancelled: 'Cancelled',
   attempts: 'attempts: {{n}}',
   all: 'All',
+  runChecks: 'Run checks now',
+  checksQueued: 'Checks started: overdue and other notices are queued within a minute.',
+  contactLanguage: 'Language of replies and notices',
 };
 type Dict = typeof en;
 const ru: Dict = {
@@ -555,6 +558,9 @@ const ru: Dict = {
   cancelled: 'Отменённые',
   attempts: 'попыток: {{n}}',
   all: 'Все',
+  runChecks: 'Проверить сейчас',
+  checksQueued: 'Проверки запущены: уведомления о просрочках и другие будут в очереди в течение минуты.',
+  contactLanguage: 'Язык ответов и уведомлений',
 };
 const zh: Dict = {
   signIn: '登录',
@@ -831,6 +837,9 @@ const zh: Dict = {
   cancelled: '已取消',
   attempts: '尝试 {{n}} 次',
   all: '全部',
+  runChecks: '立即检查',
+  checksQueued: '检查已开始：逾期等提醒将在一分钟内进入发送队列。',
+  contactLanguage: '回复和提醒的语言',
 };
 
 const LANGS = ['en', 'ru', 'zh'] as const;

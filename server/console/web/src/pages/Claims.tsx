@@ -9,6 +9,7 @@ interface ClaimRow {
   number: string;
   orderNumber: string;
   supplierCode: string;
+  supplierShownCode?: string;
   type: string;
   qty: number;
   amount: string | null;
@@ -143,7 +144,7 @@ export function Claims() {
               <Table.Td>
                 <Text fw={600}>{c.number}</Text>
                 <Text size="xs" c="dimmed">
-                  {c.supplierCode} · {c.orderNumber}
+                  {c.supplierShownCode ?? c.supplierCode} · {c.orderNumber}
                 </Text>
               </Table.Td>
               <Table.Td>
