@@ -144,9 +144,18 @@ describe('web console in a browser: day one', function () {
       await page.screenshot({ path: 'docs/screenshots/supplier.png', fullPage: true });
     }
     await page.goto(`${rig.url}/console/suppliers/${dup.code}`);
-    const dupRow = page.getByTestId('duplicate').filter({ hasText: 'D01' });
+    let dupRow = page.getByTestId('duplicate').filter({ hasText: 'D01' });
     await dupRow.waitFor();
-    expect(await dupRow.textContent()).to.include('same legal name');
+    expect(await dupRow.textContent()).to.include('same legal name').and.include('D01 CNNB'); // the tagged code
+    // A merge cannot be undone: Boris, a plain manager, sees the duplicate but no merge button.
+    expect(await dupRow.getByTestId('merge').count()).to.equal(0);
+    // The admin merges.
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('login').waitFor();
+    await signIn(ADMIN.login, ADMIN.password);
+    await page.goto(`${rig.url}/console/suppliers/${dup.code}`);
+    dupRow = page.getByTestId('duplicate').filter({ hasText: 'D01' });
+    await dupRow.waitFor();
     await dupRow.getByTestId('merge').click();
     expect(await page.getByTestId('merge-text').textContent()).to.include('The earliest code stays');
     await page.getByTestId('merge-confirm').click();
@@ -163,5 +172,10 @@ describe('web console in a browser: day one', function () {
         ? true
         : undefined,
     );
+
+    // The admin can run the follow-up checks now from the Notices page (a plain manager has no button).
+    await page.getByTestId('nav-notices').click();
+    await page.getByTestId('run-checks').click();
+    await page.getByTestId('checks-queued').waitFor();
   });
 });
