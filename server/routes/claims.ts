@@ -136,7 +136,9 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
         // The order must be one the manager may see (an unknown one is the domain's 404).
         const o = b.orderId ? await orderFor(v, b.orderId) : await findOrderByNumber(b.orderNumber!);
         if (o) await assertVisible(v, o, `no order ${b.orderNumber ?? b.orderId}`);
-        return (await withShownCode(claimView(await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1 }, { id: v.id, language: v.language === 'ru' ? 'ru' : 'en' }, translation, clock()))));
+        return withShownCode(
+          claimView(await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1 }, { id: v.id, language: v.language === 'ru' ? 'ru' : 'en' }, translation, clock())),
+        );
       },
     }),
     route({
@@ -151,7 +153,11 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
         const v = managerOf(req);
         const s = req.query.supplier ? await supplierFor(v, req.query.supplier).catch(() => null) : undefined;
         if (s === null) return { items: [] };
-        return { items: await withShownCodes((await claimsFor(v, { supplierId: s ? String(s._id) : undefined, status: req.query.status, orderId: req.query.order })).map((x) => claimView(x, false, v.language))) };
+        return {
+          items: await withShownCodes(
+            (await claimsFor(v, { supplierId: s ? String(s._id) : undefined, status: req.query.status, orderId: req.query.order })).map((x) => claimView(x, false, v.language)),
+          ),
+        };
       },
     }),
     route({
@@ -162,7 +168,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       summary: 'A claim',
       params: idParams,
       responses: { 200: { description: 'The claim', schema: c.claimView } },
-      handle: async (req) => (await withShownCode(claimView(await retryClaimTranslation(await claimFor(managerOf(req), req.params.id), translation, clock()), false, managerOf(req).language))),
+      handle: async (req) => withShownCode(claimView(await retryClaimTranslation(await claimFor(managerOf(req), req.params.id), translation, clock()), false, managerOf(req).language)),
     }),
     route({
       method: 'post',
@@ -186,7 +192,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       handle: async (req) => {
         const v = managerOf(req);
         await claimFor(v, req.params.id);
-        return (await withShownCode(claimView(await moveClaim(req.params.id, req.body.to, actorOf(v), { reason: req.body.reason, settlement: req.body.settlement }, clock()), false, v.language)));
+        return withShownCode(claimView(await moveClaim(req.params.id, req.body.to, actorOf(v), { reason: req.body.reason, settlement: req.body.settlement }, clock()), false, v.language));
       },
     }),
     upload('/api/claims/:id/photos', 'manager'),
@@ -211,7 +217,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       params: idParams,
       responses: { 200: { description: 'The claim (description in Chinese)', schema: c.claimView } },
       // The supplier reads Chinese: a translation that failed at filing is tried again now.
-      handle: async (req) => (await withShownCode(claimView(await retryClaimTranslation(await claimFor(supplierOf(req), req.params.id), translation, clock()), true))),
+      handle: async (req) => withShownCode(claimView(await retryClaimTranslation(await claimFor(supplierOf(req), req.params.id), translation, clock()), true)),
     }),
     upload('/api/mp/claims/:id/photos', 'supplier'),
     download('/api/mp/claims/:id/photos/:photoId', 'supplier'),
@@ -227,7 +233,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       errors: [409],
       handle: async (req) => {
         const v = supplierOf(req);
-        return (await withShownCode(claimView(await answerClaim(req.params.id, { kind: 'supplier', supplierId: v.supplierId, openid: v.openid }, req.body, clock()), true)));
+        return withShownCode(claimView(await answerClaim(req.params.id, { kind: 'supplier', supplierId: v.supplierId, openid: v.openid }, req.body, clock()), true));
       },
     }),
   ];

@@ -114,9 +114,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       access: 'manager',
       summary: "Set a contact's time zone (IANA), language (zh, en), role and phone",
       params: idParams,
-      body: z
-        .object({ timezone: timezone.optional(), language: z.enum(['zh', 'en']).optional(), role: z.string().trim().max(64).optional(), phone: z.string().trim().max(40).optional() })
-        .strict(),
+      body: z.object({ timezone: timezone.optional(), language: z.enum(['zh', 'en']).optional(), role: z.string().trim().max(64).optional(), phone: z.string().trim().max(40).optional() }).strict(),
       responses: { 200: { description: 'The contact', schema: c.contactView } },
       handle: async (req) => contactView(await updateContact(managerOf(req), req.params.id, req.body)),
     }),
@@ -205,7 +203,9 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       errors: [404, 409],
       handle: async (req) => {
         const v = managerOf(req);
-        return (await withShownCode(orderDetail(await createOrderFor(v, { ...(req.body as Parameters<typeof createOrderFor>[1]), via: v.via === 'console' ? 'console' : 'api' }, by(req), clock()), clock(), v.language)));
+        return withShownCode(
+          orderDetail(await createOrderFor(v, { ...(req.body as Parameters<typeof createOrderFor>[1]), via: v.via === 'console' ? 'console' : 'api' }, by(req), clock()), clock(), v.language),
+        );
       },
     }),
     route({
@@ -216,7 +216,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       summary: 'An order',
       params: idParams,
       responses: { 200: { description: 'The order', schema: c.orderDetail } },
-      handle: async (req) => (await withShownCode(orderDetail(await orderFor(managerOf(req), req.params.id), clock(), managerOf(req).language))),
+      handle: async (req) => withShownCode(orderDetail(await orderFor(managerOf(req), req.params.id), clock(), managerOf(req).language)),
     }),
     route({
       method: 'patch',
@@ -231,7 +231,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateOrder(req.params.id, req.body, by(req), clock());
-        return { order: (await withShownCode(orderDetail(res.order, clock(), managerOf(req).language))), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock(), managerOf(req).language)), changed: res.changed };
       },
     }),
     route({
@@ -246,7 +246,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateOrder(req.params.id, { status: 'closed' }, by(req), clock());
-        return { order: (await withShownCode(orderDetail(res.order, clock(), managerOf(req).language))), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock(), managerOf(req).language)), changed: res.changed };
       },
     }),
     route({
@@ -293,7 +293,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateMilestone({ orderId: req.params.id, milestone: req.params.milestone, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], now: clock() });
-        return { order: (await withShownCode(orderDetail(res.order, clock(), managerOf(req).language))), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock(), managerOf(req).language)), changed: res.changed };
       },
     }),
     milestonePhotoRoute(config, '/api/orders/:id/milestones/:milestone/photos/:photoId', 'manager', tag),
@@ -320,7 +320,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await reportCustoms({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], now: clock() });
-        return { order: (await withShownCode(orderDetail(res.order, clock(), managerOf(req).language))), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock(), managerOf(req).language)), changed: res.changed };
       },
     }),
   ];

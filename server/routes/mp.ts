@@ -148,7 +148,7 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       summary: 'Order detail',
       params: idParams,
       responses: { 200: { description: 'The order', schema: c.orderDetail } },
-      handle: async (req) => (await withShownCode(orderDetail(await orderFor(supplierOf(req), req.params.id), clock()))),
+      handle: async (req) => withShownCode(orderDetail(await orderFor(supplierOf(req), req.params.id), clock())),
     }),
     route({
       method: 'post',
@@ -172,7 +172,7 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
           scope: { supplierId: v.supplierId },
           now: clock(),
         });
-        return { order: (await withShownCode(orderDetail(res.order, clock()))), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     route({
@@ -189,7 +189,7 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         const v = supplierOf(req);
         const res = await reportCustoms({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], scope: { supplierId: v.supplierId }, now: clock() });
-        return { order: (await withShownCode(orderDetail(res.order, clock()))), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     milestonePhotoRoute(config, '/api/mp/orders/:id/milestones/:milestone/photos/:photoId', 'supplier', tag),
@@ -207,7 +207,7 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         const v = supplierOf(req);
         const res = await answerReadiness({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], scope: { supplierId: v.supplierId }, now: clock() });
-        return { order: (await withShownCode(orderDetail(res.order, clock()))), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     route({
@@ -250,9 +250,9 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
         });
         if (!res.changed) {
           rmSync(join(dir, id), { force: true }); // a re-sent upload: the first one is kept
-          return new Reply(200, { photo: null, changed: false, order: (await withShownCode(orderDetail(res.order, clock()))) });
+          return new Reply(200, { photo: null, changed: false, order: await withShownCode(orderDetail(res.order, clock())) });
         }
-        return new Reply(201, { photo: { id, mimeType: img.type, size: img.size }, changed: true, order: (await withShownCode(orderDetail(res.order, clock()))) });
+        return new Reply(201, { photo: { id, mimeType: img.type, size: img.size }, changed: true, order: await withShownCode(orderDetail(res.order, clock())) });
       },
     }),
   ];

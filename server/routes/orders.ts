@@ -197,7 +197,7 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       errors: [409],
       handle: async (req) => {
         const res = await setOrderStatus(managerOf(req), req.params.id, req.body.action, req.body.reason, by(req), viaOf(req), clock());
-        return { order: (await withShownCode(orderDetail(res.order, clock()))), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     route({
@@ -212,7 +212,7 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       errors: [409],
       handle: async (req) => {
         const res = await replanOrder(managerOf(req), req.params.id, req.body.planned, req.body.reason, by(req), viaOf(req), clock());
-        return { order: (await withShownCode(orderDetail(res.order, clock()))), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     route({

@@ -225,7 +225,16 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
     .map(([sid, ps]) => {
       const s = suppliers.get(sid);
       const sc = scorecardOf(sid, month, kpiBy.get(sid) ?? [], req.weights);
-      return { code: s ? displayCode(s) : '?', name: s?.name ?? '', orders: ps.orders, value: fmt(ps.value), onTimeRate: sc.kpis.onTimeRate, score: sc.score, class: sc.class, reasons: sc.reasons.join('; ') };
+      return {
+        code: s ? displayCode(s) : '?',
+        name: s?.name ?? '',
+        orders: ps.orders,
+        value: fmt(ps.value),
+        onTimeRate: sc.kpis.onTimeRate,
+        score: sc.score,
+        class: sc.class,
+        reasons: sc.reasons.join('; '),
+      };
     })
     .sort((a, b) => a.code.localeCompare(b.code));
 

@@ -76,11 +76,7 @@ export async function runJobsNow(names: readonly JobName[], connection: mongoose
   await agenda.ready;
   const at = new Date();
   for (const name of names) {
-    await agenda
-      .create(name, { runNow: true })
-      .unique({ 'data.runNow': true })
-      .schedule(at)
-      .save();
+    await agenda.create(name, { runNow: true }).unique({ 'data.runNow': true }).schedule(at).save();
   }
   log.info({ jobs: names }, 'jobs asked to run now');
   return { queued: [...names], at };

@@ -146,7 +146,9 @@ describe('web console in a browser: day one', function () {
     await page.goto(`${rig.url}/console/suppliers/${dup.code}`);
     let dupRow = page.getByTestId('duplicate').filter({ hasText: 'D01' });
     await dupRow.waitFor();
-    expect(await dupRow.textContent()).to.include('same legal name').and.include('D01 CNNB'); // the tagged code
+    expect(await dupRow.textContent())
+      .to.include('same legal name')
+      .and.include('D01 CNNB'); // the tagged code
     // A merge cannot be undone: Boris, a plain manager, sees the duplicate but no merge button.
     expect(await dupRow.getByTestId('merge').count()).to.equal(0);
     // The admin merges.

@@ -281,9 +281,7 @@ describe('console API: day one for a real purchasing team', function () {
     expect(page.contacts[0]).to.include({ timezone: 'Europe/Berlin', language: 'en' });
 
     // The supplier's own time zone and language (its page's profile form).
-    const patched = (
-      await admin.agent.patch(`/api/console/suppliers/${s.code}`).set('X-CSRF-Token', admin.csrf).send({ timezone: 'Asia/Ho_Chi_Minh', language: 'en' }).expect(200)
-    ).body.supplier;
+    const patched = (await admin.agent.patch(`/api/console/suppliers/${s.code}`).set('X-CSRF-Token', admin.csrf).send({ timezone: 'Asia/Ho_Chi_Minh', language: 'en' }).expect(200)).body.supplier;
     expect(patched).to.include({ timezone: 'Asia/Ho_Chi_Minh', language: 'en' });
     await admin.agent.patch(`/api/console/suppliers/${s.code}`).set('X-CSRF-Token', admin.csrf).send({ timezone: 'Nowhere/City' }).expect(400);
 
@@ -295,10 +293,6 @@ describe('console API: day one for a real purchasing team', function () {
   });
 
   async function a_manager(admin: Awaited<ReturnType<typeof signedInAgent>>) {
-    await admin.agent
-      .post('/api/console/managers')
-      .set('X-CSRF-Token', admin.csrf)
-      .send({ login: 'max', name: 'Max', password: 'max-password-1', role: 'manager', seesAll: false })
-      .expect(201);
+    await admin.agent.post('/api/console/managers').set('X-CSRF-Token', admin.csrf).send({ login: 'max', name: 'Max', password: 'max-password-1', role: 'manager', seesAll: false }).expect(201);
   }
 });
