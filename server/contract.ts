@@ -237,7 +237,7 @@ export const unsortedItem = z
     messageCount: z.number(),
     lastMessageAt: when.nullish(),
     firstMessages: z.array(z.object({ text: z.string(), type: z.string(), ts: when, senderName: z.string().nullish(), translations: z.record(z.string(), z.string()).optional() })),
-    proposals: z.array(z.object({ supplierId: z.string(), code: z.string(), name: z.string(), reason: z.string() })),
+    proposals: z.array(z.object({ supplierId: z.string(), code: z.string(), shownCode: z.string().optional(), name: z.string(), reason: z.string() })),
   })
   .meta({ id: 'UnsortedItem' });
 
@@ -246,7 +246,7 @@ export const sortResult = z
     kind: z.string(),
     target: z.enum(['contact', 'room']),
     id,
-    supplier: z.object({ id, code: z.string(), name: z.string() }).optional(),
+    supplier: z.object({ id, code: z.string(), shownCode: z.string().optional(), name: z.string() }).optional(),
     managerId: z.string().optional(),
     role: z.string().optional(),
     attached: z.object({ threads: z.number(), messages: z.number() }),
