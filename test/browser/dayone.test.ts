@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { Manager } from '../../shared/managers/model.js';
 import { createSupplier, setSupplierTag, Supplier, updateSupplier } from '../../shared/suppliers/index.js';
-import { Message } from '../../shared/threads/index.js';
+import { Contact, Message } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { until, waitForMessages, withTimeout } from '../support/bot.js';
 import { launchChromium } from '../support/chromium.js';
@@ -134,6 +134,18 @@ describe('web console in a browser: day one', function () {
       .to.include('Zhejiang · Ningbo')
       .and.include('ISO 9001');
     expect(await page.getByTestId('orders-count').textContent()).to.include('1');
+
+    // The contact's time zone and language, edited on the supplier page (an unknown zone is refused).
+    const settings = page.getByTestId('contact-settings').first();
+    await settings.getByTestId('contact-timezone').fill('Mars/Olympus');
+    await settings.getByTestId('contact-timezone').blur();
+    await until('refused', async () => ((await settings.textContent())?.includes('timezone') ? true : undefined));
+    await settings.getByTestId('contact-timezone').fill('Europe/Berlin');
+    await settings.getByTestId('contact-timezone').blur();
+    await settings.getByTestId('contact-language').click();
+    await page.getByRole('option', { name: 'en', exact: true }).click();
+    await until('saved', async () => ((await Contact.findOne({ supplierId: d01._id }, { timezone: 1, language: 1 }).lean())?.language === 'en' ? true : undefined));
+    expect(await Contact.findOne({ supplierId: d01._id }, { timezone: 1, language: 1 }).lean()).to.include({ timezone: 'Europe/Berlin', language: 'en' });
 
     // A duplicate of D01 (same legal name) appears; merging keeps D01 (earliest) and 002 resolves to it.
     const dup = await createSupplier({ name: '宁波电机', legalName: '宁波电机有限公司', managerId: String(boris._id) });
