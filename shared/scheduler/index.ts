@@ -75,6 +75,8 @@ export async function runJobsNow(names: readonly JobName[], connection: mongoose
   }
   await agenda.ready;
   const at = new Date();
+  // The upsert also clears the lock of a run-now record still running: that job may then run
+  // twice at once, which the scans allow (their notice keys carry the event and the day).
   for (const name of names) {
     await agenda.create(name, { runNow: true }).unique({ 'data.runNow': true }).schedule(at).save();
   }
