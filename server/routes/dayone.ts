@@ -22,6 +22,7 @@ import {
   registerFair,
   SEGMENTS,
   setRouting,
+  setSupplierTag,
   supplierFacets,
   supplierFor,
   updateSupplier,
@@ -400,6 +401,32 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
         const s = await supplierFor(managerOf(req), req.params.code);
         const r = await updateSupplier(String(s._id), req.body, by(req), clock());
         return { supplier: supplierProfile(r.supplier), possibleDuplicates: await visibleDuplicates(req, r.possibleDuplicates) };
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/api/console/suppliers/:code/tag',
+      tag: 'suppliers',
+      access: 'manager',
+      summary: 'Tag the code with the country and company abbreviation (`D12` → `D12 AUGI`), once the supplier has orders',
+      params: codeParams,
+      body: z
+        .object({
+          country: z
+            .string()
+            .trim()
+            .regex(/^[A-Za-z]{2}$/, 'two letters such as CN'),
+          abbr: z
+            .string()
+            .trim()
+            .regex(/^[A-Za-z0-9]{2,6}$/, '2–6 letters or digits'),
+        })
+        .strict(),
+      responses: { 200: { description: 'The supplier, its code shown tagged', schema: c.supplierProfile } },
+      handle: async (req) => {
+        const s = await supplierFor(managerOf(req), req.params.code);
+        await setSupplierTag(s.code, req.body.country, req.body.abbr);
+        return supplierProfile((await supplierFor(managerOf(req), s.code))!);
       },
     }),
     route({

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 import { createScheduler } from '../../shared/scheduler/index.js';
 import { scanOverdue } from '../../shared/scheduler/rules.js';
-import { createSupplier, setSupplierTag } from '../../shared/suppliers/index.js';
+import { createSupplier } from '../../shared/suppliers/index.js';
 import { Contact, recordFriendRequest, Message, Thread } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { until, waitForMessages, withTimeout } from '../support/bot.js';
@@ -211,8 +211,16 @@ describe('console API: day one for a real purchasing team', function () {
     // A supplier of Boris's, tagged once its first order exists, with an order late since days.
     const now = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - 1, 9)); // 12:00 in Moscow, yesterday
     const s = await createSupplier({ name: '宁波电机厂', managerId: boris.user.id });
+    const tag = (body: unknown) =>
+      boris.agent
+        .put(`/api/console/suppliers/${s.code}/tag`)
+        .set('X-CSRF-Token', boris.csrf)
+        .send(body as object);
+    // The tag comes once the first order exists: before, a clear refusal that changes nothing.
+    expect((await tag({ country: 'CN', abbr: 'NB' }).expect(400)).body.error.message).to.match(/no orders yet/);
+    expect((await tag({ country: 'CHN', abbr: 'NB' }).expect(400)).body.error.details[0].field).to.equal('country');
     await makeOrder(s.code, { number: 'PO-RUN-NOW', planned: plannedChain(new Date(now.getTime() - 20 * 86_400_000)) });
-    await setSupplierTag(s.code, 'CN', 'NB');
+    expect((await tag({ country: 'cn', abbr: 'nb' }).expect(200)).body).to.include({ code: s.code, tag: 'CNNB', shownCode: `${s.code} CNNB` });
 
     // The scheduler runs in its own process as in production; it schedules no periodic job here.
     const scheduler = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock: () => now, processEvery: 100, name: 'run-now', jobs: [] });

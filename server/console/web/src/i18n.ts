@@ -280,6 +280,9 @@ const en = {
   runChecks: 'Run checks now',
   checksQueued: 'Checks started: overdue and other notices are queued within a minute.',
   contactLanguage: 'Language of replies and notices',
+  addTag: 'Add tag',
+  tagCountry: 'Country (2 letters)',
+  tagAbbr: 'Company abbreviation',
 };
 type Dict = typeof en;
 const ru: Dict = {
@@ -561,6 +564,9 @@ const ru: Dict = {
   runChecks: 'Проверить сейчас',
   checksQueued: 'Проверки запущены: уведомления о просрочках и другие будут в очереди в течение минуты.',
   contactLanguage: 'Язык ответов и уведомлений',
+  addTag: 'Добавить метку',
+  tagCountry: 'Страна (2 буквы)',
+  tagAbbr: 'Сокращение компании',
 };
 const zh: Dict = {
   signIn: '登录',
@@ -840,6 +846,9 @@ const zh: Dict = {
   runChecks: '立即检查',
   checksQueued: '检查已开始：逾期等提醒将在一分钟内进入发送队列。',
   contactLanguage: '回复和提醒的语言',
+  addTag: '添加标签',
+  tagCountry: '国家（两个字母）',
+  tagAbbr: '公司缩写',
 };
 
 const LANGS = ['en', 'ru', 'zh'] as const;

@@ -71,6 +71,7 @@ export function SupplierCard({ code, user }: { code: string; user: User }) {
                 {t('formerCodes')}: {p.formerCodes.join(', ')}
               </Text>
             )}
+            {!p.tag && <TagForm code={c.code} onSaved={refresh} />}
             <Group gap="xs" my="xs">
               <Badge variant="light">{c.segment}</Badge>
               {p.categories.map((x) => (
@@ -281,6 +282,28 @@ export function SupplierCard({ code, user }: { code: string; user: User }) {
         />
       )}
     </Grid>
+  );
+}
+
+/** The country + abbreviation tag of the code (`D12` → `D12 AUGI`); the server refuses it before the first order. */
+function TagForm({ code, onSaved }: { code: string; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [country, setCountry] = useState('');
+  const [abbr, setAbbr] = useState('');
+  const save = useMutation({ mutationFn: () => api(`/api/console/suppliers/${encodeURIComponent(code)}/tag`, { method: 'PUT', body: { country, abbr } }), onSuccess: onSaved });
+  return (
+    <Group gap="xs" mt={4} data-testid="tag-form">
+      <TextInput size="xs" w={70} placeholder="CN" aria-label={t('tagCountry')} value={country} onChange={(e) => setCountry(e.currentTarget.value)} data-testid="tag-country" />
+      <TextInput size="xs" w={90} placeholder="AUGI" aria-label={t('tagAbbr')} value={abbr} onChange={(e) => setAbbr(e.currentTarget.value)} data-testid="tag-abbr" />
+      <Button size="xs" variant="light" onClick={() => save.mutate()} loading={save.isPending} disabled={!country.trim() || !abbr.trim()} data-testid="tag-save">
+        {t('addTag')}
+      </Button>
+      {save.error && (
+        <Text size="xs" c="red" data-testid="tag-error">
+          {errorText(save.error)}
+        </Text>
+      )}
+    </Group>
   );
 }
 
