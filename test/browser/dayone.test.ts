@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { Manager } from '../../shared/managers/model.js';
-import { createSupplier, setSupplierTag, Supplier, updateSupplier } from '../../shared/suppliers/index.js';
+import { createSupplier, Supplier, updateSupplier } from '../../shared/suppliers/index.js';
 import { Contact, Message } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { until, waitForMessages, withTimeout } from '../support/bot.js';
@@ -113,10 +113,15 @@ describe('web console in a browser: day one', function () {
 
     // The supplier page: edit the profile; the tagged code shows once there are orders.
     await makeOrder('D01', { number: 'PO-DAY1-UI', planned: plannedChain(new Date(Date.now() - 20 * 86_400_000)) });
-    await setSupplierTag('D01', 'CN', 'NB');
     await page.goto(`${rig.url}/console/suppliers/D01`);
     await page.getByTestId('supplier-card').waitFor();
-    expect(await page.getByTestId('supplier-code').textContent()).to.equal('D01 CNNB');
+    expect(await page.getByTestId('supplier-code').textContent()).to.equal('D01');
+    // The country + abbreviation tag, added on the page once an order exists.
+    await page.getByTestId('tag-country').fill('CN');
+    await page.getByTestId('tag-abbr').fill('NB');
+    await page.getByTestId('tag-save').click();
+    await until('tagged', async () => ((await page.getByTestId('supplier-code').textContent()) === 'D01 CNNB' ? true : undefined));
+    expect(await page.getByTestId('tag-form').count()).to.equal(0);
     await page.getByTestId('edit-supplier').click();
     await page.getByTestId('profile-legalName').fill('宁波电机有限公司');
     await page.getByTestId('profile-region').fill('Zhejiang');
