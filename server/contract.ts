@@ -12,6 +12,8 @@ export const orderSummary = z
     id,
     number: z.string(),
     supplierCode: z.string(),
+    // The code as people see it (`D12 AUGI` once tagged); supplierCode is what links and commands use.
+    supplierShownCode: z.string().optional(),
     status: z.string(),
     next: z.object({ milestone: z.string(), planned: day }).nullable(),
     overdue: z.boolean(),
@@ -141,6 +143,7 @@ export const claimView = z
     orderId: id,
     orderNumber: z.string(),
     supplierCode: z.string(),
+    supplierShownCode: z.string().optional(),
     line: z.number().nullable(),
     item: z.string().nullable(),
     type: z.string(),
@@ -194,7 +197,7 @@ export const inboxItem = z
     key: z.string(),
     kind: z.string(),
     title: z.string(),
-    supplier: z.object({ id, code: z.string(), tag: z.string().nullish(), name: z.string(), segment: z.string() }).nullable(),
+    supplier: z.object({ id, code: z.string(), tag: z.string().nullish(), shownCode: z.string().optional(), name: z.string(), segment: z.string() }).nullable(),
     lastMessageAt: when.nullable(),
     messageCount: z.number(),
     unread: z.number(),
@@ -234,7 +237,7 @@ export const scorecard = z
 
 export const bindingCode = z.object({ code: z.string(), expiresAt: when }).loose().meta({ id: 'BindingCode' });
 
-const codeRef = z.object({ id, code: z.string(), name: z.string(), tag: z.string().nullish() });
+const codeRef = z.object({ id, code: z.string(), name: z.string(), tag: z.string().nullish(), shownCode: z.string().optional() });
 
 export const wechatLink = z.object({ linked: z.boolean(), wechatName: z.string().nullish(), linkedAt: when.nullish() }).meta({ id: 'WechatLink' });
 
@@ -257,7 +260,7 @@ export const unsortedItem = z
     messageCount: z.number(),
     lastMessageAt: when.nullish(),
     firstMessages: z.array(z.object({ text: z.string(), type: z.string(), ts: when, senderName: z.string().nullish(), translations: z.record(z.string(), z.string()).optional() })),
-    proposals: z.array(z.object({ supplierId: z.string(), code: z.string(), name: z.string(), reason: z.string() })),
+    proposals: z.array(z.object({ supplierId: z.string(), code: z.string(), shownCode: z.string().optional(), name: z.string(), reason: z.string() })),
   })
   .meta({ id: 'UnsortedItem' });
 
@@ -266,7 +269,7 @@ export const sortResult = z
     kind: z.string(),
     target: z.enum(['contact', 'room']),
     id,
-    supplier: z.object({ id, code: z.string(), name: z.string() }).optional(),
+    supplier: z.object({ id, code: z.string(), shownCode: z.string().optional(), name: z.string() }).optional(),
     managerId: z.string().optional(),
     role: z.string().optional(),
     attached: z.object({ threads: z.number(), messages: z.number() }),
@@ -334,6 +337,7 @@ export const boardItem = z
     number: z.string(),
     supplierId: id,
     supplierCode: z.string(),
+    supplierShownCode: z.string().optional(),
     supplierName: z.string().nullable(),
     segment: z.string().nullable(),
     managerId: id.nullable(),
@@ -354,7 +358,7 @@ export const board = z
   .object({
     items: z.array(boardItem),
     counts: z.record(z.string(), z.number()),
-    suppliers: z.array(z.object({ code: z.string(), name: z.string() })),
+    suppliers: z.array(z.object({ code: z.string(), shownCode: z.string().optional(), name: z.string() })),
     managers: z.array(z.object({ id, name: z.string() })),
   })
   .meta({ id: 'Board' });

@@ -30,7 +30,7 @@ import { supplierFor } from '../../shared/suppliers/index.js';
 import * as c from '../contract.js';
 import { managerOf, Reply, route, supplierOf, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { idempotencyHeaders, idParams, isoDate, money, objectId, supplierCode, text } from '../validation.js';
-import { claimView } from '../views.js';
+import { claimView, withShownCode, withShownCodes } from '../views.js';
 import { imageUpload, uploadedImage } from './mp.js';
 
 const losses = z
@@ -150,8 +150,10 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
         // The order must be one the manager may see (an unknown one is the domain's 404).
         const o = b.orderId ? await orderFor(v, b.orderId) : await findOrderByNumber(b.orderNumber!);
         if (o) await assertVisible(v, o, `no order ${b.orderNumber ?? b.orderId}`);
-        return claimView(
-          await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1, receivedOn: b.receivedOn }, { id: v.id, language: v.language === 'ru' ? 'ru' : 'en' }, translation, clock()),
+        return withShownCode(
+          claimView(
+            await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1, receivedOn: b.receivedOn }, { id: v.id, language: v.language === 'ru' ? 'ru' : 'en' }, translation, clock()),
+          ),
         );
       },
     }),
@@ -167,7 +169,11 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
         const v = managerOf(req);
         const s = req.query.supplier ? await supplierFor(v, req.query.supplier).catch(() => null) : undefined;
         if (s === null) return { items: [] };
-        return { items: (await claimsFor(v, { supplierId: s ? String(s._id) : undefined, status: req.query.status, orderId: req.query.order })).map((x) => claimView(x, false, v.language)) };
+        return {
+          items: await withShownCodes(
+            (await claimsFor(v, { supplierId: s ? String(s._id) : undefined, status: req.query.status, orderId: req.query.order })).map((x) => claimView(x, false, v.language)),
+          ),
+        };
       },
     }),
     route({
@@ -205,7 +211,7 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
         const v = managerOf(req);
         await claimFor(v, req.params.id);
         const b = req.body;
-        return claimView(await setClaimFacts(req.params.id, b, `manager:${v.id}`, clock()), false, v.language);
+        return withShownCode(claimView(await setClaimFacts(req.params.id, b, `manager:${v.id}`, clock()), false, v.language));
       },
     }),
     route({
@@ -216,7 +222,7 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
       summary: 'A claim',
       params: idParams,
       responses: { 200: { description: 'The claim', schema: c.claimView } },
-      handle: async (req) => claimView(await retryClaimTranslation(await claimFor(managerOf(req), req.params.id), translation, clock()), false, managerOf(req).language),
+      handle: async (req) => withShownCode(claimView(await retryClaimTranslation(await claimFor(managerOf(req), req.params.id), translation, clock()), false, managerOf(req).language)),
     }),
     route({
       method: 'post',
@@ -240,7 +246,7 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
       handle: async (req) => {
         const v = managerOf(req);
         await claimFor(v, req.params.id);
-        return claimView(await moveClaim(req.params.id, req.body.to, actorOf(v), { reason: req.body.reason, settlement: req.body.settlement }, clock()), false, v.language);
+        return withShownCode(claimView(await moveClaim(req.params.id, req.body.to, actorOf(v), { reason: req.body.reason, settlement: req.body.settlement }, clock()), false, v.language));
       },
     }),
     upload('/api/claims/:id/photos', 'manager'),
@@ -254,7 +260,7 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
       access: 'supplier',
       summary: 'My claims (never drafts)',
       responses: { 200: { description: 'Claims, newest first', schema: c.list(c.claimView) } },
-      handle: async (req) => ({ items: (await claimsFor(supplierOf(req), {})).map((x) => claimView(x, true)) }),
+      handle: async (req) => ({ items: await withShownCodes((await claimsFor(supplierOf(req), {})).map((x) => claimView(x, true))) }),
     }),
     route({
       method: 'get',
@@ -265,7 +271,7 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
       params: idParams,
       responses: { 200: { description: 'The claim (description in Chinese)', schema: c.claimView } },
       // The supplier reads Chinese: a translation that failed at filing is tried again now.
-      handle: async (req) => claimView(await retryClaimTranslation(await claimFor(supplierOf(req), req.params.id), translation, clock()), true),
+      handle: async (req) => withShownCode(claimView(await retryClaimTranslation(await claimFor(supplierOf(req), req.params.id), translation, clock()), true)),
     }),
     upload('/api/mp/claims/:id/photos', 'supplier'),
     download('/api/mp/claims/:id/photos/:photoId', 'supplier'),
@@ -281,7 +287,7 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
       errors: [409],
       handle: async (req) => {
         const v = supplierOf(req);
-        return claimView(await answerClaim(req.params.id, { kind: 'supplier', supplierId: v.supplierId, openid: v.openid }, req.body, clock()), true);
+        return withShownCode(claimView(await answerClaim(req.params.id, { kind: 'supplier', supplierId: v.supplierId, openid: v.openid }, req.body, clock()), true));
       },
     }),
   ];

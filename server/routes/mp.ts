@@ -15,7 +15,7 @@ import { addMilestonePhoto, answerReadiness, dayOf, listOrdersForSupplier, order
 import * as c from '../contract.js';
 import { Reply, route, supplierOf, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { idempotencyHeaders, idParams, isoDate, page, milestoneParams } from '../validation.js';
-import { orderDetail, orderSummary } from '../views.js';
+import { orderDetail, orderSummary, withShownCode, withShownCodes } from '../views.js';
 import { customsBody, milestoneBody } from './manager.js';
 import { milestonePhotoRoute } from './photos.js';
 import { storageKeys } from '../../shared/storage/index.js';
@@ -134,7 +134,7 @@ export function mpRoutes({ config, wechatAuth, clock, storage }: RouteDeps): Any
         const key = `${supplierId}:${res.rev}:${req.query.page}:${dayOf(now)}`;
         let body = pages.get(key);
         if (body === undefined) {
-          body = JSON.stringify({ items: res.items.map((o) => orderSummary(o, now)), page: res.page, hasMore: res.hasMore });
+          body = JSON.stringify({ items: await withShownCodes(res.items.map((o) => orderSummary(o, now))), page: res.page, hasMore: res.hasMore });
           pages.set(key, body);
         }
         ctx.type = 'application/json';
@@ -149,7 +149,7 @@ export function mpRoutes({ config, wechatAuth, clock, storage }: RouteDeps): Any
       summary: 'Order detail',
       params: idParams,
       responses: { 200: { description: 'The order', schema: c.orderDetail } },
-      handle: async (req) => orderDetail(await orderFor(supplierOf(req), req.params.id), clock()),
+      handle: async (req) => withShownCode(orderDetail(await orderFor(supplierOf(req), req.params.id), clock())),
     }),
     route({
       method: 'post',
@@ -173,7 +173,7 @@ export function mpRoutes({ config, wechatAuth, clock, storage }: RouteDeps): Any
           scope: { supplierId: v.supplierId },
           now: clock(),
         });
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     route({
@@ -190,7 +190,7 @@ export function mpRoutes({ config, wechatAuth, clock, storage }: RouteDeps): Any
       handle: async (req) => {
         const v = supplierOf(req);
         const res = await reportCustoms({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], scope: { supplierId: v.supplierId }, now: clock() });
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     milestonePhotoRoute(storage, '/api/mp/orders/:id/milestones/:milestone/photos/:photoId', 'supplier', tag),
@@ -208,7 +208,7 @@ export function mpRoutes({ config, wechatAuth, clock, storage }: RouteDeps): Any
       handle: async (req) => {
         const v = supplierOf(req);
         const res = await answerReadiness({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], scope: { supplierId: v.supplierId }, now: clock() });
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     route({
@@ -250,9 +250,9 @@ export function mpRoutes({ config, wechatAuth, clock, storage }: RouteDeps): Any
         });
         if (!res.changed) {
           await storage.delete(key); // a re-sent upload: the first one is kept
-          return new Reply(200, { photo: null, changed: false, order: orderDetail(res.order, clock()) });
+          return new Reply(200, { photo: null, changed: false, order: await withShownCode(orderDetail(res.order, clock())) });
         }
-        return new Reply(201, { photo: { id, mimeType: img.type, size: img.size }, changed: true, order: orderDetail(res.order, clock()) });
+        return new Reply(201, { photo: { id, mimeType: img.type, size: img.size }, changed: true, order: await withShownCode(orderDetail(res.order, clock())) });
       },
     }),
   ];

@@ -23,7 +23,7 @@ import {
   type OverdueFacts,
 } from '../notices/index.js';
 import { Order, OrderEvent, dayOf, daysLate, markReadinessAsked, ordersDueOn, overdueMilestones, undatedMilestones, undatedOrders, type LateMilestone, type OrderDoc } from '../orders/index.js';
-import { Supplier, type SupplierDoc } from '../suppliers/index.js';
+import { displayCode, Supplier, type SupplierDoc } from '../suppliers/index.js';
 import { Thread, type ThreadDoc } from '../threads/index.js';
 
 const log = getLogger('scheduler.rules');
@@ -58,12 +58,18 @@ function memo<T>(m: Memo | undefined, key: string, load: () => Promise<T>): Prom
   return p;
 }
 
+/** The supplier's code as people see it in a notice (`D12 AUGI` once tagged): displayCode. */
+async function shownCode(o: Pick<OrderDoc, 'supplierId' | 'supplierCode'>, m0?: Memo): Promise<string> {
+  const s = await memo(m0, `code:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { code: 1, tag: 1 }).lean<SupplierDoc>());
+  return s ? displayCode(s) : o.supplierCode;
+}
+
 /** What a notice names: the supplier (name, English name), the order's items, the manager. */
 async function overdueFacts(o: OrderDoc, late: LateMilestone, m: ManagerDoc | null, s: SupplierDoc | null): Promise<OverdueFacts> {
   const baseline = o.milestones?.[late.milestone]?.baseline;
   return {
     po: o.number,
-    code: o.supplierCode,
+    code: s?.code ? displayCode(s) : o.supplierCode,
     milestone: late.milestone,
     planned: dayOf(late.planned),
     daysLate: late.daysLate,
@@ -86,7 +92,7 @@ async function overdueFacts(o: OrderDoc, late: LateMilestone, m: ManagerDoc | nu
 async function overdueNotices(o: OrderDoc, late: LateMilestone[], now: Date, m0?: Memo): Promise<number> {
   const today = dayOf(now);
   let n = 0;
-  const s = await memo(m0, `sup:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1, segment: 1, name: 1, nameEn: 1 }).lean<SupplierDoc>());
+  const s = await memo(m0, `sup:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { code: 1, tag: 1, timezone: 1, segment: 1, name: 1, nameEn: 1 }).lean<SupplierDoc>());
   const m = await memo(m0, `mgr:${o.managerId ?? ''}:${o.supplierId}`, () => managerOf(o));
   const facts = await Promise.all(late.map((l) => overdueFacts(o, l, m, s)));
   const supplierSide = facts.filter((_, i) => late[i]!.owner === 'supplier');
@@ -203,7 +209,7 @@ export async function scanUndated(now: Date): Promise<number> {
     const m = await memo(lookups, `mgr:${o.managerId ?? ''}:${o.supplierId}`, () => managerOf(o));
     if (!m?.wechatId) continue;
     managers.set(String(m._id), m);
-    byManager.set(String(m._id), [...(byManager.get(String(m._id)) ?? []), { po: o.number, code: o.supplierCode, milestones: missing }]);
+    byManager.set(String(m._id), [...(byManager.get(String(m._id)) ?? []), { po: o.number, code: await shownCode(o, lookups), milestones: missing }]);
   }
   let n = 0;
   for (const [id, list] of byManager) {
@@ -264,7 +270,7 @@ export async function scanPreShipment(now: Date): Promise<number> {
             kind: 'pre_shipment',
             to: chat.key,
             recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
-            text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day, daysLeft }),
+            text: preShipmentForSupplier({ po: o.number, code: await shownCode(o, lookups), planned: day, daysLeft }),
             orderId: o._id,
           },
           now,
@@ -318,7 +324,7 @@ export async function scanReadiness(now: Date): Promise<number> {
             kind: 'pre_shipment',
             to: dmKey(m.wechatId),
             recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone },
-            text: readinessForManager({ po: o.number, code: o.supplierCode, planned, answer: 'none', asked: o.readiness?.asked }, lang),
+            text: readinessForManager({ po: o.number, code: await shownCode(o), planned, answer: 'none', asked: o.readiness?.asked }, lang),
             orderId: o._id,
           },
           now,
@@ -341,7 +347,7 @@ async function customsNotice(e: CustomsEvent, now: Date): Promise<number> {
   if (!m?.wechatId) return 0;
   const lang = m.language === 'ru' ? 'ru' : 'en';
   const text = customsForManager(
-    { po: o.number, code: o.supplierCode, status: e.after?.status ?? 'held', reason: e.after?.reason, expected: e.after?.expectedDate ? dayOf(new Date(e.after.expectedDate)) : undefined },
+    { po: o.number, code: await shownCode(o), status: e.after?.status ?? 'held', reason: e.after?.reason, expected: e.after?.expectedDate ? dayOf(new Date(e.after.expectedDate)) : undefined },
     lang,
   );
   return (await enqueueNotice(

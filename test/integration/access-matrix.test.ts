@@ -240,6 +240,7 @@ describe('access matrix: every route × every caller, from the route table', fun
       'post /api/console/friend-requests/:id/decision': () => ({ accept: false }),
       'post /api/console/suppliers': () => ({ name: `矩阵新厂${++n}` }),
       'patch /api/console/suppliers/:code': () => ({ paymentTerms: '30% deposit' }),
+      'put /api/console/suppliers/:code/tag': () => ({ country: 'CN', abbr: 'MX' }),
       'post /api/console/suppliers/:code/merge': () => ({ other: mergeable[++n % mergeable.length]!.code }),
       'post /api/fairs': () => ({ name: `Matrix Fair ${++n}` }),
       'put /api/rates': () => ({ day: '2026-11-01', from: 'USD', to: 'CNY', rate: '7.1' }),

@@ -63,8 +63,8 @@ export interface ThreadInfo {
   kind: string;
   title: string;
   messageCount: number;
-  supplier: { id: string; code: string; tag?: string | null; name: string; segment: string; timezone: string } | null;
-  contact: { name: string; role: string | null; timezone: string } | null;
+  supplier: { id: string; code: string; tag?: string | null; shownCode: string; name: string; segment: string; timezone: string } | null;
+  contact: { id: string; name: string; role: string | null; timezone: string; language: string } | null;
   timezone: string;
 }
 

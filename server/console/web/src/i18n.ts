@@ -307,6 +307,12 @@ const en = {
   claimsAmounts: 'Amounts per currency',
   claimsClaimed: 'Claimed',
   month: 'Month',
+  runChecks: 'Run checks now',
+  checksQueued: 'Checks started: overdue and other notices are queued within a minute.',
+  contactLanguage: 'Language of replies and notices',
+  addTag: 'Add tag',
+  tagCountry: 'Country (2 letters)',
+  tagAbbr: 'Company abbreviation',
 };
 type Dict = typeof en;
 const ru: Dict = {
@@ -615,6 +621,12 @@ const ru: Dict = {
   claimsAmounts: 'Суммы по валютам',
   claimsClaimed: 'Заявлено',
   month: 'Месяц',
+  runChecks: 'Проверить сейчас',
+  checksQueued: 'Проверки запущены: уведомления о просрочках и другие будут в очереди в течение минуты.',
+  contactLanguage: 'Язык ответов и уведомлений',
+  addTag: 'Добавить метку',
+  tagCountry: 'Страна (2 буквы)',
+  tagAbbr: 'Сокращение компании',
 };
 const zh: Dict = {
   signIn: '登录',
@@ -921,6 +933,12 @@ const zh: Dict = {
   claimsAmounts: '按币种金额',
   claimsClaimed: '索赔金额',
   month: '月份',
+  runChecks: '立即检查',
+  checksQueued: '检查已开始：逾期等提醒将在一分钟内进入发送队列。',
+  contactLanguage: '回复和提醒的语言',
+  addTag: '添加标签',
+  tagCountry: '国家（两个字母）',
+  tagAbbr: '公司缩写',
 };
 
 const LANGS = ['en', 'ru', 'zh'] as const;

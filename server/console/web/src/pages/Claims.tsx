@@ -374,7 +374,7 @@ export function Claims() {
               <Table.Td>
                 <Text fw={600}>{c.number}</Text>
                 <Text size="xs" c="dimmed">
-                  {c.supplierCode} · {c.orderNumber}
+                  {c.supplierShownCode ?? c.supplierCode} · {c.orderNumber}
                 </Text>
               </Table.Td>
               <Table.Td>

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api, ApiError, localTime, type Msg, type OutboxItem, type ThreadInfo, type User } from '../api';
 import { useNow } from '../clock';
+import { ContactSettings } from './Supplier';
 
 const STATUS_COLOR: Record<string, string> = { queued: 'gray', sending: 'blue', sent: 'green', failed: 'red', cancelled: 'dark' };
 
@@ -392,16 +393,19 @@ export function Thread({ id, user }: { id: string; user: User }) {
         {th.supplier && (
           <Card withBorder data-testid="supplier-summary">
             <Text fw={700}>
-              {th.supplier.tag ? `${th.supplier.code} ${th.supplier.tag}` : th.supplier.code} · {th.supplier.name}
+              {th.supplier.shownCode} · {th.supplier.name}
             </Text>
             <Text size="sm">
               {t('segment')}: {th.supplier.segment}
             </Text>
             {th.contact && (
-              <Text size="sm">
-                {th.contact.name}
-                {th.contact.role ? ` (${th.contact.role})` : ''}
-              </Text>
+              <>
+                <Text size="sm">
+                  {th.contact.name}
+                  {th.contact.role ? ` (${th.contact.role})` : ''}
+                </Text>
+                <ContactSettings contact={th.contact} now={now} onSaved={() => void qc.invalidateQueries({ queryKey: ['thread', id] })} />
+              </>
             )}
             <Text size="sm">
               {t('localTime')}: {localTime(th.timezone, now)}
