@@ -67,6 +67,13 @@ export default async function run(): Promise<Figures> {
       env: { ...process.env, LOG_LEVEL: 'warn' },
       timeout: 900_000,
     });
+    if (process.env.IMPORT_PROFILE)
+      console.error(
+        r.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('import '))
+          .join('\n'),
+      );
     if (r.status !== 0) throw new Error(`import child failed: ${r.stderr || r.error?.message}`);
     const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) throw new Error(`import child printed no result: ${r.stdout.slice(-2000)} ${r.stderr.slice(-2000)}`);

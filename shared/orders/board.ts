@@ -152,6 +152,7 @@ const CACHE_MAX_AGE_MS = 30_000;
 export function clearBoardCache(): void {
   cache.clear();
   names.clear();
+  boards.clear();
 }
 
 const minimalRow = (id: string, e: OrderIndexEntry, sid: string): BoardRow => ({
@@ -219,6 +220,30 @@ export async function boardFor(v: ManagerViewer, f: BoardFilter, now: Date): Pro
     sids === 'all'
       ? await OrderIndexHead.find({}, { supplierId: 1, rev: 1 }).lean<{ supplierId: Types.ObjectId; rev: number }[]>()
       : (await Promise.all(sids.map(headOf))).filter((h): h is { supplierId: Types.ObjectId; rev: number } => Boolean(h));
+  // The finished board for this scope, filter and day while no list changed (the heads' revs)
+  // and at most half a minute (names): a warm request is the heads' read and nothing else. The
+  // filtering, counting, naming and sorting of 1,000 rows (tens of ms of CPU each time) is what
+  // made the tail long on a busy machine.
+  const scope = visible ? `${v.id}:${[...visible].sort().join(',')}:${sids === 'all' ? '' : sids.length}` : 'all';
+  const key = `${scope}|${JSON.stringify([f.view, f.supplierCode, f.segment, f.managerId, f.mine ? v.id : ''])}|${dayOf(now)}|${heads.map((h) => `${String(h.supplierId)}.${h.rev}`).join(',')}`;
+  const done = boards.get(key);
+  if (done && Date.now() - done.at < CACHE_MAX_AGE_MS) return done.board;
+  const board = await computeBoard(v, f, now, heads, visible, supplierId);
+  if (boards.size >= 500) boards.clear();
+  boards.set(key, { at: Date.now(), board });
+  return board;
+}
+
+const boards = new Map<string, { at: number; board: Board }>();
+
+async function computeBoard(
+  v: ManagerViewer,
+  f: BoardFilter,
+  now: Date,
+  heads: { supplierId: Types.ObjectId; rev: number }[],
+  visible: Set<string> | undefined,
+  supplierId: Types.ObjectId | undefined,
+): Promise<Board> {
   let rows = (await rowsOf(heads)).filter((r) => r.status === 'open');
   // Outside the suppliers I see, only my own orders.
   if (visible) rows = rows.filter((r) => visible.has(r.supplierId) || r.managerId === v.id);

@@ -783,12 +783,17 @@ export async function importOrders(v: ManagerViewer, path: string, o: ImportOpti
   const now = o.now ?? new Date();
   const source = (o.source ?? 'default').trim().slice(0, 64) || 'default';
   const mapping = o.mapping && Object.keys(o.mapping).length ? o.mapping : await rememberedMapping(source);
+  const t0 = performance.now();
+  const phase = (w: string) => process.env.IMPORT_PROFILE && console.error(`import ${w} at ${Math.round(performance.now() - t0)} ms`);
   const read = await readFile(path, { sheet: o.sheet, maxRows: o.maxRows, mapping });
+  phase('read');
   const cols = columnsOf(read.headers, mapping);
   const problems = [...cols.problems];
   const checked = cols.problems.length ? { orders: [], problems: [] } : checkRows(read, cols.columns, now);
   problems.push(...checked.problems);
+  phase('checked');
   const compared = checked.orders.length ? await compare(v, checked.orders, problems, cols.columns) : [];
+  phase('compared');
   problems.sort((a, b) => a.row - b.row || (a.column ?? 0) - (b.column ?? 0));
   const plans = compared.map((c) => c.plan);
   const count = (a: PlannedOrder['action']) => plans.filter((p) => p.action === a).length;

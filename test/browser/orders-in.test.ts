@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import type { Types } from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
 import { Manager } from '../../shared/managers/model.js';
 import { Order } from '../../shared/orders/index.js';
@@ -21,7 +22,7 @@ describe('orders in, in a browser', function () {
   let rig: ConsoleRig;
   let page: Page;
   let pageErrors: string[] = [];
-  let mia: { _id: unknown };
+  let mia: { _id: Types.ObjectId };
 
   before(async function () {
     this.timeout(180_000);
