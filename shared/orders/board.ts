@@ -58,6 +58,22 @@ export function boardRowOf(o: OrderDoc): BoardRow {
   };
 }
 
+/** A supplier's stored order list (list.ts): its entries and the board's rows of the same orders. */
+export type ParsedIndex = { entries: Record<string, OrderIndexEntry>; rows: Record<string, BoardRow> };
+
+/** Both maps of a stored list; rows still inside entries (lists written before) move out. */
+export function parseIndex(idx: { data?: string; board?: string } | null | undefined): ParsedIndex {
+  const entries = JSON.parse(idx?.data ?? '{}') as Record<string, OrderIndexEntry>;
+  const rows = JSON.parse(idx?.board ?? '{}') as Record<string, BoardRow>;
+  for (const [id, e] of Object.entries(entries)) {
+    if (e.b) {
+      rows[id] ??= e.b;
+      delete e.b;
+    }
+  }
+  return { entries, rows };
+}
+
 /** The stored form of an order's row (also what bulk loads insert). */
 export const boardDocOf = (o: OrderDoc) => ({ _id: o._id, state: o.status, supplierId: o.supplierId, managerId: o.managerId ?? undefined, v: o.version ?? 0, row: JSON.stringify(boardRowOf(o)) });
 
@@ -176,12 +192,12 @@ async function rowsOf(heads: { supplierId: Types.ObjectId; rev: number }[]): Pro
     const hit = cache.get(String(h.supplierId));
     return !(hit && hit.rev === h.rev && Date.now() - hit.at < CACHE_MAX_AGE_MS);
   });
-  const fresh = await Promise.all(stale.map((h) => OrderIndex.findOne({ supplierId: h.supplierId }, { data: 1, rev: 1 }).lean<{ data: string; rev: number }>()));
+  const fresh = await Promise.all(stale.map((h) => OrderIndex.findOne({ supplierId: h.supplierId }, { data: 1, board: 1, rev: 1 }).lean<{ data: string; board?: string; rev: number }>()));
   stale.forEach((h, i) => {
     const sid = String(h.supplierId);
-    const entries = JSON.parse(fresh[i]?.data ?? '{}') as Record<string, OrderIndexEntry>;
+    const { entries, rows } = parseIndex(fresh[i]);
     if (cache.size >= 5_000) cache.clear();
-    cache.set(sid, { rev: fresh[i]?.rev ?? h.rev, at: Date.now(), rows: Object.entries(entries).map(([id, e]) => e.b ?? minimalRow(id, e, sid)) });
+    cache.set(sid, { rev: fresh[i]?.rev ?? h.rev, at: Date.now(), rows: Object.entries(entries).map(([id, e]) => rows[id] ?? minimalRow(id, e, sid)) });
   });
   for (const h of heads) out.push(...(cache.get(String(h.supplierId))?.rows ?? []));
   return out;
