@@ -187,17 +187,32 @@ export interface OrderListItem {
 // Parsed and sorted lists by supplier, valid while the head's rev is unchanged. Every list read
 // checks the head (one tiny document), so a write in any process is seen by the next read.
 // MAX_AGE bounds what a crash between the list write and the head raise could leave stale.
-const listCache = createCache<string, { rev: number; code: string; sorted: [string, OrderIndexEntry][] }>('orders.supplierLists', { max: 2_000, ttl: 30_000 });
+const listCache = createCache<string, ListEntry>('orders.supplierLists', { max: 2_000, ttl: 30_000 });
 
 export function clearOrderListCache(): void {
   listCache.clear();
 }
 
-async function supplierList(sid: Types.ObjectId) {
+// Loads under way, by supplier and head revision: requests that miss the cache together (a
+// page opened by many at once, the first requests after a start or a write) share one read.
+const loading = new Map<string, Promise<ListEntry>>();
+type ListEntry = { rev: number; code: string; sorted: [string, OrderIndexEntry][] };
+
+async function supplierList(sid: Types.ObjectId): Promise<ListEntry> {
   const key = String(sid);
   const head = await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean<{ rev: number }>();
   const hit = listCache.get(key);
   if (hit && head && hit.rev === head.rev) return hit;
+  const flight = `${key}:${head?.rev ?? 'none'}`;
+  let p = loading.get(flight);
+  if (!p) {
+    p = loadList(sid, head).finally(() => loading.delete(flight));
+    loading.set(flight, p);
+  }
+  return p;
+}
+
+async function loadList(sid: Types.ObjectId, head: { rev: number } | null): Promise<ListEntry> {
   // The entries only (not the board's rows).
   let idx = await OrderIndex.findOne({ supplierId: sid }, { data: 1, rev: 1 }).lean<IndexDoc>();
   if (!idx) {
@@ -205,10 +220,10 @@ async function supplierList(sid: Types.ObjectId) {
     idx = await OrderIndex.findOne({ supplierId: sid }, { data: 1, rev: 1 }).lean<IndexDoc>();
   }
   const code = (await Supplier.findOne({ _id: sid }, { code: 1 }).lean<{ code: string }>())?.code ?? '';
-  const sorted = Object.entries(JSON.parse(idx?.data ?? '{}') as Record<string, OrderIndexEntry>).sort(([, a], [, b]) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+  const sorted = Object.entries(parseIndex(idx).entries).sort(([, a], [, b]) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
   const entry = { rev: idx?.rev ?? 0, code, sorted };
   if (head && head.rev < entry.rev) await raiseHead(sid, entry.rev); // a raise lost to a crash
-  listCache.set(key, entry);
+  listCache.set(String(sid), entry);
   return entry;
 }
 
