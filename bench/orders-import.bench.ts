@@ -64,14 +64,14 @@ export default async function run(): Promise<Figures> {
     say("file written; the import runs in a process of its own (its peak RSS is the import's)");
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'orders-import-child.ts'), db.uri, db.name, file], {
       encoding: 'utf8',
-      env: { ...process.env, LOG_LEVEL: 'warn' },
+      env: { ...process.env, LOG_LEVEL: process.env.IMPORT_PROFILE ? 'debug' : 'warn' },
       timeout: 900_000,
     });
     if (process.env.IMPORT_PROFILE)
       console.error(
-        r.stderr
+        `${r.stdout}\n${r.stderr}`
           .split('\n')
-          .filter((l) => l.startsWith('import '))
+          .filter((l) => l.includes('"phase"'))
           .join('\n'),
       );
     if (r.status !== 0) throw new Error(`import child failed: ${r.stderr || r.error?.message}`);

@@ -659,15 +659,12 @@ export const importListenersIdle = () => listeners;
 export const importListenersPending = () => pending;
 
 async function write(items: Compared[], by: string, now: Date): Promise<OrderDoc[]> {
-  const tick = process.env.IMPORT_PROFILE
-    ? (() => {
-        let t = performance.now();
-        return (w: string) => {
-          console.error(`import ${w} ${Math.round(performance.now() - t)} ms`);
-          t = performance.now();
-        };
-      })()
-    : () => undefined;
+  // Where an import spends its time: LOG_LEVEL=debug (the orders-import bench's IMPORT_PROFILE=1).
+  let t = performance.now();
+  const tick = (w: string) => {
+    if (log.isLevelEnabled('debug')) log.debug({ phase: w, ms: Math.round(performance.now() - t) }, `import ${w}`);
+    t = performance.now();
+  };
   const written: { before: OrderDoc | null; after: OrderDoc }[] = [];
   // New orders: inserted in batches, with their history, board rows and the suppliers' lists.
   const creates = items.filter((c) => c.plan.action === 'create');
@@ -784,7 +781,7 @@ export async function importOrders(v: ManagerViewer, path: string, o: ImportOpti
   const source = (o.source ?? 'default').trim().slice(0, 64) || 'default';
   const mapping = o.mapping && Object.keys(o.mapping).length ? o.mapping : await rememberedMapping(source);
   const t0 = performance.now();
-  const phase = (w: string) => process.env.IMPORT_PROFILE && console.error(`import ${w} at ${Math.round(performance.now() - t0)} ms`);
+  const phase = (w: string) => log.isLevelEnabled('debug') && log.debug({ phase: w, atMs: Math.round(performance.now() - t0) }, `import ${w}`);
   const read = await readFile(path, { sheet: o.sheet, maxRows: o.maxRows, mapping });
   phase('read');
   const cols = columnsOf(read.headers, mapping);
