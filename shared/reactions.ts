@@ -5,6 +5,7 @@
 // that imports alone wire nothing.
 import type { Config } from './config/index.js';
 import type { Events } from './events/index.js';
+import * as facts from './facts/index.js';
 import * as followup from './followup/index.js';
 import * as kpis from './performance/index.js';
 import * as prices from './prices/index.js';
@@ -47,5 +48,8 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
   off.push(events.on('order.written', (e) => followup.onOrderWritten(e, tr), 'followup.onOrderWritten'));
   off.push(events.on('claim.written', (e) => followup.onClaimWritten(e, tr), 'followup.onClaimWritten'));
   if (translation) off.push(events.on('message.stored', ({ message, thread }) => translation.onMessageStored(message, thread), 'translation.onMessageStored'));
+  // What a supplier writes becomes proposed order updates for the responsible manager (never
+  // blocking the mirror: the mirror does not await message.stored; the listener never throws).
+  off.push(events.on('message.stored', (e) => facts.onMessageStored(e).then(() => undefined), 'facts.onMessageStored'));
   return () => off.forEach((remove) => remove());
 }
