@@ -22,6 +22,8 @@ export interface ReactionDeps {
    * supplier's words (milestone reasons, customs reasons, claim answers) for the managers.
    */
   translation?: Pick<TranslationService, 'onMessageStored'> & Partial<Pick<TranslationService, 'translateText'>>;
+  /** Read supplier messages for proposed order updates (shared/facts); on unless false (the facts bench compares). */
+  facts?: boolean;
 }
 
 /**
@@ -50,6 +52,6 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
   if (translation) off.push(events.on('message.stored', ({ message, thread }) => translation.onMessageStored(message, thread), 'translation.onMessageStored'));
   // What a supplier writes becomes proposed order updates for the responsible manager (never
   // blocking the mirror: the mirror does not await message.stored; the listener never throws).
-  off.push(events.on('message.stored', (e) => facts.onMessageStored(e).then(() => undefined), 'facts.onMessageStored'));
+  if (deps.facts !== false) off.push(events.on('message.stored', (e) => facts.onMessageStored(e).then(() => undefined), 'facts.onMessageStored'));
   return () => off.forEach((remove) => remove());
 }

@@ -10,6 +10,7 @@
 import { Types } from 'mongoose';
 import { assertVisible, managerViewer, type ManagerViewer } from '../access/index.js';
 import { ConflictError, NotFoundError, ValidationError, isDuplicateKey } from '../errors/index.js';
+import { createCache } from '../cache/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
@@ -117,16 +118,26 @@ export async function onMessageStored(e: StoredInput, now = new Date()): Promise
 async function proposeFrom({ message, thread }: StoredInput, now: Date): Promise<number> {
   if (message.direction !== 'in' || message.type !== 'text' || !thread.supplierId || thread.status === 'colleague' || thread.status === 'ignored') return 0;
   if (message.senderKind === 'manager' || message.senderKind === 'bot' || /^\s*[/／]/.test(message.text ?? '')) return 0;
+  // Most messages state nothing: read the text first (no query), in the supplier's zone when known.
+  const known = zones.get(String(thread.supplierId));
+  let r = recognize(message.text ?? '', new Date(message.ts), known ?? 'Asia/Shanghai');
+  if (!r.facts.length) return 0;
   const supplier = await supplierOf(thread.supplierId);
   if (!supplier) return 0;
   const tz = supplier.timezone ?? 'Asia/Shanghai';
-  const r = recognize(message.text ?? '', new Date(message.ts), tz);
+  if (tz !== (known ?? 'Asia/Shanghai')) r = recognize(message.text ?? '', new Date(message.ts), tz);
   if (!r.facts.length) return 0;
   return storeProposals(r.facts, r.pos, 'rules', { message, thread, supplier, tz }, now);
 }
 
+// The suppliers' time zones (they rarely change; a stale one for a minute shifts nothing but
+// relative dates said around midnight, and is corrected below once a fact is found).
+const zones = createCache<string, string>('facts.zones', { max: 5000, ttl: 60_000 });
+
 async function supplierOf(id: Types.ObjectId): Promise<SupplierDoc | null> {
-  return Supplier.findOne({ _id: id }, { code: 1, tag: 1, name: 1, managerId: 1, timezone: 1 }).lean<SupplierDoc>();
+  const s = await Supplier.findOne({ _id: id }, { code: 1, tag: 1, name: 1, managerId: 1, timezone: 1 }).lean<SupplierDoc>();
+  if (s) zones.set(String(id), s.timezone ?? 'Asia/Shanghai');
+  return s;
 }
 
 interface Context {
@@ -168,16 +179,16 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
       status: 'proposed',
       createdAt: now,
     };
+    // The number first, then one upsert: a replay (rare: a redelivered message) skips a number.
+    const n = await nextNumber(counter);
     let created = false;
     try {
-      const res = await Proposal.updateOne({ messageId: message._id, key: doc.key }, { $setOnInsert: doc }, { upsert: true });
+      const res = await Proposal.updateOne({ messageId: message._id, key: doc.key }, { $setOnInsert: { ...doc, n, nk: `${counter}:${n}` } }, { upsert: true });
       created = res.upsertedCount === 1;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
     if (!created) continue; // the reaction ran before for this message
-    const n = await nextNumber(counter);
-    await Proposal.updateOne({ messageId: message._id, key: doc.key }, { $set: { n, nk: `${counter}:${n}` } });
     lines.push({ n, fact: f, po: doc.orderNumber, current: f.kind === 'date' ? currentPlanned(link.order, f.milestone) : undefined, uncertain: doc.uncertain, pick: needsOrder && !link.order });
   }
   if (!lines.length) return 0;

@@ -54,6 +54,8 @@ export type Board = C.Wire<C.BoardView>;
 export type OrderDefaults = C.Wire<C.OrderDefaultsView>;
 export type ImportResult = C.Wire<C.ImportResultView>;
 export type HistoryEntry = C.Wire<C.HistoryEntryView>;
+export type Proposal = C.Wire<C.ProposalViewT>;
+export type OrderFacts = C.Wire<C.OrderFactsView>;
 
 export interface ThreadInfo {
   id: string;
