@@ -2,7 +2,7 @@
 //   - precision and recall of the rules alone over test/fixtures/chat-facts.tsv (labeled facts);
 //   - µs per message of the recognizers alone (every labeled message, many rounds);
 //   - facts ratio: mirror throughput (Wechaty + puppet-mock → mirror → reactions) WITH the
-//     facts reaction ÷ WITHOUT it, measured side by side in the same run (alternating segments,
+//     facts reaction ÷ WITHOUT it, measured side by side in the same run (alternating segments of 300,
 //     same suppliers and orders), until every proposal of the run is stored. Traffic: one labeled
 //     message in five, the others ordinary chat lines (most chat carries no order fact).
 import mongoose from 'mongoose';
@@ -19,7 +19,8 @@ import { loadLabels, scoreLabels } from '../test/support/chat-facts.js';
 import { makeOrder } from '../test/support/api.js';
 import { round, rssMb, startBenchDb, type Figures } from './support.js';
 
-const SEGMENT = 600; // messages per segment; four segments: without, with, without, with
+const SEGMENT = 300; // messages per segment; alternating without, with … (ROUNDS times each): load drifts, alternation averages it
+const ROUNDS = 4;
 const WINDOW = 32;
 const CHAT = ['好的，收到', '谢谢王总', '图片已发，请查收', '包装要用纸箱吗？', '明白了，我跟老板说一下', '您好，在吗？', '样品今天拍照给您', '付款收到了，谢谢'];
 
@@ -84,19 +85,19 @@ export default async function run(): Promise<Figures> {
     };
     let msWith = 0;
     let msWithout = 0;
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < ROUNDS; k++) {
       msWithout += await segment(false);
       msWith += await segment(true);
     }
     await bot.stop();
-    const rateWith = (2 * SEGMENT) / (msWith / 1000);
-    const rateWithout = (2 * SEGMENT) / (msWithout / 1000);
+    const rateWith = (ROUNDS * SEGMENT) / (msWith / 1000);
+    const rateWithout = (ROUNDS * SEGMENT) / (msWithout / 1000);
     const proposals = await mongoose.connection.db!.collection('proposals').countDocuments();
     return {
       labeled_messages: score.messages,
       labeled_facts: score.labeled,
       facts_found: score.found,
-      mirror_messages: 4 * SEGMENT,
+      mirror_messages: 2 * ROUNDS * SEGMENT,
       proposals_stored: proposals,
       mirror_msgs_per_s_without: round(rateWithout, 0),
       mirror_msgs_per_s_with: round(rateWith, 0),

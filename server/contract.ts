@@ -443,7 +443,9 @@ export const orderFacts = z
     proposals: z.array(proposalView),
     closures: z.array(closureRange),
     flagged: z.array(z.object({ milestone: z.string(), planned: z.string(), closure: closureRange })),
-    refs: z.array(z.object({ kind: z.string(), carrier: z.string().nullish(), number: z.string().nullish(), url: z.string().nullish(), qty: z.number().nullish(), unit: z.string().nullish() }).loose()),
+    refs: z.array(
+      z.object({ kind: z.string(), carrier: z.string().nullish(), number: z.string().nullish(), url: z.string().nullish(), qty: z.number().nullish(), unit: z.string().nullish() }).loose(),
+    ),
   })
   .meta({ id: 'OrderFacts' });
 export const proposalDecision = z.object({ proposal: proposalView, summary: z.string() }).meta({ id: 'ProposalDecision' });

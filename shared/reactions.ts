@@ -52,6 +52,9 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
   if (translation) off.push(events.on('message.stored', ({ message, thread }) => translation.onMessageStored(message, thread), 'translation.onMessageStored'));
   // What a supplier writes becomes proposed order updates for the responsible manager (never
   // blocking the mirror: the mirror does not await message.stored; the listener never throws).
-  if (deps.facts !== false) off.push(events.on('message.stored', (e) => facts.onMessageStored(e).then(() => undefined), 'facts.onMessageStored'));
+  if (deps.facts !== false) {
+    off.push(events.on('message.stored', (e) => facts.onMessageStored(e).then(() => undefined), 'facts.onMessageStored'));
+    off.push(events.on('order.written', facts.onOrderWritten, 'facts.onOrderWritten'));
+  }
   return () => off.forEach((remove) => remove());
 }

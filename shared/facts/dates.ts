@@ -199,10 +199,17 @@ export function findDates(text: string, at: Date, tz: string): FoundDate[] {
     if (!y || !mo || !d) continue;
     // A bare number or time ("3.45", "10:00") is not a day.
     if (!r.start.isCertain('day') && !r.start.isCertain('weekday') && !/tomorrow|today|week|month|завтра|сегодня|недел|месяц|day|дн/i.test(r.text)) continue;
-    out.push({ day: ymd(y, mo, d), index: r.index, end: r.index + r.text.length, text: r.text, uncertain: r.start.isCertain('day') || r.start.isCertain('weekday') || /tomorrow|today|завтра|сегодня|day|дн/i.test(r.text) ? undefined : 'a week, not a day' });
+    out.push({
+      day: ymd(y, mo, d),
+      index: r.index,
+      end: r.index + r.text.length,
+      text: r.text,
+      uncertain: r.start.isCertain('day') || r.start.isCertain('weekday') || /tomorrow|today|завтра|сегодня|day|дн/i.test(r.text) ? undefined : 'a week, not a day',
+    });
     // A range ("from Jan 25 to Feb 8", "с 25 января по 8 февраля"): its end is a day of its own.
     const e = r.end;
-    if (e?.get('year') && e.get('month') && e.get('day')) out.push({ day: ymd(e.get('year')!, e.get('month')!, e.get('day')!), index: r.index + r.text.length - 1, end: r.index + r.text.length, text: r.text });
+    if (e?.get('year') && e.get('month') && e.get('day'))
+      out.push({ day: ymd(e.get('year')!, e.get('month')!, e.get('day')!), index: r.index + r.text.length - 1, end: r.index + r.text.length, text: r.text });
   }
   return out.sort((a, b) => a.index - b.index);
 }

@@ -10,6 +10,7 @@ export {
   factsIdle,
   factsOfOrder,
   onMessageStored,
+  onOrderWritten,
   proposalsOfThread,
   storeProposals,
   viewOf,

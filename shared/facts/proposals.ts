@@ -36,9 +36,28 @@ export function factsIdle(): Promise<void> {
 const norm = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
 const dayDate = (d: string) => new Date(`${d}T00:00:00Z`);
 
+// A supplier's open orders, kept while nothing of that supplier is written (the `order.written`
+// reaction below drops the entry; the minute's ttl bounds what another process wrote).
+const openOrders = createCache<string, OrderDoc[]>('facts.openOrders', { max: 2000, ttl: 60_000 });
+const managers = createCache<string, ManagerDoc | false>('facts.managers', { max: 1000, ttl: 60_000 });
+
+/** The `order.written` reaction: the supplier's open orders are read again for the next message. */
+export function onOrderWritten(e: { after: Pick<OrderDoc, 'supplierId'> }): void {
+  openOrders.delete(String(e.after.supplierId));
+}
+
+async function openOrdersOf(supplierId: Types.ObjectId): Promise<OrderDoc[]> {
+  const key = String(supplierId);
+  const hit = openOrders.get(key);
+  if (hit) return hit;
+  const list = await Order.find({ supplierId, status: 'open' }, { number: 1, milestones: 1, managerId: 1, lines: 1, supplierId: 1, supplierCode: 1, next: 1, currency: 1 }).lean<OrderDoc[]>();
+  openOrders.set(key, list);
+  return list;
+}
+
 /** The order a message is about, among ITS supplier's open orders only. */
 async function linkOrder(supplierId: Types.ObjectId, threadId: Types.ObjectId, pos: string[], now: Date): Promise<{ order?: OrderDoc; candidates: OrderDoc[]; link: Link; uncertain?: string }> {
-  const open = await Order.find({ supplierId, status: 'open' }, { number: 1, milestones: 1, managerId: 1, lines: 1, supplierId: 1, supplierCode: 1, next: 1, currency: 1 }).lean<OrderDoc[]>();
+  const open = await openOrdersOf(supplierId);
   if (pos.length) {
     const named = open.filter((o) => pos.some((p) => norm(o.number) === norm(p) || (norm(p).length >= 4 && norm(o.number).endsWith(norm(p)))));
     if (named.length === 1) {
@@ -58,11 +77,16 @@ async function linkOrder(supplierId: Types.ObjectId, threadId: Types.ObjectId, p
 async function responsibleManager(order: OrderDoc | undefined, s: SupplierDoc): Promise<ManagerDoc | null> {
   const id = order?.managerId ?? s.managerId;
   if (!id) return null;
-  return Manager.findOne({ _id: id, active: { $ne: false } }).lean<ManagerDoc>();
+  const hit = managers.get(String(id));
+  if (hit !== undefined) return hit || null;
+  const m = await Manager.findOne({ _id: id, active: { $ne: false } }).lean<ManagerDoc>();
+  managers.set(String(id), m ?? false);
+  return m;
 }
 
-async function nextNumber(counter: string): Promise<number> {
-  const c = await ProposalCounter.findOneAndUpdate({ key: counter }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>();
+/** `k` new short numbers of a counter (one round trip): the last one is returned. */
+async function takeNumbers(counter: string, k: number): Promise<number> {
+  const c = await ProposalCounter.findOneAndUpdate({ key: counter }, { $inc: { seq: k } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>();
   return c!.seq;
 }
 
@@ -133,10 +157,16 @@ async function proposeFrom({ message, thread }: StoredInput, now: Date): Promise
 // The suppliers' time zones (they rarely change; a stale one for a minute shifts nothing but
 // relative dates said around midnight, and is corrected below once a fact is found).
 const zones = createCache<string, string>('facts.zones', { max: 5000, ttl: 60_000 });
+const suppliers = createCache<string, SupplierDoc>('facts.suppliers', { max: 5000, ttl: 60_000 });
 
 async function supplierOf(id: Types.ObjectId): Promise<SupplierDoc | null> {
+  const hit = suppliers.get(String(id));
+  if (hit) return hit;
   const s = await Supplier.findOne({ _id: id }, { code: 1, tag: 1, name: 1, managerId: 1, timezone: 1 }).lean<SupplierDoc>();
-  if (s) zones.set(String(id), s.timezone ?? 'Asia/Shanghai');
+  if (s) {
+    zones.set(String(id), s.timezone ?? 'Asia/Shanghai');
+    suppliers.set(String(id), s);
+  }
   return s;
 }
 
@@ -155,12 +185,14 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
   const counter = m ? String(m._id) : 'company';
   const today = localDay(new Date(message.ts), c.tz).day;
   const lines: Parameters<typeof proposalsForManager>[0]['lines'] = [];
+  const docs: (Record<string, unknown> & { key: string })[] = [];
+  const meta: { f: Fact; uncertain?: string[]; orderNumber: string | null; pick: boolean }[] = [];
   for (const f of facts) {
     if (alreadySo(f, link.order)) continue;
     const needsOrder = f.kind !== 'holiday';
     const uncertain = [...('uncertain' in f && f.uncertain ? [f.uncertain] : []), ...dateDoubts(f, today), ...(needsOrder && link.uncertain ? [link.uncertain] : [])];
     if (f.kind === 'date' && !f.milestone) uncertain.push('milestone not named');
-    const doc = {
+    docs.push({
       messageId: message._id,
       key: factKey(f),
       fact: JSON.stringify(f),
@@ -178,19 +210,28 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
       at: new Date(message.ts),
       status: 'proposed',
       createdAt: now,
-    };
-    // The number first, then one upsert: a replay (rare: a redelivered message) skips a number.
-    const n = await nextNumber(counter);
-    let created = false;
-    try {
-      const res = await Proposal.updateOne({ messageId: message._id, key: doc.key }, { $setOnInsert: { ...doc, n, nk: `${counter}:${n}` } }, { upsert: true });
-      created = res.upsertedCount === 1;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
-    if (!created) continue; // the reaction ran before for this message
-    lines.push({ n, fact: f, po: doc.orderNumber, current: f.kind === 'date' ? currentPlanned(link.order, f.milestone) : undefined, uncertain: doc.uncertain, pick: needsOrder && !link.order });
+    });
+    meta.push({ f, uncertain: uncertain.length ? uncertain : undefined, orderNumber: needsOrder ? (link.order?.number ?? null) : null, pick: needsOrder && !link.order });
   }
+  if (!docs.length) return 0;
+  // The numbers first (one round trip for the message), then the proposals in one insert; a
+  // replayed message (rare: a redelivery) hits the unique index and skips its numbers.
+  const last = await takeNumbers(counter, docs.length);
+  docs.forEach((d, i) => Object.assign(d, { n: last - docs.length + 1 + i, nk: `${counter}:${last - docs.length + 1 + i}` }));
+  let inserted: Set<string>;
+  try {
+    await Proposal.insertMany(docs, { ordered: false, lean: true });
+    inserted = new Set(docs.map((d) => d.key));
+  } catch (err) {
+    if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown[] }).writeErrors) throw err;
+    const stored = await Proposal.find({ messageId: message._id }, { key: 1, n: 1 }).lean<ProposalDoc[]>();
+    inserted = new Set(stored.filter((p) => docs.some((d) => d.key === p.key && d.n === p.n)).map((p) => p.key));
+  }
+  docs.forEach((d, i) => {
+    if (!inserted.has(d.key)) return;
+    const x = meta[i]!;
+    lines.push({ n: d.n as number, fact: x.f, po: x.orderNumber, current: x.f.kind === 'date' ? currentPlanned(link.order, x.f.milestone) : undefined, uncertain: x.uncertain, pick: x.pick });
+  });
   if (!lines.length) return 0;
   if (m?.wechatId) {
     const lang: FactLang = m.language === 'ru' ? 'ru' : 'en';
@@ -398,7 +439,12 @@ export async function factsOfOrder(v: ManagerViewer, id: string): Promise<OrderF
   const order = await orderFor(v, id);
   const list = await Proposal.find({ orderId: order._id }).lean<ProposalDoc[]>();
   const closures = await FactoryClosure.find({ supplierId: order.supplierId }).lean<ClosureDoc[]>();
-  return { proposals: list.sort((a, b) => +a.at - +b.at).map(viewOf), refs: (order.refs ?? []).map(({ at: _a, by: _b, ...r }) => r), closures: closures.map((c) => ({ from: c.from, to: c.to })), flagged: closureFlags(order, closures) };
+  return {
+    proposals: list.sort((a, b) => +a.at - +b.at).map(viewOf),
+    refs: (order.refs ?? []).map(({ at: _a, by: _b, ...r }) => r),
+    closures: closures.map((c) => ({ from: c.from, to: c.to })),
+    flagged: closureFlags(order, closures),
+  };
 }
 
 /** Milestones not done whose planned day falls in a closure of the factory. */

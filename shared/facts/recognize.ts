@@ -58,19 +58,28 @@ export const CARRIER_LINKS: Record<Carrier, (n: string) => string> = {
 
 // Milestone words, most specific first (大货完成 is production done, not "大货" + shipment).
 const MILESTONE_WORDS: [MilestoneName, RegExp][] = [
-  ['production_done', /大货[^，,。；！]{0,10}?(?:完成|做完|做好|完工|生产完)|生产(?:已经?)?(?:完成|做完|完工|结束)|生产完|(?<!开始)(?:做完|完工)|production (?:will be |is |was )?(?:done|finished|complete[d]?)|finish(?:ing|ed)? production|производств[a-zа-яё]* (?:законч|заверш)[a-zа-яё]*|(?:законч|заверш)[a-zа-яё]* производств[a-zа-яё]*/i],
-  ['production_start', /开始生产|开始做|上线|投产|开工|排产|start(?:s|ing)? production|production (?:will )?start|начн[a-zа-яё]* производств[a-zа-яё]*|запуск[a-zа-яё]* производств[a-zа-яё]*|начало производства/i],
+  [
+    'production_done',
+    /大货[^，,。；！]{0,10}?(?:完成|做完|做好|完工|生产完)|生产(?:已经?)?(?:完成|做完|完工|结束)|生产完|(?<!开始)(?:做完|完工)|production (?:will be |is |was )?(?:done|finished|complete[d]?)|finish(?:ing|ed)? production|производств[a-zа-яё]* (?:законч|заверш)[a-zа-яё]*|(?:законч|заверш)[a-zа-яё]* производств[a-zа-яё]*/i,
+  ],
+  [
+    'production_start',
+    /开始生产|开始做|上线|投产|开工|排产|start(?:s|ing)? production|production (?:will )?start|начн[a-zа-яё]* производств[a-zа-яё]*|запуск[a-zа-яё]* производств[a-zа-яё]*|начало производства/i,
+  ],
   ['materials', /原材料|原料|备料|物料|面料|材料|raw materials?|materials?|сырь[a-zа-яё]*|материал[a-zа-яё]*/i],
   ['inspection', /验货|检验|查货|验厂|QC检|inspection|inspect|инспекци[a-zа-яё]*|проверк[a-zа-яё]*/i],
   ['shipped', /出货|发货|船期|出运|装柜|走货|开船|交货|货期|出柜|ETD|ship(?:ment|ping|ped|s)?\b|dispatch[a-zа-яё]*|load(?:ing|ed)\b|отгру[зж][a-zа-яё]*|отправ[a-zа-яё]*|погрузк[a-zа-яё]*/i],
 ];
-const CHANGE = /改到|改为|改成|改在|推迟|延期|延迟|延后|延到|推到|推后|提前|调整到|调整为|顺延|换到|变更|postpone[a-zа-яё]*|delay[a-zа-яё]*|resched[a-zа-яё]*|moved? to|chang[a-zа-яё]* to|push[a-zа-яё]* (?:back )?to|перенес[a-zа-яё]*|перенос[a-zа-яё]*|задерж[a-zа-яё]*|сдвин[a-zа-яё]*|отлож[a-zа-яё]*|сдвиг[a-zа-яё]*/i;
+const CHANGE =
+  /改到|改为|改成|改在|推迟|延期|延迟|延后|延到|推到|推后|提前|调整到|调整为|顺延|换到|变更|postpone[a-zа-яё]*|delay[a-zа-яё]*|resched[a-zа-яё]*|moved? to|chang[a-zа-яё]* to|push[a-zа-яё]* (?:back )?to|перенес[a-zа-яё]*|перенос[a-zа-яё]*|задерж[a-zа-яё]*|сдвин[a-zа-яё]*|отлож[a-zа-яё]*|сдвиг[a-zа-яё]*/i;
 const DONE =
   /已经?(?:全部)?(?:出货|发货|出运|装柜|开船|完成|做完|完工|验货|验完|到|开始|上线|投产|备好|备齐|到齐)|(?:出货|发货|装柜|做完|完成|验完|生产完|备好|到齐|上线)了|验货(?:已经?)?(?:通过|合格)|(?:has|have|was|were) (?:been )?(?:shipped|completed|finished|done|passed|dispatched|started)|\b(?:shipped|dispatched) (?:today|yesterday|on)\b|отгружен[a-zа-яё]*|отправлен[a-zа-яё]*|(?:уже )?(?:законч|заверш)ил[a-zа-яё]*|прош[a-zа-яё]* инспекц[a-zа-яё]*/i;
-const PLAN_CUE = /安排|预计|计划|会|能|可以|要|将|大概|估计|预期|定在|在|于|前|之前|以前|左右|by|on|will|plan[a-zа-яё]*|expect[a-zа-яё]*|schedul[a-zа-яё]*|ETD|until|к |до |план[a-zа-яё]*|будет|ожида[a-zа-яё]*/i;
+const PLAN_CUE =
+  /安排|预计|计划|会|能|可以|要|将|大概|估计|预期|定在|在|于|前|之前|以前|左右|by|on|will|plan[a-zа-яё]*|expect[a-zа-яё]*|schedul[a-zа-яё]*|ETD|until|к |до |план[a-zа-яё]*|будет|ожида[a-zа-яё]*/i;
 const QUESTION = /[?？]|吗|是否|能不能|可不可以|有没有|什么时候|哪天|几号|when\b|could you|can you|ли\b|когда/i;
 const PAST_TALK = /上周|上次|之前说|已经说|说过|昨天说|以前|去年|last (?:week|time)|already (?:told|said)|на прошлой|уже говорил/i;
-const HOLIDAY = /放假|休假|停工|放年假|停产|休息到|工厂休息|不上班|factory (?:is )?closed|closed (?:from|for|until)|holiday|vacation|выходн[a-zа-яё]*|каникул[a-zа-яё]*|не работа[a-zа-яё]*|праздник[a-zа-яё]*/i;
+const HOLIDAY =
+  /放假|休假|停工|放年假|停产|休息到|工厂休息|不上班|factory (?:is )?closed|closed (?:from|for|until)|holiday|vacation|выходн[a-zа-яё]*|каникул[a-zа-яё]*|не работа[a-zа-яё]*|праздник[a-zа-яё]*/i;
 
 const CURRENCY_WORDS: [RegExp, string][] = [
   [/USD|US\$|美元|美金|\$|долл[a-zа-яё]*/i, 'USD'],
@@ -89,10 +98,13 @@ const UNIT_WORDS: [RegExp, string][] = [
   [/托|pallets?|паллет[a-zа-яё]*/i, 'pallet'],
 ];
 const PRICE_CUE = /单价|价格|价钱|报价|涨价|调价|降价|加价|unit price|price|цен[a-zа-яё]*|стоимост[a-zа-яё]*/i;
-const AMOUNT = /(?:(USD|US\$|\$|EUR|€|RMB|CNY|¥|HKD|RUB|₽)\s*)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(美元|美金|欧元|人民币|港币|元|块|USD|EUR|RMB|CNY|HKD|RUB|руб[a-zа-яё]*|долл[a-zа-яё]*|евро)?\s*(?:\/|每|一|per|за|\s)?\s*(pcs?|pieces?|sets?|ctns?|cartons?|kgs?|pairs?|个|件|只|支|套|箱|公斤|千克|双|米|шт[a-zа-яё]*|комплект[a-zа-яё]*|кг)?/gi;
-const SHORT = /(?:少了?|缺了?|短少了?|短缺|差了?|少发了?|漏发了?|short(?: of| by)?|missing|не хватает|недостач[a-zа-яё]*|недовложени[a-zа-яё]*)\s*(\d+(?:,\d{3})*)\s*(pcs?|pieces?|sets?|ctns?|cartons?|kgs?|pairs?|个|件|只|支|套|箱|公斤|双|托|шт[a-zа-яё]*|короб[a-zа-яё]*|кг)/gi;
+const AMOUNT =
+  /(?:(USD|US\$|\$|EUR|€|RMB|CNY|¥|HKD|RUB|₽)\s*)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(美元|美金|欧元|人民币|港币|元|块|USD|EUR|RMB|CNY|HKD|RUB|руб[a-zа-яё]*|долл[a-zа-яё]*|евро)?\s*(?:\/|每|一|per|за|\s)?\s*(pcs?|pieces?|sets?|ctns?|cartons?|kgs?|pairs?|个|件|只|支|套|箱|公斤|千克|双|米|шт[a-zа-яё]*|комплект[a-zа-яё]*|кг)?/gi;
+const SHORT =
+  /(?:少了?|缺了?|短少了?|短缺|差了?|少发了?|漏发了?|short(?: of| by)?|missing|не хватает|недостач[a-zа-яё]*|недовложени[a-zа-яё]*)\s*(\d+(?:,\d{3})*)\s*(pcs?|pieces?|sets?|ctns?|cartons?|kgs?|pairs?|个|件|只|支|套|箱|公斤|双|托|шт[a-zа-яё]*|короб[a-zа-яё]*|кг)/gi;
 const SHORT_AFTER = /(\d+(?:,\d{3})*)\s*(pcs?|pieces?|ctns?|cartons?|个|件|只|套|箱|шт[a-zа-яё]*|короб[a-zа-яё]*)\s*(?:short|missing|不够|没到|缺货|не хватает)/gi;
-const TOTAL = /(?:数量|总数|实际数量|出货数量|quantity|qty|количеств[a-zа-яё]*)\s*(?:改为|改成|改到|调整为|调整到|变成|是|为|:|changed to|is now|now|будет|изменен[a-zа-яё]* на)?\s*(\d+(?:,\d{3})*)\s*(pcs?|pieces?|sets?|ctns?|cartons?|个|件|只|套|箱|双|шт[a-zа-яё]*|короб[a-zа-яё]*)/gi;
+const TOTAL =
+  /(?:数量|总数|实际数量|出货数量|quantity|qty|количеств[a-zа-яё]*)\s*(?:改为|改成|改到|调整为|调整到|变成|是|为|:|changed to|is now|now|будет|изменен[a-zа-яё]* на)?\s*(\d+(?:,\d{3})*)\s*(pcs?|pieces?|sets?|ctns?|cartons?|个|件|只|套|箱|双|шт[a-zа-яё]*|короб[a-zа-яё]*)/gi;
 
 const PO = /\bP\.?O\.?\s*(?:No\.?|#|号|:)?\s*[-:#]?\s*([A-Z0-9][A-Z0-9-]{2,24}[A-Z0-9])/gi;
 const CONTAINER = /\b([A-Z]{3}[UJZ])\s?(\d{6})\s?-?\s?(\d)\b/g;
@@ -127,7 +139,7 @@ const TRACKING: { carrier: Carrier; re: RegExp; cue?: RegExp }[] = [
 // Clauses: a sentence end, a comma, a line. Dates and milestones meet within one clause.
 const CLAUSE = /[。！!；;\n，]|,(?!\d{3})|(?<=\S)\s{2,}/;
 
-const normalize = (s: string) => s.normalize('NFKC').replace(/[\u200b-\u200f\ufe0f]/g, '');
+const normalize = (s: string) => s.normalize('NFKC').replace(/\u200b|\u200c|\u200d|\u200e|\u200f|\ufe0f/g, '');
 const MAX_CHARS = 2000;
 
 function milestonesIn(clause: string): MilestoneName[] {

@@ -118,7 +118,12 @@ const orderSchema = new Schema(
     // Shipping references read from the supplier's chat and accepted by a manager (shared/facts):
     // courier tracking numbers (with the carrier's page), container and B/L numbers, shortages.
     refs: {
-      type: [new Schema({ kind: { type: String, enum: ['tracking', 'container', 'bl', 'shortage'] }, carrier: String, number: String, url: String, qty: Number, unit: String, at: Date, by: String }, { _id: false })],
+      type: [
+        new Schema(
+          { kind: { type: String, enum: ['tracking', 'container', 'bl', 'shortage'] }, carrier: String, number: String, url: String, qty: Number, unit: String, at: Date, by: String },
+          { _id: false },
+        ),
+      ],
       default: undefined,
     },
     // Optimistic concurrency: every write is guarded by the version it read.

@@ -203,16 +203,16 @@ describe('access matrix: every route × every caller, from the route table', fun
                   : p.startsWith('/api/proposals/')
                     ? String(factProposal._id)
                     : p.includes('/segment-proposals/')
-                    ? String(proposal._id)
-                    : p.includes('/unsorted/')
-                      ? String(unsorted._id)
-                      : p.includes('/friend-requests/')
-                        ? String(friend._id)
-                        : p.includes('/managers/')
-                          ? target.id
-                          : p.includes('/me/sessions/')
-                            ? otherSession.id
-                            : String(order._id),
+                      ? String(proposal._id)
+                      : p.includes('/unsorted/')
+                        ? String(unsorted._id)
+                        : p.includes('/friend-requests/')
+                          ? String(friend._id)
+                          : p.includes('/managers/')
+                            ? target.id
+                            : p.includes('/me/sessions/')
+                              ? otherSession.id
+                              : String(order._id),
       code: () => encodeURIComponent(A.code),
       milestone: () => 'confirmed',
       photoId: (p) => (p.includes('/milestones/') ? milestonePhotoId : photoId),

@@ -21,7 +21,15 @@ export function loadLabels(): LabeledMessage[] {
     .filter((l) => l.trim() && !l.startsWith('#'))
     .map((l) => {
       const [text, at, tz, expected] = l.split('\t');
-      return { text: text!, at: new Date(at!), tz: tz!, expected: (expected ?? '').split(';').map((s) => s.trim()).filter(Boolean) };
+      return {
+        text: text!,
+        at: new Date(at!),
+        tz: tz!,
+        expected: (expected ?? '')
+          .split(';')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      };
     });
 }
 

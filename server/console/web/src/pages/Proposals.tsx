@@ -116,7 +116,14 @@ export function OrderFactsPanel({ orderId }: { orderId: string }) {
         </Text>
       ))}
       {f.proposals.map((p) => (
-        <ProposalCard key={p.id} p={p} invalidate={[['order-facts', orderId], ['order', orderId]]} />
+        <ProposalCard
+          key={p.id}
+          p={p}
+          invalidate={[
+            ['order-facts', orderId],
+            ['order', orderId],
+          ]}
+        />
       ))}
     </Stack>
   );
