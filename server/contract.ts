@@ -82,6 +82,8 @@ export const messageView = z
         title: z.string().nullable(),
         width: z.number().nullable(),
         height: z.number().nullable(),
+        file: z.string().nullish(),
+        notStored: z.string().nullish(),
       })
       .nullable(),
     ts: when,
@@ -158,8 +160,29 @@ export const claimView = z
     settlement: z.object({ kind: z.string(), amount: z.string().optional(), currency: z.string().nullish(), note: z.string().optional() }).nullable(),
     history: z.array(z.object({ from: z.string().nullish(), to: z.string(), by: z.string(), at: when, reason: z.string().nullable() })),
     createdAt: when.nullish(),
+    batch: z.string().nullish(),
+    receivedOn: day.optional(),
+    cause: z.string().nullish(),
+    losses: z.object({ goods: z.string().nullish(), freight: z.string().nullish(), other: z.string().nullish(), currency: z.string() }).nullish(),
+    decision: z.object({ kind: z.string(), amount: z.string().nullish(), currency: z.string().nullish(), note: z.string().nullish(), at: when.nullish() }).nullish(),
   })
   .meta({ id: 'Claim' });
+
+export const claimAnalytics = z
+  .object({
+    total: z.number(),
+    byType: z.record(z.string(), z.number()),
+    byCause: z.record(z.string(), z.number()),
+    bySupplier: z.array(z.object({ code: z.string(), count: z.number(), settled: z.number() })),
+    byMonth: z.array(z.object({ month: z.string(), count: z.number() })),
+    byBatch: z.record(z.string(), z.number()),
+    byManager: z.array(z.object({ managerId: z.string(), name: z.string().nullable(), count: z.number() })),
+    settled: z.number(),
+    settledShare: z.number(),
+    medianDaysToSettle: z.number().nullable(),
+    amounts: z.record(z.string(), z.object({ claimed: z.string(), losses: z.string(), settled: z.string() })),
+  })
+  .meta({ id: 'ClaimAnalytics' });
 
 export const consoleUser = z
   .object({ id, name: z.string(), login: z.string(), role: z.enum(['admin', 'head', 'manager']), language: z.string(), timezone: z.string(), seesAll: z.boolean() })
@@ -392,6 +415,7 @@ export type ContactView = z.infer<typeof contactView>;
 export type ThreadView = z.infer<typeof threadView>;
 export type OutboxView = z.infer<typeof outboxView>;
 export type ClaimView = z.infer<typeof claimView>;
+export type ClaimAnalyticsView = z.infer<typeof claimAnalytics>;
 export type ConsoleUserView = z.infer<typeof consoleUser>;
 export type InboxItemView = z.infer<typeof inboxItem>;
 export type SupplierCardView = z.infer<typeof supplierCard>;

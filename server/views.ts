@@ -124,6 +124,9 @@ export function messageView(m: MessageDoc, original?: { text: string; lang: stri
           title: md.title ?? null,
           width: md.width ?? null,
           height: md.height ?? null,
+          // The kept file (GET, access checked), or why only the metadata was kept.
+          file: md.storedKey ? `/api/messages/${m._id}/media` : null,
+          notStored: md.notStored ?? null,
         }
       : null,
     ts: m.ts,
@@ -213,6 +216,15 @@ export function claimView(c: ClaimDoc, forSupplier = false, lang?: string): Clai
       : null,
     history: c.history.map((h) => ({ from: h.from, to: h.to, by: forSupplier ? (h.by.startsWith('supplier:') ? 'supplier' : 'buyer') : h.by, at: h.at, reason: h.reason ?? null })),
     createdAt: c.createdAt,
+    ...(forSupplier
+      ? {}
+      : {
+          batch: c.batch ?? null,
+          receivedOn: day(c.receivedOn),
+          cause: c.cause ?? null,
+          losses: c.losses ? { goods: c.losses.goods ?? null, freight: c.losses.freight ?? null, other: c.losses.other ?? null, currency: c.losses.currency ?? '' } : null,
+          decision: c.decision ? { kind: c.decision.kind, amount: c.decision.amount ?? null, currency: c.decision.currency ?? null, note: c.decision.note ?? null, at: c.decision.at ?? null } : null,
+        }),
   };
 }
 

@@ -50,6 +50,8 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
   off.push(events.on('order.written', (e) => followup.onOrderWritten(e, tr), 'followup.onOrderWritten'));
   off.push(events.on('claim.written', (e) => followup.onClaimWritten(e, tr), 'followup.onClaimWritten'));
   if (translation) off.push(events.on('message.stored', ({ message, thread }) => translation.onMessageStored(message, thread), 'translation.onMessageStored'));
+  // A supplier's chat reply to the pre-shipment question: recorded when the bot can place it, else left for the manager.
+  off.push(events.on('message.stored', (e) => followup.onSupplierMessage(e, e.message.ts).then(() => undefined), 'followup.onSupplierMessage'));
   // What a supplier writes becomes proposed order updates for the responsible manager (never
   // blocking the mirror: the mirror does not await message.stored; the listener never throws).
   if (deps.facts !== false) {

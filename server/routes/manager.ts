@@ -12,7 +12,7 @@ import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.j
 import { codeParams, idempotencyHeaders, idParams, isoDate, money, objectId, page, supplierCode, supplierFactsQuery, text, timezone, milestoneParams } from '../validation.js';
 import { contactView, messageView, orderDetail, orderSummary, outboxView, supplierView, threadView } from '../views.js';
 import { notificationsFor } from '../../shared/notices/index.js';
-import { milestonePhotoRoute } from './photos.js';
+import { chatMediaRoute, milestonePhotoRoute } from './photos.js';
 
 const lineSchema = z
   .object({
@@ -78,7 +78,7 @@ export const customsBody = z
 
 const by = (req: { viewer: unknown }) => `manager:${managerOf(req).id}`;
 
-export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
+export function managerRoutes({ clock, storage }: RouteDeps): AnyRoute[] {
   const tag = 'manager';
   return [
     route({
@@ -294,7 +294,8 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
         return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
       },
     }),
-    milestonePhotoRoute(config, '/api/orders/:id/milestones/:milestone/photos/:photoId', 'manager', tag),
+    milestonePhotoRoute(storage, '/api/orders/:id/milestones/:milestone/photos/:photoId', 'manager', tag),
+    chatMediaRoute(storage, tag),
     route({
       method: 'get',
       path: '/api/notifications',

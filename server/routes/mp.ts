@@ -1,7 +1,7 @@
 // Mini-program API: suppliers see and update their own orders. Every route is scoped to the
 // caller's supplier (shared/access); another supplier's order is "not found".
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, openSync, readSync, closeSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, openSync, readSync, closeSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { koaBody } from 'koa-body';
 import type { Context, Next } from 'koa';
@@ -18,6 +18,7 @@ import { idempotencyHeaders, idParams, isoDate, page, milestoneParams } from '..
 import { orderDetail, orderSummary } from '../views.js';
 import { customsBody, milestoneBody } from './manager.js';
 import { milestonePhotoRoute } from './photos.js';
+import { storageKeys } from '../../shared/storage/index.js';
 
 const IMAGE_TYPES: [string, (b: Buffer) => boolean][] = [
   ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
@@ -87,7 +88,7 @@ export function uploadedImage(ctx: Context): { filepath: string; name: string; s
   return { filepath: file.filepath, name: (file.originalFilename ?? 'photo').slice(0, 200), size: file.size, type };
 }
 
-export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
+export function mpRoutes({ config, wechatAuth, clock, storage }: RouteDeps): AnyRoute[] {
   const tag = 'mini-program';
   // Rendered pages by supplier, list revision, page and day (overdue and days late change with
   // the day only): a new revision after any write means a new key, so nothing stale is served.
@@ -192,7 +193,7 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
         return { order: orderDetail(res.order, clock()), changed: res.changed };
       },
     }),
-    milestonePhotoRoute(config, '/api/mp/orders/:id/milestones/:milestone/photos/:photoId', 'supplier', tag),
+    milestonePhotoRoute(storage, '/api/mp/orders/:id/milestones/:milestone/photos/:photoId', 'supplier', tag),
     route({
       method: 'post',
       path: '/api/mp/orders/:id/readiness',
@@ -233,9 +234,8 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
         const v = supplierOf(req);
         const img = uploadedImage(ctx);
         const id = randomUUID();
-        const dir = join(config.server.uploadDir, 'photos');
-        mkdirSync(dir, { recursive: true });
-        renameSync(img.filepath, join(dir, id));
+        const key = storageKeys.milestonePhoto(id);
+        await storage.put(key, { path: img.filepath });
         const res = await addMilestonePhoto(
           req.params.id,
           req.params.milestone,
@@ -244,12 +244,12 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
           { supplierId: v.supplierId },
           clock(),
           req.headers['idempotency-key'],
-        ).catch((err) => {
-          rmSync(join(dir, id), { force: true }); // not recorded: not kept
+        ).catch(async (err) => {
+          await storage.delete(key); // not recorded: not kept
           throw err;
         });
         if (!res.changed) {
-          rmSync(join(dir, id), { force: true }); // a re-sent upload: the first one is kept
+          await storage.delete(key); // a re-sent upload: the first one is kept
           return new Reply(200, { photo: null, changed: false, order: orderDetail(res.order, clock()) });
         }
         return new Reply(201, { photo: { id, mimeType: img.type, size: img.size }, changed: true, order: orderDetail(res.order, clock()) });

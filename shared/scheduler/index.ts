@@ -13,7 +13,7 @@ import { pruneLinkRecords } from '../managers/link.js';
 import { pruneIdempotencyKeys, reconcileOrderIndexes, reconcileScanFields } from '../orders/index.js';
 import { escalateUnanswered, proposeSegments, reconcileKpis } from '../performance/index.js';
 import { sendWeeklyReports } from '../reports/weekly.js';
-import { scanClaimReminders } from '../claims/index.js';
+import { scanClaimAnswersOverdue, scanClaimReminders } from '../claims/index.js';
 import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment, scanReadiness, scanUndated } from './rules.js';
 
 export * from './rules.js';
@@ -124,7 +124,7 @@ export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler
   job(JOBS.escalate, () => escalateUnanswered(clock(), performance.escalateAfterMin));
   // Last week's report to each manager, once (the job runs hourly; keys make it once).
   job(JOBS.weeklyReports, () => sendWeeklyReports(clock(), performance.weights));
-  job(JOBS.claimReminders, () => scanClaimReminders(clock()));
+  job(JOBS.claimReminders, async () => (await scanClaimReminders(clock())) + (await scanClaimAnswersOverdue(clock())));
   // KPIs are kept current by increments; once a night they are recomputed from the data (repairs
   // anything a crash or a failed increment left), then segment proposals are made.
   job(JOBS.kpi, async () => {

@@ -12,8 +12,8 @@ import {
   customsForManager,
   enqueueNotice,
   getScanState,
-  overdueForManager,
-  overdueForSupplier,
+  overdueListForManager,
+  overdueListForSupplier,
   OverdueWatch,
   preShipmentForSupplier,
   setScanState,
@@ -76,82 +76,57 @@ async function overdueFacts(o: OrderDoc, late: LateMilestone, m: ManagerDoc | nu
 }
 
 /**
- * Enqueue the overdue notices of one late milestone for today: a supplier-side milestone to the
- * supplier's chat (Chinese) and the manager; a buyer-side one (customs clearance, delivery) to
- * the manager only. A strategic supplier's slip also reaches the head of purchasing.
+ * Enqueue today's overdue notices of one order: ONE message per recipient listing every late
+ * milestone (not one per milestone). Supplier-side milestones go to the supplier's chat
+ * (Chinese) and the manager; buyer-side ones (customs clearance, delivery) to the manager only.
+ * A strategic supplier's slip also reaches the head of purchasing. The key carries the day and
+ * the late set (`overdue:<order>:<day>:<m1+m2>:<recipient>`): a set that changes during the day
+ * is a new message, and the topic (per order and recipient) lets only the newest go out.
  */
-async function overdueNotices(o: OrderDoc, late: LateMilestone, now: Date, m0?: Memo): Promise<number> {
-  const ms = late.milestone;
-  const base = `overdue:${o._id}:${ms}:${dayOf(now)}`;
+async function overdueNotices(o: OrderDoc, late: LateMilestone[], now: Date, m0?: Memo): Promise<number> {
+  const today = dayOf(now);
   let n = 0;
   const s = await memo(m0, `sup:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1, segment: 1, name: 1, nameEn: 1 }).lean<SupplierDoc>());
   const m = await memo(m0, `mgr:${o.managerId ?? ''}:${o.supplierId}`, () => managerOf(o));
-  const facts = await overdueFacts(o, late, m, s);
-  if (late.owner === 'supplier') {
+  const facts = await Promise.all(late.map((l) => overdueFacts(o, l, m, s)));
+  const supplierSide = facts.filter((_, i) => late[i]!.owner === 'supplier');
+  const set = (fs: OverdueFacts[]) => fs.map((f) => f.milestone).join('+');
+  const notice = async (fs: OverdueFacts[], who: string, to: string, recipient: { kind: 'supplier' | 'manager'; id: string; timezone?: string | null }, text: string) =>
+    (await enqueueNotice(
+      {
+        key: `overdue:${o._id}:${today}:${set(fs)}:${who}`,
+        topic: `overdue:${o._id}:${who}`,
+        kind: 'overdue',
+        to,
+        recipient: { ...recipient, timezone: recipient.timezone ?? undefined },
+        text,
+        orderId: o._id,
+      },
+      now,
+    ))
+      ? 1
+      : 0;
+  if (supplierSide.length) {
     const chat = await memo(m0, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
-    if (chat) {
-      if (
-        await enqueueNotice(
-          {
-            key: `${base}:supplier`,
-            topic: `overdue:${o._id}:${ms}:supplier`,
-            kind: 'overdue',
-            to: chat.key,
-            recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
-            text: overdueForSupplier(facts),
-            orderId: o._id,
-          },
-          now,
-        )
-      )
-        n++;
-    }
+    if (chat) n += await notice(supplierSide, 'supplier', chat.key, { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, overdueListForSupplier(supplierSide));
   }
   if (m?.wechatId) {
     const lang = m.language === 'ru' ? 'ru' : 'en';
-    if (
-      await enqueueNotice(
-        {
-          key: `${base}:manager:${m._id}`,
-          topic: `overdue:${o._id}:${ms}:manager:${m._id}`,
-          kind: 'overdue',
-          to: dmKey(m.wechatId),
-          recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone },
-          text: overdueForManager(facts, lang),
-          orderId: o._id,
-        },
-        now,
-      )
-    )
-      n++;
+    n += await notice(facts, `manager:${m._id}`, dmKey(m.wechatId), { kind: 'manager', id: String(m._id), timezone: m.timezone }, overdueListForManager(facts, lang));
   }
   if (s?.segment === 'strategic') {
     const heads = await memo(m0, 'heads', () => Manager.find({ role: 'head', active: { $ne: false } }).lean<ManagerDoc[]>());
     for (const h of heads) {
       if (!h.wechatId || String(h._id) === String(m?._id)) continue;
       const lang = h.language === 'ru' ? 'ru' : 'en';
-      if (
-        await enqueueNotice(
-          {
-            key: `${base}:head:${h._id}`,
-            topic: `overdue:${o._id}:${ms}:head:${h._id}`,
-            kind: 'overdue',
-            to: dmKey(h.wechatId),
-            recipient: { kind: 'manager', id: String(h._id), timezone: h.timezone },
-            text: overdueForManager(facts, lang),
-            orderId: o._id,
-          },
-          now,
-        )
-      )
-        n++;
+      n += await notice(facts, `head:${h._id}`, dmKey(h.wechatId), { kind: 'manager', id: String(h._id), timezone: h.timezone }, overdueListForManager(facts, lang));
     }
   }
   return n;
 }
 
-/** The milestone a queued overdue notice is about (its topic is `overdue:<order>:<milestone>:…`). */
-const topicMilestone = (topic?: string) => topic?.split(':')[2];
+/** The milestones a queued overdue notice is about (its key is `overdue:<order>:<day>:<m1+m2>:…`). */
+const keyMilestones = (key: string) => key.split(':')[3]?.split('+') ?? [];
 
 export interface ScanResult {
   daysScanned: number;
@@ -192,14 +167,19 @@ export async function scanOverdue(now: Date): Promise<ScanResult> {
     const names = late.map((l) => l.milestone);
     // A milestone updated, done or no longer late (or the order closed): its reminders stop, and
     // those still waiting (quiet hours, bot offline) are not sent.
-    const stale = await cancelQueuedNotices(w.orderId, (n) => n.kind === 'overdue' && !names.includes(topicMilestone(n.topic) as never), 'the milestone was updated');
+    const stale = await cancelQueuedNotices(w.orderId, (n) => n.kind === 'overdue' && keyMilestones(n.key).some((k) => !names.includes(k as never)), 'the milestone was updated');
     if (!o || !late.length) {
       await OverdueWatch.deleteOne({ _id: w._id });
       continue;
     }
-    const same = names.join(',') === (w.milestones ?? [w.milestone]).join(',');
-    if (w.notified === today && same && !stale) continue; // today's reminders exist: the scan runs every 15 min
-    for (const l of late) enqueued += await overdueNotices(o, l, now, lookups);
+    // Today's message exists (the scan runs every 15 min) unless a milestone became late since,
+    // or a waiting message named one no longer late (cancelled above: the rest is said again).
+    const added = names.some((x) => !(w.milestones ?? [w.milestone]).includes(x));
+    if (w.notified === today && !added && !stale) {
+      if (names.join(',') !== (w.milestones ?? [w.milestone]).join(',')) await OverdueWatch.updateOne({ _id: w._id }, { $set: { milestone: names[0], milestones: names } });
+      continue;
+    }
+    enqueued += await overdueNotices(o, late, now, lookups);
     await OverdueWatch.updateOne({ _id: w._id }, { $set: { notified: today, milestone: names[0], milestones: names } });
   }
   await setScanState('overdue', yesterday, now);

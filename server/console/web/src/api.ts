@@ -47,6 +47,8 @@ import type * as C from '../../../contract';
 export type User = C.Wire<C.ConsoleUserView>;
 export type InboxItem = C.Wire<C.InboxItemView>;
 export type Msg = C.Wire<C.MessageView>;
+export type Claim = C.Wire<C.ClaimView>;
+export type ClaimAnalytics = C.Wire<C.ClaimAnalyticsView>;
 export type OutboxItem = C.Wire<C.OutboxView>;
 export type OrderSummary = C.Wire<C.OrderSummary>;
 export type OrderDetail = C.Wire<C.OrderDetail>;

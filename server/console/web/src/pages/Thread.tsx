@@ -12,13 +12,20 @@ const STATUS_COLOR: Record<string, string> = { queued: 'gray', sending: 'blue', 
 
 const size = (n: number | null) => (n == null ? '' : n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${Math.round(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
-/** Media previews: image thumbnail (or its name, size and dimensions), file name and size, voice length. */
+/** Media previews: image thumbnail (or its name, size and dimensions), file name and size, voice length; the kept file opens from here. */
 function Media({ m }: { m: Msg }) {
+  const { t } = useTranslation();
   if (!m.media && m.type === 'text') return null;
   const md = m.media;
   const facts = (...xs: (string | null | undefined | false)[]) => xs.filter(Boolean).join(' · ');
+  const src = md?.url ?? (m.type === 'image' ? md?.file : null);
   let body: React.ReactNode;
-  if (m.type === 'image' && md?.url) body = <Image src={md.url} maw={220} mah={220} fit="contain" radius="sm" alt={md.name ?? 'image'} data-testid="media-image" />;
+  if (m.type === 'image' && src)
+    body = (
+      <Anchor href={md?.file ?? src} target="_blank" rel="noreferrer">
+        <Image src={src} maw={220} mah={220} fit="contain" radius="sm" alt={md?.name ?? 'image'} data-testid="media-image" />
+      </Anchor>
+    );
   else if (m.type === 'image')
     body = (
       <Badge variant="light" tt="none">
@@ -58,6 +65,16 @@ function Media({ m }: { m: Msg }) {
   return (
     <div data-testid="media" data-type={m.type}>
       {body}
+      {md?.file && m.type !== 'image' && (
+        <Anchor href={md.file} target="_blank" rel="noreferrer" size="sm" ml="xs" data-testid="media-open">
+          {t('mediaOpen')}
+        </Anchor>
+      )}
+      {md?.notStored && (
+        <Text size="xs" c="dimmed" data-testid="media-not-stored">
+          {t('mediaNotStored', { reason: md.notStored })}
+        </Text>
+      )}
     </div>
   );
 }
