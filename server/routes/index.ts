@@ -4,6 +4,7 @@ import { dbHealthy, getBotHealth } from '../../shared/health/index.js';
 import { consoleRoutes } from '../console/api.js';
 import { Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { claimRoutes } from './claims.js';
+import { factRoutes } from './facts.js';
 import { dayOneRoutes } from './dayone.js';
 import { managerRoutes } from './manager.js';
 import { mpRoutes } from './mp.js';
@@ -45,6 +46,7 @@ export function routeTable(deps: RouteDeps, openApi: () => unknown): AnyRoute[] 
     ...baseRoutes(deps, openApi),
     ...consoleRoutes(deps),
     ...claimRoutes(deps),
+    ...factRoutes(deps),
     ...mpRoutes(deps),
     ...performanceRoutes(deps),
     ...reportRoutes(deps),
