@@ -25,6 +25,15 @@ export interface EmbeddedOptions {
   engineBin?: string;
   /** false only to demonstrate why the front exists (tests). */
   serialize?: boolean;
+  /** Lanes of the front (see engine/main.go); defaults: reads concurrent, inserts in the write lane. */
+  lanes?: EngineLanes;
+}
+
+export interface EngineLanes {
+  /** Put reads in the one-at-a-time lane too (the front before 2026-11-29; benches compare). */
+  serializeReads?: boolean;
+  /** Let plain inserts bypass the write lane. */
+  concurrentInserts?: boolean;
 }
 
 export interface EmbeddedDb {
@@ -33,7 +42,7 @@ export interface EmbeddedDb {
   dataDir: string;
   pgUrl: string;
   /** Start an extra engine process on the same PostgreSQL (e.g. without the front). */
-  spawnEngine(opts?: { serialize?: boolean }): Promise<EngineProcess>;
+  spawnEngine(opts?: { serialize?: boolean } & EngineLanes): Promise<EngineProcess>;
   /** Kill the engine and start it again on the same port (tests of reconnection). */
   restartEngine(): Promise<void>;
   stop(): Promise<void>;
@@ -230,11 +239,12 @@ function stopStalePostgres(pgDir: string): void {
 
 // ---- engine process -------------------------------------------------------------------------
 
-function startEngine(bin: string, pgUrl: string, listen: string, serialize: boolean): Promise<EngineProcess> {
+function startEngine(bin: string, pgUrl: string, listen: string, serialize: boolean, lanes: EngineLanes = {}): Promise<EngineProcess> {
   if (!existsSync(bin)) {
     throw new EmbeddedDbError(`The embedded database engine is not built (${bin}). Run \`npm run build:engine\` (needs Go 1.24+), or set MONGODB_URI.`);
   }
-  const child: ChildProcess = spawn(bin, ['-listen', listen, '-pg', pgUrl, `-serialize=${serialize}`, '-log-level', process.env.ENGINE_LOG_LEVEL ?? 'error'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const args = ['-listen', listen, '-pg', pgUrl, `-serialize=${serialize}`, `-serialize-reads=${lanes.serializeReads ?? false}`, `-concurrent-inserts=${lanes.concurrentInserts ?? false}`];
+  const child: ChildProcess = spawn(bin, [...args, '-log-level', process.env.ENGINE_LOG_LEVEL ?? 'error'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);
@@ -335,7 +345,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
   const listen = `127.0.0.1:${enginePort}`;
   let engine: EngineProcess;
   try {
-    engine = await startEngine(bin, pgUrl, listen, opts.serialize ?? true);
+    engine = await startEngine(bin, pgUrl, listen, opts.serialize ?? true, opts.lanes);
   } catch (err) {
     await pg.stop().catch(() => undefined);
     throw err;
@@ -353,7 +363,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
     dataDir,
     pgUrl,
     async spawnEngine(o = {}) {
-      const e = await startEngine(bin, pgUrl, `127.0.0.1:${await freePort()}`, o.serialize ?? true);
+      const e = await startEngine(bin, pgUrl, `127.0.0.1:${await freePort()}`, o.serialize ?? true, o);
       extra.add(e);
       return {
         uri: e.uri,
@@ -365,7 +375,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
     },
     async restartEngine() {
       await engine.stop();
-      engine = await startEngine(bin, pgUrl, listen, opts.serialize ?? true);
+      engine = await startEngine(bin, pgUrl, listen, opts.serialize ?? true, opts.lanes);
     },
     async stop() {
       if (stopped) return;
