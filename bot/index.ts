@@ -17,6 +17,7 @@ import {
   decideFriendRequest,
   markAccepted,
   markRecalled,
+  openSpool,
   recordFriendRequest,
   recordRoomEvent,
   takeAcceptances,
@@ -44,6 +45,8 @@ export interface BotOptions {
   /** Manager commands (`/…`), called once per stored command message. */
   onCommand?: (ctx: CommandContext) => Promise<unknown>;
   clock?: () => Date;
+  /** File of the mirror's spool (messages waiting for the database, kept on disk); none when absent. */
+  spoolPath?: string;
 }
 
 export interface Bot {
@@ -138,7 +141,7 @@ export async function toInbound(msg: WechatyMessage): Promise<InboundMessage> {
 export function createBot(opts: BotOptions): Bot {
   const { config } = opts;
   const clock = opts.clock ?? (() => new Date());
-  const mirror = createBufferedMirror(opts.mirror ?? createMirror());
+  const mirror = createBufferedMirror(opts.mirror ?? createMirror(), { spool: opts.spoolPath ? openSpool<InboundMessage>(opts.spoolPath) : undefined });
   let puppet = opts.puppet;
   let wechaty!: Wechaty;
   let loggedIn = false;

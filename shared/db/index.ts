@@ -7,7 +7,7 @@ import { retry } from '../retry/index.js';
 import { startEmbedded, type EmbeddedDb } from './embedded.js';
 
 export { startEmbedded, EmbeddedDbError, DEFAULT_ENGINE_BIN } from './embedded.js';
-export type { EmbeddedDb, EngineProcess } from './embedded.js';
+export type { EmbeddedDb, EngineProcess, SupervisionEvent } from './embedded.js';
 
 const log = getLogger('db');
 
