@@ -185,7 +185,7 @@ async function main() {
   let delivery: DeliveryWorker | undefined;
   if (botRef) delivery = createDeliveryWorker({ messenger: botRef.messenger, pacing: config.notices });
   if (roles.has('scheduler')) {
-    const scheduler = await createScheduler({ settings: config, delivery });
+    const scheduler = await createScheduler({ settings: config, delivery, backup: { dir: config.backup.dir, keepDays: config.backup.keepDays, uploadDir: config.server.uploadDir } });
     await scheduler.start();
     running.push({ name: 'scheduler', stop: () => scheduler.stop() });
   } else if (delivery) {
