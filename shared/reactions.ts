@@ -9,6 +9,7 @@ import * as followup from './followup/index.js';
 import * as kpis from './performance/index.js';
 import * as prices from './prices/index.js';
 import type { TranslationService } from './translation/index.js';
+import { metrics } from './metrics/index.js';
 
 export interface ReactionDeps {
   /**
@@ -47,5 +48,6 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
   off.push(events.on('order.written', (e) => followup.onOrderWritten(e, tr), 'followup.onOrderWritten'));
   off.push(events.on('claim.written', (e) => followup.onClaimWritten(e, tr), 'followup.onClaimWritten'));
   if (translation) off.push(events.on('message.stored', ({ message, thread }) => translation.onMessageStored(message, thread), 'translation.onMessageStored'));
+  off.push(events.on('message.stored', () => metrics.messagesMirrored.inc(), 'metrics.messagesMirrored'));
   return () => off.forEach((remove) => remove());
 }

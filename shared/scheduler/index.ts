@@ -5,6 +5,7 @@ import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import mongoose from 'mongoose';
 import { getLogger } from '../log/index.js';
+import { metrics } from '../metrics/index.js';
 import { scheduledBackup, type ScheduledBackupSettings } from '../db/backup.js';
 import { raiseAlert } from '../health/index.js';
 import type { Config } from '../config/index.js';
@@ -99,10 +100,12 @@ export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler
 
   const job = (name: string, fn: () => Promise<unknown>) =>
     agenda.define(name, async () => {
+      metrics.jobRuns.inc({ job: name });
       try {
         const r = await fn();
         log.debug({ job: name, result: r }, 'job done');
       } catch (err) {
+        metrics.jobFailures.inc({ job: name });
         log.error({ err, job: name }, 'job failed');
         throw err;
       }
