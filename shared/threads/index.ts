@@ -160,6 +160,22 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     const pair = `${m.sender.wechatId}|${thread._id}`;
     const hit = contacts.get(pair);
     if (hit && hit.status !== 'unsorted') return hit;
+    // Known and unchanged: a read (which passes the engine's front concurrently), not an upsert
+    // in the write lane for every message of an unsorted chat.
+    const name = m.sender.name || m.sender.wechatId;
+    const seen = await Contact.findOne({ wechatId: m.sender.wechatId }, { supplierId: 1, status: 1, name: 1, alias: 1, threadIds: 1 }).lean<{
+      _id: Types.ObjectId;
+      supplierId?: Types.ObjectId | null;
+      status?: string;
+      name?: string;
+      alias?: string;
+      threadIds?: Types.ObjectId[];
+    }>();
+    if (seen?.status && seen.name === name && (!m.sender.alias || seen.alias === m.sender.alias) && seen.threadIds?.some((id) => String(id) === String(thread._id))) {
+      const entry = { _id: seen._id, supplierId: seen.supplierId, status: contactStatus(seen) };
+      contacts.set(pair, entry);
+      return entry;
+    }
     const phone = m.sender.phone ? normalisePhone(m.sender.phone) : undefined;
     const contact = await Contact.findOneAndUpdate(
       { wechatId: m.sender.wechatId },
@@ -180,6 +196,12 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     const key = threadKey(m.chat);
     const hit = threads.get(key);
     if (hit && (hit.supplierId || hit.status === 'ignored' || hit.status === 'colleague')) return hit;
+    // Known and unchanged: a read (concurrent on the engine), not an upsert per message.
+    const seen = hit ? await Thread.findOne({ key }).lean<ThreadDoc>() : null;
+    if (seen && (!m.chat.topic || (seen as { topic?: string }).topic === m.chat.topic)) {
+      threads.set(key, seen);
+      return seen;
+    }
     const t = await Thread.findOneAndUpdate(
       { key },
       {
