@@ -10,6 +10,7 @@ import * as followup from './followup/index.js';
 import * as kpis from './performance/index.js';
 import * as prices from './prices/index.js';
 import type { TranslationService } from './translation/index.js';
+import { metrics } from './metrics/index.js';
 
 export interface ReactionDeps {
   /**
@@ -70,5 +71,6 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
     off.push(events.on('message.stored', (e) => facts.onMessageStored(e).then(() => undefined), 'facts.onMessageStored'));
     off.push(events.on('order.written', facts.onOrderWritten, 'facts.onOrderWritten'));
   }
+  off.push(events.on('message.stored', () => metrics.messagesMirrored.inc(), 'metrics.messagesMirrored'));
   return () => off.forEach((remove) => remove());
 }

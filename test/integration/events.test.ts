@@ -100,7 +100,8 @@ describe('domain events: reactions are wired in the composition root', function 
     expect(() => wireReactions(events, { settings })).to.throw(/wired on this bus already/);
     const bus = createEvents();
     const unwire = wireReactions(bus, { settings, translation: { onMessageStored: () => undefined } });
-    expect(bus.listeners('message.stored')).to.deep.equal(['translation.onMessageStored', 'followup.onSupplierMessage', 'facts.onMessageStored']);
+    // Translation, the readiness reply, chat facts, then the mirrored-messages counter of /metrics.
+    expect(bus.listeners('message.stored')).to.deep.equal(['translation.onMessageStored', 'followup.onSupplierMessage', 'facts.onMessageStored', 'metrics.messagesMirrored']);
     unwire();
     expect(bus.listenerCount()).to.equal(0);
   });
