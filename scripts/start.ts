@@ -12,7 +12,7 @@ import { createBot, type Bot } from '../bot/index.js';
 import { commandListener } from '../bot/commands.js';
 import { createSandbox, playDemo, registerSandboxManager, seedSandboxSuppliers, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
 import { backfillThreadDays, createMirror } from '../shared/threads/index.js';
-import { createTranslationService } from '../shared/translation/index.js';
+import { checkRoutes, createTranslationService, managerLanguagesInUse } from '../shared/translation/index.js';
 import { startServer } from '../server/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../shared/notices/index.js';
 import { createScheduler } from '../shared/scheduler/index.js';
@@ -123,7 +123,17 @@ async function main() {
   // One translation service for the bot (messages) and the server (console replies, previews).
   let translation: ReturnType<typeof createTranslationService> | undefined;
   if (roles.has('server') || roles.has('bot')) {
-    translation = createTranslationService({ config });
+    try {
+      // Every pair between Chinese and a language the managers read (configured or of an
+      // active manager) must have a provider: a gap is a start error naming the pair.
+      checkRoutes(config, [...config.translation.managerLangs, ...(await managerLanguagesInUse())]);
+      translation = createTranslationService({ config });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      console.error(err.message);
+      await db.close().catch(() => undefined);
+      process.exit(2);
+    }
     running.push({ name: 'translation', stop: () => translation!.stop() });
   }
   // Every reaction (KPIs, price history, translation of stored messages) is wired here, once,

@@ -22,6 +22,7 @@ import {
   retryClaimTranslation,
 } from '../../shared/claims/index.js';
 import { NotFoundError } from '../../shared/errors/index.js';
+import { managerLang } from '../../shared/managers/model.js';
 import { CURRENCIES, findOrderByNumber, orderFor } from '../../shared/orders/index.js';
 import { supplierFor } from '../../shared/suppliers/index.js';
 import * as c from '../contract.js';
@@ -136,7 +137,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
         // The order must be one the manager may see (an unknown one is the domain's 404).
         const o = b.orderId ? await orderFor(v, b.orderId) : await findOrderByNumber(b.orderNumber!);
         if (o) await assertVisible(v, o, `no order ${b.orderNumber ?? b.orderId}`);
-        return claimView(await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1 }, { id: v.id, language: v.language === 'ru' ? 'ru' : 'en' }, translation, clock()));
+        return claimView(await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1 }, { id: v.id, language: managerLang(v.language) }, translation, clock()));
       },
     }),
     route({

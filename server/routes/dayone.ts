@@ -10,7 +10,7 @@ import { ConflictError } from '../../shared/errors/index.js';
 import { supplierCard, supplierTotals } from '../../shared/inbox/index.js';
 import { changeOwnPassword, endOwnSession, listActiveManagers, listOwnSessions, setPassword, updateAccount } from '../../shared/managers/accounts.js';
 import { deactivateManager, issueLinkCode, reactivateManager, unlinkWechat, wechatLinkOf } from '../../shared/managers/link.js';
-import { MANAGER_LANGS, MANAGER_ROLES } from '../../shared/managers/model.js';
+import { MANAGER_LANGS, MANAGER_ROLES, managerLang } from '../../shared/managers/model.js';
 import { ordersFor } from '../../shared/orders/index.js';
 import {
   createSupplier,
@@ -85,7 +85,7 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
   const translated = async (text: string, lang: string) => {
     if (!text.trim()) return null;
     try {
-      return (await translation.translateText(text, lang === 'ru' ? 'ru' : 'en')).text;
+      return (await translation.translateText(text, managerLang(lang))).text;
     } catch {
       return null; // the original is shown; translation never blocks the list
     }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getLogger } from '../log/index.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import type { Currency } from '../money/index.js';
 import type { KpiWeights } from '../performance/index.js';
@@ -32,7 +32,7 @@ export async function sendWeeklyReports(now: Date, weights: KpiWeights, currency
       const data = await writeXlsx({ from: week.from, to: week.to, label: week.label, currency, managerId: String(m._id), now, weights }, path);
       const name = `gendan-week-${week.from}-${m.name.replace(/[^\p{L}\p{N}_-]+/gu, '_')}.xlsx`;
       const file = await NoticeFile.create({ name, data: readFileSync(path), createdAt: now });
-      const lang = m.language === 'ru' ? 'ru' : 'en';
+      const lang = managerLang(m.language);
       const text =
         lang === 'ru'
           ? `📊 Отчёт за неделю с ${week.from}: заказов ${data.orders}, в срок ${data.milestones.onTimeRate === null ? '—' : `${Math.round(data.milestones.onTimeRate * 100)}%`}, просрочено сейчас ${data.overdue.length}. Файл ниже.`

@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { dmKey } from '../messenger.js';
 import { Alert } from '../health/index.js';
 import { getLogger } from '../log/index.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import {
   ScanState as ScanStateModel,
   alertForManager,
@@ -25,6 +25,7 @@ import {
 import { Order, OrderEvent, dayOf, daysLate, markReadinessAsked, ordersDueOn, overdueMilestones, undatedMilestones, undatedOrders, type LateMilestone, type OrderDoc } from '../orders/index.js';
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
 import { Thread, type ThreadDoc } from '../threads/index.js';
+import { partnerLangOf } from '../translation/index.js';
 
 const log = getLogger('scheduler.rules');
 const DAY = 86_400_000;
@@ -98,7 +99,7 @@ async function overdueNotices(o: OrderDoc, late: LateMilestone, now: Date, m0?: 
             kind: 'overdue',
             to: chat.key,
             recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
-            text: overdueForSupplier(facts),
+            text: overdueForSupplier(facts, await partnerLangOf(chat)),
             orderId: o._id,
           },
           now,
@@ -108,7 +109,7 @@ async function overdueNotices(o: OrderDoc, late: LateMilestone, now: Date, m0?: 
     }
   }
   if (m?.wechatId) {
-    const lang = m.language === 'ru' ? 'ru' : 'en';
+    const lang = managerLang(m.language);
     if (
       await enqueueNotice(
         {
@@ -129,7 +130,7 @@ async function overdueNotices(o: OrderDoc, late: LateMilestone, now: Date, m0?: 
     const heads = await memo(m0, 'heads', () => Manager.find({ role: 'head', active: { $ne: false } }).lean<ManagerDoc[]>());
     for (const h of heads) {
       if (!h.wechatId || String(h._id) === String(m?._id)) continue;
-      const lang = h.language === 'ru' ? 'ru' : 'en';
+      const lang = managerLang(h.language);
       if (
         await enqueueNotice(
           {
@@ -228,7 +229,7 @@ export async function scanUndated(now: Date): Promise<number> {
   let n = 0;
   for (const [id, list] of byManager) {
     const m = managers.get(id)!;
-    const lang = m.language === 'ru' ? 'ru' : 'en';
+    const lang = managerLang(m.language);
     list.sort((a, b) => a.po.localeCompare(b.po));
     if (
       await enqueueNotice(
@@ -284,7 +285,7 @@ export async function scanPreShipment(now: Date): Promise<number> {
             kind: 'pre_shipment',
             to: chat.key,
             recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
-            text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day, daysLeft }),
+            text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day, daysLeft }, await partnerLangOf(chat)),
             orderId: o._id,
           },
           now,
@@ -329,7 +330,7 @@ export async function scanReadiness(now: Date): Promise<number> {
       if (sh?.updatedBy?.startsWith('supplier:') && sh.updatedAt && dayOf(new Date(sh.updatedAt)) >= (o.readiness?.asked ?? d)) continue;
       const m = await managerOf(o);
       if (!m?.wechatId) continue;
-      const lang = m.language === 'ru' ? 'ru' : 'en';
+      const lang = managerLang(m.language);
       const planned = o.milestones?.shipped?.planned ? dayOf(o.milestones.shipped.planned) : '—';
       if (
         await enqueueNotice(
@@ -359,7 +360,7 @@ async function customsNotice(e: CustomsEvent, now: Date): Promise<number> {
   if (!o) return 0;
   const m = await managerOf(o);
   if (!m?.wechatId) return 0;
-  const lang = m.language === 'ru' ? 'ru' : 'en';
+  const lang = managerLang(m.language);
   const text = customsForManager(
     { po: o.number, code: o.supplierCode, status: e.after?.status ?? 'held', reason: e.after?.reason, expected: e.after?.expectedDate ? dayOf(new Date(e.after.expectedDate)) : undefined },
     lang,
@@ -415,7 +416,7 @@ export async function scanAlerts(now: Date): Promise<number> {
   for (const a of alerts) {
     for (const m of managers) {
       if (!m.wechatId) continue;
-      const lang = m.language === 'ru' ? 'ru' : 'en';
+      const lang = managerLang(m.language);
       // Delivered when the bot is back (the console and /healthz show it meanwhile).
       if (
         await enqueueNotice(

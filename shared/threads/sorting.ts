@@ -14,7 +14,7 @@ import { visibleSupplierIds, type ManagerViewer } from '../access/index.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { assertNotSupplierSide, becomeColleague } from '../managers/link.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, type ManagerDoc, type ManagerLang } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import { assertCode, checkDuplicates, createSupplier, findSupplierByCode, getFair, type SupplierDoc } from '../suppliers/index.js';
 import { Supplier } from '../suppliers/model.js';
@@ -37,7 +37,7 @@ export const THIRD_PARTY_ROLES: readonly string[] = ['forwarder', 'agent', 'insp
 export type SortDecision =
   | { kind: 'supplier'; code?: string; fairLetter?: string; name?: string }
   | { kind: 'contact'; supplier: string; role?: string }
-  | { kind: 'colleague'; managerId?: string; name?: string; language?: 'en' | 'ru' }
+  | { kind: 'colleague'; managerId?: string; name?: string; language?: ManagerLang }
   | { kind: 'ignore' };
 
 export interface Proposal {
