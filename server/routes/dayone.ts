@@ -178,6 +178,7 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
           name: text(100).optional(),
           role: z.enum(MANAGER_ROLES).optional(),
           language: z.enum(MANAGER_LANGS).optional(),
+          secondLanguage: z.enum(MANAGER_LANGS).nullable().optional().meta({ description: 'shown, marked, while the translation into language waits; null: none' }),
           timezone: timezone.optional(),
           workingHours: z.object({ from: hhmm, to: hhmm }).strict().nullable().optional(),
           seesAll: z.boolean().optional(),

@@ -1,6 +1,8 @@
-// UI strings in English, Russian and Chinese (i18next). The default is the manager's language.
+// UI strings in English, Russian, Chinese and Azerbaijani (i18next; az in locales/az.ts). The
+// default is the manager's language; dates and numbers follow the UI language (formatting below).
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { az } from './locales/az';
 
 const en = {
   signIn: 'Sign in',
@@ -277,8 +279,12 @@ const en = {
   cancelled: 'Cancelled',
   attempts: 'attempts: {{n}}',
   all: 'All',
+  englishPreview: 'English that will be sent',
+  sentEnglish: 'Sent in English',
+  fallbackTranslation: 'meanwhile: {{lang}} (the translation is on its way)',
+  secondLanguage: 'Second language',
 };
-type Dict = typeof en;
+export type Dict = typeof en;
 const ru: Dict = {
   signIn: 'Войти',
   login: 'Логин',
@@ -555,6 +561,10 @@ const ru: Dict = {
   cancelled: 'Отменённые',
   attempts: 'попыток: {{n}}',
   all: 'Все',
+  englishPreview: 'Английский текст к отправке',
+  sentEnglish: 'Отправлено на английском',
+  fallbackTranslation: 'пока: {{lang}} (перевод в пути)',
+  secondLanguage: 'Второй язык',
 };
 const zh: Dict = {
   signIn: '登录',
@@ -831,12 +841,20 @@ const zh: Dict = {
   cancelled: '已取消',
   attempts: '尝试 {{n}} 次',
   all: '全部',
+  englishPreview: '将发送的英文',
+  sentEnglish: '已用英文发送',
+  fallbackTranslation: '暂时显示：{{lang}}（翻译稍后到达）',
+  secondLanguage: '第二语言',
 };
 
-const LANGS = ['en', 'ru', 'zh'] as const;
+const LANGS = ['en', 'ru', 'zh', 'az'] as const;
 export type UiLang = (typeof LANGS)[number];
 const isLang = (v: string | null | undefined): v is UiLang => Boolean(v && (LANGS as readonly string[]).includes(v));
 const htmlLang = (lng: string) => (lng === 'zh' ? 'zh-CN' : lng);
+/** Every dictionary (the locale test checks they have the same keys). */
+export const resources = { en, ru, zh, az } satisfies Record<UiLang, Dict>;
+/** The BCP 47 locale dates and numbers are written in for a UI language. */
+export const localeOf = (lng: string): string => (lng === 'zh' ? 'zh-CN' : lng === 'az' ? 'az-Latn-AZ' : lng === 'ru' ? 'ru-RU' : 'en-GB');
 
 // Before sign-in: the last language used in this browser, else the browser's own.
 const browser = navigator.language.slice(0, 2).toLowerCase();
@@ -844,7 +862,7 @@ const initial: UiLang = [localStorage.getItem('gendan.lang'), browser].find(isLa
 document.documentElement.lang = htmlLang(initial);
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, ru: { translation: ru }, zh: { translation: zh } },
+  resources: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, { translation: v }])),
   lng: initial,
   fallbackLng: 'en',
   interpolation: { escapeValue: false },
@@ -868,5 +886,14 @@ export function setLanguage(lng: string, login?: string) {
   if (login) localStorage.setItem(`gendan.lang.${login}`, lng);
   apply(lng);
 }
+
+// ---- dates and numbers in the UI language -----------------------------------------------------
+const current = () => localeOf(i18n.language ?? 'en');
+type When = string | number | Date;
+/** Date and time, e.g. "29 noy 2026, 14:05" in az. */
+export const fmtDateTime = (d: When, opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }) => new Date(d).toLocaleString(current(), opts);
+export const fmtDate = (d: When) => new Date(d).toLocaleDateString(current(), { dateStyle: 'medium' });
+export const fmtTime = (d: When) => new Date(d).toLocaleTimeString(current(), { hour: '2-digit', minute: '2-digit' });
+export const fmtNumber = (n: number, opts?: Intl.NumberFormatOptions) => n.toLocaleString(current(), opts);
 
 export default i18n;

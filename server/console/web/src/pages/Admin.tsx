@@ -8,6 +8,7 @@ const ROLES = ['manager', 'head', 'admin'];
 const LANGS = [
   { value: 'en', label: 'English' },
   { value: 'ru', label: 'Русский' },
+  { value: 'az', label: 'Azərbaycanca' },
 ];
 const EMPTY = { login: '', name: '', password: '', role: 'manager', language: 'en', timezone: 'Europe/Moscow', seesAll: false };
 

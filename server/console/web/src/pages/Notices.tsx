@@ -2,6 +2,7 @@ import { Badge, Button, SegmentedControl, Stack, Table, Text } from '@mantine/co
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fmtDateTime } from '../i18n';
 import { api, type OutboxItem } from '../api';
 
 export function Notices() {
@@ -49,7 +50,7 @@ export function Notices() {
               </Table.Td>
               <Table.Td>
                 <Text size="xs" c="dimmed">
-                  {new Date(n.sentAt ?? n.createdAt).toLocaleString()}
+                  {fmtDateTime(n.sentAt ?? n.createdAt)}
                 </Text>
                 {n.attempts > 0 && (
                   <Text size="xs" c="dimmed">
