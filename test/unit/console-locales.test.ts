@@ -29,10 +29,22 @@ describe('console locales: every key in every language', () => {
     it(`${lang}: the keys of en, no more, none empty, same placeholders`, () => {
       const en = resources.en!;
       const other = resources[lang]!;
-      expect(Object.keys(en).filter((k) => !(k in other)), `missing in ${lang}`).to.deep.equal([]);
-      expect(Object.keys(other).filter((k) => !(k in en)), `not in en`).to.deep.equal([]);
-      expect(Object.keys(other).filter((k) => !other[k]!.trim()), 'empty').to.deep.equal([]);
-      expect(Object.keys(en).filter((k) => placeholders(en[k]!).join() !== placeholders(other[k]!).join()), 'placeholders differ').to.deep.equal([]);
+      expect(
+        Object.keys(en).filter((k) => !(k in other)),
+        `missing in ${lang}`,
+      ).to.deep.equal([]);
+      expect(
+        Object.keys(other).filter((k) => !(k in en)),
+        `not in en`,
+      ).to.deep.equal([]);
+      expect(
+        Object.keys(other).filter((k) => !other[k]!.trim()),
+        'empty',
+      ).to.deep.equal([]);
+      expect(
+        Object.keys(en).filter((k) => placeholders(en[k]!).join() !== placeholders(other[k]!).join()),
+        'placeholders differ',
+      ).to.deep.equal([]);
     });
   }
 
