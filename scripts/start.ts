@@ -10,13 +10,14 @@ import { wireReactions } from '../shared/reactions.js';
 import { isTTY } from '../shared/config/index.js';
 import { createBot, type Bot } from '../bot/index.js';
 import { commandListener } from '../bot/commands.js';
-import { createSandbox, playDemo, registerSandboxManager, seedSandboxSuppliers, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
+import { createSandbox, playDemo, registerSandboxManager, sandboxLanguages, seedSandboxSuppliers, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
 import { backfillThreadDays, createMirror } from '../shared/threads/index.js';
 import { checkRoutes, createTranslationService, managerLanguagesInUse } from '../shared/translation/index.js';
 import { startServer } from '../server/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../shared/notices/index.js';
 import { createScheduler } from '../shared/scheduler/index.js';
 import { ensureAdmin, listAccounts } from '../shared/managers/accounts.js';
+import { Manager } from '../shared/managers/model.js';
 import { pdfFontProblem } from '../shared/reports/export.js';
 
 const SANDBOX_ADMIN = { login: 'admin', password: 'sandbox-admin' };
@@ -51,7 +52,8 @@ async function ensureConsoleAdmin(config: Config) {
     return;
   }
   if (config.bot.sandbox) {
-    await ensureAdmin(SANDBOX_ADMIN.login, SANDBOX_ADMIN.password);
+    // The demo admin reads the sandbox's first manager language (MANAGER_LANGS=az,ru: Azerbaijani, Russian meanwhile).
+    if (await ensureAdmin(SANDBOX_ADMIN.login, SANDBOX_ADMIN.password)) await Manager.updateOne({ login: SANDBOX_ADMIN.login }, { $set: sandboxLanguages(config.translation.managerLangs) });
     console.log(`Sandbox console sign-in: ${SANDBOX_ADMIN.login} / ${SANDBOX_ADMIN.password} (sandbox database only)`);
     return;
   }
@@ -166,7 +168,7 @@ async function main() {
     running.push({ name: 'bot', stop: () => bot.stop() });
     if (sandbox) {
       console.log(SANDBOX_BANNER);
-      await registerSandboxManager(sandbox);
+      await registerSandboxManager(sandbox, sandboxLanguages(config.translation.managerLangs));
       await seedSandboxSuppliers(sandbox);
       sandbox.login();
       await bot.ready();

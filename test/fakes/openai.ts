@@ -18,7 +18,8 @@ export interface OpenAiFake extends FakeServer {
   requests: { target: string; texts: string[] }[];
 }
 
-export async function startOpenAiFake(): Promise<OpenAiFake> {
+/** On a free port, or on `port` (scripts/fake-openai.ts for the sandbox). */
+export async function startOpenAiFake(port = 0): Promise<OpenAiFake> {
   const fake = { mode: 'ok' as OpenAiMode, rateLimitNext: 0, calls: 0, answered: 0, requests: [] as OpenAiFake['requests'] };
   const server = await listen((req, body, res) => {
     fake.calls++;
@@ -47,6 +48,6 @@ export async function startOpenAiFake(): Promise<OpenAiFake> {
       choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
     });
-  });
+  }, port);
   return Object.assign(fake, server, { baseURL: `${server.url}/v1` }) as OpenAiFake;
 }

@@ -188,7 +188,7 @@ describe('translation: Azerbaijani managers through routed providers', function 
     oa.mode = 'down';
     const aysel = await Manager.findOneAndUpdate({ name: 'Aysel' }, { $set: { wechatId: 'mgr-aysel', timezone: 'Asia/Baku' } }, { returnDocument: 'after' }).lean();
     const msg = await store('样品明天寄出', 'sup-az-wait');
-    const s = await createSupplier({ name: '奥吉电器', wechatIds: ['sup-az-wait'], managerId: aysel!._id });
+    const s = await createSupplier({ name: '奥吉电器', wechatIds: ['sup-az-wait'], managerId: String(aysel!._id) });
     await Thread.updateOne({ _id: msg.threadId }, { $set: { supplierId: s._id, status: 'sorted', awaiting: 'manager', awaitingSince: msg.ts } });
     // 150 minutes later, in Baku's working hours.
     expect(await escalateUnanswered(new Date(msg.ts.getTime() + 150 * 60_000), 120)).to.equal(1);
