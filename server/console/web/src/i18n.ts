@@ -890,10 +890,25 @@ export function setLanguage(lng: string, login?: string) {
 // ---- dates and numbers in the UI language -----------------------------------------------------
 const current = () => localeOf(i18n.language ?? 'en');
 type When = string | number | Date;
+// Browsers built with a reduced ICU (the npm Chromium of the tests, some kiosks) have no
+// Azerbaijani data and write "2026 M11 29": then Azerbaijani dates are written here, as ICU
+// writes them ("29 noy 2026, 14:05"), and numbers as Turkish ones (the same separators).
+const AZ_MONTHS = ['yan', 'fev', 'mar', 'apr', 'may', 'iyn', 'iyl', 'avq', 'sen', 'okt', 'noy', 'dek'];
+let azIcu: boolean | undefined;
+// A probe, not supportedLocalesOf: a reduced ICU claims the locale and still writes "M11".
+const manualAz = () => i18n.language === 'az' && !(azIcu ??= new Intl.DateTimeFormat('az', { month: 'short' }).format(new Date(2026, 10, 15)) === 'noy');
+const pad = (n: number) => String(n).padStart(2, '0');
+function azDate(d: Date, opts: Intl.DateTimeFormatOptions): string {
+  const time = opts.timeStyle || opts.hour ? `${pad(d.getHours())}:${pad(d.getMinutes())}` : '';
+  const withDate = Boolean(opts.dateStyle || opts.day || opts.month);
+  const date = withDate ? `${d.getDate()} ${AZ_MONTHS[d.getMonth()]}${opts.dateStyle || opts.year ? ` ${d.getFullYear()}` : ''}` : '';
+  return [date, time].filter(Boolean).join(', ');
+}
+const dateText = (d: When, opts: Intl.DateTimeFormatOptions) => (manualAz() ? azDate(new Date(d), opts) : new Date(d).toLocaleString(current(), opts));
 /** Date and time, e.g. "29 noy 2026, 14:05" in az. */
-export const fmtDateTime = (d: When, opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }) => new Date(d).toLocaleString(current(), opts);
-export const fmtDate = (d: When) => new Date(d).toLocaleDateString(current(), { dateStyle: 'medium' });
-export const fmtTime = (d: When) => new Date(d).toLocaleTimeString(current(), { hour: '2-digit', minute: '2-digit' });
-export const fmtNumber = (n: number, opts?: Intl.NumberFormatOptions) => n.toLocaleString(current(), opts);
+export const fmtDateTime = (d: When, opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }) => dateText(d, opts);
+export const fmtDate = (d: When) => dateText(d, { dateStyle: 'medium' });
+export const fmtTime = (d: When) => dateText(d, { hour: '2-digit', minute: '2-digit' });
+export const fmtNumber = (n: number, opts?: Intl.NumberFormatOptions) => n.toLocaleString(manualAz() ? 'tr-TR' : current(), opts);
 
 export default i18n;
