@@ -67,6 +67,8 @@ async function main() {
   let config: Config;
   try {
     config = loadConfig();
+    // A language pair no configured provider can translate stops the start at once.
+    checkRoutes(config, config.translation.managerLangs);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
