@@ -11,6 +11,7 @@ import { Manager } from '../../shared/managers/model.js';
 import { Notice, type NoticeDoc } from '../../shared/notices/index.js';
 import { scanOverdue } from '../../shared/scheduler/index.js';
 import { wireReactions } from '../../shared/reactions.js';
+import { createCommandHandler } from '../../shared/commands/index.js';
 import { escalateUnanswered } from '../../shared/performance/routing.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { Supplier } from '../../shared/suppliers/model.js';
@@ -18,6 +19,7 @@ import { createMirror, Message, Thread, type InboundMessage, type ThreadDoc } fr
 import { createTranslationService, type TranslationService } from '../../shared/translation/index.js';
 import { startOpenAiFake, type OpenAiFake } from '../fakes/openai.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 
 let seq = 0;
@@ -194,5 +196,23 @@ describe('translation: Azerbaijani managers through routed providers', function 
     expect(await escalateUnanswered(new Date(msg.ts.getTime() + 150 * 60_000), 120)).to.equal(1);
     const n = (await Notice.findOne({ to: 'dm:mgr-aysel' }).lean())!;
     expect(n.text).to.equal(`💬 ${s.code} 奥吉电器 2,5 saatdır cavab gözləyir: “(ru) 〔ru〕样品明天寄出”`);
+  });
+
+  it('WeChat commands answer an az manager in Azerbaijani; /reply written in Azerbaijani goes out in Chinese', async () => {
+    await Manager.updateOne({ name: 'Aysel' }, { $set: { wechatId: 'mgr-aysel-cmd' } });
+    const t = await supplierThread('zh', 'sup-az-cmd');
+    const code = (await Supplier.findOne({ _id: t.supplierId }).lean())!.code;
+    const sent: { to: string; text: string }[] = [];
+    const handle = createCommandHandler({ translation: svc, weights: DEFAULT_SETTINGS.weights, sendToChat: async (to, text) => void sent.push({ to, text }) });
+    const say = async (text: string) => {
+      const m = await Message.create({ threadId: t._id, puppetId: `cmd-${++seq}`, dedupeKey: `cmd-${seq}`, direction: 'in', type: 'text', text, ts: new Date(), senderWechatId: 'mgr-aysel-cmd' });
+      return handle({ message: m.toObject(), chatKind: 'dm' });
+    };
+    expect((await say('/orders')).reply).to.equal('Açıq sifariş yoxdur.');
+    expect((await say('/help')).reply).to.match(/^Əmrlər:\n[\s\S]*Mərhələlər: /);
+    const r = await say(`/reply ${code} Sabah PO-2026-9 üçün 300pcs göndərin`);
+    expect(r.reply).to.equal(`${code} təchizatçısına çin dilində göndərildi:\n〔zh〕Sabah PO-2026-9 üçün 300pcs göndərin`);
+    expect(sent).to.deep.equal([{ to: t.key, text: '〔zh〕Sabah PO-2026-9 üçün 300pcs göndərin' }]);
+    expect(oa.requests.at(-1)!.texts.join()).not.to.include('PO-2026-9');
   });
 });
