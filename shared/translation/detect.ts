@@ -29,9 +29,10 @@ export function turkicOf(text: string): 'az' | 'tr' | undefined {
   for (const w of words) {
     if (AZ_WORDS.has(w)) az += 2;
     if (TR_WORDS.has(w)) tr += 2;
-    // Spellings only one of them uses: Azerbaijani q/x where Turkish has k/h (sabah aside).
-    if (/^[^\s]*[qx][^\s]*$/u.test(w) && !TR_WORDS.has(w)) az += 1;
   }
+  // With Turkic letters about, q and x (Azerbaijani; Turkish writes k and h) tip the balance.
+  // Never on their own: English has them too ("next", "quality").
+  if (TURKIC.test(text) || az > 0) az += words.filter((w) => /[qx]/u.test(w) && !TR_WORDS.has(w)).length;
   if (az === 0 && tr === 0) return TURKIC.test(text) ? 'tr' : undefined;
   if (az === tr) return undefined;
   return az > tr ? 'az' : 'tr';

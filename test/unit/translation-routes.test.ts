@@ -19,6 +19,9 @@ describe('translation: Azerbaijani detection', () => {
     ['ok', 'en', 'en'],
     ['ok', 'ru', 'en'], // a Russian writer typing Latin letters writes English
     ['Mal hazirdir, qiymet deyisib', 'az', 'az'], // no diacritics, unsure: the writer's language
+    ['Next week', 'en', 'en'], // x and q alone say nothing
+    ['Next week, quality check of the box', undefined, 'en'],
+    ['Next week', 'az', 'az'], // short: the writer's own language
   ];
   for (const [text, prefer, want] of cases) {
     it(`"${text}"${prefer ? ` (writer: ${prefer})` : ''} → ${want}`, () => {
