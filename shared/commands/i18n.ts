@@ -178,5 +178,8 @@ export function t(lang: ManagerLang, key: Key, vars: Record<string, string | num
   return dict[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 }
 
-/** Supplier-facing text of a binding code (Chinese). */
-export const bindingCodeForSupplier = (code: string, until: string) => `您好！这是 Gendan 小程序的绑定码：${code}（${until} 前有效）。请在小程序“绑定”页输入，即可查看和更新订单进度。`;
+/** Supplier-facing text of a binding code (Chinese, or English for a supplier who reads English). */
+export const bindingCodeForSupplier = (code: string, until: string, lang: 'zh' | 'en' = 'zh') =>
+  lang === 'en'
+    ? `Hello! This is your binding code for the Gendan mini-program: ${code} (valid until ${until}). Enter it on the "Bind" page of the mini-program to see and update your orders' progress.`
+    : `您好！这是 Gendan 小程序的绑定码：${code}（${until} 前有效）。请在小程序“绑定”页输入，即可查看和更新订单进度。`;

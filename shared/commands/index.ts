@@ -194,7 +194,7 @@ export function createCommandHandler(deps: CommandDeps) {
         const until = fmtDay(issued.expiresAt);
         const thread = await latestThread(s._id);
         if (!thread) return t(lang, 'boundNoChat', { code: s.code, bindCode: issued.code, until });
-        await deps.sendToChat(thread.key, bindingCodeForSupplier(issued.code, until), `bind:${messageId}`);
+        await deps.sendToChat(thread.key, bindingCodeForSupplier(issued.code, until, await partnerLangOf(thread)), `bind:${messageId}`);
         return t(lang, 'bound', { code: s.code, bindCode: issued.code, until });
       }
       case 'assign': {
