@@ -27,7 +27,7 @@ import { bool, codeParams, idParams, objectId, password, supplierFactsQuery, tex
 import { messageView, orderSummary, outboxView, shownCode } from '../views.js';
 
 const log = getLogger('console');
-const lang = z.enum(['en', 'ru', 'zh']);
+const lang = z.enum(['en', 'ru', 'az', 'zh']);
 const signedIn = z.object({ user: c.consoleUser, csrf: z.string(), csrfHeader: z.string().optional() });
 
 export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute[] {
