@@ -1,11 +1,13 @@
 // The WeChat adapter: Wechaty with the puppet from config. Turns each Wechaty message into a
 // plain InboundMessage for the mirror, records bot health, and implements the Messenger port.
 // Every listener is wrapped: nothing throws into Wechaty.
+import { createHash } from 'node:crypto';
 import { FileBox } from 'file-box';
 import { WechatyBuilder, types, type Wechaty } from 'wechaty';
 import type { Message as WechatyMessage } from 'wechaty';
 import type * as PUPPET from 'wechaty-puppet';
 import { createCache } from '../shared/cache/index.js';
+import { storageFromConfig, storageKeys, type FileStorage } from '../shared/storage/index.js';
 import type { Config } from '../shared/config/index.js';
 import { getLogger } from '../shared/log/index.js';
 import { raiseAlert, recordBotEvent, type BotEventType } from '../shared/health/index.js';
@@ -44,6 +46,8 @@ export interface BotOptions {
   /** Manager commands (`/…`), called once per stored command message. */
   onCommand?: (ctx: CommandContext) => Promise<unknown>;
   clock?: () => Date;
+  /** Where chat images, videos and files are kept; default: the configured store. */
+  storage?: FileStorage;
 }
 
 export interface Bot {
@@ -80,8 +84,47 @@ async function puppetFromConfig(config: Config): Promise<PUPPET.impls.PuppetInte
   return new PuppetService({ token: config.bot.puppetToken, endpoint: config.bot.puppetEndpoint }) as unknown as PUPPET.impls.PuppetInterface;
 }
 
-/** Media metadata worth keeping (names, sizes, link cards); the bytes stay in WeChat. */
-async function mediaOf(msg: WechatyMessage, type: MessageType): Promise<InboundMessage['media']> {
+/** Kinds of chat media whose bytes are kept (up to the size limit); others keep metadata only. */
+const STORED_KINDS: MessageType[] = ['image', 'file', 'video', 'voice'];
+/** A download from the puppet that has not finished after this long leaves metadata only. */
+const MEDIA_DOWNLOAD_MS = 60_000;
+
+export interface MediaStore {
+  storage: FileStorage;
+  maxBytes: number;
+}
+
+const sizeText = (n: number) => (n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.round(n / 1024)} KB`);
+
+/**
+ * Keep the bytes of a chat image, video, voice note or file in the store (key from the puppet's
+ * message id, so a redelivery overwrites the same file); over the limit, or when the download
+ * fails, only the metadata is kept and `notStored` says why (the console thread shows it).
+ */
+async function keepMedia(msgId: string, box: Awaited<ReturnType<WechatyMessage['toFileBox']>>, meta: Record<string, string | number | undefined>, store: MediaStore): Promise<void> {
+  const limit = `over the ${sizeText(store.maxBytes)} limit`;
+  if (typeof meta.size === 'number' && meta.size > store.maxBytes) {
+    meta.notStored = limit;
+    return;
+  }
+  try {
+    const data = await Promise.race([box.toBuffer(), new Promise<never>((_, fail) => setTimeout(() => fail(new Error('download timed out')), MEDIA_DOWNLOAD_MS).unref())]);
+    meta.size = data.length;
+    if (data.length > store.maxBytes) {
+      meta.notStored = limit;
+      return;
+    }
+    const key = storageKeys.chatMedia(createHash('sha256').update(msgId).digest('hex').slice(0, 40));
+    await store.storage.put(key, data);
+    meta.storedKey = key;
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'chat media not stored; metadata only');
+    meta.notStored = 'download failed';
+  }
+}
+
+/** Media metadata worth keeping (names, sizes, link cards), and the bytes of images, videos and files. */
+async function mediaOf(msg: WechatyMessage, type: MessageType, store?: MediaStore): Promise<InboundMessage['media']> {
   try {
     switch (type) {
       case 'image':
@@ -90,7 +133,9 @@ async function mediaOf(msg: WechatyMessage, type: MessageType): Promise<InboundM
       case 'video':
       case 'emoticon': {
         const box = await msg.toFileBox();
-        return { name: box.name, mimeType: box.mediaType, size: box.size >= 0 ? box.size : undefined };
+        const meta: Record<string, string | number | undefined> = { name: box.name, mimeType: box.mediaType, size: box.size >= 0 ? box.size : undefined };
+        if (store && STORED_KINDS.includes(type)) await keepMedia(msg.id, box, meta, store);
+        return meta;
       }
       case 'link': {
         const link = await msg.toUrlLink();
@@ -109,7 +154,7 @@ async function mediaOf(msg: WechatyMessage, type: MessageType): Promise<InboundM
   }
 }
 
-export async function toInbound(msg: WechatyMessage): Promise<InboundMessage> {
+export async function toInbound(msg: WechatyMessage, store?: MediaStore): Promise<InboundMessage> {
   const talker = msg.talker();
   const room = msg.room();
   const listener = msg.listener();
@@ -130,7 +175,7 @@ export async function toInbound(msg: WechatyMessage): Promise<InboundMessage> {
     self,
     type,
     text: type === 'text' ? msg.text() : '',
-    media: await mediaOf(msg, type),
+    media: await mediaOf(msg, type, store),
     ts: msg.date(),
   };
 }
@@ -139,6 +184,7 @@ export function createBot(opts: BotOptions): Bot {
   const { config } = opts;
   const clock = opts.clock ?? (() => new Date());
   const mirror = createBufferedMirror(opts.mirror ?? createMirror());
+  const mediaStore: MediaStore = { storage: opts.storage ?? storageFromConfig(config), maxBytes: config.storage.maxChatMediaBytes };
   let puppet = opts.puppet;
   let wechaty!: Wechaty;
   let loggedIn = false;
@@ -185,7 +231,7 @@ export function createBot(opts: BotOptions): Bot {
       if (!(await markRecalled(msg.text(), msg.date()))) log.info({ puppetId: msg.text() }, 'recalled message not stored here');
       return;
     }
-    const inbound = await toInbound(msg);
+    const inbound = await toInbound(msg, mediaStore);
     const result = await mirror.accept(inbound);
     if (!result) return;
     // Commands come from managers; `/link` also from a WeChat not linked yet (that is its point).

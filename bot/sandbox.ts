@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { getLogger } from '../shared/log/index.js';
 import { Manager, type ManagerLang } from '../shared/managers/model.js';
+import { CHECKS_NOW, runJobsNow } from '../shared/scheduler/index.js';
 import { Fair, registerFair } from '../shared/suppliers/index.js';
 import { Contact, Thread, sortContact, type SortDecision } from '../shared/threads/index.js';
 
@@ -131,18 +132,26 @@ export function playDemo(sb: Sandbox): void {
  * On a terminal: type as a supplier or the manager.
  *   `1 你好` — supplier 1 (王经理) writes to the bot; `r1 …` — in the room; `m /help` — the manager;
  *   `c /link 482913` — a colleague's WeChat not linked yet (link it to a manager made in the console);
- *   `n 你好` — a new factory contact nobody has sorted (it waits in the console's Unsorted tab).
+ *   `n 你好` — a new factory contact nobody has sorted (it waits in the console's Unsorted tab);
+ *   `checks` — run the follow-up checks now (overdue, needs a date, pre-shipment, customs) through
+ *   the scheduler's own jobs, instead of waiting up to 15 minutes (the console's Notices page has
+ *   the same as "Run checks now" for the head of purchasing and admins).
  */
 export function startPrompt(sb: Sandbox): () => void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'sandbox> ' });
   console.log(
-    'Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager, "c /link <code>" as a colleague linking their WeChat, "n text" as a new contact to sort.',
+    'Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager, "c /link <code>" as a colleague linking their WeChat, "n text" as a new contact to sort, "checks" to run the follow-up checks now.',
   );
   rl.prompt();
   rl.on('line', (line) => {
     const m = /^\s*(r?)([123mcn])\s+(.+)$/.exec(line);
-    if (!m) {
-      console.log('usage: 1 你好 | r1 你好 | m /help | c /link 482913 | n 你好');
+    if (/^\s*checks\s*$/i.test(line)) {
+      runJobsNow(CHECKS_NOW).then(
+        () => console.log('follow-up checks asked to run now: overdue notices reach linked managers within seconds'),
+        (err: Error) => log.warn({ err: err.message }, 'sandbox checks failed'),
+      );
+    } else if (!m) {
+      console.log('usage: 1 你好 | r1 你好 | m /help | c /link 482913 | n 你好 | checks');
     } else {
       const who = m[2] === 'm' || m[2] === 'c' || m[2] === 'n' ? m[2] : Number(m[2]) - 1;
       try {

@@ -10,6 +10,7 @@ import type { Config } from '../shared/config/index.js';
 import { createWechatAuth, type WechatAuth } from '../shared/auth/index.js';
 import { createLiveHub, type LiveHub } from '../shared/live/index.js';
 import { getLogger } from '../shared/log/index.js';
+import { storageFromConfig, type FileStorage } from '../shared/storage/index.js';
 import { createTranslationService, type TranslationService } from '../shared/translation/index.js';
 import { consoleStatic } from './console/static.js';
 import { errorMiddleware } from './errors.js';
@@ -29,6 +30,8 @@ export interface AppOptions {
   translation?: TranslationService;
   /** Live updates of the console; default: a hub polling the database. */
   live?: LiveHub;
+  /** Where photos and chat media are kept; default: the configured store (shared/storage). */
+  storage?: FileStorage;
   /** Check every JSON response against the route table (default: in tests). */
   checkResponses?: boolean;
 }
@@ -49,6 +52,7 @@ function depsOf(opts: AppOptions): RouteDeps {
     wechatAuth: opts.wechatAuth ?? createWechatAuth(config),
     translation: opts.translation ?? createTranslationService({ config }),
     live: opts.live ?? createLiveHub(),
+    storage: opts.storage ?? storageFromConfig(config),
   };
 }
 

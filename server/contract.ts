@@ -12,6 +12,8 @@ export const orderSummary = z
     id,
     number: z.string(),
     supplierCode: z.string(),
+    // The code as people see it (`D12 AUGI` once tagged); supplierCode is what links and commands use.
+    supplierShownCode: z.string().optional(),
     status: z.string(),
     next: z.object({ milestone: z.string(), planned: day }).nullable(),
     overdue: z.boolean(),
@@ -82,6 +84,8 @@ export const messageView = z
         title: z.string().nullable(),
         width: z.number().nullable(),
         height: z.number().nullable(),
+        file: z.string().nullish(),
+        notStored: z.string().nullish(),
       })
       .nullable(),
     ts: when,
@@ -139,6 +143,7 @@ export const claimView = z
     orderId: id,
     orderNumber: z.string(),
     supplierCode: z.string(),
+    supplierShownCode: z.string().optional(),
     line: z.number().nullable(),
     item: z.string().nullable(),
     type: z.string(),
@@ -158,8 +163,29 @@ export const claimView = z
     settlement: z.object({ kind: z.string(), amount: z.string().optional(), currency: z.string().nullish(), note: z.string().optional() }).nullable(),
     history: z.array(z.object({ from: z.string().nullish(), to: z.string(), by: z.string(), at: when, reason: z.string().nullable() })),
     createdAt: when.nullish(),
+    batch: z.string().nullish(),
+    receivedOn: day.optional(),
+    cause: z.string().nullish(),
+    losses: z.object({ goods: z.string().nullish(), freight: z.string().nullish(), other: z.string().nullish(), currency: z.string() }).nullish(),
+    decision: z.object({ kind: z.string(), amount: z.string().nullish(), currency: z.string().nullish(), note: z.string().nullish(), at: when.nullish() }).nullish(),
   })
   .meta({ id: 'Claim' });
+
+export const claimAnalytics = z
+  .object({
+    total: z.number(),
+    byType: z.record(z.string(), z.number()),
+    byCause: z.record(z.string(), z.number()),
+    bySupplier: z.array(z.object({ code: z.string(), count: z.number(), settled: z.number() })),
+    byMonth: z.array(z.object({ month: z.string(), count: z.number() })),
+    byBatch: z.record(z.string(), z.number()),
+    byManager: z.array(z.object({ managerId: z.string(), name: z.string().nullable(), count: z.number() })),
+    settled: z.number(),
+    settledShare: z.number(),
+    medianDaysToSettle: z.number().nullable(),
+    amounts: z.record(z.string(), z.object({ claimed: z.string(), losses: z.string(), settled: z.string() })),
+  })
+  .meta({ id: 'ClaimAnalytics' });
 
 export const consoleUser = z
   .object({
@@ -180,7 +206,7 @@ export const inboxItem = z
     key: z.string(),
     kind: z.string(),
     title: z.string(),
-    supplier: z.object({ id, code: z.string(), tag: z.string().nullish(), name: z.string(), segment: z.string() }).nullable(),
+    supplier: z.object({ id, code: z.string(), tag: z.string().nullish(), shownCode: z.string().optional(), name: z.string(), segment: z.string() }).nullable(),
     lastMessageAt: when.nullable(),
     messageCount: z.number(),
     unread: z.number(),
@@ -220,7 +246,7 @@ export const scorecard = z
 
 export const bindingCode = z.object({ code: z.string(), expiresAt: when }).loose().meta({ id: 'BindingCode' });
 
-const codeRef = z.object({ id, code: z.string(), name: z.string(), tag: z.string().nullish() });
+const codeRef = z.object({ id, code: z.string(), name: z.string(), tag: z.string().nullish(), shownCode: z.string().optional() });
 
 export const wechatLink = z.object({ linked: z.boolean(), wechatName: z.string().nullish(), linkedAt: when.nullish() }).meta({ id: 'WechatLink' });
 
@@ -243,7 +269,7 @@ export const unsortedItem = z
     messageCount: z.number(),
     lastMessageAt: when.nullish(),
     firstMessages: z.array(z.object({ text: z.string(), type: z.string(), ts: when, senderName: z.string().nullish(), translations: z.record(z.string(), z.string()).optional() })),
-    proposals: z.array(z.object({ supplierId: z.string(), code: z.string(), name: z.string(), reason: z.string() })),
+    proposals: z.array(z.object({ supplierId: z.string(), code: z.string(), shownCode: z.string().optional(), name: z.string(), reason: z.string() })),
   })
   .meta({ id: 'UnsortedItem' });
 
@@ -252,7 +278,7 @@ export const sortResult = z
     kind: z.string(),
     target: z.enum(['contact', 'room']),
     id,
-    supplier: z.object({ id, code: z.string(), name: z.string() }).optional(),
+    supplier: z.object({ id, code: z.string(), shownCode: z.string().optional(), name: z.string() }).optional(),
     managerId: z.string().optional(),
     role: z.string().optional(),
     attached: z.object({ threads: z.number(), messages: z.number() }),
@@ -320,6 +346,7 @@ export const boardItem = z
     number: z.string(),
     supplierId: id,
     supplierCode: z.string(),
+    supplierShownCode: z.string().optional(),
     supplierName: z.string().nullable(),
     segment: z.string().nullable(),
     managerId: id.nullable(),
@@ -340,7 +367,7 @@ export const board = z
   .object({
     items: z.array(boardItem),
     counts: z.record(z.string(), z.number()),
-    suppliers: z.array(z.object({ code: z.string(), name: z.string() })),
+    suppliers: z.array(z.object({ code: z.string(), shownCode: z.string().optional(), name: z.string() })),
     managers: z.array(z.object({ id, name: z.string() })),
   })
   .meta({ id: 'Board' });
@@ -401,6 +428,7 @@ export type ContactView = z.infer<typeof contactView>;
 export type ThreadView = z.infer<typeof threadView>;
 export type OutboxView = z.infer<typeof outboxView>;
 export type ClaimView = z.infer<typeof claimView>;
+export type ClaimAnalyticsView = z.infer<typeof claimAnalytics>;
 export type ConsoleUserView = z.infer<typeof consoleUser>;
 export type InboxItemView = z.infer<typeof inboxItem>;
 export type SupplierCardView = z.infer<typeof supplierCard>;

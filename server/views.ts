@@ -2,7 +2,7 @@
 import type { ClaimDoc, ClaimFile } from '../shared/claims/index.js';
 import type { NoticeDoc } from '../shared/notices/index.js';
 import { MILESTONES, daysLate, isOverdue, overdueMilestones, ownerOf, type OrderDoc } from '../shared/orders/index.js';
-import type { FairDoc, PossibleDuplicate, SupplierDoc } from '../shared/suppliers/index.js';
+import { displayCode, displayCodes, type FairDoc, type PossibleDuplicate, type SupplierDoc } from '../shared/suppliers/index.js';
 import type { ContactDoc, FriendRequestDoc, MessageDoc, ThreadDoc } from '../shared/threads/index.js';
 import type {
   ClaimView,
@@ -26,6 +26,13 @@ type SummaryInput = Pick<OrderDoc, '_id' | 'number' | 'supplierCode' | 'status'>
   customs?: { status: string } | null;
   milestones?: OrderDoc['milestones'];
 };
+
+/** Rows that name a supplier by its plain code, with the code as people see it (`D12 AUGI`): `supplierShownCode`. */
+export async function withShownCodes<T extends { supplierCode: string }>(rows: T[]): Promise<(T & { supplierShownCode: string })[]> {
+  const shown = await displayCodes(rows.map((r) => r.supplierCode));
+  return rows.map((r) => ({ ...r, supplierShownCode: shown.get(r.supplierCode) ?? r.supplierCode }));
+}
+export const withShownCode = async <T extends { supplierCode: string }>(row: T) => (await withShownCodes([row]))[0]!;
 
 export function orderSummary(o: SummaryInput, now: Date): OrderSummary {
   const overdue = isOverdue(o as Pick<OrderDoc, 'next' | 'status'>, now);
@@ -124,6 +131,9 @@ export function messageView(m: MessageDoc, original?: { text: string; lang: stri
           title: md.title ?? null,
           width: md.width ?? null,
           height: md.height ?? null,
+          // The kept file (GET, access checked), or why only the metadata was kept.
+          file: md.storedKey ? `/api/messages/${m._id}/media` : null,
+          notStored: md.notStored ?? null,
         }
       : null,
     ts: m.ts,
@@ -213,11 +223,20 @@ export function claimView(c: ClaimDoc, forSupplier = false, lang?: string): Clai
       : null,
     history: c.history.map((h) => ({ from: h.from, to: h.to, by: forSupplier ? (h.by.startsWith('supplier:') ? 'supplier' : 'buyer') : h.by, at: h.at, reason: h.reason ?? null })),
     createdAt: c.createdAt,
+    ...(forSupplier
+      ? {}
+      : {
+          batch: c.batch ?? null,
+          receivedOn: day(c.receivedOn),
+          cause: c.cause ?? null,
+          losses: c.losses ? { goods: c.losses.goods ?? null, freight: c.losses.freight ?? null, other: c.losses.other ?? null, currency: c.losses.currency ?? '' } : null,
+          decision: c.decision ? { kind: c.decision.kind, amount: c.decision.amount ?? null, currency: c.decision.currency ?? null, note: c.decision.note ?? null, at: c.decision.at ?? null } : null,
+        }),
   };
 }
 
-/** The code as people see it: `D12 AUGI` once tagged. */
-export const shownCode = (s: Pick<SupplierDoc, 'code' | 'tag'>) => (s.tag ? `${s.code} ${s.tag}` : s.code);
+/** The code as people see it: `D12 AUGI` once tagged (the one formatter: shared/suppliers displayCode). */
+export const shownCode = displayCode;
 
 export function supplierProfile(s: SupplierDoc): SupplierProfileView {
   return {
@@ -242,7 +261,7 @@ export function supplierProfile(s: SupplierDoc): SupplierProfileView {
 }
 
 export const duplicateView = (d: PossibleDuplicate): PossibleDuplicateView => ({
-  supplier: { id: String(d.supplier._id), code: d.supplier.code, name: d.supplier.name, tag: d.supplier.tag ?? null },
+  supplier: { id: String(d.supplier._id), code: d.supplier.code, name: d.supplier.name, tag: d.supplier.tag ?? null, shownCode: displayCode(d.supplier) },
   reasons: d.reasons,
 });
 

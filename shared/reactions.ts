@@ -47,5 +47,7 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
   off.push(events.on('order.written', (e) => followup.onOrderWritten(e, tr), 'followup.onOrderWritten'));
   off.push(events.on('claim.written', (e) => followup.onClaimWritten(e, tr), 'followup.onClaimWritten'));
   if (translation) off.push(events.on('message.stored', ({ message, thread }) => translation.onMessageStored(message, thread), 'translation.onMessageStored'));
+  // A supplier's chat reply to the pre-shipment question: recorded when the bot can place it, else left for the manager.
+  off.push(events.on('message.stored', (e) => followup.onSupplierMessage(e, e.message.ts).then(() => undefined), 'followup.onSupplierMessage'));
   return () => off.forEach((remove) => remove());
 }

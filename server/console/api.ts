@@ -24,7 +24,7 @@ import * as c from '../contract.js';
 import { consoleSession, CSRF_HEADER, SESSION_COOKIE } from '../http/access.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { bool, codeParams, idParams, objectId, password, supplierFactsQuery, text, timezone } from '../validation.js';
-import { messageView, orderSummary, outboxView, shownCode } from '../views.js';
+import { messageView, orderSummary, outboxView, shownCode, withShownCodes } from '../views.js';
 
 const log = getLogger('console');
 const lang = z.enum(['en', 'ru', 'az', 'zh']);
@@ -171,8 +171,10 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
             kind: z.string(),
             title: z.string(),
             messageCount: z.number(),
-            supplier: z.object({ id: z.string(), code: z.string(), tag: z.string().nullish(), name: z.string(), segment: z.string(), timezone: z.string().nullish() }).nullable(),
-            contact: z.object({ name: z.string(), role: z.string().nullable(), timezone: z.string() }).nullable(),
+            supplier: z
+              .object({ id: z.string(), code: z.string(), tag: z.string().nullish(), shownCode: z.string(), name: z.string(), segment: z.string(), timezone: z.string().nullish() })
+              .nullable(),
+            contact: z.object({ id: z.string(), name: z.string(), role: z.string().nullable(), timezone: z.string(), language: z.string() }).nullable(),
             timezone: z.string(),
           }),
         },
@@ -406,7 +408,7 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
         const s = await supplierFor(v, req.params.code);
         const now = clock();
         const [card, open] = await Promise.all([supplierCard(v, s), ordersFor({ ...v, seesAll: true }, { supplierCode: s.code, status: 'open' })]);
-        return { ...card, openOrders: open.items.map((o) => orderSummary(o, now)) };
+        return { ...card, openOrders: await withShownCodes(open.items.map((o) => orderSummary(o, now))) };
       },
     }),
     route({

@@ -160,6 +160,7 @@ export interface RouteDeps {
   translation: import('../../shared/translation/index.js').TranslationService;
   live: import('../../shared/live/index.js').LiveHub;
   wechatAuth: import('../../shared/auth/index.js').WechatAuth;
+  storage: import('../../shared/storage/index.js').FileStorage;
 }
 
 /** The manager viewer of a manager route (the access check has put it there). */

@@ -2,14 +2,16 @@
 // sees and answers only its own claims, never a draft; another supplier's claim is a 404).
 // Thin: parse, call one function of shared/claims, render.
 import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { assertVisible, type Viewer } from '../../shared/access/index.js';
 import {
+  CLAIM_CAUSES,
+  CLAIM_DECISIONS,
   CLAIM_STATUSES,
   CLAIM_TYPES,
+  claimAnalytics,
+  setClaimFacts,
   SETTLEMENT_KINDS,
   actorOf,
   addClaimPhoto,
@@ -24,19 +26,30 @@ import {
 import { NotFoundError } from '../../shared/errors/index.js';
 import { managerLang } from '../../shared/managers/model.js';
 import { CURRENCIES, findOrderByNumber, orderFor } from '../../shared/orders/index.js';
+import { storageKeys } from '../../shared/storage/index.js';
 import { supplierFor } from '../../shared/suppliers/index.js';
 import * as c from '../contract.js';
 import { managerOf, Reply, route, supplierOf, type AnyRoute, type RouteDeps } from '../http/route.js';
-import { idempotencyHeaders, idParams, money, objectId, supplierCode, text } from '../validation.js';
-import { claimView } from '../views.js';
+import { idempotencyHeaders, idParams, isoDate, money, objectId, supplierCode, text } from '../validation.js';
+import { claimView, withShownCode, withShownCodes } from '../views.js';
 import { imageUpload, uploadedImage } from './mp.js';
+
+const losses = z
+  .object({ goods: money.optional(), freight: money.optional(), other: money.optional(), currency: z.enum(CURRENCIES) })
+  .strict()
+  .refine((l) => l.goods || l.freight || l.other, { message: 'give at least one loss: goods, freight or other', path: ['goods'] });
+/** Batch, date received, presumed cause, losses: when filing and when editing. */
+const factFields = {
+  batch: z.string().trim().min(1).max(100).optional(),
+  receivedOn: isoDate.optional(),
+  cause: z.enum(CLAIM_CAUSES).optional(),
+  losses: losses.optional(),
+};
 
 const photoParams = z.object({ id: objectId, photoId: z.string().uuid() }).strict();
 const photoResult = z.object({ photo: z.object({ id: z.string(), name: z.string().nullish(), url: z.string().optional() }), added: z.boolean() });
 
-export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute[] {
-  const dir = join(config.server.uploadDir, 'claims');
-
+export function claimRoutes({ config, clock, translation, storage }: RouteDeps): AnyRoute[] {
   /** Upload one photo to a claim the caller may see. */
   const upload = (path: string, access: 'manager' | 'supplier') =>
     route({
@@ -54,15 +67,15 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       handle: async (req, ctx) => {
         const img = uploadedImage(ctx);
         const id = randomUUID();
-        mkdirSync(dir, { recursive: true });
-        renameSync(img.filepath, join(dir, id));
+        const key = storageKeys.claimPhoto(id);
+        await storage.put(key, { path: img.filepath });
         const res = await addClaimPhoto(req.params.id, actorOf(req.viewer as Viewer), { id, name: img.name, mimeType: img.type, size: img.size, key: req.headers['idempotency-key'] }, clock()).catch(
-          (err) => {
-            rmSync(join(dir, id), { force: true }); // not recorded: not kept
+          async (err) => {
+            await storage.delete(key); // not recorded: not kept
             throw err;
           },
         );
-        if (!res.added) rmSync(join(dir, id), { force: true });
+        if (!res.added) await storage.delete(key);
         return new Reply(res.added ? 201 : 200, { photo: { id: res.photo.id, name: res.photo.name, ...(res.photo.url ? { url: res.photo.url } : {}) }, added: res.added });
       },
     });
@@ -83,11 +96,11 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
           ctx.redirect(f.url);
           return new Reply(302);
         }
-        const file = join(dir, f.id);
-        if (!existsSync(file)) throw new NotFoundError('the photo file is gone');
+        const body = await storage.get(storageKeys.claimPhoto(f.id));
+        if (!body) throw new NotFoundError('the photo file is gone');
         ctx.type = f.mimeType ?? 'application/octet-stream';
         ctx.set('Cache-Control', 'private, max-age=86400');
-        return new Reply(200, createReadStream(file));
+        return new Reply(200, body);
       },
     });
 
@@ -126,6 +139,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
             .optional(),
           answerDays: z.number().int().min(1).max(60).optional(),
           send: z.boolean().optional(),
+          ...factFields,
         })
         .strict()
         .refine((x) => x.orderNumber || x.orderId, { message: 'orderNumber or orderId is required', path: ['orderNumber'] }),
@@ -137,7 +151,9 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
         // The order must be one the manager may see (an unknown one is the domain's 404).
         const o = b.orderId ? await orderFor(v, b.orderId) : await findOrderByNumber(b.orderNumber!);
         if (o) await assertVisible(v, o, `no order ${b.orderNumber ?? b.orderId}`);
-        return claimView(await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1 }, { id: v.id, language: managerLang(v.language) }, translation, clock()));
+        return withShownCode(
+          claimView(await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1, receivedOn: b.receivedOn }, { id: v.id, language: managerLang(v.language) }, translation, clock())),
+        );
       },
     }),
     route({
@@ -152,7 +168,49 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
         const v = managerOf(req);
         const s = req.query.supplier ? await supplierFor(v, req.query.supplier).catch(() => null) : undefined;
         if (s === null) return { items: [] };
-        return { items: (await claimsFor(v, { supplierId: s ? String(s._id) : undefined, status: req.query.status, orderId: req.query.order })).map((x) => claimView(x, false, v.language)) };
+        return {
+          items: await withShownCodes(
+            (await claimsFor(v, { supplierId: s ? String(s._id) : undefined, status: req.query.status, orderId: req.query.order })).map((x) => claimView(x, false, v.language)),
+          ),
+        };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/claims/analytics',
+      tag: 'claims',
+      access: 'manager',
+      summary: 'Claims analytics over the suppliers I may see: by type, cause, supplier, month; share settled; median days to settle; amounts per currency',
+      query: z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict(),
+      responses: { 200: { description: 'The numbers (drafts left out; ?from/?to: filed in [from, to))', schema: c.claimAnalytics } },
+      handle: async (req) => claimAnalytics(managerOf(req), { from: req.query.from, to: req.query.to }),
+    }),
+    route({
+      method: 'patch',
+      path: '/api/claims/:id',
+      tag: 'claims',
+      access: 'manager',
+      summary: 'Record the facts of a claim: batch, date received, presumed cause, losses, decision (null clears one)',
+      params: idParams,
+      body: z
+        .object({
+          batch: factFields.batch.nullable(),
+          receivedOn: isoDate.nullable().optional(),
+          cause: z.enum(CLAIM_CAUSES).nullable().optional(),
+          losses: losses.nullable().optional(),
+          decision: z
+            .object({ kind: z.enum(CLAIM_DECISIONS), amount: money.optional(), currency: z.enum(CURRENCIES).optional(), note: z.string().trim().max(1000).optional() })
+            .strict()
+            .nullable()
+            .optional(),
+        })
+        .strict(),
+      responses: { 200: { description: 'The claim', schema: c.claimView } },
+      handle: async (req) => {
+        const v = managerOf(req);
+        await claimFor(v, req.params.id);
+        const b = req.body;
+        return withShownCode(claimView(await setClaimFacts(req.params.id, b, `manager:${v.id}`, clock()), false, v.language));
       },
     }),
     route({
@@ -163,7 +221,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       summary: 'A claim',
       params: idParams,
       responses: { 200: { description: 'The claim', schema: c.claimView } },
-      handle: async (req) => claimView(await retryClaimTranslation(await claimFor(managerOf(req), req.params.id), translation, clock()), false, managerOf(req).language),
+      handle: async (req) => withShownCode(claimView(await retryClaimTranslation(await claimFor(managerOf(req), req.params.id), translation, clock()), false, managerOf(req).language)),
     }),
     route({
       method: 'post',
@@ -187,7 +245,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       handle: async (req) => {
         const v = managerOf(req);
         await claimFor(v, req.params.id);
-        return claimView(await moveClaim(req.params.id, req.body.to, actorOf(v), { reason: req.body.reason, settlement: req.body.settlement }, clock()), false, v.language);
+        return withShownCode(claimView(await moveClaim(req.params.id, req.body.to, actorOf(v), { reason: req.body.reason, settlement: req.body.settlement }, clock()), false, v.language));
       },
     }),
     upload('/api/claims/:id/photos', 'manager'),
@@ -201,7 +259,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       access: 'supplier',
       summary: 'My claims (never drafts)',
       responses: { 200: { description: 'Claims, newest first', schema: c.list(c.claimView) } },
-      handle: async (req) => ({ items: (await claimsFor(supplierOf(req), {})).map((x) => claimView(x, true)) }),
+      handle: async (req) => ({ items: await withShownCodes((await claimsFor(supplierOf(req), {})).map((x) => claimView(x, true))) }),
     }),
     route({
       method: 'get',
@@ -212,7 +270,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       params: idParams,
       responses: { 200: { description: 'The claim (description in Chinese)', schema: c.claimView } },
       // The supplier reads Chinese: a translation that failed at filing is tried again now.
-      handle: async (req) => claimView(await retryClaimTranslation(await claimFor(supplierOf(req), req.params.id), translation, clock()), true),
+      handle: async (req) => withShownCode(claimView(await retryClaimTranslation(await claimFor(supplierOf(req), req.params.id), translation, clock()), true)),
     }),
     upload('/api/mp/claims/:id/photos', 'supplier'),
     download('/api/mp/claims/:id/photos/:photoId', 'supplier'),
@@ -228,7 +286,7 @@ export function claimRoutes({ config, clock, translation }: RouteDeps): AnyRoute
       errors: [409],
       handle: async (req) => {
         const v = supplierOf(req);
-        return claimView(await answerClaim(req.params.id, { kind: 'supplier', supplierId: v.supplierId, openid: v.openid }, req.body, clock()), true);
+        return withShownCode(claimView(await answerClaim(req.params.id, { kind: 'supplier', supplierId: v.supplierId, openid: v.openid }, req.body, clock()), true));
       },
     }),
   ];

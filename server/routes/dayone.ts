@@ -12,6 +12,7 @@ import { changeOwnPassword, endOwnSession, listActiveManagers, listOwnSessions, 
 import { deactivateManager, issueLinkCode, reactivateManager, unlinkWechat, wechatLinkOf } from '../../shared/managers/link.js';
 import { MANAGER_LANGS, MANAGER_ROLES, managerLang } from '../../shared/managers/model.js';
 import { ordersFor } from '../../shared/orders/index.js';
+import { CHECKS_NOW, runJobsNow } from '../../shared/scheduler/index.js';
 import {
   createSupplier,
   findPossibleDuplicates,
@@ -21,6 +22,7 @@ import {
   registerFair,
   SEGMENTS,
   setRouting,
+  setSupplierTag,
   supplierFacets,
   supplierFor,
   updateSupplier,
@@ -29,9 +31,9 @@ import {
 import { CONTACT_ROLES, decideFriendRequest, listFriendRequests, sortContact, unsortedFor, type SortDecision } from '../../shared/threads/index.js';
 import * as c from '../contract.js';
 import { SESSION_COOKIE } from '../http/access.js';
-import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.js';
+import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { codeParams, idParams, objectId, password, supplierCode, text, timezone } from '../validation.js';
-import { duplicateView, fairView, friendRequestView, orderSummary, supplierProfile } from '../views.js';
+import { duplicateView, fairView, friendRequestView, orderSummary, supplierProfile, withShownCodes } from '../views.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 const fairLetter = z
@@ -380,7 +382,7 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
         return {
           ...card,
           shownCode: supplierProfile(s).shownCode,
-          openOrders: open.items.map((o) => orderSummary(o, now)),
+          openOrders: await withShownCodes(open.items.map((o) => orderSummary(o, now))),
           profile: supplierProfile(s),
           totals,
           possibleDuplicates: await visibleDuplicates(req, dups),
@@ -403,11 +405,38 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
       },
     }),
     route({
+      method: 'put',
+      path: '/api/console/suppliers/:code/tag',
+      tag: 'suppliers',
+      access: 'manager',
+      summary: 'Tag the code with the country and company abbreviation (`D12` → `D12 AUGI`), once the supplier has orders',
+      params: codeParams,
+      body: z
+        .object({
+          country: z
+            .string()
+            .trim()
+            .regex(/^[A-Za-z]{2}$/, 'two letters such as CN'),
+          abbr: z
+            .string()
+            .trim()
+            .regex(/^[A-Za-z0-9]{2,6}$/, '2–6 letters or digits'),
+        })
+        .strict(),
+      responses: { 200: { description: 'The supplier, its code shown tagged', schema: c.supplierProfile } },
+      handle: async (req) => {
+        const s = await supplierFor(managerOf(req), req.params.code);
+        await setSupplierTag(s.code, req.body.country, req.body.abbr);
+        return supplierProfile((await supplierFor(managerOf(req), s.code))!);
+      },
+    }),
+    route({
       method: 'post',
       path: '/api/console/suppliers/:code/merge',
       tag: 'suppliers',
-      access: 'manager',
-      summary: 'Merge another supplier into this one (the earliest code survives; everything moves)',
+      // A merge moves every record of two suppliers and cannot be undone: head of purchasing or admin.
+      access: 'head',
+      summary: 'Merge another supplier into this one (the earliest code survives; everything moves); head of purchasing or admin',
       params: codeParams,
       body: z.object({ other: supplierCode }).strict(),
       responses: { 200: { description: 'The survivor', schema: z.object({ supplier: c.supplierProfile, merged: z.string(), moved: z.record(z.string(), z.number()) }) } },
@@ -418,6 +447,21 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
         const r = await mergeSuppliers(survivor._id, other._id, by(req), clock());
         return { supplier: supplierProfile(r.survivor), merged: other.code, moved: r.moved };
       },
+    }),
+    // ---- run the follow-up checks now ----
+    route({
+      method: 'post',
+      path: '/api/console/checks/run',
+      tag: 'notices',
+      access: 'head',
+      summary: 'Run the follow-up checks now (overdue, needs a date, pre-shipment, customs) instead of at their next interval; head of purchasing or admin',
+      responses: {
+        202: {
+          description: 'Queued: the process running the scheduler runs the jobs within seconds; their notices then go out as usual',
+          schema: z.object({ queued: z.array(z.string()), at: z.union([z.string(), z.date()]) }),
+        },
+      },
+      handle: async () => new Reply(202, await runJobsNow(CHECKS_NOW)),
     }),
     // ---- the fair register ----
     route({

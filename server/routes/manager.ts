@@ -10,9 +10,9 @@ import { listThreads, updateContact } from '../../shared/threads/index.js';
 import * as c from '../contract.js';
 import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { codeParams, idempotencyHeaders, idParams, isoDate, money, objectId, page, supplierCode, supplierFactsQuery, text, timezone, milestoneParams } from '../validation.js';
-import { contactView, messageView, orderDetail, orderSummary, outboxView, supplierView, threadView } from '../views.js';
+import { contactView, messageView, orderDetail, orderSummary, outboxView, supplierView, threadView, withShownCode, withShownCodes } from '../views.js';
 import { notificationsFor } from '../../shared/notices/index.js';
-import { milestonePhotoRoute } from './photos.js';
+import { chatMediaRoute, milestonePhotoRoute } from './photos.js';
 
 const lineSchema = z
   .object({
@@ -78,7 +78,7 @@ export const customsBody = z
 
 const by = (req: { viewer: unknown }) => `manager:${managerOf(req).id}`;
 
-export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
+export function managerRoutes({ clock, storage }: RouteDeps): AnyRoute[] {
   const tag = 'manager';
   return [
     route({
@@ -112,9 +112,9 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       path: '/api/contacts/:id',
       tag,
       access: 'manager',
-      summary: "Set a contact's time zone, role and phone",
+      summary: "Set a contact's time zone (IANA), language (zh, en), role and phone",
       params: idParams,
-      body: z.object({ timezone: timezone.optional(), role: z.string().trim().max(64).optional(), phone: z.string().trim().max(40).optional() }).strict(),
+      body: z.object({ timezone: timezone.optional(), language: z.enum(['zh', 'en']).optional(), role: z.string().trim().max(64).optional(), phone: z.string().trim().max(40).optional() }).strict(),
       responses: { 200: { description: 'The contact', schema: c.contactView } },
       handle: async (req) => contactView(await updateContact(managerOf(req), req.params.id, req.body)),
     }),
@@ -176,7 +176,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
         const q = req.query;
         const res = await ordersFor(managerOf(req), { supplierCode: q.supplier, status: q.status, mine: q.mine === 'true' }, q.page);
         const now = clock();
-        return { items: res.items.map((o) => orderSummary(o, now)), page: res.page, hasMore: res.hasMore };
+        return { items: await withShownCodes(res.items.map((o) => orderSummary(o, now))), page: res.page, hasMore: res.hasMore };
       },
     }),
     route({
@@ -189,7 +189,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       responses: { 200: { description: 'Overdue orders', schema: c.list(c.orderSummary) } },
       handle: async (req) => {
         const now = clock();
-        return { items: (await overdueFor(managerOf(req), now, req.query.mine === 'true')).map((o) => orderSummary(o, now)) };
+        return { items: await withShownCodes((await overdueFor(managerOf(req), now, req.query.mine === 'true')).map((o) => orderSummary(o, now))) };
       },
     }),
     route({
@@ -203,7 +203,9 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       errors: [404, 409],
       handle: async (req) => {
         const v = managerOf(req);
-        return orderDetail(await createOrderFor(v, { ...(req.body as Parameters<typeof createOrderFor>[1]), via: v.via === 'console' ? 'console' : 'api' }, by(req), clock()), clock(), v.language);
+        return withShownCode(
+          orderDetail(await createOrderFor(v, { ...(req.body as Parameters<typeof createOrderFor>[1]), via: v.via === 'console' ? 'console' : 'api' }, by(req), clock()), clock(), v.language),
+        );
       },
     }),
     route({
@@ -214,7 +216,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       summary: 'An order',
       params: idParams,
       responses: { 200: { description: 'The order', schema: c.orderDetail } },
-      handle: async (req) => orderDetail(await orderFor(managerOf(req), req.params.id), clock(), managerOf(req).language),
+      handle: async (req) => withShownCode(orderDetail(await orderFor(managerOf(req), req.params.id), clock(), managerOf(req).language)),
     }),
     route({
       method: 'patch',
@@ -229,7 +231,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateOrder(req.params.id, req.body, by(req), clock());
-        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock(), managerOf(req).language)), changed: res.changed };
       },
     }),
     route({
@@ -244,7 +246,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateOrder(req.params.id, { status: 'closed' }, by(req), clock());
-        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock(), managerOf(req).language)), changed: res.changed };
       },
     }),
     route({
@@ -291,10 +293,11 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await updateMilestone({ orderId: req.params.id, milestone: req.params.milestone, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], now: clock() });
-        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock(), managerOf(req).language)), changed: res.changed };
       },
     }),
-    milestonePhotoRoute(config, '/api/orders/:id/milestones/:milestone/photos/:photoId', 'manager', tag),
+    milestonePhotoRoute(storage, '/api/orders/:id/milestones/:milestone/photos/:photoId', 'manager', tag),
+    chatMediaRoute(storage, tag),
     route({
       method: 'get',
       path: '/api/notifications',
@@ -318,7 +321,7 @@ export function managerRoutes({ clock, config }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await orderFor(managerOf(req), req.params.id);
         const res = await reportCustoms({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], now: clock() });
-        return { order: orderDetail(res.order, clock(), managerOf(req).language), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock(), managerOf(req).language)), changed: res.changed };
       },
     }),
   ];

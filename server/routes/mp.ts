@@ -1,7 +1,7 @@
 // Mini-program API: suppliers see and update their own orders. Every route is scoped to the
 // caller's supplier (shared/access); another supplier's order is "not found".
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, openSync, readSync, closeSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, openSync, readSync, closeSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { koaBody } from 'koa-body';
 import type { Context, Next } from 'koa';
@@ -15,9 +15,10 @@ import { addMilestonePhoto, answerReadiness, dayOf, listOrdersForSupplier, order
 import * as c from '../contract.js';
 import { Reply, route, supplierOf, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { idempotencyHeaders, idParams, isoDate, page, milestoneParams } from '../validation.js';
-import { orderDetail, orderSummary } from '../views.js';
+import { orderDetail, orderSummary, withShownCode, withShownCodes } from '../views.js';
 import { customsBody, milestoneBody } from './manager.js';
 import { milestonePhotoRoute } from './photos.js';
+import { storageKeys } from '../../shared/storage/index.js';
 
 const IMAGE_TYPES: [string, (b: Buffer) => boolean][] = [
   ['image/jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
@@ -87,7 +88,7 @@ export function uploadedImage(ctx: Context): { filepath: string; name: string; s
   return { filepath: file.filepath, name: (file.originalFilename ?? 'photo').slice(0, 200), size: file.size, type };
 }
 
-export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
+export function mpRoutes({ config, wechatAuth, clock, storage }: RouteDeps): AnyRoute[] {
   const tag = 'mini-program';
   // Rendered pages by supplier, list revision, page and day (overdue and days late change with
   // the day only): a new revision after any write means a new key, so nothing stale is served.
@@ -133,7 +134,7 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
         const key = `${supplierId}:${res.rev}:${req.query.page}:${dayOf(now)}`;
         let body = pages.get(key);
         if (body === undefined) {
-          body = JSON.stringify({ items: res.items.map((o) => orderSummary(o, now)), page: res.page, hasMore: res.hasMore });
+          body = JSON.stringify({ items: await withShownCodes(res.items.map((o) => orderSummary(o, now))), page: res.page, hasMore: res.hasMore });
           pages.set(key, body);
         }
         ctx.type = 'application/json';
@@ -148,7 +149,7 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       summary: 'Order detail',
       params: idParams,
       responses: { 200: { description: 'The order', schema: c.orderDetail } },
-      handle: async (req) => orderDetail(await orderFor(supplierOf(req), req.params.id), clock()),
+      handle: async (req) => withShownCode(orderDetail(await orderFor(supplierOf(req), req.params.id), clock())),
     }),
     route({
       method: 'post',
@@ -172,7 +173,7 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
           scope: { supplierId: v.supplierId },
           now: clock(),
         });
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     route({
@@ -189,10 +190,10 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         const v = supplierOf(req);
         const res = await reportCustoms({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], scope: { supplierId: v.supplierId }, now: clock() });
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
-    milestonePhotoRoute(config, '/api/mp/orders/:id/milestones/:milestone/photos/:photoId', 'supplier', tag),
+    milestonePhotoRoute(storage, '/api/mp/orders/:id/milestones/:milestone/photos/:photoId', 'supplier', tag),
     route({
       method: 'post',
       path: '/api/mp/orders/:id/readiness',
@@ -207,7 +208,7 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         const v = supplierOf(req);
         const res = await answerReadiness({ orderId: req.params.id, ...req.body, by: by(req), idempotencyKey: req.headers['idempotency-key'], scope: { supplierId: v.supplierId }, now: clock() });
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     route({
@@ -233,9 +234,8 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
         const v = supplierOf(req);
         const img = uploadedImage(ctx);
         const id = randomUUID();
-        const dir = join(config.server.uploadDir, 'photos');
-        mkdirSync(dir, { recursive: true });
-        renameSync(img.filepath, join(dir, id));
+        const key = storageKeys.milestonePhoto(id);
+        await storage.put(key, { path: img.filepath });
         const res = await addMilestonePhoto(
           req.params.id,
           req.params.milestone,
@@ -244,15 +244,15 @@ export function mpRoutes({ config, wechatAuth, clock }: RouteDeps): AnyRoute[] {
           { supplierId: v.supplierId },
           clock(),
           req.headers['idempotency-key'],
-        ).catch((err) => {
-          rmSync(join(dir, id), { force: true }); // not recorded: not kept
+        ).catch(async (err) => {
+          await storage.delete(key); // not recorded: not kept
           throw err;
         });
         if (!res.changed) {
-          rmSync(join(dir, id), { force: true }); // a re-sent upload: the first one is kept
-          return new Reply(200, { photo: null, changed: false, order: orderDetail(res.order, clock()) });
+          await storage.delete(key); // a re-sent upload: the first one is kept
+          return new Reply(200, { photo: null, changed: false, order: await withShownCode(orderDetail(res.order, clock())) });
         }
-        return new Reply(201, { photo: { id, mimeType: img.type, size: img.size }, changed: true, order: orderDetail(res.order, clock()) });
+        return new Reply(201, { photo: { id, mimeType: img.type, size: img.size }, changed: true, order: await withShownCode(orderDetail(res.order, clock())) });
       },
     }),
   ];

@@ -29,7 +29,7 @@ import { SEGMENTS, supplierFor } from '../../shared/suppliers/index.js';
 import * as c from '../contract.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { codeParams, idParams, isoDate, objectId, supplierCode, text } from '../validation.js';
-import { orderDetail } from '../views.js';
+import { orderDetail, withShownCode, withShownCodes } from '../views.js';
 
 const by = (req: { viewer: unknown }) => `manager:${managerOf(req).id}`;
 const viaOf = (req: { viewer: unknown }) => (managerOf(req).via === 'console' ? ('console' as const) : ('api' as const));
@@ -128,7 +128,14 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       errors: [404],
       handle: async (req) => {
         const q = req.query;
-        return boardFor(managerOf(req), { view: q.view, supplierCode: q.supplier, segment: q.segment, managerId: q.manager, mine: q.mine === 'true' }, clock());
+        const board = await boardFor(managerOf(req), { view: q.view, supplierCode: q.supplier, segment: q.segment, managerId: q.manager, mine: q.mine === 'true' }, clock());
+        // Codes as people see them (`D12 AUGI`): the rows and the supplier filter.
+        const suppliers = await withShownCodes(board.suppliers.map((s) => ({ ...s, supplierCode: s.code })));
+        return {
+          ...board,
+          items: await withShownCodes(board.items),
+          suppliers: suppliers.map(({ code, name, supplierShownCode }) => ({ code, name, shownCode: supplierShownCode })),
+        };
       },
     }),
     route({
@@ -190,7 +197,7 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       errors: [409],
       handle: async (req) => {
         const res = await setOrderStatus(managerOf(req), req.params.id, req.body.action, req.body.reason, by(req), viaOf(req), clock());
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     route({
@@ -205,7 +212,7 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       errors: [409],
       handle: async (req) => {
         const res = await replanOrder(managerOf(req), req.params.id, req.body.planned, req.body.reason, by(req), viaOf(req), clock());
-        return { order: orderDetail(res.order, clock()), changed: res.changed };
+        return { order: await withShownCode(orderDetail(res.order, clock())), changed: res.changed };
       },
     }),
     route({

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { decideProposal, localTime, managerRanking, openProposals, periodOf, proposalFor, scorecardHistory, segmentHistory, setSegment, supplierScorecard } from '../../shared/performance/index.js';
 import { NotFoundError } from '../../shared/errors/index.js';
-import { SEGMENTS, setRouting, supplierFor } from '../../shared/suppliers/index.js';
+import { displayCodes, SEGMENTS, setRouting, supplierFor } from '../../shared/suppliers/index.js';
 import * as c from '../contract.js';
 import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { codeParams, month, objectId, text } from '../validation.js';
@@ -98,8 +98,14 @@ export function performanceRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       tag,
       access: 'manager',
       summary: 'Open segment proposals for my suppliers',
-      responses: { 200: { description: 'Proposals', schema: c.list(z.object({ id: z.string(), code: z.string(), proposed: z.string(), reason: z.string(), at: when })) } },
-      handle: async (req) => ({ items: await openProposals(managerOf(req)) }),
+      responses: {
+        200: { description: 'Proposals', schema: c.list(z.object({ id: z.string(), code: z.string(), shownCode: z.string().optional(), proposed: z.string(), reason: z.string(), at: when })) },
+      },
+      handle: async (req) => {
+        const items = await openProposals(managerOf(req));
+        const shown = await displayCodes(items.map((p) => p.code));
+        return { items: items.map((p) => ({ ...p, shownCode: shown.get(p.code) ?? p.code })) };
+      },
     }),
     route({
       method: 'post',

@@ -12,6 +12,7 @@ import { detectLang, type TranslationService } from '../translation/index.js';
 import { Claim, CLAIM_TYPES, type ClaimDoc, type ClaimFile, type ClaimType } from './model.js';
 import { notifySupplier } from './notify.js';
 import { checkMoney, DAY, MAX_PHOTOS } from './rules.js';
+import { factsUpdate, type ClaimFacts } from './details.js';
 
 const log = getLogger('claims');
 
@@ -31,6 +32,11 @@ export interface NewClaim {
   answerDays?: number;
   /** File and send at once (default), or keep as a draft. */
   send?: boolean;
+  /** Batch, date received, presumed cause, losses (shared/claims/details.ts). */
+  batch?: string;
+  receivedOn?: Date;
+  cause?: ClaimFacts['cause'];
+  losses?: ClaimFacts['losses'];
 }
 
 export type ClaimTranslation = Pick<TranslationService, 'translateText'> & Partial<Pick<TranslationService, 'detect'>>;
@@ -68,6 +74,7 @@ export async function fileClaim(input: NewClaim, manager: { id: string; language
   // Latin language), the source is the manager's own language.
   let lang = (translation?.detect ?? detectLang)(description, manager.language);
   if (lang === 'other') lang = manager.language ?? managerLang((await Manager.findOne({ _id: new Types.ObjectId(manager.id) }, { language: 1 }).lean<{ language?: string }>())?.language);
+  const facts = factsUpdate({ batch: input.batch, receivedOn: input.receivedOn, cause: input.cause, losses: input.losses }, `manager:${manager.id}`, now).$set;
   const send = input.send ?? true;
   const number = await nextNumber(order.number);
   const doc = await Claim.create({
@@ -92,6 +99,7 @@ export async function fileClaim(input: NewClaim, manager: { id: string; language
         ? { translationStatus: 'pending' }
         : { translationStatus: 'skipped' }),
     photos,
+    ...facts,
     answerDue: new Date(now.getTime() + (input.answerDays ?? 5) * DAY),
     status: send ? 'sent' : 'draft',
     history: send ? [{ from: 'draft', to: 'sent', by: `manager:${manager.id}`, at: now, reason: 'filed and sent' }] : [],

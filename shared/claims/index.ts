@@ -11,6 +11,8 @@ export { fileClaim, retryClaimTranslation, translateClaim, TRANSLATION_RETRY_MS,
 export { getClaim, listClaims } from './reading.js';
 export { answerClaim, moveClaim, type MoveOptions } from './moves.js';
 export { addClaimPhoto, getClaimPhoto } from './photos.js';
-export { scanClaimReminders } from './reminders.js';
+export { scanClaimReminders, scanClaimAnswersOverdue } from './reminders.js';
+export { setClaimFacts, type ClaimFacts } from './details.js';
+export { claimAnalytics, type ClaimAnalytics } from './analytics.js';
 export { claimStats, type ClaimStats } from './history.js';
 export * from './visible.js';

@@ -6,6 +6,12 @@ export const CLAIM_STATUSES = ['draft', 'sent', 'supplier_answered', 'agreed', '
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 export const SETTLEMENT_KINDS = ['credit_note', 'replacement', 'rework', 'discount_next_order', 'refund'] as const;
 export type SettlementKind = (typeof SETTLEMENT_KINDS)[number];
+/** What the buyer presumes caused the problem (seed 000). */
+export const CLAIM_CAUSES = ['material', 'process', 'transport', 'other'] as const;
+export type ClaimCause = (typeof CLAIM_CAUSES)[number];
+/** What was decided (seed 000): compensation full or partial, replacement, return, discount on the next order. */
+export const CLAIM_DECISIONS = ['full_compensation', 'partial_compensation', 'replacement', 'return', 'discount_next_order'] as const;
+export type ClaimDecisionKind = (typeof CLAIM_DECISIONS)[number];
 /** skipped: already Chinese, or nothing to translate. */
 export const TRANSLATION_STATUSES = ['pending', 'done', 'skipped', 'failed'] as const;
 export type ClaimTranslationStatus = (typeof TRANSLATION_STATUSES)[number];
@@ -40,6 +46,15 @@ const claimSchema = new Schema(
     // Photos the supplier uploaded for the answer (mini-program), attached when answering.
     supplierPhotos: { type: [fileSchema], default: [] },
     answerDue: { type: Date },
+    // Facts of the claim (seed 000): the batch, when the goods were received, the presumed cause,
+    // the losses broken down (decimal strings in one currency) and what was decided.
+    batch: { type: String },
+    receivedOn: { type: Date },
+    cause: { type: String, enum: CLAIM_CAUSES },
+    losses: { type: new Schema({ goods: String, freight: String, other: String, currency: String }, { _id: false }) },
+    decision: {
+      type: new Schema({ kind: { type: String, enum: CLAIM_DECISIONS }, amount: String, currency: String, note: String, at: Date, by: String }, { _id: false }),
+    },
     status: { type: String, enum: CLAIM_STATUSES, default: 'draft' },
     version: { type: Number, default: 0 },
     history: {
@@ -90,6 +105,13 @@ export interface ClaimFile {
   by?: string;
 }
 
+export interface ClaimLosses {
+  goods?: string;
+  freight?: string;
+  other?: string;
+  currency?: string;
+}
+
 export interface ClaimDoc {
   _id: Types.ObjectId;
   number: string;
@@ -112,6 +134,11 @@ export interface ClaimDoc {
   photos: ClaimFile[];
   supplierPhotos: ClaimFile[];
   answerDue?: Date;
+  batch?: string;
+  receivedOn?: Date;
+  cause?: ClaimCause;
+  losses?: ClaimLosses;
+  decision?: { kind: ClaimDecisionKind; amount?: string; currency?: string; note?: string; at?: Date; by?: string };
   status: ClaimStatus;
   version: number;
   history: { from: string; to: string; by: string; at: Date; reason?: string }[];

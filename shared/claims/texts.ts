@@ -42,3 +42,12 @@ export const claimReminderText = (c: Pick<ClaimDoc, 'number' | 'orderNumber' | '
 
 /** A sent claim the buyer withdrew (filed by mistake): the supplier need not answer it. */
 export const claimWithdrawnText = (c: Pick<ClaimDoc, 'number' | 'orderNumber'>) => `【Gendan 索赔】${c.number}（订单 ${c.orderNumber}）已由买方撤回，无需回复。`;
+
+/** To the buyer's manager: the supplier has not answered a claim by its deadline. */
+export function claimOverdueForManager(c: Pick<ClaimDoc, 'number' | 'orderNumber' | 'supplierCode' | 'answerDue'>, lang: 'en' | 'ru', now: Date): string {
+  const due = c.answerDue ? day(c.answerDue) : '—';
+  const late = c.answerDue ? Math.max(1, Math.floor((now.getTime() - c.answerDue.getTime()) / 86_400_000)) : 0;
+  return lang === 'ru'
+    ? `⚠️ Претензия ${c.number} (PO ${c.orderNumber}, ${c.supplierCode}): поставщик не ответил к сроку ${due} (просрочено дней: ${late}).`
+    : `⚠️ Claim ${c.number} (PO ${c.orderNumber}, ${c.supplierCode}): the supplier has not answered by ${due} (${late} day(s) overdue).`;
+}

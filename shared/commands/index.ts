@@ -9,7 +9,7 @@ import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc } from '../orders/index.js';
 import { fileClaim } from '../claims/index.js';
 import { periodOf, setSegment, supplierScorecard, type KpiWeights } from '../performance/index.js';
-import { findActiveManagerByName, findSupplierByCode, parseCodeInput, setRouting, type SupplierDoc } from '../suppliers/index.js';
+import { displayCodes, findActiveManagerByName, findSupplierByCode, parseCodeInput, setRouting, type SupplierDoc } from '../suppliers/index.js';
 import { Message, Thread, threadMessages, decideFriendRequest, findUnsorted, listFriendRequests, sortContact, type MessageDoc, type SortDecision, type ThreadDoc } from '../threads/index.js';
 import { linkRefusalOf, redeemLinkCode, voidLinkCode, type LinkRefusal } from '../managers/link.js';
 import { partnerLangOf, type TranslationService } from '../translation/index.js';
@@ -70,9 +70,10 @@ export function createCommandHandler(deps: CommandDeps) {
       .lean<ThreadDoc>(); // the factory's chat, not a forwarder's
   }
 
-  function orderLine(lang: ManagerLang, o: Pick<OrderDoc, 'number' | 'supplierCode' | 'next' | 'status'>, now: Date) {
+  /** `shown`: the supplier's code as people see it (`D12 AUGI`, displayCodes). */
+  function orderLine(lang: ManagerLang, o: Pick<OrderDoc, 'number' | 'supplierCode' | 'next' | 'status'>, now: Date, shown?: Map<string, string>) {
     const late = isOverdue(o, now) && o.next?.planned ? t(lang, 'late', { days: daysLate(o.next.planned, now) }) : '';
-    return t(lang, 'orderLine', { po: o.number, code: o.supplierCode, milestone: o.next?.milestone ?? '—', planned: fmtDay(o.next?.planned), late });
+    return t(lang, 'orderLine', { po: o.number, code: shown?.get(o.supplierCode) ?? o.supplierCode, milestone: o.next?.milestone ?? '—', planned: fmtDay(o.next?.planned), late });
   }
 
   async function run(cmd: Command, m: ManagerDoc, lang: ManagerLang, messageId: string): Promise<string> {
@@ -86,10 +87,11 @@ export function createCommandHandler(deps: CommandDeps) {
       case 'orders': {
         const res = cmd.code ? await listOrders({ supplierCode: (await supplierOrThrow(cmd.code)).code }) : await listOrders({ managerId: String(m._id) });
         if (!res.items.length) return t(lang, 'noOrders');
+        const shown = await displayCodes(res.items.map((o) => o.supplierCode));
         return t(lang, 'orders', {
           who: cmd.code ? ` ${parseCodeInput(cmd.code)?.code ?? cmd.code}` : '',
           count: res.items.length + (res.hasMore ? '+' : ''),
-          list: res.items.map((o) => orderLine(lang, o, now)).join('\n'),
+          list: res.items.map((o) => orderLine(lang, o, now, shown)).join('\n'),
         });
       }
       case 'po': {
@@ -102,7 +104,7 @@ export function createCommandHandler(deps: CommandDeps) {
         const c = o.customs;
         return t(lang, 'po', {
           po: o.number,
-          code: o.supplierCode,
+          code: (await displayCodes([o.supplierCode])).get(o.supplierCode) ?? o.supplierCode,
           status: o.status,
           milestones,
           customs: c?.status === 'held' ? `held (${c.reason ?? ''}) ${fmtDay(c.expectedDate)}` : (c?.status ?? 'none'),

@@ -95,6 +95,8 @@ export const schema = z.object({
   CONSOLE_ADMIN_PASSWORD: z.string().min(10, 'at least 10 characters').max(256).optional(),
   UPLOAD_DIR: z.string().min(1).optional(),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(50).default(8),
+  // Chat images, videos and files from WeChat larger than this keep metadata only
+  MAX_CHAT_MEDIA_MB: z.coerce.number().positive().max(500).default(25),
   TRUST_PROXY: bool.default(false),
   // Order imports (XLSX/CSV): largest file and most data rows accepted
   IMPORT_MAX_MB: z.coerce.number().positive().max(500).default(20),
@@ -190,6 +192,8 @@ export interface Config {
   /** Price history (shared/prices): alert when a unit price rises more than this percent. */
   prices: { jumpPct: number };
   reports: { pdfCjkFont?: string };
+  /** Stored files (shared/storage): the local directory, and the largest chat media kept (bigger: metadata only). */
+  storage: { dir: string; maxChatMediaBytes: number };
   /** Order imports (shared/orders/import.ts). */
   orders: { importMaxBytes: number; importMaxRows: number };
   /** The web console's first admin (shared/managers/accounts.ts ensureAdmin). */
@@ -246,6 +250,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     prices: { jumpPct: e.PRICE_JUMP_PCT },
     reports: { pdfCjkFont: e.PDF_CJK_FONT },
+    storage: { dir: e.UPLOAD_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/uploads`, maxChatMediaBytes: Math.round(e.MAX_CHAT_MEDIA_MB * 1024 * 1024) },
     orders: { importMaxBytes: Math.round(e.IMPORT_MAX_MB * 1024 * 1024), importMaxRows: e.IMPORT_MAX_ROWS },
     console: { adminLogin: e.CONSOLE_ADMIN_LOGIN, adminPassword: e.CONSOLE_ADMIN_PASSWORD },
     bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox, autoAcceptFriends: e.FRIEND_AUTO_ACCEPT },

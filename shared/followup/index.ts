@@ -176,3 +176,5 @@ export async function onClaimWritten({ before, after, now }: { before: ClaimDoc 
 /** The translation of `original` into `lang` among stored ones (none when the text changed since). */
 export const storedTranslation = (tr: TextTranslation[] | undefined, lang: string, original?: string | null) =>
   original ? tr?.find((t) => t.lang === lang && t.original === original)?.text : undefined;
+
+export { onSupplierMessage, readinessReply, dateIn, type ReadinessReply } from './readiness.js';

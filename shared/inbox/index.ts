@@ -10,7 +10,7 @@ import { Manager, type ManagerDoc } from '../managers/model.js';
 import { enqueueNotice, Notice, type NoticeDoc } from '../notices/index.js';
 import { listOverdue, Order, type OrderDoc } from '../orders/index.js';
 import { lineTotal, sum } from '../money/index.js';
-import { SEGMENTS, Supplier, supplierIdsWithFacts, type SupplierDoc, type SupplierFacts } from '../suppliers/index.js';
+import { displayCode, SEGMENTS, Supplier, supplierIdsWithFacts, type SupplierDoc, type SupplierFacts } from '../suppliers/index.js';
 import { Contact, Message, Thread, threadMessages, type ContactDoc, type Lang, type MessageDoc, type ThreadDoc } from '../threads/index.js';
 
 export { threadMessages };
@@ -104,7 +104,7 @@ export async function listInbox(user: ManagerViewer, f: InboxFilter, now: Date):
         key: t.key,
         kind: t.kind,
         title: t.topic ?? (t.contactWechatId ? nameBy.get(t.contactWechatId) : undefined) ?? t.key,
-        supplier: s ? { id: String(s._id), code: s.code, tag: s.tag ?? null, name: s.name, segment: s.segment } : null,
+        supplier: s ? { id: String(s._id), code: s.code, tag: s.tag ?? null, shownCode: displayCode(s), name: s.name, segment: s.segment } : null,
         lastMessageAt: t.lastMessageAt ?? null,
         messageCount: t.messageCount ?? 0,
         unread: Math.max(0, (t.messageCount ?? 0) - (readBy.get(String(t._id)) ?? 0)),
@@ -215,6 +215,8 @@ export interface SupplierCard {
   id: string;
   code: string;
   tag: string | null;
+  /** The code as people see it (`D12 AUGI` once tagged): displayCode. */
+  shownCode: string;
   name: string;
   nameEn: string | null;
   segment: string;
@@ -235,6 +237,7 @@ export async function supplierCard(user: ManagerViewer, s: SupplierDoc): Promise
     id: String(s._id),
     code: s.code,
     tag: s.tag ?? null,
+    shownCode: displayCode(s),
     name: s.name,
     nameEn: s.nameEn ?? null,
     segment: s.segment,
@@ -259,8 +262,10 @@ export async function threadHeader(user: ManagerViewer, threadId: string) {
     kind: t.kind,
     title: t.topic ?? contact?.name ?? t.key,
     messageCount: t.messageCount ?? 0,
-    supplier: s ? { id: String(s._id), code: s.code, tag: s.tag ?? null, name: s.name, segment: s.segment, timezone: s.timezone } : null,
-    contact: contact ? { name: contact.name, role: contact.role ?? null, timezone: contact.timezone ?? 'Asia/Shanghai' } : null,
+    supplier: s ? { id: String(s._id), code: s.code, tag: s.tag ?? null, shownCode: displayCode(s), name: s.name, segment: s.segment, timezone: s.timezone } : null,
+    contact: contact
+      ? { id: String(contact._id), name: contact.name, role: contact.role ?? null, timezone: contact.timezone ?? s?.timezone ?? 'Asia/Shanghai', language: contact.language ?? 'zh' }
+      : null,
     timezone: contact?.timezone ?? s?.timezone ?? 'Asia/Shanghai',
   };
 }

@@ -109,3 +109,48 @@ export function safeZone(tz: string | undefined, fallback: string): string {
     return fallback;
   }
 }
+
+/**
+ * Notices a manager gets at once even outside their working hours (the product rules: critical
+ * schedule changes by a supplier and customs delays reach the manager "at once"; alerts such as
+ * the bot logging out; a message a person chose to send). Quiet hours (22:00–08:00) still apply.
+ */
+export const URGENT_FOR_MANAGER: ReadonlySet<string> = new Set(['supplier_change', 'customs', 'alert', 'message']);
+
+export interface WorkingHours {
+  from: string; // HH:MM
+  to: string; // HH:MM
+}
+const minutesOf = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/**
+ * The earliest moment at or after `at` inside the working hours (Monday–Friday, from–to in the
+ * person's time zone): a notice to a manager outside them waits until their next working start.
+ * Hours that make no window (bad format, start not before end) leave `at` as it is.
+ */
+export function workingFrom(at: Date, tz: string, hours: WorkingHours): Date {
+  const from = minutesOf(hours.from);
+  const to = minutesOf(hours.to);
+  if (!/^\d{2}:\d{2}$/.test(hours.from) || !/^\d{2}:\d{2}$/.test(hours.to) || !(from < to)) return at;
+  const start = (d: dayjs.Dayjs) =>
+    d
+      .hour(Math.floor(from / 60))
+      .minute(from % 60)
+      .second(0)
+      .millisecond(0);
+  let t = dayjs(at).tz(tz);
+  for (let i = 0; i < 10; i++) {
+    const wd = t.day();
+    const now = t.hour() * 60 + t.minute();
+    if (wd === 0 || wd === 6 || now >= to) {
+      t = start(t.add(1, 'day'));
+      continue;
+    }
+    if (now < from) return start(t).toDate();
+    return t.toDate();
+  }
+  return t.toDate();
+}

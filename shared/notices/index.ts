@@ -24,7 +24,7 @@ import { retry } from '../retry/index.js';
 import type { Messenger } from '../messenger.js';
 import { touchThread } from '../live/index.js';
 import { Message, Thread } from '../threads/model.js';
-import { deliverableFrom, respectsHolidays, safeZone } from './calendar.js';
+import { deliverableFrom, respectsHolidays, safeZone, URGENT_FOR_MANAGER, workingFrom } from './calendar.js';
 import { Notice, NoticeFile, NoticeSend, ScanState, type NoticeDoc, type NoticeStatus } from './model.js';
 import { backoffMs, createPacer, type Pacing } from './pacing.js';
 
@@ -44,6 +44,14 @@ export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 't
     notBefore?: Date;
   };
 
+/** `at`, or the manager's next working start when `at` is outside their working hours (none set: `at`). */
+async function managerWorkingFrom(id: string, at: Date, tz: string): Promise<Date> {
+  if (!Types.ObjectId.isValid(id)) return at;
+  const m = await Manager.findOne({ _id: new Types.ObjectId(id) }, { workingHours: 1 }).lean<{ workingHours?: { from?: string | null; to?: string | null } | null }>();
+  const h = m?.workingHours;
+  return h?.from && h.to ? workingFrom(at, tz, { from: h.from, to: h.to }) : at;
+}
+
 /**
  * Add a notice unless one with the same key exists (upsert by key, `$setOnInsert`). Returns true
  * when it was new. Of several due notices with one `topic`, the worker sends only the newest:
@@ -52,7 +60,9 @@ export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 't
 export async function enqueueNotice(n: NewNotice, now: Date): Promise<boolean> {
   const tz = safeZone(n.recipient.timezone, defaultZone(n.recipient.kind));
   // A message a person asked to send (a /reply) goes now; generated notices wait for the day.
-  const from = n.notBefore && n.notBefore > now ? n.notBefore : now;
+  let from = n.notBefore && n.notBefore > now ? n.notBefore : now;
+  // A manager's notice outside their working hours waits for their next working start (not the urgent kinds).
+  if (n.recipient.kind === 'manager' && !URGENT_FOR_MANAGER.has(n.kind)) from = await managerWorkingFrom(n.recipient.id ?? '', from, tz);
   const notBefore = n.kind === 'message' ? from : deliverableFrom(from, tz, { respectHolidays: respectsHolidays(n.kind, n.recipient) });
   let created: boolean;
   try {

@@ -91,6 +91,49 @@ export const overdueForManager = (f: OverdueFacts, lang: Lang) => {
         `${f.baseline ? ` First agreed ${f.baseline}.` : ''}${items ? ` Items: ${items}.` : ''}${f.manager ? ` Responsible: ${f.manager}.` : ''}`;
 };
 
+/**
+ * Several milestones of one order late at once: one message listing them (the single text when
+ * only one is late). `facts` share the order's PO, supplier, items and manager.
+ */
+export const overdueListForSupplier = (facts: OverdueFacts[], lang: SupplierLang = 'zh') => {
+  if (facts.length === 1) return overdueForSupplier(facts[0]!, lang);
+  const f = facts[0]!;
+  if (lang === 'en') {
+    const items = itemsOf(f, ', ');
+    const lines = facts.map((x) => `• ${msEn(x.milestone)} planned ${x.planned}: ${x.daysLate} day(s) late`);
+    return (
+      `[Gendan reminder] ${f.supplierEn ?? f.supplier ?? ''} (${f.code}) order ${f.po}${items ? ` (${items})` : ''}: ${facts.length} milestones late:\n${lines.join('\n')}\n` +
+      `Please update the progress or tell us the new expected dates.${f.manager ? ` Responsible: ${f.manager}.` : ''}`
+    );
+  }
+  const items = itemsOf(f, '、');
+  const lines = facts.map((x) => `• 「${MILESTONE_ZH[x.milestone] ?? x.milestone}」计划日期 ${x.planned}，已逾期 ${x.daysLate} 天`);
+  return (
+    `【Gendan 提醒】${f.supplier ? `${f.supplier}（${f.code}）` : `（${f.code}）`}订单 ${f.po}${items ? `「${items}」` : ''}有 ${facts.length} 个节点已逾期：\n${lines.join('\n')}\n` +
+    `请更新进度或告知新的预计日期。${f.manager ? `负责人：${f.manager}` : ''}\n` +
+    `Reminder: ${f.po} (${f.code}) ${facts.length} milestones late: ${facts.map((x) => `${msEn(x.milestone)} planned ${x.planned} (${x.daysLate} d)`).join(', ')}.`
+  );
+};
+
+export const overdueListForManager = (facts: OverdueFacts[], lang: Lang) => {
+  if (facts.length === 1) return overdueForManager(facts[0]!, lang);
+  const f = facts[0]!;
+  const items = itemsOf(f, ', ');
+  const who = f.supplierEn ?? f.supplier;
+  const lines = facts.map((x) =>
+    pick(lang, {
+      en: `• ${msEn(x.milestone)} planned ${x.planned} is ${x.daysLate} day(s) late${x.baseline ? ` (first agreed ${x.baseline})` : ''}`,
+      ru: `• «${MILESTONE_RU[x.milestone] ?? x.milestone}», план ${x.planned}, просрочка ${x.daysLate} дн.${x.baseline ? ` (первоначально ${x.baseline})` : ''}`,
+      az: `• «${msName(x.milestone, lang)}», plan ${x.planned}, gecikmə ${x.daysLate} gün${x.baseline ? ` (ilkin ${x.baseline})` : ''}`,
+    }),
+  );
+  return pick(lang, {
+    en: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${facts.length} milestones late\n${lines.join('\n')}${items ? `\nItems: ${items}.` : ''}${f.manager ? ` Responsible: ${f.manager}.` : ''}`,
+    ru: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): просрочено этапов: ${facts.length}\n${lines.join('\n')}${items ? `\nТовары: ${items}.` : ''}${f.manager ? ` Ответственный: ${f.manager}.` : ''}`,
+    az: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${facts.length} mərhələ gecikir\n${lines.join('\n')}${items ? `\nMallar: ${items}.` : ''}${f.manager ? ` Məsul: ${f.manager}.` : ''}`,
+  });
+};
+
 /** The daily list of a manager's open orders whose milestones have no planned date. */
 export const undatedForManager = (orders: { po: string; code: string; milestones: string[] }[], lang: Lang) => {
   const lines = orders.slice(0, 30).map((o) => `• ${o.po} (${o.code}): ${o.milestones.map((m) => msName(m, lang)).join(', ')}`);

@@ -80,7 +80,7 @@ export function cjkFont(configuredFont?: string): { path: string; family?: strin
 
 const ORDER_COLUMNS: { key: keyof OrderRow; header: string; width: number }[] = [
   { key: 'po', header: 'PO', width: 18 },
-  { key: 'supplierCode', header: 'Supplier', width: 10 },
+  { key: 'supplierCode', header: 'Supplier', width: 14 },
   { key: 'supplierName', header: 'Supplier name', width: 28 },
   { key: 'manager', header: 'Manager', width: 16 },
   { key: 'created', header: 'Ordered', width: 12 },
@@ -198,7 +198,7 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
     'Overdue',
     [
       { header: 'PO', key: 'po', width: 18 },
-      { header: 'Supplier', key: 'supplierCode', width: 10 },
+      { header: 'Supplier', key: 'supplierCode', width: 14 },
       { header: 'Milestone', key: 'milestone', width: 18 },
       { header: 'Planned', key: 'planned', width: 12, numFmt: 'yyyy-mm-dd' },
       { header: 'Days late', key: 'daysLate', width: 10 },
@@ -210,7 +210,7 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
     'Customs',
     [
       { header: 'PO', key: 'po', width: 18 },
-      { header: 'Supplier', key: 'supplierCode', width: 10 },
+      { header: 'Supplier', key: 'supplierCode', width: 14 },
       { header: 'Held', key: 'heldAt', width: 12, numFmt: 'yyyy-mm-dd' },
       { header: 'Status', key: 'status', width: 10 },
       { header: 'Reason', key: 'reason', width: 40 },
@@ -234,7 +234,7 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
     'Prices',
     [
       { header: 'Item', key: 'item', width: 28 },
-      { header: 'Supplier', key: 'supplierCode', width: 10 },
+      { header: 'Supplier', key: 'supplierCode', width: 14 },
       { header: 'PO', key: 'po', width: 18 },
       { header: 'Ordered', key: 'day', width: 12, numFmt: 'yyyy-mm-dd' },
       { header: 'Unit price', key: 'unitPrice', width: 12, numFmt: money },
@@ -319,7 +319,7 @@ export async function writePdf(req: ReportRequest, path: string): Promise<Report
     'Suppliers',
     ['Code', 'Name', 'Orders', `Value ${data.currency}`, 'On time', 'Class', 'Why'],
     data.suppliers.map((s) => [s.code, s.name, s.orders, s.value, pct(s.onTimeRate), s.class ?? '—', s.reasons]),
-    [35, 110, 35, 60, 40, 30, '*'],
+    [50, 95, 35, 60, 40, 30, '*'],
   );
   table(
     'Overdue now',

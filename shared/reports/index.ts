@@ -12,7 +12,7 @@ import { convert, Decimal, fmt, type Currency } from '../money/index.js';
 import { MILESTONES, Order, isOverdue, overdueMilestones, type OrderDoc } from '../orders/index.js';
 import { managerRanking, periodOf, scorecardOf, SupplierKpi, type KpiWeights, type ManagerRow, type SupplierKpiDoc } from '../performance/index.js';
 import { PricePoint, type PricePointDoc } from '../prices/index.js';
-import { Supplier, type SupplierDoc } from '../suppliers/index.js';
+import { displayCode, Supplier, type SupplierDoc } from '../suppliers/index.js';
 
 export const PERIOD_KINDS = ['week', 'month', 'quarter', 'custom'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
@@ -102,7 +102,12 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
   const inRange = (d?: Date | null) => Boolean(d) && new Date(d!).getTime() >= fromT && new Date(d!).getTime() < toT;
 
   const suppliers = new Map<string, SupplierDoc>();
-  for (const s of await Supplier.find({}, { code: 1, name: 1, managerId: 1 }).lean<SupplierDoc[]>()) suppliers.set(String(s._id), s);
+  for (const s of await Supplier.find({}, { code: 1, tag: 1, name: 1, managerId: 1 }).lean<SupplierDoc[]>()) suppliers.set(String(s._id), s);
+  // Codes as people see them (`D12 AUGI` once tagged), in every sheet and export.
+  const shown = (supplierId: unknown, code: string) => {
+    const s = suppliers.get(String(supplierId));
+    return s ? displayCode(s) : code;
+  };
   const managers = new Map<string, ManagerDoc>();
   for (const m of await Manager.find({}, { name: 1 }).lean<ManagerDoc[]>()) managers.set(String(m._id), m);
 
@@ -154,7 +159,7 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
       const od = isOverdue(o, req.now);
       await onOrder?.({
         po: o.number,
-        supplierCode: o.supplierCode,
+        supplierCode: shown(sid, o.supplierCode),
         supplierName: suppliers.get(sid)?.name ?? '',
         manager,
         created: day,
@@ -185,12 +190,12 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
     }
     const c = o.customs as { status?: string; heldAt?: Date; reason?: string } | undefined;
     if (c?.heldAt && inRange(c.heldAt))
-      customs.push({ po: o.number, supplierCode: o.supplierCode, heldAt: new Date(c.heldAt).toISOString().slice(0, 10), status: c.status ?? '', reason: c.reason ?? '' });
+      customs.push({ po: o.number, supplierCode: shown(o.supplierId, o.supplierCode), heldAt: new Date(c.heldAt).toISOString().slice(0, 10), status: c.status ?? '', reason: c.reason ?? '' });
     if (isOverdue(o, req.now) && o.managerId) overdueByManager.set(String(o.managerId), (overdueByManager.get(String(o.managerId)) ?? 0) + 1);
     if (isOverdue(o, req.now) && overdue.length < 5000) {
       // Every late milestone of the order, not only the next one.
       for (const l of overdueMilestones(o, req.now))
-        overdue.push({ po: o.number, supplierCode: o.supplierCode, milestone: l.milestone, planned: l.planned.toISOString().slice(0, 10), daysLate: l.daysLate, manager });
+        overdue.push({ po: o.number, supplierCode: shown(o.supplierId, o.supplierCode), milestone: l.milestone, planned: l.planned.toISOString().slice(0, 10), daysLate: l.daysLate, manager });
     }
   }
   overdue.sort((a, b) => b.daysLate - a.daysLate);
@@ -222,7 +227,16 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
     .map(([sid, ps]) => {
       const s = suppliers.get(sid);
       const sc = scorecardOf(sid, month, kpiBy.get(sid) ?? [], req.weights);
-      return { code: s?.code ?? '?', name: s?.name ?? '', orders: ps.orders, value: fmt(ps.value), onTimeRate: sc.kpis.onTimeRate, score: sc.score, class: sc.class, reasons: sc.reasons.join('; ') };
+      return {
+        code: s ? displayCode(s) : '?',
+        name: s?.name ?? '',
+        orders: ps.orders,
+        value: fmt(ps.value),
+        onTimeRate: sc.kpis.onTimeRate,
+        score: sc.score,
+        class: sc.class,
+        reasons: sc.reasons.join('; '),
+      };
     })
     .sort((a, b) => a.code.localeCompare(b.code));
 
@@ -247,7 +261,7 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
       if (new Decimal(p.unitPrice).eq(prev.unitPrice)) continue;
       prices.push({
         item: p.item,
-        supplierCode: p.supplierCode,
+        supplierCode: shown(p.supplierId, p.supplierCode),
         po: p.orderNumber,
         day: p.day,
         unitPrice: p.unitPrice,

@@ -13,7 +13,7 @@ import { pruneLinkRecords } from '../managers/link.js';
 import { pruneIdempotencyKeys, reconcileOrderIndexes, reconcileScanFields } from '../orders/index.js';
 import { escalateUnanswered, proposeSegments, reconcileKpis } from '../performance/index.js';
 import { sendWeeklyReports } from '../reports/weekly.js';
-import { scanClaimReminders } from '../claims/index.js';
+import { scanClaimAnswersOverdue, scanClaimReminders } from '../claims/index.js';
 import { scanAlerts, scanCustoms, scanOverdue, scanPreShipment, scanReadiness, scanUndated } from './rules.js';
 
 export * from './rules.js';
@@ -48,6 +48,41 @@ export const JOB_INTERVALS: Record<JobName, string> = {
   [JOBS.weeklyReports]: '1 hour',
   [JOBS.claimReminders]: '1 hour',
 };
+
+/**
+ * The follow-up checks a person may run at once (console "Run checks now", the sandbox's
+ * `checks`) instead of waiting for their interval: the overdue, "needs a date", pre-shipment
+ * and customs scans.
+ */
+export const CHECKS_NOW: readonly JobName[] = [JOBS.overdue, JOBS.undated, JOBS.preShipment, JOBS.customs];
+
+/** Agenda instances that only enqueue (never started, never process), one per database. */
+const enqueuers = new WeakMap<object, Agenda>();
+
+/**
+ * Ask for jobs to run now, in whichever process runs the scheduler (this one or another): an
+ * Agenda job of that name, due now, so the job's own code runs as on its interval, locked
+ * like any run. One run-now record per job name, moved to now on each request (asking twice
+ * before it ran runs it once). Resolves once queued, not once run (`Scheduler.idle()` waits).
+ */
+export async function runJobsNow(names: readonly JobName[], connection: mongoose.Connection = mongoose.connection): Promise<{ queued: JobName[]; at: Date }> {
+  const db = connection.db;
+  if (!db || connection.readyState !== 1) throw new Error('connect the database before asking for a job');
+  let agenda = enqueuers.get(db);
+  if (!agenda) {
+    agenda = new Agenda({ backend: new MongoBackend({ mongo: db as never, collection: 'agendaJobs' }), name: `gendan-enqueue-${process.pid}` } as never);
+    enqueuers.set(db, agenda);
+  }
+  await agenda.ready;
+  const at = new Date();
+  // The upsert also clears the lock of a run-now record still running: that job may then run
+  // twice at once, which the scans allow (their notice keys carry the event and the day).
+  for (const name of names) {
+    await agenda.create(name, { runNow: true }).unique({ 'data.runNow': true }).schedule(at).save();
+  }
+  log.info({ jobs: names }, 'jobs asked to run now');
+  return { queued: [...names], at };
+}
 
 export interface SchedulerOptions {
   /** Settings of the jobs (KPIs, escalation, report scorecards): the configuration's. */
@@ -124,7 +159,7 @@ export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler
   job(JOBS.escalate, () => escalateUnanswered(clock(), performance.escalateAfterMin));
   // Last week's report to each manager, once (the job runs hourly; keys make it once).
   job(JOBS.weeklyReports, () => sendWeeklyReports(clock(), performance.weights));
-  job(JOBS.claimReminders, () => scanClaimReminders(clock()));
+  job(JOBS.claimReminders, async () => (await scanClaimReminders(clock())) + (await scanClaimAnswersOverdue(clock())));
   // KPIs are kept current by increments; once a night they are recomputed from the data (repairs
   // anything a crash or a failed increment left), then segment proposals are made.
   job(JOBS.kpi, async () => {

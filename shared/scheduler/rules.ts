@@ -12,8 +12,8 @@ import {
   customsForManager,
   enqueueNotice,
   getScanState,
-  overdueForManager,
-  overdueForSupplier,
+  overdueListForManager,
+  overdueListForSupplier,
   OverdueWatch,
   preShipmentForSupplier,
   setScanState,
@@ -23,7 +23,7 @@ import {
   type OverdueFacts,
 } from '../notices/index.js';
 import { Order, OrderEvent, dayOf, daysLate, markReadinessAsked, ordersDueOn, overdueMilestones, undatedMilestones, undatedOrders, type LateMilestone, type OrderDoc } from '../orders/index.js';
-import { Supplier, type SupplierDoc } from '../suppliers/index.js';
+import { displayCode, Supplier, type SupplierDoc } from '../suppliers/index.js';
 import { Thread, type ThreadDoc } from '../threads/index.js';
 import { partnerLangOf } from '../translation/index.js';
 
@@ -59,12 +59,18 @@ function memo<T>(m: Memo | undefined, key: string, load: () => Promise<T>): Prom
   return p;
 }
 
+/** The supplier's code as people see it in a notice (`D12 AUGI` once tagged): displayCode. */
+async function shownCode(o: Pick<OrderDoc, 'supplierId' | 'supplierCode'>, m0?: Memo): Promise<string> {
+  const s = await memo(m0, `code:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { code: 1, tag: 1 }).lean<SupplierDoc>());
+  return s ? displayCode(s) : o.supplierCode;
+}
+
 /** What a notice names: the supplier (name, English name), the order's items, the manager. */
 async function overdueFacts(o: OrderDoc, late: LateMilestone, m: ManagerDoc | null, s: SupplierDoc | null): Promise<OverdueFacts> {
   const baseline = o.milestones?.[late.milestone]?.baseline;
   return {
     po: o.number,
-    code: o.supplierCode,
+    code: s?.code ? displayCode(s) : o.supplierCode,
     milestone: late.milestone,
     planned: dayOf(late.planned),
     daysLate: late.daysLate,
@@ -77,82 +83,64 @@ async function overdueFacts(o: OrderDoc, late: LateMilestone, m: ManagerDoc | nu
 }
 
 /**
- * Enqueue the overdue notices of one late milestone for today: a supplier-side milestone to the
- * supplier's chat (Chinese) and the manager; a buyer-side one (customs clearance, delivery) to
- * the manager only. A strategic supplier's slip also reaches the head of purchasing.
+ * Enqueue today's overdue notices of one order: ONE message per recipient listing every late
+ * milestone (not one per milestone). Supplier-side milestones go to the supplier's chat
+ * (Chinese) and the manager; buyer-side ones (customs clearance, delivery) to the manager only.
+ * A strategic supplier's slip also reaches the head of purchasing. The key carries the day and
+ * the late set (`overdue:<order>:<day>:<m1+m2>:<recipient>`): a set that changes during the day
+ * is a new message, and the topic (per order and recipient) lets only the newest go out.
  */
-async function overdueNotices(o: OrderDoc, late: LateMilestone, now: Date, m0?: Memo): Promise<number> {
-  const ms = late.milestone;
-  const base = `overdue:${o._id}:${ms}:${dayOf(now)}`;
+async function overdueNotices(o: OrderDoc, late: LateMilestone[], now: Date, m0?: Memo): Promise<number> {
+  const today = dayOf(now);
   let n = 0;
-  const s = await memo(m0, `sup:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1, segment: 1, name: 1, nameEn: 1 }).lean<SupplierDoc>());
+  const s = await memo(m0, `sup:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { code: 1, tag: 1, timezone: 1, segment: 1, name: 1, nameEn: 1 }).lean<SupplierDoc>());
   const m = await memo(m0, `mgr:${o.managerId ?? ''}:${o.supplierId}`, () => managerOf(o));
-  const facts = await overdueFacts(o, late, m, s);
-  if (late.owner === 'supplier') {
+  const facts = await Promise.all(late.map((l) => overdueFacts(o, l, m, s)));
+  const supplierSide = facts.filter((_, i) => late[i]!.owner === 'supplier');
+  const set = (fs: OverdueFacts[]) => fs.map((f) => f.milestone).join('+');
+  const notice = async (fs: OverdueFacts[], who: string, to: string, recipient: { kind: 'supplier' | 'manager'; id: string; timezone?: string | null }, text: string) =>
+    (await enqueueNotice(
+      {
+        key: `overdue:${o._id}:${today}:${set(fs)}:${who}`,
+        topic: `overdue:${o._id}:${who}`,
+        kind: 'overdue',
+        to,
+        recipient: { ...recipient, timezone: recipient.timezone ?? undefined },
+        text,
+        orderId: o._id,
+      },
+      now,
+    ))
+      ? 1
+      : 0;
+  if (supplierSide.length) {
     const chat = await memo(m0, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
-    if (chat) {
-      if (
-        await enqueueNotice(
-          {
-            key: `${base}:supplier`,
-            topic: `overdue:${o._id}:${ms}:supplier`,
-            kind: 'overdue',
-            to: chat.key,
-            recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
-            text: overdueForSupplier(facts, await partnerLangOf(chat)),
-            orderId: o._id,
-          },
-          now,
-        )
-      )
-        n++;
-    }
+    if (chat)
+      n += await notice(
+        supplierSide,
+        'supplier',
+        chat.key,
+        { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
+        overdueListForSupplier(supplierSide, await partnerLangOf(chat)),
+      );
   }
   if (m?.wechatId) {
     const lang = managerLang(m.language);
-    if (
-      await enqueueNotice(
-        {
-          key: `${base}:manager:${m._id}`,
-          topic: `overdue:${o._id}:${ms}:manager:${m._id}`,
-          kind: 'overdue',
-          to: dmKey(m.wechatId),
-          recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone },
-          text: overdueForManager(facts, lang),
-          orderId: o._id,
-        },
-        now,
-      )
-    )
-      n++;
+    n += await notice(facts, `manager:${m._id}`, dmKey(m.wechatId), { kind: 'manager', id: String(m._id), timezone: m.timezone }, overdueListForManager(facts, lang));
   }
   if (s?.segment === 'strategic') {
     const heads = await memo(m0, 'heads', () => Manager.find({ role: 'head', active: { $ne: false } }).lean<ManagerDoc[]>());
     for (const h of heads) {
       if (!h.wechatId || String(h._id) === String(m?._id)) continue;
       const lang = managerLang(h.language);
-      if (
-        await enqueueNotice(
-          {
-            key: `${base}:head:${h._id}`,
-            topic: `overdue:${o._id}:${ms}:head:${h._id}`,
-            kind: 'overdue',
-            to: dmKey(h.wechatId),
-            recipient: { kind: 'manager', id: String(h._id), timezone: h.timezone },
-            text: overdueForManager(facts, lang),
-            orderId: o._id,
-          },
-          now,
-        )
-      )
-        n++;
+      n += await notice(facts, `head:${h._id}`, dmKey(h.wechatId), { kind: 'manager', id: String(h._id), timezone: h.timezone }, overdueListForManager(facts, lang));
     }
   }
   return n;
 }
 
-/** The milestone a queued overdue notice is about (its topic is `overdue:<order>:<milestone>:…`). */
-const topicMilestone = (topic?: string) => topic?.split(':')[2];
+/** The milestones a queued overdue notice is about (its key is `overdue:<order>:<day>:<m1+m2>:…`). */
+const keyMilestones = (key: string) => key.split(':')[3]?.split('+') ?? [];
 
 export interface ScanResult {
   daysScanned: number;
@@ -193,14 +181,19 @@ export async function scanOverdue(now: Date): Promise<ScanResult> {
     const names = late.map((l) => l.milestone);
     // A milestone updated, done or no longer late (or the order closed): its reminders stop, and
     // those still waiting (quiet hours, bot offline) are not sent.
-    const stale = await cancelQueuedNotices(w.orderId, (n) => n.kind === 'overdue' && !names.includes(topicMilestone(n.topic) as never), 'the milestone was updated');
+    const stale = await cancelQueuedNotices(w.orderId, (n) => n.kind === 'overdue' && keyMilestones(n.key).some((k) => !names.includes(k as never)), 'the milestone was updated');
     if (!o || !late.length) {
       await OverdueWatch.deleteOne({ _id: w._id });
       continue;
     }
-    const same = names.join(',') === (w.milestones ?? [w.milestone]).join(',');
-    if (w.notified === today && same && !stale) continue; // today's reminders exist: the scan runs every 15 min
-    for (const l of late) enqueued += await overdueNotices(o, l, now, lookups);
+    // Today's message exists (the scan runs every 15 min) unless a milestone became late since,
+    // or a waiting message named one no longer late (cancelled above: the rest is said again).
+    const added = names.some((x) => !(w.milestones ?? [w.milestone]).includes(x));
+    if (w.notified === today && !added && !stale) {
+      if (names.join(',') !== (w.milestones ?? [w.milestone]).join(',')) await OverdueWatch.updateOne({ _id: w._id }, { $set: { milestone: names[0], milestones: names } });
+      continue;
+    }
+    enqueued += await overdueNotices(o, late, now, lookups);
     await OverdueWatch.updateOne({ _id: w._id }, { $set: { notified: today, milestone: names[0], milestones: names } });
   }
   await setScanState('overdue', yesterday, now);
@@ -224,7 +217,7 @@ export async function scanUndated(now: Date): Promise<number> {
     const m = await memo(lookups, `mgr:${o.managerId ?? ''}:${o.supplierId}`, () => managerOf(o));
     if (!m?.wechatId) continue;
     managers.set(String(m._id), m);
-    byManager.set(String(m._id), [...(byManager.get(String(m._id)) ?? []), { po: o.number, code: o.supplierCode, milestones: missing }]);
+    byManager.set(String(m._id), [...(byManager.get(String(m._id)) ?? []), { po: o.number, code: await shownCode(o, lookups), milestones: missing }]);
   }
   let n = 0;
   for (const [id, list] of byManager) {
@@ -285,7 +278,7 @@ export async function scanPreShipment(now: Date): Promise<number> {
             kind: 'pre_shipment',
             to: chat.key,
             recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
-            text: preShipmentForSupplier({ po: o.number, code: o.supplierCode, planned: day, daysLeft }, await partnerLangOf(chat)),
+            text: preShipmentForSupplier({ po: o.number, code: await shownCode(o, lookups), planned: day, daysLeft }, await partnerLangOf(chat)),
             orderId: o._id,
           },
           now,
@@ -339,7 +332,7 @@ export async function scanReadiness(now: Date): Promise<number> {
             kind: 'pre_shipment',
             to: dmKey(m.wechatId),
             recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone },
-            text: readinessForManager({ po: o.number, code: o.supplierCode, planned, answer: 'none', asked: o.readiness?.asked }, lang),
+            text: readinessForManager({ po: o.number, code: await shownCode(o), planned, answer: 'none', asked: o.readiness?.asked }, lang),
             orderId: o._id,
           },
           now,
@@ -362,7 +355,7 @@ async function customsNotice(e: CustomsEvent, now: Date): Promise<number> {
   if (!m?.wechatId) return 0;
   const lang = managerLang(m.language);
   const text = customsForManager(
-    { po: o.number, code: o.supplierCode, status: e.after?.status ?? 'held', reason: e.after?.reason, expected: e.after?.expectedDate ? dayOf(new Date(e.after.expectedDate)) : undefined },
+    { po: o.number, code: await shownCode(o), status: e.after?.status ?? 'held', reason: e.after?.reason, expected: e.after?.expectedDate ? dayOf(new Date(e.after.expectedDate)) : undefined },
     lang,
   );
   return (await enqueueNotice(

@@ -122,5 +122,21 @@ export async function setSupplierTag(code: string, country: string, abbr: string
   return { ...s, tag };
 }
 
-/** The code as shown to people: `D12 AUGI` once tagged, else `D12`. */
+/**
+ * The code as shown to people: `D12 AUGI` once tagged, else `D12`. The one formatter: notices,
+ * reports, the console and the mini-program all show codes through it (`displayCodes` for lists).
+ */
 export const displayCode = (s: Pick<SupplierDoc, 'code' | 'tag'>) => (s.tag ? `${s.code} ${s.tag}` : s.code);
+
+/**
+ * The shown codes of the suppliers that records name by their plain code (orders, claims, price
+ * points keep `supplierCode`): one query (`code` is unique and indexed). A code no supplier has
+ * any more is shown as it is.
+ */
+export async function displayCodes(codes: Iterable<string>): Promise<Map<string, string>> {
+  const list = [...new Set(codes)];
+  const shown = new Map(list.map((c) => [c, c]));
+  if (!list.length) return shown;
+  for (const s of await Supplier.find({ code: { $in: list } }, { code: 1, tag: 1 }).lean<SupplierDoc[]>()) shown.set(s.code, displayCode(s));
+  return shown;
+}

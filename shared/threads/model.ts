@@ -138,6 +138,9 @@ const messageSchema = new Schema(
           width: Number,
           height: Number,
           storedPath: String,
+          // The bytes kept in the file store (shared/storage), or why not (over MAX_CHAT_MEDIA_MB, download failed).
+          storedKey: String,
+          notStored: String,
         },
         { _id: false },
       ),

@@ -32,6 +32,8 @@ export async function messageFor(v: Viewer, messageId: string): Promise<MessageD
 
 export interface ContactPatch {
   timezone?: string;
+  /** The language replies and notices go out in to this person: zh (default) or en. */
+  language?: 'zh' | 'en';
   role?: string;
   phone?: string;
 }

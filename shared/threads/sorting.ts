@@ -16,7 +16,7 @@ import { getLogger } from '../log/index.js';
 import { assertNotSupplierSide, becomeColleague } from '../managers/link.js';
 import { Manager, type ManagerDoc, type ManagerLang } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
-import { assertCode, checkDuplicates, createSupplier, findSupplierByCode, getFair, type SupplierDoc } from '../suppliers/index.js';
+import { assertCode, checkDuplicates, createSupplier, displayCode, findSupplierByCode, getFair, type SupplierDoc } from '../suppliers/index.js';
 import { Supplier } from '../suppliers/model.js';
 import { invalidateMirrorCaches } from './generation.js';
 import { Contact, Message, Thread, type ContactDoc, type MessageDoc, type ThreadDoc } from './model.js';
@@ -43,6 +43,8 @@ export type SortDecision =
 export interface Proposal {
   supplierId: string;
   code: string;
+  /** As people see it (`D12 AUGI`). */
+  shownCode: string;
   name: string;
   reason: string;
 }
@@ -87,7 +89,7 @@ async function firstMessages(threadId: Types.ObjectId): Promise<UnsortedItem['fi
   }));
 }
 
-const supplierRef = (s: Pick<SupplierDoc, '_id' | 'code' | 'name'>) => ({ id: String(s._id), code: s.code, name: s.name });
+const supplierRef = (s: Pick<SupplierDoc, '_id' | 'code' | 'tag' | 'name'>) => ({ id: String(s._id), code: s.code, shownCode: displayCode(s), name: s.name });
 
 /** Suppliers a room suggests: those whose known contacts write in it. */
 async function roomProposals(threadId: Types.ObjectId): Promise<Proposal[]> {
@@ -96,7 +98,7 @@ async function roomProposals(threadId: Types.ObjectId): Promise<Proposal[]> {
   for (const wechatId of new Set(recent.map((m) => m.senderWechatId).filter(Boolean) as string[])) {
     const c = await Contact.findOne({ wechatId }, { supplierId: 1, name: 1 }).lean<{ supplierId?: Types.ObjectId; name: string }>();
     if (!c?.supplierId || out.has(String(c.supplierId))) continue;
-    const s = await Supplier.findOne({ _id: c.supplierId }, { code: 1, name: 1 }).lean<SupplierDoc>();
+    const s = await Supplier.findOne({ _id: c.supplierId }, { code: 1, tag: 1, name: 1 }).lean<SupplierDoc>();
     if (s) out.set(String(s._id), { ...supplierRef(s), supplierId: String(s._id), reason: `${c.name}, a contact of ${s.code}, writes in this room` });
   }
   return [...out.values()];
@@ -108,7 +110,7 @@ async function contactProposals(c: ContactDoc): Promise<Proposal[]> {
   for (const tid of c.threadIds ?? []) {
     const t = await Thread.findOne({ _id: tid }, { supplierId: 1, kind: 1, topic: 1 }).lean<ThreadDoc>();
     if (!t?.supplierId || t.kind !== 'room' || out.has(String(t.supplierId))) continue;
-    const s = await Supplier.findOne({ _id: t.supplierId }, { code: 1, name: 1 }).lean<SupplierDoc>();
+    const s = await Supplier.findOne({ _id: t.supplierId }, { code: 1, tag: 1, name: 1 }).lean<SupplierDoc>();
     if (s) out.set(String(s._id), { ...supplierRef(s), supplierId: String(s._id), reason: `in ${s.code}'s room${t.topic ? ` “${t.topic}”` : ''}` });
   }
   const dup = await checkDuplicates({ wechatId: c.wechatId, name: c.name, phone: c.phone ?? undefined, company: c.company ?? undefined });

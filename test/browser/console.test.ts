@@ -208,7 +208,7 @@ describe('web console in a browser', function () {
     const base = { chat: { kind: 'dm' as const, id: who.id }, sender: { wechatId: who.id, name: who.payload!.name }, self: false, text: '' };
     const at = new Date();
     await rig.bot.mirror.ingest({ ...base, puppetId: 'ui-img', type: 'image', media: { name: 'sample.jpg', size: 204_800, width: 800, height: 600 }, ts: new Date(at.getTime() + 1) });
-    await rig.bot.mirror.ingest({ ...base, puppetId: 'ui-file', type: 'file', media: { name: '报价单.xlsx', size: 1_572_864 }, ts: new Date(at.getTime() + 2) });
+    await rig.bot.mirror.ingest({ ...base, puppetId: 'ui-file', type: 'file', media: { name: '报价单.xlsx', size: 1_572_864, notStored: 'over the 1 MB limit' }, ts: new Date(at.getTime() + 2) });
     await rig.bot.mirror.ingest({ ...base, puppetId: 'ui-voice', type: 'voice', media: { durationSec: 7 }, ts: new Date(at.getTime() + 3) });
     await rig.bot.mirror.flush();
     expect(await Message.countDocuments({ threadId: thread._id })).to.equal(4);
@@ -218,7 +218,7 @@ describe('web console in a browser', function () {
     await until('media shown', async () => (await page.getByTestId('media').count()) === 3);
     const media = await page.getByTestId('media').allTextContents();
     expect(media[0]).to.include('sample.jpg').and.include('200 KB').and.include('800×600');
-    expect(media[1]).to.include('报价单.xlsx').and.include('1.5 MB');
+    expect(media[1]).to.include('报价单.xlsx').and.include('1.5 MB').and.include('File not kept (over the 1 MB limit)');
     expect(media[2]).to.include('7 s');
     const shanghai = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }).format(at);
     expect(await page.getByTestId('message-time').last().textContent()).to.include(`${shanghai} Shanghai`);
@@ -353,6 +353,22 @@ describe('web console in a browser', function () {
     await page.getByTestId('file-claim').click();
     await page.getByTestId('claim-row').filter({ hasText: 'CL-PO-UI-CL-1' }).waitFor();
     expect(await page.getByTestId('claim-row').first().getByTestId('claim-status').textContent()).to.equal('sent');
+    // Its facts recorded in place; the analytics page counts it.
+    await page.getByTestId('claim-row').first().getByTestId('claim-facts-edit').click();
+    await page.getByTestId('claim-row').first().getByLabel('Batch').fill('B-UI-7');
+    await page.getByTestId('claim-row').first().getByTestId('claim-facts-save').click();
+    await until('facts shown', async () => (await page.getByTestId('claim-facts').first().textContent())?.includes('Batch: B-UI-7'));
+    await page.getByTestId('claims-analytics').click();
+    await until('analytics shown', async () =>
+      (
+        await page
+          .getByTestId('claims-summary')
+          .textContent()
+          .catch(() => '')
+      )?.includes('Claims: 1'),
+    );
+    expect(await page.getByTestId('claims-by-type').textContent()).to.include('defect');
+    await page.getByTestId('nav-claims').click();
     const { Notice } = await import('../../shared/notices/index.js');
     const n = await until('claim notice', () => Notice.findOne({ kind: 'claim' }).lean());
     expect(n.to).to.equal(thread.key);

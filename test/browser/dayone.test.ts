@@ -7,8 +7,8 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { Manager } from '../../shared/managers/model.js';
-import { createSupplier, setSupplierTag, Supplier, updateSupplier } from '../../shared/suppliers/index.js';
-import { Message } from '../../shared/threads/index.js';
+import { createSupplier, Supplier, updateSupplier } from '../../shared/suppliers/index.js';
+import { Contact, Message } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { until, waitForMessages, withTimeout } from '../support/bot.js';
 import { launchChromium } from '../support/chromium.js';
@@ -113,10 +113,15 @@ describe('web console in a browser: day one', function () {
 
     // The supplier page: edit the profile; the tagged code shows once there are orders.
     await makeOrder('D01', { number: 'PO-DAY1-UI', planned: plannedChain(new Date(Date.now() - 20 * 86_400_000)) });
-    await setSupplierTag('D01', 'CN', 'NB');
     await page.goto(`${rig.url}/console/suppliers/D01`);
     await page.getByTestId('supplier-card').waitFor();
-    expect(await page.getByTestId('supplier-code').textContent()).to.equal('D01 CNNB');
+    expect(await page.getByTestId('supplier-code').textContent()).to.equal('D01');
+    // The country + abbreviation tag, added on the page once an order exists.
+    await page.getByTestId('tag-country').fill('CN');
+    await page.getByTestId('tag-abbr').fill('NB');
+    await page.getByTestId('tag-save').click();
+    await until('tagged', async () => ((await page.getByTestId('supplier-code').textContent()) === 'D01 CNNB' ? true : undefined));
+    expect(await page.getByTestId('tag-form').count()).to.equal(0);
     await page.getByTestId('edit-supplier').click();
     await page.getByTestId('profile-legalName').fill('宁波电机有限公司');
     await page.getByTestId('profile-region').fill('Zhejiang');
@@ -135,6 +140,18 @@ describe('web console in a browser: day one', function () {
       .and.include('ISO 9001');
     expect(await page.getByTestId('orders-count').textContent()).to.include('1');
 
+    // The contact's time zone and language, edited on the supplier page (an unknown zone is refused).
+    const settings = page.getByTestId('contact-settings').first();
+    await settings.getByTestId('contact-timezone').fill('Mars/Olympus');
+    await settings.getByTestId('contact-timezone').blur();
+    await until('refused', async () => ((await settings.textContent())?.includes('timezone') ? true : undefined));
+    await settings.getByTestId('contact-timezone').fill('Europe/Berlin');
+    await settings.getByTestId('contact-timezone').blur();
+    await settings.getByTestId('contact-language').click();
+    await page.getByRole('option', { name: 'en', exact: true }).click();
+    await until('saved', async () => ((await Contact.findOne({ supplierId: d01._id }, { timezone: 1, language: 1 }).lean())?.language === 'en' ? true : undefined));
+    expect(await Contact.findOne({ supplierId: d01._id }, { timezone: 1, language: 1 }).lean()).to.include({ timezone: 'Europe/Berlin', language: 'en' });
+
     // A duplicate of D01 (same legal name) appears; merging keeps D01 (earliest) and 002 resolves to it.
     const dup = await createSupplier({ name: '宁波电机', legalName: '宁波电机有限公司', managerId: String(boris._id) });
     await updateSupplier(dup.code, { region: 'Zhejiang' }, 'test', new Date());
@@ -144,9 +161,20 @@ describe('web console in a browser: day one', function () {
       await page.screenshot({ path: 'docs/screenshots/supplier.png', fullPage: true });
     }
     await page.goto(`${rig.url}/console/suppliers/${dup.code}`);
-    const dupRow = page.getByTestId('duplicate').filter({ hasText: 'D01' });
+    let dupRow = page.getByTestId('duplicate').filter({ hasText: 'D01' });
     await dupRow.waitFor();
-    expect(await dupRow.textContent()).to.include('same legal name');
+    expect(await dupRow.textContent())
+      .to.include('same legal name')
+      .and.include('D01 CNNB'); // the tagged code
+    // A merge cannot be undone: Boris, a plain manager, sees the duplicate but no merge button.
+    expect(await dupRow.getByTestId('merge').count()).to.equal(0);
+    // The admin merges.
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('login').waitFor();
+    await signIn(ADMIN.login, ADMIN.password);
+    await page.goto(`${rig.url}/console/suppliers/${dup.code}`);
+    dupRow = page.getByTestId('duplicate').filter({ hasText: 'D01' });
+    await dupRow.waitFor();
     await dupRow.getByTestId('merge').click();
     expect(await page.getByTestId('merge-text').textContent()).to.include('The earliest code stays');
     await page.getByTestId('merge-confirm').click();
@@ -163,5 +191,10 @@ describe('web console in a browser: day one', function () {
         ? true
         : undefined,
     );
+
+    // The admin can run the follow-up checks now from the Notices page (a plain manager has no button).
+    await page.getByTestId('nav-notices').click();
+    await page.getByTestId('run-checks').click();
+    await page.getByTestId('checks-queued').waitFor();
   });
 });

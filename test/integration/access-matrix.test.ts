@@ -110,8 +110,12 @@ describe('access matrix: every route × every caller, from the route table', fun
       senderName: '王经理矩阵',
       type: 'text',
       text: '你好矩阵',
+      // A kept file (shared/storage), for GET /api/messages/:id/media.
+      media: { name: 'matrix.jpg', mimeType: 'image/jpeg', size: 4, storedKey: 'chat/matrix-a' },
       ts,
     });
+    mkdirSync(join(config.storage.dir, 'chat'), { recursive: true });
+    writeFileSync(join(config.storage.dir, 'chat', 'matrix-a'), Buffer.from('ffd8ffe0', 'hex'));
     const claim = await fileClaim(
       { orderId: String(order._id), type: 'defect', qty: 3, description: 'scratches', photos: [{ url: 'https://photos.example/a.jpg' }] },
       { id: String(mWith._id), language: 'en' },
@@ -220,6 +224,7 @@ describe('access matrix: every route × every caller, from the route table', fun
       'post /api/orders/:id/customs': () => ({ status: 'held', reason: 'matrix' }),
       'post /api/claims': () => ({ orderId: String(order._id), type: 'defect', qty: 1, description: 'matrix', send: false }),
       'post /api/claims/:id/transitions': () => ({ to: 'closed', reason: 'matrix' }),
+      'patch /api/claims/:id': () => ({ batch: 'B-MATRIX', cause: 'material' }),
       'post /api/mp/login': () => ({ code: 'matrix-code' }),
       'post /api/mp/bind': () => ({ code: 'ZZZZZZZZ' }),
       'post /api/mp/orders/:id/milestones/:milestone': () => ({ note: 'matrix' }),
@@ -235,6 +240,7 @@ describe('access matrix: every route × every caller, from the route table', fun
       'post /api/console/friend-requests/:id/decision': () => ({ accept: false }),
       'post /api/console/suppliers': () => ({ name: `矩阵新厂${++n}` }),
       'patch /api/console/suppliers/:code': () => ({ paymentTerms: '30% deposit' }),
+      'put /api/console/suppliers/:code/tag': () => ({ country: 'CN', abbr: 'MX' }),
       'post /api/console/suppliers/:code/merge': () => ({ other: mergeable[++n % mergeable.length]!.code }),
       'post /api/fairs': () => ({ name: `Matrix Fair ${++n}` }),
       'put /api/rates': () => ({ day: '2026-11-01', from: 'USD', to: 'CNY', rate: '7.1' }),

@@ -14,7 +14,7 @@ import { Manager } from '../../shared/managers/model.js';
 import { createDeliveryWorker, Notice } from '../../shared/notices/index.js';
 import { periodOf, reconcileKpis, SupplierKpi, supplierScorecard } from '../../shared/performance/index.js';
 import { createScheduler, JOBS } from '../../shared/scheduler/index.js';
-import { Supplier } from '../../shared/suppliers/index.js';
+import { setSupplierTag, Supplier } from '../../shared/suppliers/index.js';
 import { createMirror, Message, Thread } from '../../shared/threads/index.js';
 import { createTmtProvider, createTranslationService, type TranslationService } from '../../shared/translation/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
@@ -237,6 +237,7 @@ describe('claims: filing', function () {
     const config = testConfig();
     const sup = await makeSupplierSession(config);
     const o = await makeOrder(sup.supplier.code);
+    await setSupplierTag(sup.supplier.code, 'CN', 'WZ'); // shown tagged in the supplier's notice and the mini-program
     await Thread.create({ key: 'dm:draft-sup', kind: 'dm', supplierId: sup.supplier._id, lastMessageAt: new Date() });
     const d = await fileClaim({ orderId: String(o._id), type: 'wrong_item', qty: 3, description: '发错颜色', send: false }, MGR, undefined);
     expect(d).to.include({ status: 'draft' });
@@ -248,10 +249,11 @@ describe('claims: filing', function () {
     expect((await agent.get(`/api/mp/claims/${d._id}`).set(bearer)).status).to.equal(404);
     expect((await agent.post(`/api/mp/claims/${d._id}/answer`).set(bearer).send({ decision: 'accept' })).status).to.equal(404);
     await moveClaim(String(d._id), 'sent', manager);
-    expect((await agent.get('/api/mp/claims').set(bearer)).body.items.map((i: { id: string }) => i.id)).to.deep.equal([String(d._id)]);
+    const mine = (await agent.get('/api/mp/claims').set(bearer)).body.items as { id: string; supplierShownCode: string }[];
+    expect(mine.map((i) => [i.id, i.supplierShownCode])).to.deep.equal([[String(d._id), `${sup.supplier.code} CNWZ`]]);
     const n = (await Notice.findOne({ kind: 'claim' }).lean())!;
     expect(n.to).to.equal('dm:draft-sup');
-    expect(n.text).to.include(d.number).and.include('错发货品').and.include('发错颜色');
+    expect(n.text).to.include(d.number).and.include('错发货品').and.include('发错颜色').and.include(`（${sup.supplier.code} CNWZ）`);
   });
 
   it('a sent claim withdrawn by the buyer: the supplier is told, the waiting reminder is cancelled', async () => {

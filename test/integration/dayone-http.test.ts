@@ -5,8 +5,11 @@
 // supplier's overdue notice in WeChat; a second sort is told what happened; profile edits,
 // duplicates, merge, filters, friend requests, passwords, sessions and deactivation.
 import { expect } from 'chai';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
+import { createScheduler } from '../../shared/scheduler/index.js';
 import { scanOverdue } from '../../shared/scheduler/rules.js';
-import { recordFriendRequest, Message } from '../../shared/threads/index.js';
+import { createSupplier } from '../../shared/suppliers/index.js';
+import { Contact, recordFriendRequest, Message, Thread } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { until, waitForMessages, withTimeout } from '../support/bot.js';
 import { signedInAgent, startConsoleRig, type ConsoleRig } from '../support/console.js';
@@ -81,7 +84,6 @@ describe('console API: day one for a real purchasing team', function () {
     expect((await scanOverdue(now)).enqueued).to.be.greaterThan(0);
     await rig.delivery.tick(now);
     // The manager's notice reaches Boris's WeChat (the colleague's chat with the bot), in English.
-    const { Thread } = await import('../../shared/threads/index.js');
     const toBoris = await until(
       'notice in Boris’s WeChat',
       async () => {
@@ -142,6 +144,11 @@ describe('console API: day one for a real purchasing team', function () {
     expect(await names('segment=strategic')).to.deep.equal(['002']);
     expect((await admin.agent.get('/api/console/supplier-filters').expect(200)).body.regions).to.deep.equal(['Zhejiang']);
 
+    // A merge cannot be undone: a plain manager (even responsible for both) is refused; head and admin may.
+    await post(admin, '/api/console/managers', { login: 'mona', name: 'Mona', password: 'mona-password-1', role: 'manager', seesAll: true }).expect(201);
+    const mona = await signedInAgent(rig.url, 'mona', 'mona-password-1');
+    expect((await post(mona, '/api/console/suppliers/002/merge', { other: '001' }).expect(403)).body.error.message).to.match(/head of purchasing or admin/);
+    expect((await mona.agent.get('/api/console/suppliers/002/page').expect(200)).body.profile.formerCodes).to.deep.equal([]); // nothing moved
     // Merge 002 into 001 from 002's page: the earliest code (001) survives; 002 resolves to it.
     expect((await post(admin, '/api/console/suppliers/001/merge', { other: '001' }).expect(400)).body.error.message).to.match(/into itself/);
     const merged = (await post(admin, '/api/console/suppliers/002/merge', { other: '001' }).expect(200)).body;
@@ -187,4 +194,113 @@ describe('console API: day one for a real purchasing team', function () {
     await post(admin, `/api/console/managers/${head.id}/reactivate`, {}).expect(204);
     await signedInAgent(rig.url, 'hana', 'hana-password-3');
   });
+
+  it('"run checks now" (head/admin): the real overdue job runs at once and the tagged notice reaches the linked manager’s WeChat', async () => {
+    const admin = await signedInAgent(rig.url);
+    const post = (a: typeof admin, path: string, body: unknown) =>
+      a.agent
+        .post(path)
+        .set('X-CSRF-Token', a.csrf)
+        .send(body as object);
+    // Boris links his WeChat (the colleague's simulated one) with /link.
+    await post(admin, '/api/console/managers', { login: 'boris', name: 'Boris', password: 'boris-password-1', role: 'manager', language: 'en', timezone: 'Europe/Moscow' }).expect(201);
+    const boris = await signedInAgent(rig.url, 'boris', 'boris-password-1');
+    rig.bot.sb.say('c', (await post(boris, '/api/console/me/wechat/link-code', {}).expect(201)).body.command);
+    await until('linked', async () => ((await boris.agent.get('/api/console/me/wechat').expect(200)).body.linked ? true : undefined));
+
+    // A supplier of Boris's, tagged once its first order exists, with an order late since days.
+    const now = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - 1, 9)); // 12:00 in Moscow, yesterday
+    const s = await createSupplier({ name: '宁波电机厂', managerId: boris.user.id });
+    const tag = (body: unknown) =>
+      boris.agent
+        .put(`/api/console/suppliers/${s.code}/tag`)
+        .set('X-CSRF-Token', boris.csrf)
+        .send(body as object);
+    // The tag comes once the first order exists: before, a clear refusal that changes nothing.
+    expect((await tag({ country: 'CN', abbr: 'NB' }).expect(400)).body.error.message).to.match(/no orders yet/);
+    expect((await tag({ country: 'CHN', abbr: 'NB' }).expect(400)).body.error.details[0].field).to.equal('country');
+    await makeOrder(s.code, { number: 'PO-RUN-NOW', planned: plannedChain(new Date(now.getTime() - 20 * 86_400_000)) });
+    expect((await tag({ country: 'cn', abbr: 'nb' }).expect(200)).body).to.include({ code: s.code, tag: 'CNNB', shownCode: `${s.code} CNNB` });
+
+    // The scheduler runs in its own process as in production; it schedules no periodic job here.
+    const scheduler = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock: () => now, processEvery: 100, name: 'run-now', jobs: [] });
+    await scheduler.start();
+    try {
+      // A plain manager may not; the head of purchasing and the admin may.
+      expect((await post(boris, '/api/console/checks/run', {}).expect(403)).body.error.message).to.match(/head of purchasing or admin/);
+      const queued = (await post(admin, '/api/console/checks/run', {}).expect(202)).body;
+      expect(queued.queued).to.include('overdue-scan');
+      const toBoris = await until(
+        'overdue notice in Boris’s WeChat',
+        async () => {
+          const dm = await Thread.findOne({ key: 'dm:wx-colleague' }).lean();
+          return dm ? Message.findOne({ threadId: dm._id, direction: 'out', text: /PO-RUN-NOW/ }).lean() : undefined;
+        },
+        20_000,
+      );
+      // The notice names the supplier by its tagged code, as everywhere a code is shown.
+      expect(toBoris.text).to.include(`${s.code} CNNB`).and.match(/late/);
+      // Asked again, the scan runs again but sends nothing twice (its notice keys carry the day).
+      await scheduler.idle();
+      await rig.delivery.idle();
+      const dm = (await Thread.findOne({ key: 'dm:wx-colleague' }).lean())!;
+      const sent = await Message.countDocuments({ threadId: dm._id, direction: 'out', text: /PO-RUN-NOW/ });
+      expect(sent).to.be.greaterThan(0); // one per late milestone
+      await post(admin, '/api/console/checks/run', {}).expect(202);
+      await scheduler.idle();
+      await rig.delivery.idle();
+      expect(await Message.countDocuments({ threadId: dm._id, direction: 'out', text: /PO-RUN-NOW/ })).to.equal(sent);
+    } finally {
+      await withTimeout(scheduler.stop(), 15_000, 'scheduler stop');
+    }
+
+    // The API the console and mini-program read shows the tagged code beside the plain one.
+    const list = (await boris.agent.get(`/api/orders?supplier=${encodeURIComponent(`${s.code} CNNB`)}`).expect(200)).body.items;
+    expect(list.map((o: { supplierCode: string; supplierShownCode: string }) => [o.supplierCode, o.supplierShownCode])).to.deep.equal([[s.code, `${s.code} CNNB`]]);
+  });
+
+  it("a contact's and a supplier's time zone and language, edited over HTTP: checked, access-checked, shown in the thread", async () => {
+    const admin = await signedInAgent(rig.url);
+    const put = (a: typeof admin, path: string, body: unknown) =>
+      a.agent
+        .put(path)
+        .set('X-CSRF-Token', a.csrf)
+        .send(body as object);
+    const s = await createSupplier({ name: '义乌工艺品' });
+    const contact = await Contact.create({ wechatId: 'wx-tz-1', name: '李小姐', supplierId: s._id, status: 'sorted' });
+    const thread = await Thread.create({ key: 'dm:wx-tz-1', kind: 'dm', supplierId: s._id, contactWechatId: 'wx-tz-1', lastMessageAt: new Date(), status: 'sorted' });
+    // Defaults: Chinese, China time.
+    const before = (await admin.agent.get(`/api/console/threads/${thread._id}`).expect(200)).body;
+    expect(before.contact).to.include({ id: String(contact._id), timezone: 'Asia/Shanghai', language: 'zh' });
+
+    // Bad values are refused with the field named, and change nothing.
+    const badTz = await put(admin, `/api/contacts/${contact._id}`, { timezone: 'Mars/Olympus', language: 'en' }).expect(400);
+    expect(badTz.body.error.details.map((d: { field: string }) => d.field)).to.include('timezone');
+    const badLang = await put(admin, `/api/contacts/${contact._id}`, { language: 'fr' }).expect(400);
+    expect(badLang.body.error.details[0].field).to.equal('language');
+    expect(await Contact.findOne({ _id: contact._id }, { timezone: 1, language: 1 }).lean()).to.include({ timezone: 'Asia/Shanghai', language: 'zh' });
+
+    const ok = (await put(admin, `/api/contacts/${contact._id}`, { timezone: 'Europe/Berlin', language: 'en' }).expect(200)).body;
+    expect(ok).to.include({ timezone: 'Europe/Berlin', language: 'en' });
+    const after = (await admin.agent.get(`/api/console/threads/${thread._id}`).expect(200)).body;
+    expect(after.contact).to.include({ timezone: 'Europe/Berlin', language: 'en' });
+    expect(after.timezone).to.equal('Europe/Berlin'); // the thread's local time follows the contact
+    const page = (await admin.agent.get(`/api/console/suppliers/${s.code}/page`).expect(200)).body;
+    expect(page.contacts[0]).to.include({ timezone: 'Europe/Berlin', language: 'en' });
+
+    // The supplier's own time zone and language (its page's profile form).
+    const patched = (await admin.agent.patch(`/api/console/suppliers/${s.code}`).set('X-CSRF-Token', admin.csrf).send({ timezone: 'Asia/Ho_Chi_Minh', language: 'en' }).expect(200)).body.supplier;
+    expect(patched).to.include({ timezone: 'Asia/Ho_Chi_Minh', language: 'en' });
+    await admin.agent.patch(`/api/console/suppliers/${s.code}`).set('X-CSRF-Token', admin.csrf).send({ timezone: 'Nowhere/City' }).expect(400);
+
+    // A manager who may not see the supplier does not find its contact.
+    await a_manager(admin);
+    const max = await signedInAgent(rig.url, 'max', 'max-password-1');
+    await put(max, `/api/contacts/${contact._id}`, { language: 'zh' }).expect(404);
+    expect(await Contact.findOne({ _id: contact._id }, { language: 1 }).lean()).to.include({ language: 'en' });
+  });
+
+  async function a_manager(admin: Awaited<ReturnType<typeof signedInAgent>>) {
+    await admin.agent.post('/api/console/managers').set('X-CSRF-Token', admin.csrf).send({ login: 'max', name: 'Max', password: 'max-password-1', role: 'manager', seesAll: false }).expect(201);
+  }
 });

@@ -391,7 +391,7 @@ describe('day one: WeChat side', function () {
       await writes(0, '您好');
       const wang = await findUnsorted('王经理');
       await sortContact(wang.id, { kind: 'supplier', code: 'D12' }, BY, new Date());
-      await makeOrder('D12');
+      const order = await makeOrder('D12');
       await setSupplierTag('D12', 'AU', 'GI');
       await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en' });
       t.mirror.clearCaches();
@@ -405,7 +405,10 @@ describe('day one: WeChat side', function () {
       expect(sent.text).to.not.include('AUGI');
       const th = await says('m', '/thread d12 augi 5');
       expect(th.reply).to.match(/^Last \d+ messages with D12:/);
-      expect((await says('m', '/orders D12 AUGI')).reply).to.match(/^Open orders D12 \(1\)/);
+      const list = (await says('m', '/orders D12 AUGI')).reply!;
+      expect(list).to.match(/^Open orders D12 \(1\)/);
+      expect(list).to.include(`${order.number} · D12 AUGI ·`); // order lines show the tagged code
+      expect((await says('m', `/po ${order.number}`)).reply).to.include('D12 AUGI');
       expect((await resolveSupplierCode('d12-augi')).code).to.equal('D12');
       expect((await searchSuppliers('d12 augi')).map((x) => x.code)).to.deep.equal(['D12']);
       expect((await searchSuppliers('王经')).map((x) => x.code)).to.deep.equal(['D12']); // by name

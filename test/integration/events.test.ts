@@ -94,11 +94,12 @@ describe('domain events: reactions are wired in the composition root', function 
     expect(events.listeners('claim.written')).to.deep.equal(['performance.onClaimWritten', 'followup.onClaimWritten']);
     expect(events.listeners('replies.timed')).to.deep.equal(['performance.onRepliesTimed']);
     expect(events.listeners('mirror.flushed')).to.deep.equal(['performance.onMirrorFlushed']);
+    expect(events.listeners('message.stored')).to.deep.equal(['followup.onSupplierMessage']);
     // Wiring twice would count every KPI twice: refused.
     expect(() => wireReactions(events, { settings })).to.throw(/wired on this bus already/);
     const bus = createEvents();
     const unwire = wireReactions(bus, { settings, translation: { onMessageStored: () => undefined } });
-    expect(bus.listeners('message.stored')).to.deep.equal(['translation.onMessageStored']);
+    expect(bus.listeners('message.stored')).to.deep.equal(['translation.onMessageStored', 'followup.onSupplierMessage']);
     unwire();
     expect(bus.listenerCount()).to.equal(0);
   });

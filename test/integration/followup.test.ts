@@ -71,13 +71,23 @@ describe('follow-up: every milestone watched', function () {
     expect(texts.find((t) => t.startsWith('【Gendan')))
       .to.include('开始生产')
       .and.include('已逾期 6 天');
-    // Two milestones late at once: each reminded; one done, its reminders stop, the other's go on.
+    // Two milestones late at once: ONE message each to the supplier chat and to the manager,
+    // listing both; one done, the waiting messages are replaced by one about the other alone.
     await Order.updateOne({ _id: o._id }, { $set: { 'milestones.materials.planned': day('2026-11-20'), dueDay: '2026-11-18' } });
-    expect((await scanOverdue(at('2026-11-25T09:00:00Z'))).enqueued).to.equal(4);
+    expect((await scanOverdue(at('2026-11-25T09:00:00Z'))).enqueued).to.equal(2);
+    const both = (await Notice.find({ kind: 'overdue', status: 'queued' }).lean()).filter((n) => n.key.includes(':2026-11-25:'));
+    expect(both).to.have.length(2);
+    const toManager = both.find((n) => n.to === 'dm:mgr-anna')!.text;
+    expect(toManager).to.include('PO-3RD').and.include('2 milestones late');
+    expect(toManager).to.include('• materials planned 2026-11-20 is 5 day(s) late').and.include('• production start planned 2026-11-18 is 7 day(s) late');
+    const toSupplier = both.find((n) => n.to === 'dm:sup-wang')!.text;
+    expect(toSupplier).to.include('有 2 个节点已逾期').and.include('「原材料采购」计划日期 2026-11-20，已逾期 5 天').and.include('「开始生产」计划日期 2026-11-18，已逾期 7 天');
+    expect((await scanOverdue(at('2026-11-25T09:15:00Z'))).enqueued).to.equal(0); // the scan runs every 15 min: once a day
     await updateMilestone({ orderId: o._id, milestone: 'production_start', done: true, by: 'test', now: at('2026-11-25T10:00:00Z') });
-    await scanOverdue(at('2026-11-25T10:15:00Z'));
+    expect((await scanOverdue(at('2026-11-25T10:15:00Z'))).enqueued).to.equal(2);
     const queued = await Notice.find({ status: 'queued' }).lean();
-    expect(queued.every((n) => n.topic?.includes(':materials:'))).to.equal(true);
+    expect(queued).to.have.length(2);
+    expect(queued.every((n) => n.key.split(':')[3] === 'materials' && !n.text.includes('开始生产') && !n.text.includes('production start'))).to.equal(true);
   });
 
   it('orders stored before (dueDay of the first unfinished milestone, no undated flag) are repaired by the nightly upkeep', async () => {

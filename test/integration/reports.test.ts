@@ -20,7 +20,7 @@ import { writeCsv, writePdf, writeXlsx } from '../../shared/reports/export.js';
 import { UnavailableError } from '../../shared/errors/index.js';
 import { sendWeeklyReports } from '../../shared/reports/weekly.js';
 import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
-import { Supplier } from '../../shared/suppliers/index.js';
+import { setSupplierTag, Supplier } from '../../shared/suppliers/index.js';
 import { Message } from '../../shared/threads/index.js';
 import { makeManager, plannedChain, testConfig } from '../support/api.js';
 import { startTestBot, waitForMessages } from '../support/bot.js';
@@ -150,6 +150,7 @@ describe('reports: content and exports', function () {
     await updateMilestone({ orderId: o1._id, milestone: 'confirmed', done: true, by: 'manager:t', now });
     for (const m of ['materials', 'production_start', 'production_done', 'inspection', 'shipped'] as const) await updateMilestone({ orderId: o1._id, milestone: m, done: true, by: 'manager:t', now });
     await reportCustoms({ orderId: o1._id, status: 'held', reason: '海关查验', by: 'manager:t', now });
+    await setSupplierTag('E01', 'CN', 'DG'); // E01 has orders: shown as "E01 CNDG" in every export
     return { manager };
   }
   const req = () => ({ from: shift(today(), -1), to: shift(today(), 1), label: 'test', currency: 'USD' as const, now: new Date(), weights: DEFAULT_SETTINGS.weights });
@@ -165,7 +166,7 @@ describe('reports: content and exports', function () {
     expect(r.milestones.done).to.equal(6);
     expect(r.customs.map((c) => c.po)).to.deep.equal(['PO-E-1']);
     expect(r.suppliers.map((s) => [s.code, s.orders])).to.deep.equal([
-      ['E01', 1],
+      ['E01 CNDG', 1],
       ['E02', 2],
     ]);
   });
@@ -180,6 +181,8 @@ describe('reports: content and exports', function () {
     expect(rows.map((r) => r.PO).sort()).to.deep.equal(['PO-E-1', 'PO-E-2', 'PO-E-3']);
     const e1 = rows.find((r) => r.PO === 'PO-E-1')!;
     expect(e1['Supplier name']).to.equal('东莞五金制品有限公司');
+    expect(e1.Supplier).to.equal('E01 CNDG'); // the tagged code (displayCode), the untagged as it is
+    expect(rows.find((r) => r.PO === 'PO-E-2')!.Supplier).to.equal('E02');
     expect(e1.Value).to.equal('0.50');
     expect(rows.find((r) => r.PO === 'PO-E-2')!.Converted).to.equal('1000.00');
     expect(rows.find((r) => r.PO === 'PO-E-3')!.Converted).to.equal('');
@@ -203,6 +206,8 @@ describe('reports: content and exports', function () {
     expect(orders.getColumn(3).width).to.equal(28);
     const suppliers = wb.getWorksheet('Suppliers')!;
     expect(suppliers.getRow(2).getCell(2).value).to.equal('东莞五金制品有限公司');
+    expect(suppliers.getRow(2).getCell(1).value).to.equal('E01 CNDG');
+    expect(wb.getWorksheet('Customs')!.getRow(2).getCell(2).value).to.equal('E01 CNDG');
     const summary = wb.getWorksheet('Summary')!;
     const figures = Object.fromEntries(
       summary
@@ -223,6 +228,7 @@ describe('reports: content and exports', function () {
     expect(text).to.include('东莞五金制品有限公司');
     expect(text).to.include('义乌小商品');
     expect(text).to.include('海关查验');
+    expect(text).to.include('E01 CNDG');
     expect(text).to.include('1000.50');
   });
 

@@ -13,7 +13,7 @@ import type { Server } from 'node:http';
 import { createApp } from '../../server/app.js';
 import { clearAuthCaches, issueBindingCode, MpBinding } from '../../shared/auth/index.js';
 import { Order, markReadinessAsked } from '../../shared/orders/index.js';
-import { createSupplier } from '../../shared/suppliers/index.js';
+import { createSupplier, setSupplierTag } from '../../shared/suppliers/index.js';
 import { startWechatFake, type WechatFake } from '../fakes/wechat.js';
 import { makeOrder, testConfig } from '../support/api.js';
 import { stubWx, type StubWx } from './wx.js';
@@ -119,15 +119,18 @@ describe('mini-program pages (miniprogram-simulate)', function () {
     expect(await MpBinding.countDocuments({ openid: 'openid-page', supplierId: s._id })).to.equal(1);
   });
 
-  it('orders page: shows my orders with the next milestone and an overdue badge; English on request', async () => {
+  it('orders page: shows my orders with the next milestone, an overdue badge and the tagged code; English on request', async () => {
     const s = await createSupplier({ name: '义乌工厂' });
     await makeOrder(s.code, { number: 'PO-PAGE-1' });
+    await setSupplierTag(s.code, 'CN', 'YW'); // the country + abbreviation tag, once orders exist
     await MpBinding.create({ openid: 'openid-page', supplierId: s._id, at: new Date() });
     const p = page('orders');
     p.instance.onLoad();
     await until(() => (p.instance.data.items as unknown[]).length === 1, 'orders to render');
     const text = p.dom.textContent;
     expect(text).to.include('PO-PAGE-1');
+    expect(text).to.include(`${s.code} CNYW`); // the code as people see it, from the API (supplierShownCode)
+    expect((p.instance.data.items as { supplierShownCode?: string }[])[0]!.supplierShownCode).to.equal(`${s.code} CNYW`);
     expect(text).to.include('已逾期');
     expect(text).to.include('订单确认');
     p.instance.toggleLang();

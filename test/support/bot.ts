@@ -19,7 +19,7 @@ export const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise
 export async function startTestBot(opts: Partial<BotOptions> = {}): Promise<TestBot> {
   const sb = createSandbox();
   const mirror = opts.mirror ?? createMirror();
-  const bot = createBot({ config: loadConfig({ BOT_NAME: 'test-bot' }), puppet: sb.puppet as never, mirror, ...opts });
+  const bot = createBot({ config: loadConfig({ BOT_NAME: 'test-bot', DATA_DIR: '/tmp/gendan-test-uploads' }), puppet: sb.puppet as never, mirror, ...opts });
   await withTimeout(bot.start(), 10_000, 'bot start');
   sb.login();
   await withTimeout(bot.ready(), 10_000, 'bot ready');

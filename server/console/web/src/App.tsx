@@ -6,7 +6,7 @@ import { api, setCsrf, type User } from './api';
 import { applyUserLanguage, setLanguage } from './i18n';
 import { useLive } from './live';
 import { Admin } from './pages/Admin';
-import { Claims } from './pages/Claims';
+import { Claims, ClaimsAnalytics } from './pages/Claims';
 import { Performance } from './pages/Performance';
 import { Reports } from './pages/Reports';
 import { Inbox } from './pages/Inbox';
@@ -110,12 +110,13 @@ function Shell({ user }: { user: User }) {
           <Route path="/orders/:id">{(p) => <OrderPage id={p.id} />}</Route>
           <Route path="/orders" component={Orders} />
           <Route path="/suppliers" component={Suppliers} />
-          <Route path="/suppliers/:code">{(p) => <SupplierCard key={p.code} code={decodeURIComponent(p.code)} />}</Route>
+          <Route path="/suppliers/:code">{(p) => <SupplierCard key={p.code} code={decodeURIComponent(p.code)} user={user} />}</Route>
           <Route path="/me" component={MyWechat} />
+          <Route path="/claims/analytics" component={ClaimsAnalytics} />
           <Route path="/claims" component={Claims} />
           <Route path="/performance" component={Performance} />
           <Route path="/reports">{() => <Reports user={user} />}</Route>
-          <Route path="/notices" component={Notices} />
+          <Route path="/notices">{() => <Notices user={user} />}</Route>
           <Route path="/admin" component={Admin} />
           <Route>
             <Redirect to="/" />

@@ -47,6 +47,8 @@ import type * as C from '../../../contract';
 export type User = C.Wire<C.ConsoleUserView>;
 export type InboxItem = C.Wire<C.InboxItemView>;
 export type Msg = C.Wire<C.MessageView>;
+export type Claim = C.Wire<C.ClaimView>;
+export type ClaimAnalytics = C.Wire<C.ClaimAnalyticsView>;
 export type OutboxItem = C.Wire<C.OutboxView>;
 export type OrderSummary = C.Wire<C.OrderSummary>;
 export type OrderDetail = C.Wire<C.OrderDetail>;
@@ -61,8 +63,8 @@ export interface ThreadInfo {
   kind: string;
   title: string;
   messageCount: number;
-  supplier: { id: string; code: string; tag?: string | null; name: string; segment: string; timezone: string } | null;
-  contact: { name: string; role: string | null; timezone: string } | null;
+  supplier: { id: string; code: string; tag?: string | null; shownCode: string; name: string; segment: string; timezone: string } | null;
+  contact: { id: string; name: string; role: string | null; timezone: string; language: string } | null;
   timezone: string;
 }
 

@@ -190,7 +190,7 @@ function Conversations({ user }: { user: User }) {
                 <Table.Td w={110}>
                   {it.supplier ? (
                     <Badge variant="light" data-testid="inbox-code">
-                      {it.supplier.tag ? `${it.supplier.code} ${it.supplier.tag}` : it.supplier.code}
+                      {it.supplier.shownCode ?? it.supplier.code}
                     </Badge>
                   ) : null}
                 </Table.Td>

@@ -1,19 +1,37 @@
-import { Badge, Button, SegmentedControl, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fmtDateTime } from '../i18n';
-import { api, type OutboxItem } from '../api';
+import { api, errorText, type OutboxItem, type User } from '../api';
 
-export function Notices() {
+export function Notices({ user }: { user: User }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [status, setStatus] = useState('failed');
   // "mine": what reached (or will reach) my own WeChat — supplier changes, claim answers, reminders.
   const list = useQuery({ queryKey: ['notices', status], queryFn: () => api<{ items: OutboxItem[] }>(status === 'mine' ? '/api/notifications' : `/api/console/notices?status=${status}`) });
   const retry = useMutation({ mutationFn: (id: string) => api(`/api/console/notices/${id}/retry`, { method: 'POST' }), onSettled: () => void qc.invalidateQueries({ queryKey: ['notices'] }) });
+  // The follow-up checks at once instead of at their next interval (head of purchasing and admin).
+  const checks = useMutation({
+    mutationFn: () => api<{ queued: string[] }>('/api/console/checks/run', { method: 'POST' }),
+    onSuccess: () => setTimeout(() => void qc.invalidateQueries({ queryKey: ['notices'] }), 3000),
+  });
   return (
     <Stack>
+      {user.role !== 'manager' && (
+        <Group>
+          <Button variant="light" onClick={() => checks.mutate()} loading={checks.isPending} data-testid="run-checks">
+            {t('runChecks')}
+          </Button>
+          {checks.isSuccess && (
+            <Text size="sm" c="dimmed" data-testid="checks-queued">
+              {t('checksQueued')}
+            </Text>
+          )}
+          {checks.error && <Alert color="red">{errorText(checks.error)}</Alert>}
+        </Group>
+      )}
       <SegmentedControl
         value={status}
         onChange={setStatus}

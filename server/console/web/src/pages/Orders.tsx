@@ -142,7 +142,7 @@ export function Orders() {
   const [, navigate] = useLocation();
   const initial = new URLSearchParams(window.location.search).get('supplier');
   const [code, setCode] = useState<string | null>(initial);
-  const suppliers = useQuery({ queryKey: ['suppliers'], queryFn: () => api<{ items: { code: string; name: string }[] }>('/api/console/suppliers') });
+  const suppliers = useQuery({ queryKey: ['suppliers'], queryFn: () => api<{ items: { code: string; shownCode?: string; name: string }[] }>('/api/console/suppliers') });
   const orders = useQuery({ queryKey: ['orders', code], enabled: Boolean(code), queryFn: () => api<{ items: OrderSummary[] }>(`/api/orders?supplier=${encodeURIComponent(code!)}&status=open`) });
   const [open, setOpen] = useState<string>();
   return (
@@ -156,7 +156,7 @@ export function Orders() {
             setCode(v);
             setOpen(undefined);
           }}
-          data={(suppliers.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }))}
+          data={(suppliers.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.shownCode ?? s.code} · ${s.name}` }))}
           w={320}
           data-testid="supplier-select"
         />

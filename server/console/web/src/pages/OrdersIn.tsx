@@ -65,7 +65,7 @@ export function OrdersBoard() {
           placeholder={t('supplier')}
           value={supplier}
           onChange={setSupplier}
-          data={(data?.suppliers ?? []).map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }))}
+          data={(data?.suppliers ?? []).map((s) => ({ value: s.code, label: `${s.shownCode ?? s.code} · ${s.name}` }))}
           w={220}
           data-testid="board-supplier"
         />
@@ -99,8 +99,8 @@ export function OrdersBoard() {
                 data-overdue={o.overdue ? 'true' : 'false'}
               >
                 <Table.Td fw={600}>{o.number}</Table.Td>
-                <Table.Td>
-                  {o.supplierCode}
+                <Table.Td data-testid="board-code">
+                  {o.supplierShownCode ?? o.supplierCode}
                   {o.supplierName ? ` · ${o.supplierName}` : ''}
                 </Table.Td>
                 <Table.Td>{o.managerName ?? '—'}</Table.Td>
@@ -159,7 +159,7 @@ export function NewOrder() {
   const { t } = useTranslation();
   const [, navigate] = useLocation();
   const qc = useQueryClient();
-  const suppliers = useQuery({ queryKey: ['suppliers'], queryFn: () => api<{ items: { code: string; name: string; tag?: string | null }[] }>('/api/console/suppliers') });
+  const suppliers = useQuery({ queryKey: ['suppliers'], queryFn: () => api<{ items: { code: string; shownCode?: string; name: string }[] }>('/api/console/suppliers') });
   const [code, setCode] = useState<string | null>(null);
   const [number, setNumber] = useState('');
   const [incoterms, setIncoterms] = useState<string | null>(null);
@@ -207,7 +207,7 @@ export function NewOrder() {
           placeholder={t('chooseSupplier')}
           value={code}
           onChange={(v) => void choose(v)}
-          data={(suppliers.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.code}${s.tag ? ` ${s.tag}` : ''} · ${s.name}` }))}
+          data={(suppliers.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.shownCode ?? s.code} · ${s.name}` }))}
           w={320}
           data-testid="form-supplier"
         />
@@ -350,7 +350,9 @@ export function OrderPage({ id }: { id: string }) {
           <Badge color={d.status === 'open' ? 'blue' : d.status === 'cancelled' ? 'red' : 'gray'} data-testid="order-status">
             {t(`orderStatus_${d.status}`)}
           </Badge>
-          <Anchor href={`/console/suppliers/${encodeURIComponent(d.supplierCode)}`}>{d.supplierCode}</Anchor>
+          <Anchor href={`/console/suppliers/${encodeURIComponent(d.supplierCode)}`} data-testid="order-supplier-code">
+            {d.supplierShownCode ?? d.supplierCode}
+          </Anchor>
         </Group>
         <Group gap="xs">
           <TextInput size="xs" placeholder={t('reason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} data-testid="order-reason" />

@@ -18,6 +18,7 @@ interface Row {
 interface Proposal {
   id: string;
   code: string;
+  shownCode?: string;
   proposed: string;
   reason: string;
   at: string;
@@ -83,7 +84,7 @@ export function Performance() {
         {(proposals.data?.items ?? []).map((p) => (
           <Group key={p.id} justify="space-between" mt="xs">
             <Text size="sm">
-              <b>{p.code}</b> → <Badge variant="light">{p.proposed}</Badge> {p.reason}
+              <b>{p.shownCode ?? p.code}</b> → <Badge variant="light">{p.proposed}</Badge> {p.reason}
             </Text>
             <Group gap="xs">
               <Button size="xs" onClick={() => decide.mutate({ id: p.id, accept: true })}>

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fmtDate, fmtDateTime } from '../i18n';
 import { useLocation } from 'wouter';
-import { api, errorText, localTime, type Person, type SupplierPage, type SupplierProfile, type SupplierWrite } from '../api';
+import { api, errorText, localTime, type Person, type SupplierPage, type SupplierProfile, type SupplierWrite, type User } from '../api';
 import { useNow } from '../clock';
 
 interface Scorecard {
@@ -18,8 +18,8 @@ interface Scorecard {
 const SEGMENTS = ['strategic', 'new', 'problem'];
 const ROLES = ['sales', 'merchandiser', 'qc', 'logistics', 'forwarder', 'agent', 'inspector', 'other'];
 
-/** The supplier page: card, profile (editable), figures, segment history, duplicates and merge, binding code. */
-export function SupplierCard({ code }: { code: string }) {
+/** The supplier page: card, profile (editable), figures, segment history, duplicates and merge (head and admin), binding code. */
+export function SupplierCard({ code, user }: { code: string; user: User }) {
   const { t } = useTranslation();
   const [, navigate] = useLocation();
   const qc = useQueryClient();
@@ -72,6 +72,7 @@ export function SupplierCard({ code }: { code: string }) {
                 {t('formerCodes')}: {p.formerCodes.join(', ')}
               </Text>
             )}
+            {!p.tag && <TagForm code={c.code} onSaved={refresh} />}
             <Group gap="xs" my="xs">
               <Badge variant="light">{c.segment}</Badge>
               {p.categories.map((x) => (
@@ -178,15 +179,18 @@ export function SupplierCard({ code }: { code: string }) {
                 <Group key={d.supplier.id} justify="space-between" mt={4} data-testid="duplicate">
                   <div>
                     <Text size="sm" fw={600} style={{ cursor: 'pointer' }} onClick={() => navigate(`/suppliers/${encodeURIComponent(d.supplier.code)}`)}>
-                      {d.supplier.tag ? `${d.supplier.code} ${d.supplier.tag}` : d.supplier.code} · {d.supplier.name}
+                      {d.supplier.shownCode ?? d.supplier.code} · {d.supplier.name}
                     </Text>
                     <Text size="xs" c="dimmed">
                       {d.reasons.join('; ')}
                     </Text>
                   </div>
-                  <Button size="xs" color="orange" onClick={() => setMerging({ code: d.supplier.code, name: d.supplier.name })} data-testid="merge">
-                    {t('merge')}
-                  </Button>
+                  {/* A merge cannot be undone: the head of purchasing or an admin does it (the route says so too). */}
+                  {user.role !== 'manager' && (
+                    <Button size="xs" color="orange" onClick={() => setMerging({ code: d.supplier.code, name: d.supplier.name })} data-testid="merge">
+                      {t('merge')}
+                    </Button>
+                  )}
                 </Group>
               ))}
             </Card>
@@ -282,6 +286,28 @@ export function SupplierCard({ code }: { code: string }) {
   );
 }
 
+/** The country + abbreviation tag of the code (`D12` → `D12 AUGI`); the server refuses it before the first order. */
+function TagForm({ code, onSaved }: { code: string; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [country, setCountry] = useState('');
+  const [abbr, setAbbr] = useState('');
+  const save = useMutation({ mutationFn: () => api(`/api/console/suppliers/${encodeURIComponent(code)}/tag`, { method: 'PUT', body: { country, abbr } }), onSuccess: onSaved });
+  return (
+    <Group gap="xs" mt={4} data-testid="tag-form">
+      <TextInput size="xs" w={70} placeholder="CN" aria-label={t('tagCountry')} value={country} onChange={(e) => setCountry(e.currentTarget.value)} data-testid="tag-country" />
+      <TextInput size="xs" w={90} placeholder="AUGI" aria-label={t('tagAbbr')} value={abbr} onChange={(e) => setAbbr(e.currentTarget.value)} data-testid="tag-abbr" />
+      <Button size="xs" variant="light" onClick={() => save.mutate()} loading={save.isPending} disabled={!country.trim() || !abbr.trim()} data-testid="tag-save">
+        {t('addTag')}
+      </Button>
+      {save.error && (
+        <Text size="xs" c="red" data-testid="tag-error">
+          {errorText(save.error)}
+        </Text>
+      )}
+    </Group>
+  );
+}
+
 function ContactRow({ contact, now, onSaved }: { contact: SupplierPage['contacts'][number]; now: Date; onSaved: () => void }) {
   const { t } = useTranslation();
   const [role, setRole] = useState<string | null>(contact.role);
@@ -313,8 +339,43 @@ function ContactRow({ contact, now, onSaved }: { contact: SupplierPage['contacts
         onBlur={() => phone !== (contact.phone ?? '') && save.mutate({ phone })}
         data-testid="contact-phone"
       />
-      <Text size="xs" c="dimmed">
-        {localTime(contact.timezone, now)} ({contact.timezone})
+      <ContactSettings contact={contact} now={now} onSaved={onSaved} />
+    </Group>
+  );
+}
+
+/**
+ * A contact's time zone (IANA, checked by the server) and language (the one replies and notices
+ * go out in: zh, en); on the supplier page and beside a conversation.
+ */
+export function ContactSettings({ contact, now, onSaved }: { contact: { id: string; timezone: string; language: string }; now: Date; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [tz, setTz] = useState(contact.timezone);
+  const save = useMutation({ mutationFn: (body: { timezone?: string; language?: string }) => api(`/api/contacts/${contact.id}`, { method: 'PUT', body }), onSuccess: onSaved });
+  return (
+    <Group gap="xs" data-testid="contact-settings">
+      <TextInput
+        size="xs"
+        w={150}
+        aria-label={t('timezone')}
+        value={tz}
+        onChange={(e) => setTz(e.currentTarget.value)}
+        onBlur={() => tz.trim() !== contact.timezone && save.mutate({ timezone: tz.trim() })}
+        error={save.error ? errorText(save.error) : undefined}
+        data-testid="contact-timezone"
+      />
+      <Select
+        size="xs"
+        w={70}
+        aria-label={t('contactLanguage')}
+        data={['zh', 'en']}
+        value={contact.language}
+        allowDeselect={false}
+        onChange={(v) => v && v !== contact.language && save.mutate({ language: v })}
+        data-testid="contact-language"
+      />
+      <Text size="xs" c="dimmed" data-testid="contact-local-time">
+        {localTime(contact.timezone, now)}
       </Text>
     </Group>
   );
@@ -381,7 +442,7 @@ export function ProfileForm({ profile, people, onClose }: { profile?: SupplierPr
           <Alert color="yellow">{t('savedWithDuplicates', { code: result.supplier.code })}</Alert>
           {result.possibleDuplicates.map((d) => (
             <Text key={d.supplier.id} size="sm">
-              {d.supplier.code} · {d.supplier.name}: {d.reasons.join('; ')}
+              {d.supplier.shownCode ?? d.supplier.code} · {d.supplier.name}: {d.reasons.join('; ')}
             </Text>
           ))}
           <Button onClick={() => onClose(result.supplier.code)}>{t('ok')}</Button>

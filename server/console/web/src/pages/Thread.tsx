@@ -7,18 +7,26 @@ import { fmtDate, fmtDateTime, fmtTime } from '../i18n';
 import { useLocation } from 'wouter';
 import { api, ApiError, localTime, type Msg, type OutboxItem, type ThreadInfo, type User } from '../api';
 import { useNow } from '../clock';
+import { ContactSettings } from './Supplier';
 
 const STATUS_COLOR: Record<string, string> = { queued: 'gray', sending: 'blue', sent: 'green', failed: 'red', cancelled: 'dark' };
 
 const size = (n: number | null) => (n == null ? '' : n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${Math.round(n / 1024)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
-/** Media previews: image thumbnail (or its name, size and dimensions), file name and size, voice length. */
+/** Media previews: image thumbnail (or its name, size and dimensions), file name and size, voice length; the kept file opens from here. */
 function Media({ m }: { m: Msg }) {
+  const { t } = useTranslation();
   if (!m.media && m.type === 'text') return null;
   const md = m.media;
   const facts = (...xs: (string | null | undefined | false)[]) => xs.filter(Boolean).join(' · ');
+  const src = md?.url ?? (m.type === 'image' ? md?.file : null);
   let body: React.ReactNode;
-  if (m.type === 'image' && md?.url) body = <Image src={md.url} maw={220} mah={220} fit="contain" radius="sm" alt={md.name ?? 'image'} data-testid="media-image" />;
+  if (m.type === 'image' && src)
+    body = (
+      <Anchor href={md?.file ?? src} target="_blank" rel="noreferrer">
+        <Image src={src} maw={220} mah={220} fit="contain" radius="sm" alt={md?.name ?? 'image'} data-testid="media-image" />
+      </Anchor>
+    );
   else if (m.type === 'image')
     body = (
       <Badge variant="light" tt="none">
@@ -58,6 +66,16 @@ function Media({ m }: { m: Msg }) {
   return (
     <div data-testid="media" data-type={m.type}>
       {body}
+      {md?.file && m.type !== 'image' && (
+        <Anchor href={md.file} target="_blank" rel="noreferrer" size="sm" ml="xs" data-testid="media-open">
+          {t('mediaOpen')}
+        </Anchor>
+      )}
+      {md?.notStored && (
+        <Text size="xs" c="dimmed" data-testid="media-not-stored">
+          {t('mediaNotStored', { reason: md.notStored })}
+        </Text>
+      )}
     </div>
   );
 }
@@ -388,16 +406,19 @@ export function Thread({ id, user }: { id: string; user: User }) {
         {th.supplier && (
           <Card withBorder data-testid="supplier-summary">
             <Text fw={700}>
-              {th.supplier.tag ? `${th.supplier.code} ${th.supplier.tag}` : th.supplier.code} · {th.supplier.name}
+              {th.supplier.shownCode} · {th.supplier.name}
             </Text>
             <Text size="sm">
               {t('segment')}: {th.supplier.segment}
             </Text>
             {th.contact && (
-              <Text size="sm">
-                {th.contact.name}
-                {th.contact.role ? ` (${th.contact.role})` : ''}
-              </Text>
+              <>
+                <Text size="sm">
+                  {th.contact.name}
+                  {th.contact.role ? ` (${th.contact.role})` : ''}
+                </Text>
+                <ContactSettings contact={th.contact} now={now} onSaved={() => void qc.invalidateQueries({ queryKey: ['thread', id] })} />
+              </>
             )}
             <Text size="sm">
               {t('localTime')}: {localTime(th.timezone, now)}

@@ -103,7 +103,7 @@ function UnsortedCard({ item, user }: { item: UnsortedItem; user: User }) {
       </Stack>
       {item.proposals.map((p) => (
         <Text key={p.supplierId} size="xs" c="blue" data-testid="proposal">
-          → {p.code} {p.name}: {p.reason}
+          → {p.shownCode ?? p.code} {p.name}: {p.reason}
         </Text>
       ))}
       {done ? (
