@@ -66,7 +66,7 @@ export default async function run(): Promise<Figures> {
       CONNECTIONS,
       async () => {
         await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean();
-        await OrderIndex.findOne({ supplierId: sid }).lean();
+        await OrderIndex.findOne({ supplierId: sid }, { data: 1, rev: 1 }).lean(); // the entries only, as the list reads them
         await Supplier.findOne({ _id: sid }, { code: 1 }).lean();
       },
     );

@@ -39,6 +39,9 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
     events.on('mirror.flushed', kpis.onMirrorFlushed, 'performance.onMirrorFlushed'),
     // Price history follows the order lines (alerts on jumps beyond the configured percent).
     events.on('order.written', (e) => prices.onOrderWritten(e, priceSettings), 'prices.onOrderWritten'),
+    // An import's orders, a batch at a time: the same reactions, done in bulk.
+    events.on('orders.imported', (e) => kpis.onOrdersImported(e, performance), 'performance.onOrdersImported'),
+    events.on('orders.imported', (e) => prices.onOrdersImported(e, priceSettings), 'prices.onOrdersImported'),
   ];
   const translation = deps.translation;
   const tr = translation?.translateText ? { translation: { translateText: translation.translateText.bind(translation) } } : {};
@@ -46,6 +49,15 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
   // manager (batched per order and hour through the outbox; translated, original beside).
   off.push(events.on('order.written', (e) => followup.onOrderWritten(e, tr), 'followup.onOrderWritten'));
   off.push(events.on('claim.written', (e) => followup.onClaimWritten(e, tr), 'followup.onClaimWritten'));
+  off.push(
+    events.on(
+      'orders.imported',
+      async ({ written, now }) => {
+        for (const w of written) if (w.before) await followup.onOrderWritten({ ...w, now }, tr); // new orders tell the supplier nothing
+      },
+      'followup.onOrdersImported',
+    ),
+  );
   if (translation) off.push(events.on('message.stored', ({ message, thread }) => translation.onMessageStored(message, thread), 'translation.onMessageStored'));
   // A supplier's chat reply to the pre-shipment question: recorded when the bot can place it, else left for the manager.
   off.push(events.on('message.stored', (e) => followup.onSupplierMessage(e, e.message.ts).then(() => undefined), 'followup.onSupplierMessage'));

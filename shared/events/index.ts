@@ -24,6 +24,13 @@ export interface EventMap {
    */
   'order.written': { before: OrderDoc | null; after: OrderDoc; now: Date };
   /**
+   * Many orders were written at once by an import (a batch of up to 500, in file order). Told
+   * instead of one `order.written` each, so that listeners can do their work in bulk (one read of
+   * an item's prices for the batch, one KPI increment per supplier and month). Emitted after the
+   * import has answered, in the background (shared/orders `importListenersIdle`).
+   */
+  'orders.imported': { written: { before: OrderDoc | null; after: OrderDoc }[]; now: Date };
+  /**
    * A claim was filed (`before: null`) or moved to another status. Emitted by shared/claims
    * after the guarded write; awaited by the writer.
    */

@@ -58,6 +58,22 @@ export function boardRowOf(o: OrderDoc): BoardRow {
   };
 }
 
+/** A supplier's stored order list (list.ts): its entries and the board's rows of the same orders. */
+export type ParsedIndex = { entries: Record<string, OrderIndexEntry>; rows: Record<string, BoardRow> };
+
+/** Both maps of a stored list; rows still inside entries (lists written before) move out. */
+export function parseIndex(idx: { data?: string; board?: string } | null | undefined): ParsedIndex {
+  const entries = JSON.parse(idx?.data ?? '{}') as Record<string, OrderIndexEntry>;
+  const rows = JSON.parse(idx?.board ?? '{}') as Record<string, BoardRow>;
+  for (const [id, e] of Object.entries(entries)) {
+    if (e.b) {
+      rows[id] ??= e.b;
+      delete e.b;
+    }
+  }
+  return { entries, rows };
+}
+
 /** The stored form of an order's row (also what bulk loads insert). */
 export const boardDocOf = (o: OrderDoc) => ({ _id: o._id, state: o.status, supplierId: o.supplierId, managerId: o.managerId ?? undefined, v: o.version ?? 0, row: JSON.stringify(boardRowOf(o)) });
 
@@ -152,6 +168,7 @@ const CACHE_MAX_AGE_MS = 30_000;
 export function clearBoardCache(): void {
   cache.clear();
   names.clear();
+  boards.clear();
 }
 
 const minimalRow = (id: string, e: OrderIndexEntry, sid: string): BoardRow => ({
@@ -175,12 +192,12 @@ async function rowsOf(heads: { supplierId: Types.ObjectId; rev: number }[]): Pro
     const hit = cache.get(String(h.supplierId));
     return !(hit && hit.rev === h.rev && Date.now() - hit.at < CACHE_MAX_AGE_MS);
   });
-  const fresh = await Promise.all(stale.map((h) => OrderIndex.findOne({ supplierId: h.supplierId }, { data: 1, rev: 1 }).lean<{ data: string; rev: number }>()));
+  const fresh = await Promise.all(stale.map((h) => OrderIndex.findOne({ supplierId: h.supplierId }, { data: 1, board: 1, rev: 1 }).lean<{ data: string; board?: string; rev: number }>()));
   stale.forEach((h, i) => {
     const sid = String(h.supplierId);
-    const entries = JSON.parse(fresh[i]?.data ?? '{}') as Record<string, OrderIndexEntry>;
+    const { entries, rows } = parseIndex(fresh[i]);
     if (cache.size >= 5_000) cache.clear();
-    cache.set(sid, { rev: fresh[i]?.rev ?? h.rev, at: Date.now(), rows: Object.entries(entries).map(([id, e]) => e.b ?? minimalRow(id, e, sid)) });
+    cache.set(sid, { rev: fresh[i]?.rev ?? h.rev, at: Date.now(), rows: Object.entries(entries).map(([id, e]) => rows[id] ?? minimalRow(id, e, sid)) });
   });
   for (const h of heads) out.push(...(cache.get(String(h.supplierId))?.rows ?? []));
   return out;
@@ -219,6 +236,30 @@ export async function boardFor(v: ManagerViewer, f: BoardFilter, now: Date): Pro
     sids === 'all'
       ? await OrderIndexHead.find({}, { supplierId: 1, rev: 1 }).lean<{ supplierId: Types.ObjectId; rev: number }[]>()
       : (await Promise.all(sids.map(headOf))).filter((h): h is { supplierId: Types.ObjectId; rev: number } => Boolean(h));
+  // The finished board for this scope, filter and day while no list changed (the heads' revs)
+  // and at most half a minute (names): a warm request is the heads' read and nothing else. The
+  // filtering, counting, naming and sorting of 1,000 rows (tens of ms of CPU each time) is what
+  // made the tail long on a busy machine.
+  const scope = visible ? `${v.id}:${[...visible].sort().join(',')}:${sids === 'all' ? '' : sids.length}` : 'all';
+  const key = `${scope}|${JSON.stringify([f.view, f.supplierCode, f.segment, f.managerId, f.mine ? v.id : ''])}|${dayOf(now)}|${heads.map((h) => `${String(h.supplierId)}.${h.rev}`).join(',')}`;
+  const done = boards.get(key);
+  if (done && Date.now() - done.at < CACHE_MAX_AGE_MS) return done.board;
+  const board = await computeBoard(v, f, now, heads, visible, supplierId);
+  if (boards.size >= 500) boards.clear();
+  boards.set(key, { at: Date.now(), board });
+  return board;
+}
+
+const boards = new Map<string, { at: number; board: Board }>();
+
+async function computeBoard(
+  v: ManagerViewer,
+  f: BoardFilter,
+  now: Date,
+  heads: { supplierId: Types.ObjectId; rev: number }[],
+  visible: Set<string> | undefined,
+  supplierId: Types.ObjectId | undefined,
+): Promise<Board> {
   let rows = (await rowsOf(heads)).filter((r) => r.status === 'open');
   // Outside the suppliers I see, only my own orders.
   if (visible) rows = rows.filter((r) => visible.has(r.supplierId) || r.managerId === v.id);

@@ -7,19 +7,35 @@ import { ConflictError, isDuplicateKey } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Supplier } from '../suppliers/model.js';
 import { Order, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
-import { boardRowOf, syncBoardRow } from './board.js';
+import { boardRowOf, parseIndex, syncBoardRow, type ParsedIndex as Parsed } from './board.js';
 import type { Page } from './queries.js';
 
 const log = getLogger('orders');
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
-// `b`: the order's row on the cross-supplier board (board.ts reads the same read model).
-const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, nm: o.next?.milestone ?? null, np: o.next?.planned ?? null, c: o.customs?.status ?? 'none', b: boardRowOf(o) });
+const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, nm: o.next?.milestone ?? null, np: o.next?.planned ?? null, c: o.customs?.status ?? 'none' });
 
-type IndexDoc = { supplierId: Types.ObjectId; data: string; rev: number };
+// `data`: the entries the mini-program's list pages through; `board`: the same orders' rows on
+// the cross-supplier board (board.ts), in a field of their own so that the list's read does
+// not carry them (a board row is several times an entry).
+type IndexDoc = { supplierId: Types.ObjectId; data: string; board?: string; rev: number };
 
-const snapshotOf = async (sid: Types.ObjectId) =>
-  JSON.stringify(Object.fromEntries((await Order.find({ supplierId: sid, status: 'open' }).lean<OrderDoc[]>()).map((o) => [String(o._id), entryOf(o)])));
+const put = (p: Parsed, o: OrderDoc) => {
+  const id = String(o._id);
+  p.entries[id] = entryOf(o);
+  p.rows[id] = boardRowOf(o);
+};
+const drop = (p: Parsed, id: string) => {
+  delete p.entries[id];
+  delete p.rows[id];
+};
+const fieldsOf = (p: Parsed) => ({ data: JSON.stringify(p.entries), board: JSON.stringify(p.rows) });
+
+const snapshotOf = async (sid: Types.ObjectId) => {
+  const p: Parsed = { entries: {}, rows: {} };
+  for (const o of await Order.find({ supplierId: sid, status: 'open' }).lean<OrderDoc[]>()) put(p, o);
+  return fieldsOf(p);
+};
 
 /** First build of a supplier's read model; false when another writer built it first. */
 async function createIndex(sid: Types.ObjectId): Promise<boolean> {
@@ -27,7 +43,7 @@ async function createIndex(sid: Types.ObjectId): Promise<boolean> {
     // Revisions only grow, even when the list is rebuilt from nothing: caches are keyed by them.
     const head = await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean<{ rev: number }>();
     const rev = (head?.rev ?? 0) + 1;
-    await OrderIndex.create({ supplierId: sid, data: await snapshotOf(sid), rev });
+    await OrderIndex.create({ supplierId: sid, ...(await snapshotOf(sid)), rev });
     await raiseHead(sid, rev);
     return true;
   } catch (err) {
@@ -65,13 +81,13 @@ export async function syncOrderIndex(o: OrderDoc): Promise<void> {
       if (await createIndex(sid)) return;
       continue;
     }
-    const entries = JSON.parse(idx.data) as Record<string, OrderIndexEntry>;
-    const cur = entries[id];
+    const p = parseIndex(idx);
+    const cur = p.entries[id];
     if (cur && cur.v >= o.version) return;
-    if (o.status === 'open') entries[id] = entryOf(o);
-    else if (cur) delete entries[id];
+    if (o.status === 'open') put(p, o);
+    else if (cur) drop(p, id);
     else return;
-    const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { data: JSON.stringify(entries), rev: idx.rev + 1 } });
+    const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { ...fieldsOf(p), rev: idx.rev + 1 } });
     if (res.modifiedCount === 1) return raiseHead(sid, idx.rev + 1);
     await backoff(attempt);
   }
@@ -96,19 +112,19 @@ export async function syncOrderIndexMany(orders: OrderDoc[]): Promise<void> {
         if (await createIndex(sid)) break; // built from the orders, these included
         continue;
       }
-      const entries = JSON.parse(idx.data) as Record<string, OrderIndexEntry>;
+      const p = parseIndex(idx);
       let changed = false;
       for (const o of list) {
         const id = String(o._id);
-        const cur = entries[id];
+        const cur = p.entries[id];
         if (cur && cur.v >= o.version) continue;
-        if (o.status === 'open') entries[id] = entryOf(o);
-        else if (cur) delete entries[id];
+        if (o.status === 'open') put(p, o);
+        else if (cur) drop(p, id);
         else continue;
         changed = true;
       }
       if (!changed) break;
-      const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { data: JSON.stringify(entries), rev: idx.rev + 1 } });
+      const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { ...fieldsOf(p), rev: idx.rev + 1 } });
       if (res.modifiedCount === 1) {
         await raiseHead(sid, idx.rev + 1);
         break;
@@ -150,8 +166,8 @@ export async function rebuildOrderIndex(supplierId: Types.ObjectId | string): Pr
       if (await createIndex(sid)) return;
       continue;
     }
-    const data = await snapshotOf(sid);
-    const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { data, rev: idx.rev + 1 } });
+    const fields = await snapshotOf(sid);
+    const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { ...fields, rev: idx.rev + 1 } });
     if (res.modifiedCount === 1) return raiseHead(sid, idx.rev + 1);
     await backoff(attempt);
   }
@@ -171,27 +187,43 @@ export interface OrderListItem {
 // Parsed and sorted lists by supplier, valid while the head's rev is unchanged. Every list read
 // checks the head (one tiny document), so a write in any process is seen by the next read.
 // MAX_AGE bounds what a crash between the list write and the head raise could leave stale.
-const listCache = createCache<string, { rev: number; code: string; sorted: [string, OrderIndexEntry][] }>('orders.supplierLists', { max: 2_000, ttl: 30_000 });
+const listCache = createCache<string, ListEntry>('orders.supplierLists', { max: 2_000, ttl: 30_000 });
 
 export function clearOrderListCache(): void {
   listCache.clear();
 }
 
-async function supplierList(sid: Types.ObjectId) {
+// Loads under way, by supplier and head revision: requests that miss the cache together (a
+// page opened by many at once, the first requests after a start or a write) share one read.
+const loading = new Map<string, Promise<ListEntry>>();
+type ListEntry = { rev: number; code: string; sorted: [string, OrderIndexEntry][] };
+
+async function supplierList(sid: Types.ObjectId): Promise<ListEntry> {
   const key = String(sid);
   const head = await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean<{ rev: number }>();
   const hit = listCache.get(key);
   if (hit && head && hit.rev === head.rev) return hit;
-  let idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
+  const flight = `${key}:${head?.rev ?? 'none'}`;
+  let p = loading.get(flight);
+  if (!p) {
+    p = loadList(sid, head).finally(() => loading.delete(flight));
+    loading.set(flight, p);
+  }
+  return p;
+}
+
+async function loadList(sid: Types.ObjectId, head: { rev: number } | null): Promise<ListEntry> {
+  // The entries only (not the board's rows).
+  let idx = await OrderIndex.findOne({ supplierId: sid }, { data: 1, rev: 1 }).lean<IndexDoc>();
   if (!idx) {
     await rebuildOrderIndex(sid);
-    idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
+    idx = await OrderIndex.findOne({ supplierId: sid }, { data: 1, rev: 1 }).lean<IndexDoc>();
   }
   const code = (await Supplier.findOne({ _id: sid }, { code: 1 }).lean<{ code: string }>())?.code ?? '';
-  const sorted = Object.entries(JSON.parse(idx?.data ?? '{}') as Record<string, OrderIndexEntry>).sort(([, a], [, b]) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+  const sorted = Object.entries(parseIndex(idx).entries).sort(([, a], [, b]) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
   const entry = { rev: idx?.rev ?? 0, code, sorted };
   if (head && head.rev < entry.rev) await raiseHead(sid, entry.rev); // a raise lost to a crash
-  listCache.set(key, entry);
+  listCache.set(String(sid), entry);
   return entry;
 }
 

@@ -176,6 +176,9 @@ const orderIndexSchema = new Schema(
     // JSON of { [orderId]: OrderIndexEntry }, one string: the engine (FerretDB v1) decodes a
     // document with a thousand keys field by field (~40 ms); one string costs next to nothing.
     data: { type: String, default: '{}' },
+    // JSON of { [orderId]: BoardRow }: the board's rows of the same orders, in a field of their
+    // own so that the mini-program's list reads (and parses) only the small entries above.
+    board: { type: String },
     rev: { type: Number, default: 0 }, // optimistic concurrency of read-modify-write
   },
   { versionKey: false },
@@ -199,7 +202,7 @@ export interface OrderIndexEntry {
   nm?: string | null; // next milestone
   np?: Date | null; // next planned
   c: string; // customs status
-  b?: import('./board.js').BoardRow; // the board's row (absent in entries written before the board)
+  b?: import('./board.js').BoardRow; // the board's row in lists written before `board` had a field of its own
 }
 
 export const ORDER_STATUSES = ['open', 'closed', 'cancelled'] as const;

@@ -9,7 +9,7 @@ export { ManagerKpi, SupplierKpi, SegmentChange, SegmentProposal, type SupplierK
 export * from './hours.js';
 export { DEFAULT_SETTINGS, type KpiWeights, type PerformanceSettings, type ReplyHours } from './settings.js';
 export { MONEY_SCALE, fromUnits, toUnits } from './money.js';
-export { claimContribution, onClaimWritten, onOrderWritten, orderContribution, type ClaimLike } from './kpis.js';
+export { claimContribution, onClaimWritten, onOrderWritten, onOrdersImported, orderContribution, type ClaimLike } from './kpis.js';
 // The reply-time machine lives with the threads (it is thread state); re-exported for callers here.
 export { sideOf, step, type AwaitState, type ResponseSample, type Side } from '../threads/index.js';
 export { RESPONSE_FLUSH_MS, flushResponses, onMirrorFlushed, onRepliesTimed, queueResponses, recordResponses } from './responses.js';

@@ -136,6 +136,24 @@ export async function onOrderWritten(
   }
 }
 
+/**
+ * The `orders.imported` listener: the KPI change of a whole batch of orders summed first, then
+ * one increment per supplier (manager) and month instead of one per order. Never throws.
+ */
+export async function onOrdersImported(
+  { written, now = new Date() }: { written: { before: OrderLike | null; after: OrderLike | null }[]; now?: Date },
+  settings: Pick<PerformanceSettings, 'resolveWithinDays'>,
+): Promise<void> {
+  const within = settings.resolveWithinDays;
+  const sum: Contribution = new Map();
+  for (const w of written) for (const [k, v] of diff(orderContribution(w.before, within), orderContribution(w.after, within))) for (const [f, n] of Object.entries(v)) add(sum, k, f, n);
+  try {
+    await applyContribution(sum, now);
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'KPI increment failed; the nightly reconcile repairs it');
+  }
+}
+
 /** The `claim.written` listener: a claim counted in the month filed, settlement when settled. */
 export async function onClaimWritten({ before, after, now = new Date() }: { before: ClaimLike | null; after: ClaimLike | null; now?: Date }): Promise<void> {
   try {

@@ -3,7 +3,7 @@
 // wired by shared/reactions.ts); changes since the previous order and since a year ago; an
 // alert to the order's manager when a price jumps beyond PRICE_JUMP_PCT; suppliers compared
 // for one item in one currency. The domain's only door (see CONTEXT.md).
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
@@ -69,6 +69,107 @@ export async function syncPricePoints(o: OrderDoc, isNew: boolean, settings: Pri
   return alerts;
 }
 
+type PointLite = Pick<PricePointDoc, '_id' | 'orderId' | 'supplierId' | 'orderNumber' | 'day' | 'unitPrice' | 'currency'>;
+const LITE = { orderId: 1, supplierId: 1, orderNumber: 1, day: 1, unitPrice: 1, currency: 1 } as const;
+const BULK = 500;
+
+/** The point a new one is compared with: the supplier's latest for the item on or before `day`, of another order. */
+const latestBefore = (points: PointLite[], day: string, orderId: string) => {
+  let best: PointLite | undefined;
+  for (const p of points) if (p.day <= day && String(p.orderId) !== orderId && (!best || p.day > best.day || (p.day === best.day && String(p._id) >= String(best._id)))) best = p;
+  return best;
+};
+
+/**
+ * Many orders' points at once (an import's batch): the same result as `syncPricePoints` order
+ * after order, with one read of the stored points per 200 item keys for the whole batch (the
+ * points of earlier orders in the batch are compared in memory) and the upserts in bulk writes
+ * of up to 500. Returns the number of jump alerts.
+ */
+export async function syncPricePointsMany(orders: { order: OrderDoc; isNew: boolean }[], settings: PriceSettings, now = new Date()): Promise<number> {
+  const jumpPct = new Decimal(settings.jumpPct);
+  const keys = [...new Set(orders.flatMap(({ order }) => (order.lines ?? []).map(itemKeyOf)))];
+  // Stored points by item and supplier (only what the comparison needs).
+  const bySupplierItem = new Map<string, PointLite[]>();
+  const group = (itemKey: string, sid: unknown) => {
+    const k = `${itemKey}|${String(sid)}`;
+    let g = bySupplierItem.get(k);
+    if (!g) bySupplierItem.set(k, (g = []));
+    return g;
+  };
+  for (let i = 0; i < keys.length; i += 200) {
+    const chunk = keys.slice(i, i + 200);
+    const found = await PricePoint.find(chunk.length === 1 ? { itemKey: chunk[0] } : { itemKey: { $in: chunk } }, { ...LITE, itemKey: 1 }).lean<(PointLite & { itemKey: string })[]>();
+    for (const p of found) group(p.itemKey, p.supplierId).push(p);
+  }
+  const ops: { updateOne: { filter: object; update: object; upsert: true } }[] = [];
+  const inserts: object[] = [];
+  const jumps: { op: number; order: OrderDoc; isNew: boolean; line: OrderDoc['lines'][number]; prev: PointLite; pct: string }[] = [];
+  for (const { order: o, isNew } of orders) {
+    const day = (o as unknown as { createdAt?: Date }).createdAt ? new Date((o as unknown as { createdAt: Date }).createdAt).toISOString().slice(0, 10) : now.toISOString().slice(0, 10);
+    const lines = o.lines ?? [];
+    const oid = String(o._id);
+    const mine: { g: PointLite[]; p: PointLite }[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      const itemKey = itemKeyOf(l);
+      const g = group(itemKey, o.supplierId);
+      const prev = latestBefore(g, day, oid);
+      let jump: string | undefined;
+      if (prev && prev.currency === l.currency) {
+        const change = new Decimal(l.unitPrice).minus(prev.unitPrice).div(prev.unitPrice).times(100);
+        if (change.gt(jumpPct)) jump = change.toDecimalPlaces(1).toString();
+      }
+      const set = {
+        orderNumber: o.number,
+        supplierId: o.supplierId,
+        supplierCode: o.supplierCode,
+        managerId: o.managerId,
+        itemKey,
+        item: l.item,
+        sku: l.sku,
+        day,
+        qty: l.qty,
+        unitPrice: l.unitPrice,
+        currency: l.currency,
+      };
+      const clean = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
+      if (jump) jumps.push({ op: isNew ? -1 : ops.length, order: o, isNew, line: l, prev: prev!, pct: jump });
+      // A new order has no points yet: inserted (an insert is several times cheaper than an
+      // upsert on the embedded engine); a changed order's are upserted.
+      if (isNew) inserts.push({ orderId: o._id, line: i, ...clean, ...(jump ? { jumpPct: jump } : {}) });
+      else ops.push({ updateOne: { filter: { orderId: o._id, line: i }, update: jump ? { $set: { ...clean, jumpPct: jump } } : { $set: clean, $unset: { jumpPct: 1 } }, upsert: true } });
+      // Later orders of the batch compare with this one (as they would have one by one).
+      mine.push({ g, p: { _id: new Types.ObjectId(), orderId: o._id, supplierId: o.supplierId, orderNumber: o.number, day, unitPrice: l.unitPrice, currency: l.currency } });
+    }
+    // The order's stored points (a changed order) are replaced by these.
+    for (const g of new Set(mine.map((x) => x.g))) for (let k = g.length - 1; k >= 0; k--) if (String(g[k]!.orderId) === oid) g.splice(k, 1);
+    for (const { g, p } of mine) g.push(p);
+  }
+  for (let i = 0; i < inserts.length; i += BULK) {
+    // A point there already (the batch told twice) is a duplicate key, left as it is.
+    await PricePoint.collection.insertMany(inserts.slice(i, i + BULK) as never[], { ordered: false }).catch((err: { writeErrors?: { code?: number }[] | { code?: number } }) => {
+      const errs = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
+      if (!errs.length || errs.some((w) => w.code !== 11000)) throw err;
+    });
+  }
+  const upserted = new Set<number>();
+  for (let i = 0; i < ops.length; i += BULK) {
+    const res = await PricePoint.bulkWrite(ops.slice(i, i + BULK) as never, { ordered: false }).catch((err: { code?: number; writeErrors?: { code?: number }[]; result?: unknown }) => {
+      const errs = Array.isArray(err.writeErrors) ? err.writeErrors : [];
+      if (!errs.length || errs.some((w) => w.code !== 11000)) throw err;
+      return (err as { result?: { upsertedIds?: Record<number, unknown> } }).result ?? { upsertedIds: {} };
+    });
+    for (const k of Object.keys((res as { upsertedIds?: Record<number, unknown> }).upsertedIds ?? {})) upserted.add(i + Number(k));
+  }
+  // Lines an order no longer has (changed orders only: a new one has no points yet).
+  const changed = orders.filter((x) => !x.isNew).map((x) => x.order);
+  for (const o of changed) await PricePoint.deleteMany({ orderId: o._id, line: { $gte: (o.lines ?? []).length } });
+  let alerts = 0;
+  for (const j of jumps) if (j.isNew || upserted.has(j.op)) alerts += await alertJump(j.order, j.line, j.prev, j.pct, now);
+  return alerts;
+}
+
 async function previousPoint(itemKey: string, supplierId: Types.ObjectId, day: string, orderId: Types.ObjectId): Promise<PricePointDoc | undefined> {
   const all = await PricePoint.find({ itemKey }).lean<PricePointDoc[]>();
   return all
@@ -77,7 +178,7 @@ async function previousPoint(itemKey: string, supplierId: Types.ObjectId, day: s
     .pop();
 }
 
-async function alertJump(o: OrderDoc, l: { item: string; unitPrice: string; currency: string }, prev: PricePointDoc, pct: string, now: Date): Promise<number> {
+async function alertJump(o: OrderDoc, l: { item: string; unitPrice: string; currency: string }, prev: Pick<PricePointDoc, 'unitPrice' | 'orderNumber'>, pct: string, now: Date): Promise<number> {
   if (!o.managerId) return 0;
   const m = await Manager.findOne({ _id: o.managerId, active: { $ne: false } }).lean<ManagerDoc>();
   if (!m?.wechatId) return 0;
@@ -160,4 +261,17 @@ export async function onOrderWritten({ before, after, now }: { before: OrderDoc 
   if (before && JSON.stringify(before.lines ?? []) === JSON.stringify(after.lines ?? [])) return;
   const n = await syncPricePoints(after, !before, settings, now);
   if (n) log.info({ order: after.number, alerts: n }, 'price jump alerts');
+}
+
+/**
+ * The `orders.imported` listener: the points of a batch of imported orders in bulk (orders whose
+ * lines did not change are skipped, as one by one).
+ */
+export async function onOrdersImported({ written, now }: { written: { before: OrderDoc | null; after: OrderDoc }[]; now: Date }, settings: PriceSettings): Promise<void> {
+  const todo = written
+    .filter(({ before, after }) => !before || JSON.stringify(before.lines ?? []) !== JSON.stringify(after.lines ?? []))
+    .map(({ before, after }) => ({ order: after, isNew: !before }));
+  if (!todo.length) return;
+  const n = await syncPricePointsMany(todo, settings, now);
+  if (n) log.info({ orders: todo.length, alerts: n }, 'price jump alerts (import)');
 }

@@ -5,7 +5,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import type { Types } from 'mongoose';
 import type { Browser, Page } from 'playwright-core';
+import { Manager } from '../../shared/managers/model.js';
 import { Order } from '../../shared/orders/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { withTimeout, until } from '../support/bot.js';
@@ -20,6 +22,7 @@ describe('orders in, in a browser', function () {
   let rig: ConsoleRig;
   let page: Page;
   let pageErrors: string[] = [];
+  let mia: { _id: Types.ObjectId };
 
   before(async function () {
     this.timeout(180_000);
@@ -34,7 +37,8 @@ describe('orders in, in a browser', function () {
     page.setDefaultTimeout(15_000);
     pageErrors = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    await Supplier.create({ code: 'A01', name: '宁波电机厂', paymentTerms: '30% deposit' });
+    mia = await Manager.create({ name: 'Mia Manager', role: 'manager', language: 'en' });
+    await Supplier.create({ code: 'A01', name: '宁波电机厂', paymentTerms: '30% deposit', managerId: mia._id });
     await Supplier.create({ code: 'A02', name: '深圳开关厂' });
     await page.goto(`${rig.url}/console/`);
     await page.getByTestId('login').fill(ADMIN.login);
@@ -56,6 +60,9 @@ describe('orders in, in a browser', function () {
     await page.getByRole('option', { name: /^A01/ }).click();
     await until('template dates', async () => ((await page.getByTestId('form-planned-shipped').inputValue()) ? true : undefined));
     expect(await page.getByTestId('form-payment').inputValue()).to.equal('30% deposit');
+    // The responsible manager: the supplier's, marked so, unless changed.
+    await until("the supplier's manager", async () => ((await page.getByTestId('form-manager').inputValue()).startsWith('Mia Manager') ? true : undefined));
+    expect(await page.getByTestId('form-manager').inputValue()).to.equal("Mia Manager (supplier's)");
     await page.getByTestId('form-number').fill('PO-UI-FORM-1');
     await page.getByTestId('line-item').fill('Motor 220V');
     await page.getByTestId('line-qty').fill('200');
@@ -67,6 +74,12 @@ describe('orders in, in a browser', function () {
     expect(await page.getByTestId('history-row').first().textContent())
       .to.include('created')
       .and.include('console');
+    expect(String((await Order.findOne({ number: 'PO-UI-FORM-1' }).lean())!.managerId)).to.equal(String(mia._id));
+    // The panels: photos, customs, claims, the supplier's thread.
+    expect(await page.getByTestId('panel-photos').textContent()).to.include('No photos yet');
+    expect(await page.getByTestId('customs-status').textContent()).to.equal('none');
+    await until('claims panel', async () => ((await page.getByTestId('panel-claims').textContent())!.includes('No claims') ? true : undefined));
+    await until('thread panel', async () => ((await page.getByTestId('panel-thread').textContent())!.includes('No messages yet') ? true : undefined));
 
     // The same number again: a clear error naming it.
     await page.goto(`${rig.url}/console/orders/new`);
@@ -124,5 +137,30 @@ describe('orders in, in a browser', function () {
 
     await page.getByTestId('nav-orders').click();
     await until('on the board', async () => ((await page.getByTestId('board-row').count()) === 4 ? true : undefined));
+  });
+  it('lead times: the company default and a supplier template are set on their screen and the form proposes dates from them', async () => {
+    await page.getByTestId('nav-orders').click();
+    await page.getByTestId('lead-times').click();
+    await page.getByTestId('lead-times-page').waitFor();
+    await page.getByTestId('lead-company-shipped').fill('45');
+    await page.getByTestId('lead-company-save').click();
+    await until('saved', async () => ((await page.getByTestId('lead-message').textContent()) === 'Saved' ? true : undefined));
+    await page.getByTestId('lead-supplier-select').click();
+    await page.getByRole('option', { name: /^A01/ }).click();
+    await until('source', async () => ((await page.getByTestId('lead-supplier-source').textContent()) === 'the company default' ? true : undefined));
+    await page.getByTestId('lead-supplier-shipped').fill('20');
+    await page.getByTestId('lead-supplier-save').click();
+    await until("the supplier's own", async () => ((await page.getByTestId('lead-supplier-source').textContent()) === "the supplier's own" ? true : undefined));
+
+    const plus = (days: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + days * 86_400_000).toISOString().slice(0, 10);
+    for (const [code, days] of [
+      ['A01', 20],
+      ['A02', 45],
+    ] as const) {
+      await page.goto(`${rig.url}/console/orders/new`);
+      await page.getByTestId('form-supplier').click();
+      await page.getByRole('option', { name: new RegExp(`^${code}`) }).click();
+      await until(`${code} shipment date`, async () => ((await page.getByTestId('form-planned-shipped').inputValue()) === plus(days) ? true : undefined));
+    }
   });
 });

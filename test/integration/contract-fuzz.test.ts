@@ -59,6 +59,8 @@ describe('contract fuzzer over /openapi.json', function () {
           body: input.body !== undefined ? JSON.stringify(input.body) : undefined,
           redirect: 'manual',
           signal: ac.signal,
+        }).catch((err: Error) => {
+          throw new Error(`${method.toUpperCase()} ${url}: ${err.message} (${(err.cause as Error | undefined)?.message ?? 'no cause'})`, { cause: err });
         });
         const text = (res.headers.get('content-type') ?? '').includes('event-stream') ? '' : await res.text();
         ac.abort();

@@ -92,6 +92,7 @@ describe('domain events: reactions are wired in the composition root', function 
   it('this test process is wired like the composition root: KPIs first, then price history, then follow-up', async () => {
     expect(events.listeners('order.written')).to.deep.equal(['performance.onOrderWritten', 'prices.onOrderWritten', 'followup.onOrderWritten']);
     expect(events.listeners('claim.written')).to.deep.equal(['performance.onClaimWritten', 'followup.onClaimWritten']);
+    expect(events.listeners('orders.imported')).to.deep.equal(['performance.onOrdersImported', 'prices.onOrdersImported', 'followup.onOrdersImported']);
     expect(events.listeners('replies.timed')).to.deep.equal(['performance.onRepliesTimed']);
     expect(events.listeners('mirror.flushed')).to.deep.equal(['performance.onMirrorFlushed']);
     expect(events.listeners('message.stored')).to.deep.equal(['followup.onSupplierMessage']);

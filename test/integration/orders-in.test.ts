@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
-import { Order, OrderBoardRow, OrderEvent, createOrder, listOrdersForSupplier, updateMilestone } from '../../shared/orders/index.js';
+import { Order, OrderBoardRow, OrderEvent, OrderIndex, clearBoardCache, createOrder, listOrdersForSupplier, updateMilestone } from '../../shared/orders/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { makeManager, testConfig } from '../support/api.js';
 
@@ -170,6 +170,31 @@ describe('orders in: import, board, lead times, status', function () {
     const mine = await agent.get('/api/orders/board').set({ Authorization: `Bearer ${scoped.token}` });
     expect(mine.body.items.map((i: { number: string }) => i.number)).to.deep.equal(['PO-B-NEXT', 'PO-B-HELD']);
     expect(JSON.stringify(mine.body)).to.not.include('PO-B-LATE');
+  });
+
+  it("the supplier's list keeps the board's rows beside its entries, not in them; a list written before (rows inside) still shows on the board", async () => {
+    const o = await createOrder({ number: 'PO-SPLIT-1', supplierCode: 'A01', planned: { shipped: day('2026-12-20') } }, 't', NOW);
+    await listOrdersForSupplier(o.supplierId); // builds the list
+    const idx = (await OrderIndex.findOne({ supplierId: o.supplierId }).lean())!;
+    const entries = JSON.parse(idx.data) as Record<string, { n: string; b?: unknown }>;
+    expect(entries[String(o._id)]).to.deep.include({ n: 'PO-SPLIT-1' });
+    expect(entries[String(o._id)]!.b, 'no board row in the entries the mini-program reads').to.equal(undefined);
+    expect(JSON.parse(idx.board!)[String(o._id)]).to.include({ number: 'PO-SPLIT-1', supplierCode: 'A01', incoterms: null });
+
+    // As lists were written before: the row inside the entry, no board field.
+    const row = JSON.parse(idx.board!)[String(o._id)];
+    await OrderIndex.updateOne(
+      { supplierId: o.supplierId },
+      { $set: { data: JSON.stringify({ [String(o._id)]: { ...entries[String(o._id)], b: { ...row, paymentTerms: 'legacy' } } }) }, $unset: { board: 1 } },
+    );
+    clearBoardCache();
+    const board = await agent.get('/api/orders/board').set(auth());
+    expect(board.body.items.map((i: { number: string; supplierCode: string; paymentTerms: string }) => [i.number, i.supplierCode, i.paymentTerms])).to.deep.equal([['PO-SPLIT-1', 'A01', 'legacy']]);
+    // The next write moves it out.
+    await updateMilestone({ orderId: o._id, milestone: 'confirmed', done: true, actual: day('2026-11-24'), by: 't', now: NOW });
+    const after = (await OrderIndex.findOne({ supplierId: o.supplierId }).lean())!;
+    expect(JSON.parse(after.data)[String(o._id)].b).to.equal(undefined);
+    expect(JSON.parse(after.board!)[String(o._id)].milestones.confirmed).to.include({ done: true });
   });
 
   it("lead-time templates propose planned dates: the company default, then the supplier's own; the form creates with them", async () => {

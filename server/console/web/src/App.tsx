@@ -13,7 +13,7 @@ import { Inbox } from './pages/Inbox';
 import { Login } from './pages/Login';
 import { Notices } from './pages/Notices';
 import { Orders } from './pages/Orders';
-import { ImportOrders, NewOrder, OrderPage } from './pages/OrdersIn';
+import { ImportOrders, LeadTimes, NewOrder, OrderPage } from './pages/OrdersIn';
 import { SupplierCard } from './pages/Supplier';
 import { Suppliers } from './pages/Suppliers';
 import { MyWechat } from './pages/MyWechat';
@@ -107,6 +107,7 @@ function Shell({ user }: { user: User }) {
           <Route path="/threads/:id">{(p) => <Thread id={p.id} user={user} />}</Route>
           <Route path="/orders/new" component={NewOrder} />
           <Route path="/orders/import" component={ImportOrders} />
+          <Route path="/orders/lead-times" component={LeadTimes} />
           <Route path="/orders/:id">{(p) => <OrderPage id={p.id} />}</Route>
           <Route path="/orders" component={Orders} />
           <Route path="/suppliers" component={Suppliers} />

@@ -56,6 +56,8 @@ export type Board = C.Wire<C.BoardView>;
 export type OrderDefaults = C.Wire<C.OrderDefaultsView>;
 export type ImportResult = C.Wire<C.ImportResultView>;
 export type HistoryEntry = C.Wire<C.HistoryEntryView>;
+export type ClaimItem = C.Wire<C.ClaimView>;
+export type ThreadItem = C.Wire<C.ThreadView>;
 
 export interface ThreadInfo {
   id: string;

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fmtDateTime } from '../i18n';
 import { useLocation } from 'wouter';
-import { api, ApiError, upload, type Board, type HistoryEntry, type ImportResult, type OrderDefaults, type OrderDetail } from '../api';
+import { api, ApiError, upload, type Board, type ClaimItem, type HistoryEntry, type ImportResult, type Msg, type OrderDefaults, type OrderDetail, type ThreadItem } from '../api';
 import { OrderCard } from './Orders';
 
 export const MILESTONES = ['confirmed', 'materials', 'production_start', 'production_done', 'inspection', 'shipped', 'customs_cleared', 'delivered'] as const;
@@ -29,6 +29,9 @@ export function OrdersNav() {
       </Button>
       <Button size="xs" variant="light" onClick={() => navigate('/orders/import')} data-testid="import-orders">
         {t('importOrders')}
+      </Button>
+      <Button size="xs" variant="subtle" onClick={() => navigate('/orders/lead-times')} data-testid="lead-times">
+        {t('leadTimes')}
       </Button>
     </Group>
   );
@@ -164,6 +167,9 @@ export function NewOrder() {
   const [number, setNumber] = useState('');
   const [incoterms, setIncoterms] = useState<string | null>(null);
   const [paymentTerms, setPaymentTerms] = useState('');
+  const [managerId, setManagerId] = useState<string | null>(null);
+  const [supplierManager, setSupplierManager] = useState<string | null>(null);
+  const people = useQuery({ queryKey: ['people'], queryFn: () => api<{ items: { id: string; name: string; role: string }[] }>('/api/console/people') });
   const [lines, setLines] = useState<Line[]>([emptyLine()]);
   const [planned, setPlanned] = useState<Record<string, string>>({});
   const [error, setError] = useState<string>();
@@ -173,6 +179,8 @@ export function NewOrder() {
     const d = await api<OrderDefaults>(`/api/suppliers/${encodeURIComponent(c)}/order-defaults?date=${today()}`);
     setPlanned(d.planned);
     if (d.paymentTerms) setPaymentTerms(d.paymentTerms);
+    setSupplierManager(d.managerId);
+    setManagerId(d.managerId); // the supplier's manager unless changed here
   };
   const totals = lines.reduce<Record<string, number>>((acc, l) => ({ ...acc, [l.currency]: (acc[l.currency] ?? 0) + l.qty * Number(l.unitPrice.replace(',', '.') || 0) }), {});
   const save = useMutation({
@@ -184,6 +192,7 @@ export function NewOrder() {
           supplierCode: code,
           ...(incoterms ? { incoterms } : {}),
           ...(paymentTerms.trim() ? { paymentTerms: paymentTerms.trim() } : {}),
+          ...(managerId ? { managerId } : {}),
           lines: lines
             .filter((l) => l.item.trim())
             .map((l) => ({ item: l.item.trim(), ...(l.sku.trim() ? { sku: l.sku.trim() } : {}), qty: l.qty, unit: l.unit || 'pcs', unitPrice: l.unitPrice.replace(',', '.'), currency: l.currency })),
@@ -215,9 +224,20 @@ export function NewOrder() {
         <Select label="Incoterms" clearable value={incoterms} onChange={setIncoterms} data={INCOTERMS} w={110} />
         <TextInput label={t('paymentTerms')} value={paymentTerms} onChange={(e) => setPaymentTerms(e.currentTarget.value)} w={240} data-testid="form-payment" />
       </Group>
-      <Text size="xs" c="dimmed">
-        {t('managerDefault')}
-      </Text>
+      <Group align="flex-end">
+        <Select
+          label={t('responsibleManager')}
+          value={managerId}
+          onChange={setManagerId}
+          clearable
+          w={320}
+          data={(people.data?.items ?? []).map((m) => ({ value: m.id, label: m.id === supplierManager ? `${m.name} (${t('supplierDefault')})` : m.name }))}
+          data-testid="form-manager"
+        />
+        <Text size="xs" c="dimmed">
+          {t('managerDefault')}
+        </Text>
+      </Group>
       <Table fz="xs">
         <Table.Thead>
           <Table.Tr>
@@ -436,6 +456,7 @@ export function OrderPage({ id }: { id: string }) {
         </Card>
       )}
       <OrderCard id={id} />
+      <OrderPanels order={d} />
       <Title order={5}>{t('history')}</Title>
       <Table fz="xs" data-testid="order-history">
         <Table.Tbody>
@@ -462,6 +483,232 @@ export function OrderPage({ id }: { id: string }) {
           ))}
         </Table.Tbody>
       </Table>
+    </Stack>
+  );
+}
+
+/** The order page's panels besides lines and timeline: photos, customs, claims, the supplier's thread. */
+function OrderPanels({ order: d }: { order: OrderDetail }) {
+  const { t, i18n } = useTranslation();
+  const claims = useQuery({ queryKey: ['order', d.id, 'claims'], queryFn: () => api<{ items: ClaimItem[] }>(`/api/claims?order=${d.id}`) });
+  // The supplier's group or direct chat: the latest thread with this supplier, its newest messages.
+  const threads = useQuery({ queryKey: ['threads', d.supplierCode], queryFn: () => api<{ items: ThreadItem[] }>(`/api/threads?supplier=${encodeURIComponent(d.supplierCode)}`) });
+  const thread = threads.data?.items[0];
+  const messages = useQuery({ queryKey: ['thread', thread?.id, 'latest'], enabled: Boolean(thread), queryFn: () => api<{ items: Msg[] }>(`/api/threads/${thread!.id}/messages?limit=5`) });
+  const photos = d.milestones.flatMap((m) => m.photos.map((p) => ({ ...p, milestone: m.name })));
+  const c = d.customsDetail;
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }} data-testid="order-panels">
+      <Card withBorder data-testid="panel-photos">
+        <Text fw={600} size="sm" mb={4}>
+          {t('photosPanel')}
+        </Text>
+        {photos.length ? (
+          <Group gap={6}>
+            {photos.map((p) => {
+              const src = `/api/orders/${d.id}/milestones/${p.milestone}/photos/${p.id}`;
+              return (
+                <a key={`${p.milestone}-${p.id}`} href={src} target="_blank" rel="noreferrer" title={t(`ms_${p.milestone}`)} data-testid="panel-photo">
+                  <img src={src} alt={p.name ?? ''} loading="lazy" style={{ width: 72, height: 72, objectFit: 'cover', borderRadius: 4 }} />
+                </a>
+              );
+            })}
+          </Group>
+        ) : (
+          <Text size="xs" c="dimmed">
+            {t('noPhotos')}
+          </Text>
+        )}
+      </Card>
+      <Card withBorder data-testid="panel-customs">
+        <Text fw={600} size="sm" mb={4}>
+          {t('customsPanel')}
+        </Text>
+        <Group gap="xs">
+          <Badge color={c.status === 'held' ? 'orange' : c.status === 'cleared' ? 'green' : 'gray'} data-testid="customs-status">
+            {c.status}
+          </Badge>
+          {c.expectedDate && (
+            <Text size="xs">
+              {t('customsExpected')}: {c.expectedDate}
+            </Text>
+          )}
+          {c.reason && <Text size="xs">{c.reasonTranslated ? `${c.reasonTranslated} (${c.reason})` : c.reason}</Text>}
+        </Group>
+      </Card>
+      <Card withBorder data-testid="panel-claims">
+        <Text fw={600} size="sm" mb={4}>
+          {t('orderClaims')}
+        </Text>
+        {claims.data?.items.length ? (
+          <Table fz="xs">
+            <Table.Tbody>
+              {claims.data.items.map((x) => (
+                <Table.Tr key={x.id} data-testid="panel-claim">
+                  <Table.Td>
+                    <Anchor size="xs" href={`/console/claims?id=${x.id}`}>
+                      {x.number}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{x.type}</Table.Td>
+                  <Table.Td>{x.qty}</Table.Td>
+                  <Table.Td>{x.amount ? `${x.amount} ${x.currency ?? ''}` : ''}</Table.Td>
+                  <Table.Td>
+                    <Badge size="xs" variant="light">
+                      {x.status}
+                    </Badge>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        ) : (
+          <Text size="xs" c="dimmed">
+            {claims.isLoading ? '…' : t('noClaims')}
+          </Text>
+        )}
+      </Card>
+      <Card withBorder data-testid="panel-thread">
+        <Group justify="space-between" mb={4}>
+          <Text fw={600} size="sm">
+            {t('supplierThread')}
+          </Text>
+          {thread && (
+            <Anchor size="xs" href={`/console/threads/${thread.id}`} data-testid="panel-thread-link">
+              {t('fullThread')}
+            </Anchor>
+          )}
+        </Group>
+        {messages.data?.items.length ? (
+          <Stack gap={2}>
+            {messages.data.items.map((m) => (
+              <Text key={m.id} size="xs" lineClamp={2} data-testid="panel-message">
+                <b>{m.senderName ?? (m.direction === 'out' ? '→' : '←')}</b>: {m.translations[i18n.language]?.text ?? m.translations.en?.text ?? m.text ?? `[${m.type}]`}
+              </Text>
+            ))}
+          </Stack>
+        ) : (
+          <Text size="xs" c="dimmed">
+            {threads.isLoading || messages.isLoading ? '…' : t('noMessages')}
+          </Text>
+        )}
+      </Card>
+    </SimpleGrid>
+  );
+}
+
+/** Lead-time templates: the company default (head and admin change it) and one supplier's own. */
+export function LeadTimes() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  type Steps = Record<string, { days: number; from: 'order' | 'shipped' }>;
+  const company = useQuery({ queryKey: ['lead-times'], queryFn: () => api<{ steps: Steps; source: string }>('/api/lead-times') });
+  const suppliers = useQuery({ queryKey: ['suppliers'], queryFn: () => api<{ items: { code: string; name: string; tag?: string | null }[] }>('/api/console/suppliers') });
+  const [code, setCode] = useState<string | null>(null);
+  const supplier = useQuery({ queryKey: ['lead-times', code], enabled: Boolean(code), queryFn: () => api<OrderDefaults>(`/api/suppliers/${encodeURIComponent(code!)}/order-defaults`) });
+  const [companyEdit, setCompanyEdit] = useState<Steps | null>(null);
+  const [supplierEdit, setSupplierEdit] = useState<Steps | null>(null);
+  const [msg, setMsg] = useState<string>();
+  const done = () => {
+    setMsg(t('leadSaved'));
+    void qc.invalidateQueries({ queryKey: ['lead-times'] });
+  };
+  const fail = (e: unknown) => setMsg(errText(e));
+  const saveCompany = useMutation({ mutationFn: (steps: Steps) => api('/api/lead-times', { method: 'PUT', body: { steps } }), onSuccess: done, onError: fail });
+  const saveSupplier = useMutation({
+    mutationFn: (steps: Steps | null) => api(`/api/suppliers/${encodeURIComponent(code!)}/lead-times`, { method: 'PUT', body: { steps } }),
+    onSuccess: () => {
+      setSupplierEdit(null);
+      done();
+    },
+    onError: fail,
+  });
+  const editor = (steps: Steps, set: (s: Steps) => void, testid: string) => (
+    <Table fz="xs" data-testid={testid}>
+      <Table.Tbody>
+        {MILESTONES.map((m) => (
+          <Table.Tr key={m}>
+            <Table.Td>{t(`ms_${m}`)}</Table.Td>
+            <Table.Td>
+              <NumberInput
+                size="xs"
+                w={90}
+                value={steps[m]?.days ?? 0}
+                onChange={(v) => set({ ...steps, [m]: { days: Number(v) || 0, from: steps[m]?.from ?? 'order' } })}
+                data-testid={`${testid}-${m}`}
+              />
+            </Table.Td>
+            <Table.Td>
+              <Select
+                size="xs"
+                w={160}
+                value={steps[m]?.from ?? 'order'}
+                onChange={(v) => set({ ...steps, [m]: { days: steps[m]?.days ?? 0, from: v === 'shipped' ? 'shipped' : 'order' } })}
+                data={[
+                  { value: 'order', label: t('leadFrom_order') },
+                  { value: 'shipped', label: t('leadFrom_shipped') },
+                ]}
+              />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+  const companySteps = companyEdit ?? company.data?.steps;
+  const supplierSteps = supplierEdit ?? (supplier.data?.template as Steps | undefined);
+  return (
+    <Stack maw={900} data-testid="lead-times-page">
+      <Title order={3}>{t('leadTimes')}</Title>
+      {msg && (
+        <Text size="sm" data-testid="lead-message">
+          {msg}
+        </Text>
+      )}
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Card withBorder>
+          <Text fw={600} size="sm">
+            {t('leadCompany')}
+          </Text>
+          {companySteps ? editor(companySteps, setCompanyEdit, 'lead-company') : <Loader size="sm" />}
+          <Button size="xs" mt="xs" disabled={!companyEdit} onClick={() => companyEdit && saveCompany.mutate(companyEdit)} data-testid="lead-company-save">
+            {t('save')}
+          </Button>
+        </Card>
+        <Card withBorder>
+          <Select
+            searchable
+            size="xs"
+            label={t('leadSupplier')}
+            placeholder={t('chooseSupplier')}
+            value={code}
+            onChange={(v) => {
+              setCode(v);
+              setSupplierEdit(null);
+            }}
+            data={(suppliers.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.code}${s.tag ? ` ${s.tag}` : ''} · ${s.name}` }))}
+            data-testid="lead-supplier-select"
+          />
+          {code && supplier.data && (
+            <>
+              <Text size="xs" c="dimmed" mt={4} data-testid="lead-supplier-source">
+                {t(`leadSource_${supplier.data.templateSource}`)}
+              </Text>
+              {supplierSteps && editor(supplierSteps, setSupplierEdit, 'lead-supplier')}
+              <Group mt="xs">
+                <Button size="xs" disabled={!supplierEdit} onClick={() => supplierEdit && saveSupplier.mutate(supplierEdit)} data-testid="lead-supplier-save">
+                  {t('save')}
+                </Button>
+                {supplier.data.templateSource === 'supplier' && (
+                  <Button size="xs" variant="light" onClick={() => saveSupplier.mutate(null)} data-testid="lead-supplier-reset">
+                    {t('leadUseCompany')}
+                  </Button>
+                )}
+              </Group>
+            </>
+          )}
+        </Card>
+      </SimpleGrid>
     </Stack>
   );
 }
