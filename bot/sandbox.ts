@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { getLogger } from '../shared/log/index.js';
-import { Manager } from '../shared/managers/model.js';
+import { Manager, type ManagerLang } from '../shared/managers/model.js';
 import { CHECKS_NOW, runJobsNow } from '../shared/scheduler/index.js';
 import { Fair, registerFair } from '../shared/suppliers/index.js';
 import { Contact, Thread, sortContact, type SortDecision } from '../shared/threads/index.js';
@@ -77,9 +77,18 @@ export function createSandbox(): Sandbox {
   };
 }
 
-/** The demo manager is registered so that `/help` works in the sandbox. */
-export async function registerSandboxManager(sb: Sandbox): Promise<void> {
-  await Manager.updateOne({ wechatId: sb.manager.id }, { $setOnInsert: { name: 'Anna', wechatId: sb.manager.id, language: 'en', role: 'admin' } }, { upsert: true });
+/**
+ * The languages of the sandbox's people: the first of MANAGER_LANGS (e.g. `az` for an
+ * Azerbaijani-speaking buyer), and the second one, shown while a translation waits.
+ */
+export function sandboxLanguages(managerLangs: readonly ManagerLang[]): { language: ManagerLang; secondLanguage?: ManagerLang } {
+  const [language = 'en', second] = managerLangs;
+  return second && second !== language ? { language, secondLanguage: second } : { language };
+}
+
+/** The demo manager is registered so that `/help` works in the sandbox, in `langs.language`. */
+export async function registerSandboxManager(sb: Sandbox, langs: { language: ManagerLang; secondLanguage?: ManagerLang } = { language: 'en' }): Promise<void> {
+  await Manager.updateOne({ wechatId: sb.manager.id }, { $setOnInsert: { name: 'Anna', wechatId: sb.manager.id, role: 'admin', ...langs } }, { upsert: true });
 }
 
 /**

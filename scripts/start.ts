@@ -11,13 +11,14 @@ import { wireReactions } from '../shared/reactions.js';
 import { isTTY } from '../shared/config/index.js';
 import { createBot, type Bot } from '../bot/index.js';
 import { commandListener } from '../bot/commands.js';
-import { createSandbox, playDemo, registerSandboxManager, seedSandboxSuppliers, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
+import { createSandbox, playDemo, registerSandboxManager, sandboxLanguages, seedSandboxSuppliers, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
 import { backfillThreadDays, createMirror } from '../shared/threads/index.js';
-import { createTranslationService } from '../shared/translation/index.js';
+import { checkRoutes, createTranslationService, managerLanguagesInUse } from '../shared/translation/index.js';
 import { startServer } from '../server/index.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../shared/notices/index.js';
 import { createScheduler } from '../shared/scheduler/index.js';
 import { ensureAdmin, listAccounts } from '../shared/managers/accounts.js';
+import { Manager } from '../shared/managers/model.js';
 import { pdfFontProblem } from '../shared/reports/export.js';
 import { watchDatabase } from '../shared/health/index.js';
 
@@ -53,7 +54,8 @@ async function ensureConsoleAdmin(config: Config) {
     return;
   }
   if (config.bot.sandbox) {
-    await ensureAdmin(SANDBOX_ADMIN.login, SANDBOX_ADMIN.password);
+    // The demo admin reads the sandbox's first manager language (MANAGER_LANGS=az,ru: Azerbaijani, Russian meanwhile).
+    if (await ensureAdmin(SANDBOX_ADMIN.login, SANDBOX_ADMIN.password)) await Manager.updateOne({ login: SANDBOX_ADMIN.login }, { $set: sandboxLanguages(config.translation.managerLangs) });
     console.log(`Sandbox console sign-in: ${SANDBOX_ADMIN.login} / ${SANDBOX_ADMIN.password} (sandbox database only)`);
     return;
   }
@@ -67,6 +69,8 @@ async function main() {
   let config: Config;
   try {
     config = loadConfig();
+    // A language pair no configured provider can translate stops the start at once.
+    checkRoutes(config, config.translation.managerLangs);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -134,7 +138,17 @@ async function main() {
   // One translation service for the bot (messages) and the server (console replies, previews).
   let translation: ReturnType<typeof createTranslationService> | undefined;
   if (roles.has('server') || roles.has('bot')) {
-    translation = createTranslationService({ config });
+    try {
+      // Every pair between Chinese and a language the managers read (configured or of an
+      // active manager) must have a provider: a gap is a start error naming the pair.
+      checkRoutes(config, [...config.translation.managerLangs, ...(await managerLanguagesInUse())]);
+      translation = createTranslationService({ config });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      console.error(err.message);
+      await db.close().catch(() => undefined);
+      process.exit(2);
+    }
     running.push({ name: 'translation', stop: () => translation!.stop() });
   }
   // Every reaction (KPIs, price history, translation of stored messages) is wired here, once,
@@ -169,7 +183,7 @@ async function main() {
     running.push({ name: 'bot', stop: () => bot.stop() });
     if (sandbox) {
       console.log(SANDBOX_BANNER);
-      await registerSandboxManager(sandbox);
+      await registerSandboxManager(sandbox, sandboxLanguages(config.translation.managerLangs));
       await seedSandboxSuppliers(sandbox);
       sandbox.login();
       await bot.ready();

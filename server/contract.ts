@@ -188,7 +188,16 @@ export const claimAnalytics = z
   .meta({ id: 'ClaimAnalytics' });
 
 export const consoleUser = z
-  .object({ id, name: z.string(), login: z.string(), role: z.enum(['admin', 'head', 'manager']), language: z.string(), timezone: z.string(), seesAll: z.boolean() })
+  .object({
+    id,
+    name: z.string(),
+    login: z.string(),
+    role: z.enum(['admin', 'head', 'manager']),
+    language: z.string(),
+    secondLanguage: z.string().nullish(),
+    timezone: z.string(),
+    seesAll: z.boolean(),
+  })
   .meta({ id: 'ConsoleUser' });
 
 export const inboxItem = z

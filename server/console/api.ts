@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { visibleSupplierIds } from '../../shared/access/index.js';
 import { issueBindingCode } from '../../shared/auth/index.js';
 import { RateLimitedError, UnauthorizedError } from '../../shared/errors/index.js';
-import { listInbox, markRead, queueReply, searchMessages, supplierCard, threadFor, threadHeader, threadPage, toChinese } from '../../shared/inbox/index.js';
+import { listInbox, markRead, queueReply, searchMessages, supplierCard, threadFor, threadHeader, threadPage, toPartner } from '../../shared/inbox/index.js';
 import type { ThreadChange } from '../../shared/live/index.js';
 import { getLogger } from '../../shared/log/index.js';
 import { createAccount, listAccountDetails, sessionOf, signIn, signOut, SESSION_IDLE_MS } from '../../shared/managers/accounts.js';
@@ -18,7 +18,8 @@ import { MANAGER_LANGS } from '../../shared/managers/model.js';
 import { NOTICE_STATUSES, noticeFor, noticesFor, retryNotice } from '../../shared/notices/index.js';
 import { ordersFor } from '../../shared/orders/index.js';
 import { SEGMENTS, listSuppliers, supplierFor } from '../../shared/suppliers/index.js';
-import { messageFor } from '../../shared/threads/index.js';
+import { messageFor, type Lang } from '../../shared/threads/index.js';
+import { partnerLangOf } from '../../shared/translation/index.js';
 import * as c from '../contract.js';
 import { consoleSession, CSRF_HEADER, SESSION_COOKIE } from '../http/access.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
@@ -26,7 +27,7 @@ import { bool, codeParams, idParams, objectId, password, supplierFactsQuery, tex
 import { messageView, orderSummary, outboxView, shownCode, withShownCodes } from '../views.js';
 
 const log = getLogger('console');
-const lang = z.enum(['en', 'ru', 'zh']);
+const lang = z.enum(['en', 'ru', 'az', 'zh']);
 const signedIn = z.object({ user: c.consoleUser, csrf: z.string(), csrfHeader: z.string().optional() });
 
 export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute[] {
@@ -214,15 +215,22 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       path: '/api/console/threads/:id/preview',
       tag,
       access: 'manager',
-      summary: 'The Chinese a reply would be sent as',
+      summary: "What a reply would be sent as, in the partner's language (Chinese unless the supplier reads English)",
       params: idParams,
       body: z.object({ text: text(2000) }).strict(),
-      responses: { 200: { description: 'The Chinese', schema: z.object({ zh: z.string(), source: z.enum(['unchanged', 'machine']) }) } },
+      responses: {
+        200: {
+          description: 'The text to send (`zh` holds it whatever its language) and its language',
+          schema: z.object({ zh: z.string(), lang: z.enum(['zh', 'en']), source: z.enum(['unchanged', 'machine']) }),
+        },
+      },
       errors: [502],
       handle: async (req) => {
-        await threadFor(managerOf(req), req.params.id);
-        if (translation.detect(req.body.text) === 'zh') return { zh: req.body.text, source: 'unchanged' as const };
-        return { zh: await toChinese(translation, req.body.text), source: 'machine' as const };
+        const v = managerOf(req);
+        const t = await threadFor(v, req.params.id);
+        const lang = await partnerLangOf(t);
+        const r = await toPartner(translation, req.body.text, lang, v.language as Lang);
+        return { zh: r.text, lang, source: r.source };
       },
     }),
     route({

@@ -24,6 +24,7 @@ import {
   retryClaimTranslation,
 } from '../../shared/claims/index.js';
 import { NotFoundError } from '../../shared/errors/index.js';
+import { managerLang } from '../../shared/managers/model.js';
 import { CURRENCIES, findOrderByNumber, orderFor } from '../../shared/orders/index.js';
 import { storageKeys } from '../../shared/storage/index.js';
 import { supplierFor } from '../../shared/suppliers/index.js';
@@ -151,9 +152,7 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
         const o = b.orderId ? await orderFor(v, b.orderId) : await findOrderByNumber(b.orderNumber!);
         if (o) await assertVisible(v, o, `no order ${b.orderNumber ?? b.orderId}`);
         return withShownCode(
-          claimView(
-            await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1, receivedOn: b.receivedOn }, { id: v.id, language: v.language === 'ru' ? 'ru' : 'en' }, translation, clock()),
-          ),
+          claimView(await fileClaim({ ...b, line: b.line === undefined ? undefined : b.line - 1, receivedOn: b.receivedOn }, { id: v.id, language: managerLang(v.language) }, translation, clock())),
         );
       },
     }),

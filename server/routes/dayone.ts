@@ -10,7 +10,7 @@ import { ConflictError } from '../../shared/errors/index.js';
 import { supplierCard, supplierTotals } from '../../shared/inbox/index.js';
 import { changeOwnPassword, endOwnSession, listActiveManagers, listOwnSessions, setPassword, updateAccount } from '../../shared/managers/accounts.js';
 import { deactivateManager, issueLinkCode, reactivateManager, unlinkWechat, wechatLinkOf } from '../../shared/managers/link.js';
-import { MANAGER_LANGS, MANAGER_ROLES } from '../../shared/managers/model.js';
+import { MANAGER_LANGS, MANAGER_ROLES, managerLang } from '../../shared/managers/model.js';
 import { ordersFor } from '../../shared/orders/index.js';
 import { CHECKS_NOW, runJobsNow } from '../../shared/scheduler/index.js';
 import {
@@ -87,7 +87,7 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
   const translated = async (text: string, lang: string) => {
     if (!text.trim()) return null;
     try {
-      return (await translation.translateText(text, lang === 'ru' ? 'ru' : 'en')).text;
+      return (await translation.translateText(text, managerLang(lang))).text;
     } catch {
       return null; // the original is shown; translation never blocks the list
     }
@@ -180,6 +180,7 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
           name: text(100).optional(),
           role: z.enum(MANAGER_ROLES).optional(),
           language: z.enum(MANAGER_LANGS).optional(),
+          secondLanguage: z.enum(MANAGER_LANGS).nullable().optional().meta({ description: 'shown, marked, while the translation into language waits; null: none' }),
           timezone: timezone.optional(),
           workingHours: z.object({ from: hhmm, to: hhmm }).strict().nullable().optional(),
           seesAll: z.boolean().optional(),

@@ -12,6 +12,7 @@ import { compareSuppliers, itemKeyOf, priceHistory } from '../../shared/prices/i
 import { buildReport, periodRange, PERIOD_KINDS } from '../../shared/reports/index.js';
 import { CONTENT_TYPES, REPORT_FORMATS, writeReport } from '../../shared/reports/export.js';
 import { findSupplierByCode, normaliseCode } from '../../shared/suppliers/index.js';
+import { MANAGER_LANGS, managerLang } from '../../shared/managers/model.js';
 import * as c from '../contract.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { isoDay, objectId, supplierCode, text } from '../validation.js';
@@ -37,6 +38,7 @@ export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
           currency: z.enum(CURRENCIES).default('USD'),
           format: z.enum([...REPORT_FORMATS, 'json']).default('json'),
           manager: objectId.optional(),
+          lang: z.enum(MANAGER_LANGS).optional().meta({ description: "column names' language (default: the reader's)" }),
         })
         .strict(),
       responses: { 200: { description: 'The report', schema: z.record(z.string(), z.unknown()), contentTypes: Object.values(CONTENT_TYPES) } },
@@ -53,7 +55,7 @@ export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
         } else range = periodRange(q.period, q.date ?? now.toISOString().slice(0, 10));
         // Someone who does not see every supplier reports on their own orders only.
         const managerId = v.seesAll ? q.manager : v.id;
-        const r = { ...range, currency: q.currency, managerId, now, weights: config.performance.weights, pdfCjkFont: config.reports.pdfCjkFont };
+        const r = { ...range, currency: q.currency, managerId, now, weights: config.performance.weights, pdfCjkFont: config.reports.pdfCjkFont, lang: q.lang ?? managerLang(v.language) };
         if (q.format === 'json') return buildReport(r);
         const dir = mkdtempSync(join(tmpdir(), 'gendan-report-'));
         const path = join(dir, `report.${q.format}`);

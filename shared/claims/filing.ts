@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { NotFoundError, ValidationError } from '../errors/index.js';
 import { events } from '../events/index.js';
 import { getLogger } from '../log/index.js';
-import { Manager } from '../managers/model.js';
+import { Manager, managerLang, type ManagerLang } from '../managers/model.js';
 import { findOrderByNumber, getOrder, type OrderDoc } from '../orders/index.js';
 import { Counter } from '../suppliers/model.js';
 import { detectLang, type TranslationService } from '../translation/index.js';
@@ -53,7 +53,7 @@ async function nextNumber(po: string): Promise<string> {
  * File a claim (a manager): stored first, then its description translated into Chinese for the
  * supplier (a failure leaves it filed, marked 'failed'), then sent unless `send: false`.
  */
-export async function fileClaim(input: NewClaim, manager: { id: string; language?: 'en' | 'ru' }, translation: ClaimTranslation | undefined, now = new Date()): Promise<ClaimDoc> {
+export async function fileClaim(input: NewClaim, manager: { id: string; language?: ManagerLang }, translation: ClaimTranslation | undefined, now = new Date()): Promise<ClaimDoc> {
   if (!CLAIM_TYPES.includes(input.type)) throw new ValidationError(`unknown claim type ${input.type}`, [{ field: 'type', message: `one of ${CLAIM_TYPES.join(', ')}` }]);
   if (!Number.isInteger(input.qty) || input.qty <= 0) throw new ValidationError('the quantity must be a positive whole number', [{ field: 'qty', message: 'positive integer' }]);
   checkMoney(input.amount, input.currency, '');
@@ -72,8 +72,8 @@ export async function fileClaim(input: NewClaim, manager: { id: string; language
 
   // The manager wrote it: when detection is unsure (short English lines often read as another
   // Latin language), the source is the manager's own language.
-  let lang = (translation?.detect ?? detectLang)(description);
-  if (lang === 'other') lang = manager.language ?? ((await Manager.findOne({ _id: new Types.ObjectId(manager.id) }, { language: 1 }).lean<{ language?: string }>())?.language === 'ru' ? 'ru' : 'en');
+  let lang = (translation?.detect ?? detectLang)(description, manager.language);
+  if (lang === 'other') lang = manager.language ?? managerLang((await Manager.findOne({ _id: new Types.ObjectId(manager.id) }, { language: 1 }).lean<{ language?: string }>())?.language);
   const facts = factsUpdate({ batch: input.batch, receivedOn: input.receivedOn, cause: input.cause, losses: input.losses }, `manager:${manager.id}`, now).$set;
   const send = input.send ?? true;
   const number = await nextNumber(order.number);
@@ -93,7 +93,11 @@ export async function fileClaim(input: NewClaim, manager: { id: string; language
     description,
     descriptionLang: lang,
     // Chinese already, or nothing a translator can take (numbers, emoji, other languages).
-    ...(lang === 'zh' ? { descriptionZh: description, translationStatus: 'skipped' } : lang === 'en' || lang === 'ru' ? { translationStatus: 'pending' } : { translationStatus: 'skipped' }),
+    ...(lang === 'zh'
+      ? { descriptionZh: description, translationStatus: 'skipped' }
+      : lang === 'en' || lang === 'ru' || lang === 'az'
+        ? { translationStatus: 'pending' }
+        : { translationStatus: 'skipped' }),
     photos,
     ...facts,
     answerDue: new Date(now.getTime() + (input.answerDays ?? 5) * DAY),
@@ -117,7 +121,7 @@ export async function fileClaim(input: NewClaim, manager: { id: string; language
  */
 export async function translateClaim(c: ClaimDoc, translation: ClaimTranslation, now = new Date()): Promise<ClaimDoc> {
   if (c.translationStatus !== 'pending' && c.translationStatus !== 'failed') return c;
-  const from = c.descriptionLang === 'en' || c.descriptionLang === 'ru' ? c.descriptionLang : undefined;
+  const from = c.descriptionLang === 'en' || c.descriptionLang === 'ru' || c.descriptionLang === 'az' ? c.descriptionLang : undefined;
   let set: Partial<ClaimDoc>;
   try {
     const zh = (await translation.translateText(c.description, 'zh', from)).text;

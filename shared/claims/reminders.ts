@@ -1,6 +1,6 @@
 // Daily reminders for claims the supplier has not answered.
 import { dmKey } from '../messenger.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { enqueueNotice } from '../notices/index.js';
 import { Order, type OrderDoc } from '../orders/index.js';
 import { Claim, type ClaimDoc } from './model.js';
@@ -53,7 +53,7 @@ export async function scanClaimAnswersOverdue(now: Date): Promise<number> {
     const id = o?.managerId ?? c.managerId;
     const m = id ? await Manager.findOne({ _id: id, active: { $ne: false } }).lean<ManagerDoc>() : null;
     if (!m?.wechatId) continue;
-    const lang = m.language === 'ru' ? 'ru' : 'en';
+    const lang = managerLang(m.language);
     if (
       await enqueueNotice(
         {

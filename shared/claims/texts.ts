@@ -1,6 +1,7 @@
 // What the supplier reads about a claim, in Chinese (the chat notice, the daily reminder), and
 // the names the bot's replies and the mini-program use for types and settlement kinds. PO
 // numbers, codes, quantities, amounts and dates go through untouched.
+import type { ManagerLang } from '../managers/model.js';
 import type { ClaimDoc, ClaimType, SettlementKind } from './model.js';
 
 export const CLAIM_TYPE_ZH: Record<ClaimType, string> = {
@@ -44,9 +45,10 @@ export const claimReminderText = (c: Pick<ClaimDoc, 'number' | 'orderNumber' | '
 export const claimWithdrawnText = (c: Pick<ClaimDoc, 'number' | 'orderNumber'>) => `【Gendan 索赔】${c.number}（订单 ${c.orderNumber}）已由买方撤回，无需回复。`;
 
 /** To the buyer's manager: the supplier has not answered a claim by its deadline. */
-export function claimOverdueForManager(c: Pick<ClaimDoc, 'number' | 'orderNumber' | 'supplierCode' | 'answerDue'>, lang: 'en' | 'ru', now: Date): string {
+export function claimOverdueForManager(c: Pick<ClaimDoc, 'number' | 'orderNumber' | 'supplierCode' | 'answerDue'>, lang: ManagerLang, now: Date): string {
   const due = c.answerDue ? day(c.answerDue) : '—';
   const late = c.answerDue ? Math.max(1, Math.floor((now.getTime() - c.answerDue.getTime()) / 86_400_000)) : 0;
+  if (lang === 'az') return `⚠️ İddia ${c.number} (PO ${c.orderNumber}, ${c.supplierCode}): təchizatçı ${due} tarixinədək cavab verməyib (gecikmə: ${late} gün).`;
   return lang === 'ru'
     ? `⚠️ Претензия ${c.number} (PO ${c.orderNumber}, ${c.supplierCode}): поставщик не ответил к сроку ${due} (просрочено дней: ${late}).`
     : `⚠️ Claim ${c.number} (PO ${c.orderNumber}, ${c.supplierCode}): the supplier has not answered by ${due} (${late} day(s) overdue).`;

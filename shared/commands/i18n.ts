@@ -1,5 +1,7 @@
-// Replies to managers, in their language (en, ru). Supplier-facing texts are Chinese.
-export type ManagerLang = 'en' | 'ru';
+// Replies to managers, in their language (en, ru, az). Supplier-facing texts are Chinese (or
+// English for a supplier who reads English).
+export type { ManagerLang } from '../managers/model.js';
+import type { ManagerLang } from '../managers/model.js';
 
 const en = {
   notManager: 'Commands are for registered managers.',
@@ -19,6 +21,7 @@ const en = {
   customs: '{po}: customs {status}{until}.',
   customsUntil: ', expected {date}',
   replied: 'Sent to {code} in Chinese:\n{zh}',
+  repliedEn: 'Sent to {code} in English:\n{zh}',
   noThread: 'No chat with {code} yet.',
   thread: 'Last {n} messages with {code}:\n{list}',
   noOverdue: 'Nothing overdue. 🎉',
@@ -76,6 +79,7 @@ const ru: typeof en = {
   customs: '{po}: таможня — {status}{until}.',
   customsUntil: ', ожидается {date}',
   replied: 'Отправлено {code} на китайском:\n{zh}',
+  repliedEn: 'Отправлено {code} на английском:\n{zh}',
   noThread: 'Переписки с {code} ещё нет.',
   thread: 'Последние {n} сообщений с {code}:\n{list}',
   noOverdue: 'Просрочек нет. 🎉',
@@ -115,12 +119,73 @@ const ru: typeof en = {
   friendDeclined: 'Запрос в друзья от {name} отклонён.',
 };
 
+const az: typeof en = {
+  notManager: 'Əmrlər yalnız qeydiyyatlı menecerlər üçündür.',
+  unknown: 'Naməlum əmr. /help yazın.',
+  usage: 'İstifadə: {usage}',
+  error: '⚠️ {message}',
+  help: 'Əmrlər:\n{list}\nMərhələlər: {milestones}',
+  noOrders: 'Açıq sifariş yoxdur.',
+  orders: 'Açıq sifarişlər{who} ({count}):\n{list}',
+  orderLine: '{po} · {code} · növbəti: {milestone} {planned}{late}',
+  late: ' ({days} gün gecikmə)',
+  po: '{po} · təchizatçı {code} · {status}\n{milestones}\nGömrük: {customs}',
+  noPo: '{po} sifarişi yoxdur.',
+  done: '{po}: {milestone} mərhələsi tamamlandı ({date}).',
+  planned: '{po}: {milestone} mərhələsi {date} tarixinə planlaşdırıldı.',
+  unchanged: '{po}: heç nə dəyişmədi ({milestone} artıq belədir).',
+  customs: '{po}: gömrük — {status}{until}.',
+  customsUntil: ', gözlənilir {date}',
+  replied: '{code} təchizatçısına çin dilində göndərildi:\n{zh}',
+  repliedEn: '{code} təchizatçısına ingilis dilində göndərildi:\n{zh}',
+  noThread: '{code} ilə hələ yazışma yoxdur.',
+  thread: '{code} ilə son {n} mesaj:\n{list}',
+  noOverdue: 'Gecikən heç nə yoxdur. 🎉',
+  overdue: 'Gecikənlər ({count}):\n{list}',
+  bound: '{code} üçün bağlama kodu: {bindCode} ({until} tarixinədək etibarlıdır). Təchizatçının çatına göndərildi.',
+  boundNoChat: '{code} üçün bağlama kodu: {bindCode} ({until} tarixinədək etibarlıdır). Təchizatçı ilə çat hələ yoxdur: kodu özünüz ötürün.',
+  assigned: '{code} ilə indi {manager} işləyir.',
+  noManager: '{manager} adlı menecer yoxdur.',
+  segmented: '{code}: seqment {segment}.',
+  noSupplier: '{code} təchizatçısı yoxdur.',
+  tr: '{text}',
+  unavailable: 'Tərcümə hazırda əlçatan deyil: göndərilmədi.',
+  kpi: '{code} {name} · {period}: sinif {cls} (bal {score}{trend})\n{done} mərhələdən {onTime} vaxtında · orta gecikmə {late} gün · {replanned} dəfə yenidən planlaşdırılıb\nCavablar: median {median}, p90 {p90} (iş vaxtı, {replies} cavab)\nSifarişlər {orders} · gömrük gecikmələri {customs} · iddialar {claims}\n{reasons}',
+  kpiNoData: 'məlumat yoxdur',
+  claimed: '{number} iddiası qeydə alındı ({type}, {qty} əd.){sent}.',
+  claimSent: ' və {code} təchizatçısına çin dilində göndərildi',
+  claimNoChat: '; {code} ilə çat hələ yoxdur: iddia onların mini-proqramında görünür',
+  deactivated: 'Bu Gendan hesabı deaktiv edilib: əmrlər qəbul olunmur.',
+  linked: 'Bağlandı: bu WeChat indi Gendan-da {name} adına bağlıdır. Bildirişlər bura gələcək; əmrlər üçün /help yazın.',
+  linkFormat: 'Bağlama kodu altı rəqəmdən ibarətdir: /link 482913 (konsolda, «Mənim WeChat» bölməsində götürün).',
+  linkUnknown: 'Naməlum bağlama kodu. Konsolda («Mənim WeChat») yenisini götürün.',
+  linkExpired: 'Bu kodun vaxtı bitib (kod 10 dəqiqə etibarlıdır). Konsolda yenisini götürün.',
+  linkUsed: 'Bu kod artıq istifadə olunub. Konsolda yenisini götürün.',
+  linkTaken: 'Bu WeChat artıq başqa menecerə bağlıdır ({manager}). Əvvəlcə orada ayırın.',
+  linkSupplier: 'Bu WeChat {code} təchizatçısının kontaktına məxsusdur: menecerə bağlana bilməz.',
+  linkRateLimited: 'Həddindən çox /link cəhdi. Bir saatdan sonra yenidən cəhd edin.',
+  linkInRoom: '/link əmrini botla şəxsi çatda göndərin, qrupda yox. Bu kod artıq etibarsızdır: yenisini götürün.',
+  sortedSupplier: '{who} indi {code} təchizatçısıdır ({n} mesaj əlavə olundu).',
+  sortedContact: '{who} {code} təchizatçısının kontaktı kimi qeyd edildi{role} ({n} mesaj əlavə olundu).',
+  sortedColleague: '{who} indi həmkardır: onun mesajları bizimki sayılır.',
+  sortedIgnored: '{who} nəzərə alınmır: artıq saxlanılmır, {n} mesaj silindi.',
+  noFriendRequests: 'Gözləyən dostluq sorğusu yoxdur.',
+  friendRequests: 'Dostluq sorğuları ({count}); /accept <n> və ya /decline <n>:\n{list}',
+  friendAccepted: '{name} WeChat dostu kimi qəbul edilir. Yazanda /sort ilə təsnif edin.',
+  friendDeclined: '{name} adlı şəxsin dostluq sorğusu rədd edildi.',
+  factApplied: '✅ #{n} tətbiq edildi: {summary}.',
+  factDropped: '#{n} rədd edildi.',
+};
+
 export type Key = keyof typeof en;
-const dict: Record<ManagerLang, typeof en> = { en, ru };
+const dict: Record<ManagerLang, typeof en> = { en, ru, az };
 
 export function t(lang: ManagerLang, key: Key, vars: Record<string, string | number> = {}): string {
   return dict[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
 }
 
-/** Supplier-facing text of a binding code (Chinese). */
-export const bindingCodeForSupplier = (code: string, until: string) => `您好！这是 Gendan 小程序的绑定码：${code}（${until} 前有效）。请在小程序“绑定”页输入，即可查看和更新订单进度。`;
+/** Supplier-facing text of a binding code (Chinese, or English for a supplier who reads English). */
+export const bindingCodeForSupplier = (code: string, until: string, lang: 'zh' | 'en' = 'zh') =>
+  lang === 'en'
+    ? `Hello! This is your binding code for the Gendan mini-program: ${code} (valid until ${until}). Enter it on the "Bind" page of the mini-program to see and update your orders' progress.`
+    : `您好！这是 Gendan 小程序的绑定码：${code}（${until} 前有效）。请在小程序“绑定”页输入，即可查看和更新订单进度。`;

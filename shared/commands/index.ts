@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import { issueBindingCode } from '../auth/index.js';
 import { AppError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc } from '../orders/index.js';
 import { fileClaim } from '../claims/index.js';
 import { decideByNumber } from '../facts/index.js';
@@ -13,7 +13,7 @@ import { periodOf, setSegment, supplierScorecard, type KpiWeights } from '../per
 import { displayCodes, findActiveManagerByName, findSupplierByCode, parseCodeInput, setRouting, type SupplierDoc } from '../suppliers/index.js';
 import { Message, Thread, threadMessages, decideFriendRequest, findUnsorted, listFriendRequests, sortContact, type MessageDoc, type SortDecision, type ThreadDoc } from '../threads/index.js';
 import { linkRefusalOf, redeemLinkCode, voidLinkCode, type LinkRefusal } from '../managers/link.js';
-import type { TranslationService } from '../translation/index.js';
+import { partnerLangOf, type TranslationService } from '../translation/index.js';
 import { bindingCodeForSupplier, t, type ManagerLang } from './i18n.js';
 import { USAGE, parseCommand, type Command } from './parse.js';
 
@@ -152,15 +152,18 @@ export function createCommandHandler(deps: CommandDeps) {
         if (!thread) return t(lang, 'noThread', { code: s.code });
         const text = stripTag(cmd.text, s.tag);
         if (!text.trim()) return `${t(lang, 'error', { message: 'text is required' })}\n${t(lang, 'usage', { usage: USAGE.reply })}`;
+        // In the partner's language (Chinese unless the supplier reads English); a text already
+        // in it goes as written. The manager's own language decides when detection is unsure.
+        const to = await partnerLangOf(thread);
         let zh: string;
         try {
-          zh = (await deps.translation.translateText(text, 'zh')).text;
+          zh = deps.translation.detect?.(text, lang) === to ? text : (await deps.translation.translateText(text, to, undefined, lang)).text;
         } catch (err) {
           log.warn({ err: (err as Error).message }, '/reply: translation failed');
           return t(lang, 'unavailable');
         }
         await deps.sendToChat(thread.key, zh, `reply:${messageId}`);
-        return t(lang, 'replied', { code: s.code, zh });
+        return t(lang, to === 'en' ? 'repliedEn' : 'replied', { code: s.code, zh });
       }
       case 'thread': {
         const s = await supplierOrThrow(cmd.code);
@@ -194,7 +197,7 @@ export function createCommandHandler(deps: CommandDeps) {
         const until = fmtDay(issued.expiresAt);
         const thread = await latestThread(s._id);
         if (!thread) return t(lang, 'boundNoChat', { code: s.code, bindCode: issued.code, until });
-        await deps.sendToChat(thread.key, bindingCodeForSupplier(issued.code, until), `bind:${messageId}`);
+        await deps.sendToChat(thread.key, bindingCodeForSupplier(issued.code, until, await partnerLangOf(thread)), `bind:${messageId}`);
         return t(lang, 'bound', { code: s.code, bindCode: issued.code, until });
       }
       case 'assign': {
@@ -280,7 +283,7 @@ export function createCommandHandler(deps: CommandDeps) {
       }
       case 'tr': {
         try {
-          const from = (await deps.translation.translateText(cmd.text, 'zh')).from;
+          const from = (await deps.translation.translateText(cmd.text, 'zh', undefined, lang)).from;
           const to = from === 'zh' ? lang : 'zh';
           return t(lang, 'tr', { text: (await deps.translation.translateText(cmd.text, to, from)).text });
         } catch (err) {
@@ -312,10 +315,10 @@ export function createCommandHandler(deps: CommandDeps) {
     const m = known && known.active !== false ? known : null;
     if (!m) {
       await finish('refused');
-      if (known) return { status: 'refused', reply: t(known.language === 'ru' ? 'ru' : 'en', 'deactivated') };
+      if (known) return { status: 'refused', reply: t(managerLang(known.language), 'deactivated') };
       return { status: 'refused', reply: t('en', 'notManager') };
     }
-    const lang: ManagerLang = m.language === 'ru' ? 'ru' : 'en';
+    const lang: ManagerLang = managerLang(m.language);
     if (!parsed.ok) {
       await finish('failed');
       if ('notCommand' in parsed) return { status: 'failed', reply: t(lang, 'unknown') };
@@ -335,7 +338,7 @@ export function createCommandHandler(deps: CommandDeps) {
   };
 }
 
-/** Both languages when we do not know who is asking (a WeChat not linked yet). */
+/** English and Russian when we do not know who is asking (a WeChat not linked yet). */
 const bilingual = (key: Parameters<typeof t>[1], vars: Record<string, string | number> = {}) => `${t('en', key, vars)}\n${t('ru', key, vars)}`;
 
 const REFUSAL_KEYS: Record<LinkRefusal, Parameters<typeof t>[1]> = {
@@ -351,7 +354,7 @@ const REFUSAL_KEYS: Record<LinkRefusal, Parameters<typeof t>[1]> = {
 
 async function link(code: string, input: CommandInput, known: ManagerDoc | null, now: Date, finish: (status: string) => Promise<unknown>): Promise<CommandOutcome> {
   const { message } = input;
-  const say = (key: Parameters<typeof t>[1], vars: Record<string, string | number> = {}) => (known ? t(known.language === 'ru' ? 'ru' : 'en', key, vars) : bilingual(key, vars));
+  const say = (key: Parameters<typeof t>[1], vars: Record<string, string | number> = {}) => (known ? t(managerLang(known.language), key, vars) : bilingual(key, vars));
   if (input.chatKind === 'room') {
     // Everyone in the room has seen the code now: it is void.
     await voidLinkCode(code, now);

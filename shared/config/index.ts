@@ -12,7 +12,38 @@ const langList = z
       .map((x) => x.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(z.enum(['en', 'ru'])).min(1));
+  .pipe(z.array(z.enum(['en', 'ru', 'az'])).min(1));
+
+const ROUTE_LANGS = ['zh', 'en', 'ru', 'az'] as const;
+const PROVIDERS = ['tmt', 'openai'] as const;
+export interface TranslationRoute {
+  a: (typeof ROUTE_LANGS)[number];
+  b: (typeof ROUTE_LANGS)[number];
+  /** In order of preference. */
+  providers: (typeof PROVIDERS)[number][];
+}
+/** `zh-en:tmt,zh-ru:tmt,zh-az:openai|tmt`: a pair (both directions) and its providers in order. */
+const routes = z.string().transform((s, ctx): TranslationRoute[] => {
+  const out: TranslationRoute[] = [];
+  for (const part of s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z]{2})-([a-z]{2}):([a-z|]+)$/.exec(part);
+    const [a, b] = [m?.[1], m?.[2]] as TranslationRoute['a'][];
+    const providers = (m?.[3] ?? '').split('|') as TranslationRoute['providers'];
+    if (!m || !ROUTE_LANGS.includes(a!) || !ROUTE_LANGS.includes(b!) || a === b || !providers.every((p) => PROVIDERS.includes(p))) {
+      ctx.addIssue({ code: 'custom', message: `like zh-en:tmt,zh-az:openai|tmt (languages ${ROUTE_LANGS.join(', ')}; providers ${PROVIDERS.join(', ')}), not "${part}"` });
+      return z.NEVER;
+    }
+    if (out.some((r) => (r.a === a && r.b === b) || (r.a === b && r.b === a))) {
+      ctx.addIssue({ code: 'custom', message: `the pair ${a}-${b} is routed twice` });
+      return z.NEVER;
+    }
+    out.push({ a: a!, b: b!, providers });
+  }
+  return out;
+});
 
 /** Working hours as minutes after local midnight (shared/performance counts reply times in them). */
 export interface WorkHours {
@@ -87,6 +118,7 @@ export const schema = z.object({
   TRANSLATION_PROVIDER: z.enum(['none', 'tmt', 'openai']).default('none'),
   TRANSLATION_FALLBACK: z.enum(['none', 'tmt', 'openai']).default('none'),
   MANAGER_LANGS: langList.default(['en']),
+  TRANSLATION_ROUTES: routes.default([]),
   TENCENT_SECRET_ID: z.string().optional(),
   TENCENT_SECRET_KEY: z.string().optional(),
   TENCENT_REGION: z.string().default('ap-guangzhou'),
@@ -136,7 +168,7 @@ function crossChecks(env: Record<string, string>): string[] {
   const need = (key: string, why: string) => {
     if (!env[key]) problems.push(`${key}: required ${why}`);
   };
-  const providers = new Set([env.TRANSLATION_PROVIDER, env.TRANSLATION_FALLBACK]);
+  const providers = new Set([env.TRANSLATION_PROVIDER, env.TRANSLATION_FALLBACK, ...(env.TRANSLATION_ROUTES ?? '').split(/[,|:]/).map((x) => x.trim())]);
   if (providers.has('tmt')) {
     need('TENCENT_SECRET_ID', 'when TMT translates');
     need('TENCENT_SECRET_KEY', 'when TMT translates');
@@ -182,7 +214,9 @@ export interface Config {
   translation: {
     provider: Env['TRANSLATION_PROVIDER'];
     fallback: Env['TRANSLATION_FALLBACK'];
-    managerLangs: ('en' | 'ru')[];
+    managerLangs: ('en' | 'ru' | 'az')[];
+    /** Pairs routed to named providers (TRANSLATION_ROUTES); other pairs use provider, fallback. */
+    routes: TranslationRoute[];
     tmt: { secretId?: string; secretKey?: string; region: string; endpoint: string; protocol: string; projectId: number; rps: number };
     openai: { apiKey?: string; baseURL?: string; model: string };
   };
@@ -237,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       provider: e.TRANSLATION_PROVIDER,
       fallback: e.TRANSLATION_FALLBACK,
       managerLangs: e.MANAGER_LANGS,
+      routes: e.TRANSLATION_ROUTES,
       tmt: {
         secretId: e.TENCENT_SECRET_ID,
         secretKey: e.TENCENT_SECRET_KEY,

@@ -12,7 +12,7 @@ import { assertVisible, managerViewer, type ManagerViewer } from '../access/inde
 import { ConflictError, NotFoundError, ValidationError, isDuplicateKey } from '../errors/index.js';
 import { createCache } from '../cache/index.js';
 import { getLogger } from '../log/index.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import { enqueueNotice } from '../notices/index.js';
 import { MILESTONES, Order, addOrderRef, dayOf, orderFor, replanOrder, updateMilestone, updateOrder, type MilestoneName, type OrderDoc, type OrderRef } from '../orders/index.js';
@@ -234,7 +234,7 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
   });
   if (!lines.length) return 0;
   if (m?.wechatId) {
-    const lang: FactLang = m.language === 'ru' ? 'ru' : 'en';
+    const lang: FactLang = managerLang(m.language);
     const time = new Intl.DateTimeFormat('en-GB', { timeZone: safeTz(m.timezone), hour: '2-digit', minute: '2-digit' }).format(new Date(message.ts));
     const quote = (message.text ?? '').length > 120 ? `${message.text!.slice(0, 117)}…` : (message.text ?? '');
     await enqueueNotice(

@@ -1,13 +1,14 @@
-// How a proposal reads to a manager (en, ru; zh for the console's Chinese staff): what changes,
+// How a proposal reads to a manager (en, ru, az; zh for the console's Chinese staff): what changes,
 // from whose message, and the short number to answer with.
-import { MILESTONE_ZH } from '../notices/texts.js';
+import { MILESTONE_AZ, MILESTONE_ZH } from '../notices/texts.js';
 import type { Fact } from './recognize.js';
 
-export type FactLang = 'en' | 'ru' | 'zh';
+export type FactLang = 'en' | 'ru' | 'az' | 'zh';
 
 const MS: Record<FactLang, Record<string, string>> = {
   en: {},
   zh: MILESTONE_ZH,
+  az: MILESTONE_AZ,
   ru: {
     confirmed: 'подтверждение',
     materials: 'сырьё',
@@ -19,7 +20,7 @@ const MS: Record<FactLang, Record<string, string>> = {
     delivered: 'доставка',
   },
 };
-const ms = (lang: FactLang, m: string | null) => (m ? (MS[lang][m] ?? m.replace(/_/g, ' ')) : { en: 'milestone?', ru: 'этап?', zh: '节点？' }[lang]);
+const ms = (lang: FactLang, m: string | null) => (m ? (MS[lang][m] ?? m.replace(/_/g, ' ')) : { en: 'milestone?', ru: 'этап?', az: 'mərhələ?', zh: '节点？' }[lang]);
 
 const W = {
   en: {
@@ -51,6 +52,21 @@ const W = {
     from: 'из сообщения {who} {time}',
     ok: '/ok {n} применить · /no {n} отклонить',
     head: '💬 Из чата {code}:',
+  },
+  az: {
+    done: 'tamamlandı',
+    ship: 'bağlıdır',
+    price: 'qiymət',
+    short: 'çatışmazlıq',
+    qty: 'miqdar',
+    container: 'konteyner',
+    bl: 'konosament',
+    tracking: 'izləmə nömrəsi',
+    pick: 'hansı sifariş? cavab verin: /ok {n} <PO>',
+    unsure: 'dəqiq deyil',
+    from: '{who} mesajından, {time}',
+    ok: '/ok {n} tətbiq et · /no {n} rədd et',
+    head: '💬 {code} söhbətindən:',
   },
   zh: {
     done: '已完成',

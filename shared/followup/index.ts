@@ -9,7 +9,7 @@
 import { Types } from 'mongoose';
 import { dmKey } from '../messenger.js';
 import { getLogger } from '../log/index.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { enqueueNotice, Notice, supplierChangesForManager, claimAnswerForManager, type NoticeDoc, type SupplierChange } from '../notices/index.js';
 import { MILESTONES, Order, dayOf, type MilestoneName, type OrderDoc } from '../orders/index.js';
 import type { TextTranslation } from '../orders/model.js';
@@ -26,8 +26,8 @@ export interface FollowUpDeps {
   translation?: FollowUpTranslation;
 }
 
-type ManagerLang = 'en' | 'ru';
-const langOf = (m: Pick<ManagerDoc, 'language'>): ManagerLang => (m.language === 'ru' ? 'ru' : 'en');
+type ManagerLang = ReturnType<typeof managerLang>;
+const langOf = (m: Pick<ManagerDoc, 'language'>): ManagerLang => managerLang(m.language);
 const fromSupplier = (by?: string) => Boolean(by?.startsWith('supplier:'));
 const day = (d?: Date | null) => (d ? dayOf(new Date(d)) : undefined);
 

@@ -11,10 +11,10 @@ import { enqueueNotice, Notice, type NoticeDoc } from '../notices/index.js';
 import { listOverdue, Order, type OrderDoc } from '../orders/index.js';
 import { lineTotal, sum } from '../money/index.js';
 import { displayCode, SEGMENTS, Supplier, supplierIdsWithFacts, type SupplierDoc, type SupplierFacts } from '../suppliers/index.js';
-import { Contact, Message, Thread, threadMessages, type ContactDoc, type MessageDoc, type ThreadDoc } from '../threads/index.js';
+import { Contact, Message, Thread, threadMessages, type ContactDoc, type Lang, type MessageDoc, type ThreadDoc } from '../threads/index.js';
 
 export { threadMessages };
-import type { TranslationService } from '../translation/index.js';
+import { partnerLangOf, type PartnerLang, type TranslationService } from '../translation/index.js';
 
 // What a manager has read of a thread: the thread's message count when they last looked.
 const readSchema = new Schema(
@@ -143,7 +143,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export async function searchMessages(user: ManagerViewer, q: string): Promise<{ message: MessageDoc; thread: ThreadDoc | null }[]> {
   const ids = await visibleSupplierIds(user);
   const re = { $regex: escapeRegex(q), $options: 'i' };
-  const filter: Record<string, unknown> = { $or: [{ text: re }, { 'translations.en.text': re }, { 'translations.ru.text': re }, { 'translations.zh.text': re }] };
+  const filter: Record<string, unknown> = { $or: [{ text: re }, { 'translations.en.text': re }, { 'translations.ru.text': re }, { 'translations.az.text': re }, { 'translations.zh.text': re }] };
   if (ids) filter.supplierId = { $in: [...ids].map((i) => new Types.ObjectId(i)) };
   const found = await Message.find(filter).sort({ ts: -1 }).limit(50).lean<MessageDoc[]>();
   const threadIds = [...new Set(found.map((m) => String(m.threadId)))];
@@ -152,19 +152,29 @@ export async function searchMessages(user: ManagerViewer, q: string): Promise<{ 
   return found.map((message) => ({ message, thread: byId.get(String(message.threadId)) ?? null }));
 }
 
-/** The manager's text in Chinese; a provider failure is a clear 503, never a 500. */
-export async function toChinese(translation: Pick<TranslationService, 'translateText'>, text: string): Promise<string> {
+/**
+ * The manager's text in the partner's language (Chinese unless the supplier reads English):
+ * as written when already in it; a provider failure is a clear 503, never a 500.
+ */
+export async function toPartner(
+  translation: Pick<TranslationService, 'translateText' | 'detect'>,
+  text: string,
+  to: PartnerLang = 'zh',
+  writer?: Lang,
+): Promise<{ text: string; source: 'unchanged' | 'machine' }> {
+  if (translation.detect(text, writer) === to) return { text, source: 'unchanged' };
   try {
-    return (await translation.translateText(text, 'zh')).text;
+    const r = await translation.translateText(text, to, undefined, writer);
+    return { text: r.text, source: r.from === to ? 'unchanged' : 'machine' };
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new UnavailableError(`translation is unavailable right now (${(err as Error).message}); nothing was sent — try again, or type the Chinese yourself`);
+    throw new UnavailableError(`translation is unavailable right now (${(err as Error).message}); nothing was sent — try again, or type the ${to === 'en' ? 'English' : 'Chinese'} yourself`);
   }
 }
 
 export interface ReplyInput {
   text: string;
-  /** The Chinese the manager saw in the preview; translated here when absent. */
+  /** What the manager saw in the preview, in the partner's language; translated here when absent. */
   zh?: string;
   idempotencyKey?: string;
 }
@@ -178,9 +188,10 @@ export async function queueReply(user: ManagerViewer, t: ThreadDoc, input: Reply
   if (!t.supplierId && !user.seesAll) throw new ForbiddenError('this chat is not linked to a supplier');
   let zh = input.zh?.trim();
   if (!zh) {
-    // Typed in Chinese already: sent as written. Otherwise translated; a provider failure is a
-    // clear 503/502 and nothing is queued.
-    zh = translation.detect(input.text) === 'zh' ? input.text : await toChinese(translation, input.text);
+    // Typed in the partner's language already (Chinese, or English for an English-speaking
+    // supplier): sent as written. Otherwise translated; a provider failure is a clear 503/502
+    // and nothing is queued.
+    zh = (await toPartner(translation, input.text, await partnerLangOf(t), user.language as Lang)).text;
   }
   const key = `console:${user.id}:${input.idempotencyKey ?? randomUUID()}`;
   const contact = t.contactWechatId ? await Contact.findOne({ wechatId: t.contactWechatId }, { timezone: 1 }).lean<ContactDoc>() : null;

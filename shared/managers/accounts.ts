@@ -42,6 +42,8 @@ export interface ConsoleUser {
   login: string;
   role: ConsoleRole;
   language: ManagerLang;
+  /** Shown, marked, while a translation into `language` waits for its provider. */
+  secondLanguage: ManagerLang | null;
   timezone: string;
   seesAll: boolean;
 }
@@ -52,6 +54,7 @@ export const toConsoleUser = (m: ManagerDoc): ConsoleUser => ({
   login: m.login ?? '',
   role: m.role === 'admin' || m.role === 'head' ? m.role : 'manager',
   language: (m.language ?? 'en') as ManagerLang,
+  secondLanguage: (m.secondLanguage as ManagerLang | undefined) ?? null,
   timezone: m.timezone ?? 'UTC',
   // Admins and the head of purchasing see every supplier (shared/access).
   seesAll: seesAllSuppliers(m),
@@ -211,6 +214,7 @@ export interface AccountPatch {
   name?: string;
   role?: ConsoleRole;
   language?: ManagerLang;
+  secondLanguage?: ManagerLang | null;
   timezone?: string;
   workingHours?: { from: string; to: string } | null;
   seesAll?: boolean;
@@ -229,6 +233,8 @@ export async function updateAccount(managerId: string, patch: AccountPatch): Pro
   }
   if (patch.role !== undefined) $set.role = patch.role;
   if (patch.language !== undefined) $set.language = patch.language;
+  if (patch.secondLanguage === null) $unset.secondLanguage = 1;
+  else if (patch.secondLanguage !== undefined) $set.secondLanguage = patch.secondLanguage;
   if (patch.seesAll !== undefined) $set.seesAll = patch.seesAll;
   if (patch.timezone !== undefined) {
     try {

@@ -15,7 +15,7 @@ import { Supplier } from '../suppliers/model.js';
 import { invalidateMirrorCaches } from '../threads/generation.js';
 import { Contact, Message, Thread } from '../threads/model.js';
 import { ConsoleSession } from './accounts.js';
-import { Manager, type ManagerDoc, type ManagerLang } from './model.js';
+import { Manager, managerLang, type ManagerDoc, type ManagerLang } from './model.js';
 
 const log = getLogger('managers.link');
 
@@ -154,7 +154,7 @@ export async function redeemLinkCode(wechatId: string, wechatName: string, rawCo
   if (m.wechatId && m.wechatId !== wechatId) await cancelManagerNotices(m.wechatId, 'the manager linked another WeChat');
   await becomeColleague(wechatId, String(m._id), now);
   log.info({ managerId: String(m._id) }, 'manager WeChat linked');
-  return { managerId: String(m._id), name: m.name, language: m.language === 'ru' ? 'ru' : 'en', wechatId, wechatName: wechatName || wechatId };
+  return { managerId: String(m._id), name: m.name, language: managerLang(m.language), wechatId, wechatName: wechatName || wechatId };
 }
 
 /** A code shown where others saw it (typed in a group): nobody may use it any more. */

@@ -1,7 +1,10 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
-export const MANAGER_LANGS = ['en', 'ru'] as const;
+/** The languages a manager reads: English, Russian, Azerbaijani (Latin script). */
+export const MANAGER_LANGS = ['en', 'ru', 'az'] as const;
 export type ManagerLang = (typeof MANAGER_LANGS)[number];
+/** A stored language as a manager language; English when missing or unknown. */
+export const managerLang = (v: unknown): ManagerLang => ((MANAGER_LANGS as readonly unknown[]).includes(v) ? (v as ManagerLang) : 'en');
 export const MANAGER_ROLES = ['admin', 'head', 'manager'] as const;
 export type ManagerRole = (typeof MANAGER_ROLES)[number];
 
@@ -14,6 +17,9 @@ const managerSchema = new Schema(
     wechatName: { type: String },
     wechatLinkedAt: { type: Date },
     language: { type: String, enum: MANAGER_LANGS, default: 'en' },
+    // Shown, marked as such, while the translation into `language` waits for its provider
+    // (e.g. an Azerbaijani-speaking manager reads Russian meanwhile). Unset: none.
+    secondLanguage: { type: String, enum: MANAGER_LANGS },
     timezone: { type: String, default: 'Europe/Moscow' },
     // Working hours in the manager's own time zone ("09:00"–"18:00"), shown to colleagues.
     workingHours: { type: new Schema({ from: String, to: String }, { _id: false }) },

@@ -1,6 +1,8 @@
-// Notice texts: short, bilingual where a supplier chat may hold managers too, always with PO,
-// supplier code, milestone, planned date and days late.
-export type Lang = 'en' | 'ru';
+// Notice texts: short, bilingual where a supplier chat may hold managers too (English only for a
+// supplier who reads English), always with PO, supplier code, milestone, planned date and days
+// late; managers read them in English, Russian or Azerbaijani.
+export type { ManagerLang as Lang } from '../managers/model.js';
+import type { ManagerLang as Lang } from '../managers/model.js';
 
 export const MILESTONE_ZH: Record<string, string> = {
   confirmed: '订单确认',
@@ -22,7 +24,23 @@ const MILESTONE_RU: Record<string, string> = {
   customs_cleared: 'таможня',
   delivered: 'доставка',
 };
+export const MILESTONE_AZ: Record<string, string> = {
+  confirmed: 'təsdiq',
+  materials: 'xammal alışı',
+  production_start: 'istehsalın başlanması',
+  production_done: 'istehsalın bitməsi',
+  inspection: 'yoxlama',
+  shipped: 'yükləmə',
+  customs_cleared: 'gömrük',
+  delivered: 'çatdırılma',
+};
 const msEn = (m: string) => m.replace(/_/g, ' ');
+/** A milestone's name in the manager's language. */
+const msName = (m: string, lang: Lang) => (lang === 'ru' ? (MILESTONE_RU[m] ?? m) : lang === 'az' ? (MILESTONE_AZ[m] ?? msEn(m)) : msEn(m));
+/** The text of `lang` among the three. */
+const pick = <T>(lang: Lang, v: { en: T; ru: T; az: T }): T => v[lang] ?? v.en;
+/** The partner's (supplier's) language: Chinese with an English line, or English only. */
+export type SupplierLang = 'zh' | 'en';
 
 export interface OverdueFacts {
   po: string;
@@ -43,7 +61,14 @@ export interface OverdueFacts {
 
 const itemsOf = (f: OverdueFacts, sep: string) => (f.items?.length ? f.items.slice(0, 3).join(sep) + (f.items.length > 3 ? ` +${f.items.length - 3}` : '') : '');
 
-export const overdueForSupplier = (f: OverdueFacts) => {
+export const overdueForSupplier = (f: OverdueFacts, lang: SupplierLang = 'zh') => {
+  if (lang === 'en') {
+    const items = itemsOf(f, ', ');
+    return (
+      `[Gendan reminder] ${f.supplierEn ?? f.supplier ?? ''} (${f.code}) order ${f.po}${items ? ` (${items})` : ''}: ${msEn(f.milestone)} was planned for ${f.planned} and is ${f.daysLate} day(s) late. ` +
+      `Please update the progress or tell us the new expected date.${f.manager ? ` Responsible: ${f.manager}.` : ''}`
+    );
+  }
   const items = itemsOf(f, '、');
   return (
     `【Gendan 提醒】${f.supplier ? `${f.supplier}（${f.code}）` : `（${f.code}）`}订单 ${f.po}${items ? `「${items}」` : ''}的「${MILESTONE_ZH[f.milestone] ?? f.milestone}」计划日期 ${f.planned}，已逾期 ${f.daysLate} 天。请更新进度或告知新的预计日期。${f.manager ? `负责人：${f.manager}` : ''}\n` +
@@ -54,6 +79,11 @@ export const overdueForSupplier = (f: OverdueFacts) => {
 export const overdueForManager = (f: OverdueFacts, lang: Lang) => {
   const items = itemsOf(f, ', ');
   const who = f.supplierEn ?? f.supplier;
+  if (lang === 'az')
+    return (
+      `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): «${msName(f.milestone, lang)}» mərhələsi, plan ${f.planned}, gecikmə ${f.daysLate} gün.` +
+      `${f.baseline ? ` İlkin razılaşma ${f.baseline}.` : ''}${items ? ` Mallar: ${items}.` : ''}${f.manager ? ` Məsul: ${f.manager}.` : ''}`
+    );
   return lang === 'ru'
     ? `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): этап «${MILESTONE_RU[f.milestone] ?? f.milestone}», план ${f.planned}, просрочка ${f.daysLate} дн.` +
         `${f.baseline ? ` Первоначально ${f.baseline}.` : ''}${items ? ` Товары: ${items}.` : ''}${f.manager ? ` Ответственный: ${f.manager}.` : ''}`
@@ -65,9 +95,17 @@ export const overdueForManager = (f: OverdueFacts, lang: Lang) => {
  * Several milestones of one order late at once: one message listing them (the single text when
  * only one is late). `facts` share the order's PO, supplier, items and manager.
  */
-export const overdueListForSupplier = (facts: OverdueFacts[]) => {
-  if (facts.length === 1) return overdueForSupplier(facts[0]!);
+export const overdueListForSupplier = (facts: OverdueFacts[], lang: SupplierLang = 'zh') => {
+  if (facts.length === 1) return overdueForSupplier(facts[0]!, lang);
   const f = facts[0]!;
+  if (lang === 'en') {
+    const items = itemsOf(f, ', ');
+    const lines = facts.map((x) => `• ${msEn(x.milestone)} planned ${x.planned}: ${x.daysLate} day(s) late`);
+    return (
+      `[Gendan reminder] ${f.supplierEn ?? f.supplier ?? ''} (${f.code}) order ${f.po}${items ? ` (${items})` : ''}: ${facts.length} milestones late:\n${lines.join('\n')}\n` +
+      `Please update the progress or tell us the new expected dates.${f.manager ? ` Responsible: ${f.manager}.` : ''}`
+    );
+  }
   const items = itemsOf(f, '、');
   const lines = facts.map((x) => `• 「${MILESTONE_ZH[x.milestone] ?? x.milestone}」计划日期 ${x.planned}，已逾期 ${x.daysLate} 天`);
   return (
@@ -83,20 +121,24 @@ export const overdueListForManager = (facts: OverdueFacts[], lang: Lang) => {
   const items = itemsOf(f, ', ');
   const who = f.supplierEn ?? f.supplier;
   const lines = facts.map((x) =>
-    lang === 'ru'
-      ? `• «${MILESTONE_RU[x.milestone] ?? x.milestone}», план ${x.planned}, просрочка ${x.daysLate} дн.${x.baseline ? ` (первоначально ${x.baseline})` : ''}`
-      : `• ${msEn(x.milestone)} planned ${x.planned} is ${x.daysLate} day(s) late${x.baseline ? ` (first agreed ${x.baseline})` : ''}`,
+    pick(lang, {
+      en: `• ${msEn(x.milestone)} planned ${x.planned} is ${x.daysLate} day(s) late${x.baseline ? ` (first agreed ${x.baseline})` : ''}`,
+      ru: `• «${MILESTONE_RU[x.milestone] ?? x.milestone}», план ${x.planned}, просрочка ${x.daysLate} дн.${x.baseline ? ` (первоначально ${x.baseline})` : ''}`,
+      az: `• «${msName(x.milestone, lang)}», plan ${x.planned}, gecikmə ${x.daysLate} gün${x.baseline ? ` (ilkin ${x.baseline})` : ''}`,
+    }),
   );
-  return lang === 'ru'
-    ? `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): просрочено этапов: ${facts.length}\n${lines.join('\n')}${items ? `\nТовары: ${items}.` : ''}${f.manager ? ` Ответственный: ${f.manager}.` : ''}`
-    : `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${facts.length} milestones late\n${lines.join('\n')}${items ? `\nItems: ${items}.` : ''}${f.manager ? ` Responsible: ${f.manager}.` : ''}`;
+  return pick(lang, {
+    en: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${facts.length} milestones late\n${lines.join('\n')}${items ? `\nItems: ${items}.` : ''}${f.manager ? ` Responsible: ${f.manager}.` : ''}`,
+    ru: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): просрочено этапов: ${facts.length}\n${lines.join('\n')}${items ? `\nТовары: ${items}.` : ''}${f.manager ? ` Ответственный: ${f.manager}.` : ''}`,
+    az: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${facts.length} mərhələ gecikir\n${lines.join('\n')}${items ? `\nMallar: ${items}.` : ''}${f.manager ? ` Məsul: ${f.manager}.` : ''}`,
+  });
 };
 
 /** The daily list of a manager's open orders whose milestones have no planned date. */
 export const undatedForManager = (orders: { po: string; code: string; milestones: string[] }[], lang: Lang) => {
-  const lines = orders.slice(0, 30).map((o) => `• ${o.po} (${o.code}): ${o.milestones.map((m) => (lang === 'ru' ? (MILESTONE_RU[m] ?? m) : msEn(m))).join(', ')}`);
+  const lines = orders.slice(0, 30).map((o) => `• ${o.po} (${o.code}): ${o.milestones.map((m) => msName(m, lang)).join(', ')}`);
   const more = orders.length > 30 ? `\n… +${orders.length - 30}` : '';
-  return (lang === 'ru' ? `📅 Нужна дата (${orders.length}):\n` : `📅 Needs a date (${orders.length}):\n`) + lines.join('\n') + more;
+  return pick(lang, { en: `📅 Needs a date (${orders.length}):\n`, ru: `📅 Нужна дата (${orders.length}):\n`, az: `📅 Tarix lazımdır (${orders.length}):\n` }) + lines.join('\n') + more;
 };
 
 /** A supplier's change in the mini-program (date moved, stage done, customs problem), one line each. */
@@ -114,8 +156,15 @@ export interface SupplierChange {
 }
 
 const changeLine = (c: SupplierChange, lang: Lang) => {
-  const ms = c.milestone ? (lang === 'ru' ? (MILESTONE_RU[c.milestone] ?? c.milestone) : msEn(c.milestone)) : '';
+  const ms = c.milestone ? msName(c.milestone, lang) : '';
   const words = c.text ? (c.text.translated && c.text.translated !== c.text.original ? ` — «${c.text.translated}» (${c.text.original})` : ` — «${c.text.original}»`) : '';
+  if (lang === 'az') {
+    if (c.kind === 'moved') return `• ${ms}: tarix dəyişdirildi ${c.from ?? '—'} → ${c.to ?? '—'}${words}`;
+    if (c.kind === 'done') return `• ${ms}: tamamlandı ${c.to ?? ''}${c.photos ? `, foto: ${c.photos}` : ''}${words}`;
+    if (c.kind === 'readiness') return c.ready ? `• yükləməyə hazırlıq: hazırdır${words}` : `• yükləməyə hazırlıq: hazır DEYİL, yeni tarix ${c.to ?? '—'}${words}`;
+    if (c.kind === 'note') return `• ${ms}: qeyd${words}`;
+    return `• gömrük: problem${c.to ? `, gözlənilir ${c.to}` : ''}${words}`;
+  }
   if (c.kind === 'moved') return lang === 'ru' ? `• ${ms}: дата перенесена ${c.from ?? '—'} → ${c.to ?? '—'}${words}` : `• ${ms}: date moved ${c.from ?? '—'} → ${c.to ?? '—'}${words}`;
   if (c.kind === 'done') {
     const ph = c.photos ? (lang === 'ru' ? `, фото: ${c.photos}` : `, ${c.photos} photo(s)`) : '';
@@ -130,25 +179,32 @@ const changeLine = (c: SupplierChange, lang: Lang) => {
 };
 
 export const supplierChangesForManager = (f: { po: string; code: string; supplier?: string }, changes: SupplierChange[], lang: Lang) =>
-  (lang === 'ru'
-    ? `✏️ ${f.po} (${f.code}${f.supplier ? ` ${f.supplier}` : ''}): поставщик изменил в мини-программе:\n`
-    : `✏️ ${f.po} (${f.code}${f.supplier ? ` ${f.supplier}` : ''}): the supplier changed in the mini-program:\n`) + changes.map((c) => changeLine(c, lang)).join('\n');
+  pick(lang, {
+    en: `✏️ ${f.po} (${f.code}${f.supplier ? ` ${f.supplier}` : ''}): the supplier changed in the mini-program:\n`,
+    ru: `✏️ ${f.po} (${f.code}${f.supplier ? ` ${f.supplier}` : ''}): поставщик изменил в мини-программе:\n`,
+    az: `✏️ ${f.po} (${f.code}${f.supplier ? ` ${f.supplier}` : ''}): təchizatçı mini-proqramda dəyişdi:\n`,
+  }) + changes.map((c) => changeLine(c, lang)).join('\n');
 
-export const preShipmentForSupplier = (f: { po: string; code: string; planned: string; daysLeft?: number }) =>
-  `【Gendan 提醒】订单 ${f.po}（${f.code}）计划于 ${f.planned} 出货，还有 ${f.daysLeft ?? 7} 天。请确认货物是否能按时准备好。\n` +
-  `${f.po} (${f.code}) ships on ${f.planned}, in ${f.daysLeft ?? 7} day(s): please confirm readiness.`;
+export const preShipmentForSupplier = (f: { po: string; code: string; planned: string; daysLeft?: number }, lang: SupplierLang = 'zh') =>
+  lang === 'en'
+    ? `[Gendan reminder] Order ${f.po} (${f.code}) ships on ${f.planned}, in ${f.daysLeft ?? 7} day(s). Please confirm the goods will be ready on time.`
+    : `【Gendan 提醒】订单 ${f.po}（${f.code}）计划于 ${f.planned} 出货，还有 ${f.daysLeft ?? 7} 天。请确认货物是否能按时准备好。\n` +
+      `${f.po} (${f.code}) ships on ${f.planned}, in ${f.daysLeft ?? 7} day(s): please confirm readiness.`;
 
 export const customsForManager = (f: { po: string; code: string; status: string; reason?: string; expected?: string }, lang: Lang) =>
-  lang === 'ru'
-    ? `🛃 ${f.po} (${f.code}): таможня — ${f.status === 'held' ? 'задержка' : 'выпущено'}${f.reason ? `: ${f.reason}` : ''}${f.expected ? `, ожидается ${f.expected}` : ''}.`
-    : `🛃 ${f.po} (${f.code}): customs ${f.status}${f.reason ? `: ${f.reason}` : ''}${f.expected ? `, expected ${f.expected}` : ''}.`;
+  lang === 'az'
+    ? `🛃 ${f.po} (${f.code}): gömrük — ${f.status === 'held' ? 'saxlanılıb' : 'buraxılıb'}${f.reason ? `: ${f.reason}` : ''}${f.expected ? `, gözlənilir ${f.expected}` : ''}.`
+    : lang === 'ru'
+      ? `🛃 ${f.po} (${f.code}): таможня — ${f.status === 'held' ? 'задержка' : 'выпущено'}${f.reason ? `: ${f.reason}` : ''}${f.expected ? `, ожидается ${f.expected}` : ''}.`
+      : `🛃 ${f.po} (${f.code}): customs ${f.status}${f.reason ? `: ${f.reason}` : ''}${f.expected ? `, expected ${f.expected}` : ''}.`;
 
-export const alertForManager = (text: string, lang: Lang) => (lang === 'ru' ? `⚠️ Gendan: ${text}` : `⚠️ Gendan: ${text}`);
+export const alertForManager = (text: string, _lang: Lang) => `⚠️ Gendan: ${text}`;
 
 /** A supplier answered a claim (mini-program): to the responsible manager, original beside the translation. */
 export const claimAnswerForManager = (f: { claim: string; po: string; code: string; decision: 'accept' | 'dispute'; original?: string; translated?: string; photos?: number }, lang: Lang) => {
   const words = f.original ? (f.translated ? `\n«${f.translated}»\n(${f.original})` : `\n«${f.original}»`) : '';
-  const ph = f.photos ? (lang === 'ru' ? ` Фото: ${f.photos}.` : ` ${f.photos} photo(s).`) : '';
+  const ph = f.photos ? pick(lang, { en: ` ${f.photos} photo(s).`, ru: ` Фото: ${f.photos}.`, az: ` Foto: ${f.photos}.` }) : '';
+  if (lang === 'az') return `📋 ${f.claim} (${f.po}, ${f.code}): təchizatçı ${f.decision === 'accept' ? 'iddianı qəbul etdi' : 'iddiaya etiraz edir'}.${ph}${words}`;
   return lang === 'ru'
     ? `📋 ${f.claim} (${f.po}, ${f.code}): поставщик ${f.decision === 'accept' ? 'принял претензию' : 'оспаривает претензию'}.${ph}${words}`
     : `📋 ${f.claim} (${f.po}, ${f.code}): the supplier ${f.decision === 'accept' ? 'accepted the claim' : 'disputes the claim'}.${ph}${words}`;
@@ -156,6 +212,11 @@ export const claimAnswerForManager = (f: { claim: string; po: string; code: stri
 
 /** The supplier's readiness answer a week before shipment, or its silence after a working day. */
 export const readinessForManager = (f: { po: string; code: string; planned: string; answer: 'ready' | 'not_ready' | 'none'; date?: string; asked?: string }, lang: Lang) => {
+  if (lang === 'az') {
+    if (f.answer === 'ready') return `🚢 ${f.po} (${f.code}): təchizatçı ${f.planned} tarixində yükləməyə hazır olduğunu təsdiqlədi.`;
+    if (f.answer === 'not_ready') return `🚢 ${f.po} (${f.code}): təchizatçı ${f.planned} tarixində yükləməyə hazır DEYİL, yeni tarix ${f.date ?? '—'}.`;
+    return `🚢 ${f.po} (${f.code}): ${f.planned} tarixində yükləməyə hazırlıq barədə cavab yoxdur${f.asked ? ` (soruşulub ${f.asked})` : ''}.`;
+  }
   if (lang === 'ru') {
     if (f.answer === 'ready') return `🚢 ${f.po} (${f.code}): поставщик подтвердил готовность к отгрузке ${f.planned}.`;
     if (f.answer === 'not_ready') return `🚢 ${f.po} (${f.code}): поставщик НЕ готов к отгрузке ${f.planned}, новая дата ${f.date ?? '—'}.`;

@@ -4,7 +4,7 @@
 // once per waiting message (the key carries when the wait began), never in the manager's night.
 import type { Types } from 'mongoose';
 import { getLogger } from '../log/index.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, managerLang, type ManagerDoc, type ManagerLang } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import { enqueueNotice } from '../notices/index.js';
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
@@ -12,19 +12,23 @@ import { Message, Thread, threadDay, type MessageDoc, type ThreadDoc } from '../
 
 const log = getLogger('routing');
 
-export function unansweredText(f: { code: string; name: string; minutes: number; preview: string; escalated: boolean }, lang: 'en' | 'ru'): string {
+export function unansweredText(f: { code: string; name: string; minutes: number; preview: string; escalated: boolean }, lang: ManagerLang): string {
   const h = f.minutes >= 120 ? `${Math.round(f.minutes / 6) / 10} h` : `${Math.round(f.minutes)} min`;
   const hr = f.minutes >= 120 ? `${Math.round(f.minutes / 6) / 10} ч` : `${Math.round(f.minutes)} мин`;
+  const ha = f.minutes >= 120 ? `${String(Math.round(f.minutes / 6) / 10).replace('.', ',')} saat` : `${Math.round(f.minutes)} dəq`;
   if (lang === 'ru') return `${f.escalated ? '⚠️ Эскалация: ' : '💬 '}${f.code} ${f.name} ждёт ответа ${hr}: «${f.preview}»`;
+  if (lang === 'az') return `${f.escalated ? '⚠️ Eskalasiya: ' : '💬 '}${f.code} ${f.name} ${ha}dır cavab gözləyir: “${f.preview}”`;
   return `${f.escalated ? '⚠️ Escalated: ' : '💬 '}${f.code} ${f.name} has been waiting ${h} for an answer: “${f.preview}”`;
 }
 
-async function lastSupplierText(t: ThreadDoc, lang: 'en' | 'ru'): Promise<string> {
+/** The waiting text in `lang`; while that translation waits, in `second` (marked), else the original. */
+async function lastSupplierText(t: ThreadDoc, lang: ManagerLang, second?: string | null): Promise<string> {
   if (!t.awaitingSince) return '';
   const day = await Message.find({ td: threadDay(t._id, t.awaitingSince) }).lean<MessageDoc[]>();
   const m = day.filter((x) => x.direction === 'in').sort((a, b) => b.ts.getTime() - a.ts.getTime())[0];
   if (!m) return '';
-  const tr = (m.translations as unknown as Record<string, { text: string }> | undefined)?.[lang]?.text;
+  const trs = m.translations as unknown as Record<string, { text: string }> | undefined;
+  const tr = trs?.[lang]?.text ?? (second && trs?.[second]?.text ? `(${second}) ${trs[second].text}` : undefined);
   return (tr ?? m.text ?? `[${m.type}]`).slice(0, 120);
 }
 
@@ -59,8 +63,8 @@ export async function escalateUnanswered(now: Date, after: number): Promise<numb
     }
     for (const { m, level } of targets) {
       if (!m.wechatId) continue;
-      const lang = m.language === 'ru' ? 'ru' : 'en';
-      const text = unansweredText({ code: s.code, name: s.name, minutes, preview: await lastSupplierText(t, lang), escalated: level === 'escalated' }, lang);
+      const lang = managerLang(m.language);
+      const text = unansweredText({ code: s.code, name: s.name, minutes, preview: await lastSupplierText(t, lang, m.secondLanguage), escalated: level === 'escalated' }, lang);
       const key = `unanswered:${t._id}:${t.awaitingSince.toISOString()}:${level}:${m._id}`;
       if (await enqueueNotice({ key, kind: 'alert', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text }, now)) n++;
     }

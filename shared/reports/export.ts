@@ -14,6 +14,7 @@ import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { UnavailableError } from '../errors/index.js';
 import { buildReport, type OrderRow, type ReportData, type ReportRequest } from './index.js';
+import { reportLabel } from './labels.js';
 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -97,7 +98,8 @@ const ORDER_COLUMNS: { key: keyof OrderRow; header: string; width: number }[] = 
 export async function writeCsv(req: ReportRequest, path: string): Promise<ReportData> {
   const out = createWriteStream(path);
   out.write('\uFEFF');
-  const csv = stringify({ header: true, columns: ORDER_COLUMNS.map((c) => ({ key: c.key, header: c.header })), cast: { boolean: (b) => (b ? 'yes' : 'no') } });
+  const L = (s: string) => reportLabel(s, req.lang);
+  const csv = stringify({ header: true, columns: ORDER_COLUMNS.map((c) => ({ key: c.key, header: L(c.header) })), cast: { boolean: (b) => L(b ? 'yes' : 'no') } });
   csv.pipe(out);
   const data = await buildReport(req, async (row) => {
     if (!csv.write({ ...row, converted: row.converted ?? '', rateDay: row.rateDay ?? '', nextMilestone: row.nextMilestone ?? '', nextPlanned: row.nextPlanned ?? '' })) await once(csv, 'drain');
@@ -113,9 +115,10 @@ const date = (s: string | null) => (s ? new Date(`${s}T00:00:00Z`) : null);
 export async function writeXlsx(req: ReportRequest, path: string): Promise<ReportData> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
   wb.creator = 'Gendan';
+  const L = (s: string) => reportLabel(s, req.lang);
   const sheet = (name: string, cols: { header: string; key: string; width: number; numFmt?: string }[]) => {
-    const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = cols.map((c) => ({ header: c.header, key: c.key, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+    const ws = wb.addWorksheet(L(name), { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = cols.map((c) => ({ header: L(c.header), key: c.key, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
     ws.getRow(1).font = { bold: true };
     return ws;
   };
@@ -142,7 +145,7 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
         created: date(row.created),
         rateDay: date(row.rateDay),
         nextPlanned: date(row.nextPlanned),
-        overdue: row.overdue ? 'yes' : 'no',
+        overdue: L(row.overdue ? 'yes' : 'no'),
       })
       .commit();
   });
@@ -166,7 +169,7 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
     ['Generated', data.generatedAt],
   ];
   for (const [k, v] of rows) {
-    const r = summary.addRow({ k, v });
+    const r = summary.addRow({ k: L(k), v });
     if (k === 'On time' && typeof v === 'number') r.getCell('v').numFmt = '0.0%';
     r.commit();
   }

@@ -7,7 +7,7 @@
 import { Types } from 'mongoose';
 import { Claim } from '../claims/model.js';
 import { ValidationError } from '../errors/index.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, type ManagerDoc, type ManagerLang } from '../managers/model.js';
 import { convert, Decimal, fmt, type Currency } from '../money/index.js';
 import { MILESTONES, Order, isOverdue, overdueMilestones, type OrderDoc } from '../orders/index.js';
 import { managerRanking, periodOf, scorecardOf, SupplierKpi, type KpiWeights, type ManagerRow, type SupplierKpiDoc } from '../performance/index.js';
@@ -47,6 +47,8 @@ export interface ReportRequest {
   weights: KpiWeights;
   /** CJK font for PDF (config.reports.pdfCjkFont; default: Debian's fonts-noto-cjk). */
   pdfCjkFont?: string;
+  /** The reader's language: column, sheet and figure names (default English). */
+  lang?: ManagerLang;
 }
 
 export interface OrderRow {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getLogger } from '../log/index.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import type { Currency } from '../money/index.js';
 import type { KpiWeights } from '../performance/index.js';
@@ -29,14 +29,17 @@ export async function sendWeeklyReports(now: Date, weights: KpiWeights, currency
     const dir = mkdtempSync(join(tmpdir(), 'gendan-weekly-'));
     try {
       const path = join(dir, 'report.xlsx');
-      const data = await writeXlsx({ from: week.from, to: week.to, label: week.label, currency, managerId: String(m._id), now, weights }, path);
+      const lang = managerLang(m.language);
+      const data = await writeXlsx({ from: week.from, to: week.to, label: week.label, currency, managerId: String(m._id), now, weights, lang }, path);
       const name = `gendan-week-${week.from}-${m.name.replace(/[^\p{L}\p{N}_-]+/gu, '_')}.xlsx`;
       const file = await NoticeFile.create({ name, data: readFileSync(path), createdAt: now });
-      const lang = m.language === 'ru' ? 'ru' : 'en';
+      const onTime = data.milestones.onTimeRate === null ? '—' : `${Math.round(data.milestones.onTimeRate * 100)}%`;
       const text =
-        lang === 'ru'
-          ? `📊 Отчёт за неделю с ${week.from}: заказов ${data.orders}, в срок ${data.milestones.onTimeRate === null ? '—' : `${Math.round(data.milestones.onTimeRate * 100)}%`}, просрочено сейчас ${data.overdue.length}. Файл ниже.`
-          : `📊 Week of ${week.from}: ${data.orders} orders, ${data.milestones.onTimeRate === null ? '—' : `${Math.round(data.milestones.onTimeRate * 100)}%`} milestones on time, ${data.overdue.length} overdue now. File below.`;
+        lang === 'az'
+          ? `📊 ${week.from} həftəsi: ${data.orders} sifariş, mərhələlərin ${onTime} vaxtında, hazırda ${data.overdue.length} gecikmə. Fayl aşağıdadır.`
+          : lang === 'ru'
+            ? `📊 Отчёт за неделю с ${week.from}: заказов ${data.orders}, в срок ${data.milestones.onTimeRate === null ? '—' : `${Math.round(data.milestones.onTimeRate * 100)}%`}, просрочено сейчас ${data.overdue.length}. Файл ниже.`
+            : `📊 Week of ${week.from}: ${data.orders} orders, ${data.milestones.onTimeRate === null ? '—' : `${Math.round(data.milestones.onTimeRate * 100)}%`} milestones on time, ${data.overdue.length} overdue now. File below.`;
       const recipient = { kind: 'manager' as const, id: String(m._id), timezone: m.timezone };
       await enqueueNotice({ key: `${key}:text`, kind: 'alert', to: dmKey(m.wechatId), recipient, text }, now);
       const created = await enqueueNotice({ key: `${key}:file`, kind: 'alert', to: dmKey(m.wechatId), recipient, text: name, fileId: file._id }, now);

@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { dmKey } from '../messenger.js';
 import { Alert } from '../health/index.js';
 import { getLogger } from '../log/index.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import {
   ScanState as ScanStateModel,
   alertForManager,
@@ -25,6 +25,7 @@ import {
 import { Order, OrderEvent, dayOf, daysLate, markReadinessAsked, ordersDueOn, overdueMilestones, undatedMilestones, undatedOrders, type LateMilestone, type OrderDoc } from '../orders/index.js';
 import { displayCode, Supplier, type SupplierDoc } from '../suppliers/index.js';
 import { Thread, type ThreadDoc } from '../threads/index.js';
+import { partnerLangOf } from '../translation/index.js';
 
 const log = getLogger('scheduler.rules');
 const DAY = 86_400_000;
@@ -114,17 +115,24 @@ async function overdueNotices(o: OrderDoc, late: LateMilestone[], now: Date, m0?
       : 0;
   if (supplierSide.length) {
     const chat = await memo(m0, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
-    if (chat) n += await notice(supplierSide, 'supplier', chat.key, { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' }, overdueListForSupplier(supplierSide));
+    if (chat)
+      n += await notice(
+        supplierSide,
+        'supplier',
+        chat.key,
+        { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
+        overdueListForSupplier(supplierSide, await partnerLangOf(chat)),
+      );
   }
   if (m?.wechatId) {
-    const lang = m.language === 'ru' ? 'ru' : 'en';
+    const lang = managerLang(m.language);
     n += await notice(facts, `manager:${m._id}`, dmKey(m.wechatId), { kind: 'manager', id: String(m._id), timezone: m.timezone }, overdueListForManager(facts, lang));
   }
   if (s?.segment === 'strategic') {
     const heads = await memo(m0, 'heads', () => Manager.find({ role: 'head', active: { $ne: false } }).lean<ManagerDoc[]>());
     for (const h of heads) {
       if (!h.wechatId || String(h._id) === String(m?._id)) continue;
-      const lang = h.language === 'ru' ? 'ru' : 'en';
+      const lang = managerLang(h.language);
       n += await notice(facts, `head:${h._id}`, dmKey(h.wechatId), { kind: 'manager', id: String(h._id), timezone: h.timezone }, overdueListForManager(facts, lang));
     }
   }
@@ -214,7 +222,7 @@ export async function scanUndated(now: Date): Promise<number> {
   let n = 0;
   for (const [id, list] of byManager) {
     const m = managers.get(id)!;
-    const lang = m.language === 'ru' ? 'ru' : 'en';
+    const lang = managerLang(m.language);
     list.sort((a, b) => a.po.localeCompare(b.po));
     if (
       await enqueueNotice(
@@ -270,7 +278,7 @@ export async function scanPreShipment(now: Date): Promise<number> {
             kind: 'pre_shipment',
             to: chat.key,
             recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
-            text: preShipmentForSupplier({ po: o.number, code: await shownCode(o, lookups), planned: day, daysLeft }),
+            text: preShipmentForSupplier({ po: o.number, code: await shownCode(o, lookups), planned: day, daysLeft }, await partnerLangOf(chat)),
             orderId: o._id,
           },
           now,
@@ -315,7 +323,7 @@ export async function scanReadiness(now: Date): Promise<number> {
       if (sh?.updatedBy?.startsWith('supplier:') && sh.updatedAt && dayOf(new Date(sh.updatedAt)) >= (o.readiness?.asked ?? d)) continue;
       const m = await managerOf(o);
       if (!m?.wechatId) continue;
-      const lang = m.language === 'ru' ? 'ru' : 'en';
+      const lang = managerLang(m.language);
       const planned = o.milestones?.shipped?.planned ? dayOf(o.milestones.shipped.planned) : '—';
       if (
         await enqueueNotice(
@@ -345,7 +353,7 @@ async function customsNotice(e: CustomsEvent, now: Date): Promise<number> {
   if (!o) return 0;
   const m = await managerOf(o);
   if (!m?.wechatId) return 0;
-  const lang = m.language === 'ru' ? 'ru' : 'en';
+  const lang = managerLang(m.language);
   const text = customsForManager(
     { po: o.number, code: await shownCode(o), status: e.after?.status ?? 'held', reason: e.after?.reason, expected: e.after?.expectedDate ? dayOf(new Date(e.after.expectedDate)) : undefined },
     lang,
@@ -401,7 +409,7 @@ export async function scanAlerts(now: Date): Promise<number> {
   for (const a of alerts) {
     for (const m of managers) {
       if (!m.wechatId) continue;
-      const lang = m.language === 'ru' ? 'ru' : 'en';
+      const lang = managerLang(m.language);
       // Delivered when the bot is back (the console and /healthz show it meanwhile).
       if (
         await enqueueNotice(

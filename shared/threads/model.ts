@@ -1,7 +1,7 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
 export const MESSAGE_TYPES = ['text', 'image', 'file', 'voice', 'video', 'link', 'miniprogram', 'emoticon', 'contact', 'location', 'other'] as const;
-export const LANGS = ['zh', 'en', 'ru', 'other'] as const;
+export const LANGS = ['zh', 'en', 'ru', 'az', 'other'] as const;
 /** The thread-day key of a message (Message.td). */
 export const threadDay = (threadId: { toString(): string }, ts: Date) => `${String(threadId)}|${ts.toISOString().slice(0, 10)}`;
 export type Lang = (typeof LANGS)[number];

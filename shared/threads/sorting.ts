@@ -15,7 +15,7 @@ import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '
 import { updateManyInBatches } from '../db/batches.js';
 import { getLogger } from '../log/index.js';
 import { assertNotSupplierSide, becomeColleague } from '../managers/link.js';
-import { Manager, type ManagerDoc } from '../managers/model.js';
+import { Manager, type ManagerDoc, type ManagerLang } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import { assertCode, checkDuplicates, createSupplier, displayCode, findSupplierByCode, getFair, type SupplierDoc } from '../suppliers/index.js';
 import { Supplier } from '../suppliers/model.js';
@@ -38,7 +38,7 @@ export const THIRD_PARTY_ROLES: readonly string[] = ['forwarder', 'agent', 'insp
 export type SortDecision =
   | { kind: 'supplier'; code?: string; fairLetter?: string; name?: string }
   | { kind: 'contact'; supplier: string; role?: string }
-  | { kind: 'colleague'; managerId?: string; name?: string; language?: 'en' | 'ru' }
+  | { kind: 'colleague'; managerId?: string; name?: string; language?: ManagerLang }
   | { kind: 'ignore' };
 
 export interface Proposal {

@@ -6,6 +6,7 @@ import { getLogger } from '../log/index.js';
 import { metrics } from '../metrics/index.js';
 import type { Memory } from './memory.js';
 import { ProviderError, type ProviderLang, type TranslationProvider } from './providers.js';
+import type { RouteFor } from './routes.js';
 import { chunkText, memoryKey, normalise } from './text.js';
 import { nothingToTranslate, protect, restore, segments } from './terms.js';
 
@@ -25,23 +26,24 @@ export interface UnitResult {
 export interface Engine {
   /** Translate units; a unit with no result (no provider, provider down) is undefined. */
   translateUnits(units: Unit[]): Promise<(UnitResult | undefined)[]>;
-  /** The providers not paused for quota now. */
-  usable(): TranslationProvider[];
+  /** The providers not paused for quota now (of a pair when given). */
+  usable(from?: ProviderLang, to?: ProviderLang): TranslationProvider[];
 }
 
-export function createEngine(opts: { providers: TranslationProvider[]; memory: Memory; clock: () => Date; quotaPauseMs: number }): Engine {
+export function createEngine(opts: { providers: TranslationProvider[]; route?: RouteFor; memory: Memory; clock: () => Date; quotaPauseMs: number }): Engine {
   const { providers, memory, clock, quotaPauseMs } = opts;
+  const route: RouteFor = opts.route ?? (() => providers);
   const { recall, remember } = memory;
   const pausedUntil = new Map<string, number>();
 
-  function usable(): TranslationProvider[] {
+  function usable(from?: ProviderLang, to?: ProviderLang): TranslationProvider[] {
     const now = Date.now();
-    return providers.filter((p) => (pausedUntil.get(p.name) ?? 0) <= now);
+    return (from && to ? route(from, to) : providers).filter((p) => (pausedUntil.get(p.name) ?? 0) <= now);
   }
 
-  /** Send texts to the first provider that answers; quota errors pause a provider and fall back. */
+  /** Send texts to the first provider of the pair's route that answers; quota errors pause a provider and fall back. */
   async function callProviders(texts: string[], from: ProviderLang, to: ProviderLang): Promise<{ out: string[]; provider: string } | undefined> {
-    for (const p of usable()) {
+    for (const p of usable(from, to)) {
       try {
         const out: string[] = new Array(texts.length);
         // Pack texts into requests under the provider's character limit.
@@ -114,7 +116,7 @@ export function createEngine(opts: { providers: TranslationProvider[]; memory: M
         misses.set(mk, miss);
       }),
     );
-    if (misses.size === 0 || providers.length === 0) return results;
+    if (misses.size === 0) return results;
 
     // Group by language pair; one provider call sequence per pair.
     const pairs = new Map<string, (typeof misses extends Map<string, infer V> ? V : never)[]>();
@@ -122,9 +124,13 @@ export function createEngine(opts: { providers: TranslationProvider[]; memory: M
       const k = `${m.from}>${m.to}`;
       pairs.set(k, [...(pairs.get(k) ?? []), m]);
     }
+    // Pairs fail on their own: one provider down leaves the other pairs translated.
+    let failure: unknown;
     for (const list of pairs.values()) {
       const { from, to } = list[0]!;
-      const max = Math.min(...providers.map((p) => p.maxCharsPerRequest));
+      const routed = route(from, to);
+      if (!routed.length) continue;
+      const max = Math.min(...routed.map((p) => p.maxCharsPerRequest));
       // Texts to send: each miss as chunks.
       const pieces: string[] = [];
       const spans: [number, number][] = [];
@@ -133,7 +139,13 @@ export function createEngine(opts: { providers: TranslationProvider[]; memory: M
         spans.push([pieces.length, chunks.length]);
         pieces.push(...chunks);
       }
-      const answer = await callProviders(pieces, from, to);
+      let answer: Awaited<ReturnType<typeof callProviders>>;
+      try {
+        answer = await callProviders(pieces, from, to);
+      } catch (err) {
+        failure ??= err;
+        continue;
+      }
       if (!answer) continue;
       for (let j = 0; j < list.length; j++) {
         const m = list[j]!;
@@ -160,6 +172,8 @@ export function createEngine(opts: { providers: TranslationProvider[]; memory: M
         }
       }
     }
+    // Nothing translated at all and a provider failed: the caller records why.
+    if (failure && results.every((r) => !r)) throw failure;
     return results;
   }
 

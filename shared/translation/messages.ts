@@ -4,25 +4,33 @@
 import type { Config } from '../config/index.js';
 import { touchThread } from '../live/index.js';
 import { metrics } from '../metrics/index.js';
-import { Manager } from '../managers/model.js';
+import { Manager, MANAGER_LANGS } from '../managers/model.js';
 import { Message, Thread, type Lang, type MessageDoc, type ThreadDoc } from '../threads/model.js';
 import { detectLang } from './detect.js';
 import type { Engine, Unit, UnitResult } from './engine.js';
+import { partnerLangOf } from './partner.js';
 import type { ProviderLang, TranslationProvider } from './providers.js';
 
 type TargetLang = ProviderLang;
+const isManagerLang = (l: unknown): l is TargetLang => (MANAGER_LANGS as readonly unknown[]).includes(l);
+
+/** The languages active managers read: their own and their second (fallback) languages. */
+export async function managerLanguagesInUse(): Promise<TargetLang[]> {
+  const [own, second] = await Promise.all([Manager.distinct('language', { active: { $ne: false } }), Manager.distinct('secondLanguage', { active: { $ne: false } })]);
+  return [...new Set([...own, ...second].filter(isManagerLang))];
+}
 
 export function createMessageTranslator(opts: { config: Config; engine: Engine; providers: TranslationProvider[]; clock: () => Date }) {
   const { config, providers, clock } = opts;
   const { translateUnits, usable } = opts.engine;
 
   // Languages of the managers in use (cached briefly), on top of MANAGER_LANGS: adding a
-  // Russian-speaking manager makes supplier messages arrive in Russian too.
+  // Russian- or Azerbaijani-speaking manager makes supplier messages arrive in that language too
+  // (and in their second language, shown while the first waits for its provider).
   let inUse: { at: number; langs: TargetLang[] } | undefined;
   async function managerLangs(): Promise<TargetLang[]> {
     if (inUse && Date.now() - inUse.at < 30_000) return inUse.langs;
-    const found = (await Manager.distinct('language', { active: { $ne: false } })) as string[];
-    const langs = [...new Set([...config.translation.managerLangs, ...found.filter((l): l is TargetLang => l === 'en' || l === 'ru')])];
+    const langs = [...new Set([...config.translation.managerLangs, ...(await managerLanguagesInUse())])];
     inUse = { at: Date.now(), langs };
     return langs;
   }
@@ -30,8 +38,11 @@ export function createMessageTranslator(opts: { config: Config; engine: Engine; 
   async function targetsOf(msg: MessageDoc, lang: Lang, thread?: ThreadDoc | null): Promise<TargetLang[]> {
     const fromManagerSide = msg.direction === 'out' || msg.senderKind === 'manager' || msg.senderKind === 'bot';
     let langs: TargetLang[];
-    if (fromManagerSide) langs = ['zh'];
-    else {
+    if (fromManagerSide) {
+      // Our side's words in the partner's language (Chinese unless the supplier reads English).
+      const t = thread ?? (await Thread.findOne({ _id: msg.threadId }, { kind: 1, contactWechatId: 1, supplierId: 1 }).lean<ThreadDoc>());
+      langs = [await partnerLangOf(t)];
+    } else {
       const t = thread ?? (await Thread.findOne({ _id: msg.threadId }, { targetLangs: 1 }).lean<ThreadDoc>());
       langs = (t?.targetLangs?.length ? t.targetLangs : await managerLangs()) as TargetLang[];
     }
@@ -49,7 +60,7 @@ export function createMessageTranslator(opts: { config: Config; engine: Engine; 
         continue;
       }
       if (lang === 'other') {
-        await Message.updateOne({ _id: msg._id, translationStatus: 'pending' }, { $set: { lang, translationStatus: 'skipped', translationError: 'language not supported (zh, en, ru)' } });
+        await Message.updateOne({ _id: msg._id, translationStatus: 'pending' }, { $set: { lang, translationStatus: 'skipped', translationError: 'language not supported (zh, en, ru, az)' } });
         continue;
       }
       const targets = await targetsOf(msg, lang, thread);

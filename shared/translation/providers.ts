@@ -10,7 +10,7 @@ import { backoffMs, retry } from '../retry/index.js';
 
 const log = getLogger('translation.providers');
 
-export type ProviderLang = 'zh' | 'en' | 'ru';
+export type ProviderLang = 'zh' | 'en' | 'ru' | 'az';
 export type ProviderName = 'tmt' | 'openai';
 
 export class ProviderError extends Error {
@@ -130,7 +130,7 @@ export function createTmtProvider(cfg: Config['translation']['tmt'], opts: { tim
 
 // ---- OpenAI -----------------------------------------------------------------------------------
 
-const LANG_NAME: Record<ProviderLang, string> = { zh: 'Simplified Chinese', en: 'English', ru: 'Russian' };
+const LANG_NAME: Record<ProviderLang, string> = { zh: 'Simplified Chinese', en: 'English', ru: 'Russian', az: 'Azerbaijani (Latin script)' };
 const GLOSSARY = [
   '跟单 = order follow-up',
   '供应商 = supplier',

@@ -13,6 +13,7 @@ import { createMemory } from './memory.js';
 import { createMessageTranslator } from './messages.js';
 import { TranslationMemory } from './model.js';
 import { providerFromConfig, type ProviderLang, type TranslationProvider } from './providers.js';
+import { checkRoutes, createRouter } from './routes.js';
 import { protect } from './terms.js';
 import { maskLike, memoryKey } from './text.js';
 
@@ -49,8 +50,9 @@ export interface TranslationService {
   startBacklog(everyMs?: number): () => void;
   correct(messageId: string | Types.ObjectId, lang: TargetLang, text: string, by?: string | Types.ObjectId): Promise<void>;
   flagBad(messageId: string | Types.ObjectId, lang: TargetLang, by?: string | Types.ObjectId): Promise<void>;
-  translateText(text: string, to: TargetLang, from?: Lang): Promise<TranslatedText>;
-  detect(text: string): Lang | undefined;
+  /** `from` defaults to the detected language; `prefer` (the writer's own language) decides when detection is unsure. */
+  translateText(text: string, to: TargetLang, from?: Lang, prefer?: Lang): Promise<TranslatedText>;
+  detect(text: string, prefer?: Lang): Lang | undefined;
   seedPhrasebook(): Promise<number>;
   stop(): Promise<void>;
   /** Requests and characters sent to each provider since start (metrics). */
@@ -60,16 +62,20 @@ export interface TranslationService {
 export function createTranslationService(opts: TranslationServiceOptions): TranslationService {
   const { config } = opts;
   const clock = opts.clock ?? (() => new Date());
-  const providers =
+  const chain =
     opts.providers ??
     [providerFromConfig(config.translation.provider, config), config.translation.fallback !== config.translation.provider ? providerFromConfig(config.translation.fallback, config) : undefined].filter(
       (p): p is TranslationProvider => Boolean(p),
     );
+  // Start check: a pair between Chinese and a configured manager language that no provider can
+  // translate stops the start (scripts/start.ts checks the managers' own languages too).
+  checkRoutes(config, config.translation.managerLangs);
+  const { route, all: providers } = createRouter(config, chain, (name) => providerFromConfig(name, config));
   const windowMs = opts.batchWindowMs ?? 200;
   const quotaPauseMs = opts.quotaPauseMs ?? 60 * 60 * 1000;
   const memory = createMemory(clock);
   const { remember } = memory;
-  const engine = createEngine({ providers, memory, clock, quotaPauseMs });
+  const engine = createEngine({ providers, route, memory, clock, quotaPauseMs });
   const { translateUnits, usable } = engine;
   const { translateMessages } = createMessageTranslator({ config, engine, providers, clock });
 
@@ -157,12 +163,12 @@ export function createTranslationService(opts: TranslationServiceOptions): Trans
       if (!from) return;
       await TranslationMemory.updateOne({ key: memoryKey(from, lang, protect(msg.text).text) }, { $set: { bad: true, by, updatedAt: clock() } });
     },
-    async translateText(text, to, from) {
-      const src = from ?? detectLang(text);
+    async translateText(text, to, from, prefer) {
+      const src = from ?? detectLang(text, prefer);
       if (!src) return { text, source: 'unchanged', from: 'other' };
-      if (src === 'other') throw new ValidationError('language not supported (zh, en, ru)');
+      if (src === 'other') throw new ValidationError('language not supported (zh, en, ru, az)');
       const [r] = await translateUnits([{ text, from: src as ProviderLang, to }]);
-      if (!r) throw new UnavailableError(providers.length ? 'translation is unavailable right now' : 'no translation provider configured');
+      if (!r) throw new UnavailableError(route(src as ProviderLang, to).length ? 'translation is unavailable right now' : 'no translation provider configured');
       return { ...r, from: src };
     },
     detect: detectLang,

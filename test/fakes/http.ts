@@ -8,7 +8,7 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function listen(handler: (req: IncomingMessage, body: Buffer, res: ServerResponse) => void | Promise<void>): Promise<FakeServer> {
+export async function listen(handler: (req: IncomingMessage, body: Buffer, res: ServerResponse) => void | Promise<void>, port = 0): Promise<FakeServer> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -19,8 +19,8 @@ export async function listen(handler: (req: IncomingMessage, body: Buffer, res: 
       });
     });
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+  port = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}`,
     host: '127.0.0.1',

@@ -67,6 +67,9 @@ export async function startTmtFake(opts: { rps?: number; secretId?: string; secr
 
     if (fake.mode === 'quota') return error(res, 'FailedOperation.NoFreeAmount', 'free quota used up');
     const p = JSON.parse(body.toString()) as { Source: string; Target: string; SourceTextList: string[] };
+    // TMT's text translation languages: no Azerbaijani.
+    const TMT_LANGS = ['zh', 'zh-TW', 'en', 'ja', 'ko', 'fr', 'es', 'it', 'de', 'tr', 'ru', 'pt', 'vi', 'id', 'th', 'ms', 'ar', 'hi'];
+    if (!TMT_LANGS.includes(p.Source) || !TMT_LANGS.includes(p.Target)) return error(res, 'UnsupportedOperation.UnsupportedLanguage', `unsupported language pair ${p.Source}-${p.Target}`);
     const total = p.SourceTextList.reduce((n, t) => n + t.length, 0);
     if (total >= 2000) return error(res, 'UnsupportedOperation.TextTooLong', 'text too long');
     fake.requests.push({ texts: p.SourceTextList, source: p.Source, target: p.Target });

@@ -13,7 +13,7 @@ export function testConfig(extra: Record<string, string> = {}): Config {
 }
 
 /** A manager with a bearer token; sees every supplier unless `seesAll: false` (then only those they are responsible for or back up). */
-export async function makeManager(config: Config, over: { name?: string; role?: 'admin' | 'head' | 'manager'; language?: 'en' | 'ru'; wechatId?: string; seesAll?: boolean } = {}) {
+export async function makeManager(config: Config, over: { name?: string; role?: 'admin' | 'head' | 'manager'; language?: 'en' | 'ru' | 'az'; wechatId?: string; seesAll?: boolean } = {}) {
   const m = await Manager.create({ name: over.name ?? 'Anna', role: over.role ?? 'manager', language: over.language ?? 'en', wechatId: over.wechatId, seesAll: over.seesAll ?? true });
   return { manager: m.toObject(), token: await managerToken(config, String(m._id)) };
 }

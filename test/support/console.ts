@@ -13,6 +13,7 @@ import { createTranslationService, type TranslationService } from '../../shared/
 import { startServer } from '../../server/index.js';
 import { commandListener } from '../../bot/commands.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
+import { startOpenAiFake, type OpenAiFake } from '../fakes/openai.js';
 import { testConfig } from './api.js';
 import { startTestBot, waitForMessages, withTimeout, type TestBot, sortAllAsSuppliers } from './bot.js';
 
@@ -20,6 +21,8 @@ export interface ConsoleRig {
   config: Config;
   url: string;
   tmt: TmtFake;
+  /** With `openai`: the OpenAI fake that zh⇄az is routed to. */
+  openai?: OpenAiFake;
   bot: TestBot;
   translation: TranslationService;
   delivery: DeliveryWorker;
@@ -29,9 +32,13 @@ export interface ConsoleRig {
 
 export const ADMIN = { login: 'admin', password: 'admin-password-1', name: 'Alice Admin' };
 
-/** `commands`: the bot runs manager commands (`/link`, `/orders`…) as scripts/start.ts wires them. */
-export async function startConsoleRig(opts: { livePollMs?: number; delivery?: boolean; commands?: boolean } = {}): Promise<ConsoleRig> {
+/**
+ * `commands`: the bot runs manager commands (`/link`, `/orders`…) as scripts/start.ts wires them.
+ * `openai`: Azerbaijani too, zh⇄az routed to the OpenAI fake (TMT has no az).
+ */
+export async function startConsoleRig(opts: { livePollMs?: number; delivery?: boolean; commands?: boolean; openai?: boolean } = {}): Promise<ConsoleRig> {
   const tmt = await startTmtFake({ rps: 1000 });
+  const openai = opts.openai ? await startOpenAiFake() : undefined;
   const config = testConfig({
     TRANSLATION_PROVIDER: 'tmt',
     TENCENT_SECRET_ID: tmt.secretId,
@@ -41,8 +48,9 @@ export async function startConsoleRig(opts: { livePollMs?: number; delivery?: bo
     TMT_RPS: '100',
     MANAGER_LANGS: 'en',
     PORT: '0',
+    ...(openai ? { OPENAI_API_KEY: 'sk-fake', OPENAI_BASE_URL: openai.baseURL, OPENAI_MODEL: 'fake', TRANSLATION_ROUTES: 'zh-az:openai' } : {}),
   });
-  const translation = createTranslationService({ config, batchWindowMs: 20 });
+  const translation = createTranslationService({ config, batchWindowMs: 20, ...(openai ? { quotaPauseMs: 0 } : {}) });
   // A bus of the rig's own: the process's reactions (with the rig's configuration) plus this rig's translation service.
   const bus = createEvents();
   wireReactions(bus, { settings: config, translation });
@@ -58,6 +66,7 @@ export async function startConsoleRig(opts: { livePollMs?: number; delivery?: bo
     config,
     url: http.url,
     tmt,
+    openai,
     bot,
     translation,
     delivery,
@@ -68,6 +77,7 @@ export async function startConsoleRig(opts: { livePollMs?: number; delivery?: bo
       await translation.stop();
       await bot.stop();
       await tmt.close();
+      await openai?.close();
     },
   };
 }

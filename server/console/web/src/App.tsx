@@ -83,6 +83,7 @@ function Shell({ user }: { user: User }) {
               data={[
                 { value: 'en', label: 'EN' },
                 { value: 'ru', label: 'RU' },
+                { value: 'az', label: 'AZ' },
                 { value: 'zh', label: '中文' },
               ]}
             />

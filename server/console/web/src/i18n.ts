@@ -1,6 +1,8 @@
-// UI strings in English, Russian and Chinese (i18next). The default is the manager's language.
+// UI strings in English, Russian, Chinese and Azerbaijani (i18next; az in locales/az.ts). The
+// default is the manager's language; dates and numbers follow the UI language (formatting below).
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { az } from './locales/az';
 
 const en = {
   signIn: 'Sign in',
@@ -299,6 +301,10 @@ const en = {
   cancelled: 'Cancelled',
   attempts: 'attempts: {{n}}',
   all: 'All',
+  englishPreview: 'English that will be sent',
+  sentEnglish: 'Sent in English',
+  fallbackTranslation: 'meanwhile: {{lang}} (the translation is on its way)',
+  secondLanguage: 'Second language',
   mediaOpen: 'Open file',
   mediaNotStored: 'File not kept ({{reason}}): metadata only',
   claimBatch: 'Batch',
@@ -354,7 +360,7 @@ const en = {
   factFromChat: 'From the chat',
   factClosed: 'factory closed {{from}} – {{to}}',
 };
-type Dict = typeof en;
+export type Dict = typeof en;
 const ru: Dict = {
   signIn: 'Войти',
   login: 'Логин',
@@ -653,6 +659,10 @@ const ru: Dict = {
   cancelled: 'Отменённые',
   attempts: 'попыток: {{n}}',
   all: 'Все',
+  englishPreview: 'Английский текст к отправке',
+  sentEnglish: 'Отправлено на английском',
+  fallbackTranslation: 'пока: {{lang}} (перевод в пути)',
+  secondLanguage: 'Второй язык',
   mediaOpen: 'Открыть файл',
   mediaNotStored: 'Файл не сохранён ({{reason}}): только описание',
   claimBatch: 'Партия',
@@ -1005,6 +1015,10 @@ const zh: Dict = {
   cancelled: '已取消',
   attempts: '尝试 {{n}} 次',
   all: '全部',
+  englishPreview: '将发送的英文',
+  sentEnglish: '已用英文发送',
+  fallbackTranslation: '暂时显示：{{lang}}（翻译稍后到达）',
+  secondLanguage: '第二语言',
   mediaOpen: '打开文件',
   mediaNotStored: '文件未保存（{{reason}}）：仅保留信息',
   claimBatch: '批次',
@@ -1061,10 +1075,14 @@ const zh: Dict = {
   factClosed: '工厂放假 {{from}} – {{to}}',
 };
 
-const LANGS = ['en', 'ru', 'zh'] as const;
+const LANGS = ['en', 'ru', 'zh', 'az'] as const;
 export type UiLang = (typeof LANGS)[number];
 const isLang = (v: string | null | undefined): v is UiLang => Boolean(v && (LANGS as readonly string[]).includes(v));
 const htmlLang = (lng: string) => (lng === 'zh' ? 'zh-CN' : lng);
+/** Every dictionary (the locale test checks they have the same keys). */
+export const resources = { en, ru, zh, az } satisfies Record<UiLang, Dict>;
+/** The BCP 47 locale dates and numbers are written in for a UI language. */
+export const localeOf = (lng: string): string => (lng === 'zh' ? 'zh-CN' : lng === 'az' ? 'az-Latn-AZ' : lng === 'ru' ? 'ru-RU' : 'en-GB');
 
 // Before sign-in: the last language used in this browser, else the browser's own.
 const browser = navigator.language.slice(0, 2).toLowerCase();
@@ -1072,7 +1090,7 @@ const initial: UiLang = [localStorage.getItem('gendan.lang'), browser].find(isLa
 document.documentElement.lang = htmlLang(initial);
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, ru: { translation: ru }, zh: { translation: zh } },
+  resources: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, { translation: v }])),
   lng: initial,
   fallbackLng: 'en',
   interpolation: { escapeValue: false },
@@ -1096,5 +1114,29 @@ export function setLanguage(lng: string, login?: string) {
   if (login) localStorage.setItem(`gendan.lang.${login}`, lng);
   apply(lng);
 }
+
+// ---- dates and numbers in the UI language -----------------------------------------------------
+const current = () => localeOf(i18n.language ?? 'en');
+type When = string | number | Date;
+// Browsers built with a reduced ICU (the npm Chromium of the tests, some kiosks) have no
+// Azerbaijani data and write "2026 M11 29": then Azerbaijani dates are written here, as ICU
+// writes them ("29 noy 2026, 14:05"), and numbers as Turkish ones (the same separators).
+const AZ_MONTHS = ['yan', 'fev', 'mar', 'apr', 'may', 'iyn', 'iyl', 'avq', 'sen', 'okt', 'noy', 'dek'];
+let azIcu: boolean | undefined;
+// A probe, not supportedLocalesOf: a reduced ICU claims the locale and still writes "M11".
+const manualAz = () => i18n.language === 'az' && !(azIcu ??= new Intl.DateTimeFormat('az', { month: 'short' }).format(new Date(2026, 10, 15)) === 'noy');
+const pad = (n: number) => String(n).padStart(2, '0');
+function azDate(d: Date, opts: Intl.DateTimeFormatOptions): string {
+  const time = opts.timeStyle || opts.hour ? `${pad(d.getHours())}:${pad(d.getMinutes())}` : '';
+  const withDate = Boolean(opts.dateStyle || opts.day || opts.month);
+  const date = withDate ? `${d.getDate()} ${AZ_MONTHS[d.getMonth()]}${opts.dateStyle || opts.year ? ` ${d.getFullYear()}` : ''}` : '';
+  return [date, time].filter(Boolean).join(', ');
+}
+const dateText = (d: When, opts: Intl.DateTimeFormatOptions) => (manualAz() ? azDate(new Date(d), opts) : new Date(d).toLocaleString(current(), opts));
+/** Date and time, e.g. "29 noy 2026, 14:05" in az. */
+export const fmtDateTime = (d: When, opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }) => dateText(d, opts);
+export const fmtDate = (d: When) => dateText(d, { dateStyle: 'medium' });
+export const fmtTime = (d: When) => dateText(d, { hour: '2-digit', minute: '2-digit' });
+export const fmtNumber = (n: number, opts?: Intl.NumberFormatOptions) => n.toLocaleString(manualAz() ? 'tr-TR' : current(), opts);
 
 export default i18n;

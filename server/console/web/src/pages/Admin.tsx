@@ -8,6 +8,7 @@ const ROLES = ['manager', 'head', 'admin'];
 const LANGS = [
   { value: 'en', label: 'English' },
   { value: 'ru', label: 'Русский' },
+  { value: 'az', label: 'Azərbaycanca' },
 ];
 const EMPTY = { login: '', name: '', password: '', role: 'manager', language: 'en', timezone: 'Europe/Moscow', seesAll: false };
 
@@ -139,6 +140,7 @@ function EditAccount({ account, onClose }: { account: Account; onClose: () => vo
     name: account.name,
     role: account.role,
     language: account.language,
+    secondLanguage: account.secondLanguage ?? null,
     timezone: account.timezone,
     from: account.workingHours?.from ?? '',
     to: account.workingHours?.to ?? '',
@@ -149,7 +151,15 @@ function EditAccount({ account, onClose }: { account: Account; onClose: () => vo
     mutationFn: () =>
       api(`/api/console/managers/${account.id}`, {
         method: 'PATCH',
-        body: { name: f.name, role: f.role, language: f.language, timezone: f.timezone, seesAll: f.seesAll, workingHours: f.from && f.to ? { from: f.from, to: f.to } : null },
+        body: {
+          name: f.name,
+          role: f.role,
+          language: f.language,
+          secondLanguage: f.secondLanguage,
+          timezone: f.timezone,
+          seesAll: f.seesAll,
+          workingHours: f.from && f.to ? { from: f.from, to: f.to } : null,
+        },
       }),
     onSuccess: onClose,
   });
@@ -161,6 +171,14 @@ function EditAccount({ account, onClose }: { account: Account; onClose: () => vo
         <Group grow>
           <Select label={t('role')} value={f.role} onChange={(v) => setF({ ...f, role: (v ?? 'manager') as Account['role'] })} data={ROLES.map((r) => ({ value: r, label: t(`role_${r}`) }))} />
           <Select label={t('language')} value={f.language} onChange={(v) => setF({ ...f, language: v ?? 'en' })} data={LANGS} />
+          <Select
+            label={t('secondLanguage')}
+            clearable
+            value={f.secondLanguage}
+            onChange={(v) => setF({ ...f, secondLanguage: v })}
+            data={LANGS.filter((l) => l.value !== f.language)}
+            data-testid="edit-second-language"
+          />
         </Group>
         <TextInput label={t('timezone')} value={f.timezone} onChange={(e) => setF({ ...f, timezone: e.currentTarget.value })} data-testid="edit-timezone" />
         <Group grow>

@@ -3,11 +3,12 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fmtDateTime } from '../i18n';
 import { useLocation } from 'wouter';
 import { api, type InboxItem, type Msg, type Person, type User } from '../api';
 import { FriendRequests, Unsorted } from './Unsorted';
 
-const when = (s: string | null | Date) => (s ? new Date(s).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : '');
+const when = (s: string | null | Date) => (s ? fmtDateTime(s, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : '');
 const SEGMENTS = ['strategic', 'new', 'problem'];
 
 interface Hit {

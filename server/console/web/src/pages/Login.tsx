@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, setCsrf, type User } from '../api';
-import { applyUserLanguage, setLanguage } from '../i18n';
+import { applyUserLanguage, fmtTime, setLanguage } from '../i18n';
 
 export function Login() {
   const { t, i18n } = useTranslation();
@@ -34,7 +34,7 @@ export function Login() {
     if (err.code === 'rate_limited') {
       const iso = /locked until (\S+)/.exec(err.message)?.[1];
       const until = iso ? new Date(iso) : err.retryAfterSec ? new Date(Date.now() + err.retryAfterSec * 1000) : undefined;
-      if (iso && until) return { title: t('locked'), text: t('lockedUntil', { time: until.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }), kind: 'locked' };
+      if (iso && until) return { title: t('locked'), text: t('lockedUntil', { time: fmtTime(until) }), kind: 'locked' };
       return { title: t('locked'), text: t('tooMany', { s: err.retryAfterSec ?? 60 }), kind: 'locked' };
     }
     if (err.status === 401) return { title: t('wrong'), text: t('wrongPassword'), kind: 'wrong' };
@@ -54,6 +54,7 @@ export function Login() {
                 data={[
                   { value: 'en', label: 'EN' },
                   { value: 'ru', label: 'RU' },
+                  { value: 'az', label: 'AZ' },
                   { value: 'zh', label: '中文' },
                 ]}
               />

@@ -2,6 +2,7 @@ import { Badge, Button, Card, Code, Group, Image, PasswordInput, Stack, Table, T
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fmtDateTime, fmtTime } from '../i18n';
 import { api, errorText, type SessionInfo, type WechatLink } from '../api';
 
 /** "My WeChat": link by sending `/link <code>` to the bot, see the linked name, unlink; own password and sessions. */
@@ -32,7 +33,7 @@ export function MyWechat() {
           <Group justify="space-between">
             <Text data-testid="wechat-linked">
               {t('linkedAs')} <b>{l.wechatName}</b>
-              {l.linkedAt ? ` · ${new Date(l.linkedAt).toLocaleString()}` : ''}
+              {l.linkedAt ? ` · ${fmtDateTime(l.linkedAt)}` : ''}
             </Text>
             <Button color="red" variant="light" size="xs" onClick={() => window.confirm(t('unlinkConfirm')) && unlink.mutate()} data-testid="unlink">
               {t('unlink')}
@@ -63,7 +64,7 @@ export function MyWechat() {
                     {issue.data.command}
                   </Code>
                   <Text size="xs" c="dimmed">
-                    {t('validUntil')} {new Date(issue.data.expiresAt).toLocaleTimeString()}
+                    {t('validUntil')} {fmtTime(issue.data.expiresAt)}
                   </Text>
                 </Stack>
               </Group>
@@ -101,7 +102,7 @@ export function MyWechat() {
           <Table.Tbody>
             {(sessions.data?.items ?? []).map((s) => (
               <Table.Tr key={s.id}>
-                <Table.Td>{new Date(s.createdAt).toLocaleString()}</Table.Td>
+                <Table.Td>{fmtDateTime(s.createdAt)}</Table.Td>
                 <Table.Td>
                   {s.current ? (
                     <Badge>{t('thisSession')}</Badge>

@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Group, SegmentedControl, Stack, Table, Text } fro
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fmtDateTime } from '../i18n';
 import { api, errorText, type OutboxItem, type User } from '../api';
 
 export function Notices({ user }: { user: User }) {
@@ -67,7 +68,7 @@ export function Notices({ user }: { user: User }) {
               </Table.Td>
               <Table.Td>
                 <Text size="xs" c="dimmed">
-                  {new Date(n.sentAt ?? n.createdAt).toLocaleString()}
+                  {fmtDateTime(n.sentAt ?? n.createdAt)}
                 </Text>
                 {n.attempts > 0 && (
                   <Text size="xs" c="dimmed">

@@ -6,6 +6,7 @@ import { Anchor, Badge, Button, Card, Checkbox, Chip, FileInput, Group, Loader, 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fmtDateTime } from '../i18n';
 import { useLocation } from 'wouter';
 import { api, ApiError, upload, type Board, type ClaimItem, type HistoryEntry, type ImportResult, type Msg, type OrderDefaults, type OrderDetail, type ThreadItem } from '../api';
 import { OrderCard } from './Orders';
@@ -461,7 +462,7 @@ export function OrderPage({ id }: { id: string }) {
         <Table.Tbody>
           {(history.data?.items ?? []).map((h, i) => (
             <Table.Tr key={i} data-testid="history-row">
-              <Table.Td>{new Date(h.at).toLocaleString()}</Table.Td>
+              <Table.Td>{fmtDateTime(h.at)}</Table.Td>
               <Table.Td>
                 {h.kind}
                 {h.milestone ? ` · ${t(`ms_${h.milestone}`)}` : ''}

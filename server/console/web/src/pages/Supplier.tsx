@@ -3,6 +3,7 @@ import { LineChart } from '@mantine/charts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fmtDate, fmtDateTime } from '../i18n';
 import { useLocation } from 'wouter';
 import { api, errorText, localTime, type Person, type SupplierPage, type SupplierProfile, type SupplierWrite, type User } from '../api';
 import { useNow } from '../clock';
@@ -104,7 +105,7 @@ export function SupplierCard({ code, user }: { code: string; user: User }) {
               {row(t('phones'), p.phones.join(', '))}
               {row(t('emails'), p.emails.join(', '))}
               {row(t('taxId'), p.taxId)}
-              {row(t('lastContact'), c.lastContactAt ? new Date(c.lastContactAt).toLocaleString() : '')}
+              {row(t('lastContact'), c.lastContactAt ? fmtDateTime(c.lastContactAt) : '')}
             </SimpleGrid>
             <Text fw={600} mt="sm">
               {t('contacts')}
@@ -120,7 +121,7 @@ export function SupplierCard({ code, user }: { code: string; user: User }) {
                 <Text size="xs" c="dimmed">
                   {t('cooperatingSince')}
                 </Text>
-                <Text>{c.totals.cooperatingSince ? new Date(c.totals.cooperatingSince).toLocaleDateString() : '—'}</Text>
+                <Text>{c.totals.cooperatingSince ? fmtDate(c.totals.cooperatingSince) : '—'}</Text>
               </div>
               <div>
                 <Text size="xs" c="dimmed">
@@ -225,7 +226,7 @@ export function SupplierCard({ code, user }: { code: string; user: User }) {
             <Text fw={600}>{t('segmentHistory')}</Text>
             {(segments.data?.items ?? []).map((h, i) => (
               <Text key={i} size="xs">
-                {new Date(h.at).toLocaleDateString()} · {h.from ?? '—'} → <b>{h.to}</b> · {h.by}
+                {fmtDate(h.at)} · {h.from ?? '—'} → <b>{h.to}</b> · {h.by}
                 {h.reason ? ` · ${h.reason}` : ''}
               </Text>
             ))}
@@ -236,7 +237,7 @@ export function SupplierCard({ code, user }: { code: string; user: User }) {
             )}
             {p.merges.map((m) => (
               <Text key={m.code} size="xs" c="dimmed">
-                {t('mergedFrom', { code: m.code })} · {new Date(m.at).toLocaleDateString()} · {m.by}
+                {t('mergedFrom', { code: m.code })} · {fmtDate(m.at)} · {m.by}
               </Text>
             ))}
           </Card>
@@ -251,7 +252,7 @@ export function SupplierCard({ code, user }: { code: string; user: User }) {
                   {bind.data.code}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  {t('validUntil')} {new Date(bind.data.expiresAt).toLocaleString()}
+                  {t('validUntil')} {fmtDateTime(bind.data.expiresAt)}
                 </Text>
               </Stack>
             )}

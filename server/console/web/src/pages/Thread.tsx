@@ -3,6 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fmtDate, fmtDateTime, fmtTime } from '../i18n';
 import { useLocation } from 'wouter';
 import { api, ApiError, localTime, type Msg, type OutboxItem, type ThreadInfo, type User } from '../api';
 import { useNow } from '../clock';
@@ -80,11 +81,15 @@ function Media({ m }: { m: Msg }) {
   );
 }
 
-function Message({ m, lang, tz }: { m: Msg; lang: string; tz: string }) {
+function Message({ m, lang, second, tz }: { m: Msg; lang: string; second?: string | null; tz: string }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [editing, setEditing] = useState(false);
-  const tr = m.translations[lang];
+  const own = m.translations[lang];
+  // While the translation into the reader's language waits for its provider, their second
+  // language is shown, marked; the real one replaces it when it arrives (live updates).
+  const fallback = !own && second && m.translations[second] ? second : undefined;
+  const tr = own ?? (fallback ? m.translations[fallback] : undefined);
   const [draft, setDraft] = useState(tr?.text ?? '');
   const correct = useMutation({
     mutationFn: () => api(`/api/console/messages/${m.id}/translations/${lang}`, { method: 'PUT', body: { text: draft } }),
@@ -110,15 +115,14 @@ function Message({ m, lang, tz }: { m: Msg; lang: string; tz: string }) {
             </Badge>
           )}
         </Group>
-        <Text size="xs" c="dimmed" data-testid="message-time" title={new Date(m.ts).toLocaleString()}>
-          {localTime(tz, m.ts)} {tz.split('/').pop()?.replace('_', ' ')} · {t('yourTime')} {new Date(m.ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} ·{' '}
-          {new Date(m.ts).toLocaleDateString()}
+        <Text size="xs" c="dimmed" data-testid="message-time" title={fmtDateTime(m.ts)}>
+          {localTime(tz, m.ts)} {tz.split('/').pop()?.replace('_', ' ')} · {t('yourTime')} {fmtTime(m.ts)} · {fmtDate(m.ts)}
         </Text>
       </Group>
       <Grid gap="xs">
         <Grid.Col span={6}>
           <Text size="xs" c="dimmed">
-            {mine ? t('sentChinese') : t('original')}
+            {mine ? (m.lang === 'en' ? t('sentEnglish') : t('sentChinese')) : t('original')}
           </Text>
           <Text size="sm" lang={m.lang === 'zh' ? 'zh-CN' : undefined} data-testid="original">
             {m.text}
@@ -129,6 +133,11 @@ function Message({ m, lang, tz }: { m: Msg; lang: string; tz: string }) {
           <Text size="xs" c="dimmed">
             {mine && m.original ? t('youWrote') : t('translation')}
             {tr?.source === 'correction' ? ' ✓' : ''}
+            {fallback && !mine && (
+              <Badge size="xs" color="yellow" variant="light" ml={4} data-testid="fallback-translation">
+                {t('fallbackTranslation', { lang: fallback.toUpperCase() })}
+              </Badge>
+            )}
             {m.flaggedBad ? ` · ${t('flagged')}` : ''}
           </Text>
           {editing ? (
@@ -184,16 +193,19 @@ function ReplyBox({ threadId, onSent }: { threadId: string; onSent: () => void }
   const [text, setText] = useState('');
   const [zh, setZh] = useState('');
   const [zhFor, setZhFor] = useState<string>();
+  // The partner's language (Chinese unless the supplier reads English), as the preview says.
+  const [target, setTarget] = useState<'zh' | 'en'>('zh');
   const [edited, setEdited] = useState(false);
   const [error, setError] = useState<string>();
   const [debounced] = useDebouncedValue(text.trim(), 400);
   useEffect(() => {
     if (!debounced || edited) return;
     let gone = false;
-    api<{ zh: string }>(`/api/console/threads/${threadId}/preview`, { method: 'POST', body: { text: debounced } })
+    api<{ zh: string; lang?: 'zh' | 'en' }>(`/api/console/threads/${threadId}/preview`, { method: 'POST', body: { text: debounced } })
       .then((r) => {
         if (gone) return;
         setZh(r.zh);
+        setTarget(r.lang ?? 'zh');
         setZhFor(debounced);
         setError(undefined);
       })
@@ -241,7 +253,7 @@ function ReplyBox({ threadId, onSent }: { threadId: string; onSent: () => void }
         <Textarea
           label={
             <Group gap={6}>
-              {t('chinesePreview')}
+              {target === 'en' ? t('englishPreview') : t('chinesePreview')}
               {current && !fresh && !error && <Loader size={12} data-testid="preview-pending" />}
               {edited && (
                 <Badge size="xs" variant="light">
@@ -253,7 +265,8 @@ function ReplyBox({ threadId, onSent }: { threadId: string; onSent: () => void }
           autosize
           minRows={1}
           value={zh}
-          lang="zh-CN"
+          lang={target === 'en' ? 'en' : 'zh-CN'}
+          data-target-lang={target}
           onKeyDown={onKey}
           onChange={(e) => {
             setZh(e.currentTarget.value);
@@ -383,7 +396,7 @@ export function Thread({ id, user }: { id: string; user: User }) {
           )}
           {items.map((m) => (
             <Fragment key={m.id}>
-              <Message m={m} lang={lang} tz={th.timezone} />
+              <Message m={m} lang={lang} second={user.secondLanguage} tz={th.timezone} />
               {(proposals.get(m.id) ?? []).map((p) => (
                 <ProposalCard key={p.id} p={p} invalidate={[['proposals', id]]} />
               ))}

@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Card, Group, Select, SegmentedControl, Stack, Tex
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fmtDateTime } from '../i18n';
 import { api, errorText, type FriendRequest, type Person, type SortResult, type UnsortedItem, type User } from '../api';
 
 const ROLES = ['sales', 'merchandiser', 'qc', 'logistics', 'forwarder', 'agent', 'inspector', 'other'];
@@ -84,7 +85,7 @@ function UnsortedCard({ item, user }: { item: UnsortedItem; user: User }) {
         </Group>
         <Text size="xs" c="dimmed">
           {t('messagesN', { n: item.messageCount })}
-          {item.lastMessageAt ? ` · ${new Date(item.lastMessageAt).toLocaleString()}` : ''}
+          {item.lastMessageAt ? ` · ${fmtDateTime(item.lastMessageAt)}` : ''}
         </Text>
       </Group>
       <Stack gap={2} mb="xs">

@@ -1,0 +1,98 @@
+// The web console in Azerbaijani, in a real browser against the real server, bot (mock puppet),
+// database and the translation fakes (zh⇄az routed to the OpenAI fake, the rest to TMT): an az
+// manager signs in, reads the inbox and a thread in Azerbaijani with dates in the az locale,
+// writes a reply in Azerbaijani and sees the Chinese that will go out; with OpenAI down the
+// Russian (their second language) is shown marked, then replaced live by the Azerbaijani.
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { createAccount } from '../../shared/managers/accounts.js';
+import { Manager } from '../../shared/managers/model.js';
+import { Message } from '../../shared/threads/index.js';
+import { until, withTimeout } from '../support/bot.js';
+import { launchChromium } from '../support/chromium.js';
+import { startConsoleRig, supplierSays, type ConsoleRig } from '../support/console.js';
+
+const AYSEL = { login: 'aysel', password: 'aysel-password-1', name: 'Aysel Məmmədova' };
+
+describe('web console in Azerbaijani', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let rig: ConsoleRig;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    this.timeout(180_000);
+    browser = await withTimeout(launchChromium(), 150_000, 'chromium launch');
+  });
+  after(async () => {
+    await withTimeout(browser?.close() ?? Promise.resolve(), 15_000, 'chromium close').catch(() => undefined);
+  });
+  beforeEach(async () => {
+    rig = await withTimeout(startConsoleRig({ openai: true }), 30_000, 'console rig');
+    const a = await createAccount({ ...AYSEL, role: 'manager', language: 'az' });
+    await Manager.updateOne({ _id: a.id }, { $set: { secondLanguage: 'ru', seesAll: true } });
+    // A browser in English: the console follows the manager's language, not the browser's.
+    page = await browser.newPage({ viewport: { width: 1360, height: 860 }, locale: 'en-US' });
+    page.setDefaultTimeout(15_000);
+    pageErrors.length = 0;
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+  afterEach(async function () {
+    await page?.close().catch(() => undefined);
+    await rig?.stop();
+    if (this.currentTest?.state === 'passed') expect(pageErrors, 'errors in the page').to.deep.equal([]);
+  });
+
+  async function signIn() {
+    await page.goto(`${rig.url}/console/`);
+    await page.getByTestId('login').fill(AYSEL.login);
+    await page.getByTestId('password').fill(AYSEL.password);
+    await page.getByTestId('sign-in').click();
+    await page.getByTestId('inbox').waitFor();
+  }
+
+  it('signs in, reads the inbox and a thread in Azerbaijani, and previews an Azerbaijani reply in Chinese', async () => {
+    const thread = await supplierSays(rig, 0, 'PO-2026-001 的样品已经寄出了');
+    await until('translated', async () => (await Message.countDocuments({ translationStatus: 'done' })) === 1);
+    await signIn();
+    expect(await page.getByTestId('nav-inbox').textContent()).to.equal('Gələnlər');
+    expect(await page.locator('html').getAttribute('lang')).to.equal('az');
+    await page.getByTestId('inbox-row').first().click();
+    await page.getByTestId('thread-title').waitFor();
+    const msg = page.getByTestId('message').first();
+    expect(await msg.getByTestId('translation').textContent()).to.equal('〔az〕PO-2026-001 的样品已经寄出了');
+    // Dates in the az locale (the same formatting as ICU gives here).
+    const m = (await Message.findOne({ threadId: thread._id }).lean())!;
+    expect(await msg.getByTestId('message-time').getAttribute('title')).to.equal(new Date(m.ts).toLocaleString('az-Latn-AZ', { dateStyle: 'medium', timeStyle: 'short' }));
+    // The reply box: written in Azerbaijani, previewed in Chinese (az→zh through OpenAI), terms kept.
+    expect(await page.getByTestId('reply-box').textContent()).to.include('Göndəriləcək çincə mətn');
+    await page.getByTestId('reply').fill('Salam! PO-2026-001 üçün hesabatı sabah göndərin');
+    await until('preview', async () => (await page.getByTestId('reply-zh').inputValue()) === '〔zh〕Salam! PO-2026-001 üçün hesabatı sabah göndərin');
+    expect(rig.openai!.requests.at(-1)!.target).to.equal('zh');
+    expect(rig.openai!.requests.at(-1)!.texts.join()).not.to.include('PO-2026-001');
+    expect(await page.getByTestId('send').textContent()).to.equal('Göndər');
+  });
+
+  it('OpenAI down: the Russian is shown marked as a fallback, then the Azerbaijani replaces it live', async () => {
+    rig.openai!.mode = 'down';
+    await supplierSays(rig, 1, '请确认付款时间');
+    const pending = await until('ru in, az waiting', async () => {
+      const m = await Message.findOne({ text: '请确认付款时间' }).lean();
+      const tr = m?.translations as unknown as Record<string, unknown> | undefined;
+      return m && tr?.ru && !tr.az && m.translationStatus === 'pending' ? m : undefined;
+    });
+    await signIn();
+    await page.getByTestId('inbox-row').first().click();
+    const msg = page.getByTestId('message').first();
+    await msg.getByTestId('fallback-translation').waitFor();
+    expect(await msg.getByTestId('fallback-translation').textContent()).to.equal('müvəqqəti: RU (əsas tərcümə gözlənilir)');
+    expect(await msg.getByTestId('translation').textContent()).to.equal('〔ru〕请确认付款时间');
+
+    rig.openai!.mode = 'ok';
+    expect(await rig.translation.translatePending()).to.equal(1);
+    await until('az arrived live', async () => (await msg.getByTestId('translation').textContent()) === '〔az〕请确认付款时间');
+    expect(await msg.getByTestId('fallback-translation').count()).to.equal(0);
+    expect((await Message.findOne({ _id: pending._id }).lean())!.translationStatus).to.equal('done');
+  });
+});
