@@ -13,7 +13,7 @@ import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { enqueueNotice, Notice, supplierChangesForManager, claimAnswerForManager, type NoticeDoc, type SupplierChange } from '../notices/index.js';
 import { MILESTONES, Order, dayOf, type MilestoneName, type OrderDoc } from '../orders/index.js';
 import type { TextTranslation } from '../orders/model.js';
-import { Supplier, type SupplierDoc } from '../suppliers/index.js';
+import { displayCode, displayCodes, Supplier, type SupplierDoc } from '../suppliers/index.js';
 import type { TranslationService } from '../translation/index.js';
 import { Claim, type ClaimDoc } from '../claims/model.js';
 
@@ -139,8 +139,8 @@ export async function onOrderWritten({ before, after, now }: { before: OrderDoc 
   }
   if (!m?.wechatId) return;
   if (!changes.some(notifies)) return; // a note alone is translated for the views, not messaged
-  const s = await Supplier.findOne({ _id: after.supplierId }, { name: 1, nameEn: 1 }).lean<SupplierDoc>();
-  const text = supplierChangesForManager({ po: after.number, code: after.supplierCode, supplier: s?.nameEn ?? s?.name }, changes.filter(notifies), lang);
+  const s = await Supplier.findOne({ _id: after.supplierId }, { name: 1, nameEn: 1, code: 1, tag: 1 }).lean<SupplierDoc>();
+  const text = supplierChangesForManager({ po: after.number, code: s ? displayCode(s) : after.supplierCode, supplier: s?.nameEn ?? s?.name }, changes.filter(notifies), lang);
   const [header, ...lines] = text.split('\n');
   await batched(after, m, header!, lines, now);
 }
@@ -157,7 +157,15 @@ export async function onClaimWritten({ before, after, now }: { before: ClaimDoc 
   if (translated) await Claim.updateOne({ _id: after._id }, { $push: { 'answer.tr': { lang, original, text: translated } } }).catch(() => undefined);
   if (!m?.wechatId) return;
   const text = claimAnswerForManager(
-    { claim: after.number, po: after.orderNumber, code: after.supplierCode, decision: after.answer.decision, original, translated, photos: after.answer.photos?.length ?? 0 },
+    {
+      claim: after.number,
+      po: after.orderNumber,
+      code: (await displayCodes([after.supplierCode])).get(after.supplierCode)!,
+      decision: after.answer.decision,
+      original,
+      translated,
+      photos: after.answer.photos?.length ?? 0,
+    },
     lang,
   );
   await enqueueNotice(

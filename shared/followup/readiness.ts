@@ -7,7 +7,7 @@ import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { enqueueNotice } from '../notices/index.js';
 import { answerReadiness, dayOf, Order, type OrderDoc } from '../orders/index.js';
-import { Supplier, type SupplierDoc } from '../suppliers/index.js';
+import { displayCodes, Supplier, type SupplierDoc } from '../suppliers/index.js';
 import type { MessageDoc, ThreadDoc } from '../threads/model.js';
 
 const log = getLogger('followup.readiness');
@@ -109,11 +109,14 @@ export async function onSupplierMessage({ message, thread }: { message: MessageD
   for (const o of asked) {
     const m = await managerOf(o);
     if (!m?.wechatId) continue;
-    const ru = m.language === 'ru';
     const pos = asked.map((x) => x.number).join(', ');
-    const text = ru
-      ? `❓ ${o.supplierCode}: ответ в чате на вопрос о готовности к отгрузке (${pos}) — не удалось отнести к заказу, решите сами: «${message.text}»`
-      : `❓ ${o.supplierCode}: a chat reply to the pre-shipment question (${pos}) the bot could not place — please decide: "${message.text}"`;
+    const code = (await displayCodes([o.supplierCode])).get(o.supplierCode)!;
+    const text =
+      m.language === 'ru'
+        ? `❓ ${code}: ответ в чате на вопрос о готовности к отгрузке (${pos}) — не удалось отнести к заказу, решите сами: «${message.text}»`
+        : m.language === 'az'
+          ? `❓ ${code}: yükləməyə hazırlıq sualına çatda cavab (${pos}) — bot onu sifarişə aid edə bilmədi, özünüz qərar verin: «${message.text}»`
+          : `❓ ${code}: a chat reply to the pre-shipment question (${pos}) the bot could not place — please decide: "${message.text}"`;
     left =
       (await enqueueNotice(
         { key: `readiness-reply:${message._id}:${m._id}`, kind: 'pre_shipment', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text, orderId: o._id },

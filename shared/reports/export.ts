@@ -4,7 +4,7 @@
 //          Prices; typed cells (numbers, dates), frozen header rows, column widths;
 //   PDF  — pdfkit with an embedded CJK font (Noto Sans SC from the npm package @embedpdf/fonts-sc,
 //          or PDF_CJK_FONT), the summary and the tables (order rows stay in CSV/XLSX).
-import { closeSync, createWriteStream, openSync, readSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
@@ -41,6 +41,19 @@ function bundledFont(): string {
     return '';
   }
 }
+
+/** DejaVu Sans (npm dejavu-fonts-ttf) for text without Chinese characters: Noto Sans SC has no
+ * Azerbaijani ə, ı, ş, ğ (nor much of Latin Extended), so a PDF for an Azerbaijani reader would
+ * lose letters. Empty when the package is missing (everything is then set in the CJK font). */
+function latinFont(): string {
+  try {
+    const path = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSans.ttf');
+    return existsSync(path) ? path : '';
+  } catch {
+    return '';
+  }
+}
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
 
 // First bytes of the font files pdfkit (fontkit) reads: TrueType, OpenType/CFF, collections, WOFF.
 const FONT_MAGIC = ['00010000', '74727565', '4f54544f', '74746366', '774f4646', '774f4632'];
@@ -251,6 +264,7 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
 export async function writePdf(req: ReportRequest, path: string): Promise<ReportData> {
   const font = cjkFont(req.pdfCjkFont);
   const data = await buildReport(req);
+  const L = (x: string) => reportLabel(x, req.lang);
   const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: data.title, Author: 'Gendan' } });
   try {
     // pdfkit opens the font here, before any file is written. By path, not through registerFont:
@@ -265,28 +279,29 @@ export async function writePdf(req: ReportRequest, path: string): Promise<Report
       `no CJK font for PDF reports: ${source} could not be read as a font (${(err as Error).message}); set PDF_CJK_FONT to a .ttf/.otf/.ttc file${configuredFont ? ', or unset it to use the bundled Noto Sans SC' : ''}`,
     );
   }
+  // Each piece of text in the font that has its letters: Chinese in the CJK font, the rest in DejaVu.
+  const latin = latinFont();
+  const fontFor = (x: string) => (latin && !CJK.test(x) ? latin : font.path);
+  const say = (x: string, size: number, color = 'black') => doc.font(fontFor(x)).fontSize(size).fillColor(color).text(x).fillColor('black').font(font.path);
+  const cell = (x: string) => (latin && !CJK.test(x) ? { text: x, font: { src: latin } } : x);
   const out = createWriteStream(path);
   doc.pipe(out);
-  doc.fontSize(16).text(data.title);
-  doc
-    .fontSize(9)
-    .fillColor('#555')
-    .text(`${data.from} – ${data.to} · generated ${data.generatedAt.slice(0, 16).replace('T', ' ')} UTC`)
-    .fillColor('black');
+  say(data.title, 16);
+  say(`${data.from} – ${data.to} · ${L('Generated').toLowerCase()} ${data.generatedAt.slice(0, 16).replace('T', ' ')} UTC`, 9, '#555');
   doc.moveDown(0.5);
   const table = (title: string, header: string[], rows: (string | number | null)[][], widths?: (number | string)[]) => {
     doc.moveDown(0.6);
-    doc.fontSize(12).text(title);
+    say(L(title), 12);
     doc.moveDown(0.2);
     doc.fontSize(8);
     if (!rows.length) {
-      doc.fillColor('#777').text('none').fillColor('black');
+      say(L('none'), 8, '#777');
       return;
     }
     doc.table({
       ...(widths ? { columnStyles: widths } : {}),
       rowStyles: (i) => (i === 0 ? { backgroundColor: '#eeeeee' } : undefined),
-      data: [header, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '—' : String(c))))],
+      data: [header.map((h) => cell(L(h))), ...rows.map((r) => r.map((c) => cell(c === null || c === undefined ? '—' : String(c))))],
     });
   };
   const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
@@ -294,17 +309,17 @@ export async function writePdf(req: ReportRequest, path: string): Promise<Report
     'Summary',
     ['Figure', 'Value'],
     [
-      ['Orders', data.orders],
-      ...Object.entries(data.valueByCurrency).map(([c, v]) => [`Value in ${c}`, v]),
-      [`Total in ${data.currency}`, data.converted],
-      ...Object.entries(data.unconverted).map(([c, v]) => [`Not converted (${c})`, v]),
-      ['Milestones done / on time', `${data.milestones.done} / ${pct(data.milestones.onTimeRate)}`],
-      ['Average days late', data.milestones.avgDaysLate],
-      ['Planned dates moved', data.milestones.replanned],
-      ['Overdue now', data.overdue.length],
-      ['Customs delays', data.customs.length],
+      [L('Orders'), data.orders],
+      ...Object.entries(data.valueByCurrency).map(([c, v]) => [L(`Value in ${c}`), v]),
+      [L(`Total in ${data.currency}`), data.converted],
+      ...Object.entries(data.unconverted).map(([c, v]) => [L(`Not converted (${c})`), v]),
+      [L('Milestones done / on time'), `${data.milestones.done} / ${pct(data.milestones.onTimeRate)}`],
+      [L('Average days late'), data.milestones.avgDaysLate],
+      [L('Planned dates moved'), data.milestones.replanned],
+      [L('Overdue now'), data.overdue.length],
+      [L('Customs delays'), data.customs.length],
       [
-        'Claims',
+        L('Claims'),
         data.claims
           ? `${data.claims.count} ${Object.entries(data.claims.byCurrency)
               .map(([c, v]) => `${v} ${c}`)
@@ -314,7 +329,7 @@ export async function writePdf(req: ReportRequest, path: string): Promise<Report
     ],
     [160, '*'],
   );
-  doc.fontSize(7).fillColor('#555').text(data.rateNote).fillColor('black');
+  say(data.rateNote, 7, '#555');
   table(
     'Suppliers',
     ['Code', 'Name', 'Orders', `Value ${data.currency}`, 'On time', 'Class', 'Why'],
@@ -326,7 +341,7 @@ export async function writePdf(req: ReportRequest, path: string): Promise<Report
     ['PO', 'Supplier', 'Milestone', 'Planned', 'Days late', 'Manager'],
     data.overdue.slice(0, 500).map((o) => [o.po, o.supplierCode, o.milestone, o.planned, o.daysLate, o.manager]),
   );
-  if (data.overdue.length > 500) doc.fontSize(7).text(`… and ${data.overdue.length - 500} more (see the XLSX export)`);
+  if (data.overdue.length > 500) say(`… and ${data.overdue.length - 500} more (see the XLSX export)`, 7);
   table(
     'Customs delays',
     ['PO', 'Supplier', 'Held', 'Status', 'Reason'],

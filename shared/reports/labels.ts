@@ -52,6 +52,11 @@ const LABELS: Record<string, { ru: string; az: string }> = {
   'Customs delays': { ru: 'Задержки на таможне', az: 'Gömrük gecikmələri' },
   Claims: { ru: 'Претензии', az: 'İddialar' },
   Generated: { ru: 'Сформирован', az: 'Yaradılıb' },
+  'Milestones done / on time': { ru: 'Этапов выполнено / в срок', az: 'Tamamlanmış mərhələlər / vaxtında' },
+  'Price changes': { ru: 'Изменения цен', az: 'Qiymət dəyişiklikləri' },
+  Date: { ru: 'Дата', az: 'Tarix' },
+  Price: { ru: 'Цена', az: 'Qiymət' },
+  none: { ru: 'нет', az: 'yoxdur' },
   yes: { ru: 'да', az: 'bəli' },
   no: { ru: 'нет', az: 'xeyr' },
 };
@@ -61,6 +66,8 @@ const PATTERNS: [RegExp, { ru: string; az: string }][] = [
   [/^Value in (\w+)$/, { ru: 'Сумма в $1', az: '$1 ilə dəyər' }],
   [/^Total in (\w+)$/, { ru: 'Итого в $1', az: '$1 ilə cəmi' }],
   [/^Value \((\w+)\)$/, { ru: 'Сумма ($1)', az: 'Dəyər ($1)' }],
+  [/^Value (\w{3})$/, { ru: 'Сумма $1', az: 'Dəyər $1' }],
+  [/^Not converted \((\w+)\)$/, { ru: 'Не пересчитано ($1)', az: 'Çevrilməyib ($1)' }],
   [/^Not converted \((\w+), no rate\)$/, { ru: 'Не пересчитано ($1, нет курса)', az: 'Çevrilməyib ($1, məzənnə yoxdur)' }],
 ];
 

@@ -308,6 +308,8 @@ describe('web console in a browser', function () {
     expect(await page.getByTestId('open-order').filter({ hasText: 'PO-UI-1' }).getAttribute('data-overdue')).to.equal('true');
     await page.getByTestId('to-orders').click();
     await page.getByTestId('order-row').filter({ hasText: 'PO-UI-1' }).waitFor();
+    // The select shows the supplier once the suppliers' list has loaded (it may come after the rows).
+    for (let i = 0; i < 100 && !(await page.getByTestId('supplier-select').inputValue()); i++) await page.waitForTimeout(100);
     expect(await page.getByTestId('supplier-select').inputValue()).to.match(new RegExp(`^${s.code} · `));
     await page.getByTestId('nav-inbox').click();
     await page.getByTestId('nav-orders').click();

@@ -89,13 +89,13 @@ describe('domain events: reactions are wired in the composition root', function 
     expect(points.map((p) => [p.item, p.unitPrice])).to.deep.equal([['Motor 220V', '12.50']]);
   });
 
-  it('this test process is wired like the composition root: KPIs first, then price history, then follow-up, then facts', async () => {
+  it('this test process is wired like the composition root: KPIs first, then price history, then follow-up, then facts; the mirrored-messages counter', async () => {
     expect(events.listeners('order.written')).to.deep.equal(['performance.onOrderWritten', 'prices.onOrderWritten', 'followup.onOrderWritten', 'facts.onOrderWritten']);
     expect(events.listeners('claim.written')).to.deep.equal(['performance.onClaimWritten', 'followup.onClaimWritten']);
     expect(events.listeners('orders.imported')).to.deep.equal(['performance.onOrdersImported', 'prices.onOrdersImported', 'followup.onOrdersImported']);
     expect(events.listeners('replies.timed')).to.deep.equal(['performance.onRepliesTimed']);
     expect(events.listeners('mirror.flushed')).to.deep.equal(['performance.onMirrorFlushed']);
-    expect(events.listeners('message.stored')).to.deep.equal(['followup.onSupplierMessage', 'facts.onMessageStored']);
+    expect(events.listeners('message.stored')).to.deep.equal(['followup.onSupplierMessage', 'facts.onMessageStored', 'metrics.messagesMirrored']);
     // Wiring twice would count every KPI twice: refused.
     expect(() => wireReactions(events, { settings })).to.throw(/wired on this bus already/);
     const bus = createEvents();

@@ -21,7 +21,7 @@ import { Manager } from '../../shared/managers/model.js';
 import { createDeliveryWorker, DEFAULT_PACING, enqueueNotice, Notice } from '../../shared/notices/index.js';
 import { createOrder, dayOf, markReadinessAsked, Order } from '../../shared/orders/index.js';
 import { createLocalStorage } from '../../shared/storage/index.js';
-import { createSupplier } from '../../shared/suppliers/index.js';
+import { createSupplier, Supplier } from '../../shared/suppliers/index.js';
 import { Message, Thread } from '../../shared/threads/index.js';
 import { createTmtProvider, createTranslationService, type TranslationService } from '../../shared/translation/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
@@ -395,6 +395,7 @@ describe('follow-up: done when — a supplier moves a date in the mini-program, 
     const mgr = await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en', timezone: 'UTC', seesAll: false });
     const s = await createSupplier({ name: '宁波奥吉电器', managerId: String(mgr._id) });
     const o = await makeOrder(s.code, { number: 'PO-DONE-1', managerId: String(mgr._id), planned: plannedChain(day('2026-12-01')) });
+    await Supplier.updateOne({ _id: s._id }, { $set: { tag: 'CNAG' } }); // tagged once it has an order: the manager reads the tagged code
     const wx = stubWx(() => {
       wxFake.codes.set('code-done', 'openid-done');
       return 'code-done';
@@ -413,6 +414,7 @@ describe('follow-up: done when — a supplier moves a date in the mini-program, 
     await waitForMessages({ direction: 'out', text: /PO-DONE-1/ }, 1);
     const inWechat = (await Message.findOne({ direction: 'out', text: /PO-DONE-1/ }).lean())!;
     expect((await Thread.findOne({ _id: inWechat.threadId }).lean())!.key).to.equal('dm:mgr-anna');
+    expect(inWechat.text).to.include(`${s.code} CNAG`);
     expect(inWechat.text).to.include('materials: date moved 2026-12-08 → 2026-12-20').and.include('〔en〕原材料到货延迟').and.include('(原材料到货延迟)');
 
     // The console: the same notice in the manager's notifications, and the photo opens.

@@ -219,7 +219,7 @@ describe('reports: content and exports', function () {
     expect(figures.Orders).to.equal(3);
   });
 
-  it('PDF: Chinese supplier names come back out of the PDF (bundled Noto Sans SC)', async () => {
+  it('PDF: Chinese supplier names come back out of the PDF (bundled Noto Sans SC); Azerbaijani letters too (DejaVu Sans)', async () => {
     await seed();
     const path = join(dir, 'r.pdf');
     await writePdf(req(), path);
@@ -230,6 +230,13 @@ describe('reports: content and exports', function () {
     expect(text).to.include('海关查验');
     expect(text).to.include('E01 CNDG');
     expect(text).to.include('1000.50');
+    expect(text).to.include('Overdue now').and.include('Milestones done / on time');
+    // The same report for an Azerbaijani reader: titles, headers and figure names in az.
+    const az = join(dir, 'r-az.pdf');
+    await writePdf({ ...req(), lang: 'az' }, az);
+    const azText = await pdfText(az);
+    expect(azText).to.include('Hazırda gecikmiş').and.include('Tamamlanmış mərhələlər / vaxtında').and.include('Təchizatçılar').and.include('E01 CNDG');
+    expect(azText).not.to.include('Overdue now');
   });
 
   it('PDF: a missing or bad PDF_CJK_FONT is a 503 naming the variable, no file written', async () => {
