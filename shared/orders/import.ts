@@ -800,13 +800,13 @@ async function write(
   //    one read once, the new entries merged in, one guarded write. A supplier without a list
   //    gets one from these orders; it is rebuilt from its orders in the background (below), in
   //    case open orders were stored without a list (outside the app).
-  const [built] = await Promise.all([
-    syncOrderIndexMany(created, { fromThese: true }),
-    ...batchesOf(created).flatMap((batch) => [
+  const lists = syncOrderIndexMany(created, { fromThese: true });
+  for (const batch of batchesOf(created))
+    await Promise.all([
       OrderEvent.collection.insertMany(batch.map((o) => ({ orderId: o._id, at: now, by, kind: 'created', after: { number: o.number }, via: 'import' })) as never[], { ordered: false }),
       OrderBoardRow.collection.insertMany(batch.map(boardDocOf) as never[], { ordered: false }).catch(() => undefined),
-    ]),
-  ]);
+    ]);
+  const built = await lists;
   tick('history, rows, lists');
 
   // 5. Changed orders: one guarded write each (lines, terms, and the re-plan with reason "import").

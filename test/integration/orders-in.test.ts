@@ -92,10 +92,10 @@ describe('orders in: import, board, lead times, status', function () {
     expect(res.body.problems.map((p: { row: number; field: string; message: string }) => `${p.row}:${p.field}:${p.message}`)).to.deep.equal([
       '6:number:PO PO-IMP-3 exists already for another supplier',
     ]);
-    expect(res.body.counts).to.include({ create: 3, problems: 1 });
+    expect(res.body.counts).to.include({ problems: 1 });
     expect((await Order.find({}).lean()).map((o) => o.number)).to.deep.equal(['PO-IMP-3']);
     expect(await OrderEvent.countDocuments({ orderId: { $ne: other._id } })).to.equal(0);
-    expect(await OrderBoardRow.countDocuments({ number: { $ne: 'PO-IMP-3' } })).to.equal(0);
+    expect(await OrderBoardRow.countDocuments({}), "the other supplier's order's row only").to.equal(1);
     await importListenersIdle();
     const a02 = (await Supplier.findOne({ code: 'A02' }).lean())!;
     expect(await OrderIndex.countDocuments({ supplierId: a02._id })).to.equal(0);
