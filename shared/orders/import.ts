@@ -5,10 +5,12 @@
 //    without BOM, else GB18030/GBK), find the header row, map columns to fields (given, else
 //    remembered for the source, else recognised from EN/RU/ZH headers);
 // 2. check every row (row and column numbers in every problem) and group rows into orders;
-// 3. compare with what is stored (by PO number): create, update (a changed planned date is a
-//    re-plan with reason "import"), unchanged;
-// 4. only when confirmed and without a single problem: write. A failed import writes nothing;
-//    since each PO is upserted by its number, importing the same file again changes nothing.
+// 3. preview: compare with what is stored (by PO number): create, update (a changed planned
+//    date is a re-plan with reason "import"), unchanged;
+// 4. only when confirmed and without a single problem: write — new orders inserted at once,
+//    the unique PO number deciding (the numbers stored already are then compared as in 3). A
+//    failed import writes nothing (a problem found among those takes the inserted orders back);
+//    since each PO is kept by its unique number, importing the same file again changes nothing.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
