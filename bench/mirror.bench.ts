@@ -48,6 +48,17 @@ export default async function run(): Promise<Figures> {
       sb.mocker.createRoom({ id: `bench-r${r}@chatroom`, topic: `工厂群 ${r}`, memberIdList: [sb.bot.id, ...contacts.filter((_, i) => i % 10 === r).map((c) => c.id)] }),
     );
 
+    // Where each stored message spends its requests: every driver command of the timed phase by
+    // command and collection (commandStarted; the client monitors commands, shared/db).
+    const perCommand = new Map<string, number>();
+    let counting = true;
+    const onCommand = (e: { commandName: string; command: Record<string, unknown> }) => {
+      if (!counting) return;
+      const coll = e.command[e.commandName];
+      const key = `${e.commandName} ${typeof coll === 'string' ? coll : ''}`.trim();
+      perCommand.set(key, (perCommand.get(key) ?? 0) + 1);
+    };
+    mongoose.connection.getClient().on('commandStarted', onCommand);
     const t0 = performance.now();
     for (let i = 0; i < TOTAL; i++) {
       while (i - stored >= WINDOW) await new Promise<void>((ok) => (wake = ok));
@@ -57,7 +68,11 @@ export default async function run(): Promise<Figures> {
     }
     while (stored < TOTAL) await new Promise<void>((ok) => (wake = ok));
     const ms = performance.now() - t0;
+    counting = false;
+    mongoose.connection.getClient().off('commandStarted', onCommand);
     const rate = TOTAL / (ms / 1000);
+    const top = [...perCommand.entries()].filter(([k]) => !/^(hello|isMaster|ping|endSessions)\b/.test(k)).sort((a, b) => b[1] - a[1]);
+    const writes = top.filter(([k]) => /^(insert|update|delete|findAndModify)\b/.test(k)).reduce((a, [, n]) => a + n, 0);
     await bot.stop();
     const count = await mongoose.connection.db!.collection('messages').countDocuments();
     return {
@@ -65,6 +80,11 @@ export default async function run(): Promise<Figures> {
       mirror_msgs_per_s: round(rate, 0),
       raw_insert_per_s: round(rawRate, 0),
       ratio: round(rate / rawRate),
+      'write requests per message': round(writes / TOTAL),
+      'requests per message (top)': top
+        .slice(0, 8)
+        .map(([k, n]) => `${k} ${round(n / TOTAL)}`)
+        .join(', '),
       in_flight: WINDOW,
       rss_mb: rssMb(),
     };

@@ -28,7 +28,8 @@ export async function startBenchDb(name = `gendan_bench_${process.pid}`): Promis
   if (!uri) {
     dir = mkdtempSync(join(tmpdir(), 'gendan-bench-'));
     chmodSync(dir, 0o755);
-    embedded = await startEmbedded({ dataDir: dir });
+    // BENCH_SERIALIZE_READS=1: the engine's front as before 2026-11-29 (reads in the write lane too), to compare.
+    embedded = await startEmbedded({ dataDir: dir, lanes: { serializeReads: process.env.BENCH_SERIALIZE_READS === '1' } });
     uri = embedded.uri;
   }
   await connectMongoose(uri, name, 5);

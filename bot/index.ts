@@ -19,6 +19,7 @@ import {
   decideFriendRequest,
   markAccepted,
   markRecalled,
+  openSpool,
   recordFriendRequest,
   recordRoomEvent,
   takeAcceptances,
@@ -48,6 +49,8 @@ export interface BotOptions {
   clock?: () => Date;
   /** Where chat images, videos and files are kept; default: the configured store. */
   storage?: FileStorage;
+  /** File of the mirror's spool (messages waiting for the database, kept on disk); none when absent. */
+  spoolPath?: string;
 }
 
 export interface Bot {
@@ -183,7 +186,7 @@ export async function toInbound(msg: WechatyMessage, store?: MediaStore): Promis
 export function createBot(opts: BotOptions): Bot {
   const { config } = opts;
   const clock = opts.clock ?? (() => new Date());
-  const mirror = createBufferedMirror(opts.mirror ?? createMirror());
+  const mirror = createBufferedMirror(opts.mirror ?? createMirror(), { spool: opts.spoolPath ? openSpool<InboundMessage>(opts.spoolPath) : undefined });
   const mediaStore: MediaStore = { storage: opts.storage ?? storageFromConfig(config), maxBytes: config.storage.maxChatMediaBytes };
   let puppet = opts.puppet;
   let wechaty!: Wechaty;

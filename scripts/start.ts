@@ -1,5 +1,6 @@
 // The composition root: builds every part from config and runs the roles asked for.
 // `npm start` runs all roles in one process on embedded defaults; `--roles server,bot` picks.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from '../shared/config/index.js';
 import { getLogger, setLogLevel } from '../shared/log/index.js';
@@ -18,6 +19,7 @@ import { createDeliveryWorker, type DeliveryWorker } from '../shared/notices/ind
 import { createScheduler } from '../shared/scheduler/index.js';
 import { ensureAdmin, listAccounts } from '../shared/managers/accounts.js';
 import { pdfFontProblem } from '../shared/reports/export.js';
+import { watchDatabase } from '../shared/health/index.js';
 
 const SANDBOX_ADMIN = { login: 'admin', password: 'sandbox-admin' };
 
@@ -108,6 +110,15 @@ async function main() {
     throw err;
   }
   running.push({ name: 'database', stop: () => db.close() });
+  // The embedded database is supervised: a PostgreSQL or engine that dies is restarted, an alert
+  // raised and cleared; when it cannot be restarted, exit non-zero so a service manager restarts all.
+  if (db.embedded) {
+    watchDatabase(db.embedded, (detail) => {
+      log.fatal({ detail }, 'the embedded database could not be restarted; exiting');
+      console.error(`gendan: the embedded database could not be restarted (${detail}); exiting so the service manager restarts Gendan`);
+      process.exit(1);
+    });
+  }
   await ensureIndexes();
   await backfillThreadDays();
   // A bad PDF_CJK_FONT is said at once (PDF exports then answer 503 with it).
@@ -150,7 +161,9 @@ async function main() {
     const mirror = createMirror({ events });
     let bot: Bot | undefined;
     const onCommand = commandListener({ translation: tr, weights: config.performance.weights, messenger: () => bot!.messenger });
-    bot = createBot({ config, puppet: sandbox?.puppet as never, mirror, onCommand });
+    // Messages that arrive while the database is away wait on disk (DATA_DIR/spool) until stored.
+    const spoolPath = join(config.db.dataDir, 'spool', `mirror-${config.db.name}-${config.bot.name}.jsonl`);
+    bot = createBot({ config, puppet: sandbox?.puppet as never, mirror, onCommand, spoolPath });
     botRef = bot;
     await bot.start();
     running.push({ name: 'bot', stop: () => bot.stop() });
@@ -172,7 +185,7 @@ async function main() {
   let delivery: DeliveryWorker | undefined;
   if (botRef) delivery = createDeliveryWorker({ messenger: botRef.messenger, pacing: config.notices });
   if (roles.has('scheduler')) {
-    const scheduler = await createScheduler({ settings: config, delivery });
+    const scheduler = await createScheduler({ settings: config, delivery, backup: { dir: config.backup.dir, keepDays: config.backup.keepDays, uploadDir: config.server.uploadDir } });
     await scheduler.start();
     running.push({ name: 'scheduler', stop: () => scheduler.stop() });
   } else if (delivery) {

@@ -19,6 +19,8 @@ import { apiDocs } from './http/docs.js';
 import { buildOpenApi } from './http/openapi.js';
 import { handlerOf, inputCheck, type AnyRoute, type HandlerOptions, type RouteDeps } from './http/route.js';
 import { routeTable } from './routes/index.js';
+import { metricsMiddleware, wireMetricSources } from './metrics.js';
+import { metrics } from '../shared/metrics/index.js';
 
 const log = getLogger('http');
 
@@ -76,7 +78,17 @@ export function createApp(opts: AppOptions): Koa<AppState> {
     await next();
     log.debug({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - t) }, 'request');
   });
+  // HTTP latency per route (the router's pattern, never the raw path: ids would explode the labels).
+  app.use(async (ctx, next) => {
+    const end = metrics.http.startTimer();
+    try {
+      await next();
+    } finally {
+      end({ method: ctx.method, route: (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched', status: String(ctx.status) });
+    }
+  });
   app.use(errorMiddleware);
+  app.use(metricsMiddleware(config));
   // No upgrade-insecure-requests: a console on plain http inside an office network must load.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (config.server.consoleOrigin) {
@@ -89,8 +101,10 @@ export function createApp(opts: AppOptions): Koa<AppState> {
   app.use(apiDocs());
   app.use(koaBody({ jsonLimit: '1mb', json: true, urlencoded: false, text: false, multipart: false, jsonStrict: true }));
 
+  const deps = depsOf(opts);
+  wireMetricSources(config, deps.translation);
   let doc: unknown;
-  const routes = routeTable(depsOf(opts), () => (doc ??= buildOpenApi(routes)));
+  const routes = routeTable(deps, () => (doc ??= buildOpenApi(routes)));
   const router = new Router<AppState>({ methods: KNOWN_METHODS });
   const checkResponses = opts.checkResponses ?? config.env === 'test';
   mountRoutes(router, config, routes, {

@@ -439,3 +439,43 @@ export type SupplierPageView = z.infer<typeof supplierPage>;
 
 /** A shape as it crosses the wire (JSON): dates arrive as ISO strings. */
 export type Wire<T> = T extends Date ? string : T extends (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
+
+// Chat to facts (shared/facts): a proposal read from a supplier's message, and an order's facts.
+export const proposalView = z
+  .object({
+    id,
+    n: z.number().nullable(),
+    messageId: id,
+    threadId: id,
+    orderId: id.nullable(),
+    orderNumber: z.string().nullable(),
+    candidates: z.array(z.string()),
+    link: z.enum(['po', 'only', 'thread', 'pick']),
+    fact: z.object({ kind: z.enum(['date', 'price', 'qty', 'container', 'bl', 'tracking', 'holiday']) }).loose(),
+    key: z.string(),
+    source: z.enum(['rules', 'model']),
+    uncertain: z.array(z.string()),
+    text: z.string(),
+    sender: z.string().nullable(),
+    at: when,
+    status: z.enum(['proposed', 'applying', 'applied', 'dropped']),
+    error: z.string().nullable(),
+    decidedAt: when.nullable(),
+    url: z.string().nullable(),
+  })
+  .meta({ id: 'Proposal' });
+export const proposalList = z.object({ items: z.array(proposalView) }).meta({ id: 'ProposalList' });
+const closureRange = z.object({ from: z.string(), to: z.string() });
+export const orderFacts = z
+  .object({
+    proposals: z.array(proposalView),
+    closures: z.array(closureRange),
+    flagged: z.array(z.object({ milestone: z.string(), planned: z.string(), closure: closureRange })),
+    refs: z.array(
+      z.object({ kind: z.string(), carrier: z.string().nullish(), number: z.string().nullish(), url: z.string().nullish(), qty: z.number().nullish(), unit: z.string().nullish() }).loose(),
+    ),
+  })
+  .meta({ id: 'OrderFacts' });
+export const proposalDecision = z.object({ proposal: proposalView, summary: z.string() }).meta({ id: 'ProposalDecision' });
+export type ProposalViewT = z.infer<typeof proposalView>;
+export type OrderFactsView = z.infer<typeof orderFacts>;

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Config } from '../shared/config/index.js';
 import { getLogger } from '../shared/log/index.js';
 import { createApp, type AppOptions } from './app.js';
+import { startMetricsServer } from './metrics.js';
 
 export { createApp, type AppOptions } from './app.js';
 
@@ -20,11 +21,14 @@ export async function startServer(config: Config, opts: Partial<AppOptions> = {}
   const addr = server.address() as { port: number };
   const url = `http://${config.server.host}:${addr.port}`;
   log.info({ url }, 'HTTP server listening');
+  const metricsServer = await startMetricsServer(config);
   return {
     server,
     url,
     close: () =>
       new Promise<void>((ok) => {
+        metricsServer?.close();
+        metricsServer?.closeAllConnections();
         const t = setTimeout(() => {
           server.closeAllConnections();
           ok();

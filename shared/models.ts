@@ -17,3 +17,4 @@ import './performance/model.js';
 import './money/index.js';
 import './prices/model.js';
 import './claims/model.js';
+import './facts/model.js';

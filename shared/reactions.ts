@@ -5,10 +5,12 @@
 // that imports alone wire nothing.
 import type { Config } from './config/index.js';
 import type { Events } from './events/index.js';
+import * as facts from './facts/index.js';
 import * as followup from './followup/index.js';
 import * as kpis from './performance/index.js';
 import * as prices from './prices/index.js';
 import type { TranslationService } from './translation/index.js';
+import { metrics } from './metrics/index.js';
 
 export interface ReactionDeps {
   /**
@@ -21,6 +23,8 @@ export interface ReactionDeps {
    * supplier's words (milestone reasons, customs reasons, claim answers) for the managers.
    */
   translation?: Pick<TranslationService, 'onMessageStored'> & Partial<Pick<TranslationService, 'translateText'>>;
+  /** Read supplier messages for proposed order updates (shared/facts); on unless false (the facts bench compares). */
+  facts?: boolean;
 }
 
 /**
@@ -61,5 +65,12 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
   if (translation) off.push(events.on('message.stored', ({ message, thread }) => translation.onMessageStored(message, thread), 'translation.onMessageStored'));
   // A supplier's chat reply to the pre-shipment question: recorded when the bot can place it, else left for the manager.
   off.push(events.on('message.stored', (e) => followup.onSupplierMessage(e, e.message.ts).then(() => undefined), 'followup.onSupplierMessage'));
+  // What a supplier writes becomes proposed order updates for the responsible manager (never
+  // blocking the mirror: the mirror does not await message.stored; the listener never throws).
+  if (deps.facts !== false) {
+    off.push(events.on('message.stored', (e) => facts.onMessageStored(e).then(() => undefined), 'facts.onMessageStored'));
+    off.push(events.on('order.written', facts.onOrderWritten, 'facts.onOrderWritten'));
+  }
+  off.push(events.on('message.stored', () => metrics.messagesMirrored.inc(), 'metrics.messagesMirrored'));
   return () => off.forEach((remove) => remove());
 }

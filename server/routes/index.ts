@@ -1,9 +1,10 @@
 // The route table: every HTTP route of the API, each declared once (server/http/route.ts).
 import { z } from 'zod';
-import { dbHealthy, getBotHealth } from '../../shared/health/index.js';
+import { dbHealthy, getBotHealth, openSystemAlerts } from '../../shared/health/index.js';
 import { consoleRoutes } from '../console/api.js';
 import { Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { claimRoutes } from './claims.js';
+import { factRoutes } from './facts.js';
 import { dayOneRoutes } from './dayone.js';
 import { managerRoutes } from './manager.js';
 import { mpRoutes } from './mp.js';
@@ -12,7 +13,12 @@ import { performanceRoutes } from './performance.js';
 import { reportRoutes } from './reports.js';
 
 export function baseRoutes({ config }: RouteDeps, openApi: () => unknown): AnyRoute[] {
-  const health = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['up', 'down']), bot: z.object({ state: z.string() }).loose() });
+  const health = z.object({
+    status: z.enum(['ok', 'degraded']),
+    db: z.enum(['up', 'down']),
+    bot: z.object({ state: z.string() }).loose(),
+    alerts: z.array(z.object({ key: z.string(), kind: z.string(), text: z.string(), since: z.string() })),
+  });
   return [
     route({
       method: 'get',
@@ -24,7 +30,8 @@ export function baseRoutes({ config }: RouteDeps, openApi: () => unknown): AnyRo
       handle: async () => {
         const db = await dbHealthy();
         const bot = db ? await getBotHealth(config.bot.name).catch(() => undefined) : undefined;
-        return new Reply(db ? 200 : 503, { status: db ? 'ok' : 'degraded', db: db ? 'up' : 'down', bot: bot ?? { state: 'unknown' } });
+        const alerts = openSystemAlerts().map((a) => ({ key: a.key, kind: a.kind, text: a.text, since: a.since.toISOString() }));
+        return new Reply(db && !alerts.length ? 200 : 503, { status: db && !alerts.length ? 'ok' : 'degraded', db: db ? 'up' : 'down', bot: bot ?? { state: 'unknown' }, alerts });
       },
     }),
     route({
@@ -45,6 +52,7 @@ export function routeTable(deps: RouteDeps, openApi: () => unknown): AnyRoute[] 
     ...baseRoutes(deps, openApi),
     ...consoleRoutes(deps),
     ...claimRoutes(deps),
+    ...factRoutes(deps),
     ...mpRoutes(deps),
     ...performanceRoutes(deps),
     ...reportRoutes(deps),

@@ -8,6 +8,7 @@ import { getLogger } from '../log/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc } from '../orders/index.js';
 import { fileClaim } from '../claims/index.js';
+import { decideByNumber } from '../facts/index.js';
 import { periodOf, setSegment, supplierScorecard, type KpiWeights } from '../performance/index.js';
 import { displayCodes, findActiveManagerByName, findSupplierByCode, parseCodeInput, setRouting, type SupplierDoc } from '../suppliers/index.js';
 import { Message, Thread, threadMessages, decideFriendRequest, findUnsorted, listFriendRequests, sortContact, type MessageDoc, type SortDecision, type ThreadDoc } from '../threads/index.js';
@@ -270,6 +271,12 @@ export function createCommandHandler(deps: CommandDeps) {
         }
         const r = await decideFriendRequest(cmd.n!, cmd.name === 'accept', by, now);
         return t(lang, cmd.name === 'accept' ? 'friendAccepted' : 'friendDeclined', { name: r.name });
+      }
+      case 'ok':
+      case 'no': {
+        // A proposal from a supplier's chat (shared/facts): the manager's own number.
+        const r = await decideByNumber(m, cmd.n, { decision: cmd.name, ...(cmd.name === 'ok' ? { po: cmd.po, milestone: cmd.milestone } : {}) }, now);
+        return t(lang, cmd.name === 'ok' ? 'factApplied' : 'factDropped', { n: cmd.n, summary: r.summary });
       }
       case 'tr': {
         try {

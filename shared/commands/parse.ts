@@ -21,6 +21,8 @@ export type Command =
   | { name: 'link'; code: string }
   | { name: 'accept'; n?: number }
   | { name: 'decline'; n: number }
+  | { name: 'ok'; n: number; po?: string; milestone?: MilestoneName }
+  | { name: 'no'; n: number }
   | { name: 'sort'; who: string; decision: SortCommandDecision };
 
 /** `/sort` decisions as typed; the domain checks codes, letters and roles. */
@@ -47,6 +49,8 @@ export const USAGE: Record<CommandName, string> = {
   link: '/link <six-digit code from the console>',
   accept: '/accept [n] (no n: list the friend requests)',
   decline: '/decline <n>',
+  ok: '/ok <n> [PO] [milestone] (apply proposal n from a supplier chat)',
+  no: '/no <n> (drop proposal n)',
   sort: '/sort <name|id> supplier [code|fair letter] | contact <code> [role] | colleague | ignore',
 };
 
@@ -243,6 +247,21 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
       if (x === undefined && name === 'accept') return { ok: true, command: { name } };
       if (!x || !/^\d{1,3}$/.test(x) || Number(x) < 1) return fail('the number of the request in the /accept list');
       return { ok: true, command: { name, n: Number(x) } };
+    }
+    case 'ok':
+    case 'no': {
+      const [x, ...more] = args;
+      if (!x || !/^\d{1,6}$/.test(x) || Number(x) < 1) return fail('the number of the proposal (#n in its message)');
+      if (name === 'no') return { ok: true, command: { name, n: Number(x) } };
+      let po: string | undefined;
+      let milestone: MilestoneName | undefined;
+      for (const a of more) {
+        const ms = parseMilestone(a);
+        if (ms) milestone = ms;
+        else if (!po) po = a;
+        else return fail(`"${a}" is neither a PO nor a milestone`);
+      }
+      return { ok: true, command: { name, n: Number(x), po, milestone } };
     }
     case 'link': {
       const code = args.join('');

@@ -66,6 +66,12 @@ export const schema = z.object({
   MAX_UPLOAD_MB: z.coerce.number().positive().max(50).default(8),
   // Chat images, videos and files from WeChat larger than this keep metadata only
   MAX_CHAT_MEDIA_MB: z.coerce.number().positive().max(500).default(25),
+  // Nightly backups (mongodump directory format) and how many days of them are kept.
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  // /metrics (Prometheus): a bearer token on the main port, or a port of its own on 127.0.0.1; neither: off.
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   TRUST_PROXY: bool.default(false),
   // Order imports (XLSX/CSV): largest file and most data rows accepted
   IMPORT_MAX_MB: z.coerce.number().positive().max(500).default(20),
@@ -162,6 +168,10 @@ export interface Config {
   reports: { pdfCjkFont?: string };
   /** Stored files (shared/storage): the local directory, and the largest chat media kept (bigger: metadata only). */
   storage: { dir: string; maxChatMediaBytes: number };
+  /** Nightly logical backups (shared/db/backup.ts) into dir, kept keepDays. */
+  backup: { dir: string; keepDays: number };
+  /** /metrics: behind a bearer token on the main port, and/or on a port of its own (127.0.0.1). */
+  metrics: { token?: string; port?: number };
   /** Order imports (shared/orders/import.ts). */
   orders: { importMaxBytes: number; importMaxRows: number };
   /** The web console's first admin (shared/managers/accounts.ts ensureAdmin). */
@@ -217,6 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     prices: { jumpPct: e.PRICE_JUMP_PCT },
     reports: { pdfCjkFont: e.PDF_CJK_FONT },
     storage: { dir: e.UPLOAD_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/uploads`, maxChatMediaBytes: Math.round(e.MAX_CHAT_MEDIA_MB * 1024 * 1024) },
+    backup: { dir: e.BACKUP_DIR ?? `${e.DATA_DIR.replace(/\/$/, '')}/backups`, keepDays: e.BACKUP_KEEP_DAYS },
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     orders: { importMaxBytes: Math.round(e.IMPORT_MAX_MB * 1024 * 1024), importMaxRows: e.IMPORT_MAX_ROWS },
     console: { adminLogin: e.CONSOLE_ADMIN_LOGIN, adminPassword: e.CONSOLE_ADMIN_PASSWORD },
     bot: { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN, puppetEndpoint: e.WECHATY_PUPPET_SERVICE_ENDPOINT, name: e.BOT_NAME, sandbox, autoAcceptFriends: e.FRIEND_AUTO_ACCEPT },

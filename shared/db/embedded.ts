@@ -25,6 +25,23 @@ export interface EmbeddedOptions {
   engineBin?: string;
   /** false only to demonstrate why the front exists (tests). */
   serialize?: boolean;
+  /** Lanes of the front (see engine/main.go); defaults: reads concurrent, inserts in the write lane. */
+  lanes?: EngineLanes;
+  /** Restarts of a PostgreSQL or engine that died, before giving up ("failed"). Default 8. */
+  restartAttempts?: number;
+}
+
+/** What the supervisor says: a part died, all is serving again, or it gave up. */
+export type SupervisionEvent =
+  | { state: 'down'; part: 'postgres' | 'engine'; detail: string; at: Date }
+  | { state: 'recovered'; ms: number; attempts: number; at: Date }
+  | { state: 'failed'; detail: string; attempts: number; at: Date };
+
+export interface EngineLanes {
+  /** Put reads in the one-at-a-time lane too (the front before 2026-11-29; benches compare). */
+  serializeReads?: boolean;
+  /** Let plain inserts bypass the write lane. */
+  concurrentInserts?: boolean;
 }
 
 export interface EmbeddedDb {
@@ -33,15 +50,22 @@ export interface EmbeddedDb {
   dataDir: string;
   pgUrl: string;
   /** Start an extra engine process on the same PostgreSQL (e.g. without the front). */
-  spawnEngine(opts?: { serialize?: boolean }): Promise<EngineProcess>;
+  spawnEngine(opts?: { serialize?: boolean } & EngineLanes): Promise<EngineProcess>;
   /** Kill the engine and start it again on the same port (tests of reconnection). */
   restartEngine(): Promise<void>;
+  /** Listen to the supervisor (a part that dies is restarted; see SupervisionEvent). */
+  onSupervision(listener: (e: SupervisionEvent) => void): () => void;
+  /** Process ids of PostgreSQL (the postmaster) and the engine, for tests and operators. */
+  pids(): { postgres?: number; engine?: number };
   stop(): Promise<void>;
 }
 
 export interface EngineProcess {
   uri: string;
   stop(): Promise<void>;
+  pid?: number;
+  /** Resolves when the process has exited (for whatever reason). */
+  exited?: Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -230,11 +254,12 @@ function stopStalePostgres(pgDir: string): void {
 
 // ---- engine process -------------------------------------------------------------------------
 
-function startEngine(bin: string, pgUrl: string, listen: string, serialize: boolean): Promise<EngineProcess> {
+function startEngine(bin: string, pgUrl: string, listen: string, serialize: boolean, lanes: EngineLanes = {}): Promise<EngineProcess> {
   if (!existsSync(bin)) {
     throw new EmbeddedDbError(`The embedded database engine is not built (${bin}). Run \`npm run build:engine\` (needs Go 1.24+), or set MONGODB_URI.`);
   }
-  const child: ChildProcess = spawn(bin, ['-listen', listen, '-pg', pgUrl, `-serialize=${serialize}`, '-log-level', process.env.ENGINE_LOG_LEVEL ?? 'error'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const args = ['-listen', listen, '-pg', pgUrl, `-serialize=${serialize}`, `-serialize-reads=${lanes.serializeReads ?? false}`, `-concurrent-inserts=${lanes.concurrentInserts ?? false}`];
+  const child: ChildProcess = spawn(bin, [...args, '-log-level', process.env.ENGINE_LOG_LEVEL ?? 'error'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);
@@ -260,7 +285,7 @@ function startEngine(bin: string, pgUrl: string, listen: string, serialize: bool
     });
   };
   return withTimeout(ready, 30_000, 'engine start')
-    .then((uri) => ({ uri, stop }))
+    .then((uri) => ({ uri, stop, pid: child.pid, exited }))
     .catch(async (err) => {
       await stop().catch(() => undefined);
       throw err;
@@ -335,25 +360,110 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
   const listen = `127.0.0.1:${enginePort}`;
   let engine: EngineProcess;
   try {
-    engine = await startEngine(bin, pgUrl, listen, opts.serialize ?? true);
+    engine = await startEngine(bin, pgUrl, listen, opts.serialize ?? true, opts.lanes);
   } catch (err) {
     await pg.stop().catch(() => undefined);
     throw err;
   }
   const extra = new Set<EngineProcess>();
+  const pgHandle = pg as unknown as { process?: ChildProcess };
   // Last resort when the process exits without stop(): tell PostgreSQL to shut down (a
   // synchronous signal; its fast shutdown is clean). The engine exits on its own (stdin EOF).
-  const onExit = () => (pg as unknown as { process?: ChildProcess }).process?.kill('SIGINT');
+  const onExit = () => pgHandle.process?.kill('SIGINT');
   process.once('exit', onExit);
   log.info({ dataDir, ms: Date.now() - started, serialize: opts.serialize ?? true }, 'embedded database started');
 
   let stopped = false;
+
+  // ---- supervision: a PostgreSQL or engine that dies is restarted (same ports, so the driver
+  // reconnects by itself), with backoff, at most `attempts` times per outage; then "failed".
+  const attempts = opts.restartAttempts ?? 8;
+  const listeners = new Set<(e: SupervisionEvent) => void>();
+  const emit = (e: SupervisionEvent) => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        log.warn({ err }, 'supervision listener failed');
+      }
+    }
+  };
+  const alive = (p?: { exitCode: number | null; signalCode: NodeJS.Signals | null }) => !!p && p.exitCode === null && p.signalCode === null;
+  let engineAlive = true;
+  let restarting = false; // restartEngine(): a deliberate restart is no outage
+  let recovering: Promise<void> | undefined;
+  let again = false;
+  const watchPg = () => {
+    const p = pgHandle.process;
+    p?.once('exit', (code, signal) => {
+      if (stopped || pgHandle.process !== p) return;
+      pgHandle.process = undefined; // pg.stop() would wait for an exit that has happened
+      down('postgres', `PostgreSQL exited (${signal ?? code})`);
+    });
+  };
+  const watchEngine = (e: EngineProcess) => {
+    engineAlive = true;
+    void e.exited?.then(() => {
+      if (stopped || restarting || engine !== e) return;
+      engineAlive = false;
+      down('engine', 'the engine exited');
+    });
+  };
+  const down = (part: 'postgres' | 'engine', detail: string) => {
+    log.error({ part, detail }, 'embedded database part died; restarting it');
+    emit({ state: 'down', part, detail, at: new Date() });
+    again = true;
+    recovering ??= recover().finally(() => (recovering = undefined));
+  };
+  const recover = async () => {
+    const t0 = Date.now();
+    let lastErr = '';
+    for (let attempt = 1; attempt <= attempts && !stopped; attempt++) {
+      again = false;
+      try {
+        let pgRestarted = false;
+        if (!alive(pgHandle.process)) {
+          await withTimeout(pg.start(), 30_000, 'PostgreSQL restart').catch((err) => {
+            throw new EmbeddedDbError(`PostgreSQL did not restart: ${err instanceof Error ? err.message : 'exited'}`);
+          });
+          watchPg();
+          pgRestarted = true;
+        }
+        // After a PostgreSQL restart the engine's pool holds dead connections: a fresh engine.
+        if (!engineAlive || pgRestarted) {
+          restarting = true;
+          try {
+            await engine.stop().catch(() => undefined);
+            engine = await startEngine(bin, pgUrl, listen, opts.serialize ?? true, opts.lanes);
+          } finally {
+            restarting = false;
+          }
+          watchEngine(engine);
+        }
+        if (again) continue; // something else died meanwhile
+        log.info({ ms: Date.now() - t0, attempt }, 'embedded database recovered');
+        emit({ state: 'recovered', ms: Date.now() - t0, attempts: attempt, at: new Date() });
+        return;
+      } catch (err) {
+        lastErr = err instanceof Error ? err.message : String(err);
+        const wait = Math.min(250 * 2 ** (attempt - 1), 5000);
+        log.warn({ attempt, attempts, wait, err: lastErr }, 'embedded database restart failed; retrying');
+        await new Promise((ok) => setTimeout(ok, wait));
+      }
+    }
+    if (stopped) return;
+    log.fatal({ attempts, err: lastErr }, 'embedded database could not be restarted');
+    emit({ state: 'failed', detail: lastErr, attempts, at: new Date() });
+  };
+  watchPg();
+  watchEngine(engine);
+
   return {
     uri: engine.uri,
     dataDir,
     pgUrl,
     async spawnEngine(o = {}) {
-      const e = await startEngine(bin, pgUrl, `127.0.0.1:${await freePort()}`, o.serialize ?? true);
+      const e = await startEngine(bin, pgUrl, `127.0.0.1:${await freePort()}`, o.serialize ?? true, o);
       extra.add(e);
       return {
         uri: e.uri,
@@ -364,13 +474,27 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
       };
     },
     async restartEngine() {
-      await engine.stop();
-      engine = await startEngine(bin, pgUrl, listen, opts.serialize ?? true);
+      restarting = true;
+      try {
+        await engine.stop();
+        engine = await startEngine(bin, pgUrl, listen, opts.serialize ?? true, opts.lanes);
+      } finally {
+        restarting = false;
+      }
+      watchEngine(engine);
+    },
+    onSupervision(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    pids() {
+      return { postgres: pgHandle.process?.pid, engine: engine.pid };
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       process.removeListener('exit', onExit);
+      await recovering?.catch(() => undefined);
       await Promise.all([engine.stop(), ...[...extra].map((e) => e.stop())]).catch(() => undefined);
       await withTimeout(pg.stop(), 15_000, 'PostgreSQL stop').catch((err) => log.warn({ err }, 'PostgreSQL stop'));
       log.info({ dataDir }, 'embedded database stopped');

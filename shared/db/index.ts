@@ -1,15 +1,26 @@
 // The database door: MONGODB_URI when set, otherwise the embedded engine; mongoose connection
 // with retries on start; indexes created explicitly; clean shutdown.
 import mongoose from 'mongoose';
+import type { MongoClient } from 'mongodb';
+import { metrics } from '../metrics/index.js';
 import type { Config } from '../config/index.js';
 import { getLogger, redactUri } from '../log/index.js';
 import { retry } from '../retry/index.js';
 import { startEmbedded, type EmbeddedDb } from './embedded.js';
 
 export { startEmbedded, EmbeddedDbError, DEFAULT_ENGINE_BIN } from './embedded.js';
-export type { EmbeddedDb, EngineProcess } from './embedded.js';
+export type { EmbeddedDb, EngineProcess, SupervisionEvent } from './embedded.js';
 
 const log = getLogger('db');
+
+const observed = new WeakSet<object>();
+/** Every driver command's latency into gendan_db_command_duration_seconds (once per client). */
+function observeCommands(client: MongoClient): void {
+  if (observed.has(client)) return;
+  observed.add(client);
+  client.on('commandSucceeded', (e) => metrics.db.observe({ command: e.commandName, ok: 'true' }, e.duration / 1000));
+  client.on('commandFailed', (e) => metrics.db.observe({ command: e.commandName, ok: 'false' }, e.duration / 1000));
+}
 
 export interface Database {
   /** mongodb:// URI (without database name) that other processes may use. */
@@ -37,7 +48,9 @@ export async function connectMongoose(uri: string, name: string, attempts = 10):
         serverSelectionTimeoutMS: 5000,
         heartbeatFrequencyMS: 2000,
         maxPoolSize: 20,
+        monitorCommands: true, // command latency for /metrics
       });
+      observeCommands(mongoose.connection.getClient());
       return mongoose.connection;
     },
     {

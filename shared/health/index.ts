@@ -62,3 +62,66 @@ export async function dbHealthy(): Promise<boolean> {
     return false;
   }
 }
+
+// ---- system alerts: held in the process (the database may be the thing that is down) ----------
+
+export interface SystemAlert {
+  key: string;
+  kind: string;
+  text: string;
+  since: Date;
+}
+
+const systemAlerts = new Map<string, SystemAlert>();
+
+/** Raise an alert held in this process (shown by /healthz); once per key until cleared. */
+export function raiseSystemAlert(key: string, kind: string, text: string, at = new Date()): void {
+  if (systemAlerts.has(key)) return;
+  systemAlerts.set(key, { key, kind, text, since: at });
+  log.error({ key, kind }, text);
+}
+
+/** Clear it; true when it was open. */
+export function clearSystemAlert(key: string): boolean {
+  const had = systemAlerts.delete(key);
+  if (had) log.info({ key }, 'alert cleared');
+  return had;
+}
+
+export function openSystemAlerts(): SystemAlert[] {
+  return [...systemAlerts.values()];
+}
+
+/** What the embedded database's supervisor says (shared/db SupervisionEvent, structurally). */
+type SupervisionEvent =
+  { state: 'down'; part: string; detail: string; at: Date } | { state: 'recovered'; ms: number; attempts: number; at: Date } | { state: 'failed'; detail: string; attempts: number; at: Date };
+
+export const DB_ALERT_KEY = 'db_down';
+
+/**
+ * Alerts from the embedded database's supervisor: raised when a part dies, cleared when it
+ * serves again (then one Alert record tells the managers, through the outbox, what happened),
+ * and `onFailed` when it gave up (the composition root exits non-zero, so systemd or Docker
+ * restarts the whole thing).
+ */
+export function watchDatabase(db: { onSupervision(l: (e: SupervisionEvent) => void): () => void }, onFailed: (detail: string) => void): () => void {
+  let downSince: Date | undefined;
+  let what = '';
+  return db.onSupervision((e) => {
+    if (e.state === 'down') {
+      downSince ??= e.at;
+      what = what ? `${what}; ${e.detail}` : e.detail;
+      raiseSystemAlert(DB_ALERT_KEY, 'db_down', `The embedded database is down (${e.detail}); restarting it.`, e.at);
+    } else if (e.state === 'recovered') {
+      clearSystemAlert(DB_ALERT_KEY);
+      const since = downSince ?? e.at;
+      const text = `The embedded database was down for ${Math.round(e.ms / 100) / 10} s (${what}) and was restarted; messages that arrived meanwhile were kept and stored.`;
+      downSince = undefined;
+      what = '';
+      raiseAlert(`db_outage:${since.toISOString()}`, 'db_outage', text, e.at).catch((err) => log.warn({ err: (err as Error).message }, 'db outage alert not recorded'));
+    } else {
+      raiseSystemAlert(DB_ALERT_KEY, 'db_down', `The embedded database could not be restarted after ${e.attempts} attempts: ${e.detail}`, e.at);
+      onFailed(e.detail);
+    }
+  });
+}

@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import mongoose, { Schema, Types } from 'mongoose';
 import { clearAuthCaches } from '../auth/index.js';
 import { AppError, ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, RateLimitedError, ValidationError, type FieldIssue } from '../errors/index.js';
+import { updateManyInBatches } from '../db/batches.js';
 import { getLogger } from '../log/index.js';
 import { dmKey } from '../messenger.js';
 import { Notice } from '../notices/model.js';
@@ -179,7 +180,7 @@ export async function assertNotSupplierSide(wechatId: string): Promise<void> {
 export async function becomeColleague(wechatId: string, managerId: string, now: Date): Promise<void> {
   await Contact.updateOne({ wechatId, supplierId: null }, { $set: { status: 'colleague', sortedAs: 'colleague', managerId: new Types.ObjectId(managerId), sortedAt: now } });
   const dm = await Thread.findOneAndUpdate({ key: dmKey(wechatId), supplierId: null }, { $set: { status: 'colleague' } }, { returnDocument: 'after' }).lean<{ _id: Types.ObjectId }>();
-  if (dm) await Message.updateMany({ threadId: dm._id, senderWechatId: wechatId, direction: 'in' }, { $set: { senderKind: 'manager' } });
+  if (dm) await updateManyInBatches(Message, { threadId: dm._id, senderWechatId: wechatId, direction: 'in' }, { $set: { senderKind: 'manager' } });
   invalidateMirrorCaches();
 }
 

@@ -20,6 +20,7 @@ import { Types } from 'mongoose';
 import { isDuplicateKey, NotFoundError } from '../errors/index.js';
 import { Manager } from '../managers/model.js';
 import { getLogger } from '../log/index.js';
+import { metrics } from '../metrics/index.js';
 import { retry } from '../retry/index.js';
 import type { Messenger } from '../messenger.js';
 import { touchThread } from '../live/index.js';
@@ -336,6 +337,7 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
     pacer.record(n.to, t);
     const mine = { _id: n._id, status: 'sending' as const, sendKey };
     let timer: NodeJS.Timeout | undefined;
+    const sendTimer = metrics.outboxSend.startTimer();
     try {
       const r = await Promise.race([
         n.fileId ? sendFileOf(n) : opts.messenger.sendText(n.to, n.text),
@@ -343,9 +345,11 @@ export function createDeliveryWorker(opts: DeliveryOptions): DeliveryWorker {
           timer = setTimeout(() => fail(new SendTimeout(`no answer from WeChat within ${sendTimeoutMs} ms`)), sendTimeoutMs);
         }),
       ]);
+      sendTimer({ result: 'sent' });
       await recordAndTouch(n.to, mine, { $set: { status: 'sent', sentAt: now, confirmedBy: 'messenger', ...(r?.puppetId ? { puppetId: r.puppetId } : {}) }, $inc: { attempts: 1 } });
       return 'sent';
     } catch (err) {
+      sendTimer({ result: err instanceof SendTimeout ? 'timeout' : 'error' });
       const msg = (err as Error).message.slice(0, 300);
       if (err instanceof SendTimeout) {
         // Outcome unknown: left 'sending'; after the lease the mirror tells whether it went out.

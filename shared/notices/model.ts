@@ -1,6 +1,19 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 
-export const NOTICE_KINDS = ['overdue', 'undated', 'pre_shipment', 'customs', 'alert', 'message', 'claim', 'claim_reminder', 'supplier_change', 'claim_answer', 'claim_overdue'] as const;
+export const NOTICE_KINDS = [
+  'overdue',
+  'undated',
+  'pre_shipment',
+  'customs',
+  'alert',
+  'message',
+  'claim',
+  'claim_reminder',
+  'supplier_change',
+  'claim_answer',
+  'claim_overdue',
+  'fact_proposal',
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 export const NOTICE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];

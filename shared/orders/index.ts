@@ -21,7 +21,9 @@ export {
   type OrderDoc,
   type MilestoneDoc,
   type OrderLine,
+  type OrderRef,
 } from './model.js';
+export { addOrderRef } from './refs.js';
 export { BUYER_MILESTONES, computeDueDay, computeNext, dayOf, daysLate, isOverdue, overdueMilestones, ownerOf, scanFields, undatedMilestones, type LateMilestone, type OwnerSide } from './rules.js';
 export { findOrderByNumber, getOrder, listOrders, listOverdue, orderHistory, ordersDueOn, overdue, undatedOrders, type Page, type Scope } from './queries.js';
 export { clearOrderListCache, listOrdersForSupplier, rebuildOrderIndex, reconcileOrderIndexes, syncOrderIndex, type OrderListItem } from './list.js';

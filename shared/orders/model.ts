@@ -115,6 +115,17 @@ const orderSchema = new Schema(
     // Top-level, for the scan's equality: the day an unanswered readiness question is reported
     // to the manager ("no answer" after one working day); removed once answered.
     readinessDue: { type: String },
+    // Shipping references read from the supplier's chat and accepted by a manager (shared/facts):
+    // courier tracking numbers (with the carrier's page), container and B/L numbers, shortages.
+    refs: {
+      type: [
+        new Schema(
+          { kind: { type: String, enum: ['tracking', 'container', 'bl', 'shortage'] }, carrier: String, number: String, url: String, qty: Number, unit: String, at: Date, by: String },
+          { _id: false },
+        ),
+      ],
+      default: undefined,
+    },
     // Optimistic concurrency: every write is guarded by the version it read.
     version: { type: Number, default: 0 },
   },
@@ -208,7 +219,7 @@ export interface OrderIndexEntry {
 export const ORDER_STATUSES = ['open', 'closed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** Where a change came from (history). */
-export const VIAS = ['console', 'api', 'command', 'miniprogram', 'import', 'system'] as const;
+export const VIAS = ['console', 'api', 'command', 'miniprogram', 'import', 'system', 'chat'] as const;
 export type Via = (typeof VIAS)[number];
 
 export interface PhotoDoc {
@@ -253,6 +264,17 @@ export interface CustomsDoc {
   updatedBy?: string;
   tr?: TextTranslation[];
 }
+/** A shipping reference on an order (tracking, container, B/L) or a reported shortage. */
+export interface OrderRef {
+  kind: 'tracking' | 'container' | 'bl' | 'shortage';
+  carrier?: string;
+  number?: string;
+  url?: string;
+  qty?: number;
+  unit?: string;
+  at?: Date;
+  by?: string;
+}
 export interface OrderDoc {
   _id: Types.ObjectId;
   number: string;
@@ -272,6 +294,7 @@ export interface OrderDoc {
   undated?: boolean;
   readiness?: { asked?: string; answer?: 'ready' | 'not_ready'; date?: Date | null; note?: string; at?: Date; by?: string; tr?: TextTranslation[] } | null;
   readinessDue?: string | null;
+  refs?: OrderRef[];
   version: number;
   createdAt: Date;
   updatedAt: Date;

@@ -5,6 +5,9 @@ import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import mongoose from 'mongoose';
 import { getLogger } from '../log/index.js';
+import { metrics } from '../metrics/index.js';
+import { scheduledBackup, type ScheduledBackupSettings } from '../db/backup.js';
+import { raiseAlert } from '../health/index.js';
 import type { Config } from '../config/index.js';
 import { pruneNotices, type DeliveryWorker } from '../notices/index.js';
 import { pruneAuthRecords } from '../auth/index.js';
@@ -31,6 +34,7 @@ export const JOBS = {
   kpi: 'nightly-kpi',
   weeklyReports: 'weekly-reports',
   claimReminders: 'claim-reminders',
+  backup: 'nightly-backup',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -47,6 +51,7 @@ export const JOB_INTERVALS: Record<JobName, string> = {
   [JOBS.kpi]: '1 day',
   [JOBS.weeklyReports]: '1 hour',
   [JOBS.claimReminders]: '1 hour',
+  [JOBS.backup]: '30 2 * * *', // cron: 02:30 server time
 };
 
 /**
@@ -99,6 +104,8 @@ export interface SchedulerOptions {
   /** How often Agenda looks for due jobs (ms; a number, not a string — docs/database.md). */
   processEvery?: number;
   name?: string;
+  /** Nightly backups (npm start gives the configured ones); without it the job is not scheduled. */
+  backup?: ScheduledBackupSettings;
 }
 
 export interface Scheduler {
@@ -128,10 +135,12 @@ export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler
 
   const job = (name: string, fn: () => Promise<unknown>) =>
     agenda.define(name, async () => {
+      metrics.jobRuns.inc({ job: name });
       try {
         const r = await fn();
         log.debug({ job: name, result: r }, 'job done');
       } catch (err) {
+        metrics.jobFailures.inc({ job: name });
         log.error({ err, job: name }, 'job failed');
         throw err;
       }
@@ -169,11 +178,26 @@ export async function createScheduler(opts: SchedulerOptions): Promise<Scheduler
     return { ...r, ms: Date.now() - t, proposals: await proposeSegments(performance.weights, now) };
   });
 
+  // A logical backup into BACKUP_DIR, kept BACKUP_KEEP_DAYS; a failure raises an alert for the
+  // managers (like a bot logout) and fails the job.
+  job(JOBS.backup, async () => {
+    if (!opts.backup) return { skipped: 'no backup settings' };
+    const now = clock();
+    try {
+      const r = await scheduledBackup(db, opts.backup, now);
+      return { path: r.path, ms: r.ms, pruned: r.pruned, documents: r.manifest.collections.reduce((a, c) => a + c.count, 0) };
+    } catch (err) {
+      await raiseAlert(`backup_failed:${now.toISOString().slice(0, 10)}`, 'backup_failed', `The nightly backup into ${opts.backup.dir} failed: ${(err as Error).message}`, now).catch(() => undefined);
+      throw err;
+    }
+  });
+
   return {
     agenda,
     async start() {
       await agenda.start();
-      for (const name of opts.jobs ?? (Object.values(JOBS) as JobName[])) await agenda.every(JOB_INTERVALS[name], name);
+      const all = (Object.values(JOBS) as JobName[]).filter((n) => n !== JOBS.backup || opts.backup);
+      for (const name of opts.jobs ?? all) await agenda.every(JOB_INTERVALS[name], name);
       // Delivering the outbox is not an Agenda job: it runs in the bot process only (it holds
       // the WeChat login), on its own loop that wakes when pacing allows a send — pacing needs
       // sub-second timing and Agenda polls every few seconds. It idles 1 s between polls.

@@ -9,6 +9,7 @@
 // again (`mergeSuppliers` on an already merged pair resumes the moves instead of refusing).
 import { Types } from 'mongoose';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/index.js';
+import { updateManyInBatches } from '../db/batches.js';
 import { getLogger } from '../log/index.js';
 import { Claim } from '../claims/model.js';
 import { BindingCode, clearAuthCaches, MpBinding } from '../auth/index.js';
@@ -120,7 +121,7 @@ export async function mergeSuppliers(survivorRef: string | Types.ObjectId, merge
   const moved: Record<string, number> = {};
   const count = (k: string, n: number | undefined) => (moved[k] = (moved[k] ?? 0) + (n ?? 0));
   const threads = await Thread.find({ supplierId: from }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
-  for (const t of threads) count('messages', (await Message.updateMany({ threadId: t._id, supplierId: from }, { $set: { supplierId: to } })).modifiedCount);
+  for (const t of threads) count('messages', await updateManyInBatches(Message, { threadId: t._id, supplierId: from }, { $set: { supplierId: to } }));
   count('threads', (await Thread.updateMany({ supplierId: from }, { $set: { supplierId: to } })).modifiedCount);
   count('contacts', (await Contact.updateMany({ supplierId: from }, { $set: { supplierId: to } })).modifiedCount);
   count('orders', (await Order.updateMany({ supplierId: from }, { $set: { supplierId: to, supplierCode: keepCode } })).modifiedCount);

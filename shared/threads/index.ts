@@ -7,6 +7,7 @@ import { createCache } from '../cache/index.js';
 import { isDuplicateKey, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { backoffMs } from '../retry/index.js';
+import type { Spool } from './spool.js';
 import { Manager } from '../managers/model.js';
 import { normalisePhone } from '../suppliers/index.js';
 import { Contact, Message, Thread, MESSAGE_TYPES, threadDay, type MessageDoc, type ThreadDoc } from './model.js';
@@ -74,6 +75,8 @@ export function dedupeKey(m: Pick<InboundMessage, 'chat' | 'sender' | 'type' | '
   const bucket = Math.floor(m.ts.getTime() / DEDUPE_BUCKET_MS);
   return createHash('sha256').update(`${m.chat.kind}:${m.chat.id}\n${m.sender.wechatId}\n${m.type}\n${content}\n${bucket}`).digest('base64url');
 }
+
+export { openSpool, type Spool } from './spool.js';
 
 export const threadKey = (chat: InboundMessage['chat']) => `${chat.kind}:${chat.id}`;
 
@@ -157,6 +160,22 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     const pair = `${m.sender.wechatId}|${thread._id}`;
     const hit = contacts.get(pair);
     if (hit && hit.status !== 'unsorted') return hit;
+    // Known and unchanged: a read (which passes the engine's front concurrently), not an upsert
+    // in the write lane for every message of an unsorted chat.
+    const name = m.sender.name || m.sender.wechatId;
+    const seen = await Contact.findOne({ wechatId: m.sender.wechatId }, { supplierId: 1, status: 1, name: 1, alias: 1, threadIds: 1 }).lean<{
+      _id: Types.ObjectId;
+      supplierId?: Types.ObjectId | null;
+      status?: string;
+      name?: string;
+      alias?: string;
+      threadIds?: Types.ObjectId[];
+    }>();
+    if (seen?.status && seen.name === name && (!m.sender.alias || seen.alias === m.sender.alias) && seen.threadIds?.some((id) => String(id) === String(thread._id))) {
+      const entry = { _id: seen._id, supplierId: seen.supplierId, status: contactStatus(seen) };
+      contacts.set(pair, entry);
+      return entry;
+    }
     const phone = m.sender.phone ? normalisePhone(m.sender.phone) : undefined;
     const contact = await Contact.findOneAndUpdate(
       { wechatId: m.sender.wechatId },
@@ -177,6 +196,12 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     const key = threadKey(m.chat);
     const hit = threads.get(key);
     if (hit && (hit.supplierId || hit.status === 'ignored' || hit.status === 'colleague')) return hit;
+    // Known and unchanged: a read (concurrent on the engine), not an upsert per message.
+    const seen = hit ? await Thread.findOne({ key }).lean<ThreadDoc>() : null;
+    if (seen && (!m.chat.topic || (seen as { topic?: string }).topic === m.chat.topic)) {
+      threads.set(key, seen);
+      return seen;
+    }
     const t = await Thread.findOneAndUpdate(
       { key },
       {
@@ -369,29 +394,62 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
 }
 
 export interface BufferedMirror {
-  /** Store, or buffer and retry while the database is down. Resolves when stored. */
+  /** Store, or buffer and retry while the database is down. Resolves when stored (spilled to the spool only: undefined at once). */
   accept(m: InboundMessage): Promise<IngestResult | undefined>;
   pending(): number;
-  /** Messages refused because the buffer was full (each logged as an error). */
+  /** Messages refused because the buffer was full and there is no spool (each logged as an error). */
   dropped(): number;
   close(): Promise<void>;
 }
 
+export interface BufferedMirrorOptions {
+  max?: number;
+  retryMs?: number;
+  maxRetryMs?: number;
+  /**
+   * Where waiting messages are kept on disk (shared/threads/spool.ts): each is appended before
+   * it waits and acknowledged once stored; the unacknowledged are stored again at start. With a
+   * spool a full in-memory buffer spills to disk instead of dropping.
+   */
+  spool?: Spool<InboundMessage>;
+}
+
 /**
- * In front of the mirror: when the database is briefly down, messages wait in a bounded
- * in-memory buffer and are retried in order with backoff; nothing is acknowledged that was not
- * stored. A full buffer is a visible error (logged, counted), never silent.
+ * In front of the mirror: when the database is down, messages wait in a bounded in-memory
+ * buffer (and in the spool on disk, when given) and are retried in order with backoff; nothing
+ * is acknowledged that was not stored. A full buffer without a spool is a visible error
+ * (logged, counted), never silent.
  */
-export function createBufferedMirror(mirror: Mirror, opts: { max?: number; retryMs?: number; maxRetryMs?: number } = {}): BufferedMirror {
+export function createBufferedMirror(mirror: Mirror, opts: BufferedMirrorOptions = {}): BufferedMirror {
   const max = opts.max ?? 10_000;
   const base = opts.retryMs ?? 200;
   const cap = opts.maxRetryMs ?? 10_000;
+  const spool = opts.spool;
   const queue: { m: InboundMessage; done: (r: IngestResult | undefined) => void }[] = [];
   let draining = false;
   let droppedCount = 0;
+  let spilled = 0;
   let closed = false;
 
   const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+  const noop = () => undefined;
+
+  /** Queue what the spool holds beyond the in-memory queue (after a restart, or a spill). */
+  function reload(): void {
+    if (!spool) return;
+    const waiting = spool.unacked();
+    if (!waiting.length) {
+      spool.clear();
+      return;
+    }
+    const queued = new Set(queue.map((q) => q.m.puppetId));
+    for (const m of waiting) {
+      if (queue.length >= max) break;
+      if (!queued.has(m.puppetId)) queue.push({ m, done: noop });
+    }
+    spilled = 0;
+    if (waiting.length) log.warn({ pending: waiting.length, spool: spool.path }, 'storing messages kept in the spool');
+  }
 
   async function drain() {
     if (draining) return;
@@ -402,11 +460,13 @@ export function createBufferedMirror(mirror: Mirror, opts: { max?: number; retry
       try {
         const r = await mirror.ingest(head.m);
         queue.shift();
+        spool?.ack(head.m.puppetId);
         attempt = 0;
         head.done(r);
       } catch (err) {
         if (err instanceof ValidationError) {
           queue.shift();
+          spool?.ack(head.m.puppetId);
           log.error({ err: err.message, puppetId: head.m.puppetId }, 'message refused as invalid');
           head.done(undefined);
           continue;
@@ -417,8 +477,14 @@ export function createBufferedMirror(mirror: Mirror, opts: { max?: number; retry
         log.warn({ err: (err as Error).message, pending: queue.length, attempt }, 'storing a message failed; retrying');
         await sleep(wait);
       }
+      if (!queue.length && spool && !closed) reload();
     }
     draining = false;
+  }
+
+  if (spool) {
+    reload();
+    if (queue.length) void drain();
   }
 
   return {
@@ -435,16 +501,23 @@ export function createBufferedMirror(mirror: Mirror, opts: { max?: number; retry
         }
       }
       if (queue.length >= max) {
+        if (spool) {
+          spool.add(m);
+          spilled++;
+          if (spilled === 1) log.warn({ pending: queue.length, spool: spool.path }, 'mirror buffer full: messages wait in the spool on disk');
+          return undefined;
+        }
         droppedCount++;
         log.error({ puppetId: m.puppetId, pending: queue.length }, 'mirror buffer full: message NOT stored');
         throw new Error('mirror buffer full');
       }
+      spool?.add(m);
       return new Promise((done) => {
         queue.push({ m, done });
         void drain();
       });
     },
-    pending: () => queue.length,
+    pending: () => queue.length + spilled,
     dropped: () => droppedCount,
     async close() {
       closed = true;

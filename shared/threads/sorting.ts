@@ -12,6 +12,7 @@
 import { Types } from 'mongoose';
 import { visibleSupplierIds, type ManagerViewer } from '../access/index.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors/index.js';
+import { updateManyInBatches } from '../db/batches.js';
 import { getLogger } from '../log/index.js';
 import { assertNotSupplierSide, becomeColleague } from '../managers/link.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
@@ -286,7 +287,7 @@ async function attach(threadIds: Types.ObjectId[], supplierId: Types.ObjectId, t
     const r = await Thread.updateOne({ _id: id, supplierId: null }, { $set: { supplierId, status: 'sorted', ...(thirdParty ? { thirdParty: true } : {}) } });
     if (!r.modifiedCount) continue;
     threads++;
-    messages += (await Message.updateMany({ threadId: id }, { $set: { supplierId } })).modifiedCount;
+    messages += await updateManyInBatches(Message, { threadId: id }, { $set: { supplierId } });
   }
   return { threads, messages };
 }
@@ -415,7 +416,7 @@ async function sortRoom(t: ThreadDoc, decision: SortDecision, by: string, now: D
     if (decision.kind === 'ignore') return { ...base, attached: { threads: 0, messages: 0 }, deleted: await forget(t._id) };
     const s = decision.kind === 'supplier' ? await createSupplier({ name: decision.name?.trim() || title, code: decision.code, fairLetter: decision.fairLetter }) : ready.supplier!;
     await Thread.updateOne({ _id: t._id }, { $set: { supplierId: s._id } });
-    const messages = (await Message.updateMany({ threadId: t._id }, { $set: { supplierId: s._id } })).modifiedCount;
+    const messages = await updateManyInBatches(Message, { threadId: t._id }, { $set: { supplierId: s._id } });
     return { ...base, supplier: supplierRef(s), attached: { threads: 1, messages } };
   } catch (err) {
     await Thread.updateOne({ _id: t._id, status: final, sortedBy: by, sortedAt: now }, { $set: { status: 'unsorted' }, $unset: { sortedAs: 1, sortedBy: 1, sortedAt: 1 } }).catch(() => undefined);

@@ -3,6 +3,7 @@
 // terms verified and put back.
 import { raiseAlert } from '../health/index.js';
 import { getLogger } from '../log/index.js';
+import { metrics } from '../metrics/index.js';
 import type { Memory } from './memory.js';
 import { ProviderError, type ProviderLang, type TranslationProvider } from './providers.js';
 import { chunkText, memoryKey, normalise } from './text.js';
@@ -68,12 +69,14 @@ export function createEngine(opts: { providers: TranslationProvider[]; memory: M
         if (err instanceof ProviderError && err.kind === 'quota') {
           pausedUntil.set(p.name, Date.now() + quotaPauseMs);
           const day = clock().toISOString().slice(0, 10);
+          metrics.providerErrors.inc({ provider: p.name, kind: 'quota' });
           log.error({ provider: p.name, err: err.message }, 'translation provider out of quota; falling back');
           await raiseAlert(`translation_quota:${p.name}:${day}`, 'translation_quota', `Translation provider ${p.name} is out of quota (${err.message}). Messages wait as pending.`, clock()).catch(
             () => undefined,
           );
           continue;
         }
+        metrics.providerErrors.inc({ provider: p.name, kind: 'error' });
         log.warn({ provider: p.name, err: (err as Error).message }, 'translation provider failed');
         throw err;
       }

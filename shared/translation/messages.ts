@@ -3,6 +3,7 @@
 // with a status that says why when a translation is missing.
 import type { Config } from '../config/index.js';
 import { touchThread } from '../live/index.js';
+import { metrics } from '../metrics/index.js';
 import { Manager } from '../managers/model.js';
 import { Message, Thread, type Lang, type MessageDoc, type ThreadDoc } from '../threads/model.js';
 import { detectLang } from './detect.js';
@@ -95,6 +96,7 @@ export function createMessageTranslator(opts: { config: Config; engine: Engine; 
     // The console shows translations live: mark the threads changed (best effort).
     const threadIds = new Set(list.map((x) => String(x.msg.threadId)));
     await Promise.all([...threadIds].map((id) => touchThread({ _id: id }, clock()).catch(() => undefined)));
+    metrics.messagesTranslated.inc(done);
     return done;
   }
 

@@ -53,6 +53,8 @@ export interface TranslationService {
   detect(text: string): Lang | undefined;
   seedPhrasebook(): Promise<number>;
   stop(): Promise<void>;
+  /** Requests and characters sent to each provider since start (metrics). */
+  providerStats?(): { provider: string; requests: number; chars: number }[];
 }
 
 export function createTranslationService(opts: TranslationServiceOptions): TranslationService {
@@ -113,6 +115,7 @@ export function createTranslationService(opts: TranslationServiceOptions): Trans
   }
 
   return {
+    providerStats: () => providers.map((p) => ({ provider: p.name, ...p.stats() })),
     onMessageStored(message, thread) {
       if (stopped) return;
       queue.push({ id: message._id, thread });

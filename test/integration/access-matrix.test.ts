@@ -11,6 +11,7 @@ import { appRoutes } from '../../server/app.js';
 import type { AnyRoute } from '../../server/http/route.js';
 import { managerToken, MpBinding, signToken } from '../../shared/auth/index.js';
 import { fileClaim } from '../../shared/claims/index.js';
+import { Proposal } from '../../shared/facts/index.js';
 import { createAccount, listOwnSessions, signIn } from '../../shared/managers/accounts.js';
 import { Manager } from '../../shared/managers/model.js';
 import { Notice } from '../../shared/notices/index.js';
@@ -135,6 +136,23 @@ describe('access matrix: every route × every caller, from the route table', fun
     });
     const proposal = await SegmentProposal.create({ supplierId: A._id, supplierCode: A.code, proposed: 'strategic', reason: 'matrix', status: 'open', openKey: `${A._id}:strategic`, at: ts });
     await Supplier.updateOne({ _id: B._id }, { $set: { segment: 'new' } });
+    // A proposal read from A's chat (shared/facts): dropped by the first allowed caller, a replay after.
+    const factProposal = await Proposal.create({
+      messageId: message._id,
+      key: 'date:shipped:change:2026-12-20',
+      fact: JSON.stringify({ kind: 'date', milestone: 'shipped', stage: 'change', day: '2026-12-20' }),
+      supplierId: A._id,
+      threadId: thread._id,
+      orderId: order._id,
+      orderNumber: 'PO-MATRIX-A',
+      link: 'only',
+      managerId: mWith._id,
+      n: 1,
+      nk: `${mWith._id}:1`,
+      text: '出货时间改到12月20日',
+      at: ts,
+      createdAt: ts,
+    });
     // Day one: an unsorted contact, a friend request, an account for the admin's routes,
     // suppliers of A's manager to merge into A (one per call).
     const unsorted = await Contact.create({ wechatId: 'wx-matrix-new', name: '新人矩阵', status: 'unsorted' });
@@ -186,17 +204,19 @@ describe('access matrix: every route × every caller, from the route table', fun
                 ? String(message._id)
                 : p.includes('/notices/')
                   ? String(notice._id)
-                  : p.includes('/segment-proposals/')
-                    ? String(proposal._id)
-                    : p.includes('/unsorted/')
-                      ? String(unsorted._id)
-                      : p.includes('/friend-requests/')
-                        ? String(friend._id)
-                        : p.includes('/managers/')
-                          ? target.id
-                          : p.includes('/me/sessions/')
-                            ? otherSession.id
-                            : String(order._id),
+                  : p.startsWith('/api/proposals/')
+                    ? String(factProposal._id)
+                    : p.includes('/segment-proposals/')
+                      ? String(proposal._id)
+                      : p.includes('/unsorted/')
+                        ? String(unsorted._id)
+                        : p.includes('/friend-requests/')
+                          ? String(friend._id)
+                          : p.includes('/managers/')
+                            ? target.id
+                            : p.includes('/me/sessions/')
+                              ? otherSession.id
+                              : String(order._id),
       code: () => encodeURIComponent(A.code),
       milestone: () => 'confirmed',
       photoId: (p) => (p.includes('/milestones/') ? milestonePhotoId : photoId),
@@ -244,6 +264,7 @@ describe('access matrix: every route × every caller, from the route table', fun
       'post /api/console/suppliers/:code/merge': () => ({ other: mergeable[++n % mergeable.length]!.code }),
       'post /api/fairs': () => ({ name: `Matrix Fair ${++n}` }),
       'put /api/rates': () => ({ day: '2026-11-01', from: 'USD', to: 'CNY', rate: '7.1' }),
+      'post /api/proposals/:id/decision': () => ({ decision: 'no' }),
       'post /api/rates/import': () => ({ csv: 'date,from,to,rate\n2026-11-02,USD,CNY,7.2\n' }),
     };
     const queries: Record<string, string> = {

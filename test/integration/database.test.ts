@@ -9,7 +9,7 @@ import { isDuplicateKey } from '../../shared/errors/index.js';
 import { testDb } from '../support/db.js';
 
 /** 6 workers, each with its own client, claim 300 queued documents; returns claims per doc. */
-async function claimRace(uri: string, dbName: string, coll: string): Promise<Map<number, number>> {
+async function claimRace(uri: string, dbName: string, coll: string, opts: { readers?: number } = {}): Promise<Map<number, number>> {
   const seed = await MongoClient.connect(uri);
   await seed.db(dbName).collection(coll).deleteMany({});
   await seed
@@ -31,8 +31,63 @@ async function claimRace(uri: string, dbName: string, coll: string): Promise<Map
       await client.close();
     }
   });
-  await Promise.all(workers);
+  // Readers beside the claims (reads pass the front concurrently): they must not change the count.
+  let racing = true;
+  const readers = Array.from({ length: opts.readers ?? 0 }, async () => {
+    const client = await MongoClient.connect(uri, { maxPoolSize: 2 });
+    const c = client.db(dbName).collection(coll);
+    try {
+      while (racing) {
+        await c.find({ status: 'pending' }).limit(20).toArray();
+      }
+    } finally {
+      await client.close();
+    }
+  });
+  await Promise.all(workers).finally(() => (racing = false));
+  await Promise.all(readers);
   return claims;
+}
+
+/**
+ * A long write (updateMany over `n` documents) on one client while another client reads: how many
+ * reads finished while the write was still running, and how long the write took.
+ */
+async function readsDuringLongWrite(uri: string, dbName: string, n: number): Promise<{ reads: number; writeMs: number; maxReadMs: number }> {
+  const writer = await MongoClient.connect(uri);
+  const reader = await MongoClient.connect(uri);
+  try {
+    const big = writer.db(dbName).collection('long_write');
+    const small = reader.db(dbName).collection('long_write_side');
+    await big.deleteMany({});
+    await small.deleteMany({});
+    for (let i = 0; i < n; i += 2000) {
+      await big.insertMany(Array.from({ length: Math.min(2000, n - i) }, (_, k) => ({ n: i + k, pad: 'x'.repeat(200) })));
+    }
+    await small.insertOne({ _id: 'side' as never, v: 1 });
+    await small.findOne({ _id: 'side' as never }); // connection warmed
+    let writing = true;
+    const t0 = performance.now();
+    const write = big.updateMany({}, { $set: { touched: true } }).finally(() => (writing = false));
+    let reads = 0;
+    let maxReadMs = 0;
+    // The write is on the wire first (the read loop starts a tick later).
+    await new Promise((ok) => setTimeout(ok, 100));
+    while (writing) {
+      const t = performance.now();
+      const doc = await small.findOne({ _id: 'side' as never });
+      expect(doc?.v).to.equal(1);
+      if (writing) {
+        reads++;
+        maxReadMs = Math.max(maxReadMs, performance.now() - t);
+      }
+    }
+    await write;
+    return { reads, writeMs: performance.now() - t0, maxReadMs };
+  } finally {
+    await writer.close();
+    await reader.close();
+  }
 }
 
 describe('database: the real MongoDB-wire server', () => {
@@ -77,6 +132,32 @@ describe('database: the real MongoDB-wire server', () => {
     expect(claims.size).to.equal(300);
     const dupes = [...claims.values()].filter((n) => n > 1).length;
     expect(dupes, 'documents claimed more than once').to.equal(0);
+  });
+
+  it('keeps the claim race at 0 duplicates while readers read the same collection', async function () {
+    this.timeout(120_000);
+    const { uri, name } = testDb();
+    const claims = await claimRace(uri, name, 'claim_race_read', { readers: 3 });
+    expect(claims.size).to.equal(300);
+    expect([...claims.values()].filter((n) => n > 1).length, 'documents claimed more than once').to.equal(0);
+  });
+
+  it('(embedded) lets reads progress while a long write holds the write lane; the old front made them wait', async function () {
+    const { embedded, uri, name } = testDb();
+    if (!embedded) return this.skip();
+    this.timeout(180_000);
+    const now = await readsDuringLongWrite(uri, name, 6000);
+    // The same scenario on an engine whose front serializes reads too (the front before
+    // 2026-11-29): the reads wait for the write, so none (at most the one in flight) finishes.
+    const old = await embedded.spawnEngine({ serializeReads: true });
+    let before: Awaited<ReturnType<typeof readsDuringLongWrite>>;
+    try {
+      before = await readsDuringLongWrite(old.uri, name, 6000);
+    } finally {
+      await old.stop();
+    }
+    expect(before.reads, `old front: reads during a ${Math.round(before.writeMs)} ms write`).to.be.at.most(1);
+    expect(now.reads, `reads during a ${Math.round(now.writeMs)} ms write (max read ${Math.round(now.maxReadMs)} ms)`).to.be.at.least(5);
   });
 
   it('(embedded) needs its one-request front: without it the same race double-claims', async function () {

@@ -89,18 +89,19 @@ describe('domain events: reactions are wired in the composition root', function 
     expect(points.map((p) => [p.item, p.unitPrice])).to.deep.equal([['Motor 220V', '12.50']]);
   });
 
-  it('this test process is wired like the composition root: KPIs first, then price history, then follow-up', async () => {
-    expect(events.listeners('order.written')).to.deep.equal(['performance.onOrderWritten', 'prices.onOrderWritten', 'followup.onOrderWritten']);
+  it('this test process is wired like the composition root: KPIs first, then price history, then follow-up, then facts', async () => {
+    expect(events.listeners('order.written')).to.deep.equal(['performance.onOrderWritten', 'prices.onOrderWritten', 'followup.onOrderWritten', 'facts.onOrderWritten']);
     expect(events.listeners('claim.written')).to.deep.equal(['performance.onClaimWritten', 'followup.onClaimWritten']);
     expect(events.listeners('orders.imported')).to.deep.equal(['performance.onOrdersImported', 'prices.onOrdersImported', 'followup.onOrdersImported']);
     expect(events.listeners('replies.timed')).to.deep.equal(['performance.onRepliesTimed']);
     expect(events.listeners('mirror.flushed')).to.deep.equal(['performance.onMirrorFlushed']);
-    expect(events.listeners('message.stored')).to.deep.equal(['followup.onSupplierMessage']);
+    expect(events.listeners('message.stored')).to.deep.equal(['followup.onSupplierMessage', 'facts.onMessageStored']);
     // Wiring twice would count every KPI twice: refused.
     expect(() => wireReactions(events, { settings })).to.throw(/wired on this bus already/);
     const bus = createEvents();
     const unwire = wireReactions(bus, { settings, translation: { onMessageStored: () => undefined } });
-    expect(bus.listeners('message.stored')).to.deep.equal(['translation.onMessageStored', 'followup.onSupplierMessage']);
+    // Translation, the readiness reply, chat facts, then the mirrored-messages counter of /metrics.
+    expect(bus.listeners('message.stored')).to.deep.equal(['translation.onMessageStored', 'followup.onSupplierMessage', 'facts.onMessageStored', 'metrics.messagesMirrored']);
     unwire();
     expect(bus.listenerCount()).to.equal(0);
   });

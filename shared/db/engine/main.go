@@ -1,10 +1,17 @@
 // Command gendan-dbengine is Gendan's embedded MongoDB-wire database: FerretDB v1 over
-// PostgreSQL, behind a front that lets one wire request through at a time.
+// PostgreSQL, behind a front that lets one write request through at a time and reads through
+// concurrently.
 //
 // Why the front: FerretDB v1 runs findAndModify and update as a query followed by a
 // separate write (FerretDB issue #3040), so concurrent claims of the same document all
 // "win". Measured here (2026-11-24): 6 workers claiming 300 documents made 1,243 claims;
 // behind the front, 300 claims and 0 duplicates. See ../../../README.md and ../../../docs/database.md.
+//
+// Lanes (2026-11-29): only requests that write go through the one-at-a-time *write lane*.
+// Reads (find, getMore, count, distinct, aggregate without $out/$merge, list*, hello, ping …)
+// change nothing, so they cannot break a read-then-write of another request: they pass
+// without waiting, and a long export no longer stops every other role. Inserts take the write
+// lane too unless -concurrent-inserts is given (unique indexes are PostgreSQL's either way).
 //
 // Why the GIN indexes: FerretDB turns {field: value} into `_jsonb->'field' @> value`, which
 // the btree indexes it creates cannot serve. For every index FerretDB records, the engine
@@ -16,6 +23,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha1"
 	"encoding/binary"
@@ -50,7 +58,10 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "TCP address the front listens on")
 	pgURL := flag.String("pg", "", "PostgreSQL URL for FerretDB's postgresql handler")
 	sockDir := flag.String("sock-dir", "", "directory for FerretDB's Unix socket (default: a temp dir)")
-	serialize := flag.Bool("serialize", true, "let one wire request through at a time (false only to prove why it is needed)")
+	serialize := flag.Bool("serialize", true, "let one write request through at a time (false only to prove why it is needed)")
+	readsToo := flag.Bool("serialize-reads", false, "put reads in the one-at-a-time lane too (the front before 2026-11-29; benches compare)")
+	concurrentInserts := flag.Bool("concurrent-inserts", false, "let plain inserts bypass the write lane")
+	slowLane := flag.Duration("slow-lane", 2*time.Second, "log a warning when one request holds the write lane longer than this")
 	ginEvery := flag.Duration("gin-every", time.Second, "how often GIN indexes are brought in step with FerretDB's indexes (0 disables)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	flag.Parse()
@@ -113,7 +124,7 @@ func main() {
 		fail(logger, err)
 	}
 
-	fr := &front{backend: sock, serialize: *serialize, logger: logger}
+	fr := &front{backend: sock, serialize: *serialize, readsToo: *readsToo, concurrentInserts: *concurrentInserts, slowLane: *slowLane, logger: logger}
 	go fr.serve(ctx, ln)
 
 	if *ginEvery > 0 {
@@ -157,13 +168,17 @@ func waitForSocket(ctx context.Context, sock string, limit time.Duration) error 
 }
 
 // front forwards wire messages from TCP clients to FerretDB's Unix socket. With serialize on,
-// a global mutex is held from the moment a request is written until its reply is read.
+// a global mutex (the write lane) is held from the moment a writing request is written until
+// its reply is read; reads pass without it.
 type front struct {
-	backend   string
-	serialize bool
-	logger    *slog.Logger
+	backend           string
+	serialize         bool
+	readsToo          bool
+	concurrentInserts bool
+	slowLane          time.Duration
+	logger            *slog.Logger
 
-	mu    sync.Mutex // the one-request-at-a-time gate
+	mu    sync.Mutex // the write lane: one request at a time
 	connM sync.Mutex
 	conns map[net.Conn]struct{}
 }
@@ -237,8 +252,17 @@ func (fr *front) handle(client net.Conn) {
 
 func (fr *front) roundTrip(backend net.Conn, req []byte) ([]byte, error) {
 	if fr.serialize {
-		fr.mu.Lock()
-		defer fr.mu.Unlock()
+		name, body := commandOf(req)
+		if fr.readsToo || !passesConcurrently(name, body, fr.concurrentInserts) {
+			fr.mu.Lock()
+			start := time.Now()
+			defer func() {
+				fr.mu.Unlock()
+				if held := time.Since(start); fr.slowLane > 0 && held > fr.slowLane {
+					fr.logger.Warn("a request held the write lane", "command", name, "ms", held.Milliseconds())
+				}
+			}()
+		}
 	}
 	if _, err := backend.Write(req); err != nil {
 		return nil, err
@@ -247,6 +271,91 @@ func (fr *front) roundTrip(backend net.Conn, req []byte) ([]byte, error) {
 		return nil, nil
 	}
 	return readMessage(backend)
+}
+
+// readCommands change nothing: they may run beside anything, including a read-then-write.
+var readCommands = map[string]bool{
+	"find": true, "getMore": true, "count": true, "distinct": true, "aggregate": true,
+	"listIndexes": true, "listCollections": true, "listDatabases": true, "killCursors": true,
+	"hello": true, "isMaster": true, "ismaster": true, "ping": true, "buildInfo": true, "buildinfo": true,
+	"endSessions": true, "explain": true, "dbStats": true, "collStats": true, "dataSize": true,
+	"serverStatus": true, "hostInfo": true, "getParameter": true, "getCmdLineOpts": true,
+	"connectionStatus": true, "whatsmyuri": true, "getLog": true, "getFreeMonitoringStatus": true,
+	"listCommands": true, "validate": true,
+}
+
+// passesConcurrently says whether a request may skip the write lane.
+func passesConcurrently(name string, body []byte, concurrentInserts bool) bool {
+	if name == "insert" {
+		return concurrentInserts
+	}
+	if !readCommands[name] {
+		return false
+	}
+	if name == "aggregate" || name == "explain" {
+		// A pipeline with $out or $merge writes. Keys are cstrings, so a plain byte search
+		// finds them; a string value "$out" gives a false positive, which is only slower.
+		if bytes.Contains(body, []byte("$out\x00")) || bytes.Contains(body, []byte("$merge\x00")) {
+			return false
+		}
+	}
+	return true
+}
+
+// commandOf returns the command name (first key of the body document) of an OP_MSG, or of a
+// legacy OP_QUERY command, and the body's bytes; "" when it cannot tell (then: write lane).
+func commandOf(msg []byte) (string, []byte) {
+	if len(msg) < 21 {
+		return "", nil
+	}
+	switch binary.LittleEndian.Uint32(msg[12:16]) {
+	case opMsg:
+		flags := binary.LittleEndian.Uint32(msg[16:20])
+		end := len(msg)
+		if flags&1 != 0 { // checksumPresent
+			end -= 4
+		}
+		for i := 20; i < end; {
+			kind := msg[i]
+			i++
+			if i+4 > end {
+				return "", nil
+			}
+			size := int(int32(binary.LittleEndian.Uint32(msg[i : i+4])))
+			if size < 5 || i+size > end {
+				return "", nil
+			}
+			if kind == 0 {
+				doc := msg[i : i+size]
+				return firstKey(doc), doc
+			}
+			i += size // kind 1: a document sequence (size includes itself)
+		}
+	case opQuery:
+		i := 20
+		for i < len(msg) && msg[i] != 0 { // fullCollectionName
+			i++
+		}
+		i += 1 + 8 // NUL, numberToSkip, numberToReturn
+		if i+4 > len(msg) {
+			return "", nil
+		}
+		doc := msg[i:]
+		return firstKey(doc), doc
+	}
+	return "", nil
+}
+
+// firstKey returns the name of a BSON document's first element.
+func firstKey(doc []byte) string {
+	if len(doc) < 6 || doc[4] == 0 {
+		return ""
+	}
+	end := bytes.IndexByte(doc[5:], 0)
+	if end < 0 {
+		return ""
+	}
+	return string(doc[5 : 5+end])
 }
 
 func expectsReply(msg []byte) bool {

@@ -58,6 +58,8 @@ export type ImportResult = C.Wire<C.ImportResultView>;
 export type HistoryEntry = C.Wire<C.HistoryEntryView>;
 export type ClaimItem = C.Wire<C.ClaimView>;
 export type ThreadItem = C.Wire<C.ThreadView>;
+export type Proposal = C.Wire<C.ProposalViewT>;
+export type OrderFacts = C.Wire<C.OrderFactsView>;
 
 export interface ThreadInfo {
   id: string;

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api, ApiError, type OrderDetail, type OrderSummary } from '../api';
 import { OrdersBoard, OrdersNav } from './OrdersIn';
+import { OrderFactsPanel } from './Proposals';
 
 type Milestone = OrderDetail['milestones'][number];
 const today = () => new Date().toISOString().slice(0, 10);
@@ -132,6 +133,7 @@ export function OrderCard({ id }: { id: string }) {
           );
         })}
       </Timeline>
+      <OrderFactsPanel orderId={o.data.id} />
       {edit && <EditMilestone order={o.data} name={edit} onClose={() => setEdit(undefined)} />}
     </Card>
   );

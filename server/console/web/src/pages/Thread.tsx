@@ -1,12 +1,13 @@
 import { Anchor, Badge, Button, Card, Grid, Group, Image, Loader, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api, ApiError, localTime, type Msg, type OutboxItem, type ThreadInfo, type User } from '../api';
 import { useNow } from '../clock';
 import { ContactSettings } from './Supplier';
+import { ProposalCard, useThreadProposals } from './Proposals';
 
 const STATUS_COLOR: Record<string, string> = { queued: 'gray', sending: 'blue', sent: 'green', failed: 'red', cancelled: 'dark' };
 
@@ -342,6 +343,7 @@ export function Thread({ id, user }: { id: string; user: User }) {
     queryFn: ({ pageParam }) => api<{ items: Msg[]; outbox: OutboxItem[] }>(`/api/console/threads/${id}/messages?limit=50${pageParam ? `&before=${encodeURIComponent(pageParam)}` : ''}`),
     getNextPageParam: (last) => (last.items.length === 50 ? last.items[last.items.length - 1]!.ts : undefined),
   });
+  const proposals = useThreadProposals(id);
   const count = msgs.data?.pages[0]?.items.length ?? 0;
   const newest = msgs.data?.pages[0]?.items[0]?.id;
   useEffect(() => {
@@ -380,7 +382,12 @@ export function Thread({ id, user }: { id: string; user: User }) {
             </Button>
           )}
           {items.map((m) => (
-            <Message key={m.id} m={m} lang={lang} tz={th.timezone} />
+            <Fragment key={m.id}>
+              <Message m={m} lang={lang} tz={th.timezone} />
+              {(proposals.get(m.id) ?? []).map((p) => (
+                <ProposalCard key={p.id} p={p} invalidate={[['proposals', id]]} />
+              ))}
+            </Fragment>
           ))}
           {outbox.map((o) => (
             <OutboxCard key={o.id} o={o} threadId={id} />

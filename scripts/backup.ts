@@ -1,0 +1,38 @@
+// `npm run backup [-- --out DIR] [--gzip]`: a logical dump of the database in mongodump's
+// directory format (plus the uploaded files and a manifest). Default: BACKUP_DIR/<time>, gzipped.
+// With the embedded engine, run it while Gendan is stopped, or give MONGODB_URI of the running
+// engine (the nightly job of `npm start` needs neither).
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import mongoose from 'mongoose';
+import { ConfigError, loadConfig, loadDotEnv } from '../shared/config/index.js';
+import { openDatabase } from '../shared/db/index.js';
+import { backup } from '../shared/db/backup.js';
+
+const { values } = parseArgs({ options: { out: { type: 'string' }, gzip: { type: 'boolean' }, plain: { type: 'boolean' } }, strict: true });
+loadDotEnv();
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}
+const out = values.out ?? join(config.backup.dir, new Date().toISOString().replace(/[:.]/g, '-'));
+const db = await openDatabase(config);
+let code = 0;
+try {
+  const t = performance.now();
+  const m = await backup({ db: mongoose.connection.db!, out, gzip: values.plain ? false : (values.gzip ?? !values.out), fileDirs: { uploads: config.server.uploadDir } });
+  const docs = m.collections.reduce((a, c) => a + c.count, 0);
+  console.log(`backup of ${m.db}: ${m.collections.length} collections, ${docs} documents, ${m.files.length} files in ${((performance.now() - t) / 1000).toFixed(1)} s → ${out}`);
+} catch (err) {
+  console.error(`gendan: backup failed: ${(err as Error).message}`);
+  code = 1;
+} finally {
+  await db.close();
+}
+process.exit(code);

@@ -1,0 +1,43 @@
+// Long writes cut into bounded requests. On the embedded engine every write holds the front's
+// one-at-a-time write lane for as long as it runs, so one `updateMany` over a big thread (or one
+// 500-upsert bulk, measured ~30 s) stops every other writer. These helpers send at most
+// WRITE_BATCH operations per request (docs/database.md "Long writes").
+import type { AnyBulkWriteOperation, Collection, Document, Filter, UpdateFilter } from 'mongodb';
+
+/** Anything with a driver collection (a mongoose model). */
+interface HasCollection {
+  collection: Pick<Collection<Document>, 'find' | 'bulkWrite' | 'insertMany'>;
+}
+
+/** Operations (or documents) per write request. ~200 × ~2 ms keeps a request under ~0.5 s. */
+export const WRITE_BATCH = 200;
+
+/** Split items into arrays of at most `size`. */
+export function chunks<T>(items: readonly T[], size = WRITE_BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * `updateMany(filter, update)` as bulk writes of at most WRITE_BATCH `_id` updates each. The
+ * matching ids are read first (a narrow read, which does not hold the write lane), so the
+ * update must not need to be atomic across documents (none may be: no transactions). Returns
+ * the number of documents modified.
+ */
+export async function updateManyInBatches(model: HasCollection, filter: Filter<Document>, update: UpdateFilter<Document>, size = WRITE_BATCH): Promise<number> {
+  const ids = (await model.collection.find(filter, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+  let modified = 0;
+  for (const part of chunks(ids, size)) {
+    const ops: AnyBulkWriteOperation<Document>[] = part.map((_id) => ({ updateOne: { filter: { ...filter, _id }, update } }));
+    modified += (await model.collection.bulkWrite(ops, { ordered: false })).modifiedCount;
+  }
+  return modified;
+}
+
+/** `insertMany(docs, {ordered: false})` in requests of at most WRITE_BATCH documents. */
+export async function insertManyInBatches(model: HasCollection, docs: Document[], size = WRITE_BATCH): Promise<number> {
+  let inserted = 0;
+  for (const part of chunks(docs, size)) inserted += (await model.collection.insertMany(part, { ordered: false })).insertedCount;
+  return inserted;
+}

@@ -1,0 +1,461 @@
+// From a stored supplier message to proposals, and from a manager's answer to the order change.
+// The reaction (`onMessageStored`, wired in shared/reactions.ts) recognizes first, purely: most
+// messages have no fact and cost no query. A message with facts is linked to an order of ITS
+// supplier only (a PO named; else the only open order; else the thread's last order; else the
+// manager picks), stored as one proposal per fact (unique message + fact), numbered per manager
+// and sent to the responsible manager through the outbox. Nothing changes until a manager says
+// `/ok n` (WeChat) or presses the console's button: then the change goes through the orders'
+// own writes (re-plan with history "chat", milestone done, price patch, shipping references),
+// so notices, KPIs and history follow as for every other change.
+import { Types } from 'mongoose';
+import { assertVisible, managerViewer, type ManagerViewer } from '../access/index.js';
+import { ConflictError, NotFoundError, ValidationError, isDuplicateKey } from '../errors/index.js';
+import { createCache } from '../cache/index.js';
+import { getLogger } from '../log/index.js';
+import { Manager, type ManagerDoc } from '../managers/model.js';
+import { dmKey } from '../messenger.js';
+import { enqueueNotice } from '../notices/index.js';
+import { MILESTONES, Order, addOrderRef, dayOf, orderFor, replanOrder, updateMilestone, updateOrder, type MilestoneName, type OrderDoc, type OrderRef } from '../orders/index.js';
+import { Supplier, type SupplierDoc } from '../suppliers/index.js';
+import { Thread, type MessageDoc, type ThreadDoc } from '../threads/model.js';
+import { localDay } from './dates.js';
+import { FactoryClosure, Proposal, ProposalCounter, ThreadFocus, type ClosureDoc, type Link, type ProposalDoc } from './model.js';
+import { CARRIER_LINKS, factKey, recognize, type Fact } from './recognize.js';
+import { proposalsForManager, type FactLang } from './texts.js';
+
+const log = getLogger('facts');
+
+let pending = 0;
+let waiters: (() => void)[] = [];
+/** Every message handed to the reaction so far handled to the end (tests, bench). */
+export function factsIdle(): Promise<void> {
+  if (!pending) return Promise.resolve();
+  return new Promise((ok) => waiters.push(ok));
+}
+
+const norm = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
+const dayDate = (d: string) => new Date(`${d}T00:00:00Z`);
+
+// A supplier's open orders, kept while nothing of that supplier is written (the `order.written`
+// reaction below drops the entry; the minute's ttl bounds what another process wrote).
+const openOrders = createCache<string, OrderDoc[]>('facts.openOrders', { max: 2000, ttl: 60_000 });
+const managers = createCache<string, ManagerDoc | false>('facts.managers', { max: 1000, ttl: 60_000 });
+
+/** The `order.written` reaction: the supplier's open orders are read again for the next message. */
+export function onOrderWritten(e: { after: Pick<OrderDoc, 'supplierId'> }): void {
+  openOrders.delete(String(e.after.supplierId));
+}
+
+async function openOrdersOf(supplierId: Types.ObjectId): Promise<OrderDoc[]> {
+  const key = String(supplierId);
+  const hit = openOrders.get(key);
+  if (hit) return hit;
+  const list = await Order.find({ supplierId, status: 'open' }, { number: 1, milestones: 1, managerId: 1, lines: 1, supplierId: 1, supplierCode: 1, next: 1, currency: 1 }).lean<OrderDoc[]>();
+  openOrders.set(key, list);
+  return list;
+}
+
+/** The order a message is about, among ITS supplier's open orders only. */
+async function linkOrder(supplierId: Types.ObjectId, threadId: Types.ObjectId, pos: string[], now: Date): Promise<{ order?: OrderDoc; candidates: OrderDoc[]; link: Link; uncertain?: string }> {
+  const open = await openOrdersOf(supplierId);
+  if (pos.length) {
+    const named = open.filter((o) => pos.some((p) => norm(o.number) === norm(p) || (norm(p).length >= 4 && norm(o.number).endsWith(norm(p)))));
+    if (named.length === 1) {
+      await ThreadFocus.updateOne({ threadId }, { $set: { orderId: named[0]!._id, at: now } }, { upsert: true }).catch(() => undefined);
+      return { order: named[0], candidates: [], link: 'po' };
+    }
+    // A PO that is not one of this supplier's open orders: never looked up elsewhere.
+    return { candidates: open, link: 'pick', uncertain: `PO ${pos.join(', ')} is not an open order of this supplier` };
+  }
+  if (open.length === 1) return { order: open[0], candidates: [], link: 'only' };
+  const focus = await ThreadFocus.findOne({ threadId }).lean<{ orderId: Types.ObjectId }>();
+  const last = focus && open.find((o) => String(o._id) === String(focus.orderId));
+  if (last) return { order: last, candidates: [], link: 'thread' };
+  return { candidates: open, link: 'pick' };
+}
+
+async function responsibleManager(order: OrderDoc | undefined, s: SupplierDoc): Promise<ManagerDoc | null> {
+  const id = order?.managerId ?? s.managerId;
+  if (!id) return null;
+  const hit = managers.get(String(id));
+  if (hit !== undefined) return hit || null;
+  const m = await Manager.findOne({ _id: id, active: { $ne: false } }).lean<ManagerDoc>();
+  managers.set(String(id), m ?? false);
+  return m;
+}
+
+/** `k` new short numbers of a counter (one round trip): the last one is returned. */
+async function takeNumbers(counter: string, k: number): Promise<number> {
+  const c = await ProposalCounter.findOneAndUpdate({ key: counter }, { $inc: { seq: k } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>();
+  return c!.seq;
+}
+
+const currentPlanned = (o: OrderDoc | undefined, m: MilestoneName | null) => {
+  const name = m ?? o?.next?.milestone;
+  const p = name ? o?.milestones?.[name]?.planned : undefined;
+  return p ? dayOf(new Date(p)) : null;
+};
+
+/** Facts a proposal would change nothing with (the date is already so) are not proposed. */
+function alreadySo(f: Fact, o: OrderDoc | undefined): boolean {
+  if (!o || f.kind !== 'date' || !f.milestone) return false;
+  const m = o.milestones?.[f.milestone];
+  if (f.stage === 'done') return m?.status === 'done';
+  return m?.planned ? dayOf(new Date(m.planned)) === f.day : false;
+}
+
+/** A sanity check of dates: far in the past or years ahead is said, not applied blindly. */
+function dateDoubts(f: Fact, today: string): string[] {
+  if (f.kind !== 'date' && f.kind !== 'holiday') return [];
+  const d = f.kind === 'date' ? f.day : f.to;
+  const days = (Date.parse(d) - Date.parse(today)) / 86_400_000;
+  if (days > 366) return ['more than a year ahead'];
+  if (f.kind === 'date' && f.stage !== 'done' && days < -1) return ['in the past'];
+  return [];
+}
+
+export interface StoredInput {
+  message: Pick<MessageDoc, '_id' | 'text' | 'ts' | 'type' | 'direction'> & Partial<Pick<MessageDoc, 'senderName' | 'senderKind' | 'senderWechatId' | 'recalledAt'>>;
+  thread: Pick<ThreadDoc, '_id' | 'supplierId'> & Partial<Pick<ThreadDoc, 'status' | 'thirdParty' | 'kind'>>;
+}
+
+/**
+ * The `message.stored` reaction: never throws, never blocks the mirror (the bus does not await
+ * it for the mirror). Returns how many proposals it stored.
+ */
+export async function onMessageStored(e: StoredInput, now = new Date()): Promise<number> {
+  pending++;
+  try {
+    return await proposeFrom(e, now);
+  } catch (err) {
+    log.warn({ messageId: String(e?.message?._id), err: (err as Error).message }, 'facts not proposed');
+    return 0;
+  } finally {
+    if (--pending === 0) {
+      const w = waiters;
+      waiters = [];
+      w.forEach((ok) => ok());
+    }
+  }
+}
+
+async function proposeFrom({ message, thread }: StoredInput, now: Date): Promise<number> {
+  if (message.direction !== 'in' || message.type !== 'text' || !thread.supplierId || thread.status === 'colleague' || thread.status === 'ignored') return 0;
+  if (message.senderKind === 'manager' || message.senderKind === 'bot' || /^\s*[/／]/.test(message.text ?? '')) return 0;
+  // Most messages state nothing: read the text first (no query), in the supplier's zone when known.
+  const known = zones.get(String(thread.supplierId));
+  let r = recognize(message.text ?? '', new Date(message.ts), known ?? 'Asia/Shanghai');
+  if (!r.facts.length) return 0;
+  const supplier = await supplierOf(thread.supplierId);
+  if (!supplier) return 0;
+  const tz = supplier.timezone ?? 'Asia/Shanghai';
+  if (tz !== (known ?? 'Asia/Shanghai')) r = recognize(message.text ?? '', new Date(message.ts), tz);
+  if (!r.facts.length) return 0;
+  return storeProposals(r.facts, r.pos, 'rules', { message, thread, supplier, tz }, now);
+}
+
+// The suppliers' time zones (they rarely change; a stale one for a minute shifts nothing but
+// relative dates said around midnight, and is corrected below once a fact is found).
+const zones = createCache<string, string>('facts.zones', { max: 5000, ttl: 60_000 });
+const suppliers = createCache<string, SupplierDoc>('facts.suppliers', { max: 5000, ttl: 60_000 });
+
+async function supplierOf(id: Types.ObjectId): Promise<SupplierDoc | null> {
+  const hit = suppliers.get(String(id));
+  if (hit) return hit;
+  const s = await Supplier.findOne({ _id: id }, { code: 1, tag: 1, name: 1, managerId: 1, timezone: 1 }).lean<SupplierDoc>();
+  if (s) {
+    zones.set(String(id), s.timezone ?? 'Asia/Shanghai');
+    suppliers.set(String(id), s);
+  }
+  return s;
+}
+
+interface Context {
+  message: StoredInput['message'];
+  thread: StoredInput['thread'];
+  supplier: SupplierDoc;
+  tz: string;
+}
+
+/** Store the facts of one message as proposals and tell the responsible manager (rules or model). */
+export async function storeProposals(facts: Fact[], pos: string[], source: 'rules' | 'model', c: Context, now: Date): Promise<number> {
+  const { message, thread, supplier } = c;
+  const link = await linkOrder(thread.supplierId as Types.ObjectId, thread._id, pos, now);
+  const m = await responsibleManager(link.order, supplier);
+  const counter = m ? String(m._id) : 'company';
+  const today = localDay(new Date(message.ts), c.tz).day;
+  const lines: Parameters<typeof proposalsForManager>[0]['lines'] = [];
+  const docs: (Record<string, unknown> & { key: string })[] = [];
+  const meta: { f: Fact; uncertain?: string[]; orderNumber: string | null; pick: boolean }[] = [];
+  for (const f of facts) {
+    if (alreadySo(f, link.order)) continue;
+    const needsOrder = f.kind !== 'holiday';
+    const uncertain = [...('uncertain' in f && f.uncertain ? [f.uncertain] : []), ...dateDoubts(f, today), ...(needsOrder && link.uncertain ? [link.uncertain] : [])];
+    if (f.kind === 'date' && !f.milestone) uncertain.push('milestone not named');
+    docs.push({
+      messageId: message._id,
+      key: factKey(f),
+      fact: JSON.stringify(f),
+      source,
+      supplierId: thread.supplierId,
+      threadId: thread._id,
+      orderId: needsOrder ? (link.order?._id ?? null) : null,
+      orderNumber: needsOrder ? (link.order?.number ?? null) : null,
+      candidates: needsOrder && !link.order ? link.candidates.slice(0, 10).map((o) => o.number) : undefined,
+      link: needsOrder ? link.link : 'only',
+      uncertain: uncertain.length ? uncertain : undefined,
+      managerId: m?._id ?? null,
+      text: (message.text ?? '').slice(0, 500),
+      sender: message.senderName ?? undefined,
+      at: new Date(message.ts),
+      status: 'proposed',
+      createdAt: now,
+    });
+    meta.push({ f, uncertain: uncertain.length ? uncertain : undefined, orderNumber: needsOrder ? (link.order?.number ?? null) : null, pick: needsOrder && !link.order });
+  }
+  if (!docs.length) return 0;
+  // The numbers first (one round trip for the message), then the proposals in one insert; a
+  // replayed message (rare: a redelivery) hits the unique index and skips its numbers.
+  const last = await takeNumbers(counter, docs.length);
+  docs.forEach((d, i) => Object.assign(d, { n: last - docs.length + 1 + i, nk: `${counter}:${last - docs.length + 1 + i}` }));
+  let inserted: Set<string>;
+  try {
+    await Proposal.insertMany(docs, { ordered: false, lean: true });
+    inserted = new Set(docs.map((d) => d.key));
+  } catch (err) {
+    if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown[] }).writeErrors) throw err;
+    const stored = await Proposal.find({ messageId: message._id }, { key: 1, n: 1 }).lean<ProposalDoc[]>();
+    inserted = new Set(stored.filter((p) => docs.some((d) => d.key === p.key && d.n === p.n)).map((p) => p.key));
+  }
+  docs.forEach((d, i) => {
+    if (!inserted.has(d.key)) return;
+    const x = meta[i]!;
+    lines.push({ n: d.n as number, fact: x.f, po: x.orderNumber, current: x.f.kind === 'date' ? currentPlanned(link.order, x.f.milestone) : undefined, uncertain: x.uncertain, pick: x.pick });
+  });
+  if (!lines.length) return 0;
+  if (m?.wechatId) {
+    const lang: FactLang = m.language === 'ru' ? 'ru' : 'en';
+    const time = new Intl.DateTimeFormat('en-GB', { timeZone: safeTz(m.timezone), hour: '2-digit', minute: '2-digit' }).format(new Date(message.ts));
+    const quote = (message.text ?? '').length > 120 ? `${message.text!.slice(0, 117)}…` : (message.text ?? '');
+    await enqueueNotice(
+      {
+        key: `facts:${message._id}:${m._id}:${lines[0]!.n}`,
+        kind: 'fact_proposal',
+        to: dmKey(m.wechatId),
+        recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone ?? undefined },
+        text: proposalsForManager({ code: supplier.code, who: message.senderName ?? supplier.name ?? supplier.code, time, quote, lines }, lang),
+        orderId: link.order?._id,
+      },
+      now,
+    );
+  }
+  return lines.length;
+}
+
+const safeTz = (tz?: string | null) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz ?? 'UTC' });
+    return tz ?? 'UTC';
+  } catch {
+    return 'UTC';
+  }
+};
+
+export interface Decision {
+  decision: 'ok' | 'no';
+  /** The order to apply to when the proposal asks to pick (a PO number of the same supplier). */
+  po?: string;
+  /** The milestone when the message named none. */
+  milestone?: MilestoneName;
+}
+
+export interface DecisionResult {
+  proposal: ProposalView;
+  /** What was done, in words for a reply. */
+  summary: string;
+}
+
+/** `/ok n` or `/no n` of a manager: their own short number. */
+export async function decideByNumber(m: Pick<ManagerDoc, '_id' | 'role' | 'seesAll' | 'language'>, n: number, d: Decision, now = new Date()): Promise<DecisionResult> {
+  const p = await Proposal.findOne({ nk: `${m._id}:${n}` }).lean<ProposalDoc>();
+  if (!p) throw new NotFoundError(`no proposal #${n}`);
+  return decide(managerViewer(m, 'console'), p, d, now);
+}
+
+/** The console's buttons: a proposal the viewer may see (its supplier), by id. */
+export async function decideById(v: ManagerViewer, id: string, d: Decision, now = new Date()): Promise<DecisionResult> {
+  if (!Types.ObjectId.isValid(id)) throw new NotFoundError('proposal not found');
+  const p = await assertVisible(v, await Proposal.findOne({ _id: id }).lean<ProposalDoc>(), 'proposal not found');
+  return decide(v, p, d, now);
+}
+
+async function decide(v: ManagerViewer, p: ProposalDoc, d: Decision, now: Date): Promise<DecisionResult> {
+  const by = `manager:${v.id}`;
+  if (p.status === 'applied' || p.status === 'dropped') {
+    if ((p.status === 'applied') === (d.decision === 'ok')) return { proposal: viewOf(p), summary: p.status };
+    throw new ConflictError(`proposal #${p.n} is ${p.status} already`);
+  }
+  if (d.decision === 'no') {
+    const r = await Proposal.updateOne({ _id: p._id, status: 'proposed' }, { $set: { status: 'dropped', decidedBy: by, decidedAt: now } });
+    if (r.modifiedCount !== 1) throw new ConflictError(`proposal #${p.n} is being decided`);
+    return { proposal: viewOf({ ...p, status: 'dropped', decidedBy: by, decidedAt: now }), summary: 'dropped' };
+  }
+  const fact = JSON.parse(p.fact) as Fact;
+  // Which order: the proposal's, or the one the manager names among the supplier's open orders.
+  let orderId = p.orderId ? String(p.orderId) : undefined;
+  if (d.po) {
+    const o = await Order.find({ supplierId: p.supplierId, status: 'open' }, { number: 1 }).lean<OrderDoc[]>();
+    const hit = o.find((x) => norm(x.number) === norm(d.po!) || norm(x.number).endsWith(norm(d.po!)));
+    if (!hit) throw new ValidationError(`${d.po} is not an open order of this supplier`, [{ field: 'po', message: 'not an open order of this supplier' }]);
+    orderId = String(hit._id);
+  }
+  if (fact.kind !== 'holiday' && !orderId) throw new ValidationError('which order? name the PO', [{ field: 'po', message: `one of: ${(p.candidates ?? []).join(', ')}` }]);
+  const claim = await Proposal.updateOne({ _id: p._id, status: 'proposed' }, { $set: { status: 'applying' } });
+  if (claim.modifiedCount !== 1) throw new ConflictError(`proposal #${p.n} is being decided`);
+  try {
+    const summary = await apply(v, p, fact, orderId, d, by, now);
+    const set = { status: 'applied' as const, decidedBy: by, decidedAt: now, error: undefined, ...(orderId && String(p.orderId ?? '') !== orderId ? { orderId: new Types.ObjectId(orderId) } : {}) };
+    await Proposal.updateOne({ _id: p._id }, { $set: set, $unset: { error: 1 } });
+    return { proposal: viewOf({ ...p, ...set }), summary };
+  } catch (err) {
+    await Proposal.updateOne({ _id: p._id }, { $set: { status: 'proposed', error: (err as Error).message } });
+    throw err;
+  }
+}
+
+async function apply(v: ManagerViewer, p: ProposalDoc, f: Fact, orderId: string | undefined, d: Decision, by: string, now: Date): Promise<string> {
+  const reason = `from chat: “${(p.text ?? '').slice(0, 200)}”${p.sender ? ` (${p.sender} ${p.at.toISOString().slice(0, 16).replace('T', ' ')} UTC)` : ''}`;
+  switch (f.kind) {
+    case 'date': {
+      const o = await Order.findOne({ _id: orderId }, { next: 1 }).lean<OrderDoc>();
+      const milestone = d.milestone ?? f.milestone ?? o?.next?.milestone;
+      if (!milestone || !MILESTONES.includes(milestone)) throw new ValidationError('which milestone?', [{ field: 'milestone', message: 'name the milestone' }]);
+      if (f.stage === 'done') {
+        const r = await updateMilestone({ orderId: new Types.ObjectId(orderId), milestone, done: true, actual: dayDate(f.day), note: reason.slice(0, 300), by, idempotencyKey: `fact-${p._id}`, now });
+        return `${r.order.number}: ${milestone} done ${f.day}`;
+      }
+      const r = await replanOrder(v, orderId!, { [milestone]: dayDate(f.day) }, reason, by, 'chat', now);
+      return `${r.order.number}: ${milestone} → ${f.day}`;
+    }
+    case 'price': {
+      const o = await Order.findOne({ _id: orderId }).lean<OrderDoc>();
+      if (!o) throw new NotFoundError('order not found');
+      await assertVisible(v, o, 'order not found');
+      const idx = o.lines.length === 1 ? 0 : f.item ? o.lines.findIndex((l) => l.item.includes(f.item!) || l.sku === f.item) : -1;
+      if (idx < 0) throw new ValidationError('the order has several lines: change the price on the order page', [{ field: 'item', message: 'which line?' }]);
+      const lines = o.lines.map((l, i) => (i === idx ? { ...l, unitPrice: f.amount, currency: f.currency } : l));
+      const r = await updateOrder(String(o._id), { lines }, by, now);
+      return `${r.order.number}: ${o.lines[idx]!.item} ${f.currency} ${f.amount}`;
+    }
+    case 'tracking':
+    case 'container':
+    case 'bl':
+    case 'qty': {
+      const ref =
+        f.kind === 'tracking'
+          ? { kind: 'tracking' as const, carrier: f.carrier, number: f.number, url: CARRIER_LINKS[f.carrier](f.number) }
+          : f.kind === 'qty'
+            ? { kind: 'shortage' as const, qty: f.qty, unit: f.unit, number: f.change }
+            : { kind: f.kind, number: f.number };
+      const r = await addOrderRef(v, orderId!, ref, reason, by, 'chat', now);
+      return `${r.order.number}: ${f.kind} ${'number' in f ? f.number : `${f.qty} ${f.unit}`}`;
+    }
+    case 'holiday': {
+      await FactoryClosure.updateOne({ supplierId: p.supplierId, from: f.from, to: f.to }, { $setOnInsert: { note: p.text?.slice(0, 200), by, at: now } }, { upsert: true }).catch((err) => {
+        if (!isDuplicateKey(err)) throw err;
+      });
+      return `closed ${f.from} – ${f.to}`;
+    }
+  }
+}
+
+export interface ProposalView {
+  id: string;
+  n: number | null;
+  messageId: string;
+  threadId: string;
+  orderId: string | null;
+  orderNumber: string | null;
+  candidates: string[];
+  link: Link;
+  fact: Fact;
+  key: string;
+  source: 'rules' | 'model';
+  uncertain: string[];
+  text: string;
+  sender: string | null;
+  at: string;
+  status: string;
+  error: string | null;
+  decidedAt: string | null;
+  /** The carrier's tracking page (tracking numbers). */
+  url: string | null;
+}
+
+export function viewOf(p: ProposalDoc): ProposalView {
+  const fact = JSON.parse(p.fact) as Fact;
+  return {
+    id: String(p._id),
+    n: p.n ?? null,
+    messageId: String(p.messageId),
+    threadId: String(p.threadId),
+    orderId: p.orderId ? String(p.orderId) : null,
+    orderNumber: p.orderNumber ?? null,
+    candidates: p.candidates ?? [],
+    link: p.link,
+    fact,
+    key: p.key,
+    source: p.source ?? 'rules',
+    uncertain: p.uncertain ?? [],
+    text: p.text ?? '',
+    sender: p.sender ?? null,
+    at: new Date(p.at).toISOString(),
+    status: p.status,
+    error: p.error ?? null,
+    decidedAt: p.decidedAt ? new Date(p.decidedAt).toISOString() : null,
+    url: fact.kind === 'tracking' ? CARRIER_LINKS[fact.carrier](fact.number) : null,
+  };
+}
+
+/** The proposals beside a thread's messages (the viewer's suppliers only). */
+export async function proposalsOfThread(v: ManagerViewer, threadId: string): Promise<ProposalView[]> {
+  if (!Types.ObjectId.isValid(threadId)) throw new NotFoundError('thread not found');
+  await assertVisible(v, await Thread.findOne({ _id: threadId }, { supplierId: 1 }).lean<ThreadDoc>(), 'thread not found');
+  const list = await Proposal.find({ threadId: new Types.ObjectId(threadId) }).lean<ProposalDoc[]>();
+  return list.sort((a, b) => +a.at - +b.at).map(viewOf);
+}
+
+export interface OrderFacts {
+  proposals: ProposalView[];
+  /** Tracking, container and B/L numbers and shortages on the order (with the carrier's page). */
+  refs: OrderRef[];
+  /** The supplier's closures (factory holidays) and the milestones planned inside one. */
+  closures: { from: string; to: string }[];
+  flagged: { milestone: MilestoneName; planned: string; closure: { from: string; to: string } }[];
+}
+
+/** The proposals, references and closure flags of an order the viewer may see (else "not found"). */
+export async function factsOfOrder(v: ManagerViewer, id: string): Promise<OrderFacts> {
+  const order = await orderFor(v, id);
+  const list = await Proposal.find({ orderId: order._id }).lean<ProposalDoc[]>();
+  const closures = await FactoryClosure.find({ supplierId: order.supplierId }).lean<ClosureDoc[]>();
+  return {
+    proposals: list.sort((a, b) => +a.at - +b.at).map(viewOf),
+    refs: (order.refs ?? []).map(({ at: _a, by: _b, ...r }) => r),
+    closures: closures.map((c) => ({ from: c.from, to: c.to })),
+    flagged: closureFlags(order, closures),
+  };
+}
+
+/** Milestones not done whose planned day falls in a closure of the factory. */
+export function closureFlags(order: Pick<OrderDoc, 'milestones'>, closures: Pick<ClosureDoc, 'from' | 'to'>[]): OrderFacts['flagged'] {
+  const out: OrderFacts['flagged'] = [];
+  for (const m of MILESTONES) {
+    const x = order.milestones?.[m];
+    if (!x?.planned || x.status === 'done') continue;
+    const d = dayOf(new Date(x.planned));
+    const c = closures.find((k) => k.from <= d && d <= k.to);
+    if (c) out.push({ milestone: m, planned: d, closure: { from: c.from, to: c.to } });
+  }
+  return out;
+}

@@ -1,0 +1,113 @@
+// How a proposal reads to a manager (en, ru; zh for the console's Chinese staff): what changes,
+// from whose message, and the short number to answer with.
+import { MILESTONE_ZH } from '../notices/texts.js';
+import type { Fact } from './recognize.js';
+
+export type FactLang = 'en' | 'ru' | 'zh';
+
+const MS: Record<FactLang, Record<string, string>> = {
+  en: {},
+  zh: MILESTONE_ZH,
+  ru: {
+    confirmed: 'подтверждение',
+    materials: 'сырьё',
+    production_start: 'начало производства',
+    production_done: 'окончание производства',
+    inspection: 'инспекция',
+    shipped: 'отгрузка',
+    customs_cleared: 'таможня',
+    delivered: 'доставка',
+  },
+};
+const ms = (lang: FactLang, m: string | null) => (m ? (MS[lang][m] ?? m.replace(/_/g, ' ')) : { en: 'milestone?', ru: 'этап?', zh: '节点？' }[lang]);
+
+const W = {
+  en: {
+    done: 'done',
+    ship: 'closed',
+    price: 'price',
+    short: 'short',
+    qty: 'quantity',
+    container: 'container',
+    bl: 'B/L',
+    tracking: 'tracking',
+    pick: 'which order? answer /ok {n} <PO>',
+    unsure: 'unsure',
+    from: "from {who}'s message {time}",
+    ok: '/ok {n} applies · /no {n} drops',
+    head: '💬 From the chat of {code}:',
+  },
+  ru: {
+    done: 'выполнено',
+    ship: 'закрыта',
+    price: 'цена',
+    short: 'недостача',
+    qty: 'количество',
+    container: 'контейнер',
+    bl: 'коносамент',
+    tracking: 'трек',
+    pick: 'какой заказ? ответьте /ok {n} <PO>',
+    unsure: 'не точно',
+    from: 'из сообщения {who} {time}',
+    ok: '/ok {n} применить · /no {n} отклонить',
+    head: '💬 Из чата {code}:',
+  },
+  zh: {
+    done: '已完成',
+    ship: '停工',
+    price: '单价',
+    short: '短少',
+    qty: '数量',
+    container: '柜号',
+    bl: '提单',
+    tracking: '快递单号',
+    pick: '哪个订单？回复 /ok {n} <PO>',
+    unsure: '不确定',
+    from: '来自 {who} {time} 的消息',
+    ok: '/ok {n} 确认 · /no {n} 忽略',
+    head: '💬 来自 {code} 的聊天：',
+  },
+};
+const fill = (s: string, v: Record<string, string | number>) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(v[k] ?? ''));
+
+/** One line of what the fact changes ("shipment 2026-12-12 → 2026-12-20"). */
+export function factLine(f: Fact, lang: FactLang, current?: string | null): string {
+  const w = W[lang];
+  switch (f.kind) {
+    case 'date':
+      return f.stage === 'done' ? `${ms(lang, f.milestone)}: ${w.done} ${f.day}` : `${ms(lang, f.milestone)} ${current ?? '—'} → ${f.day}`;
+    case 'price':
+      return `${w.price}: ${f.currency} ${f.amount}/${f.unit}${f.item ? ` (${f.item})` : ''}`;
+    case 'qty':
+      return `${f.change === 'short' ? w.short : w.qty}: ${f.qty} ${f.unit}`;
+    case 'container':
+      return `${w.container}: ${f.number}`;
+    case 'bl':
+      return `${w.bl}: ${f.number}`;
+    case 'tracking':
+      return `${w.tracking}: ${f.carrier} ${f.number}`;
+    case 'holiday':
+      return `🏭 ${w.ship} ${f.from} – ${f.to}`;
+  }
+}
+
+export interface ProposalLine {
+  n: number;
+  fact: Fact;
+  po?: string | null;
+  current?: string | null;
+  uncertain?: string[];
+  pick: boolean;
+}
+
+/** The WeChat message to the responsible manager: one line per proposal of one supplier message. */
+export function proposalsForManager(x: { code: string; who: string; time: string; quote: string; lines: ProposalLine[] }, lang: FactLang): string {
+  const w = W[lang];
+  const out = [fill(w.head, { code: x.code }), `“${x.quote}” (${fill(w.from, { who: x.who, time: x.time })})`];
+  for (const l of x.lines) {
+    const unsure = l.uncertain?.length ? ` ⚠️ ${w.unsure}: ${l.uncertain.join('; ')}` : '';
+    out.push(`#${l.n} ${l.po ? `${l.po} · ` : ''}${factLine(l.fact, lang, l.current)}${unsure}`);
+    out.push(`   ${l.pick ? fill(w.pick, { n: l.n }) : fill(w.ok, { n: l.n })}`);
+  }
+  return out.join('\n');
+}
