@@ -66,12 +66,20 @@ const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 25);
 t = performance.now();
 const dry = await importOrders(SYSTEM_VIEWER, file, { confirm: false, maxRows: 20_000, by: 'import:bench' });
 const dryMs = performance.now() - t;
+// Each stage's own peak too (where the memory goes).
+const dryPeak = Math.max(peak, rssMb());
+let stageMax = rssMb();
+const stageSampler = setInterval(() => (stageMax = Math.max(stageMax, rssMb())), 25);
 t = performance.now();
 const res = await importOrders(SYSTEM_VIEWER, file, { confirm: true, maxRows: 20_000, by: 'import:bench' });
 const importMs = performance.now() - t;
+const importPeak = Math.max(stageMax, rssMb());
+stageMax = rssMb();
 t = performance.now();
 const again = await importOrders(SYSTEM_VIEWER, file, { confirm: true, maxRows: 20_000, by: 'import:bench' });
 const againMs = performance.now() - t;
+const againPeak = Math.max(stageMax, rssMb());
+clearInterval(stageSampler);
 clearInterval(sampler);
 if (!res.written || res.counts.create !== POS || dry.counts.problems || again.counts.unchanged !== POS)
   throw new Error(`import went wrong: ${JSON.stringify({ dry: dry.counts, res: res.counts, again: again.counts })}`);
@@ -96,6 +104,7 @@ console.log(
       'import ratio': round(rawMs / importMs),
       import_again_unchanged_s: round(againMs / 1000),
       'peak RSS MB': peak,
+      peak_rss_mb_by_stage: { dry_run: dryPeak, import: importPeak, again: againPeak },
       listener_orders_per_s_after_import: round(listenersPerS, 1),
       listener_orders_pending_at_exit: importListenersPending(),
     }),

@@ -5,10 +5,12 @@
 //    without BOM, else GB18030/GBK), find the header row, map columns to fields (given, else
 //    remembered for the source, else recognised from EN/RU/ZH headers);
 // 2. check every row (row and column numbers in every problem) and group rows into orders;
-// 3. compare with what is stored (by PO number): create, update (a changed planned date is a
-//    re-plan with reason "import"), unchanged;
-// 4. only when confirmed and without a single problem: write. A failed import writes nothing;
-//    since each PO is upserted by its number, importing the same file again changes nothing.
+// 3. preview: compare with what is stored (by PO number): create, update (a changed planned
+//    date is a re-plan with reason "import"), unchanged;
+// 4. only when confirmed and without a single problem: write — new orders inserted at once,
+//    the unique PO number deciding (the numbers stored already are then compared as in 3). A
+//    failed import writes nothing (a problem found among those takes the inserted orders back);
+//    since each PO is kept by its unique number, importing the same file again changes nothing.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
@@ -22,7 +24,7 @@ import { getLogger } from '../log/index.js';
 import { normaliseCode } from '../suppliers/codes.js';
 import { Supplier, type SupplierDoc } from '../suppliers/model.js';
 import { boardDocOf } from './board.js';
-import { ensureOrderIndex, syncAfterWrite, syncOrderIndexMany } from './list.js';
+import { rebuildOrderIndex, syncAfterWrite, syncOrderIndexMany } from './list.js';
 import { planChange } from './manage.js';
 import { CURRENCIES, ImportMapping, INCOTERMS, MILESTONES, Order, OrderBoardRow, OrderEvent, type MilestoneName, type OrderDoc, type OrderLine } from './model.js';
 import { computeNext, dayOf } from './rules.js';
@@ -595,52 +597,71 @@ const BATCH = 500;
 /** What the comparison reads of a stored order (not photos, translations, history). */
 const COMPARED = { number: 1, supplierId: 1, status: 1, lines: 1, incoterms: 1, paymentTerms: 1, ...Object.fromEntries(MILESTONES.map((m) => [`milestones.${m}.planned`, 1])) };
 
-async function compare(v: ManagerViewer, orders: ImportedOrder[], problems: Problem[], columns: Partial<Record<ImportField, number>>): Promise<Compared[]> {
-  // Suppliers: one lookup per distinct code (a file names few).
-  const codes = [...new Set(orders.map((o) => o.supplierCode).filter(Boolean))];
-  const suppliers = new Map<string, SupplierDoc | null>();
-  for (const code of codes) {
+type Suppliers = Map<string, SupplierDoc | null>;
+
+/** Suppliers: one lookup per distinct code (a file names few); one the viewer may not see is "unknown". */
+async function suppliersOf(v: ManagerViewer, orders: ImportedOrder[]): Promise<Suppliers> {
+  const suppliers: Suppliers = new Map();
+  for (const code of new Set(orders.map((o) => o.supplierCode).filter(Boolean))) {
     const s = await Supplier.findOne({ code }).lean<SupplierDoc>();
-    suppliers.set(code, s && (await canSeeSupplier(v, s._id)) ? s : null); // one the viewer may not see is "unknown"
+    suppliers.set(code, s && (await canSeeSupplier(v, s._id)) ? s : null);
   }
-  const col = (f: ImportField) => (columns[f] === undefined ? null : columns[f]! + 1);
-  const out: Compared[] = [];
-  // Existing orders: one equality look-up per PO number (index-backed; `$in` is evaluated by
-  // the embedded engine over the whole collection, and even narrowed by supplier it measured
-  // slower), a few at a time, reading only the fields compared.
+  return suppliers;
+}
+
+const columnOf = (columns: Partial<Record<ImportField, number>>) => (f: ImportField) => (columns[f] === undefined ? null : columns[f]! + 1);
+
+/** Unknown supplier codes are problems (before anything is written). */
+function supplierProblems(orders: ImportedOrder[], suppliers: Suppliers, problems: Problem[], columns: Partial<Record<ImportField, number>>): void {
+  const col = columnOf(columns);
+  for (const o of orders)
+    if (o.supplierCode && !suppliers.get(o.supplierCode)) problems.push({ row: o.rows[0], column: col('supplierCode'), field: 'supplierCode', message: `unknown supplier code ${o.supplierCode}` });
+}
+
+/** One order of the file against what is stored under its number (none: a create). */
+function planOf(o: ImportedOrder, e: OrderDoc | undefined, suppliers: Suppliers, problems: Problem[], columns: Partial<Record<ImportField, number>>): Compared {
+  const s = o.supplierCode ? suppliers.get(o.supplierCode) : undefined;
+  const plan: PlannedOrder = { number: o.number, supplierCode: o.supplierCode, action: 'create', lines: o.lines.length, rows: o.rows, changes: [] };
+  if (e) {
+    if (s && String(e.supplierId) !== String(s._id)) {
+      problems.push({ row: o.rows[0], column: columnOf(columns)('number'), field: 'number', message: `PO ${o.number} exists already for another supplier` });
+    } else if (e.status !== 'open') {
+      plan.action = 'skip';
+      plan.changes.push(`the order is ${e.status} in Gendan; left as is`);
+    } else {
+      if (columns.item !== undefined && !sameLines(e.lines ?? [], o.lines)) plan.changes.push('lines');
+      if (o.incoterms && o.incoterms !== (e.incoterms ?? undefined)) plan.changes.push('incoterms');
+      if (o.paymentTerms && o.paymentTerms !== (e.paymentTerms ?? undefined)) plan.changes.push('paymentTerms');
+      for (const m of MILESTONES) {
+        const d = o.planned[m];
+        const cur = e.milestones?.[m]?.planned;
+        if (d && (!cur || dayOf(new Date(cur)) !== dayOf(d))) plan.changes.push(`planned.${m}`);
+      }
+      plan.action = plan.changes.length ? 'update' : 'unchanged';
+    }
+  }
+  return { plan, input: o, existing: e, supplier: s ?? undefined };
+}
+
+/** Stored orders by number: one equality look-up each, a few at a time, the compared fields only. */
+async function storedByNumber(numbers: string[]): Promise<Map<string, OrderDoc | null>> {
+  // Index-backed; `$in` is evaluated by the embedded engine over the whole collection, and even
+  // narrowed by supplier it measured slower.
   const existing = new Map<string, OrderDoc | null>();
-  const numbers = orders.map((o) => o.number);
   for (let i = 0; i < numbers.length; i += 16) {
     const chunk = numbers.slice(i, i + 16);
     const found = await Promise.all(chunk.map((n) => Order.findOne({ number: n }, COMPARED).lean<OrderDoc>()));
     chunk.forEach((n, k) => existing.set(n, found[k] ?? null));
   }
-  for (const o of orders) {
-    const s = o.supplierCode ? suppliers.get(o.supplierCode) : undefined;
-    if (o.supplierCode && !s) problems.push({ row: o.rows[0], column: col('supplierCode'), field: 'supplierCode', message: `unknown supplier code ${o.supplierCode}` });
-    const e = existing.get(o.number) ?? undefined;
-    const plan: PlannedOrder = { number: o.number, supplierCode: o.supplierCode, action: 'create', lines: o.lines.length, rows: o.rows, changes: [] };
-    if (e) {
-      if (s && String(e.supplierId) !== String(s._id)) {
-        problems.push({ row: o.rows[0], column: col('number'), field: 'number', message: `PO ${o.number} exists already for another supplier` });
-      } else if (e.status !== 'open') {
-        plan.action = 'skip';
-        plan.changes.push(`the order is ${e.status} in Gendan; left as is`);
-      } else {
-        if (columns.item !== undefined && !sameLines(e.lines ?? [], o.lines)) plan.changes.push('lines');
-        if (o.incoterms && o.incoterms !== (e.incoterms ?? undefined)) plan.changes.push('incoterms');
-        if (o.paymentTerms && o.paymentTerms !== (e.paymentTerms ?? undefined)) plan.changes.push('paymentTerms');
-        for (const m of MILESTONES) {
-          const d = o.planned[m];
-          const cur = e.milestones?.[m]?.planned;
-          if (d && (!cur || dayOf(new Date(cur)) !== dayOf(d))) plan.changes.push(`planned.${m}`);
-        }
-        plan.action = plan.changes.length ? 'update' : 'unchanged';
-      }
-    }
-    out.push({ plan, input: o, existing: e, supplier: s ?? undefined });
-  }
-  return out;
+  return existing;
+}
+
+/** The preview: every order compared with what is stored (nothing written). */
+async function compare(v: ManagerViewer, orders: ImportedOrder[], problems: Problem[], columns: Partial<Record<ImportField, number>>): Promise<Compared[]> {
+  const suppliers = await suppliersOf(v, orders);
+  supplierProblems(orders, suppliers, problems, columns);
+  const existing = await storedByNumber(orders.map((o) => o.number));
+  return orders.map((o) => planOf(o, existing.get(o.number) ?? undefined, suppliers, problems, columns));
 }
 
 /** Leave out unset fields (as Mongoose would), in the document and its milestones. */
@@ -658,67 +679,140 @@ export const importListenersIdle = () => listeners;
 /** How many imported orders the listeners have still to hear of. */
 export const importListenersPending = () => pending;
 
-async function write(items: Compared[], by: string, now: Date): Promise<OrderDoc[]> {
+/** A new order as stored: built whole here and inserted straight through the driver. */
+function newOrderDoc(input: ImportedOrder, supplier: SupplierDoc, now: Date) {
+  const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned[m], photos: [], replanned: 0 }]));
+  const next = computeNext(milestones as never);
+  return withoutUndefined({
+    _id: new Types.ObjectId(),
+    number: input.number,
+    supplierId: supplier._id,
+    supplierCode: supplier.code,
+    managerId: supplier.managerId ?? undefined,
+    incoterms: input.incoterms,
+    paymentTerms: input.paymentTerms ?? supplier.paymentTerms ?? undefined,
+    currency: input.lines[0]?.currency ?? 'USD',
+    lines: input.lines,
+    milestones,
+    next: next ?? null,
+    dueDay: next?.dueDay ?? null,
+    status: 'open' as const,
+    customs: { status: 'none' as const },
+    version: 0,
+    createdAt: now,
+    updatedAt: now,
+  }) as unknown as OrderDoc;
+}
+
+/** The first batch of an import's orders: small, it tells whether the file was imported before. */
+const PROBE = 50;
+const batchesOf = <T>(xs: T[]): T[][] => Array.from({ length: Math.ceil(xs.length / BATCH) }, (_, i) => xs.slice(i * BATCH, (i + 1) * BATCH));
+
+type WriteErrors = { code?: number; writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } };
+
+/**
+ * Confirmed, and no problem found in the file or its supplier codes: write.
+ *
+ * New orders are inserted optimistically — the unique index on the PO number decides, there is
+ * no look-up first (idempotency by the index, never check-then-insert). Only the numbers already
+ * stored (the duplicate keys) are looked up and compared: unchanged, a closed one skipped, an
+ * update (a moved date: a re-plan with reason "import"). Should one of them be a problem (a PO
+ * of another supplier, or one gone meanwhile), the orders this import inserted are deleted again
+ * before anything else is written, and the problems are answered: a failed import writes nothing.
+ * The history, board rows and suppliers' lists of the new orders are written from the documents
+ * in memory (the orders are not read back).
+ */
+async function write(
+  orders: ImportedOrder[],
+  suppliers: Suppliers,
+  problems: Problem[],
+  columns: Partial<Record<ImportField, number>>,
+  by: string,
+  now: Date,
+): Promise<{ compared: Compared[]; written: boolean }> {
   // Where an import spends its time: LOG_LEVEL=debug (the orders-import bench's IMPORT_PROFILE=1).
   let t = performance.now();
   const tick = (w: string) => {
     if (log.isLevelEnabled('debug')) log.debug({ phase: w, ms: Math.round(performance.now() - t) }, `import ${w}`);
     t = performance.now();
   };
-  const written: { before: OrderDoc | null; after: OrderDoc }[] = [];
-  // New orders: inserted in batches, with their history, board rows and the suppliers' lists.
-  const creates = items.filter((c) => c.plan.action === 'create');
-  // Each supplier's list exists before its new orders do: built from what is there (cheap),
-  // the new entries are then merged in one write per supplier.
-  for (const sid of new Set(creates.map((c) => String(c.supplier!._id)))) await ensureOrderIndex(sid);
-  for (let i = 0; i < creates.length; i += BATCH) {
-    const docs = creates.slice(i, i + BATCH).map(({ input, supplier }) => {
-      const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned[m], photos: [], replanned: 0 }]));
-      const next = computeNext(milestones as never);
-      return {
-        _id: new Types.ObjectId(),
-        number: input.number,
-        supplierId: supplier!._id,
-        supplierCode: supplier!.code,
-        managerId: supplier!.managerId ?? undefined,
-        incoterms: input.incoterms,
-        paymentTerms: input.paymentTerms ?? supplier!.paymentTerms ?? undefined,
-        currency: input.lines[0]?.currency ?? 'USD',
-        lines: input.lines,
-        milestones,
-        next: next ?? null,
-        dueDay: next?.dueDay ?? null,
-        status: 'open' as const,
-        customs: { status: 'none' as const },
-        version: 0,
-        createdAt: now,
-        updatedAt: now,
-      };
-    });
-    // Straight through the driver: the documents are built whole above, and Mongoose's casting
-    // of 500 nested orders took 1.6–2.8 s a batch here (the driver: ~0.3 s). ordered: false —
-    // a PO created meanwhile by someone else is a duplicate key, skipped.
-    const failed = new Set<number>();
-    await Order.collection
-      .insertMany(docs.map(withoutUndefined) as never[], { ordered: false })
-      .catch((err: { code?: number; writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } }) => {
-        const errs = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
-        if (!errs.length || errs.some((w) => w.code !== 11000)) throw err;
-        for (const w of errs) failed.add(w.index);
-      });
-    tick('orders');
-    const stored = docs.filter((_, k) => !failed.has(k)) as unknown as OrderDoc[];
-    await OrderEvent.collection.insertMany(stored.map((o) => ({ orderId: o._id, at: now, by, kind: 'created', after: { number: o.number }, via: 'import' })) as never[], { ordered: false });
-    tick('events');
-    await OrderBoardRow.collection.insertMany(stored.map(boardDocOf) as never[], { ordered: false }).catch(() => undefined);
-    tick('rows');
-    for (const o of stored) written.push({ before: null, after: o });
+  // 1. The orders, every one as new, in batches. ordered: false — a PO number stored already is
+  //    a duplicate key, left for step 2. A file imported again would be all duplicates, which
+  //    the engine refuses one by one (slowly, holding every other request): the first small
+  //    batch probes, and when half of it was stored already the rest is looked up first and
+  //    only the numbers not found are inserted.
+  const docs = orders.map((o) => newOrderDoc(o, suppliers.get(o.supplierCode)!, now));
+  const stored = new Set<number>(docs.keys());
+  const existing = new Map<string, OrderDoc | null>();
+  let lookFirst = false;
+  try {
+    for (let i = 0; i < docs.length;) {
+      const size = i === 0 ? PROBE : BATCH;
+      let ks = Array.from({ length: Math.min(size, docs.length - i) }, (_, k) => i + k);
+      i += size;
+      if (lookFirst) {
+        for (const [n, e] of await storedByNumber(ks.map((k) => orders[k]!.number))) existing.set(n, e);
+        ks = ks.filter((k) => {
+          if (!existing.get(orders[k]!.number)) return true;
+          stored.delete(k);
+          return false;
+        });
+      }
+      if (!ks.length) continue;
+      const dups = await Order.collection
+        .insertMany(ks.map((k) => docs[k]) as never[], { ordered: false })
+        .then(() => 0)
+        .catch((err: WriteErrors) => {
+          const errs = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
+          for (const w of errs) if (w.code === 11000) stored.delete(ks[w.index]!);
+          if (!errs.length || errs.some((w) => w.code !== 11000)) throw err as Error;
+          return errs.length;
+        });
+      if (!lookFirst && dups * 2 >= ks.length) lookFirst = true;
+    }
+  } catch (err) {
+    await undo(docs.filter((_, i) => stored.has(i)));
+    throw err;
   }
-  await syncOrderIndexMany(written.map((w) => w.after));
-  tick('lists');
+  tick('orders');
+  // 2. The numbers stored already: compared with what is there.
+  const before = problems.length;
+  const missing = orders.filter((o, i) => !stored.has(i) && !existing.has(o.number)).map((o) => o.number);
+  for (const [n, e] of await storedByNumber(missing)) existing.set(n, e);
+  const compared = orders.map((o, i) => {
+    if (stored.has(i))
+      return {
+        plan: { number: o.number, supplierCode: o.supplierCode, action: 'create' as const, lines: o.lines.length, rows: o.rows, changes: [] },
+        input: o,
+        supplier: suppliers.get(o.supplierCode) ?? undefined,
+      };
+    const e = existing.get(o.number);
+    if (!e) problems.push({ row: o.rows[0], column: columnOf(columns)('number'), field: 'number', message: `PO ${o.number} changed while importing; import the file again` });
+    return planOf(o, e ?? undefined, suppliers, problems, columns);
+  });
+  tick('compared');
+  const created = docs.filter((_, i) => stored.has(i));
+  if (problems.length > before) {
+    await undo(created);
+    tick('undone');
+    return { compared, written: false };
+  }
+  // 3. History, board rows and the suppliers' lists of the new orders, handed over together
+  //    (the engine takes them one after another; the next is encoded meanwhile). The lists: each
+  //    one read once, the new entries merged in, one guarded write. A supplier without a list
+  //    gets one from these orders; it is rebuilt from its orders in the background (below), in
+  //    case open orders were stored without a list (outside the app).
+  const lists = syncOrderIndexMany(created, { fromThese: true });
+  for (const batch of batchesOf(created))
+    await Promise.all([
+      OrderEvent.collection.insertMany(batch.map((o) => ({ orderId: o._id, at: now, by, kind: 'created', after: { number: o.number }, via: 'import' })) as never[], { ordered: false }),
+      OrderBoardRow.collection.insertMany(batch.map(boardDocOf) as never[], { ordered: false }).catch(() => undefined),
+    ]);
+  const built = await lists;
+  tick('history, rows, lists');
 
-  // Changed orders: one guarded write each (lines, terms, and the re-plan with reason "import").
-  for (const c of items.filter((x) => x.plan.action === 'update')) {
+  // 5. Changed orders: one guarded write each (lines, terms, and the re-plan with reason "import").
+  for (const c of compared.filter((x) => x.plan.action === 'update')) {
     const res = await guardedChange(
       c.existing!._id,
       undefined,
@@ -747,20 +841,28 @@ async function write(items: Compared[], by: string, now: Date): Promise<OrderDoc
     );
     if (res.changed) await syncAfterWrite(res.order);
   }
-  // The listeners (KPIs, price history) hear of the new orders after the import has answered, in
-  // the background, a batch of up to 500 at a time (`orders.imported`: they work in bulk).
-  if (written.length) {
-    pending += written.length;
+  tick('updates');
+  // The lists built from the import alone are rebuilt from the orders, and the listeners (KPIs,
+  // price history) hear of the new orders, after the import has answered, in the background, a
+  // batch of up to 500 at a time (`orders.imported`: they work in bulk).
+  if (built.length || created.length) {
+    pending += created.length;
     listeners = listeners.then(async () => {
-      for (let i = 0; i < written.length; i += BATCH) {
-        const batch = written.slice(i, i + BATCH);
-        await events.emit('orders.imported', { written: batch, now }).catch((err: Error) => log.warn({ orders: batch.length, err: err.message }, 'orders.imported listener failed'));
+      for (const sid of built) await rebuildOrderIndex(sid).catch((err: Error) => log.warn({ supplierId: String(sid), err: err.message }, 'import: list rebuild failed; reconciliation will'));
+      for (const batch of batchesOf(created)) {
+        const written = batch.map((after) => ({ before: null, after }));
+        await events.emit('orders.imported', { written, now }).catch((err: Error) => log.warn({ orders: batch.length, err: err.message }, 'orders.imported listener failed'));
         pending -= batch.length;
       }
-      log.info({ orders: written.length }, 'import: listeners done');
+      log.info({ orders: created.length }, 'import: listeners done');
     });
   }
-  return written.map((w) => w.after);
+  return { compared, written: true };
+}
+
+/** Take back the orders an import inserted (it failed before writing anything else). */
+async function undo(created: OrderDoc[]): Promise<void> {
+  for (const batch of batchesOf(created)) await Order.collection.deleteMany({ _id: { $in: batch.map((o) => o._id) } });
 }
 
 export interface ImportOptions {
@@ -789,8 +891,16 @@ export async function importOrders(v: ManagerViewer, path: string, o: ImportOpti
   const checked = cols.problems.length ? { orders: [], problems: [] } : checkRows(read, cols.columns, now);
   problems.push(...checked.problems);
   phase('checked');
-  const compared = checked.orders.length ? await compare(v, checked.orders, problems, cols.columns) : [];
-  phase('compared');
+  let compared: Compared[] = [];
+  let written = false;
+  if (checked.orders.length && o.confirm && !problems.length) {
+    // Confirmed: unknown suppliers are looked for first (nothing written with one), then write.
+    const suppliers = await suppliersOf(v, checked.orders);
+    supplierProblems(checked.orders, suppliers, problems, cols.columns);
+    if (problems.length) compared = await compare(v, checked.orders, [], cols.columns);
+    else ({ compared, written } = await write(checked.orders, suppliers, problems, cols.columns, o.by, now));
+  } else if (checked.orders.length) compared = await compare(v, checked.orders, problems, cols.columns);
+  phase(written ? 'written' : 'compared');
   problems.sort((a, b) => a.row - b.row || (a.column ?? 0) - (b.column ?? 0));
   const plans = compared.map((c) => c.plan);
   const count = (a: PlannedOrder['action']) => plans.filter((p) => p.action === a).length;
@@ -806,8 +916,7 @@ export async function importOrders(v: ManagerViewer, path: string, o: ImportOpti
     orders: plans,
     problems: problems.slice(0, 1000),
   };
-  if (!o.confirm || problems.length) return result;
-  await write(compared, o.by, now);
+  if (!written) return result;
   await ImportMapping.updateOne({ source }, { $set: { mapping: JSON.stringify(cols.mapping), updatedAt: now, updatedBy: o.by } }, { upsert: true }).catch(() => undefined);
   return { ...result, written: true };
 }

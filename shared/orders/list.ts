@@ -100,37 +100,75 @@ export async function ensureOrderIndex(supplierId: Types.ObjectId | string): Pro
   if (!(await OrderIndex.exists({ supplierId: sid }))) await createIndex(sid);
 }
 
-/** Bring many orders' entries up to date at once (imports): one guarded write per supplier. */
-export async function syncOrderIndexMany(orders: OrderDoc[]): Promise<void> {
+/**
+ * Bring many orders' entries up to date at once (imports): one read and one guarded write per
+ * supplier, merged in memory from the orders given (the orders are not read again). A supplier
+ * without a list yet gets one built from `orders` alone when `fromThese` is set (else from a
+ * snapshot of its orders, as before); its id is returned, and the caller rebuilds those lists
+ * (rebuildOrderIndex) to take in open orders that were stored without a list (written outside
+ * the app): the guarded rebuild never puts an older entry back.
+ */
+export async function syncOrderIndexMany(orders: OrderDoc[], opts: { fromThese?: boolean } = {}): Promise<Types.ObjectId[]> {
   const bySupplier = new Map<string, OrderDoc[]>();
-  for (const o of orders) bySupplier.set(String(o.supplierId), [...(bySupplier.get(String(o.supplierId)) ?? []), o]);
-  for (const [key, list] of bySupplier) {
-    const sid = new Types.ObjectId(key);
-    for (let attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
-      const idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
-      if (!idx) {
-        if (await createIndex(sid)) break; // built from the orders, these included
-        continue;
+  for (const o of orders) {
+    const key = String(o.supplierId);
+    const list = bySupplier.get(key);
+    if (list) list.push(o);
+    else bySupplier.set(key, [o]);
+  }
+  const built: Types.ObjectId[] = [];
+  // The suppliers side by side (each its own document).
+  await Promise.all(
+    [...bySupplier].map(async ([key, list]) => {
+      const sid = new Types.ObjectId(key);
+      for (let attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
+        const idx = await OrderIndex.findOne({ supplierId: sid }).lean<IndexDoc>();
+        if (!idx) {
+          if (opts.fromThese) {
+            if (await createIndexFrom(sid, list)) {
+              built.push(sid);
+              break;
+            }
+          } else if (await createIndex(sid)) break; // built from the orders, these included
+          continue;
+        }
+        const p = parseIndex(idx);
+        let changed = false;
+        for (const o of list) {
+          const id = String(o._id);
+          const cur = p.entries[id];
+          if (cur && cur.v >= o.version) continue;
+          if (o.status === 'open') put(p, o);
+          else if (cur) drop(p, id);
+          else continue;
+          changed = true;
+        }
+        if (!changed) break;
+        const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { ...fieldsOf(p), rev: idx.rev + 1 } });
+        if (res.modifiedCount === 1) {
+          await raiseHead(sid, idx.rev + 1);
+          break;
+        }
+        await backoff(attempt);
       }
-      const p = parseIndex(idx);
-      let changed = false;
-      for (const o of list) {
-        const id = String(o._id);
-        const cur = p.entries[id];
-        if (cur && cur.v >= o.version) continue;
-        if (o.status === 'open') put(p, o);
-        else if (cur) drop(p, id);
-        else continue;
-        changed = true;
-      }
-      if (!changed) break;
-      const res = await OrderIndex.updateOne({ supplierId: sid, rev: idx.rev }, { $set: { ...fieldsOf(p), rev: idx.rev + 1 } });
-      if (res.modifiedCount === 1) {
-        await raiseHead(sid, idx.rev + 1);
-        break;
-      }
-      await backoff(attempt);
-    }
+    }),
+  );
+  return built;
+}
+
+/** A supplier's first list from the orders given (no snapshot); false when another writer built one first. */
+async function createIndexFrom(sid: Types.ObjectId, orders: OrderDoc[]): Promise<boolean> {
+  try {
+    const head = await OrderIndexHead.findOne({ supplierId: sid }, { rev: 1 }).lean<{ rev: number }>();
+    const rev = (head?.rev ?? 0) + 1;
+    const p: Parsed = { entries: {}, rows: {} };
+    for (const o of orders) if (o.status === 'open') put(p, o);
+    await OrderIndex.create({ supplierId: sid, ...fieldsOf(p), rev });
+    await raiseHead(sid, rev);
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
   }
 }
 

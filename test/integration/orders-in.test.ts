@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
-import { Order, OrderBoardRow, OrderEvent, OrderIndex, clearBoardCache, createOrder, listOrdersForSupplier, updateMilestone } from '../../shared/orders/index.js';
+import { Order, OrderBoardRow, OrderEvent, OrderIndex, clearBoardCache, createOrder, importListenersIdle, listOrdersForSupplier, updateMilestone } from '../../shared/orders/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { makeManager, testConfig } from '../support/api.js';
 
@@ -82,6 +82,33 @@ describe('orders in: import, board, lead times, status', function () {
     expect(po3.milestones.shipped).to.include({ reason: 'import', replanned: 1 });
     const hist = await agent.get(`/api/orders/${po3._id}/history`).set(auth());
     expect(hist.body.items[0]).to.include({ kind: 'replan', reason: 'import', via: 'import' });
+  });
+
+  it('a PO stored for another supplier fails the confirmed import and leaves nothing written (the new orders inserted first are taken back)', async () => {
+    const other = await createOrder({ number: 'PO-IMP-3', supplierCode: 'A01', lines: [{ item: 'Other', qty: 1, unit: 'pcs', unitPrice: '1', currency: 'USD' }] }, 't', NOW);
+    const res = await upload('orders-fixed.csv', '?confirm=true');
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.written).to.equal(false);
+    expect(res.body.problems.map((p: { row: number; field: string; message: string }) => `${p.row}:${p.field}:${p.message}`)).to.deep.equal([
+      '6:number:PO PO-IMP-3 exists already for another supplier',
+    ]);
+    expect(res.body.counts).to.include({ problems: 1 });
+    expect((await Order.find({}).lean()).map((o) => o.number)).to.deep.equal(['PO-IMP-3']);
+    expect(await OrderEvent.countDocuments({ orderId: { $ne: other._id } })).to.equal(0);
+    expect(await OrderBoardRow.countDocuments({}), "the other supplier's order's row only").to.equal(1);
+    await importListenersIdle();
+    const a02 = (await Supplier.findOne({ code: 'A02' }).lean())!;
+    expect(await OrderIndex.countDocuments({ supplierId: a02._id })).to.equal(0);
+  });
+
+  it("a supplier's open orders stored without a list (outside the app) join the list the import builds, once its listeners are done", async () => {
+    const a02 = (await Supplier.findOne({ code: 'A02' }).lean())!;
+    await Order.collection.insertOne({ number: 'PO-OUTSIDE', supplierId: a02._id, supplierCode: 'A02', status: 'open', lines: [], milestones: {}, customs: { status: 'none' }, version: 0 });
+    const res = await upload('orders-fixed.csv', '?confirm=true');
+    expect(res.body.written).to.equal(true);
+    expect((await listOrdersForSupplier(a02._id)).items.map((o) => o.number)).to.include.members(['PO-IMP-3', 'PO-IMP-4']);
+    await importListenersIdle();
+    expect((await listOrdersForSupplier(a02._id)).items.map((o) => o.number)).to.deep.equal(['PO-IMP-3', 'PO-IMP-4', 'PO-OUTSIDE']);
   });
 
   it('XLSX: finds the orders sheet past a notes sheet, merged cells, formulas, serial and text dates; a mapping is remembered per source', async () => {
