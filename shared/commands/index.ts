@@ -10,7 +10,7 @@ import { MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, 
 import { fileClaim } from '../claims/index.js';
 import { decideByNumber } from '../facts/index.js';
 import { periodOf, setSegment, supplierScorecard, type KpiWeights } from '../performance/index.js';
-import { displayCodes, findActiveManagerByName, findSupplierByCode, parseCodeInput, setRouting, type SupplierDoc } from '../suppliers/index.js';
+import { displayCode, displayCodes, findActiveManagerByName, findSupplierByCode, parseCodeInput, setRouting, type SupplierDoc } from '../suppliers/index.js';
 import { Message, Thread, threadMessages, decideFriendRequest, findUnsorted, listFriendRequests, sortContact, type MessageDoc, type SortDecision, type ThreadDoc } from '../threads/index.js';
 import { linkRefusalOf, redeemLinkCode, voidLinkCode, type LinkRefusal } from '../managers/link.js';
 import { partnerLangOf, type TranslationService } from '../translation/index.js';
@@ -86,11 +86,12 @@ export function createCommandHandler(deps: CommandDeps) {
         return t(lang, 'help', { list: names.map((n) => USAGE[n]).join('\n'), milestones: MILESTONES.join(', ') });
       }
       case 'orders': {
-        const res = cmd.code ? await listOrders({ supplierCode: (await supplierOrThrow(cmd.code)).code }) : await listOrders({ managerId: String(m._id) });
+        const s = cmd.code ? await supplierOrThrow(cmd.code) : undefined;
+        const res = s ? await listOrders({ supplierCode: s.code }) : await listOrders({ managerId: String(m._id) });
         if (!res.items.length) return t(lang, 'noOrders');
         const shown = await displayCodes(res.items.map((o) => o.supplierCode));
         return t(lang, 'orders', {
-          who: cmd.code ? ` ${parseCodeInput(cmd.code)?.code ?? cmd.code}` : '',
+          who: s ? ` ${displayCode(s)}` : '',
           count: res.items.length + (res.hasMore ? '+' : ''),
           list: res.items.map((o) => orderLine(lang, o, now, shown)).join('\n'),
         });

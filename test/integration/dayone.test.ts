@@ -406,7 +406,7 @@ describe('day one: WeChat side', function () {
       const th = await says('m', '/thread d12 augi 5');
       expect(th.reply).to.match(/^Last \d+ messages with D12:/);
       const list = (await says('m', '/orders D12 AUGI')).reply!;
-      expect(list).to.match(/^Open orders D12 \(1\)/);
+      expect(list).to.match(/^Open orders D12 AUGI \(1\)/); // the header names the tagged code too
       expect(list).to.include(`${order.number} · D12 AUGI ·`); // order lines show the tagged code
       expect((await says('m', `/po ${order.number}`)).reply).to.include('D12 AUGI');
       expect((await resolveSupplierCode('d12-augi')).code).to.equal('D12');
