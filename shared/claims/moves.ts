@@ -1,6 +1,7 @@
 // Moving a claim along TRANSITIONS: one guarded update on status and version; of concurrent
 // moves exactly one wins. Told as `claim.written` (shared/events).
 import { ConflictError, ForbiddenError, ValidationError } from '../errors/index.js';
+import { supplierLang } from '../translation/partner.js';
 import { events } from '../events/index.js';
 import { cancelQueuedNotices } from '../notices/index.js';
 import { Claim, SETTLEMENT_KINDS, type ClaimDoc, type ClaimFile, type ClaimStatus, type SettlementKind } from './model.js';
@@ -62,7 +63,7 @@ export async function moveClaim(id: string, to: ClaimStatus, actor: Actor, opts:
   if (c.status === 'sent') {
     // Answered or withdrawn: a reminder still waiting for the supplier's morning must not go.
     await cancelQueuedNotices(c.orderId, (n) => n.topic === `claim-reminder:${c._id}`, `claim ${to}`);
-    if (to === 'closed') await notifySupplier(after, now, claimWithdrawnText(after));
+    if (to === 'closed') await notifySupplier(after, now, claimWithdrawnText(after, await supplierLang(after.supplierId)));
   }
   if (to === 'sent') await notifySupplier(after, now);
   return after;

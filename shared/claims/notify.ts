@@ -1,5 +1,6 @@
 // Telling the supplier's chat about a claim (in Chinese, through the outbox).
 import type { Types } from 'mongoose';
+import { supplierLang } from '../translation/partner.js';
 import { getLogger } from '../log/index.js';
 import { enqueueNotice } from '../notices/index.js';
 import { displayCodes, Supplier, type SupplierDoc } from '../suppliers/index.js';
@@ -27,6 +28,6 @@ export async function notifySupplier(c: ClaimDoc, now: Date, given?: string): Pr
     log.warn({ claim: c.number }, 'claim sent but the supplier has no chat yet; it shows in the mini-program');
     return false;
   }
-  const text = given ?? claimTextForSupplier({ ...c, supplierCode: (await displayCodes([c.supplierCode])).get(c.supplierCode) ?? c.supplierCode });
+  const text = given ?? claimTextForSupplier({ ...c, supplierCode: (await displayCodes([c.supplierCode])).get(c.supplierCode) ?? c.supplierCode }, await supplierLang(c.supplierId));
   return enqueueNotice({ key: `claim:${c._id}:${c.status}:${c.version}`, kind: 'claim', to: chat.key, recipient: await supplierRecipient(c), text, orderId: c.orderId }, now);
 }

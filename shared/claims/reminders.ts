@@ -1,5 +1,6 @@
 // Daily reminders for claims the supplier has not answered.
 import { dmKey } from '../messenger.js';
+import { supplierLang } from '../translation/partner.js';
 import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { enqueueNotice } from '../notices/index.js';
 import { Order, type OrderDoc } from '../orders/index.js';
@@ -28,7 +29,7 @@ export async function scanClaimReminders(now: Date): Promise<number> {
           kind: 'claim_reminder',
           to: chat.key,
           recipient: await supplierRecipient(c),
-          text: claimReminderText(c, now),
+          text: claimReminderText(c, now, await supplierLang(c.supplierId)),
           orderId: c.orderId,
         },
         now,

@@ -256,6 +256,28 @@ describe('claims: filing', function () {
     expect(n.text).to.include(d.number).and.include('错发货品').and.include('发错颜色').and.include(`（${sup.supplier.code} CNWZ）`);
   });
 
+  it('a supplier who reads English gets the claim, its reminder and its withdrawal in English', async () => {
+    const config = testConfig();
+    const sup = await makeSupplierSession(config);
+    await Supplier.updateOne({ _id: sup.supplier._id }, { $set: { language: 'en' } });
+    const o = await makeOrder(sup.supplier.code);
+    await Thread.create({ key: 'dm:en-sup', kind: 'dm', supplierId: sup.supplier._id, lastMessageAt: new Date() });
+    const c = await fileClaim({ orderId: String(o._id), type: 'shortage', qty: 4, amount: '20.00', currency: 'USD', description: 'Four cartons short on arrival' }, MGR, undefined);
+    const sent = (await Notice.findOne({ kind: 'claim', to: 'dm:en-sup' }).lean())!;
+    expect(sent.text)
+      .to.match(/^\[Gendan claim\] /)
+      .and.include(c.number)
+      .and.include('shortage, quantity 4, claimed 20.00 USD')
+      .and.include('Description: Four cartons short on arrival');
+    expect(sent.text).to.not.match(/[\u4e00-\u9fff]/);
+    await scanClaimReminders(new Date(c.sentAt!.getTime() + DAY));
+    expect((await Notice.findOne({ kind: 'claim_reminder', to: 'dm:en-sup' }).lean())!.text).to.match(/^\[Gendan reminder\] Claim /);
+    await moveClaim(String(c._id), 'closed', manager, { reason: 'wrong PO' });
+    expect((await Notice.findOne({ kind: 'claim', to: 'dm:en-sup', text: /withdrawn/ }).lean())!.text).to.equal(
+      `[Gendan claim] ${c.number} (order ${c.orderNumber}) was withdrawn by the buyer; no answer is needed.`,
+    );
+  });
+
   it('a sent claim withdrawn by the buyer: the supplier is told, the waiting reminder is cancelled', async () => {
     const { c, supplier } = await claimFor('sent');
     await Thread.create({ key: 'dm:wd-sup', kind: 'dm', supplierId: c.supplierId, lastMessageAt: new Date() });
