@@ -5,6 +5,7 @@ export { findDates, localDay } from './dates.js';
 export { FactoryClosure, Proposal, ProposalCounter, ThreadFocus, PROPOSAL_STATUSES, type ProposalDoc } from './model.js';
 export {
   closureFlags,
+  closureOn,
   decideById,
   decideByNumber,
   factsIdle,

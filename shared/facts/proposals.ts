@@ -447,6 +447,25 @@ export async function factsOfOrder(v: ManagerViewer, id: string): Promise<OrderF
   };
 }
 
+/**
+ * The supplier's accepted closure covering `day` (YYYY-MM-DD), if any, and the first day the
+ * factory is open again (closures that touch or overlap are one): the scheduler holds the
+ * supplier's reminders until then. One equality query on the supplier.
+ */
+export async function closureOn(supplierId: Types.ObjectId, day: string): Promise<{ from: string; to: string; reopens: string } | null> {
+  const list = await FactoryClosure.find({ supplierId }, { from: 1, to: 1 }).lean<ClosureDoc[]>();
+  const c = list.find((k) => k.from <= day && day <= k.to);
+  if (!c) return null;
+  let reopens = nextDay(c.to);
+  for (let hit = true; hit;) {
+    const more = list.find((k) => k.from <= reopens && reopens <= k.to);
+    hit = !!more;
+    if (more) reopens = nextDay(more.to);
+  }
+  return { from: c.from, to: c.to, reopens };
+}
+const nextDay = (d: string) => dayOf(new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000));
+
 /** Milestones not done whose planned day falls in a closure of the factory. */
 export function closureFlags(order: Pick<OrderDoc, 'milestones'>, closures: Pick<ClosureDoc, 'from' | 'to'>[]): OrderFacts['flagged'] {
   const out: OrderFacts['flagged'] = [];
