@@ -10,6 +10,7 @@ export {
   decideByNumber,
   factsIdle,
   factsOfOrder,
+  modelFacts,
   onMessageStored,
   onOrderWritten,
   proposalsOfThread,
@@ -20,4 +21,5 @@ export {
   type OrderFacts,
   type ProposalView,
 } from './proposals.js';
+export { createFactsModel, type FactsModel, type FactsModelConfig, type ModelFact } from './llm.js';
 export { factLine, proposalsForManager, type FactLang } from './texts.js';

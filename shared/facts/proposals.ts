@@ -19,6 +19,7 @@ import { MILESTONES, Order, addOrderRef, dayOf, orderFor, replanOrder, updateMil
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
 import { Thread, type MessageDoc, type ThreadDoc } from '../threads/model.js';
 import { localDay } from './dates.js';
+import type { FactsModel, ModelFact } from './llm.js';
 import { FactoryClosure, Proposal, ProposalCounter, ThreadFocus, type ClosureDoc, type Link, type ProposalDoc } from './model.js';
 import { CARRIER_LINKS, factKey, recognize, type Fact } from './recognize.js';
 import { proposalsForManager, type FactLang } from './texts.js';
@@ -123,10 +124,10 @@ export interface StoredInput {
  * The `message.stored` reaction: never throws, never blocks the mirror (the bus does not await
  * it for the mirror). Returns how many proposals it stored.
  */
-export async function onMessageStored(e: StoredInput, now = new Date()): Promise<number> {
+export async function onMessageStored(e: StoredInput, now = new Date(), model?: FactsModel): Promise<number> {
   pending++;
   try {
-    return await proposeFrom(e, now);
+    return await proposeByRules(e, now, model);
   } catch (err) {
     log.warn({ messageId: String(e?.message?._id), err: (err as Error).message }, 'facts not proposed');
     return 0;
@@ -139,19 +140,73 @@ export async function onMessageStored(e: StoredInput, now = new Date()): Promise
   }
 }
 
-async function proposeFrom({ message, thread }: StoredInput, now: Date): Promise<number> {
+// Words that say a message is about a milestone or a date: worth asking the model when the rules
+// found nothing (or nothing certain) in it.
+const HINT =
+  /出货|发货|船期|交期|交货|验货|完成|做好|好了|生产|上线|原材料|备料|放假|推迟|延期|改到|提前|[号日月]|周|星期|礼拜|天|ship|deliver|inspect|ready|finish|produc|delay|postpon|week|month|date|day|отгруз|готов|достав|инспек|перенес|недел|месяц|дат|день|дня/i;
+
+/** The rules could not read the message with confidence: a hint word and no fact, or only uncertain ones. */
+function needsModel(text: string, facts: Fact[]): boolean {
+  if (!HINT.test(text)) return false;
+  if (!facts.length) return true;
+  return facts.every((f) => (f.kind === 'date' && (!f.milestone || !!f.uncertain)) || ('uncertain' in f && !!f.uncertain));
+}
+
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A real calendar day (not 2026-02-30). */
+const realDay = (d: string) => DAY_RE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+
+/**
+ * The model's answers that may become proposals: a real day within a sane window (a done
+ * milestone up to 60 days back, a plan from yesterday to a year ahead), a PO (when named) that
+ * is an open order of THIS supplier. Returns the facts and the POs named; the rest is dropped
+ * (logged).
+ */
+export function modelFacts(found: ModelFact[], today: string, open: Pick<OrderDoc, 'number'>[]): { facts: Fact[]; pos: string[] } {
+  const facts: Fact[] = [];
+  const pos: string[] = [];
+  for (const f of found) {
+    if (!realDay(f.day)) continue;
+    const days = (Date.parse(f.day) - Date.parse(today)) / 86_400_000;
+    if (days > 366 || days < (f.stage === 'done' ? -60 : -1)) continue;
+    if (f.milestone && !MILESTONES.includes(f.milestone)) continue;
+    if (f.po) {
+      const p = norm(f.po);
+      if (!p || !open.some((o) => norm(o.number) === p || (p.length >= 4 && norm(o.number).endsWith(p)))) continue;
+      pos.push(f.po.toUpperCase());
+    }
+    facts.push({ kind: 'date', milestone: f.milestone, stage: f.stage, day: f.day });
+  }
+  return { facts, pos: [...new Set(pos)] };
+}
+
+/** Ask the model about a message the rules could not read; its validated facts become proposals (source: model). */
+async function proposeByModel({ message, thread }: StoredInput, model: FactsModel, supplier: SupplierDoc, tz: string, now: Date): Promise<number> {
+  const today = localDay(new Date(message.ts), tz).day;
+  const found = await model.read(message.text ?? '', today);
+  if (!found.length) return 0;
+  const { facts, pos } = modelFacts(found, today, await openOrdersOf(thread.supplierId as Types.ObjectId));
+  if (facts.length < found.length) log.info({ messageId: String(message._id), dropped: found.length - facts.length }, 'model facts rejected (date or PO not valid)');
+  if (!facts.length) return 0;
+  return storeProposals(facts, pos, 'model', { message, thread, supplier, tz }, now);
+}
+
+async function proposeByRules({ message, thread }: StoredInput, now: Date, model?: FactsModel): Promise<number> {
   if (message.direction !== 'in' || message.type !== 'text' || !thread.supplierId || thread.status === 'colleague' || thread.status === 'ignored') return 0;
   if (message.senderKind === 'manager' || message.senderKind === 'bot' || /^\s*[/／]/.test(message.text ?? '')) return 0;
   // Most messages state nothing: read the text first (no query), in the supplier's zone when known.
   const known = zones.get(String(thread.supplierId));
   let r = recognize(message.text ?? '', new Date(message.ts), known ?? 'Asia/Shanghai');
-  if (!r.facts.length) return 0;
+  const ask = !!model && needsModel(message.text ?? '', r.facts);
+  if (!r.facts.length && !ask) return 0;
   const supplier = await supplierOf(thread.supplierId);
   if (!supplier) return 0;
   const tz = supplier.timezone ?? 'Asia/Shanghai';
   if (tz !== (known ?? 'Asia/Shanghai')) r = recognize(message.text ?? '', new Date(message.ts), tz);
-  if (!r.facts.length) return 0;
-  return storeProposals(r.facts, r.pos, 'rules', { message, thread, supplier, tz }, now);
+  // The rules' facts first (stored even when the model fails); then the model's, if asked.
+  let n = r.facts.length ? await storeProposals(r.facts, r.pos, 'rules', { message, thread, supplier, tz }, now) : 0;
+  if (ask) n += await proposeByModel({ message, thread }, model!, supplier, tz, now);
+  return n;
 }
 
 // The suppliers' time zones (they rarely change; a stale one for a minute shifts nothing but
@@ -192,6 +247,8 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
     const needsOrder = f.kind !== 'holiday';
     const uncertain = [...('uncertain' in f && f.uncertain ? [f.uncertain] : []), ...dateDoubts(f, today), ...(needsOrder && link.uncertain ? [link.uncertain] : [])];
     if (f.kind === 'date' && !f.milestone) uncertain.push('milestone not named');
+    // The model's reading is said on the proposal (WeChat and console): the manager checks it.
+    if (source === 'model') uncertain.push('read by the language model');
     docs.push({
       messageId: message._id,
       key: factKey(f),
