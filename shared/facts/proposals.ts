@@ -27,11 +27,20 @@ import { proposalsForManager, type FactLang } from './texts.js';
 const log = getLogger('facts');
 
 let pending = 0;
+/** Messages in the reaction now (the proposals' notices wait while others are in flight). */
+let working = 0;
 let waiters: (() => void)[] = [];
-/** Every message handed to the reaction so far handled to the end (tests, bench). */
+/** Every message handed to the reaction so far handled to the end, its WeChat message queued (tests, bench). */
 export function factsIdle(): Promise<void> {
   if (!pending) return Promise.resolve();
   return new Promise((ok) => waiters.push(ok));
+}
+function settled(): void {
+  if (--pending === 0) {
+    const w = waiters;
+    waiters = [];
+    w.forEach((ok) => ok());
+  }
 }
 
 const norm = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
@@ -85,10 +94,41 @@ async function responsibleManager(order: OrderDoc | undefined, s: SupplierDoc): 
   return m;
 }
 
-/** `k` new short numbers of a counter (one round trip): the last one is returned. */
+/** Short numbers a process reserves per counter round trip (the rest handed out from memory). */
+export const NUMBER_BLOCK = 10;
+const reserving = new Map<string, Promise<void>>();
+const blocks = createCache<string, { next: number; last: number }>('facts.numbers', { max: 1000, ttl: 10 * 60_000 });
+
+/**
+ * `k` new short numbers of a counter: the last one is returned. The counter (an upsert with
+ * `$inc`) is asked for a block of numbers at a time, handed out from memory until it is used
+ * up: most messages cost no counter round trip. Numbers stay unique (the counter never gives a
+ * number twice; `nk` is a unique index) and rise within a process; a restart leaves the rest of
+ * a block unused (a gap in the numbering, at most NUMBER_BLOCK − 1).
+ */
 async function takeNumbers(counter: string, k: number): Promise<number> {
-  const c = await ProposalCounter.findOneAndUpdate({ key: counter }, { $inc: { seq: k } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>();
-  return c!.seq;
+  const b = blocks.get(counter);
+  if (b && b.last - b.next + 1 >= k) {
+    b.next += k;
+    return b.next - 1;
+  }
+  // One reservation at a time per counter: messages of a burst wait for it and share the block.
+  const running = reserving.get(counter);
+  if (running) {
+    await running.catch(() => undefined);
+    return takeNumbers(counter, k);
+  }
+  const size = Math.max(k, NUMBER_BLOCK);
+  const p = ProposalCounter.findOneAndUpdate({ key: counter }, { $inc: { seq: size } }, { upsert: true, returnDocument: 'after' })
+    .lean<{ seq: number }>()
+    .then((c) => void blocks.set(counter, { next: c!.seq - size + 1, last: c!.seq }));
+  reserving.set(counter, p);
+  try {
+    await p;
+  } finally {
+    reserving.delete(counter);
+  }
+  return takeNumbers(counter, k);
 }
 
 const currentPlanned = (o: OrderDoc | undefined, m: MilestoneName | null) => {
@@ -126,17 +166,16 @@ export interface StoredInput {
  */
 export async function onMessageStored(e: StoredInput, now = new Date(), model?: FactsModel): Promise<number> {
   pending++;
+  working++;
   try {
     return await proposeByRules(e, now, model);
   } catch (err) {
     log.warn({ messageId: String(e?.message?._id), err: (err as Error).message }, 'facts not proposed');
     return 0;
   } finally {
-    if (--pending === 0) {
-      const w = waiters;
-      waiters = [];
-      w.forEach((ok) => ok());
-    }
+    // The last message in flight done: the gathered WeChat messages go now (a burst is one).
+    if (--working === 0) for (const id of [...gathering.keys()]) void sendGathered(id);
+    settled();
   }
 }
 
@@ -294,19 +333,64 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
     const lang: FactLang = m.language === 'ru' ? 'ru' : 'en';
     const time = new Intl.DateTimeFormat('en-GB', { timeZone: safeTz(m.timezone), hour: '2-digit', minute: '2-digit' }).format(new Date(message.ts));
     const quote = (message.text ?? '').length > 120 ? `${message.text!.slice(0, 117)}…` : (message.text ?? '');
-    await enqueueNotice(
-      {
-        key: `facts:${message._id}:${m._id}:${lines[0]!.n}`,
-        kind: 'fact_proposal',
-        to: dmKey(m.wechatId),
-        recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone ?? undefined },
-        text: proposalsForManager({ code: supplier.code, who: message.senderName ?? supplier.name ?? supplier.code, time, quote, lines }, lang),
-        orderId: link.order?._id,
-      },
+    tellManager(
+      m,
+      proposalsForManager({ code: supplier.code, who: message.senderName ?? supplier.name ?? supplier.code, time, quote, lines }, lang),
+      `facts:${message._id}:${m._id}:${lines[0]!.n}`,
+      link.order?._id,
       now,
     );
   }
   return lines.length;
+}
+
+/** The longest the proposals of one manager gather while messages keep coming. */
+export const NOTICE_WINDOW_MS = 300;
+const MAX_PER_NOTICE = 10;
+// The proposals waiting for their manager's WeChat message: the messages of a burst (a
+// supplier writing five lines, many suppliers at once) become one notice, one outbox write
+// instead of one per message. They go as soon as no other message is in the reaction (so a
+// lone message is not delayed), at the latest after the window. Stored proposals are never lost with it: the console shows them
+// and `/ok n` works without the WeChat message.
+const gathering = new Map<string, { m: ManagerDoc; key: string; texts: string[]; orderId?: Types.ObjectId; now: Date; timer: NodeJS.Timeout }>();
+
+function tellManager(m: ManagerDoc, text: string, key: string, orderId: Types.ObjectId | undefined, now: Date): void {
+  const id = String(m._id);
+  const open = gathering.get(id);
+  if (open) {
+    open.texts.push(text);
+    if (String(open.orderId ?? '') !== String(orderId ?? '')) open.orderId = undefined;
+    if (open.texts.length >= MAX_PER_NOTICE) {
+      void sendGathered(id);
+    }
+    return;
+  }
+  pending++; // factsIdle waits for the notice too
+  gathering.set(id, { m, key, texts: [text], orderId, now, timer: setTimeout(() => void sendGathered(id), NOTICE_WINDOW_MS) });
+}
+
+async function sendGathered(id: string): Promise<void> {
+  const g = gathering.get(id);
+  if (!g) return;
+  gathering.delete(id);
+  clearTimeout(g.timer);
+  try {
+    await enqueueNotice(
+      {
+        key: g.key,
+        kind: 'fact_proposal',
+        to: dmKey(g.m.wechatId!),
+        recipient: { kind: 'manager', id, timezone: g.m.timezone ?? undefined },
+        text: g.texts.join('\n\n'),
+        orderId: g.orderId,
+      },
+      g.now,
+    );
+  } catch (err) {
+    log.warn({ manager: id, proposals: g.texts.length, err: (err as Error).message }, 'proposal notice not queued (the console still shows them)');
+  } finally {
+    settled();
+  }
 }
 
 const safeTz = (tz?: string | null) => {

@@ -6,7 +6,9 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { createFactsModel, factsIdle, onMessageStored, Proposal } from '../../shared/facts/index.js';
+import { resetCaches } from '../../shared/cache/index.js';
 import { Manager } from '../../shared/managers/model.js';
+import { Notice } from '../../shared/notices/index.js';
 import { Supplier, createSupplier } from '../../shared/suppliers/index.js';
 import { Message, Thread, createMirror } from '../../shared/threads/index.js';
 import { startOpenAiFake, type OpenAiFake } from '../fakes/openai.js';
@@ -110,5 +112,41 @@ describe('facts: the optional language model', function () {
       await t.stop();
       wireTestReactions();
     }
+  });
+});
+
+describe('facts: the proposal write of a burst', function () {
+  this.timeout(30_000);
+
+  it('five messages at once: numbers 1–5 from one counter block, ONE WeChat message listing them; a restart leaves a gap', async () => {
+    const anna = await Manager.create({ name: 'Anna', wechatId: 'mgr-anna', language: 'en', timezone: 'UTC' });
+    const s = await createSupplier({ name: '宁波工厂', wechatIds: ['sup-zhao'], managerId: anna._id } as never);
+    await Supplier.updateOne({ _id: s._id }, { $set: { managerId: anna._id } });
+    const thread = await Thread.create({ key: 'dm:sup-zhao', kind: 'dm', contactWechatId: 'sup-zhao', supplierId: s._id, lastMessageAt: new Date() });
+    await makeOrder(s.code, { number: 'PO-2026-0150', managerId: String(anna._id) });
+    const say = (text: string) => ({
+      message: { _id: new Types.ObjectId(), text, ts: new Date(), type: 'text' as const, direction: 'in' as const, senderKind: 'supplier' as const, senderName: '王经理' },
+      thread: { _id: thread._id, supplierId: s._id },
+    });
+    const texts = ['出货改到12月20日', '验货改到12月15日', '单价改为12.80美元/个', 'SF1234567890123', '大货完成改到12月10日'];
+    const n = await Promise.all(texts.map((t) => onMessageStored(say(t))));
+    await factsIdle();
+    expect(n).to.deep.equal([1, 1, 1, 1, 1]);
+    const ps = await Proposal.find({}).sort({ n: 1 }).lean();
+    expect(ps.map((p) => p.n)).to.deep.equal([1, 2, 3, 4, 5]);
+    const notices = await Notice.find({ kind: 'fact_proposal' }).lean();
+    expect(notices).to.have.length(1);
+    for (const k of [1, 2, 3, 4, 5]) expect(notices[0]!.text).to.include(`#${k} `);
+    for (const t of texts) expect(notices[0]!.text).to.include(t);
+    // A lone message later: its own WeChat message, the next number of the block.
+    await onMessageStored(say('装柜改到12月22日出货'));
+    await factsIdle();
+    expect((await Proposal.find({}).sort({ n: -1 }).limit(1).lean())[0]!.n).to.equal(6);
+    expect(await Notice.countDocuments({ kind: 'fact_proposal' })).to.equal(2);
+    // A restart (the block in memory gone): the counter's next block, numbers stay unique.
+    resetCaches();
+    await onMessageStored(say('出货改到12月28日'));
+    await factsIdle();
+    expect((await Proposal.find({}).sort({ n: -1 }).limit(1).lean())[0]!.n).to.equal(11);
   });
 });
