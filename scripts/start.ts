@@ -8,6 +8,7 @@ import { EmbeddedDbError, ensureIndexes, openDatabase, type Database } from '../
 import '../shared/models.js';
 import { events } from '../shared/events/index.js';
 import { wireReactions } from '../shared/reactions.js';
+import { createFactsModel } from '../shared/facts/index.js';
 import { isTTY } from '../shared/config/index.js';
 import { createBot, type Bot } from '../bot/index.js';
 import { commandListener } from '../bot/commands.js';
@@ -153,7 +154,9 @@ async function main() {
   }
   // Every reaction (KPIs, price history, translation of stored messages) is wired here, once,
   // before any role can write, with the configured settings (performance, prices).
-  wireReactions(events, { settings: config, translation });
+  // The language model for chat facts the rules cannot read (FACTS_LLM=on; the OpenAI settings).
+  const factsModel = config.facts.llm ? createFactsModel(config.translation.openai) : undefined;
+  wireReactions(events, { settings: config, translation, factsModel });
 
   if (roles.has('server')) {
     await ensureConsoleAdmin(config);

@@ -25,6 +25,8 @@ export interface ReactionDeps {
   translation?: Pick<TranslationService, 'onMessageStored'> & Partial<Pick<TranslationService, 'translateText'>>;
   /** Read supplier messages for proposed order updates (shared/facts); on unless false (the facts bench compares). */
   facts?: boolean;
+  /** The optional language model for messages the rules cannot read (FACTS_LLM=on). */
+  factsModel?: facts.FactsModel;
 }
 
 /**
@@ -68,7 +70,7 @@ export function wireReactions(events: Events, deps: ReactionDeps): () => void {
   // What a supplier writes becomes proposed order updates for the responsible manager (never
   // blocking the mirror: the mirror does not await message.stored; the listener never throws).
   if (deps.facts !== false) {
-    off.push(events.on('message.stored', (e) => facts.onMessageStored(e).then(() => undefined), 'facts.onMessageStored'));
+    off.push(events.on('message.stored', (e) => facts.onMessageStored(e, undefined, deps.factsModel).then(() => undefined), 'facts.onMessageStored'));
     off.push(events.on('order.written', facts.onOrderWritten, 'facts.onOrderWritten'));
   }
   off.push(events.on('message.stored', () => metrics.messagesMirrored.inc(), 'metrics.messagesMirrored'));

@@ -129,6 +129,7 @@ export const schema = z.object({
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  FACTS_LLM: z.enum(['on', 'off']).default('off'),
 
   WECHAT_APPID: z.string().optional(),
   WECHAT_SECRET: z.string().optional(),
@@ -174,6 +175,7 @@ function crossChecks(env: Record<string, string>): string[] {
     need('TENCENT_SECRET_KEY', 'when TMT translates');
   }
   if (providers.has('openai')) need('OPENAI_API_KEY', 'when OpenAI translates');
+  if (env.FACTS_LLM === 'on') need('OPENAI_API_KEY', 'when the language model reads chat facts (FACTS_LLM=on)');
   if (env.NODE_ENV === 'production') need('SESSION_SECRET', 'in production');
   return problems;
 }
@@ -221,6 +223,8 @@ export interface Config {
     openai: { apiKey?: string; baseURL?: string; model: string };
   };
   wechat: { appId?: string; secret?: string; apiBase: string };
+  /** Chat to facts: ask the OpenAI-compatible endpoint (translation.openai) about messages the rules cannot read. */
+  facts: { llm: boolean };
 }
 
 export class ConfigError extends Error {
@@ -284,6 +288,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       openai: { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
     },
     wechat: { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE },
+    facts: { llm: e.FACTS_LLM === 'on' },
   };
 }
 

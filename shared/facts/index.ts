@@ -5,10 +5,12 @@ export { findDates, localDay } from './dates.js';
 export { FactoryClosure, Proposal, ProposalCounter, ThreadFocus, PROPOSAL_STATUSES, type ProposalDoc } from './model.js';
 export {
   closureFlags,
+  closureOn,
   decideById,
   decideByNumber,
   factsIdle,
   factsOfOrder,
+  modelFacts,
   onMessageStored,
   onOrderWritten,
   proposalsOfThread,
@@ -19,4 +21,5 @@ export {
   type OrderFacts,
   type ProposalView,
 } from './proposals.js';
+export { createFactsModel, type FactsModel, type FactsModelConfig, type ModelFact } from './llm.js';
 export { factLine, proposalsForManager, type FactLang } from './texts.js';

@@ -19,6 +19,7 @@ import { MILESTONES, Order, addOrderRef, dayOf, orderFor, replanOrder, updateMil
 import { Supplier, type SupplierDoc } from '../suppliers/index.js';
 import { Thread, type MessageDoc, type ThreadDoc } from '../threads/model.js';
 import { localDay } from './dates.js';
+import type { FactsModel, ModelFact } from './llm.js';
 import { FactoryClosure, Proposal, ProposalCounter, ThreadFocus, type ClosureDoc, type Link, type ProposalDoc } from './model.js';
 import { CARRIER_LINKS, factKey, recognize, type Fact } from './recognize.js';
 import { proposalsForManager, type FactLang } from './texts.js';
@@ -26,11 +27,20 @@ import { proposalsForManager, type FactLang } from './texts.js';
 const log = getLogger('facts');
 
 let pending = 0;
+/** Messages in the reaction now (the proposals' notices wait while others are in flight). */
+let working = 0;
 let waiters: (() => void)[] = [];
-/** Every message handed to the reaction so far handled to the end (tests, bench). */
+/** Every message handed to the reaction so far handled to the end, its WeChat message queued (tests, bench). */
 export function factsIdle(): Promise<void> {
   if (!pending) return Promise.resolve();
   return new Promise((ok) => waiters.push(ok));
+}
+function settled(): void {
+  if (--pending === 0) {
+    const w = waiters;
+    waiters = [];
+    w.forEach((ok) => ok());
+  }
 }
 
 const norm = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
@@ -84,10 +94,41 @@ async function responsibleManager(order: OrderDoc | undefined, s: SupplierDoc): 
   return m;
 }
 
-/** `k` new short numbers of a counter (one round trip): the last one is returned. */
+/** Short numbers a process reserves per counter round trip (the rest handed out from memory). */
+export const NUMBER_BLOCK = 10;
+const reserving = new Map<string, Promise<void>>();
+const blocks = createCache<string, { next: number; last: number }>('facts.numbers', { max: 1000, ttl: 10 * 60_000 });
+
+/**
+ * `k` new short numbers of a counter: the last one is returned. The counter (an upsert with
+ * `$inc`) is asked for a block of numbers at a time, handed out from memory until it is used
+ * up: most messages cost no counter round trip. Numbers stay unique (the counter never gives a
+ * number twice; `nk` is a unique index) and rise within a process; a restart leaves the rest of
+ * a block unused (a gap in the numbering, at most NUMBER_BLOCK − 1).
+ */
 async function takeNumbers(counter: string, k: number): Promise<number> {
-  const c = await ProposalCounter.findOneAndUpdate({ key: counter }, { $inc: { seq: k } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>();
-  return c!.seq;
+  const b = blocks.get(counter);
+  if (b && b.last - b.next + 1 >= k) {
+    b.next += k;
+    return b.next - 1;
+  }
+  // One reservation at a time per counter: messages of a burst wait for it and share the block.
+  const running = reserving.get(counter);
+  if (running) {
+    await running.catch(() => undefined);
+    return takeNumbers(counter, k);
+  }
+  const size = Math.max(k, NUMBER_BLOCK);
+  const p = ProposalCounter.findOneAndUpdate({ key: counter }, { $inc: { seq: size } }, { upsert: true, returnDocument: 'after' })
+    .lean<{ seq: number }>()
+    .then((c) => void blocks.set(counter, { next: c!.seq - size + 1, last: c!.seq }));
+  reserving.set(counter, p);
+  try {
+    await p;
+  } finally {
+    reserving.delete(counter);
+  }
+  return takeNumbers(counter, k);
 }
 
 const currentPlanned = (o: OrderDoc | undefined, m: MilestoneName | null) => {
@@ -123,35 +164,88 @@ export interface StoredInput {
  * The `message.stored` reaction: never throws, never blocks the mirror (the bus does not await
  * it for the mirror). Returns how many proposals it stored.
  */
-export async function onMessageStored(e: StoredInput, now = new Date()): Promise<number> {
+export async function onMessageStored(e: StoredInput, now = new Date(), model?: FactsModel): Promise<number> {
   pending++;
+  working++;
   try {
-    return await proposeFrom(e, now);
+    return await proposeByRules(e, now, model);
   } catch (err) {
     log.warn({ messageId: String(e?.message?._id), err: (err as Error).message }, 'facts not proposed');
     return 0;
   } finally {
-    if (--pending === 0) {
-      const w = waiters;
-      waiters = [];
-      w.forEach((ok) => ok());
-    }
+    // The last message in flight done: the gathered WeChat messages go now (a burst is one).
+    if (--working === 0) for (const id of [...gathering.keys()]) void sendGathered(id);
+    settled();
   }
 }
 
-async function proposeFrom({ message, thread }: StoredInput, now: Date): Promise<number> {
+// Words that say a message is about a milestone or a date: worth asking the model when the rules
+// found nothing (or nothing certain) in it.
+const HINT =
+  /出货|发货|船期|交期|交货|验货|完成|做好|好了|生产|上线|原材料|备料|放假|推迟|延期|改到|提前|[号日月]|周|星期|礼拜|天|ship|deliver|inspect|ready|finish|produc|delay|postpon|week|month|date|day|отгруз|готов|достав|инспек|перенес|недел|месяц|дат|день|дня/i;
+
+/** The rules could not read the message with confidence: a hint word and no fact, or only uncertain ones. */
+function needsModel(text: string, facts: Fact[]): boolean {
+  if (!HINT.test(text)) return false;
+  if (!facts.length) return true;
+  return facts.every((f) => (f.kind === 'date' && (!f.milestone || !!f.uncertain)) || ('uncertain' in f && !!f.uncertain));
+}
+
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A real calendar day (not 2026-02-30). */
+const realDay = (d: string) => DAY_RE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+
+/**
+ * The model's answers that may become proposals: a real day within a sane window (a done
+ * milestone up to 60 days back, a plan from yesterday to a year ahead), a PO (when named) that
+ * is an open order of THIS supplier. Returns the facts and the POs named; the rest is dropped
+ * (logged).
+ */
+export function modelFacts(found: ModelFact[], today: string, open: Pick<OrderDoc, 'number'>[]): { facts: Fact[]; pos: string[] } {
+  const facts: Fact[] = [];
+  const pos: string[] = [];
+  for (const f of found) {
+    if (!realDay(f.day)) continue;
+    const days = (Date.parse(f.day) - Date.parse(today)) / 86_400_000;
+    if (days > 366 || days < (f.stage === 'done' ? -60 : -1)) continue;
+    if (f.milestone && !MILESTONES.includes(f.milestone)) continue;
+    if (f.po) {
+      const p = norm(f.po);
+      if (!p || !open.some((o) => norm(o.number) === p || (p.length >= 4 && norm(o.number).endsWith(p)))) continue;
+      pos.push(f.po.toUpperCase());
+    }
+    facts.push({ kind: 'date', milestone: f.milestone, stage: f.stage, day: f.day });
+  }
+  return { facts, pos: [...new Set(pos)] };
+}
+
+/** Ask the model about a message the rules could not read; its validated facts become proposals (source: model). */
+async function proposeByModel({ message, thread }: StoredInput, model: FactsModel, supplier: SupplierDoc, tz: string, now: Date): Promise<number> {
+  const today = localDay(new Date(message.ts), tz).day;
+  const found = await model.read(message.text ?? '', today);
+  if (!found.length) return 0;
+  const { facts, pos } = modelFacts(found, today, await openOrdersOf(thread.supplierId as Types.ObjectId));
+  if (facts.length < found.length) log.info({ messageId: String(message._id), dropped: found.length - facts.length }, 'model facts rejected (date or PO not valid)');
+  if (!facts.length) return 0;
+  return storeProposals(facts, pos, 'model', { message, thread, supplier, tz }, now);
+}
+
+async function proposeByRules({ message, thread }: StoredInput, now: Date, model?: FactsModel): Promise<number> {
   if (message.direction !== 'in' || message.type !== 'text' || !thread.supplierId || thread.status === 'colleague' || thread.status === 'ignored') return 0;
   if (message.senderKind === 'manager' || message.senderKind === 'bot' || /^\s*[/／]/.test(message.text ?? '')) return 0;
   // Most messages state nothing: read the text first (no query), in the supplier's zone when known.
   const known = zones.get(String(thread.supplierId));
   let r = recognize(message.text ?? '', new Date(message.ts), known ?? 'Asia/Shanghai');
-  if (!r.facts.length) return 0;
+  const ask = !!model && needsModel(message.text ?? '', r.facts);
+  if (!r.facts.length && !ask) return 0;
   const supplier = await supplierOf(thread.supplierId);
   if (!supplier) return 0;
   const tz = supplier.timezone ?? 'Asia/Shanghai';
   if (tz !== (known ?? 'Asia/Shanghai')) r = recognize(message.text ?? '', new Date(message.ts), tz);
-  if (!r.facts.length) return 0;
-  return storeProposals(r.facts, r.pos, 'rules', { message, thread, supplier, tz }, now);
+  // The rules' facts first (stored even when the model fails); then the model's, if asked.
+  let n = r.facts.length ? await storeProposals(r.facts, r.pos, 'rules', { message, thread, supplier, tz }, now) : 0;
+  if (ask) n += await proposeByModel({ message, thread }, model!, supplier, tz, now);
+  return n;
 }
 
 // The suppliers' time zones (they rarely change; a stale one for a minute shifts nothing but
@@ -192,6 +286,8 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
     const needsOrder = f.kind !== 'holiday';
     const uncertain = [...('uncertain' in f && f.uncertain ? [f.uncertain] : []), ...dateDoubts(f, today), ...(needsOrder && link.uncertain ? [link.uncertain] : [])];
     if (f.kind === 'date' && !f.milestone) uncertain.push('milestone not named');
+    // The model's reading is said on the proposal (WeChat and console): the manager checks it.
+    if (source === 'model') uncertain.push('read by the language model');
     docs.push({
       messageId: message._id,
       key: factKey(f),
@@ -237,19 +333,64 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
     const lang: FactLang = managerLang(m.language);
     const time = new Intl.DateTimeFormat('en-GB', { timeZone: safeTz(m.timezone), hour: '2-digit', minute: '2-digit' }).format(new Date(message.ts));
     const quote = (message.text ?? '').length > 120 ? `${message.text!.slice(0, 117)}…` : (message.text ?? '');
-    await enqueueNotice(
-      {
-        key: `facts:${message._id}:${m._id}:${lines[0]!.n}`,
-        kind: 'fact_proposal',
-        to: dmKey(m.wechatId),
-        recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone ?? undefined },
-        text: proposalsForManager({ code: supplier.code, who: message.senderName ?? supplier.name ?? supplier.code, time, quote, lines }, lang),
-        orderId: link.order?._id,
-      },
+    tellManager(
+      m,
+      proposalsForManager({ code: supplier.code, who: message.senderName ?? supplier.name ?? supplier.code, time, quote, lines }, lang),
+      `facts:${message._id}:${m._id}:${lines[0]!.n}`,
+      link.order?._id,
       now,
     );
   }
   return lines.length;
+}
+
+/** The longest the proposals of one manager gather while messages keep coming. */
+export const NOTICE_WINDOW_MS = 300;
+const MAX_PER_NOTICE = 10;
+// The proposals waiting for their manager's WeChat message: the messages of a burst (a
+// supplier writing five lines, many suppliers at once) become one notice, one outbox write
+// instead of one per message. They go as soon as no other message is in the reaction (so a
+// lone message is not delayed), at the latest after the window. Stored proposals are never lost with it: the console shows them
+// and `/ok n` works without the WeChat message.
+const gathering = new Map<string, { m: ManagerDoc; key: string; texts: string[]; orderId?: Types.ObjectId; now: Date; timer: NodeJS.Timeout }>();
+
+function tellManager(m: ManagerDoc, text: string, key: string, orderId: Types.ObjectId | undefined, now: Date): void {
+  const id = String(m._id);
+  const open = gathering.get(id);
+  if (open) {
+    open.texts.push(text);
+    if (String(open.orderId ?? '') !== String(orderId ?? '')) open.orderId = undefined;
+    if (open.texts.length >= MAX_PER_NOTICE) {
+      void sendGathered(id);
+    }
+    return;
+  }
+  pending++; // factsIdle waits for the notice too
+  gathering.set(id, { m, key, texts: [text], orderId, now, timer: setTimeout(() => void sendGathered(id), NOTICE_WINDOW_MS) });
+}
+
+async function sendGathered(id: string): Promise<void> {
+  const g = gathering.get(id);
+  if (!g) return;
+  gathering.delete(id);
+  clearTimeout(g.timer);
+  try {
+    await enqueueNotice(
+      {
+        key: g.key,
+        kind: 'fact_proposal',
+        to: dmKey(g.m.wechatId!),
+        recipient: { kind: 'manager', id, timezone: g.m.timezone ?? undefined },
+        text: g.texts.join('\n\n'),
+        orderId: g.orderId,
+      },
+      g.now,
+    );
+  } catch (err) {
+    log.warn({ manager: id, proposals: g.texts.length, err: (err as Error).message }, 'proposal notice not queued (the console still shows them)');
+  } finally {
+    settled();
+  }
 }
 
 const safeTz = (tz?: string | null) => {
@@ -446,6 +587,25 @@ export async function factsOfOrder(v: ManagerViewer, id: string): Promise<OrderF
     flagged: closureFlags(order, closures),
   };
 }
+
+/**
+ * The supplier's accepted closure covering `day` (YYYY-MM-DD), if any, and the first day the
+ * factory is open again (closures that touch or overlap are one): the scheduler holds the
+ * supplier's reminders until then. One equality query on the supplier.
+ */
+export async function closureOn(supplierId: Types.ObjectId, day: string): Promise<{ from: string; to: string; reopens: string } | null> {
+  const list = await FactoryClosure.find({ supplierId }, { from: 1, to: 1 }).lean<ClosureDoc[]>();
+  const c = list.find((k) => k.from <= day && day <= k.to);
+  if (!c) return null;
+  let reopens = nextDay(c.to);
+  for (let hit = true; hit;) {
+    const more = list.find((k) => k.from <= reopens && reopens <= k.to);
+    hit = !!more;
+    if (more) reopens = nextDay(more.to);
+  }
+  return { from: c.from, to: c.to, reopens };
+}
+const nextDay = (d: string) => dayOf(new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000));
 
 /** Milestones not done whose planned day falls in a closure of the factory. */
 export function closureFlags(order: Pick<OrderDoc, 'milestones'>, closures: Pick<ClosureDoc, 'from' | 'to'>[]): OrderFacts['flagged'] {

@@ -2,6 +2,7 @@
 // idempotent (notice keys carry the event and the day) and starts every query with an equality.
 import { Types } from 'mongoose';
 import { dmKey } from '../messenger.js';
+import { closureOn, localDay } from '../facts/index.js';
 import { Alert } from '../health/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
@@ -33,6 +34,24 @@ const DAY = 86_400_000;
 export const RESCAN_DAYS = 30;
 
 const addDays = (day: string, n: number) => dayOf(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY));
+
+/**
+ * The factory's accepted closure (a holiday it announced in the chat, accepted by a manager)
+ * covering the supplier's local day at `now`: supplier reminders wait for the day it reopens.
+ */
+function closedNow(supplierId: Types.ObjectId, tz: string, now: Date, m0?: Memo) {
+  const day = localDay(now, tz).day;
+  return memo(m0, `closed:${supplierId}:${day}`, () => closureOn(supplierId, day));
+}
+
+/** Midnight of `day` in the zone `tz` (the reopening day's start, for a held reminder). */
+function startOfDay(day: string, tz: string): Date {
+  const guess = Date.parse(`${day}T00:00:00Z`);
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(new Date(guess)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
+  return new Date(guess - offset);
+}
 
 async function supplierChat(supplierId: Types.ObjectId): Promise<ThreadDoc | null> {
   return Thread.findOne({ supplierId, thirdParty: { $ne: true } })
@@ -113,7 +132,10 @@ async function overdueNotices(o: OrderDoc, late: LateMilestone[], now: Date, m0?
     ))
       ? 1
       : 0;
-  if (supplierSide.length) {
+  // The factory is closed today (an accepted holiday): no reminder to its chat; the daily scan
+  // reminds again on the first day after the closure (the manager is told meanwhile).
+  const closed = supplierSide.length ? await closedNow(o.supplierId, s?.timezone ?? 'Asia/Shanghai', now, m0) : null;
+  if (supplierSide.length && !closed) {
     const chat = await memo(m0, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
     if (chat)
       n += await notice(
@@ -271,22 +293,27 @@ export async function scanPreShipment(now: Date): Promise<number> {
       const chat = await memo(lookups, `chat:${o.supplierId}`, () => supplierChat(o.supplierId));
       if (!chat) continue;
       const s = await memo(lookups, `tz:${o.supplierId}`, () => Supplier.findOne({ _id: o.supplierId }, { timezone: 1 }).lean<SupplierDoc>());
+      // The factory closed today: the question waits for the day it reopens.
+      const tz = s?.timezone ?? 'Asia/Shanghai';
+      const closed = await closedNow(o.supplierId, tz, now, lookups);
       if (
         await enqueueNotice(
           {
             key: `pre_shipment:${o._id}:${day}`,
             kind: 'pre_shipment',
             to: chat.key,
-            recipient: { kind: 'supplier', id: String(o.supplierId), timezone: s?.timezone ?? 'Asia/Shanghai' },
+            recipient: { kind: 'supplier', id: String(o.supplierId), timezone: tz },
             text: preShipmentForSupplier({ po: o.number, code: await shownCode(o, lookups), planned: day, daysLeft }, await partnerLangOf(chat)),
             orderId: o._id,
+            ...(closed ? { notBefore: startOfDay(closed.reopens, tz) } : {}),
           },
           now,
         )
       ) {
         n++;
         // Silence is reported to the manager after one working day (scanReadiness).
-        await markReadinessAsked(o._id, today, nextWorkingDay(today));
+        const asked = closed && closed.reopens > today ? closed.reopens : today;
+        await markReadinessAsked(o._id, asked, nextWorkingDay(asked));
       }
     }
   }

@@ -2,6 +2,7 @@
 // event-driven customs notices, reminders cancelled when the order moves, bounded stop.
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+import { FactoryClosure } from '../../shared/facts/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import type { Messenger } from '../../shared/messenger.js';
 import { Notice, createDeliveryWorker, type DeliveryWorker } from '../../shared/notices/index.js';
@@ -146,5 +147,40 @@ describe('scheduler: rules', function () {
     const m = recordingMessenger();
     await createDeliveryWorker({ pacing: DEFAULT_PACING, messenger: m }).tick(at('2026-11-24T06:00:00Z'));
     expect(m.sent).to.have.length(0);
+  });
+
+  it('a factory closed (accepted holiday): no overdue reminder to its chat during the closure; the day after, there is', async () => {
+    const { s: sup } = await lateOrder();
+    // Accepted closure 2026-11-23 … 2026-11-26 (Shanghai days); the order is late since 11-20.
+    await FactoryClosure.create({ supplierId: sup._id, from: '2026-11-23', to: '2026-11-26', by: 'manager:x', at: at('2026-11-22T00:00:00Z') });
+    const toSupplier = () => Notice.find({ to: 'dm:sup-zhao', kind: 'overdue' }).lean();
+    await scanOverdue(at('2026-11-24T03:00:00Z'));
+    expect(await toSupplier()).to.have.length(0);
+    expect(await Notice.countDocuments({ to: 'dm:mgr-oleg', kind: 'overdue' })).to.equal(1); // the manager still hears
+    // The last day of the closure, in Shanghai (17:00 UTC on the 25th is 01:00 on the 26th there).
+    await scanOverdue(at('2026-11-25T17:00:00Z'));
+    expect(await toSupplier()).to.have.length(0);
+    // The first day after the closure: the supplier is reminded.
+    await scanOverdue(at('2026-11-27T02:00:00Z'));
+    const sent = await toSupplier();
+    expect(sent).to.have.length(1);
+    expect(sent[0]!.key).to.include(':2026-11-27:');
+  });
+
+  it('a factory closed: the pre-shipment question waits for the day it reopens', async () => {
+    const { o, s: sup } = await lateOrder();
+    const ship = o.milestones.shipped.planned!;
+    const ask = new Date(ship.getTime() - 7 * 86_400_000 + 3 * 3600_000); // 7 days before, 11:00 Shanghai
+    const askDay = ask.toISOString().slice(0, 10);
+    const to = new Date(ask.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await FactoryClosure.create({ supplierId: sup._id, from: askDay, to, by: 'manager:x', at: ask });
+    expect(await scanPreShipment(ask)).to.equal(1);
+    const n = (await Notice.findOne({ kind: 'pre_shipment' }).lean())!;
+    const reopens = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    // Not before the reopening day's working hours in Shanghai (08:00 = 00:00 UTC).
+    expect(n.notBefore.toISOString() >= `${reopens}T00:00:00.000Z`).to.equal(true);
+    expect(n.notBefore.toISOString() < `${reopens}T12:00:00.000Z`).to.equal(true);
+    const after = (await Order.findOne({ _id: o._id }).lean())!;
+    expect(after.readiness?.asked).to.equal(reopens);
   });
 });

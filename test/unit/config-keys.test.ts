@@ -53,6 +53,7 @@ const SAMPLES: Record<string, Record<string, string>> = {
   OPENAI_API_KEY: { OPENAI_API_KEY: 'sk-test' },
   OPENAI_BASE_URL: { OPENAI_BASE_URL: 'http://127.0.0.1:9001/v1' },
   OPENAI_MODEL: { OPENAI_MODEL: 'gpt-test' },
+  FACTS_LLM: { FACTS_LLM: 'on', OPENAI_API_KEY: 'k' },
   WECHAT_APPID: { WECHAT_APPID: 'wx123' },
   WECHAT_SECRET: { WECHAT_SECRET: 'secret' },
   WECHAT_API_BASE: { WECHAT_API_BASE: 'http://127.0.0.1:9002' },
