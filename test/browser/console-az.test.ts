@@ -4,44 +4,26 @@
 // writes a reply in Azerbaijani and sees the Chinese that will go out; with OpenAI down the
 // Russian (their second language) is shown marked, then replaced live by the Azerbaijani.
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createAccount } from '../../shared/managers/accounts.js';
 import { Manager } from '../../shared/managers/model.js';
 import { Message } from '../../shared/threads/index.js';
-import { until, withTimeout } from '../support/bot.js';
-import { launchChromium } from '../support/chromium.js';
-import { startConsoleRig, supplierSays, type ConsoleRig } from '../support/console.js';
+import { until } from '../support/bot.js';
+import { consoleBrowser } from '../support/browser.js';
+import { supplierSays, type ConsoleRig } from '../support/console.js';
 
 const AYSEL = { login: 'aysel', password: 'aysel-password-1', name: 'Aysel Məmmədova' };
 
 describe('web console in Azerbaijani', function () {
   this.timeout(120_000);
-  let browser: Browser;
   let rig: ConsoleRig;
   let page: Page;
-  const pageErrors: string[] = [];
 
-  before(async function () {
-    this.timeout(180_000);
-    browser = await withTimeout(launchChromium(), 150_000, 'chromium launch');
-  });
-  after(async () => {
-    await withTimeout(browser?.close() ?? Promise.resolve(), 15_000, 'chromium close').catch(() => undefined);
-  });
+  const ui = consoleBrowser({ rig: { openai: true } });
   beforeEach(async () => {
-    rig = await withTimeout(startConsoleRig({ openai: true }), 30_000, 'console rig');
+    ({ rig, page } = ui);
     const a = await createAccount({ ...AYSEL, role: 'manager', language: 'az' });
     await Manager.updateOne({ _id: a.id }, { $set: { secondLanguage: 'ru', seesAll: true } });
-    // A browser in English: the console follows the manager's language, not the browser's.
-    page = await browser.newPage({ viewport: { width: 1360, height: 860 }, locale: 'en-US' });
-    page.setDefaultTimeout(15_000);
-    pageErrors.length = 0;
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-  });
-  afterEach(async function () {
-    await page?.close().catch(() => undefined);
-    await rig?.stop();
-    if (this.currentTest?.state === 'passed') expect(pageErrors, 'errors in the page').to.deep.equal([]);
   });
 
   async function signIn() {

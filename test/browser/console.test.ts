@@ -4,38 +4,20 @@
 // (the mock puppet receives the Chinese), see the status turn sent, and a new supplier message
 // appear live. SCREENSHOTS=1 writes docs/screenshots/*.png.
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Message } from '../../shared/threads/index.js';
-import { waitForMessages, withTimeout, until } from '../support/bot.js';
-import { launchChromium } from '../support/chromium.js';
-import { ADMIN, startConsoleRig, supplierSays, type ConsoleRig } from '../support/console.js';
+import { waitForMessages, until } from '../support/bot.js';
+import { consoleBrowser } from '../support/browser.js';
+import { ADMIN, supplierSays, type ConsoleRig } from '../support/console.js';
 
 describe('web console in a browser', function () {
   this.timeout(120_000);
-  let browser: Browser;
   let rig: ConsoleRig;
   let page: Page;
-  let pageErrors: string[] = [];
 
-  before(async function () {
-    this.timeout(180_000); // the first run unpacks the npm Chromium (a few seconds)
-    browser = await withTimeout(launchChromium(), 150_000, 'chromium launch');
-  });
-  after(async () => {
-    await withTimeout(browser?.close() ?? Promise.resolve(), 15_000, 'chromium close').catch(() => undefined);
-  });
+  const ui = consoleBrowser();
   beforeEach(async () => {
-    rig = await withTimeout(startConsoleRig(), 30_000, 'console rig');
-    page = await browser.newPage({ viewport: { width: 1360, height: 860 }, locale: 'en-US' });
-    page.setDefaultTimeout(15_000);
-    pageErrors = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-  });
-  afterEach(async function () {
-    await page?.close().catch(() => undefined);
-    await rig?.stop();
-    // An exception in the page (a crashed render) fails the test that caused it.
-    if (this.currentTest?.state === 'passed') expect(pageErrors, 'errors in the page').to.deep.equal([]);
+    ({ rig, page } = ui);
   });
 
   async function signIn(password = ADMIN.password) {

@@ -5,41 +5,23 @@
 // the supplier; merges two duplicates (the earliest code survives). SCREENSHOTS=1 writes
 // docs/screenshots/unsorted.png and supplier.png.
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Manager } from '../../shared/managers/model.js';
 import { createSupplier, Supplier, updateSupplier } from '../../shared/suppliers/index.js';
 import { Contact, Message } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
-import { until, waitForMessages, withTimeout } from '../support/bot.js';
-import { launchChromium } from '../support/chromium.js';
-import { ADMIN, startConsoleRig, type ConsoleRig } from '../support/console.js';
+import { until, waitForMessages } from '../support/bot.js';
+import { consoleBrowser } from '../support/browser.js';
+import { ADMIN, type ConsoleRig } from '../support/console.js';
 
 describe('web console in a browser: day one', function () {
   this.timeout(150_000);
-  let browser: Browser;
   let rig: ConsoleRig;
   let page: Page;
-  let pageErrors: string[] = [];
 
-  before(async function () {
-    this.timeout(180_000);
-    browser = await withTimeout(launchChromium(), 150_000, 'chromium launch');
-  });
-  after(async () => {
-    await withTimeout(browser?.close() ?? Promise.resolve(), 15_000, 'chromium close').catch(() => undefined);
-  });
+  const ui = consoleBrowser({ rig: { commands: true }, viewport: { width: 1360, height: 900 }, dialogs: true });
   beforeEach(async () => {
-    rig = await withTimeout(startConsoleRig({ commands: true }), 30_000, 'console rig');
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'en-US' });
-    page.setDefaultTimeout(15_000);
-    pageErrors = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('dialog', (d) => void d.accept()); // confirmations
-  });
-  afterEach(async function () {
-    await page?.close().catch(() => undefined);
-    await rig?.stop();
-    if (this.currentTest?.state === 'passed') expect(pageErrors, 'errors in the page').to.deep.equal([]);
+    ({ rig, page } = ui);
   });
 
   async function signIn(login: string, password: string) {

@@ -2,14 +2,14 @@
 // proposals under their message in the thread; Apply re-plans the order (seen on the order page,
 // history "chat"), Drop leaves the order as it was.
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Proposal, factsIdle } from '../../shared/facts/index.js';
 import { Order } from '../../shared/orders/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
-import { withTimeout, until } from '../support/bot.js';
-import { launchChromium } from '../support/chromium.js';
-import { ADMIN, startConsoleRig, supplierSays, type ConsoleRig } from '../support/console.js';
+import { until } from '../support/bot.js';
+import { consoleBrowser } from '../support/browser.js';
+import { ADMIN, supplierSays, type ConsoleRig } from '../support/console.js';
 
 /** 12月20日 as the recognizers read it today (this year's, unless more than 60 days back). */
 function dec(d: number): string {
@@ -22,29 +22,12 @@ const dayOf = (d?: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) :
 
 describe('chat to facts, in a browser', function () {
   this.timeout(120_000);
-  let browser: Browser;
   let rig: ConsoleRig;
   let page: Page;
-  let pageErrors: string[] = [];
 
-  before(async function () {
-    this.timeout(180_000);
-    browser = await withTimeout(launchChromium(), 150_000, 'chromium launch');
-  });
-  after(async () => {
-    await withTimeout(browser?.close() ?? Promise.resolve(), 15_000, 'chromium close').catch(() => undefined);
-  });
+  const ui = consoleBrowser({ rig: { delivery: false } });
   beforeEach(async () => {
-    rig = await withTimeout(startConsoleRig({ delivery: false }), 30_000, 'console rig');
-    page = await browser.newPage({ viewport: { width: 1360, height: 860 }, locale: 'en-US' });
-    page.setDefaultTimeout(15_000);
-    pageErrors = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-  });
-  afterEach(async function () {
-    await page?.close().catch(() => undefined);
-    await rig?.stop();
-    if (this.currentTest?.state === 'passed') expect(pageErrors, 'errors in the page').to.deep.equal([]);
+    ({ rig, page } = ui);
   });
 
   it('Apply re-plans the order (seen on the order page); Drop leaves it as it was', async () => {

@@ -6,37 +6,25 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Manager } from '../../shared/managers/model.js';
 import { Order } from '../../shared/orders/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
-import { withTimeout, until } from '../support/bot.js';
-import { launchChromium } from '../support/chromium.js';
-import { ADMIN, startConsoleRig, type ConsoleRig } from '../support/console.js';
+import { until } from '../support/bot.js';
+import { consoleBrowser } from '../support/browser.js';
+import { ADMIN, type ConsoleRig } from '../support/console.js';
 
 const fixture = (name: string) => join(fileURLToPath(new URL('../fixtures/', import.meta.url)), name);
 
 describe('orders in, in a browser', function () {
   this.timeout(120_000);
-  let browser: Browser;
   let rig: ConsoleRig;
   let page: Page;
-  let pageErrors: string[] = [];
   let mia: { _id: Types.ObjectId };
 
-  before(async function () {
-    this.timeout(180_000);
-    browser = await withTimeout(launchChromium(), 150_000, 'chromium launch');
-  });
-  after(async () => {
-    await withTimeout(browser?.close() ?? Promise.resolve(), 15_000, 'chromium close').catch(() => undefined);
-  });
+  const ui = consoleBrowser({ rig: { delivery: false } });
   beforeEach(async () => {
-    rig = await withTimeout(startConsoleRig({ delivery: false }), 30_000, 'console rig');
-    page = await browser.newPage({ viewport: { width: 1360, height: 860 }, locale: 'en-US' });
-    page.setDefaultTimeout(15_000);
-    pageErrors = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    ({ rig, page } = ui);
     mia = await Manager.create({ name: 'Mia Manager', role: 'manager', language: 'en' });
     await Supplier.create({ code: 'A01', name: '宁波电机厂', paymentTerms: '30% deposit', managerId: mia._id });
     await Supplier.create({ code: 'A02', name: '深圳开关厂' });
@@ -45,11 +33,6 @@ describe('orders in, in a browser', function () {
     await page.getByTestId('password').fill(ADMIN.password);
     await page.getByTestId('sign-in').click();
     await page.getByTestId('nav-orders').waitFor();
-  });
-  afterEach(async function () {
-    await page?.close().catch(() => undefined);
-    await rig?.stop();
-    if (this.currentTest?.state === 'passed') expect(pageErrors, 'errors in the page').to.deep.equal([]);
   });
 
   it('creates an order from the form and sees it on the board', async () => {
