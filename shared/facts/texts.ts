@@ -1,6 +1,6 @@
 // How a proposal reads to a manager (en, ru, az; zh for the console's Chinese staff): what changes,
 // from whose message, and the short number to answer with.
-import { MILESTONE_AZ, MILESTONE_ZH } from '../notices/texts.js';
+import { MILESTONE_AZ, MILESTONE_RU, MILESTONE_ZH } from '../notices/texts.js';
 import type { Fact } from './recognize.js';
 
 export type FactLang = 'en' | 'ru' | 'az' | 'zh';
@@ -9,16 +9,7 @@ const MS: Record<FactLang, Record<string, string>> = {
   en: {},
   zh: MILESTONE_ZH,
   az: MILESTONE_AZ,
-  ru: {
-    confirmed: 'подтверждение',
-    materials: 'сырьё',
-    production_start: 'начало производства',
-    production_done: 'окончание производства',
-    inspection: 'инспекция',
-    shipped: 'отгрузка',
-    customs_cleared: 'таможня',
-    delivered: 'доставка',
-  },
+  ru: MILESTONE_RU,
 };
 const ms = (lang: FactLang, m: string | null) => (m ? (MS[lang][m] ?? m.replace(/_/g, ' ')) : { en: 'milestone?', ru: 'этап?', az: 'mərhələ?', zh: '节点？' }[lang]);
 

@@ -14,7 +14,7 @@ export const MILESTONE_ZH: Record<string, string> = {
   customs_cleared: '清关',
   delivered: '交货',
 };
-const MILESTONE_RU: Record<string, string> = {
+export const MILESTONE_RU: Record<string, string> = {
   confirmed: 'подтверждение',
   materials: 'закупка сырья',
   production_start: 'начало производства',
