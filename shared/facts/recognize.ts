@@ -73,7 +73,7 @@ const MILESTONE_WORDS: [MilestoneName, RegExp][] = [
 const CHANGE =
   /改到|改为|改成|改在|推迟|延期|延迟|延后|延到|推到|推后|提前|调整到|调整为|顺延|换到|变更|postpone[a-zа-яё]*|delay[a-zа-яё]*|resched[a-zа-яё]*|moved? to|chang[a-zа-яё]* to|push[a-zа-яё]* (?:back )?to|перенес[a-zа-яё]*|перенос[a-zа-яё]*|задерж[a-zа-яё]*|сдвин[a-zа-яё]*|отлож[a-zа-яё]*|сдвиг[a-zа-яё]*/i;
 const DONE =
-  /已经?(?:全部)?(?:出货|发货|出运|装柜|开船|完成|做完|完工|验货|验完|到|开始|上线|投产|备好|备齐|到齐)|(?:出货|发货|装柜|做完|完成|验完|生产完|备好|到齐|上线)了|验货(?:已经?)?(?:通过|合格)|(?:has|have|was|were) (?:been )?(?:shipped|completed|finished|done|passed|dispatched|started)|\b(?:shipped|dispatched) (?:today|yesterday|on)\b|отгружен[a-zа-яё]*|отправлен[a-zа-яё]*|(?:уже )?(?:законч|заверш)ил[a-zа-яё]*|прош[a-zа-яё]* инспекц[a-zа-яё]*/i;
+  /已经?(?:全部)?(?:出货|发货|出运|装柜|开船|完成|做完|完工|验货|验完|到|开始|上线|投产|备好|备齐|到齐)|(?<!才能|才可以|可以|能够|能|就要|要|会|将|准备|打算|计划)(?:出货|发货|装柜|做完|完成|验完|生产完|备好|到齐|上线)了|验货(?:已经?)?(?:通过|合格)|(?:has|have|was|were) (?:been )?(?:shipped|completed|finished|done|passed|dispatched|started)|\b(?:shipped|dispatched) (?:today|yesterday|on)\b|отгружен[a-zа-яё]*|отправлен[a-zа-яё]*|(?:уже )?(?:законч|заверш)ил[a-zа-яё]*|прош[a-zа-яё]* инспекц[a-zа-яё]*/i;
 const PLAN_CUE =
   /安排|预计|计划|会|能|可以|要|将|大概|估计|预期|定在|在|于|前|之前|以前|左右|by|on|will|plan[a-zа-яё]*|expect[a-zа-яё]*|schedul[a-zа-яё]*|ETD|until|к |до |план[a-zа-яё]*|будет|ожида[a-zа-яё]*/i;
 const QUESTION = /[?？]|吗|是否|能不能|可不可以|有没有|什么时候|哪天|几号|when\b|could you|can you|ли\b|когда/i;

@@ -35,6 +35,13 @@ describe('facts: recognizers', () => {
     expect(findDates('春节后', new Date('2026-01-10T06:00:00Z'), 'Asia/Shanghai')[0]!.day).to.equal('2026-02-24'); // the official 2026 schedule: 2.15–2.23 off
   });
 
+  it('a modal 了 (才能出货了, 可以发货了) is a plan, not a completion; 已经发货了 and 出货了 are done', () => {
+    expect(keys('那批货要等圣诞节之后才能出货了')).to.deep.equal([]);
+    expect(keys('这个月底可以发货了')).to.deep.equal(['date:shipped:plan:2026-11-30']);
+    expect(keys('昨天已经发货了')).to.deep.equal(['date:shipped:done:2026-11-29']);
+    expect(keys('出货了')).to.deep.equal(['date:shipped:done:2026-11-29']);
+  });
+
   it('bad input: impossible dates, full-width digits, emoji, very long texts, garbage — never a throw', () => {
     expect(keys('出货时间改到2月30日')).to.deep.equal([]);
     expect(keys('出货时间改到１２月２０日')).to.deep.equal(['date:shipped:change:2026-12-20']);
