@@ -18,6 +18,7 @@ import {
   boardFor,
   importOrders,
   importTemplate,
+  TEMPLATE_LANGS,
   leadTimeFor,
   orderDefaults,
   replanOrder,
@@ -143,8 +144,8 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       path: '/api/orders/import/template',
       tag,
       access: 'manager',
-      summary: 'The import template (XLSX) with headers in English, Russian or Chinese',
-      query: z.object({ lang: z.enum(['en', 'ru', 'zh']).default('en') }).strict(),
+      summary: 'The import template (XLSX) with headers in English, Russian, Azerbaijani or Chinese',
+      query: z.object({ lang: z.enum(TEMPLATE_LANGS).default('en') }).strict(),
       responses: { 200: { description: 'An XLSX file', contentTypes: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
       handle: async (req, ctx) => {
         ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

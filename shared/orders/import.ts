@@ -39,7 +39,10 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 const REQUIRED: ImportField[] = ['number', 'supplierCode', 'item', 'qty', 'unitPrice'];
 
 /** Template headers per language (the first of each list in HEADERS is English). */
-export const TEMPLATE_HEADERS: Record<'en' | 'ru' | 'zh', Record<ImportField, string>> = {
+export const TEMPLATE_LANGS = ['en', 'ru', 'az', 'zh'] as const;
+export type TemplateLang = (typeof TEMPLATE_LANGS)[number];
+
+export const TEMPLATE_HEADERS: Record<TemplateLang, Record<ImportField, string>> = {
   en: {
     number: 'PO number',
     supplierCode: 'Supplier code',
@@ -79,6 +82,26 @@ export const TEMPLATE_HEADERS: Record<'en' | 'ru' | 'zh', Record<ImportField, st
     'planned.shipped': 'Отгрузка',
     'planned.customs_cleared': 'Растаможка',
     'planned.delivered': 'Доставка',
+  },
+  az: {
+    number: 'Sifariş nömrəsi',
+    supplierCode: 'Təchizatçı kodu',
+    item: 'Mal',
+    sku: 'Artikul',
+    qty: 'Miqdar',
+    unit: 'Ölçü vahidi',
+    unitPrice: 'Vahidin qiyməti',
+    currency: 'Valyuta',
+    incoterms: 'İnkoterms',
+    paymentTerms: 'Ödəniş şərtləri',
+    'planned.confirmed': 'Təsdiq',
+    'planned.materials': 'Materiallar',
+    'planned.production_start': 'İstehsalın başlanması',
+    'planned.production_done': 'İstehsalın sonu',
+    'planned.inspection': 'Yoxlama',
+    'planned.shipped': 'Yükləmə',
+    'planned.customs_cleared': 'Gömrük rəsmiləşdirilməsi',
+    'planned.delivered': 'Çatdırılma',
   },
   zh: {
     number: '订单号',
@@ -125,7 +148,7 @@ const norm = (s: string) =>
     .trim();
 const KNOWN = new Map<string, ImportField>();
 for (const f of IMPORT_FIELDS) {
-  for (const lang of ['en', 'ru', 'zh'] as const) KNOWN.set(norm(TEMPLATE_HEADERS[lang][f]), f);
+  for (const lang of TEMPLATE_LANGS) KNOWN.set(norm(TEMPLATE_HEADERS[lang][f]), f);
   for (const s of SYNONYMS[f] ?? []) if (!KNOWN.has(norm(s))) KNOWN.set(norm(s), f);
 }
 
@@ -922,9 +945,9 @@ export async function importOrders(v: ManagerViewer, path: string, o: ImportOpti
 }
 
 /** The import template (XLSX) with headers in one language and an example row. */
-export async function importTemplate(lang: 'en' | 'ru' | 'zh'): Promise<Buffer> {
+export async function importTemplate(lang: TemplateLang): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(lang === 'zh' ? '订单' : lang === 'ru' ? 'Заказы' : 'Orders');
+  const ws = wb.addWorksheet({ zh: '订单', ru: 'Заказы', az: 'Sifarişlər', en: 'Orders' }[lang]);
   const h = TEMPLATE_HEADERS[lang];
   ws.addRow(IMPORT_FIELDS.map((f) => h[f]));
   ws.addRow([

@@ -57,6 +57,7 @@ export {
   importListenersPending,
   importOrders,
   importTemplate,
+  TEMPLATE_LANGS,
   parseDate,
   parseNumber,
   rememberedMapping,

@@ -127,8 +127,8 @@ describe('orders in: import, board, lead times, status', function () {
     expect(wrong.body.error.message).to.match(/no sheet "Sheet9".*说明, 订单/);
   });
 
-  it('the template in EN/RU/ZH headers is an XLSX the import reads back', async () => {
-    for (const lang of ['en', 'ru', 'zh']) {
+  it('the template in EN/RU/AZ/ZH headers is an XLSX the import reads back', async () => {
+    for (const lang of ['en', 'ru', 'az', 'zh']) {
       const res = await agent
         .get(`/api/orders/import/template?lang=${lang}`)
         .set(auth())

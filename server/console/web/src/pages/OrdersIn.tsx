@@ -746,7 +746,7 @@ export function ImportOrders() {
         <Title order={3}>{t('importOrders')}</Title>
         <Group gap="xs">
           <Text size="xs">{t('template')}:</Text>
-          {(['en', 'ru', 'zh'] as const).map((l) => (
+          {(['en', 'ru', 'az', 'zh'] as const).map((l) => (
             <Anchor key={l} size="xs" href={`/api/orders/import/template?lang=${l}`} data-testid={`template-${l}`}>
               {l.toUpperCase()}
             </Anchor>
