@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { createAccount } from '../../shared/managers/accounts.js';
 import { Manager } from '../../shared/managers/model.js';
+import { Supplier } from '../../shared/suppliers/index.js';
 import { Message } from '../../shared/threads/index.js';
 import { until } from '../support/bot.js';
 import { consoleBrowser } from '../support/browser.js';
@@ -54,6 +55,19 @@ describe('web console in Azerbaijani', function () {
     expect(rig.openai!.requests.at(-1)!.target).to.equal('zh');
     expect(rig.openai!.requests.at(-1)!.texts.join()).not.to.include('PO-2026-001');
     expect(await page.getByTestId('send').textContent()).to.equal('Göndər');
+  });
+
+  it('amounts in the az locale: the order form total reads 246.900,00 USD', async () => {
+    await Supplier.create({ code: 'A01', name: '宁波电机厂' });
+    await signIn();
+    await page.getByTestId('nav-orders').click();
+    await page.getByTestId('new-order').click();
+    await page.getByTestId('form-supplier').click();
+    await page.getByRole('option', { name: /^A01/ }).click();
+    await page.getByTestId('line-item').fill('Motor 220V');
+    await page.getByTestId('line-qty').fill('200');
+    await page.getByTestId('line-price').fill('1234.50');
+    await until('total', async () => ((await page.getByTestId('form-total').textContent())!.includes('246.900,00 USD') ? true : undefined));
   });
 
   it('OpenAI down: the Russian is shown marked as a fallback, then the Azerbaijani replaces it live', async () => {

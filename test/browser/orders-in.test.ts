@@ -50,7 +50,7 @@ describe('orders in, in a browser', function () {
     await page.getByTestId('line-item').fill('Motor 220V');
     await page.getByTestId('line-qty').fill('200');
     await page.getByTestId('line-price').fill('12.50');
-    await until('total', async () => ((await page.getByTestId('form-total').textContent())!.includes('2500.00 USD') ? true : undefined));
+    await until('total', async () => ((await page.getByTestId('form-total').textContent())!.includes('2,500.00 USD') ? true : undefined));
     await page.getByTestId('form-save').click();
     await page.getByTestId('order-page').waitFor();
     expect(await page.getByTestId('order-number').textContent()).to.equal('PO-UI-FORM-1');

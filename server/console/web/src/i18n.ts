@@ -1138,5 +1138,10 @@ export const fmtDateTime = (d: When, opts: Intl.DateTimeFormatOptions = { dateSt
 export const fmtDate = (d: When) => dateText(d, { dateStyle: 'medium' });
 export const fmtTime = (d: When) => dateText(d, { hour: '2-digit', minute: '2-digit' });
 export const fmtNumber = (n: number, opts?: Intl.NumberFormatOptions) => n.toLocaleString(manualAz() ? 'tr-TR' : current(), opts);
+/** An amount (a decimal string from the API, or a number) with two decimals in the UI language, and its currency. */
+export const fmtMoney = (amount: string | number | null | undefined, currency?: string | null) =>
+  amount === null || amount === undefined || amount === '' || Number.isNaN(Number(amount))
+    ? String(amount ?? '')
+    : `${fmtNumber(Number(amount), { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${currency ? ` ${currency}` : ''}`;
 
 export default i18n;

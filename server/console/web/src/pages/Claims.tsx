@@ -2,6 +2,7 @@ import { Anchor, Badge, Button, Card, Group, NumberInput, Select, Stack, Table, 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fmtMoney } from '../i18n';
 import { useLocation } from 'wouter';
 import { api, ApiError, type Claim, type ClaimAnalytics } from '../api';
 
@@ -133,7 +134,7 @@ function Facts({ c }: { c: ClaimRow }) {
           c.receivedOn && `${t('claimReceived')}: ${c.receivedOn}`,
           c.cause && `${t('claimCause')}: ${t(`cause_${c.cause}`)}`,
           losses && `${t('claimLosses')}: ${losses} ${c.losses?.currency ?? ''}`,
-          c.decision && `${t('claimDecision')}: ${t(`decision_${c.decision.kind}`)}${c.decision.amount ? ` ${c.decision.amount} ${c.decision.currency ?? ''}` : ''}`,
+          c.decision && `${t('claimDecision')}: ${t(`decision_${c.decision.kind}`)}${c.decision.amount ? ` ${fmtMoney(c.decision.amount, c.decision.currency)}` : ''}`,
         ]
           .filter(Boolean)
           .join(' · ')}
@@ -283,9 +284,9 @@ export function ClaimsAnalytics() {
                 {Object.entries(d.amounts).map(([cur, x]) => (
                   <Table.Tr key={cur}>
                     <Table.Td>{cur}</Table.Td>
-                    <Table.Td ta="right">{x.claimed}</Table.Td>
-                    <Table.Td ta="right">{x.losses}</Table.Td>
-                    <Table.Td ta="right">{x.settled}</Table.Td>
+                    <Table.Td ta="right">{fmtMoney(x.claimed)}</Table.Td>
+                    <Table.Td ta="right">{fmtMoney(x.losses)}</Table.Td>
+                    <Table.Td ta="right">{fmtMoney(x.settled)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -380,7 +381,7 @@ export function Claims() {
               <Table.Td>
                 <Text size="sm">
                   {c.type} · {c.qty}
-                  {c.amount ? ` · ${c.amount} ${c.currency}` : ''}
+                  {c.amount ? ` · ${fmtMoney(c.amount, c.currency)}` : ''}
                 </Text>
                 <Text size="xs">{c.description}</Text>
                 <Facts c={c} />

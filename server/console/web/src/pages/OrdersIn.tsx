@@ -6,7 +6,7 @@ import { Anchor, Badge, Button, Card, Checkbox, Chip, FileInput, Group, Loader, 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fmtDateTime } from '../i18n';
+import { fmtDateTime, fmtMoney } from '../i18n';
 import { useLocation } from 'wouter';
 import { api, ApiError, upload, type Board, type ClaimItem, type HistoryEntry, type ImportResult, type Msg, type OrderDefaults, type OrderDetail, type ThreadItem } from '../api';
 import { OrderCard } from './Orders';
@@ -289,7 +289,7 @@ export function NewOrder() {
         <Text size="sm" data-testid="form-total">
           {t('total')}:{' '}
           {Object.entries(totals)
-            .map(([c, v]) => `${v.toFixed(2)} ${c}`)
+            .map(([c, v]) => fmtMoney(v, c))
             .join(' + ') || '—'}
         </Text>
       </Group>
@@ -425,9 +425,7 @@ export function OrderPage({ id }: { id: string }) {
               <Table.Td>
                 {l.unitPrice} {l.currency}
               </Table.Td>
-              <Table.Td>
-                {(l.qty * Number(l.unitPrice)).toFixed(2)} {l.currency}
-              </Table.Td>
+              <Table.Td>{fmtMoney(l.qty * Number(l.unitPrice), l.currency)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -435,7 +433,7 @@ export function OrderPage({ id }: { id: string }) {
       <Text size="sm" fw={600}>
         {t('total')}:{' '}
         {Object.entries(totals)
-          .map(([c, v]) => `${v.toFixed(2)} ${c}`)
+          .map(([c, v]) => fmtMoney(v, c))
           .join(' + ') || '—'}
       </Text>
       {plan && (
@@ -552,7 +550,7 @@ function OrderPanels({ order: d }: { order: OrderDetail }) {
                   </Table.Td>
                   <Table.Td>{x.type}</Table.Td>
                   <Table.Td>{x.qty}</Table.Td>
-                  <Table.Td>{x.amount ? `${x.amount} ${x.currency ?? ''}` : ''}</Table.Td>
+                  <Table.Td>{x.amount ? fmtMoney(x.amount, x.currency) : ''}</Table.Td>
                   <Table.Td>
                     <Badge size="xs" variant="light">
                       {x.status}
