@@ -13,6 +13,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What a failed request says to the user: the server's message and each field's problem. */
+export const errText = (e: unknown) => (e instanceof ApiError ? `${e.message}${e.details?.length ? `: ${e.details.map((d) => `${d.field} ${d.message}`).join(', ')}` : ''}` : String(e));
+
 let csrf = '';
 export const setCsrf = (token: string) => {
   csrf = token;

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fmtMoney } from '../i18n';
 import { useLocation } from 'wouter';
-import { api, ApiError, type Claim, type ClaimAnalytics } from '../api';
+import { api, errText, type Claim, type ClaimAnalytics } from '../api';
 
 type ClaimRow = Claim;
 
@@ -18,7 +18,6 @@ const NEXT: Record<string, string[]> = {
   rejected: ['closed'],
 };
 const COLOR: Record<string, string> = { sent: 'blue', supplier_answered: 'orange', agreed: 'teal', disputed: 'red', settled: 'green', rejected: 'gray', closed: 'dark', draft: 'gray' };
-const errText = (e: unknown) => (e instanceof ApiError ? `${e.message}${e.details?.length ? `: ${e.details.map((d) => `${d.field} ${d.message}`).join(', ')}` : ''}` : String(e));
 
 function Move({ c }: { c: ClaimRow }) {
   const { t } = useTranslation();

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
-import { api, ApiError, type OrderDetail, type OrderSummary } from '../api';
+import { api, errText, type OrderDetail, type OrderSummary } from '../api';
 import { OrdersBoard, OrdersNav } from './OrdersIn';
 import { OrderFactsPanel } from './Proposals';
 
@@ -39,7 +39,7 @@ function EditMilestone({ order, name, onClose }: { order: OrderDetail; name: str
       void qc.invalidateQueries({ queryKey: ['supplier'] });
       onClose();
     },
-    onError: (e) => setError(e instanceof ApiError ? `${e.message}${e.details?.length ? `: ${e.details.map((d) => `${d.field} ${d.message}`).join(', ')}` : ''}` : String(e)),
+    onError: (e) => setError(errText(e)),
   });
   return (
     <Modal opened onClose={onClose} title={`${order.number} · ${t(`ms_${name}`)}`}>

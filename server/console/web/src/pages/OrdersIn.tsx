@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fmtDateTime, fmtMoney } from '../i18n';
 import { useLocation } from 'wouter';
-import { api, ApiError, upload, type Board, type ClaimItem, type HistoryEntry, type ImportResult, type Msg, type OrderDefaults, type OrderDetail, type ThreadItem } from '../api';
+import { api, errText, upload, type Board, type ClaimItem, type HistoryEntry, type ImportResult, type Msg, type OrderDefaults, type OrderDetail, type ThreadItem } from '../api';
 import { OrderCard } from './Orders';
 
 export const MILESTONES = ['confirmed', 'materials', 'production_start', 'production_done', 'inspection', 'shipped', 'customs_cleared', 'delivered'] as const;
@@ -16,7 +16,6 @@ const VIEWS = ['all', 'overdue', 'thisWeek', 'nextWeek', 'customsHeld', 'noPlan'
 const CURRENCIES = ['CNY', 'USD', 'EUR', 'RUB', 'HKD', 'GBP'];
 const INCOTERMS = ['EXW', 'FCA', 'FAS', 'FOB', 'CFR', 'CIF', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP'];
 const FIELDS = ['number', 'supplierCode', 'item', 'sku', 'qty', 'unit', 'unitPrice', 'currency', 'incoterms', 'paymentTerms', ...MILESTONES.map((m) => `planned.${m}`)];
-const errText = (e: unknown) => (e instanceof ApiError ? `${e.message}${e.details?.length ? `: ${e.details.map((d) => `${d.field} ${d.message}`).join(', ')}` : ''}` : String(e));
 const today = () => new Date().toISOString().slice(0, 10);
 
 export function OrdersNav() {

@@ -2,7 +2,7 @@ import { Anchor, Button, Card, Group, Select, Stack, Text, TextInput, Textarea, 
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type User } from '../api';
+import { api, errText, type User } from '../api';
 
 export function Reports({ user }: { user: User }) {
   const { t } = useTranslation();
@@ -16,7 +16,7 @@ export function Reports({ user }: { user: User }) {
   const imp = useMutation({
     mutationFn: () => api<{ imported: number }>('/api/rates/import', { method: 'POST', body: { csv, name: 'console' } }),
     onSuccess: (r) => setMsg(`${r.imported} ✓`),
-    onError: (e) => setMsg(e instanceof ApiError ? `${e.message}${e.details?.length ? `: ${e.details.map((d) => `${d.field} ${d.message}`).join('; ')}` : ''}` : String(e)),
+    onError: (e) => setMsg(errText(e)),
   });
   return (
     <Stack>
