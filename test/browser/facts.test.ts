@@ -72,7 +72,7 @@ describe('chat to facts, in a browser', function () {
     await until('history row', async () => ((await page.getByTestId('history-row').count()) > 1 ? true : undefined));
     expect(await page.getByTestId('history-row').first().textContent()).to.include('chat');
     // On the order page the applied and the dropped proposals are shown with their state.
-    expect(await page.getByTestId('order-facts').getByTestId('proposal').count()).to.equal(2);
+    await until('both proposals on the order page', async () => ((await page.getByTestId('order-facts').getByTestId('proposal').count()) === 2 ? true : undefined));
     expect(await page.getByTestId('order-facts').getByTestId('proposal-ok').count()).to.equal(0);
   });
 });
