@@ -26,6 +26,28 @@ export function itemKeyOf(l: { item: string; sku?: string | null }): string {
     .trim()}`;
 }
 
+/** The rise over the previous price of the same item and supplier, when above `jumpPct` (same currency only). */
+function jumpOf(l: { unitPrice: string; currency: string }, prev: { unitPrice: string; currency: string } | null | undefined, jumpPct: Decimal): string | undefined {
+  if (!prev || prev.currency !== l.currency) return undefined;
+  const change = new Decimal(l.unitPrice).minus(prev.unitPrice).div(prev.unitPrice).times(100);
+  return change.gt(jumpPct) ? change.toDecimalPlaces(1).toString() : undefined;
+}
+
+/** What a price point records of an order line. */
+const pointFields = (o: OrderDoc, l: OrderDoc['lines'][number], itemKey: string, day: string) => ({
+  orderNumber: o.number,
+  supplierId: o.supplierId,
+  supplierCode: o.supplierCode,
+  managerId: o.managerId,
+  itemKey,
+  item: l.item,
+  sku: l.sku,
+  day,
+  qty: l.qty,
+  unitPrice: l.unitPrice,
+  currency: l.currency,
+});
+
 /** Price settings (config.prices): alert when a unit price rises more than `jumpPct` percent. */
 export interface PriceSettings {
   jumpPct: number;
@@ -41,24 +63,8 @@ export async function syncPricePoints(o: OrderDoc, isNew: boolean, settings: Pri
     const l = lines[i]!;
     const itemKey = itemKeyOf(l);
     const prev = await previousPoint(itemKey, o.supplierId, day, o._id);
-    let jump: string | undefined;
-    if (prev && prev.currency === l.currency) {
-      const change = new Decimal(l.unitPrice).minus(prev.unitPrice).div(prev.unitPrice).times(100);
-      if (change.gt(jumpPct)) jump = change.toDecimalPlaces(1).toString();
-    }
-    const set = {
-      orderNumber: o.number,
-      supplierId: o.supplierId,
-      supplierCode: o.supplierCode,
-      managerId: o.managerId,
-      itemKey,
-      item: l.item,
-      sku: l.sku,
-      day,
-      qty: l.qty,
-      unitPrice: l.unitPrice,
-      currency: l.currency,
-    };
+    const jump = jumpOf(l, prev, jumpPct);
+    const set = pointFields(o, l, itemKey, day);
     const r = await PricePoint.updateOne({ orderId: o._id, line: i }, jump ? { $set: { ...set, jumpPct: jump } } : { $set: set, $unset: { jumpPct: 1 } }, { upsert: true }).catch(async (err) => {
       if ((err as { code?: number }).code !== 11000) throw err;
       return { upsertedCount: 0 };
@@ -115,24 +121,8 @@ export async function syncPricePointsMany(orders: { order: OrderDoc; isNew: bool
       const itemKey = itemKeyOf(l);
       const g = group(itemKey, o.supplierId);
       const prev = latestBefore(g, day, oid);
-      let jump: string | undefined;
-      if (prev && prev.currency === l.currency) {
-        const change = new Decimal(l.unitPrice).minus(prev.unitPrice).div(prev.unitPrice).times(100);
-        if (change.gt(jumpPct)) jump = change.toDecimalPlaces(1).toString();
-      }
-      const set = {
-        orderNumber: o.number,
-        supplierId: o.supplierId,
-        supplierCode: o.supplierCode,
-        managerId: o.managerId,
-        itemKey,
-        item: l.item,
-        sku: l.sku,
-        day,
-        qty: l.qty,
-        unitPrice: l.unitPrice,
-        currency: l.currency,
-      };
+      const jump = jumpOf(l, prev, jumpPct);
+      const set = pointFields(o, l, itemKey, day);
       const clean = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
       if (jump) jumps.push({ op: isNew ? -1 : ops.length, order: o, isNew, line: l, prev: prev!, pct: jump });
       // A new order has no points yet: inserted (an insert is several times cheaper than an
