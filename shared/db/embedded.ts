@@ -50,7 +50,7 @@ export interface EmbeddedDb {
   dataDir: string;
   pgUrl: string;
   /** Start an extra engine process on the same PostgreSQL (e.g. without the front). */
-  spawnEngine(opts?: { serialize?: boolean } & EngineLanes): Promise<EngineProcess>;
+  spawnEngine(opts?: { serialize?: boolean; /** FerretDB's PostgreSQL pool size (default 50). */ poolMaxConns?: number } & EngineLanes): Promise<EngineProcess>;
   /** Kill the engine and start it again on the same port (tests of reconnection). */
   restartEngine(): Promise<void>;
   /** Listen to the supervisor (a part that dies is restarted; see SupervisionEvent). */
@@ -463,7 +463,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
     dataDir,
     pgUrl,
     async spawnEngine(o = {}) {
-      const e = await startEngine(bin, pgUrl, `127.0.0.1:${await freePort()}`, o.serialize ?? true, o);
+      const url = o.poolMaxConns ? `${pgUrl}?pool_max_conns=${o.poolMaxConns}` : pgUrl;
+      const e = await startEngine(bin, url, `127.0.0.1:${await freePort()}`, o.serialize ?? true, o);
       extra.add(e);
       return {
         uri: e.uri,

@@ -7,6 +7,7 @@ import { createCache } from '../cache/index.js';
 import { isDuplicateKey, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { backoffMs } from '../retry/index.js';
+import { chunks, UPDATE_BATCH } from '../db/batches.js';
 import type { Spool } from './spool.js';
 import { Manager } from '../managers/model.js';
 import { normalisePhone } from '../suppliers/index.js';
@@ -15,7 +16,7 @@ import { pulseSet } from '../live/index.js';
 import { events as defaultEvents, type Events, type TimedReply } from '../events/index.js';
 import { ScanState } from '../notices/model.js';
 import { sideOf, step, type AwaitState, type Side } from './awaiting.js';
-import { cacheGeneration } from './generation.js';
+import { cacheGeneration, UNDECIDED_TTL_MS } from './generation.js';
 
 const awaitSet = (st?: AwaitState) => (st?.awaiting ? { awaiting: st.awaiting, awaitingSince: st.since } : {});
 
@@ -101,6 +102,7 @@ function validate(m: InboundMessage): void {
  */
 const CACHE_TTL_MS = 10_000;
 const FLUSH_MS = 200;
+const INSERT_BATCH = 64;
 const hotCache = <V extends NonNullable<unknown>>(name: string) => createCache<string, V>(`mirror.${name}`, { max: 5000, ttl: CACHE_TTL_MS });
 
 export type SenderKind = 'supplier' | 'manager' | 'bot' | 'unknown';
@@ -127,7 +129,9 @@ export interface MirrorOptions {
   events?: Events;
 }
 
-type CachedContact = { _id: Types.ObjectId; supplierId?: Types.ObjectId | null; status: string };
+type CachedContact = { _id: Types.ObjectId; supplierId?: Types.ObjectId | null; status: string; name: string; alias?: string };
+/** A chat nobody has decided on yet: cached for UNDECIDED_TTL_MS only (see generation.ts). */
+const undecidedThread = (t: ThreadDoc) => !t.supplierId && t.status !== 'ignored' && t.status !== 'colleague';
 const contactStatus = (c: { status?: string | null; supplierId?: unknown }) => c.status ?? (c.supplierId ? 'sorted' : 'unsorted');
 
 export function createMirror(opts: MirrorOptions = {}): Mirror {
@@ -135,11 +139,14 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   const managers = hotCache<boolean>('managers');
   const contacts = hotCache<CachedContact>('contacts');
   const threads = hotCache<ThreadDoc>('threads');
+  // When each cached contact (sender|thread) and chat (key) was last read from the database.
+  const checkedAt = hotCache<number>('checkedAt');
   let generation = cacheGeneration();
   function clearCaches() {
     managers.clear();
     contacts.clear();
     threads.clear();
+    checkedAt.clear();
   }
 
   /** A WeChat id linked to a manager (active or not): ours, never a supplier contact. */
@@ -153,13 +160,14 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
 
   /**
    * The supplier-side contact, created 'unsorted' on first sight (a person sorts it), with the
-   * chat it wrote in remembered. Only decided contacts are cached: a contact sorted by another
-   * process is seen on its next message.
+   * chat it wrote in remembered. Decided contacts are cached for the cache's TTL, unsorted ones
+   * for UNDECIDED_TTL_MS (while name and alias are unchanged): a contact sorted by another
+   * process is seen within seconds.
    */
   async function ensureContact(m: InboundMessage, thread: ThreadDoc): Promise<CachedContact> {
     const pair = `${m.sender.wechatId}|${thread._id}`;
     const hit = contacts.get(pair);
-    if (hit && hit.status !== 'unsorted') return hit;
+    if (hit && (hit.status !== 'unsorted' || (fresh(pair) && hit.name === (m.sender.name || m.sender.wechatId) && (!m.sender.alias || hit.alias === m.sender.alias)))) return hit;
     // Known and unchanged: a read (which passes the engine's front concurrently), not an upsert
     // in the write lane for every message of an unsorted chat.
     const name = m.sender.name || m.sender.wechatId;
@@ -172,8 +180,8 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       threadIds?: Types.ObjectId[];
     }>();
     if (seen?.status && seen.name === name && (!m.sender.alias || seen.alias === m.sender.alias) && seen.threadIds?.some((id) => String(id) === String(thread._id))) {
-      const entry = { _id: seen._id, supplierId: seen.supplierId, status: contactStatus(seen) };
-      contacts.set(pair, entry);
+      const entry = { _id: seen._id, supplierId: seen.supplierId, status: contactStatus(seen), name, alias: seen.alias };
+      remember(pair, entry);
       return entry;
     }
     const phone = m.sender.phone ? normalisePhone(m.sender.phone) : undefined;
@@ -186,20 +194,31 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       },
       { upsert: true, returnDocument: 'after' },
     ).lean<{ _id: Types.ObjectId; supplierId?: Types.ObjectId | null; status?: string }>();
-    const entry = { _id: contact!._id, supplierId: contact!.supplierId, status: contactStatus(contact!) };
+    const entry = { _id: contact!._id, supplierId: contact!.supplierId, status: contactStatus(contact!), name, alias: m.sender.alias };
     if (!contact!.status) await Contact.updateOne({ _id: contact!._id, status: null }, { $set: { status: entry.status } });
-    contacts.set(pair, entry);
+    remember(pair, entry);
     return entry;
   }
+  function remember(pair: string, entry: CachedContact) {
+    contacts.set(pair, entry);
+    checkedAt.set(pair, Date.now());
+  }
+  function rememberThread(t: ThreadDoc) {
+    threads.set(t.key, t);
+    checkedAt.set(t.key, Date.now());
+  }
+  /** An undecided entry read from the database within UNDECIDED_TTL_MS. */
+  const fresh = (key: string) => Date.now() - (checkedAt.get(key) ?? 0) < UNDECIDED_TTL_MS;
 
   async function ensureThread(m: InboundMessage): Promise<ThreadDoc> {
     const key = threadKey(m.chat);
     const hit = threads.get(key);
-    if (hit && (hit.supplierId || hit.status === 'ignored' || hit.status === 'colleague')) return hit;
+    // Decided chats for the cache's TTL; an undecided one while it is fresh and its topic unchanged.
+    if (hit && (!undecidedThread(hit) || (fresh(key) && (!m.chat.topic || hit.topic === m.chat.topic)))) return hit;
     // Known and unchanged: a read (concurrent on the engine), not an upsert per message.
     const seen = hit ? await Thread.findOne({ key }).lean<ThreadDoc>() : null;
-    if (seen && (!m.chat.topic || (seen as { topic?: string }).topic === m.chat.topic)) {
-      threads.set(key, seen);
+    if (seen && (!m.chat.topic || seen.topic === m.chat.topic)) {
+      rememberThread(seen);
       return seen;
     }
     const t = await Thread.findOneAndUpdate(
@@ -214,7 +233,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
       },
       { upsert: true, returnDocument: 'after' },
     ).lean<ThreadDoc>();
-    threads.set(key, t!);
+    rememberThread(t!);
     return t!;
   }
 
@@ -229,7 +248,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
   }
   async function rereadThread(thread: ThreadDoc) {
     const t = await Thread.findOne({ _id: thread._id }).lean<ThreadDoc>();
-    threads.set(t!.key, t!);
+    rememberThread(t!);
     return t!;
   }
 
@@ -286,19 +305,22 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     if (samples.length) await events.emit('replies.timed', { samples, now: new Date() });
     try {
       const now = new Date();
-      await Promise.all(
-        batch.map((c) =>
-          Thread.updateOne(
-            { _id: c.id },
-            {
-              $inc: { messageCount: c.n },
-              $max: { lastMessageAt: c.last, ...(c.lastIn ? { lastInAt: c.lastIn } : {}), ...(c.lastOut ? { lastOutAt: c.lastOut } : {}) },
-              $addToSet: { days: { $each: [...c.days] } },
-              $set: { ...pulseSet(now), ...awaitSet(states.get(String(c.id))) },
+      // One request for every thread of the batch (bounded like every bulk write: shared/db/batches).
+      for (const part of chunks(batch, UPDATE_BATCH))
+        await Thread.bulkWrite(
+          part.map((c) => ({
+            updateOne: {
+              filter: { _id: c.id },
+              update: {
+                $inc: { messageCount: c.n },
+                $max: { lastMessageAt: c.last, ...(c.lastIn ? { lastInAt: c.lastIn } : {}), ...(c.lastOut ? { lastOutAt: c.lastOut } : {}) },
+                $addToSet: { days: { $each: [...c.days] } },
+                $set: { ...pulseSet(now), ...awaitSet(states.get(String(c.id))) },
+              },
             },
-          ),
-        ),
-      );
+          })),
+          { ordered: false },
+        );
     } catch (err) {
       for (const c of batch) {
         const k = String(c.id);
@@ -311,6 +333,42 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
         } else counts.set(k, c);
       }
       throw err;
+    }
+  }
+
+  // Group commit: while one insert is on its way, the messages arriving meanwhile wait and go
+  // together as the next insertMany (unordered, up to INSERT_BATCH). A quiet chat waits for
+  // nothing; a busy account costs one write request per batch instead of one per message. The
+  // unique indexes still decide each message alone: a duplicate fails only its own caller.
+  const waiting: { doc: InstanceType<typeof Message>; ok: (d: MessageDoc) => void; fail: (err: unknown) => void }[] = [];
+  let inserting = false;
+  async function insertMessage(fields: Record<string, unknown>): Promise<MessageDoc> {
+    const doc = new Message(fields);
+    await doc.validate();
+    return new Promise((ok, fail) => {
+      waiting.push({ doc, ok, fail });
+      void pumpInserts();
+    });
+  }
+  async function pumpInserts() {
+    if (inserting) return;
+    inserting = true;
+    try {
+      while (waiting.length) {
+        const batch = waiting.splice(0, INSERT_BATCH);
+        const docs = batch.map((w) => w.doc.toObject({ depopulate: true }) as MessageDoc);
+        let failed = new Map<number, unknown>();
+        try {
+          await Message.collection.insertMany(docs, { ordered: false });
+        } catch (err) {
+          const writeErrors = (err as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
+          if (!Array.isArray(writeErrors) || !writeErrors.length) failed = new Map(batch.map((_, i) => [i, err]));
+          else for (const e of writeErrors) failed.set(e.index, Object.assign(new Error(e.errmsg ?? 'insert failed'), { code: e.code }));
+        }
+        batch.forEach((w, i) => (failed.has(i) ? w.fail(failed.get(i)) : w.ok(docs[i]!)));
+      }
+    } finally {
+      inserting = false;
     }
   }
 
@@ -370,8 +428,7 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     };
     let message: MessageDoc;
     try {
-      const created = await Message.create(doc);
-      message = created.toObject() as MessageDoc;
+      message = await insertMessage(doc);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // Same id stored concurrently, or a redelivery under a new id: one record.

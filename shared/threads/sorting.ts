@@ -19,7 +19,7 @@ import { Manager, type ManagerDoc, type ManagerLang } from '../managers/model.js
 import { dmKey } from '../messenger.js';
 import { assertCode, checkDuplicates, createSupplier, displayCode, findSupplierByCode, getFair, type SupplierDoc } from '../suppliers/index.js';
 import { Supplier } from '../suppliers/model.js';
-import { invalidateMirrorCaches } from './generation.js';
+import { invalidateMirrorCaches, UNDECIDED_TTL_MS } from './generation.js';
 import { Contact, Message, Thread, type ContactDoc, type MessageDoc, type ThreadDoc } from './model.js';
 
 const log = getLogger('sorting');
@@ -279,6 +279,17 @@ async function prepare(decision: SortDecision, target: 'contact' | 'room'): Prom
   }
 }
 
+/**
+ * A mirror (in another process, or one with a message in flight while the decision was made)
+ * may still store a message or two of this chat as undecided for UNDECIDED_TTL_MS: the decision
+ * is applied to the chat's messages once more after that (attached to the supplier, or deleted
+ * for an ignored chat). Idempotent; a process that stops meanwhile leaves at most those seconds'
+ * messages in the unsorted state, where they stay visible.
+ */
+function sweepLater(what: () => Promise<unknown>): void {
+  setTimeout(() => void what().catch((err) => log.warn({ err: (err as Error).message }, 'second sweep of a sorted chat failed')), UNDECIDED_TTL_MS + 1_000).unref();
+}
+
 /** Give the contact's private chat and its messages a supplier (history attached). */
 async function attach(threadIds: Types.ObjectId[], supplierId: Types.ObjectId, thirdParty = false): Promise<{ threads: number; messages: number }> {
   let threads = 0;
@@ -287,14 +298,22 @@ async function attach(threadIds: Types.ObjectId[], supplierId: Types.ObjectId, t
     const r = await Thread.updateOne({ _id: id, supplierId: null }, { $set: { supplierId, status: 'sorted', ...(thirdParty ? { thirdParty: true } : {}) } });
     if (!r.modifiedCount) continue;
     threads++;
-    messages += await updateManyInBatches(Message, { threadId: id }, { $set: { supplierId } });
+    messages += await attachMessages(id, supplierId);
   }
   return { threads, messages };
+}
+async function attachMessages(threadId: Types.ObjectId, supplierId: Types.ObjectId): Promise<number> {
+  const n = await updateManyInBatches(Message, { threadId }, { $set: { supplierId } });
+  sweepLater(() => updateManyInBatches(Message, { threadId, supplierId: null }, { $set: { supplierId } }));
+  return n;
 }
 
 /** Delete what was mirrored of a chat; the thread stays, marked ignored, so nothing more is. */
 async function forget(threadId: Types.ObjectId): Promise<number> {
   const n = (await Message.deleteMany({ threadId })).deletedCount ?? 0;
+  sweepLater(async () => {
+    if (await Thread.exists({ _id: threadId, status: 'ignored' })) await Message.deleteMany({ threadId });
+  });
   await Thread.updateOne(
     { _id: threadId },
     { $set: { status: 'ignored', messageCount: 0, days: [] }, $unset: { supplierId: 1, lastMessageAt: 1, lastInAt: 1, lastOutAt: 1, awaiting: 1, awaitingSince: 1 } },
@@ -416,7 +435,7 @@ async function sortRoom(t: ThreadDoc, decision: SortDecision, by: string, now: D
     if (decision.kind === 'ignore') return { ...base, attached: { threads: 0, messages: 0 }, deleted: await forget(t._id) };
     const s = decision.kind === 'supplier' ? await createSupplier({ name: decision.name?.trim() || title, code: decision.code, fairLetter: decision.fairLetter }) : ready.supplier!;
     await Thread.updateOne({ _id: t._id }, { $set: { supplierId: s._id } });
-    const messages = await updateManyInBatches(Message, { threadId: t._id }, { $set: { supplierId: s._id } });
+    const messages = await attachMessages(t._id, s._id);
     return { ...base, supplier: supplierRef(s), attached: { threads: 1, messages } };
   } catch (err) {
     await Thread.updateOne({ _id: t._id, status: final, sortedBy: by, sortedAt: now }, { $set: { status: 'unsorted' }, $unset: { sortedAs: 1, sortedBy: 1, sortedAt: 1 } }).catch(() => undefined);

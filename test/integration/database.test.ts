@@ -7,6 +7,8 @@ import pg from 'pg';
 import { Supplier, createSupplier } from '../../shared/suppliers/index.js';
 import { isDuplicateKey } from '../../shared/errors/index.js';
 import { testDb } from '../support/db.js';
+import { Thread } from '../../shared/threads/index.js';
+import { UPDATE_BATCH, updateManyInBatches } from '../../shared/db/batches.js';
 
 /** 6 workers, each with its own client, claim 300 queued documents; returns claims per doc. */
 async function claimRace(uri: string, dbName: string, coll: string, opts: { readers?: number } = {}): Promise<Map<number, number>> {
@@ -158,6 +160,32 @@ describe('database: the real MongoDB-wire server', () => {
     }
     expect(before.reads, `old front: reads during a ${Math.round(before.writeMs)} ms write`).to.be.at.most(1);
     expect(now.reads, `reads during a ${Math.round(now.writeMs)} ms write (max read ${Math.round(now.maxReadMs)} ms)`).to.be.at.least(5);
+  });
+
+  it('(embedded) never sends FerretDB an update with more statements than its connection pool holds', async function () {
+    const { embedded, name } = testDb();
+    if (!embedded) return this.skip();
+    this.timeout(60_000);
+    // Why the bound: FerretDB v1 keeps a PostgreSQL connection per statement of one `update`
+    // command until the command ends. An engine with a pool of 8 never answers a 12-statement bulk.
+    const small = await embedded.spawnEngine({ poolMaxConns: 8 });
+    const client = new MongoClient(small.uri, { serverSelectionTimeoutMS: 5000 });
+    try {
+      const coll = client.db(name).collection('pool_bound');
+      await coll.insertMany(Array.from({ length: 12 }, (_, i) => ({ _id: i, n: 0 })) as never[]);
+      const bulk = coll.bulkWrite(Array.from({ length: 12 }, (_, i) => ({ updateOne: { filter: { _id: i }, update: { $inc: { n: 1 } } } })) as never[]).then(() => 'answered');
+      bulk.catch(() => undefined);
+      const outcome = await Promise.race([bulk, new Promise((ok) => setTimeout(() => ok('stuck'), 4000))]);
+      expect(outcome, 'a 12-statement update on a pool of 8').to.equal('stuck');
+    } finally {
+      await client.close(true).catch(() => undefined);
+      await small.stop();
+    }
+    // The app's bound on the real pool (50): 300 documents updated in requests of UPDATE_BATCH.
+    expect(UPDATE_BATCH).to.be.at.most(25);
+    await Thread.insertMany(Array.from({ length: 300 }, (_, i) => ({ key: `pool-${i}`, kind: 'dm', status: 'unsorted' })));
+    const done = await Promise.race([updateManyInBatches(Thread, { status: 'unsorted' }, { $set: { status: 'ignored' } }), new Promise<string>((ok) => setTimeout(() => ok('stuck'), 20_000))]);
+    expect(done).to.equal(300);
   });
 
   it('(embedded) needs its one-request front: without it the same race double-claims', async function () {

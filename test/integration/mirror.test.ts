@@ -1,7 +1,8 @@
 // The mirror through Wechaty + wechaty-puppet-mock into the real database.
 import { expect } from 'chai';
 import { FileBox } from 'file-box';
-import { Contact, Message, Thread, createMirror, createBufferedMirror, type InboundMessage } from '../../shared/threads/index.js';
+import mongoose from 'mongoose';
+import { Contact, Message, Thread, createMirror, createBufferedMirror, sortContact, type InboundMessage } from '../../shared/threads/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import { BotEvent, Alert, getBotHealth } from '../../shared/health/index.js';
@@ -143,6 +144,85 @@ describe('mirror: supplier chats stored exactly once', function () {
     expect(await Alert.countDocuments({ kind: 'bot_logout' })).to.equal(1);
     expect((await getBotHealth('test-bot')).state).to.equal('logged_out');
     expect(t.bot.messenger.isReady()).to.equal(false);
+  });
+});
+
+describe('mirror: chats nobody has sorted yet', function () {
+  this.timeout(30_000);
+  const say = (i: number, from = 'sup-new', room?: string): InboundMessage => ({
+    puppetId: `u-${from}-${i}`,
+    chat: room ? { kind: 'room', id: room, topic: '新工厂群' } : { kind: 'dm', id: from },
+    sender: { wechatId: from, name: '新工厂' },
+    self: false,
+    type: 'text',
+    text: `第${i}条`,
+    ts: new Date(Date.UTC(2026, 10, 24, 8, 0, i)),
+  });
+
+  it('reads an unsorted chat and its contact once, not once per message', async () => {
+    const mirror = createMirror();
+    const reads: string[] = [];
+    const onCommand = (e: { commandName: string; command: Record<string, unknown> }) => {
+      if (['find', 'findAndModify', 'update'].includes(e.commandName) && ['contacts', 'threads'].includes(String(e.command[e.commandName]))) reads.push(`${e.commandName} ${e.command[e.commandName]}`);
+    };
+    const client = mongoose.connection.getClient();
+    client.on('commandStarted', onCommand);
+    try {
+      for (let i = 0; i < 20; i++) await mirror.ingest(say(i, 'sup-new', 'new-room@chatroom'));
+    } finally {
+      client.off('commandStarted', onCommand);
+    }
+    expect(await Message.countDocuments({})).to.equal(20);
+    // First sight: thread upsert + status, contact lookup + upsert (+ its status); then nothing per message.
+    expect(reads.length, reads.join(', ')).to.be.at.most(6);
+    expect((await Thread.findOne({ key: 'room:new-room@chatroom' }).lean())!.status).to.equal('unsorted');
+  });
+
+  it('attaches a message stored by a mirror that had not yet seen the sort (the second sweep)', async () => {
+    const mirror = createMirror();
+    await mirror.ingest(say(0));
+    const wang = await Contact.findOne({ wechatId: 'sup-new' }).lean();
+    const sorted = await sortContact(String(wang!._id), { kind: 'supplier' }, 'test', new Date());
+    const thread = await Thread.findOne({ key: 'dm:sup-new' }).lean();
+    expect(String(thread!.supplierId)).to.equal(String(sorted.supplier!.id));
+    // What another process's mirror, still trusting its cached view of the unsorted chat, writes.
+    await Message.create({
+      threadId: thread!._id,
+      puppetId: 'stale-1',
+      dedupeKey: 'stale-1',
+      direction: 'in',
+      senderWechatId: 'sup-new',
+      senderKind: 'supplier',
+      type: 'text',
+      text: '迟到的',
+      ts: new Date(),
+    });
+    expect((await Message.findOne({ puppetId: 'stale-1' }).lean())!.supplierId).to.equal(undefined);
+    await until('the late message attached', async () => String((await Message.findOne({ puppetId: 'stale-1' }).lean())?.supplierId) === String(sorted.supplier!.id), 6_000);
+    expect(await Message.countDocuments({ threadId: thread!._id, supplierId: sorted.supplier!.id })).to.equal(2);
+  });
+
+  it('deletes a message stored by a mirror that had not yet seen the chat ignored', async () => {
+    const mirror = createMirror();
+    await mirror.ingest(say(0, 'sup-spam'));
+    const spam = await Contact.findOne({ wechatId: 'sup-spam' }).lean();
+    await sortContact(String(spam!._id), { kind: 'ignore' }, 'test', new Date());
+    const thread = await Thread.findOne({ key: 'dm:sup-spam' }).lean();
+    expect(thread!.status).to.equal('ignored');
+    await Message.create({
+      threadId: thread!._id,
+      puppetId: 'stale-2',
+      dedupeKey: 'stale-2',
+      direction: 'in',
+      senderWechatId: 'sup-spam',
+      senderKind: 'supplier',
+      type: 'text',
+      text: '广告',
+      ts: new Date(),
+    });
+    await until('the late message deleted', async () => (await Message.countDocuments({ threadId: thread!._id })) === 0, 6_000);
+    // This process's mirror saw the decision at once: nothing more is mirrored.
+    expect(await mirror.ingest(say(1, 'sup-spam'))).to.equal(undefined);
   });
 });
 
