@@ -5,22 +5,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig, loadDotEnv } from '../shared/config/index.js';
+import { loadConfigOrExit } from '../shared/config/index.js';
 import { openDatabase } from '../shared/db/index.js';
 import { backup } from '../shared/db/backup.js';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, gzip: { type: 'boolean' }, plain: { type: 'boolean' } }, strict: true });
-loadDotEnv();
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 const out = values.out ?? join(config.backup.dir, new Date().toISOString().replace(/[:.]/g, '-'));
 const db = await openDatabase(config);
 let code = 0;

@@ -3,7 +3,7 @@
 // non-empty database unless --drop, and a dump that does not match its manifest.
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig, loadDotEnv } from '../shared/config/index.js';
+import { loadConfigOrExit } from '../shared/config/index.js';
 import { openDatabase } from '../shared/db/index.js';
 import { restore } from '../shared/db/backup.js';
 
@@ -12,17 +12,7 @@ if (positionals.length !== 1) {
   console.error('usage: npm run restore -- <dump directory> [--drop]');
   process.exit(2);
 }
-loadDotEnv();
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 const db = await openDatabase(config);
 let code = 0;
 try {
