@@ -4,8 +4,8 @@
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
 import { loadConfigOrExit } from '../shared/config/index.js';
-import { openDatabase } from '../shared/db/index.js';
 import { restore } from '../shared/db/backup.js';
+import { runOnDatabase } from './on-database.js';
 
 const { values, positionals } = parseArgs({ options: { drop: { type: 'boolean' } }, allowPositionals: true, strict: true });
 if (positionals.length !== 1) {
@@ -13,9 +13,7 @@ if (positionals.length !== 1) {
   process.exit(2);
 }
 const config = loadConfigOrExit();
-const db = await openDatabase(config);
-let code = 0;
-try {
+await runOnDatabase(config, 'restore', async () => {
   const t = performance.now();
   const r = await restore({ db: mongoose.connection.db!, from: positionals[0]!, drop: values.drop, fileDirs: { uploads: config.server.uploadDir } });
   const docs = r.collections.reduce((a, c) => a + c.count, 0);
@@ -24,10 +22,4 @@ try {
       (r.verified ? ' (manifest verified)' : ' (no manifest: a mongodump directory)'),
   );
   for (const s of r.skippedIndexes) console.log(`  index ${s.collection}.${s.name} not created: ${s.reason}`);
-} catch (err) {
-  console.error(`gendan: restore failed: ${(err as Error).message}`);
-  code = 1;
-} finally {
-  await db.close();
-}
-process.exit(code);
+});
