@@ -17,7 +17,7 @@ import { createTmtProvider, createTranslationService, type TranslationService } 
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
 import { makeManager, makeOrder, makeSupplierSession, plannedChain, testConfig } from '../support/api.js';
 import { wireTestReactions } from '../support/reactions.js';
-import type { Messenger } from '../../shared/messenger.js';
+import { recordingMessenger } from '../support/messenger.js';
 
 const at = (iso: string) => new Date(iso);
 const day = (s: string) => new Date(`${s}T00:00:00Z`);
@@ -26,19 +26,6 @@ async function supplierWithChat(name = '奥吉电器', wechat = 'sup-wang') {
   const s = await createSupplier({ name, wechatIds: [wechat] });
   await Thread.create({ key: `dm:${wechat}`, kind: 'dm', contactWechatId: wechat, supplierId: s._id, lastMessageAt: new Date() });
   return s;
-}
-
-function recordingMessenger() {
-  const sent: { to: string; text: string }[] = [];
-  const m: Messenger & { sent: typeof sent } = {
-    sent,
-    isReady: () => true,
-    async sendText(to, text) {
-      sent.push({ to, text });
-      return {};
-    },
-  };
-  return m;
 }
 
 describe('follow-up: every milestone watched', function () {
