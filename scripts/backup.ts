@@ -5,34 +5,16 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig, loadDotEnv } from '../shared/config/index.js';
-import { openDatabase } from '../shared/db/index.js';
+import { loadConfigOrExit } from '../shared/config/index.js';
 import { backup } from '../shared/db/backup.js';
+import { runOnDatabase } from './on-database.js';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, gzip: { type: 'boolean' }, plain: { type: 'boolean' } }, strict: true });
-loadDotEnv();
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 const out = values.out ?? join(config.backup.dir, new Date().toISOString().replace(/[:.]/g, '-'));
-const db = await openDatabase(config);
-let code = 0;
-try {
+await runOnDatabase(config, 'backup', async () => {
   const t = performance.now();
   const m = await backup({ db: mongoose.connection.db!, out, gzip: values.plain ? false : (values.gzip ?? !values.out), fileDirs: { uploads: config.server.uploadDir } });
   const docs = m.collections.reduce((a, c) => a + c.count, 0);
   console.log(`backup of ${m.db}: ${m.collections.length} collections, ${docs} documents, ${m.files.length} files in ${((performance.now() - t) / 1000).toFixed(1)} s → ${out}`);
-} catch (err) {
-  console.error(`gendan: backup failed: ${(err as Error).message}`);
-  code = 1;
-} finally {
-  await db.close();
-}
-process.exit(code);
+});

@@ -1,33 +1,22 @@
 // Prints a manager API token: `npx tsx scripts/issue-token.ts <manager name> [admin]`. Creates
 // the manager when missing. Uses the same database as `npm start` (MONGODB_URI or embedded).
-import { loadConfig, loadDotEnv } from '../shared/config/index.js';
-import { openDatabase } from '../shared/db/index.js';
+import { loadConfigOrExit } from '../shared/config/index.js';
 import { managerToken } from '../shared/auth/index.js';
 import { Manager } from '../shared/managers/model.js';
+import { runOnDatabase } from './on-database.js';
 
-loadDotEnv();
 const [name, role] = process.argv.slice(2);
 if (!name) {
   console.error('usage: npx tsx scripts/issue-token.ts <manager name> [admin]');
   process.exit(2);
 }
-const config = loadConfig();
+const config = loadConfigOrExit();
 if (!config.server.sessionSecret) {
   console.error('SESSION_SECRET must be set: without it tokens die with the process that signed them.');
   process.exit(2);
 }
-const db = await openDatabase(config);
-let code = 0;
-try {
+await runOnDatabase(config, 'issue-token', async () => {
   await Manager.updateOne({ name }, { $setOnInsert: { name, role: role === 'admin' ? 'admin' : 'manager' } }, { upsert: true });
   const m = await Manager.findOne({ name }).lean();
   console.log(await managerToken(config, String(m!._id)));
-} catch (err) {
-  console.error((err as Error).message);
-  code = 1;
-} finally {
-  await db.close();
-}
-// Exit explicitly, as scripts/start.ts does: the embedded PostgreSQL package's own exit hook
-// throws when the event loop simply runs dry after we stopped it ourselves.
-process.exit(code);
+});

@@ -3,29 +3,17 @@
 // non-empty database unless --drop, and a dump that does not match its manifest.
 import { parseArgs } from 'node:util';
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig, loadDotEnv } from '../shared/config/index.js';
-import { openDatabase } from '../shared/db/index.js';
+import { loadConfigOrExit } from '../shared/config/index.js';
 import { restore } from '../shared/db/backup.js';
+import { runOnDatabase } from './on-database.js';
 
 const { values, positionals } = parseArgs({ options: { drop: { type: 'boolean' } }, allowPositionals: true, strict: true });
 if (positionals.length !== 1) {
   console.error('usage: npm run restore -- <dump directory> [--drop]');
   process.exit(2);
 }
-loadDotEnv();
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
-const db = await openDatabase(config);
-let code = 0;
-try {
+const config = loadConfigOrExit();
+await runOnDatabase(config, 'restore', async () => {
   const t = performance.now();
   const r = await restore({ db: mongoose.connection.db!, from: positionals[0]!, drop: values.drop, fileDirs: { uploads: config.server.uploadDir } });
   const docs = r.collections.reduce((a, c) => a + c.count, 0);
@@ -34,10 +22,4 @@ try {
       (r.verified ? ' (manifest verified)' : ' (no manifest: a mongodump directory)'),
   );
   for (const s of r.skippedIndexes) console.log(`  index ${s.collection}.${s.name} not created: ${s.reason}`);
-} catch (err) {
-  console.error(`gendan: restore failed: ${(err as Error).message}`);
-  code = 1;
-} finally {
-  await db.close();
-}
-process.exit(code);
+});

@@ -2,7 +2,7 @@
 // `npm start` runs all roles in one process on embedded defaults; `--roles server,bot` picks.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, loadDotEnv, type Config } from '../shared/config/index.js';
+import { ConfigError, loadConfigOrExit, type Config } from '../shared/config/index.js';
 import { getLogger, setLogLevel } from '../shared/log/index.js';
 import { EmbeddedDbError, ensureIndexes, openDatabase, type Database } from '../shared/db/index.js';
 import '../shared/models.js';
@@ -66,19 +66,8 @@ async function ensureConsoleAdmin(config: Config) {
 }
 
 async function main() {
-  loadDotEnv();
-  let config: Config;
-  try {
-    config = loadConfig();
-    // A language pair no configured provider can translate stops the start at once.
-    checkRoutes(config, config.translation.managerLangs);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  // A language pair no configured provider can translate stops the start at once.
+  let config = loadConfigOrExit((c) => checkRoutes(c, c.translation.managerLangs));
   setLogLevel(config.logLevel); // LOG_LEVEL from .env too (module loggers exist before it is loaded)
   const roles = parseRoles();
   const running: Stoppable[] = [];

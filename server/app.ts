@@ -19,7 +19,7 @@ import { apiDocs } from './http/docs.js';
 import { buildOpenApi } from './http/openapi.js';
 import { handlerOf, inputCheck, type AnyRoute, type HandlerOptions, type RouteDeps } from './http/route.js';
 import { routeTable } from './routes/index.js';
-import { metricsMiddleware, wireMetricSources } from './metrics.js';
+import { wireMetricSources } from './metrics.js';
 import { metrics } from '../shared/metrics/index.js';
 
 const log = getLogger('http');
@@ -88,7 +88,6 @@ export function createApp(opts: AppOptions): Koa<AppState> {
     }
   });
   app.use(errorMiddleware);
-  app.use(metricsMiddleware(config));
   // No upgrade-insecure-requests: a console on plain http inside an office network must load.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (config.server.consoleOrigin) {

@@ -244,6 +244,25 @@ export const scorecard = z
   .loose()
   .meta({ id: 'Scorecard' });
 
+// The managers of a month ranked (shared/performance/benchmarking.ts ManagerRow) and the open
+// segment proposals a manager decides (console Performance page).
+export const managerRank = z
+  .object({
+    managerId: id,
+    name: z.string(),
+    replies: z.number(),
+    replyMedianMin: z.number().nullable(),
+    overdueOpen: z.number(),
+    resolved: z.number(),
+    resolvedInTime: z.number(),
+    orders: z.number(),
+    rank: z.number(),
+  })
+  .meta({ id: 'ManagerRank' });
+export const managerRanking = z.object({ period: z.string(), items: z.array(managerRank) }).meta({ id: 'ManagerRanking' });
+
+export const segmentProposalView = z.object({ id, code: z.string(), shownCode: z.string().optional(), proposed: z.string(), reason: z.string(), at: when }).meta({ id: 'SegmentProposal' });
+
 export const bindingCode = z.object({ code: z.string(), expiresAt: when }).loose().meta({ id: 'BindingCode' });
 
 const codeRef = z.object({ id, code: z.string(), name: z.string(), tag: z.string().nullish(), shownCode: z.string().optional() });
@@ -433,6 +452,8 @@ export type ConsoleUserView = z.infer<typeof consoleUser>;
 export type InboxItemView = z.infer<typeof inboxItem>;
 export type SupplierCardView = z.infer<typeof supplierCard>;
 export type ScorecardView = z.infer<typeof scorecard>;
+export type ManagerRankingView = z.infer<typeof managerRanking>;
+export type SegmentProposalView = z.infer<typeof segmentProposalView>;
 export type WechatLinkView = z.infer<typeof wechatLink>;
 export type AccountView = z.infer<typeof accountView>;
 export type SessionView = z.infer<typeof sessionView>;

@@ -1,9 +1,7 @@
-// /metrics in Prometheus text (shared/metrics): on the main port behind METRICS_TOKEN (a bearer
-// token), and/or on METRICS_PORT of its own bound to 127.0.0.1. Not a route() of the API: its
-// answer is Prometheus text, its access a token of its own, and it is not in the OpenAPI document.
+// /metrics in Prometheus text (shared/metrics): on the main port it is a route of the table
+// (server/routes/metrics.ts, access `metrics`: the METRICS_TOKEN bearer token); here, what the
+// scrape reads, and METRICS_PORT: a port of its own bound to 127.0.0.1, without a token.
 import { createServer, type Server } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
-import type { Middleware } from 'koa';
 import type { Config } from '../shared/config/index.js';
 import { getBotHealth } from '../shared/health/index.js';
 import { getLogger } from '../shared/log/index.js';
@@ -27,29 +25,6 @@ export function wireMetricSources(config: Config, translation?: Pick<Translation
       })),
     botState: async () => (await getBotHealth(config.bot.name)).state,
   });
-}
-
-const sameToken = (given: string, want: string) => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(want);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
-
-/** GET /metrics on the main port, only when METRICS_TOKEN is set, only with it. */
-export function metricsMiddleware(config: Config): Middleware {
-  return async (ctx, next) => {
-    if (ctx.path !== '/metrics' || !config.metrics.token) return next();
-    const auth = ctx.get('Authorization');
-    if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), config.metrics.token)) {
-      ctx.status = 401;
-      ctx.set('WWW-Authenticate', 'Bearer');
-      ctx.body = { error: { code: 'unauthorized', message: 'metrics need the METRICS_TOKEN bearer token' } };
-      return;
-    }
-    const m = await renderMetrics();
-    ctx.type = m.contentType;
-    ctx.body = m.body;
-  };
 }
 
 /** /metrics on a port of its own (127.0.0.1), when METRICS_PORT is set. */

@@ -20,21 +20,9 @@ before(async function () {
   await ensureIndexes();
 });
 
-beforeEach(async function () {
+beforeEach(async () => {
   resetCaches();
-  // A test that kills the embedded database (supervision) leaves it restarting for a few seconds
-  // on a loaded machine: wait for it here (bounded) instead of failing every test after it.
-  this.timeout(90_000);
-  for (let tries = 0; ; tries++) {
-    try {
-      await cleanDb();
-      return;
-    } catch (err) {
-      const name = (err as Error).name;
-      if (tries >= 30 || !/MongoNetworkError|MongoServerSelectionError|MongoNotConnectedError/.test(name)) throw err;
-      await new Promise((ok) => setTimeout(ok, 2000));
-    }
-  }
+  await cleanDb();
 });
 
 after(async function () {

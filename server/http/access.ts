@@ -1,11 +1,12 @@
 // The access check a route's `access` declares: who the caller is (mini-program bearer token,
 // manager bearer token, or the web console's session cookie with its CSRF header on writes) and
 // whether that kind of caller may call the route. What the caller may *see* is shared/access.
+import { timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
 import { managerViewer, type ManagerViewer } from '../../shared/access/index.js';
 import { cachedManager, verifyToken, type Principal } from '../../shared/auth/index.js';
 import type { Config } from '../../shared/config/index.js';
-import { ForbiddenError, UnauthorizedError } from '../../shared/errors/index.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../shared/errors/index.js';
 import { sessionOf, type ConsoleUser } from '../../shared/managers/accounts.js';
 import type { Access } from './route.js';
 
@@ -53,9 +54,34 @@ async function managerOf(config: Config, ctx: Context): Promise<ManagerViewer> {
   return managerViewer(m, 'token');
 }
 
+const sameToken = (given: string, want: string) => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(want);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/**
+ * A Prometheus scraper: the METRICS_TOKEN bearer token, compared in constant time. Without a
+ * token configured the route is off on this port (404, as for any unknown path; METRICS_PORT
+ * may still serve it on 127.0.0.1).
+ */
+function metricsCheck(config: Config): Middleware {
+  return async (ctx: Context, next: Next) => {
+    const want = config.metrics.token;
+    if (!want) throw new NotFoundError('no such route');
+    const auth = ctx.get('Authorization');
+    if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), want)) {
+      ctx.set('WWW-Authenticate', 'Bearer');
+      throw new UnauthorizedError('metrics need the METRICS_TOKEN bearer token');
+    }
+    await next();
+  };
+}
+
 /** The middleware that enforces one kind of access and puts the caller in `ctx.state`. */
 export function accessCheck(config: Config, access: Access): Middleware {
   if (access === 'public') return (_ctx, next) => next();
+  if (access === 'metrics') return metricsCheck(config);
   if (access === 'supplier' || access === 'supplierLogin') {
     return async (ctx: Context, next: Next) => {
       const p = await verifyToken(config, bearer(ctx));

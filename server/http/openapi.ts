@@ -59,6 +59,8 @@ function security(r: AnyRoute): Record<string, string[]>[] {
     case 'supplier':
     case 'supplierLogin':
       return [{ supplierToken: [] }];
+    case 'metrics':
+      return [{ metricsToken: [] }];
     default:
       return SAFE.has(r.method) ? [{ managerToken: [] }, { consoleSession: [] }] : [{ managerToken: [] }, { consoleSession: [], csrfToken: [] }];
   }
@@ -71,6 +73,7 @@ const ACCESS_TEXT: Record<string, string> = {
   manager: 'A manager; sees their suppliers (responsible or backup) unless they see all.',
   head: 'Head of purchasing or admin.',
   admin: 'Admin only.',
+  metrics: 'A scraper with the METRICS_TOKEN bearer token; without METRICS_TOKEN configured: 404.',
 };
 
 export function buildOpenApi(routes: AnyRoute[], extraPaths: ZodOpenApiPathsObject = {}) {
@@ -119,6 +122,7 @@ export function buildOpenApi(routes: AnyRoute[], extraPaths: ZodOpenApiPathsObje
           managerToken: { type: 'http', scheme: 'bearer', description: 'manager token (scripts/issue-token.ts)' },
           consoleSession: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'web console session (POST /api/console/session)' },
           csrfToken: { type: 'apiKey', in: 'header', name: CSRF_HEADER, description: "the session's CSRF token, on every state-changing console request" },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (Prometheus scrapes of /metrics)' },
         },
       },
       paths,

@@ -15,9 +15,10 @@ import { ValidationError, type FieldIssue } from '../../shared/errors/index.js';
  * - `supplier`: a mini-program token bound to a supplier: sees only that supplier's records;
  * - `manager`: a manager (bearer token or console cookie + CSRF on writes), scoped by
  *   shared/access to their suppliers unless they see all;
- * - `head`: head of purchasing or admin; `admin`: admin only.
+ * - `head`: head of purchasing or admin; `admin`: admin only;
+ * - `metrics`: a scraper with the METRICS_TOKEN bearer token (no token configured: 404).
  */
-export const ACCESS = ['public', 'supplierLogin', 'supplier', 'manager', 'head', 'admin'] as const;
+export const ACCESS = ['public', 'supplierLogin', 'supplier', 'manager', 'head', 'admin', 'metrics'] as const;
 export type Access = (typeof ACCESS)[number];
 export const MANAGER_ACCESS: readonly Access[] = ['manager', 'head', 'admin'];
 

@@ -7,6 +7,7 @@ import { claimRoutes } from './claims.js';
 import { factRoutes } from './facts.js';
 import { dayOneRoutes } from './dayone.js';
 import { managerRoutes } from './manager.js';
+import { metricsRoutes } from './metrics.js';
 import { mpRoutes } from './mp.js';
 import { orderInRoutes } from './orders.js';
 import { performanceRoutes } from './performance.js';
@@ -43,6 +44,7 @@ export function baseRoutes({ config }: RouteDeps, openApi: () => unknown): AnyRo
       responses: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },
       handle: async () => openApi(),
     }),
+    ...metricsRoutes(),
   ];
 }
 

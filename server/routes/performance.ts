@@ -99,7 +99,7 @@ export function performanceRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       access: 'manager',
       summary: 'Open segment proposals for my suppliers',
       responses: {
-        200: { description: 'Proposals', schema: c.list(z.object({ id: z.string(), code: z.string(), shownCode: z.string().optional(), proposed: z.string(), reason: z.string(), at: when })) },
+        200: { description: 'Proposals', schema: c.list(c.segmentProposalView) },
       },
       handle: async (req) => {
         const items = await openProposals(managerOf(req));
@@ -129,8 +129,8 @@ export function performanceRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       access: 'manager',
       summary: 'Managers compared for a month',
       query: z.object({ period: month.optional() }).strict(),
-      responses: { 200: { description: 'The ranking', schema: z.object({ period: z.string(), items: z.array(z.object({ managerId: z.string(), name: z.string() }).loose()) }) } },
-      handle: async (req) => {
+      responses: { 200: { description: 'The ranking', schema: c.managerRanking } },
+      handle: async (req): Promise<c.ManagerRankingView> => {
         const now = clock();
         const period = req.query.period ?? periodOf(now);
         return { period, items: await managerRanking(period, now) };

@@ -309,3 +309,21 @@ export function loadDotEnv(path = '.env'): void {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
+
+/**
+ * For the scripts (start, backup, restore): .env, then the configuration, then `check` (more
+ * start-up checks that throw ConfigError). A bad configuration is printed and the process exits
+ * 2, which systemd and Docker should not retry: nothing will change until someone edits it.
+ */
+export function loadConfigOrExit(check?: (config: Config) => void): Config {
+  loadDotEnv();
+  try {
+    const config = loadConfig();
+    check?.(config);
+    return config;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+}

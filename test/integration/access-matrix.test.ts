@@ -1,6 +1,7 @@
 // The access matrix, generated from the route table: every route × every kind of caller (no
 // credentials, supplier A, supplier B, an unbound mini-program user, a scoped manager with and
-// without supplier A, head, admin, a console cookie with and without its CSRF token), each
+// without supplier A, head, admin, a console cookie with and without its CSRF token, a Prometheus
+// scraper with METRICS_TOKEN), each
 // answer checked against what the route's `access` declares, on the real server. Every
 // parameter names a record of supplier A, so a caller who may not see A must get "not found";
 // lists must not mention A at all.
@@ -22,7 +23,7 @@ import { Contact, Message, recordFriendRequest, Thread, threadDay } from '../../
 import { DEFAULT_LEAD_TIMES } from '../../shared/orders/index.js';
 import { makeOrder, testConfig, listenApp } from '../support/api.js';
 
-const CALLERS = ['none', 'unbound', 'supplierB', 'managerWithout', 'consoleNoCsrf', 'supplierA', 'managerWith', 'consoleCsrf', 'head', 'admin'] as const;
+const CALLERS = ['none', 'unbound', 'supplierB', 'managerWithout', 'consoleNoCsrf', 'supplierA', 'managerWith', 'consoleCsrf', 'head', 'admin', 'scraper'] as const;
 type Caller = (typeof CALLERS)[number];
 type Expect = 'any' | 401 | 403 | 404 | 'allowed' | 'hidden';
 
@@ -42,9 +43,12 @@ const UNSCOPED_PARAMS = new Set(['post /api/console/unsorted/:id/sort', 'post /a
 function expected(r: AnyRoute, caller: Caller): Expect {
   const aParam = Boolean(r.params) || BODY_NAMES_A.has(`${r.method} ${r.path}`);
   const unsafe = !SAFE.has(r.method);
+  if (r.access === 'public') return 'any';
+  // The METRICS_TOKEN opens /metrics and nothing else; nobody else opens /metrics.
+  if (caller === 'scraper') return r.access === 'metrics' ? 'allowed' : 401;
   switch (r.access) {
-    case 'public':
-      return 'any';
+    case 'metrics':
+      return 401;
     case 'supplierLogin':
     case 'supplier':
       if (caller === 'none' || caller === 'consoleCsrf' || caller === 'consoleNoCsrf') return 401;
@@ -69,7 +73,8 @@ describe('access matrix: every route × every caller, from the route table', fun
   this.timeout(240_000);
   let app: Awaited<ReturnType<typeof listenApp>>;
   let base: string;
-  const config = testConfig();
+  const METRICS_TOKEN = 'metrics-token-for-the-matrix-0123';
+  const config = testConfig({ METRICS_TOKEN });
 
   before(async () => {
     app = await listenApp(config);
@@ -183,6 +188,7 @@ describe('access matrix: every route × every caller, from the route table', fun
       admin: bearer(await managerToken(config, String(admin._id))),
       consoleCsrf: { Cookie: `gendan_sid=${session.token}`, 'X-CSRF-Token': session.csrf },
       consoleNoCsrf: { Cookie: `gendan_sid=${session.token}` },
+      scraper: bearer(METRICS_TOKEN),
     };
 
     // ---- every parameter names supplier A's record; bodies that pass validation ----

@@ -8,7 +8,6 @@ import supertest from 'supertest';
 import { createApp } from '../../server/app.js';
 import { commandListener } from '../../bot/commands.js';
 import { Claim, CLAIM_STATUSES, TRANSITIONS, claimStats, fileClaim, moveClaim, scanClaimReminders, type Actor, type ClaimDoc, type ClaimStatus } from '../../shared/claims/index.js';
-import { loadConfig } from '../../shared/config/index.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../shared/errors/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import { createDeliveryWorker, Notice } from '../../shared/notices/index.js';
@@ -16,8 +15,9 @@ import { periodOf, reconcileKpis, SupplierKpi, supplierScorecard } from '../../s
 import { createScheduler, JOBS } from '../../shared/scheduler/index.js';
 import { setSupplierTag, Supplier } from '../../shared/suppliers/index.js';
 import { createMirror, Message, Thread } from '../../shared/threads/index.js';
-import { createTmtProvider, createTranslationService, type TranslationService } from '../../shared/translation/index.js';
+import type { TranslationService } from '../../shared/translation/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
+import { tmtTranslation } from '../support/translation.js';
 import { makeManager, makeOrder, makeSupplierSession, testConfig } from '../support/api.js';
 import { sortAllAsSuppliers, startTestBot, until, waitForMessages, withTimeout, type TestBot } from '../support/bot.js';
 import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
@@ -299,8 +299,7 @@ describe('claims: translation for the supplier', function () {
 
   beforeEach(async () => {
     tmt = await startTmtFake();
-    const config = loadConfig({ TRANSLATION_PROVIDER: 'tmt', TENCENT_SECRET_ID: tmt.secretId, TENCENT_SECRET_KEY: tmt.secretKey, TMT_ENDPOINT: tmt.endpoint, TMT_PROTOCOL: 'http://' });
-    svc = createTranslationService({ config, batchWindowMs: 10, providers: [createTmtProvider(config.translation.tmt, { retries: 0, timeoutSec: 2 })] });
+    ({ translation: svc } = tmtTranslation(tmt, { failFast: true }));
   });
   afterEach(async () => {
     await svc.stop();
@@ -445,8 +444,7 @@ describe('claims: chat, reminders and KPIs', function () {
 
   it('/claim typed by a manager in WeChat reaches the supplier chat in Chinese; the reply is in the manager language', async () => {
     const tmt = await startTmtFake();
-    const config = loadConfig({ TRANSLATION_PROVIDER: 'tmt', TENCENT_SECRET_ID: tmt.secretId, TENCENT_SECRET_KEY: tmt.secretKey, TMT_ENDPOINT: tmt.endpoint, TMT_PROTOCOL: 'http://' });
-    const translation = createTranslationService({ config, batchWindowMs: 10 });
+    const { translation } = tmtTranslation(tmt);
     const outcomes: { status: string; reply?: string }[] = [];
     let t: TestBot | undefined;
     try {

@@ -1,16 +1,15 @@
 // Manager commands through Wechaty + wechaty-puppet-mock against the real database.
 import { expect } from 'chai';
 import { commandListener } from '../../bot/commands.js';
-import { loadConfig } from '../../shared/config/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import { BindingCode } from '../../shared/auth/index.js';
 import { Order, OrderEvent } from '../../shared/orders/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { Message } from '../../shared/threads/index.js';
-import { createTranslationService } from '../../shared/translation/index.js';
 import { createMirror } from '../../shared/threads/index.js';
 import type { CommandOutcome } from '../../shared/commands/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
+import { tmtTranslation } from '../support/translation.js';
 import { createDeliveryWorker } from '../../shared/notices/index.js';
 import { makeOrder } from '../support/api.js';
 import { sortAllAsSuppliers, startTestBot, waitForMessages, type TestBot } from '../support/bot.js';
@@ -36,8 +35,7 @@ describe('commands: managers drive Gendan from WeChat', function () {
   beforeEach(async () => {
     tmt = await startTmtFake();
     clockNow = new Date(Date.now());
-    const config = loadConfig({ TRANSLATION_PROVIDER: 'tmt', TENCENT_SECRET_ID: tmt.secretId, TENCENT_SECRET_KEY: tmt.secretKey, TMT_ENDPOINT: tmt.endpoint, TMT_PROTOCOL: 'http://' });
-    const translation = createTranslationService({ config, batchWindowMs: 10 });
+    const { translation } = tmtTranslation(tmt);
     outcomes = [];
     let bot: TestBot['bot'] | undefined;
     const listener = commandListener({ weights: DEFAULT_SETTINGS.weights, translation, messenger: () => bot!.messenger, clock: () => clockNow });

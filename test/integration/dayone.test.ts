@@ -19,9 +19,9 @@ import { PricePoint } from '../../shared/prices/index.js';
 import { scanOverdue } from '../../shared/scheduler/rules.js';
 import { Supplier, createSupplier, listFairs, mergeSuppliers, nextFairLetter, registerFair, resolveSupplierCode, searchSuppliers, setSupplierTag } from '../../shared/suppliers/index.js';
 import { Contact, FriendRequest, Message, Thread, createMirror, decideFriendRequest, findUnsorted, listUnsorted, sortContact } from '../../shared/threads/index.js';
-import { createTranslationService } from '../../shared/translation/index.js';
 import type { CommandOutcome } from '../../shared/commands/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
+import { tmtTranslation } from '../support/translation.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { startTestBot, until, waitForMessages, type TestBot } from '../support/bot.js';
 
@@ -83,8 +83,7 @@ describe('day one: WeChat side', function () {
   beforeEach(async () => {
     tmt = await startTmtFake();
     clockNow = new Date();
-    const config = loadConfig({ TRANSLATION_PROVIDER: 'tmt', TENCENT_SECRET_ID: tmt.secretId, TENCENT_SECRET_KEY: tmt.secretKey, TMT_ENDPOINT: tmt.endpoint, TMT_PROTOCOL: 'http://' });
-    const translation = createTranslationService({ config, batchWindowMs: 10 });
+    const { config, translation } = tmtTranslation(tmt);
     outcomes = [];
     let bot: TestBot['bot'] | undefined;
     const listener = commandListener({ weights: config.performance.weights, translation, messenger: () => bot!.messenger, clock: () => clockNow });

@@ -15,7 +15,6 @@ import { createApi } from '../../miniprogram/lib/api.js';
 import { createApp } from '../../server/app.js';
 import { clearAuthCaches, issueBindingCode, managerToken } from '../../shared/auth/index.js';
 import { answerClaim, fileClaim, moveClaim, scanClaimAnswersOverdue } from '../../shared/claims/index.js';
-import { loadConfig } from '../../shared/config/index.js';
 import { readinessReply } from '../../shared/followup/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import { createDeliveryWorker, DEFAULT_PACING, enqueueNotice, Notice } from '../../shared/notices/index.js';
@@ -23,8 +22,9 @@ import { createOrder, dayOf, markReadinessAsked, Order } from '../../shared/orde
 import { createLocalStorage } from '../../shared/storage/index.js';
 import { createSupplier, Supplier } from '../../shared/suppliers/index.js';
 import { Message, Thread } from '../../shared/threads/index.js';
-import { createTmtProvider, createTranslationService, type TranslationService } from '../../shared/translation/index.js';
+import type { TranslationService } from '../../shared/translation/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
+import { tmtTranslation } from '../support/translation.js';
 import { startWechatFake, type WechatFake } from '../fakes/wechat.js';
 import { makeOrder, plannedChain, testConfig } from '../support/api.js';
 import { startTestBot, until, waitForMessages, type TestBot } from '../support/bot.js';
@@ -368,8 +368,7 @@ describe('follow-up: done when — a supplier moves a date in the mini-program, 
 
   beforeEach(async () => {
     tmt = await startTmtFake();
-    const tc = loadConfig({ TRANSLATION_PROVIDER: 'tmt', TENCENT_SECRET_ID: tmt.secretId, TENCENT_SECRET_KEY: tmt.secretKey, TMT_ENDPOINT: tmt.endpoint, TMT_PROTOCOL: 'http://' });
-    svc = createTranslationService({ config: tc, batchWindowMs: 10, providers: [createTmtProvider(tc.translation.tmt, { retries: 0, timeoutSec: 2 })] });
+    ({ translation: svc } = tmtTranslation(tmt, { failFast: true }));
     wireTestReactions({ translation: svc });
     wxFake = await startWechatFake();
     t = await startTestBot();

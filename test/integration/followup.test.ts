@@ -5,7 +5,6 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
 import { answerClaim, fileClaim } from '../../shared/claims/index.js';
-import { loadConfig } from '../../shared/config/index.js';
 import { Manager } from '../../shared/managers/model.js';
 import { Notice, createDeliveryWorker, DEFAULT_PACING } from '../../shared/notices/index.js';
 import { Order, createOrder, reconcileScanFields, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
@@ -13,11 +12,12 @@ import { SupplierKpi } from '../../shared/performance/index.js';
 import { scanOverdue, scanPreShipment, scanReadiness, scanUndated } from '../../shared/scheduler/index.js';
 import { createSupplier } from '../../shared/suppliers/index.js';
 import { Thread } from '../../shared/threads/index.js';
-import { createTmtProvider, createTranslationService, type TranslationService } from '../../shared/translation/index.js';
+import type { TranslationService } from '../../shared/translation/index.js';
 import { startTmtFake, type TmtFake } from '../fakes/tmt.js';
+import { tmtTranslation } from '../support/translation.js';
 import { makeManager, makeOrder, makeSupplierSession, plannedChain, testConfig } from '../support/api.js';
 import { wireTestReactions } from '../support/reactions.js';
-import type { Messenger } from '../../shared/messenger.js';
+import { recordingMessenger } from '../support/messenger.js';
 
 const at = (iso: string) => new Date(iso);
 const day = (s: string) => new Date(`${s}T00:00:00Z`);
@@ -26,19 +26,6 @@ async function supplierWithChat(name = '奥吉电器', wechat = 'sup-wang') {
   const s = await createSupplier({ name, wechatIds: [wechat] });
   await Thread.create({ key: `dm:${wechat}`, kind: 'dm', contactWechatId: wechat, supplierId: s._id, lastMessageAt: new Date() });
   return s;
-}
-
-function recordingMessenger() {
-  const sent: { to: string; text: string }[] = [];
-  const m: Messenger & { sent: typeof sent } = {
-    sent,
-    isReady: () => true,
-    async sendText(to, text) {
-      sent.push({ to, text });
-      return {};
-    },
-  };
-  return m;
 }
 
 describe('follow-up: every milestone watched', function () {
@@ -150,8 +137,7 @@ describe('follow-up: supplier changes reach the manager, translated', function (
 
   beforeEach(async () => {
     tmt = await startTmtFake();
-    const config = loadConfig({ TRANSLATION_PROVIDER: 'tmt', TENCENT_SECRET_ID: tmt.secretId, TENCENT_SECRET_KEY: tmt.secretKey, TMT_ENDPOINT: tmt.endpoint, TMT_PROTOCOL: 'http://' });
-    svc = createTranslationService({ config, batchWindowMs: 10, providers: [createTmtProvider(config.translation.tmt, { retries: 0, timeoutSec: 2 })] });
+    ({ translation: svc } = tmtTranslation(tmt, { failFast: true }));
     wireTestReactions({ translation: svc });
   });
   afterEach(async () => {

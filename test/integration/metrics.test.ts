@@ -50,8 +50,12 @@ describe('metrics: /metrics in Prometheus text', function () {
 
   it('answers only with the token; parses; counts a mirrored message, an outbox notice and HTTP requests by route', async () => {
     const app = createApp({ config: testConfig({ METRICS_TOKEN: TOKEN }) }).callback();
-    expect((await request(app).get('/metrics')).status).to.equal(401);
+    const none = await request(app).get('/metrics');
+    expect(none.status).to.equal(401);
+    expect(none.headers['www-authenticate']).to.equal('Bearer');
+    expect(none.body.error.code).to.equal('unauthorized');
     expect((await request(app).get('/metrics').set('Authorization', 'Bearer wrong-token-0000000000')).status).to.equal(401);
+    expect((await request(app).get('/metrics').set('Authorization', `Bearer ${TOKEN}x`)).status).to.equal(401);
     const scrape = async () => {
       const r = await request(app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
       expect(r.status).to.equal(200);
@@ -75,13 +79,17 @@ describe('metrics: /metrics in Prometheus text', function () {
     expect(after.samples.get('gendan_outbox_notices{status="failed"}')).to.equal(1);
     expect(after.samples.get('gendan_notices{kind="overdue",status="failed"}')).to.equal(1);
     expect(after.samples.get('gendan_http_request_duration_seconds_count{method="GET",route="/healthz",status="200"}')).to.be.at.least(1);
+    // A route of the table: its own scrapes and refusals are counted under its pattern.
+    expect(after.samples.get('gendan_http_request_duration_seconds_count{method="GET",route="/metrics",status="401"}')).to.be.at.least(3);
     expect([...after.samples.keys()].some((k) => k.startsWith('gendan_db_command_duration_seconds_count{command="insert"'))).to.equal(true);
     expect([...after.samples.entries()].filter(([k, v]) => k.startsWith('gendan_bot_state{') && v === 1)).to.have.length(1);
   });
 
   it('is not served on the main port without METRICS_TOKEN; METRICS_PORT serves it on 127.0.0.1', async () => {
     const app = createApp({ config: testConfig() }).callback();
-    expect((await request(app).get('/metrics')).status).to.equal(404);
+    const off = await request(app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
+    expect(off.status).to.equal(404);
+    expect(off.body.error.code).to.equal('not_found');
     const port = await new Promise<number>((ok) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
         const p = (s.address() as { port: number }).port;

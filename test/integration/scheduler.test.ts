@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { FactoryClosure } from '../../shared/facts/index.js';
 import { Manager } from '../../shared/managers/model.js';
-import type { Messenger } from '../../shared/messenger.js';
+import { recordingMessenger } from '../support/messenger.js';
 import { Notice, createDeliveryWorker, type DeliveryWorker } from '../../shared/notices/index.js';
 import { Order, reportCustoms, updateMilestone } from '../../shared/orders/index.js';
 import { createScheduler, JOBS, onCustomsChanged, scanCustoms, scanOverdue, scanPreShipment, type Scheduler } from '../../shared/scheduler/index.js';
@@ -16,19 +16,6 @@ import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 import { DEFAULT_PACING } from '../../shared/notices/index.js';
 
 const at = (iso: string) => new Date(iso);
-
-function recordingMessenger() {
-  const sent: { to: string; text: string }[] = [];
-  const m: Messenger & { sent: typeof sent } = {
-    sent,
-    isReady: () => true,
-    async sendText(to, text) {
-      sent.push({ to, text });
-      return {};
-    },
-  };
-  return m;
-}
 
 async function lateOrder(number = 'PO-SCH-1') {
   const mgr = await Manager.create({ name: 'Oleg', wechatId: 'mgr-oleg', language: 'ru', timezone: 'Europe/Moscow' });

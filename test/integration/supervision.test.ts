@@ -2,6 +2,7 @@
 // the engine are killed with SIGKILL. Each is restarted (recovery under 10 s), the alert is
 // raised and cleared, and every message is stored exactly once (the spool on disk holds what
 // arrives meanwhile). Also: the spool itself, and a restart that finds messages in it.
+// The killed database is the test's own (test/support/own-db.ts), never the run's shared one.
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,8 @@ import { Alert, DB_ALERT_KEY, openSystemAlerts, watchDatabase } from '../../shar
 import type { SupervisionEvent } from '../../shared/db/index.js';
 import { Message, createBufferedMirror, createMirror, openSpool, type InboundMessage } from '../../shared/threads/index.js';
 import { testDb } from '../support/db.js';
-import { startTestBot, until, withTimeout } from '../support/bot.js';
+import { startTestBot, until, withTimeout, type TestBot } from '../support/bot.js';
+import { startOwnDb, type OwnDb } from '../support/own-db.js';
 
 const inbound = (i: number): InboundMessage => ({
   puppetId: `spool-${i}`,
@@ -24,10 +26,22 @@ const inbound = (i: number): InboundMessage => ({
 
 describe('supervision: the embedded database restarts; nothing is lost', function () {
   let dir: string;
+  let own: OwnDb | undefined;
+  let t: TestBot | undefined;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'gendan-spool-'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  // Here rather than in the test's finally: a test that timed out still stops its bot and its
+  // database before the next test runs.
+  afterEach(async function () {
+    this.timeout(90_000);
+    // A stop that times out must not hide why the test failed.
+    await t?.stop().catch((err: Error) => console.error(`supervision test: ${err.message}`));
+    t = undefined;
+    await own?.release();
+    own = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('keeps acknowledged and waiting messages apart in the spool, and replays only the waiting ones', () => {
     const spool = openSpool<InboundMessage>(join(dir, 'mirror.jsonl'));
@@ -58,19 +72,25 @@ describe('supervision: the embedded database restarts; nothing is lost', functio
   });
 
   it('(embedded) kill -9 of PostgreSQL, then of the engine, during ingest at 50/s: restarted within 10 s, alert raised and cleared, every message once', async function () {
-    const { embedded } = testDb();
-    if (!embedded) return this.skip();
+    const shared = testDb().embedded;
+    if (!shared) return this.skip();
     this.timeout(180_000);
+    own = await startOwnDb();
+    const { embedded } = own;
+    expect(embedded.pids().postgres, 'its own PostgreSQL').to.not.equal(shared.pids().postgres);
+    const sharedEvents: SupervisionEvent[] = [];
+    const offShared = shared.onSupervision((e) => sharedEvents.push(e));
     const events: SupervisionEvent[] = [];
     const alertsSeen: string[] = [];
     const offEvents = embedded.onSupervision((e) => events.push(e));
     let failed = '';
     const offWatch = watchDatabase(embedded, (d) => (failed = d));
     const offAlerts = embedded.onSupervision(() => alertsSeen.push(...openSystemAlerts().map((a) => a.key)));
-    const t = await startTestBot({ spoolPath: join(dir, 'mirror.jsonl') });
+    t = await startTestBot({ spoolPath: join(dir, 'mirror.jsonl') });
+    const { sb, bot } = t;
     let said = 0;
     const timer = setInterval(() => {
-      for (let k = 0; k < 5; k++) t.sb.say(said % 3, `消息 ${said++}`);
+      for (let k = 0; k < 5; k++) sb.say(said % 3, `消息 ${said++}`);
     }, 100); // 50 messages/s
     try {
       const recoveries = () => events.filter((e) => e.state === 'recovered').length;
@@ -88,8 +108,8 @@ describe('supervision: the embedded database restarts; nothing is lost', functio
       clearInterval(timer);
     }
     try {
-      await until('every message stored', async () => t.bot.pending() === 0 && (await Message.countDocuments({ text: /^消息 / })) >= said, 60_000);
-      await withTimeout(t.bot.idle(), 30_000, 'bot idle');
+      await until('every message stored', async () => bot.pending() === 0 && (await Message.countDocuments({ text: /^消息 / })) >= said, 60_000);
+      await withTimeout(bot.idle(), 30_000, 'bot idle');
       const stored = await Message.find({ text: /^消息 / }, { text: 1 }).lean();
       const texts = stored.map((m) => m.text);
       expect(new Set(texts).size, 'distinct messages').to.equal(said);
@@ -103,12 +123,12 @@ describe('supervision: the embedded database restarts; nothing is lost', functio
       expect(openSystemAlerts(), 'alert cleared').to.deep.equal([]);
       await until('outage recorded for the managers', () => Alert.findOne({ kind: 'db_outage' }).lean());
       expect(readFileSync(join(dir, 'mirror.jsonl'), 'utf8'), 'spool emptied').to.equal('');
+      expect(sharedEvents, "the run's shared database never went down").to.deep.equal([]);
     } finally {
+      offShared();
       offEvents();
       offWatch();
       offAlerts();
-      // A stop that times out must not hide why the test failed.
-      await t.stop().catch((err: Error) => console.error(`supervision test: ${err.message}`));
     }
   });
 });

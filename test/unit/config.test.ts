@@ -42,4 +42,14 @@ describe('config', () => {
     expect(r.stderr).to.match(/OPENAI_API_KEY/);
     expect(r.stderr).not.to.match(/\bat \S+:\d+:\d+/); // no stack trace
   });
+
+  it('npm run backup and restore exit the same way on bad config (loadConfigOrExit)', function () {
+    this.timeout(60_000);
+    for (const args of [['scripts/backup.ts'], ['scripts/restore.ts', '/nonexistent-dump']]) {
+      const r = spawnSync('npx', ['tsx', ...args], { env: { ...process.env, PORT: 'nope', LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 25_000 });
+      expect(r.status, args[0]).to.equal(2);
+      expect(r.stderr, args[0]).to.match(/Invalid configuration:\n {2}- PORT/);
+      expect(r.stderr, args[0]).not.to.match(/\bat \S+:\d+:\d+/);
+    }
+  });
 });

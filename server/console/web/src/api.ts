@@ -63,6 +63,8 @@ export type ClaimItem = C.Wire<C.ClaimView>;
 export type ThreadItem = C.Wire<C.ThreadView>;
 export type Proposal = C.Wire<C.ProposalViewT>;
 export type OrderFacts = C.Wire<C.OrderFactsView>;
+export type ManagerRanking = C.Wire<C.ManagerRankingView>;
+export type SegmentProposal = C.Wire<C.SegmentProposalView>;
 
 export interface ThreadInfo {
   id: string;

@@ -2,33 +2,13 @@ import { Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/
 import { BarChart } from '@mantine/charts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api';
-
-interface Row {
-  managerId: string;
-  name: string;
-  replies: number;
-  replyMedianMin: number | null;
-  overdueOpen: number;
-  resolved: number;
-  resolvedInTime: number;
-  orders: number;
-  rank: number;
-}
-interface Proposal {
-  id: string;
-  code: string;
-  shownCode?: string;
-  proposed: string;
-  reason: string;
-  at: string;
-}
+import { api, type ManagerRanking, type SegmentProposal } from '../api';
 
 export function Performance() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const ranking = useQuery({ queryKey: ['ranking'], queryFn: () => api<{ period: string; items: Row[] }>('/api/managers/ranking') });
-  const proposals = useQuery({ queryKey: ['proposals'], queryFn: () => api<{ items: Proposal[] }>('/api/segment-proposals') });
+  const ranking = useQuery({ queryKey: ['ranking'], queryFn: () => api<ManagerRanking>('/api/managers/ranking') });
+  const proposals = useQuery({ queryKey: ['proposals'], queryFn: () => api<{ items: SegmentProposal[] }>('/api/segment-proposals') });
   const decide = useMutation({
     mutationFn: ({ id, accept }: { id: string; accept: boolean }) => api(`/api/segment-proposals/${id}/${accept ? 'accept' : 'reject'}`, { method: 'POST' }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['proposals'] }),
