@@ -3,7 +3,7 @@
 // in the manager's language. Supplier-facing sends go through `sendToChat`.
 import { Types } from 'mongoose';
 import { issueBindingCode } from '../auth/index.js';
-import { AppError } from '../errors/index.js';
+import { AppError, messageIn, say } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc } from '../orders/index.js';
@@ -152,7 +152,7 @@ export function createCommandHandler(deps: CommandDeps) {
         const thread = await latestThread(s._id);
         if (!thread) return t(lang, 'noThread', { code: s.code });
         const text = stripTag(cmd.text, s.tag);
-        if (!text.trim()) return `${t(lang, 'error', { message: 'text is required' })}\n${t(lang, 'usage', { usage: USAGE.reply })}`;
+        if (!text.trim()) return `${t(lang, 'error', { message: say(lang, 'cmd.text') })}\n${t(lang, 'usage', { usage: USAGE.reply })}`;
         // In the partner's language (Chinese unless the supplier reads English); a text already
         // in it goes as written. The manager's own language decides when detection is unsure.
         const to = await partnerLangOf(thread);
@@ -288,7 +288,7 @@ export function createCommandHandler(deps: CommandDeps) {
           const to = from === 'zh' ? lang : 'zh';
           return t(lang, 'tr', { text: (await deps.translation.translateText(cmd.text, to, from)).text });
         } catch (err) {
-          if (err instanceof AppError) return t(lang, 'error', { message: err.message });
+          if (err instanceof AppError) return t(lang, 'error', { message: messageIn(err, lang) });
           throw err;
         }
       }
@@ -323,7 +323,7 @@ export function createCommandHandler(deps: CommandDeps) {
     if (!parsed.ok) {
       await finish('failed');
       if ('notCommand' in parsed) return { status: 'failed', reply: t(lang, 'unknown') };
-      return { status: 'failed', reply: `${t(lang, 'error', { message: parsed.error })}\n${t(lang, 'usage', { usage: parsed.usage ?? USAGE.help })}` };
+      return { status: 'failed', reply: `${t(lang, 'error', { message: messageIn({ message: parsed.error, text: parsed.text }, lang) })}\n${t(lang, 'usage', { usage: parsed.usage ?? USAGE.help })}` };
     }
     try {
       const reply = await run(parsed.command, m, lang, String(message._id));
@@ -332,9 +332,9 @@ export function createCommandHandler(deps: CommandDeps) {
     } catch (err) {
       await finish('failed');
       if (err instanceof ReplyError) return { status: 'failed', reply: t(lang, err.key, err.vars) };
-      if (err instanceof AppError) return { status: 'failed', reply: t(lang, 'error', { message: err.message }) };
+      if (err instanceof AppError) return { status: 'failed', reply: t(lang, 'error', { message: messageIn(err, lang) }) };
       log.error({ err, messageId: String(message._id) }, 'command failed');
-      return { status: 'failed', reply: t(lang, 'error', { message: 'internal error' }) };
+      return { status: 'failed', reply: t(lang, 'error', { message: say(lang, 'internal') }) };
     }
   };
 }
@@ -374,7 +374,7 @@ async function link(code: string, input: CommandInput, known: ManagerDoc | null,
     }
     const refusal = linkRefusalOf(err);
     const reason: LinkRefusal | undefined = refusal?.reason ?? (err.code === 'rate_limited' ? 'rate_limited' : undefined);
-    if (!reason) return { status: 'failed', reply: say('error', { message: err.message }) };
+    if (!reason) return { status: 'failed', reply: known ? t(managerLang(known.language), 'error', { message: messageIn(err, managerLang(known.language)) }) : say('error', { message: err.message }) };
     const holder = /\(([^)]+)\)/.exec(err.message)?.[1] ?? '';
     return { status: 'failed', reply: say(REFUSAL_KEYS[reason], { code: refusal?.supplierCode ?? '?', manager: holder }) };
   }
