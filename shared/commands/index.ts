@@ -4,6 +4,7 @@
 import { Types } from 'mongoose';
 import { issueBindingCode } from '../auth/index.js';
 import { AppError, messageIn, say } from '../errors/index.js';
+import { fmtNumber, fmtPercent } from '../i18n/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc } from '../orders/index.js';
@@ -92,7 +93,7 @@ export function createCommandHandler(deps: CommandDeps) {
         const shown = await displayCodes(res.items.map((o) => o.supplierCode));
         return t(lang, 'orders', {
           who: s ? ` ${displayCode(s)}` : '',
-          count: res.items.length + (res.hasMore ? '+' : ''),
+          count: fmtNumber(lang, res.items.length) + (res.hasMore ? '+' : ''),
           list: res.items.map((o) => orderLine(lang, o, now, shown)).join('\n'),
         });
       }
@@ -185,7 +186,7 @@ export function createCommandHandler(deps: CommandDeps) {
         const items = await listOverdue(now, { managerId: String(m._id) });
         if (!items.length) return t(lang, 'noOverdue');
         return t(lang, 'overdue', {
-          count: items.length,
+          count: fmtNumber(lang, items.length),
           list: items
             .slice(0, 30)
             .map((o) => orderLine(lang, o, now))
@@ -226,24 +227,25 @@ export function createCommandHandler(deps: CommandDeps) {
         const sc = await supplierScorecard(s._id, cmd.period ?? periodOf(now), deps.weights);
         const k = sc.kpis;
         const none = t(lang, 'kpiNoData');
-        const dur = (min: number | null) => (min === null ? none : min >= 60 ? `${Math.round(min / 6) / 10} h` : `${Math.round(min)} min`);
+        const num = (x: number) => fmtNumber(lang, x);
+        const dur = (min: number | null) => (min === null ? none : min >= 60 ? `${num(Math.round(min / 6) / 10)} h` : `${num(Math.round(min))} min`);
         return t(lang, 'kpi', {
           code: s.code,
           name: s.name,
           period: sc.period,
           cls: sc.class ?? '—',
-          score: sc.score ?? none,
-          trend: sc.trend === null ? '' : `, ${sc.trend >= 0 ? '+' : ''}${sc.trend} vs ${sc.previous.period}`,
-          onTime: k.onTimeRate === null ? none : `${Math.round(k.onTimeRate * 100)}%`,
-          done: k.milestonesDone,
-          late: k.avgDaysLate ?? 0,
-          replanned: k.replanned,
+          score: sc.score === null || sc.score === undefined ? none : num(sc.score),
+          trend: sc.trend === null ? '' : `, ${sc.trend >= 0 ? '+' : ''}${num(sc.trend)} vs ${sc.previous.period}`,
+          onTime: k.onTimeRate === null ? none : fmtPercent(lang, k.onTimeRate),
+          done: num(k.milestonesDone),
+          late: num(k.avgDaysLate ?? 0),
+          replanned: num(k.replanned),
           median: dur(k.replyMedianMin),
           p90: dur(k.replyP90Min),
-          replies: k.replies,
-          orders: k.orders,
-          customs: k.customsDelays,
-          claims: k.claims,
+          replies: num(k.replies),
+          orders: num(k.orders),
+          customs: num(k.customsDelays),
+          claims: num(k.claims),
           reasons: sc.reasons.map((r) => `• ${r}`).join('\n'),
         });
       }

@@ -3,6 +3,7 @@
 // command dispatcher) writes it in their language. English is the fallback and what `.message`
 // and the logs hold. Every entry has all three languages (the type and test/unit/errors-i18n.test.ts
 // check it), with the same {placeholders}.
+import { fmtNumber } from '../i18n/index.js';
 
 /** The languages error texts are written in (the manager languages). */
 export const ERROR_LANGS = ['en', 'ru', 'az'] as const;
@@ -347,14 +348,6 @@ export const msg = (key: MessageKey, params?: Params): Msg => (params ? { key, p
 /** A stored or requested language as an error language; English when unknown. */
 export const errorLang = (v: unknown): ErrorLang => ((ERROR_LANGS as readonly unknown[]).includes(v) ? (v as ErrorLang) : 'en');
 
-const LOCALES: Record<ErrorLang, string> = { en: 'en-GB', ru: 'ru-RU', az: 'az-Latn-AZ' };
-const numbers = new Map<ErrorLang, Intl.NumberFormat>();
-const num = (lang: ErrorLang, n: number) => {
-  let f = numbers.get(lang);
-  if (!f) numbers.set(lang, (f = new Intl.NumberFormat(LOCALES[lang])));
-  return f.format(n);
-};
-
 /** The text of `key` in `lang` (English when the language is unknown); numbers in its locale. */
 export function say(lang: string, key: MessageKey, params: Params = {}): string {
   const l = errorLang(lang);
@@ -362,6 +355,6 @@ export function say(lang: string, key: MessageKey, params: Params = {}): string 
   return (entry[l] || entry.en).replace(/\{(\w+)\}/g, (whole, k: string) => {
     const v = params[k];
     if (v === undefined) return whole;
-    return typeof v === 'number' ? num(l, v) : v;
+    return typeof v === 'number' ? fmtNumber(l, v) : v;
   });
 }
