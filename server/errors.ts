@@ -40,6 +40,8 @@ export function zodIssue(i: ZodIssue, where = '(body)'): FieldIssue {
   const d: FieldIssue = { field: i.path.map(String).join('.') || where, message: i.message };
   const known = ENGLISH.get(i.message);
   if (known) return withText(d, known);
+  // A schema's own message (a regex's hint…) says more than the generic text: it stays as written.
+  if (!ZOD_DEFAULT.test(i.message)) return d;
   switch (i.code) {
     case 'invalid_type': {
       const received = /received (\w+)/.exec(i.message)?.[1];
@@ -65,6 +67,8 @@ export function zodIssue(i: ZodIssue, where = '(body)'): FieldIssue {
       return d;
   }
 }
+// zod's own messages ("Invalid input: expected string, received undefined", "Too small: …").
+const ZOD_DEFAULT = /^(Invalid|Too (small|big)|Unrecognized key)/;
 export const zodDetails = (err: ZodError, where?: string) => err.issues.map((i) => zodIssue(i, where));
 
 // Schema messages written in English in server/validation.ts that the catalog has: a zod issue

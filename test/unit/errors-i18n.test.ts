@@ -24,6 +24,7 @@ import {
   type MessageKey,
 } from '../../shared/errors/index.js';
 import { zodDetails } from '../../server/errors.js';
+import { fmtNumber, fmtPercent } from '../../shared/i18n/index.js';
 import { parseCommand } from '../../shared/commands/index.js';
 
 const placeholders = (s: string) => new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!));
@@ -64,6 +65,12 @@ describe('error texts in the manager languages', () => {
     const defaults = [new NotFoundError(), new ForbiddenError(), new UnauthorizedError(), new RateLimitedError(), new UnavailableError()];
     expect(defaults.map((e) => e.message)).to.deep.equal(['not found', 'forbidden', 'unauthorized', 'too many requests', 'service unavailable']);
     expect(defaults.map((e) => messageIn(e, 'az'))).to.deep.equal(['tapılmadı', 'giriş qadağandır', 'giriş tələb olunur', 'həddindən çox sorğu', 'xidmət əlçatan deyil']);
+  });
+
+  it('one number family for the server’s texts: counts and shares in each manager language', () => {
+    expect([fmtNumber('az', 1234.5), fmtNumber('ru', 1234.5), fmtNumber('en', 1234.5)]).to.deep.equal(['1.234,5', '1\u00a0234,5', '1,234.5']);
+    expect([fmtPercent('az', 0.875), fmtPercent('ru', 0.875), fmtPercent('en', 0.875), fmtPercent('az', null)]).to.deep.equal(['88%', '88\u00a0%', '88%', '—']);
+    expect(fmtPercent('az', 0.125, 1)).to.equal('12,5%');
   });
 
   it('numbers in a text follow the reader’s locale', () => {
