@@ -1089,12 +1089,19 @@ const browser = navigator.language.slice(0, 2).toLowerCase();
 const initial: UiLang = [localStorage.getItem('gendan.lang'), browser].find(isLang) ?? 'en';
 document.documentElement.lang = htmlLang(initial);
 
-void i18n.use(initReactI18next).init({
-  resources: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, { translation: v }])),
-  lng: initial,
-  fallbackLng: 'en',
-  interpolation: { escapeValue: false },
-});
+// Every number interpolated into a UI string ({{n}} days, {{count}} hits) is written in the UI
+// language's locale, as fmtNumber writes it: 1.234 in az, 1 234 in ru.
+const numbers = { type: 'formatter' as const, init() {}, add() {}, addCached() {}, format: (v: unknown) => (typeof v === 'number' ? fmtNumber(v) : v) };
+
+void i18n
+  .use(initReactI18next)
+  .use(numbers)
+  .init({
+    resources: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, { translation: v }])),
+    lng: initial,
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false, alwaysFormat: true },
+  });
 
 function apply(lng: UiLang) {
   document.documentElement.lang = htmlLang(lng);
