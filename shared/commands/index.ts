@@ -15,7 +15,7 @@ import { displayCode, displayCodes, findActiveManagerByName, findSupplierByCode,
 import { Message, Thread, threadMessages, decideFriendRequest, findUnsorted, listFriendRequests, sortContact, type MessageDoc, type SortDecision, type ThreadDoc } from '../threads/index.js';
 import { linkRefusalOf, redeemLinkCode, voidLinkCode, type LinkRefusal } from '../managers/link.js';
 import { partnerLangOf, type TranslationService } from '../translation/index.js';
-import { bindingCodeForSupplier, t, type ManagerLang } from './i18n.js';
+import { bindingCodeForSupplier, t, type Key, type ManagerLang } from './i18n.js';
 import { USAGE, parseCommand, type Command } from './parse.js';
 
 export { parseCommand, isCommandText, USAGE, type Command } from './parse.js';
@@ -108,9 +108,9 @@ export function createCommandHandler(deps: CommandDeps) {
         return t(lang, 'po', {
           po: o.number,
           code: (await displayCodes([o.supplierCode])).get(o.supplierCode) ?? o.supplierCode,
-          status: o.status,
+          status: t(lang, `status_${o.status}` as Key),
           milestones,
-          customs: c?.status === 'held' ? `held (${c.reason ?? ''}) ${fmtDay(c.expectedDate)}` : (c?.status ?? 'none'),
+          customs: c?.status === 'held' ? `${t(lang, 'customs_held')} (${c.reason ?? ''}) ${fmtDay(c.expectedDate)}` : t(lang, `customs_${c?.status ?? 'none'}` as Key),
         });
       }
       case 'done': {
@@ -146,7 +146,11 @@ export function createCommandHandler(deps: CommandDeps) {
         const expected = cmd.days !== undefined ? new Date(Date.parse(`${dayOf(now)}T00:00:00Z`) + cmd.days * 86_400_000) : undefined;
         const reason = cmd.reason ?? (cmd.action === 'hold' ? 'customs inspection hold (海关查验)' : undefined);
         await reportCustoms({ orderId: o._id, status: cmd.action === 'hold' ? 'held' : 'cleared', reason, expectedDate: expected, by, idempotencyKey: `cmd-${messageId}`, now });
-        return t(lang, 'customs', { po: o.number, status: cmd.action === 'hold' ? 'held' : 'cleared', until: expected ? t(lang, 'customsUntil', { date: fmtDay(expected) }) : '' });
+        return t(lang, 'customs', {
+          po: o.number,
+          status: t(lang, cmd.action === 'hold' ? 'customs_held' : 'customs_cleared'),
+          until: expected ? t(lang, 'customsUntil', { date: fmtDay(expected) }) : '',
+        });
       }
       case 'reply': {
         const s = await supplierOrThrow(cmd.code);
