@@ -9,7 +9,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { visibleSupplierIds } from '../../shared/access/index.js';
 import { issueBindingCode } from '../../shared/auth/index.js';
-import { RateLimitedError, UnauthorizedError } from '../../shared/errors/index.js';
+import { msg, RateLimitedError, UnauthorizedError } from '../../shared/errors/index.js';
 import { listInbox, markRead, queueReply, searchMessages, supplierCard, threadFor, threadHeader, threadPage, toPartner } from '../../shared/inbox/index.js';
 import type { ThreadChange } from '../../shared/live/index.js';
 import { getLogger } from '../../shared/log/index.js';
@@ -36,7 +36,7 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
   const signInLimiter = new RateLimiterMemory({ points: 20, duration: 60 });
   const limitSignIn = async (ctx: Context, next: () => Promise<unknown>) => {
     await signInLimiter.consume(ctx.ip).catch((res: { msBeforeNext?: number }) => {
-      throw new RateLimitedError('too many sign-in attempts from this address; wait a minute', res.msBeforeNext);
+      throw new RateLimitedError(msg('signInRate'), res.msBeforeNext);
     });
     await next();
   };
@@ -69,7 +69,7 @@ export function consoleRoutes({ clock, translation, live }: RouteDeps): AnyRoute
       handle: async (_req, ctx) => {
         const token = ctx.cookies.get(SESSION_COOKIE);
         const s = token ? await sessionOf(token, clock()) : undefined;
-        if (!s) throw new UnauthorizedError('sign in first');
+        if (!s) throw new UnauthorizedError(msg('signInFirst'));
         return { user: s.user, csrf: s.csrf, csrfHeader: CSRF_HEADER };
       },
     }),

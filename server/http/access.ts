@@ -6,7 +6,7 @@ import type { Context, Middleware, Next } from 'koa';
 import { managerViewer, type ManagerViewer } from '../../shared/access/index.js';
 import { cachedManager, verifyToken, type Principal } from '../../shared/auth/index.js';
 import type { Config } from '../../shared/config/index.js';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../shared/errors/index.js';
+import { ForbiddenError, msg, NotFoundError, UnauthorizedError } from '../../shared/errors/index.js';
 import { sessionOf, type ConsoleUser } from '../../shared/managers/accounts.js';
 import type { Access } from './route.js';
 
@@ -36,21 +36,21 @@ export async function consoleSession(ctx: Context): Promise<ConsoleUser | undefi
   if (!token) return undefined;
   const s = await sessionOf(token);
   if (!s) return undefined;
-  if (!SAFE.has(ctx.method) && ctx.get(CSRF_HEADER) !== s.csrf) throw new ForbiddenError('missing or wrong CSRF token: reload the console');
+  if (!SAFE.has(ctx.method) && ctx.get(CSRF_HEADER) !== s.csrf) throw new ForbiddenError(msg('csrf'));
   return s.user;
 }
 
 async function managerOf(config: Config, ctx: Context): Promise<ManagerViewer> {
   if (!ctx.get('Authorization')) {
     const user = await consoleSession(ctx);
-    if (!user) throw new UnauthorizedError('sign in first');
+    if (!user) throw new UnauthorizedError(msg('signInFirst'));
     ctx.state.console = user;
     return { kind: 'manager', id: user.id, role: user.role, seesAll: user.seesAll, language: user.language, via: 'console' };
   }
   const p = await verifyToken(config, bearer(ctx));
   if (p.role === 'supplier') throw new ForbiddenError('manager token required');
   const m = await cachedManager(p.managerId);
-  if (!m || m.active === false) throw new UnauthorizedError('token revoked');
+  if (!m || m.active === false) throw new UnauthorizedError(msg('tokenRevoked'));
   return managerViewer(m, 'token');
 }
 
@@ -96,9 +96,9 @@ export function accessCheck(config: Config, access: Access): Middleware {
   }
   return async (ctx: Context, next: Next) => {
     const v = await managerOf(config, ctx);
-    if (access === 'admin' && v.role !== 'admin') throw new ForbiddenError('admin only');
-    if (access === 'head' && v.role !== 'admin' && v.role !== 'head') throw new ForbiddenError('head of purchasing or admin only');
-    ctx.state.viewer = v;
+    ctx.state.viewer = v; // before the role check: a refusal is written in this manager's language
+    if (access === 'admin' && v.role !== 'admin') throw new ForbiddenError(msg('adminOnly'));
+    if (access === 'head' && v.role !== 'admin' && v.role !== 'head') throw new ForbiddenError(msg('headOnly'));
     await next();
   };
 }

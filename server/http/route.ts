@@ -6,7 +6,8 @@ import type { Context, Middleware, Next } from 'koa';
 import { z } from 'zod';
 import type { ManagerViewer, SupplierViewer } from '../../shared/access/index.js';
 import type { Principal } from '../../shared/auth/index.js';
-import { ValidationError, type FieldIssue } from '../../shared/errors/index.js';
+import { msg, ValidationError, type FieldIssue } from '../../shared/errors/index.js';
+import { zodIssue } from '../errors.js';
 
 /**
  * Who may call a route:
@@ -88,13 +89,13 @@ export function route<P extends Shape | undefined = undefined, Q extends Shape |
 
 /** Field-level details: the field's own path (`lines.0.qty`), or the part (`body`) when the whole is wrong. */
 export function issuesOf(err: z.ZodError, where: string): FieldIssue[] {
-  return err.issues.map((i) => ({ field: i.path.map(String).join('.') || where, message: i.message }));
+  return err.issues.map((i) => zodIssue(i, where));
 }
 
 function parsePart(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
   const r = schema.safeParse(value ?? {});
-  if (!r.success) throw new ValidationError(`invalid ${where}`, issuesOf(r.error, where));
+  if (!r.success) throw new ValidationError(msg('invalidPart', { where }), issuesOf(r.error, where));
   return r.data;
 }
 

@@ -23,7 +23,7 @@ import {
   moveClaim,
   retryClaimTranslation,
 } from '../../shared/claims/index.js';
-import { NotFoundError } from '../../shared/errors/index.js';
+import { msg, NotFoundError } from '../../shared/errors/index.js';
 import { managerLang } from '../../shared/managers/model.js';
 import { CURRENCIES, findOrderByNumber, orderFor } from '../../shared/orders/index.js';
 import { storageKeys } from '../../shared/storage/index.js';
@@ -97,7 +97,7 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
           return new Reply(302);
         }
         const body = await storage.get(storageKeys.claimPhoto(f.id));
-        if (!body) throw new NotFoundError('the photo file is gone');
+        if (!body) throw new NotFoundError(msg('photoFileGone'));
         ctx.type = f.mimeType ?? 'application/octet-stream';
         ctx.set('Cache-Control', 'private, max-age=86400');
         return new Reply(200, body);

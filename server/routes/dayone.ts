@@ -6,7 +6,7 @@
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { visibleSupplierIds } from '../../shared/access/index.js';
-import { ConflictError } from '../../shared/errors/index.js';
+import { ConflictError, msg } from '../../shared/errors/index.js';
 import { supplierCard, supplierTotals } from '../../shared/inbox/index.js';
 import { changeOwnPassword, endOwnSession, listActiveManagers, listOwnSessions, setPassword, updateAccount } from '../../shared/managers/accounts.js';
 import { deactivateManager, issueLinkCode, reactivateManager, unlinkWechat, wechatLinkOf } from '../../shared/managers/link.js';
@@ -199,7 +199,7 @@ export function dayOneRoutes({ clock, translation }: RouteDeps): AnyRoute[] {
       responses: { 204: { description: 'Deactivated' } },
       errors: [409],
       handle: async (req) => {
-        if (req.params.id === managerOf(req).id) throw new ConflictError('you cannot deactivate yourself');
+        if (req.params.id === managerOf(req).id) throw new ConflictError(msg('cannotDeactivateSelf'));
         await deactivateManager(req.params.id, clock());
         return undefined;
       },

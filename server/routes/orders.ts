@@ -9,7 +9,7 @@ import type { Context, Next } from 'koa';
 import { koaBody } from 'koa-body';
 import { z } from 'zod';
 import type { Config } from '../../shared/config/index.js';
-import { ValidationError } from '../../shared/errors/index.js';
+import { issue, msg, ValidationError } from '../../shared/errors/index.js';
 import {
   BOARD_VIEWS,
   IMPORT_FIELDS,
@@ -28,6 +28,7 @@ import {
 } from '../../shared/orders/index.js';
 import { SEGMENTS, supplierFor } from '../../shared/suppliers/index.js';
 import * as c from '../contract.js';
+import { zodIssue } from '../errors.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { codeParams, idParams, isoDate, objectId, supplierCode, text } from '../validation.js';
 import { orderDetail, withShownCode, withShownCodes } from '../views.js';
@@ -86,7 +87,7 @@ export function fileUpload(config: Config) {
 function uploadedFile(ctx: Context): { filepath: string; mapping?: Mapping } {
   const req = ctx.request as unknown as { files?: Record<string, { filepath: string } | unknown[]>; body?: Record<string, unknown> };
   const file = req.files?.file;
-  if (!file || Array.isArray(file)) throw new ValidationError('send one XLSX or CSV file in the multipart field "file"', [{ field: 'file', message: 'required' }]);
+  if (!file || Array.isArray(file)) throw new ValidationError(msg('importOneFile'), [issue('file', 'field.required')]);
   const raw = req.body?.mapping;
   let mapping: Mapping | undefined;
   if (typeof raw === 'string' && raw.trim()) {
@@ -94,13 +95,13 @@ function uploadedFile(ctx: Context): { filepath: string; mapping?: Mapping } {
     try {
       parsed = JSON.parse(raw);
     } catch {
-      throw new ValidationError('mapping must be JSON: {"number": "PO", …}', [{ field: 'mapping', message: 'not JSON' }]);
+      throw new ValidationError(msg('importMappingJson'), [issue('mapping', 'field.notJson')]);
     }
     const r = mappingSchema.safeParse(parsed);
     if (!r.success)
       throw new ValidationError(
-        'mapping names unknown fields',
-        r.error.issues.map((i) => ({ field: `mapping.${i.path.join('.')}`, message: i.message })),
+        msg('importMappingFields'),
+        r.error.issues.map((i) => Object.assign(zodIssue(i), { field: `mapping.${i.path.join('.')}` })),
       );
     mapping = r.data as Mapping;
   }

@@ -3,7 +3,7 @@
 // manager), the manager ranking. Suppliers are reached through shared/access.
 import { z } from 'zod';
 import { decideProposal, localTime, managerRanking, openProposals, periodOf, proposalFor, scorecardHistory, segmentHistory, setSegment, supplierScorecard } from '../../shared/performance/index.js';
-import { NotFoundError } from '../../shared/errors/index.js';
+import { msg, NotFoundError } from '../../shared/errors/index.js';
 import { displayCodes, SEGMENTS, setRouting, supplierFor } from '../../shared/suppliers/index.js';
 import * as c from '../contract.js';
 import { managerOf, route, type AnyRoute, type RouteDeps } from '../http/route.js';
@@ -118,7 +118,7 @@ export function performanceRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       handle: async (req) => {
         await proposalFor(managerOf(req), req.params.id);
         const d = await decideProposal(req.params.id, req.params.decision === 'accept', by(req), clock());
-        if (!d) throw new NotFoundError('no open proposal with that id');
+        if (!d) throw new NotFoundError(msg('noOpenProposal'));
         return { id: req.params.id, status: d.status };
       },
     }),

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Viewer } from '../../shared/access/index.js';
 import { storageKeys, type FileStorage } from '../../shared/storage/index.js';
-import { NotFoundError } from '../../shared/errors/index.js';
+import { msg, NotFoundError } from '../../shared/errors/index.js';
 import { milestonePhotoFor, MILESTONES } from '../../shared/orders/index.js';
 import { messageFor } from '../../shared/threads/index.js';
 import { Reply, route, type AnyRoute } from '../http/route.js';
@@ -27,7 +27,7 @@ export function milestonePhotoRoute(storage: FileStorage, path: string, access: 
     handle: async (req, ctx) => {
       const p = await milestonePhotoFor(req.viewer as Viewer, req.params.id, req.params.milestone, req.params.photoId);
       const body = await storage.get(storageKeys.milestonePhoto(p.id));
-      if (!body) throw new NotFoundError('the photo file is gone');
+      if (!body) throw new NotFoundError(msg('photoFileGone'));
       ctx.type = p.mimeType ?? 'application/octet-stream';
       ctx.set('Cache-Control', 'private, max-age=86400');
       return new Reply(200, body);

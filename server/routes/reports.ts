@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { visibleSupplierIds } from '../../shared/access/index.js';
-import { ValidationError } from '../../shared/errors/index.js';
+import { issue, msg, ValidationError } from '../../shared/errors/index.js';
 import { CURRENCIES, importRatesCsv, listRates, setRate } from '../../shared/money/index.js';
 import { compareSuppliers, itemKeyOf, priceHistory } from '../../shared/prices/index.js';
 import { buildReport, periodRange, PERIOD_KINDS } from '../../shared/reports/index.js';
@@ -48,9 +48,9 @@ export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
         const now = clock();
         let range: { from: string; to: string; label: string };
         if (q.period === 'custom') {
-          if (!q.from || !q.to) throw new ValidationError('a custom period needs from and to', [{ field: q.from ? 'to' : 'from', message: 'required for period=custom' }]);
-          if (Date.parse(q.to) <= Date.parse(q.from)) throw new ValidationError('to must be after from', [{ field: 'to', message: 'after from' }]);
-          if (Date.parse(q.to) - Date.parse(q.from) > 400 * 86_400_000) throw new ValidationError('a custom period is at most 400 days', [{ field: 'to', message: 'too far from from' }]);
+          if (!q.from || !q.to) throw new ValidationError(msg('customPeriodNeeds'), [{ field: q.from ? 'to' : 'from', message: 'required for period=custom' }]);
+          if (Date.parse(q.to) <= Date.parse(q.from)) throw new ValidationError(msg('toAfterFrom'), [issue('to', 'field.afterFrom')]);
+          if (Date.parse(q.to) - Date.parse(q.from) > 400 * 86_400_000) throw new ValidationError(msg('periodTooLong'), [{ field: 'to', message: 'too far from from' }]);
           range = { from: q.from, to: q.to, label: `${q.from} – ${q.to}` };
         } else range = periodRange(q.period, q.date ?? now.toISOString().slice(0, 10));
         // Someone who does not see every supplier reports on their own orders only.
@@ -121,7 +121,7 @@ export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       responses: { 200: { description: 'Price points', schema: z.object({ itemKey: z.string(), items: z.array(z.record(z.string(), z.unknown())) }) } },
       handle: async (req) => {
         const q = req.query;
-        if (!q.item && !q.sku) throw new ValidationError('item or sku is required', [{ field: 'item', message: 'required' }]);
+        if (!q.item && !q.sku) throw new ValidationError(msg('itemOrSku'), [issue('item', 'field.required')]);
         const key = itemKeyOf({ item: q.item ?? '', sku: q.sku });
         // A tagged or former code names the supplier's current code (the price points carry it).
         const code = q.supplier ? ((await findSupplierByCode(q.supplier))?.code ?? normaliseCode(q.supplier)) : undefined;
@@ -138,7 +138,7 @@ export function reportRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       responses: { 200: { description: 'Suppliers', schema: z.object({ itemKey: z.string(), currency: z.string(), items: z.array(z.record(z.string(), z.unknown())) }) } },
       handle: async (req) => {
         const q = req.query;
-        if (!q.item && !q.sku) throw new ValidationError('item or sku is required', [{ field: 'item', message: 'required' }]);
+        if (!q.item && !q.sku) throw new ValidationError(msg('itemOrSku'), [issue('item', 'field.required')]);
         const key = itemKeyOf({ item: q.item ?? '', sku: q.sku });
         return { itemKey: key, currency: q.currency, items: await compareSuppliers(key, q.currency, await visibleSupplierIds(managerOf(req))) };
       },

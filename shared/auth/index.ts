@@ -6,7 +6,7 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import mongoose, { Schema, Types } from 'mongoose';
 import { createCache } from '../cache/index.js';
 import type { Config } from '../config/index.js';
-import { ConflictError, isDuplicateKey, NotFoundError, RateLimitedError, UnauthorizedError, UnavailableError, ValidationError } from '../errors/index.js';
+import { ConflictError, isDuplicateKey, msg, NotFoundError, RateLimitedError, UnauthorizedError, UnavailableError, ValidationError } from '../errors/index.js';
 import { getLogger, type Logger } from '../log/index.js';
 import { retry } from '../retry/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
@@ -105,13 +105,13 @@ export async function verifyToken(config: Config, token: string): Promise<Princi
   if (p.role === 'supplier') {
     if (p.supplierId) {
       const b = await cachedBinding(p.openid);
-      if (!b || b.revoked || b.tokenVersion !== p.ver || String(b.supplierId) !== p.supplierId) throw new UnauthorizedError('token revoked');
+      if (!b || b.revoked || b.tokenVersion !== p.ver || String(b.supplierId) !== p.supplierId) throw new UnauthorizedError(msg('tokenRevoked'));
     }
     return p;
   }
   if (p.role === 'manager' || p.role === 'admin' || p.role === 'head') {
     const m = await cachedManager(p.managerId);
-    if (!m || m.active === false) throw new UnauthorizedError('token revoked');
+    if (!m || m.active === false) throw new UnauthorizedError(msg('tokenRevoked'));
     return p;
   }
   throw new UnauthorizedError('invalid token');
@@ -237,7 +237,7 @@ export const BINDING_CODE_TTL_MS = 72 * 3600_000;
 export async function issueBindingCode(supplierCode: string, issuedBy: string, opts: { contactId?: string; now?: Date } = {}) {
   const now = opts.now ?? new Date();
   const s = await findSupplierByCode(supplierCode); // plain, tagged or former code
-  if (!s) throw new NotFoundError(`no supplier with code ${supplierCode}`);
+  if (!s) throw new NotFoundError(msg('noSupplierCode', { code: supplierCode }));
   for (let i = 0; i < 5; i++) {
     const code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
     try {

@@ -1,7 +1,7 @@
 // The facts of a claim beside its status (seed 000): batch, date received, presumed cause,
 // losses broken down (goods, freight, other, in one currency) and the decision. Set when filing
 // or edited later by a manager; each edit one update, told as `claim.written`.
-import { ValidationError } from '../errors/index.js';
+import { issue, msg, ValidationError } from '../errors/index.js';
 import { events } from '../events/index.js';
 import { Decimal } from '../money/index.js';
 import { CURRENCIES } from '../orders/model.js';
@@ -28,11 +28,11 @@ export function factsUpdate(f: ClaimFacts, by: string, now: Date): { $set: Recor
   if (f.batch !== undefined) put('batch', f.batch === null ? null : f.batch.trim().slice(0, 100) || null);
   if (f.receivedOn !== undefined) {
     if (f.receivedOn && (Number.isNaN(f.receivedOn.getTime()) || f.receivedOn.getTime() > now.getTime() + 86_400_000))
-      throw new ValidationError('the date received cannot be in the future', [{ field: 'receivedOn', message: 'a past day' }]);
+      throw new ValidationError(msg('receivedInFuture'), [issue('receivedOn', 'field.pastDay')]);
     put('receivedOn', f.receivedOn);
   }
   if (f.cause !== undefined) {
-    if (f.cause !== null && !CLAIM_CAUSES.includes(f.cause)) throw new ValidationError(`unknown cause ${f.cause}`, [{ field: 'cause', message: CLAIM_CAUSES.join(', ') }]);
+    if (f.cause !== null && !CLAIM_CAUSES.includes(f.cause)) throw new ValidationError(msg('unknownCause', { cause: f.cause }), [{ field: 'cause', message: CLAIM_CAUSES.join(', ') }]);
     put('cause', f.cause);
   }
   if (f.losses !== undefined) {
@@ -40,11 +40,11 @@ export function factsUpdate(f: ClaimFacts, by: string, now: Date): { $set: Recor
     else {
       const parts = LOSS_PARTS.filter((p) => f.losses![p] !== undefined);
       for (const p of parts) {
-        if (!AMOUNT.test(f.losses[p]!)) throw new ValidationError('a loss is a decimal such as 120.50', [{ field: `losses.${p}`, message: 'decimal' }]);
+        if (!AMOUNT.test(f.losses[p]!)) throw new ValidationError(msg('lossDecimal'), [issue(`losses.${p}`, 'field.decimal')]);
       }
-      if (!parts.length) throw new ValidationError('give at least one loss: goods, freight or other', [{ field: 'losses', message: 'empty' }]);
+      if (!parts.length) throw new ValidationError(msg('lossesEmpty'), [issue('losses', 'field.empty')]);
       if (!f.losses.currency || !(CURRENCIES as readonly string[]).includes(f.losses.currency))
-        throw new ValidationError('losses need their currency', [{ field: 'losses.currency', message: CURRENCIES.join(', ') }]);
+        throw new ValidationError(msg('lossesCurrency'), [{ field: 'losses.currency', message: CURRENCIES.join(', ') }]);
       put('losses', { ...Object.fromEntries(parts.map((p) => [p, new Decimal(f.losses![p]!).toFixed()])), currency: f.losses.currency });
     }
   }
@@ -52,10 +52,10 @@ export function factsUpdate(f: ClaimFacts, by: string, now: Date): { $set: Recor
     if (f.decision === null) put('decision', null);
     else {
       const d = f.decision;
-      if (!CLAIM_DECISIONS.includes(d.kind)) throw new ValidationError(`unknown decision ${d.kind}`, [{ field: 'decision.kind', message: CLAIM_DECISIONS.join(', ') }]);
+      if (!CLAIM_DECISIONS.includes(d.kind)) throw new ValidationError(msg('unknownDecision', { decision: d.kind }), [{ field: 'decision.kind', message: CLAIM_DECISIONS.join(', ') }]);
       checkMoney(d.amount, d.currency, 'decision.');
       if ((d.kind === 'partial_compensation' || d.kind === 'discount_next_order') && !d.amount)
-        throw new ValidationError('say how much', [{ field: 'decision.amount', message: `required for ${d.kind}` }]);
+        throw new ValidationError(msg('sayHowMuch'), [issue('decision.amount', 'field.requiredFor', { what: d.kind })]);
       put('decision', { kind: d.kind, amount: d.amount, currency: d.currency, note: d.note?.trim() || undefined, at: now, by });
     }
   }

@@ -2,7 +2,7 @@
 // then sent (unless kept as a draft). Told as `claim.written` (shared/events).
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { NotFoundError, ValidationError } from '../errors/index.js';
+import { issue, msg, NotFoundError, ValidationError } from '../errors/index.js';
 import { events } from '../events/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, managerLang, type ManagerLang } from '../managers/model.js';
@@ -54,21 +54,21 @@ async function nextNumber(po: string): Promise<string> {
  * supplier (a failure leaves it filed, marked 'failed'), then sent unless `send: false`.
  */
 export async function fileClaim(input: NewClaim, manager: { id: string; language?: ManagerLang }, translation: ClaimTranslation | undefined, now = new Date()): Promise<ClaimDoc> {
-  if (!CLAIM_TYPES.includes(input.type)) throw new ValidationError(`unknown claim type ${input.type}`, [{ field: 'type', message: `one of ${CLAIM_TYPES.join(', ')}` }]);
-  if (!Number.isInteger(input.qty) || input.qty <= 0) throw new ValidationError('the quantity must be a positive whole number', [{ field: 'qty', message: 'positive integer' }]);
+  if (!CLAIM_TYPES.includes(input.type)) throw new ValidationError(msg('unknownClaimType', { type: input.type }), [issue('type', 'field.oneOf', { options: CLAIM_TYPES.join(', ') })]);
+  if (!Number.isInteger(input.qty) || input.qty <= 0) throw new ValidationError(msg('qtyPositive'), [issue('qty', 'field.positiveInteger')]);
   checkMoney(input.amount, input.currency, '');
   const description = (input.description ?? '').trim();
-  if (!description) throw new ValidationError('describe the problem', [{ field: 'description', message: 'required' }]);
+  if (!description) throw new ValidationError(msg('describeProblem'), [issue('description', 'field.required')]);
   const photos: ClaimFile[] = (input.photos ?? []).map((p) => {
-    if (!/^https?:\/\/\S+$/.test(p.url)) throw new ValidationError('a photo link must be an http(s) URL', [{ field: 'photos', message: 'http(s) URL' }]);
+    if (!/^https?:\/\/\S+$/.test(p.url)) throw new ValidationError(msg('photoLinkUrl'), [issue('photos', 'field.httpUrl')]);
     return { id: randomUUID(), name: (p.name ?? p.url.split('/').pop() ?? 'photo').slice(0, 200), url: p.url, at: now, by: `manager:${manager.id}` };
   });
-  if (photos.length > MAX_PHOTOS) throw new ValidationError(`at most ${MAX_PHOTOS} photos`, [{ field: 'photos', message: 'too many' }]);
+  if (photos.length > MAX_PHOTOS) throw new ValidationError(msg('tooManyPhotos', { n: MAX_PHOTOS }), [issue('photos', 'field.tooMany')]);
   let order: OrderDoc | null = null;
   if (input.orderId) order = await getOrder(input.orderId);
   else if (input.orderNumber) order = await findOrderByNumber(input.orderNumber);
-  if (!order) throw new NotFoundError(`no order ${input.orderNumber ?? input.orderId ?? ''}`.trim());
-  if (input.line !== undefined && !(order.lines ?? [])[input.line]) throw new ValidationError(`order ${order.number} has no line ${input.line + 1}`, [{ field: 'line', message: 'no such line' }]);
+  if (!order) throw new NotFoundError(msg('noOrder', { po: String(input.orderNumber ?? input.orderId ?? '') }));
+  if (input.line !== undefined && !(order.lines ?? [])[input.line]) throw new ValidationError(msg('noOrderLine', { po: order.number, line: input.line + 1 }), [issue('line', 'field.noSuchLine')]);
 
   // The manager wrote it: when detection is unsure (short English lines often read as another
   // Latin language), the source is the manager's own language.

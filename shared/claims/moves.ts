@@ -1,6 +1,6 @@
 // Moving a claim along TRANSITIONS: one guarded update on status and version; of concurrent
 // moves exactly one wins. Told as `claim.written` (shared/events).
-import { ConflictError, ForbiddenError, ValidationError } from '../errors/index.js';
+import { ConflictError, ForbiddenError, issue, msg, ValidationError } from '../errors/index.js';
 import { supplierLang } from '../translation/partner.js';
 import { events } from '../events/index.js';
 import { cancelQueuedNotices } from '../notices/index.js';
@@ -25,25 +25,23 @@ export interface MoveOptions {
 export async function moveClaim(id: string, to: ClaimStatus, actor: Actor, opts: MoveOptions = {}, now = new Date()): Promise<ClaimDoc> {
   const c = await getClaim(id, actor);
   const who = TRANSITIONS[c.status]?.[to];
-  if (!who)
-    throw new ConflictError(`a claim cannot go from ${c.status} to ${to}`, [{ field: 'to', message: `allowed from ${c.status}: ${Object.keys(TRANSITIONS[c.status] ?? {}).join(', ') || 'none'}` }]);
-  if (who !== actor.kind) throw new ForbiddenError(`only the ${who} moves a claim from ${c.status} to ${to}`);
+  if (!who) throw new ConflictError(msg('claimMove', { from: c.status, to }), [{ field: 'to', message: `allowed from ${c.status}: ${Object.keys(TRANSITIONS[c.status] ?? {}).join(', ') || 'none'}` }]);
+  if (who !== actor.kind) throw new ForbiddenError(msg('claimMoveWho', { who, from: c.status, to }));
   const set: Record<string, unknown> = { status: to, updatedAt: now };
   if (to === 'settled') {
     const s = opts.settlement;
-    if (!s || !SETTLEMENT_KINDS.includes(s.kind)) throw new ValidationError('settling needs a settlement kind', [{ field: 'settlement.kind', message: SETTLEMENT_KINDS.join(', ') }]);
+    if (!s || !SETTLEMENT_KINDS.includes(s.kind)) throw new ValidationError(msg('settlementKind'), [{ field: 'settlement.kind', message: SETTLEMENT_KINDS.join(', ') }]);
     checkMoney(s.amount, s.currency, 'settlement.');
     set.settlement = { kind: s.kind, amount: s.amount, currency: s.currency, note: s.note?.trim() || undefined };
     set.settledAt = now;
   }
   if (to === 'supplier_answered') {
-    if (!opts.answer || !['accept', 'dispute'].includes(opts.answer.decision))
-      throw new ValidationError('an answer needs a decision: accept or dispute', [{ field: 'decision', message: 'accept | dispute' }]);
-    if (opts.answer.decision === 'dispute' && !opts.answer.text?.trim()) throw new ValidationError('say why you dispute the claim', [{ field: 'text', message: 'required when disputing' }]);
+    if (!opts.answer || !['accept', 'dispute'].includes(opts.answer.decision)) throw new ValidationError(msg('answerDecision'), [issue('decision', 'field.options', { options: 'accept | dispute' })]);
+    if (opts.answer.decision === 'dispute' && !opts.answer.text?.trim()) throw new ValidationError(msg('disputeWhy'), [issue('text', 'field.requiredDisputing')]);
     set.answer = { text: opts.answer.text?.trim() || undefined, decision: opts.answer.decision, photos: opts.answer.photos ?? [], at: now, by: actorTag(actor) };
   }
   if (NEEDS_REASON(c.status, to) && !opts.reason?.trim()) {
-    throw new ValidationError(`a reason is required to move a claim from ${c.status} to ${to}`, [{ field: 'reason', message: 'required' }]);
+    throw new ValidationError(msg('claimMoveReason', { from: c.status, to }), [issue('reason', 'field.required')]);
   }
   if (to === 'sent') {
     // Sent now (from a draft, or asked again after an answer): the supplier gets the same time
@@ -58,7 +56,7 @@ export async function moveClaim(id: string, to: ClaimStatus, actor: Actor, opts:
     { $set: set, $inc: { version: 1 }, $push: { history: entry } },
     { returnDocument: 'after' },
   ).lean<ClaimDoc>();
-  if (!after) throw new ConflictError('the claim was changed by someone else meanwhile; reload it', [{ field: 'to', message: `the claim is no longer ${c.status}` }]);
+  if (!after) throw new ConflictError(msg('claimChanged'), [{ field: 'to', message: `the claim is no longer ${c.status}` }]);
   await events.emit('claim.written', { before: c, after, now });
   if (c.status === 'sent') {
     // Answered or withdrawn: a reminder still waiting for the supplier's morning must not go.
@@ -82,7 +80,7 @@ export async function answerClaim(
   const c = await getClaim(id, actor);
   const photos = (answer.photoIds ?? []).map((pid) => {
     const f = (c.supplierPhotos ?? []).find((x) => x.id === pid);
-    if (!f) throw new ValidationError(`unknown photo ${pid}: upload it first`, [{ field: 'photoIds', message: 'unknown photo' }]);
+    if (!f) throw new ValidationError(msg('unknownPhoto', { id: pid }), [issue('photoIds', 'field.unknownPhoto')]);
     return f;
   });
   return moveClaim(id, 'supplier_answered', actor, { answer: { decision: answer.decision, text: answer.text, photos } }, now);

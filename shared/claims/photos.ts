@@ -1,5 +1,5 @@
 // Photos on a claim: the buyer's while it is open, the supplier's for its answer.
-import { ConflictError, NotFoundError } from '../errors/index.js';
+import { ConflictError, msg, NotFoundError } from '../errors/index.js';
 import { Claim, type ClaimFile, type ClaimStatus } from './model.js';
 import { getClaim, scopeOf } from './reading.js';
 import { actorTag, MAX_PHOTOS, OPEN, type Actor } from './rules.js';
@@ -25,13 +25,13 @@ export async function addClaimPhoto(id: string, actor: Actor, photo: Omit<ClaimF
   const again = await getClaim(id, actor);
   const replay = photo.key ? (again[field] ?? []).find((p) => p.key === photo.key) : undefined;
   if (replay) return { photo: replay, added: false };
-  throw new ConflictError(`the claim is no longer open for photos, or it has ${MAX_PHOTOS} already`);
+  throw new ConflictError(msg('claimPhotosClosed', { n: MAX_PHOTOS }));
 }
 
 /** One stored photo of a claim the actor may see (the buyer's or the supplier's). */
 export async function getClaimPhoto(id: string, photoId: string, actor?: Actor): Promise<ClaimFile> {
   const c = await getClaim(id, actor);
   const f = [...c.photos, ...(c.supplierPhotos ?? []), ...(c.answer?.photos ?? [])].find((p) => p.id === photoId);
-  if (!f) throw new NotFoundError('no such photo');
+  if (!f) throw new NotFoundError(msg('noSuchPhoto'));
   return f;
 }

@@ -1,6 +1,6 @@
 // Reading claims: what an actor may see (a supplier only its own, never a draft).
 import { Types } from 'mongoose';
-import { NotFoundError } from '../errors/index.js';
+import { msg, NotFoundError } from '../errors/index.js';
 import { Claim, type ClaimDoc, type ClaimStatus } from './model.js';
 import type { Actor } from './rules.js';
 
@@ -10,10 +10,10 @@ export function scopeOf(actor: Actor): Record<string, unknown> {
 }
 
 export async function getClaim(id: string, actor?: Actor): Promise<ClaimDoc> {
-  if (!Types.ObjectId.isValid(id)) throw new NotFoundError('no such claim');
+  if (!Types.ObjectId.isValid(id)) throw new NotFoundError(msg('noSuchClaim'));
   const c = await Claim.findOne({ _id: new Types.ObjectId(id), ...(actor ? scopeOf(actor) : {}) }).lean<ClaimDoc>();
   // Another supplier's claim (or a draft) is "not found", not "forbidden": its existence is not disclosed.
-  if (!c) throw new NotFoundError('no such claim');
+  if (!c) throw new NotFoundError(msg('noSuchClaim'));
   return c;
 }
 

@@ -1,6 +1,6 @@
 // The claim's rules: who may move it where, which moves need a reason, what counts as open,
 // what a valid amount is.
-import { ValidationError } from '../errors/index.js';
+import { issue, msg, ValidationError } from '../errors/index.js';
 import { Decimal } from '../money/index.js';
 import { CURRENCIES } from '../orders/model.js';
 import type { ClaimStatus } from './model.js';
@@ -42,9 +42,8 @@ export const AMOUNT = /^\d{1,12}(\.\d{1,4})?$/;
 
 export function checkMoney(amount: string | undefined, currency: string | undefined, field: string) {
   if ((amount === undefined) !== (currency === undefined))
-    throw new ValidationError('an amount needs its currency', [{ field: amount === undefined ? `${field}amount` : `${field}currency`, message: 'give both' }]);
-  if (amount !== undefined && (!AMOUNT.test(amount) || new Decimal(amount).lte(0)))
-    throw new ValidationError('the amount must be a positive decimal such as 120.50', [{ field: `${field}amount`, message: 'positive decimal' }]);
+    throw new ValidationError(msg('amountNeedsCurrency'), [{ field: amount === undefined ? `${field}amount` : `${field}currency`, message: 'give both' }]);
+  if (amount !== undefined && (!AMOUNT.test(amount) || new Decimal(amount).lte(0))) throw new ValidationError(msg('amountPositive'), [issue(`${field}amount`, 'field.positiveDecimal')]);
   if (currency !== undefined && !(CURRENCIES as readonly string[]).includes(currency))
-    throw new ValidationError(`unknown currency ${currency}`, [{ field: `${field}currency`, message: CURRENCIES.join(', ') }]);
+    throw new ValidationError(msg('unknownCurrency', { currency }), [{ field: `${field}currency`, message: CURRENCIES.join(', ') }]);
 }

@@ -59,6 +59,12 @@ const en = {
   friendRequests: 'Friend requests ({count}); /accept <n> or /decline <n>:\n{list}',
   friendAccepted: 'Accepting {name} as a WeChat friend. Once they write, sort them with /sort.',
   friendDeclined: 'Declined the friend request of {name}.',
+  status_open: 'open',
+  status_closed: 'closed',
+  status_cancelled: 'cancelled',
+  customs_none: 'none',
+  customs_held: 'held',
+  customs_cleared: 'cleared',
 };
 
 const ru: typeof en = {
@@ -117,6 +123,12 @@ const ru: typeof en = {
   friendRequests: 'Запросы в друзья ({count}); /accept <n> или /decline <n>:\n{list}',
   friendAccepted: 'Принимаю {name} в друзья WeChat. Когда напишет, разберите через /sort.',
   friendDeclined: 'Запрос в друзья от {name} отклонён.',
+  status_open: 'открыт',
+  status_closed: 'закрыт',
+  status_cancelled: 'отменён',
+  customs_none: 'нет',
+  customs_held: 'задержка',
+  customs_cleared: 'выпущено',
 };
 
 const az: typeof en = {
@@ -175,6 +187,12 @@ const az: typeof en = {
   friendDeclined: '{name} adlı şəxsin dostluq sorğusu rədd edildi.',
   factApplied: '✅ #{n} tətbiq edildi: {summary}.',
   factDropped: '#{n} rədd edildi.',
+  status_open: 'açıq',
+  status_closed: 'bağlı',
+  status_cancelled: 'ləğv edilib',
+  customs_none: 'yoxdur',
+  customs_held: 'saxlanılıb',
+  customs_cleared: 'buraxılıb',
 };
 
 export type Key = keyof typeof en;

@@ -3,7 +3,8 @@
 // in the manager's language. Supplier-facing sends go through `sendToChat`.
 import { Types } from 'mongoose';
 import { issueBindingCode } from '../auth/index.js';
-import { AppError } from '../errors/index.js';
+import { AppError, messageIn, say } from '../errors/index.js';
+import { fmtNumber, fmtPercent } from '../i18n/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc } from '../orders/index.js';
@@ -14,7 +15,7 @@ import { displayCode, displayCodes, findActiveManagerByName, findSupplierByCode,
 import { Message, Thread, threadMessages, decideFriendRequest, findUnsorted, listFriendRequests, sortContact, type MessageDoc, type SortDecision, type ThreadDoc } from '../threads/index.js';
 import { linkRefusalOf, redeemLinkCode, voidLinkCode, type LinkRefusal } from '../managers/link.js';
 import { partnerLangOf, type TranslationService } from '../translation/index.js';
-import { bindingCodeForSupplier, t, type ManagerLang } from './i18n.js';
+import { bindingCodeForSupplier, t, type Key, type ManagerLang } from './i18n.js';
 import { USAGE, parseCommand, type Command } from './parse.js';
 
 export { parseCommand, isCommandText, USAGE, type Command } from './parse.js';
@@ -92,7 +93,7 @@ export function createCommandHandler(deps: CommandDeps) {
         const shown = await displayCodes(res.items.map((o) => o.supplierCode));
         return t(lang, 'orders', {
           who: s ? ` ${displayCode(s)}` : '',
-          count: res.items.length + (res.hasMore ? '+' : ''),
+          count: fmtNumber(lang, res.items.length) + (res.hasMore ? '+' : ''),
           list: res.items.map((o) => orderLine(lang, o, now, shown)).join('\n'),
         });
       }
@@ -107,9 +108,9 @@ export function createCommandHandler(deps: CommandDeps) {
         return t(lang, 'po', {
           po: o.number,
           code: (await displayCodes([o.supplierCode])).get(o.supplierCode) ?? o.supplierCode,
-          status: o.status,
+          status: t(lang, `status_${o.status}` as Key),
           milestones,
-          customs: c?.status === 'held' ? `held (${c.reason ?? ''}) ${fmtDay(c.expectedDate)}` : (c?.status ?? 'none'),
+          customs: c?.status === 'held' ? `${t(lang, 'customs_held')} (${c.reason ?? ''}) ${fmtDay(c.expectedDate)}` : t(lang, `customs_${c?.status ?? 'none'}` as Key),
         });
       }
       case 'done': {
@@ -145,14 +146,18 @@ export function createCommandHandler(deps: CommandDeps) {
         const expected = cmd.days !== undefined ? new Date(Date.parse(`${dayOf(now)}T00:00:00Z`) + cmd.days * 86_400_000) : undefined;
         const reason = cmd.reason ?? (cmd.action === 'hold' ? 'customs inspection hold (海关查验)' : undefined);
         await reportCustoms({ orderId: o._id, status: cmd.action === 'hold' ? 'held' : 'cleared', reason, expectedDate: expected, by, idempotencyKey: `cmd-${messageId}`, now });
-        return t(lang, 'customs', { po: o.number, status: cmd.action === 'hold' ? 'held' : 'cleared', until: expected ? t(lang, 'customsUntil', { date: fmtDay(expected) }) : '' });
+        return t(lang, 'customs', {
+          po: o.number,
+          status: t(lang, cmd.action === 'hold' ? 'customs_held' : 'customs_cleared'),
+          until: expected ? t(lang, 'customsUntil', { date: fmtDay(expected) }) : '',
+        });
       }
       case 'reply': {
         const s = await supplierOrThrow(cmd.code);
         const thread = await latestThread(s._id);
         if (!thread) return t(lang, 'noThread', { code: s.code });
         const text = stripTag(cmd.text, s.tag);
-        if (!text.trim()) return `${t(lang, 'error', { message: 'text is required' })}\n${t(lang, 'usage', { usage: USAGE.reply })}`;
+        if (!text.trim()) return `${t(lang, 'error', { message: say(lang, 'cmd.text') })}\n${t(lang, 'usage', { usage: USAGE.reply })}`;
         // In the partner's language (Chinese unless the supplier reads English); a text already
         // in it goes as written. The manager's own language decides when detection is unsure.
         const to = await partnerLangOf(thread);
@@ -185,7 +190,7 @@ export function createCommandHandler(deps: CommandDeps) {
         const items = await listOverdue(now, { managerId: String(m._id) });
         if (!items.length) return t(lang, 'noOverdue');
         return t(lang, 'overdue', {
-          count: items.length,
+          count: fmtNumber(lang, items.length),
           list: items
             .slice(0, 30)
             .map((o) => orderLine(lang, o, now))
@@ -226,24 +231,25 @@ export function createCommandHandler(deps: CommandDeps) {
         const sc = await supplierScorecard(s._id, cmd.period ?? periodOf(now), deps.weights);
         const k = sc.kpis;
         const none = t(lang, 'kpiNoData');
-        const dur = (min: number | null) => (min === null ? none : min >= 60 ? `${Math.round(min / 6) / 10} h` : `${Math.round(min)} min`);
+        const num = (x: number) => fmtNumber(lang, x);
+        const dur = (min: number | null) => (min === null ? none : min >= 60 ? `${num(Math.round(min / 6) / 10)} h` : `${num(Math.round(min))} min`);
         return t(lang, 'kpi', {
           code: s.code,
           name: s.name,
           period: sc.period,
           cls: sc.class ?? '—',
-          score: sc.score ?? none,
-          trend: sc.trend === null ? '' : `, ${sc.trend >= 0 ? '+' : ''}${sc.trend} vs ${sc.previous.period}`,
-          onTime: k.onTimeRate === null ? none : `${Math.round(k.onTimeRate * 100)}%`,
-          done: k.milestonesDone,
-          late: k.avgDaysLate ?? 0,
-          replanned: k.replanned,
+          score: sc.score === null || sc.score === undefined ? none : num(sc.score),
+          trend: sc.trend === null ? '' : `, ${sc.trend >= 0 ? '+' : ''}${num(sc.trend)} vs ${sc.previous.period}`,
+          onTime: k.onTimeRate === null ? none : fmtPercent(lang, k.onTimeRate),
+          done: num(k.milestonesDone),
+          late: num(k.avgDaysLate ?? 0),
+          replanned: num(k.replanned),
           median: dur(k.replyMedianMin),
           p90: dur(k.replyP90Min),
-          replies: k.replies,
-          orders: k.orders,
-          customs: k.customsDelays,
-          claims: k.claims,
+          replies: num(k.replies),
+          orders: num(k.orders),
+          customs: num(k.customsDelays),
+          claims: num(k.claims),
           reasons: sc.reasons.map((r) => `• ${r}`).join('\n'),
         });
       }
@@ -288,7 +294,7 @@ export function createCommandHandler(deps: CommandDeps) {
           const to = from === 'zh' ? lang : 'zh';
           return t(lang, 'tr', { text: (await deps.translation.translateText(cmd.text, to, from)).text });
         } catch (err) {
-          if (err instanceof AppError) return t(lang, 'error', { message: err.message });
+          if (err instanceof AppError) return t(lang, 'error', { message: messageIn(err, lang) });
           throw err;
         }
       }
@@ -323,7 +329,7 @@ export function createCommandHandler(deps: CommandDeps) {
     if (!parsed.ok) {
       await finish('failed');
       if ('notCommand' in parsed) return { status: 'failed', reply: t(lang, 'unknown') };
-      return { status: 'failed', reply: `${t(lang, 'error', { message: parsed.error })}\n${t(lang, 'usage', { usage: parsed.usage ?? USAGE.help })}` };
+      return { status: 'failed', reply: `${t(lang, 'error', { message: messageIn({ message: parsed.error, text: parsed.text }, lang) })}\n${t(lang, 'usage', { usage: parsed.usage ?? USAGE.help })}` };
     }
     try {
       const reply = await run(parsed.command, m, lang, String(message._id));
@@ -332,9 +338,9 @@ export function createCommandHandler(deps: CommandDeps) {
     } catch (err) {
       await finish('failed');
       if (err instanceof ReplyError) return { status: 'failed', reply: t(lang, err.key, err.vars) };
-      if (err instanceof AppError) return { status: 'failed', reply: t(lang, 'error', { message: err.message }) };
+      if (err instanceof AppError) return { status: 'failed', reply: t(lang, 'error', { message: messageIn(err, lang) }) };
       log.error({ err, messageId: String(message._id) }, 'command failed');
-      return { status: 'failed', reply: t(lang, 'error', { message: 'internal error' }) };
+      return { status: 'failed', reply: t(lang, 'error', { message: say(lang, 'internal') }) };
     }
   };
 }
@@ -374,7 +380,7 @@ async function link(code: string, input: CommandInput, known: ManagerDoc | null,
     }
     const refusal = linkRefusalOf(err);
     const reason: LinkRefusal | undefined = refusal?.reason ?? (err.code === 'rate_limited' ? 'rate_limited' : undefined);
-    if (!reason) return { status: 'failed', reply: say('error', { message: err.message }) };
+    if (!reason) return { status: 'failed', reply: known ? t(managerLang(known.language), 'error', { message: messageIn(err, managerLang(known.language)) }) : say('error', { message: err.message }) };
     const holder = /\(([^)]+)\)/.exec(err.message)?.[1] ?? '';
     return { status: 'failed', reply: say(REFUSAL_KEYS[reason], { code: refusal?.supplierCode ?? '?', manager: holder }) };
   }

@@ -1,6 +1,7 @@
 // Manager commands typed in WeChat: `/po 2026-001`, also with the full-width slash `／` that
 // Chinese keyboards produce. Parsing is pure: a command or a usage error, never a throw.
 import { MILESTONES as MILESTONE_NAMES, type MilestoneName } from '../orders/model.js';
+import { msg, say, type MessageKey, type Msg, type Params } from '../errors/index.js';
 
 export type Command =
   | { name: 'help'; topic?: string }
@@ -54,7 +55,8 @@ export const USAGE: Record<CommandName, string> = {
   sort: '/sort <name|id> supplier [code|fair letter] | contact <code> [role] | colleague | ignore',
 };
 
-export type ParseResult = { ok: true; command: Command } | { ok: false; name?: CommandName; error: string; usage?: string } | { ok: false; notCommand: true };
+/** A failure's `error` is English; `text` is its catalog text, written in the manager's language by the dispatcher. */
+export type ParseResult = { ok: true; command: Command } | { ok: false; name?: CommandName; error: string; text?: Msg; usage?: string } | { ok: false; notCommand: true };
 
 const PREFIX = /^\s*[/／]/;
 
@@ -131,8 +133,8 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
   const body = text.replace(PREFIX, '').trim();
   const [rawName = '', ...args] = body.split(/\s+/);
   const name = rawName.toLowerCase() as CommandName;
-  if (!(name in USAGE)) return { ok: false, error: `unknown command /${rawName}`, usage: USAGE.help };
-  const fail = (error: string): ParseResult => ({ ok: false, name, error, usage: USAGE[name] });
+  if (!(name in USAGE)) return { ok: false, error: say('en', 'cmd.unknown', { name: rawName }), text: msg('cmd.unknown', { name: rawName }), usage: USAGE.help };
+  const fail = (key: MessageKey, params?: Params): ParseResult => ({ ok: false, name, error: say('en', key, params), text: msg(key, params), usage: USAGE[name] });
   const rest = (from: number) =>
     body
       .split(/\s+/)
@@ -149,31 +151,31 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
     case 'orders':
       return { ok: true, command: { name, code: codeWithTag(args).code } };
     case 'po':
-      return args[0] ? { ok: true, command: { name, po: args[0] } } : fail('which PO?');
+      return args[0] ? { ok: true, command: { name, po: args[0] } } : fail('cmd.whichPo');
     case 'done': {
       const [po, ms, date] = args;
-      if (!po || !ms) return fail('PO and milestone are required');
+      if (!po || !ms) return fail('cmd.poMilestone');
       const milestone = parseMilestone(ms);
-      if (!milestone) return fail(`unknown milestone "${ms}"; one of ${MILESTONE_NAMES.join(', ')}`);
+      if (!milestone) return fail('cmd.unknownMilestone', { milestone: ms, options: MILESTONE_NAMES.join(', ') });
       let iso: string | undefined;
       if (date) {
         iso = parseDate(date, today);
-        if (!iso) return fail(`"${date}" is not a date (YYYY-MM-DD)`);
+        if (!iso) return fail('cmd.notDate', { date });
       }
       return { ok: true, command: { name, po, milestone, date: iso } };
     }
     case 'plan': {
       const [po, ms, date] = args;
-      if (!po || !ms || !date) return fail('PO, milestone and date are required');
+      if (!po || !ms || !date) return fail('cmd.poMilestoneDate');
       const milestone = parseMilestone(ms);
-      if (!milestone) return fail(`unknown milestone "${ms}"; one of ${MILESTONE_NAMES.join(', ')}`);
+      if (!milestone) return fail('cmd.unknownMilestone', { milestone: ms, options: MILESTONE_NAMES.join(', ') });
       const iso = parseDate(date, today);
-      if (!iso) return fail(`"${date}" is not a date (YYYY-MM-DD)`);
+      if (!iso) return fail('cmd.notDate', { date });
       return { ok: true, command: { name, po, milestone, date: iso } };
     }
     case 'customs': {
       const [po, action, maybeDays] = args;
-      if (!po || (action !== 'hold' && action !== 'clear')) return fail('PO and hold|clear are required');
+      if (!po || (action !== 'hold' && action !== 'clear')) return fail('cmd.poHoldClear');
       let days: number | undefined;
       let reasonFrom = 2;
       if (maybeDays !== undefined && /^\d{1,3}$/.test(maybeDays)) {
@@ -186,7 +188,7 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
     case 'reply': {
       const code = args[0];
       const t = restRaw(2);
-      if (!code || !args[1]) return fail('supplier code and text are required');
+      if (!code || !args[1]) return fail('cmd.codeText');
       return { ok: true, command: { name, code: code.toUpperCase(), text: t } };
     }
     case 'thread': {
@@ -194,18 +196,18 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
         code,
         rest: [n],
       } = codeWithTag(args, (x) => /^\d+$/.test(x));
-      if (!code) return fail('supplier code is required');
+      if (!code) return fail('cmd.code');
       const count = n === undefined ? 10 : Number(n);
-      if (!Number.isInteger(count) || count < 1 || count > 50) return fail('n must be a number from 1 to 50');
+      if (!Number.isInteger(count) || count < 1 || count > 50) return fail('cmd.n50');
       return { ok: true, command: { name, code, n: count } };
     }
     case 'bind': {
       const { code } = codeWithTag(args);
-      return code ? { ok: true, command: { name, code } } : fail('supplier code is required');
+      return code ? { ok: true, command: { name, code } } : fail('cmd.code');
     }
     case 'assign': {
       const [code, ...manager] = args;
-      if (!code || manager.length === 0) return fail('supplier code and manager are required');
+      if (!code || manager.length === 0) return fail('cmd.codeManager');
       return { ok: true, command: { name, code: code.toUpperCase(), manager: manager.join(' ') } };
     }
     case 'segment': {
@@ -213,18 +215,18 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
         code,
         rest: [seg],
       } = codeWithTag(args, (x) => ['strategic', 'new', 'problem'].includes(x));
-      if (!code || (seg !== 'strategic' && seg !== 'new' && seg !== 'problem')) return fail('supplier code and strategic|new|problem are required');
+      if (!code || (seg !== 'strategic' && seg !== 'new' && seg !== 'problem')) return fail('cmd.codeSegment');
       return { ok: true, command: { name, code, segment: seg } };
     }
     case 'claim': {
       const [po, rawType, rawQty] = args;
-      if (!po || !rawType || !rawQty) return fail('PO, type, quantity and text are required');
+      if (!po || !rawType || !rawQty) return fail('cmd.claimArgs');
       const type = CLAIM_TYPE_ALIASES[rawType.toLowerCase()];
-      if (!type) return fail(`unknown claim type "${rawType}"; one of defect, shortage, wrong, damage, late`);
+      if (!type) return fail('cmd.claimType', { type: rawType });
       const qty = Number(rawQty);
-      if (!Number.isInteger(qty) || qty <= 0) return fail(`"${rawQty}" is not a quantity`);
+      if (!Number.isInteger(qty) || qty <= 0) return fail('cmd.qty', { qty: rawQty });
       const t = restRaw(4);
-      if (!args[3]) return fail('describe the problem after the quantity');
+      if (!args[3]) return fail('cmd.describe');
       return { ok: true, command: { name, po, type, qty, text: t } };
     }
     case 'kpi': {
@@ -232,26 +234,26 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
         code,
         rest: [period],
       } = codeWithTag(args, (x) => /^\d/.test(x));
-      if (!code) return fail('supplier code is required');
-      if (period !== undefined && !/^20\d\d-(0[1-9]|1[0-2])$/.test(period)) return fail(`"${period}" is not a month (YYYY-MM)`);
+      if (!code) return fail('cmd.code');
+      if (period !== undefined && !/^20\d\d-(0[1-9]|1[0-2])$/.test(period)) return fail('cmd.month', { period });
       return { ok: true, command: { name, code, period } };
     }
     case 'tr': {
       const t = restRaw(1);
-      if (!args[0]) return fail('text is required');
+      if (!args[0]) return fail('cmd.text');
       return { ok: true, command: { name, text: t } };
     }
     case 'accept':
     case 'decline': {
       const [x] = args;
       if (x === undefined && name === 'accept') return { ok: true, command: { name } };
-      if (!x || !/^\d{1,3}$/.test(x) || Number(x) < 1) return fail('the number of the request in the /accept list');
+      if (!x || !/^\d{1,3}$/.test(x) || Number(x) < 1) return fail('cmd.requestNumber');
       return { ok: true, command: { name, n: Number(x) } };
     }
     case 'ok':
     case 'no': {
       const [x, ...more] = args;
-      if (!x || !/^\d{1,6}$/.test(x) || Number(x) < 1) return fail('the number of the proposal (#n in its message)');
+      if (!x || !/^\d{1,6}$/.test(x) || Number(x) < 1) return fail('cmd.proposalNumber');
       if (name === 'no') return { ok: true, command: { name, n: Number(x) } };
       let po: string | undefined;
       let milestone: MilestoneName | undefined;
@@ -259,37 +261,37 @@ export function parseCommand(text: string, today = new Date()): ParseResult {
         const ms = parseMilestone(a);
         if (ms) milestone = ms;
         else if (!po) po = a;
-        else return fail(`"${a}" is neither a PO nor a milestone`);
+        else return fail('cmd.poOrMilestone', { arg: a });
       }
       return { ok: true, command: { name, n: Number(x), po, milestone } };
     }
     case 'link': {
       const code = args.join('');
-      if (!/^\d{6}$/.test(code)) return fail('the six-digit code from the console (My WeChat) is required');
+      if (!/^\d{6}$/.test(code)) return fail('cmd.linkCode');
       return { ok: true, command: { name, code } };
     }
     case 'sort': {
       const at = args.findIndex((a, i) => i > 0 && (SORT_KINDS as readonly string[]).includes(a.toLowerCase()));
-      if (at < 1) return fail('who, then supplier, contact, colleague or ignore');
+      if (at < 1) return fail('cmd.sortWho');
       const who = args.slice(0, at).join(' ');
       const kind = args[at]!.toLowerCase() as (typeof SORT_KINDS)[number];
       const more = args.slice(at + 1);
       switch (kind) {
         case 'supplier': {
           const [x] = more;
-          if (more.length > 1) return fail('after "supplier": a code (D12, 007) or a fair letter (D), or nothing');
+          if (more.length > 1) return fail('cmd.sortSupplier');
           if (x === undefined) return { ok: true, command: { name, who, decision: { kind } } };
           return { ok: true, command: { name, who, decision: x.length === 1 ? { kind, fairLetter: x.toUpperCase() } : { kind, code: x.toUpperCase() } } };
         }
         case 'contact': {
           const { code, rest } = codeWithTag(more, (x) => ROLE_WORDS.has(x.toLowerCase()));
-          if (!code) return fail('the code of the supplier this contact works with or for');
-          if (rest.length > 1) return fail('after the code: one role (forwarder, agent, inspector, sales, qc, logistics, merchandiser, other)');
+          if (!code) return fail('cmd.sortContact');
+          if (rest.length > 1) return fail('cmd.sortRole');
           return { ok: true, command: { name, who, decision: { kind, supplier: code, ...(rest[0] ? { role: rest[0].toLowerCase() } : {}) } } };
         }
         case 'colleague':
         case 'ignore':
-          if (more.length) return fail(`nothing comes after "${kind}"`);
+          if (more.length) return fail('cmd.sortNothingAfter', { kind });
           return { ok: true, command: { name, who, decision: { kind } } };
       }
     }

@@ -3,7 +3,7 @@
 // out through the notices outbox (paced, retried, status visible).
 import { randomUUID } from 'node:crypto';
 import mongoose, { Schema, Types } from 'mongoose';
-import { AppError, ForbiddenError, UnavailableError } from '../errors/index.js';
+import { AppError, ForbiddenError, msg, UnavailableError } from '../errors/index.js';
 import { touchThread } from '../live/index.js';
 import { assertVisible, visibleSupplierIds, type ManagerViewer } from '../access/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
@@ -168,7 +168,7 @@ export async function toPartner(
     return { text: r.text, source: r.from === to ? 'unchanged' : 'machine' };
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new UnavailableError(`translation is unavailable right now (${(err as Error).message}); nothing was sent — try again, or type the ${to === 'en' ? 'English' : 'Chinese'} yourself`);
+    throw new UnavailableError(msg(to === 'en' ? 'replyNotTranslatedEn' : 'replyNotTranslatedZh', { why: (err as Error).message }));
   }
 }
 
@@ -185,7 +185,7 @@ export interface ReplyInput {
  * A translation failure refuses the reply (502) and queues nothing: the text stays in the box.
  */
 export async function queueReply(user: ManagerViewer, t: ThreadDoc, input: ReplyInput, translation: Pick<TranslationService, 'translateText' | 'detect'>, now: Date): Promise<NoticeDoc> {
-  if (!t.supplierId && !user.seesAll) throw new ForbiddenError('this chat is not linked to a supplier');
+  if (!t.supplierId && !user.seesAll) throw new ForbiddenError(msg('chatNotLinked'));
   let zh = input.zh?.trim();
   if (!zh) {
     // Typed in the partner's language already (Chinese, or English for an English-speaking

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import mongoose, { Schema, Types } from 'mongoose';
-import { ConflictError, isDuplicateKey, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../errors/index.js';
+import { ConflictError, isDuplicateKey, issue, msg, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { seesAllSuppliers } from '../access/index.js';
 import { Manager, type ManagerDoc, type ManagerLang } from './model.js';
@@ -67,7 +67,7 @@ export const normaliseLogin = (s: string) => s.trim().toLowerCase();
 let dummyHash: Promise<string> | undefined;
 
 export async function hashPassword(password: string): Promise<string> {
-  if (password.length < MIN_PASSWORD) throw new ValidationError(`the password needs at least ${MIN_PASSWORD} characters`, [{ field: 'password', message: `at least ${MIN_PASSWORD} characters` }]);
+  if (password.length < MIN_PASSWORD) throw new ValidationError(msg('passwordTooShort', { n: MIN_PASSWORD }), [issue('password', 'field.minChars', { n: MIN_PASSWORD })]);
   return hash(password);
 }
 
@@ -91,13 +91,13 @@ export async function createAccount(a: NewAccount): Promise<ConsoleUser> {
   try {
     if (a.managerId) {
       const m = await Manager.findOneAndUpdate({ _id: a.managerId, login: null }, { $set: fields }, { returnDocument: 'after' }).lean<ManagerDoc>();
-      if (!m) throw new ConflictError('no such manager, or it has a login already');
+      if (!m) throw new ConflictError(msg('noManagerOrHasLogin'));
       return toConsoleUser(m);
     }
     const m = await Manager.create(fields);
     return toConsoleUser(m.toObject() as ManagerDoc);
   } catch (err) {
-    if (isDuplicateKey(err)) throw new ConflictError(`the login ${login} is taken`);
+    if (isDuplicateKey(err)) throw new ConflictError(msg('loginTaken', { login }));
     throw err;
   }
 }
@@ -117,7 +117,7 @@ export async function ensureAdmin(login: string, password: string): Promise<bool
 export async function setPassword(managerId: string, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
   const r = await Manager.updateOne({ _id: managerId }, { $set: { passwordHash, failedLogins: 0 }, $unset: { lockedUntil: 1 } });
-  if (r.matchedCount !== 1) throw new NotFoundError('no such manager');
+  if (r.matchedCount !== 1) throw new NotFoundError(msg('noSuchManager'));
   await ConsoleSession.deleteMany({ managerId: new Types.ObjectId(managerId) });
 }
 
@@ -128,7 +128,7 @@ export interface SignedIn {
   expiresAt: Date;
 }
 
-const WRONG = 'wrong login or password';
+const WRONG = msg('wrongLogin');
 
 /**
  * Check a password and open a session. Five failures in a row lock the account for 15 minutes
@@ -145,7 +145,7 @@ export async function signIn(loginIn: string, password: string, now = new Date()
     throw new UnauthorizedError(WRONG);
   }
   if (m.lockedUntil && m.lockedUntil > now) {
-    throw new RateLimitedError(`too many failed sign-ins: locked until ${m.lockedUntil.toISOString()}`, m.lockedUntil.getTime() - now.getTime());
+    throw new RateLimitedError(msg('signInLocked', { until: m.lockedUntil.toISOString() }), m.lockedUntil.getTime() - now.getTime());
   }
   const ok = await verify(m.passwordHash, password).catch(() => false);
   if (!ok) {
@@ -224,11 +224,11 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** An admin edits an account: name, role, language, time zone, working hours, "sees all". */
 export async function updateAccount(managerId: string, patch: AccountPatch): Promise<ConsoleUser> {
-  if (!Types.ObjectId.isValid(managerId)) throw new NotFoundError('no such manager');
+  if (!Types.ObjectId.isValid(managerId)) throw new NotFoundError(msg('noSuchManager'));
   const $set: Record<string, unknown> = {};
   const $unset: Record<string, 1> = {};
   if (patch.name !== undefined) {
-    if (!patch.name.trim()) throw new ValidationError('a name is required', [{ field: 'name', message: 'required' }]);
+    if (!patch.name.trim()) throw new ValidationError(msg('nameRequired'), [issue('name', 'field.required')]);
     $set.name = patch.name.trim();
   }
   if (patch.role !== undefined) $set.role = patch.role;
@@ -240,15 +240,14 @@ export async function updateAccount(managerId: string, patch: AccountPatch): Pro
     try {
       new Intl.DateTimeFormat('en', { timeZone: patch.timezone });
     } catch {
-      throw new ValidationError('not a time zone (e.g. Europe/Moscow)', [{ field: 'timezone', message: 'an IANA time zone' }]);
+      throw new ValidationError(msg('badTimezone'), [issue('timezone', 'field.timezone')]);
     }
     $set.timezone = patch.timezone;
   }
   if (patch.workingHours === null) $unset.workingHours = 1;
   else if (patch.workingHours !== undefined) {
     const { from, to } = patch.workingHours;
-    if (!HHMM.test(from) || !HHMM.test(to) || from >= to)
-      throw new ValidationError('working hours are HH:MM–HH:MM, start before end', [{ field: 'workingHours', message: 'HH:MM–HH:MM, start before end' }]);
+    if (!HHMM.test(from) || !HHMM.test(to) || from >= to) throw new ValidationError(msg('badWorkingHours'), [issue('workingHours', 'field.workingHours')]);
     $set.workingHours = { from, to };
   }
   const m = await Manager.findOneAndUpdate(
@@ -256,18 +255,18 @@ export async function updateAccount(managerId: string, patch: AccountPatch): Pro
     { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) },
     { returnDocument: 'after' },
   ).lean<ManagerDoc>();
-  if (!m) throw new NotFoundError('no such manager');
+  if (!m) throw new NotFoundError(msg('noSuchManager'));
   return toConsoleUser(m);
 }
 
 /** A user changes their own password: the old one must be right; every other session ends. */
 export async function changeOwnPassword(managerId: string, oldPassword: string, newPassword: string, keepSessionToken?: string): Promise<void> {
   const m = Types.ObjectId.isValid(managerId) ? await Manager.findOne({ _id: managerId }).lean<ManagerDoc>() : null;
-  if (!m) throw new NotFoundError('no such manager');
-  if (!m.passwordHash) throw new ConflictError('this account has no console password: an admin sets one');
+  if (!m) throw new NotFoundError(msg('noSuchManager'));
+  if (!m.passwordHash) throw new ConflictError(msg('noConsolePassword'));
   const ok = await verify(m.passwordHash, oldPassword).catch(() => false);
-  if (!ok) throw new ValidationError('the current password is wrong', [{ field: 'oldPassword', message: 'wrong password' }]);
-  if (oldPassword === newPassword) throw new ValidationError('the new password is the old one', [{ field: 'newPassword', message: 'same as the current password' }]);
+  if (!ok) throw new ValidationError(msg('wrongCurrentPassword'), [issue('oldPassword', 'field.wrongPassword')]);
+  if (oldPassword === newPassword) throw new ValidationError(msg('samePassword'), [issue('newPassword', 'field.samePassword')]);
   const passwordHash = await hashPassword(newPassword);
   await Manager.updateOne({ _id: m._id }, { $set: { passwordHash, failedLogins: 0 }, $unset: { lockedUntil: 1 } });
   await ConsoleSession.deleteMany({ managerId: m._id, ...(keepSessionToken ? { tokenHash: { $ne: sha256(keepSessionToken) } } : {}) });
@@ -292,7 +291,7 @@ export async function listOwnSessions(managerId: string, currentToken: string | 
 /** End one of a user's own sessions (another's is "not found"). */
 export async function endOwnSession(managerId: string, sessionId: string): Promise<void> {
   const r = Types.ObjectId.isValid(sessionId) ? await ConsoleSession.deleteOne({ _id: new Types.ObjectId(sessionId), managerId: new Types.ObjectId(managerId) }) : { deletedCount: 0 };
-  if (r.deletedCount !== 1) throw new NotFoundError('no such session');
+  if (r.deletedCount !== 1) throw new NotFoundError(msg('noSuchSession'));
 }
 
 /** Active managers for pickers (responsible, backup, colleague). */

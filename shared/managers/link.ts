@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import mongoose, { Schema, Types } from 'mongoose';
 import { clearAuthCaches } from '../auth/index.js';
-import { AppError, ConflictError, ForbiddenError, isDuplicateKey, NotFoundError, RateLimitedError, ValidationError, type FieldIssue } from '../errors/index.js';
+import { AppError, ConflictError, ForbiddenError, isDuplicateKey, msg, NotFoundError, RateLimitedError, ValidationError, type FieldIssue } from '../errors/index.js';
 import { updateManyInBatches } from '../db/batches.js';
 import { getLogger } from '../log/index.js';
 import { dmKey } from '../messenger.js';
@@ -84,9 +84,9 @@ export interface IssuedLinkCode {
  * document holding the digits is cleared first).
  */
 export async function issueLinkCode(managerId: string, now: Date): Promise<IssuedLinkCode> {
-  if (!Types.ObjectId.isValid(managerId)) throw new NotFoundError('no such manager');
+  if (!Types.ObjectId.isValid(managerId)) throw new NotFoundError(msg('noSuchManager'));
   const m = await Manager.findOne({ _id: managerId }, { active: 1 }).lean<{ active?: boolean }>();
-  if (!m) throw new NotFoundError('no such manager');
+  if (!m) throw new NotFoundError(msg('noSuchManager'));
   if (m.active === false) throw refused(ForbiddenError, 'this manager is deactivated', 'inactive');
   await LinkCode.deleteMany({ managerId: new Types.ObjectId(managerId), usedAt: null });
   const expiresAt = new Date(now.getTime() + LINK_CODE_TTL_MS);
@@ -192,9 +192,9 @@ async function cancelManagerNotices(wechatId: string, reason: string): Promise<n
 
 /** The manager's WeChat is no longer theirs: no notices to it, its commands are refused. */
 export async function unlinkWechat(managerId: string): Promise<void> {
-  if (!Types.ObjectId.isValid(managerId)) throw new NotFoundError('no such manager');
+  if (!Types.ObjectId.isValid(managerId)) throw new NotFoundError(msg('noSuchManager'));
   const m = await Manager.findOneAndUpdate({ _id: managerId }, { $unset: { wechatId: 1, wechatName: 1, wechatLinkedAt: 1 } }).lean<ManagerDoc>();
-  if (!m) throw new NotFoundError('no such manager');
+  if (!m) throw new NotFoundError(msg('noSuchManager'));
   if (m.wechatId) {
     await cancelManagerNotices(m.wechatId, 'the manager unlinked this WeChat');
     invalidateMirrorCaches();
@@ -208,9 +208,9 @@ export async function unlinkWechat(managerId: string): Promise<void> {
  * still reads as ours, not as a new contact.
  */
 export async function deactivateManager(managerId: string, now: Date): Promise<void> {
-  if (!Types.ObjectId.isValid(managerId)) throw new NotFoundError('no such manager');
+  if (!Types.ObjectId.isValid(managerId)) throw new NotFoundError(msg('noSuchManager'));
   const m = await Manager.findOneAndUpdate({ _id: managerId }, { $set: { active: false, deactivatedAt: now } }).lean<ManagerDoc>();
-  if (!m) throw new NotFoundError('no such manager');
+  if (!m) throw new NotFoundError(msg('noSuchManager'));
   await ConsoleSession.deleteMany({ managerId: m._id });
   await LinkCode.deleteMany({ managerId: m._id, usedAt: null });
   if (m.wechatId) await cancelManagerNotices(m.wechatId, 'the manager was deactivated');
@@ -219,15 +219,15 @@ export async function deactivateManager(managerId: string, now: Date): Promise<v
 }
 
 export async function reactivateManager(managerId: string): Promise<void> {
-  if (!Types.ObjectId.isValid(managerId)) throw new NotFoundError('no such manager');
+  if (!Types.ObjectId.isValid(managerId)) throw new NotFoundError(msg('noSuchManager'));
   const r = await Manager.updateOne({ _id: managerId }, { $set: { active: true }, $unset: { deactivatedAt: 1 } });
-  if (r.matchedCount !== 1) throw new NotFoundError('no such manager');
+  if (r.matchedCount !== 1) throw new NotFoundError(msg('noSuchManager'));
 }
 
 /** The link state shown on "My WeChat". */
 export async function wechatLinkOf(managerId: string): Promise<{ linked: boolean; wechatName?: string; linkedAt?: Date }> {
   const m = Types.ObjectId.isValid(managerId) ? await Manager.findOne({ _id: managerId }, { wechatId: 1, wechatName: 1, wechatLinkedAt: 1 }).lean<ManagerDoc>() : null;
-  if (!m) throw new NotFoundError('no such manager');
+  if (!m) throw new NotFoundError(msg('noSuchManager'));
   return m.wechatId ? { linked: true, wechatName: m.wechatName ?? m.wechatId, linkedAt: m.wechatLinkedAt ?? undefined } : { linked: false };
 }
 

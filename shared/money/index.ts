@@ -5,7 +5,7 @@ import Decimal from 'decimal.js';
 import mongoose, { Schema } from 'mongoose';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { createCache } from '../cache/index.js';
-import { NotFoundError, ValidationError } from '../errors/index.js';
+import { issue, msg, NotFoundError, ValidationError } from '../errors/index.js';
 import { CURRENCIES } from '../orders/model.js';
 
 export { Decimal };
@@ -42,7 +42,7 @@ rateSchema.index({ pair: 1, day: 1 }, { unique: true });
 export const ExchangeRate = mongoose.model('ExchangeRate', rateSchema);
 
 function checkCurrency(c: string, field: string): Currency {
-  if (!(CURRENCIES as readonly string[]).includes(c)) throw new ValidationError(`unknown currency ${c}`, [{ field, message: `one of ${CURRENCIES.join(', ')}` }]);
+  if (!(CURRENCIES as readonly string[]).includes(c)) throw new ValidationError(msg('unknownCurrency', { currency: c }), [issue(field, 'field.oneOf', { options: CURRENCIES.join(', ') })]);
   return c as Currency;
 }
 

@@ -17,7 +17,7 @@
 //      and shown in the console (listFailedNotices / retryNotice) for a person to decide.
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { isDuplicateKey, NotFoundError } from '../errors/index.js';
+import { isDuplicateKey, msg, NotFoundError } from '../errors/index.js';
 import { Manager } from '../managers/model.js';
 import { getLogger } from '../log/index.js';
 import { metrics } from '../metrics/index.js';
@@ -104,7 +104,7 @@ export const listFailedNotices = (limit = 100) => listNotices('failed', limit);
 /** Put a failed notice back in the queue (the console's retry button: a person decided). */
 export async function retryNotice(id: string, now: Date): Promise<void> {
   const r = await Notice.updateOne({ _id: id, status: 'failed' }, { $set: { status: 'queued', attempts: 0, notBefore: now }, $unset: { lastError: 1, owner: 1, sendingSince: 1 } });
-  if (r.matchedCount !== 1) throw new NotFoundError('no failed notice with that id');
+  if (r.matchedCount !== 1) throw new NotFoundError(msg('noFailedNotice'));
 }
 
 /** Remove finished notices and send records older than `before` (no TTL indexes: a job calls this). */

@@ -3,6 +3,7 @@
 // late; managers read them in English, Russian or Azerbaijani.
 export type { ManagerLang as Lang } from '../managers/model.js';
 import type { ManagerLang as Lang } from '../managers/model.js';
+import { fmtNumber } from '../i18n/index.js';
 
 export const MILESTONE_ZH: Record<string, string> = {
   confirmed: '订单确认',
@@ -81,13 +82,13 @@ export const overdueForManager = (f: OverdueFacts, lang: Lang) => {
   const who = f.supplierEn ?? f.supplier;
   if (lang === 'az')
     return (
-      `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): «${msName(f.milestone, lang)}» mərhələsi, plan ${f.planned}, gecikmə ${f.daysLate} gün.` +
+      `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): «${msName(f.milestone, lang)}» mərhələsi, plan ${f.planned}, gecikmə ${fmtNumber(lang, f.daysLate)} gün.` +
       `${f.baseline ? ` İlkin razılaşma ${f.baseline}.` : ''}${items ? ` Mallar: ${items}.` : ''}${f.manager ? ` Məsul: ${f.manager}.` : ''}`
     );
   return lang === 'ru'
-    ? `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): этап «${MILESTONE_RU[f.milestone] ?? f.milestone}», план ${f.planned}, просрочка ${f.daysLate} дн.` +
+    ? `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): этап «${MILESTONE_RU[f.milestone] ?? f.milestone}», план ${f.planned}, просрочка ${fmtNumber(lang, f.daysLate)} дн.` +
         `${f.baseline ? ` Первоначально ${f.baseline}.` : ''}${items ? ` Товары: ${items}.` : ''}${f.manager ? ` Ответственный: ${f.manager}.` : ''}`
-    : `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${msEn(f.milestone)} planned ${f.planned} is ${f.daysLate} day(s) late.` +
+    : `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${msEn(f.milestone)} planned ${f.planned} is ${fmtNumber(lang, f.daysLate)} day(s) late.` +
         `${f.baseline ? ` First agreed ${f.baseline}.` : ''}${items ? ` Items: ${items}.` : ''}${f.manager ? ` Responsible: ${f.manager}.` : ''}`;
 };
 
@@ -122,15 +123,15 @@ export const overdueListForManager = (facts: OverdueFacts[], lang: Lang) => {
   const who = f.supplierEn ?? f.supplier;
   const lines = facts.map((x) =>
     pick(lang, {
-      en: `• ${msEn(x.milestone)} planned ${x.planned} is ${x.daysLate} day(s) late${x.baseline ? ` (first agreed ${x.baseline})` : ''}`,
-      ru: `• «${MILESTONE_RU[x.milestone] ?? x.milestone}», план ${x.planned}, просрочка ${x.daysLate} дн.${x.baseline ? ` (первоначально ${x.baseline})` : ''}`,
-      az: `• «${msName(x.milestone, lang)}», plan ${x.planned}, gecikmə ${x.daysLate} gün${x.baseline ? ` (ilkin ${x.baseline})` : ''}`,
+      en: `• ${msEn(x.milestone)} planned ${x.planned} is ${fmtNumber(lang, x.daysLate)} day(s) late${x.baseline ? ` (first agreed ${x.baseline})` : ''}`,
+      ru: `• «${MILESTONE_RU[x.milestone] ?? x.milestone}», план ${x.planned}, просрочка ${fmtNumber(lang, x.daysLate)} дн.${x.baseline ? ` (первоначально ${x.baseline})` : ''}`,
+      az: `• «${msName(x.milestone, lang)}», plan ${x.planned}, gecikmə ${fmtNumber(lang, x.daysLate)} gün${x.baseline ? ` (ilkin ${x.baseline})` : ''}`,
     }),
   );
   return pick(lang, {
-    en: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${facts.length} milestones late\n${lines.join('\n')}${items ? `\nItems: ${items}.` : ''}${f.manager ? ` Responsible: ${f.manager}.` : ''}`,
-    ru: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): просрочено этапов: ${facts.length}\n${lines.join('\n')}${items ? `\nТовары: ${items}.` : ''}${f.manager ? ` Ответственный: ${f.manager}.` : ''}`,
-    az: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${facts.length} mərhələ gecikir\n${lines.join('\n')}${items ? `\nMallar: ${items}.` : ''}${f.manager ? ` Məsul: ${f.manager}.` : ''}`,
+    en: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${fmtNumber(lang, facts.length)} milestones late\n${lines.join('\n')}${items ? `\nItems: ${items}.` : ''}${f.manager ? ` Responsible: ${f.manager}.` : ''}`,
+    ru: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): просрочено этапов: ${fmtNumber(lang, facts.length)}\n${lines.join('\n')}${items ? `\nТовары: ${items}.` : ''}${f.manager ? ` Ответственный: ${f.manager}.` : ''}`,
+    az: `⏰ ${f.po} (${f.code}${who ? ` ${who}` : ''}): ${fmtNumber(lang, facts.length)} mərhələ gecikir\n${lines.join('\n')}${items ? `\nMallar: ${items}.` : ''}${f.manager ? ` Məsul: ${f.manager}.` : ''}`,
   });
 };
 
@@ -138,7 +139,15 @@ export const overdueListForManager = (facts: OverdueFacts[], lang: Lang) => {
 export const undatedForManager = (orders: { po: string; code: string; milestones: string[] }[], lang: Lang) => {
   const lines = orders.slice(0, 30).map((o) => `• ${o.po} (${o.code}): ${o.milestones.map((m) => msName(m, lang)).join(', ')}`);
   const more = orders.length > 30 ? `\n… +${orders.length - 30}` : '';
-  return pick(lang, { en: `📅 Needs a date (${orders.length}):\n`, ru: `📅 Нужна дата (${orders.length}):\n`, az: `📅 Tarix lazımdır (${orders.length}):\n` }) + lines.join('\n') + more;
+  return (
+    pick(lang, {
+      en: `📅 Needs a date (${fmtNumber(lang, orders.length)}):\n`,
+      ru: `📅 Нужна дата (${fmtNumber(lang, orders.length)}):\n`,
+      az: `📅 Tarix lazımdır (${fmtNumber(lang, orders.length)}):\n`,
+    }) +
+    lines.join('\n') +
+    more
+  );
 };
 
 /** A supplier's change in the mini-program (date moved, stage done, customs problem), one line each. */

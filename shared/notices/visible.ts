@@ -2,7 +2,7 @@
 // own; everything for those who see all.
 import { Types } from 'mongoose';
 import { visibleSupplierIds, type ManagerViewer } from '../access/index.js';
-import { NotFoundError } from '../errors/index.js';
+import { msg, NotFoundError } from '../errors/index.js';
 import { Manager } from '../managers/model.js';
 import { Notice, type NoticeDoc, type NoticeStatus } from './model.js';
 
@@ -21,7 +21,7 @@ export async function noticesFor(v: ManagerViewer, status: NoticeStatus, limit =
 
 export async function noticeFor(v: ManagerViewer, id: string): Promise<NoticeDoc> {
   const n = Types.ObjectId.isValid(id) ? await Notice.findOne({ _id: new Types.ObjectId(id) }).lean<NoticeDoc>() : null;
-  if (!n || !visibleTo(v, await visibleSupplierIds(v))(n)) throw new NotFoundError('no such notice');
+  if (!n || !visibleTo(v, await visibleSupplierIds(v))(n)) throw new NotFoundError(msg('noSuchNotice'));
   return n;
 }
 

@@ -7,7 +7,7 @@
 // Filters, counts and the sort by next due day run in memory over the open rows only.
 import { Types } from 'mongoose';
 import { visibleSupplierIds, type ManagerViewer } from '../access/index.js';
-import { NotFoundError } from '../errors/index.js';
+import { msg, NotFoundError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager } from '../managers/model.js';
 import { normaliseCode } from '../suppliers/codes.js';
@@ -220,7 +220,7 @@ export async function boardFor(v: ManagerViewer, f: BoardFilter, now: Date): Pro
   let supplierId: Types.ObjectId | undefined;
   if (f.supplierCode) {
     const s = await Supplier.findOne({ code: normaliseCode(f.supplierCode) }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
-    if (!s) throw new NotFoundError(`no supplier with code ${normaliseCode(f.supplierCode)}`);
+    if (!s) throw new NotFoundError(msg('noSupplierCode', { code: normaliseCode(f.supplierCode) }));
     supplierId = s._id;
   }
   const visible = await visibleSupplierIds(v);

@@ -1,6 +1,6 @@
 // Client idempotency keys: a write runs once per key; a replay answers with the order as it is.
 import type { Types } from 'mongoose';
-import { ConflictError, isDuplicateKey } from '../errors/index.js';
+import { ConflictError, isDuplicateKey, issue, msg } from '../errors/index.js';
 import { IdempotencyKey } from './model.js';
 import { getOrder } from './queries.js';
 import type { WriteResult } from './writes.js';
@@ -37,7 +37,7 @@ export async function onceByKey(key: string | undefined, actor: string, orderId:
     const seen = await IdempotencyKey.findOne({ key: k }).lean<{ orderId?: Types.ObjectId; fingerprint?: string; at: Date; done?: boolean }>();
     if (!seen) continue; // released by a failed first attempt: claim again
     if (String(seen.orderId) !== String(orderId) || (seen.fingerprint && seen.fingerprint !== fingerprint)) {
-      throw new ConflictError('this Idempotency-Key was used for a different request', [{ field: 'Idempotency-Key', message: 'this Idempotency-Key was used for a different request' }]);
+      throw new ConflictError(msg('idempotencyMismatch'), [issue('Idempotency-Key', 'idempotencyMismatch')]);
     }
     if (seen.done) return { order: await getOrder(orderId), changed: false };
     if (now.getTime() - new Date(seen.at).getTime() > KEY_STALE_MS) {
@@ -45,7 +45,7 @@ export async function onceByKey(key: string | undefined, actor: string, orderId:
       await IdempotencyKey.deleteOne({ key: k, done: false, at: seen.at });
       continue;
     }
-    if (Date.now() - started > KEY_WAIT_MS) throw new ConflictError('a request with this Idempotency-Key is still in progress; retry later');
+    if (Date.now() - started > KEY_WAIT_MS) throw new ConflictError(msg('idempotencyInProgress'));
     await sleep(25);
   }
   try {

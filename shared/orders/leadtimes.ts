@@ -2,7 +2,7 @@
 // milestone usually falls. One company default, one per supplier where set; the order form
 // proposes planned dates from the supplier's template (falling back to the default).
 import type { Types } from 'mongoose';
-import { ValidationError } from '../errors/index.js';
+import { issue, msg, ValidationError } from '../errors/index.js';
 import { LeadTime, MILESTONES, type MilestoneName } from './model.js';
 import { dayOf } from './rules.js';
 
@@ -31,8 +31,8 @@ export function checkTemplate(t: Partial<Record<string, LeadStep>>): LeadTemplat
   for (const m of MILESTONES) {
     const s = t[m];
     if (!s || !Number.isInteger(s.days) || Math.abs(s.days) > 730 || (s.from !== 'order' && s.from !== 'shipped'))
-      throw new ValidationError(`lead time of ${m} missing or out of range`, [{ field: `steps.${m}`, message: 'days between -730 and 730, from order or shipped' }]);
-    if (m === 'shipped' && s.from !== 'order') throw new ValidationError('the shipment counts from the order date', [{ field: 'steps.shipped', message: 'from order' }]);
+      throw new ValidationError(msg('leadTimeRange', { milestone: m }), [issue(`steps.${m}`, 'field.leadTime')]);
+    if (m === 'shipped' && s.from !== 'order') throw new ValidationError(msg('shipmentFromOrder'), [issue('steps.shipped', 'field.fromOrder')]);
     out[m] = { days: s.days, from: s.from };
   }
   return out;

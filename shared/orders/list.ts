@@ -3,7 +3,7 @@
 // checked against a tiny head document.
 import { Types } from 'mongoose';
 import { createCache } from '../cache/index.js';
-import { ConflictError, isDuplicateKey } from '../errors/index.js';
+import { ConflictError, isDuplicateKey, msg } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Supplier } from '../suppliers/model.js';
 import { Order, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
@@ -91,7 +91,7 @@ export async function syncOrderIndex(o: OrderDoc): Promise<void> {
     if (res.modifiedCount === 1) return raiseHead(sid, idx.rev + 1);
     await backoff(attempt);
   }
-  throw new ConflictError('order list busy; try again');
+  throw new ConflictError(msg('orderListBusy'));
 }
 
 /** Build the supplier's list when it has none yet (before a bulk insert: the snapshot is then cheap). */
@@ -209,7 +209,7 @@ export async function rebuildOrderIndex(supplierId: Types.ObjectId | string): Pr
     if (res.modifiedCount === 1) return raiseHead(sid, idx.rev + 1);
     await backoff(attempt);
   }
-  throw new ConflictError('order list busy; try again');
+  throw new ConflictError(msg('orderListBusy'));
 }
 
 export interface OrderListItem {

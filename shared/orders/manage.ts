@@ -4,7 +4,7 @@
 // the version-guarded write of writes.ts and leaves a history entry saying where it came from.
 import type { Types } from 'mongoose';
 import type { ManagerViewer } from '../access/index.js';
-import { ConflictError, ValidationError } from '../errors/index.js';
+import { ConflictError, issue, msg, ValidationError } from '../errors/index.js';
 import { supplierFor } from '../suppliers/directory.js';
 import { leadTimeFor, proposePlanned } from './leadtimes.js';
 import { MILESTONES, type MilestoneName, type OrderDoc, type Via } from './model.js';
@@ -55,7 +55,7 @@ export function planChange(o: OrderDoc, planned: Partial<Record<MilestoneName, D
     const had = cur?.planned ? dayOf(new Date(cur.planned)) : null;
     const next = want ? dayOf(want) : null;
     if (had === next) continue;
-    if (had && !reason?.trim()) throw new ValidationError(`a reason is required to move the planned date of ${m}`, [{ field: 'reason', message: 'a reason is required to move a planned date' }]);
+    if (had && !reason?.trim()) throw new ValidationError(msg('replanReasonOf', { milestone: m }), [issue('reason', 'replanReason')]);
     const changed = {
       ...(cur ?? { status: 'pending', photos: [] }),
       planned: want ?? undefined,
@@ -86,7 +86,7 @@ export async function replanOrder(
   now = new Date(),
 ): Promise<WriteResult> {
   const o = await orderFor(v, id);
-  if (o.status !== 'open') throw new ConflictError(`the order is ${o.status}`);
+  if (o.status !== 'open') throw new ConflictError(msg('orderIs', { status: o.status }));
   return guardedChange(
     o._id,
     undefined,
@@ -105,14 +105,14 @@ export type OrderAction = (typeof ORDER_ACTIONS)[number];
 /** Close (done), cancel (with a reason) or reopen an order. Doing what is already so changes nothing. */
 export async function setOrderStatus(v: ManagerViewer, id: string | Types.ObjectId, action: OrderAction, reason: string | undefined, by: string, via: Via, now = new Date()): Promise<WriteResult> {
   const o = await orderFor(v, String(id));
-  if (action === 'cancel' && !reason?.trim()) throw new ValidationError('a reason is required to cancel an order', [{ field: 'reason', message: 'required' }]);
+  if (action === 'cancel' && !reason?.trim()) throw new ValidationError(msg('cancelReason'), [issue('reason', 'field.required')]);
   const to = action === 'close' ? 'closed' : action === 'cancel' ? 'cancelled' : 'open';
   return guardedChange(
     o._id,
     undefined,
     (cur) => {
       if (cur.status === to) return undefined;
-      if (action !== 'reopen' && cur.status !== 'open') throw new ConflictError(`the order is ${cur.status}; reopen it first`);
+      if (action !== 'reopen' && cur.status !== 'open') throw new ConflictError(msg('orderIsReopen', { status: cur.status }));
       const set: Record<string, unknown> = { status: to, cancelReason: action === 'cancel' ? reason!.trim() : null };
       return {
         set,

@@ -1,7 +1,7 @@
 // Reading orders: one order in a scope, by number, lists for managers, the overdue and due-today
 // scans, an order's history.
 import { Types } from 'mongoose';
-import { NotFoundError } from '../errors/index.js';
+import { msg, NotFoundError } from '../errors/index.js';
 import { findSupplierByCode } from '../suppliers/index.js';
 import { Order, OrderEvent, type OrderDoc } from './model.js';
 import { dayOf, isOverdue } from './rules.js';
@@ -19,14 +19,14 @@ export interface Page<T> {
 }
 
 export function scoped(id: string | Types.ObjectId, scope: Scope = {}) {
-  if (!Types.ObjectId.isValid(id)) throw new NotFoundError('order not found');
+  if (!Types.ObjectId.isValid(id)) throw new NotFoundError(msg('orderNotFound'));
   return { _id: new Types.ObjectId(String(id)), ...(scope.supplierId ? { supplierId: new Types.ObjectId(String(scope.supplierId)) } : {}) };
 }
 
 export async function getOrder(id: string | Types.ObjectId, scope: Scope = {}): Promise<OrderDoc> {
   const o = await Order.findOne(scoped(id, scope)).lean<OrderDoc>();
   // Another supplier's order is "not found": its existence is not theirs to know.
-  if (!o) throw new NotFoundError('order not found');
+  if (!o) throw new NotFoundError(msg('orderNotFound'));
   return o;
 }
 

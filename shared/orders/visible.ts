@@ -1,7 +1,7 @@
 // Orders as a viewer may reach them (shared/access): by id, listed, overdue.
 import { assertVisible, visibleSupplierIds, type Viewer } from '../access/index.js';
 import { supplierFor } from '../suppliers/directory.js';
-import { NotFoundError } from '../errors/index.js';
+import { msg, NotFoundError } from '../errors/index.js';
 import type { MilestoneName, OrderDoc, PhotoDoc } from './model.js';
 import { getOrder, listOrders, listOverdue, type Page } from './queries.js';
 
@@ -40,6 +40,6 @@ export async function overdueFor(v: Viewer & { kind: 'manager' }, now: Date, min
 export async function milestonePhotoFor(v: Viewer, orderId: string, milestone: MilestoneName, photoId: string): Promise<PhotoDoc> {
   const o = await orderFor(v, orderId);
   const p = (o.milestones?.[milestone]?.photos ?? []).find((x) => x.id === photoId);
-  if (!p) throw new NotFoundError('no such photo');
+  if (!p) throw new NotFoundError(msg('noSuchPhoto'));
   return p;
 }

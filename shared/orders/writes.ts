@@ -2,7 +2,7 @@
 // order's version, recorded in its history, synced into the supplier's list, and told as
 // `order.written` on the process's bus (shared/events) — the KPIs and price history listen there.
 import { Types } from 'mongoose';
-import { ConflictError, isDuplicateKey, NotFoundError, ValidationError } from '../errors/index.js';
+import { ConflictError, isDuplicateKey, issue, msg, NotFoundError, ValidationError } from '../errors/index.js';
 import { events } from '../events/index.js';
 import { Manager } from '../managers/model.js';
 import { findSupplierByCode } from '../suppliers/index.js';
@@ -34,7 +34,7 @@ export interface NewOrder {
 
 async function assertManager(id: string): Promise<void> {
   if (!Types.ObjectId.isValid(id) || !(await Manager.exists({ _id: new Types.ObjectId(id) }))) {
-    throw new ValidationError('no such manager', [{ field: 'managerId', message: 'no such manager' }]);
+    throw new ValidationError(msg('noSuchManager'), [issue('managerId', 'noSuchManager')]);
   }
 }
 
@@ -43,7 +43,7 @@ const written = (before: OrderDoc | null, after: OrderDoc, now: Date) => events.
 
 export async function createOrder(input: NewOrder, by: string, now = new Date()): Promise<OrderDoc> {
   const supplier = await findSupplierByCode(input.supplierCode); // plain, tagged or former code
-  if (!supplier) throw new ValidationError(`no supplier with code ${input.supplierCode}`, [{ field: 'supplierCode', message: `no supplier with code ${input.supplierCode}` }]);
+  if (!supplier) throw new ValidationError(msg('noSupplierCode', { code: input.supplierCode }), [issue('supplierCode', 'noSupplierCode', { code: input.supplierCode })]);
   if (input.managerId) await assertManager(input.managerId);
   const milestones = Object.fromEntries(MILESTONES.map((m) => [m, { status: 'pending', planned: input.planned?.[m], baseline: input.planned?.[m], photos: [], replanned: 0 }]));
   try {
@@ -65,7 +65,7 @@ export async function createOrder(input: NewOrder, by: string, now = new Date())
     await written(null, created, now);
     return created;
   } catch (err) {
-    if (isDuplicateKey(err)) throw new ConflictError(`order ${input.number} exists already`, [{ field: 'number', message: `order ${input.number} exists already` }]);
+    if (isDuplicateKey(err)) throw new ConflictError(msg('orderExists', { po: input.number }), [issue('number', 'orderExists', { po: input.number })]);
     throw err;
   }
 }
@@ -113,16 +113,16 @@ export async function guardedChange(
       return { order: fresh, changed: true };
     }
   }
-  throw new ConflictError('the order is being changed by someone else; try again');
+  throw new ConflictError(msg('orderBusy'));
 }
 
 export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> {
   const now = u.now ?? new Date();
-  if (!MILESTONES.includes(u.milestone)) throw new ValidationError(`unknown milestone ${u.milestone}`, [{ field: 'milestone', message: `unknown milestone ${u.milestone}` }]);
-  if (u.done === undefined && !u.actual && !u.planned && u.note === undefined) throw new ValidationError('nothing to update', [{ field: 'body', message: 'nothing to update' }]);
-  if (u.actual && dayOf(u.actual) > dayOf(now)) throw new ValidationError('the actual date cannot be in the future', [{ field: 'actual', message: 'the actual date cannot be in the future' }]);
+  if (!MILESTONES.includes(u.milestone)) throw new ValidationError(msg('unknownMilestone', { milestone: u.milestone }), [issue('milestone', 'unknownMilestone', { milestone: u.milestone })]);
+  if (u.done === undefined && !u.actual && !u.planned && u.note === undefined) throw new ValidationError(msg('nothingToUpdate'), [issue('body', 'nothingToUpdate')]);
+  if (u.actual && dayOf(u.actual) > dayOf(now)) throw new ValidationError(msg('actualInFuture'), [issue('actual', 'actualInFuture')]);
   const first = await getOrder(u.orderId, u.scope);
-  if (first.status !== 'open') throw new ConflictError('the order is closed');
+  if (first.status !== 'open') throw new ConflictError(msg('orderClosed'));
   return onceByKey(u.idempotencyKey, u.by, first._id, fingerprintOf({ ...u, orderId: String(first._id) }), now, () =>
     guardedChange(
       first._id,
@@ -138,7 +138,7 @@ export async function updateMilestone(u: MilestoneUpdate): Promise<WriteResult> 
           next.actual = undefined;
         } else if (u.actual) next.actual = u.actual;
         if (u.planned && (!cur.planned || dayOf(cur.planned) !== dayOf(u.planned))) {
-          if (cur.planned && !u.reason?.trim()) throw new ValidationError('a reason is required to move a planned date', [{ field: 'reason', message: 'a reason is required to move a planned date' }]);
+          if (cur.planned && !u.reason?.trim()) throw new ValidationError(msg('replanReason'), [issue('reason', 'replanReason')]);
           next.planned = u.planned;
           next.reason = u.reason;
           if (cur.planned) next.replanned = (cur.replanned ?? 0) + 1;
@@ -182,9 +182,8 @@ export interface CustomsUpdate {
 export async function reportCustoms(u: CustomsUpdate): Promise<WriteResult> {
   const now = u.now ?? new Date();
   const first = await getOrder(u.orderId, u.scope);
-  if (first.milestones?.shipped?.status !== 'done')
-    throw new ConflictError('customs can be reported only for a shipped order', [{ field: 'status', message: 'customs can be reported only for a shipped order' }]);
-  if (u.status === 'held' && !u.reason?.trim()) throw new ValidationError('a reason is required for a customs hold', [{ field: 'reason', message: 'a reason is required for a customs hold' }]);
+  if (first.milestones?.shipped?.status !== 'done') throw new ConflictError(msg('customsOnlyShipped'), [issue('status', 'customsOnlyShipped')]);
+  if (u.status === 'held' && !u.reason?.trim()) throw new ValidationError(msg('customsHoldReason'), [issue('reason', 'customsHoldReason')]);
   return onceByKey(u.idempotencyKey, u.by, first._id, fingerprintOf({ ...u, orderId: String(first._id) }), now, () =>
     guardedChange(
       first._id,
@@ -223,15 +222,14 @@ export async function addMilestonePhoto(
   now = new Date(),
   idempotencyKey?: string,
 ): Promise<WriteResult> {
-  if (!MILESTONES.includes(milestone)) throw new ValidationError(`unknown milestone ${milestone}`, [{ field: 'milestone', message: `unknown milestone ${milestone}` }]);
+  if (!MILESTONES.includes(milestone)) throw new ValidationError(msg('unknownMilestone', { milestone }), [issue('milestone', 'unknownMilestone', { milestone })]);
   const order = await getOrder(orderId, scope);
   // A re-sent upload (same key, same milestone and bytes count) adds nothing: changed false.
   return onceByKey(idempotencyKey, by, order._id, fingerprintOf({ milestone, size: photo.size, mimeType: photo.mimeType, name: photo.name }), now, async () => {
     const cur = await getOrder(order._id, scope);
-    if ((cur.milestones?.[milestone]?.photos?.length ?? 0) >= MAX_PHOTOS)
-      throw new ConflictError(`a milestone keeps at most ${MAX_PHOTOS} photos`, [{ field: 'photo', message: `a milestone keeps at most ${MAX_PHOTOS} photos` }]);
+    if ((cur.milestones?.[milestone]?.photos?.length ?? 0) >= MAX_PHOTOS) throw new ConflictError(msg('milestonePhotos', { n: MAX_PHOTOS }), [issue('photo', 'milestonePhotos', { n: MAX_PHOTOS })]);
     const res = await Order.updateOne(scoped(order._id, scope), { $push: { [`milestones.${milestone}.photos`]: { ...photo, at: now } }, $inc: { version: 1 } });
-    if (res.matchedCount !== 1) throw new NotFoundError('order not found');
+    if (res.matchedCount !== 1) throw new NotFoundError(msg('orderNotFound'));
     await OrderEvent.create({ orderId: order._id, at: now, by, kind: 'photo', milestone, after: { id: photo.id, name: photo.name } });
     const fresh = await getOrder(order._id);
     await written(cur, fresh, now);
@@ -283,11 +281,11 @@ export interface ReadinessAnswer {
  */
 export async function answerReadiness(a: ReadinessAnswer): Promise<WriteResult> {
   const now = a.now ?? new Date();
-  if (!a.ready && !a.date) throw new ValidationError('not ready: give the new expected shipment date', [{ field: 'date', message: 'required when not ready' }]);
-  if (a.date && dayOf(a.date) < dayOf(now)) throw new ValidationError('the new date cannot be in the past', [{ field: 'date', message: 'in the past' }]);
+  if (!a.ready && !a.date) throw new ValidationError(msg('notReadyNeedsDate'), [{ field: 'date', message: 'required when not ready' }]);
+  if (a.date && dayOf(a.date) < dayOf(now)) throw new ValidationError(msg('newDateInPast'), [issue('date', 'field.inPast')]);
   const first = await getOrder(a.orderId, a.scope);
-  if (first.status !== 'open') throw new ConflictError('the order is closed');
-  if (first.milestones?.shipped?.status === 'done') throw new ConflictError('the order has shipped already');
+  if (first.status !== 'open') throw new ConflictError(msg('orderClosed'));
+  if (first.milestones?.shipped?.status === 'done') throw new ConflictError(msg('orderShipped'));
   return onceByKey(a.idempotencyKey, a.by, first._id, fingerprintOf({ ...a, orderId: String(first._id) }), now, async () => {
     const res = await guardedChange(
       first._id,

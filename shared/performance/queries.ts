@@ -2,7 +2,7 @@
 // scoped by shared/access.
 import { Types } from 'mongoose';
 import { assertVisible, visibleSupplierIds, type Viewer } from '../access/index.js';
-import { NotFoundError } from '../errors/index.js';
+import { msg, NotFoundError } from '../errors/index.js';
 import { previousPeriod } from './hours.js';
 import { SegmentChange, SegmentProposal, SupplierKpi, type SupplierKpiDoc } from './model.js';
 import { scorecardOf, type Scorecard } from './scorecard.js';
@@ -34,6 +34,6 @@ export async function openProposals(v: Viewer, limit = 200) {
 /** The open proposal, when the viewer may see its supplier (for deciding it). */
 export async function proposalFor(v: Viewer, id: string) {
   const p = Types.ObjectId.isValid(id) ? await SegmentProposal.findOne({ _id: new Types.ObjectId(id), status: 'open' }).lean() : null;
-  if (!p) throw new NotFoundError('no open proposal with that id');
+  if (!p) throw new NotFoundError(msg('noOpenProposal'));
   return assertVisible(v, p, 'no open proposal with that id');
 }

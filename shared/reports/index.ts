@@ -6,7 +6,7 @@
 // with an embedded CJK font).
 import { Types } from 'mongoose';
 import { Claim } from '../claims/model.js';
-import { ValidationError } from '../errors/index.js';
+import { issue, msg, ValidationError } from '../errors/index.js';
 import { Manager, type ManagerDoc, type ManagerLang } from '../managers/model.js';
 import { convert, Decimal, fmt, type Currency } from '../money/index.js';
 import { MILESTONES, Order, isOverdue, overdueMilestones, type OrderDoc } from '../orders/index.js';
@@ -23,7 +23,7 @@ const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
 /** [from, to) of the week (Monday first), month or quarter containing `anchor` (YYYY-MM-DD). */
 export function periodRange(kind: Exclude<PeriodKind, 'custom'>, anchor: string): { from: string; to: string; label: string } {
   const d = new Date(`${anchor}T00:00:00Z`);
-  if (Number.isNaN(d.getTime())) throw new ValidationError(`not a date: ${anchor}`);
+  if (Number.isNaN(d.getTime())) throw new ValidationError(msg('notADate', { date: anchor }));
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth();
   if (kind === 'week') {
@@ -96,7 +96,7 @@ const pctOrNull = (a: number, b: number) => (b ? a / b : null);
  * (exports stream them), the rest is summarised in memory (bounded by suppliers, not orders).
  */
 export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) => void | Promise<void>): Promise<ReportData> {
-  if (!(req.from < req.to)) throw new ValidationError('the period must end after it starts', [{ field: 'to', message: 'after from' }]);
+  if (!(req.from < req.to)) throw new ValidationError(msg('periodOrder'), [issue('to', 'field.afterFrom')]);
   const fromT = Date.parse(`${req.from}T00:00:00Z`);
   const toT = Date.parse(`${req.to}T00:00:00Z`);
   const inRange = (d?: Date | null) => Boolean(d) && new Date(d!).getTime() >= fromT && new Date(d!).getTime() < toT;

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fmtNumber, fmtPercent } from '../i18n/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
@@ -33,13 +34,15 @@ export async function sendWeeklyReports(now: Date, weights: KpiWeights, currency
       const data = await writeXlsx({ from: week.from, to: week.to, label: week.label, currency, managerId: String(m._id), now, weights, lang }, path);
       const name = `gendan-week-${week.from}-${m.name.replace(/[^\p{L}\p{N}_-]+/gu, '_')}.xlsx`;
       const file = await NoticeFile.create({ name, data: readFileSync(path), createdAt: now });
-      const onTime = data.milestones.onTimeRate === null ? '—' : `${Math.round(data.milestones.onTimeRate * 100)}%`;
+      // Counts and the share in the manager's locale (az: 1.234 sifariş, 87%; ru: 87 %).
+      const n = (x: number) => fmtNumber(lang, x);
+      const onTime = fmtPercent(lang, data.milestones.onTimeRate);
       const text =
         lang === 'az'
-          ? `📊 ${week.from} həftəsi: ${data.orders} sifariş, mərhələlərin ${onTime} vaxtında, hazırda ${data.overdue.length} gecikmə. Fayl aşağıdadır.`
+          ? `📊 ${week.from} həftəsi: ${n(data.orders)} sifariş, mərhələlərin ${onTime} vaxtında, hazırda ${n(data.overdue.length)} gecikmə. Fayl aşağıdadır.`
           : lang === 'ru'
-            ? `📊 Отчёт за неделю с ${week.from}: заказов ${data.orders}, в срок ${data.milestones.onTimeRate === null ? '—' : `${Math.round(data.milestones.onTimeRate * 100)}%`}, просрочено сейчас ${data.overdue.length}. Файл ниже.`
-            : `📊 Week of ${week.from}: ${data.orders} orders, ${data.milestones.onTimeRate === null ? '—' : `${Math.round(data.milestones.onTimeRate * 100)}%`} milestones on time, ${data.overdue.length} overdue now. File below.`;
+            ? `📊 Отчёт за неделю с ${week.from}: заказов ${n(data.orders)}, в срок ${onTime}, просрочено сейчас ${n(data.overdue.length)}. Файл ниже.`
+            : `📊 Week of ${week.from}: ${n(data.orders)} orders, ${onTime} milestones on time, ${n(data.overdue.length)} overdue now. File below.`;
       const recipient = { kind: 'manager' as const, id: String(m._id), timezone: m.timezone };
       await enqueueNotice({ key: `${key}:text`, kind: 'alert', to: dmKey(m.wechatId), recipient, text }, now);
       const created = await enqueueNotice({ key: `${key}:file`, kind: 'alert', to: dmKey(m.wechatId), recipient, text: name, fileId: file._id }, now);

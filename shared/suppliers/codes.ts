@@ -1,7 +1,7 @@
 // Supplier codes (docs/product-rules.md "Suppliers"): trade-fair contacts get the fair's letter plus the
 // card's sequence (`A01`, `D12`) — never I or O, they read as 1 and 0; others a plain sequence
 // (`001`); once a supplier has orders a country + company abbreviation is added (`D12 AUGI`).
-import { ValidationError } from '../errors/index.js';
+import { issue, msg, ValidationError } from '../errors/index.js';
 import { Counter } from './model.js';
 
 export const FAIR_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ'; // no I, no O
@@ -43,8 +43,8 @@ export function isValidCode(code: string): boolean {
 export function formatTag(country: string, abbr: string): string {
   const c = country.trim().toUpperCase();
   const a = abbr.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(c)) throw new ValidationError('country must be two letters', [{ field: 'country', message: 'two letters such as DE' }]);
-  if (!/^[A-Z0-9]{2,6}$/.test(a)) throw new ValidationError('abbreviation must be 2–6 letters or digits', [{ field: 'abbr', message: '2–6 letters or digits' }]);
+  if (!/^[A-Z]{2}$/.test(c)) throw new ValidationError(msg('countryTwoLetters'), [issue('country', 'field.twoLetters')]);
+  if (!/^[A-Z0-9]{2,6}$/.test(a)) throw new ValidationError(msg('abbrFormat'), [issue('abbr', 'field.abbr')]);
   return c + a;
 }
 

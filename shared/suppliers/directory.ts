@@ -3,7 +3,7 @@
 // the `/assign` command).
 import { Types } from 'mongoose';
 import { assertVisible, supplierFilter, type Viewer } from '../access/index.js';
-import { NotFoundError, ValidationError } from '../errors/index.js';
+import { issue, msg, NotFoundError, ValidationError } from '../errors/index.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { Contact, type ContactDoc } from '../threads/model.js';
 import { normaliseCode, parseCodeInput } from './codes.js';
@@ -103,16 +103,15 @@ export async function setRouting(supplierId: Types.ObjectId | string, r: Routing
   for (const k of ['managerId', 'backupManagerId'] as const) {
     const m = r[k];
     if (m && !(Types.ObjectId.isValid(m) && (await Manager.exists({ _id: new Types.ObjectId(m), active: { $ne: false } }))))
-      throw new ValidationError(`no active manager ${m}`, [{ field: k, message: 'unknown or inactive manager' }]);
+      throw new ValidationError(msg('noActiveManagerNamed', { manager: String(m) }), [issue(k, 'field.unknownManager')]);
   }
   const current = await Supplier.findOne({ _id: id }, { managerId: 1, backupManagerId: 1 }).lean<SupplierDoc>();
-  if (!current) throw new NotFoundError('no such supplier');
+  if (!current) throw new NotFoundError(msg('noSuchSupplier'));
   const next = {
     managerId: r.managerId === undefined ? (current.managerId ? String(current.managerId) : null) : r.managerId,
     backupManagerId: r.backupManagerId === undefined ? (current.backupManagerId ? String(current.backupManagerId) : null) : r.backupManagerId,
   };
-  if (next.managerId && next.managerId === next.backupManagerId)
-    throw new ValidationError('the backup must be another manager', [{ field: 'backupManagerId', message: 'same as the responsible manager' }]);
+  if (next.managerId && next.managerId === next.backupManagerId) throw new ValidationError(msg('backupSameAsManager'), [issue('backupManagerId', 'field.sameAsManager')]);
   const set: Record<string, Types.ObjectId> = {};
   const unset: Record<string, 1> = {};
   for (const k of ['managerId', 'backupManagerId'] as const) {

@@ -1,5 +1,5 @@
 // The suppliers domain: codes, creation, lookup. Its only door.
-import { ConflictError, isDuplicateKey, ValidationError } from '../errors/index.js';
+import { ConflictError, isDuplicateKey, issue, msg, ValidationError } from '../errors/index.js';
 import { Order } from '../orders/model.js';
 import { Counter, Supplier, type Segment, type SupplierDoc } from './model.js';
 import { allocateCode, assertFairLetter, formatTag, isValidCode, parseCodeInput } from './codes.js';
@@ -41,7 +41,7 @@ const normalised = (input: NewSupplier) => ({
 
 /** Create a supplier; for the possible duplicates to show first, see findPossibleDuplicates. */
 export async function createSupplier(input: NewSupplier): Promise<SupplierDoc> {
-  if (!input.name?.trim()) throw new ValidationError('supplier name is required');
+  if (!input.name?.trim()) throw new ValidationError(msg('supplierNameRequired'));
   if (input.code !== undefined) return createWithCode(input);
   for (let attempt = 0; attempt < 5; attempt++) {
     const code = await allocateCode(input.fairLetter);
@@ -53,7 +53,7 @@ export async function createSupplier(input: NewSupplier): Promise<SupplierDoc> {
       if (!isDuplicateKey(err)) throw err;
     }
   }
-  throw new ValidationError('could not allocate a unique supplier code');
+  throw new ValidationError(msg('noFreeCode'));
 }
 
 /** A code typed by a person, checked: `D12` (fair letter, never I or O, + number) or `007`. */
@@ -62,9 +62,7 @@ export function assertCode(input: string): string {
   const code = parsed?.code ?? input.trim().toUpperCase();
   if (!parsed || !isValidCode(code)) {
     if (/^[IO]\d/i.test(code)) assertFairLetter(code[0]!); // says why I and O are never used
-    throw new ValidationError(`"${input}" is not a supplier code: a fair letter and a number (D12) or a number (007)`, [
-      { field: 'code', message: 'a fair letter and a number (D12) or a number (007)' },
-    ]);
+    throw new ValidationError(msg('notSupplierCode', { input }), [issue('code', 'field.codeShape')]);
   }
   return code;
 }
@@ -73,16 +71,16 @@ export function assertCode(input: string): string {
 async function createWithCode(input: NewSupplier): Promise<SupplierDoc> {
   const code = assertCode(input.code!);
   const fairLetter = /^[A-Z]/.test(code) ? code[0]! : undefined;
-  if (input.fairLetter && fairLetter !== input.fairLetter.toUpperCase()) throw new ValidationError(`the code ${code} does not carry the fair letter ${input.fairLetter.toUpperCase()}`);
+  if (input.fairLetter && fairLetter !== input.fairLetter.toUpperCase()) throw new ValidationError(msg('codeFairLetter', { code, letter: input.fairLetter.toUpperCase() }));
   const taken = (await Supplier.findOne({ code }, { code: 1 }).lean<{ code: string }>()) ?? (await Supplier.findOne({ formerCodes: code }, { code: 1 }).lean<{ code: string }>());
-  if (taken) throw new ConflictError(taken.code === code ? `the code ${code} is taken` : `the code ${code} is a former code of ${taken.code}`);
+  if (taken) throw new ConflictError(taken.code === code ? msg('codeTaken', { code }) : msg('codeFormer', { code, other: taken.code }));
   try {
     const doc = await Supplier.create({ ...input, ...normalised(input), fairLetter, code, name: input.name.trim() });
     // The counter moves past a hand-chosen number, so the next allocated code does not collide.
     await Counter.updateOne({ _id: fairLetter ? `fair:${fairLetter}` : 'plain' }, { $max: { seq: Number(code.replace(/^[A-Z]/, '')) } }, { upsert: true });
     return doc.toObject() as SupplierDoc;
   } catch (err) {
-    if (isDuplicateKey(err)) throw new ConflictError(`the code ${code} is taken`);
+    if (isDuplicateKey(err)) throw new ConflictError(msg('codeTaken', { code }));
     throw err;
   }
 }
@@ -116,7 +114,7 @@ export { checkDuplicates, normalisePhone, type ContactFacts, type DuplicateCheck
  */
 export async function setSupplierTag(code: string, country: string, abbr: string): Promise<SupplierDoc> {
   const s = await getSupplierByCode(code);
-  if (!(await Order.exists({ supplierId: s._id }))) throw new ValidationError(`${s.code} has no orders yet: the abbreviation is added once orders exist`);
+  if (!(await Order.exists({ supplierId: s._id }))) throw new ValidationError(msg('abbrNeedsOrders', { code: s.code }));
   const tag = formatTag(country, abbr);
   await Supplier.updateOne({ _id: s._id }, { $set: { tag } });
   return { ...s, tag };

@@ -3,7 +3,7 @@
 // that runs on create and on edit — WeChat id, phone, tax id, e-mail, legal name. A match is
 // only shown as a possible duplicate for a person to merge or dismiss (merge.ts), never acted on.
 import { Types } from 'mongoose';
-import { NotFoundError, ValidationError } from '../errors/index.js';
+import { issue, msg, NotFoundError, ValidationError } from '../errors/index.js';
 import { Manager } from '../managers/model.js';
 import { setSegment } from '../performance/segments.js';
 import { normalisePhone } from './duplicates.js';
@@ -85,9 +85,9 @@ const TEXT_FIELDS = ['name', 'nameEn', 'legalName', 'region', 'province', 'port'
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 async function activeManager(id: string, field: string): Promise<Types.ObjectId> {
-  if (!Types.ObjectId.isValid(id)) throw new ValidationError('not a manager id', [{ field, message: 'not an id' }]);
+  if (!Types.ObjectId.isValid(id)) throw new ValidationError(msg('notManagerId'), [issue(field, 'field.notAnId')]);
   const m = await Manager.findOne({ _id: id }, { active: 1 }).lean<{ _id: Types.ObjectId; active?: boolean }>();
-  if (!m || m.active === false) throw new ValidationError('no such active manager', [{ field, message: 'no such active manager' }]);
+  if (!m || m.active === false) throw new ValidationError(msg('noSuchActiveManager'), [issue(field, 'noSuchActiveManager')]);
   return m._id;
 }
 
@@ -98,7 +98,7 @@ async function activeManager(id: string, field: string): Promise<Types.ObjectId>
  */
 export async function updateSupplier(ref: string, patch: SupplierPatch, by: string, now: Date): Promise<{ supplier: SupplierDoc; possibleDuplicates: PossibleDuplicate[] }> {
   const s = await findSupplierByCode(ref);
-  if (!s) throw new NotFoundError(`no supplier ${ref}`);
+  if (!s) throw new NotFoundError(msg('noSupplier', { code: String(ref) }));
   const problems: { field: string; message: string }[] = [];
   const $set: Record<string, unknown> = {};
   const $unset: Record<string, 1> = {};
@@ -107,25 +107,25 @@ export async function updateSupplier(ref: string, patch: SupplierPatch, by: stri
     if (v === undefined) continue;
     const t = v.trim();
     if (f === 'name' && !t) problems.push({ field: f, message: 'required' });
-    else if (t.length > 200) problems.push({ field: f, message: 'at most 200 characters' });
+    else if (t.length > 200) problems.push(issue(f, 'field.maxChars', { n: 200 }));
     else if (t) $set[f] = t;
     else $unset[f] = 1;
   }
   if (patch.taxId !== undefined) {
     const t = normaliseTaxId(patch.taxId);
-    if (t && !/^[0-9A-Z]{8,20}$/.test(t)) problems.push({ field: 'taxId', message: '8–20 letters and digits' });
+    if (t && !/^[0-9A-Z]{8,20}$/.test(t)) problems.push(issue('taxId', 'field.taxId'));
     else if (t) $set.taxId = t;
     else $unset.taxId = 1;
   }
   if (patch.emails !== undefined) {
     const es = [...new Set(patch.emails.map(normaliseEmail).filter(Boolean))];
     const bad = es.filter((e) => !EMAIL.test(e));
-    if (bad.length) problems.push({ field: 'emails', message: `not an e-mail: ${bad.join(', ')}` });
+    if (bad.length) problems.push(issue('emails', 'field.notEmail', { list: bad.join(', ') }));
     else $set.emails = es;
   }
   if (patch.phones !== undefined) {
     const ps = [...new Set(patch.phones.map(normalisePhone).filter(Boolean))];
-    if (ps.some((p) => p.length < 5 || p.length > 20)) problems.push({ field: 'phones', message: '5–20 digits each' });
+    if (ps.some((p) => p.length < 5 || p.length > 20)) problems.push(issue('phones', 'field.phones'));
     else $set.phones = ps;
   }
   for (const f of ['categories', 'certifications'] as const) {
@@ -133,7 +133,7 @@ export async function updateSupplier(ref: string, patch: SupplierPatch, by: stri
     $set[f] = [...new Set(patch[f]!.map((x) => x.trim()).filter(Boolean))].slice(0, 50);
   }
   if (patch.language !== undefined) {
-    if (patch.language !== 'zh' && patch.language !== 'en') problems.push({ field: 'language', message: 'zh or en' });
+    if (patch.language !== 'zh' && patch.language !== 'en') problems.push(issue('language', 'field.zhOrEn'));
     else $set.language = patch.language;
   }
   if (patch.timezone !== undefined) {
@@ -141,10 +141,10 @@ export async function updateSupplier(ref: string, patch: SupplierPatch, by: stri
       new Intl.DateTimeFormat('en', { timeZone: patch.timezone });
       $set.timezone = patch.timezone;
     } catch {
-      problems.push({ field: 'timezone', message: 'not a time zone (e.g. Asia/Shanghai)' });
+      problems.push(issue('timezone', 'field.supplierTimezone'));
     }
   }
-  if (patch.segment !== undefined && !SEGMENTS.includes(patch.segment)) problems.push({ field: 'segment', message: SEGMENTS.join(', ') });
+  if (patch.segment !== undefined && !SEGMENTS.includes(patch.segment)) problems.push(issue('segment', 'field.options', { options: SEGMENTS.join(', ') }));
   for (const f of ['managerId', 'backupManagerId'] as const) {
     const v = patch[f];
     if (v === undefined) continue;
@@ -152,10 +152,10 @@ export async function updateSupplier(ref: string, patch: SupplierPatch, by: stri
     else
       await activeManager(v, f).then(
         (id) => ($set[f] = id),
-        (err: ValidationError) => problems.push({ field: f, message: err.message }),
+        (err: ValidationError) => problems.push(err.text ? issue(f, err.text.key, err.text.params) : { field: f, message: err.message }),
       );
   }
-  if (problems.length) throw new ValidationError(`supplier ${s.code}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
+  if (problems.length) throw new ValidationError(msg('supplierProblems', { code: s.code, problems: problems.map((p) => `${p.field} ${p.message}`).join('; ') }), problems);
   if (Object.keys($set).length || Object.keys($unset).length) {
     await Supplier.updateOne({ _id: s._id }, { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) });
   }

@@ -3,7 +3,7 @@
 // Every caller that takes a code from a person goes through here: commands, orders, the HTTP
 // routes (directory.ts `supplierFor`, which adds the viewer's visibility check).
 import { Types } from 'mongoose';
-import { NotFoundError } from '../errors/index.js';
+import { issue, msg, NotFoundError } from '../errors/index.js';
 import { normaliseCode, parseCodeInput } from './codes.js';
 import { Supplier, type SupplierDoc } from './model.js';
 
@@ -19,7 +19,7 @@ export async function resolveSupplierCode(input: string): Promise<SupplierDoc> {
   const s = await findSupplierByCode(input);
   if (!s) {
     const code = parseCodeInput(input)?.code ?? (input ?? '').trim();
-    throw new NotFoundError(`no supplier with code ${code}`, [{ field: 'code', message: `no supplier with code ${code}` }]);
+    throw new NotFoundError(msg('noSupplierCode', { code }), [issue('code', 'noSupplierCode', { code })]);
   }
   return s;
 }

@@ -3,7 +3,7 @@
 // pending); corrections and bad-translation flags feed the memory.
 import type { Types } from 'mongoose';
 import type { Config } from '../config/index.js';
-import { NotFoundError, UnavailableError, ValidationError } from '../errors/index.js';
+import { msg as errMsg, NotFoundError, UnavailableError, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { touchThread } from '../live/index.js';
 import { Message, type Lang, type MessageDoc, type ThreadDoc } from '../threads/model.js';
@@ -116,7 +116,7 @@ export function createTranslationService(opts: TranslationServiceOptions): Trans
 
   async function loadMessage(id: string | Types.ObjectId): Promise<MessageDoc> {
     const msg = await Message.findOne({ _id: id }).lean<MessageDoc>();
-    if (!msg) throw new NotFoundError('message not found');
+    if (!msg) throw new NotFoundError(errMsg('messageNotFound'));
     return msg;
   }
 
@@ -142,7 +142,7 @@ export function createTranslationService(opts: TranslationServiceOptions): Trans
       return () => clearInterval(t);
     },
     async correct(messageId, lang, text, by) {
-      if (!text.trim()) throw new ValidationError('the corrected translation is empty');
+      if (!text.trim()) throw new ValidationError(errMsg('correctionEmpty'));
       const msg = await loadMessage(messageId);
       const from = msg.lang ?? detectLang(msg.text);
       await Message.updateOne({ _id: msg._id }, { $set: { [`translations.${lang}`]: { text, source: 'correction', by, at: clock() }, flaggedBad: false } });
@@ -166,9 +166,9 @@ export function createTranslationService(opts: TranslationServiceOptions): Trans
     async translateText(text, to, from, prefer) {
       const src = from ?? detectLang(text, prefer);
       if (!src) return { text, source: 'unchanged', from: 'other' };
-      if (src === 'other') throw new ValidationError('language not supported (zh, en, ru, az)');
+      if (src === 'other') throw new ValidationError(errMsg('languageNotSupported'));
       const [r] = await translateUnits([{ text, from: src as ProviderLang, to }]);
-      if (!r) throw new UnavailableError(route(src as ProviderLang, to).length ? 'translation is unavailable right now' : 'no translation provider configured');
+      if (!r) throw new UnavailableError(route(src as ProviderLang, to).length ? errMsg('translationUnavailable') : errMsg('noTranslationProvider'));
       return { ...r, from: src };
     },
     detect: detectLang,

@@ -2,13 +2,18 @@
 // database and the translation fakes (zh⇄az routed to the OpenAI fake, the rest to TMT): an az
 // manager signs in, reads the inbox and a thread in Azerbaijani with dates in the az locale,
 // writes a reply in Azerbaijani and sees the Chinese that will go out; with OpenAI down the
-// Russian (their second language) is shown marked, then replaced live by the Azerbaijani.
+// Russian (their second language) is shown marked, then replaced live by the Azerbaijani. The
+// server's errors read in Azerbaijani (the console says its UI language); counts and shares are
+// written the az way (33,3%).
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { createAccount } from '../../shared/managers/accounts.js';
 import { Manager } from '../../shared/managers/model.js';
+import { fileClaim } from '../../shared/claims/index.js';
+import { Claim } from '../../shared/claims/model.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { Message } from '../../shared/threads/index.js';
+import { makeOrder } from '../support/api.js';
 import { until } from '../support/bot.js';
 import { consoleBrowser } from '../support/browser.js';
 import { supplierSays, type ConsoleRig } from '../support/console.js';
@@ -68,6 +73,53 @@ describe('web console in Azerbaijani', function () {
     await page.getByTestId('line-qty').fill('200');
     await page.getByTestId('line-price').fill('1234.50');
     await until('total', async () => ((await page.getByTestId('form-total').textContent())!.includes('246.900,00 USD') ? true : undefined));
+  });
+
+  it('an error from the server reads in Azerbaijani: a PO that exists already', async () => {
+    await Supplier.create({ code: 'A01', name: '宁波电机厂' });
+    await makeOrder('A01', { number: 'PO-AZ-DUP' });
+    await signIn();
+    await page.getByTestId('nav-orders').click();
+    await page.getByTestId('new-order').click();
+    await page.getByTestId('form-supplier').click();
+    await page.getByRole('option', { name: /^A01/ }).click();
+    await page.getByTestId('form-number').fill('PO-AZ-DUP');
+    await page.getByTestId('line-item').fill('Motor 220V');
+    await page.getByTestId('line-qty').fill('10');
+    await page.getByTestId('line-price').fill('1.50');
+    await page.getByTestId('form-save').click();
+    const error = await until('the error shown', async () =>
+      page
+        .getByTestId('form-error')
+        .textContent({ timeout: 500 })
+        .catch(() => undefined),
+    );
+    expect(error).to.include('PO-AZ-DUP sifarişi artıq mövcuddur');
+    expect(error).not.to.include('exists already');
+  });
+
+  it('counts and shares in the az locale: claims settled 33,3% (not the Turkish %33,3)', async () => {
+    const s = await Supplier.create({ code: 'A02', name: '宁波电机厂' });
+    const me = (await Manager.findOne({ login: AYSEL.login }).lean())!;
+    const o = await makeOrder(s.code);
+    const claims = [];
+    for (const type of ['defect', 'shortage', 'transit_damage'] as const)
+      claims.push(await fileClaim({ orderId: String(o._id), type, qty: 2, description: 'qırıq' }, { id: String(me._id), language: 'az' }, undefined));
+    await Claim.updateOne({ _id: claims[0]!._id }, { $set: { settledAt: new Date() } });
+    await signIn();
+    await page.goto(`${rig.url}/console/claims/analytics`);
+    await until('analytics', async () =>
+      (await page
+        .getByTestId('claims-settled-share')
+        .textContent({ timeout: 500 })
+        .catch(() => ''))
+        ? true
+        : undefined,
+    );
+    expect(await page.getByTestId('claims-settled-share').textContent()).to.equal('33,3%');
+    expect(await page.getByTestId('claims-summary').textContent())
+      .to.include('3')
+      .and.include('(1)');
   });
 
   it('OpenAI down: the Russian is shown marked as a fallback, then the Azerbaijani replaces it live', async () => {

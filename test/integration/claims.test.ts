@@ -478,14 +478,14 @@ describe('claims: chat, reminders and KPIs', function () {
       );
       expect((await Notice.findOne({ _id: notice._id }).lean())!.status).to.equal('sent');
 
-      // In Russian for a Russian-speaking manager; a bad type is a usage error and files nothing.
+      // In Russian for a Russian-speaking manager, a usage error too; a bad type files nothing.
       await Manager.updateOne({ wechatId: 'mgr-anna' }, { $set: { language: 'ru' } });
       t.sb.say('m', '/claim PO-CMD-CL short 2 две коробки недостача');
       expect((await until('the second outcome', async () => outcomes[1])).reply).to.equal(`Претензия CL-PO-CMD-CL-2 заведена (shortage, 2 шт.) и отправлена ${s.code} на китайском.`);
       t.sb.say('m', '/claim PO-CMD-CL theft 4 gone');
       const bad = await until('the third outcome', async () => outcomes[2]);
       expect(bad.status).to.equal('failed');
-      expect(bad.reply).to.include('unknown claim type "theft"').and.include('/claim <po> defect|shortage|wrong|damage|late <qty> <text>');
+      expect(bad.reply).to.include('неизвестный тип претензии «theft»').and.include('/claim <po> defect|shortage|wrong|damage|late <qty> <text>');
       expect(await Claim.countDocuments({})).to.equal(2);
       await waitForMessages({ direction: 'out', text: bad.reply }, 1); // replies go back into the manager's chat
     } finally {

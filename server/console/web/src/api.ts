@@ -1,5 +1,10 @@
 // The console's HTTP client: same-origin JSON with the session cookie, the CSRF header on every
-// state-changing request, and errors in the server's envelope turned into ApiError.
+// state-changing request, and errors in the server's envelope turned into ApiError. Requests say
+// the UI language (Accept-Language), so the server writes its error texts in it.
+import i18n from './i18n';
+
+/** The UI language when the server writes it (en, ru, az); else the browser's own header goes and the manager's language decides. */
+const uiLanguage = (): Record<string, string> => (['en', 'ru', 'az'].includes(i18n.language) ? { 'Accept-Language': i18n.language } : {});
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -23,7 +28,7 @@ export const setCsrf = (token: string) => {
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
   const method = init.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
+  const headers: Record<string, string> = { Accept: 'application/json', ...uiLanguage(), ...init.headers };
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
   const res = await fetch(path, { method, headers, credentials: 'same-origin', body: init.body === undefined ? undefined : JSON.stringify(init.body) });
@@ -38,7 +43,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 
 /** A multipart upload (FormData) with the CSRF header; errors as in api(). */
 export async function upload<T>(path: string, form: FormData): Promise<T> {
-  const res = await fetch(path, { method: 'POST', headers: { Accept: 'application/json', 'X-CSRF-Token': csrf }, credentials: 'same-origin', body: form });
+  const res = await fetch(path, { method: 'POST', headers: { Accept: 'application/json', ...uiLanguage(), 'X-CSRF-Token': csrf }, credentials: 'same-origin', body: form });
   const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: { field: string; message: string }[] } };
   if (!res.ok) throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? res.statusText, data.error?.details);
   return data as T;

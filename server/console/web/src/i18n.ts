@@ -1089,12 +1089,19 @@ const browser = navigator.language.slice(0, 2).toLowerCase();
 const initial: UiLang = [localStorage.getItem('gendan.lang'), browser].find(isLang) ?? 'en';
 document.documentElement.lang = htmlLang(initial);
 
-void i18n.use(initReactI18next).init({
-  resources: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, { translation: v }])),
-  lng: initial,
-  fallbackLng: 'en',
-  interpolation: { escapeValue: false },
-});
+// Every number interpolated into a UI string ({{n}} days, {{count}} hits) is written in the UI
+// language's locale, as fmtNumber writes it: 1.234 in az, 1 234 in ru.
+const numbers = { type: 'formatter' as const, init() {}, add() {}, addCached() {}, format: (v: unknown) => (typeof v === 'number' ? fmtNumber(v) : v) };
+
+void i18n
+  .use(initReactI18next)
+  .use(numbers)
+  .init({
+    resources: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, { translation: v }])),
+    lng: initial,
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false, alwaysFormat: true },
+  });
 
 function apply(lng: UiLang) {
   document.documentElement.lang = htmlLang(lng);
@@ -1137,11 +1144,23 @@ const dateText = (d: When, opts: Intl.DateTimeFormatOptions) => (manualAz() ? az
 export const fmtDateTime = (d: When, opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }) => dateText(d, opts);
 export const fmtDate = (d: When) => dateText(d, { dateStyle: 'medium' });
 export const fmtTime = (d: When) => dateText(d, { hour: '2-digit', minute: '2-digit' });
+// One family for every number a manager reads: counts, decimals, percentages and amounts, all
+// in the UI language's locale (az: 1.234,5 and 12,5%; ru: 1 234,5 and 12,5 %; en: 1,234.5, 12.5%).
+type Num = number | string | null | undefined;
+const isNum = (n: Num): n is number | string => n !== null && n !== undefined && n !== '' && !Number.isNaN(Number(n));
+/** A number in the UI language (Intl options as for toLocaleString). */
 export const fmtNumber = (n: number, opts?: Intl.NumberFormatOptions) => n.toLocaleString(manualAz() ? 'tr-TR' : current(), opts);
+/** A count or any plain number from the API; '—' when there is none. */
+export const fmtCount = (n: Num, empty = '—') => (isNum(n) ? fmtNumber(Number(n), { maximumFractionDigits: 1 }) : empty);
+/** A share 0…1 as a percentage, e.g. 0.125 → "12,5%" in az, "12,5 %" in ru, "12.5%" in en. */
+export const fmtPercent = (share: Num, digits = 1, empty = '—') => {
+  if (!isNum(share)) return empty;
+  const opts: Intl.NumberFormatOptions = { style: 'percent', maximumFractionDigits: digits };
+  // Turkish data writes "%12,5"; Azerbaijani puts the sign after the number.
+  return manualAz() ? `${fmtNumber(Number(share) * 100, { maximumFractionDigits: digits })}%` : fmtNumber(Number(share), opts);
+};
 /** An amount (a decimal string from the API, or a number) with two decimals in the UI language, and its currency. */
-export const fmtMoney = (amount: string | number | null | undefined, currency?: string | null) =>
-  amount === null || amount === undefined || amount === '' || Number.isNaN(Number(amount))
-    ? String(amount ?? '')
-    : `${fmtNumber(Number(amount), { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${currency ? ` ${currency}` : ''}`;
+export const fmtMoney = (amount: Num, currency?: string | null) =>
+  isNum(amount) ? `${fmtNumber(Number(amount), { minimumFractionDigits: 2, maximumFractionDigits: 2 })}${currency ? ` ${currency}` : ''}` : String(amount ?? '');
 
 export default i18n;

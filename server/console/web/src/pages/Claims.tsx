@@ -2,7 +2,7 @@ import { Anchor, Badge, Button, Card, Group, NumberInput, Select, Stack, Table, 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fmtMoney } from '../i18n';
+import { fmtMoney, fmtCount, fmtPercent } from '../i18n';
 import { useLocation } from 'wouter';
 import { api, errText, type Claim, type ClaimAnalytics } from '../api';
 
@@ -199,7 +199,7 @@ export function ClaimsAnalytics() {
           {rows.map(([k, n]) => (
             <Table.Tr key={k}>
               <Table.Td>{k}</Table.Td>
-              <Table.Td ta="right">{n}</Table.Td>
+              <Table.Td ta="right">{fmtCount(n)}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -218,13 +218,13 @@ export function ClaimsAnalytics() {
         <>
           <Group data-testid="claims-summary">
             <Badge size="lg" variant="light" tt="none">
-              {t('claimsTotal')}: {d.total}
+              {t('claimsTotal')}: {fmtCount(d.total)}
             </Badge>
             <Badge size="lg" variant="light" color="green" tt="none">
-              {t('claimsSettledShare')}: {Math.round(d.settledShare * 1000) / 10}% ({d.settled})
+              {t('claimsSettledShare')}: <span data-testid="claims-settled-share">{fmtPercent(d.settledShare)}</span> ({fmtCount(d.settled)})
             </Badge>
             <Badge size="lg" variant="light" color="blue" tt="none">
-              {t('claimsMedianDays')}: {d.medianDaysToSettle ?? '—'}
+              {t('claimsMedianDays')}: {fmtCount(d.medianDaysToSettle)}
             </Badge>
           </Group>
           <Group align="flex-start" grow>
@@ -257,9 +257,9 @@ export function ClaimsAnalytics() {
                 {d.bySupplier.map((s) => (
                   <Table.Tr key={s.code}>
                     <Table.Td>{s.code}</Table.Td>
-                    <Table.Td ta="right">{s.count}</Table.Td>
+                    <Table.Td ta="right">{fmtCount(s.count)}</Table.Td>
                     <Table.Td ta="right">
-                      {t('claimsSettled')}: {s.settled}
+                      {t('claimsSettled')}: {fmtCount(s.settled)}
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -6,7 +6,7 @@ import { Anchor, Badge, Button, Card, Checkbox, Chip, FileInput, Group, Loader, 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fmtDateTime, fmtMoney } from '../i18n';
+import { fmtDateTime, fmtMoney, fmtCount } from '../i18n';
 import { useLocation } from 'wouter';
 import { api, errText, upload, type Board, type ClaimItem, type HistoryEntry, type ImportResult, type Msg, type OrderDefaults, type OrderDetail, type ThreadItem } from '../api';
 import { OrderCard } from './Orders';
@@ -54,7 +54,7 @@ export function OrdersBoard() {
         <Chip.Group value={view} onChange={(v) => setView(String(v))}>
           {VIEWS.map((v) => (
             <Chip key={v} value={v} size="xs" data-testid={`board-view-${v}`}>
-              {t(`board_${v}`)} <b data-testid={`board-count-${v}`}>{data?.counts[v] ?? '…'}</b>
+              {t(`board_${v}`)} <b data-testid={`board-count-${v}`}>{fmtCount(data?.counts[v], '…')}</b>
             </Chip>
           ))}
         </Chip.Group>
@@ -785,16 +785,16 @@ export function ImportOrders() {
               </Badge>
             )}
             <Badge variant="light" data-testid="import-create">
-              {t('toCreate')}: {result.counts.create}
+              {t('toCreate')}: {fmtCount(result.counts.create)}
             </Badge>
             <Badge variant="light" data-testid="import-update">
-              {t('toUpdate')}: {result.counts.update}
+              {t('toUpdate')}: {fmtCount(result.counts.update)}
             </Badge>
             <Badge variant="light" color="gray" data-testid="import-unchanged">
-              {t('unchanged')}: {result.counts.unchanged}
+              {t('unchanged')}: {fmtCount(result.counts.unchanged)}
             </Badge>
             <Badge variant="light" color={result.counts.problems ? 'red' : 'green'} data-testid="import-problems-count">
-              {t('problems')}: {result.counts.problems}
+              {t('problems')}: {fmtCount(result.counts.problems)}
             </Badge>
             <Text size="xs" c="dimmed">
               {result.sheet ? `${result.sheet} · ` : ''}

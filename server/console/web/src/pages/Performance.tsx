@@ -3,6 +3,7 @@ import { BarChart } from '@mantine/charts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type ManagerRanking, type SegmentProposal } from '../api';
+import { fmtCount } from '../i18n';
 
 export function Performance() {
   const { t } = useTranslation();
@@ -48,12 +49,12 @@ export function Performance() {
               <Table.Tr key={r.managerId}>
                 <Table.Td>{r.rank}</Table.Td>
                 <Table.Td>{r.name}</Table.Td>
-                <Table.Td>{r.overdueOpen}</Table.Td>
+                <Table.Td>{fmtCount(r.overdueOpen)}</Table.Td>
                 <Table.Td>
-                  {r.resolvedInTime}/{r.resolved}
+                  {fmtCount(r.resolvedInTime)}/{fmtCount(r.resolved)}
                 </Table.Td>
-                <Table.Td>{r.replyMedianMin === null ? '—' : `${Math.round(r.replyMedianMin)} min`}</Table.Td>
-                <Table.Td>{r.orders}</Table.Td>
+                <Table.Td>{r.replyMedianMin === null ? '—' : `${fmtCount(Math.round(r.replyMedianMin))} min`}</Table.Td>
+                <Table.Td>{fmtCount(r.orders)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

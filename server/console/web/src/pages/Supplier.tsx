@@ -3,7 +3,7 @@ import { LineChart } from '@mantine/charts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fmtDate, fmtDateTime } from '../i18n';
+import { fmtDate, fmtDateTime, fmtCount, fmtMoney } from '../i18n';
 import { useLocation } from 'wouter';
 import { api, errorText, localTime, type Person, type SupplierPage, type SupplierProfile, type SupplierWrite, type User } from '../api';
 import { useNow } from '../clock';
@@ -128,7 +128,7 @@ export function SupplierCard({ code, user }: { code: string; user: User }) {
                   {t('ordersCount')}
                 </Text>
                 <Text data-testid="orders-count">
-                  {c.totals.ordersCount} ({t('openN', { n: c.totals.openCount })})
+                  {fmtCount(c.totals.ordersCount)} ({t('openN', { n: fmtCount(c.totals.openCount) })})
                 </Text>
               </div>
               <div>
@@ -137,7 +137,7 @@ export function SupplierCard({ code, user }: { code: string; user: User }) {
                 </Text>
                 {c.totals.byCurrency.map((x) => (
                   <Text key={x.currency} size="sm">
-                    {x.currency} {x.total} · {t('average')} {x.average}
+                    {fmtMoney(x.total, x.currency)} · {t('average')} {fmtMoney(x.average, x.currency)}
                   </Text>
                 ))}
                 {!c.totals.byCurrency.length && <Text>—</Text>}
@@ -200,7 +200,7 @@ export function SupplierCard({ code, user }: { code: string; user: User }) {
               <Text fw={600}>{t('scorecard')}</Text>
               {latest && (
                 <Badge size="lg" color={{ A: 'green', B: 'teal', C: 'orange', D: 'red' }[latest.class ?? ''] ?? 'gray'}>
-                  {latest.class ?? '—'} · {latest.score ?? '—'}
+                  {latest.class ?? '—'} · {fmtCount(latest.score)}
                 </Badge>
               )}
             </Group>
