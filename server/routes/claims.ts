@@ -233,6 +233,7 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
       body: z
         .object({
           to: z.enum(CLAIM_STATUSES),
+          from: z.enum(CLAIM_STATUSES).optional().describe('the status the manager saw: a claim moved on meanwhile is a 409'),
           reason: text(1000).optional(),
           settlement: z
             .object({ kind: z.enum(SETTLEMENT_KINDS), amount: money.optional(), currency: z.enum(CURRENCIES).optional(), note: z.string().trim().max(1000).optional() })
@@ -245,7 +246,9 @@ export function claimRoutes({ config, clock, translation, storage }: RouteDeps):
       handle: async (req) => {
         const v = managerOf(req);
         await claimFor(v, req.params.id);
-        return withShownCode(claimView(await moveClaim(req.params.id, req.body.to, actorOf(v), { reason: req.body.reason, settlement: req.body.settlement }, clock()), false, v.language));
+        return withShownCode(
+          claimView(await moveClaim(req.params.id, req.body.to, actorOf(v), { from: req.body.from, reason: req.body.reason, settlement: req.body.settlement }, clock()), false, v.language),
+        );
       },
     }),
     upload('/api/claims/:id/photos', 'manager'),

@@ -11,6 +11,11 @@ import { actorTag, checkMoney, DAY, NEEDS_REASON, TRANSITIONS, type Actor } from
 import { claimWithdrawnText } from './texts.js';
 
 export interface MoveOptions {
+  /**
+   * The status the mover saw (the console sends it): if the claim has moved on meanwhile, this
+   * move is a conflict instead of a move from a state the person never saw.
+   */
+  from?: ClaimStatus;
   reason?: string;
   settlement?: { kind: SettlementKind; amount?: string; currency?: string; note?: string };
   answer?: { text?: string; decision: 'accept' | 'dispute'; photos?: ClaimFile[] };
@@ -24,6 +29,7 @@ export interface MoveOptions {
  */
 export async function moveClaim(id: string, to: ClaimStatus, actor: Actor, opts: MoveOptions = {}, now = new Date()): Promise<ClaimDoc> {
   const c = await getClaim(id, actor);
+  if (opts.from && opts.from !== c.status) throw new ConflictError(msg('claimChanged'), [{ field: 'from', message: `the claim is ${c.status} now` }]);
   const who = TRANSITIONS[c.status]?.[to];
   if (!who) throw new ConflictError(msg('claimMove', { from: c.status, to }), [{ field: 'to', message: `allowed from ${c.status}: ${Object.keys(TRANSITIONS[c.status] ?? {}).join(', ') || 'none'}` }]);
   if (who !== actor.kind) throw new ForbiddenError(msg('claimMoveWho', { who, from: c.status, to }));

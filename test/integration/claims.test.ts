@@ -177,13 +177,20 @@ describe('claims: concurrent moves', function () {
   it('competing moves from one state (agree, dispute, ask again): one wins, the history has one entry', async () => {
     const { c } = await claimFor('supplier_answered');
     const targets: ClaimStatus[] = ['agreed', 'disputed', 'sent', 'agreed', 'disputed', 'sent', 'agreed', 'disputed', 'sent', 'agreed'];
-    const results = await Promise.allSettled(targets.map((to) => moveClaim(String(c._id), to, manager, optsFor(to))));
+    // Each mover saw the claim answered (as the console tells with `from`): a move that starts
+    // after another has landed must not go on from a state its author never saw.
+    const results = await Promise.allSettled(targets.map((to) => moveClaim(String(c._id), to, manager, { ...optsFor(to), from: 'supplier_answered' })));
     const won = results.filter((r): r is PromiseFulfilledResult<ClaimDoc> => r.status === 'fulfilled');
     expect(won).to.have.length(1);
     const saved = (await raw(c._id))!;
     expect(saved.status).to.equal(won[0]!.value.status);
     expect(saved.history).to.have.length(2); // filed and sent, then the one move
     expect(saved.version).to.equal(1);
+    // A late mover who saw it answered is refused even where the table would allow the move.
+    const next = ({ sent: 'closed', disputed: 'agreed', agreed: 'settled' } as const)[saved.status as 'sent' | 'disputed' | 'agreed'];
+    const late = await moveClaim(String(c._id), next, manager, { ...optsFor(next), from: 'supplier_answered' }).catch((e: unknown) => e);
+    expect(late).to.be.instanceOf(ConflictError);
+    expect((await raw(c._id))!.version).to.equal(1);
   });
 
   it('ten answers from the mini-program at once: one 200, nine 409', async () => {

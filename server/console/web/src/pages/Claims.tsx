@@ -28,7 +28,10 @@ function Move({ c }: { c: ClaimRow }) {
   const [error, setError] = useState<string>();
   const move = useMutation({
     mutationFn: () =>
-      api(`/api/claims/${c.id}/transitions`, { method: 'POST', body: { to, ...(reason.trim() ? { reason: reason.trim() } : {}), ...(to === 'settled' ? { settlement: { kind } } : {}) } }),
+      api(`/api/claims/${c.id}/transitions`, {
+        method: 'POST',
+        body: { to, from: c.status, ...(reason.trim() ? { reason: reason.trim() } : {}), ...(to === 'settled' ? { settlement: { kind } } : {}) },
+      }),
     onSuccess: () => {
       setTo(null);
       setReason('');
