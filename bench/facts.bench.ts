@@ -19,7 +19,7 @@ import { loadLabels, scoreLabels } from '../test/support/chat-facts.js';
 import { makeOrder } from '../test/support/api.js';
 import { round, rssMb, startBenchDb, type Figures } from './support.js';
 
-const SEGMENT = 300; // messages per segment; alternating without, with … (ROUNDS times each): load drifts, alternation averages it
+const SEGMENT = 1000; // messages per segment; alternating without, with … (ROUNDS times each): load drifts, alternation averages it
 const ROUNDS = 4;
 const WINDOW = 32;
 const CHAT = ['好的，收到', '谢谢王总', '图片已发，请查收', '包装要用纸箱吗？', '明白了，我跟老板说一下', '您好，在吗？', '样品今天拍照给您', '付款收到了，谢谢'];
@@ -83,12 +83,32 @@ export default async function run(): Promise<Figures> {
       await factsIdle();
       return performance.now() - start;
     };
+    // Write requests per mode (driver commandStarted): where the reaction's cost is.
+    const writes = { with: 0, without: 0 };
+    const byKind = { with: new Map<string, number>(), without: new Map<string, number>() };
+    let mode: 'with' | 'without' = 'without';
+    const onCommand = (e: { commandName: string; command: Record<string, unknown> }) => {
+      if (/^(hello|isMaster|ping|endSessions)$/.test(e.commandName)) return;
+      if (/^(insert|update|delete|findAndModify)$/.test(e.commandName)) writes[mode]++;
+      const k = `${e.commandName} ${String(e.command[e.commandName])}`;
+      byKind[mode].set(k, (byKind[mode].get(k) ?? 0) + 1);
+    };
+    const top = (m: Map<string, number>) =>
+      [...m.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([k, n]) => `${k} ${round(n / (ROUNDS * SEGMENT), 3)}`)
+        .join(', ');
+    mongoose.connection.getClient().on('commandStarted', onCommand);
     let msWith = 0;
     let msWithout = 0;
     for (let k = 0; k < ROUNDS; k++) {
+      mode = 'without';
       msWithout += await segment(false);
+      mode = 'with';
       msWith += await segment(true);
     }
+    mongoose.connection.getClient().off('commandStarted', onCommand);
     await bot.stop();
     const rateWith = (ROUNDS * SEGMENT) / (msWith / 1000);
     const rateWithout = (ROUNDS * SEGMENT) / (msWithout / 1000);
@@ -104,6 +124,10 @@ export default async function run(): Promise<Figures> {
       precision: round(score.precision, 3),
       recall: round(score.recall, 3),
       us_per_message: round(usPerMessage, 1),
+      'write requests per message without': round(writes.without / (ROUNDS * SEGMENT)),
+      'write requests per message with': round(writes.with / (ROUNDS * SEGMENT)),
+      'requests per message with (top)': top(byKind.with),
+      'requests per message without (top)': top(byKind.without),
       'facts ratio': round(rateWith / rateWithout),
       rss_mb: rssMb(),
     };

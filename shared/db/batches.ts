@@ -51,3 +51,76 @@ export async function insertManyInBatches(model: HasCollection, docs: Document[]
   for (const part of chunks(docs, size)) inserted += (await model.collection.insertMany(part, { ordered: false })).insertedCount;
   return inserted;
 }
+
+/** One write error of an unordered insert: the document's index in the request and its code. */
+type WriteErrorLike = { index: number; code?: number; errmsg?: string };
+/** The per-document errors of an unordered insert's failure (undefined: the request failed as a whole). */
+export function writeErrorsOf(err: unknown): WriteErrorLike[] | undefined {
+  const we = (err as { writeErrors?: WriteErrorLike[] | WriteErrorLike }).writeErrors;
+  if (Array.isArray(we)) return we.length ? we : undefined;
+  return we && typeof we.index === 'number' ? [we] : undefined;
+}
+
+export interface GroupInsert {
+  /**
+   * Insert these documents (one caller's, e.g. one message's) and resolve with each one's
+   * error (a duplicate key has code 11000) or undefined when stored; rejects when the request
+   * failed as a whole (the database away), so the caller retries as it would a lone insert.
+   */
+  insert(docs: Document[]): Promise<(Error | undefined)[]>;
+}
+
+/**
+ * Group commit for one collection: while one insertMany is on its way, the callers arriving
+ * meanwhile wait and go together as the next one (unordered, up to `max` documents). A lone
+ * caller waits for nothing; a burst costs one write request per batch instead of one per
+ * caller. Unique indexes still decide each document alone: a duplicate fails only its own.
+ */
+export function groupInsert(model: HasCollection, max = WRITE_BATCH): GroupInsert {
+  const waiting: { docs: Document[]; done: (errs: (Error | undefined)[]) => void; fail: (err: unknown) => void }[] = [];
+  let busy = false;
+  async function pump() {
+    if (busy) return;
+    busy = true;
+    try {
+      while (waiting.length) {
+        const batch = [waiting.shift()!];
+        let n = batch[0]!.docs.length;
+        while (waiting.length && n + waiting[0]!.docs.length <= max) {
+          n += waiting[0]!.docs.length;
+          batch.push(waiting.shift()!);
+        }
+        const errs: (Error | undefined)[] = new Array(n).fill(undefined);
+        try {
+          await model.collection.insertMany(
+            batch.flatMap((w) => w.docs),
+            { ordered: false },
+          );
+        } catch (err) {
+          const each = writeErrorsOf(err);
+          if (!each) {
+            for (const w of batch) w.fail(err);
+            continue;
+          }
+          for (const e of each) errs[e.index] = Object.assign(new Error(e.errmsg ?? 'insert failed'), { code: e.code });
+        }
+        let i = 0;
+        for (const w of batch) {
+          w.done(errs.slice(i, i + w.docs.length));
+          i += w.docs.length;
+        }
+      }
+    } finally {
+      busy = false;
+    }
+  }
+  return {
+    insert: (docs) =>
+      docs.length
+        ? new Promise((done, fail) => {
+            waiting.push({ docs, done, fail });
+            void pump();
+          })
+        : Promise.resolve([]),
+  };
+}

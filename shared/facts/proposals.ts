@@ -11,6 +11,7 @@ import { Types } from 'mongoose';
 import { assertVisible, managerViewer, type ManagerViewer } from '../access/index.js';
 import { ConflictError, NotFoundError, ValidationError, isDuplicateKey } from '../errors/index.js';
 import { createCache } from '../cache/index.js';
+import { groupInsert } from '../db/batches.js';
 import { getLogger } from '../log/index.js';
 import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
@@ -314,15 +315,11 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
   // replayed message (rare: a redelivery) hits the unique index and skips its numbers.
   const last = await takeNumbers(counter, docs.length);
   docs.forEach((d, i) => Object.assign(d, { n: last - docs.length + 1 + i, nk: `${counter}:${last - docs.length + 1 + i}` }));
-  let inserted: Set<string>;
-  try {
-    await Proposal.insertMany(docs, { ordered: false, lean: true });
-    inserted = new Set(docs.map((d) => d.key));
-  } catch (err) {
-    if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown[] }).writeErrors) throw err;
-    const stored = await Proposal.find({ messageId: message._id }, { key: 1, n: 1 }).lean<ProposalDoc[]>();
-    inserted = new Set(stored.filter((p) => docs.some((d) => d.key === p.key && d.n === p.n)).map((p) => p.key));
-  }
+  // Inserted with the proposals of the messages in flight beside it (one request per burst).
+  const errs = await proposalInserts.insert(docs);
+  const failed = errs.find((e) => e && !isDuplicateKey(e));
+  if (failed) throw failed;
+  const inserted = new Set(docs.filter((_, i) => !errs[i]).map((d) => d.key));
   docs.forEach((d, i) => {
     if (!inserted.has(d.key)) return;
     const x = meta[i]!;
@@ -343,6 +340,8 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
   }
   return lines.length;
 }
+
+const proposalInserts = groupInsert(Proposal);
 
 /** The longest the proposals of one manager gather while messages keep coming. */
 export const NOTICE_WINDOW_MS = 300;

@@ -7,7 +7,7 @@ import { createCache } from '../cache/index.js';
 import { isDuplicateKey, ValidationError } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { backoffMs } from '../retry/index.js';
-import { chunks, UPDATE_BATCH } from '../db/batches.js';
+import { chunks, groupInsert, UPDATE_BATCH } from '../db/batches.js';
 import type { Spool } from './spool.js';
 import { Manager } from '../managers/model.js';
 import { normalisePhone } from '../suppliers/index.js';
@@ -336,40 +336,16 @@ export function createMirror(opts: MirrorOptions = {}): Mirror {
     }
   }
 
-  // Group commit: while one insert is on its way, the messages arriving meanwhile wait and go
-  // together as the next insertMany (unordered, up to INSERT_BATCH). A quiet chat waits for
-  // nothing; a busy account costs one write request per batch instead of one per message. The
-  // unique indexes still decide each message alone: a duplicate fails only its own caller.
-  const waiting: { doc: InstanceType<typeof Message>; ok: (d: MessageDoc) => void; fail: (err: unknown) => void }[] = [];
-  let inserting = false;
+  // Group commit (shared/db/batches): a busy account costs one write request per batch of
+  // messages, not one per message; each message's unique indexes still decide alone.
+  const inserts = groupInsert(Message, INSERT_BATCH);
   async function insertMessage(fields: Record<string, unknown>): Promise<MessageDoc> {
     const doc = new Message(fields);
     await doc.validate();
-    return new Promise((ok, fail) => {
-      waiting.push({ doc, ok, fail });
-      void pumpInserts();
-    });
-  }
-  async function pumpInserts() {
-    if (inserting) return;
-    inserting = true;
-    try {
-      while (waiting.length) {
-        const batch = waiting.splice(0, INSERT_BATCH);
-        const docs = batch.map((w) => w.doc.toObject({ depopulate: true }) as MessageDoc);
-        let failed = new Map<number, unknown>();
-        try {
-          await Message.collection.insertMany(docs, { ordered: false });
-        } catch (err) {
-          const writeErrors = (err as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-          if (!Array.isArray(writeErrors) || !writeErrors.length) failed = new Map(batch.map((_, i) => [i, err]));
-          else for (const e of writeErrors) failed.set(e.index, Object.assign(new Error(e.errmsg ?? 'insert failed'), { code: e.code }));
-        }
-        batch.forEach((w, i) => (failed.has(i) ? w.fail(failed.get(i)) : w.ok(docs[i]!)));
-      }
-    } finally {
-      inserting = false;
-    }
+    const stored = doc.toObject({ depopulate: true }) as MessageDoc;
+    const [err] = await inserts.insert([stored]);
+    if (err) throw err;
+    return stored;
   }
 
   async function ingest(m: InboundMessage): Promise<IngestResult | undefined> {
