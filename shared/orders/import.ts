@@ -24,9 +24,9 @@ import { getLogger } from '../log/index.js';
 import { normaliseCode } from '../suppliers/codes.js';
 import { Supplier, type SupplierDoc } from '../suppliers/model.js';
 import { boardDocOf } from './board.js';
-import { rebuildOrderIndex, syncAfterWrite, syncOrderIndexMany } from './list.js';
+import { contentPrint, rebuildOrderIndex, syncAfterWrite, syncOrderIndexMany } from './list.js';
 import { planChange } from './manage.js';
-import { CURRENCIES, ImportMapping, INCOTERMS, MILESTONES, Order, OrderBoardRow, OrderEvent, type MilestoneName, type OrderDoc, type OrderLine } from './model.js';
+import { CURRENCIES, ImportMapping, INCOTERMS, MILESTONES, Order, OrderBoardRow, OrderEvent, OrderIndex, type MilestoneName, type OrderDoc, type OrderIndexEntry, type OrderLine } from './model.js';
 import { dayOf, scanFields } from './rules.js';
 import { guardedChange } from './writes.js';
 
@@ -640,16 +640,18 @@ export class RowChecker {
   }
 }
 
-/** The file's orders, checked, a batch at a time. */
-async function* orderBatches(rows: AsyncIterable<RawRow>, checker: RowChecker, size: number): AsyncGenerator<ImportedOrder[]> {
+/** The file's orders, checked, a batch at a time: the first one small (writing starts early; it probes, see ImportRun), then `size`. */
+async function* orderBatches(rows: AsyncIterable<RawRow>, checker: RowChecker, first: number, size: number): AsyncGenerator<ImportedOrder[]> {
   let batch: ImportedOrder[] = [];
+  let limit = first;
   for await (const r of rows) {
     const done = checker.push(r);
     if (!done) continue;
     batch.push(done);
-    if (batch.length >= size) {
+    if (batch.length >= limit) {
       yield batch;
       batch = [];
+      limit = size;
     }
   }
   const last = checker.end();
@@ -892,12 +894,47 @@ class ImportRun {
     await this.suppliersOf(orders);
     supplierProblems(orders, this.suppliers, this.problems, this.columns);
     if (this.writing && this.problems.length) await this.takeBack();
-    if (!this.writing) {
-      for (const c of await this.timed('compared', () => compare(orders, this.suppliers, this.problems, this.columns))) this.plans.push(c.plan);
-      return;
+    const start = this.plans.length;
+    await this.timed('lists read', () => this.printsOf(orders));
+    const rest = this.unchanged(orders);
+    if (!this.writing) for (const c of await this.timed('compared', () => compare(rest, this.suppliers, this.problems, this.columns))) this.plans.push(c.plan);
+    else if (rest.length) await this.write(rest);
+    if (this.plans.length - start > 1) this.plans.splice(start, Infinity, ...this.plans.slice(start).sort((a, b) => a.rows[0] - b.rows[0])); // in the file's order
+    if (this.writing && this.problems.length) await this.takeBack();
+  }
+
+  /** Per supplier (by id): the content prints of its open orders by number, from its list (read once per import). */
+  private readonly prints = new Map<string, Map<string, string>>();
+
+  private async printsOf(orders: ImportedOrder[]): Promise<void> {
+    const ids = new Set<string>();
+    for (const o of orders) {
+      const s = this.suppliers.get(o.supplierCode);
+      if (s && !this.prints.has(String(s._id))) ids.add(String(s._id));
     }
-    await this.write(orders);
-    if (this.problems.length) await this.takeBack();
+    await Promise.all(
+      [...ids].map(async (id) => {
+        const idx = await OrderIndex.findOne({ supplierId: new Types.ObjectId(id) }, { data: 1 }).lean<{ data: string }>();
+        const m = new Map<string, string>();
+        if (idx) for (const e of Object.values(JSON.parse(idx.data) as Record<string, OrderIndexEntry>)) if (e.f) m.set(e.n, e.f);
+        this.prints.set(id, m);
+      }),
+    );
+  }
+
+  /**
+   * An unchanged re-import is a comparison and nothing more: a PO whose print in its supplier's
+   * list equals the print of the order as the file would store it is unchanged (planned so);
+   * the others are returned, to be compared with the stored order (or inserted).
+   */
+  private unchanged(orders: ImportedOrder[]): ImportedOrder[] {
+    return orders.filter((o) => {
+      const s = this.suppliers.get(o.supplierCode);
+      const f = s ? this.prints.get(String(s._id))?.get(o.number) : undefined;
+      if (!s || !f || f !== contentPrint(newOrderDoc(o, s, this.now))) return true;
+      this.plans.push({ number: o.number, supplierCode: o.supplierCode, action: 'unchanged', lines: o.lines.length, rows: o.rows, changes: [] });
+      return false;
+    });
   }
 
   /** New orders inserted at once (the unique number deciding), the numbers stored already compared. */
@@ -986,12 +1023,14 @@ class ImportRun {
     // one from these orders; it is rebuilt from its orders in the background (below), in case
     // open orders were stored without a list (outside the app).
     const built = await this.timed('history, rows, lists', async () => {
-      const lists = syncOrderIndexMany(created, { fromThese: true });
-      for (const batch of batchesOf(created))
-        await Promise.all([
-          OrderEvent.collection.insertMany(batch.map((o) => ({ orderId: o._id, at: now, by, kind: 'created', after: { number: o.number }, via: 'import' })) as never[], { ordered: false }),
-          OrderBoardRow.collection.insertMany(batch.map(boardDocOf) as never[], { ordered: false }).catch(() => undefined),
-        ]);
+      const lists = this.timed('lists', () => syncOrderIndexMany(created, { fromThese: true }));
+      await this.timed('history, rows', async () => {
+        for (const batch of batchesOf(created))
+          await Promise.all([
+            OrderEvent.collection.insertMany(batch.map((o) => ({ orderId: o._id, at: now, by, kind: 'created', after: { number: o.number }, via: 'import' })) as never[], { ordered: false }),
+            OrderBoardRow.collection.insertMany(batch.map(boardDocOf) as never[], { ordered: false }).catch(() => undefined),
+          ]);
+      });
       return lists;
     });
     // Changed orders: one guarded write each (lines, terms, and the re-plan with reason "import").
@@ -1003,18 +1042,26 @@ class ImportRun {
     // price history) hear of the new orders, after the import has answered, in the background,
     // a batch of up to 500 at a time (`orders.imported`: they work in bulk).
     if (built.length || created.length) {
-      pending += created.length;
+      const count = created.length;
+      pending += count;
       listeners = listeners.then(async () => {
+        const t = performance.now();
+        const phase = (w: string) =>
+          log.isLevelEnabled('debug') &&
+          log.debug({ phase: `listeners: ${w}`, atMs: Math.round(performance.now() - t), rssMb: Math.round(process.memoryUsage().rss / 1048576) }, `import listeners: ${w}`);
         for (const sid of built) await rebuildOrderIndex(sid).catch((err: Error) => log.warn({ supplierId: String(sid), err: err.message }, 'import: list rebuild failed; reconciliation will'));
-        for (const batch of batchesOf(created)) {
+        phase('lists rebuilt');
+        while (created.length) {
+          const batch = created.splice(0, BATCH); // heard of: let go
           const written = batch.map((after) => ({ before: null, after }));
           await events.emit('orders.imported', { written, now }).catch((err: Error) => log.warn({ orders: batch.length, err: err.message }, 'orders.imported listener failed'));
           pending -= batch.length;
+          phase(`heard of ${batch.length}`);
         }
-        log.info({ orders: created.length }, 'import: listeners done');
+        log.info({ orders: count }, 'import: listeners done');
       });
     }
-    this.created = [];
+    this.created = []; // the listeners' now
     return true;
   }
 
@@ -1091,7 +1138,7 @@ export async function importOrders(v: ManagerViewer, path: string, o: ImportOpti
       const checker = new RowChecker(cols.columns, now, problems);
       run = new ImportRun(v, cols.columns, problems, o.confirm === true, o.by, now);
       try {
-        for await (const batch of readAhead(orderBatches(file.rows, checker, BATCH))) await run.batch(batch);
+        for await (const batch of readAhead(orderBatches(file.rows, checker, PROBE, BATCH))) await run.batch(batch);
       } catch (err) {
         await run.abort();
         throw err;

@@ -88,6 +88,15 @@ describe('orders in: import, board, lead times, status', function () {
     expect(po3.milestones.shipped).to.include({ reason: 'import', replanned: 1 });
     const hist = await agent.get(`/api/orders/${po3._id}/history`).set(auth());
     expect(hist.body.items[0]).to.include({ kind: 'replan', reason: 'import', via: 'import' });
+    // The first file again: the moved order is no longer what it says (its list print followed the write).
+    const back = await upload('orders-fixed.csv');
+    expect(back.body.counts).to.deep.equal({ create: 0, update: 1, unchanged: 3, skip: 0, problems: 0 });
+    expect(back.body.orders.map((o: { number: string; action: string }) => `${o.number}:${o.action}`)).to.deep.equal([
+      'PO-IMP-1:unchanged',
+      'PO-IMP-2:unchanged',
+      'PO-IMP-3:update',
+      'PO-IMP-4:unchanged',
+    ]);
   });
 
   it('a PO stored for another supplier fails the confirmed import and leaves nothing written (the new orders inserted first are taken back)', async () => {
