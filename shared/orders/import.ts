@@ -1,15 +1,19 @@
 // Import of purchase orders from where buyers keep them: an XLSX or CSV export of 1C, an ERP or
 // a buyer's own sheet. One row is one order line; the rows of one PO follow each other.
 //
+// The file streams through in batches of orders (50 first, then 500): never all its rows or
+// orders in memory at once; the next batch is read and checked while this one is written.
 // 1. read (streaming: exceljs' WorkbookReader, csv-parse over a decoded stream: UTF-8 with or
 //    without BOM, else GB18030/GBK), find the header row, map columns to fields (given, else
 //    remembered for the source, else recognised from EN/RU/ZH headers);
 // 2. check every row (row and column numbers in every problem) and group rows into orders;
 // 3. preview: compare with what is stored (by PO number): create, update (a changed planned
-//    date is a re-plan with reason "import"), unchanged;
+//    date is a re-plan with reason "import"), unchanged — a PO whose content print in its
+//    supplier's list (one read per supplier) equals the file's is unchanged without a look-up;
 // 4. only when confirmed and without a single problem: write — new orders inserted at once,
 //    the unique PO number deciding (the numbers stored already are then compared as in 3). A
-//    failed import writes nothing (a problem found among those takes the inserted orders back);
+//    failed import writes nothing (a problem in any later batch takes the inserted orders, their
+//    history and board rows back; lists and updates are written once the whole file is through);
 //    since each PO is kept by its unique number, importing the same file again changes nothing.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -843,9 +847,9 @@ type WriteErrors = { code?: number; writeErrors?: { code?: number; index: number
  * index, never check-then-insert). Only the numbers already stored (the duplicate keys) are
  * looked up and compared: unchanged, a closed one skipped, an update (kept for the end). The
  * first problem — a later row of the file, an unknown supplier code, a PO of another supplier
- * or one gone meanwhile — takes the orders inserted so far back before anything else is
- * written, and the rest of the file is only previewed: a failed import writes nothing. At the
- * end, without a problem: history, board rows and the suppliers' lists of the new orders
+ * or one gone meanwhile — takes the orders inserted so far back (with their history and board
+ * rows, sent behind each batch), and the rest of the file is only previewed: a failed import
+ * writes nothing. At the end, without a problem: the suppliers' lists of the new orders
  * (written from the documents in memory; the orders are not read back), then the updates.
  */
 class ImportRun {
@@ -855,6 +859,11 @@ class ImportRun {
   private created: OrderDoc[] = [];
   /** Stored orders the file changes (written at the end). */
   private updates: Compared[] = [];
+  /** The history entries of the new orders (ids: taken back with them). */
+  private history: Types.ObjectId[] = [];
+  /** History and board rows of the new orders on their way (awaited before the end or a take-back). */
+  private readonly side: Promise<void>[] = [];
+  private sideError: Error | undefined;
   private writing: boolean;
   private probed = false;
   private lookFirst = false;
@@ -975,12 +984,31 @@ class ImportRun {
         if (!this.lookFirst && dups * 2 >= ks.length) this.lookFirst = true;
       }
     } catch (err) {
-      await undo([...this.created, ...docs.filter((_, i) => stored.has(i))]);
-      this.created = [];
-      this.writing = false;
+      for (const i of stored) this.created.push(docs[i]!);
+      await this.takeBack();
       throw err;
     }
-    for (const i of stored) this.created.push(docs[i]!);
+    const fresh = [...stored].map((i) => docs[i]!);
+    this.created.push(...fresh);
+    // Their history and board rows go to the engine now, behind the orders (it takes them while
+    // the next batch is read and built); a later problem takes them back with the orders.
+    if (fresh.length) {
+      const { by, now } = this;
+      const history = fresh.map((o) => ({ _id: new Types.ObjectId(), orderId: o._id, at: now, by, kind: 'created', after: { number: o.number }, via: 'import' }));
+      this.history.push(...history.map((e) => e._id));
+      const side = this.timed('history, rows', () =>
+        Promise.all([
+          OrderEvent.collection.insertMany(history as never[], { ordered: false }),
+          OrderBoardRow.collection.insertMany(fresh.map(boardDocOf) as never[], { ordered: false }).catch(() => undefined),
+        ]),
+      );
+      this.side.push(
+        side.then(
+          () => undefined,
+          (err: Error) => void (this.sideError ??= err),
+        ),
+      );
+    }
     // The numbers stored already: compared with what is there.
     const missing = orders.filter((o, i) => !stored.has(i) && !existing.has(o.number)).map((o) => o.number);
     for (const [n, e] of await this.timed('looked up', () => storedByNumber(missing))) existing.set(n, e);
@@ -1001,9 +1029,12 @@ class ImportRun {
   private async takeBack(): Promise<void> {
     this.writing = false;
     this.updates = [];
+    await Promise.all(this.side.splice(0));
     const created = this.created;
+    const history = this.history;
     this.created = [];
-    await this.timed('undone', () => undo(created));
+    this.history = [];
+    await this.timed('undone', () => undo(created, history));
   }
 
   /** The file could not be read to its end: nothing stays written. */
@@ -1017,22 +1048,19 @@ class ImportRun {
     if (this.writing && this.problems.length) await this.takeBack();
     if (!this.writing) return false;
     const { created, by, now } = this;
-    // History, board rows and the suppliers' lists of the new orders, handed over together (the
-    // engine takes them one after another; the next is encoded meanwhile). The lists: each one
-    // read once, the new entries merged in, one guarded write. A supplier without a list gets
-    // one from these orders; it is rebuilt from its orders in the background (below), in case
-    // open orders were stored without a list (outside the app).
-    const built = await this.timed('history, rows, lists', async () => {
-      const lists = this.timed('lists', () => syncOrderIndexMany(created, { fromThese: true }));
-      await this.timed('history, rows', async () => {
-        for (const batch of batchesOf(created))
-          await Promise.all([
-            OrderEvent.collection.insertMany(batch.map((o) => ({ orderId: o._id, at: now, by, kind: 'created', after: { number: o.number }, via: 'import' })) as never[], { ordered: false }),
-            OrderBoardRow.collection.insertMany(batch.map(boardDocOf) as never[], { ordered: false }).catch(() => undefined),
-          ]);
-      });
-      return lists;
-    });
+    // The suppliers' lists of the new orders (their history and board rows are on their way):
+    // each list read once, the new entries merged in, one guarded write. A supplier without a
+    // list gets one from these orders; it is rebuilt from its orders in the background (below),
+    // in case open orders were stored without a list (outside the app).
+    const lists = this.timed('lists', () => syncOrderIndexMany(created, { fromThese: true }));
+    await this.timed('history, rows (rest)', () => Promise.all(this.side.splice(0)));
+    if (this.sideError) {
+      await lists.catch(() => undefined);
+      const err = this.sideError;
+      await this.takeBack();
+      throw err;
+    }
+    const built = await lists;
     // Changed orders: one guarded write each (lines, terms, and the re-plan with reason "import").
     await this.timed('updates', async () => {
       for (const c of this.updates) await update(c, by, now);
@@ -1101,9 +1129,14 @@ async function update(c: Compared, by: string, now: Date): Promise<void> {
   if (res.changed) await syncAfterWrite(res.order);
 }
 
-/** Take back the orders an import inserted (it failed before writing anything else). */
-async function undo(created: OrderDoc[]): Promise<void> {
-  for (const batch of batchesOf(created)) await Order.collection.deleteMany({ _id: { $in: batch.map((o) => o._id) } });
+/** Take back the orders an import inserted, their history and board rows (it failed before writing anything else). */
+async function undo(created: OrderDoc[], history: Types.ObjectId[]): Promise<void> {
+  for (const batch of batchesOf(created)) {
+    const ids = batch.map((o) => o._id);
+    await Order.collection.deleteMany({ _id: { $in: ids } });
+    await OrderBoardRow.collection.deleteMany({ _id: { $in: ids } });
+  }
+  for (const batch of batchesOf(history)) await OrderEvent.collection.deleteMany({ _id: { $in: batch } });
 }
 
 export interface ImportOptions {
