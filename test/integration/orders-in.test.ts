@@ -116,6 +116,28 @@ describe('orders in: import, board, lead times, status', function () {
     expect(await OrderIndex.countDocuments({ supplierId: a02._id })).to.equal(0);
   });
 
+  it('a problem found in a later batch takes back the orders, history and board rows the earlier batches wrote', async () => {
+    // 60 POs: the first batch (50) is written before the second names a supplier code nobody has.
+    const rows = Array.from({ length: 60 }, (_, i) => `PO-MANY-${i + 1};${i === 54 ? 'Z99' : 'A01'};Motor;;${i + 1};pcs;1,50;USD;FOB;;2026-12-${String((i % 28) + 1).padStart(2, '0')};`);
+    const csv = ['PO number;Supplier code;Item;SKU;Quantity;Unit;Unit price;Currency;Incoterms;Payment terms;Shipment;Delivery', ...rows].join('\r\n');
+    const res = await agent.post('/api/orders/import?confirm=true').set(auth()).attach('file', Buffer.from(csv), 'many.csv');
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.written).to.equal(false);
+    expect(res.body.problems.map((p: { row: number; field: string }) => `${p.row}:${p.field}`)).to.deep.equal(['56:supplierCode']);
+    expect(res.body.counts).to.include({ create: 60, problems: 1 });
+    expect(await Order.countDocuments({})).to.equal(0);
+    expect(await OrderEvent.countDocuments({})).to.equal(0);
+    expect(await OrderBoardRow.countDocuments({})).to.equal(0);
+    expect(await OrderIndex.countDocuments({})).to.equal(0);
+    // Fixed, the same file is written whole.
+    const fixed = csv.replace(';Z99;', ';A02;');
+    const ok = await agent.post('/api/orders/import?confirm=true').set(auth()).attach('file', Buffer.from(fixed), 'many.csv');
+    expect(ok.body).to.include({ written: true });
+    expect(await Order.countDocuments({})).to.equal(60);
+    expect(await OrderEvent.countDocuments({})).to.equal(60);
+    expect(await OrderBoardRow.countDocuments({})).to.equal(60);
+  });
+
   it("a supplier's open orders stored without a list (outside the app) join the list the import builds, once its listeners are done", async () => {
     const a02 = (await Supplier.findOne({ code: 'A02' }).lean())!;
     await Order.collection.insertOne({ number: 'PO-OUTSIDE', supplierId: a02._id, supplierCode: 'A02', status: 'open', lines: [], milestones: {}, customs: { status: 'none' }, version: 0 });
