@@ -892,11 +892,16 @@ class ImportRun {
 
   /** Suppliers: one lookup per distinct code (a file names few); one the viewer may not see is "unknown". */
   private async suppliersOf(orders: ImportedOrder[]): Promise<void> {
-    for (const code of new Set(orders.map((o) => o.supplierCode).filter(Boolean))) {
-      if (this.suppliers.has(code)) continue;
-      const s = await Supplier.findOne({ code }).lean<SupplierDoc>();
-      this.suppliers.set(code, s && (await canSeeSupplier(this.v, s._id)) ? s : null);
-    }
+    const codes = [...new Set(orders.map((o) => o.supplierCode).filter((c) => c && !this.suppliers.has(c)))];
+    let next = 0;
+    const worker = async () => {
+      while (next < codes.length) {
+        const code = codes[next++]!;
+        const s = await Supplier.findOne({ code }).lean<SupplierDoc>();
+        this.suppliers.set(code, s && (await canSeeSupplier(this.v, s._id)) ? s : null);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, codes.length) }, worker)); // 8 at a time
   }
 
   async batch(orders: ImportedOrder[]): Promise<void> {
