@@ -77,7 +77,7 @@ export default async function run(): Promise<Figures> {
     if (r.status !== 0) throw new Error(`import child failed: ${r.stderr || r.error?.message}`);
     const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) throw new Error(`import child printed no result: ${r.stdout.slice(-2000)} ${r.stderr.slice(-2000)}`);
-    const imp = JSON.parse(line.slice('RESULT '.length)) as Record<string, number>;
+    const imp = JSON.parse(line.slice('RESULT '.length)) as Record<string, number | string>;
     say(`import: ${JSON.stringify(imp)}; seeding the board`);
     if (process.env.BENCH_IMPORT_ONLY) return imp; // the import half alone (profiling it: IMPORT_PROFILE=1)
     // The board counts exactly 1,000 open orders: the import's (and the driver's) are closed first.

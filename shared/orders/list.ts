@@ -1,19 +1,39 @@
 // The supplier's order list (read model): one document per supplier holding its open orders'
 // entries, kept in step after every write, rebuilt by reconciliation, read through a cache
 // checked against a tiny head document.
+import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { createCache } from '../cache/index.js';
 import { ConflictError, isDuplicateKey, msg } from '../errors/index.js';
 import { getLogger } from '../log/index.js';
 import { Supplier } from '../suppliers/model.js';
-import { Order, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
+import { MILESTONES, Order, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
+import { dayOf } from './rules.js';
 import { boardRowOf, parseIndex, syncBoardRow, type ParsedIndex as Parsed } from './board.js';
 import type { Page } from './queries.js';
 
 const log = getLogger('orders');
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
-const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, nm: o.next?.milestone ?? null, np: o.next?.planned ?? null, c: o.customs?.status ?? 'none' });
+/**
+ * What an import compares of an order (lines, Incoterms, payment terms, planned days), in one
+ * short print: an import finds a PO of its file unchanged when the supplier's list holds the
+ * same print under its number (one read per supplier instead of one look-up per PO).
+ */
+export function contentPrint(o: Pick<OrderDoc, 'lines' | 'incoterms' | 'paymentTerms' | 'milestones'>): string {
+  const parts = [
+    o.incoterms ?? '',
+    o.paymentTerms ?? '',
+    ...MILESTONES.map((m) => {
+      const p = o.milestones?.[m]?.planned;
+      return p ? dayOf(new Date(p)) : '';
+    }),
+    ...(o.lines ?? []).map((l) => [l.item, l.sku ?? '', l.qty, l.unit ?? 'pcs', Number(l.unitPrice), l.currency].join('\u0001')),
+  ];
+  return createHash('sha1').update(parts.join('\u0002')).digest('base64url').slice(0, 16);
+}
+
+const entryOf = (o: OrderDoc): OrderIndexEntry => ({ n: o.number, v: o.version, nm: o.next?.milestone ?? null, np: o.next?.planned ?? null, c: o.customs?.status ?? 'none', f: contentPrint(o) });
 
 // `data`: the entries the mini-program's list pages through; `board`: the same orders' rows on
 // the cross-supplier board (board.ts), in a field of their own so that the list's read does

@@ -213,6 +213,7 @@ export interface OrderIndexEntry {
   nm?: string | null; // next milestone
   np?: Date | null; // next planned
   c: string; // customs status
+  f?: string; // the order's content print (list.ts contentPrint): an import's "unchanged" without reading the order
   b?: import('./board.js').BoardRow; // the board's row in lists written before `board` had a field of its own
 }
 

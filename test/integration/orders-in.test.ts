@@ -2,15 +2,21 @@
 // mistakes → every problem with row and column, nothing written; fixed → written; again → no
 // change; a moved date → a re-plan with reason "import"), XLSX with merged cells and formulas,
 // GBK CSV, wrong sheet, oversized file; the board's filters, counts and scope; lead-time
-// templates; close / cancel / reopen.
+// templates; close / cancel / reopen. Done when (#21): a buyer imports the sample file in the
+// console over real HTTP, sees the board, and the first overdue notice reaches their WeChat.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
 import { Order, OrderBoardRow, OrderEvent, OrderIndex, clearBoardCache, createOrder, importListenersIdle, listOrdersForSupplier, updateMilestone } from '../../shared/orders/index.js';
+import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
+import { createScheduler } from '../../shared/scheduler/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
+import { Message, Thread } from '../../shared/threads/index.js';
 import { makeManager, testConfig } from '../support/api.js';
+import { until, withTimeout } from '../support/bot.js';
+import { signedInAgent, startConsoleRig, type ConsoleRig } from '../support/console.js';
 
 const NOW = new Date('2026-11-25T09:00:00Z'); // a Wednesday
 const fixture = (name: string) => join(fileURLToPath(new URL('../fixtures/', import.meta.url)), name);
@@ -82,6 +88,15 @@ describe('orders in: import, board, lead times, status', function () {
     expect(po3.milestones.shipped).to.include({ reason: 'import', replanned: 1 });
     const hist = await agent.get(`/api/orders/${po3._id}/history`).set(auth());
     expect(hist.body.items[0]).to.include({ kind: 'replan', reason: 'import', via: 'import' });
+    // The first file again: the moved order is no longer what it says (its list print followed the write).
+    const back = await upload('orders-fixed.csv');
+    expect(back.body.counts).to.deep.equal({ create: 0, update: 1, unchanged: 3, skip: 0, problems: 0 });
+    expect(back.body.orders.map((o: { number: string; action: string }) => `${o.number}:${o.action}`)).to.deep.equal([
+      'PO-IMP-1:unchanged',
+      'PO-IMP-2:unchanged',
+      'PO-IMP-3:update',
+      'PO-IMP-4:unchanged',
+    ]);
   });
 
   it('a PO stored for another supplier fails the confirmed import and leaves nothing written (the new orders inserted first are taken back)', async () => {
@@ -99,6 +114,28 @@ describe('orders in: import, board, lead times, status', function () {
     await importListenersIdle();
     const a02 = (await Supplier.findOne({ code: 'A02' }).lean())!;
     expect(await OrderIndex.countDocuments({ supplierId: a02._id })).to.equal(0);
+  });
+
+  it('a problem found in a later batch takes back the orders, history and board rows the earlier batches wrote', async () => {
+    // 60 POs: the first batch (50) is written before the second names a supplier code nobody has.
+    const rows = Array.from({ length: 60 }, (_, i) => `PO-MANY-${i + 1};${i === 54 ? 'Z99' : 'A01'};Motor;;${i + 1};pcs;1,50;USD;FOB;;2026-12-${String((i % 28) + 1).padStart(2, '0')};`);
+    const csv = ['PO number;Supplier code;Item;SKU;Quantity;Unit;Unit price;Currency;Incoterms;Payment terms;Shipment;Delivery', ...rows].join('\r\n');
+    const res = await agent.post('/api/orders/import?confirm=true').set(auth()).attach('file', Buffer.from(csv), 'many.csv');
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.written).to.equal(false);
+    expect(res.body.problems.map((p: { row: number; field: string }) => `${p.row}:${p.field}`)).to.deep.equal(['56:supplierCode']);
+    expect(res.body.counts).to.include({ create: 60, problems: 1 });
+    expect(await Order.countDocuments({})).to.equal(0);
+    expect(await OrderEvent.countDocuments({})).to.equal(0);
+    expect(await OrderBoardRow.countDocuments({})).to.equal(0);
+    expect(await OrderIndex.countDocuments({})).to.equal(0);
+    // Fixed, the same file is written whole.
+    const fixed = csv.replace(';Z99;', ';A02;');
+    const ok = await agent.post('/api/orders/import?confirm=true').set(auth()).attach('file', Buffer.from(fixed), 'many.csv');
+    expect(ok.body).to.include({ written: true });
+    expect(await Order.countDocuments({})).to.equal(60);
+    expect(await OrderEvent.countDocuments({})).to.equal(60);
+    expect(await OrderBoardRow.countDocuments({})).to.equal(60);
   });
 
   it("a supplier's open orders stored without a list (outside the app) join the list the import builds, once its listeners are done", async () => {
@@ -260,5 +297,78 @@ describe('orders in: import, board, lead times, status', function () {
     expect(moved.body.changed).to.equal(true);
     const hist = await agent.get(`/api/orders/${id}/history`).set(auth());
     expect(hist.body.items[0]).to.include({ kind: 'replan', reason: 'late materials', via: 'api' });
+  });
+});
+
+describe('orders in, done when: a buyer imports the sample file, sees the board and gets the first overdue notice in WeChat', function () {
+  this.timeout(90_000);
+  let rig: ConsoleRig;
+  beforeEach(async () => {
+    rig = await withTimeout(startConsoleRig({ commands: true }), 30_000, 'console rig');
+  });
+  afterEach(async () => {
+    await rig?.stop();
+  });
+
+  it('console import (dry run, then confirmed) → board → "run checks now" → the overdue notice names the tagged supplier code in the manager’s WeChat', async () => {
+    const admin = await signedInAgent(rig.url);
+    const post = (a: typeof admin, path: string, body: unknown) =>
+      a.agent
+        .post(path)
+        .set('X-CSRF-Token', a.csrf)
+        .send(body as object);
+    // Boris, a buyer, links his WeChat (the colleague's simulated one) with /link.
+    await post(admin, '/api/console/managers', { login: 'boris', name: 'Boris', password: 'boris-password-1', role: 'manager', language: 'en', timezone: 'Europe/Moscow' }).expect(201);
+    const boris = await signedInAgent(rig.url, 'boris', 'boris-password-1');
+    rig.bot.sb.say('c', (await post(boris, '/api/console/me/wechat/link-code', {}).expect(201)).body.command);
+    await until('linked', async () => ((await boris.agent.get('/api/console/me/wechat').expect(200)).body.linked ? true : undefined));
+    // His suppliers, as the sample file names them.
+    await Supplier.create({ code: 'A01', name: '宁波电机厂', managerId: boris.user.id });
+    await Supplier.create({ code: 'A02', name: '深圳开关厂', managerId: boris.user.id });
+
+    // The console's import: a dry run first (nothing written), then confirmed.
+    const upload = (query: string) => boris.agent.post(`/api/orders/import${query}`).set('X-CSRF-Token', boris.csrf).attach('file', fixture('orders-fixed.csv'));
+    const dry = await upload('');
+    expect(dry.status, JSON.stringify(dry.body)).to.equal(200);
+    expect(dry.body).to.include({ dryRun: true, written: false });
+    expect(dry.body.counts).to.deep.equal({ create: 4, update: 0, unchanged: 0, skip: 0, problems: 0 });
+    expect(await Order.countDocuments({})).to.equal(0);
+    const done = await upload('?confirm=true');
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+    expect(done.body.written).to.equal(true);
+
+    // The board shows them.
+    const board = (await boris.agent.get('/api/orders/board').expect(200)).body;
+    expect(board.items.map((i: { number: string }) => i.number).sort()).to.deep.equal(['PO-IMP-1', 'PO-IMP-2', 'PO-IMP-3', 'PO-IMP-4']);
+    expect(board.counts.all).to.equal(4);
+
+    // A01 gets its tag (the first order exists now).
+    const tagged = await boris.agent.put('/api/console/suppliers/A01/tag').set('X-CSRF-Token', boris.csrf).send({ country: 'cn', abbr: 'nb' }).expect(200);
+    expect(tagged.body).to.include({ shownCode: 'A01 CNNB' });
+
+    // "Run checks now" (head/admin): the real overdue scan, in the scheduler's own process as in
+    // production, at 12:00 in Moscow on a day after PO-IMP-1's shipment (2026-12-05) and not
+    // later than now (the delivery worker runs on the real clock).
+    const real = new Date();
+    const now = new Date(Date.UTC(real.getUTCFullYear(), real.getUTCMonth(), real.getUTCDate() - (real.getUTCHours() >= 10 ? 0 : 1), 9));
+    const scheduler = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock: () => now, processEvery: 100, name: 'orders-in-run-now', jobs: [] });
+    await scheduler.start();
+    try {
+      expect((await post(admin, '/api/console/checks/run', {}).expect(202)).body.queued).to.include('overdue-scan');
+      const notice = await until(
+        'overdue notice in Boris’s WeChat',
+        async () => {
+          const dm = await Thread.findOne({ key: 'dm:wx-colleague' }).lean();
+          // (The "needs a date" list of the same run names the orders too.)
+          return dm ? (await Message.find({ threadId: dm._id, direction: 'out', text: /PO-IMP-1/ }).lean()).find((m) => /late/.test(m.text ?? '')) : undefined;
+        },
+        20_000,
+      );
+      expect(notice.text)
+        .to.include('A01 CNNB')
+        .and.match(/shipment|shipped/i);
+    } finally {
+      await withTimeout(scheduler.stop(), 15_000, 'scheduler stop');
+    }
   });
 });
