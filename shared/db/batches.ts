@@ -75,14 +75,17 @@ export interface GroupInsert {
  * meanwhile wait and go together as the next one (unordered, up to `max` documents). A lone
  * caller waits for nothing; a burst costs one write request per batch instead of one per
  * caller. Unique indexes still decide each document alone: a duplicate fails only its own.
+ * `lingerMs`: how long the first caller of a quiet moment waits for others (0: not at all).
  */
-export function groupInsert(model: HasCollection, max = WRITE_BATCH): GroupInsert {
+export function groupInsert(model: HasCollection, max = WRITE_BATCH, lingerMs = 0): GroupInsert {
   const waiting: { docs: Document[]; done: (errs: (Error | undefined)[]) => void; fail: (err: unknown) => void }[] = [];
   let busy = false;
   async function pump() {
     if (busy) return;
     busy = true;
     try {
+      // Optionally wait a moment for the callers right behind the first (rare writes in bursts).
+      if (lingerMs) await new Promise((ok) => setTimeout(ok, lingerMs));
       while (waiting.length) {
         const batch = [waiting.shift()!];
         let n = batch[0]!.docs.length;

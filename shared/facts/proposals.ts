@@ -98,14 +98,17 @@ async function responsibleManager(order: OrderDoc | undefined, s: SupplierDoc): 
 /** Short numbers a process reserves per counter round trip (the rest handed out from memory). */
 export const NUMBER_BLOCK = 10;
 const reserving = new Map<string, Promise<void>>();
-const blocks = createCache<string, { next: number; last: number }>('facts.numbers', { max: 1000, ttl: 10 * 60_000 });
+/** The most a busy counter reserves at once (a restart leaves at most this many unused). */
+const NUMBER_BLOCK_MAX = 80;
+const blocks = createCache<string, { next: number; last: number; size: number; at: number }>('facts.numbers', { max: 1000, ttl: 10 * 60_000 });
 
 /**
  * `k` new short numbers of a counter: the last one is returned. The counter (an upsert with
  * `$inc`) is asked for a block of numbers at a time, handed out from memory until it is used
  * up: most messages cost no counter round trip. Numbers stay unique (the counter never gives a
  * number twice; `nk` is a unique index) and rise within a process; a restart leaves the rest of
- * a block unused (a gap in the numbering, at most NUMBER_BLOCK − 1).
+ * a block unused (a gap in the numbering: at most NUMBER_BLOCK − 1 in a quiet hour, up to
+ * NUMBER_BLOCK_MAX − 1 after a burst, when blocks double).
  */
 async function takeNumbers(counter: string, k: number): Promise<number> {
   const b = blocks.get(counter);
@@ -119,10 +122,13 @@ async function takeNumbers(counter: string, k: number): Promise<number> {
     await running.catch(() => undefined);
     return takeNumbers(counter, k);
   }
-  const size = Math.max(k, NUMBER_BLOCK);
+  // A busy counter (its last block used up within seconds) reserves twice as many next time.
+  const prev = blocks.get(counter);
+  const busy = prev && Date.now() - prev.at < 5_000;
+  const size = Math.max(k, busy ? Math.min(prev.size * 2, NUMBER_BLOCK_MAX) : NUMBER_BLOCK);
   const p = ProposalCounter.findOneAndUpdate({ key: counter }, { $inc: { seq: size } }, { upsert: true, returnDocument: 'after' })
     .lean<{ seq: number }>()
-    .then((c) => void blocks.set(counter, { next: c!.seq - size + 1, last: c!.seq }));
+    .then((c) => void blocks.set(counter, { next: c!.seq - size + 1, last: c!.seq, size, at: Date.now() }));
   reserving.set(counter, p);
   try {
     await p;
@@ -341,7 +347,8 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
   return lines.length;
 }
 
-const proposalInserts = groupInsert(Proposal);
+// Proposals come in bursts (a busy morning): the first waits 25 ms for the ones right behind it.
+const proposalInserts = groupInsert(Proposal, undefined, 25);
 
 /** The longest the proposals of one manager gather while messages keep coming. */
 export const NOTICE_WINDOW_MS = 300;

@@ -20,6 +20,7 @@ import { Types } from 'mongoose';
 import { isDuplicateKey, msg, NotFoundError } from '../errors/index.js';
 import { Manager } from '../managers/model.js';
 import { getLogger } from '../log/index.js';
+import { createCache } from '../cache/index.js';
 import { metrics } from '../metrics/index.js';
 import { retry } from '../retry/index.js';
 import type { Messenger } from '../messenger.js';
@@ -48,10 +49,16 @@ export type NewNotice = Pick<NoticeDoc, 'key' | 'kind' | 'to' | 'recipient' | 't
 /** `at`, or the manager's next working start when `at` is outside their working hours (none set: `at`). */
 async function managerWorkingFrom(id: string, at: Date, tz: string): Promise<Date> {
   if (!Types.ObjectId.isValid(id)) return at;
-  const m = await Manager.findOne({ _id: new Types.ObjectId(id) }, { workingHours: 1 }).lean<{ workingHours?: { from?: string | null; to?: string | null } | null }>();
-  const h = m?.workingHours;
-  return h?.from && h.to ? workingFrom(at, tz, { from: h.from, to: h.to }) : at;
+  let h = workingHoursOf.get(id);
+  if (h === undefined) {
+    const m = await Manager.findOne({ _id: new Types.ObjectId(id) }, { workingHours: 1 }).lean<{ workingHours?: { from?: string | null; to?: string | null } | null }>();
+    h = m?.workingHours?.from && m.workingHours.to ? { from: m.workingHours.from, to: m.workingHours.to } : false;
+    workingHoursOf.set(id, h);
+  }
+  return h ? workingFrom(at, tz, h) : at;
 }
+/** Managers' working hours, read at most every few seconds per manager (a burst of notices reads once). */
+const workingHoursOf = createCache<string, { from: string; to: string } | false>('notices.workingHours', { max: 1000, ttl: 5_000 });
 
 /**
  * Add a notice unless one with the same key exists (upsert by key, `$setOnInsert`). Returns true
