@@ -9,7 +9,7 @@ import type { Context, Next } from 'koa';
 import { koaBody } from 'koa-body';
 import { z } from 'zod';
 import type { Config } from '../../shared/config/index.js';
-import { issue, msg, ValidationError } from '../../shared/errors/index.js';
+import { issue, msg, problemsIn, say, ValidationError } from '../../shared/errors/index.js';
 import {
   BOARD_VIEWS,
   IMPORT_FIELDS,
@@ -28,7 +28,7 @@ import {
 } from '../../shared/orders/index.js';
 import { SEGMENTS, supplierFor } from '../../shared/suppliers/index.js';
 import * as c from '../contract.js';
-import { zodIssue } from '../errors.js';
+import { errorLangOf, zodIssue } from '../errors.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { codeParams, idParams, isoDate, objectId, supplierCode, text } from '../validation.js';
 import { orderDetail, withShownCode, withShownCodes } from '../views.js';
@@ -60,7 +60,7 @@ export function fileUpload(config: Config) {
   const limit = config.orders.importMaxBytes;
   const tooLarge = (ctx: Context) => {
     ctx.status = 413;
-    ctx.body = { error: { code: 'payload_too_large', message: `the file is larger than the import limit of ${Math.round(limit / 1024 / 1024)} MB (IMPORT_MAX_MB)` } };
+    ctx.body = { error: { code: 'payload_too_large', message: say(errorLangOf(ctx), 'importTooLarge', { mb: Math.round(limit / 1024 / 1024) }) } };
   };
   return async (ctx: Context, next: Next) => {
     if (Number(ctx.get('content-length') || 0) > limit + 64 * 1024) return tooLarge(ctx);
@@ -176,7 +176,7 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
       responses: { 200: { description: 'What would be (or was) written, and every problem', schema: c.importResult } },
       handle: async (req, ctx) => {
         const f = uploadedFile(ctx);
-        return importOrders(managerOf(req), f.filepath, {
+        const result = await importOrders(managerOf(req), f.filepath, {
           source: req.query.source,
           sheet: req.query.sheet,
           mapping: f.mapping,
@@ -185,6 +185,8 @@ export function orderInRoutes({ config, clock }: RouteDeps): AnyRoute[] {
           by: by(req),
           now: clock(),
         });
+        // The rows' problems in the reader's language, as the error middleware writes errors.
+        return { ...result, problems: problemsIn(result.problems, errorLangOf(ctx)) };
       },
     }),
     route({

@@ -55,8 +55,20 @@ export function detailsIn(details: readonly FieldIssue[], lang: ErrorLang | stri
   });
 }
 
-/** Attach a catalog text to a field problem built elsewhere (zod issues at the HTTP boundary). */
-export const withText = (d: FieldIssue, key: MessageKey, params?: Params): FieldIssue => attach(d, msg(key, params));
+/** Attach a catalog text to a field problem built elsewhere (zod issues at the HTTP boundary, an import's row problems). */
+export const withText = <T extends FieldIssue>(d: T, key: MessageKey, params?: Params): T => attach(d, msg(key, params));
+
+/**
+ * Problems of a larger shape (an import's `{ row, column, field, message }`) in `lang`: each keeps
+ * its other fields, the message written from its catalog text (else left as it is).
+ */
+export function problemsIn<T extends FieldIssue>(problems: readonly T[], lang: ErrorLang | string): T[] {
+  const l = errorLang(lang);
+  return problems.map((p) => {
+    const text = (p as WithText)[TEXT];
+    return text ? { ...p, message: say(l, text.key, text.params) } : p;
+  });
+}
 
 export class ValidationError extends AppError {
   constructor(message: ErrorMessage, details?: FieldIssue[]) {

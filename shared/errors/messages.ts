@@ -204,6 +204,79 @@ export const MESSAGES = {
   },
   importMappingFields: { en: 'mapping names unknown fields', ru: 'в сопоставлении неизвестные поля', az: 'uyğunlaşdırmada naməlum sahələr var' },
   importMappingJson: { en: 'mapping must be JSON: {"number": "PO", …}', ru: 'сопоставление должно быть JSON: {"number": "PO", …}', az: 'uyğunlaşdırma JSON olmalıdır: {"number": "PO", …}' },
+  importTooLarge: {
+    en: 'the file is larger than the import limit of {mb} MB (IMPORT_MAX_MB)',
+    ru: 'файл больше предела импорта в {mb} МБ (IMPORT_MAX_MB)',
+    az: 'fayl {mb} MB idxal həddindən böyükdür (IMPORT_MAX_MB)',
+  },
+  importTooManyRows: { en: 'the file has more than {max} rows; split it', ru: 'в файле больше {max} строк; разделите его', az: 'faylda {max} sətirdən çoxdur; onu hissələrə bölün' },
+  importNoHeader: {
+    en: 'no header row found: the first rows name no known columns (PO number, supplier code, item, quantity, unit price…)',
+    ru: 'строка заголовков не найдена: в первых строках нет известных столбцов (номер заказа, код поставщика, товар, количество, цена…)',
+    az: 'başlıq sətri tapılmadı: ilk sətirlərdə tanınan sütun yoxdur (sifariş nömrəsi, təchizatçı kodu, mal, miqdar, vahidin qiyməti…)',
+  },
+  importNotXlsx: { en: 'the file could not be read as XLSX: {why}', ru: 'файл не удалось прочитать как XLSX: {why}', az: 'faylı XLSX kimi oxumaq mümkün olmadı: {why}' },
+  importNoSuchSheet: { en: 'no sheet "{sheet}"; the file has: {sheets}', ru: 'листа «{sheet}» нет; в файле есть: {sheets}', az: '«{sheet}» vərəqi yoxdur; faylda olanlar: {sheets}' },
+  importNoHeaderSheet: {
+    en: 'no sheet with a header row (PO number, supplier code, item, quantity, unit price…); sheets: {sheets}',
+    ru: 'нет листа со строкой заголовков (номер заказа, код поставщика, товар, количество, цена…); листы: {sheets}',
+    az: 'başlıq sətri olan vərəq yoxdur (sifariş nömrəsi, təchizatçı kodu, mal, miqdar, vahidin qiyməti…); vərəqlər: {sheets}',
+  },
+
+  // ---- the order import's problems (shared/orders/import.ts): each names its row and column ----
+  // Row numbers come as text (a spreadsheet writes them without separators); in Azerbaijani a
+  // number is not followed by a case ending ("{row} nömrəli sətirdə"), which would depend on it.
+  'import.rowOverLimit': { en: 'row {row}: over the limit of {max} rows', ru: 'строка {row}: больше предела в {max} строк', az: 'sətir {row}: {max} sətir həddini aşır' },
+  'import.noHeaderRow': { en: 'no header row', ru: 'нет строки заголовков', az: 'başlıq sətri yoxdur' },
+  'import.notXlsx': { en: 'not a readable XLSX file', ru: 'это не читаемый файл XLSX', az: 'oxuna bilən XLSX faylı deyil' },
+  'import.sheets': { en: 'sheets: {sheets}', ru: 'листы: {sheets}', az: 'vərəqlər: {sheets}' },
+  'import.columnMissing': { en: 'column "{header}" not in the file', ru: 'столбца «{header}» нет в файле', az: '«{header}» sütunu faylda yoxdur' },
+  'import.noColumn': { en: 'no column mapped to this field', ru: 'этому полю не сопоставлен столбец', az: 'bu sahəyə heç bir sütun uyğunlaşdırılmayıb' },
+  'import.formulaNoResult': {
+    en: 'formula ={formula} has no saved result (open and save the file in Excel)',
+    ru: 'у формулы ={formula} нет сохранённого значения (откройте и сохраните файл в Excel)',
+    az: '={formula} düsturunun saxlanmış nəticəsi yoxdur (faylı Excel-də açıb yadda saxlayın)',
+  },
+  'import.formulaError': { en: 'formula error {error}', ru: 'ошибка формулы {error}', az: 'düstur xətası {error}' },
+  'import.cellError': { en: 'cell error {error}', ru: 'ошибка ячейки {error}', az: 'xana xətası {error}' },
+  'import.poMissing': { en: 'PO number missing', ru: 'нет номера заказа', az: 'sifariş nömrəsi yoxdur' },
+  'import.poShape': {
+    en: 'PO number "{po}": letters, digits and - _ . / only (2–40)',
+    ru: 'номер заказа «{po}»: только буквы, цифры и - _ . / (от 2 до 40 символов)',
+    az: 'sifariş nömrəsi «{po}»: yalnız hərflər, rəqəmlər və - _ . / (2–40 simvol)',
+  },
+  'import.codeMissing': { en: 'supplier code missing', ru: 'нет кода поставщика', az: 'təchizatçı kodu yoxdur' },
+  'import.incoterms': { en: 'unknown Incoterms "{value}"', ru: 'неизвестное условие Инкотермс «{value}»', az: 'naməlum İnkoterms şərti «{value}»' },
+  'import.notDate': {
+    en: 'not a date: "{value}" (2026-12-05, 2026/12/5, 05.12.2026, 12月5日)',
+    ru: 'не дата: «{value}» (2026-12-05, 2026/12/5, 05.12.2026, 12月5日)',
+    az: 'tarix deyil: «{value}» (2026-12-05, 2026/12/5, 05.12.2026, 12月5日)',
+  },
+  'import.itemMissing': { en: 'item missing', ru: 'нет наименования товара', az: 'malın adı yoxdur' },
+  'import.itemLong': { en: 'item longer than {n} characters', ru: 'наименование товара длиннее {n} символов', az: 'malın adı {n} simvoldan uzundur' },
+  'import.notNumber': { en: 'not a number: "{value}"', ru: 'не число: «{value}»', az: 'ədəd deyil: «{value}»' },
+  'import.qtyPositive': { en: 'quantity must be positive (got {qty})', ru: 'количество должно быть больше нуля (указано {qty})', az: 'miqdar müsbət olmalıdır (göstərilib: {qty})' },
+  'import.qtyLarge': { en: 'quantity too large', ru: 'слишком большое количество', az: 'miqdar həddindən böyükdür' },
+  'import.priceNegative': { en: 'unit price must not be negative', ru: 'цена за единицу не может быть отрицательной', az: 'vahidin qiyməti mənfi ola bilməz' },
+  'import.currency': { en: 'unknown currency "{value}" ({options})', ru: 'неизвестная валюта «{value}» ({options})', az: 'naməlum valyuta «{value}» ({options})' },
+  'import.poAgain': {
+    en: 'PO {po} appears again (first at rows {from}–{to}); keep the lines of one PO together',
+    ru: 'заказ {po} встречается снова (впервые в строках {from}–{to}); строки одного заказа должны идти подряд',
+    az: '{po} sifarişi təkrar gəlir (əvvəlcə {from}–{to} sətirlərində); bir sifarişin sətirləri ardıcıl olmalıdır',
+  },
+  'import.poSupplierDiffers': {
+    en: 'PO {po} has supplier {code} on row {row}',
+    ru: 'у заказа {po} в строке {row} поставщик {code}',
+    az: '{po} sifarişi üçün {row} nömrəli sətirdə {code} təchizatçısı göstərilib',
+  },
+  'import.poDateDiffers': { en: 'PO {po} has {date} on row {row}', ru: 'у заказа {po} в строке {row} указано {date}', az: '{po} sifarişi üçün {row} nömrəli sətirdə {date} göstərilib' },
+  'import.unknownSupplier': { en: 'unknown supplier code {code}', ru: 'неизвестный код поставщика {code}', az: 'naməlum təchizatçı kodu {code}' },
+  'import.poOtherSupplier': { en: 'PO {po} exists already for another supplier', ru: 'заказ {po} уже есть у другого поставщика', az: '{po} sifarişi artıq başqa təchizatçı üçün mövcuddur' },
+  'import.poChanged': {
+    en: 'PO {po} changed while importing; import the file again',
+    ru: 'заказ {po} изменился во время импорта; импортируйте файл ещё раз',
+    az: '{po} sifarişi idxal zamanı dəyişdi; faylı yenidən idxal edin',
+  },
 
   // ---- translation ----
   translationUnavailable: { en: 'translation is unavailable right now', ru: 'перевод сейчас недоступен', az: 'tərcümə hazırda əlçatan deyil' },

@@ -22,7 +22,7 @@ import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import { canSeeSupplier, type ManagerViewer } from '../access/index.js';
-import { ValidationError } from '../errors/index.js';
+import { issue, msg, say, ValidationError, withText, type MessageKey, type Msg, type Params } from '../errors/index.js';
 import { events } from '../events/index.js';
 import { getLogger } from '../log/index.js';
 import { normaliseCode } from '../suppliers/codes.js';
@@ -171,11 +171,15 @@ export interface Problem {
   row: number; // 1-based, as the spreadsheet shows it
   column: number | null; // 1-based
   field: string;
+  /** In English; the catalog text rides along (shared/errors) and the route writes it in the reader's language. */
   message: string;
 }
 
+/** A problem with its catalog text (row numbers as text: spreadsheets write them without separators). */
+const problem = (row: number, column: number | null, field: string, key: MessageKey, params?: Params): Problem => withText({ row, column, field, message: say('en', key, params) }, key, params);
+
 /** A cell's value as read: text, number, Date, or a problem. */
-type Cell = string | number | Date | null | { error: string };
+type Cell = string | number | Date | null | { error: Msg };
 
 /** Numbers as people write them: `1 234,56`, `1,234.56`, `1.234,56`, `12,5`. */
 export function parseNumber(v: Cell): number | undefined {
@@ -289,13 +293,13 @@ function cellOf(v: unknown): Cell {
   if (typeof v === 'object') {
     const o = v as { formula?: string; sharedFormula?: string; result?: unknown; richText?: { text: string }[]; text?: string; error?: string };
     if ('formula' in o || 'sharedFormula' in o) {
-      if (o.result === undefined || o.result === null) return { error: `formula =${o.formula ?? o.sharedFormula} has no saved result (open and save the file in Excel)` };
-      if (typeof o.result === 'object' && o.result !== null && 'error' in (o.result as object)) return { error: `formula error ${(o.result as { error: string }).error}` };
+      if (o.result === undefined || o.result === null) return { error: msg('import.formulaNoResult', { formula: String(o.formula ?? o.sharedFormula) }) };
+      if (typeof o.result === 'object' && o.result !== null && 'error' in (o.result as object)) return { error: msg('import.formulaError', { error: (o.result as { error: string }).error }) };
       return cellOf(o.result);
     }
     if (o.richText) return o.richText.map((r) => r.text).join('');
     if (typeof o.text === 'string') return o.text;
-    if (typeof o.error === 'string') return { error: `cell error ${o.error}` };
+    if (typeof o.error === 'string') return { error: msg('import.cellError', { error: o.error }) };
   }
   return String(v);
 }
@@ -431,7 +435,7 @@ export async function openFile(path: string, opts: ReadOptions & { mapping?: Map
           if (n.done) return;
           if (isEmpty(n.value.cells)) continue; // empty (trailing) rows
           if (count >= opts.maxRows)
-            throw new ValidationError(`the file has more than ${opts.maxRows} rows; split it`, [{ field: 'file', message: `row ${n.value.row}: over the limit of ${opts.maxRows} rows` }]);
+            throw new ValidationError(msg('importTooManyRows', { max: opts.maxRows }), [issue('file', 'import.rowOverLimit', { row: String(n.value.row), max: opts.maxRows })]);
           count++;
           yield n.value;
         }
@@ -447,7 +451,7 @@ export async function openFile(path: string, opts: ReadOptions & { mapping?: Map
     const header = await headerOf(it);
     if (!header) {
       await it.return(undefined).catch(() => undefined);
-      throw new ValidationError('no header row found: the first rows name no known columns (PO number, supplier code, item, quantity, unit price…)', [{ field: 'file', message: 'no header row' }]);
+      throw new ValidationError(msg('importNoHeader'), [issue('file', 'import.noHeaderRow')]);
     }
     return opened(
       null,
@@ -457,8 +461,7 @@ export async function openFile(path: string, opts: ReadOptions & { mapping?: Map
       () => it.return(undefined),
     );
   }
-  const unreadable = (err: unknown) =>
-    err instanceof ValidationError ? err : new ValidationError(`the file could not be read as XLSX: ${(err as Error).message}`, [{ field: 'file', message: 'not a readable XLSX file' }]);
+  const unreadable = (err: unknown) => (err instanceof ValidationError ? err : new ValidationError(msg('importNotXlsx', { why: (err as Error).message }), [issue('file', 'import.notXlsx')]));
   const sheets = xlsxSheets(path);
   const seen: string[] = [];
   try {
@@ -482,10 +485,9 @@ export async function openFile(path: string, opts: ReadOptions & { mapping?: Map
     throw unreadable(err);
   }
   await sheets.return(undefined).catch(() => undefined);
-  if (opts.sheet && !seen.includes(opts.sheet)) throw new ValidationError(`no sheet "${opts.sheet}"; the file has: ${seen.join(', ')}`, [{ field: 'sheet', message: `sheets: ${seen.join(', ')}` }]);
-  throw new ValidationError(`no sheet with a header row (PO number, supplier code, item, quantity, unit price…); sheets: ${seen.join(', ')}`, [
-    { field: 'sheet', message: `sheets: ${seen.join(', ')}` },
-  ]);
+  const names = seen.join(', ');
+  if (opts.sheet && !seen.includes(opts.sheet)) throw new ValidationError(msg('importNoSuchSheet', { sheet: opts.sheet, sheets: names }), [issue('sheet', 'import.sheets', { sheets: names })]);
+  throw new ValidationError(msg('importNoHeaderSheet', { sheets: names }), [issue('sheet', 'import.sheets', { sheets: names })]);
 }
 
 // ---- checking rows -------------------------------------------------------------------------
@@ -510,7 +512,7 @@ export function columnsOf(headers: string[], mapping: Mapping | undefined): { co
     for (const [f, h] of Object.entries(mapping) as [ImportField, string][]) {
       if (!h) continue;
       const i = byNorm.get(norm(h));
-      if (i === undefined) problems.push({ row: 0, column: null, field: f, message: `column "${h}" not in the file` });
+      if (i === undefined) problems.push(problem(0, null, f, 'import.columnMissing', { header: h }));
       else columns[f] = i;
     }
   } else {
@@ -519,7 +521,7 @@ export function columnsOf(headers: string[], mapping: Mapping | undefined): { co
       if (f && columns[f] === undefined) columns[f] = i;
     });
   }
-  for (const f of REQUIRED) if (columns[f] === undefined && !problems.some((p) => p.field === f)) problems.push({ row: 0, column: null, field: f, message: 'no column mapped to this field' });
+  for (const f of REQUIRED) if (columns[f] === undefined && !problems.some((p) => p.field === f)) problems.push(problem(0, null, f, 'import.noColumn'));
   const used = Object.fromEntries(Object.entries(columns).map(([f, i]) => [f, headers[i!]])) as Mapping;
   return { columns, mapping: used, problems };
 }
@@ -548,10 +550,10 @@ export class RowChecker {
     const { columns, today, problems } = this;
     const at = (f: ImportField): Cell => (columns[f] === undefined ? null : (r.cells[columns[f]!] ?? null));
     const col = (f: ImportField) => (columns[f] === undefined ? null : columns[f]! + 1);
-    const bad = (f: ImportField, message: string) => problems.push({ row: r.row, column: col(f), field: f, message });
+    const bad = (f: ImportField, key: MessageKey, params?: Params) => problems.push(problem(r.row, col(f), f, key, params));
     for (const f of IMPORT_FIELDS) {
       const c = at(f);
-      if (c && typeof c === 'object' && !(c instanceof Date)) bad(f, c.error);
+      if (c && typeof c === 'object' && !(c instanceof Date)) bad(f, c.error.key, c.error.params);
     }
     // Merged cells (one PO number over its lines) arrive as empty cells below the first: a row
     // without a number continues the order above, and its empty order fields are the order's.
@@ -560,11 +562,11 @@ export class RowChecker {
     const continued = !number && current !== undefined;
     if (continued) number = current!.number;
     if (!number) {
-      bad('number', 'PO number missing');
+      bad('number', 'import.poMissing');
       return undefined;
     }
     if (!PO.test(number)) {
-      bad('number', `PO number "${number}": letters, digits and - _ . / only (2–40)`);
+      bad('number', 'import.poShape', { po: number });
       return undefined;
     }
     const prev = this.prevOrderCells;
@@ -573,9 +575,9 @@ export class RowChecker {
       return (c === null || c === '') && continued ? (prev[f] ?? null) : c;
     };
     const code = normaliseCode(text(orderCell('supplierCode')));
-    if (!code) bad('supplierCode', 'supplier code missing');
+    if (!code) bad('supplierCode', 'import.codeMissing');
     const incoterms = text(orderCell('incoterms')).toUpperCase() || undefined;
-    if (incoterms && !(INCOTERMS as readonly string[]).includes(incoterms)) bad('incoterms', `unknown Incoterms "${incoterms}"`);
+    if (incoterms && !(INCOTERMS as readonly string[]).includes(incoterms)) bad('incoterms', 'import.incoterms', { value: incoterms });
     const paymentTerms = text(orderCell('paymentTerms')) || undefined;
     const planned: Partial<Record<MilestoneName, Date>> = {};
     for (const m of MILESTONES) {
@@ -583,23 +585,23 @@ export class RowChecker {
       const c = orderCell(f);
       if (c === null || c === '' || (typeof c === 'object' && !(c instanceof Date))) continue;
       const d = parseDate(c, today);
-      if (!d) bad(f, `not a date: "${c instanceof Date ? c.toISOString() : String(c)}" (2026-12-05, 2026/12/5, 05.12.2026, 12月5日)`);
+      if (!d) bad(f, 'import.notDate', { value: c instanceof Date ? c.toISOString() : String(c) });
       else planned[m] = d;
     }
     // The line.
     const item = text(at('item'));
-    if (!item) bad('item', 'item missing');
-    else if (item.length > 200) bad('item', 'item longer than 200 characters');
+    if (!item) bad('item', 'import.itemMissing');
+    else if (item.length > 200) bad('item', 'import.itemLong', { n: 200 });
     const qty = parseNumber(at('qty'));
-    if (qty === undefined) bad('qty', `not a number: "${text(at('qty'))}"`);
-    else if (qty <= 0) bad('qty', `quantity must be positive (got ${qty})`);
-    else if (qty > 100_000_000) bad('qty', 'quantity too large');
+    if (qty === undefined) bad('qty', 'import.notNumber', { value: text(at('qty')) });
+    else if (qty <= 0) bad('qty', 'import.qtyPositive', { qty: String(qty) });
+    else if (qty > 100_000_000) bad('qty', 'import.qtyLarge');
     const price = parseNumber(at('unitPrice'));
-    if (price === undefined) bad('unitPrice', `not a number: "${text(at('unitPrice'))}"`);
-    else if (price < 0) bad('unitPrice', 'unit price must not be negative');
+    if (price === undefined) bad('unitPrice', 'import.notNumber', { value: text(at('unitPrice')) });
+    else if (price < 0) bad('unitPrice', 'import.priceNegative');
     const curText = text(at('currency')) || (continued ? text(prev.currency ?? null) : '');
     const currency = curText ? parseCurrency(curText) : 'USD';
-    if (!currency) bad('currency', `unknown currency "${curText}" (${CURRENCIES.join(', ')})`);
+    if (!currency) bad('currency', 'import.currency', { value: curText, options: CURRENCIES.join(', ') });
     const line: OrderLine = {
       item,
       ...(text(at('sku')) ? { sku: text(at('sku')).slice(0, 64) } : {}),
@@ -615,7 +617,7 @@ export class RowChecker {
     } else if (!continued) {
       const earlier = this.seen.get(number);
       if (earlier) {
-        bad('number', `PO ${number} appears again (first at rows ${earlier[0]}–${earlier[1]}); keep the lines of one PO together`);
+        bad('number', 'import.poAgain', { po: number, from: String(earlier[0]), to: String(earlier[1]) });
         return undefined;
       }
       done = current;
@@ -625,10 +627,10 @@ export class RowChecker {
     }
     const o = this.current!;
     // Order-level values must agree across the PO's lines.
-    if (code && o.supplierCode && code !== o.supplierCode) bad('supplierCode', `PO ${number} has supplier ${o.supplierCode} on row ${o.rows[0]}`);
+    if (code && o.supplierCode && code !== o.supplierCode) bad('supplierCode', 'import.poSupplierDiffers', { po: number, code: o.supplierCode, row: String(o.rows[0]) });
     for (const m of MILESTONES) {
       const d = planned[m];
-      if (d && o.planned[m] && dayOf(d) !== dayOf(o.planned[m]!)) bad(`planned.${m}` as ImportField, `PO ${number} has ${dayOf(o.planned[m]!)} on row ${o.rows[0]}`);
+      if (d && o.planned[m] && dayOf(d) !== dayOf(o.planned[m]!)) bad(`planned.${m}` as ImportField, 'import.poDateDiffers', { po: number, date: dayOf(o.planned[m]!), row: String(o.rows[0]) });
       else if (d && !o.planned[m]) o.planned[m] = d;
     }
     o.lines.push(line);
@@ -739,7 +741,7 @@ const columnOf = (columns: Partial<Record<ImportField, number>>) => (f: ImportFi
 function supplierProblems(orders: ImportedOrder[], suppliers: Suppliers, problems: Problem[], columns: Partial<Record<ImportField, number>>): void {
   const col = columnOf(columns);
   for (const o of orders)
-    if (o.supplierCode && !suppliers.get(o.supplierCode)) problems.push({ row: o.rows[0], column: col('supplierCode'), field: 'supplierCode', message: `unknown supplier code ${o.supplierCode}` });
+    if (o.supplierCode && !suppliers.get(o.supplierCode)) problems.push(problem(o.rows[0], col('supplierCode'), 'supplierCode', 'import.unknownSupplier', { code: o.supplierCode }));
 }
 
 /** One order of the file against what is stored under its number (none: a create). */
@@ -748,7 +750,7 @@ function planOf(o: ImportedOrder, e: OrderDoc | undefined, suppliers: Suppliers,
   const plan: PlannedOrder = { number: o.number, supplierCode: o.supplierCode, action: 'create', lines: o.lines.length, rows: o.rows, changes: [] };
   if (e) {
     if (s && String(e.supplierId) !== String(s._id)) {
-      problems.push({ row: o.rows[0], column: columnOf(columns)('number'), field: 'number', message: `PO ${o.number} exists already for another supplier` });
+      problems.push(problem(o.rows[0], columnOf(columns)('number'), 'number', 'import.poOtherSupplier', { po: o.number }));
     } else if (e.status !== 'open') {
       plan.action = 'skip';
       plan.changes.push(`the order is ${e.status} in Gendan; left as is`);
@@ -1023,7 +1025,7 @@ class ImportRun {
         return;
       }
       const e = existing.get(o.number);
-      if (!e) this.problems.push({ row: o.rows[0], column: columnOf(this.columns)('number'), field: 'number', message: `PO ${o.number} changed while importing; import the file again` });
+      if (!e) this.problems.push(problem(o.rows[0], columnOf(this.columns)('number'), 'number', 'import.poChanged', { po: o.number }));
       const c = planOf(o, e ?? undefined, this.suppliers, this.problems, this.columns);
       this.plans.push(c.plan);
       if (c.plan.action === 'update') this.updates.push(c);

@@ -2,8 +2,9 @@
 // mistakes → every problem with row and column, nothing written; fixed → written; again → no
 // change; a moved date → a re-plan with reason "import"), XLSX with merged cells and formulas,
 // GBK CSV, wrong sheet, oversized file; the board's filters, counts and scope; lead-time
-// templates; close / cancel / reopen. Done when (#21): a buyer imports the sample file in the
-// console over real HTTP, sees the board, and the first overdue notice reaches their WeChat.
+// templates; close / cancel / reopen; the preview's problems in the reader's language (#26).
+// Done when (#21): a buyer imports the sample file in the console over real HTTP, sees the
+// board, and the first overdue notice reaches their WeChat.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
@@ -48,6 +49,62 @@ describe('orders in: import, board, lead times, status', function () {
     expect(res.body.problems.find((p: { field: string }) => p.field === 'supplierCode').message).to.match(/unknown supplier code Z99/);
     expect(await Order.countDocuments({})).to.equal(0);
     expect(await OrderEvent.countDocuments({})).to.equal(0);
+  });
+
+  it("the preview's problems are written in the reader's language: Accept-Language az, else the manager's language, else English", async () => {
+    const lines = (res: { body: { problems: { row: number; column: number | null; message: string }[] } }) => res.body.problems.map((p) => `${p.row}:${p.column}: ${p.message}`);
+    const az = await upload('orders-mistakes.csv').set('Accept-Language', 'az');
+    expect(az.status, JSON.stringify(az.body)).to.equal(200);
+    expect(lines(az)).to.deep.equal([
+      '4:2: naməlum təchizatçı kodu Z99',
+      '5:5: miqdar müsbət olmalıdır (göstərilib: -5)',
+      '5:11: tarix deyil: «2026-13-01» (2026-12-05, 2026/12/5, 05.12.2026, 12月5日)',
+      '6:8: naməlum valyuta «XYZ» (CNY, USD, EUR, RUB, HKD, GBP)',
+      '7:1: PO-IMP-1 sifarişi təkrar gəlir (əvvəlcə 2–3 sətirlərində); bir sifarişin sətirləri ardıcıl olmalıdır',
+    ]);
+    // The rest of the preview is the same whatever the language (the contract's shape, no extra field).
+    const en = await upload('orders-mistakes.csv');
+    expect(Object.keys(az.body.problems[0])).to.deep.equal(['row', 'column', 'field', 'message']);
+    expect({ ...az.body, problems: az.body.problems.map((p: { field: string }) => p.field) }).to.deep.equal({ ...en.body, problems: en.body.problems.map((p: { field: string }) => p.field) });
+    expect(lines(en)).to.deep.equal([
+      '4:2: unknown supplier code Z99',
+      '5:5: quantity must be positive (got -5)',
+      '5:11: not a date: "2026-13-01" (2026-12-05, 2026/12/5, 05.12.2026, 12月5日)',
+      '6:8: unknown currency "XYZ" (CNY, USD, EUR, RUB, HKD, GBP)',
+      '7:1: PO PO-IMP-1 appears again (first at rows 2–3); keep the lines of one PO together',
+    ]);
+    const ru = await upload('orders-mistakes.csv').set('Accept-Language', 'ru-RU,ru;q=0.9');
+    expect(lines(ru)[0]).to.equal('4:2: неизвестный код поставщика Z99');
+    // Without the header, a manager whose language is az reads Azerbaijani.
+    const aida = await makeManager(config, { name: 'Aida', language: 'az' });
+    const mine = await agent
+      .post('/api/orders/import')
+      .set({ Authorization: `Bearer ${aida.token}` })
+      .attach('file', fixture('orders-mistakes.csv'));
+    expect(lines(mine)[0]).to.equal('4:2: naməlum təchizatçı kodu Z99');
+    // A mapping naming a column the file lacks: a problem of the header row (0, no column).
+    const mapped = await agent
+      .post('/api/orders/import')
+      .set(auth())
+      .set('Accept-Language', 'az')
+      .field('mapping', JSON.stringify({ number: 'PO number', supplierCode: 'Vendor', item: 'Item', qty: 'Quantity', unitPrice: 'Unit price' }))
+      .attach('file', fixture('orders-mistakes.csv'));
+    expect(mapped.body.problems).to.deep.equal([{ row: 0, column: null, field: 'supplierCode', message: '«Vendor» sütunu faylda yoxdur' }]);
+    // Errors about the whole file too.
+    const sheet = await upload('orders.xlsx', '?sheet=Sheet9').set('Accept-Language', 'az');
+    expect(sheet.status).to.equal(400);
+    expect(sheet.body.error).to.deep.equal({
+      code: 'validation_failed',
+      message: '«Sheet9» vərəqi yoxdur; faylda olanlar: 说明, 订单',
+      details: [{ field: 'sheet', message: 'vərəqlər: 说明, 订单' }],
+    });
+    const noHeader = await agent.post('/api/orders/import').set(auth()).set('Accept-Language', 'az').attach('file', Buffer.from('a;b;c\r\n1;2;3\r\n'), 'plain.csv');
+    expect(noHeader.status).to.equal(400);
+    expect(noHeader.body.error.details).to.deep.equal([{ field: 'file', message: 'başlıq sətri yoxdur' }]);
+    expect(noHeader.body.error.message).to.match(/^başlıq sətri tapılmadı: /);
+    const big = await agent.post('/api/orders/import').set(auth()).set('Accept-Language', 'az').attach('file', Buffer.alloc(20_000, 'a'), 'big.csv');
+    expect(big.status).to.equal(413);
+    expect(big.body.error.message).to.match(/idxal həddindən böyükdür \(IMPORT_MAX_MB\)$/);
   });
 
   it('fixed: a dry run tells, confirm writes, the same file again changes nothing, a moved date is a re-plan "import"', async () => {

@@ -18,6 +18,7 @@ import {
   ValidationError,
   detailsIn,
   issue,
+  problemsIn,
   messageIn,
   msg,
   say,
@@ -26,6 +27,7 @@ import {
 import { zodDetails } from '../../server/errors.js';
 import { fmtNumber, fmtPercent } from '../../shared/i18n/index.js';
 import { parseCommand } from '../../shared/commands/index.js';
+import { RowChecker, columnsOf } from '../../shared/orders/import.js';
 
 const placeholders = (s: string) => new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!));
 // Entries whose text is the same in every language (a list, a code).
@@ -114,7 +116,6 @@ describe('error texts in the manager languages', () => {
     'server/console',
     'shared/inbox',
   ];
-  const SKIP = /shared\/orders\/import/; // the import's problems are its own (row/column report)
   it('the day-to-day error sites throw catalog texts, not English-only strings', () => {
     const files: string[] = [];
     const walk = (p: string) => {
@@ -122,11 +123,49 @@ describe('error texts in the manager languages', () => {
       for (const e of readdirSync(p, { withFileTypes: true })) if (e.isDirectory() ? e.name !== 'web' : e.name.endsWith('.ts')) walk(join(p, e.name));
     };
     DAILY.forEach(walk);
-    const english = files
-      .filter((f) => !SKIP.test(f))
-      .flatMap((f) =>
-        [...readFileSync(f, 'utf8').matchAll(/new (?:Validation|NotFound|Forbidden|Unauthorized|Conflict|RateLimited|Unavailable)Error\(\s*['`][^\n]*/g)].map((m) => `${f}: ${m[0].slice(0, 90)}`),
-      );
+    const english = files.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/new (?:Validation|NotFound|Forbidden|Unauthorized|Conflict|RateLimited|Unavailable)Error\(\s*['`][^\n]*/g)].map((m) => `${f}: ${m[0].slice(0, 90)}`),
+    );
     expect(english).to.deep.equal([]);
+  });
+
+  it("the order import's problems come from the catalog: no English-only text for a row, a column, a cell or the file", () => {
+    const src = readFileSync('shared/orders/import.ts', 'utf8');
+    const english = [...src.matchAll(/(?:message: ['`"]|bad\([^,]+, ['`"](?!import\.)|\{ error: ['`"]|field: '\w+', message)[^\n]*/g)].map((m) => m[0].slice(0, 90));
+    expect(english).to.deep.equal([]);
+  });
+
+  it("an import's row problems are written in the reader's language and keep their row, column and field", () => {
+    const headers = ['PO number', 'Supplier code', 'Item', 'Quantity', 'Unit price', 'Currency', 'Incoterms', 'Shipment'];
+    const cols = columnsOf(headers, undefined);
+    const checker = new RowChecker(cols.columns, new Date('2026-11-25T00:00:00Z'));
+    checker.push({ row: 2, cells: ['PO-1', 'A01', 'Motor', '5', '1,50', 'USD', 'FOB', '2026-12-05'] });
+    checker.push({ row: 3, cells: ['PO-1', 'A02', '', 'many', '-1', 'XYZ', 'ABC', '2026-12-06'] });
+    checker.push({ row: 4, cells: ['P', 'A01', 'Fan', '1', '1', 'USD', null, null] });
+    checker.push({ row: 5, cells: [null, null, 'x'.repeat(201), '0', '1', null, null, { error: msg('import.formulaNoResult', { formula: 'B2*2' }) }] });
+    const rows = (lang: string) => problemsIn(checker.problems, lang).map((p) => `${p.row}:${p.column}:${p.field}: ${p.message}`);
+    expect(rows('az')).to.deep.equal([
+      '3:7:incoterms: naməlum İnkoterms şərti «ABC»',
+      '3:3:item: malın adı yoxdur',
+      '3:4:qty: ədəd deyil: «many»',
+      '3:5:unitPrice: vahidin qiyməti mənfi ola bilməz',
+      '3:6:currency: naməlum valyuta «XYZ» (CNY, USD, EUR, RUB, HKD, GBP)',
+      '3:2:supplierCode: PO-1 sifarişi üçün 2 nömrəli sətirdə A01 təchizatçısı göstərilib',
+      '3:8:planned.shipped: PO-1 sifarişi üçün 2 nömrəli sətirdə 2026-12-05 göstərilib',
+      '4:1:number: sifariş nömrəsi «P»: yalnız hərflər, rəqəmlər və - _ . / (2–40 simvol)',
+      '5:8:planned.shipped: =B2*2 düsturunun saxlanmış nəticəsi yoxdur (faylı Excel-də açıb yadda saxlayın)',
+      '5:3:item: malın adı 200 simvoldan uzundur',
+      '5:4:qty: miqdar müsbət olmalıdır (göstərilib: 0)',
+    ]);
+    expect(rows('ru').slice(5, 7)).to.deep.equal(['3:2:supplierCode: у заказа PO-1 в строке 2 поставщик A01', '3:8:planned.shipped: у заказа PO-1 в строке 2 указано 2026-12-05']);
+    // `.message` stays English (logs, scripted callers); an unknown language reads English.
+    expect(checker.problems.map((p) => p.message)).to.deep.equal(rows('xx').map((l) => l.slice(l.indexOf(': ') + 2)));
+    expect(checker.problems[5]).to.deep.equal({ row: 3, column: 2, field: 'supplierCode', message: 'PO PO-1 has supplier A01 on row 2' });
+    // The header row: a mapped column the file lacks, a required field nothing maps to.
+    const mapped = columnsOf(headers, { number: 'PO number', supplierCode: 'Vendor', item: 'Item', qty: 'Quantity' });
+    expect(problemsIn(mapped.problems, 'az').map((p) => `${p.row}:${p.column}:${p.field}: ${p.message}`)).to.deep.equal([
+      '0:null:supplierCode: «Vendor» sütunu faylda yoxdur',
+      '0:null:unitPrice: bu sahəyə heç bir sütun uyğunlaşdırılmayıb',
+    ]);
   });
 });
