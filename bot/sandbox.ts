@@ -1,6 +1,7 @@
 // The sandbox: a simulated WeChat (wechaty-puppet-mock) with a few demo suppliers writing in
 // Chinese and a demo manager, used when no puppet service token is configured. It runs on its
 // own database (gendan-sandbox) so nothing mixes with real data.
+import { fstatSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { getLogger } from '../shared/log/index.js';
@@ -126,6 +127,39 @@ export function playDemo(sb: Sandbox): void {
     [2, '验货报告明天发给您，抽检 AQL 2.5 合格。', true],
   ];
   lines.forEach(([who, text, inRoom], i) => setTimeout(() => sb.say(who, text, inRoom), 500 * (i + 1)).unref());
+}
+
+/**
+ * Whether the prompt reads stdin: a terminal, or a pipe / FIFO someone feeds lines into
+ * (`tail -f lines.txt | npm start`, a script driving the sandbox). Not /dev/null or a file (a
+ * service manager's stdin), where there is nobody to type.
+ */
+export function promptWanted(stdin: { isTTY?: boolean } = process.stdin, fd = 0): boolean {
+  if (stdin.isTTY) return true;
+  try {
+    const st = fstatSync(fd);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the bot says in the simulated WeChat, printed beside the prompt (command replies, notices,
+ * proposals, link confirmations): the sandbox's chat window. Returns a function that stops it.
+ */
+export function echoBotMessages(sb: Sandbox, write: (line: string) => void = (line) => console.log(line)): () => void {
+  const onMessage = (msg: mock.MessageMock) => {
+    if (msg.talker().id !== sb.bot.id) return;
+    const room = msg.room();
+    const to = room ? `room ${room.payload.topic ?? room.id}` : (msg.listener()?.payload.name ?? msg.listener()?.id ?? '?');
+    // A file (the weekly report) has no text: its name, as WeChat shows the file card.
+    const file = sb.mocker.cacheFileBoxPayload.get(msg.id) as { name?: string } | undefined;
+    const text = msg.text() ?? `[file ${file?.name ?? '?'}]`;
+    write(`[WeChat] ${sb.bot.payload.name} → ${to}: ${text}`);
+  };
+  sb.bot.on('message', onMessage);
+  return () => void sb.bot.off('message', onMessage);
 }
 
 /**
