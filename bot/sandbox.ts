@@ -171,8 +171,11 @@ export function echoBotMessages(sb: Sandbox, write: (line: string) => void = (li
  *   the scheduler's own jobs, instead of waiting up to 15 minutes (the console's Notices page has
  *   the same as "Run checks now" for the head of purchasing and admins).
  */
-export function startPrompt(sb: Sandbox): () => void {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'sandbox> ' });
+export function startPrompt(sb: Sandbox, io: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream; terminal?: boolean; interrupt?: () => void } = {}): () => void {
+  const rl = createInterface({ input: io.input ?? process.stdin, output: io.output ?? process.stdout, prompt: 'sandbox> ', ...(io.terminal === undefined ? {} : { terminal: io.terminal }) });
+  // On a terminal readline reads keys raw, so Ctrl-C reaches it as a key, not as a signal: without
+  // this it only paused the prompt and Gendan kept running. It stops Gendan, as README says.
+  rl.on('SIGINT', io.interrupt ?? (() => process.kill(process.pid, 'SIGINT')));
   console.log(
     'Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager, "c /link <code>" as a colleague linking their WeChat, "n text" as a new contact to sort, "checks" to run the follow-up checks now.',
   );

@@ -3,10 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { FileBox } from 'file-box';
-import { createSandbox, echoBotMessages, promptWanted } from '../../bot/sandbox.js';
+import { createSandbox, echoBotMessages, promptWanted, startPrompt } from '../../bot/sandbox.js';
 
 describe('sandbox prompt', () => {
   let dir: string;
@@ -50,5 +51,23 @@ describe('sandbox prompt', () => {
       '[WeChat] Gendan 跟单 → room 奥吉电器 × Gendan 订单群: PO-1 shipment is 2 days late',
       '[WeChat] Gendan 跟单 → Anna (buyer): [file gendan-week-2026-11-23-Anna.xlsx]',
     ]);
+  });
+
+  it('on a terminal, Ctrl-C (a key to readline, not a signal) stops Gendan instead of pausing the prompt; lines still speak', async () => {
+    const sb = createSandbox();
+    const said: string[] = [];
+    sb.say = (who, text) => void said.push(`${String(who)} ${text}`);
+    const input = new PassThrough();
+    let interrupts = 0;
+    const close = startPrompt(sb, { input, output: new PassThrough(), terminal: true, interrupt: () => interrupts++ });
+    try {
+      input.write('m /help\r');
+      input.write('\x03');
+      await new Promise((ok) => setImmediate(ok));
+      expect(said).to.deep.equal(['m /help']);
+      expect(interrupts).to.equal(1);
+    } finally {
+      close();
+    }
   });
 });
