@@ -1,6 +1,7 @@
 // The sandbox: a simulated WeChat (wechaty-puppet-mock) with a few demo suppliers writing in
 // Chinese and a demo manager, used when no puppet service token is configured. It runs on its
 // own database (gendan-sandbox) so nothing mixes with real data.
+import { fstatSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import { getLogger } from '../shared/log/index.js';
@@ -129,6 +130,39 @@ export function playDemo(sb: Sandbox): void {
 }
 
 /**
+ * Whether the prompt reads stdin: a terminal, or a pipe / FIFO someone feeds lines into
+ * (`tail -f lines.txt | npm start`, a script driving the sandbox). Not /dev/null or a file (a
+ * service manager's stdin), where there is nobody to type.
+ */
+export function promptWanted(stdin: { isTTY?: boolean } = process.stdin, fd = 0): boolean {
+  if (stdin.isTTY) return true;
+  try {
+    const st = fstatSync(fd);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the bot says in the simulated WeChat, printed beside the prompt (command replies, notices,
+ * proposals, link confirmations): the sandbox's chat window. Returns a function that stops it.
+ */
+export function echoBotMessages(sb: Sandbox, write: (line: string) => void = (line) => console.log(line)): () => void {
+  const onMessage = (msg: mock.MessageMock) => {
+    if (msg.talker().id !== sb.bot.id) return;
+    const room = msg.room();
+    const to = room ? `room ${room.payload.topic ?? room.id}` : (msg.listener()?.payload.name ?? msg.listener()?.id ?? '?');
+    // A file (the weekly report) has no text: its name, as WeChat shows the file card.
+    const file = sb.mocker.cacheFileBoxPayload.get(msg.id) as { name?: string } | undefined;
+    const text = msg.text() ?? `[file ${file?.name ?? '?'}]`;
+    write(`[WeChat] ${sb.bot.payload.name} → ${to}: ${text}`);
+  };
+  sb.bot.on('message', onMessage);
+  return () => void sb.bot.off('message', onMessage);
+}
+
+/**
  * On a terminal: type as a supplier or the manager.
  *   `1 你好` — supplier 1 (王经理) writes to the bot; `r1 …` — in the room; `m /help` — the manager;
  *   `c /link 482913` — a colleague's WeChat not linked yet (link it to a manager made in the console);
@@ -137,8 +171,11 @@ export function playDemo(sb: Sandbox): void {
  *   the scheduler's own jobs, instead of waiting up to 15 minutes (the console's Notices page has
  *   the same as "Run checks now" for the head of purchasing and admins).
  */
-export function startPrompt(sb: Sandbox): () => void {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'sandbox> ' });
+export function startPrompt(sb: Sandbox, io: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream; terminal?: boolean; interrupt?: () => void } = {}): () => void {
+  const rl = createInterface({ input: io.input ?? process.stdin, output: io.output ?? process.stdout, prompt: 'sandbox> ', ...(io.terminal === undefined ? {} : { terminal: io.terminal }) });
+  // On a terminal readline reads keys raw, so Ctrl-C reaches it as a key, not as a signal: without
+  // this it only paused the prompt and Gendan kept running. It stops Gendan, as README says.
+  rl.on('SIGINT', io.interrupt ?? (() => process.kill(process.pid, 'SIGINT')));
   console.log(
     'Type "1 text", "2 text", "3 text" as a supplier, "r1 text" in the room, "m text" as the manager, "c /link <code>" as a colleague linking their WeChat, "n text" as a new contact to sort, "checks" to run the follow-up checks now.',
   );

@@ -9,10 +9,20 @@ import '../shared/models.js';
 import { events } from '../shared/events/index.js';
 import { wireReactions } from '../shared/reactions.js';
 import { createFactsModel } from '../shared/facts/index.js';
-import { isTTY } from '../shared/config/index.js';
 import { createBot, type Bot } from '../bot/index.js';
 import { commandListener } from '../bot/commands.js';
-import { createSandbox, playDemo, registerSandboxManager, sandboxLanguages, seedSandboxSuppliers, SANDBOX_BANNER, SANDBOX_DB_NAME, startPrompt } from '../bot/sandbox.js';
+import {
+  createSandbox,
+  echoBotMessages,
+  playDemo,
+  promptWanted,
+  registerSandboxManager,
+  sandboxLanguages,
+  seedSandboxSuppliers,
+  SANDBOX_BANNER,
+  SANDBOX_DB_NAME,
+  startPrompt,
+} from '../bot/sandbox.js';
 import { backfillThreadDays, createMirror } from '../shared/threads/index.js';
 import { checkRoutes, createTranslationService, managerLanguagesInUse } from '../shared/translation/index.js';
 import { startServer } from '../server/index.js';
@@ -180,9 +190,12 @@ async function main() {
       sandbox.login();
       await bot.ready();
       playDemo(sandbox);
-      if (isTTY() && process.stdin.isTTY) {
+      // On a terminal, or with lines piped in (`tail -f lines.txt | npm start`): the prompt, and
+      // what the bot says in the simulated WeChat printed beside it.
+      if (promptWanted()) {
+        const stopEcho = echoBotMessages(sandbox);
         const close = startPrompt(sandbox);
-        running.push({ name: 'sandbox prompt', stop: async () => close() });
+        running.push({ name: 'sandbox prompt', stop: async () => (close(), stopEcho()) });
       }
     }
   }
