@@ -12,8 +12,8 @@ import { getLogger } from '../log/index.js';
 import { Manager } from '../managers/model.js';
 import { normaliseCode } from '../suppliers/codes.js';
 import { Supplier } from '../suppliers/model.js';
-import { MILESTONES, Order, OrderBoardRow, OrderIndex, OrderIndexHead, type MilestoneName, type OrderDoc, type OrderIndexEntry } from './model.js';
-import { dayOf, isOverdue } from './rules.js';
+import { MILESTONES, Order, OrderBoardRow, OrderIndex, OrderIndexHead, type OrderDoc, type OrderIndexEntry } from './model.js';
+import { dayOf } from './rules.js';
 
 const log = getLogger('orders');
 
@@ -283,15 +283,20 @@ async function computeBoard(
   const manById = new Map(mans.map((m) => [String(m._id), m.name]));
   const today = dayOf(now);
   let items: BoardItem[] = rows.map((r) => {
-    const planned = r.next?.planned ? new Date(`${r.next.planned}T00:00:00Z`) : null;
-    const overdue = isOverdue({ status: 'open', next: r.next ? { milestone: r.next.milestone as MilestoneName, planned } : null }, now);
+    // Late as the overdue scan counts it: ANY milestone not done whose planned day has passed
+    // (an imported order may plan only its shipment; the next milestone may have no date).
+    const late = Object.values(r.milestones ?? {})
+      .filter((m) => !m.done && m.planned && m.planned < today)
+      .map((m) => m.planned!)
+      .sort()[0];
+    const overdue = r.status === 'open' && Boolean(late);
     return {
       ...r,
       supplierName: supById.get(r.supplierId)?.name ?? null,
       segment: supById.get(r.supplierId)?.segment ?? null,
       managerName: r.managerId ? (manById.get(r.managerId) ?? null) : null,
       overdue,
-      daysLate: overdue && r.next?.planned ? Math.floor((Date.parse(today) - Date.parse(r.next.planned)) / 86_400_000) : 0,
+      daysLate: late ? Math.floor((Date.parse(today) - Date.parse(late)) / 86_400_000) : 0,
     };
   });
   if (f.segment) items = items.filter((r) => r.segment === f.segment);

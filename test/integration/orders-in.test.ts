@@ -398,6 +398,20 @@ describe('orders in, done when: a buyer imports the sample file, sees the board 
     const board = (await boris.agent.get('/api/orders/board').expect(200)).body;
     expect(board.items.map((i: { number: string }) => i.number).sort()).to.deep.equal(['PO-IMP-1', 'PO-IMP-2', 'PO-IMP-3', 'PO-IMP-4']);
     expect(board.counts.all).to.equal(4);
+    // A late shipment is late on the board too (the order plans no confirmation date: the next
+    // milestone has none), the same order the overdue scan will find.
+    type Item = { number: string; overdue: boolean; daysLate: number; milestones: Record<string, { planned: string | null; done: boolean }> };
+    const today = new Date().toISOString().slice(0, 10);
+    const lateOnes = (board.items as Item[]).filter((i) => Object.values(i.milestones).some((m) => !m.done && m.planned && m.planned < today));
+    expect(lateOnes.length, 'the fixture has a late order').to.be.greaterThan(0);
+    expect(board.counts.overdue).to.equal(lateOnes.length);
+    for (const i of lateOnes) {
+      const first = Object.values(i.milestones)
+        .filter((m) => !m.done && m.planned && m.planned < today)
+        .map((m) => m.planned!)
+        .sort()[0]!;
+      expect(i, i.number).to.include({ overdue: true, daysLate: Math.round((Date.parse(today) - Date.parse(first)) / 86_400_000) });
+    }
 
     // A01 gets its tag (the first order exists now).
     const tagged = await boris.agent.put('/api/console/suppliers/A01/tag').set('X-CSRF-Token', boris.csrf).send({ country: 'cn', abbr: 'nb' }).expect(200);
