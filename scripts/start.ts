@@ -83,9 +83,13 @@ async function main() {
   const running: Stoppable[] = [];
 
   let stopping = false;
+  // Said first, before anything awaits: the embedded database then restarts nothing the same
+  // signal stopped (a process-group signal reaches PostgreSQL and the engine too).
+  const onStopSignal: (() => void)[] = [];
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    for (const f of onStopSignal) f();
     log.info({ signal }, 'shutting down');
     const hard = setTimeout(() => {
       log.error('shutdown took over 20 s; exiting');
@@ -117,7 +121,9 @@ async function main() {
   // The embedded database is supervised: a PostgreSQL or engine that dies is restarted, an alert
   // raised and cleared; when it cannot be restarted, exit non-zero so a service manager restarts all.
   if (db.embedded) {
-    watchDatabase(db.embedded, (detail) => {
+    const embedded = db.embedded;
+    onStopSignal.push(() => embedded.stopping());
+    watchDatabase(embedded, (detail) => {
       log.fatal({ detail }, 'the embedded database could not be restarted; exiting');
       console.error(`gendan: the embedded database could not be restarted (${detail}); exiting so the service manager restarts Gendan`);
       process.exit(1);

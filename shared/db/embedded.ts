@@ -53,6 +53,12 @@ export interface EmbeddedDb {
   spawnEngine(opts?: { serialize?: boolean; /** FerretDB's PostgreSQL pool size (default 50). */ poolMaxConns?: number } & EngineLanes): Promise<EngineProcess>;
   /** Kill the engine and start it again on the same port (tests of reconnection). */
   restartEngine(): Promise<void>;
+  /**
+   * A stop is coming (the process got a stop signal): a part that exits from now on is not
+   * restarted and raises nothing. `systemctl stop`, Ctrl-C and `timeout` signal the whole process
+   * group, so PostgreSQL and the engine get the signal themselves, beside Node.
+   */
+  stopping(): void;
   /** Listen to the supervisor (a part that dies is restarted; see SupervisionEvent). */
   onSupervision(listener: (e: SupervisionEvent) => void): () => void;
   /** Process ids of PostgreSQL (the postmaster) and the engine, for tests and operators. */
@@ -294,6 +300,9 @@ function startEngine(bin: string, pgUrl: string, listen: string, serialize: bool
 
 // ---- the whole thing ------------------------------------------------------------------------
 
+/** How long a part that exited is given before it counts as died (see `down` in startEmbedded). */
+const DOWN_GRACE_MS = 300;
+
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> {
   const bin = opts.engineBin ?? DEFAULT_ENGINE_BIN;
   if (!existsSync(bin)) {
@@ -391,6 +400,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
   const alive = (p?: { exitCode: number | null; signalCode: NodeJS.Signals | null }) => !!p && p.exitCode === null && p.signalCode === null;
   let engineAlive = true;
   let restarting = false; // restartEngine(): a deliberate restart is no outage
+  let stopSignalled = false; // stopping(): the process is on its way out
   let recovering: Promise<void> | undefined;
   let again = false;
   const watchPg = () => {
@@ -409,16 +419,21 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
       down('engine', 'the engine exited');
     });
   };
+  // A part that exits is looked at again after DOWN_GRACE_MS: when the process group got a stop
+  // signal, PostgreSQL and the engine may exit a moment before Node's own handler says so.
   const down = (part: 'postgres' | 'engine', detail: string) => {
-    log.error({ part, detail }, 'embedded database part died; restarting it');
-    emit({ state: 'down', part, detail, at: new Date() });
-    again = true;
-    recovering ??= recover().finally(() => (recovering = undefined));
+    setTimeout(() => {
+      if (stopped || stopSignalled) return;
+      log.error({ part, detail }, 'embedded database part died; restarting it');
+      emit({ state: 'down', part, detail, at: new Date() });
+      again = true;
+      recovering ??= recover().finally(() => (recovering = undefined));
+    }, DOWN_GRACE_MS).unref();
   };
   const recover = async () => {
     const t0 = Date.now();
     let lastErr = '';
-    for (let attempt = 1; attempt <= attempts && !stopped; attempt++) {
+    for (let attempt = 1; attempt <= attempts && !stopped && !stopSignalled; attempt++) {
       again = false;
       try {
         let pgRestarted = false;
@@ -451,7 +466,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
         await new Promise((ok) => setTimeout(ok, wait));
       }
     }
-    if (stopped) return;
+    if (stopped || stopSignalled) return;
     log.fatal({ attempts, err: lastErr }, 'embedded database could not be restarted');
     emit({ state: 'failed', detail: lastErr, attempts, at: new Date() });
   };
@@ -490,6 +505,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDb> 
     },
     pids() {
       return { postgres: pgHandle.process?.pid, engine: engine.pid };
+    },
+    stopping() {
+      stopSignalled = true;
     },
     async stop() {
       if (stopped) return;

@@ -71,6 +71,31 @@ describe('supervision: the embedded database restarts; nothing is lost', functio
     await buffered.close();
   });
 
+  it('(embedded) a stop signal to the whole process group (systemctl stop, Ctrl-C, timeout) restarts nothing and raises no alert', async function () {
+    if (!testDb().embedded) return this.skip();
+    this.timeout(120_000);
+    own = await startOwnDb();
+    const { embedded } = own;
+    const events: SupervisionEvent[] = [];
+    const off = embedded.onSupervision((e) => events.push(e));
+    let failed = '';
+    const offWatch = watchDatabase(embedded, (d) => (failed = d)); // as scripts/start.ts wires it
+    try {
+      // What scripts/start.ts does first in its signal handler; the same signal reaches the children.
+      embedded.stopping();
+      const { postgres, engine } = embedded.pids();
+      process.kill(engine!, 'SIGTERM');
+      process.kill(postgres!, 'SIGTERM');
+      await new Promise((ok) => setTimeout(ok, 2500));
+      expect(events.map((e) => e.state)).to.deep.equal([]);
+      expect(openSystemAlerts().map((a) => a.key)).to.not.include(DB_ALERT_KEY);
+      expect(failed).to.equal('');
+    } finally {
+      off();
+      offWatch();
+    }
+  });
+
   it('(embedded) kill -9 of PostgreSQL, then of the engine, during ingest at 50/s: restarted within 10 s, alert raised and cleared, every message once', async function () {
     const shared = testDb().embedded;
     if (!shared) return this.skip();
