@@ -12,7 +12,7 @@ import { createSupplier } from '../../shared/suppliers/index.js';
 import { Contact, recordFriendRequest, Message, Thread } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { until, waitForMessages, withTimeout } from '../support/bot.js';
-import { signedInAgent, startConsoleRig, type ConsoleRig } from '../support/console.js';
+import { csrfPost, signedInAgent, startConsoleRig, type ConsoleRig } from '../support/console.js';
 
 describe('console API: day one for a real purchasing team', function () {
   this.timeout(90_000);
@@ -26,11 +26,7 @@ describe('console API: day one for a real purchasing team', function () {
 
   it('admin creates a manager → /link from WeChat → sort a new contact with a fair code → the manager gets its overdue notice', async () => {
     const admin = await signedInAgent(rig.url);
-    const post = (a: typeof admin, path: string, body: unknown) =>
-      a.agent
-        .post(path)
-        .set('X-CSRF-Token', a.csrf)
-        .send(body as object);
+    const post = csrfPost;
 
     await post(admin, '/api/console/managers', { login: 'boris', name: 'Boris', password: 'boris-password-1', role: 'manager', language: 'en', timezone: 'Europe/Moscow' }).expect(201);
     const boris = await signedInAgent(rig.url, 'boris', 'boris-password-1');
@@ -102,11 +98,7 @@ describe('console API: day one for a real purchasing team', function () {
 
   it('profile edit, duplicates, merge (earliest code survives), filters, friend requests, passwords, sessions, deactivation', async () => {
     const admin = await signedInAgent(rig.url);
-    const post = (a: typeof admin, path: string, body: unknown) =>
-      a.agent
-        .post(path)
-        .set('X-CSRF-Token', a.csrf)
-        .send(body as object);
+    const post = csrfPost;
     const patch = (a: typeof admin, path: string, body: unknown) =>
       a.agent
         .patch(path)
@@ -197,11 +189,7 @@ describe('console API: day one for a real purchasing team', function () {
 
   it('"run checks now" (head/admin): the real overdue job runs at once and the tagged notice reaches the linked manager’s WeChat', async () => {
     const admin = await signedInAgent(rig.url);
-    const post = (a: typeof admin, path: string, body: unknown) =>
-      a.agent
-        .post(path)
-        .set('X-CSRF-Token', a.csrf)
-        .send(body as object);
+    const post = csrfPost;
     // Boris links his WeChat (the colleague's simulated one) with /link.
     await post(admin, '/api/console/managers', { login: 'boris', name: 'Boris', password: 'boris-password-1', role: 'manager', language: 'en', timezone: 'Europe/Moscow' }).expect(201);
     const boris = await signedInAgent(rig.url, 'boris', 'boris-password-1');

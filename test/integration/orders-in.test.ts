@@ -17,7 +17,7 @@ import { Supplier } from '../../shared/suppliers/index.js';
 import { Message, Thread } from '../../shared/threads/index.js';
 import { makeManager, testConfig } from '../support/api.js';
 import { until, withTimeout } from '../support/bot.js';
-import { signedInAgent, startConsoleRig, type ConsoleRig } from '../support/console.js';
+import { csrfPost, linkedBuyer, signedInAgent, startConsoleRig, type ConsoleRig } from '../support/console.js';
 
 const NOW = new Date('2026-11-25T09:00:00Z'); // a Wednesday
 const fixture = (name: string) => join(fileURLToPath(new URL('../fixtures/', import.meta.url)), name);
@@ -369,16 +369,9 @@ describe('orders in, done when: a buyer imports the sample file, sees the board 
 
   it('console import (dry run, then confirmed) → board → "run checks now" → the overdue notice names the tagged supplier code in the manager’s WeChat', async () => {
     const admin = await signedInAgent(rig.url);
-    const post = (a: typeof admin, path: string, body: unknown) =>
-      a.agent
-        .post(path)
-        .set('X-CSRF-Token', a.csrf)
-        .send(body as object);
+    const post = csrfPost;
     // Boris, a buyer, links his WeChat (the colleague's simulated one) with /link.
-    await post(admin, '/api/console/managers', { login: 'boris', name: 'Boris', password: 'boris-password-1', role: 'manager', language: 'en', timezone: 'Europe/Moscow' }).expect(201);
-    const boris = await signedInAgent(rig.url, 'boris', 'boris-password-1');
-    rig.bot.sb.say('c', (await post(boris, '/api/console/me/wechat/link-code', {}).expect(201)).body.command);
-    await until('linked', async () => ((await boris.agent.get('/api/console/me/wechat').expect(200)).body.linked ? true : undefined));
+    const boris = await linkedBuyer(rig, admin);
     // His suppliers, as the sample file names them.
     await Supplier.create({ code: 'A01', name: '宁波电机厂', managerId: boris.user.id });
     await Supplier.create({ code: 'A02', name: '深圳开关厂', managerId: boris.user.id });

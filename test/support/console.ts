@@ -95,6 +95,33 @@ export async function supplierSays(rig: ConsoleRig, who: number, text: string): 
 }
 
 /** A supertest agent signed in to the console; sends the CSRF header on every request. */
+export type SignedIn = Awaited<ReturnType<typeof signedInAgent>>;
+
+/** A console POST as the web app sends it (the session's CSRF token). */
+export const csrfPost = (a: SignedIn, path: string, body: unknown) =>
+  a.agent
+    .post(path)
+    .set('X-CSRF-Token', a.csrf)
+    .send(body as object);
+
+/**
+ * The admin creates a buyer (Boris by default) who signs in and links his WeChat with /link from
+ * the rig's simulated colleague chat ('c'); returns his signed-in agent once linked.
+ */
+export async function linkedBuyer(rig: { url: string; bot: { sb: { say(who: 'c', text: string): void } } }, admin: SignedIn, login = 'boris', name = 'Boris', language = 'en'): Promise<SignedIn> {
+  const password = `${login}-password-1`;
+  const made = await csrfPost(admin, '/api/console/managers', { login, name, password, role: 'manager', language, timezone: 'Europe/Moscow' });
+  if (made.status !== 201) throw new Error(`manager not created: ${made.status} ${JSON.stringify(made.body)}`);
+  const buyer = await signedInAgent(rig.url, login, password);
+  rig.bot.sb.say('c', (await csrfPost(buyer, '/api/console/me/wechat/link-code', {}).expect(201)).body.command);
+  const end = Date.now() + 10_000;
+  while (!(await buyer.agent.get('/api/console/me/wechat').expect(200)).body.linked) {
+    if (Date.now() > end) throw new Error(`${name}'s WeChat not linked within 10 s`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  return buyer;
+}
+
 export async function signedInAgent(url: string, login = ADMIN.login, password = ADMIN.password) {
   const agent = supertest.agent(url);
   const res = await agent.post('/api/console/session').send({ login, password });
