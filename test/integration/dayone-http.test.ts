@@ -12,16 +12,14 @@ import { createSupplier } from '../../shared/suppliers/index.js';
 import { Contact, recordFriendRequest, Message, Thread } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { until, waitForMessages, withTimeout } from '../support/bot.js';
-import { csrfPost, signedInAgent, startConsoleRig, type ConsoleRig } from '../support/console.js';
+import { csrfPost, signedInAgent, consoleRigPerTest, type ConsoleRig } from '../support/console.js';
 
 describe('console API: day one for a real purchasing team', function () {
   this.timeout(90_000);
+  const current = consoleRigPerTest({ commands: true });
   let rig: ConsoleRig;
-  beforeEach(async () => {
-    rig = await withTimeout(startConsoleRig({ commands: true }), 30_000, 'console rig');
-  });
-  afterEach(async () => {
-    await rig?.stop();
+  beforeEach(() => {
+    rig = current();
   });
 
   it('admin creates a manager → /link from WeChat → sort a new contact with a fair code → the manager gets its overdue notice', async () => {

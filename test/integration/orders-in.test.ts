@@ -17,7 +17,7 @@ import { Supplier } from '../../shared/suppliers/index.js';
 import { Message, Thread } from '../../shared/threads/index.js';
 import { makeManager, testConfig } from '../support/api.js';
 import { until, withTimeout } from '../support/bot.js';
-import { csrfPost, linkedBuyer, signedInAgent, startConsoleRig, type ConsoleRig } from '../support/console.js';
+import { csrfPost, linkedBuyer, signedInAgent, consoleRigPerTest, type ConsoleRig } from '../support/console.js';
 
 const NOW = new Date('2026-11-25T09:00:00Z'); // a Wednesday
 const fixture = (name: string) => join(fileURLToPath(new URL('../fixtures/', import.meta.url)), name);
@@ -359,12 +359,10 @@ describe('orders in: import, board, lead times, status', function () {
 
 describe('orders in, done when: a buyer imports the sample file, sees the board and gets the first overdue notice in WeChat', function () {
   this.timeout(90_000);
+  const current = consoleRigPerTest({ commands: true });
   let rig: ConsoleRig;
-  beforeEach(async () => {
-    rig = await withTimeout(startConsoleRig({ commands: true }), 30_000, 'console rig');
-  });
-  afterEach(async () => {
-    await rig?.stop();
+  beforeEach(() => {
+    rig = current();
   });
 
   it('console import (dry run, then confirmed) → board → "run checks now" → the overdue notice names the tagged supplier code in the manager’s WeChat', async () => {

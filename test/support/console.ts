@@ -36,6 +36,22 @@ export const ADMIN = { login: 'admin', password: 'admin-password-1', name: 'Alic
  * `commands`: the bot runs manager commands (`/link`, `/orders`…) as scripts/start.ts wires them.
  * `openai`: Azerbaijani too, zh⇄az routed to the OpenAI fake (TMT has no az).
  */
+/**
+ * A console rig for each test of the calling suite (started before each, stopped after, bounded);
+ * call the returned function inside a test for the current one.
+ */
+export function consoleRigPerTest(opts?: Parameters<typeof startConsoleRig>[0]): () => ConsoleRig {
+  let rig: ConsoleRig | undefined;
+  beforeEach(async () => {
+    rig = await withTimeout(startConsoleRig(opts), 30_000, 'console rig');
+  });
+  afterEach(async () => {
+    await rig?.stop();
+    rig = undefined;
+  });
+  return () => rig!;
+}
+
 export async function startConsoleRig(opts: { livePollMs?: number; delivery?: boolean; commands?: boolean; openai?: boolean } = {}): Promise<ConsoleRig> {
   const tmt = await startTmtFake({ rps: 1000 });
   const openai = opts.openai ? await startOpenAiFake() : undefined;
