@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { decideById, factsOfOrder, proposalsOfThread } from '../../shared/facts/index.js';
 import { MILESTONES } from '../../shared/orders/index.js';
 import * as c from '../contract.js';
+import { errorLangOf } from '../errors.js';
 import { managerOf, Reply, route, type AnyRoute, type RouteDeps } from '../http/route.js';
 import { idParams } from '../validation.js';
 
@@ -21,7 +22,8 @@ export function factRoutes({ clock }: RouteDeps): AnyRoute[] {
       params: idParams,
       responses: { 200: { description: 'The proposals, oldest first', schema: c.proposalList } },
       errors: [404],
-      handle: async (req) => new Reply(200, { items: await proposalsOfThread(managerOf(req), req.params.id) }),
+      // The doubts in the reader's language (as the error texts: the console's, else the manager's).
+      handle: async (req, ctx) => new Reply(200, { items: await proposalsOfThread(managerOf(req), req.params.id, errorLangOf(ctx)) }),
     }),
     route({
       method: 'get',
@@ -32,7 +34,7 @@ export function factRoutes({ clock }: RouteDeps): AnyRoute[] {
       params: idParams,
       responses: { 200: { description: 'The order facts', schema: c.orderFacts } },
       errors: [404],
-      handle: async (req) => new Reply(200, await factsOfOrder(managerOf(req), req.params.id)),
+      handle: async (req, ctx) => new Reply(200, await factsOfOrder(managerOf(req), req.params.id, errorLangOf(ctx))),
     }),
     route({
       method: 'post',
@@ -50,7 +52,7 @@ export function factRoutes({ clock }: RouteDeps): AnyRoute[] {
         .strict(),
       responses: { 200: { description: 'The proposal as decided and what was done', schema: c.proposalDecision } },
       errors: [404, 409],
-      handle: async (req) => new Reply(200, await decideById(managerOf(req), req.params.id, req.body, clock())),
+      handle: async (req, ctx) => new Reply(200, await decideById(managerOf(req), req.params.id, req.body, clock(), errorLangOf(ctx))),
     }),
   ];
 }

@@ -9,7 +9,7 @@
 // - a supplier (mini-program) sees only its own supplier's records;
 // - what a caller may not see is "not found" (404), never "forbidden": existence is not disclosed.
 import { Types } from 'mongoose';
-import { NotFoundError } from '../errors/index.js';
+import { NotFoundError, type ErrorMessage } from '../errors/index.js';
 import type { ManagerDoc } from '../managers/model.js';
 import { Supplier } from '../suppliers/model.js';
 
@@ -66,7 +66,7 @@ export async function canSeeSupplier(v: Viewer, supplierId: Types.ObjectId | str
 }
 
 /** The record when the viewer may see its supplier; otherwise "not found" with `what`. */
-export async function assertVisible<T extends { supplierId?: Types.ObjectId | string | null }>(v: Viewer, record: T | null | undefined, what: string): Promise<T> {
+export async function assertVisible<T extends { supplierId?: Types.ObjectId | string | null }>(v: Viewer, record: T | null | undefined, what: ErrorMessage): Promise<T> {
   if (!record || !(await canSeeSupplier(v, record.supplierId))) throw new NotFoundError(what);
   return record;
 }

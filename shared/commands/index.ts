@@ -7,7 +7,8 @@ import { AppError, messageIn, say } from '../errors/index.js';
 import { fmtNumber, fmtPercent } from '../i18n/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
-import { MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, reportCustoms, updateMilestone, type OrderDoc } from '../orders/index.js';
+import { MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, overdueMilestones, reportCustoms, updateMilestone, type OrderDoc } from '../orders/index.js';
+import { MILESTONE_AZ, MILESTONE_RU } from '../notices/index.js';
 import { fileClaim } from '../claims/index.js';
 import { decideByNumber } from '../facts/index.js';
 import { periodOf, setSegment, supplierScorecard, type KpiWeights } from '../performance/index.js';
@@ -44,6 +45,8 @@ export interface CommandInput {
 export type CommandOutcome = { status: 'done' | 'failed' | 'refused'; reply: string } | { status: 'stale' | 'duplicate'; reply?: undefined };
 
 const fmtDay = (d?: Date | null) => (d ? dayOf(new Date(d)) : '—');
+/** A milestone's name in the manager's language (English keeps the name the commands take). */
+const msIn = (lang: ManagerLang, m: string) => (lang === 'ru' ? (MILESTONE_RU[m] ?? m) : lang === 'az' ? (MILESTONE_AZ[m] ?? m) : m);
 
 export function createCommandHandler(deps: CommandDeps) {
   const clock = deps.clock ?? (() => new Date());
@@ -74,8 +77,21 @@ export function createCommandHandler(deps: CommandDeps) {
 
   /** `shown`: the supplier's code as people see it (`D12 AUGI`, displayCodes). */
   function orderLine(lang: ManagerLang, o: Pick<OrderDoc, 'number' | 'supplierCode' | 'next' | 'status'>, now: Date, shown?: Map<string, string>) {
-    const late = isOverdue(o, now) && o.next?.planned ? t(lang, 'late', { days: daysLate(o.next.planned, now) }) : '';
-    return t(lang, 'orderLine', { po: o.number, code: shown?.get(o.supplierCode) ?? o.supplierCode, milestone: o.next?.milestone ?? '—', planned: fmtDay(o.next?.planned), late });
+    const late = isOverdue(o, now) && o.next?.planned ? t(lang, 'late', { days: fmtNumber(lang, daysLate(o.next.planned, now)) }) : '';
+    return t(lang, 'orderLine', {
+      po: o.number,
+      code: shown?.get(o.supplierCode) ?? o.supplierCode,
+      milestone: o.next?.milestone ? msIn(lang, o.next.milestone) : '—',
+      planned: fmtDay(o.next?.planned),
+      late,
+    });
+  }
+  /** An overdue order: the milestones that are late (any not done past its planned day, as the board and the overdue scan count) and by how much. */
+  function overdueLine(lang: ManagerLang, o: OrderDoc, now: Date, shown: Map<string, string>) {
+    const list = overdueMilestones(o, now)
+      .map((x) => t(lang, 'lateMilestone', { milestone: msIn(lang, x.milestone), planned: fmtDay(x.planned), days: fmtNumber(lang, x.daysLate) }))
+      .join(', ');
+    return t(lang, 'overdueLine', { po: o.number, code: shown.get(o.supplierCode) ?? o.supplierCode, list });
   }
 
   async function run(cmd: Command, m: ManagerDoc, lang: ManagerLang, messageId: string): Promise<string> {
@@ -189,11 +205,12 @@ export function createCommandHandler(deps: CommandDeps) {
       case 'overdue': {
         const items = await listOverdue(now, { managerId: String(m._id) });
         if (!items.length) return t(lang, 'noOverdue');
+        const shown = await displayCodes(items.slice(0, 30).map((o) => o.supplierCode));
         return t(lang, 'overdue', {
           count: fmtNumber(lang, items.length),
           list: items
             .slice(0, 30)
-            .map((o) => orderLine(lang, o, now))
+            .map((o) => overdueLine(lang, o, now, shown))
             .join('\n'),
         });
       }

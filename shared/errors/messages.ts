@@ -410,6 +410,19 @@ export const MESSAGES = {
   'field.requiredDisputing': { en: 'required when disputing', ru: 'обязательно при оспаривании', az: 'etiraz zamanı tələb olunur' },
   'field.notJson': { en: 'not JSON', ru: 'не JSON', az: 'JSON deyil' },
   'field.requiredFor': { en: 'required for {what}', ru: 'обязательно для {what}', az: '{what} üçün tələb olunur' },
+
+  // ---- chat to facts: why a proposal is not certain (shared/facts; the English is stored on the proposal) ----
+  'doubt.week': { en: 'a week, not a day', ru: 'неделя, а не день', az: 'gün deyil, həftə' },
+  'doubt.approximate': { en: 'approximate day', ru: 'приблизительный день', az: 'təxmini gün' },
+  'doubt.impossible': { en: 'impossible date', ru: 'невозможная дата', az: 'mümkün olmayan tarix' },
+  'doubt.holidayEstimated': { en: 'holiday schedule not published: estimated', ru: 'график праздников не опубликован: оценка', az: 'bayram qrafiki dərc olunmayıb: təxmini' },
+  'doubt.checkDigit': { en: 'check digit does not match', ru: 'контрольная цифра не совпадает', az: 'yoxlama rəqəmi uyğun gəlmir' },
+  'doubt.startNotNamed': { en: 'start not named: from the message day', ru: 'начало не названо: со дня сообщения', az: 'başlanğıc göstərilməyib: mesaj günündən' },
+  'doubt.yearAhead': { en: 'more than a year ahead', ru: 'больше чем через год', az: 'bir ildən çox sonra' },
+  'doubt.past': { en: 'in the past', ru: 'в прошлом', az: 'keçmişdə' },
+  'doubt.noMilestone': { en: 'milestone not named', ru: 'этап не назван', az: 'mərhələ göstərilməyib' },
+  'doubt.model': { en: 'read by the language model', ru: 'прочитано языковой моделью', az: 'dil modeli tərəfindən oxunub' },
+  'doubt.poNotOpen': { en: 'PO {po} is not an open order of this supplier', ru: 'PO {po} — не открытый заказ этого поставщика', az: 'PO {po} bu təchizatçının açıq sifarişi deyil' },
 } satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -1,6 +1,7 @@
 // What the recognizers proposed and what the managers decided (proposals.ts), the short numbers
 // managers answer with, the order a thread was last about, and factories' closures.
 import mongoose, { Schema, type Types } from 'mongoose';
+import type { Msg } from '../errors/index.js';
 
 export const PROPOSAL_STATUSES = ['proposed', 'applying', 'applied', 'dropped'] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
@@ -25,6 +26,9 @@ const proposalSchema = new Schema(
     link: { type: String, enum: LINKS, required: true },
     // What is not certain (a week not a day, a check digit, a PO that is not this supplier's …).
     uncertain: { type: [String], default: undefined },
+    // The catalog texts of `uncertain`, one each (`{ key, params }`, null when the catalog has none):
+    // written in the reader's language. Older proposals have only the English.
+    uncertainKeys: { type: [Schema.Types.Mixed], default: undefined },
     managerId: { type: Schema.Types.ObjectId },
     n: { type: Number }, // the short number the manager answers with (/ok n)
     nk: { type: String }, // `<managerId|company>:<n>`: unique
@@ -61,6 +65,7 @@ export interface ProposalDoc {
   candidates?: string[];
   link: Link;
   uncertain?: string[];
+  uncertainKeys?: (Msg | null)[];
   managerId?: Types.ObjectId | null;
   n?: number;
   nk?: string;

@@ -9,7 +9,7 @@
 // so notices, KPIs and history follow as for every other change.
 import { Types } from 'mongoose';
 import { assertVisible, managerViewer, type ManagerViewer } from '../access/index.js';
-import { ConflictError, NotFoundError, ValidationError, isDuplicateKey } from '../errors/index.js';
+import { ConflictError, NotFoundError, ValidationError, isDuplicateKey, msg } from '../errors/index.js';
 import { createCache } from '../cache/index.js';
 import { groupInsert } from '../db/batches.js';
 import { getLogger } from '../log/index.js';
@@ -23,7 +23,7 @@ import { localDay } from './dates.js';
 import type { FactsModel, ModelFact } from './llm.js';
 import { FactoryClosure, Proposal, ProposalCounter, ThreadFocus, type ClosureDoc, type Link, type ProposalDoc } from './model.js';
 import { CARRIER_LINKS, factKey, recognize, type Fact } from './recognize.js';
-import { proposalsForManager, type FactLang } from './texts.js';
+import { doubt, doubtOf, doubtsIn, proposalsForManager, type Doubt, type FactLang } from './texts.js';
 
 const log = getLogger('facts');
 
@@ -67,7 +67,7 @@ async function openOrdersOf(supplierId: Types.ObjectId): Promise<OrderDoc[]> {
 }
 
 /** The order a message is about, among ITS supplier's open orders only. */
-async function linkOrder(supplierId: Types.ObjectId, threadId: Types.ObjectId, pos: string[], now: Date): Promise<{ order?: OrderDoc; candidates: OrderDoc[]; link: Link; uncertain?: string }> {
+async function linkOrder(supplierId: Types.ObjectId, threadId: Types.ObjectId, pos: string[], now: Date): Promise<{ order?: OrderDoc; candidates: OrderDoc[]; link: Link; uncertain?: Doubt }> {
   const open = await openOrdersOf(supplierId);
   if (pos.length) {
     const named = open.filter((o) => pos.some((p) => norm(o.number) === norm(p) || (norm(p).length >= 4 && norm(o.number).endsWith(norm(p)))));
@@ -76,7 +76,7 @@ async function linkOrder(supplierId: Types.ObjectId, threadId: Types.ObjectId, p
       return { order: named[0], candidates: [], link: 'po' };
     }
     // A PO that is not one of this supplier's open orders: never looked up elsewhere.
-    return { candidates: open, link: 'pick', uncertain: `PO ${pos.join(', ')} is not an open order of this supplier` };
+    return { candidates: open, link: 'pick', uncertain: doubt(msg('doubt.poNotOpen', { po: pos.join(', ') })) };
   }
   if (open.length === 1) return { order: open[0], candidates: [], link: 'only' };
   const focus = await ThreadFocus.findOne({ threadId }).lean<{ orderId: Types.ObjectId }>();
@@ -153,12 +153,12 @@ function alreadySo(f: Fact, o: OrderDoc | undefined): boolean {
 }
 
 /** A sanity check of dates: far in the past or years ahead is said, not applied blindly. */
-function dateDoubts(f: Fact, today: string): string[] {
+function dateDoubts(f: Fact, today: string): Doubt[] {
   if (f.kind !== 'date' && f.kind !== 'holiday') return [];
   const d = f.kind === 'date' ? f.day : f.to;
   const days = (Date.parse(d) - Date.parse(today)) / 86_400_000;
-  if (days > 366) return ['more than a year ahead'];
-  if (f.kind === 'date' && f.stage !== 'done' && days < -1) return ['in the past'];
+  if (days > 366) return [doubt(msg('doubt.yearAhead'))];
+  if (f.kind === 'date' && f.stage !== 'done' && days < -1) return [doubt(msg('doubt.past'))];
   return [];
 }
 
@@ -287,14 +287,14 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
   const today = localDay(new Date(message.ts), c.tz).day;
   const lines: Parameters<typeof proposalsForManager>[0]['lines'] = [];
   const docs: (Record<string, unknown> & { key: string })[] = [];
-  const meta: { f: Fact; uncertain?: string[]; orderNumber: string | null; pick: boolean }[] = [];
+  const meta: { f: Fact; uncertain?: Doubt[]; orderNumber: string | null; pick: boolean }[] = [];
   for (const f of facts) {
     if (alreadySo(f, link.order)) continue;
     const needsOrder = f.kind !== 'holiday';
-    const uncertain = [...('uncertain' in f && f.uncertain ? [f.uncertain] : []), ...dateDoubts(f, today), ...(needsOrder && link.uncertain ? [link.uncertain] : [])];
-    if (f.kind === 'date' && !f.milestone) uncertain.push('milestone not named');
+    const uncertain = [...('uncertain' in f && f.uncertain ? [doubtOf(f.uncertain)] : []), ...dateDoubts(f, today), ...(needsOrder && link.uncertain ? [link.uncertain] : [])];
+    if (f.kind === 'date' && !f.milestone) uncertain.push(doubt(msg('doubt.noMilestone')));
     // The model's reading is said on the proposal (WeChat and console): the manager checks it.
-    if (source === 'model') uncertain.push('read by the language model');
+    if (source === 'model') uncertain.push(doubt(msg('doubt.model')));
     docs.push({
       messageId: message._id,
       key: factKey(f),
@@ -306,7 +306,9 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
       orderNumber: needsOrder ? (link.order?.number ?? null) : null,
       candidates: needsOrder && !link.order ? link.candidates.slice(0, 10).map((o) => o.number) : undefined,
       link: needsOrder ? link.link : 'only',
-      uncertain: uncertain.length ? uncertain : undefined,
+      // The English (as older proposals have it) and, beside it, the catalog texts: read in the reader's language.
+      uncertain: uncertain.length ? uncertain.map((d) => d.text) : undefined,
+      uncertainKeys: uncertain.length ? uncertain.map((d) => d.key) : undefined,
       managerId: m?._id ?? null,
       text: (message.text ?? '').slice(0, 500),
       sender: message.senderName ?? undefined,
@@ -329,7 +331,15 @@ export async function storeProposals(facts: Fact[], pos: string[], source: 'rule
   docs.forEach((d, i) => {
     if (!inserted.has(d.key)) return;
     const x = meta[i]!;
-    lines.push({ n: d.n as number, fact: x.f, po: x.orderNumber, current: x.f.kind === 'date' ? currentPlanned(link.order, x.f.milestone) : undefined, uncertain: x.uncertain, pick: x.pick });
+    lines.push({
+      n: d.n as number,
+      fact: x.f,
+      po: x.orderNumber,
+      current: x.f.kind === 'date' ? currentPlanned(link.order, x.f.milestone) : undefined,
+      uncertain: x.uncertain?.map((d) => d.text),
+      uncertainKeys: x.uncertain?.map((d) => d.key),
+      pick: x.pick,
+    });
   });
   if (!lines.length) return 0;
   if (m?.wechatId) {
@@ -430,22 +440,22 @@ export async function decideByNumber(m: Pick<ManagerDoc, '_id' | 'role' | 'seesA
 }
 
 /** The console's buttons: a proposal the viewer may see (its supplier), by id. */
-export async function decideById(v: ManagerViewer, id: string, d: Decision, now = new Date()): Promise<DecisionResult> {
+export async function decideById(v: ManagerViewer, id: string, d: Decision, now = new Date(), lang: string = v.language): Promise<DecisionResult> {
   if (!Types.ObjectId.isValid(id)) throw new NotFoundError('proposal not found');
   const p = await assertVisible(v, await Proposal.findOne({ _id: id }).lean<ProposalDoc>(), 'proposal not found');
-  return decide(v, p, d, now);
+  return decide(v, p, d, now, lang);
 }
 
-async function decide(v: ManagerViewer, p: ProposalDoc, d: Decision, now: Date): Promise<DecisionResult> {
+async function decide(v: ManagerViewer, p: ProposalDoc, d: Decision, now: Date, lang: string = v.language): Promise<DecisionResult> {
   const by = `manager:${v.id}`;
   if (p.status === 'applied' || p.status === 'dropped') {
-    if ((p.status === 'applied') === (d.decision === 'ok')) return { proposal: viewOf(p), summary: p.status };
+    if ((p.status === 'applied') === (d.decision === 'ok')) return { proposal: viewOf(p, lang), summary: p.status };
     throw new ConflictError(`proposal #${p.n} is ${p.status} already`);
   }
   if (d.decision === 'no') {
     const r = await Proposal.updateOne({ _id: p._id, status: 'proposed' }, { $set: { status: 'dropped', decidedBy: by, decidedAt: now } });
     if (r.modifiedCount !== 1) throw new ConflictError(`proposal #${p.n} is being decided`);
-    return { proposal: viewOf({ ...p, status: 'dropped', decidedBy: by, decidedAt: now }), summary: 'dropped' };
+    return { proposal: viewOf({ ...p, status: 'dropped', decidedBy: by, decidedAt: now }, lang), summary: 'dropped' };
   }
   const fact = JSON.parse(p.fact) as Fact;
   // Which order: the proposal's, or the one the manager names among the supplier's open orders.
@@ -463,7 +473,7 @@ async function decide(v: ManagerViewer, p: ProposalDoc, d: Decision, now: Date):
     const summary = await apply(v, p, fact, orderId, d, by, now);
     const set = { status: 'applied' as const, decidedBy: by, decidedAt: now, error: undefined, ...(orderId && String(p.orderId ?? '') !== orderId ? { orderId: new Types.ObjectId(orderId) } : {}) };
     await Proposal.updateOne({ _id: p._id }, { $set: set, $unset: { error: 1 } });
-    return { proposal: viewOf({ ...p, ...set }), summary };
+    return { proposal: viewOf({ ...p, ...set }, lang), summary };
   } catch (err) {
     await Proposal.updateOne({ _id: p._id }, { $set: { status: 'proposed', error: (err as Error).message } });
     throw err;
@@ -539,7 +549,8 @@ export interface ProposalView {
   url: string | null;
 }
 
-export function viewOf(p: ProposalDoc): ProposalView {
+/** A proposal as the console shows it; its doubts in `lang` (the reader's). */
+export function viewOf(p: ProposalDoc, lang = 'en'): ProposalView {
   const fact = JSON.parse(p.fact) as Fact;
   return {
     id: String(p._id),
@@ -553,7 +564,7 @@ export function viewOf(p: ProposalDoc): ProposalView {
     fact,
     key: p.key,
     source: p.source ?? 'rules',
-    uncertain: p.uncertain ?? [],
+    uncertain: doubtsIn(p.uncertain, p.uncertainKeys, lang),
     text: p.text ?? '',
     sender: p.sender ?? null,
     at: new Date(p.at).toISOString(),
@@ -565,11 +576,11 @@ export function viewOf(p: ProposalDoc): ProposalView {
 }
 
 /** The proposals beside a thread's messages (the viewer's suppliers only). */
-export async function proposalsOfThread(v: ManagerViewer, threadId: string): Promise<ProposalView[]> {
+export async function proposalsOfThread(v: ManagerViewer, threadId: string, lang: string = v.language): Promise<ProposalView[]> {
   if (!Types.ObjectId.isValid(threadId)) throw new NotFoundError('thread not found');
   await assertVisible(v, await Thread.findOne({ _id: threadId }, { supplierId: 1 }).lean<ThreadDoc>(), 'thread not found');
   const list = await Proposal.find({ threadId: new Types.ObjectId(threadId) }).lean<ProposalDoc[]>();
-  return list.sort((a, b) => +a.at - +b.at).map(viewOf);
+  return list.sort((a, b) => +a.at - +b.at).map((p) => viewOf(p, lang));
 }
 
 export interface OrderFacts {
@@ -582,12 +593,12 @@ export interface OrderFacts {
 }
 
 /** The proposals, references and closure flags of an order the viewer may see (else "not found"). */
-export async function factsOfOrder(v: ManagerViewer, id: string): Promise<OrderFacts> {
+export async function factsOfOrder(v: ManagerViewer, id: string, lang: string = v.language): Promise<OrderFacts> {
   const order = await orderFor(v, id);
   const list = await Proposal.find({ orderId: order._id }).lean<ProposalDoc[]>();
   const closures = await FactoryClosure.find({ supplierId: order.supplierId }).lean<ClosureDoc[]>();
   return {
-    proposals: list.sort((a, b) => +a.at - +b.at).map(viewOf),
+    proposals: list.sort((a, b) => +a.at - +b.at).map((p) => viewOf(p, lang)),
     refs: (order.refs ?? []).map(({ at: _a, by: _b, ...r }) => r),
     closures: closures.map((c) => ({ from: c.from, to: c.to })),
     flagged: closureFlags(order, closures),

@@ -1,5 +1,6 @@
 // How a proposal reads to a manager (en, ru, az; zh for the console's Chinese staff): what changes,
 // from whose message, and the short number to answer with.
+import { MESSAGES, msg, say, type MessageKey, type Msg } from '../errors/index.js';
 import { MILESTONE_AZ, MILESTONE_RU, MILESTONE_ZH } from '../notices/texts.js';
 import type { Fact } from './recognize.js';
 
@@ -98,12 +99,58 @@ export function factLine(f: Fact, lang: FactLang, current?: string | null): stri
   }
 }
 
+// Why a proposal is not certain: the recognizers say it in English (dates.ts, recognize.ts), a
+// proposal stores that English (older proposals have only it) and, beside it, the catalog text
+// (`uncertainKeys`) so each reader gets their language.
+const DOUBT_KEYS: MessageKey[] = [
+  'doubt.week',
+  'doubt.approximate',
+  'doubt.impossible',
+  'doubt.holidayEstimated',
+  'doubt.checkDigit',
+  'doubt.startNotNamed',
+  'doubt.yearAhead',
+  'doubt.past',
+  'doubt.noMilestone',
+  'doubt.model',
+];
+const BY_ENGLISH = new Map<string, MessageKey>(DOUBT_KEYS.map((k) => [MESSAGES[k].en, k]));
+const PO_NOT_OPEN = /^PO (.+) is not an open order of this supplier$/;
+
+/** The catalog text of a doubt written in English (null for one the catalog does not have). */
+export function doubtMsg(english: string): Msg | null {
+  const k = BY_ENGLISH.get(english);
+  if (k) return msg(k);
+  const po = PO_NOT_OPEN.exec(english);
+  return po ? msg('doubt.poNotOpen', { po: po[1]! }) : null;
+}
+
+/** A doubt as stored: its English and its catalog text. */
+export interface Doubt {
+  text: string;
+  key: Msg | null;
+}
+/** A doubt from its catalog text (the English is what the proposal stores as `uncertain`). */
+export const doubt = (key: Msg): Doubt => ({ text: say('en', key.key, key.params), key });
+/** A doubt the recognizers wrote in English. */
+export const doubtOf = (english: string): Doubt => ({ text: english, key: doubtMsg(english) });
+
+/** The doubts in `lang`: from their catalog texts when stored, else from their English (older proposals), else as stored. */
+export function doubtsIn(texts: readonly string[] | undefined, keys: readonly (Msg | null | undefined)[] | undefined, lang: string): string[] {
+  return (texts ?? []).map((t, i) => {
+    const k = keys?.[i] ?? doubtMsg(t);
+    return k ? say(lang, k.key, k.params) : t;
+  });
+}
+
 export interface ProposalLine {
   n: number;
   fact: Fact;
   po?: string | null;
   current?: string | null;
   uncertain?: string[];
+  /** The catalog texts of `uncertain`, one each (null for one the catalog lacks). */
+  uncertainKeys?: (Msg | null)[];
   pick: boolean;
 }
 
@@ -112,7 +159,7 @@ export function proposalsForManager(x: { code: string; who: string; time: string
   const w = W[lang];
   const out = [fill(w.head, { code: x.code }), `“${x.quote}” (${fill(w.from, { who: x.who, time: x.time })})`];
   for (const l of x.lines) {
-    const unsure = l.uncertain?.length ? ` ⚠️ ${w.unsure}: ${l.uncertain.join('; ')}` : '';
+    const unsure = l.uncertain?.length ? ` ⚠️ ${w.unsure}: ${doubtsIn(l.uncertain, l.uncertainKeys, lang).join('; ')}` : '';
     out.push(`#${l.n} ${l.po ? `${l.po} · ` : ''}${factLine(l.fact, lang, l.current)}${unsure}`);
     out.push(`   ${l.pick ? fill(w.pick, { n: l.n }) : fill(w.ok, { n: l.n })}`);
   }

@@ -227,7 +227,7 @@ export interface SupplierCard {
 }
 
 export async function supplierCard(user: ManagerViewer, s: SupplierDoc): Promise<SupplierCard> {
-  await assertVisible(user, { supplierId: s._id }, `no supplier with code ${s.code}`);
+  await assertVisible(user, { supplierId: s._id }, msg('noSupplierCode', { code: s.code }));
   const [contacts, manager, latest] = await Promise.all([
     Contact.find({ supplierId: s._id }).lean<ContactDoc[]>(),
     s.managerId ? Manager.findOne({ _id: s.managerId }, { name: 1 }).lean<ManagerDoc>() : null,
@@ -310,7 +310,7 @@ export interface SupplierTotals {
 
 /** The figures of a supplier card: orders, values per currency, since when. */
 export async function supplierTotals(user: ManagerViewer, s: SupplierDoc): Promise<SupplierTotals> {
-  await assertVisible(user, { supplierId: s._id }, `no supplier with code ${s.code}`);
+  await assertVisible(user, { supplierId: s._id }, msg('noSupplierCode', { code: s.code }));
   const orders = await Order.find({ supplierId: s._id }, { lines: 1, status: 1, createdAt: 1, currency: 1 }).lean<OrderDoc[]>();
   const per = new Map<string, { orders: number; totals: string[] }>();
   for (const o of orders) {

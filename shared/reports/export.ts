@@ -14,7 +14,7 @@ import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { UnavailableError } from '../errors/index.js';
 import { buildReport, type OrderRow, type ReportData, type ReportRequest } from './index.js';
-import { reportLabel } from './labels.js';
+import { reportLabel, reportValue } from './labels.js';
 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -112,10 +112,12 @@ export async function writeCsv(req: ReportRequest, path: string): Promise<Report
   const out = createWriteStream(path);
   out.write('\uFEFF');
   const L = (s: string) => reportLabel(s, req.lang);
+  const V = (v: string | null) => reportValue(v, req.lang);
   const csv = stringify({ header: true, columns: ORDER_COLUMNS.map((c) => ({ key: c.key, header: L(c.header) })), cast: { boolean: (b) => L(b ? 'yes' : 'no') } });
   csv.pipe(out);
   const data = await buildReport(req, async (row) => {
-    if (!csv.write({ ...row, converted: row.converted ?? '', rateDay: row.rateDay ?? '', nextMilestone: row.nextMilestone ?? '', nextPlanned: row.nextPlanned ?? '' })) await once(csv, 'drain');
+    if (!csv.write({ ...row, status: V(row.status), converted: row.converted ?? '', rateDay: row.rateDay ?? '', nextMilestone: V(row.nextMilestone), nextPlanned: row.nextPlanned ?? '' }))
+      await once(csv, 'drain');
   });
   csv.end();
   await finished(out);
@@ -129,6 +131,7 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
   wb.creator = 'Gendan';
   const L = (s: string) => reportLabel(s, req.lang);
+  const V = (v: string | null) => reportValue(v, req.lang);
   const sheet = (name: string, cols: { header: string; key: string; width: number; numFmt?: string }[]) => {
     const ws = wb.addWorksheet(L(name), { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = cols.map((c) => ({ header: L(c.header), key: c.key, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
@@ -153,6 +156,8 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
     ordersWs
       .addRow({
         ...row,
+        status: V(row.status),
+        nextMilestone: V(row.nextMilestone) || null,
         value: num(row.value),
         converted: num(row.converted),
         created: date(row.created),
@@ -217,7 +222,7 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
       { header: 'Days late', key: 'daysLate', width: 10 },
       { header: 'Manager', key: 'manager', width: 16 },
     ],
-    data.overdue.map((o) => ({ ...o, planned: date(o.planned) })),
+    data.overdue.map((o) => ({ ...o, milestone: V(o.milestone), planned: date(o.planned) })),
   );
   await table(
     'Customs',
@@ -228,7 +233,7 @@ export async function writeXlsx(req: ReportRequest, path: string): Promise<Repor
       { header: 'Status', key: 'status', width: 10 },
       { header: 'Reason', key: 'reason', width: 40 },
     ],
-    data.customs.map((c) => ({ ...c, heldAt: date(c.heldAt) })),
+    data.customs.map((c) => ({ ...c, status: V(c.status), heldAt: date(c.heldAt) })),
   );
   await table(
     'Managers',
@@ -339,13 +344,13 @@ export async function writePdf(req: ReportRequest, path: string): Promise<Report
   table(
     'Overdue now',
     ['PO', 'Supplier', 'Milestone', 'Planned', 'Days late', 'Manager'],
-    data.overdue.slice(0, 500).map((o) => [o.po, o.supplierCode, o.milestone, o.planned, o.daysLate, o.manager]),
+    data.overdue.slice(0, 500).map((o) => [o.po, o.supplierCode, reportValue(o.milestone, req.lang), o.planned, o.daysLate, o.manager]),
   );
   if (data.overdue.length > 500) say(`… and ${data.overdue.length - 500} more (see the XLSX export)`, 7);
   table(
     'Customs delays',
     ['PO', 'Supplier', 'Held', 'Status', 'Reason'],
-    data.customs.map((c) => [c.po, c.supplierCode, c.heldAt, c.status, c.reason]),
+    data.customs.map((c) => [c.po, c.supplierCode, c.heldAt, reportValue(c.status, req.lang), c.reason]),
   );
   table(
     'Managers',

@@ -156,7 +156,10 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
       ps.orders++;
       if (conv) ps.value = ps.value.plus(conv);
       perSupplier.set(sid, ps);
-      const od = isOverdue(o, req.now);
+      // Overdue and days late by one rule (the board's, the overdue scan's): any milestone not done
+      // past its planned day; days late of the latest of them (the next milestone may have no date).
+      const lateMs = overdueMilestones(o, req.now);
+      const od = lateMs.length > 0;
       await onOrder?.({
         po: o.number,
         supplierCode: shown(sid, o.supplierCode),
@@ -171,7 +174,7 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
         nextMilestone: o.next?.milestone ?? null,
         nextPlanned: o.next?.planned ? new Date(o.next.planned).toISOString().slice(0, 10) : null,
         overdue: od,
-        daysLate: od && o.next?.planned ? Math.floor((req.now.getTime() - new Date(o.next.planned).getTime()) / DAY) : 0,
+        daysLate: od ? Math.max(...lateMs.map((l) => l.daysLate)) : 0,
       });
     }
     for (const name of MILESTONES) {

@@ -1,6 +1,7 @@
 // Column, sheet and figure names of report exports in the reader's language (English, Russian,
 // Azerbaijani). English is the key; a name not listed stays English.
 import type { ManagerLang } from '../managers/model.js';
+import { MILESTONE_AZ, MILESTONE_RU } from '../notices/texts.js';
 
 const LABELS: Record<string, { ru: string; az: string }> = {
   Summary: { ru: 'Сводка', az: 'Xülasə' },
@@ -78,4 +79,21 @@ export function reportLabel(en: string, lang: ManagerLang = 'en'): string {
   if (hit) return hit[lang];
   for (const [re, to] of PATTERNS) if (re.test(en)) return en.replace(re, to[lang]);
   return en;
+}
+
+// Values in the rows (an order's status, a milestone, a customs status): stored as keys, read in
+// the reader's language.
+const VALUES: Record<string, { en: string; ru: string; az: string }> = {
+  open: { en: 'open', ru: 'открыт', az: 'açıq' },
+  closed: { en: 'closed', ru: 'закрыт', az: 'bağlı' },
+  cancelled: { en: 'cancelled', ru: 'отменён', az: 'ləğv edilib' },
+  held: { en: 'held', ru: 'задержка', az: 'saxlanılıb' },
+  cleared: { en: 'cleared', ru: 'выпущено', az: 'buraxılıb' },
+  ...Object.fromEntries(Object.keys(MILESTONE_RU).map((m) => [m, { en: m.replace(/_/g, ' '), ru: MILESTONE_RU[m]!, az: MILESTONE_AZ[m] ?? m.replace(/_/g, ' ') }])),
+};
+
+/** A status or milestone of a report row in `lang` (as stored when not listed; '' for none). */
+export function reportValue(v: string | null | undefined, lang: ManagerLang = 'en'): string {
+  if (!v) return '';
+  return VALUES[v]?.[lang] ?? v;
 }

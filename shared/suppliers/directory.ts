@@ -17,7 +17,7 @@ import { findSupplierByCode } from './resolve.js';
 export async function supplierFor(v: Viewer, code: string): Promise<SupplierDoc> {
   const s = await findSupplierByCode(code);
   const shown = parseCodeInput(code)?.code ?? normaliseCode(code || ' ');
-  return assertVisible(v, s ? { ...s, supplierId: s._id } : null, `no supplier with code ${shown}`);
+  return assertVisible(v, s ? { ...s, supplierId: s._id } : null, msg('noSupplierCode', { code: shown }));
 }
 
 /** Filters of the supplier list and the inbox: each an equality on one stored field. */

@@ -139,7 +139,22 @@ describe('commands: managers drive Gendan from WeChat', function () {
     const anna = await Manager.findOne({ name: 'Anna' }).lean();
     await makeOrder(s.code, { number: 'PO-LATE', managerId: String(anna!._id) });
     const od = await command('/overdue');
-    expect(od.reply).to.match(/Overdue \(1\):\nPO-LATE · 001 · next: confirmed 2026-11-01 \(\d+ d late\)/);
+    expect(od.reply).to.match(/^Overdue \(1\):\nPO-LATE · 001 · late: confirmed 2026-11-01 \(\d+ d late\), materials 2026-11-08 \(\d+ d late\), /);
+  });
+
+  it('/overdue names the late milestones in the manager’s language, days late and the tagged code (an order planning only its shipment)', async () => {
+    const s = await supplierWithChat();
+    await Supplier.updateOne({ _id: s._id }, { $set: { tag: 'CNNB' } });
+    const anna = (await Manager.findOne({ name: 'Anna' }).lean())!;
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await makeOrder(s.code, { number: 'PO-IMP-1', managerId: String(anna._id), planned: { shipped: twoDaysAgo } });
+    const day = twoDaysAgo.toISOString().slice(0, 10);
+    expect((await command('/overdue')).reply).to.equal(`Overdue (1):\nPO-IMP-1 · 001 CNNB · late: shipped ${day} (2 d late)`);
+    // The same text within seconds is a redelivery to the mirror: a space tells them apart.
+    await Manager.updateOne({ _id: anna._id }, { $set: { language: 'az' } });
+    expect((await command('/overdue ')).reply).to.equal(`Gecikənlər (1):\nPO-IMP-1 · 001 CNNB · gecikir: yükləmə ${day} (2 gün gecikmə)`);
+    await Manager.updateOne({ _id: anna._id }, { $set: { language: 'ru' } });
+    expect((await command('/overdue  ')).reply).to.equal(`Просрочено (1):\nPO-IMP-1 · 001 CNNB · просрочено: отгрузка ${day} (опоздание 2 дн.)`);
   });
 
   it('answers in Russian to a Russian-speaking manager', async () => {

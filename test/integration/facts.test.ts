@@ -7,7 +7,8 @@ import { commandListener } from '../../bot/commands.js';
 import type { CommandOutcome } from '../../shared/commands/index.js';
 import { loadConfig } from '../../shared/config/index.js';
 import { managerViewer } from '../../shared/access/index.js';
-import { FactoryClosure, Proposal, decideById, decideByNumber, factsIdle, factsOfOrder, onMessageStored } from '../../shared/facts/index.js';
+import { FactoryClosure, Proposal, decideById, decideByNumber, factsIdle, factsOfOrder, onMessageStored, proposalsOfThread, viewOf } from '../../shared/facts/index.js';
+import type { ProposalDoc } from '../../shared/facts/model.js';
 import { Manager } from '../../shared/managers/model.js';
 import { DEFAULT_PACING, Notice, createDeliveryWorker } from '../../shared/notices/index.js';
 import { Order, OrderEvent } from '../../shared/orders/index.js';
@@ -142,6 +143,25 @@ describe('facts: supplier chat becomes proposed order updates', function () {
     const ok = await command('/ok 1 PO-2026-0150');
     expect(ok.status, ok.reply).to.equal('done');
     expect(ok.reply).to.include('PO-2026-0150: shipped →');
+  });
+
+  it("the doubts of a proposal are in the reader's language: WeChat in the manager's, the console in the reader's; old proposals too", async () => {
+    const { anna } = await setup();
+    await Manager.updateOne({ _id: anna._id }, { $set: { language: 'az' } });
+    await supplierSays(0, 'PO-2026-0999 下周出货');
+    const p = await until('a proposal', () => Proposal.findOne({ key: /^date:shipped:/ }).lean());
+    // The English stays stored (older readers, logs); the catalog texts beside it.
+    expect(p.uncertain).to.deep.equal(['a week, not a day', 'PO 2026-0999 is not an open order of this supplier']);
+    expect(p.uncertainKeys).to.deep.equal([{ key: 'doubt.week' }, { key: 'doubt.poNotOpen', params: { po: '2026-0999' } }]);
+    const notice = await until('the proposal queued', () => Notice.findOne({ kind: 'fact_proposal' }).lean());
+    expect(notice.text).to.include('⚠️ dəqiq deyil: gün deyil, həftə; PO 2026-0999 bu təchizatçının açıq sifarişi deyil');
+    const v = managerViewer({ ...(await Manager.findOne({ _id: anna._id }).lean())!, seesAll: true }, 'console');
+    expect((await proposalsOfThread(v, String(p.threadId)))[0]!.uncertain).to.deep.equal(['gün deyil, həftə', 'PO 2026-0999 bu təchizatçının açıq sifarişi deyil']);
+    expect((await proposalsOfThread(v, String(p.threadId), 'ru'))[0]!.uncertain).to.deep.equal(['неделя, а не день', 'PO 2026-0999 — не открытый заказ этого поставщика']);
+    // A proposal stored before the catalog texts (English only) reads in the reader's language too; an unknown doubt stays as stored.
+    const old = { ...(p as unknown as ProposalDoc), uncertain: ['milestone not named', 'read by the language model', 'something new'], uncertainKeys: undefined };
+    expect(viewOf(old, 'az').uncertain).to.deep.equal(['mərhələ göstərilməyib', 'dil modeli tərəfindən oxunub', 'something new']);
+    expect(viewOf(old).uncertain).to.deep.equal(old.uncertain);
   });
 
   it('tracking numbers go on the order with the carrier link; a factory holiday flags due dates inside it', async () => {

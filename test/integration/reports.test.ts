@@ -219,6 +219,35 @@ describe('reports: content and exports', function () {
     expect(figures.Orders).to.equal(3);
   });
 
+  it("an export's statuses and milestones read in the reader's language; overdue and days late by one rule (an order planning only its shipment)", async () => {
+    await seed(); // PO-E-1 held at customs
+    await Supplier.create({ code: 'E03', name: 'Imported' });
+    const shippedDay = shift(today(), -2);
+    await createOrder({ number: 'PO-IMP-1', supplierCode: 'E03', lines: [line('Motor', 1, '1.00', 'USD')], planned: { shipped: new Date(`${shippedDay}T00:00:00Z`) } }, 'manager:t');
+    const csvOf = async (lang: 'en' | 'az') => {
+      const path = join(dir, `r-${lang}.csv`);
+      await writeCsv({ ...req(), lang }, path);
+      return (parse(readFileSync(path, 'utf8').slice(1), { columns: true }) as Record<string, string>[]).find((r) => Object.values(r)[0] === 'PO-IMP-1')!;
+    };
+    // The next milestone (confirmed) has no date; the shipment is 2 days late: overdue, 2 days late.
+    const en = await csvOf('en');
+    expect([en.Status, en['Next milestone'], en.Overdue, en['Days late']]).to.deep.equal(['open', 'confirmed', 'yes', '2']);
+    const az = await csvOf('az');
+    expect([az.Status, az['Növbəti mərhələ'], az['Gecikmiş'], az['Gecikmə günləri']]).to.deep.equal(['açıq', 'təsdiq', 'bəli', '2']);
+    const path = join(dir, 'r-az.xlsx');
+    await writeXlsx({ ...req(), lang: 'az' }, path);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    const rows = (sheet: string) => (wb.getWorksheet(sheet)!.getSheetValues().slice(2) as unknown[][]).map((r) => r.slice(1));
+    expect(rows('Sifarişlər').find((r) => r[0] === 'PO-IMP-1')).to.include.members(['açıq', 'təsdiq', 'bəli', 2]);
+    expect(
+      rows('Gecikmiş')
+        .find((r) => r[0] === 'PO-IMP-1')!
+        .slice(0, 3),
+    ).to.deep.equal(['PO-IMP-1', 'E03', 'yükləmə']);
+    expect(rows('Gömrük')[0]![3]).to.equal('saxlanılıb');
+  });
+
   it('PDF: Chinese supplier names come back out of the PDF (bundled Noto Sans SC); Azerbaijani letters too (DejaVu Sans)', async () => {
     await seed();
     const path = join(dir, 'r.pdf');

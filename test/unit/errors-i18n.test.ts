@@ -28,6 +28,7 @@ import { zodDetails } from '../../server/errors.js';
 import { fmtNumber, fmtPercent } from '../../shared/i18n/index.js';
 import { parseCommand } from '../../shared/commands/index.js';
 import { RowChecker, columnsOf } from '../../shared/orders/import.js';
+import { doubtMsg } from '../../shared/facts/texts.js';
 
 const placeholders = (s: string) => new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!));
 // Entries whose text is the same in every language (a list, a code).
@@ -167,5 +168,15 @@ describe('error texts in the manager languages', () => {
       '0:null:supplierCode: «Vendor» sütunu faylda yoxdur',
       '0:null:unitPrice: bu sahəyə heç bir sütun uyğunlaşdırılmayıb',
     ]);
+  });
+
+  it('every doubt the recognizers write in English has a catalog text (a proposal shows it in the reader’s language)', () => {
+    const src = ['shared/facts/dates.ts', 'shared/facts/recognize.ts'].map((f) => readFileSync(f, 'utf8')).join('\n');
+    // `uncertain: 'text'` and `uncertain: cond ? undefined : 'text'`.
+    const found = [...new Set([...src.matchAll(/uncertain: (?:[^\n]*? \? undefined : )?'([^']+)'/g)].map((m) => m[1]!))];
+    expect(found).to.include.members(['a week, not a day', 'approximate day', 'impossible date', 'check digit does not match', 'start not named: from the message day']);
+    expect(found.filter((t) => !doubtMsg(t))).to.deep.equal([]);
+    expect([doubtMsg('PO 0999 is not an open order of this supplier'), doubtMsg('something new')]).to.deep.equal([{ key: 'doubt.poNotOpen', params: { po: '0999' } }, null]);
+    expect(say('az', 'doubt.week')).to.equal('gün deyil, həftə');
   });
 });
