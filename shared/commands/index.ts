@@ -76,8 +76,10 @@ export function createCommandHandler(deps: CommandDeps) {
   }
 
   /** `shown`: the supplier's code as people see it (`D12 AUGI`, displayCodes). */
-  function orderLine(lang: ManagerLang, o: Pick<OrderDoc, 'number' | 'supplierCode' | 'next' | 'status'>, now: Date, shown?: Map<string, string>) {
-    const late = isOverdue(o, now) && o.next?.planned ? t(lang, 'late', { days: fmtNumber(lang, daysLate(o.next.planned, now)) }) : '';
+  function orderLine(lang: ManagerLang, o: Pick<OrderDoc, 'number' | 'supplierCode' | 'next' | 'status'> & Partial<Pick<OrderDoc, 'milestones'>>, now: Date, shown?: Map<string, string>) {
+    // Late by the same rule as /overdue and the board: the most late milestone not done.
+    const behind = o.milestones ? Math.max(0, ...overdueMilestones(o, now).map((m) => m.daysLate)) : isOverdue(o, now) && o.next?.planned ? daysLate(o.next.planned, now) : 0;
+    const late = behind > 0 ? t(lang, 'late', { days: fmtNumber(lang, behind) }) : '';
     return t(lang, 'orderLine', {
       po: o.number,
       code: shown?.get(o.supplierCode) ?? o.supplierCode,

@@ -155,6 +155,9 @@ describe('commands: managers drive Gendan from WeChat', function () {
     expect((await command('/overdue ')).reply).to.equal(`Gecikənlər (1):\nPO-IMP-1 · 001 CNNB · gecikir: yükləmə ${day} (2 gün gecikmə)`);
     await Manager.updateOne({ _id: anna._id }, { $set: { language: 'ru' } });
     expect((await command('/overdue  ')).reply).to.equal(`Просрочено (1):\nPO-IMP-1 · 001 CNNB · просрочено: отгрузка ${day} (опоздание 2 дн.)`);
+    // /orders says it is late too (its next milestone, confirmed, has no date).
+    await Manager.updateOne({ _id: anna._id }, { $set: { language: 'en' } });
+    expect((await command('/orders')).reply).to.include('(2 d late)');
   });
 
   it('answers in Russian to a Russian-speaking manager', async () => {
