@@ -68,7 +68,7 @@ const sameToken = (given: string, want: string) => {
 function metricsCheck(config: Config): Middleware {
   return async (ctx: Context, next: Next) => {
     const want = config.metrics.token;
-    if (!want) throw new NotFoundError('no such route');
+    if (!want) throw new NotFoundError(msg('noSuchRoute'));
     const auth = ctx.get('Authorization');
     if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), want)) {
       ctx.set('WWW-Authenticate', 'Bearer');

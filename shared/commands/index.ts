@@ -7,7 +7,7 @@ import { AppError, messageIn, say } from '../errors/index.js';
 import { fmtNumber, fmtPercent } from '../i18n/index.js';
 import { getLogger } from '../log/index.js';
 import { Manager, managerLang, type ManagerDoc } from '../managers/model.js';
-import { MILESTONES, daysLate, dayOf, findOrderByNumber, isOverdue, listOrders, listOverdue, overdueMilestones, reportCustoms, updateMilestone, type OrderDoc } from '../orders/index.js';
+import { MILESTONES, daysBehind, dayOf, findOrderByNumber, listOrders, listOverdue, overdueMilestones, reportCustoms, updateMilestone, type OrderDoc } from '../orders/index.js';
 import { MILESTONE_AZ, MILESTONE_RU } from '../notices/index.js';
 import { fileClaim } from '../claims/index.js';
 import { decideByNumber } from '../facts/index.js';
@@ -77,8 +77,7 @@ export function createCommandHandler(deps: CommandDeps) {
 
   /** `shown`: the supplier's code as people see it (`D12 AUGI`, displayCodes). */
   function orderLine(lang: ManagerLang, o: Pick<OrderDoc, 'number' | 'supplierCode' | 'next' | 'status'> & Partial<Pick<OrderDoc, 'milestones'>>, now: Date, shown?: Map<string, string>) {
-    // Late by the same rule as /overdue and the board: the most late milestone not done.
-    const behind = o.milestones ? Math.max(0, ...overdueMilestones(o, now).map((m) => m.daysLate)) : isOverdue(o, now) && o.next?.planned ? daysLate(o.next.planned, now) : 0;
+    const behind = daysBehind(o, now); // the most late milestone, as /overdue and the board count
     const late = behind > 0 ? t(lang, 'late', { days: fmtNumber(lang, behind) }) : '';
     return t(lang, 'orderLine', {
       po: o.number,

@@ -122,10 +122,8 @@ async function takeNumbers(counter: string, k: number): Promise<number> {
     await running.catch(() => undefined);
     return takeNumbers(counter, k);
   }
-  // A busy counter (its last block used up within seconds) reserves twice as many next time.
-  const prev = blocks.get(counter);
-  const busy = prev && Date.now() - prev.at < 5_000;
-  const size = Math.max(k, busy ? Math.min(prev.size * 2, NUMBER_BLOCK_MAX) : NUMBER_BLOCK);
+  // A busy counter (its last block, `b`, used up within seconds) reserves twice as many next time.
+  const size = Math.max(k, b && Date.now() - b.at < 5_000 ? Math.min(b.size * 2, NUMBER_BLOCK_MAX) : NUMBER_BLOCK);
   const p = ProposalCounter.findOneAndUpdate({ key: counter }, { $inc: { seq: size } }, { upsert: true, returnDocument: 'after' })
     .lean<{ seq: number }>()
     .then((c) => void blocks.set(counter, { next: c!.seq - size + 1, last: c!.seq, size, at: Date.now() }));

@@ -22,6 +22,7 @@ import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import { canSeeSupplier, type ManagerViewer } from '../access/index.js';
+import { chunks, writeErrorsOf } from '../db/batches.js';
 import { issue, msg, say, ValidationError, withText, type MessageKey, type Msg, type Params } from '../errors/index.js';
 import { events } from '../events/index.js';
 import { getLogger } from '../log/index.js';
@@ -836,9 +837,6 @@ function newOrderDoc(input: ImportedOrder, supplier: SupplierDoc, now: Date) {
 
 /** The first orders an import inserts: few, they tell whether the file was imported before. */
 const PROBE = 50;
-const batchesOf = <T>(xs: T[]): T[][] => Array.from({ length: Math.ceil(xs.length / BATCH) }, (_, i) => xs.slice(i * BATCH, (i + 1) * BATCH));
-
-type WriteErrors = { code?: number; writeErrors?: { code?: number; index: number }[] | { code?: number; index: number } };
 
 /**
  * One import, a batch of orders at a time (the next batch is read while this one is handled).
@@ -981,10 +979,10 @@ class ImportRun {
           Order.collection
             .insertMany(ks.map((k) => docs[k]) as never[], { ordered: false })
             .then(() => 0)
-            .catch((err: WriteErrors) => {
-              const errs = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
+            .catch((err: unknown) => {
+              const errs = writeErrorsOf(err) ?? [];
               for (const w of errs) if (w.code === 11000) stored.delete(ks[w.index]!);
-              if (!errs.length || errs.some((w) => w.code !== 11000)) throw err as Error;
+              if (!errs.length || errs.some((w) => w.code !== 11000)) throw err;
               return errs.length;
             }),
         );
@@ -1138,12 +1136,12 @@ async function update(c: Compared, by: string, now: Date): Promise<void> {
 
 /** Take back the orders an import inserted, their history and board rows (it failed before writing anything else). */
 async function undo(created: OrderDoc[], history: Types.ObjectId[]): Promise<void> {
-  for (const batch of batchesOf(created)) {
+  for (const batch of chunks(created, BATCH)) {
     const ids = batch.map((o) => o._id);
     await Order.collection.deleteMany({ _id: { $in: ids } });
     await OrderBoardRow.collection.deleteMany({ _id: { $in: ids } });
   }
-  for (const batch of batchesOf(history)) await OrderEvent.collection.deleteMany({ _id: { $in: batch } });
+  for (const batch of chunks(history, BATCH)) await OrderEvent.collection.deleteMany({ _id: { $in: batch } });
 }
 
 export interface ImportOptions {

@@ -24,7 +24,21 @@ export {
   type OrderRef,
 } from './model.js';
 export { addOrderRef } from './refs.js';
-export { BUYER_MILESTONES, computeDueDay, computeNext, dayOf, daysLate, isOverdue, overdueMilestones, ownerOf, scanFields, undatedMilestones, type LateMilestone, type OwnerSide } from './rules.js';
+export {
+  BUYER_MILESTONES,
+  computeDueDay,
+  computeNext,
+  dayOf,
+  daysBehind,
+  daysLate,
+  isOverdue,
+  overdueMilestones,
+  ownerOf,
+  scanFields,
+  undatedMilestones,
+  type LateMilestone,
+  type OwnerSide,
+} from './rules.js';
 export { findOrderByNumber, getOrder, listOrders, listOverdue, orderHistory, ordersDueOn, overdue, undatedOrders, type Page, type Scope } from './queries.js';
 export { clearOrderListCache, listOrdersForSupplier, rebuildOrderIndex, reconcileOrderIndexes, syncOrderIndex, type OrderListItem } from './list.js';
 export { pruneIdempotencyKeys } from './idempotency.js';

@@ -84,6 +84,16 @@ export function isOverdue(order: Pick<OrderDoc, 'next' | 'status'> & { milestone
   return order.status === 'open' && Boolean(order.next?.planned && order.next.planned < now && dayOf(order.next.planned) < dayOf(now));
 }
 
+/**
+ * How many days the order is behind: its most late milestone (0 when none is late), as the board,
+ * /overdue and the reports count it; a projection without the milestones goes by its next one.
+ * `late`: the order's overdueMilestones when the caller has them already.
+ */
+export function daysBehind(order: Pick<OrderDoc, 'next' | 'status'> & { milestones?: Milestones }, now: Date, late = order.milestones ? overdueMilestones(order, now) : undefined): number {
+  if (late) return Math.max(0, ...late.map((l) => l.daysLate));
+  return isOverdue(order, now) && order.next?.planned ? daysLate(order.next.planned, now) : 0;
+}
+
 export function daysLate(planned: Date, now: Date): number {
   return Math.max(0, Math.floor((Date.parse(dayOf(now)) - Date.parse(dayOf(planned))) / 86_400_000));
 }

@@ -5,7 +5,7 @@
 // for one item in one currency. The domain's only door (see CONTEXT.md).
 import { Types } from 'mongoose';
 import { getLogger } from '../log/index.js';
-import { UPDATE_BATCH } from '../db/batches.js';
+import { UPDATE_BATCH, writeErrorsOf } from '../db/batches.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import { convert, Decimal, fmt } from '../money/index.js';
@@ -139,16 +139,16 @@ export async function syncPricePointsMany(orders: { order: OrderDoc; isNew: bool
   }
   for (let i = 0; i < inserts.length; i += BULK) {
     // A point there already (the batch told twice) is a duplicate key, left as it is.
-    await PricePoint.collection.insertMany(inserts.slice(i, i + BULK) as never[], { ordered: false }).catch((err: { writeErrors?: { code?: number }[] | { code?: number } }) => {
-      const errs = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
+    await PricePoint.collection.insertMany(inserts.slice(i, i + BULK) as never[], { ordered: false }).catch((err: unknown) => {
+      const errs = writeErrorsOf(err) ?? [];
       if (!errs.length || errs.some((w) => w.code !== 11000)) throw err;
     });
   }
   const upserted = new Set<number>();
   // Upserts are update statements: at most UPDATE_BATCH per request (shared/db/batches).
   for (let i = 0; i < ops.length; i += UPDATE_BATCH) {
-    const res = await PricePoint.bulkWrite(ops.slice(i, i + UPDATE_BATCH) as never, { ordered: false }).catch((err: { code?: number; writeErrors?: { code?: number }[]; result?: unknown }) => {
-      const errs = Array.isArray(err.writeErrors) ? err.writeErrors : [];
+    const res = await PricePoint.bulkWrite(ops.slice(i, i + UPDATE_BATCH) as never, { ordered: false }).catch((err: unknown) => {
+      const errs = writeErrorsOf(err) ?? [];
       if (!errs.length || errs.some((w) => w.code !== 11000)) throw err;
       return (err as { result?: { upsertedIds?: Record<number, unknown> } }).result ?? { upsertedIds: {} };
     });

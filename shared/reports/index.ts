@@ -9,7 +9,7 @@ import { Claim } from '../claims/model.js';
 import { issue, msg, ValidationError } from '../errors/index.js';
 import { Manager, type ManagerDoc, type ManagerLang } from '../managers/model.js';
 import { convert, Decimal, fmt, type Currency } from '../money/index.js';
-import { MILESTONES, Order, isOverdue, overdueMilestones, type OrderDoc } from '../orders/index.js';
+import { MILESTONES, Order, daysBehind, overdueMilestones, type OrderDoc } from '../orders/index.js';
 import { managerRanking, periodOf, scorecardOf, SupplierKpi, type KpiWeights, type ManagerRow, type SupplierKpiDoc } from '../performance/index.js';
 import { PricePoint, type PricePointDoc } from '../prices/index.js';
 import { displayCode, Supplier, type SupplierDoc } from '../suppliers/index.js';
@@ -131,6 +131,11 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
     const o = doc as unknown as OrderDoc & { createdAt?: Date };
     const sid = String(o.supplierId);
     const manager = o.managerId ? (managers.get(String(o.managerId))?.name ?? '') : '';
+    // Overdue and days late by one rule (the board's, the overdue scan's): any milestone not done
+    // past its planned day; days late of the most late (the next milestone may have no date).
+    // Computed once per order for the row, the managers' counts and the overdue sheet.
+    const lateMs = overdueMilestones(o, req.now);
+    const od = lateMs.length > 0;
     if (inRange(o.createdAt)) {
       orders++;
       const day = new Date(o.createdAt!).toISOString().slice(0, 10);
@@ -156,10 +161,6 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
       ps.orders++;
       if (conv) ps.value = ps.value.plus(conv);
       perSupplier.set(sid, ps);
-      // Overdue and days late by one rule (the board's, the overdue scan's): any milestone not done
-      // past its planned day; days late of the latest of them (the next milestone may have no date).
-      const lateMs = overdueMilestones(o, req.now);
-      const od = lateMs.length > 0;
       await onOrder?.({
         po: o.number,
         supplierCode: shown(sid, o.supplierCode),
@@ -174,7 +175,7 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
         nextMilestone: o.next?.milestone ?? null,
         nextPlanned: o.next?.planned ? new Date(o.next.planned).toISOString().slice(0, 10) : null,
         overdue: od,
-        daysLate: od ? Math.max(...lateMs.map((l) => l.daysLate)) : 0,
+        daysLate: daysBehind(o, req.now, lateMs),
       });
     }
     for (const name of MILESTONES) {
@@ -194,10 +195,10 @@ export async function buildReport(req: ReportRequest, onOrder?: (row: OrderRow) 
     const c = o.customs as { status?: string; heldAt?: Date; reason?: string } | undefined;
     if (c?.heldAt && inRange(c.heldAt))
       customs.push({ po: o.number, supplierCode: shown(o.supplierId, o.supplierCode), heldAt: new Date(c.heldAt).toISOString().slice(0, 10), status: c.status ?? '', reason: c.reason ?? '' });
-    if (isOverdue(o, req.now) && o.managerId) overdueByManager.set(String(o.managerId), (overdueByManager.get(String(o.managerId)) ?? 0) + 1);
-    if (isOverdue(o, req.now) && overdue.length < 5000) {
+    if (od && o.managerId) overdueByManager.set(String(o.managerId), (overdueByManager.get(String(o.managerId)) ?? 0) + 1);
+    if (od && overdue.length < 5000) {
       // Every late milestone of the order, not only the next one.
-      for (const l of overdueMilestones(o, req.now))
+      for (const l of lateMs)
         overdue.push({ po: o.number, supplierCode: shown(o.supplierId, o.supplierCode), milestone: l.milestone, planned: l.planned.toISOString().slice(0, 10), daysLate: l.daysLate, manager });
     }
   }
