@@ -209,6 +209,35 @@ export const customsForManager = (f: { po: string; code: string; status: string;
 
 export const alertForManager = (text: string, _lang: Lang) => `⚠️ Gendan: ${text}`;
 
+/** A line whose unit price rose beyond the configured percent against the supplier's previous order of the item. */
+export interface PriceJump {
+  item: string;
+  unitPrice: string;
+  currency: string;
+  /** The previous price and the order it was in. */
+  was: string;
+  wasPo: string;
+  /** The rise, in percent (e.g. "12.5"). */
+  pct: string;
+}
+
+/** An order's price jumps, one message per order (an import of many orders writes one per order, not one per line). */
+export const priceJumpsForManager = (f: { po: string; code: string }, jumps: PriceJump[], lang: Lang) => {
+  const pctOf = (j: PriceJump) => `+${lang === 'en' ? j.pct : j.pct.replace('.', ',')}%`;
+  const line = (j: PriceJump) =>
+    pick(lang, {
+      en: `“${j.item}” at ${j.unitPrice} ${j.currency}, was ${j.was} in ${j.wasPo} (${pctOf(j)})`,
+      ru: `цена «${j.item}» ${j.unitPrice} ${j.currency}, было ${j.was} в ${j.wasPo} (${pctOf(j)})`,
+      az: `“${j.item}” qiyməti ${j.unitPrice} ${j.currency}, əvvəl ${j.was} idi (${j.wasPo}) (${pctOf(j)})`,
+    });
+  const shown = jumps.slice(0, 5);
+  const more = jumps.length - shown.length;
+  const tail = more > 0 ? `\n${pick(lang, { en: `+${more} more line(s)`, ru: `ещё строк: ${more}`, az: `daha ${more} sətir` })}` : '';
+  if (shown.length === 1) return `📈 ${f.code} · ${f.po}: ${line(shown[0]!)}`;
+  const head = pick(lang, { en: 'prices rose', ru: 'цены выросли', az: 'qiymətlər artıb' });
+  return `📈 ${f.code} · ${f.po}: ${head}\n${shown.map((j) => `• ${line(j)}`).join('\n')}${tail}`;
+};
+
 /** A supplier answered a claim (mini-program): to the responsible manager, original beside the translation. */
 export const claimAnswerForManager = (f: { claim: string; po: string; code: string; decision: 'accept' | 'dispute'; original?: string; translated?: string; photos?: number }, lang: Lang) => {
   const words = f.original ? (f.translated ? `\n«${f.translated}»\n(${f.original})` : `\n«${f.original}»`) : '';

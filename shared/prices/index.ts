@@ -9,7 +9,7 @@ import { UPDATE_BATCH, writeErrorsOf } from '../db/batches.js';
 import { Manager, type ManagerDoc } from '../managers/model.js';
 import { dmKey } from '../messenger.js';
 import { convert, Decimal, fmt } from '../money/index.js';
-import { enqueueNotice } from '../notices/index.js';
+import { enqueueNotice, priceJumpsForManager } from '../notices/index.js';
 import type { OrderDoc } from '../orders/model.js';
 import { PricePoint, type PricePointDoc } from './model.js';
 
@@ -59,7 +59,7 @@ export async function syncPricePoints(o: OrderDoc, isNew: boolean, settings: Pri
   const jumpPct = new Decimal(settings.jumpPct);
   const day = (o as unknown as { createdAt?: Date }).createdAt ? new Date((o as unknown as { createdAt: Date }).createdAt).toISOString().slice(0, 10) : now.toISOString().slice(0, 10);
   const lines = o.lines ?? [];
-  let alerts = 0;
+  const jumps: Jumped[] = [];
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     const itemKey = itemKeyOf(l);
@@ -70,20 +70,23 @@ export async function syncPricePoints(o: OrderDoc, isNew: boolean, settings: Pri
       if ((err as { code?: number }).code !== 11000) throw err;
       return { upsertedCount: 0 };
     });
-    if (jump && (isNew || r.upsertedCount)) alerts += await alertJump(o, l, prev!, jump, now);
+    if (jump && (isNew || r.upsertedCount)) jumps.push({ line: l, prev: prev!, pct: jump });
   }
   await PricePoint.deleteMany({ orderId: o._id, line: { $gte: lines.length } });
-  return alerts;
+  return alertJumps(o, jumps, now, new Map());
 }
 
-type PointLite = Pick<PricePointDoc, '_id' | 'orderId' | 'supplierId' | 'orderNumber' | 'day' | 'unitPrice' | 'currency'>;
-const LITE = { orderId: 1, supplierId: 1, orderNumber: 1, day: 1, unitPrice: 1, currency: 1 } as const;
+type StoredLite = Pick<PricePointDoc, '_id' | 'orderId' | 'orderNumber' | 'day' | 'unitPrice' | 'currency'>;
+/** A point as the batch compares it: its ids as text once (compared many times). */
+type PointLite = StoredLite & { id: string; order: string };
+const liteOf = (p: StoredLite): PointLite => ({ ...p, id: p._id.toHexString(), order: p.orderId.toHexString() });
+const LITE = { orderId: 1, orderNumber: 1, day: 1, unitPrice: 1, currency: 1 } as const;
 const BULK = 500;
 
 /** The point a new one is compared with: the supplier's latest for the item on or before `day`, of another order. */
 const latestBefore = (points: PointLite[], day: string, orderId: string) => {
   let best: PointLite | undefined;
-  for (const p of points) if (p.day <= day && String(p.orderId) !== orderId && (!best || p.day > best.day || (p.day === best.day && String(p._id) >= String(best._id)))) best = p;
+  for (const p of points) if (p.day <= day && p.order !== orderId && (!best || p.day > best.day || (p.day === best.day && p.id >= best.id))) best = p;
   return best;
 };
 
@@ -95,8 +98,8 @@ const latestBefore = (points: PointLite[], day: string, orderId: string) => {
  */
 export async function syncPricePointsMany(orders: { order: OrderDoc; isNew: boolean }[], settings: PriceSettings, now = new Date()): Promise<number> {
   const jumpPct = new Decimal(settings.jumpPct);
-  const keys = [...new Set(orders.flatMap(({ order }) => (order.lines ?? []).map(itemKeyOf)))];
-  // Stored points by item and supplier (only what the comparison needs).
+  // Stored points by item and supplier (only what the comparison needs), read per supplier:
+  // an equality on supplierId first (the engine narrows by it), the batch's items of that supplier.
   const bySupplierItem = new Map<string, PointLite[]>();
   const group = (itemKey: string, sid: unknown) => {
     const k = `${itemKey}|${String(sid)}`;
@@ -104,10 +107,20 @@ export async function syncPricePointsMany(orders: { order: OrderDoc; isNew: bool
     if (!g) bySupplierItem.set(k, (g = []));
     return g;
   };
-  for (let i = 0; i < keys.length; i += 200) {
-    const chunk = keys.slice(i, i + 200);
-    const found = await PricePoint.find(chunk.length === 1 ? { itemKey: chunk[0] } : { itemKey: { $in: chunk } }, { ...LITE, itemKey: 1 }).lean<(PointLite & { itemKey: string })[]>();
-    for (const p of found) group(p.itemKey, p.supplierId).push(p);
+  const wanted = new Map<string, { supplierId: Types.ObjectId; keys: Set<string> }>();
+  for (const { order } of orders) {
+    const sid = String(order.supplierId);
+    let w = wanted.get(sid);
+    if (!w) wanted.set(sid, (w = { supplierId: order.supplierId, keys: new Set() }));
+    for (const l of order.lines ?? []) w.keys.add(itemKeyOf(l));
+  }
+  for (const { supplierId, keys } of wanted.values()) {
+    const all = [...keys];
+    for (let i = 0; i < all.length; i += 200) {
+      const chunk = all.slice(i, i + 200);
+      const found = await PricePoint.find({ supplierId, itemKey: chunk.length === 1 ? chunk[0] : { $in: chunk } }, { ...LITE, itemKey: 1 }).lean<(StoredLite & { itemKey: string })[]>();
+      for (const p of found) group(p.itemKey, supplierId).push(liteOf(p));
+    }
   }
   const ops: { updateOne: { filter: object; update: object; upsert: true } }[] = [];
   const inserts: object[] = [];
@@ -131,10 +144,11 @@ export async function syncPricePointsMany(orders: { order: OrderDoc; isNew: bool
       if (isNew) inserts.push({ orderId: o._id, line: i, ...clean, ...(jump ? { jumpPct: jump } : {}) });
       else ops.push({ updateOne: { filter: { orderId: o._id, line: i }, update: jump ? { $set: { ...clean, jumpPct: jump } } : { $set: clean, $unset: { jumpPct: 1 } }, upsert: true } });
       // Later orders of the batch compare with this one (as they would have one by one).
-      mine.push({ g, p: { _id: new Types.ObjectId(), orderId: o._id, supplierId: o.supplierId, orderNumber: o.number, day, unitPrice: l.unitPrice, currency: l.currency } });
+      const id = new Types.ObjectId();
+      mine.push({ g, p: { _id: id, id: id.toHexString(), orderId: o._id, order: oid, orderNumber: o.number, day, unitPrice: l.unitPrice, currency: l.currency } });
     }
     // The order's stored points (a changed order) are replaced by these.
-    for (const g of new Set(mine.map((x) => x.g))) for (let k = g.length - 1; k >= 0; k--) if (String(g[k]!.orderId) === oid) g.splice(k, 1);
+    for (const g of new Set(mine.map((x) => x.g))) for (let k = g.length - 1; k >= 0; k--) if (g[k]!.order === oid) g.splice(k, 1);
     for (const { g, p } of mine) g.push(p);
   }
   for (let i = 0; i < inserts.length; i += BULK) {
@@ -157,31 +171,50 @@ export async function syncPricePointsMany(orders: { order: OrderDoc; isNew: bool
   // Lines an order no longer has (changed orders only: a new one has no points yet).
   const changed = orders.filter((x) => !x.isNew).map((x) => x.order);
   for (const o of changed) await PricePoint.deleteMany({ orderId: o._id, line: { $gte: (o.lines ?? []).length } });
+  // One alert per order (its jumped lines together); each manager read once for the batch.
+  const byOrder = new Map<OrderDoc, Jumped[]>();
+  for (const j of jumps) if (j.isNew || upserted.has(j.op)) byOrder.set(j.order, [...(byOrder.get(j.order) ?? []), j]);
+  const managers = new Map<string, Promise<ManagerDoc | null>>();
   let alerts = 0;
-  for (const j of jumps) if (j.isNew || upserted.has(j.op)) alerts += await alertJump(j.order, j.line, j.prev, j.pct, now);
+  for (const [o, js] of byOrder) alerts += await alertJumps(o, js, now, managers);
   return alerts;
 }
 
 async function previousPoint(itemKey: string, supplierId: Types.ObjectId, day: string, orderId: Types.ObjectId): Promise<PricePointDoc | undefined> {
-  const all = await PricePoint.find({ itemKey }).lean<PricePointDoc[]>();
+  const all = await PricePoint.find({ supplierId, itemKey }).lean<PricePointDoc[]>();
   return all
-    .filter((p) => String(p.supplierId) === String(supplierId) && String(p.orderId) !== String(orderId) && p.day <= day)
+    .filter((p) => !p.orderId.equals(orderId) && p.day <= day)
     .sort((a, b) => a.day.localeCompare(b.day) || String(a._id).localeCompare(String(b._id)))
     .pop();
 }
 
-async function alertJump(o: OrderDoc, l: { item: string; unitPrice: string; currency: string }, prev: Pick<PricePointDoc, 'unitPrice' | 'orderNumber'>, pct: string, now: Date): Promise<number> {
-  if (!o.managerId) return 0;
-  const m = await Manager.findOne({ _id: o.managerId, active: { $ne: false } }).lean<ManagerDoc>();
+/** A jumped line and the point it was compared with. */
+interface Jumped {
+  line: { item: string; sku?: string | null; unitPrice: string; currency: string };
+  prev: Pick<PricePointDoc, 'unitPrice' | 'orderNumber'>;
+  pct: string;
+}
+
+/** One alert to the order's manager naming its jumped lines (none when no line jumped or the manager has no WeChat). Returns 1 when queued. */
+async function alertJumps(o: OrderDoc, jumps: Jumped[], now: Date, managers: Map<string, Promise<ManagerDoc | null>>): Promise<number> {
+  if (!jumps.length || !o.managerId) return 0;
+  const id = String(o.managerId);
+  if (!managers.has(id))
+    managers.set(
+      id,
+      Manager.findOne({ _id: o.managerId, active: { $ne: false } })
+        .lean<ManagerDoc>()
+        .exec(),
+    );
+  const m = await managers.get(id)!;
   if (!m?.wechatId) return 0;
-  const text =
-    m.language === 'ru'
-      ? `📈 ${o.supplierCode} · ${o.number}: цена «${l.item}» ${l.unitPrice} ${l.currency}, было ${prev.unitPrice} в ${prev.orderNumber} (+${pct}%)`
-      : `📈 ${o.supplierCode} · ${o.number}: “${l.item}” at ${l.unitPrice} ${l.currency}, was ${prev.unitPrice} in ${prev.orderNumber} (+${pct}%)`;
-  const ok = await enqueueNotice(
-    { key: `price-jump:${o._id}:${itemKeyOf(l)}`, kind: 'alert', to: dmKey(m.wechatId), recipient: { kind: 'manager', id: String(m._id), timezone: m.timezone }, text, orderId: o._id },
-    now,
+  const text = priceJumpsForManager(
+    { po: o.number, code: o.supplierCode },
+    jumps.map((j) => ({ item: j.line.item, unitPrice: j.line.unitPrice, currency: j.line.currency, was: j.prev.unitPrice, wasPo: j.prev.orderNumber, pct: j.pct })),
+    m.language,
   );
+  const keys = [...new Set(jumps.map((j) => itemKeyOf(j.line)))].sort().join(',');
+  const ok = await enqueueNotice({ key: `price-jump:${o._id}:${keys}`, kind: 'alert', to: dmKey(m.wechatId), recipient: { kind: 'manager', id, timezone: m.timezone }, text, orderId: o._id }, now);
   return ok ? 1 : 0;
 }
 

@@ -25,8 +25,9 @@ const pointSchema = new Schema(
 pointSchema.index({ orderId: 1, line: 1 }, { unique: true });
 // Serves: an item's history and the supplier comparison (`find({itemKey})`).
 pointSchema.index({ itemKey: 1 });
-// Serves: a supplier's price points (reports).
-pointSchema.index({ supplierId: 1 });
+// Serves: a supplier's price points (reports) and the points an order is compared with
+// (`find({supplierId, itemKey})`, the import's batch: `itemKey: {$in}` within the supplier).
+pointSchema.index({ supplierId: 1, itemKey: 1 });
 export const PricePoint = mongoose.model('PricePoint', pointSchema);
 
 export interface PricePointDoc {

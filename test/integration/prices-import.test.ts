@@ -69,4 +69,36 @@ describe('prices after an import of many lines', function () {
     expect(await PricePoint.countDocuments({})).to.equal(POS * LINES);
     expect(await Notice.countDocuments({ kind: 'alert', key: /^price-jump:/ })).to.equal(1);
   });
+
+  it("an order whose lines jumped: one alert naming them all, in the manager's language", async () => {
+    const app = createApp({ config, clock: () => NOW }).callback();
+    const { manager, token } = await makeManager(config, { role: 'head', wechatId: 'mgr-az-prices', language: 'az' });
+    await Supplier.create({ code: 'P03', name: '义乌五金厂', managerId: manager._id });
+    const rows = ['PO number,Supplier code,Item,SKU,Quantity,Unit price,Currency,Shipment'];
+    // PO-PY-1 first, then PO-PY-2 with two lines dearer (+20%, +30%) and one the same, then
+    // PO-PY-3 dearer again on one line (+25%): two alerts to the same manager in one batch.
+    for (const [po, prices] of [
+      ['PO-PY-1', ['10.00', '10.00', '10.00']],
+      ['PO-PY-2', ['12.00', '13.00', '10.00']],
+      ['PO-PY-3', ['15.00', '13.00', '10.00']],
+    ] as const)
+      prices.forEach((price, l) => rows.push(`${po},P03,Bolt ${l},SKU-B${l},100,${price},USD,2026-12-20`));
+    const file = join(dir, 'jumps.csv');
+    writeFileSync(file, rows.join('\n'));
+    const res = await request(app)
+      .post('/api/orders/import?confirm=true')
+      .set({ Authorization: `Bearer ${token}` })
+      .attach('file', file);
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+    await importListenersIdle();
+    const alerts = await Notice.find({ kind: 'alert', to: 'dm:mgr-az-prices' }).sort({ text: 1 }).lean();
+    expect(alerts, JSON.stringify(alerts.map((a) => a.text))).to.have.length(2);
+    expect(alerts[1]!.text).to.equal('📈 P03 · PO-PY-3: “Bolt 0” qiyməti 15 USD, əvvəl 12 idi (PO-PY-2) (+25%)');
+    const text = alerts[0]!.text as string;
+    expect(text).to.contain('P03 · PO-PY-2').and.contain('qiymətlər artıb');
+    expect(text).to.contain('“Bolt 0” qiyməti 12 USD, əvvəl 10 idi (PO-PY-1) (+20%)');
+    expect(text).to.contain('“Bolt 1” qiyməti 13 USD, əvvəl 10 idi (PO-PY-1) (+30%)');
+    expect(text).not.to.contain('Bolt 2');
+    expect(alerts[0]!.key).to.equal(`price-jump:${alerts[0]!.orderId}:sku:SKU-B0,sku:SKU-B1`);
+  });
 });
