@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
 import { Order, OrderBoardRow, OrderEvent, OrderIndex, clearBoardCache, createOrder, importListenersIdle, listOrdersForSupplier, updateMilestone } from '../../shared/orders/index.js';
+import { deliverableFrom } from '../../shared/notices/index.js';
 import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 import { createScheduler } from '../../shared/scheduler/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
@@ -359,7 +360,11 @@ describe('orders in: import, board, lead times, status', function () {
 
 describe('orders in, done when: a buyer imports the sample file, sees the board and gets the first overdue notice in WeChat', function () {
   this.timeout(90_000);
-  const current = consoleRigPerTest({ commands: true });
+  // The scan and the delivery share one clock: a working moment (Moscow, weekday, not a
+  // holiday) on or after today — a notice generated on a Sunday waits for Monday, so the test
+  // must not depend on the day it runs.
+  let now = new Date();
+  const current = consoleRigPerTest({ commands: true, deliveryClock: () => now });
   let rig: ConsoleRig;
   beforeEach(() => {
     rig = current();
@@ -409,10 +414,10 @@ describe('orders in, done when: a buyer imports the sample file, sees the board 
     expect(tagged.body).to.include({ shownCode: 'A01 CNNB' });
 
     // "Run checks now" (head/admin): the real overdue scan, in the scheduler's own process as in
-    // production, at 12:00 in Moscow on a day after PO-IMP-1's shipment (2026-12-05) and not
-    // later than now (the delivery worker runs on the real clock).
+    // production, at 12:00 in Moscow on a working day after PO-IMP-1's shipment (2026-12-05).
     const real = new Date();
-    const now = new Date(Date.UTC(real.getUTCFullYear(), real.getUTCMonth(), real.getUTCDate() - (real.getUTCHours() >= 10 ? 0 : 1), 9));
+    now = new Date(Date.UTC(real.getUTCFullYear(), real.getUTCMonth(), real.getUTCDate(), 9));
+    while (deliverableFrom(now, 'Europe/Moscow', { respectHolidays: true }).getTime() !== now.getTime()) now = new Date(now.getTime() + 86_400_000);
     const scheduler = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock: () => now, processEvery: 100, name: 'orders-in-run-now', jobs: [] });
     await scheduler.start();
     try {

@@ -52,7 +52,9 @@ export function consoleRigPerTest(opts?: Parameters<typeof startConsoleRig>[0]):
   return () => rig!;
 }
 
-export async function startConsoleRig(opts: { livePollMs?: number; delivery?: boolean; commands?: boolean; openai?: boolean } = {}): Promise<ConsoleRig> {
+export async function startConsoleRig(
+  opts: { livePollMs?: number; delivery?: boolean; commands?: boolean; openai?: boolean; /** The delivery worker's clock (a test that fixes the day). */ deliveryClock?: () => Date } = {},
+): Promise<ConsoleRig> {
   const tmt = await startTmtFake({ rps: 1000 });
   const openai = opts.openai ? await startOpenAiFake() : undefined;
   const config = testConfig({
@@ -75,7 +77,7 @@ export async function startConsoleRig(opts: { livePollMs?: number; delivery?: bo
   const onCommand = opts.commands ? commandListener({ translation, weights: config.performance.weights, messenger: () => bot!.bot.messenger }) : undefined;
   bot = await startTestBot({ mirror, ...(onCommand ? { onCommand } : {}) });
   const http = await startServer(config, { translation, live: createLiveHub({ pollMs: opts.livePollMs ?? 100 }) });
-  const delivery = createDeliveryWorker({ messenger: bot.bot.messenger, pacing: { perChatMs: 0, perAccountPerMin: 10_000 } });
+  const delivery = createDeliveryWorker({ messenger: bot.bot.messenger, pacing: { perChatMs: 0, perAccountPerMin: 10_000 }, ...(opts.deliveryClock ? { clock: opts.deliveryClock } : {}) });
   if (opts.delivery !== false) delivery.start(100);
   const admin = { ...(await createAccount({ ...ADMIN, role: 'admin', language: 'en' })), password: ADMIN.password };
   return {
