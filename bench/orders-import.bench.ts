@@ -17,6 +17,8 @@ import { MILESTONES, Order, OrderBoardRow, OrderIndex, OrderIndexHead, boardDocO
 import { Supplier } from '../shared/suppliers/index.js';
 import { startServer } from '../server/index.js';
 import { percentile, round, startBenchDb, type Figures } from './support.js';
+// @ts-expect-error the build script is plain JavaScript (no types)
+import { bundle } from '../scripts/build-server.mjs';
 
 const POS = 2000;
 const LINES = 5;
@@ -62,7 +64,12 @@ export default async function run(): Promise<Figures> {
     await wb.commit();
 
     say("file written; the import runs in a process of its own (its peak RSS is the import's)");
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'orders-import-child.ts'), db.uri, db.name, file], {
+    // The child runs as `npm start` runs the product: bundled (scripts/build-server.mjs), plain Node.
+    // BENCH_IMPORT_TSX=1: through the TypeScript loader instead, to compare.
+    const child = process.env.BENCH_IMPORT_TSX
+      ? ['--import', 'tsx', join(here, 'orders-import-child.ts')]
+      : ['--enable-source-maps', await bundle(join(here, 'orders-import-child.ts'), 'bench-orders-import-child')];
+    const r = spawnSync(process.execPath, [...child, db.uri, db.name, file], {
       encoding: 'utf8',
       env: { ...process.env, LOG_LEVEL: process.env.IMPORT_PROFILE ? 'debug' : 'warn' },
       timeout: 900_000,

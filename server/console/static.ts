@@ -2,12 +2,12 @@
 // cached for a year, index.html never cached, the SPA's client-side routes answered with
 // index.html, and / redirected to /console/.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Context, Next } from 'koa';
 import serve from 'koa-static';
+import { repoRoot } from '../../shared/paths.js';
 
-export const CONSOLE_DIST = join(dirname(fileURLToPath(import.meta.url)), 'dist');
+export const CONSOLE_DIST = join(repoRoot, 'server', 'console', 'dist');
 
 export function consoleStatic(dist = CONSOLE_DIST) {
   // Vite builds with base '/console/': assets live at /console/assets/… and on disk in dist/assets.

@@ -5,11 +5,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { getLogger } from '../log/index.js';
+import { repoRoot } from '../paths.js';
 
 const log = getLogger('db.embedded');
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const DEFAULT_ENGINE_BIN = join(repoRoot, '.cache', 'engine', 'gendan-dbengine');
 const PG_USER = 'gendan';

@@ -3,7 +3,7 @@
 //
 // The file streams through in batches of orders (50 first, then 500): never all its rows or
 // orders in memory at once; the next batch is read and checked while this one is written.
-// 1. read (streaming: exceljs' WorkbookReader, csv-parse over a decoded stream: UTF-8 with or
+// 1. read (streaming: exceljs' WorkbookReader in a worker thread (xlsx-read.ts), csv-parse over a decoded stream: UTF-8 with or
 //    without BOM, else GB18030/GBK), find the header row, map columns to fields (given, else
 //    remembered for the source, else recognised from EN/RU/ZH headers);
 // 2. check every row (row and column numbers in every problem) and group rows into orders;
@@ -23,7 +23,7 @@ import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import { canSeeSupplier, type ManagerViewer } from '../access/index.js';
 import { chunks, writeErrorsOf } from '../db/batches.js';
-import { issue, msg, say, ValidationError, withText, type MessageKey, type Msg, type Params } from '../errors/index.js';
+import { issue, msg, say, ValidationError, withText, type MessageKey, type Params } from '../errors/index.js';
 import { events } from '../events/index.js';
 import { getLogger } from '../log/index.js';
 import { normaliseCode } from '../suppliers/codes.js';
@@ -34,6 +34,7 @@ import { planChange } from './manage.js';
 import { CURRENCIES, ImportMapping, INCOTERMS, MILESTONES, Order, OrderBoardRow, OrderEvent, OrderIndex, type MilestoneName, type OrderDoc, type OrderIndexEntry, type OrderLine } from './model.js';
 import { dayOf, scanFields } from './rules.js';
 import { guardedChange } from './writes.js';
+import { xlsxSheets, type Cell, type RawRow } from './xlsx-read.js';
 
 const log = getLogger('orders.import');
 
@@ -180,7 +181,6 @@ export interface Problem {
 const problem = (row: number, column: number | null, field: string, key: MessageKey, params?: Params): Problem => withText({ row, column, field, message: say('en', key, params) }, key, params);
 
 /** A cell's value as read: text, number, Date, or a problem. */
-type Cell = string | number | Date | null | { error: Msg };
 
 /** Numbers as people write them: `1 234,56`, `1,234.56`, `1.234,56`, `12,5`. */
 export function parseNumber(v: Cell): number | undefined {
@@ -279,47 +279,7 @@ export interface ReadOptions {
   maxRows: number;
 }
 
-interface RawRow {
-  row: number;
-  cells: Cell[];
-}
-
 const HEADER_SCAN_ROWS = 30;
-
-/** exceljs cell value → Cell: formulas give their cached result, rich text its text. */
-function cellOf(v: unknown): Cell {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string' || typeof v === 'number' || v instanceof Date) return v;
-  if (typeof v === 'boolean') return String(v);
-  if (typeof v === 'object') {
-    const o = v as { formula?: string; sharedFormula?: string; result?: unknown; richText?: { text: string }[]; text?: string; error?: string };
-    if ('formula' in o || 'sharedFormula' in o) {
-      if (o.result === undefined || o.result === null) return { error: msg('import.formulaNoResult', { formula: String(o.formula ?? o.sharedFormula) }) };
-      if (typeof o.result === 'object' && o.result !== null && 'error' in (o.result as object)) return { error: msg('import.formulaError', { error: (o.result as { error: string }).error }) };
-      return cellOf(o.result);
-    }
-    if (o.richText) return o.richText.map((r) => r.text).join('');
-    if (typeof o.text === 'string') return o.text;
-    if (typeof o.error === 'string') return { error: msg('import.cellError', { error: o.error }) };
-  }
-  return String(v);
-}
-
-async function* xlsxSheets(path: string): AsyncGenerator<{ name: string; rows: AsyncIterable<RawRow> }> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' } as never);
-  for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row> & { name: string }>) {
-    const name = (ws as unknown as { name: string }).name;
-    async function* rows(): AsyncGenerator<RawRow> {
-      for await (const r of ws) {
-        const values = r.values as unknown[];
-        const cells: Cell[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(cellOf(values[i]));
-        yield { row: r.number, cells };
-      }
-    }
-    yield { name, rows: rows() };
-  }
-}
 
 /** UTF-8 (BOM or not) when the first bytes decode as such, else GB18030 (a superset of GBK). */
 function encodingOf(head: Buffer): 'utf-8' | 'gb18030' {

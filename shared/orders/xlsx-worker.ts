@@ -1,0 +1,54 @@
+// The XLSX reader's thread (see xlsx-read.ts): told a file, reads it with exceljs and sends its
+// sheets and rows a batch at a time, at most AHEAD batches before the import asked for them;
+// then waits for the next file.
+import { parentPort } from 'node:worker_threads';
+import { AHEAD, ROWS_PER_MESSAGE, xlsxSheetsHere, type RawRow, type WorkerHears, type WorkerSays } from './xlsx-read.js';
+
+const port = parentPort!;
+const send = (m: WorkerSays) => port.postMessage(m);
+let credit = 0;
+let wake: (() => void) | undefined;
+const files: string[] = [];
+const turn = async () => {
+  while (credit <= 0) await new Promise<void>((ok) => (wake = ok));
+  credit--;
+};
+
+async function read(path: string): Promise<void> {
+  credit = AHEAD;
+  try {
+    for await (const sheet of xlsxSheetsHere(path)) {
+      send({ sheet: sheet.name });
+      let batch: RawRow[] = [];
+      for await (const r of sheet.rows) {
+        batch.push(r);
+        if (batch.length >= ROWS_PER_MESSAGE) {
+          await turn();
+          send({ rows: batch });
+          batch = [];
+        }
+      }
+      if (batch.length) {
+        await turn();
+        send({ rows: batch });
+      }
+    }
+    send({ done: true });
+  } catch (err) {
+    send({ error: (err as Error).message });
+  }
+}
+
+let reading = false;
+port.on('message', (m: WorkerHears) => {
+  if (m === 'more') credit++;
+  else files.push(m.read);
+  wake?.();
+  if (!reading && files.length) {
+    reading = true;
+    void (async () => {
+      while (files.length) await read(files.shift()!);
+      reading = false;
+    })();
+  }
+});
