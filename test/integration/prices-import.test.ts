@@ -18,6 +18,17 @@ const NOW = new Date('2026-11-25T09:00:00Z');
 const POS = 120;
 const LINES = 5;
 
+/** Writes the CSV and imports it (confirmed) through the API; answers 200 or the test fails. */
+async function importCsv(app: Parameters<typeof request>[0], token: string, file: string, rows: string[]) {
+  writeFileSync(file, rows.join('\n'));
+  const res = await request(app)
+    .post('/api/orders/import?confirm=true')
+    .set({ Authorization: `Bearer ${token}` })
+    .attach('file', file);
+  expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+  return res;
+}
+
 describe('prices after an import of many lines', function () {
   this.timeout(120_000);
   const config = testConfig({});
@@ -38,13 +49,7 @@ describe('prices after an import of many lines', function () {
       for (let l = 0; l < LINES; l++)
         rows.push(`PO-PX-${String(p).padStart(4, '0')},${p % 2 ? 'P02' : 'P01'},Part ${l},SKU-${l},${100 + l},${price(p, l)},USD,2026-12-${String(1 + (p % 28)).padStart(2, '0')}`);
     const file = join(dir, 'many.csv');
-    writeFileSync(file, rows.join('\n'));
-
-    const res = await request(app)
-      .post('/api/orders/import?confirm=true')
-      .set({ Authorization: `Bearer ${token}` })
-      .attach('file', file);
-    expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+    const res = await importCsv(app, token, file, rows);
     expect(res.body.counts.create).to.equal(POS);
     await importListenersIdle();
 
@@ -83,13 +88,7 @@ describe('prices after an import of many lines', function () {
       ['PO-PY-3', ['15.00', '13.00', '10.00']],
     ] as const)
       prices.forEach((price, l) => rows.push(`${po},P03,Bolt ${l},SKU-B${l},100,${price},USD,2026-12-20`));
-    const file = join(dir, 'jumps.csv');
-    writeFileSync(file, rows.join('\n'));
-    const res = await request(app)
-      .post('/api/orders/import?confirm=true')
-      .set({ Authorization: `Bearer ${token}` })
-      .attach('file', file);
-    expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+    await importCsv(app, token, join(dir, 'jumps.csv'), rows);
     await importListenersIdle();
     const alerts = await Notice.find({ kind: 'alert', to: 'dm:mgr-az-prices' }).sort({ text: 1 }).lean();
     expect(alerts, JSON.stringify(alerts.map((a) => a.text))).to.have.length(2);
