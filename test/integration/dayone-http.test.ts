@@ -12,14 +12,16 @@ import { createSupplier } from '../../shared/suppliers/index.js';
 import { Contact, recordFriendRequest, Message, Thread } from '../../shared/threads/index.js';
 import { makeOrder, plannedChain } from '../support/api.js';
 import { until, waitForMessages, withTimeout } from '../support/bot.js';
-import { csrfPost, signedInAgent, consoleRigPerTest, type ConsoleRig } from '../support/console.js';
+import { csrfPost, signedInAgent, consoleRigPerTest, workingNoon, type ConsoleRig } from '../support/console.js';
 
 describe('console API: day one for a real purchasing team', function () {
   this.timeout(90_000);
-  const current = consoleRigPerTest({ commands: true });
+  let deliveryAt: Date | undefined; // the run-now test's working moment (workingNoon), else the real clock
+  const current = consoleRigPerTest({ commands: true, deliveryClock: () => deliveryAt ?? new Date() });
   let rig: ConsoleRig;
   beforeEach(() => {
     rig = current();
+    deliveryAt = undefined;
   });
 
   it('admin creates a manager → /link from WeChat → sort a new contact with a fair code → the manager gets its overdue notice', async () => {
@@ -195,7 +197,7 @@ describe('console API: day one for a real purchasing team', function () {
     await until('linked', async () => ((await boris.agent.get('/api/console/me/wechat').expect(200)).body.linked ? true : undefined));
 
     // A supplier of Boris's, tagged once its first order exists, with an order late since days.
-    const now = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - 1, 9)); // 12:00 in Moscow, yesterday
+    const now = (deliveryAt = workingNoon()); // 12:00 in Moscow on a working day, the scan and the delivery alike
     const s = await createSupplier({ name: '宁波电机厂', managerId: boris.user.id });
     const tag = (body: unknown) =>
       boris.agent

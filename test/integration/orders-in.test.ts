@@ -11,14 +11,13 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.js';
 import { Order, OrderBoardRow, OrderEvent, OrderIndex, clearBoardCache, createOrder, importListenersIdle, listOrdersForSupplier, updateMilestone } from '../../shared/orders/index.js';
-import { deliverableFrom } from '../../shared/notices/index.js';
 import { DEFAULT_SETTINGS } from '../../shared/performance/index.js';
 import { createScheduler } from '../../shared/scheduler/index.js';
 import { Supplier } from '../../shared/suppliers/index.js';
 import { Message, Thread } from '../../shared/threads/index.js';
 import { makeManager, testConfig } from '../support/api.js';
 import { until, withTimeout } from '../support/bot.js';
-import { csrfPost, linkedBuyer, signedInAgent, consoleRigPerTest, type ConsoleRig } from '../support/console.js';
+import { csrfPost, linkedBuyer, signedInAgent, consoleRigPerTest, workingNoon, type ConsoleRig } from '../support/console.js';
 
 const NOW = new Date('2026-11-25T09:00:00Z'); // a Wednesday
 const fixture = (name: string) => join(fileURLToPath(new URL('../fixtures/', import.meta.url)), name);
@@ -360,11 +359,9 @@ describe('orders in: import, board, lead times, status', function () {
 
 describe('orders in, done when: a buyer imports the sample file, sees the board and gets the first overdue notice in WeChat', function () {
   this.timeout(90_000);
-  // The scan and the delivery share one clock: a working moment (Moscow, weekday, not a
-  // holiday) on or after today — a notice generated on a Sunday waits for Monday, so the test
-  // must not depend on the day it runs.
-  let now = new Date();
-  const current = consoleRigPerTest({ commands: true, deliveryClock: () => now });
+  // The scan and the delivery share one clock: a working moment on or after today (workingNoon).
+  let now: Date | undefined;
+  const current = consoleRigPerTest({ commands: true, deliveryClock: () => now ?? new Date() });
   let rig: ConsoleRig;
   beforeEach(() => {
     rig = current();
@@ -415,10 +412,8 @@ describe('orders in, done when: a buyer imports the sample file, sees the board 
 
     // "Run checks now" (head/admin): the real overdue scan, in the scheduler's own process as in
     // production, at 12:00 in Moscow on a working day after PO-IMP-1's shipment (2026-12-05).
-    const real = new Date();
-    now = new Date(Date.UTC(real.getUTCFullYear(), real.getUTCMonth(), real.getUTCDate(), 9));
-    while (deliverableFrom(now, 'Europe/Moscow', { respectHolidays: true }).getTime() !== now.getTime()) now = new Date(now.getTime() + 86_400_000);
-    const scheduler = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock: () => now, processEvery: 100, name: 'orders-in-run-now', jobs: [] });
+    const at = (now = workingNoon());
+    const scheduler = await createScheduler({ settings: { performance: DEFAULT_SETTINGS }, clock: () => at, processEvery: 100, name: 'orders-in-run-now', jobs: [] });
     await scheduler.start();
     try {
       expect((await post(admin, '/api/console/checks/run', {}).expect(202)).body.queued).to.include('overdue-scan');

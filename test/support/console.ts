@@ -7,7 +7,7 @@ import { createEvents } from '../../shared/events/index.js';
 import { createLiveHub } from '../../shared/live/index.js';
 import { wireReactions } from '../../shared/reactions.js';
 import { createAccount, type ConsoleUser } from '../../shared/managers/accounts.js';
-import { createDeliveryWorker, type DeliveryWorker } from '../../shared/notices/index.js';
+import { createDeliveryWorker, deliverableFrom, type DeliveryWorker } from '../../shared/notices/index.js';
 import { createMirror, Thread, type ThreadDoc } from '../../shared/threads/index.js';
 import { createTranslationService, type TranslationService } from '../../shared/translation/index.js';
 import { startServer } from '../../server/index.js';
@@ -40,6 +40,18 @@ export const ADMIN = { login: 'admin', password: 'admin-password-1', name: 'Alic
  * A console rig for each test of the calling suite (started before each, stopped after, bounded);
  * call the returned function inside a test for the current one.
  */
+/**
+ * 09:00 UTC (12:00 in Moscow) on `from`'s day, or on the first day after it when a notice to a
+ * manager in Moscow goes out at once (a weekday, not a holiday): a test that runs the overdue scan
+ * and waits for its notice must not depend on the day it runs (on a Sunday the notice rightly
+ * waits for Monday). Give the same moment to the rig's delivery (`deliveryClock`).
+ */
+export function workingNoon(from = new Date()): Date {
+  let at = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate(), 9));
+  while (deliverableFrom(at, 'Europe/Moscow', { respectHolidays: true }).getTime() !== at.getTime()) at = new Date(at.getTime() + 86_400_000);
+  return at;
+}
+
 export function consoleRigPerTest(opts?: Parameters<typeof startConsoleRig>[0]): () => ConsoleRig {
   let rig: ConsoleRig | undefined;
   beforeEach(async () => {
