@@ -65,7 +65,7 @@ export const ROWS_PER_MESSAGE = 500;
 /** Batches the worker may read ahead of the import. */
 export const AHEAD = 2;
 /** The worker's heap: the reader's garbage stays in it; a file beyond it is refused, not the server's memory. */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 24 };
 /** A worker that read a file to its end waits this long for the next (an import's preview and its confirmation read the file twice). */
 const IDLE_MS = 60_000;
 
