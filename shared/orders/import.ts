@@ -180,8 +180,6 @@ export interface Problem {
 /** A problem with its catalog text (row numbers as text: spreadsheets write them without separators). */
 const problem = (row: number, column: number | null, field: string, key: MessageKey, params?: Params): Problem => withText({ row, column, field, message: say('en', key, params) }, key, params);
 
-/** A cell's value as read: text, number, Date, or a problem. */
-
 /** Numbers as people write them: `1 234,56`, `1,234.56`, `1.234,56`, `12,5`. */
 export function parseNumber(v: Cell): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;

@@ -1,6 +1,6 @@
 // The XLSX reader's thread (see xlsx-read.ts): told a file, reads it with exceljs and sends its
 // sheets and rows a batch at a time, at most AHEAD batches before the import asked for them;
-// then waits for the next file.
+// then waits for the next file (it is given one only after it said `done` for the last).
 import { parentPort } from 'node:worker_threads';
 import { AHEAD, ROWS_PER_MESSAGE, xlsxSheetsHere, type RawRow, type WorkerHears, type WorkerSays } from './xlsx-read.js';
 
@@ -9,7 +9,6 @@ const port = parentPort;
 const send = (m: WorkerSays) => port?.postMessage(m);
 let credit = 0;
 let wake: (() => void) | undefined;
-const files: string[] = [];
 const turn = async () => {
   while (credit <= 0) await new Promise<void>((ok) => (wake = ok));
   credit--;
@@ -40,16 +39,8 @@ async function read(path: string): Promise<void> {
   }
 }
 
-let reading = false;
 port?.on('message', (m: WorkerHears) => {
-  if (m === 'more') credit++;
-  else files.push(m.read);
+  if (m !== 'more') return void read(m.read);
+  credit++;
   wake?.();
-  if (!reading && files.length) {
-    reading = true;
-    void (async () => {
-      while (files.length) await read(files.shift()!);
-      reading = false;
-    })();
-  }
 });

@@ -173,7 +173,12 @@ export async function syncPricePointsMany(orders: { order: OrderDoc; isNew: bool
   for (const o of changed) await PricePoint.deleteMany({ orderId: o._id, line: { $gte: (o.lines ?? []).length } });
   // One alert per order (its jumped lines together); each manager read once for the batch.
   const byOrder = new Map<OrderDoc, Jumped[]>();
-  for (const j of jumps) if (j.isNew || upserted.has(j.op)) byOrder.set(j.order, [...(byOrder.get(j.order) ?? []), j]);
+  for (const j of jumps) {
+    if (!j.isNew && !upserted.has(j.op)) continue;
+    const list = byOrder.get(j.order);
+    if (list) list.push(j);
+    else byOrder.set(j.order, [j]);
+  }
   const managers = new Map<string, Promise<ManagerDoc | null>>();
   let alerts = 0;
   for (const [o, js] of byOrder) alerts += await alertJumps(o, js, now, managers);
